@@ -1,0 +1,40 @@
+#include "app/cli/commands.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "core/experiment/experiment.h"
+#include "core/data/classification_data.h"
+#include "core/models/model_factory.h"
+#include "core/models/model_inspection.h"
+#include "core/run/run_evaluation.h"
+
+namespace cradle::cli {
+
+int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
+  const Experiment experiment = load_experiment(experiment_file, overrides);
+  // Shapes come from the test split alone: enough to build the model, and quick.
+  const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
+  const auto classes = static_cast<std::int64_t>(
+      experiment.data.class_names.empty() ? data.class_names.size() : experiment.data.class_names.size());
+  torch::manual_seed(experiment.seed);
+  auto model = build_model(experiment.model, data.input_shape, classes);
+  std::printf("experiment %s: %s on %lldx%lldx%lld inputs, %lld classes\n\n", experiment.name.c_str(),
+              experiment.model.type.c_str(), static_cast<long long>(data.input_shape[0]),
+              static_cast<long long>(data.input_shape[1]), static_cast<long long>(data.input_shape[2]),
+              static_cast<long long>(classes));
+  std::fputs(format_model_summary(summarize_model(model, data.input_shape)).c_str(), stdout);
+  return 0;
+}
+
+int evaluate(const std::filesystem::path& run_dir) {
+  const auto result = evaluate_run(run_dir);
+  std::printf("test: accuracy %.4f, loss %.4f (%lld samples)\n", result.test.accuracy, result.test.loss,
+              static_cast<long long>(result.test.samples));
+  if (result.reported_test_accuracy)
+    std::printf("report.json: test accuracy %.4f\n", *result.reported_test_accuracy);
+  return 0;
+}
+
+}  // namespace cradle::cli

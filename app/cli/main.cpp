@@ -1,0 +1,63 @@
+// cradle-cli: everything the studio does, without a window.
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/cli/commands.h"
+#include "app/common/terminal_training.h"
+#include "core/common/error.h"
+
+namespace {
+
+// Exit codes: 0 success, 1 a clear error (bad file, bad value), 2 bad usage,
+// 130 training stopped by the user.
+int run(int argc, char** argv) {
+  CLI::App app{"Cradle: train neural networks from an experiment file, headless.", "cradle-cli"};
+  app.set_version_flag("--version", "cradle-cli " CRADLE_VERSION);
+  app.require_subcommand(1);
+
+  cradle::TerminalTrainingRequest train_request;
+  auto* train = app.add_subcommand("train", "Train an experiment into a new run folder");
+  train->add_option("experiment", train_request.experiment_file, "Experiment file (JSON)")->required();
+  train->add_option("--out", train_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
+  train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)");
+
+  std::string run_dir;
+  auto* eval = app.add_subcommand("eval", "Evaluate a finished run's model on its test split");
+  eval->add_option("run", run_dir, "Run folder")->required();
+
+  std::string inspect_file;
+  std::vector<std::string> inspect_overrides;
+  auto* inspect = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
+  inspect->add_option("experiment", inspect_file, "Experiment file (JSON)")->required();
+  inspect->add_option("--set", inspect_overrides, "Override a field (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);  // prints help, the version, or the usage error
+    return code == 0 ? 0 : 2;
+  }
+  if (train->parsed()) return cradle::train_in_terminal(train_request);
+  if (eval->parsed()) return cradle::cli::evaluate(run_dir);
+  return cradle::cli::inspect(inspect_file, inspect_overrides);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const cradle::Error& error) {
+    std::fprintf(stderr, "cradle-cli: error: %s\n", error.what());
+  } catch (const c10::Error& error) {
+    const std::string message = error.what_without_backtrace();
+    std::fprintf(stderr, "cradle-cli: LibTorch error: %s\n", message.substr(0, message.find('\n')).c_str());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "cradle-cli: error: %s\n", error.what());
+  }
+  return 1;
+}

@@ -1,0 +1,55 @@
+#include "app/common/terminal_training.h"
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+#include "app/common/terminal_progress.h"
+#include "core/experiment/experiment.h"
+#include "core/run/experiment_run.h"
+#include "core/run/run_folder.h"
+
+namespace cradle {
+namespace {
+
+StopSignal g_stop;
+
+extern "C" void on_interrupt(int) {
+  if (g_stop.requested()) _exit(130);
+  g_stop.request();
+  const char message[] = "\nstopping after this step (Ctrl+C again to quit at once)\n";
+  [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+
+}  // namespace
+
+int train_in_terminal(const TerminalTrainingRequest& request) {
+  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
+  const auto run_dir = request.out_dir.empty() ? default_run_dir(experiment) : request.out_dir;
+  std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
+  std::fflush(stdout);
+  ExperimentRun run(experiment, run_dir);
+  std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
+              experiment.model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
+              run.device_name().c_str());
+
+  TerminalProgress progress(stdout);
+  run.add_observer(progress);
+  g_stop.reset();
+  auto previous = std::signal(SIGINT, on_interrupt);
+  RunResult result;
+  try {
+    result = run.train(&g_stop);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+
+  if (result.test)
+    std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
+  std::printf("report: %s\n", run.folder().report_file().string().c_str());
+  return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
+}
+
+}  // namespace cradle

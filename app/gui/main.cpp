@@ -1,0 +1,79 @@
+// cradle: the studio window. Without a display (no DISPLAY or WAYLAND_DISPLAY,
+// and no QT_QPA_PLATFORM chosen) or with --headless, it trains the project in
+// the terminal instead, exactly as `cradle-cli train` would.
+#include <QApplication>
+#include <QIcon>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "app/common/sample_projects.h"
+#include "app/common/terminal_training.h"
+#include "core/common/error.h"
+#include "widgets/main_window.h"
+
+namespace {
+
+bool has_display() {
+  for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
+    const char* value = std::getenv(name);
+    if (value && *value) return true;
+  }
+  return false;
+}
+
+const char kUsage[] =
+    "usage: cradle [--headless] [EXPERIMENT]\n"
+    "  Opens the studio on EXPERIMENT (default: the Fashion-MNIST sample project).\n"
+    "  --headless  train EXPERIMENT in the terminal instead (also the default with no display)\n"
+    "  --version   print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool headless = false;
+  std::string experiment;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--headless") {
+      headless = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--version") {
+      std::puts("cradle " CRADLE_VERSION);
+      return 0;
+    } else if (!arg.empty() && arg[0] == '-') {
+      std::fprintf(stderr, "cradle: unknown option %s\n%s", arg.c_str(), kUsage);
+      return 2;
+    } else if (experiment.empty()) {
+      experiment = arg;
+    } else {
+      std::fprintf(stderr, "cradle: one experiment at a time\n%s", kUsage);
+      return 2;
+    }
+  }
+  if (experiment.empty()) experiment = cradle::default_sample_experiment().string();
+
+  if (headless || !has_display()) {
+    if (!headless) std::puts("cradle: no display found; training in the terminal (use cradle-cli for more options)");
+    try {
+      return cradle::train_in_terminal({experiment, {}, {}});
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "cradle: error: %s\n", error.what());
+      return 1;
+    }
+  }
+
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("Cradle"));
+  QApplication::setOrganizationName(QStringLiteral("Cradle"));
+  QApplication::setApplicationVersion(QStringLiteral(CRADLE_VERSION));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
+  cradle::MainWindow window;
+  window.openExperiment(QString::fromStdString(experiment));
+  window.show();
+  return QApplication::exec();
+}

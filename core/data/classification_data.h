@@ -1,0 +1,27 @@
+#pragma once
+// The splits of an image-classification experiment, loaded from its data
+// section: pixels scaled to [0, 1] and normalised, labels checked against the
+// class list, a seeded validation split taken from the training file.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/data/tensor_dataset.h"
+#include "core/experiment/experiment.h"
+
+namespace cradle {
+
+struct ClassificationData {
+  TensorDataset train;
+  TensorDataset validation;  // empty when validation_fraction is 0
+  TensorDataset test;
+  std::vector<std::string> class_names;
+  std::vector<std::int64_t> input_shape;  // per sample: channels, height, width
+  std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }
+};
+
+enum class SplitsToLoad { All, TestOnly };
+
+ClassificationData load_classification_data(const Experiment& experiment, SplitsToLoad which = SplitsToLoad::All);
+
+}  // namespace cradle

@@ -1,0 +1,21 @@
+#pragma once
+#include <torch/nn.h>
+
+#include <cstdint>
+
+#include "core/data/tensor_dataset.h"
+
+namespace cradle {
+
+struct ClassifierScores {
+  double loss = 0;      // mean cross-entropy
+  double accuracy = 0;  // fraction of argmax predictions equal to the label
+  std::int64_t samples = 0;
+};
+
+// Scores the whole dataset in evaluation mode (no dropout, running batch-norm
+// statistics), accumulating sums batch by batch; the model's mode is restored.
+ClassifierScores evaluate_classifier(torch::nn::Sequential& model, const TensorDataset& dataset,
+                                     std::int64_t batch_size, torch::Device device);
+
+}  // namespace cradle

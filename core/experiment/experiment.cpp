@@ -1,0 +1,206 @@
+#include "core/experiment/experiment.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/experiment/overrides.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_safe_name(const std::string& name) {
+  return !name.empty() && name.size() <= 100 && name.front() != '.' &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+         });
+}
+
+DataSpec parse_data(JsonObjectReader r) {
+  DataSpec d;
+  d.source = r.choice("source", d.source, {"idx"});
+  d.train_images = r.required_string("train_images");
+  d.train_labels = r.required_string("train_labels");
+  d.test_images = r.required_string("test_images");
+  d.test_labels = r.required_string("test_labels");
+  d.class_names = r.strings("class_names", d.class_names);
+  d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
+  d.max_train_samples = r.integer("max_train_samples", d.max_train_samples, Range::at_least(0));
+  d.max_test_samples = r.integer("max_test_samples", d.max_test_samples, Range::at_least(0));
+  auto normalize = r.object("normalize");
+  d.normalize_mean = normalize.number("mean", d.normalize_mean);
+  d.normalize_std = normalize.number("std", d.normalize_std, Range::greater_than(0));
+  normalize.finish();
+  r.finish();
+  return d;
+}
+
+ModelSpec parse_model(JsonObjectReader r) {
+  ModelSpec m;
+  m.type = r.choice("type", m.type, {"mlp", "cnn"});
+  if (m.type == "cnn") {
+    m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
+    if (m.conv_channels.empty()) r.fail("conv_channels", "a CNN needs at least one convolution block");
+    m.kernel_size = r.integer("kernel_size", m.kernel_size, Range::between(1, 15));
+    if (m.kernel_size % 2 == 0) r.fail("kernel_size", "must be odd (padding keeps the size), got " + std::to_string(m.kernel_size));
+  } else {
+    for (const char* key : {"conv_channels", "kernel_size"})
+      if (r.has(key)) r.fail(key, "only used by model type \"cnn\"");
+  }
+  m.hidden = r.integers("hidden", m.hidden, Range::between(1, 1 << 20));
+  m.activation = r.choice("activation", m.activation, {"relu", "gelu", "tanh", "sigmoid"});
+  m.batch_norm = r.boolean("batch_norm", m.batch_norm);
+  m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
+  r.finish();
+  return m;
+}
+
+TrainSpec parse_train(JsonObjectReader r) {
+  TrainSpec t;
+  t.epochs = r.integer("epochs", t.epochs, Range::between(1, 100000));
+  t.batch_size = r.integer("batch_size", t.batch_size, Range::between(1, 1 << 20));
+  t.optimizer = r.choice("optimizer", t.optimizer, {"sgd", "adam"});
+  t.lr = r.number("lr", t.lr, Range::greater_than(0));
+  if (t.optimizer == "sgd") {
+    t.momentum = r.number("momentum", t.momentum, {0.0, 1.0, false, true});
+  } else if (r.has("momentum")) {
+    r.fail("momentum", "only used by optimizer \"sgd\"");
+  }
+  t.weight_decay = r.number("weight_decay", t.weight_decay, Range::at_least(0));
+  t.log_every = r.integer("log_every", t.log_every, Range::at_least(1));
+  t.keep_checkpoints = r.integer("keep_checkpoints", t.keep_checkpoints, Range::at_least(0));
+  r.finish();
+  return t;
+}
+
+EvalSpec parse_eval(JsonObjectReader r) {
+  EvalSpec e;
+  e.batch_size = r.integer("batch_size", e.batch_size, Range::between(1, 1 << 20));
+  r.finish();
+  return e;
+}
+
+}  // namespace
+
+fs::path Experiment::resolve(const std::string& path) const {
+  const fs::path p(path);
+  if (p.is_absolute() || base_dir.empty()) return p;
+  return (base_dir / p).lexically_normal();
+}
+
+Experiment parse_experiment(const Json& document) {
+  JsonObjectReader r(document, "");
+  Experiment e;
+  const auto version = r.integer("format_version", kExperimentFormatVersion);
+  if (version != kExperimentFormatVersion)
+    r.fail("format_version", "this Cradle reads version " + std::to_string(kExperimentFormatVersion) +
+                                 ", got " + std::to_string(version));
+  e.name = r.required_string("name");
+  if (!is_safe_name(e.name))
+    r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the run folder), got \"" + e.name + "\"");
+  e.description = r.string("description", "");
+  e.task = r.choice("task", e.task, {"classification"});
+  e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
+  e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
+  e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
+  if (!r.has("data")) r.fail("data", "required");
+  e.data = parse_data(r.object("data"));
+  e.model = parse_model(r.object("model"));
+  e.train = parse_train(r.object("train"));
+  e.eval = parse_eval(r.object("eval"));
+  r.finish();
+  if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
+    throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
+  return e;
+}
+
+Json experiment_to_json(const Experiment& e) {
+  Json doc = Json::object();
+  doc["format_version"] = kExperimentFormatVersion;
+  doc["name"] = e.name;
+  doc["description"] = e.description;
+  doc["task"] = e.task;
+  doc["seed"] = e.seed;
+  doc["threads"] = e.threads;
+  doc["device"] = e.device;
+
+  Json data = Json::object();
+  data["source"] = e.data.source;
+  data["train_images"] = e.data.train_images;
+  data["train_labels"] = e.data.train_labels;
+  data["test_images"] = e.data.test_images;
+  data["test_labels"] = e.data.test_labels;
+  data["class_names"] = e.data.class_names;
+  data["validation_fraction"] = e.data.validation_fraction;
+  data["max_train_samples"] = e.data.max_train_samples;
+  data["max_test_samples"] = e.data.max_test_samples;
+  data["normalize"] = Json{{"mean", e.data.normalize_mean}, {"std", e.data.normalize_std}};
+  doc["data"] = std::move(data);
+
+  Json model = Json::object();
+  model["type"] = e.model.type;
+  if (e.model.type == "cnn") {
+    model["conv_channels"] = e.model.conv_channels;
+    model["kernel_size"] = e.model.kernel_size;
+  }
+  model["hidden"] = e.model.hidden;
+  model["activation"] = e.model.activation;
+  model["batch_norm"] = e.model.batch_norm;
+  model["dropout"] = e.model.dropout;
+  doc["model"] = std::move(model);
+
+  Json train = Json::object();
+  train["epochs"] = e.train.epochs;
+  train["batch_size"] = e.train.batch_size;
+  train["optimizer"] = e.train.optimizer;
+  train["lr"] = e.train.lr;
+  if (e.train.optimizer == "sgd") train["momentum"] = e.train.momentum;
+  train["weight_decay"] = e.train.weight_decay;
+  train["log_every"] = e.train.log_every;
+  train["keep_checkpoints"] = e.train.keep_checkpoints;
+  doc["train"] = std::move(train);
+
+  doc["eval"] = Json{{"batch_size", e.eval.batch_size}};
+  return doc;
+}
+
+std::string serialize_experiment(const Experiment& experiment) {
+  return experiment_to_json(experiment).dump(2) + "\n";
+}
+
+Json parse_json_text(const std::string& text, const std::string& origin) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& error) {
+    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+    std::string message = error.what();
+    const auto at = message.find("parse error");
+    if (at != std::string::npos) message = message.substr(at);
+    throw ConfigError(origin + ": " + message);
+  }
+}
+
+Experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides) {
+  Json document = parse_json_text(read_file(file), file.string());
+  for (const auto& assignment : overrides) apply_override(document, assignment);
+  Experiment experiment;
+  try {
+    experiment = parse_experiment(document);
+  } catch (const ConfigError& error) {
+    throw ConfigError(file.string() + ": " + error.what());
+  }
+  experiment.base_dir = fs::absolute(file).parent_path();
+  return experiment;
+}
+
+Experiment with_absolute_paths(const Experiment& experiment) {
+  Experiment copy = experiment;
+  for (std::string* path : {&copy.data.train_images, &copy.data.train_labels, &copy.data.test_images,
+                            &copy.data.test_labels})
+    *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
+  return copy;
+}
+
+}  // namespace cradle

@@ -1,0 +1,89 @@
+#pragma once
+// The experiment file: one JSON document that says everything about a run.
+// parse_experiment validates it completely before anything runs;
+// experiment_to_json writes it back in canonical order, so loading a canonical
+// file and saving it without edits gives the same bytes.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/experiment/json_object_reader.h"
+
+namespace cradle {
+
+inline constexpr int kExperimentFormatVersion = 1;
+
+struct DataSpec {
+  std::string source = "idx";  // IDX files (MNIST layout); more sources come with the data stage
+  std::string train_images;
+  std::string train_labels;
+  std::string test_images;
+  std::string test_labels;
+  std::vector<std::string> class_names;  // empty: "0", "1", ...
+  double validation_fraction = 0.1;      // taken from the training file, seeded
+  std::int64_t max_train_samples = 0;    // 0: all; a seeded subset otherwise
+  std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
+  double normalize_mean = 0.0;           // applied after scaling pixels to [0, 1]
+  double normalize_std = 1.0;
+};
+
+struct ModelSpec {
+  std::string type = "cnn";  // "mlp" | "cnn"
+  std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one conv block (conv, norm, act, 2x2 pool) each
+  std::int64_t kernel_size = 3;                        // cnn
+  std::vector<std::int64_t> hidden = {128};            // fully connected layers before the output
+  std::string activation = "relu";                     // relu | gelu | tanh | sigmoid
+  bool batch_norm = true;
+  double dropout = 0.0;
+};
+
+struct TrainSpec {
+  std::int64_t epochs = 5;
+  std::int64_t batch_size = 64;
+  std::string optimizer = "adam";  // "sgd" | "adam"
+  double lr = 1e-3;
+  double momentum = 0.9;      // sgd only
+  double weight_decay = 0.0;
+  std::int64_t log_every = 50;       // steps between training-metric lines
+  std::int64_t keep_checkpoints = 2; // epoch checkpoints kept (the newest)
+};
+
+struct EvalSpec {
+  std::int64_t batch_size = 1000;
+};
+
+struct Experiment {
+  std::string name;
+  std::string description;
+  std::string task = "classification";
+  std::uint64_t seed = 42;
+  std::int64_t threads = 0;    // 0: every core
+  std::string device = "cpu";  // cpu | cuda | auto
+  DataSpec data;
+  ModelSpec model;
+  TrainSpec train;
+  EvalSpec eval;
+
+  // Folder that relative data paths are resolved against (the experiment
+  // file's folder). Not part of the document.
+  std::filesystem::path base_dir;
+
+  std::filesystem::path resolve(const std::string& path) const;
+};
+
+Experiment parse_experiment(const Json& document);
+Json experiment_to_json(const Experiment& experiment);
+std::string serialize_experiment(const Experiment& experiment);  // 2-space JSON plus final newline
+
+// Parses JSON text; syntax errors name `origin`, the line and the column.
+Json parse_json_text(const std::string& text, const std::string& origin);
+
+// Reads, applies the `--set key=value` overrides, validates.
+Experiment load_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// A copy whose data paths are absolute, for freezing into a run folder that
+// may be read from another working directory.
+Experiment with_absolute_paths(const Experiment& experiment);
+
+}  // namespace cradle

@@ -1,0 +1,15 @@
+#pragma once
+#include <torch/nn.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/experiment/experiment.h"
+
+namespace cradle {
+
+// Multi-layer perceptron over the flattened input.
+torch::nn::Sequential build_mlp(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
+                                std::int64_t num_classes);
+
+}  // namespace cradle

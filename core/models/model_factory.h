@@ -1,0 +1,16 @@
+#pragma once
+#include <torch/nn.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/experiment/experiment.h"
+
+namespace cradle {
+
+// Builds the model of `spec` for samples of `input_shape` (channels, height,
+// width) and `num_classes` outputs, initialised from the current torch seed.
+torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
+                                  std::int64_t num_classes);
+
+}  // namespace cradle

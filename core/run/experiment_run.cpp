@@ -1,0 +1,136 @@
+#include "core/run/experiment_run.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/classification_data.h"
+#include "core/models/model_factory.h"
+#include "core/models/model_inspection.h"
+#include "core/run/log_writer.h"
+#include "core/run/metrics_writer.h"
+#include "core/train/checkpoint.h"
+#include "core/train/runtime.h"
+#include "core/train/trainer.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// Keeps the last evaluation of each split, for the report.
+class FinalMetrics : public TrainingObserver {
+ public:
+  void on_evaluation(const EvaluationMetrics& m) override { (m.split == "test" ? test : validation) = m; }
+  std::optional<EvaluationMetrics> validation, test;
+};
+
+Json scores_json(const EvaluationMetrics& m) {
+  return Json{{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
+}
+
+}  // namespace
+
+struct ExperimentRun::State {
+  Experiment experiment;  // frozen copy, absolute paths
+  RunFolder folder;
+  int threads = 1;
+  torch::Device device = torch::kCPU;
+  ClassificationData data;
+  torch::nn::Sequential model{nullptr};
+  ModelSummary summary;
+  std::vector<TrainingObserver*> observers;
+  std::unique_ptr<MetricsWriter> metrics;
+  std::unique_ptr<LogWriter> log;
+};
+
+ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.experiment = with_absolute_paths(experiment);
+  s.threads = configure_threads(s.experiment.threads);
+  s.device = resolve_device(s.experiment.device);
+  // Data is checked before the folder is made, so a bad data file leaves nothing behind.
+  s.data = load_classification_data(s.experiment);
+  torch::manual_seed(s.experiment.seed);
+  s.model = build_model(s.experiment.model, s.data.input_shape, s.data.num_classes());
+  s.summary = summarize_model(s.model, s.data.input_shape);
+
+  s.folder = create_run_folder(run_dir);
+  write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
+  s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());
+  s.log = std::make_unique<LogWriter>(s.folder.log_file());
+  s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
+               " threads, device " + device_name());
+}
+
+ExperimentRun::~ExperimentRun() = default;
+
+const RunFolder& ExperimentRun::folder() const { return state_->folder; }
+const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
+std::int64_t ExperimentRun::train_samples() const { return state_->data.train.size(); }
+int ExperimentRun::threads() const { return state_->threads; }
+std::string ExperimentRun::device_name() const { return state_->device.str(); }
+void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
+
+RunResult ExperimentRun::train(const StopSignal* stop) {
+  State& s = *state_;
+  const std::string started_at = utc_timestamp();
+  Trainer trainer(s.experiment, s.model, s.data, TrainerSetup{s.folder.checkpoint_dir(), stop, s.device});
+  FinalMetrics final_metrics;
+  trainer.add_observer(*s.metrics);
+  trainer.add_observer(*s.log);
+  trainer.add_observer(final_metrics);
+  for (auto* observer : s.observers) trainer.add_observer(*observer);
+
+  Json report = Json::object();
+  report["format_version"] = 1;
+  report["experiment"] = s.experiment.name;
+  report["cradle_version"] = CRADLE_VERSION;
+  report["libtorch_version"] = TORCH_VERSION;
+  report["threads"] = s.threads;
+  report["device"] = device_name();
+  report["started_at"] = started_at;
+  report["class_names"] = s.data.class_names;
+  report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
+
+  RunResult result;
+  try {
+    result.outcome = trainer.run();
+  } catch (const std::exception& error) {
+    report["status"] = "failed";
+    report["error"] = error.what();
+    report["finished_at"] = utc_timestamp();
+    write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
+    throw;
+  }
+  save_model_weights(s.folder.model_file(), *s.model);
+  result.validation = final_metrics.validation;
+  result.test = final_metrics.test;
+
+  report["status"] = to_string(result.outcome.status);
+  report["finished_at"] = utc_timestamp();
+  report["epochs_completed"] = result.outcome.epochs_completed;
+  report["steps"] = result.outcome.steps;
+  report["wall_seconds"] = result.outcome.wall_seconds;
+  report["median_train_samples_per_second"] = result.outcome.median_samples_per_second;
+  Json metrics = Json::object();
+  if (result.validation) metrics["validation"] = scores_json(*result.validation);
+  if (result.test) metrics["test"] = scores_json(*result.test);
+  report["metrics"] = std::move(metrics);
+  report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
+  write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
+  return result;
+}
+
+}  // namespace cradle

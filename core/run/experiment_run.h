@@ -1,0 +1,47 @@
+#pragma once
+// One training run of an experiment, from a validated Experiment to a complete
+// run folder: threads and seed set, data loaded, model built, experiment
+// frozen, trainer run with the metrics and log writers attached, final model
+// and report.json written. Constructing it does the preparation (so a caller
+// can show what is about to run); train() does the rest.
+// LibTorch stays out of this header (it costs ~20 s to parse), so callers
+// such as the terminal front end compile quickly.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/experiment/experiment.h"
+#include "core/models/model_summary.h"
+#include "core/run/run_folder.h"
+#include "core/train/events.h"
+#include "core/train/stop_signal.h"
+
+namespace cradle {
+
+struct RunResult {
+  TrainingOutcome outcome;
+  std::optional<EvaluationMetrics> validation;  // last validation
+  std::optional<EvaluationMetrics> test;        // absent when stopped early
+};
+
+class ExperimentRun {
+ public:
+  ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir);
+  ~ExperimentRun();
+
+  const RunFolder& folder() const;
+  const ModelSummary& model_summary() const;
+  std::int64_t train_samples() const;
+  int threads() const;
+  std::string device_name() const;
+
+  void add_observer(TrainingObserver& observer);
+  RunResult train(const StopSignal* stop = nullptr);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace cradle

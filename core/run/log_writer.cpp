@@ -1,0 +1,45 @@
+#include "core/run/log_writer.h"
+
+#include <cstdio>
+
+namespace cradle {
+namespace {
+
+template <typename... Args>
+std::string format(const char* pattern, Args... args) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, pattern, args...);
+  return buffer;
+}
+
+}  // namespace
+
+void LogWriter::on_started(const TrainingPlan& p) {
+  write(format("training: %lld samples, batch %lld, %lld epochs of %lld steps", static_cast<long long>(p.train_samples),
+               static_cast<long long>(p.batch_size), static_cast<long long>(p.epochs),
+               static_cast<long long>(p.steps_per_epoch)));
+}
+
+void LogWriter::on_step(const StepMetrics& m) {
+  write(format("[%8.1fs] epoch %lld step %lld: loss %.4f accuracy %.4f lr %.3g, %.0f samples/s", m.wall_seconds,
+               static_cast<long long>(m.epoch), static_cast<long long>(m.step), m.loss, m.accuracy, m.lr,
+               m.samples_per_second));
+}
+
+void LogWriter::on_evaluation(const EvaluationMetrics& m) {
+  write(format("[%8.1fs] %s after epoch %lld: loss %.4f accuracy %.4f (%lld samples)", m.wall_seconds, m.split.c_str(),
+               static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)));
+}
+
+void LogWriter::on_checkpoint(const CheckpointSaved& c) {
+  write("checkpoint: " + c.path.filename().string() + " at step " + std::to_string(c.step));
+}
+
+void LogWriter::on_finished(const TrainingOutcome& o) {
+  write(format("finished (%s): %lld steps in %.1fs, median %.0f samples/s", to_string(o.status),
+               static_cast<long long>(o.steps), o.wall_seconds, o.median_samples_per_second));
+}
+
+void LogWriter::on_failed(const std::string& message) { write("failed: " + message); }
+
+}  // namespace cradle

@@ -1,0 +1,26 @@
+#pragma once
+// Observer that writes the run's events as readable lines to train.log.
+#include <filesystem>
+#include <string>
+
+#include "core/common/file_io.h"
+#include "core/train/events.h"
+
+namespace cradle {
+
+class LogWriter : public TrainingObserver {
+ public:
+  explicit LogWriter(const std::filesystem::path& path) : out_(path) {}
+  void write(const std::string& line) { out_.append(line); }
+  void on_started(const TrainingPlan& plan) override;
+  void on_step(const StepMetrics& m) override;
+  void on_evaluation(const EvaluationMetrics& m) override;
+  void on_checkpoint(const CheckpointSaved& c) override;
+  void on_finished(const TrainingOutcome& outcome) override;
+  void on_failed(const std::string& message) override;
+
+ private:
+  LineAppender out_;
+};
+
+}  // namespace cradle

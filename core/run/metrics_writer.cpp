@@ -1,0 +1,28 @@
+#include "core/run/metrics_writer.h"
+
+#include <nlohmann/json.hpp>
+
+namespace cradle {
+
+void MetricsWriter::on_step(const StepMetrics& m) {
+  nlohmann::ordered_json line = {{"kind", "train"},
+                                 {"step", m.step},
+                                 {"epoch", m.epoch},
+                                 {"split", "train"},
+                                 {"loss", m.loss},
+                                 {"accuracy", m.accuracy},
+                                 {"lr", m.lr},
+                                 {"samples_per_sec", m.samples_per_second},
+                                 {"data_wait_s", m.data_wait_seconds},
+                                 {"wall_time", m.wall_seconds}};
+  out_.append(line.dump());
+}
+
+void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
+  nlohmann::ordered_json line = {{"kind", "eval"},       {"step", m.step},         {"epoch", m.epoch},
+                                 {"split", m.split},     {"loss", m.loss},         {"accuracy", m.accuracy},
+                                 {"samples", m.samples}, {"wall_time", m.wall_seconds}};
+  out_.append(line.dump());
+}
+
+}  // namespace cradle

@@ -1,0 +1,37 @@
+#pragma once
+// The layout of a run folder:
+//   experiment.json   the experiment as run (frozen, absolute data paths)
+//   metrics.jsonl     one JSON object per logged step and per evaluation
+//   train.log         the same events as readable lines
+//   checkpoints/      epoch-NNNN.pt (the newest few), stopped.pt
+//   model/model.pt    the final weights
+//   report.json       status, timings, final metrics
+#include <filesystem>
+#include <string>
+
+#include "core/experiment/experiment.h"
+
+namespace cradle {
+
+struct RunFolder {
+  std::filesystem::path root;
+
+  std::filesystem::path experiment_file() const { return root / "experiment.json"; }
+  std::filesystem::path metrics_file() const { return root / "metrics.jsonl"; }
+  std::filesystem::path log_file() const { return root / "train.log"; }
+  std::filesystem::path checkpoint_dir() const { return root / "checkpoints"; }
+  std::filesystem::path model_file() const { return root / "model" / "model.pt"; }
+  std::filesystem::path report_file() const { return root / "report.json"; }
+};
+
+// runs_root/<name>-<YYYYmmdd-HHMMSS>, with a numeric suffix if that exists.
+std::filesystem::path default_run_dir(const Experiment& experiment, const std::filesystem::path& runs_root = "runs");
+
+// Creates the folder; refuses one that already holds files, so an earlier run
+// is never overwritten.
+RunFolder create_run_folder(const std::filesystem::path& root);
+
+// Opens an existing run folder; IoError when it has no experiment.json.
+RunFolder open_run_folder(const std::filesystem::path& root);
+
+}  // namespace cradle

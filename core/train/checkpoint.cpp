@@ -1,0 +1,101 @@
+#include "core/train/checkpoint.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Reads every parameter and buffer, checking names and shapes, so a file
+// written for another architecture is refused instead of silently reshaping
+// the model. LibTorch archives nest one sub-archive per child module.
+void read_module_state(torch::serialize::InputArchive& archive, torch::nn::Module& module, const fs::path& path,
+                       const std::string& prefix) {
+  torch::NoGradGuard no_grad;
+  const auto restore = [&](const std::string& name, torch::Tensor& target, bool is_buffer) {
+    torch::Tensor value;
+    if (!archive.try_read(name, value, is_buffer))
+      throw DataError(path.string() + ": has no tensor \"" + prefix + name + "\"; it was saved for another model");
+    if (value.sizes() != target.sizes())
+      throw DataError(path.string() + ": tensor \"" + prefix + name + "\" has shape " + c10::str(value.sizes()) +
+                      ", the model expects " + c10::str(target.sizes()));
+    target.copy_(value);
+  };
+  for (auto& p : module.named_parameters(/*recurse=*/false)) restore(p.key(), p.value(), false);
+  for (auto& b : module.named_buffers(/*recurse=*/false)) restore(b.key(), b.value(), true);
+  for (auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    if (!archive.try_read(child.key(), child_archive))
+      throw DataError(path.string() + ": has no layer \"" + prefix + child.key() + "\"; it was saved for another model");
+    read_module_state(child_archive, *child.value(), path, prefix + child.key() + ".");
+  }
+}
+
+torch::serialize::InputArchive open_archive(const fs::path& path) {
+  if (!fs::exists(path)) throw IoError(path.string() + ": no such file");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path.string());
+  } catch (const c10::Error& error) {
+    throw DataError(path.string() + ": not a readable LibTorch archive (" + first_line(error.what_without_backtrace()) + ")");
+  }
+  return archive;
+}
+
+}  // namespace
+
+void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
+                     CheckpointPosition position) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model.save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("epoch", torch::tensor(position.epoch));
+  archive.write("step", torch::tensor(position.step));
+  write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
+}
+
+CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer) {
+  auto archive = open_archive(path);
+  try {
+    torch::serialize::InputArchive model_archive;
+    if (!archive.try_read("model", model_archive)) throw DataError(path.string() + ": not a Cradle checkpoint (no model)");
+    read_module_state(model_archive, model, path, "");
+    if (optimizer) {
+      torch::serialize::InputArchive optimizer_archive;
+      if (!archive.try_read("optimizer", optimizer_archive))
+        throw DataError(path.string() + ": not a Cradle checkpoint (no optimizer state)");
+      optimizer->load(optimizer_archive);
+    }
+    torch::Tensor epoch, step;
+    if (!archive.try_read("epoch", epoch) || !archive.try_read("step", step))
+      throw DataError(path.string() + ": not a Cradle checkpoint (no position)");
+    return {epoch.item<std::int64_t>(), step.item<std::int64_t>()};
+  } catch (const c10::Error& error) {
+    throw DataError(path.string() + ": corrupt checkpoint (" + first_line(error.what_without_backtrace()) + ")");
+  }
+}
+
+void save_model_weights(const fs::path& path, const torch::nn::Module& model) {
+  torch::serialize::OutputArchive archive;
+  model.save(archive);
+  write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
+}
+
+void load_model_weights(const fs::path& path, torch::nn::Module& model) {
+  auto archive = open_archive(path);
+  try {
+    read_module_state(archive, model, path, "");
+  } catch (const c10::Error& error) {
+    throw DataError(path.string() + ": corrupt model file (" + first_line(error.what_without_backtrace()) + ")");
+  }
+}
+
+}  // namespace cradle

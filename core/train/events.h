@@ -1,0 +1,70 @@
+#pragma once
+// What the trainer reports while it runs. The trainer neither prints nor knows
+// who listens: the CLI's progress bar, the metrics.jsonl writer, the log and
+// (later) the GUI bridge are all observers.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace cradle {
+
+struct TrainingPlan {
+  std::int64_t epochs = 0;
+  std::int64_t steps_per_epoch = 0;
+  std::int64_t total_steps = 0;
+  std::int64_t train_samples = 0;
+  std::int64_t batch_size = 0;
+};
+
+// Averages over the steps since the previous StepMetrics.
+struct StepMetrics {
+  std::int64_t step = 0;   // 1-based, counted over the whole run
+  std::int64_t epoch = 0;  // 1-based
+  double loss = 0;
+  double accuracy = 0;
+  double lr = 0;
+  double samples_per_second = 0;
+  double data_wait_seconds = 0;  // time spent assembling batches in this window
+  double wall_seconds = 0;       // since training started
+};
+
+struct EvaluationMetrics {
+  std::string split;  // "validation" | "test"
+  std::int64_t step = 0;
+  std::int64_t epoch = 0;
+  double loss = 0;
+  double accuracy = 0;
+  std::int64_t samples = 0;
+  double wall_seconds = 0;
+};
+
+struct CheckpointSaved {
+  std::filesystem::path path;
+  std::int64_t step = 0;
+  std::int64_t epoch = 0;
+};
+
+enum class TrainingStatus { Completed, Stopped };
+
+struct TrainingOutcome {
+  TrainingStatus status = TrainingStatus::Completed;
+  std::int64_t steps = 0;
+  std::int64_t epochs_completed = 0;
+  double wall_seconds = 0;
+  double median_samples_per_second = 0;
+};
+
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  virtual void on_started(const TrainingPlan&) {}
+  virtual void on_step(const StepMetrics&) {}
+  virtual void on_evaluation(const EvaluationMetrics&) {}
+  virtual void on_checkpoint(const CheckpointSaved&) {}
+  virtual void on_finished(const TrainingOutcome&) {}
+  virtual void on_failed(const std::string& /*message*/) {}
+};
+
+const char* to_string(TrainingStatus status);
+
+}  // namespace cradle

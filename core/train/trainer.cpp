@@ -1,0 +1,179 @@
+#include "core/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/common/error.h"
+#include "core/data/seeded_order.h"
+#include "core/eval/classifier_evaluation.h"
+#include "core/train/checkpoint.h"
+#include "core/train/optimizer_factory.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+
+const char* to_string(TrainingStatus status) {
+  return status == TrainingStatus::Completed ? "completed" : "stopped";
+}
+
+Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const ClassificationData& data,
+                 TrainerSetup setup)
+    : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)) {
+  model_->to(setup_.device);
+  optimizer_ = make_optimizer(experiment_.train, model_->parameters());
+}
+
+double Trainer::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+TrainingOutcome Trainer::run() {
+  started_ = std::chrono::steady_clock::now();
+  try {
+    return train_epochs();
+  } catch (const c10::Error& error) {
+    const std::string message = "LibTorch error during training: " +
+                                std::string(error.what_without_backtrace()).substr(0, 300);
+    for (auto* observer : observers_) observer->on_failed(message);
+    throw Error(message);
+  } catch (const std::exception& error) {
+    for (auto* observer : observers_) observer->on_failed(error.what());
+    throw;
+  }
+}
+
+TrainingOutcome Trainer::train_epochs() {
+  const auto& spec = experiment_.train;
+  const std::int64_t n = data_.train.size();
+  TrainingPlan plan;
+  plan.epochs = spec.epochs;
+  plan.steps_per_epoch = (n + spec.batch_size - 1) / spec.batch_size;
+  plan.total_steps = plan.epochs * plan.steps_per_epoch;
+  plan.train_samples = n;
+  plan.batch_size = spec.batch_size;
+  notify(&TrainingObserver::on_started, plan);
+
+  std::vector<double> throughputs;
+  std::int64_t step = 0;
+  const auto tensor_options = torch::TensorOptions().device(setup_.device);
+  for (std::int64_t epoch = 1; epoch <= spec.epochs; ++epoch) {
+    model_->train();
+    const auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
+    // Sums stay on the device and are read only when logging, so a GPU is not
+    // synchronised on every step.
+    auto loss_sum = torch::zeros({}, tensor_options.dtype(torch::kFloat64));
+    auto correct = torch::zeros({}, tensor_options.dtype(torch::kInt64));
+    std::int64_t window_samples = 0;
+    double data_wait = 0;
+    auto window_start = std::chrono::steady_clock::now();
+
+    for (size_t b = 0; b < batches.size(); ++b) {
+      if (setup_.stop && setup_.stop->requested()) {
+        checkpoint(step, epoch - 1, "stopped.pt");
+        return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs);
+      }
+      const auto fetch_start = std::chrono::steady_clock::now();
+      const Batch batch = data_.train.batch(batches[b]);
+      const auto inputs = batch.inputs.to(setup_.device);
+      const auto targets = batch.targets.to(setup_.device);
+      data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
+
+      optimizer_->zero_grad();
+      const auto logits = model_->forward(inputs);
+      const auto loss = torch::nn::functional::cross_entropy(logits, targets);
+      loss.backward();
+      optimizer_->step();
+      ++step;
+
+      {
+        torch::NoGradGuard no_grad;
+        loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(targets.size(0));
+        correct += logits.argmax(1).eq(targets).sum();
+      }
+      window_samples += targets.size(0);
+
+      const bool last_of_epoch = b + 1 == batches.size();
+      if (step % spec.log_every == 0 || last_of_epoch) {
+        const double window_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
+        StepMetrics m;
+        m.step = step;
+        m.epoch = epoch;
+        m.loss = loss_sum.item<double>() / static_cast<double>(window_samples);
+        m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_samples);
+        if (!std::isfinite(m.loss))
+          throw Error("training diverged: the loss is " + std::to_string(m.loss) + " at step " + std::to_string(step) +
+                      " (epoch " + std::to_string(epoch) + "); lower train.lr");
+        m.lr = current_learning_rate(*optimizer_);
+        m.samples_per_second = window_seconds > 0 ? static_cast<double>(window_samples) / window_seconds : 0;
+        m.data_wait_seconds = data_wait;
+        m.wall_seconds = elapsed_seconds();
+        // Partial windows at epoch ends would skew the median throughput.
+        if (step % spec.log_every == 0) throughputs.push_back(m.samples_per_second);
+        notify(&TrainingObserver::on_step, m);
+        loss_sum.zero_();
+        correct.zero_();
+        window_samples = 0;
+        data_wait = 0;
+        window_start = std::chrono::steady_clock::now();
+      }
+    }
+    if (data_.validation.size() > 0) evaluate_split("validation", data_.validation, step, epoch);
+    if (spec.keep_checkpoints > 0) {
+      char name[32];
+      std::snprintf(name, sizeof name, "epoch-%04lld.pt", static_cast<long long>(epoch));
+      checkpoint(step, epoch, name);
+    }
+  }
+  evaluate_split("test", data_.test, step, spec.epochs);
+  return finish(TrainingStatus::Completed, step, spec.epochs, throughputs);
+}
+
+TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
+                                std::vector<double> throughputs) {
+  TrainingOutcome outcome;
+  outcome.status = status;
+  outcome.steps = steps;
+  outcome.epochs_completed = epochs_completed;
+  outcome.wall_seconds = elapsed_seconds();
+  if (!throughputs.empty()) {
+    const auto middle = throughputs.begin() + static_cast<std::ptrdiff_t>(throughputs.size() / 2);
+    std::nth_element(throughputs.begin(), middle, throughputs.end());
+    outcome.median_samples_per_second = *middle;
+  }
+  notify(&TrainingObserver::on_finished, outcome);
+  return outcome;
+}
+
+void Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
+                             std::int64_t epoch) {
+  const auto scores = evaluate_classifier(model_, dataset, experiment_.eval.batch_size, setup_.device);
+  EvaluationMetrics m;
+  m.split = split;
+  m.step = step;
+  m.epoch = epoch;
+  m.loss = scores.loss;
+  m.accuracy = scores.accuracy;
+  m.samples = scores.samples;
+  m.wall_seconds = elapsed_seconds();
+  notify(&TrainingObserver::on_evaluation, m);
+}
+
+void Trainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name) {
+  if (setup_.checkpoint_dir.empty()) return;
+  const fs::path path = setup_.checkpoint_dir / file_name;
+  save_checkpoint(path, *model_, *optimizer_, {epoch, step});
+  if (file_name.rfind("epoch-", 0) == 0) {
+    epoch_checkpoints_.push_back(path);
+    while (static_cast<std::int64_t>(epoch_checkpoints_.size()) > experiment_.train.keep_checkpoints) {
+      std::error_code ec;
+      fs::remove(epoch_checkpoints_.front(), ec);
+      epoch_checkpoints_.erase(epoch_checkpoints_.begin());
+    }
+  }
+  notify(&TrainingObserver::on_checkpoint, CheckpointSaved{path, step, epoch});
+}
+
+}  // namespace cradle

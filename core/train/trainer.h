@@ -1,0 +1,60 @@
+#pragma once
+// The training loop for classifiers: epochs over seeded batch orders, periodic
+// training metrics, validation after every epoch, a checkpoint after every
+// epoch (and on a stop request), the test split at the end. It reports through
+// observers only and honours stop requests between steps.
+#include <torch/nn.h>
+#include <torch/optim/optimizer.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "core/data/classification_data.h"
+#include "core/experiment/experiment.h"
+#include "core/train/events.h"
+#include "core/train/stop_signal.h"
+
+namespace cradle {
+
+struct TrainerSetup {
+  std::filesystem::path checkpoint_dir;  // empty: no checkpoints
+  const StopSignal* stop = nullptr;
+  torch::Device device = torch::kCPU;
+};
+
+class Trainer {
+ public:
+  Trainer(const Experiment& experiment, torch::nn::Sequential model, const ClassificationData& data,
+          TrainerSetup setup);
+
+  void add_observer(TrainingObserver& observer) { observers_.push_back(&observer); }
+
+  // Trains to the end or to a stop request. On an error, observers hear
+  // on_failed and the exception propagates.
+  TrainingOutcome run();
+
+ private:
+  TrainingOutcome train_epochs();
+  void evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step, std::int64_t epoch);
+  void checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name);
+  TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
+                         std::vector<double> throughputs);
+  double elapsed_seconds() const;
+  template <typename Event, typename Method>
+  void notify(Method method, const Event& event) {
+    for (auto* observer : observers_) (observer->*method)(event);
+  }
+
+  const Experiment& experiment_;
+  torch::nn::Sequential model_;
+  const ClassificationData& data_;
+  TrainerSetup setup_;
+  std::vector<TrainingObserver*> observers_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::vector<std::filesystem::path> epoch_checkpoints_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace cradle

@@ -1,0 +1,168 @@
+// cradle-cli as a user runs it: exit codes, one-line errors, a complete run
+// folder, and `eval` reproducing the reported accuracy.
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/app/cli_process.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+
+QJsonObject read_json(const QString& path) { return QJsonDocument::fromJson(read_all(path)).object(); }
+
+void expect_one_line_error(const ProcessResult& r, const QString& fragment) {
+  QCOMPARE(r.exit_code, 1);
+  QVERIFY2(r.err.startsWith("cradle-cli: error: "), qPrintable(r.err));
+  QCOMPARE(r.err.count('\n'), 1);
+  QVERIFY2(r.err.contains(fragment), qPrintable(r.err));
+}
+
+}  // namespace
+
+class CliTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void versionAndHelp() {
+    auto r = run_cli({"--version"});
+    QCOMPARE(r.exit_code, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("cradle-cli " CRADLE_VERSION));
+    r = run_cli({"--help"});
+    QCOMPARE(r.exit_code, 0);
+    for (const char* command : {"train", "eval", "inspect"}) QVERIFY2(r.out.contains(command), qPrintable(r.out));
+  }
+
+  void usageErrorsExitWithTwo() {
+    QCOMPARE(run_cli({}).exit_code, 2);
+    QCOMPARE(run_cli({"fly"}).exit_code, 2);
+    QCOMPARE(run_cli({"train"}).exit_code, 2);
+    QCOMPARE(run_cli({"train", "x.json", "--bogus"}).exit_code, 2);
+  }
+
+  void badExperimentsGiveOneLine() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    const QString experiment = write_quadrant_experiment(dir.path());
+    expect_one_line_error(run_cli({"train", dir.filePath("missing.json")}), "missing.json: no such file");
+    expect_one_line_error(run_cli({"train", experiment, "--set", "train.lr=-0.1"}), "train.lr: must be > 0, got -0.1");
+    expect_one_line_error(run_cli({"inspect", experiment, "--set", "model.typ=mlp"}),
+                          "model.typ: unknown key (did you mean \"model.type\"?)");
+    QFile broken(dir.filePath("broken.json"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"name\": \"x\",,}");
+    broken.close();
+    expect_one_line_error(run_cli({"train", dir.filePath("broken.json")}), "broken.json: parse error at line 1");
+  }
+
+  void badDataGivesOneLineAndNoRunFolder() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    QFile images(dir.filePath("train-images.idx"));
+    QVERIFY(images.open(QIODevice::ReadWrite));
+    images.resize(100);
+    images.close();
+    const QString out = dir.filePath("run");
+    expect_one_line_error(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out}),
+                          "train-images.idx: IDX header says 20x8x8 = 1280 values after byte 16, the file has 84 (truncated)");
+    QVERIFY(!QDir(out).exists());
+  }
+
+  void trainWritesACompleteRunAndEvalReproducesIt() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 60);
+    const QString out = dir.filePath("runs/first");
+    const auto r = run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out, "--set", "train.epochs=3"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("test accuracy: "), qPrintable(r.out));
+
+    for (const char* file : {"experiment.json", "metrics.jsonl", "train.log", "report.json", "model/model.pt",
+                             "checkpoints/epoch-0002.pt", "checkpoints/epoch-0003.pt"})
+      QVERIFY2(QFile::exists(out + "/" + file), file);
+    QVERIFY(!QFile::exists(out + "/checkpoints/epoch-0001.pt"));  // keep_checkpoints 2
+
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["status"].toString(), QStringLiteral("completed"));
+    QCOMPARE(report["steps"].toInt(), 30);
+    const double reported = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY2(reported > 0.9, qPrintable(QString::number(reported)));
+
+    // Every line of metrics.jsonl is an object; steps and evaluations are both there.
+    int train_lines = 0, eval_lines = 0;
+    for (const auto& line : read_all(out + "/metrics.jsonl").split('\n')) {
+      if (line.isEmpty()) continue;
+      const auto object = QJsonDocument::fromJson(line).object();
+      QVERIFY2(!object.isEmpty(), line.constData());
+      if (object["kind"] == "train") {
+        ++train_lines;
+        for (const char* key : {"step", "epoch", "loss", "accuracy", "lr", "samples_per_sec", "wall_time"})
+          QVERIFY2(object.contains(key), key);
+      } else {
+        ++eval_lines;
+      }
+    }
+    QCOMPARE(train_lines, 6);  // log_every 5, ten steps per epoch
+    QCOMPARE(eval_lines, 4);   // validation x3, test
+
+    // The frozen experiment names absolute data paths, so eval works from anywhere.
+    QVERIFY(QDir::isAbsolutePath(read_json(out + "/experiment.json")["data"].toObject()["test_images"].toString()));
+    const auto eval = run_cli({"eval", out});
+    QCOMPARE(eval.exit_code, 0);
+    const auto match = QRegularExpression("test: accuracy ([0-9.]+)").match(eval.out);
+    QVERIFY2(match.hasMatch(), qPrintable(eval.out));
+    QCOMPARE(match.captured(1), QString::number(reported, 'f', 4));
+  }
+
+  void existingRunFolderIsNeverOverwritten() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    QDir().mkpath(dir.filePath("taken"));
+    QFile keep(dir.filePath("taken/report.json"));
+    QVERIFY(keep.open(QIODevice::WriteOnly));
+    keep.write("precious");
+    keep.close();
+    expect_one_line_error(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", dir.filePath("taken")}),
+                          "folder exists and is not empty");
+    QCOMPARE(read_all(dir.filePath("taken/report.json")), QByteArray("precious"));
+  }
+
+  void evalOfSomethingElseFailsClearly() {
+    QTemporaryDir dir;
+    expect_one_line_error(run_cli({"eval", dir.path()}), "not a run folder (no experiment.json)");
+  }
+
+  void inspectPrintsTheLayerTable() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    const auto r = run_cli({"inspect", write_quadrant_experiment(dir.path())});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("fc1"), qPrintable(r.out));
+    // 64*16+16 + 16*4+4
+    QVERIFY2(r.out.contains("total parameters: 1,108"), qPrintable(r.out));
+  }
+
+  void headlessStudioTrainsInTheTerminal() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 8);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 1}})");
+    // No display at all: `cradle` must notice and train instead of opening a window.
+    const auto r = run_process(QStringLiteral(CRADLE_GUI_PATH), {experiment}, 120000,
+                               {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("no display found"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("test accuracy: "), qPrintable(r.out));
+    QVERIFY(QDir(dir.path() + "/runs").exists() || QDir("runs").exists());
+  }
+};
+
+CRADLE_REGISTER_TEST(CliTest);
+
+}  // namespace cradle::test
+
+#include "cli_test.moc"

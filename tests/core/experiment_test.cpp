@@ -1,0 +1,163 @@
+// Validation of the experiment file: every kind of error names its JSON path,
+// and canonical files survive load and save byte for byte.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/experiment/experiment.h"
+#include "core/experiment/overrides.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+
+class ExperimentTest : public QObject {
+  Q_OBJECT
+
+ private:
+  static Json minimal() {
+    return Json::parse(R"({"name": "demo", "data": {"train_images": "a", "train_labels": "b",
+                           "test_images": "c", "test_labels": "d"}})");
+  }
+
+  static void expect_config_error(const Json& document, const QString& expected) {
+    try {
+      parse_experiment(document);
+      QFAIL(qPrintable("accepted; expected: " + expected));
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString::fromStdString(error.what()), expected);
+    }
+  }
+
+  static Json with(const char* assignment) {
+    Json doc = minimal();
+    apply_override(doc, assignment);
+    return doc;
+  }
+
+ private Q_SLOTS:
+  void fillsDefaults() {
+    const auto e = parse_experiment(minimal());
+    QCOMPARE(QString::fromStdString(e.name), QStringLiteral("demo"));
+    QCOMPARE(e.train.epochs, 5);
+    QCOMPARE(QString::fromStdString(e.model.type), QStringLiteral("cnn"));
+    QCOMPARE(e.data.validation_fraction, 0.1);
+  }
+
+  void sampleProjectRoundTripsByteForByte() {
+    const std::string path = CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json";
+    const std::string original = read_file(path);
+    QCOMPARE(QString::fromStdString(serialize_experiment(load_experiment(path))), QString::fromStdString(original));
+  }
+
+  void savedDefaultsReloadUnchanged() {
+    const auto text = serialize_experiment(parse_experiment(minimal()));
+    QCOMPARE(serialize_experiment(parse_experiment(Json::parse(text))), text);
+  }
+
+  void reportsOutOfRange() {
+    expect_config_error(with("train.lr=-0.1"), "train.lr: must be > 0, got -0.1");
+    expect_config_error(with("train.epochs=0"), "train.epochs: must be between 1 and 100000, got 0");
+    expect_config_error(with("data.validation_fraction=1"), "data.validation_fraction: must be >= 0 and < 1, got 1");
+    expect_config_error(with("model.hidden=[64,0]"), "model.hidden[1]: must be between 1 and 1048576, got 0");
+  }
+
+  void reportsWrongTypes() {
+    expect_config_error(with("train.epochs=\"5\""), "train.epochs: expected a whole number, got a string \"5\"");
+    expect_config_error(with("train.epochs=2.5"), "train.epochs: expected a whole number, got 2.5");
+    expect_config_error(with("model.batch_norm=1"), "model.batch_norm: expected true or false, got 1");
+    expect_config_error(with("train=[]"), "train: expected an object, got an array");
+    expect_config_error(Json::array(), "experiment: expected an object, got an array");
+  }
+
+  void reportsUnknownKeysWithSuggestion() {
+    expect_config_error(with("train.lrr=0.1"), "train.lrr: unknown key (did you mean \"train.lr\"?)");
+    expect_config_error(with("colour=1"), "colour: unknown key");
+  }
+
+  void reportsMissingRequiredFields() {
+    Json doc = minimal();
+    doc["data"].erase("test_labels");
+    expect_config_error(doc, "data.test_labels: required");
+    doc = minimal();
+    doc.erase("data");
+    expect_config_error(doc, "data: required");
+    doc = minimal();
+    doc.erase("name");
+    expect_config_error(doc, "name: required");
+  }
+
+  void reportsInvalidChoices() {
+    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn; got \"transformer\"");
+    expect_config_error(with("device=tpu"), "device: must be one of cpu, cuda, auto; got \"tpu\"");
+  }
+
+  void reportsFieldsThatDoNotApply() {
+    expect_config_error(with("train.momentum=0.5"), "train.momentum: only used by optimizer \"sgd\"");
+    Json doc = with("model.type=mlp");
+    apply_override(doc, "model.kernel_size=3");
+    expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\"");
+    expect_config_error(with("model.kernel_size=4"), "model.kernel_size: must be odd (padding keeps the size), got 4");
+  }
+
+  void reportsUnsafeNameAndVersion() {
+    expect_config_error(with("name=../evil"),
+                        "name: use letters, digits, '-', '_' and '.' only (it names the run folder), got \"../evil\"");
+    expect_config_error(with("format_version=2"), "format_version: this Cradle reads version 1, got 2");
+  }
+
+  void reportsSyntaxErrorsWithLineAndFile() {
+    QTemporaryDir dir;
+    const auto path = dir.filePath("broken.json").toStdString();
+    write_text_atomically(path, "{\n  \"name\": \"x\",\n  \"seed\": ,\n}\n");
+    try {
+      load_experiment(path);
+      QFAIL("a syntax error was accepted");
+    } catch (const ConfigError& error) {
+      const QString message = error.what();
+      QVERIFY2(message.startsWith(QString::fromStdString(path) + ": parse error at line 3"), qPrintable(message));
+    }
+  }
+
+  void loadPrefixesFileAndResolvesRelativePaths() {
+    QTemporaryDir dir;
+    const auto path = dir.filePath("exp.json").toStdString();
+    write_text_atomically(path, minimal().dump());
+    const auto e = load_experiment(path, {"train.lr=0.5"});
+    QCOMPARE(e.train.lr, 0.5);
+    QCOMPARE(QString::fromStdString(e.resolve("a").string()), dir.filePath("a"));
+    QCOMPARE(QString::fromStdString(with_absolute_paths(e).data.train_images), dir.filePath("a"));
+    try {
+      load_experiment(path, {"train.lr=0"});
+      QFAIL("lr 0 accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()), QString::fromStdString(path) + ": train.lr: must be > 0, got 0");
+    }
+  }
+
+  void overridesParseJsonOrFallBackToString() {
+    Json doc = minimal();
+    apply_override(doc, "model.hidden=[256,128]");
+    apply_override(doc, "train.optimizer=sgd");
+    apply_override(doc, "model.batch_norm=false");
+    apply_override(doc, "new.deep.key=3");
+    QCOMPARE(doc["model"]["hidden"].size(), size_t(2));
+    QCOMPARE(QString::fromStdString(doc["train"]["optimizer"].get<std::string>()), QStringLiteral("sgd"));
+    QCOMPARE(doc["model"]["batch_norm"].get<bool>(), false);
+    QCOMPARE(doc["new"]["deep"]["key"].get<int>(), 3);
+  }
+
+  void overridesRejectMalformedAssignments() {
+    Json doc = minimal();
+    QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "train.lr"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "=3"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "train..lr=3"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "name.first=3"));  // name is a string
+  }
+};
+
+CRADLE_REGISTER_TEST(ExperimentTest);
+
+}  // namespace cradle::test
+
+#include "experiment_test.moc"

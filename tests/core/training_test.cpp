@@ -1,0 +1,224 @@
+// The trainer on a tiny learnable data set: the loss falls, runs are
+// deterministic, stop requests are honoured with a usable checkpoint.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/data/classification_data.h"
+#include "core/experiment/experiment.h"
+#include "core/models/model_factory.h"
+#include "core/models/model_inspection.h"
+#include "core/train/checkpoint.h"
+#include "core/train/optimizer_factory.h"
+#include "core/train/runtime.h"
+#include "core/train/trainer.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+
+class Recorder : public TrainingObserver {
+ public:
+  void on_started(const TrainingPlan& p) override { plan = p; }
+  void on_step(const StepMetrics& m) override {
+    steps.push_back(m);
+    if (stop_after_step > 0 && m.step >= stop_after_step && stop) stop->request();
+  }
+  void on_evaluation(const EvaluationMetrics& m) override { evaluations.push_back(m); }
+  void on_checkpoint(const CheckpointSaved& c) override { checkpoints.push_back(c); }
+  void on_finished(const TrainingOutcome& o) override { outcome = o; }
+
+  TrainingPlan plan;
+  std::vector<StepMetrics> steps;
+  std::vector<EvaluationMetrics> evaluations;
+  std::vector<CheckpointSaved> checkpoints;
+  TrainingOutcome outcome;
+  std::int64_t stop_after_step = 0;
+  StopSignal* stop = nullptr;
+};
+
+struct Fixture {
+  QTemporaryDir dir;
+  Experiment experiment;
+  ClassificationData data;
+
+  explicit Fixture(const std::string& extra = "{}") {
+    write_quadrant_dataset(dir.path(), 200, 80);
+    experiment = load_experiment(write_quadrant_experiment(dir.path(), extra).toStdString());
+    configure_threads(experiment.threads);
+    data = load_classification_data(experiment);
+  }
+
+  torch::nn::Sequential model() {
+    torch::manual_seed(experiment.seed);
+    return build_model(experiment.model, data.input_shape, data.num_classes());
+  }
+
+  Recorder train(const std::filesystem::path& checkpoints = {}, std::int64_t stop_after = 0) {
+    StopSignal stop;
+    Recorder recorder;
+    recorder.stop_after_step = stop_after;
+    recorder.stop = &stop;
+    Trainer trainer(experiment, model(), data, TrainerSetup{checkpoints, &stop, torch::kCPU});
+    trainer.add_observer(recorder);
+    trainer.run();
+    return recorder;
+  }
+};
+
+}  // namespace
+
+class TrainingTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void loadsSplitsFromTheExperiment() {
+    Fixture f;
+    QCOMPARE(f.data.validation.size(), 40);  // 20% of 200
+    QCOMPARE(f.data.train.size(), 160);
+    QCOMPARE(f.data.test.size(), 80);
+    QCOMPARE(f.data.input_shape, (std::vector<std::int64_t>{1, 8, 8}));
+    QCOMPARE(f.data.num_classes(), 4);
+    QCOMPARE(f.data.train.inputs.max().item<float>() <= 1.0f, true);
+  }
+
+  void lossFallsAndAccuracyRises() {
+    Fixture f(R"({"train": {"epochs": 4}})");
+    const auto r = f.train();
+    QCOMPARE(r.plan.steps_per_epoch, 10);  // 160 samples / batch 16
+    QCOMPARE(r.outcome.status, TrainingStatus::Completed);
+    QCOMPARE(r.outcome.steps, 40);
+    QVERIFY2(r.steps.back().loss < 0.5 * r.steps.front().loss,
+             qPrintable(QString("first %1 last %2").arg(r.steps.front().loss).arg(r.steps.back().loss)));
+    QCOMPARE(r.evaluations.back().split, std::string("test"));
+    QVERIFY2(r.evaluations.back().accuracy > 0.9, qPrintable(QString::number(r.evaluations.back().accuracy)));
+    QCOMPARE(r.evaluations.back().samples, 80);
+  }
+
+  void sameSeedAndThreadsGiveSameLosses() {
+    Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4], "hidden": [8], "dropout": 0.2, "batch_norm": true}})");
+    const auto a = f.train();
+    const auto b = f.train();
+    QCOMPARE(a.steps.size(), b.steps.size());
+    for (size_t i = 0; i < a.steps.size(); ++i) QCOMPARE(a.steps[i].loss, b.steps[i].loss);
+    QCOMPARE(a.evaluations.back().accuracy, b.evaluations.back().accuracy);
+  }
+
+  void otherSeedGivesOtherLosses() {
+    Fixture a_fixture, b_fixture(R"({"seed": 8})");
+    QVERIFY(a_fixture.train().steps.front().loss != b_fixture.train().steps.front().loss);
+  }
+
+  void stopRequestEndsAtStepBoundaryWithCheckpoint() {
+    Fixture f(R"({"train": {"epochs": 3, "log_every": 1}})");
+    QTemporaryDir checkpoints;
+    const auto r = f.train(checkpoints.path().toStdString(), /*stop_after=*/13);
+    QCOMPARE(r.outcome.status, TrainingStatus::Stopped);
+    QCOMPARE(r.outcome.steps, 13);
+    QCOMPARE(r.outcome.epochs_completed, 1);
+    const auto stopped = std::filesystem::path(checkpoints.path().toStdString()) / "stopped.pt";
+    QVERIFY(std::filesystem::exists(stopped));
+
+    auto model = f.model();
+    auto optimizer = make_optimizer(f.experiment.train, model->parameters());
+    const auto position = load_checkpoint(stopped, *model, optimizer.get());
+    QCOMPARE(position.step, 13);
+    QCOMPARE(position.epoch, 1);
+  }
+
+  void keepsOnlyTheNewestEpochCheckpoints() {
+    Fixture f(R"({"train": {"epochs": 4, "keep_checkpoints": 2}})");
+    QTemporaryDir checkpoints;
+    const auto r = f.train(checkpoints.path().toStdString());
+    QCOMPARE(r.checkpoints.size(), size_t(4));
+    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files), (QStringList{"epoch-0003.pt", "epoch-0004.pt"}));
+  }
+
+  void checkpointRestoresTheSameOutputs() {
+    Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4], "hidden": [8]}})");
+    QTemporaryDir dir;
+    const auto path = std::filesystem::path(dir.path().toStdString()) / "c.pt";
+    auto trained = f.model();
+    auto optimizer = make_optimizer(f.experiment.train, trained->parameters());
+    trained->forward(f.data.train.inputs.slice(0, 0, 16)).sum().backward();
+    optimizer->step();
+    save_checkpoint(path, *trained, *optimizer, {2, 7});
+
+    torch::manual_seed(999);  // a differently initialised copy
+    auto restored = build_model(f.experiment.model, f.data.input_shape, f.data.num_classes());
+    const auto position = load_checkpoint(path, *restored, nullptr);
+    QCOMPARE(position.step, 7);
+    trained->eval();
+    restored->eval();
+    const auto x = f.data.test.inputs.slice(0, 0, 8);
+    QVERIFY(torch::equal(trained->forward(x), restored->forward(x)));
+  }
+
+  void checkpointForAnotherModelIsRefused() {
+    Fixture f;
+    QTemporaryDir dir;
+    const auto path = std::filesystem::path(dir.path().toStdString()) / "m.pt";
+    save_model_weights(path, *f.model());
+    ModelSpec wider = f.experiment.model;
+    wider.hidden = {32};
+    auto other = build_model(wider, f.data.input_shape, f.data.num_classes());
+    try {
+      load_model_weights(path, *other);
+      QFAIL("weights of another shape were loaded");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("fc1.weight\" has shape [16, 64], the model expects [32, 64]"), error.what());
+    }
+    write_text_atomically(path, "not an archive");
+    QVERIFY_THROWS_EXCEPTION(DataError, load_model_weights(path, *other));
+  }
+
+  void summaryListsShapesAndParameters() {
+    Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4, 8], "hidden": [10], "batch_norm": false}})");
+    auto model = f.model();
+    const auto summary = summarize_model(model, f.data.input_shape);
+    QCOMPARE(summary.layers.front().name, std::string("conv1"));
+    QCOMPARE(summary.layers.front().kind, std::string("Conv2d"));
+    QCOMPARE(summary.layers.front().output_shape, (std::vector<std::int64_t>{4, 8, 8}));
+    QCOMPARE(summary.layers.front().parameters, 4 * 9 + 4);
+    std::int64_t sum = 0;
+    for (const auto& row : summary.layers) sum += row.parameters;
+    QCOMPARE(sum, summary.total_parameters);
+    // conv1 40, conv2 8*4*9+8 = 296, fc1 (8*2*2)*10+10 = 330, out 10*4+4 = 44
+    QCOMPARE(summary.total_parameters, 40 + 296 + 330 + 44);
+    QCOMPARE(summary.layers.back().output_shape, (std::vector<std::int64_t>{4}));
+  }
+
+  void tooManyPoolsIsAConfigError() {
+    Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4, 4, 4, 4]}})");
+    QVERIFY_THROWS_EXCEPTION(ConfigError, f.model());
+  }
+
+  void dataErrorsNameTheFile() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    write_idx(dir.filePath("test-labels.idx"), {7}, std::vector<std::uint8_t>(7, 1));
+    const auto experiment = load_experiment(write_quadrant_experiment(dir.path()).toStdString());
+    try {
+      load_classification_data(experiment);
+      QFAIL("7 labels for 8 images accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("test-labels.idx: 7 labels for the 8 images"), error.what());
+    }
+    write_idx(dir.filePath("test-labels.idx"), {8}, std::vector<std::uint8_t>(8, 9));
+    try {
+      load_classification_data(experiment);
+      QFAIL("label 9 accepted with 4 classes");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("label 9 but data.class_names lists only 4 classes"), error.what());
+    }
+  }
+};
+
+CRADLE_REGISTER_TEST(TrainingTest);
+
+}  // namespace cradle::test
+
+#include "training_test.moc"

@@ -1,0 +1,159 @@
+#include "widgets/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QIcon>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include "core/common/error.h"
+#include "core/experiment/experiment.h"
+
+namespace cradle {
+namespace {
+
+QString joined(const std::vector<std::int64_t>& values) {
+  QStringList parts;
+  for (auto v : values) parts << QString::number(v);
+  return parts.join(QStringLiteral(", "));
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("Cradle"));
+  setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
+  resize(1100, 720);
+
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(24, 20, 24, 20);
+  layout->setSpacing(12);
+
+  title_ = new QLabel(central);
+  QFont titleFont = title_->font();
+  titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+  titleFont.setBold(true);
+  title_->setFont(titleFont);
+  title_->setObjectName(QStringLiteral("experimentTitle"));
+  layout->addWidget(title_);
+
+  description_ = new QLabel(central);
+  description_->setWordWrap(true);
+  layout->addWidget(description_);
+
+  error_ = new QLabel(central);
+  error_->setObjectName(QStringLiteral("experimentError"));
+  error_->setWordWrap(true);
+  error_->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: 600;"));
+  error_->hide();
+  layout->addWidget(error_);
+
+  auto* row = new QHBoxLayout;
+  auto* summaryBox = new QGroupBox(tr("Experiment"), central);
+  summary_ = new QFormLayout(summaryBox);
+  summary_->setLabelAlignment(Qt::AlignRight);
+  row->addWidget(summaryBox, 1);
+
+  auto* documentBox = new QGroupBox(tr("Experiment file"), central);
+  auto* documentLayout = new QVBoxLayout(documentBox);
+  document_ = new QPlainTextEdit(documentBox);
+  document_->setReadOnly(true);
+  document_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  documentLayout->addWidget(document_);
+  row->addWidget(documentBox, 2);
+  layout->addLayout(row, 1);
+
+  setCentralWidget(central);
+  createMenus();
+  statusBar()->showMessage(tr("No experiment open"));
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open Experiment..."), this, &MainWindow::chooseExperiment);
+  open->setShortcut(QKeySequence::Open);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Cradle"), this, &MainWindow::showAbout);
+}
+
+QString MainWindow::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
+
+bool MainWindow::openExperiment(const QString& path) {
+  Experiment experiment;
+  QString fileText;
+  try {
+    experiment = load_experiment(path.toStdString());
+  } catch (const Error& error) {
+    error_->setText(QString::fromStdString(error.what()));
+    error_->show();
+    statusBar()->showMessage(tr("Could not open %1").arg(path));
+    return false;
+  }
+  error_->hide();
+  error_->clear();
+  experimentPath_ = path;
+
+  QFile file(path);
+  if (file.open(QIODevice::ReadOnly)) fileText = QString::fromUtf8(file.readAll());
+
+  setWindowTitle(tr("%1 - Cradle").arg(QString::fromStdString(experiment.name)));
+  title_->setText(QString::fromStdString(experiment.name));
+  description_->setText(QString::fromStdString(experiment.description));
+  description_->setVisible(!experiment.description.empty());
+
+  while (summary_->rowCount() > 0) summary_->removeRow(0);
+  const auto& d = experiment.data;
+  const auto& m = experiment.model;
+  const auto& t = experiment.train;
+  summary_->addRow(tr("Task:"), new QLabel(QString::fromStdString(experiment.task)));
+  summary_->addRow(tr("Data:"), new QLabel(tr("%1 files, %2% held out for validation")
+                                               .arg(QString::fromStdString(d.source).toUpper())
+                                               .arg(d.validation_fraction * 100, 0, 'g', 3)));
+  summary_->addRow(tr("Classes:"), new QLabel(d.class_names.empty() ? tr("from the labels")
+                                                                     : QString::number(d.class_names.size())));
+  const QString model = m.type == "cnn" ? tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden))
+                                        : tr("MLP, hidden %1").arg(joined(m.hidden));
+  summary_->addRow(tr("Model:"), new QLabel(model));
+  summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
+  summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
+  summary_->addRow(tr("Seed:"), new QLabel(QString::number(experiment.seed)));
+  auto* hint = new QLabel(tr("Train it from a terminal:\ncradle-cli train %1").arg(QFileInfo(path).absoluteFilePath()));
+  hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  hint->setWordWrap(true);
+  summary_->addRow(QString(), hint);
+
+  document_->setPlainText(fileText);
+  statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).absoluteFilePath()));
+  return true;
+}
+
+void MainWindow::chooseExperiment() {
+  const QString start = experimentPath_.isEmpty() ? QString() : QFileInfo(experimentPath_).absolutePath();
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Experiment"), start, tr("Experiment files (*.json)"));
+  if (!path.isEmpty()) openExperiment(path);
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(this, tr("About Cradle"),
+                     tr("<b>Cradle %1</b><p>A desktop studio for training neural networks, "
+                        "built on Qt and LibTorch.</p>")
+                         .arg(QStringLiteral(CRADLE_VERSION)));
+}
+
+}  // namespace cradle
