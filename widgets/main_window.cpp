@@ -20,6 +20,10 @@
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
 
+// The resources live in this static library; without an explicit call the
+// linker drops them and the icons are missing. Must be called outside a namespace.
+static void initialize_widget_resources() { Q_INIT_RESOURCE(resources); }
+
 namespace cradle {
 namespace {
 
@@ -32,6 +36,7 @@ QString joined(const std::vector<std::int64_t>& values) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  initialize_widget_resources();
   setWindowTitle(tr("Cradle"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
   resize(1100, 720);

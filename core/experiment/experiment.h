@@ -50,7 +50,7 @@ struct TrainSpec {
 };
 
 struct EvalSpec {
-  std::int64_t batch_size = 1000;
+  std::int64_t batch_size = 256;
 };
 
 struct Experiment {

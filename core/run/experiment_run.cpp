@@ -58,7 +58,7 @@ struct ExperimentRun::State {
 ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir) : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.experiment = with_absolute_paths(experiment);
-  s.threads = configure_threads(s.experiment.threads);
+  s.threads = configure_runtime(s.experiment.threads);
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   s.data = load_classification_data(s.experiment);

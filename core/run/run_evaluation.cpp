@@ -15,7 +15,7 @@ namespace cradle {
 RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
   const RunFolder run = open_run_folder(run_dir);
   const Experiment experiment = load_experiment(run.experiment_file());
-  configure_threads(experiment.threads);
+  configure_runtime(experiment.threads);
   const auto device = resolve_device(experiment.device);
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
 

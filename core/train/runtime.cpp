@@ -1,6 +1,7 @@
 #include "core/train/runtime.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <torch/torch.h>
 
@@ -10,8 +11,12 @@
 
 namespace cradle {
 
-int configure_threads(std::int64_t requested) {
-  int threads = static_cast<int>(requested);
+int configure_runtime(std::int64_t requested_threads) {
+  constexpr int kLargeBlock = 1 << 30;
+  mallopt(M_MMAP_THRESHOLD, kLargeBlock);
+  mallopt(M_TRIM_THRESHOLD, kLargeBlock);
+
+  int threads = static_cast<int>(requested_threads);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   // Found at run time: the BLAS behind LibTorch is chosen by Debian's alternatives.

@@ -48,7 +48,7 @@ struct Fixture {
   explicit Fixture(const std::string& extra = "{}") {
     write_quadrant_dataset(dir.path(), 200, 80);
     experiment = load_experiment(write_quadrant_experiment(dir.path(), extra).toStdString());
-    configure_threads(experiment.threads);
+    configure_runtime(experiment.threads);
     data = load_classification_data(experiment);
   }
 

@@ -37,6 +37,12 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.windowTitle(), QStringLiteral("fashion-mnist - Cradle"));
   }
 
+  void hasItsIcon() {
+    MainWindow window;
+    QVERIFY(!window.windowIcon().isNull());
+    QVERIFY(!window.windowIcon().pixmap(32, 32).isNull());
+  }
+
   void rendersAtDesktopSize() {
     MainWindow window;
     window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json"));
