@@ -19,6 +19,8 @@ packages=(
   dataset-fashion-mnist fortunes fortunes-zh
   # headless GUI tests and screenshots
   xvfb xauth imagemagick
+  # fuzzing the parsers (libFuzzer)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -16,6 +16,8 @@ std::string gunzip(std::string_view bytes, const std::string& origin) {
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw DataError(origin + ": cannot start gzip decoder");
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
   stream.avail_in = static_cast<uInt>(bytes.size());
+  // Far above any real data set file; stops a crafted stream from exhausting memory.
+  constexpr size_t kMaxInflated = size_t(8) << 30;
   std::string out;
   char chunk[1 << 16];
   int rc = Z_OK;
@@ -31,6 +33,10 @@ std::string gunzip(std::string_view bytes, const std::string& origin) {
       throw DataError(origin + ": gzip error at compressed byte " + std::to_string(offset) + ": " + reason);
     }
     out.append(chunk, sizeof(chunk) - stream.avail_out);
+    if (out.size() > kMaxInflated) {
+      inflateEnd(&stream);
+      throw DataError(origin + ": inflates to more than 8 GiB; refusing it as corrupt");
+    }
   }
   inflateEnd(&stream);
   return out;

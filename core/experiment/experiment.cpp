@@ -173,11 +173,12 @@ std::string serialize_experiment(const Experiment& experiment) {
 Json parse_json_text(const std::string& text, const std::string& origin) {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+  } catch (const Json::exception& error) {
+    // Syntax errors read "[json.exception.parse_error.101] parse error at line 3, column 5: ...";
+    // a number too large for a double is an out_of_range error with no position.
     std::string message = error.what();
-    const auto at = message.find("parse error");
-    if (at != std::string::npos) message = message.substr(at);
+    const auto bracket = message.find("] ");
+    if (message.rfind("[json.exception.", 0) == 0 && bracket != std::string::npos) message = message.substr(bracket + 2);
     throw ConfigError(origin + ": " + message);
   }
 }

@@ -66,7 +66,7 @@ std::string Range::describe() const {
 }
 
 std::string describe_json_value(const Json& value) {
-  std::string text = value.dump();
+  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   return text;
 }

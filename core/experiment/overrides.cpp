@@ -1,12 +1,17 @@
 #include "core/experiment/overrides.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/utf8.h"
 
 namespace cradle {
 
 void apply_override(Json& document, std::string_view assignment) {
+  if (const auto bad = first_invalid_utf8_byte(assignment))
+    throw ConfigError("--set: byte " + std::to_string(*bad) + " of \"" +
+                      std::string(assignment.substr(0, std::min<size_t>(*bad, 40))) + "...\" is not valid UTF-8");
   const auto equals = assignment.find('=');
   if (equals == std::string_view::npos || equals == 0)
     throw ConfigError("--set " + std::string(assignment) + ": expected KEY=VALUE, e.g. train.lr=3e-4");

@@ -119,6 +119,15 @@ class ExperimentTest : public QObject {
     }
   }
 
+  void reportsNumbersTooLargeForADouble() {  // found by fuzz_experiment
+    try {
+      parse_json_text("{\"seed\": 9e99499}", "big.json");
+      QFAIL("overflowing number accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()), QStringLiteral("big.json: number overflow parsing '9e99499'"));
+    }
+  }
+
   void loadPrefixesFileAndResolvesRelativePaths() {
     QTemporaryDir dir;
     const auto path = dir.filePath("exp.json").toStdString();
@@ -153,6 +162,12 @@ class ExperimentTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "=3"));
     QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "train..lr=3"));
     QVERIFY_THROWS_EXCEPTION(ConfigError, apply_override(doc, "name.first=3"));  // name is a string
+    try {
+      apply_override(doc, "train.lr=\xcd\x9a\xd2\xcb");  // found by fuzz_experiment
+      QFAIL("invalid UTF-8 accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()), QStringLiteral("--set: byte 11 of \"train.lr=\u035a...\" is not valid UTF-8"));
+    }
   }
 };
 
