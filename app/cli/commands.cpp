@@ -16,8 +16,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const Experiment experiment = load_experiment(experiment_file, overrides);
   // Shapes come from the test split alone: enough to build the model, and quick.
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
-  const auto classes = static_cast<std::int64_t>(
-      experiment.data.class_names.empty() ? data.class_names.size() : experiment.data.class_names.size());
+  const std::int64_t classes = data.num_classes();
   torch::manual_seed(experiment.seed);
   auto model = build_model(experiment.model, data.input_shape, classes);
   std::printf("experiment %s: %s on %lldx%lldx%lld inputs, %lld classes\n\n", experiment.name.c_str(),

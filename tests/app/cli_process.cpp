@@ -5,7 +5,7 @@
 namespace cradle::test {
 
 ProcessResult run_process(const QString& program, const QStringList& arguments, int timeout_ms,
-                          const QStringList& environment) {
+                          const QStringList& environment, const QString& working_dir) {
   QProcess process;
   auto env = QProcessEnvironment::systemEnvironment();
   for (const auto& assignment : environment) {
@@ -16,6 +16,7 @@ ProcessResult run_process(const QString& program, const QStringList& arguments, 
       env.insert(assignment.left(equals), assignment.mid(equals + 1));
   }
   process.setProcessEnvironment(env);
+  if (!working_dir.isEmpty()) process.setWorkingDirectory(working_dir);
   process.start(program, arguments);
   ProcessResult result;
   if (!process.waitForFinished(timeout_ms)) {

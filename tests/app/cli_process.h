@@ -11,10 +11,10 @@ struct ProcessResult {
   QString err;
 };
 
-// Runs a program to completion (up to `timeout_ms`) with QT_QPA_PLATFORM unset
-// unless `environment` says otherwise.
+// Runs a program to completion (up to `timeout_ms`). `environment` holds
+// NAME=VALUE to set and bare NAME to remove; `working_dir` defaults to ours.
 ProcessResult run_process(const QString& program, const QStringList& arguments, int timeout_ms = 120000,
-                          const QStringList& environment = {});
+                          const QStringList& environment = {}, const QString& working_dir = {});
 
 inline ProcessResult run_cli(const QStringList& arguments, int timeout_ms = 120000) {
   return run_process(QStringLiteral(CRADLE_CLI_PATH), arguments, timeout_ms);

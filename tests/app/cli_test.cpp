@@ -147,18 +147,24 @@ class CliTest : public QObject {
     QVERIFY2(r.out.contains("total parameters: 1,108"), qPrintable(r.out));
   }
 
+#ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI
   void headlessStudioTrainsInTheTerminal() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);
     const QString experiment = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 1}})");
     // No display at all: `cradle` must notice and train instead of opening a window.
     const auto r = run_process(QStringLiteral(CRADLE_GUI_PATH), {experiment}, 120000,
-                               {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"});
+                               {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}, dir.path());
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains("no display found"), qPrintable(r.out));
     QVERIFY2(r.out.contains("test accuracy: "), qPrintable(r.out));
-    QVERIFY(QDir(dir.path() + "/runs").exists() || QDir("runs").exists());
+    // The run folder is made under runs/ in the working directory.
+    const auto runs = QDir(dir.filePath("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(runs.size(), 1);
+    QVERIFY2(runs.front().startsWith("quadrants-"), qPrintable(runs.front()));
+    QVERIFY(QFile::exists(dir.filePath("runs/" + runs.front() + "/report.json")));
   }
+#endif
 };
 
 CRADLE_REGISTER_TEST(CliTest);
