@@ -57,6 +57,7 @@ struct ExperimentRun::State {
 
 ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir) : state_(std::make_unique<State>()) {
   State& s = *state_;
+  check_run_folder_is_free(run_dir);  // before spending time on the data
   s.experiment = with_absolute_paths(experiment);
   s.threads = configure_runtime(s.experiment.threads);
   s.device = resolve_device(s.experiment.device);

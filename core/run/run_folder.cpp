@@ -19,10 +19,15 @@ fs::path default_run_dir(const Experiment& experiment, const fs::path& runs_root
   return candidate;
 }
 
-RunFolder create_run_folder(const fs::path& root) {
+void check_run_folder_is_free(const fs::path& root) {
   std::error_code ec;
   if (fs::exists(root, ec) && !fs::is_empty(root, ec))
     throw IoError(root.string() + ": folder exists and is not empty; choose another --out so the earlier run is kept");
+}
+
+RunFolder create_run_folder(const fs::path& root) {
+  check_run_folder_is_free(root);
+  std::error_code ec;
   fs::create_directories(root / "checkpoints", ec);
   if (!ec) fs::create_directories(root / "model", ec);
   if (ec) throw IoError(root.string() + ": cannot create run folder: " + ec.message());

@@ -27,8 +27,10 @@ struct RunFolder {
 // runs_root/<name>-<YYYYmmdd-HHMMSS>, with a numeric suffix if that exists.
 std::filesystem::path default_run_dir(const Experiment& experiment, const std::filesystem::path& runs_root = "runs");
 
-// Creates the folder; refuses one that already holds files, so an earlier run
-// is never overwritten.
+// IoError when `root` already holds files: an earlier run is never overwritten.
+void check_run_folder_is_free(const std::filesystem::path& root);
+
+// Creates the folder (after the same check).
 RunFolder create_run_folder(const std::filesystem::path& root);
 
 // Opens an existing run folder; IoError when it has no experiment.json.

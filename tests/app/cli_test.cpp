@@ -119,6 +119,19 @@ class CliTest : public QObject {
     QCOMPARE(match.captured(1), QString::number(reported, 'f', 4));
   }
 
+  void divergingRunFailsWithOneLineAndAFailedReport() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 8);
+    const QString out = dir.filePath("run");
+    expect_one_line_error(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out, "--set",
+                                   "train.optimizer=sgd", "--set", "train.lr=1e30", "--set", "train.log_every=1"}),
+                          "training diverged: the loss is ");
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["status"].toString(), QStringLiteral("failed"));
+    QVERIFY(report["error"].toString().startsWith("training diverged"));
+    QVERIFY(QFile::exists(out + "/experiment.json"));
+  }
+
   void existingRunFolderIsNeverOverwritten() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 20, 8);

@@ -191,6 +191,29 @@ class TrainingTest : public QObject {
     QCOMPARE(summary.layers.back().output_shape, (std::vector<std::int64_t>{4}));
   }
 
+  void divergenceStopsWithAClearMessage() {
+    Fixture f(R"({"train": {"optimizer": "sgd", "momentum": 0.9, "lr": 1e30, "log_every": 1}})");
+    StopSignal stop;
+    Recorder recorder;
+    std::string failure;
+    struct FailureRecorder : TrainingObserver {
+      std::string* message;
+      void on_failed(const std::string& m) override { *message = m; }
+    } failures;
+    failures.message = &failure;
+    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{{}, &stop, torch::kCPU});
+    trainer.add_observer(recorder);
+    trainer.add_observer(failures);
+    try {
+      trainer.run();
+      QFAIL("a diverging run finished");
+    } catch (const Error& error) {
+      QVERIFY2(QString(error.what()).startsWith("training diverged: the loss is "), error.what());
+      QVERIFY2(QString(error.what()).contains("lower train.lr"), error.what());
+    }
+    QVERIFY2(QString::fromStdString(failure).startsWith("training diverged"), failure.c_str());
+  }
+
   void tooManyPoolsIsAConfigError() {
     Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4, 4, 4, 4]}})");
     QVERIFY_THROWS_EXCEPTION(ConfigError, f.model());
