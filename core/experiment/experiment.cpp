@@ -20,11 +20,19 @@ bool is_safe_name(const std::string& name) {
 
 DataSpec parse_data(JsonObjectReader r) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx"});
-  d.train_images = r.required_string("train_images");
-  d.train_labels = r.required_string("train_labels");
-  d.test_images = r.required_string("test_images");
-  d.test_labels = r.required_string("test_labels");
+  d.source = r.choice("source", d.source, {"idx", "cifar10"});
+  const auto idx_fields = {"train_images", "train_labels", "test_images", "test_labels"};
+  if (d.source == "idx") {
+    if (r.has("folder")) r.fail("folder", "only used by source \"cifar10\"; IDX names its four files");
+    d.train_images = r.required_string("train_images");
+    d.train_labels = r.required_string("train_labels");
+    d.test_images = r.required_string("test_images");
+    d.test_labels = r.required_string("test_labels");
+  } else {
+    for (const char* key : idx_fields)
+      if (r.has(key)) r.fail(key, "only used by source \"idx\"; source \"" + d.source + "\" reads data.folder");
+    d.folder = r.required_string("folder");
+  }
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
   d.max_train_samples = r.integer("max_train_samples", d.max_train_samples, Range::at_least(0));
@@ -128,10 +136,14 @@ Json experiment_to_json(const Experiment& e) {
 
   Json data = Json::object();
   data["source"] = e.data.source;
-  data["train_images"] = e.data.train_images;
-  data["train_labels"] = e.data.train_labels;
-  data["test_images"] = e.data.test_images;
-  data["test_labels"] = e.data.test_labels;
+  if (e.data.source == "idx") {
+    data["train_images"] = e.data.train_images;
+    data["train_labels"] = e.data.train_labels;
+    data["test_images"] = e.data.test_images;
+    data["test_labels"] = e.data.test_labels;
+  } else {
+    data["folder"] = e.data.folder;
+  }
   data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
   data["max_train_samples"] = e.data.max_train_samples;
@@ -198,9 +210,9 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
-  for (std::string* path : {&copy.data.train_images, &copy.data.train_labels, &copy.data.test_images,
-                            &copy.data.test_labels})
-    *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
+  for (std::string* path : {&copy.data.folder, &copy.data.train_images, &copy.data.train_labels,
+                            &copy.data.test_images, &copy.data.test_labels})
+    if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
   return copy;
 }
 

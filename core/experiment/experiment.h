@@ -15,8 +15,9 @@ namespace cradle {
 inline constexpr int kExperimentFormatVersion = 1;
 
 struct DataSpec {
-  std::string source = "idx";  // IDX files (MNIST layout); more sources come with the data stage
-  std::string train_images;
+  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches)
+  std::string folder;          // cifar10: the cifar-10-batches-bin folder
+  std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;
   std::string test_labels;

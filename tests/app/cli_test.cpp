@@ -2,6 +2,7 @@
 // folder, and `eval` reproducing the reported accuracy.
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -130,6 +131,25 @@ class CliTest : public QObject {
     QCOMPARE(report["status"].toString(), QStringLiteral("failed"));
     QVERIFY(report["error"].toString().startsWith("training diverged"));
     QVERIFY(QFile::exists(out + "/experiment.json"));
+  }
+
+  void trainsFromACifar10Folder() {
+    QTemporaryDir dir;
+    write_cifar10_folder(dir.filePath("cifar-10-batches-bin"), 80, 2, 40);
+    QFile file(dir.filePath("cifar.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "cifar", "threads": 1,
+                   "data": {"source": "cifar10", "folder": "cifar-10-batches-bin", "normalize": {"mean": 0.2, "std": 0.3}},
+                   "model": {"type": "cnn", "conv_channels": [8], "hidden": [16]},
+                   "train": {"epochs": 2, "batch_size": 16}})");
+    file.close();
+    const QString out = dir.filePath("run");
+    const auto r = run_cli({"train", dir.filePath("cifar.json"), "--out", out});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["class_names"].toArray().first().toString(), QStringLiteral("airplane"));
+    QVERIFY(report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble() > 0.8);
+    QCOMPARE(run_cli({"eval", out}).exit_code, 0);
   }
 
   void existingRunFolderIsNeverOverwritten() {

@@ -80,6 +80,37 @@ QString write_quadrant_experiment(const QString& dir, const std::string& extra) 
   return path;
 }
 
+QByteArray cifar10_records(int count, std::uint32_t seed, int first_label) {
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> noise(0, 80);
+  QByteArray bytes;
+  for (int i = 0; i < count; ++i) {
+    const int label = (first_label + i) % 10;
+    bytes.append(char(label));
+    for (int channel = 0; channel < 3; ++channel)
+      for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x) {
+          const bool lit = channel == label / 4 && (y / 16) * 2 + (x / 16) == label % 4;
+          bytes.append(char(noise(random) + (lit ? 160 : 0)));
+        }
+  }
+  return bytes;
+}
+
+void write_cifar10_folder(const QString& dir, int per_batch, int batches, int test_count, bool meta) {
+  QDir().mkpath(dir);
+  const auto write = [](const QString& path, const QByteArray& bytes) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) throw std::runtime_error("cannot write " + path.toStdString());
+    file.write(bytes);
+  };
+  for (int b = 1; b <= batches; ++b)
+    write(dir + QString("/data_batch_%1.bin").arg(b), cifar10_records(per_batch, std::uint32_t(b), b));
+  write(dir + "/test_batch.bin", cifar10_records(test_count, 99));
+  if (meta)
+    write(dir + "/batches.meta.txt", "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n");
+}
+
 QByteArray read_all(const QString& path) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) return {};

@@ -23,6 +23,12 @@ void write_quadrant_dataset(const QString& dir, int train_count, int test_count,
 // `extra` is merged into it as JSON text (e.g. R"({"train":{"epochs":3}})").
 QString write_quadrant_experiment(const QString& dir, const std::string& extra = "{}");
 
+// A cifar-10-batches-bin folder: `batches` data_batch_N.bin files of
+// `per_batch` records and a test_batch.bin of `test_count`; class c lights
+// quadrant c % 4 of channel c / 4. With `meta`, batches.meta.txt names them.
+void write_cifar10_folder(const QString& dir, int per_batch, int batches, int test_count, bool meta = true);
+QByteArray cifar10_records(int count, std::uint32_t seed, int first_label = 0);
+
 QByteArray read_all(const QString& path);
 
 }  // namespace cradle::test

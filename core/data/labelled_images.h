@@ -1,0 +1,16 @@
+#pragma once
+// Images and labels as a source reads them, before scaling and normalisation.
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace cradle {
+
+struct LabelledImages {
+  torch::Tensor pixels;                   // [N, channels, height, width] uint8
+  torch::Tensor labels;                   // [N] int64
+  std::vector<std::string> class_names;   // when the source names its classes, else empty
+};
+
+}  // namespace cradle
