@@ -33,6 +33,8 @@ int train_in_terminal(const TerminalTrainingRequest& request) {
               experiment.model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
               run.device_name().c_str());
 
+  if (const auto& skipped = run.skipped_files(); !skipped.empty())
+    std::printf("data: skipped %zu unreadable file(s), e.g. %s (listed in train.log)\n", skipped.size(), skipped.front().c_str());
   TerminalProgress progress(stdout);
   run.add_observer(progress);
   g_stop.reset();

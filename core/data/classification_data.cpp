@@ -7,25 +7,86 @@
 #include "core/common/error.h"
 #include "core/data/cifar10_source.h"
 #include "core/data/idx_source.h"
+#include "core/data/image_folder_source.h"
 #include "core/data/seeded_order.h"
 
 namespace cradle {
 namespace {
 
-enum class Split { Train, Test };
+struct SourceSplits {
+  LabelledImages train;  // undefined tensors when only the test split was asked for
+  LabelledImages test;
+  std::string train_origin, test_origin;  // for messages
+};
 
-LabelledImages read_split(const Experiment& e, Split split, std::int64_t limit) {
-  const DataSpec& d = e.data;
-  if (d.source == "cifar10")
-    return read_cifar10_folder(e.resolve(d.folder), split == Split::Train ? CifarSplit::Train : CifarSplit::Test, limit);
-  return split == Split::Train ? read_idx_images(e.resolve(d.train_images), e.resolve(d.train_labels), limit)
-                               : read_idx_images(e.resolve(d.test_images), e.resolve(d.test_labels), limit);
+LabelledImages take(const LabelledImages& from, const std::vector<std::int64_t>& indices) {
+  const auto index = torch::tensor(indices, torch::kInt64);
+  LabelledImages out;
+  out.pixels = from.pixels.index_select(0, index);
+  out.labels = from.labels.index_select(0, index);
+  out.class_names = from.class_names;
+  return out;
 }
 
-// Where a split's labels come from, for messages.
-std::string labels_origin(const Experiment& e, Split split) {
-  if (e.data.source == "cifar10") return e.resolve(e.data.folder).string();
-  return e.resolve(split == Split::Train ? e.data.train_labels : e.data.test_labels).string();
+LabelledImages first(const LabelledImages& images, std::int64_t limit) {
+  if (limit <= 0 || limit >= images.labels.size(0)) return images;
+  LabelledImages out = images;
+  out.pixels = images.pixels.slice(0, 0, limit);
+  out.labels = images.labels.slice(0, 0, limit);
+  return out;
+}
+
+#ifdef CRADLE_WITH_OPENCV
+SourceSplits read_image_folders(const Experiment& e, SplitsToLoad which) {
+  const DataSpec& d = e.data;
+  ImageFolderOptions options;
+  options.height = d.image_size.at(0);
+  options.width = d.image_size.at(1);
+  options.channels = d.channels;
+  options.skip_bad_files = d.on_bad_file == "skip";
+  SourceSplits s;
+  s.train_origin = e.resolve(d.folder).string();
+  if (!d.test_folder.empty()) {
+    s.test_origin = e.resolve(d.test_folder).string();
+    if (which == SplitsToLoad::All) s.train = read_image_folder(e.resolve(d.folder), options);
+    options.classes = which == SplitsToLoad::All ? s.train.class_names : image_folder_classes(e.resolve(d.folder));
+    s.test = first(read_image_folder(e.resolve(d.test_folder), options), d.max_test_samples);
+    return s;
+  }
+  // One folder: a seeded share is the test split, the same for training and for a later eval.
+  s.test_origin = s.train_origin;
+  const LabelledImages all = read_image_folder(e.resolve(d.folder), options);
+  const auto order = seeded_permutation(all.labels.size(0), e.seed ^ 0x7e57ull);
+  auto n_test = static_cast<std::int64_t>(d.test_fraction * static_cast<double>(order.size()) + 0.5);
+  n_test = std::clamp<std::int64_t>(n_test, 1, static_cast<std::int64_t>(order.size()) - 1);
+  s.test = first(take(all, {order.begin(), order.begin() + n_test}), d.max_test_samples);
+  s.test.skipped_files = all.skipped_files;
+  if (which == SplitsToLoad::All) s.train = take(all, {order.begin() + n_test, order.end()});
+  return s;
+}
+#endif
+
+SourceSplits read_sources(const Experiment& e, SplitsToLoad which) {
+  const DataSpec& d = e.data;
+  SourceSplits s;
+  if (d.source == "image_folder") {
+#ifdef CRADLE_WITH_OPENCV
+    return read_image_folders(e, which);
+#else
+    throw ConfigError("data.source: \"image_folder\" needs OpenCV, and this build has none (CRADLE_WITH_OPENCV=OFF)");
+#endif
+  }
+  if (d.source == "cifar10") {
+    s.train_origin = s.test_origin = e.resolve(d.folder).string();
+    s.test = read_cifar10_folder(e.resolve(d.folder), CifarSplit::Test, d.max_test_samples);
+    if (which == SplitsToLoad::All) s.train = read_cifar10_folder(e.resolve(d.folder), CifarSplit::Train, 0);
+    return s;
+  }
+  s.train_origin = e.resolve(d.train_labels).string();
+  s.test_origin = e.resolve(d.test_labels).string();
+  s.test = read_idx_images(e.resolve(d.test_images), e.resolve(d.test_labels), d.max_test_samples);
+  if (which == SplitsToLoad::All) s.train = read_idx_images(e.resolve(d.train_images), e.resolve(d.train_labels), 0);
+  return s;
 }
 
 torch::Tensor normalised(const torch::Tensor& pixels, const DataSpec& d) {
@@ -46,23 +107,26 @@ std::string shape_text(const std::vector<std::int64_t>& s) {
 
 ClassificationData load_classification_data(const Experiment& e, SplitsToLoad which) {
   ClassificationData data;
-  const LabelledImages test = read_split(e, Split::Test, e.data.max_test_samples);
-  data.test = {normalised(test.pixels, e.data), test.labels};
-  data.input_shape = sample_shape(test.pixels);
-  std::int64_t highest = max_label(test.labels);
-  std::vector<std::string> source_names = test.class_names;
-  std::string highest_origin = labels_origin(e, Split::Test);
+  const SourceSplits source = read_sources(e, which);
+  data.test = {normalised(source.test.pixels, e.data), source.test.labels};
+  data.input_shape = sample_shape(source.test.pixels);
+  std::int64_t highest = max_label(source.test.labels);
+  std::string highest_origin = source.test_origin;
+  std::vector<std::string> source_names = source.test.class_names;
+  data.skipped_files = source.test.skipped_files;
 
   if (which == SplitsToLoad::All) {
-    const LabelledImages train = read_split(e, Split::Train, 0);
+    const LabelledImages& train = source.train;
     if (sample_shape(train.pixels) != data.input_shape)
-      throw DataError(labels_origin(e, Split::Train) + ": training images are " + shape_text(sample_shape(train.pixels)) +
+      throw DataError(source.train_origin + ": training images are " + shape_text(sample_shape(train.pixels)) +
                       " (channels x height x width) but the test images are " + shape_text(data.input_shape));
     if (max_label(train.labels) > highest) {
       highest = max_label(train.labels);
-      highest_origin = labels_origin(e, Split::Train);
+      highest_origin = source.train_origin;
     }
-    if (source_names.empty()) source_names = train.class_names;
+    if (!train.class_names.empty()) source_names = train.class_names;
+    if (source.test_origin != source.train_origin)
+      data.skipped_files.insert(data.skipped_files.end(), train.skipped_files.begin(), train.skipped_files.end());
 
     // One seeded permutation picks the subset (max_train_samples) and the validation split.
     auto order = seeded_permutation(train.labels.size(0), e.seed);

@@ -17,6 +17,7 @@ struct ClassificationData {
   TensorDataset test;
   std::vector<std::string> class_names;
   std::vector<std::int64_t> input_shape;  // per sample: channels, height, width
+  std::vector<std::string> skipped_files; // unreadable files left out (data.on_bad_file "skip")
   std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }
 };
 

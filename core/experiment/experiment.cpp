@@ -20,18 +20,37 @@ bool is_safe_name(const std::string& name) {
 
 DataSpec parse_data(JsonObjectReader r) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10"});
-  const auto idx_fields = {"train_images", "train_labels", "test_images", "test_labels"};
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder"});
+  // Each source takes its own fields; another source's field is an error, not silently ignored.
+  const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
+      {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
+      {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
+      {"test_fraction", {"image_folder"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
+      {"on_bad_file", {"image_folder"}}};
+  for (const auto& [key, sources] : owners) {
+    if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
+    std::string list;
+    for (const auto& source : sources) list += (list.empty() ? "\"" : " and \"") + source + "\"";
+    r.fail(key, "only used by source " + list + ", not \"" + d.source + "\"");
+  }
   if (d.source == "idx") {
-    if (r.has("folder")) r.fail("folder", "only used by source \"cifar10\"; IDX names its four files");
     d.train_images = r.required_string("train_images");
     d.train_labels = r.required_string("train_labels");
     d.test_images = r.required_string("test_images");
     d.test_labels = r.required_string("test_labels");
   } else {
-    for (const char* key : idx_fields)
-      if (r.has(key)) r.fail(key, "only used by source \"idx\"; source \"" + d.source + "\" reads data.folder");
     d.folder = r.required_string("folder");
+  }
+  if (d.source == "image_folder") {
+    d.test_folder = r.string("test_folder", d.test_folder);
+    d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
+    if (!d.test_folder.empty() && r.has("test_fraction"))
+      r.fail("test_fraction", "not used when data.test_folder names the test images");
+    d.image_size = r.integers("image_size", d.image_size, Range::between(1, 4096));
+    if (d.image_size.size() != 2) r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
+    d.channels = r.integer("channels", d.channels, Range::between(1, 3));
+    if (d.channels == 2) r.fail("channels", "must be 1 (grayscale) or 3 (RGB), got 2");
+    d.on_bad_file = r.choice("on_bad_file", d.on_bad_file, {"fail", "skip"});
   }
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
@@ -144,6 +163,15 @@ Json experiment_to_json(const Experiment& e) {
   } else {
     data["folder"] = e.data.folder;
   }
+  if (e.data.source == "image_folder") {
+    if (!e.data.test_folder.empty())
+      data["test_folder"] = e.data.test_folder;
+    else
+      data["test_fraction"] = e.data.test_fraction;
+    data["image_size"] = e.data.image_size;
+    data["channels"] = e.data.channels;
+    data["on_bad_file"] = e.data.on_bad_file;
+  }
   data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
   data["max_train_samples"] = e.data.max_train_samples;
@@ -210,7 +238,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
-  for (std::string* path : {&copy.data.folder, &copy.data.train_images, &copy.data.train_labels,
+  for (std::string* path : {&copy.data.folder, &copy.data.test_folder, &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
   return copy;

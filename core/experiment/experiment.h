@@ -15,8 +15,13 @@ namespace cradle {
 inline constexpr int kExperimentFormatVersion = 1;
 
 struct DataSpec {
-  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches)
-  std::string folder;          // cifar10: the cifar-10-batches-bin folder
+  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder"
+  std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
+  std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
+  double test_fraction = 0.2;  // image_folder without test_folder
+  std::vector<std::int64_t> image_size = {32, 32};  // image_folder: height, width to decode to
+  std::int64_t channels = 3;                         // image_folder: 1 grayscale, 3 RGB
+  std::string on_bad_file = "fail";                  // image_folder: "fail" | "skip" unreadable images
   std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -73,6 +74,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name());
+  for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
 }
 
 ExperimentRun::~ExperimentRun() = default;
@@ -80,6 +82,7 @@ ExperimentRun::~ExperimentRun() = default;
 const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
 std::int64_t ExperimentRun::train_samples() const { return state_->data.train.size(); }
+const std::vector<std::string>& ExperimentRun::skipped_files() const { return state_->data.skipped_files; }
 int ExperimentRun::threads() const { return state_->threads; }
 std::string ExperimentRun::device_name() const { return state_->device.str(); }
 void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
@@ -104,6 +107,14 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["started_at"] = started_at;
   report["class_names"] = s.data.class_names;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
+  // Examples only: a folder of thousands of broken files must not bloat the report.
+  const auto& skipped = s.data.skipped_files;
+  report["data"] = Json{{"train_samples", s.data.train.size()},
+                        {"validation_samples", s.data.validation.size()},
+                        {"test_samples", s.data.test.size()},
+                        {"skipped_files", skipped.size()},
+                        {"skipped_examples", std::vector<std::string>(skipped.begin(),
+                                                                      skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
 
   RunResult result;
   try {

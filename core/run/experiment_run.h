@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/experiment/experiment.h"
 #include "core/models/model_summary.h"
@@ -33,6 +34,7 @@ class ExperimentRun {
   const RunFolder& folder() const;
   const ModelSummary& model_summary() const;
   std::int64_t train_samples() const;
+  const std::vector<std::string>& skipped_files() const;  // unreadable data files left out
   int threads() const;
   std::string device_name() const;
 

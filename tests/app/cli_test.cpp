@@ -2,6 +2,7 @@
 // folder, and `eval` reproducing the reported accuracy.
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -151,6 +152,43 @@ class CliTest : public QObject {
     QVERIFY(report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble() > 0.8);
     QCOMPARE(run_cli({"eval", out}).exit_code, 0);
   }
+
+#ifdef CRADLE_WITH_OPENCV  // the image-folder source is built with OpenCV
+  void trainsFromAnImageFolderSkippingBrokenFiles() {
+    QTemporaryDir dir;
+    const QStringList classes = {"dark", "light"};
+    for (int c = 0; c < 2; ++c) {
+      QDir().mkpath(dir.filePath("images/" + classes[c]));
+      for (int i = 0; i < 40; ++i) {
+        QImage image(20 + i % 5, 20, QImage::Format_Grayscale8);
+        image.fill(c == 0 ? 30 + i : 200 - i);
+        QVERIFY(image.save(dir.filePath(QString("images/%1/%2.png").arg(classes[c]).arg(i))));
+      }
+    }
+    QFile broken(dir.filePath("images/light/broken.png"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("not a png");
+    broken.close();
+    QFile file(dir.filePath("images.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "light-dark", "threads": 1,
+                   "data": {"source": "image_folder", "folder": "images", "image_size": [8, 8], "channels": 1,
+                            "on_bad_file": "skip"},
+                   "model": {"type": "mlp", "hidden": [8]},
+                   "train": {"epochs": 3, "batch_size": 8, "lr": 0.01}})");
+    file.close();
+    const QString out = dir.filePath("run");
+    const auto r = run_cli({"train", dir.filePath("images.json"), "--out", out});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("data: skipped 1 unreadable file(s), e.g. "), qPrintable(r.out));
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["data"].toObject()["skipped_files"].toInt(), 1);
+    QVERIFY(report["data"].toObject()["skipped_examples"].toArray().first().toString().endsWith("light/broken.png"));
+    QCOMPARE(report["data"].toObject()["test_samples"].toInt(), 16);  // 20% of 80
+    QVERIFY(report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble() > 0.9);
+    QVERIFY(read_all(out + "/train.log").contains("data: skipped unreadable file"));
+  }
+#endif
 
   void existingRunFolderIsNeverOverwritten() {
     QTemporaryDir dir;

@@ -124,7 +124,7 @@ class Cifar10Test : public QObject {
       QFAIL("IDX field accepted for cifar10");
     } catch (const ConfigError& error) {
       QCOMPARE(QString(error.what()),
-               QStringLiteral("data.test_images: only used by source \"idx\"; source \"cifar10\" reads data.folder"));
+               QStringLiteral("data.test_images: only used by source \"idx\", not \"cifar10\""));
     }
     QVERIFY_THROWS_EXCEPTION(ConfigError, parse_experiment(doc(R"({"source": "cifar10"})")));
   }
