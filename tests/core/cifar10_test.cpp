@@ -11,10 +11,9 @@
 #include "core/data/cifar10_source.h"
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
-#include "core/models/model_factory.h"
 #include "core/train/runtime.h"
-#include "core/train/trainer.h"
 #include "tests/support/synthetic_data.h"
+#include "tests/core/train_to_test_accuracy.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -138,18 +137,8 @@ class Cifar10Test : public QObject {
     QCOMPARE(data.input_shape, (std::vector<std::int64_t>{3, 32, 32}));
     QCOMPARE(data.class_names[1], std::string("automobile"));  // from batches.meta.txt
     QCOMPARE(data.train.size() + data.validation.size(), 200);
-    torch::manual_seed(experiment.seed);
-    Trainer trainer(experiment, build_model(experiment.model, data.input_shape, data.num_classes()), data,
-                    TrainerSetup{});
-    struct : TrainingObserver {
-      double test_accuracy = 0;
-      void on_evaluation(const EvaluationMetrics& m) override {
-        if (m.split == "test") test_accuracy = m.accuracy;
-      }
-    } result;
-    trainer.add_observer(result);
-    trainer.run();
-    QVERIFY2(result.test_accuracy > 0.9, qPrintable(QString::number(result.test_accuracy)));
+    const double accuracy = train_to_test_accuracy(experiment, data);
+    QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
   }
 };
 

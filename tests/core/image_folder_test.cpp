@@ -15,9 +15,8 @@
 #include "core/data/classification_data.h"
 #include "core/data/image_folder_source.h"
 #include "core/experiment/experiment.h"
-#include "core/models/model_factory.h"
 #include "core/train/runtime.h"
-#include "core/train/trainer.h"
+#include "tests/core/train_to_test_accuracy.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -180,17 +179,8 @@ class ImageFolderTest : public QObject {
     configure_runtime(e.threads);
     const auto data = load_classification_data(e);
     QCOMPARE(data.skipped_files.size(), size_t(2));
-    torch::manual_seed(e.seed);
-    Trainer trainer(e, build_model(e.model, data.input_shape, data.num_classes()), data, TrainerSetup{});
-    struct : TrainingObserver {
-      double accuracy = 0;
-      void on_evaluation(const EvaluationMetrics& m) override {
-        if (m.split == "test") accuracy = m.accuracy;
-      }
-    } result;
-    trainer.add_observer(result);
-    trainer.run();
-    QVERIFY2(result.accuracy > 0.9, qPrintable(QString::number(result.accuracy)));
+    const double accuracy = train_to_test_accuracy(e, data);
+    QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
   }
 };
 
