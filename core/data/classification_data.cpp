@@ -9,6 +9,7 @@
 #include "core/data/idx_source.h"
 #include "core/data/image_folder_source.h"
 #include "core/data/seeded_order.h"
+#include "core/data/splits.h"
 
 namespace cradle {
 namespace {
@@ -18,6 +19,15 @@ struct SourceSplits {
   LabelledImages test;
   std::string train_origin, test_origin;  // for messages
 };
+
+IndexSplit split_by_policy(const std::vector<std::int64_t>& order, const torch::Tensor& labels, double fraction,
+                           bool stratify) {
+  if (!stratify) return random_split(order, fraction);
+  const auto contiguous = labels.contiguous();
+  const std::vector<std::int64_t> values(contiguous.data_ptr<std::int64_t>(),
+                                         contiguous.data_ptr<std::int64_t>() + contiguous.numel());
+  return stratified_split(order, values, fraction);
+}
 
 LabelledImages take(const LabelledImages& from, const std::vector<std::int64_t>& indices) {
   const auto index = torch::tensor(indices, torch::kInt64);
@@ -57,11 +67,13 @@ SourceSplits read_image_folders(const Experiment& e, SplitsToLoad which) {
   s.test_origin = s.train_origin;
   const LabelledImages all = read_image_folder(e.resolve(d.folder), options);
   const auto order = seeded_permutation(all.labels.size(0), e.seed ^ 0x7e57ull);
-  auto n_test = static_cast<std::int64_t>(d.test_fraction * static_cast<double>(order.size()) + 0.5);
-  n_test = std::clamp<std::int64_t>(n_test, 1, static_cast<std::int64_t>(order.size()) - 1);
-  s.test = first(take(all, {order.begin(), order.begin() + n_test}), d.max_test_samples);
+  const IndexSplit split = split_by_policy(order, all.labels, d.test_fraction, d.stratify);
+  if (split.held_out.empty() || split.rest.empty())
+    throw DataError(s.train_origin + ": data.test_fraction " + std::to_string(d.test_fraction) + " of " +
+                    std::to_string(order.size()) + " images leaves an empty test or training split");
+  s.test = first(take(all, split.held_out), d.max_test_samples);
   s.test.skipped_files = all.skipped_files;
-  if (which == SplitsToLoad::All) s.train = take(all, {order.begin() + n_test, order.end()});
+  if (which == SplitsToLoad::All) s.train = take(all, split.rest);
   return s;
 }
 #endif
@@ -99,7 +111,7 @@ std::vector<std::int64_t> sample_shape(const torch::Tensor& pixels) {
   return {pixels.size(1), pixels.size(2), pixels.size(3)};
 }
 
-std::string shape_text(const std::vector<std::int64_t>& s) {
+std::string sample_shape_text(const std::vector<std::int64_t>& s) {
   return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
 }
 
@@ -118,8 +130,8 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
   if (which == SplitsToLoad::All) {
     const LabelledImages& train = source.train;
     if (sample_shape(train.pixels) != data.input_shape)
-      throw DataError(source.train_origin + ": training images are " + shape_text(sample_shape(train.pixels)) +
-                      " (channels x height x width) but the test images are " + shape_text(data.input_shape));
+      throw DataError(source.train_origin + ": training images are " + sample_shape_text(sample_shape(train.pixels)) +
+                      " (channels x height x width) but the test images are " + sample_shape_text(data.input_shape));
     if (max_label(train.labels) > highest) {
       highest = max_label(train.labels);
       highest_origin = source.train_origin;
@@ -132,12 +144,12 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
     auto order = seeded_permutation(train.labels.size(0), e.seed);
     if (e.data.max_train_samples > 0 && e.data.max_train_samples < static_cast<std::int64_t>(order.size()))
       order.resize(static_cast<size_t>(e.data.max_train_samples));
-    const auto n_validation = static_cast<std::int64_t>(e.data.validation_fraction * static_cast<double>(order.size()) + 0.5);
-    if (static_cast<std::int64_t>(order.size()) - n_validation < 1)
+    const IndexSplit split = split_by_policy(order, train.labels, e.data.validation_fraction, e.data.stratify);
+    if (split.rest.empty())
       throw DataError("data.validation_fraction: leaves no training samples out of " + std::to_string(order.size()));
     const TensorDataset all{normalised(train.pixels, e.data), train.labels};
-    data.validation = all.select({order.begin(), order.begin() + n_validation});
-    data.train = all.select({order.begin() + n_validation, order.end()});
+    data.validation = all.select(split.held_out);
+    data.train = all.select(split.rest);
   }
 
   // The experiment's names win, then the source's, then "0", "1", ...

@@ -54,6 +54,7 @@ DataSpec parse_data(JsonObjectReader r) {
   }
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
+  d.stratify = r.boolean("stratify", d.stratify);
   d.max_train_samples = r.integer("max_train_samples", d.max_train_samples, Range::at_least(0));
   d.max_test_samples = r.integer("max_test_samples", d.max_test_samples, Range::at_least(0));
   auto normalize = r.object("normalize");
@@ -174,6 +175,7 @@ Json experiment_to_json(const Experiment& e) {
   }
   data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
+  data["stratify"] = e.data.stratify;
   data["max_train_samples"] = e.data.max_train_samples;
   data["max_test_samples"] = e.data.max_test_samples;
   data["normalize"] = Json{{"mean", e.data.normalize_mean}, {"std", e.data.normalize_std}};

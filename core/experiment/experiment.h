@@ -28,6 +28,7 @@ struct DataSpec {
   std::string test_labels;
   std::vector<std::string> class_names;  // empty: "0", "1", ...
   double validation_fraction = 0.1;      // taken from the training file, seeded
+  bool stratify = true;                  // held-out splits keep each class's share
   std::int64_t max_train_samples = 0;    // 0: all; a seeded subset otherwise
   std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
   double normalize_mean = 0.0;           // applied after scaling pixels to [0, 1]
