@@ -19,10 +19,10 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const std::int64_t classes = data.num_classes();
   torch::manual_seed(experiment.seed);
   auto model = build_model(experiment.model, data.input_shape, classes);
-  std::printf("experiment %s: %s on %lldx%lldx%lld inputs, %lld classes\n\n", experiment.name.c_str(),
-              experiment.model.type.c_str(), static_cast<long long>(data.input_shape[0]),
-              static_cast<long long>(data.input_shape[1]), static_cast<long long>(data.input_shape[2]),
-              static_cast<long long>(classes));
+  std::string shape;
+  for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+  std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(), experiment.model.type.c_str(),
+              shape.c_str(), static_cast<long long>(classes));
   std::fputs(format_model_summary(summarize_model(model, data.input_shape)).c_str(), stdout);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/data/image_folder_source.h"
 #include "core/data/seeded_order.h"
 #include "core/data/splits.h"
+#include "core/data/tabular_data.h"
 
 namespace cradle {
 namespace {
@@ -22,11 +23,10 @@ struct SourceSplits {
 
 IndexSplit split_by_policy(const std::vector<std::int64_t>& order, const torch::Tensor& labels, double fraction,
                            bool stratify) {
-  if (!stratify) return random_split(order, fraction);
   const auto contiguous = labels.contiguous();
   const std::vector<std::int64_t> values(contiguous.data_ptr<std::int64_t>(),
                                          contiguous.data_ptr<std::int64_t>() + contiguous.numel());
-  return stratified_split(order, values, fraction);
+  return split_by_labels(order, values, fraction, stratify);
 }
 
 LabelledImages take(const LabelledImages& from, const std::vector<std::int64_t>& indices) {
@@ -118,6 +118,7 @@ std::string sample_shape_text(const std::vector<std::int64_t>& s) {
 }  // namespace
 
 ClassificationData load_classification_data(const Experiment& e, SplitsToLoad which) {
+  if (e.data.source == "csv") return load_tabular_classification(e, which);
   ClassificationData data;
   const SourceSplits source = read_sources(e, which);
   data.test = {normalised(source.test.pixels, e.data), source.test.labels};

@@ -16,8 +16,9 @@ struct ClassificationData {
   TensorDataset validation;  // empty when validation_fraction is 0
   TensorDataset test;
   std::vector<std::string> class_names;
-  std::vector<std::int64_t> input_shape;  // per sample: channels, height, width
+  std::vector<std::int64_t> input_shape;  // per sample: channels, height, width (images) or features (tables)
   std::vector<std::string> skipped_files; // unreadable files left out (data.on_bad_file "skip")
+  std::int64_t dropped_rows = 0;          // table rows with missing values (data.missing "drop_row")
   std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }
 };
 

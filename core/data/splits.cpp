@@ -31,4 +31,9 @@ IndexSplit random_split(const std::vector<std::int64_t>& order, double fraction)
   return {{order.begin(), order.begin() + n}, {order.begin() + n, order.end()}};
 }
 
+IndexSplit split_by_labels(const std::vector<std::int64_t>& order, const std::vector<std::int64_t>& labels,
+                           double fraction, bool stratify) {
+  return stratify ? stratified_split(order, labels, fraction) : random_split(order, fraction);
+}
+
 }  // namespace cradle

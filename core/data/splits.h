@@ -19,4 +19,8 @@ IndexSplit stratified_split(const std::vector<std::int64_t>& order, const std::v
 // Plain: the first round(fraction x size) of `order` are held out.
 IndexSplit random_split(const std::vector<std::int64_t>& order, double fraction);
 
+// stratified_split or random_split, as data.stratify says.
+IndexSplit split_by_labels(const std::vector<std::int64_t>& order, const std::vector<std::int64_t>& labels,
+                           double fraction, bool stratify);
+
 }  // namespace cradle

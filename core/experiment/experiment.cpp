@@ -20,13 +20,15 @@ bool is_safe_name(const std::string& name) {
 
 DataSpec parse_data(JsonObjectReader r) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
-      {"on_bad_file", {"image_folder"}}};
+      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
+      {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
+      {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
+      {"scaling", {"csv"}}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
     std::string list;
@@ -38,6 +40,18 @@ DataSpec parse_data(JsonObjectReader r) {
     d.train_labels = r.required_string("train_labels");
     d.test_images = r.required_string("test_images");
     d.test_labels = r.required_string("test_labels");
+  } else if (d.source == "csv") {
+    d.file = r.required_string("file");
+    d.test_file = r.string("test_file", d.test_file);
+    if (d.test_file.empty()) d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
+    else if (r.has("test_fraction")) r.fail("test_fraction", "not used when data.test_file names the test rows");
+    d.target = r.required_string("target");
+    d.columns = r.strings("columns", d.columns);
+    d.categorical = r.strings("categorical", d.categorical);
+    d.missing = r.choice("missing", d.missing, {"drop_row", "fill_mean", "fill_constant"});
+    if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
+    else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
+    d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else {
     d.folder = r.required_string("folder");
   }
@@ -161,6 +175,18 @@ Json experiment_to_json(const Experiment& e) {
     data["train_labels"] = e.data.train_labels;
     data["test_images"] = e.data.test_images;
     data["test_labels"] = e.data.test_labels;
+  } else if (e.data.source == "csv") {
+    data["file"] = e.data.file;
+    if (!e.data.test_file.empty())
+      data["test_file"] = e.data.test_file;
+    else
+      data["test_fraction"] = e.data.test_fraction;
+    data["target"] = e.data.target;
+    data["columns"] = e.data.columns;
+    data["categorical"] = e.data.categorical;
+    data["missing"] = e.data.missing;
+    if (e.data.missing == "fill_constant") data["fill_value"] = e.data.fill_value;
+    data["scaling"] = e.data.scaling;
   } else {
     data["folder"] = e.data.folder;
   }
@@ -240,7 +266,8 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
-  for (std::string* path : {&copy.data.folder, &copy.data.test_folder, &copy.data.train_images, &copy.data.train_labels,
+  for (std::string* path : {&copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
+                            &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
   return copy;

@@ -15,13 +15,21 @@ namespace cradle {
 inline constexpr int kExperimentFormatVersion = 1;
 
 struct DataSpec {
-  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder"
+  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv"
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
   double test_fraction = 0.2;  // image_folder without test_folder
   std::vector<std::int64_t> image_size = {32, 32};  // image_folder: height, width to decode to
   std::int64_t channels = 3;                         // image_folder: 1 grayscale, 3 RGB
   std::string on_bad_file = "fail";                  // image_folder: "fail" | "skip" unreadable images
+  std::string file;                       // csv: the table (header row first)
+  std::string test_file;                  // csv: optional; else test_fraction of `file` is held out
+  std::string target;                     // csv: the column to predict
+  std::vector<std::string> columns;       // csv: feature columns; empty: all but the target
+  std::vector<std::string> categorical;   // csv: feature columns one-hot encoded
+  std::string missing = "fill_mean";      // csv: "drop_row" | "fill_mean" | "fill_constant"
+  double fill_value = 0.0;                // csv: for fill_constant
+  std::string scaling = "standard";       // csv: "standard" | "minmax" | "none", fitted on training rows
   std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;

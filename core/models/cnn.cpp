@@ -10,6 +10,9 @@ namespace cradle {
 
 torch::nn::Sequential build_cnn(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
                                 std::int64_t num_classes) {
+  if (input_shape.size() != 3)
+    throw ConfigError("model.type: \"cnn\" needs images (channels, height, width); this data has " +
+                      std::to_string(input_shape.size()) + "-dimensional samples, use \"mlp\"");
   std::int64_t channels = input_shape.at(0), height = input_shape.at(1), width = input_shape.at(2);
   if (height >> spec.conv_channels.size() < 1 || width >> spec.conv_channels.size() < 1)
     throw ConfigError("model.conv_channels: " + std::to_string(spec.conv_channels.size()) +

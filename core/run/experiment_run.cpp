@@ -113,6 +113,7 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
                         {"validation_samples", s.data.validation.size()},
                         {"test_samples", s.data.test.size()},
                         {"skipped_files", skipped.size()},
+                        {"dropped_rows", s.data.dropped_rows},
                         {"skipped_examples", std::vector<std::string>(skipped.begin(),
                                                                       skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
 

@@ -190,6 +190,42 @@ class CliTest : public QObject {
   }
 #endif
 
+  void trainsFromACsvTable() {
+    QTemporaryDir dir;
+    QString text = "height,weight,colour,kind\n";
+    for (int i = 0; i < 240; ++i) {
+      const int kind = i % 2;
+      text += QString("%1,%2,%3,%4\n")
+                  .arg(kind ? 150 + i % 17 : 120 + i % 13)
+                  .arg(i % 31 == 3 ? QString("NA") : QString::number(kind ? 60 + i % 9 : 40 + i % 7))
+                  .arg(i % 3 ? "grey" : "white")
+                  .arg(kind ? "large" : "small");
+    }
+    QFile table(dir.filePath("animals.csv"));
+    QVERIFY(table.open(QIODevice::WriteOnly));
+    table.write(text.toUtf8());
+    table.close();
+    QFile file(dir.filePath("table.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "animals", "threads": 1,
+                   "data": {"source": "csv", "file": "animals.csv", "target": "kind", "categorical": ["colour"],
+                            "missing": "drop_row"},
+                   "model": {"type": "mlp", "hidden": [8]},
+                   "train": {"epochs": 5, "batch_size": 16, "lr": 0.01}})");
+    file.close();
+    const QString out = dir.filePath("run");
+    const auto r = run_cli({"train", dir.filePath("table.json"), "--out", out});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["data"].toObject()["dropped_rows"].toInt(), 8);  // i % 31 == 3 below 240
+    QCOMPARE(report["class_names"].toArray().last().toString(), QStringLiteral("small"));
+    const double accuracy = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY2(accuracy > 0.95, qPrintable(QString::number(accuracy)));
+    const auto eval = run_cli({"eval", out});
+    QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out));
+    QVERIFY(run_cli({"inspect", dir.filePath("table.json")}).out.contains("mlp on 4 inputs, 2 classes"));
+  }
+
   void existingRunFolderIsNeverOverwritten() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 20, 8);

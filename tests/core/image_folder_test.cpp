@@ -168,7 +168,7 @@ class ImageFolderTest : public QObject {
     expect(R"({"data": {"image_size": [16]}})", "data.image_size: expected [height, width], got 1 numbers");
     expect(R"({"data": {"on_bad_file": "ignore"}})", "data.on_bad_file: must be one of fail, skip; got \"ignore\"");
     expect(R"({"data": {"test_images": "x"}})", "data.test_images: only used by source \"idx\", not \"image_folder\"");
-    expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by source \"image_folder\", not \"cifar10\"");
+    expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by source \"image_folder\" and \"csv\", not \"cifar10\"");
   }
 
   void trainsAClassifierOnAFewHundredImages() {

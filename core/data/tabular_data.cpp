@@ -1,0 +1,270 @@
+#include "core/data/tabular_data.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/csv_table.h"
+#include "core/data/seeded_order.h"
+#include "core/data/splits.h"
+
+namespace cradle {
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+bool is_missing_cell(const std::string& cell) {
+  static const std::set<std::string> markers = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"};
+  return markers.count(cell) > 0;
+}
+
+// One parsed row: numeric values (NaN when missing) and categorical strings.
+struct Row {
+  std::vector<double> numbers;
+  std::vector<std::string> categories;  // "" when missing
+  std::string target;
+  std::string origin;  // file:line, for messages
+};
+
+struct Columns {
+  std::vector<std::int64_t> numeric, categorical;  // indices into the header
+  std::vector<std::string> numeric_names, categorical_names;
+  std::int64_t target = -1;
+};
+
+Columns pick_columns(const DataSpec& d, const CsvTable& table, const std::string& origin) {
+  const auto find = [&](const std::string& name, const std::string& field) {
+    const auto index = table.column(name);
+    if (index < 0) {
+      std::string names;
+      for (const auto& h : table.header) names += (names.empty() ? "" : ", ") + h;
+      throw DataError(origin + ": no column \"" + name + "\" (" + field + "); the columns are " + names);
+    }
+    return index;
+  };
+  Columns c;
+  c.target = find(d.target, "data.target");
+  std::vector<std::string> features = d.columns;
+  if (features.empty())
+    for (const auto& h : table.header)
+      if (h != d.target) features.push_back(h);
+  for (const auto& name : d.categorical)
+    if (std::find(features.begin(), features.end(), name) == features.end())
+      throw DataError(origin + ": data.categorical names \"" + name + "\", which is not a feature column");
+  for (const auto& name : features) {
+    if (name == d.target) throw DataError(origin + ": data.columns lists the target \"" + name + "\" as a feature");
+    const auto index = find(name, "data.columns");
+    const bool categorical = std::find(d.categorical.begin(), d.categorical.end(), name) != d.categorical.end();
+    (categorical ? c.categorical : c.numeric).push_back(index);
+    (categorical ? c.categorical_names : c.numeric_names).push_back(name);
+  }
+  if (features.empty()) throw DataError(origin + ": no feature columns besides the target");
+  return c;
+}
+
+std::vector<Row> read_rows(const DataSpec& d, const std::filesystem::path& file, const Columns* expected_columns,
+                           Columns& columns_out, std::int64_t& dropped) {
+  const std::string origin = file.string();
+  const CsvTable table = parse_csv(read_file(file), origin);
+  const Columns columns = pick_columns(d, table, origin);
+  if (expected_columns && (columns.numeric_names != expected_columns->numeric_names ||
+                           columns.categorical_names != expected_columns->categorical_names))
+    throw DataError(origin + ": its feature columns differ from those of data.file");
+  std::vector<Row> rows;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& cells = table.rows[r];
+    Row row;
+    row.origin = origin + ":" + std::to_string(table.row_lines[r]);
+    row.target = cells[static_cast<size_t>(columns.target)];
+    if (is_missing_cell(row.target))
+      throw DataError(row.origin + ": no value in the target column \"" + d.target + "\"");
+    bool any_missing = false;
+    for (size_t k = 0; k < columns.numeric.size(); ++k) {
+      const std::string& cell = cells[static_cast<size_t>(columns.numeric[k])];
+      if (is_missing_cell(cell)) {
+        row.numbers.push_back(kMissing);
+        any_missing = true;
+        continue;
+      }
+      char* end = nullptr;
+      errno = 0;
+      const double value = std::strtod(cell.c_str(), &end);
+      if (end == cell.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
+        throw DataError(row.origin + ": column \"" + columns.numeric_names[k] + "\": \"" + cell.substr(0, 40) +
+                        "\" is not a number (list the column in data.categorical if it holds categories)");
+      row.numbers.push_back(value);
+    }
+    for (auto index : columns.categorical) {
+      const std::string& cell = cells[static_cast<size_t>(index)];
+      any_missing |= is_missing_cell(cell);
+      row.categories.push_back(is_missing_cell(cell) ? std::string() : cell);
+    }
+    if (any_missing && d.missing == "drop_row") {
+      ++dropped;
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) throw DataError(origin + ": no rows left to use");
+  columns_out = columns;
+  return rows;
+}
+
+// Statistics fitted on the training rows.
+struct Encoding {
+  std::vector<double> fill, shift, scale;              // per numeric column
+  std::vector<std::vector<std::string>> vocabularies;  // per categorical column, sorted
+  std::int64_t width() const {
+    std::int64_t w = static_cast<std::int64_t>(fill.size());
+    for (const auto& v : vocabularies) w += static_cast<std::int64_t>(v.size());
+    return w;
+  }
+};
+
+Encoding fit(const DataSpec& d, const std::vector<const Row*>& train) {
+  Encoding enc;
+  const size_t numeric = train.front()->numbers.size();
+  for (size_t k = 0; k < numeric; ++k) {
+    double sum = 0;
+    std::int64_t count = 0;
+    for (const Row* row : train)
+      if (!std::isnan(row->numbers[k])) sum += row->numbers[k], ++count;
+    const double fill = d.missing == "fill_constant" ? d.fill_value : (count > 0 ? sum / static_cast<double>(count) : 0.0);
+    std::vector<double> values;
+    for (const Row* row : train) values.push_back(std::isnan(row->numbers[k]) ? fill : row->numbers[k]);
+    double shift = 0, scale = 1;
+    if (d.scaling == "standard") {
+      double mean = 0, square = 0;
+      for (double v : values) mean += v;
+      mean /= static_cast<double>(values.size());
+      for (double v : values) square += (v - mean) * (v - mean);
+      shift = mean;
+      scale = std::sqrt(square / static_cast<double>(values.size()));
+    } else if (d.scaling == "minmax") {
+      const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+      shift = *lo;
+      scale = *hi - *lo;
+    }
+    if (!(scale > 0)) scale = 1;  // a constant column stays constant
+    enc.fill.push_back(fill);
+    enc.shift.push_back(shift);
+    enc.scale.push_back(scale);
+  }
+  const size_t categorical = train.front()->categories.size();
+  for (size_t k = 0; k < categorical; ++k) {
+    std::set<std::string> seen;
+    for (const Row* row : train)
+      if (!row->categories[k].empty()) seen.insert(row->categories[k]);
+    enc.vocabularies.emplace_back(seen.begin(), seen.end());
+  }
+  return enc;
+}
+
+// Unknown or missing categories encode as all zeros (no column is hot).
+TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, const std::vector<std::string>& classes) {
+  const auto n = static_cast<std::int64_t>(rows.size());
+  auto inputs = torch::zeros({n, enc.width()}, torch::kFloat32);
+  auto targets = torch::empty({n}, torch::kInt64);
+  auto x = inputs.accessor<float, 2>();
+  auto y = targets.accessor<std::int64_t, 1>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    const Row& row = *rows[static_cast<size_t>(i)];
+    std::int64_t col = 0;
+    for (size_t k = 0; k < enc.fill.size(); ++k, ++col) {
+      const double v = std::isnan(row.numbers[k]) ? enc.fill[k] : row.numbers[k];
+      x[i][col] = static_cast<float>((v - enc.shift[k]) / enc.scale[k]);
+    }
+    for (size_t k = 0; k < enc.vocabularies.size(); ++k) {
+      const auto& vocab = enc.vocabularies[k];
+      const auto it = std::lower_bound(vocab.begin(), vocab.end(), row.categories[k]);
+      if (it != vocab.end() && *it == row.categories[k]) x[i][col + (it - vocab.begin())] = 1.0f;
+      col += static_cast<std::int64_t>(vocab.size());
+    }
+    const auto cls = std::find(classes.begin(), classes.end(), row.target);
+    if (cls == classes.end())
+      throw DataError(row.origin + ": target \"" + row.target + "\" is not among data.class_names");
+    y[i] = cls - classes.begin();
+  }
+  return {inputs, targets};
+}
+
+std::vector<std::int64_t> labels_of(const std::vector<Row>& rows, const std::vector<std::int64_t>& order,
+                                    std::map<std::string, std::int64_t>& ids) {
+  std::vector<std::int64_t> labels(rows.size());
+  for (auto i : order) labels[static_cast<size_t>(i)] = ids.emplace(rows[static_cast<size_t>(i)].target, ids.size()).first->second;
+  return labels;
+}
+
+std::vector<const Row*> pick(const std::vector<Row>& rows, const std::vector<std::int64_t>& indices) {
+  std::vector<const Row*> out;
+  for (auto i : indices) out.push_back(&rows[static_cast<size_t>(i)]);
+  return out;
+}
+
+}  // namespace
+
+ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad which) {
+  const DataSpec& d = e.data;
+  ClassificationData data;
+  Columns columns;
+  std::vector<Row> rows = read_rows(d, e.resolve(d.file), nullptr, columns, data.dropped_rows);
+  std::vector<Row> test_rows;
+  std::vector<std::int64_t> train_pool, test_indices;
+  std::map<std::string, std::int64_t> ids;
+  if (!d.test_file.empty()) {
+    Columns test_columns;
+    test_rows = read_rows(d, e.resolve(d.test_file), &columns, test_columns, data.dropped_rows);
+    train_pool = seeded_permutation(static_cast<std::int64_t>(rows.size()), e.seed);
+  } else {
+    // A seeded, stratified share of the file is the test split (the same for a later eval).
+    const auto order = seeded_permutation(static_cast<std::int64_t>(rows.size()), e.seed ^ 0x7e57ull);
+    const auto split = split_by_labels(order, labels_of(rows, order, ids), d.test_fraction, d.stratify);
+    if (split.held_out.empty() || split.rest.empty())
+      throw DataError(e.resolve(d.file).string() + ": data.test_fraction leaves an empty test or training split of " +
+                      std::to_string(rows.size()) + " rows");
+    test_indices = split.held_out;
+    train_pool = split.rest;
+  }
+  if (e.data.max_train_samples > 0 && e.data.max_train_samples < static_cast<std::int64_t>(train_pool.size()))
+    train_pool.resize(static_cast<size_t>(e.data.max_train_samples));
+  const auto split = split_by_labels(train_pool, labels_of(rows, train_pool, ids), d.validation_fraction, d.stratify);
+  if (split.rest.empty()) throw DataError("data.validation_fraction: leaves no training rows out of " + std::to_string(train_pool.size()));
+
+  // Classes: the experiment's, else every target value seen, sorted.
+  data.class_names = d.class_names;
+  if (data.class_names.empty()) {
+    std::set<std::string> seen;
+    for (const auto& row : rows) seen.insert(row.target);
+    for (const auto& row : test_rows) seen.insert(row.target);
+    data.class_names.assign(seen.begin(), seen.end());
+  }
+  if (data.class_names.size() < 2)
+    throw DataError(e.resolve(d.file).string() + ": the target column \"" + d.target + "\" holds a single class");
+
+  const Encoding encoding = fit(d, pick(rows, split.rest));
+  std::vector<const Row*> test_view;
+  if (test_rows.empty()) {
+    test_view = pick(rows, test_indices);
+  } else {
+    for (const auto& row : test_rows) test_view.push_back(&row);
+  }
+  if (d.max_test_samples > 0 && d.max_test_samples < static_cast<std::int64_t>(test_view.size()))
+    test_view.resize(static_cast<size_t>(d.max_test_samples));
+  data.test = encode(test_view, encoding, data.class_names);
+  if (which == SplitsToLoad::All) {
+    data.train = encode(pick(rows, split.rest), encoding, data.class_names);
+    data.validation = encode(pick(rows, split.held_out), encoding, data.class_names);
+  }
+  data.input_shape = {encoding.width()};
+  return data;
+}
+
+}  // namespace cradle

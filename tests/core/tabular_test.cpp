@@ -1,0 +1,175 @@
+// The CSV parser and the tabular classification data built from it.
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include <random>
+
+#include "core/common/error.h"
+#include "core/data/classification_data.h"
+#include "core/data/csv_table.h"
+#include "core/experiment/experiment.h"
+#include "core/models/model_factory.h"
+#include "core/train/runtime.h"
+#include "tests/core/train_to_test_accuracy.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+
+void expect_csv_error(const std::string& text, const QString& message) {
+  try {
+    parse_csv(text, "t.csv");
+    QFAIL(qPrintable("accepted; expected " + message));
+  } catch (const DataError& error) {
+    QCOMPARE(QString(error.what()), message);
+  }
+}
+
+// label: "a" when colour is red, else "b" when x1 > 0, else "c"; a few missing cells.
+QString write_table(const QString& dir, int rows, std::uint32_t seed, const char* name = "table.csv") {
+  std::mt19937 random(seed);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  const char* colours[] = {"red", "green", "blue"};
+  QString text = "x1,x2,colour,label\n";
+  for (int i = 0; i < rows; ++i) {
+    const double x1 = normal(random) + 10.0, x2 = normal(random) * 100;
+    const char* colour = colours[i % 3];
+    const char* label = i % 3 == 0 ? "a" : x1 > 10.0 ? "b" : "c";
+    const QString x2_cell = i % 17 == 5 ? QString() : QString::number(x2);
+    text += QString("%1,%2,%3,%4\n").arg(x1).arg(x2_cell).arg(colour).arg(label);
+  }
+  const QString path = dir + "/" + name;
+  QFile file(path);
+  file.open(QIODevice::WriteOnly);
+  file.write(text.toUtf8());
+  return path;
+}
+
+Experiment table_experiment(const QString& file, const std::string& extra = "{}") {
+  Json doc = {{"name", "table"},
+              {"seed", 2},
+              {"threads", 1},
+              {"data", {{"source", "csv"}, {"file", file.toStdString()}, {"target", "label"}, {"categorical", {"colour"}}}},
+              {"model", {{"type", "mlp"}, {"hidden", {16}}}},
+              {"train", {{"epochs", 20}, {"batch_size", 16}, {"lr", 0.01}, {"log_every", 10}}}};
+  doc.merge_patch(Json::parse(extra));
+  return parse_experiment(doc);
+}
+
+}  // namespace
+
+class TabularTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void parsesQuotedFieldsAndLineEndings() {
+    const auto table = parse_csv("\xEF\xBB\xBFname,note\r\n\"Smith, J\",\"said \"\"hi\"\"\"\r\n\nb,\"two\nlines\"\nc,\n", "t.csv");
+    QCOMPARE(table.header, (std::vector<std::string>{"name", "note"}));
+    QCOMPARE(table.rows.size(), size_t(3));
+    QCOMPARE(table.rows[0][0], std::string("Smith, J"));
+    QCOMPARE(table.rows[0][1], std::string("said \"hi\""));
+    QCOMPARE(table.rows[1][1], std::string("two\nlines"));
+    QCOMPARE(table.rows[2][1], std::string(""));
+    QCOMPARE(table.row_lines, (std::vector<std::int64_t>{2, 4, 6}));
+    QCOMPARE(table.column("note"), 1);
+    QCOMPARE(table.column("absent"), -1);
+  }
+
+  void reportsBrokenFilesWithTheLine() {
+    expect_csv_error("a,b\n1,2\n3\n", "t.csv:3: 1 fields, the header has 2");
+    expect_csv_error("a,b\n1,\"open\n2,3\n", "t.csv:2: a quoted field is never closed");
+    expect_csv_error("a,b\n1,x\"y\n", "t.csv:2: a quote inside an unquoted field (quote the whole field)");
+    expect_csv_error("a,b\n\"1\"x,2\n", "t.csv:2: text after the closing quote of a field");
+    expect_csv_error("a,a\n", "t.csv:1: header names \"a\" twice");
+    expect_csv_error("a,,c\n", "t.csv:1: header column 2 has no name");
+    expect_csv_error("", "t.csv: no header row; the first line must name the columns");
+    expect_csv_error("a\n\xff\n", "t.csv: byte 2 is not valid UTF-8");
+  }
+
+  void encodesWithStatisticsOfTheTrainingRows() {
+    QTemporaryDir dir;
+    const auto data = load_classification_data(table_experiment(write_table(dir.path(), 300, 1)));
+    QCOMPARE(data.input_shape, (std::vector<std::int64_t>{5}));  // x1, x2, colour one-hot x3
+    QCOMPARE(data.class_names, (std::vector<std::string>{"a", "b", "c"}));
+    QCOMPARE(data.test.size(), 60);  // 20% held out
+    // Standardised on the training rows: mean 0 and deviation 1 there, not exactly elsewhere.
+    const auto numeric = data.train.inputs.slice(1, 0, 2);
+    QVERIFY(numeric.mean(0).abs().max().item<float>() < 1e-4);
+    QVERIFY((numeric.std(0, /*unbiased=*/false) - 1).abs().max().item<float>() < 1e-3);
+    // One-hot: exactly one colour column is set on every row.
+    QVERIFY(torch::equal(data.train.inputs.slice(1, 2, 5).sum(1), torch::ones({data.train.size()})));
+  }
+
+  void missingValuePolicies() {
+    QTemporaryDir dir;
+    const QString file = write_table(dir.path(), 170, 3);  // rows 5, 22, ... miss x2: 10 rows
+    QCOMPARE(load_classification_data(table_experiment(file, R"({"data": {"missing": "drop_row"}})")).dropped_rows, 10);
+    const auto filled = load_classification_data(
+        table_experiment(file, R"({"data": {"missing": "fill_constant", "fill_value": 12345, "scaling": "none"}})"));
+    QCOMPARE(filled.dropped_rows, 0);
+    const auto all = torch::cat({filled.train.inputs, filled.validation.inputs, filled.test.inputs});
+    QCOMPARE(all.slice(1, 1, 2).eq(12345).sum().item<std::int64_t>(), 10);
+  }
+
+  void badCellsNameFileLineAndColumn() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bad.csv");
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write("x1,x2,colour,label\n1,2,red,a\n3,4,blue,b\n5,six,red,a\n7,8,green,\n");
+    file.close();
+    try {
+      load_classification_data(table_experiment(path));
+      QFAIL("a non-numeric cell was accepted");
+    } catch (const DataError& error) {
+      QCOMPARE(QString(error.what()), path + ":4: column \"x2\": \"six\" is not a number (list the column in "
+                                            "data.categorical if it holds categories)");
+    }
+    try {
+      load_classification_data(table_experiment(path, R"({"data": {"target": "kind"}})"));
+      QFAIL("an absent target column was accepted");
+    } catch (const DataError& error) {
+      QCOMPARE(QString(error.what()), path + ": no column \"kind\" (data.target); the columns are x1, x2, colour, label");
+    }
+  }
+
+  void cnnNeedsImages() {
+    QTemporaryDir dir;
+    const auto e = table_experiment(write_table(dir.path(), 60, 4), R"({"model": {"type": "cnn"}})");
+    const auto data = load_classification_data(e);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(e.model, data.input_shape, data.num_classes()));
+  }
+
+  void separateTestFileAndSchema() {
+    QTemporaryDir dir;
+    const QString train = write_table(dir.path(), 120, 5, "train.csv");
+    const QString test = write_table(dir.path(), 40, 6, "test.csv");
+    const auto e = table_experiment(train, R"({"data": {"test_file": ")" + test.toStdString() + R"("}})");
+    QCOMPARE(load_classification_data(e).test.size(), 40);
+    QCOMPARE(QString::fromStdString(serialize_experiment(parse_experiment(Json::parse(serialize_experiment(e))))),
+             QString::fromStdString(serialize_experiment(e)));
+    try {
+      table_experiment(train, R"({"data": {"fill_value": 1}})");
+      QFAIL("fill_value without fill_constant accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()), QStringLiteral("data.fill_value: only used with data.missing \"fill_constant\""));
+    }
+  }
+
+  void learnsTheRule() {
+    QTemporaryDir dir;
+    const auto e = table_experiment(write_table(dir.path(), 600, 7));
+    configure_runtime(e.threads);
+    const double accuracy = train_to_test_accuracy(e, load_classification_data(e));
+    QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
+  }
+};
+
+CRADLE_REGISTER_TEST(TabularTest);
+
+}  // namespace cradle::test
+
+#include "tabular_test.moc"
