@@ -5,7 +5,10 @@
 #include <cstdio>
 
 #include "core/experiment/experiment.h"
+#include "core/common/file_io.h"
 #include "core/data/classification_data.h"
+#include "core/data/dataset_statistics.h"
+#include "core/train/runtime.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/run/run_evaluation.h"
@@ -33,6 +36,20 @@ int evaluate(const std::filesystem::path& run_dir) {
               static_cast<long long>(result.test.samples));
   if (result.reported_test_accuracy)
     std::printf("report.json: test accuracy %.4f\n", *result.reported_test_accuracy);
+  return 0;
+}
+
+int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+               const std::filesystem::path& out) {
+  const Experiment experiment = load_experiment(experiment_file, overrides);
+  configure_runtime(experiment.threads);
+  const auto statistics = compute_dataset_statistics(load_classification_data(experiment));
+  std::printf("experiment %s: %s data\n", experiment.name.c_str(), experiment.data.source.c_str());
+  std::fputs(format_dataset_statistics(statistics).c_str(), stdout);
+  if (!out.empty()) {
+    write_text_atomically(out, statistics_to_json(statistics).dump(2) + "\n");
+    std::printf("written to %s\n", out.string().c_str());
+  }
   return 0;
 }
 

@@ -9,5 +9,8 @@ namespace cradle::cli {
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides);
 int evaluate(const std::filesystem::path& run_dir);
+// Prints the dataset statistics; writes them as JSON to `out` when given.
+int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+               const std::filesystem::path& out);
 
 }  // namespace cradle::cli

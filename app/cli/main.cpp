@@ -35,6 +35,15 @@ int run(int argc, char** argv) {
   inspect->add_option("experiment", inspect_file, "Experiment file (JSON)")->required();
   inspect->add_option("--set", inspect_overrides, "Override a field (repeatable)");
 
+  std::string stats_file, stats_out;
+  std::vector<std::string> stats_overrides;
+  auto* data = app.add_subcommand("data", "Look at an experiment's data");
+  data->require_subcommand(1);
+  auto* stats = data->add_subcommand("stats", "Print (and write) sizes, class histograms and value ranges of every split");
+  stats->add_option("experiment", stats_file, "Experiment file (JSON)")->required();
+  stats->add_option("--set", stats_overrides, "Override a field (repeatable)");
+  stats->add_option("--out", stats_out, "Also write the statistics to this JSON file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -43,6 +52,7 @@ int run(int argc, char** argv) {
   }
   if (train->parsed()) return cradle::train_in_terminal(train_request);
   if (eval->parsed()) return cradle::cli::evaluate(run_dir);
+  if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   return cradle::cli::inspect(inspect_file, inspect_overrides);
 }
 

@@ -38,7 +38,7 @@ class CliTest : public QObject {
     QCOMPARE(r.out.trimmed(), QStringLiteral("cradle-cli " CRADLE_VERSION));
     r = run_cli({"--help"});
     QCOMPARE(r.exit_code, 0);
-    for (const char* command : {"train", "eval", "inspect"}) QVERIFY2(r.out.contains(command), qPrintable(r.out));
+    for (const char* command : {"train", "eval", "inspect", "data"}) QVERIFY2(r.out.contains(command), qPrintable(r.out));
   }
 
   void usageErrorsExitWithTwo() {
@@ -224,6 +224,22 @@ class CliTest : public QObject {
     const auto eval = run_cli({"eval", out});
     QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out));
     QVERIFY(run_cli({"inspect", dir.filePath("table.json")}).out.contains("mlp on 4 inputs, 2 classes"));
+  }
+
+  void dataStatsCountsEveryClassInEverySplit() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 80);  // 50 and 20 per class
+    const QString out = dir.filePath("stats.json");
+    const auto r = run_cli({"data", "stats", write_quadrant_experiment(dir.path()), "--out", out});
+    QCOMPARE(r.exit_code, 0);
+    // 20% stratified validation: 10 of each class's 50.
+    QVERIFY2(QRegularExpression("top-left +40 +10 +20\n").match(r.out).hasMatch(), qPrintable(r.out));
+    QVERIFY2(QRegularExpression("total +160 +40 +80\n").match(r.out).hasMatch(), qPrintable(r.out));
+    const auto stats = read_json(out);
+    QCOMPARE(stats["splits"].toObject()["test"].toObject()["class_counts"].toArray().at(3).toInt(), 20);
+    QCOMPARE(stats["input_shape"].toArray().size(), 3);
+    expect_one_line_error(run_cli({"data", "stats", dir.filePath("none.json")}), "none.json: no such file");
+    QCOMPARE(run_cli({"data"}).exit_code, 2);
   }
 
   void existingRunFolderIsNeverOverwritten() {
