@@ -101,8 +101,42 @@ SourceSplits read_sources(const Experiment& e, SplitsToLoad which) {
   return s;
 }
 
-torch::Tensor normalised(const torch::Tensor& pixels, const DataSpec& d) {
-  return pixels.to(torch::kFloat32).div_(255.0).sub_(d.normalize_mean).div_(d.normalize_std);
+struct Normalization {
+  std::vector<double> mean, std;
+};
+
+// Per-channel values: computed on the training pixels for "auto", else the
+// experiment's (one value standing for every channel).
+Normalization resolve_normalization(const DataSpec& d, const torch::Tensor& train_pixels, std::int64_t channels) {
+  Normalization n;
+  if (d.normalize_auto) {
+    const auto scaled = train_pixels.to(torch::kFloat64).div_(255.0);
+    const auto mean = scaled.mean({0, 2, 3});
+    const auto std = scaled.std({0, 2, 3}, /*unbiased=*/false);
+    for (std::int64_t c = 0; c < channels; ++c) {
+      n.mean.push_back(mean[c].item<double>());
+      const double deviation = std[c].item<double>();
+      n.std.push_back(deviation > 1e-12 ? deviation : 1.0);  // a constant channel stays constant
+    }
+    return n;
+  }
+  const auto expand = [&](const std::vector<double>& values, const char* field) {
+    if (values.size() == 1) return std::vector<double>(static_cast<size_t>(channels), values.front());
+    if (static_cast<std::int64_t>(values.size()) != channels)
+      throw ConfigError(std::string("data.normalize.") + field + ": " + std::to_string(values.size()) + " values for " +
+                        std::to_string(channels) + "-channel images (give one, or one per channel)");
+    return values;
+  };
+  n.mean = expand(d.normalize_mean, "mean");
+  n.std = expand(d.normalize_std, "std");
+  return n;
+}
+
+torch::Tensor normalised(const torch::Tensor& pixels, const Normalization& n) {
+  const auto shape = std::vector<std::int64_t>{1, static_cast<std::int64_t>(n.mean.size()), 1, 1};
+  const auto mean = torch::tensor(n.mean, torch::kFloat32).view(shape);
+  const auto std = torch::tensor(n.std, torch::kFloat32).view(shape);
+  return pixels.to(torch::kFloat32).div_(255.0).sub_(mean).div_(std);
 }
 
 std::int64_t max_label(const torch::Tensor& labels) { return labels.numel() > 0 ? labels.max().item<std::int64_t>() : 0; }
@@ -120,16 +154,17 @@ std::string sample_shape_text(const std::vector<std::int64_t>& s) {
 ClassificationData load_classification_data(const Experiment& e, SplitsToLoad which) {
   if (e.data.source == "csv") return load_tabular_classification(e, which);
   ClassificationData data;
-  const SourceSplits source = read_sources(e, which);
-  data.test = {normalised(source.test.pixels, e.data), source.test.labels};
+  const bool with_train = which == SplitsToLoad::All || e.data.normalize_auto;
+  const SourceSplits source = read_sources(e, with_train ? SplitsToLoad::All : which);
+  const LabelledImages& train = source.train;
   data.input_shape = sample_shape(source.test.pixels);
   std::int64_t highest = max_label(source.test.labels);
   std::string highest_origin = source.test_origin;
   std::vector<std::string> source_names = source.test.class_names;
   data.skipped_files = source.test.skipped_files;
 
-  if (which == SplitsToLoad::All) {
-    const LabelledImages& train = source.train;
+  IndexSplit split;
+  if (with_train) {
     if (sample_shape(train.pixels) != data.input_shape)
       throw DataError(source.train_origin + ": training images are " + sample_shape_text(sample_shape(train.pixels)) +
                       " (channels x height x width) but the test images are " + sample_shape_text(data.input_shape));
@@ -145,10 +180,20 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
     auto order = seeded_permutation(train.labels.size(0), e.seed);
     if (e.data.max_train_samples > 0 && e.data.max_train_samples < static_cast<std::int64_t>(order.size()))
       order.resize(static_cast<size_t>(e.data.max_train_samples));
-    const IndexSplit split = split_by_policy(order, train.labels, e.data.validation_fraction, e.data.stratify);
+    split = split_by_policy(order, train.labels, e.data.validation_fraction, e.data.stratify);
     if (split.rest.empty())
       throw DataError("data.validation_fraction: leaves no training samples out of " + std::to_string(order.size()));
-    const TensorDataset all{normalised(train.pixels, e.data), train.labels};
+  }
+
+  // "auto" statistics come from the training part only, never validation or test.
+  const Normalization normalization = resolve_normalization(
+      e.data, with_train ? train.pixels.index_select(0, torch::tensor(split.rest, torch::kInt64)) : torch::Tensor(),
+      data.input_shape[0]);
+  data.normalize_mean = normalization.mean;
+  data.normalize_std = normalization.std;
+  data.test = {normalised(source.test.pixels, normalization), source.test.labels};
+  if (which == SplitsToLoad::All) {
+    const TensorDataset all{normalised(train.pixels, normalization), train.labels};
     data.validation = all.select(split.held_out);
     data.train = all.select(split.rest);
   }

@@ -19,9 +19,13 @@ struct ClassificationData {
   std::vector<std::int64_t> input_shape;  // per sample: channels, height, width (images) or features (tables)
   std::vector<std::string> skipped_files; // unreadable files left out (data.on_bad_file "skip")
   std::int64_t dropped_rows = 0;          // table rows with missing values (data.missing "drop_row")
+  std::vector<double> normalize_mean;     // images: the per-channel values applied (resolved "auto")
+  std::vector<double> normalize_std;
   std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }
 };
 
+// TestOnly skips the training split, unless data.normalize is "auto", whose
+// values come from it.
 enum class SplitsToLoad { All, TestOnly };
 
 ClassificationData load_classification_data(const Experiment& experiment, SplitsToLoad which = SplitsToLoad::All);

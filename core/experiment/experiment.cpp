@@ -28,7 +28,7 @@ DataSpec parse_data(JsonObjectReader r) {
       {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
-      {"scaling", {"csv"}}};
+      {"scaling", {"csv"}}, {"normalize", {"idx", "cifar10", "image_folder"}}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
     std::string list;
@@ -71,10 +71,16 @@ DataSpec parse_data(JsonObjectReader r) {
   d.stratify = r.boolean("stratify", d.stratify);
   d.max_train_samples = r.integer("max_train_samples", d.max_train_samples, Range::at_least(0));
   d.max_test_samples = r.integer("max_test_samples", d.max_test_samples, Range::at_least(0));
-  auto normalize = r.object("normalize");
-  d.normalize_mean = normalize.number("mean", d.normalize_mean);
-  d.normalize_std = normalize.number("std", d.normalize_std, Range::greater_than(0));
-  normalize.finish();
+  if (const Json* normalize = r.raw("normalize"); normalize && normalize->is_string()) {
+    if (*normalize != "auto")
+      r.fail("normalize", "must be \"auto\" or {\"mean\": ..., \"std\": ...}, got " + describe_json_value(*normalize));
+    d.normalize_auto = true;
+  } else {
+    auto values = r.object("normalize");
+    d.normalize_mean = values.numbers("mean", d.normalize_mean);
+    d.normalize_std = values.numbers("std", d.normalize_std, Range::greater_than(0));
+    values.finish();
+  }
   r.finish();
   return d;
 }
@@ -204,7 +210,12 @@ Json experiment_to_json(const Experiment& e) {
   data["stratify"] = e.data.stratify;
   data["max_train_samples"] = e.data.max_train_samples;
   data["max_test_samples"] = e.data.max_test_samples;
-  data["normalize"] = Json{{"mean", e.data.normalize_mean}, {"std", e.data.normalize_std}};
+  if (e.data.source != "csv") {
+    const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
+    data["normalize"] = e.data.normalize_auto
+                            ? Json("auto")
+                            : Json{{"mean", one_or_many(e.data.normalize_mean)}, {"std", one_or_many(e.data.normalize_std)}};
+  }
   doc["data"] = std::move(data);
 
   Json model = Json::object();

@@ -39,8 +39,11 @@ struct DataSpec {
   bool stratify = true;                  // held-out splits keep each class's share
   std::int64_t max_train_samples = 0;    // 0: all; a seeded subset otherwise
   std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
-  double normalize_mean = 0.0;           // applied after scaling pixels to [0, 1]
-  double normalize_std = 1.0;
+  // Applied after scaling pixels to [0, 1]: one value for all channels or one
+  // per channel; "auto" computes them per channel on the training split.
+  bool normalize_auto = false;
+  std::vector<double> normalize_mean = {0.0};
+  std::vector<double> normalize_std = {1.0};
 };
 
 struct ModelSpec {

@@ -180,6 +180,25 @@ std::vector<std::string> JsonObjectReader::strings(const std::string& key, std::
   return values;
 }
 
+std::vector<double> JsonObjectReader::numbers(const std::string& key, std::vector<double> fallback, Range each) {
+  const Json* v = lookup(key);
+  if (!v) return fallback;
+  std::vector<double> values;
+  const auto check = [&](const Json& item, const std::string& item_key) {
+    if (!item.is_number()) fail(item_key, "expected a number, got " + type_name(item) + " " + describe_json_value(item));
+    const double value = item.get<double>();
+    if (!each.contains(value)) fail(item_key, "must be " + each.describe() + ", got " + describe_json_value(item));
+    values.push_back(value);
+  };
+  if (v->is_array()) {
+    if (v->empty()) fail(key, "expected a number or a non-empty array of numbers");
+    for (size_t i = 0; i < v->size(); ++i) check((*v)[i], key + "[" + std::to_string(i) + "]");
+  } else {
+    check(*v, key);
+  }
+  return values;
+}
+
 JsonObjectReader JsonObjectReader::object(const std::string& key) {
   const Json* v = lookup(key);
   if (!v) return JsonObjectReader(empty_object(), path_of(key));

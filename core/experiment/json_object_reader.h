@@ -50,6 +50,10 @@ class JsonObjectReader {
   std::vector<std::int64_t> integers(const std::string& key, std::vector<std::int64_t> fallback,
                                      Range each = {});
   std::vector<std::string> strings(const std::string& key, std::vector<std::string> fallback);
+  // One number or a non-empty array of numbers.
+  std::vector<double> numbers(const std::string& key, std::vector<double> fallback, Range each = {});
+  // The value at key as it is (marked as read), or nullptr when absent.
+  const Json* raw(const std::string& key) { return lookup(key); }
   // The sub-object at key, or an empty object when the key is absent.
   JsonObjectReader object(const std::string& key);
 

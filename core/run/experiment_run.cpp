@@ -64,6 +64,14 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   s.data = load_classification_data(s.experiment);
+  // The frozen experiment records the values "auto" resolved to, so evaluating
+  // the run later normalises exactly as training did, without the training data.
+  const bool computed = s.experiment.data.normalize_auto;
+  if (computed) {
+    s.experiment.data.normalize_auto = false;
+    s.experiment.data.normalize_mean = s.data.normalize_mean;
+    s.experiment.data.normalize_std = s.data.normalize_std;
+  }
   torch::manual_seed(s.experiment.seed);
   s.model = build_model(s.experiment.model, s.data.input_shape, s.data.num_classes());
   s.summary = summarize_model(s.model, s.data.input_shape);
@@ -75,6 +83,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name());
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  if (computed)
+    s.log->write("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
+                 ", std " + Json(s.data.normalize_std).dump());
 }
 
 ExperimentRun::~ExperimentRun() = default;

@@ -140,7 +140,7 @@ class CliTest : public QObject {
     QFile file(dir.filePath("cifar.json"));
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(R"({"name": "cifar", "threads": 1,
-                   "data": {"source": "cifar10", "folder": "cifar-10-batches-bin", "normalize": {"mean": 0.2, "std": 0.3}},
+                   "data": {"source": "cifar10", "folder": "cifar-10-batches-bin", "normalize": "auto"},
                    "model": {"type": "cnn", "conv_channels": [8], "hidden": [16]},
                    "train": {"epochs": 2, "batch_size": 16}})");
     file.close();
@@ -149,8 +149,15 @@ class CliTest : public QObject {
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     const auto report = read_json(out + "/report.json");
     QCOMPARE(report["class_names"].toArray().first().toString(), QStringLiteral("airplane"));
-    QVERIFY(report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble() > 0.8);
-    QCOMPARE(run_cli({"eval", out}).exit_code, 0);
+    const double accuracy = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY(accuracy > 0.8);
+    // "auto" is frozen as the per-channel values it resolved to, so eval needs no training data.
+    const auto normalize = read_json(out + "/experiment.json")["data"].toObject()["normalize"].toObject();
+    QCOMPARE(normalize["mean"].toArray().size(), 3);
+    QVERIFY(normalize["std"].toArray().at(2).toDouble() > 0);
+    QVERIFY(read_all(out + "/train.log").contains("data: normalisation computed on the training split"));
+    const auto eval = run_cli({"eval", out});
+    QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out));
   }
 
 #ifdef CRADLE_WITH_OPENCV  // the image-folder source is built with OpenCV

@@ -119,6 +119,25 @@ class ExperimentTest : public QObject {
     }
   }
 
+  void normalizeIsAutoOrValuesPerChannel() {
+    auto e = parse_experiment(with("data.normalize=auto"));
+    QVERIFY(e.data.normalize_auto);
+    QVERIFY(experiment_to_json(e)["data"]["normalize"] == Json("auto"));
+    e = parse_experiment(with(R"(data.normalize={"mean": [0.4, 0.5, 0.6], "std": 0.2})"));
+    QCOMPARE(e.data.normalize_mean.size(), size_t(3));
+    QVERIFY(e.data.normalize_std == std::vector<double>{0.2});
+    const auto text = serialize_experiment(e);
+    QCOMPARE(serialize_experiment(parse_experiment(Json::parse(text))), text);
+    expect_config_error(with("data.normalize=mean"),
+                        "data.normalize: must be \"auto\" or {\"mean\": ..., \"std\": ...}, got \"mean\"");
+    expect_config_error(with(R"(data.normalize={"std": [1, 0]})"), "data.normalize.std[1]: must be > 0, got 0");
+    expect_config_error(with(R"(data.normalize={"mean": []})"),
+                        "data.normalize.mean: expected a number or a non-empty array of numbers");
+    Json csv = Json::parse(R"({"name": "t", "data": {"source": "csv", "file": "f.csv", "target": "y",
+                                                     "normalize": "auto"}})");
+    expect_config_error(csv, "data.normalize: only used by source \"idx\" and \"cifar10\" and \"image_folder\", not \"csv\"");
+  }
+
   void reportsNumbersTooLargeForADouble() {  // found by fuzz_experiment
     try {
       parse_json_text("{\"seed\": 9e99499}", "big.json");
