@@ -53,6 +53,7 @@ SourceSplits read_image_folders(const Experiment& e, SplitsToLoad which) {
   options.height = d.image_size.at(0);
   options.width = d.image_size.at(1);
   options.channels = d.channels;
+  options.keep_aspect = d.resize == "pad";
   options.skip_bad_files = d.on_bad_file == "skip";
   SourceSplits s;
   s.train_origin = e.resolve(d.folder).string();

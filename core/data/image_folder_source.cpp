@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -30,10 +31,20 @@ cv::Mat decode_image(const std::string& bytes, const ImageFolderOptions& options
   cv::Mat image = cv::imdecode(buffer, options.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
   if (image.empty()) return image;
   if (options.channels == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-  const cv::Size size(static_cast<int>(options.width), static_cast<int>(options.height));
-  if (image.size() != size) {
-    const bool shrinking = image.cols > size.width || image.rows > size.height;
-    cv::resize(image, image, size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  const cv::Size target(static_cast<int>(options.width), static_cast<int>(options.height));
+  if (image.size() == target) return image;
+  cv::Size fitted = target;
+  if (options.keep_aspect) {
+    const double scale = std::min(static_cast<double>(target.width) / image.cols, static_cast<double>(target.height) / image.rows);
+    fitted = cv::Size(std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, target.width),
+                      std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, target.height));
+  }
+  const bool shrinking = image.cols > fitted.width || image.rows > fitted.height;
+  cv::resize(image, image, fitted, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  if (fitted != target) {
+    const int top = (target.height - fitted.height) / 2, left = (target.width - fitted.width) / 2;
+    cv::copyMakeBorder(image, image, top, target.height - fitted.height - top, left, target.width - fitted.width - left,
+                       cv::BORDER_CONSTANT, cv::Scalar::all(0));
   }
   return image;
 }

@@ -16,6 +16,7 @@ struct ImageFolderOptions {
   std::int64_t height = 28;
   std::int64_t width = 28;
   std::int64_t channels = 1;  // 1: grayscale, 3: RGB
+  bool keep_aspect = false;   // true: scale to fit, centre, pad with black; false: stretch
   bool skip_bad_files = false;
   // The class list to label by (a test folder must use the training folder's);
   // empty: the sub-folders found, sorted by name.

@@ -25,7 +25,7 @@ DataSpec parse_data(JsonObjectReader r) {
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", {"idx", "cifar10", "image_folder"}}};
@@ -64,6 +64,7 @@ DataSpec parse_data(JsonObjectReader r) {
     if (d.image_size.size() != 2) r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
     d.channels = r.integer("channels", d.channels, Range::between(1, 3));
     if (d.channels == 2) r.fail("channels", "must be 1 (grayscale) or 3 (RGB), got 2");
+    d.resize = r.choice("resize", d.resize, {"stretch", "pad"});
     d.on_bad_file = r.choice("on_bad_file", d.on_bad_file, {"fail", "skip"});
   }
   d.class_names = r.strings("class_names", d.class_names);
@@ -203,6 +204,7 @@ Json experiment_to_json(const Experiment& e) {
       data["test_fraction"] = e.data.test_fraction;
     data["image_size"] = e.data.image_size;
     data["channels"] = e.data.channels;
+    data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
   data["class_names"] = e.data.class_names;

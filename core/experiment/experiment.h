@@ -21,6 +21,7 @@ struct DataSpec {
   double test_fraction = 0.2;  // image_folder without test_folder
   std::vector<std::int64_t> image_size = {32, 32};  // image_folder: height, width to decode to
   std::int64_t channels = 3;                         // image_folder: 1 grayscale, 3 RGB
+  std::string resize = "stretch";                    // image_folder: "stretch" | "pad" (keep the aspect ratio)
   std::string on_bad_file = "fail";                  // image_folder: "fail" | "skip" unreadable images
   std::string file;                       // csv: the table (header row first)
   std::string test_file;                  // csv: optional; else test_fraction of `file` is held out

@@ -101,6 +101,32 @@ class ImageFolderTest : public QObject {
     QCOMPARE(read_image_folder(dir.path().toStdString(), options).pixels.size(1), 1);
   }
 
+  void padKeepsTheAspectRatio() {
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath("wide"));
+    QDir().mkpath(dir.filePath("tall"));
+    // A white 40x20 (wide) and a white 10x40 (tall) image, into 10x10.
+    cv::imwrite(dir.filePath("wide/a.png").toStdString(), cv::Mat(20, 40, CV_8UC1, cv::Scalar(255)));
+    cv::imwrite(dir.filePath("tall/b.png").toStdString(), cv::Mat(40, 10, CV_8UC1, cv::Scalar(255)));
+    ImageFolderOptions options;
+    options.height = options.width = 10;
+    options.keep_aspect = true;
+    const auto images = read_image_folder(dir.path().toStdString(), options);
+    const auto tall = images.pixels[0][0].to(torch::kFloat32), wide = images.pixels[1][0].to(torch::kFloat32);
+    // tall: 10x40 fits as 3x10 (rounded from 2.5), centred: black at the left and right edges.
+    QCOMPARE(tall.select(1, 0).max().item<float>(), 0.0f);
+    QCOMPARE(tall.select(1, 9).max().item<float>(), 0.0f);
+    QCOMPARE(tall.select(1, 4).min().item<float>(), 255.0f);
+    // wide: 40x20 fits as 10x5, rows 2..6 white, the rest black.
+    QCOMPARE(wide.select(0, 0).max().item<float>(), 0.0f);
+    QCOMPARE(wide.select(0, 2).min().item<float>(), 255.0f);
+    QCOMPARE(wide.select(0, 6).min().item<float>(), 255.0f);
+    QCOMPARE(wide.select(0, 7).max().item<float>(), 0.0f);
+    // Stretching fills the whole frame instead.
+    options.keep_aspect = false;
+    QCOMPARE(read_image_folder(dir.path().toStdString(), options).pixels.min().item<std::uint8_t>(), 255);
+  }
+
   void unreadableImageFailsNamingItsPath() {
     QTemporaryDir dir;
     write_image_folder(dir.path(), 3, 2);
@@ -167,6 +193,7 @@ class ImageFolderTest : public QObject {
     expect(R"({"data": {"channels": 2}})", "data.channels: must be 1 (grayscale) or 3 (RGB), got 2");
     expect(R"({"data": {"image_size": [16]}})", "data.image_size: expected [height, width], got 1 numbers");
     expect(R"({"data": {"on_bad_file": "ignore"}})", "data.on_bad_file: must be one of fail, skip; got \"ignore\"");
+    expect(R"({"data": {"resize": "crop"}})", "data.resize: must be one of stretch, pad; got \"crop\"");
     expect(R"({"data": {"test_images": "x"}})", "data.test_images: only used by source \"idx\", not \"image_folder\"");
     expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by source \"image_folder\" and \"csv\", not \"cifar10\"");
   }
