@@ -18,6 +18,23 @@ bool is_safe_name(const std::string& name) {
          });
 }
 
+// A source's test split is either named (`path_key`: a file or folder) or a
+// held-out share of the training data (`test_fraction`), never both.
+void read_test_split(JsonObjectReader& r, const char* path_key, std::string& path, double& fraction) {
+  path = r.string(path_key, path);
+  if (path.empty())
+    fraction = r.number("test_fraction", fraction, {0.0, 1.0, true, true});
+  else if (r.has("test_fraction"))
+    r.fail("test_fraction", std::string("not used when data.") + path_key + " names the test data");
+}
+
+void write_test_split(Json& data, const char* path_key, const std::string& path, double fraction) {
+  if (!path.empty())
+    data[path_key] = path;
+  else
+    data["test_fraction"] = fraction;
+}
+
 DataSpec parse_data(JsonObjectReader r) {
   DataSpec d;
   d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv"});
@@ -25,7 +42,8 @@ DataSpec parse_data(JsonObjectReader r) {
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}}, {"resize", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
+      {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", {"idx", "cifar10", "image_folder"}}};
@@ -42,9 +60,7 @@ DataSpec parse_data(JsonObjectReader r) {
     d.test_labels = r.required_string("test_labels");
   } else if (d.source == "csv") {
     d.file = r.required_string("file");
-    d.test_file = r.string("test_file", d.test_file);
-    if (d.test_file.empty()) d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
-    else if (r.has("test_fraction")) r.fail("test_fraction", "not used when data.test_file names the test rows");
+    read_test_split(r, "test_file", d.test_file, d.test_fraction);
     d.target = r.required_string("target");
     d.columns = r.strings("columns", d.columns);
     d.categorical = r.strings("categorical", d.categorical);
@@ -56,10 +72,7 @@ DataSpec parse_data(JsonObjectReader r) {
     d.folder = r.required_string("folder");
   }
   if (d.source == "image_folder") {
-    d.test_folder = r.string("test_folder", d.test_folder);
-    d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
-    if (!d.test_folder.empty() && r.has("test_fraction"))
-      r.fail("test_fraction", "not used when data.test_folder names the test images");
+    read_test_split(r, "test_folder", d.test_folder, d.test_fraction);
     d.image_size = r.integers("image_size", d.image_size, Range::between(1, 4096));
     if (d.image_size.size() != 2) r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
     d.channels = r.integer("channels", d.channels, Range::between(1, 3));
@@ -184,10 +197,7 @@ Json experiment_to_json(const Experiment& e) {
     data["test_labels"] = e.data.test_labels;
   } else if (e.data.source == "csv") {
     data["file"] = e.data.file;
-    if (!e.data.test_file.empty())
-      data["test_file"] = e.data.test_file;
-    else
-      data["test_fraction"] = e.data.test_fraction;
+    write_test_split(data, "test_file", e.data.test_file, e.data.test_fraction);
     data["target"] = e.data.target;
     data["columns"] = e.data.columns;
     data["categorical"] = e.data.categorical;
@@ -198,10 +208,7 @@ Json experiment_to_json(const Experiment& e) {
     data["folder"] = e.data.folder;
   }
   if (e.data.source == "image_folder") {
-    if (!e.data.test_folder.empty())
-      data["test_folder"] = e.data.test_folder;
-    else
-      data["test_fraction"] = e.data.test_fraction;
+    write_test_split(data, "test_folder", e.data.test_folder, e.data.test_fraction);
     data["image_size"] = e.data.image_size;
     data["channels"] = e.data.channels;
     data["resize"] = e.data.resize;

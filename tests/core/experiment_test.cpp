@@ -138,6 +138,21 @@ class ExperimentTest : public QObject {
     expect_config_error(csv, "data.normalize: only used by source \"idx\" and \"cifar10\" and \"image_folder\", not \"csv\"");
   }
 
+  void aTestSplitIsNamedOrHeldOutNotBoth() {
+    const auto data = [](const char* fields) {
+      return Json::parse(std::string(R"({"name": "t", "data": )") + fields + "}");
+    };
+    expect_config_error(data(R"({"source": "csv", "file": "a.csv", "target": "y", "test_file": "b.csv",
+                                 "test_fraction": 0.3})"),
+                        "data.test_fraction: not used when data.test_file names the test data");
+    expect_config_error(data(R"({"source": "image_folder", "folder": "f", "test_folder": "g", "test_fraction": 0.3})"),
+                        "data.test_fraction: not used when data.test_folder names the test data");
+    const auto held_out = parse_experiment(data(R"({"source": "csv", "file": "a.csv", "target": "y", "test_fraction": 0.3})"));
+    QCOMPARE(held_out.data.test_fraction, 0.3);
+    QVERIFY(experiment_to_json(held_out)["data"]["test_fraction"] == Json(0.3));
+    QVERIFY(!experiment_to_json(held_out)["data"].contains("test_file"));
+  }
+
   void reportsNumbersTooLargeForADouble() {  // found by fuzz_experiment
     try {
       parse_json_text("{\"seed\": 9e99499}", "big.json");
