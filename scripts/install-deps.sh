@@ -15,7 +15,7 @@ packages=(
   # GUI
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
   # data
-  libopencv-dev libsentencepiece-dev libonnx-dev
+  libopencv-dev libsentencepiece-dev libonnx-dev libicu-dev
   dataset-fashion-mnist fortunes fortunes-zh
   # headless GUI tests and screenshots
   xvfb xauth imagemagick

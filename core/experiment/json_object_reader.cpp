@@ -206,6 +206,19 @@ JsonObjectReader JsonObjectReader::object(const std::string& key) {
   return JsonObjectReader(*v, path_of(key));
 }
 
+std::vector<JsonObjectReader> JsonObjectReader::objects(const std::string& key) {
+  std::vector<JsonObjectReader> readers;
+  const Json* v = lookup(key);
+  if (!v) return readers;
+  if (!v->is_array()) fail(key, "expected an array of objects, got " + type_name(*v));
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const std::string item = path_of(key) + "[" + std::to_string(i) + "]";
+    if (!(*v)[i].is_object()) throw ConfigError(item + ": expected an object, got " + type_name((*v)[i]));
+    readers.emplace_back((*v)[i], item);
+  }
+  return readers;
+}
+
 void JsonObjectReader::finish() const {
   for (const auto& item : object_.items()) {
     if (read_.count(item.key())) continue;

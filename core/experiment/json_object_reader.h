@@ -56,6 +56,9 @@ class JsonObjectReader {
   const Json* raw(const std::string& key) { return lookup(key); }
   // The sub-object at key, or an empty object when the key is absent.
   JsonObjectReader object(const std::string& key);
+  // The objects of the array at key ("key[0]", "key[1]", ... in messages);
+  // empty when the key is absent.
+  std::vector<JsonObjectReader> objects(const std::string& key);
 
   // Throws for a key present but never read, naming the closest known key.
   void finish() const;

@@ -1,0 +1,37 @@
+// libFuzzer target: JSON Lines with a text field, dialogue and preference
+// layouts. Bad lines must end in a DataError (or be counted as skipped);
+// accepted records must be well formed.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/common/error.h"
+#include "core/common/utf8.h"
+#include "core/text/conversation_records.h"
+#include "core/text/jsonl_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  try {
+    cradle::TextCorpus corpus;
+    cradle::read_jsonl_texts(input, "fuzz.jsonl", "text", false, corpus);
+    for (const auto& record : corpus.records)
+      if (cradle::first_invalid_utf8_byte(record.text)) __builtin_trap();
+  } catch (const cradle::DataError&) {
+  }
+  try {
+    const auto set = cradle::parse_dialogue_jsonl(input, "fuzz.jsonl", true);
+    for (const auto& dialogue : set.dialogues)
+      if (dialogue.messages.empty() || dialogue.messages.back().role != "assistant") __builtin_trap();
+  } catch (const cradle::DataError&) {
+    __builtin_trap();  // skip mode collects bad lines instead of throwing
+  }
+  try {
+    const auto set = cradle::parse_preference_jsonl(input, "fuzz.jsonl", false);
+    for (const auto& pair : set.pairs)
+      if (pair.prompt.empty() || pair.prompt.back().role != "user") __builtin_trap();
+  } catch (const cradle::DataError&) {
+  }
+  return 0;
+}
