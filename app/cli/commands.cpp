@@ -2,12 +2,15 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/experiment/experiment.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/dataset_statistics.h"
+#include "core/data/language_model_data.h"
+#include "core/data/text_data_statistics.h"
 #include "core/train/runtime.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
@@ -17,6 +20,17 @@ namespace cradle::cli {
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
+  if (experiment.task == "language_model") {
+    // The vocabulary size needs the tokenizer, hence the prepared text.
+    const auto data = load_language_model_data(experiment);
+    torch::manual_seed(experiment.seed);
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size());
+    std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", experiment.name.c_str(),
+                experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
+                static_cast<long long>(experiment.data.context_length));
+    std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length})).c_str(), stdout);
+    return 0;
+  }
   // Shapes come from the test split alone: enough to build the model, and quick.
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
   const std::int64_t classes = data.num_classes();
@@ -32,8 +46,13 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
 
 int evaluate(const std::filesystem::path& run_dir) {
   const auto result = evaluate_run(run_dir);
-  std::printf("test: accuracy %.4f, loss %.4f (%lld samples)\n", result.test.accuracy, result.test.loss,
-              static_cast<long long>(result.test.samples));
+  if (result.test.predictions > result.test.samples)  // a language model: one prediction per token
+    std::printf("test: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n",
+                result.test.accuracy, result.test.loss, std::exp(result.test.loss),
+                static_cast<long long>(result.test.samples), static_cast<long long>(result.test.predictions));
+  else
+    std::printf("test: accuracy %.4f, loss %.4f (%lld samples)\n", result.test.accuracy, result.test.loss,
+                static_cast<long long>(result.test.samples));
   if (result.reported_test_accuracy)
     std::printf("report.json: test accuracy %.4f\n", *result.reported_test_accuracy);
   return 0;
@@ -43,8 +62,17 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
                const std::filesystem::path& out) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
   configure_runtime(experiment.threads);
-  const auto statistics = compute_dataset_statistics(load_classification_data(experiment));
   std::printf("experiment %s: %s data\n", experiment.name.c_str(), experiment.data.source.c_str());
+  if (experiment.task == "language_model") {
+    const auto data = load_language_model_data(experiment);
+    std::fputs(format_text_data_statistics(data).c_str(), stdout);
+    if (!out.empty()) {
+      write_text_atomically(out, language_model_data_summary(data).dump(2) + "\n");
+      std::printf("written to %s\n", out.string().c_str());
+    }
+    return 0;
+  }
+  const auto statistics = compute_dataset_statistics(load_classification_data(experiment));
   std::fputs(format_dataset_statistics(statistics).c_str(), stdout);
   if (!out.empty()) {
     write_text_atomically(out, statistics_to_json(statistics).dump(2) + "\n");

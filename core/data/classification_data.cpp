@@ -140,6 +140,17 @@ torch::Tensor normalised(const torch::Tensor& pixels, const Normalization& n) {
   return pixels.to(torch::kFloat32).div_(255.0).sub_(mean).div_(std);
 }
 
+// The centre [height, width] of every image; DataError when the images are smaller.
+void center_crop(LabelledImages& images, const std::vector<std::int64_t>& size, const std::string& origin) {
+  if (!images.pixels.defined()) return;
+  const std::int64_t height = images.pixels.size(2), width = images.pixels.size(3);
+  if (size[0] > height || size[1] > width)
+    throw DataError("data.center_crop: [" + std::to_string(size[0]) + ", " + std::to_string(size[1]) +
+                    "] is larger than the " + std::to_string(height) + "x" + std::to_string(width) + " images of " + origin);
+  const std::int64_t top = (height - size[0]) / 2, left = (width - size[1]) / 2;
+  images.pixels = images.pixels.slice(2, top, top + size[0]).slice(3, left, left + size[1]).contiguous();
+}
+
 std::int64_t max_label(const torch::Tensor& labels) { return labels.numel() > 0 ? labels.max().item<std::int64_t>() : 0; }
 
 std::vector<std::int64_t> sample_shape(const torch::Tensor& pixels) {
@@ -156,7 +167,11 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
   if (e.data.source == "csv") return load_tabular_classification(e, which);
   ClassificationData data;
   const bool with_train = which == SplitsToLoad::All || e.data.normalize_auto;
-  const SourceSplits source = read_sources(e, with_train ? SplitsToLoad::All : which);
+  SourceSplits source = read_sources(e, with_train ? SplitsToLoad::All : which);
+  if (!e.data.center_crop.empty()) {
+    center_crop(source.test, e.data.center_crop, source.test_origin);
+    if (with_train) center_crop(source.train, e.data.center_crop, source.train_origin);
+  }
   const LabelledImages& train = source.train;
   data.input_shape = sample_shape(source.test.pixels);
   std::int64_t highest = max_label(source.test.labels);

@@ -6,15 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "core/data/tensor_dataset.h"
+#include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
 
 namespace cradle {
 
-struct ClassificationData {
-  TensorDataset train;
-  TensorDataset validation;  // empty when validation_fraction is 0
-  TensorDataset test;
+struct ClassificationData : DataSplits {
   std::vector<std::string> class_names;
   std::vector<std::int64_t> input_shape;  // per sample: channels, height, width (images) or features (tables)
   std::vector<std::string> skipped_files; // unreadable files left out (data.on_bad_file "skip")

@@ -13,8 +13,8 @@ struct Batch {
 };
 
 struct TensorDataset {
-  torch::Tensor inputs;   // [N, ...] float
-  torch::Tensor targets;  // [N] int64 class indices
+  torch::Tensor inputs;   // [N, ...] float features, or int64 token ids
+  torch::Tensor targets;  // [N] int64 class indices, or [N, T] next-token ids
 
   std::int64_t size() const { return inputs.defined() ? inputs.size(0) : 0; }
   TensorDataset select(const std::vector<std::int64_t>& indices) const;

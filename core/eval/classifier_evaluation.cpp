@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/train/prediction_units.h"
+
 namespace cradle {
 
 ClassifierScores evaluate_classifier(torch::nn::Sequential& model, const TensorDataset& dataset,
@@ -20,15 +22,16 @@ ClassifierScores evaluate_classifier(torch::nn::Sequential& model, const TensorD
     const auto batch = dataset.slice(begin, std::min(scores.samples, begin + batch_size));
     const auto inputs = batch.inputs.to(device);
     const auto targets = batch.targets.to(device);
-    const auto logits = model->forward(inputs);
+    const auto [logits, flat_targets] = flatten_predictions(model->forward(inputs), targets);
     loss_sum += torch::nn::functional::cross_entropy(
-                    logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    logits, flat_targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                     .to(torch::kFloat64);
-    correct += logits.argmax(1).eq(targets).sum();
+    correct += logits.argmax(1).eq(flat_targets).sum();
+    scores.predictions += flat_targets.numel();
   }
   if (was_training) model->train();
-  scores.loss = loss_sum.item<double>() / static_cast<double>(scores.samples);
-  scores.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(scores.samples);
+  scores.loss = loss_sum.item<double>() / static_cast<double>(scores.predictions);
+  scores.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(scores.predictions);
   return scores;
 }
 

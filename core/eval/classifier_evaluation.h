@@ -7,10 +7,12 @@
 
 namespace cradle {
 
+// Per prediction: per sample for a classifier, per token for a language model.
 struct ClassifierScores {
   double loss = 0;      // mean cross-entropy
-  double accuracy = 0;  // fraction of argmax predictions equal to the label
+  double accuracy = 0;  // fraction of argmax predictions equal to the target
   std::int64_t samples = 0;
+  std::int64_t predictions = 0;
 };
 
 // Scores the whole dataset in evaluation mode (no dropout, running batch-norm

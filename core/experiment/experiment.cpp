@@ -35,23 +35,64 @@ void write_test_split(Json& data, const char* path_key, const std::string& path,
     data["test_fraction"] = fraction;
 }
 
+bool is_text_source(const std::string& source) { return source == "text" || source == "jsonl"; }
+
+void parse_text_source(JsonObjectReader& r, DataSpec& d) {
+  d.paths = r.strings("paths", {});
+  if (d.paths.empty()) r.fail("paths", "required: a list of files or folders");
+  d.include = r.strings("include", {d.source == "text" ? "*.txt" : "*.jsonl"});
+  d.exclude = r.strings("exclude", d.exclude);
+  if (d.source == "text") {
+    d.records = r.choice("records", d.records, {"file", "line", "paragraph", "separator"});
+    if (d.records == "separator") {
+      d.separator = r.string("separator", d.separator);
+      if (d.separator.empty() || d.separator.find('\n') != std::string::npos)
+        r.fail("separator", "must be one non-empty line, such as \"%\"");
+    } else if (r.has("separator")) {
+      r.fail("separator", "only used with data.records \"separator\"");
+    }
+  } else {
+    d.text_field = r.string("text_field", d.text_field);
+  }
+  d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
+  for (auto step : r.objects("steps")) d.steps.push_back(parse_text_step(std::move(step)));
+  auto t = r.object("tokenizer");
+  d.tokenizer.type = t.choice("type", d.tokenizer.type, {"char"});
+  d.tokenizer.vocab_size = t.integer("vocab_size", d.tokenizer.vocab_size, Range::between(0, 1 << 20));
+  d.tokenizer.character_coverage = t.number("character_coverage", d.tokenizer.character_coverage, {0.5, 1.0, false, false});
+  d.tokenizer.special_tokens = t.strings("special_tokens", d.tokenizer.special_tokens);
+  for (const auto& token : d.tokenizer.special_tokens)
+    if (token.empty()) t.fail("special_tokens", "must not hold an empty string");
+  t.finish();
+  d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
+  d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
+}
+
 DataSpec parse_data(JsonObjectReader r) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
+  const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
+  const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv"};
+  const std::vector<std::string> texts = {"text", "jsonl"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv"}}, {"image_size", {"image_folder"}}, {"channels", {"image_folder"}},
-      {"resize", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv", "text", "jsonl"}}, {"image_size", {"image_folder"}},
+      {"channels", {"image_folder"}}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
-      {"scaling", {"csv"}}, {"normalize", {"idx", "cifar10", "image_folder"}}};
+      {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
+      {"paths", texts}, {"include", texts}, {"exclude", texts}, {"records", {"text"}}, {"separator", {"text"}},
+      {"text_field", {"jsonl"}}, {"on_bad_record", texts}, {"steps", texts}, {"tokenizer", texts},
+      {"context_length", texts}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
     std::string list;
-    for (const auto& source : sources) list += (list.empty() ? "\"" : " and \"") + source + "\"";
-    r.fail(key, "only used by source " + list + ", not \"" + d.source + "\"");
+    for (size_t i = 0; i < sources.size(); ++i)
+      list += std::string(i == 0 ? "" : i + 1 == sources.size() ? " and " : ", ") + "\"" + sources[i] + "\"";
+    r.fail(key, std::string(sources.size() == 1 ? "only used by source " : "only used by sources ") + list + ", not \"" +
+                    d.source + "\"");
   }
   if (d.source == "idx") {
     d.train_images = r.required_string("train_images");
@@ -68,6 +109,8 @@ DataSpec parse_data(JsonObjectReader r) {
     if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
     else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
+  } else if (is_text_source(d.source)) {
+    parse_text_source(r, d);
   } else {
     d.folder = r.required_string("folder");
   }
@@ -80,6 +123,12 @@ DataSpec parse_data(JsonObjectReader r) {
     d.resize = r.choice("resize", d.resize, {"stretch", "pad"});
     d.on_bad_file = r.choice("on_bad_file", d.on_bad_file, {"fail", "skip"});
   }
+  d.center_crop = r.integers("center_crop", d.center_crop, Range::between(1, 4096));
+  if (!d.center_crop.empty() && d.center_crop.size() != 2)
+    r.fail("center_crop", "expected [height, width], got " + std::to_string(d.center_crop.size()) + " numbers");
+  for (auto step : r.objects("augment")) d.augment.push_back(parse_augment_step(std::move(step)));
+  d.loader_threads = r.integer("loader_threads", d.loader_threads, Range::between(1, 64));
+  d.prefetch_batches = r.integer("prefetch_batches", d.prefetch_batches, Range::between(1, 1024));
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
   d.stratify = r.boolean("stratify", d.stratify);
@@ -101,7 +150,7 @@ DataSpec parse_data(JsonObjectReader r) {
 
 ModelSpec parse_model(JsonObjectReader r) {
   ModelSpec m;
-  m.type = r.choice("type", m.type, {"mlp", "cnn"});
+  m.type = r.choice("type", m.type, {"mlp", "cnn", "lstm", "gru", "rnn"});
   if (m.type == "cnn") {
     m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
     if (m.conv_channels.empty()) r.fail("conv_channels", "a CNN needs at least one convolution block");
@@ -111,9 +160,19 @@ ModelSpec parse_model(JsonObjectReader r) {
     for (const char* key : {"conv_channels", "kernel_size"})
       if (r.has(key)) r.fail(key, "only used by model type \"cnn\"");
   }
-  m.hidden = r.integers("hidden", m.hidden, Range::between(1, 1 << 20));
-  m.activation = r.choice("activation", m.activation, {"relu", "gelu", "tanh", "sigmoid"});
-  m.batch_norm = r.boolean("batch_norm", m.batch_norm);
+  if (m.is_recurrent()) {
+    for (const char* key : {"hidden", "activation", "batch_norm"})
+      if (r.has(key)) r.fail(key, "only used by model types \"mlp\" and \"cnn\"");
+    m.embedding_size = r.integer("embedding_size", m.embedding_size, Range::between(1, 1 << 16));
+    m.hidden_size = r.integer("hidden_size", m.hidden_size, Range::between(1, 1 << 16));
+    m.layers = r.integer("layers", m.layers, Range::between(1, 64));
+  } else {
+    for (const char* key : {"embedding_size", "hidden_size", "layers"})
+      if (r.has(key)) r.fail(key, "only used by model types \"lstm\", \"gru\" and \"rnn\"");
+    m.hidden = r.integers("hidden", m.hidden, Range::between(1, 1 << 20));
+    m.activation = r.choice("activation", m.activation, {"relu", "gelu", "tanh", "sigmoid"});
+    m.batch_norm = r.boolean("batch_norm", m.batch_norm);
+  }
   m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
   r.finish();
   return m;
@@ -163,7 +222,7 @@ Experiment parse_experiment(const Json& document) {
   if (!is_safe_name(e.name))
     r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the run folder), got \"" + e.name + "\"");
   e.description = r.string("description", "");
-  e.task = r.choice("task", e.task, {"classification"});
+  e.task = r.choice("task", e.task, {"classification", "language_model"});
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
@@ -173,6 +232,16 @@ Experiment parse_experiment(const Json& document) {
   e.train = parse_train(r.object("train"));
   e.eval = parse_eval(r.object("eval"));
   r.finish();
+  // The task decides which sources and models make sense.
+  const bool text = is_text_source(e.data.source);
+  if (e.task == "language_model" && !text)
+    throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
+  if (e.task == "classification" && text)
+    throw ConfigError("task: source \"" + e.data.source + "\" has no labels; use task \"language_model\"");
+  if (e.task == "language_model" && !e.model.is_recurrent())
+    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\" or \"rnn\", got \"" + e.model.type + "\"");
+  if (e.task == "classification" && e.model.is_recurrent())
+    throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\" or \"cnn\"");
   if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
     throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
   return e;
@@ -204,6 +273,27 @@ Json experiment_to_json(const Experiment& e) {
     data["missing"] = e.data.missing;
     if (e.data.missing == "fill_constant") data["fill_value"] = e.data.fill_value;
     data["scaling"] = e.data.scaling;
+  } else if (is_text_source(e.data.source)) {
+    const DataSpec& d = e.data;
+    data["paths"] = d.paths;
+    data["include"] = d.include;
+    data["exclude"] = d.exclude;
+    if (d.source == "text") {
+      data["records"] = d.records;
+      if (d.records == "separator") data["separator"] = d.separator;
+    } else {
+      data["text_field"] = d.text_field;
+    }
+    data["on_bad_record"] = d.on_bad_record;
+    Json steps = Json::array();
+    for (const auto& step : d.steps) steps.push_back(text_step_to_json(step));
+    data["steps"] = std::move(steps);
+    data["tokenizer"] = Json{{"type", d.tokenizer.type},
+                             {"vocab_size", d.tokenizer.vocab_size},
+                             {"character_coverage", d.tokenizer.character_coverage},
+                             {"special_tokens", d.tokenizer.special_tokens}};
+    data["context_length"] = d.context_length;
+    data["test_fraction"] = d.test_fraction;
   } else {
     data["folder"] = e.data.folder;
   }
@@ -214,12 +304,22 @@ Json experiment_to_json(const Experiment& e) {
     data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
-  data["class_names"] = e.data.class_names;
+  const bool text = is_text_source(e.data.source);
+  if (!text) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
-  data["stratify"] = e.data.stratify;
+  if (!text) data["stratify"] = e.data.stratify;
   data["max_train_samples"] = e.data.max_train_samples;
   data["max_test_samples"] = e.data.max_test_samples;
-  if (e.data.source != "csv") {
+  const bool images = e.data.source == "idx" || e.data.source == "cifar10" || e.data.source == "image_folder";
+  if (images) {
+    data["center_crop"] = e.data.center_crop;
+    Json augment = Json::array();
+    for (const auto& step : e.data.augment) augment.push_back(augment_step_to_json(step));
+    data["augment"] = std::move(augment);
+  }
+  data["loader_threads"] = e.data.loader_threads;
+  data["prefetch_batches"] = e.data.prefetch_batches;
+  if (e.data.source != "csv" && !text) {
     const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
     data["normalize"] = e.data.normalize_auto
                             ? Json("auto")
@@ -233,9 +333,15 @@ Json experiment_to_json(const Experiment& e) {
     model["conv_channels"] = e.model.conv_channels;
     model["kernel_size"] = e.model.kernel_size;
   }
-  model["hidden"] = e.model.hidden;
-  model["activation"] = e.model.activation;
-  model["batch_norm"] = e.model.batch_norm;
+  if (e.model.is_recurrent()) {
+    model["embedding_size"] = e.model.embedding_size;
+    model["hidden_size"] = e.model.hidden_size;
+    model["layers"] = e.model.layers;
+  } else {
+    model["hidden"] = e.model.hidden;
+    model["activation"] = e.model.activation;
+    model["batch_norm"] = e.model.batch_norm;
+  }
   model["dropout"] = e.model.dropout;
   doc["model"] = std::move(model);
 
@@ -286,6 +392,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
+  for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
   for (std::string* path : {&copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
                             &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})

@@ -8,14 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "core/data/augmentation_steps.h"
 #include "core/experiment/json_object_reader.h"
+#include "core/text/text_steps.h"
+#include "core/text/tokenizer.h"
 
 namespace cradle {
 
 inline constexpr int kExperimentFormatVersion = 1;
 
 struct DataSpec {
-  std::string source = "idx";  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv"
+  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
+  std::string source = "idx";
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
   double test_fraction = 0.2;  // image_folder without test_folder
@@ -31,6 +35,16 @@ struct DataSpec {
   std::string missing = "fill_mean";      // csv: "drop_row" | "fill_mean" | "fill_constant"
   double fill_value = 0.0;                // csv: for fill_constant
   std::string scaling = "standard";       // csv: "standard" | "minmax" | "none", fitted on training rows
+  std::vector<std::string> paths;          // text, jsonl: files or folders
+  std::vector<std::string> include;        // text, jsonl: file-name patterns taken from folders
+  std::vector<std::string> exclude;        // text, jsonl: file-name patterns left out of folders
+  std::string records = "file";            // text: "file" | "line" | "paragraph" | "separator"
+  std::string separator = "%";             // text with records "separator": the line between records
+  std::string text_field = "text";         // jsonl: the string field holding the text
+  std::string on_bad_record = "fail";      // text, jsonl: "fail" | "skip" invalid UTF-8 or malformed lines
+  std::vector<TextStep> steps;             // text, jsonl: cleaning and de-duplication, in order
+  TokenizerSpec tokenizer;                 // text, jsonl
+  std::int64_t context_length = 64;        // text, jsonl: tokens per training sequence
   std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;
@@ -42,19 +56,27 @@ struct DataSpec {
   std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
   // Applied after scaling pixels to [0, 1]: one value for all channels or one
   // per channel; "auto" computes them per channel on the training split.
+  std::vector<std::int64_t> center_crop;   // images: [height, width] cut from the centre after loading; empty: none
+  std::vector<AugmentStep> augment;        // images: random changes to training batches, in order
+  std::int64_t loader_threads = 1;         // background threads preparing batches
+  std::int64_t prefetch_batches = 4;       // batches prepared ahead of the training step
   bool normalize_auto = false;
   std::vector<double> normalize_mean = {0.0};
   std::vector<double> normalize_std = {1.0};
 };
 
 struct ModelSpec {
-  std::string type = "cnn";  // "mlp" | "cnn"
+  std::string type = "cnn";  // "mlp" | "cnn" (classification); "lstm" | "gru" | "rnn" (language_model)
   std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one conv block (conv, norm, act, 2x2 pool) each
   std::int64_t kernel_size = 3;                        // cnn
   std::vector<std::int64_t> hidden = {128};            // fully connected layers before the output
   std::string activation = "relu";                     // relu | gelu | tanh | sigmoid
   bool batch_norm = true;
   double dropout = 0.0;
+  std::int64_t embedding_size = 128;  // recurrent: token embedding width
+  std::int64_t hidden_size = 256;     // recurrent: state width
+  std::int64_t layers = 2;            // recurrent: stacked layers
+  bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
 };
 
 struct TrainSpec {
@@ -75,7 +97,7 @@ struct EvalSpec {
 struct Experiment {
   std::string name;
   std::string description;
-  std::string task = "classification";
+  std::string task = "classification";  // "classification" | "language_model"
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto

@@ -2,11 +2,13 @@
 
 #include "core/models/cnn.h"
 #include "core/models/mlp.h"
+#include "core/models/recurrent_language_model.h"
 
 namespace cradle {
 
 torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
                                   std::int64_t num_classes) {
+  if (spec.is_recurrent()) return build_recurrent_language_model(spec, num_classes);
   if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes);
   return build_cnn(spec, input_shape, num_classes);
 }

@@ -9,7 +9,8 @@
 namespace cradle {
 
 // Builds the model of `spec` for samples of `input_shape` (channels, height,
-// width) and `num_classes` outputs, initialised from the current torch seed.
+// width; features; or sequence length) and `num_classes` outputs (the
+// vocabulary size for a language model), initialised from the current torch seed.
 torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
                                   std::int64_t num_classes);
 

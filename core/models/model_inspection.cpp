@@ -22,7 +22,9 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   std::vector<std::int64_t> shape = {2};  // two samples: BatchNorm1d refuses a batch of one in training
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
   const auto device = model->parameters().empty() ? torch::kCPU : model->parameters().front().device();
-  torch::Tensor x = torch::zeros(shape, torch::TensorOptions().device(device));
+  // A model that starts with an embedding reads token ids.
+  const bool reads_tokens = !model->is_empty() && model->ptr(0)->as<torch::nn::Embedding>() != nullptr;
+  torch::Tensor x = torch::zeros(shape, torch::TensorOptions().device(device).dtype(reads_tokens ? torch::kInt64 : torch::kFloat32));
   const auto children = model->named_children();
   size_t i = 0;
   for (auto it = model->begin(); it != model->end(); ++it, ++i) {

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
+#include "core/data/image_augmentation.h"
+#include "core/data/language_model_data.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/run/log_writer.h"
@@ -37,8 +40,10 @@ class FinalMetrics : public TrainingObserver {
   std::optional<EvaluationMetrics> validation, test;
 };
 
-Json scores_json(const EvaluationMetrics& m) {
-  return Json{{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
+Json scores_json(const EvaluationMetrics& m, bool language_model) {
+  Json scores = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
+  if (language_model) scores["perplexity"] = std::exp(m.loss);  // the loss is the mean per-token cross-entropy
+  return scores;
 }
 
 }  // namespace
@@ -48,8 +53,11 @@ struct ExperimentRun::State {
   RunFolder folder;
   int threads = 1;
   torch::Device device = torch::kCPU;
-  ClassificationData data;
+  ClassificationData data;       // task "classification"
+  LanguageModelData text_data;   // task "language_model"
+  const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
+  std::unique_ptr<ImageAugmenter> augmenter;
   ModelSummary summary;
   std::vector<TrainingObserver*> observers;
   std::unique_ptr<MetricsWriter> metrics;
@@ -63,7 +71,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.threads = configure_runtime(s.experiment.threads);
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
-  s.data = load_classification_data(s.experiment);
+  const bool language_model = s.experiment.task == "language_model";
+  std::vector<std::int64_t> input_shape;
+  std::int64_t outputs = 0;
+  if (language_model) {
+    s.text_data = load_language_model_data(s.experiment);
+    s.splits = &s.text_data;
+    input_shape = {s.experiment.data.context_length};
+    outputs = s.text_data.vocab_size();
+  } else {
+    s.data = load_classification_data(s.experiment);
+    s.splits = &s.data;
+    input_shape = s.data.input_shape;
+    outputs = s.data.num_classes();
+  }
   // The frozen experiment records the values "auto" resolved to, so evaluating
   // the run later normalises exactly as training did, without the training data.
   const bool computed = s.experiment.data.normalize_auto;
@@ -72,9 +93,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.experiment.data.normalize_mean = s.data.normalize_mean;
     s.experiment.data.normalize_std = s.data.normalize_std;
   }
+  if (!s.experiment.data.augment.empty())
+    s.augmenter = std::make_unique<ImageAugmenter>(s.experiment.data.augment, s.data.normalize_mean, s.data.normalize_std,
+                                                   s.experiment.seed);
   torch::manual_seed(s.experiment.seed);
-  s.model = build_model(s.experiment.model, s.data.input_shape, s.data.num_classes());
-  s.summary = summarize_model(s.model, s.data.input_shape);
+  s.model = build_model(s.experiment.model, input_shape, outputs);
+  s.summary = summarize_model(s.model, input_shape);
 
   s.folder = create_run_folder(run_dir);
   write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
@@ -83,6 +107,17 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name());
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  if (language_model) {
+    s.text_data.tokenizer->save(s.folder.tokenizer_file());
+    const auto& text = s.text_data.text;
+    s.log->write("data: " + std::to_string(text.records_read) + " records read from " + std::to_string(text.files.size()) +
+                 " file(s), " + std::to_string(text.skipped.size()) + " skipped");
+    for (const auto& report : text.steps)
+      s.log->write("data: step " + report.op + ": " + std::to_string(report.records_in) + " -> " +
+                   std::to_string(report.records_out) + " records, " + std::to_string(report.records_changed) + " changed");
+    s.log->write("data: tokenizer " + s.text_data.tokenizer->type() + ", " + std::to_string(s.text_data.vocab_size()) +
+                 " tokens; " + std::to_string(s.text_data.train_tokens) + " training tokens");
+  }
   if (computed)
     s.log->write("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
                  ", std " + Json(s.data.normalize_std).dump());
@@ -92,8 +127,10 @@ ExperimentRun::~ExperimentRun() = default;
 
 const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
-std::int64_t ExperimentRun::train_samples() const { return state_->data.train.size(); }
-const std::vector<std::string>& ExperimentRun::skipped_files() const { return state_->data.skipped_files; }
+std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }
+const std::vector<std::string>& ExperimentRun::skipped_files() const {
+  return state_->experiment.task == "language_model" ? state_->text_data.text.skipped : state_->data.skipped_files;
+}
 int ExperimentRun::threads() const { return state_->threads; }
 std::string ExperimentRun::device_name() const { return state_->device.str(); }
 void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
@@ -101,7 +138,7 @@ void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers
 RunResult ExperimentRun::train(const StopSignal* stop) {
   State& s = *state_;
   const std::string started_at = utc_timestamp();
-  Trainer trainer(s.experiment, s.model, s.data, TrainerSetup{s.folder.checkpoint_dir(), stop, s.device});
+  Trainer trainer(s.experiment, s.model, *s.splits, TrainerSetup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get()});
   FinalMetrics final_metrics;
   trainer.add_observer(*s.metrics);
   trainer.add_observer(*s.log);
@@ -116,17 +153,22 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["threads"] = s.threads;
   report["device"] = device_name();
   report["started_at"] = started_at;
-  report["class_names"] = s.data.class_names;
+  report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
-  // Examples only: a folder of thousands of broken files must not bloat the report.
-  const auto& skipped = s.data.skipped_files;
-  report["data"] = Json{{"train_samples", s.data.train.size()},
-                        {"validation_samples", s.data.validation.size()},
-                        {"test_samples", s.data.test.size()},
-                        {"skipped_files", skipped.size()},
-                        {"dropped_rows", s.data.dropped_rows},
-                        {"skipped_examples", std::vector<std::string>(skipped.begin(),
-                                                                      skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
+  if (s.experiment.task == "language_model") {
+    report["data"] = language_model_data_summary(s.text_data);
+  } else {
+    report["class_names"] = s.data.class_names;
+    // Examples only: a folder of thousands of broken files must not bloat the report.
+    const auto& skipped = s.data.skipped_files;
+    report["data"] = Json{{"train_samples", s.data.train.size()},
+                          {"validation_samples", s.data.validation.size()},
+                          {"test_samples", s.data.test.size()},
+                          {"skipped_files", skipped.size()},
+                          {"dropped_rows", s.data.dropped_rows},
+                          {"skipped_examples", std::vector<std::string>(skipped.begin(),
+                                                                        skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
+  }
 
   RunResult result;
   try {
@@ -149,10 +191,12 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["wall_seconds"] = result.outcome.wall_seconds;
   report["median_train_samples_per_second"] = result.outcome.median_samples_per_second;
   Json metrics = Json::object();
-  if (result.validation) metrics["validation"] = scores_json(*result.validation);
-  if (result.test) metrics["test"] = scores_json(*result.test);
+  const bool language_model = s.experiment.task == "language_model";
+  if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);
+  if (result.test) metrics["test"] = scores_json(*result.test, language_model);
   report["metrics"] = std::move(metrics);
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
+  if (s.experiment.task == "language_model") report["files"]["tokenizer"] = "model/tokenizer.json";
   write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
   return result;
 }

@@ -34,7 +34,7 @@ class ExperimentRun {
   const RunFolder& folder() const;
   const ModelSummary& model_summary() const;
   std::int64_t train_samples() const;
-  const std::vector<std::string>& skipped_files() const;  // unreadable data files left out
+  const std::vector<std::string>& skipped_files() const;  // unreadable files or bad text records left out
   int threads() const;
   std::string device_name() const;
 

@@ -21,6 +21,7 @@ struct RunFolder {
   std::filesystem::path log_file() const { return root / "train.log"; }
   std::filesystem::path checkpoint_dir() const { return root / "checkpoints"; }
   std::filesystem::path model_file() const { return root / "model" / "model.pt"; }
+  std::filesystem::path tokenizer_file() const { return root / "model" / "tokenizer.json"; }  // language models
   std::filesystem::path report_file() const { return root / "report.json"; }
 };
 

@@ -6,10 +6,13 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/data/batch_loader.h"
+#include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/train/checkpoint.h"
 #include "core/train/optimizer_factory.h"
+#include "core/train/prediction_units.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -18,7 +21,7 @@ const char* to_string(TrainingStatus status) {
   return status == TrainingStatus::Completed ? "completed" : "stopped";
 }
 
-Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const ClassificationData& data,
+Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)) {
   model_->to(setup_.device);
@@ -55,44 +58,57 @@ TrainingOutcome Trainer::train_epochs() {
   plan.batch_size = spec.batch_size;
   notify(&TrainingObserver::on_started, plan);
 
-  std::vector<double> throughputs;
+  std::vector<double> throughputs;  // full logging windows only
+  std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
   std::int64_t step = 0;
   const auto tensor_options = torch::TensorOptions().device(setup_.device);
   for (std::int64_t epoch = 1; epoch <= spec.epochs; ++epoch) {
     model_->train();
     const auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
+    // Background threads gather (and augment) the next batches while this one trains.
+    const ImageAugmenter* augmenter = setup_.augmenter && !setup_.augmenter->empty() ? setup_.augmenter : nullptr;
+    BatchLoader loader(
+        batches.size(),
+        [&, epoch](std::size_t index) {
+          Batch batch = data_.train.batch(batches[index]);
+          if (augmenter) batch.inputs = augmenter->apply(batch.inputs, batches[index], epoch);
+          return batch;
+        },
+        static_cast<std::size_t>(experiment_.data.prefetch_batches),
+        static_cast<std::size_t>(experiment_.data.loader_threads));
     // Sums stay on the device and are read only when logging, so a GPU is not
     // synchronised on every step.
     auto loss_sum = torch::zeros({}, tensor_options.dtype(torch::kFloat64));
     auto correct = torch::zeros({}, tensor_options.dtype(torch::kInt64));
-    std::int64_t window_samples = 0;
+    std::int64_t window_samples = 0, window_predictions = 0;
     double data_wait = 0;
     auto window_start = std::chrono::steady_clock::now();
 
     for (size_t b = 0; b < batches.size(); ++b) {
       if (setup_.stop && setup_.stop->requested()) {
         checkpoint(step, epoch - 1, "stopped.pt");
-        return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs);
+        return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs.empty() ? partial : throughputs);
       }
       const auto fetch_start = std::chrono::steady_clock::now();
-      const Batch batch = data_.train.batch(batches[b]);
+      const Batch batch = *loader.next();
       const auto inputs = batch.inputs.to(setup_.device);
       const auto targets = batch.targets.to(setup_.device);
       data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
 
       optimizer_->zero_grad();
-      const auto logits = model_->forward(inputs);
-      const auto loss = torch::nn::functional::cross_entropy(logits, targets);
+      const auto [logits, flat_targets] = flatten_predictions(model_->forward(inputs), targets);
+      const auto loss = torch::nn::functional::cross_entropy(logits, flat_targets);
       loss.backward();
       optimizer_->step();
       ++step;
 
       {
         torch::NoGradGuard no_grad;
-        loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(targets.size(0));
-        correct += logits.argmax(1).eq(targets).sum();
+        loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
+        correct += logits.argmax(1).eq(flat_targets).sum();
       }
       window_samples += targets.size(0);
+      window_predictions += flat_targets.numel();
 
       const bool last_of_epoch = b + 1 == batches.size();
       if (step % spec.log_every == 0 || last_of_epoch) {
@@ -101,8 +117,8 @@ TrainingOutcome Trainer::train_epochs() {
         StepMetrics m;
         m.step = step;
         m.epoch = epoch;
-        m.loss = loss_sum.item<double>() / static_cast<double>(window_samples);
-        m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_samples);
+        m.loss = loss_sum.item<double>() / static_cast<double>(window_predictions);
+        m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
         if (!std::isfinite(m.loss))
           throw Error("training diverged: the loss is " + std::to_string(m.loss) + " at step " + std::to_string(step) +
                       " (epoch " + std::to_string(epoch) + "); lower train.lr");
@@ -111,11 +127,11 @@ TrainingOutcome Trainer::train_epochs() {
         m.data_wait_seconds = data_wait;
         m.wall_seconds = elapsed_seconds();
         // Partial windows at epoch ends would skew the median throughput.
-        if (step % spec.log_every == 0) throughputs.push_back(m.samples_per_second);
+        (step % spec.log_every == 0 ? throughputs : partial).push_back(m.samples_per_second);
         notify(&TrainingObserver::on_step, m);
         loss_sum.zero_();
         correct.zero_();
-        window_samples = 0;
+        window_samples = window_predictions = 0;
         data_wait = 0;
         window_start = std::chrono::steady_clock::now();
       }
@@ -128,7 +144,7 @@ TrainingOutcome Trainer::train_epochs() {
     }
   }
   evaluate_split("test", data_.test, step, spec.epochs);
-  return finish(TrainingStatus::Completed, step, spec.epochs, throughputs);
+  return finish(TrainingStatus::Completed, step, spec.epochs, throughputs.empty() ? partial : throughputs);
 }
 
 TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,

@@ -1,5 +1,6 @@
 #pragma once
-// The training loop for classifiers: epochs over seeded batch orders, periodic
+// The training loop for classifiers and language models (both predict classes:
+// labels or next tokens): epochs over seeded batch orders, periodic
 // training metrics, validation after every epoch, a checkpoint after every
 // epoch (and on a stop request), the test split at the end. It reports through
 // observers only and honours stop requests between steps.
@@ -11,22 +12,25 @@
 #include <memory>
 #include <vector>
 
-#include "core/data/classification_data.h"
+#include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
 #include "core/train/events.h"
 #include "core/train/stop_signal.h"
 
 namespace cradle {
 
+class ImageAugmenter;
+
 struct TrainerSetup {
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;
+  const ImageAugmenter* augmenter = nullptr;  // applied to training batches only
 };
 
 class Trainer {
  public:
-  Trainer(const Experiment& experiment, torch::nn::Sequential model, const ClassificationData& data,
+  Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
           TrainerSetup setup);
 
   void add_observer(TrainingObserver& observer) { observers_.push_back(&observer); }
@@ -49,7 +53,7 @@ class Trainer {
 
   const Experiment& experiment_;
   torch::nn::Sequential model_;
-  const ClassificationData& data_;
+  const DataSplits& data_;
   TrainerSetup setup_;
   std::vector<TrainingObserver*> observers_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;

@@ -1,0 +1,108 @@
+#include "core/data/language_model_data.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/common/error.h"
+#include "core/data/seeded_order.h"
+
+namespace cradle {
+
+std::vector<std::int64_t> token_stream(const Tokenizer& tokenizer, const std::vector<TextRecord>& records) {
+  std::vector<std::int64_t> stream;
+  for (const auto& record : records) {
+    const auto ids = tokenizer.encode(record.text);
+    stream.insert(stream.end(), ids.begin(), ids.end());
+    stream.push_back(kEosId);
+  }
+  return stream;
+}
+
+double unigram_cross_entropy(const std::vector<std::int64_t>& fitted, const std::vector<std::int64_t>& evaluated,
+                             std::int64_t vocab_size) {
+  if (evaluated.empty()) return 0;
+  std::vector<double> counts(static_cast<std::size_t>(vocab_size), 1.0);
+  for (const auto id : fitted) counts[static_cast<std::size_t>(id)] += 1;
+  const double total = static_cast<double>(fitted.size()) + static_cast<double>(vocab_size);
+  double loss = 0;
+  for (const auto id : evaluated) loss -= std::log(counts[static_cast<std::size_t>(id)] / total);
+  return loss / static_cast<double>(evaluated.size());
+}
+
+TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int64_t context_length) {
+  const auto length = static_cast<std::int64_t>(stream.size());
+  const std::int64_t windows = length > context_length ? (length - 1) / context_length : 0;
+  TensorDataset dataset;
+  if (windows == 0) return dataset;
+  const auto all = torch::tensor(stream, torch::kInt64);
+  const auto starts = torch::arange(windows, torch::kInt64).mul_(context_length).unsqueeze(1);
+  const auto offsets = torch::arange(context_length + 1, torch::kInt64).unsqueeze(0);
+  const auto index = (starts + offsets).reshape({-1});
+  const auto rows = all.index_select(0, index).reshape({windows, context_length + 1});
+  dataset.inputs = rows.slice(1, 0, context_length).contiguous();
+  dataset.targets = rows.slice(1, 1, context_length + 1).contiguous();
+  return dataset;
+}
+
+LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
+  LanguageModelData data;
+  data.text = prepare_text(e);
+  if (tokenizer) {
+    data.tokenizer = std::move(tokenizer);
+  } else {
+    std::vector<std::string> texts;
+    texts.reserve(data.text.train.size());
+    for (const auto& record : data.text.train) texts.push_back(record.text);
+    data.tokenizer = train_tokenizer(e.data.tokenizer, texts);
+  }
+  const std::int64_t T = e.data.context_length;
+  const auto train_stream = token_stream(*data.tokenizer, data.text.train);
+  const auto validation_stream = token_stream(*data.tokenizer, data.text.validation);
+  const auto test_stream = token_stream(*data.tokenizer, data.text.test);
+  data.train_tokens = static_cast<std::int64_t>(train_stream.size());
+  data.validation_tokens = static_cast<std::int64_t>(validation_stream.size());
+  data.test_tokens = static_cast<std::int64_t>(test_stream.size());
+  std::int64_t unknown = 0;
+  for (const auto id : validation_stream) unknown += id == kUnkId;
+  data.validation_unknown_rate = validation_stream.empty() ? 0 : static_cast<double>(unknown) / static_cast<double>(validation_stream.size());
+  data.unigram_baseline_loss = unigram_cross_entropy(train_stream, validation_stream, data.tokenizer->vocab_size());
+
+  data.train = sequence_windows(train_stream, T);
+  data.validation = sequence_windows(validation_stream, T);
+  data.test = sequence_windows(test_stream, T);
+  const auto too_short = [&](const char* split, std::int64_t tokens) {
+    return DataError("data: the " + std::string(split) + " split has " + std::to_string(tokens) +
+                     " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) +
+                     "); lower context_length or give the split a larger fraction");
+  };
+  if (data.train.size() == 0) throw too_short("training", data.train_tokens);
+  if (data.test.size() == 0) throw too_short("test", data.test_tokens);
+  if (e.data.validation_fraction > 0 && data.validation.size() == 0) throw too_short("validation", data.validation_tokens);
+  if (e.data.max_train_samples > 0 && e.data.max_train_samples < data.train.size()) {
+    auto order = seeded_permutation(data.train.size(), e.seed ^ 0x5a5aull);
+    order.resize(static_cast<std::size_t>(e.data.max_train_samples));
+    data.train = data.train.select(order);
+  }
+  if (e.data.max_test_samples > 0 && e.data.max_test_samples < data.test.size()) {
+    const std::int64_t n = e.data.max_test_samples;
+    data.test = TensorDataset{data.test.inputs.slice(0, 0, n), data.test.targets.slice(0, 0, n)};
+  }
+  return data;
+}
+
+Json language_model_data_summary(const LanguageModelData& data) {
+  Json summary = prepared_text_summary(data.text);
+  summary["tokenizer"] = Json{{"type", data.tokenizer->type()}, {"vocab_size", data.tokenizer->vocab_size()}};
+  summary["train_tokens"] = data.train_tokens;
+  summary["validation_tokens"] = data.validation_tokens;
+  summary["test_tokens"] = data.test_tokens;
+  summary["validation_unknown_rate"] = data.validation_unknown_rate;
+  summary["unigram_baseline_loss"] = data.unigram_baseline_loss;
+  summary["train_sequences"] = data.train.size();
+  summary["validation_sequences"] = data.validation.size();
+  summary["test_sequences"] = data.test.size();
+  return summary;
+}
+
+}  // namespace cradle

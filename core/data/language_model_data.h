@@ -1,0 +1,43 @@
+#pragma once
+// The splits of a language-model experiment: prepared text records, a
+// tokenizer trained on the training split (or the run's saved one), and each
+// split's token stream (records joined by <eos>) cut into sequences of
+// context_length tokens whose targets are the same tokens shifted by one.
+#include <memory>
+
+#include "core/data/data_splits.h"
+#include "core/experiment/experiment.h"
+#include "core/text/text_preparation.h"
+#include "core/text/tokenizer.h"
+
+namespace cradle {
+
+struct LanguageModelData : DataSplits {
+  std::shared_ptr<const Tokenizer> tokenizer;
+  PreparedText text;  // records per split and the step reports
+  std::int64_t train_tokens = 0, validation_tokens = 0, test_tokens = 0;
+  double validation_unknown_rate = 0;  // share of validation tokens the vocabulary maps to <unk>
+  // Cross-entropy (nats per token) on the validation split of the unigram
+  // model of the training split: the baseline a language model must beat.
+  double unigram_baseline_loss = 0;
+  std::int64_t vocab_size() const { return tokenizer->vocab_size(); }
+};
+
+// With `tokenizer` given (a run's saved one), it is used instead of training a new one.
+LanguageModelData load_language_model_data(const Experiment& experiment,
+                                           std::shared_ptr<const Tokenizer> tokenizer = nullptr);
+
+// Token ids of `records`, each followed by <eos>.
+std::vector<std::int64_t> token_stream(const Tokenizer& tokenizer, const std::vector<TextRecord>& records);
+
+// Mean -log p(token) over `evaluated` under the add-one-smoothed token
+// frequencies of `fitted`.
+double unigram_cross_entropy(const std::vector<std::int64_t>& fitted, const std::vector<std::int64_t>& evaluated,
+                             std::int64_t vocab_size);
+
+// Non-overlapping windows of context_length + 1 tokens: inputs [N, T], targets [N, T].
+TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int64_t context_length);
+
+Json language_model_data_summary(const LanguageModelData& data);
+
+}  // namespace cradle

@@ -1,0 +1,40 @@
+#include "core/models/recurrent_language_model.h"
+
+#include <torch/torch.h>
+
+namespace cradle {
+
+RecurrentStackImpl::RecurrentStackImpl(const std::string& cell, std::int64_t input_size, std::int64_t hidden_size,
+                                       std::int64_t layers, double dropout) {
+  // LibTorch applies this dropout between layers only; with one layer it would warn.
+  const double between = layers > 1 ? dropout : 0.0;
+  if (cell == "lstm") {
+    lstm_ = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(input_size, hidden_size)
+                                                        .num_layers(layers).dropout(between).batch_first(true)));
+  } else if (cell == "gru") {
+    gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input_size, hidden_size)
+                                                     .num_layers(layers).dropout(between).batch_first(true)));
+  } else {
+    rnn_ = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(input_size, hidden_size)
+                                                     .num_layers(layers).dropout(between).batch_first(true)));
+  }
+}
+
+torch::Tensor RecurrentStackImpl::forward(const torch::Tensor& x) {
+  if (lstm_) return std::get<0>(lstm_->forward(x));
+  if (gru_) return std::get<0>(gru_->forward(x));
+  return std::get<0>(rnn_->forward(x));
+}
+
+torch::nn::Sequential build_recurrent_language_model(const ModelSpec& spec, std::int64_t vocab_size) {
+  torch::nn::Sequential model;
+  model->push_back("embedding", torch::nn::Embedding(vocab_size, spec.embedding_size));
+  if (spec.dropout > 0) model->push_back("embedding_dropout", torch::nn::Dropout(spec.dropout));
+  model->push_back(spec.type, std::make_shared<RecurrentStackImpl>(spec.type, spec.embedding_size, spec.hidden_size,
+                                                                   spec.layers, spec.dropout));
+  if (spec.dropout > 0) model->push_back("output_dropout", torch::nn::Dropout(spec.dropout));
+  model->push_back("logits", torch::nn::Linear(spec.hidden_size, vocab_size));
+  return model;
+}
+
+}  // namespace cradle

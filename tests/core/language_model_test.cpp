@@ -1,0 +1,217 @@
+// Text experiments end to end inside the engine: the experiment fields, the
+// character tokenizer, the token windows, and a recurrent language model that
+// must learn a corpus well below its unigram entropy.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/language_model_data.h"
+#include "core/experiment/experiment.h"
+#include "core/experiment/overrides.h"
+#include "core/run/experiment_run.h"
+#include "core/run/run_evaluation.h"
+#include "core/text/char_tokenizer.h"
+#include "core/train/runtime.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+// Records of a tiny grammar: predictable given the context, not given one character.
+std::string write_corpus(const fs::path& dir) {
+  const char* subjects[] = {"the cat", "a dog", "my bird", "our fish"};
+  const char* verbs[] = {"sees", "likes", "finds", "wants"};
+  const char* objects[] = {"the ball", "a stick", "some food", "the sun"};
+  std::string text;
+  for (int i = 0; i < 240; ++i)
+    text += std::string(subjects[i % 4]) + " " + verbs[(i / 4) % 4] + " " + objects[(i / 16) % 4] + ".\n%\n";
+  const fs::path file = dir / "corpus.txt";
+  std::ofstream(file, std::ios::binary) << text;
+  return file.string();
+}
+
+Json text_experiment(const std::string& corpus) {
+  Json doc = Json::parse(R"({"name": "lm", "task": "language_model", "threads": 2,
+    "data": {"source": "text", "records": "separator", "context_length": 16, "test_fraction": 0.1,
+             "steps": [{"op": "collapse_whitespace"}]},
+    "model": {"type": "lstm", "embedding_size": 16, "hidden_size": 64, "layers": 1},
+    "train": {"epochs": 3, "batch_size": 16, "lr": 0.01, "log_every": 5}})");
+  doc["data"]["paths"] = Json::array({corpus});
+  return doc;
+}
+
+QString config_error_of(const Json& document) {
+  try {
+    parse_experiment(document);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "accepted";
+}
+
+double unigram_entropy(const std::vector<std::int64_t>& stream) {
+  std::map<std::int64_t, double> counts;
+  for (auto id : stream) counts[id] += 1;
+  double entropy = 0;
+  for (const auto& [id, count] : counts) {
+    const double p = count / static_cast<double>(stream.size());
+    entropy -= p * std::log(p);
+  }
+  return entropy;
+}
+
+}  // namespace
+
+class LanguageModelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void textExperimentRoundTrips() {
+    Json doc = text_experiment("corpus.txt");
+    doc["data"]["steps"] = Json::parse(R"([{"op": "remove_control"}, {"op": "dedup_near", "threshold": 0.9},
+                                            {"op": "filter_length", "min_chars": 3}])");
+    const auto e = parse_experiment(doc);
+    QCOMPARE(e.data.steps.size(), size_t(3));
+    QCOMPARE(e.data.steps[1].threshold, 0.9);
+    QCOMPARE(e.data.include, std::vector<std::string>{"*.txt"});
+    const std::string text = serialize_experiment(e);
+    QCOMPARE(serialize_experiment(parse_experiment(Json::parse(text))), text);
+    QVERIFY(text.find("class_names") == std::string::npos);  // a labelled-data field
+    QVERIFY(text.find("\"hidden\"") == std::string::npos);   // an MLP/CNN field
+  }
+
+  void textExperimentErrorsNameTheField() {
+    const Json good = text_experiment("c.txt");
+    Json doc = good;
+    doc["task"] = "classification";
+    QCOMPARE(config_error_of(doc), QString("task: source \"text\" has no labels; use task \"language_model\""));
+    doc = good;
+    doc["model"] = Json::parse(R"({"type": "cnn"})");
+    QCOMPARE(config_error_of(doc), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\" or \"rnn\", got \"cnn\""));
+    doc = good;
+    doc["data"]["records"] = "line";
+    doc["data"]["separator"] = "%";
+    QCOMPARE(config_error_of(doc), QString("data.separator: only used with data.records \"separator\""));
+    doc = good;
+    doc["data"]["steps"][0]["keep_newlines"] = "yes";
+    QVERIFY(config_error_of(doc).startsWith("data.steps[0].keep_newlines: "));
+    doc = good;
+    doc["data"]["class_names"] = Json::array({"a", "b"});
+    QCOMPARE(config_error_of(doc), QString("data.class_names: only used by sources \"idx\", \"cifar10\", \"image_folder\" and \"csv\", not \"text\""));
+    doc = good;
+    doc["data"]["tokenizer"] = Json::parse(R"({"type": "char", "character_coverage": 0.2})");
+    QCOMPARE(config_error_of(doc), QString("data.tokenizer.character_coverage: must be between 0.5 and 1, got 0.2"));
+    doc = good;
+    doc["model"]["hidden"] = Json::array({8});
+    QCOMPARE(config_error_of(doc), QString("model.hidden: only used by model types \"mlp\" and \"cnn\""));
+  }
+
+  void charTokenizerRoundTripsAndSaves() {
+    TokenizerSpec spec;
+    const auto tokenizer = CharTokenizer::train(spec, {"abca", "\xe6\x9c\x88\xe6\x9c\x88 b"});
+    QCOMPARE(tokenizer.vocab_size(), std::int64_t(7 + 5));  // 7 specials; a, b, c, 月 and the space
+    const std::string text = "<|user|>ab \xe6\x9c\x88";
+    const auto ids = tokenizer.encode(text);
+    QCOMPARE(ids.size(), size_t(5));
+    QCOMPARE(ids[0], std::int64_t(5));  // the role marker as one token
+    QCOMPARE(QString::fromStdString(tokenizer.decode(ids)), QString::fromStdString(text));  // role markers kept
+    QCOMPARE(tokenizer.encode("z")[0], kUnkId);
+    // Most frequent first: 'a' (3 times) right after the specials.
+    QCOMPARE(QString::fromStdString(tokenizer.token_text(7)), QString("a"));
+
+    QTemporaryDir dir;
+    const fs::path file = dir.filePath("tokenizer.json").toStdString();
+    tokenizer.save(file);
+    const auto loaded = load_tokenizer(file);
+    QCOMPARE(loaded->vocab_size(), tokenizer.vocab_size());
+    QVERIFY(loaded->encode(text) == ids);
+    write_text_atomically(file, R"({"type": "char", "special_tokens": ["<pad>"], "characters": []})");
+    try {
+      load_tokenizer(file);
+      QFAIL("a tokenizer without the base specials was accepted");
+    } catch (const DataError& error) {
+      QVERIFY(QString(error.what()).endsWith("special_tokens must start with <pad>, <unk>, <bos>, <eos>"));
+    }
+  }
+
+  void coverageLeavesRareCharactersUnknown() {
+    TokenizerSpec spec;
+    spec.character_coverage = 0.9;
+    const auto tokenizer = CharTokenizer::train(spec, {std::string(95, 'a') + "bcdef"});
+    QCOMPARE(tokenizer.characters().size(), size_t(1));
+    QCOMPARE(tokenizer.encode("ab")[1], kUnkId);
+    spec.character_coverage = 1.0;
+    spec.vocab_size = 9;  // the 7 specials and two characters
+    QCOMPARE(CharTokenizer::train(spec, {"aaabbc"}).characters().size(), size_t(2));
+  }
+
+  void windowsShiftTargetsByOne() {
+    const auto dataset = sequence_windows({10, 11, 12, 13, 14, 15, 16}, 3);
+    QCOMPARE(dataset.size(), std::int64_t(2));
+    QVERIFY(torch::equal(dataset.inputs[1], torch::tensor({13, 14, 15}, torch::kInt64)));
+    QVERIFY(torch::equal(dataset.targets[1], torch::tensor({14, 15, 16}, torch::kInt64)));
+    QCOMPARE(sequence_windows({1, 2, 3}, 3).size(), std::int64_t(0));
+  }
+
+  void splitsAreSeededAndDisjoint() {
+    QTemporaryDir dir;
+    const auto e = parse_experiment(text_experiment(write_corpus(dir.path().toStdString())));
+    const auto a = prepare_text(e), b = prepare_text(e);
+    QCOMPARE(a.train.size() + a.validation.size() + a.test.size(), size_t(240));
+    QCOMPARE(a.test.size(), size_t(24));
+    QCOMPARE(QString::fromStdString(a.test[0].origin), QString::fromStdString(b.test[0].origin));
+    auto other = e;
+    other.seed = 7;
+    QVERIFY(prepare_text(other).test[0].origin != a.test[0].origin || prepare_text(other).test[1].origin != a.test[1].origin);
+  }
+
+  void lstmLearnsBelowTheUnigramEntropy() {
+    configure_runtime(2);
+    QTemporaryDir dir;
+    const auto e = parse_experiment(text_experiment(write_corpus(dir.path().toStdString())));
+    const fs::path run_dir = dir.filePath("run").toStdString();
+    ExperimentRun run(e, run_dir);
+    const auto result = run.train();
+    QVERIFY(result.validation && result.test);
+    const auto data = load_language_model_data(e, load_tokenizer(run.folder().tokenizer_file()));
+    const double entropy = unigram_entropy(token_stream(*data.tokenizer, data.text.validation));
+    // The grammar makes most characters predictable from the ones before.
+    QVERIFY2(result.validation->loss < 0.6 * entropy,
+             qPrintable(QString("validation loss %1, unigram entropy %2").arg(result.validation->loss).arg(entropy)));
+    QVERIFY(result.validation->loss < data.unigram_baseline_loss);
+    QVERIFY(std::abs(data.unigram_baseline_loss - entropy) < 0.2);  // smoothing and the train/validation gap only
+    // Evaluating the saved run reproduces the reported test score.
+    const auto evaluation = evaluate_run(run_dir);
+    QVERIFY(std::abs(evaluation.test.loss - result.test->loss) < 1e-5);
+    QVERIFY(evaluation.test.predictions == evaluation.test.samples * 16);
+    const Json report = Json::parse(read_file(run.folder().report_file()));
+    QCOMPARE(report["data"]["steps"][0]["op"].get<std::string>(), std::string("collapse_whitespace"));
+    QVERIFY(report["metrics"]["test"]["perplexity"].get<double>() > 1.0);
+  }
+
+  void tooFewTokensIsAClearError() {
+    QTemporaryDir dir;
+    Json doc = text_experiment(write_corpus(dir.path().toStdString()));
+    doc["data"]["context_length"] = 4000;
+    try {
+      load_language_model_data(parse_experiment(doc));
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("fewer than data.context_length + 1 (4001)"), error.what());
+    }
+  }
+};
+
+CRADLE_REGISTER_TEST(LanguageModelTest);
+
+}  // namespace cradle::test
+
+#include "language_model_test.moc"
