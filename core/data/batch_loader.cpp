@@ -20,7 +20,7 @@ void use_one_openmp_thread() {
 
 BatchLoader::BatchLoader(std::size_t count, MakeBatch make, std::size_t prefetch, std::size_t workers)
     : count_(count), make_(std::move(make)), prefetch_(std::max<std::size_t>(1, prefetch)) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) threads_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
 
 BatchLoader::~BatchLoader() {
@@ -62,6 +62,10 @@ void BatchLoader::work() {
 }
 
 std::optional<Batch> BatchLoader::next() {
+  if (threads_.empty()) {
+    if (next_to_hand_out_ >= count_) return std::nullopt;
+    return make_(next_to_hand_out_++);
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   if (next_to_hand_out_ >= count_) return std::nullopt;
   const std::size_t index = next_to_hand_out_;

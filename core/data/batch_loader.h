@@ -23,6 +23,7 @@ class BatchLoader {
   using MakeBatch = std::function<Batch(std::size_t index)>;
 
   // Starts `workers` threads that call make(0), make(1), ... make(count - 1).
+  // With 0 workers, next() calls make() itself (no background work).
   BatchLoader(std::size_t count, MakeBatch make, std::size_t prefetch = 4, std::size_t workers = 1);
   ~BatchLoader();  // stops the workers and joins them
   BatchLoader(const BatchLoader&) = delete;

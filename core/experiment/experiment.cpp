@@ -127,7 +127,12 @@ DataSpec parse_data(JsonObjectReader r) {
   if (!d.center_crop.empty() && d.center_crop.size() != 2)
     r.fail("center_crop", "expected [height, width], got " + std::to_string(d.center_crop.size()) + " numbers");
   for (auto step : r.objects("augment")) d.augment.push_back(parse_augment_step(std::move(step)));
-  d.loader_threads = r.integer("loader_threads", d.loader_threads, Range::between(1, 64));
+  if (const Json* threads = r.raw("loader_threads"); threads && threads->is_string()) {
+    if (*threads != "auto")
+      r.fail("loader_threads", "must be \"auto\" or a number of threads, got " + describe_json_value(*threads));
+  } else {
+    d.loader_threads = r.integer("loader_threads", d.loader_threads, Range::between(0, 64));
+  }
   d.prefetch_batches = r.integer("prefetch_batches", d.prefetch_batches, Range::between(1, 1024));
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
@@ -317,7 +322,7 @@ Json experiment_to_json(const Experiment& e) {
     for (const auto& step : e.data.augment) augment.push_back(augment_step_to_json(step));
     data["augment"] = std::move(augment);
   }
-  data["loader_threads"] = e.data.loader_threads;
+  data["loader_threads"] = e.data.loader_threads == kAutoLoaderThreads ? Json("auto") : Json(e.data.loader_threads);
   data["prefetch_batches"] = e.data.prefetch_batches;
   if (e.data.source != "csv" && !text) {
     const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };

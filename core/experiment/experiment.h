@@ -16,6 +16,7 @@
 namespace cradle {
 
 inline constexpr int kExperimentFormatVersion = 1;
+inline constexpr std::int64_t kAutoLoaderThreads = -1;
 
 struct DataSpec {
   // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
@@ -58,7 +59,9 @@ struct DataSpec {
   // per channel; "auto" computes them per channel on the training split.
   std::vector<std::int64_t> center_crop;   // images: [height, width] cut from the centre after loading; empty: none
   std::vector<AugmentStep> augment;        // images: random changes to training batches, in order
-  std::int64_t loader_threads = 1;         // background threads preparing batches
+  // Background threads preparing batches; 0: the training thread does it;
+  // kAutoLoaderThreads ("auto"): one when cores or an accelerator would otherwise idle.
+  std::int64_t loader_threads = kAutoLoaderThreads;
   std::int64_t prefetch_batches = 4;       // batches prepared ahead of the training step
   bool normalize_auto = false;
   std::vector<double> normalize_mean = {0.0};

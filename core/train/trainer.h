@@ -46,6 +46,7 @@ class Trainer {
   TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
                          std::vector<double> throughputs);
   double elapsed_seconds() const;
+  std::size_t loader_threads() const;  // data.loader_threads with "auto" resolved
   template <typename Event, typename Method>
   void notify(Method method, const Event& event) {
     for (auto* observer : observers_) (observer->*method)(event);

@@ -193,6 +193,18 @@ class AugmentationTest : public QObject {
     QVERIFY(made.load() <= 5);
   }  // destroyed with batches left: the workers stop
 
+  void loaderWithoutThreadsMakesBatchesOnDemand() {
+    std::vector<std::size_t> made;
+    BatchLoader loader(3, [&](std::size_t i) { made.push_back(i); return Batch{torch::zeros({1}), torch::zeros({1})}; }, 4, 0);
+    QVERIFY(made.empty());
+    loader.next();
+    QCOMPARE(made, std::vector<std::size_t>{0});
+    loader.next();
+    loader.next();
+    QVERIFY(!loader.next());
+    QCOMPARE(made.size(), size_t(3));
+  }
+
   void loaderRethrowsAtTheFailingBatch() {
     BatchLoader loader(
         5,
