@@ -8,6 +8,7 @@
 #include "core/experiment/experiment.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
+#include "core/data/data_preview.h"
 #include "core/data/dataset_statistics.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_data_statistics.h"
@@ -78,6 +79,15 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
     write_text_atomically(out, statistics_to_json(statistics).dump(2) + "\n");
     std::printf("written to %s\n", out.string().c_str());
   }
+  return 0;
+}
+
+int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+                 std::int64_t samples, const std::filesystem::path& out_dir) {
+  const Experiment experiment = load_experiment(experiment_file, overrides);
+  configure_runtime(experiment.threads);
+  for (const auto& file : write_data_preview(experiment, PreviewRequest{samples, out_dir}))
+    std::printf("%s\n", file.string().c_str());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The cradle-cli subcommands. Each returns the process exit code and throws
 // cradle::Error for bad input, which main() turns into one line.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,5 +13,9 @@ int evaluate(const std::filesystem::path& run_dir);
 // Prints the dataset statistics; writes them as JSON to `out` when given.
 int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                const std::filesystem::path& out);
+
+// Writes before/after samples of every preprocessing step into out_dir.
+int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+                 std::int64_t samples, const std::filesystem::path& out_dir);
 
 }  // namespace cradle::cli

@@ -44,6 +44,15 @@ int run(int argc, char** argv) {
   stats->add_option("--set", stats_overrides, "Override a field (repeatable)");
   stats->add_option("--out", stats_out, "Also write the statistics to this JSON file");
 
+  std::string preview_file, preview_out;
+  std::vector<std::string> preview_overrides;
+  std::int64_t preview_samples = 8;
+  auto* preview = data->add_subcommand("preview", "Write before/after samples of every preprocessing step to a folder");
+  preview->add_option("experiment", preview_file, "Experiment file (JSON)")->required();
+  preview->add_option("--out", preview_out, "Folder to write (created if needed)")->required();
+  preview->add_option("--n", preview_samples, "Samples per step (default 8)")->check(CLI::Range(1, 1000));
+  preview->add_option("--set", preview_overrides, "Override a field (repeatable)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -53,6 +62,7 @@ int run(int argc, char** argv) {
   if (train->parsed()) return cradle::train_in_terminal(train_request);
   if (eval->parsed()) return cradle::cli::evaluate(run_dir);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
+  if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   return cradle::cli::inspect(inspect_file, inspect_overrides);
 }
 

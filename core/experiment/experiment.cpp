@@ -57,12 +57,15 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d) {
   d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
   for (auto step : r.objects("steps")) d.steps.push_back(parse_text_step(std::move(step)));
   auto t = r.object("tokenizer");
-  d.tokenizer.type = t.choice("type", d.tokenizer.type, {"char"});
+  d.tokenizer.type = t.choice("type", d.tokenizer.type, {"char", "bpe", "unigram"});
   d.tokenizer.vocab_size = t.integer("vocab_size", d.tokenizer.vocab_size, Range::between(0, 1 << 20));
+  if (d.tokenizer.type != "char" && d.tokenizer.vocab_size == 0)
+    t.fail("vocab_size", "required for a \"" + d.tokenizer.type + "\" tokenizer (for example 2000)");
   d.tokenizer.character_coverage = t.number("character_coverage", d.tokenizer.character_coverage, {0.5, 1.0, false, false});
   d.tokenizer.special_tokens = t.strings("special_tokens", d.tokenizer.special_tokens);
   for (const auto& token : d.tokenizer.special_tokens)
-    if (token.empty()) t.fail("special_tokens", "must not hold an empty string");
+    if (token.empty() || token.find(',') != std::string::npos)
+      t.fail("special_tokens", "must not hold an empty string or a comma, got \"" + token + "\"");
   t.finish();
   d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
   d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});

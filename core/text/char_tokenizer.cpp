@@ -99,21 +99,9 @@ void CharTokenizer::save(const std::filesystem::path& file) const {
   write_text_atomically(file, document.dump(1) + "\n");
 }
 
-std::unique_ptr<Tokenizer> train_tokenizer(const TokenizerSpec& spec, const std::vector<std::string>& texts) {
-  if (spec.type != "char") throw ConfigError("data.tokenizer.type: \"" + spec.type + "\" is not available");
-  return std::make_unique<CharTokenizer>(CharTokenizer::train(spec, texts));
-}
-
-std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& file) {
-  const std::string where = file.string();
-  nlohmann::ordered_json document;
-  try {
-    document = nlohmann::ordered_json::parse(read_file(file));
-  } catch (const nlohmann::ordered_json::exception& error) {
-    throw DataError(where + ": not a tokenizer file: " + error.what());
-  }
+CharTokenizer CharTokenizer::from_json(const nlohmann::ordered_json& document, const std::string& where) {
   const auto strings = [&](const char* key) {
-    if (!document.is_object() || !document.contains(key) || !document[key].is_array())
+    if (!document.contains(key) || !document[key].is_array())
       throw DataError(where + ": \"" + std::string(key) + "\" must be an array of strings");
     std::vector<std::string> values;
     for (const auto& value : document[key]) {
@@ -122,8 +110,6 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& file) {
     }
     return values;
   };
-  if (!document.is_object() || document.value("type", "") != "char")
-    throw DataError(where + ": unknown tokenizer type (this Cradle reads \"char\")");
   auto specials = strings("special_tokens");
   auto characters = strings("characters");
   for (std::size_t i = 0; i < 4; ++i)
@@ -132,7 +118,7 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& file) {
   for (const auto& c : characters)
     if (c.empty() || first_invalid_utf8_byte(c) || code_point_length(static_cast<unsigned char>(c[0])) != c.size())
       throw DataError(where + ": \"characters\" must hold single characters, got \"" + c + "\"");
-  return std::make_unique<CharTokenizer>(std::move(specials), std::move(characters));
+  return CharTokenizer(std::move(specials), std::move(characters));
 }
 
 }  // namespace cradle

@@ -3,6 +3,8 @@
 // (the most frequent first, cut where character_coverage is reached), the
 // base special tokens, and extra special tokens (chat role markers) matched
 // as whole strings before characters.
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +19,8 @@ class CharTokenizer : public Tokenizer {
   CharTokenizer(std::vector<std::string> specials, std::vector<std::string> characters);
 
   static CharTokenizer train(const TokenizerSpec& spec, const std::vector<std::string>& texts);
+  // A saved tokenizer.json; DataError naming `where` when malformed.
+  static CharTokenizer from_json(const nlohmann::ordered_json& document, const std::string& where);
 
   std::string type() const override { return "char"; }
   std::int64_t vocab_size() const override { return static_cast<std::int64_t>(specials_.size() + characters_.size()); }

@@ -249,6 +249,62 @@ class CliTest : public QObject {
     QCOMPARE(run_cli({"data"}).exit_code, 2);
   }
 
+  void dataPreviewShowsEveryAugmentationStep() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 8);
+    const auto experiment = write_quadrant_experiment(
+        dir.path(), R"({"data": {"augment": [{"op": "hflip", "p": 1}, {"op": "rotate", "degrees": 30}]}})");
+    const QString out = dir.filePath("preview");
+    const auto r = run_cli({"data", "preview", experiment, "--out", out, "--n", "5"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const QImage grid(out + "/augmentation.png");
+    QVERIFY(!grid.isNull());
+    // 8x8 images scaled 12x, with 4-pixel gaps: 4 columns (loaded, hflip, rotate, all) by 5 rows.
+    QCOMPARE(grid.width(), 4 * (96 + 4) + 4);
+    QCOMPARE(grid.height(), 5 * (96 + 4) + 4);
+    const auto preview = read_json(out + "/preview.json");
+    QCOMPARE(preview["columns"].toArray().size(), 4);
+    QCOMPARE(preview["rows"].toArray().size(), 5);
+    // The hflip column mirrors the loaded one: compare the first sample's cells.
+    const QImage loaded = grid.copy(4, 4, 96, 96), flipped = grid.copy(4 + 100, 4, 96, 96);
+    QCOMPARE(loaded.mirrored(true, false), flipped);
+  }
+
+  void dataPreviewShowsEveryTextStep() {
+    QTemporaryDir dir;
+    QFile corpus(dir.filePath("corpus.txt"));
+    QVERIFY(corpus.open(QIODevice::WriteOnly));
+    corpus.write("First <b>record</b> here.\n%\nfirst record HERE.\n%\n\x1b[31mThird\x1b[m record, long enough.\n%\nx\n"
+                 "%\nAnother record to keep the splits filled.\n%\nAnd one more for the test split.\n");
+    corpus.close();
+    QFile file(dir.filePath("text.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "t", "task": "language_model", "data": {"source": "text", "paths": ["corpus.txt"],
+      "records": "separator", "test_fraction": 0.2, "validation_fraction": 0.25, "context_length": 4,
+      "steps": [{"op": "strip_html"}, {"op": "remove_control"}, {"op": "dedup_exact"}, {"op": "filter_length", "min_chars": 3}]},
+      "model": {"type": "lstm"}})");
+    file.close();
+    const QString out = dir.filePath("preview");
+    const auto r = run_cli({"data", "preview", dir.filePath("text.json"), "--out", out});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    for (const char* name : {"01-strip_html.txt", "02-remove_control.txt", "03-dedup_exact.txt", "04-filter_length.txt",
+                             "05-tokenizer.txt", "preview.json"})
+      QVERIFY2(QFile::exists(out + "/" + name), name);
+    const QString html = QString::fromUtf8(read_all(out + "/01-strip_html.txt"));
+    QVERIFY2(html.contains("-- before\nFirst <b>record</b> here.\n-- after\nFirst record here."), qPrintable(html));
+    const QString dedup = QString::fromUtf8(read_all(out + "/03-dedup_exact.txt"));
+    QVERIFY2(dedup.contains("-- removed: duplicate of " + dir.filePath("corpus.txt") + ":1"), qPrintable(dedup));
+    QVERIFY(QString::fromUtf8(read_all(out + "/04-filter_length.txt")).contains("-- removed: 1 characters, below min_chars 3"));
+    const auto preview = read_json(out + "/preview.json");
+    QCOMPARE(preview["steps"].toArray().size(), 4);
+    // sentencepiece through its bridge, in the CLI process (which holds LibTorch and iostreams).
+    const auto bpe = run_cli({"data", "stats", dir.filePath("text.json"), "--set",
+                              R"(data.tokenizer={"type": "bpe", "vocab_size": 40})"});
+    QVERIFY2(bpe.exit_code == 0, qPrintable(bpe.out + bpe.err));
+    QVERIFY2(bpe.out.contains("tokenizer bpe: "), qPrintable(bpe.out));
+    QVERIFY2(bpe.err.isEmpty(), qPrintable(bpe.err));  // sentencepiece's progress log stays quiet
+  }
+
   void existingRunFolderIsNeverOverwritten() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 20, 8);

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "core/common/error.h"
@@ -18,6 +19,7 @@
 #include "core/run/experiment_run.h"
 #include "core/run/run_evaluation.h"
 #include "core/text/char_tokenizer.h"
+#include "core/text/sentencepiece_tokenizer.h"
 #include "core/train/runtime.h"
 #include "tests/support/test_registry.h"
 
@@ -139,6 +141,42 @@ class LanguageModelTest : public QObject {
       QFAIL("a tokenizer without the base specials was accepted");
     } catch (const DataError& error) {
       QVERIFY(QString(error.what()).endsWith("special_tokens must start with <pad>, <unk>, <bos>, <eos>"));
+    }
+  }
+
+  void sentencepieceBpeTrainsSavesAndReloads() {
+    // Loaded through the dlopen bridge beside LibTorch (and Qt) in this process.
+    std::vector<std::string> texts;
+    for (int i = 0; i < 200; ++i)
+      texts.push_back("the quick brown fox " + std::to_string(i % 7) + " jumps over the lazy dog\nand runs away");
+    for (const char* type : {"bpe", "unigram"}) {
+      TokenizerSpec spec;
+      spec.type = type;
+      spec.vocab_size = 80;
+      const auto tokenizer = train_tokenizer(spec, texts);
+      QCOMPARE(QString::fromStdString(tokenizer->type()), QString(type));
+      QVERIFY(tokenizer->vocab_size() > 7 && tokenizer->vocab_size() <= 80);
+      QCOMPARE(QString::fromStdString(tokenizer->token_text(kPadId)), QString("<pad>"));
+      QCOMPARE(QString::fromStdString(tokenizer->token_text(kEosId)), QString("<eos>"));
+      QCOMPARE(QString::fromStdString(tokenizer->token_text(5)), QString("<|user|>"));
+      const std::string text = "<|user|>the lazy fox 3 runs\naway";
+      const auto ids = tokenizer->encode(text);
+      QVERIFY(ids.size() < text.size());  // pieces longer than one character
+      QVERIFY(std::find(ids.begin(), ids.end(), 5) != ids.end());
+      QCOMPARE(QString::fromStdString(tokenizer->decode(ids)), QString::fromStdString(text));
+      QTemporaryDir dir;
+      const fs::path file = dir.filePath("tokenizer.json").toStdString();
+      tokenizer->save(file);
+      QVERIFY(fs::exists(dir.filePath("tokenizer.model").toStdString()));
+      const auto loaded = load_tokenizer(file);
+      QVERIFY(loaded->encode(text) == ids);
+      write_text_atomically(dir.filePath("tokenizer.model").toStdString(), "not a model");
+      try {
+        load_tokenizer(file);
+        QFAIL("a broken model was accepted");
+      } catch (const DataError& error) {
+        QVERIFY2(QString(error.what()).contains("tokenizer.model: not a sentencepiece model"), error.what());
+      }
     }
   }
 

@@ -1,0 +1,165 @@
+#include "core/data/data_preview.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/classification_data.h"
+#include "core/data/image_augmentation.h"
+#include "core/data/language_model_data.h"
+#include "core/data/seeded_order.h"
+#include "core/text/text_preparation.h"
+
+#ifdef CRADLE_WITH_OPENCV
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+std::string numbered(std::size_t n, const std::string& name) {
+  char prefix[24];
+  std::snprintf(prefix, sizeof prefix, "%02zu-", n);
+  return prefix + name;
+}
+
+std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& request) {
+  const auto n = static_cast<std::size_t>(request.samples);
+  LanguageModelData data;
+  data.text = prepare_text(e, n);
+  std::vector<std::string> texts;
+  for (const auto& record : data.text.train) texts.push_back(record.text);
+  const auto tokenizer = train_tokenizer(e.data.tokenizer, texts);
+
+  std::vector<fs::path> written;
+  Json document = {{"kind", "text"}, {"steps", Json::array()}};
+  for (std::size_t s = 0; s < data.text.steps.size(); ++s) {
+    const auto& report = data.text.steps[s];
+    std::string body = "# step " + std::to_string(s + 1) + ": " + describe_text_step(e.data.steps[s]) + "\n# " +
+                       std::to_string(report.records_in) + " records in, " + std::to_string(report.records_out) +
+                       " out, " + std::to_string(report.records_changed) + " changed\n";
+    if (report.examples.empty()) body += "\n(no record was changed or removed)\n";
+    for (const auto& example : report.examples) {
+      body += "\n== " + example.origin + "\n-- before\n" + example.before + "\n";
+      body += example.reason.empty() ? "-- after\n" + example.after + "\n" : "-- removed: " + example.reason + "\n";
+    }
+    const fs::path file = request.out_dir / (numbered(s + 1, report.op) + ".txt");
+    write_text_atomically(file, body);
+    written.push_back(file);
+    document["steps"].push_back(text_step_report_to_json(report));
+  }
+  std::string tokens_text = "# tokenizer " + tokenizer->type() + ", " + std::to_string(tokenizer->vocab_size()) +
+                            " tokens, trained on the training split; tokens separated by |\n";
+  Json token_examples = Json::array();
+  for (std::size_t i = 0; i < std::min(n, data.text.train.size()); ++i) {
+    const auto& record = data.text.train[i];
+    const auto ids = tokenizer->encode(record.text);
+    std::string pieces, numbers;
+    for (const auto id : ids) {
+      pieces += tokenizer->token_text(id) + "|";
+      numbers += (numbers.empty() ? "" : " ") + std::to_string(id);
+    }
+    tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens)\n" + pieces + "\n" + numbers + "\n";
+    token_examples.push_back({{"origin", record.origin}, {"text", record.text}, {"ids", ids}});
+  }
+  const fs::path tokens_file = request.out_dir / (numbered(data.text.steps.size() + 1, "tokenizer") + ".txt");
+  write_text_atomically(tokens_file, tokens_text);
+  written.push_back(tokens_file);
+  document["tokenizer"] = {{"type", tokenizer->type()}, {"vocab_size", tokenizer->vocab_size()}, {"examples", token_examples}};
+  const fs::path json_file = request.out_dir / "preview.json";
+  write_text_atomically(json_file, document.dump(2) + "\n");
+  written.push_back(json_file);
+  return written;
+}
+
+#ifdef CRADLE_WITH_OPENCV
+// Normalised [C, H, W] back to an 8-bit image, scaled up so small images are visible.
+cv::Mat to_image(const torch::Tensor& normalised, const std::vector<double>& mean, const std::vector<double>& std,
+                 int scale) {
+  const std::int64_t channels = normalised.size(0);
+  auto pixels = normalised.clone();
+  for (std::int64_t c = 0; c < channels; ++c)
+    pixels[c].mul_(std[static_cast<std::size_t>(c)]).add_(mean[static_cast<std::size_t>(c)]);
+  pixels = pixels.clamp(0, 1).mul(255).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+  cv::Mat image(static_cast<int>(pixels.size(0)), static_cast<int>(pixels.size(1)), channels == 1 ? CV_8UC1 : CV_8UC3,
+                pixels.data_ptr<std::uint8_t>());
+  cv::Mat out;
+  cv::resize(image, out, cv::Size(), scale, scale, cv::INTER_NEAREST);
+  if (channels == 3) cv::cvtColor(out, out, cv::COLOR_RGB2BGR);
+  else cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
+  return out;
+}
+
+std::vector<fs::path> preview_images(const Experiment& e, const PreviewRequest& request) {
+  const auto data = load_classification_data(e);
+  const std::int64_t count = std::min<std::int64_t>(request.samples, data.train.size());
+  auto order = seeded_permutation(data.train.size(), e.seed ^ 0x9e11ull);
+  order.resize(static_cast<std::size_t>(count));
+  const auto index = torch::tensor(order, torch::kInt64);
+  const auto batch = data.train.batch(index);
+  const ImageAugmenter augmenter(e.data.augment, data.normalize_mean, data.normalize_std, e.seed);
+
+  std::vector<std::string> columns = {"loaded"};
+  std::vector<torch::Tensor> stages = {batch.inputs};
+  for (std::size_t s = 0; s < e.data.augment.size(); ++s) {
+    columns.push_back(e.data.augment[s].op);
+    stages.push_back(augmenter.apply_step(s, batch.inputs, index, 1));
+  }
+  if (e.data.augment.size() > 1) {
+    columns.push_back("all steps");
+    stages.push_back(augmenter.apply(batch.inputs, index, 1));
+  }
+  const int height = static_cast<int>(batch.inputs.size(2)), width = static_cast<int>(batch.inputs.size(3));
+  const int scale = std::max(1, 96 / std::max(height, width));
+  const int gap = 4, cell_w = width * scale, cell_h = height * scale;
+  cv::Mat grid(static_cast<int>(count) * (cell_h + gap) + gap, static_cast<int>(stages.size()) * (cell_w + gap) + gap,
+               CV_8UC3, cv::Scalar(255, 255, 255));
+  for (std::int64_t row = 0; row < count; ++row)
+    for (std::size_t col = 0; col < stages.size(); ++col)
+      to_image(stages[col][row], data.normalize_mean, data.normalize_std, scale)
+          .copyTo(grid(cv::Rect(gap + static_cast<int>(col) * (cell_w + gap), gap + static_cast<int>(row) * (cell_h + gap),
+                                cell_w, cell_h)));
+  const fs::path png = request.out_dir / "augmentation.png";
+  std::vector<uchar> encoded;
+  if (!cv::imencode(".png", grid, encoded)) throw IoError(png.string() + ": could not encode the preview image");
+  write_text_atomically(png, std::string(encoded.begin(), encoded.end()));
+
+  Json samples = Json::array();
+  for (std::int64_t row = 0; row < count; ++row) {
+    const auto label = batch.targets[row].item<std::int64_t>();
+    samples.push_back({{"index", order[static_cast<std::size_t>(row)]},
+                       {"class", data.class_names.at(static_cast<std::size_t>(label))}});
+  }
+  const Json document = {{"kind", "images"},
+                         {"image", "augmentation.png"},
+                         {"columns", columns},
+                         {"rows", samples},
+                         {"input_shape", data.input_shape},
+                         {"normalize", {{"mean", data.normalize_mean}, {"std", data.normalize_std}}}};
+  const fs::path json_file = request.out_dir / "preview.json";
+  write_text_atomically(json_file, document.dump(2) + "\n");
+  return {png, json_file};
+}
+#endif
+
+}  // namespace
+
+std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewRequest& request) {
+  std::error_code ec;
+  fs::create_directories(request.out_dir, ec);
+  if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
+  if (e.task == "language_model") return preview_text(e, request);
+  if (e.data.source == "csv") throw ConfigError("data preview: tables have no preview yet; use `cradle-cli data stats`");
+#ifdef CRADLE_WITH_OPENCV
+  return preview_images(e, request);
+#else
+  throw ConfigError("data preview: this build has no OpenCV (CRADLE_WITH_OPENCV=OFF) to write images");
+#endif
+}
+
+}  // namespace cradle
