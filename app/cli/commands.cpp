@@ -34,19 +34,29 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   }
   // Shapes come from the test split alone: enough to build the model, and quick.
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
-  const std::int64_t classes = data.num_classes();
+  const std::int64_t classes = experiment.task == "regression" ? 1 : data.num_classes();
   torch::manual_seed(experiment.seed);
   auto model = build_model(experiment.model, data.input_shape, classes);
   std::string shape;
   for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-  std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(), experiment.model.type.c_str(),
-              shape.c_str(), static_cast<long long>(classes));
+  if (experiment.task == "regression")
+    std::printf("experiment %s: %s on %s inputs, one numeric output\n\n", experiment.name.c_str(),
+                experiment.model.type.c_str(), shape.c_str());
+  else
+    std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(),
+                experiment.model.type.c_str(), shape.c_str(), static_cast<long long>(classes));
   std::fputs(format_model_summary(summarize_model(model, data.input_shape)).c_str(), stdout);
   return 0;
 }
 
 int evaluate(const std::filesystem::path& run_dir) {
   const auto result = evaluate_run(run_dir);
+  if (result.regression) {
+    const auto& r = *result.regression;
+    std::printf("test: mae %.6g, rmse %.6g, r2 %.4f, loss %.4f (%lld samples)\n", r.mae, r.rmse, r.r2, r.loss,
+                static_cast<long long>(r.samples));
+    return 0;
+  }
   if (result.test.predictions > result.test.samples)  // a language model: one prediction per token
     std::printf("test: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n",
                 result.test.accuracy, result.test.loss, std::exp(result.test.loss),

@@ -43,9 +43,9 @@ void TerminalProgress::on_step(const StepMetrics& m) {
   const double fraction = plan_.total_steps > 0 ? static_cast<double>(m.step) / static_cast<double>(plan_.total_steps) : 0;
   const double eta = m.step > 0 ? m.wall_seconds / static_cast<double>(m.step) * static_cast<double>(plan_.total_steps - m.step) : 0;
   char stats[200];
-  std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f acc %.3f %6.0f samples/s ETA %s",
-                fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss, m.accuracy,
-                m.samples_per_second, format_duration(eta).c_str());
+  std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f %s %.4g %6.0f samples/s ETA %s",
+                fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss,
+                m.mae ? "mae" : "acc", m.mae.value_or(m.accuracy), m.samples_per_second, format_duration(eta).c_str());
   if (!interactive_) {
     std::fprintf(out_, "step %lld/%lld%s\n", static_cast<long long>(m.step), static_cast<long long>(plan_.total_steps), stats);
   } else {
@@ -61,8 +61,13 @@ void TerminalProgress::on_step(const StepMetrics& m) {
 
 void TerminalProgress::on_evaluation(const EvaluationMetrics& m) {
   end_bar_line();
-  std::fprintf(out_, "%s after epoch %lld: loss %.4f, accuracy %.4f (%lld samples)\n", m.split.c_str(),
-               static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples));
+  if (m.mae)
+    std::fprintf(out_, "%s after epoch %lld: loss %.4f, mae %.4g, rmse %.4g, r2 %.4f (%lld samples)\n", m.split.c_str(),
+                 static_cast<long long>(m.epoch), m.loss, *m.mae, m.rmse.value_or(0), m.r2.value_or(0),
+                 static_cast<long long>(m.samples));
+  else
+    std::fprintf(out_, "%s after epoch %lld: loss %.4f, accuracy %.4f (%lld samples)\n", m.split.c_str(),
+                 static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples));
   std::fflush(out_);
 }
 

@@ -48,7 +48,10 @@ int train_in_terminal(const TerminalTrainingRequest& request) {
   }
   std::signal(SIGINT, previous);
 
-  if (result.test)
+  if (result.test && result.test->mae)
+    std::printf("test mae: %.6g, rmse %.6g, r2 %.4f (%lld samples)\n", *result.test->mae, result.test->rmse.value_or(0),
+                result.test->r2.value_or(0), static_cast<long long>(result.test->samples));
+  else if (result.test)
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
   std::printf("report: %s\n", run.folder().report_file().string().c_str());
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;

@@ -3,6 +3,7 @@
 // per split the sample count and class histogram, the input shape and value
 // range, and what the source left out.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct SplitStatistics {
   std::int64_t samples = 0;
   std::vector<std::int64_t> class_counts;  // per class, in class_names order
   double input_mean = 0, input_std = 0, input_min = 0, input_max = 0;  // after normalisation
+  std::optional<double> target_mean, target_std, target_min, target_max;  // regression, in target units
 };
 
 struct DatasetStatistics {

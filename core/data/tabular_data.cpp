@@ -168,13 +168,32 @@ Encoding fit(const DataSpec& d, const std::vector<const Row*>& train) {
   return enc;
 }
 
+// A regression target cell as a number; DataError naming the row otherwise.
+double target_number(const Row& row, const std::string& column) {
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(row.target.c_str(), &end);
+  if (end == row.target.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
+    throw DataError(row.origin + ": target column \"" + column + "\": \"" + row.target.substr(0, 40) +
+                    "\" is not a number (task \"regression\")");
+  return value;
+}
+
+// How targets become tensors: class indices, or standardised numbers.
+struct TargetEncoding {
+  std::vector<std::string> classes;  // classification
+  bool regression = false;
+  std::string column;
+  double mean = 0, std = 1;
+};
+
 // Unknown or missing categories encode as all zeros (no column is hot).
-TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, const std::vector<std::string>& classes) {
+TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, const TargetEncoding& target) {
   const auto n = static_cast<std::int64_t>(rows.size());
+  const auto& classes = target.classes;
   auto inputs = torch::zeros({n, enc.width()}, torch::kFloat32);
-  auto targets = torch::empty({n}, torch::kInt64);
+  auto targets = torch::empty({n}, target.regression ? torch::kFloat32 : torch::kInt64);
   auto x = inputs.accessor<float, 2>();
-  auto y = targets.accessor<std::int64_t, 1>();
   for (std::int64_t i = 0; i < n; ++i) {
     const Row& row = *rows[static_cast<size_t>(i)];
     std::int64_t col = 0;
@@ -188,10 +207,14 @@ TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, c
       if (it != vocab.end() && *it == row.categories[k]) x[i][col + (it - vocab.begin())] = 1.0f;
       col += static_cast<std::int64_t>(vocab.size());
     }
+    if (target.regression) {
+      targets[i] = static_cast<float>((target_number(row, target.column) - target.mean) / target.std);
+      continue;
+    }
     const auto cls = std::find(classes.begin(), classes.end(), row.target);
     if (cls == classes.end())
       throw DataError(row.origin + ": target \"" + row.target + "\" is not among data.class_names");
-    y[i] = cls - classes.begin();
+    targets.accessor<std::int64_t, 1>()[i] = cls - classes.begin();
   }
   return {inputs, targets};
 }
@@ -213,6 +236,8 @@ std::vector<const Row*> pick(const std::vector<Row>& rows, const std::vector<std
 
 ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad which) {
   const DataSpec& d = e.data;
+  const bool regression = e.task == "regression";
+  const bool stratify = d.stratify && !regression;  // numbers have no classes to balance
   ClassificationData data;
   Columns columns;
   std::vector<Row> rows = read_rows(d, e.resolve(d.file), nullptr, columns, data.dropped_rows);
@@ -226,7 +251,7 @@ ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad
   } else {
     // A seeded, stratified share of the file is the test split (the same for a later eval).
     const auto order = seeded_permutation(static_cast<std::int64_t>(rows.size()), e.seed ^ 0x7e57ull);
-    const auto split = split_by_labels(order, labels_of(rows, order, ids), d.test_fraction, d.stratify);
+    const auto split = split_by_labels(order, labels_of(rows, order, ids), d.test_fraction, stratify);
     if (split.held_out.empty() || split.rest.empty())
       throw DataError(e.resolve(d.file).string() + ": data.test_fraction leaves an empty test or training split of " +
                       std::to_string(rows.size()) + " rows");
@@ -235,18 +260,36 @@ ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad
   }
   if (e.data.max_train_samples > 0 && e.data.max_train_samples < static_cast<std::int64_t>(train_pool.size()))
     train_pool.resize(static_cast<size_t>(e.data.max_train_samples));
-  const auto split = split_by_labels(train_pool, labels_of(rows, train_pool, ids), d.validation_fraction, d.stratify);
+  const auto split = split_by_labels(train_pool, labels_of(rows, train_pool, ids), d.validation_fraction, stratify);
   if (split.rest.empty()) throw DataError("data.validation_fraction: leaves no training rows out of " + std::to_string(train_pool.size()));
 
+  TargetEncoding target;
+  target.regression = regression;
+  target.column = d.target;
+  if (regression) {
+    // Standardised with the training rows' statistics; errors are reported back in target units.
+    double sum = 0, squares = 0;
+    for (const auto i : split.rest) {
+      const double y = target_number(rows[static_cast<size_t>(i)], d.target);
+      sum += y;
+      squares += y * y;
+    }
+    const auto n = static_cast<double>(split.rest.size());
+    target.mean = sum / n;
+    const double variance = squares / n - target.mean * target.mean;
+    target.std = variance > 1e-24 ? std::sqrt(variance) : 1.0;
+    data.target_mean = target.mean;
+    data.target_std = target.std;
+  }
   // Classes: the experiment's, else every target value seen, sorted.
   data.class_names = d.class_names;
-  if (data.class_names.empty()) {
+  if (!regression && data.class_names.empty()) {
     std::set<std::string> seen;
     for (const auto& row : rows) seen.insert(row.target);
     for (const auto& row : test_rows) seen.insert(row.target);
     data.class_names.assign(seen.begin(), seen.end());
   }
-  if (data.class_names.size() < 2)
+  if (!regression && data.class_names.size() < 2)
     throw DataError(e.resolve(d.file).string() + ": the target column \"" + d.target + "\" holds a single class");
 
   const Encoding encoding = fit(d, pick(rows, split.rest));
@@ -258,10 +301,11 @@ ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad
   }
   if (d.max_test_samples > 0 && d.max_test_samples < static_cast<std::int64_t>(test_view.size()))
     test_view.resize(static_cast<size_t>(d.max_test_samples));
-  data.test = encode(test_view, encoding, data.class_names);
+  target.classes = data.class_names;
+  data.test = encode(test_view, encoding, target);
   if (which == SplitsToLoad::All) {
-    data.train = encode(pick(rows, split.rest), encoding, data.class_names);
-    data.validation = encode(pick(rows, split.held_out), encoding, data.class_names);
+    data.train = encode(pick(rows, split.rest), encoding, target);
+    data.validation = encode(pick(rows, split.held_out), encoding, target);
   }
   data.input_shape = {encoding.width()};
   return data;

@@ -186,8 +186,10 @@ ModelSpec parse_model(JsonObjectReader r) {
   return m;
 }
 
-TrainSpec parse_train(JsonObjectReader r) {
+TrainSpec parse_train(JsonObjectReader r, const std::string& task) {
   TrainSpec t;
+  if (task == "regression") t.loss = r.choice("loss", t.loss, {"mse", "mae"});
+  else if (r.has("loss")) r.fail("loss", "only used by task \"regression\" (classifiers use cross-entropy)");
   t.epochs = r.integer("epochs", t.epochs, Range::between(1, 100000));
   t.batch_size = r.integer("batch_size", t.batch_size, Range::between(1, 1 << 20));
   t.optimizer = r.choice("optimizer", t.optimizer, {"sgd", "adam"});
@@ -230,14 +232,14 @@ Experiment parse_experiment(const Json& document) {
   if (!is_safe_name(e.name))
     r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the run folder), got \"" + e.name + "\"");
   e.description = r.string("description", "");
-  e.task = r.choice("task", e.task, {"classification", "language_model"});
+  e.task = r.choice("task", e.task, {"classification", "regression", "language_model"});
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"));
   e.model = parse_model(r.object("model"));
-  e.train = parse_train(r.object("train"));
+  e.train = parse_train(r.object("train"), e.task);
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
@@ -248,7 +250,16 @@ Experiment parse_experiment(const Json& document) {
     throw ConfigError("task: source \"" + e.data.source + "\" has no labels; use task \"language_model\"");
   if (e.task == "language_model" && !e.model.is_recurrent())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\" or \"rnn\", got \"" + e.model.type + "\"");
-  if (e.task == "classification" && e.model.is_recurrent())
+  if (e.task == "regression" && e.data.source != "csv")
+    throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + e.data.source + "\"");
+  if (e.task == "regression" && e.model.type != "mlp")
+    throw ConfigError("model.type: task \"regression\" on a table needs \"mlp\", got \"" + e.model.type + "\"");
+  if (e.task == "regression" && !e.data.class_names.empty())
+    throw ConfigError("data.class_names: task \"regression\" predicts numbers, not classes");
+  if (e.task == "regression" && document.contains("data") && document["data"].is_object() &&
+      document["data"].contains("stratify"))
+    throw ConfigError("data.stratify: task \"regression\" has no classes to stratify by");
+  if (e.task != "language_model" && e.model.is_recurrent())
     throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\" or \"cnn\"");
   if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
     throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
@@ -313,9 +324,10 @@ Json experiment_to_json(const Experiment& e) {
     data["on_bad_file"] = e.data.on_bad_file;
   }
   const bool text = is_text_source(e.data.source);
-  if (!text) data["class_names"] = e.data.class_names;
+  const bool labelled = !text && e.task != "regression";
+  if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
-  if (!text) data["stratify"] = e.data.stratify;
+  if (labelled) data["stratify"] = e.data.stratify;
   data["max_train_samples"] = e.data.max_train_samples;
   data["max_test_samples"] = e.data.max_test_samples;
   const bool images = e.data.source == "idx" || e.data.source == "cifar10" || e.data.source == "image_folder";
@@ -356,6 +368,7 @@ Json experiment_to_json(const Experiment& e) {
   Json train = Json::object();
   train["epochs"] = e.train.epochs;
   train["batch_size"] = e.train.batch_size;
+  if (e.task == "regression") train["loss"] = e.train.loss;
   train["optimizer"] = e.train.optimizer;
   train["lr"] = e.train.lr;
   if (e.train.optimizer == "sgd") train["momentum"] = e.train.momentum;

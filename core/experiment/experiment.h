@@ -86,6 +86,7 @@ struct TrainSpec {
   std::int64_t epochs = 5;
   std::int64_t batch_size = 64;
   std::string optimizer = "adam";  // "sgd" | "adam"
+  std::string loss = "mse";        // regression: "mse" | "mae"
   double lr = 1e-3;
   double momentum = 0.9;      // sgd only
   double weight_decay = 0.0;
@@ -100,7 +101,7 @@ struct EvalSpec {
 struct Experiment {
   std::string name;
   std::string description;
-  std::string task = "classification";  // "classification" | "language_model"
+  std::string task = "classification";  // "classification" | "regression" | "language_model"
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto

@@ -41,6 +41,10 @@ class FinalMetrics : public TrainingObserver {
 };
 
 Json scores_json(const EvaluationMetrics& m, bool language_model) {
+  if (m.mae)  // regression, in target units
+    return Json{{"loss", m.loss},       {"mse", m.rmse.value_or(0) * m.rmse.value_or(0)},
+                {"rmse", *m.rmse},      {"mae", *m.mae},
+                {"r2", m.r2.value_or(0)}, {"samples", m.samples}, {"epoch", m.epoch}};
   Json scores = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
   if (language_model) scores["perplexity"] = std::exp(m.loss);  // the loss is the mean per-token cross-entropy
   return scores;
@@ -83,7 +87,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.data = load_classification_data(s.experiment);
     s.splits = &s.data;
     input_shape = s.data.input_shape;
-    outputs = s.data.num_classes();
+    outputs = s.experiment.task == "regression" ? 1 : s.data.num_classes();
   }
   // The frozen experiment records the values "auto" resolved to, so evaluating
   // the run later normalises exactly as training did, without the training data.
@@ -158,7 +162,11 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   if (s.experiment.task == "language_model") {
     report["data"] = language_model_data_summary(s.text_data);
   } else {
-    report["class_names"] = s.data.class_names;
+    if (s.experiment.task == "regression")
+      report["target"] = Json{{"column", s.experiment.data.target}, {"train_mean", s.data.target_mean},
+                              {"train_std", s.data.target_std}};
+    else
+      report["class_names"] = s.data.class_names;
     // Examples only: a folder of thousands of broken files must not bloat the report.
     const auto& skipped = s.data.skipped_files;
     report["data"] = Json{{"train_samples", s.data.train.size()},

@@ -21,14 +21,19 @@ void LogWriter::on_started(const TrainingPlan& p) {
 }
 
 void LogWriter::on_step(const StepMetrics& m) {
-  write(format("[%8.1fs] epoch %lld step %lld: loss %.4f accuracy %.4f lr %.3g, %.0f samples/s", m.wall_seconds,
-               static_cast<long long>(m.epoch), static_cast<long long>(m.step), m.loss, m.accuracy, m.lr,
-               m.samples_per_second));
+  write(format("[%8.1fs] epoch %lld step %lld: loss %.4f %s %.4g lr %.3g, %.0f samples/s", m.wall_seconds,
+               static_cast<long long>(m.epoch), static_cast<long long>(m.step), m.loss, m.mae ? "mae" : "accuracy",
+               m.mae.value_or(m.accuracy), m.lr, m.samples_per_second));
 }
 
 void LogWriter::on_evaluation(const EvaluationMetrics& m) {
-  write(format("[%8.1fs] %s after epoch %lld: loss %.4f accuracy %.4f (%lld samples)", m.wall_seconds, m.split.c_str(),
-               static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)));
+  if (m.mae)
+    write(format("[%8.1fs] %s after epoch %lld: loss %.4f mae %.4g rmse %.4g r2 %.4f (%lld samples)", m.wall_seconds,
+                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, *m.mae, m.rmse.value_or(0), m.r2.value_or(0),
+                 static_cast<long long>(m.samples)));
+  else
+    write(format("[%8.1fs] %s after epoch %lld: loss %.4f accuracy %.4f (%lld samples)", m.wall_seconds,
+                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)));
 }
 
 void LogWriter::on_checkpoint(const CheckpointSaved& c) {

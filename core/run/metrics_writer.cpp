@@ -15,6 +15,10 @@ void MetricsWriter::on_step(const StepMetrics& m) {
                                  {"samples_per_sec", m.samples_per_second},
                                  {"data_wait_s", m.data_wait_seconds},
                                  {"wall_time", m.wall_seconds}};
+  if (m.mae) {  // regression: the error replaces the accuracy
+    line.erase("accuracy");
+    line["mae"] = *m.mae;
+  }
   out_.append(line.dump());
 }
 
@@ -22,6 +26,12 @@ void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
   nlohmann::ordered_json line = {{"kind", "eval"},       {"step", m.step},         {"epoch", m.epoch},
                                  {"split", m.split},     {"loss", m.loss},         {"accuracy", m.accuracy},
                                  {"samples", m.samples}, {"wall_time", m.wall_seconds}};
+  if (m.mae) {
+    line.erase("accuracy");
+    line["mae"] = *m.mae;
+    line["rmse"] = m.rmse.value_or(0);
+    line["r2"] = m.r2.value_or(0);
+  }
   out_.append(line.dump());
 }
 

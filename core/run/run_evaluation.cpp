@@ -37,9 +37,20 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
       throw IoError(run.model_file().string() + ": no final model; the run did not finish");
     load_model_weights(run.model_file(), *model);
     model->to(device);
-    return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run)};
+    return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
   }
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
+  if (experiment.task == "regression") {
+    auto model = build_model(experiment.model, data.input_shape, 1);
+    if (!std::filesystem::exists(run.model_file()))
+      throw IoError(run.model_file().string() + ": no final model; the run did not finish");
+    load_model_weights(run.model_file(), *model);
+    model->to(device);
+    RunEvaluation result;
+    result.regression = evaluate_regressor(model, data.test, experiment.eval.batch_size, device, experiment.train.loss,
+                                           data.target_std);
+    return result;
+  }
 
   std::int64_t num_classes = data.num_classes();
   if (std::filesystem::exists(run.report_file())) {
@@ -53,7 +64,7 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
     throw IoError(run.model_file().string() + ": no final model; the run did not finish");
   load_model_weights(run.model_file(), *model);
   model->to(device);
-  return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run)};
+  return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
 }
 
 }  // namespace cradle

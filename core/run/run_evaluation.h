@@ -5,12 +5,14 @@
 #include <optional>
 
 #include "core/eval/classifier_evaluation.h"
+#include "core/eval/regression_evaluation.h"
 
 namespace cradle {
 
 struct RunEvaluation {
-  ClassifierScores test;
+  ClassifierScores test;  // classification and language models
   std::optional<double> reported_test_accuracy;  // from report.json, when present
+  std::optional<RegressionScores> regression;     // regression (then `test` is unused)
 };
 
 RunEvaluation evaluate_run(const std::filesystem::path& run_dir);

@@ -4,6 +4,7 @@
 // (later) the GUI bridge are all observers.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace cradle {
@@ -21,7 +22,8 @@ struct StepMetrics {
   std::int64_t step = 0;   // 1-based, counted over the whole run
   std::int64_t epoch = 0;  // 1-based
   double loss = 0;
-  double accuracy = 0;
+  double accuracy = 0;          // classification and language models
+  std::optional<double> mae;    // regression, in target units (accuracy is then unused)
   double lr = 0;
   double samples_per_second = 0;
   double data_wait_seconds = 0;  // time spent assembling batches in this window
@@ -33,7 +35,8 @@ struct EvaluationMetrics {
   std::int64_t step = 0;
   std::int64_t epoch = 0;
   double loss = 0;
-  double accuracy = 0;
+  double accuracy = 0;                   // classification and language models
+  std::optional<double> mae, rmse, r2;   // regression, in target units (accuracy is then unused)
   std::int64_t samples = 0;
   double wall_seconds = 0;
 };

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <tuple>
 
 #include "core/common/error.h"
 #include "core/data/batch_loader.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
 #include "core/eval/classifier_evaluation.h"
+#include "core/eval/regression_evaluation.h"
 #include "core/train/checkpoint.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/prediction_units.h"
@@ -24,7 +26,8 @@ const char* to_string(TrainingStatus status) {
 
 Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
                  TrainerSetup setup)
-    : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)) {
+    : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
+      regression_(experiment.task == "regression") {
   model_->to(setup_.device);
   optimizer_ = make_optimizer(experiment_.train, model_->parameters());
 }
@@ -92,6 +95,7 @@ TrainingOutcome Trainer::train_epochs() {
     // synchronised on every step.
     auto loss_sum = torch::zeros({}, tensor_options.dtype(torch::kFloat64));
     auto correct = torch::zeros({}, tensor_options.dtype(torch::kInt64));
+    auto absolute_error = torch::zeros({}, tensor_options.dtype(torch::kFloat64));  // regression
     std::int64_t window_samples = 0, window_predictions = 0;
     double data_wait = 0;
     auto window_start = std::chrono::steady_clock::now();
@@ -108,8 +112,16 @@ TrainingOutcome Trainer::train_epochs() {
       data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
 
       optimizer_->zero_grad();
-      const auto [logits, flat_targets] = flatten_predictions(model_->forward(inputs), targets);
-      const auto loss = torch::nn::functional::cross_entropy(logits, flat_targets);
+      const auto outputs = model_->forward(inputs);
+      torch::Tensor loss, predictions, flat_targets;
+      if (regression_) {
+        predictions = outputs.reshape({-1});
+        flat_targets = targets;
+        loss = regression_loss(experiment_.train.loss, predictions, targets);
+      } else {
+        std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
+        loss = torch::nn::functional::cross_entropy(predictions, flat_targets);
+      }
       loss.backward();
       optimizer_->step();
       ++step;
@@ -117,7 +129,8 @@ TrainingOutcome Trainer::train_epochs() {
       {
         torch::NoGradGuard no_grad;
         loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
-        correct += logits.argmax(1).eq(flat_targets).sum();
+        if (regression_) absolute_error += (predictions.detach() - flat_targets).abs().sum().to(torch::kFloat64);
+        else correct += predictions.argmax(1).eq(flat_targets).sum();
       }
       window_samples += targets.size(0);
       window_predictions += flat_targets.numel();
@@ -130,7 +143,10 @@ TrainingOutcome Trainer::train_epochs() {
         m.step = step;
         m.epoch = epoch;
         m.loss = loss_sum.item<double>() / static_cast<double>(window_predictions);
-        m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
+        if (regression_)
+          m.mae = absolute_error.item<double>() / static_cast<double>(window_predictions) * data_.target_std;
+        else
+          m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
         if (!std::isfinite(m.loss))
           throw Error("training diverged: the loss is " + std::to_string(m.loss) + " at step " + std::to_string(step) +
                       " (epoch " + std::to_string(epoch) + "); lower train.lr");
@@ -143,6 +159,7 @@ TrainingOutcome Trainer::train_epochs() {
         notify(&TrainingObserver::on_step, m);
         loss_sum.zero_();
         correct.zero_();
+        absolute_error.zero_();
         window_samples = window_predictions = 0;
         data_wait = 0;
         window_start = std::chrono::steady_clock::now();
@@ -177,14 +194,24 @@ TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::
 
 void Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
                              std::int64_t epoch) {
-  const auto scores = evaluate_classifier(model_, dataset, experiment_.eval.batch_size, setup_.device);
   EvaluationMetrics m;
   m.split = split;
   m.step = step;
   m.epoch = epoch;
-  m.loss = scores.loss;
-  m.accuracy = scores.accuracy;
-  m.samples = scores.samples;
+  if (regression_) {
+    const auto scores = evaluate_regressor(model_, dataset, experiment_.eval.batch_size, setup_.device,
+                                           experiment_.train.loss, data_.target_std);
+    m.loss = scores.loss;
+    m.mae = scores.mae;
+    m.rmse = scores.rmse;
+    m.r2 = scores.r2;
+    m.samples = scores.samples;
+  } else {
+    const auto scores = evaluate_classifier(model_, dataset, experiment_.eval.batch_size, setup_.device);
+    m.loss = scores.loss;
+    m.accuracy = scores.accuracy;
+    m.samples = scores.samples;
+  }
   m.wall_seconds = elapsed_seconds();
   notify(&TrainingObserver::on_evaluation, m);
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The training loop for classifiers and language models (both predict classes:
-// labels or next tokens): epochs over seeded batch orders, periodic
+// The training loop for classifiers, language models (both predict classes:
+// labels or next tokens) and regression: epochs over seeded batch orders, periodic
 // training metrics, validation after every epoch, a checkpoint after every
 // epoch (and on a stop request), the test split at the end. It reports through
 // observers only and honours stop requests between steps.
@@ -60,6 +60,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<std::filesystem::path> epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
+  bool regression_;  // one output per sample against a number, else classes (labels or next tokens)
 };
 
 }  // namespace cradle

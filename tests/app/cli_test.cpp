@@ -233,6 +233,26 @@ class CliTest : public QObject {
     QVERIFY(run_cli({"inspect", dir.filePath("table.json")}).out.contains("mlp on 4 inputs, 2 classes"));
   }
 
+  void trainsTheRegressionSampleAndEvalReproducesIt() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("run");
+    const auto r = run_cli({"train", CRADLE_SOURCE_DIR "/projects/tabular-regression/experiment.json", "--out", out,
+                            "--set", "train.epochs=30"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const auto report = read_json(out + "/report.json");
+    const auto test = report["metrics"].toObject()["test"].toObject();
+    // The table's noise has a deviation of 12 (thousands); predicting the mean would err by about 140.
+    QVERIFY2(test["r2"].toDouble() > 0.95, qPrintable(QString::number(test["r2"].toDouble())));
+    QVERIFY2(test["rmse"].toDouble() < 25, qPrintable(QString::number(test["rmse"].toDouble())));
+    QCOMPARE(report["target"].toObject()["column"].toString(), QString("price_k"));
+    const auto eval = run_cli({"eval", out});
+    QCOMPARE(eval.exit_code, 0);
+    const auto match = QRegularExpression("test: mae ([0-9.]+), rmse ([0-9.]+), r2 ([0-9.]+)").match(eval.out);
+    QVERIFY2(match.hasMatch(), qPrintable(eval.out));
+    QVERIFY(std::abs(match.captured(1).toDouble() - test["mae"].toDouble()) < 1e-3);
+    QVERIFY(std::abs(match.captured(3).toDouble() - test["r2"].toDouble()) < 1e-4);
+  }
+
   void dataStatsCountsEveryClassInEverySplit() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 200, 80);  // 50 and 20 per class

@@ -13,6 +13,7 @@
 #include "core/experiment/experiment.h"
 #include "core/models/model_factory.h"
 #include "core/train/runtime.h"
+#include "core/train/trainer.h"
 #include "tests/core/train_to_test_accuracy.h"
 #include "tests/support/test_registry.h"
 
@@ -157,6 +158,73 @@ class TabularTest : public QObject {
     } catch (const ConfigError& error) {
       QCOMPARE(QString(error.what()), QStringLiteral("data.fill_value: only used with data.missing \"fill_constant\""));
     }
+  }
+
+  void regressionLearnsALinearRuleInTargetUnits() {
+    // y = 3 x1 - 2 x2 + 5 (colour adds 40 for red) + small noise, in the thousands.
+    QTemporaryDir dir;
+    std::mt19937 random(5);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    QString text = "x1,x2,colour,y\n";
+    for (int i = 0; i < 400; ++i) {
+      const double x1 = normal(random) * 10, x2 = normal(random) * 10;
+      const char* colour = i % 2 ? "red" : "blue";
+      const double y = 1000 + 3 * x1 - 2 * x2 + (i % 2 ? 40 : 0) + normal(random) * 0.5;
+      text += QString("%1,%2,%3,%4\n").arg(x1).arg(x2).arg(colour).arg(y);
+    }
+    QFile file(dir.filePath("reg.csv"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text.toUtf8());
+    file.close();
+    const auto e = table_experiment(dir.filePath("reg.csv"),
+                                    R"({"task": "regression", "data": {"target": "y"}, "model": {"batch_norm": false},
+                                        "train": {"epochs": 40, "loss": "mse"}})");
+    const auto data = load_classification_data(e);
+    QVERIFY(std::abs(data.target_mean - 1020) < 5);            // the training rows' mean
+    QVERIFY(data.target_std > 20 && data.target_std < 40);
+    QCOMPARE(data.train.targets.scalar_type(), torch::kFloat32);
+    QVERIFY(std::abs(data.train.targets.mean().item<double>()) < 1e-4);  // standardised
+    torch::manual_seed(e.seed);
+    auto model = build_model(e.model, data.input_shape, 1);
+    Trainer trainer(e, model, data, TrainerSetup{});
+    struct Test : TrainingObserver {
+      EvaluationMetrics test;
+      void on_evaluation(const EvaluationMetrics& m) override { if (m.split == "test") test = m; }
+    } observer;
+    trainer.add_observer(observer);
+    trainer.run();
+    QVERIFY(observer.test.mae && observer.test.rmse && observer.test.r2);
+    QVERIFY2(*observer.test.r2 > 0.98, qPrintable(QString::number(*observer.test.r2)));
+    QVERIFY2(*observer.test.mae < 3.0, qPrintable(QString::number(*observer.test.mae)));  // target units, noise 0.5
+    QVERIFY(*observer.test.rmse >= *observer.test.mae);
+  }
+
+  void regressionErrorsNameTheCell() {
+    QTemporaryDir dir;
+    QFile file(dir.filePath("bad.csv"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("x,y\n1,2\n2,3\n3,lots\n4,5\n5,6\n");
+    file.close();
+    try {
+      load_classification_data(table_experiment(dir.filePath("bad.csv"), R"({"task": "regression", "data": {"target": "y", "categorical": []}})"));
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).endsWith("bad.csv:4: target column \"y\": \"lots\" is not a number (task \"regression\")"),
+               error.what());
+    }
+    const auto config_error = [&](const char* extra) {
+      try {
+        table_experiment(dir.filePath("bad.csv"), extra);
+      } catch (const ConfigError& error) {
+        return QString(error.what());
+      }
+      return QString("accepted");
+    };
+    QCOMPARE(config_error(R"({"train": {"loss": "mae"}})"),
+             QString("train.loss: only used by task \"regression\" (classifiers use cross-entropy)"));
+    QCOMPARE(config_error(R"({"task": "regression", "model": {"type": "cnn"}})"),
+             QString("model.type: task \"regression\" on a table needs \"mlp\", got \"cnn\""));
+    QCOMPARE(config_error(R"({"task": "regression", "train": {"loss": "huber"}})").left(31), QString("train.loss: must be one of mse,"));
   }
 
   void learnsTheRule() {
