@@ -8,6 +8,7 @@
 #include "core/experiment/experiment.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
+#include "core/data/data_cache.h"
 #include "core/data/data_preview.h"
 #include "core/data/dataset_statistics.h"
 #include "core/data/language_model_data.h"
@@ -83,7 +84,7 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
     }
     return 0;
   }
-  const auto statistics = compute_dataset_statistics(load_classification_data(experiment));
+  const auto statistics = compute_dataset_statistics(load_classification_data_cached(experiment));
   std::fputs(format_dataset_statistics(statistics).c_str(), stdout);
   if (!out.empty()) {
     write_text_atomically(out, statistics_to_json(statistics).dump(2) + "\n");

@@ -47,7 +47,7 @@ TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int
 
 LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
   LanguageModelData data;
-  data.text = prepare_text(e);
+  data.text = prepare_text_cached(e, &data.cache);
   if (tokenizer) {
     data.tokenizer = std::move(tokenizer);
   } else {
@@ -93,6 +93,7 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
 
 Json language_model_data_summary(const LanguageModelData& data) {
   Json summary = prepared_text_summary(data.text);
+  summary["cache"] = to_string(data.cache);
   summary["tokenizer"] = Json{{"type", data.tokenizer->type()}, {"vocab_size", data.tokenizer->vocab_size()}};
   summary["train_tokens"] = data.train_tokens;
   summary["validation_tokens"] = data.validation_tokens;

@@ -5,6 +5,7 @@
 // context_length tokens whose targets are the same tokens shifted by one.
 #include <memory>
 
+#include "core/data/data_cache.h"
 #include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
 #include "core/text/text_preparation.h"
@@ -15,6 +16,7 @@ namespace cradle {
 struct LanguageModelData : DataSplits {
   std::shared_ptr<const Tokenizer> tokenizer;
   PreparedText text;  // records per split and the step reports
+  CacheOutcome cache = CacheOutcome::Off;  // whether the prepared text came from the data cache
   std::int64_t train_tokens = 0, validation_tokens = 0, test_tokens = 0;
   double validation_unknown_rate = 0;  // share of validation tokens the vocabulary maps to <unk>
   // Cross-entropy (nats per token) on the validation split of the unigram

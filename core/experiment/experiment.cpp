@@ -137,6 +137,7 @@ DataSpec parse_data(JsonObjectReader r) {
     d.loader_threads = r.integer("loader_threads", d.loader_threads, Range::between(0, 64));
   }
   d.prefetch_batches = r.integer("prefetch_batches", d.prefetch_batches, Range::between(1, 1024));
+  d.cache = r.boolean("cache", d.cache);
   d.class_names = r.strings("class_names", d.class_names);
   d.validation_fraction = r.number("validation_fraction", d.validation_fraction, {0.0, 1.0, false, true});
   d.stratify = r.boolean("stratify", d.stratify);
@@ -339,6 +340,7 @@ Json experiment_to_json(const Experiment& e) {
   }
   data["loader_threads"] = e.data.loader_threads == kAutoLoaderThreads ? Json("auto") : Json(e.data.loader_threads);
   data["prefetch_batches"] = e.data.prefetch_batches;
+  data["cache"] = e.data.cache;
   if (e.data.source != "csv" && !text) {
     const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
     data["normalize"] = e.data.normalize_auto

@@ -63,6 +63,7 @@ struct DataSpec {
   // kAutoLoaderThreads ("auto"): one when cores or an accelerator would otherwise idle.
   std::int64_t loader_threads = kAutoLoaderThreads;
   std::int64_t prefetch_batches = 4;       // batches prepared ahead of the training step
+  bool cache = true;                       // keep prepared data for the next run (core/data/data_cache.h)
   bool normalize_auto = false;
   std::vector<double> normalize_mean = {0.0};
   std::vector<double> normalize_std = {1.0};

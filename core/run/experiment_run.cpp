@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
+#include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/language_model_data.h"
 #include "core/models/model_factory.h"
@@ -62,6 +63,7 @@ struct ExperimentRun::State {
   const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
   std::unique_ptr<ImageAugmenter> augmenter;
+  CacheOutcome cache = CacheOutcome::Off;  // classification data; language models keep theirs in text_data
   ModelSummary summary;
   std::vector<TrainingObserver*> observers;
   std::unique_ptr<MetricsWriter> metrics;
@@ -84,7 +86,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     input_shape = {s.experiment.data.context_length};
     outputs = s.text_data.vocab_size();
   } else {
-    s.data = load_classification_data(s.experiment);
+    s.data = load_classification_data_cached(s.experiment, &s.cache);
     s.splits = &s.data;
     input_shape = s.data.input_shape;
     outputs = s.experiment.task == "regression" ? 1 : s.data.num_classes();
@@ -110,6 +112,10 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name());
+  const CacheOutcome cache = language_model ? s.text_data.cache : s.cache;
+  if (cache != CacheOutcome::Off)
+    s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
+                 data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
   if (language_model) {
     s.text_data.tokenizer->save(s.folder.tokenizer_file());
@@ -174,6 +180,7 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
                           {"test_samples", s.data.test.size()},
                           {"skipped_files", skipped.size()},
                           {"dropped_rows", s.data.dropped_rows},
+                          {"cache", to_string(s.cache)},
                           {"skipped_examples", std::vector<std::string>(skipped.begin(),
                                                                         skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
   }
