@@ -140,6 +140,19 @@ torch::Tensor normalised(const torch::Tensor& pixels, const Normalization& n) {
   return pixels.to(torch::kFloat32).div_(255.0).sub_(mean).div_(std);
 }
 
+// Grayscale from RGB by ITU-R BT.601 luminance, or RGB from grayscale by
+// repeating the value; uint8 [N, C, H, W] in and out.
+void convert_channels(LabelledImages& images, std::int64_t channels) {
+  if (!images.pixels.defined() || images.pixels.size(1) == channels) return;
+  if (channels == 3) {
+    images.pixels = images.pixels.expand({-1, 3, -1, -1}).contiguous();
+    return;
+  }
+  const auto rgb = images.pixels.to(torch::kFloat32);
+  const auto luma = rgb.select(1, 0) * 0.299f + rgb.select(1, 1) * 0.587f + rgb.select(1, 2) * 0.114f;
+  images.pixels = luma.round().clamp(0, 255).to(torch::kUInt8).unsqueeze(1).contiguous();
+}
+
 // The centre [height, width] of every image; DataError when the images are smaller.
 void center_crop(LabelledImages& images, const std::vector<std::int64_t>& size, const std::string& origin) {
   if (!images.pixels.defined()) return;
@@ -168,6 +181,10 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
   ClassificationData data;
   const bool with_train = which == SplitsToLoad::All || e.data.normalize_auto;
   SourceSplits source = read_sources(e, with_train ? SplitsToLoad::All : which);
+  if (e.data.source != "image_folder" && e.data.channels != 0) {  // image folders decode to their channels
+    convert_channels(source.test, e.data.channels);
+    if (with_train) convert_channels(source.train, e.data.channels);
+  }
   if (!e.data.center_crop.empty()) {
     center_crop(source.test, e.data.center_crop, source.test_origin);
     if (with_train) center_crop(source.train, e.data.center_crop, source.train_origin);

@@ -82,7 +82,7 @@ DataSpec parse_data(JsonObjectReader r) {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
       {"test_fraction", {"image_folder", "csv", "text", "jsonl"}}, {"image_size", {"image_folder"}},
-      {"channels", {"image_folder"}}, {"resize", {"image_folder"}},
+      {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
@@ -116,6 +116,10 @@ DataSpec parse_data(JsonObjectReader r) {
     parse_text_source(r, d);
   } else {
     d.folder = r.required_string("folder");
+  }
+  if (d.source == "idx" || d.source == "cifar10") {
+    d.channels = r.integer("channels", 0, Range::between(0, 3));
+    if (d.channels == 2) r.fail("channels", "must be 0 (as the source), 1 (grayscale) or 3 (RGB), got 2");
   }
   if (d.source == "image_folder") {
     read_test_split(r, "test_folder", d.test_folder, d.test_fraction);
@@ -317,6 +321,8 @@ Json experiment_to_json(const Experiment& e) {
   } else {
     data["folder"] = e.data.folder;
   }
+  if ((e.data.source == "idx" || e.data.source == "cifar10") && e.data.channels != 0)
+    data["channels"] = e.data.channels;
   if (e.data.source == "image_folder") {
     write_test_split(data, "test_folder", e.data.test_folder, e.data.test_fraction);
     data["image_size"] = e.data.image_size;

@@ -25,7 +25,9 @@ struct DataSpec {
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
   double test_fraction = 0.2;  // image_folder without test_folder
   std::vector<std::int64_t> image_size = {32, 32};  // image_folder: height, width to decode to
-  std::int64_t channels = 3;                         // image_folder: 1 grayscale, 3 RGB
+  // image_folder: 1 grayscale, 3 RGB (decoded so). idx, cifar10: 0 keeps the
+  // source's channels, 1 or 3 converts (luminance, or the gray value repeated).
+  std::int64_t channels = 3;
   std::string resize = "stretch";                    // image_folder: "stretch" | "pad" (keep the aspect ratio)
   std::string on_bad_file = "fail";                  // image_folder: "fail" | "skip" unreadable images
   std::string file;                       // csv: the table (header row first)

@@ -164,6 +164,22 @@ class AugmentationTest : public QObject {
     QVERIFY2(flipped < 0.2, qPrintable(QString::number(flipped)));
   }
 
+  void idxImagesConvertToRgbAndBack() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 8);
+    const auto gray = load_classification_data(load_experiment(write_quadrant_experiment(dir.path()).toStdString()));
+    const auto file = write_quadrant_experiment(dir.path(), R"({"data": {"channels": 3}})");
+    const auto e = load_experiment(file.toStdString());
+    const auto rgb = load_classification_data(e);
+    QCOMPARE(rgb.input_shape, (std::vector<std::int64_t>{3, 8, 8}));
+    QVERIFY(torch::equal(rgb.test.inputs.select(1, 0), gray.test.inputs.select(1, 0)));  // the gray value repeated
+    QVERIFY(torch::equal(rgb.test.inputs.select(1, 2), gray.test.inputs.select(1, 0)));
+    const auto text = serialize_experiment(e);
+    QVERIFY(text.find("\"channels\": 3") != std::string::npos);
+    QVERIFY(serialize_experiment(load_experiment(write_quadrant_experiment(dir.path()).toStdString())).find("channels") ==
+            std::string::npos);  // 0, as the source, is not written
+  }
+
   void loaderHandsOutBatchesInOrder() {
     std::atomic<int> made{0};
     BatchLoader loader(

@@ -140,6 +140,20 @@ class Cifar10Test : public QObject {
     const double accuracy = train_to_test_accuracy(experiment, data);
     QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
   }
+
+  void convertsToGrayscale() {
+    QTemporaryDir dir;
+    write_cifar10_folder(dir.filePath("cifar-10-batches-bin"), 20, 1, 10);
+    auto experiment = load_experiment(write_cifar_experiment(dir.path()).toStdString());
+    const auto colour = load_classification_data(experiment);
+    experiment.data.channels = 1;
+    const auto gray = load_classification_data(experiment);
+    QCOMPARE(gray.input_shape, (std::vector<std::int64_t>{1, 32, 32}));
+    // Pixel (0, 0) of the first test image: BT.601 luminance of its RGB values (normalised as mean 0, std 1 here).
+    const auto rgb = colour.test.inputs[0].select(1, 0).select(1, 0) * 255;
+    const double luma = 0.299 * rgb[0].item<double>() + 0.587 * rgb[1].item<double>() + 0.114 * rgb[2].item<double>();
+    QVERIFY(std::abs(gray.test.inputs[0][0][0][0].item<double>() * 255 - std::round(luma)) < 1e-3);
+  }
 };
 
 CRADLE_REGISTER_TEST(Cifar10Test);
