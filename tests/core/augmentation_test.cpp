@@ -96,7 +96,7 @@ class AugmentationTest : public QObject {
     crop.ratio = {1.0, 1.0};
     const auto x = random_images();
     QVERIFY(torch::allclose(make_augmenter({rotate, crop}).apply(x, sample_range(), 1), x, 1e-4, 1e-4));
-    // A 90 degree turn of a square image moves pixels and fills nothing.
+    // Angles up to 180 degrees move the pixels.
     rotate.degrees = 180;
     const auto turned = make_augmenter({rotate}).apply(x, sample_range(), 1);
     QVERIFY(!torch::allclose(turned, x, 1e-3, 1e-3));
