@@ -26,7 +26,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
     // The vocabulary size needs the tokenizer, hence the prepared text.
     const auto data = load_language_model_data(experiment);
     torch::manual_seed(experiment.seed);
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size());
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
     std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", experiment.name.c_str(),
                 experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
                 static_cast<long long>(experiment.data.context_length));
@@ -37,7 +37,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
   const std::int64_t classes = experiment.task == "regression" ? 1 : data.num_classes();
   torch::manual_seed(experiment.seed);
-  auto model = build_model(experiment.model, data.input_shape, classes);
+  auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
   std::string shape;
   for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
   if (experiment.task == "regression")

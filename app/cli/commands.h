@@ -18,4 +18,10 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
 int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                  std::int64_t samples, const std::filesystem::path& out_dir);
 
+// The data cache: its entries; trimmed to max_size ("" = the configured
+// limit); emptied.
+int cache_list();
+int cache_prune(const std::string& max_size);
+int cache_clear();
+
 }  // namespace cradle::cli

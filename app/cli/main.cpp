@@ -53,6 +53,14 @@ int run(int argc, char** argv) {
   preview->add_option("--n", preview_samples, "Samples per step (default 8)")->check(CLI::Range(1, 1000));
   preview->add_option("--set", preview_overrides, "Override a field (repeatable)");
 
+  std::string max_size;
+  auto* cache = app.add_subcommand("cache", "Look at or trim the prepared-data cache");
+  cache->require_subcommand(1);
+  auto* cache_list = cache->add_subcommand("list", "List the cache's entries, most recently used first");
+  auto* cache_prune = cache->add_subcommand("prune", "Remove least recently used entries beyond a size");
+  cache_prune->add_option("--max-size", max_size, "Size to keep, e.g. 2G or 500M (default $CRADLE_CACHE_MAX_SIZE or 4G)");
+  auto* cache_clear = cache->add_subcommand("clear", "Remove every entry");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -63,6 +71,9 @@ int run(int argc, char** argv) {
   if (eval->parsed()) return cradle::cli::evaluate(run_dir);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
+  if (cache_list->parsed()) return cradle::cli::cache_list();
+  if (cache_prune->parsed()) return cradle::cli::cache_prune(max_size);
+  if (cache_clear->parsed()) return cradle::cli::cache_clear();
   return cradle::cli::inspect(inspect_file, inspect_overrides);
 }
 

@@ -6,13 +6,14 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/data/data_cache_entries.h"
 #include "core/data/seeded_order.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kCacheFormat = 1;  // bump when what is stored changes
+constexpr int kCacheFormat = 2;  // bump when what is stored changes
 
 // Two independent 64-bit running hashes: 128 bits, so distinct inputs never meet in practice.
 class KeyHash {
@@ -132,6 +133,7 @@ std::string data_cache_key(const Experiment& experiment) {
 ClassificationData load_classification_data_cached(const Experiment& e, CacheOutcome* outcome) {
   if (outcome) *outcome = CacheOutcome::Off;
   if (!e.data.cache) return load_classification_data(e);
+  const std::uintmax_t limit = data_cache_limit();  // a bad $CRADLE_CACHE_MAX_SIZE is reported before any work
   const std::string key = data_cache_key(e);
   const fs::path meta_file = entry_path(key, ".json"), tensor_file = entry_path(key, ".pt");
   if (fs::exists(meta_file) && fs::exists(tensor_file)) {
@@ -147,7 +149,9 @@ ClassificationData load_classification_data_cached(const Experiment& e, CacheOut
       data.normalize_std = meta.at("normalize_std").get<std::vector<double>>();
       data.target_mean = meta.at("target_mean").get<double>();
       data.target_std = meta.at("target_std").get<double>();
+      data.category_sizes = meta.at("category_sizes").get<std::vector<std::int64_t>>();
       if (data.train.size() > 0 && data.test.size() > 0) {
+        touch_data_cache_entry(data_cache_dir(), key);
         if (outcome) *outcome = CacheOutcome::Hit;
         return data;
       }
@@ -163,8 +167,10 @@ ClassificationData load_classification_data_cached(const Experiment& e, CacheOut
     const Json meta = {{"class_names", data.class_names},     {"input_shape", data.input_shape},
                        {"skipped_files", data.skipped_files}, {"dropped_rows", data.dropped_rows},
                        {"normalize_mean", data.normalize_mean}, {"normalize_std", data.normalize_std},
-                       {"target_mean", data.target_mean},     {"target_std", data.target_std}};
+                       {"target_mean", data.target_mean},     {"target_std", data.target_std},
+                       {"category_sizes", data.category_sizes}};
     write_text_atomically(meta_file, meta.dump() + "\n");  // written last: it marks a complete entry
+    evict_data_cache(data_cache_dir(), limit);
   } catch (const std::exception&) {
     // A read-only or full cache folder costs speed, not correctness.
   }
@@ -174,7 +180,9 @@ ClassificationData load_classification_data_cached(const Experiment& e, CacheOut
 PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
   if (outcome) *outcome = CacheOutcome::Off;
   if (!e.data.cache) return prepare_text(e);
-  const fs::path file = entry_path(data_cache_key(e), ".text.json");
+  const std::uintmax_t limit = data_cache_limit();
+  const std::string key = data_cache_key(e);
+  const fs::path file = entry_path(key, ".text.json");
   if (fs::exists(file)) {
     try {
       const Json j = Json::parse(read_file(file));
@@ -199,6 +207,7 @@ PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
       p.train = records_from(j.at("train"));
       p.validation = records_from(j.at("validation"));
       p.test = records_from(j.at("test"));
+      touch_data_cache_entry(data_cache_dir(), key);
       if (outcome) *outcome = CacheOutcome::Hit;
       return p;
     } catch (const std::exception&) {
@@ -215,7 +224,9 @@ PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
                     {"train", records_json(p.train)}, {"validation", records_json(p.validation)},
                     {"test", records_json(p.test)}};
     write_text_atomically(file, j.dump() + "\n");
+    evict_data_cache(data_cache_dir(), limit);
   } catch (const std::exception&) {
+    // as above: speed, not correctness
   }
   return p;
 }

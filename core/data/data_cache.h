@@ -7,7 +7,9 @@
 // never read; a damaged entry is ignored and rebuilt.
 //
 // Entries live in $CRADLE_CACHE_DIR, else $XDG_CACHE_HOME/cradle/data, else
-// ~/.cache/cradle/data. data.cache false turns the cache off.
+// ~/.cache/cradle/data. data.cache false turns the cache off. After each new
+// entry the folder is trimmed to $CRADLE_CACHE_MAX_SIZE (default 4 GiB), least
+// recently used entries first (core/data/data_cache_entries.h).
 #include <filesystem>
 #include <string>
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/common/error.h"
@@ -10,6 +11,7 @@
 #include "core/data/image_augmentation.h"
 #include "core/data/language_model_data.h"
 #include "core/data/seeded_order.h"
+#include "core/data/tabular_data.h"
 #include "core/text/text_preparation.h"
 
 #ifdef CRADLE_WITH_OPENCV
@@ -75,6 +77,54 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
   write_text_atomically(json_file, document.dump(2) + "\n");
   written.push_back(json_file);
   return written;
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", std::abs(value) < 1e-9 ? 0.0 : value);  // rounding noise reads as 0
+  return text;
+}
+
+// Each training row as read and as the model receives it, with the fitted encoding.
+std::vector<fs::path> preview_csv(const Experiment& e, const PreviewRequest& request) {
+  const TablePreview p = preview_table(e, request.samples);
+  std::string body = "# " + e.data.file + ": " + std::to_string(p.split_sizes[0]) + " training, " +
+                     std::to_string(p.split_sizes[1]) + " validation, " + std::to_string(p.split_sizes[2]) +
+                     " test rows; " + std::to_string(p.dropped_rows) + " dropped for missing values\n";
+  body += "# encoding fitted on the training rows; " + std::to_string(p.encoded_columns.size()) + " model inputs\n";
+  std::size_t name_width = 8;
+  for (const auto& c : p.column_encodings) name_width = std::max(name_width, c.column.size() + 2);
+  for (const auto& name : p.encoded_columns) name_width = std::max(name_width, name.size() + 2);
+  for (const auto& c : p.column_encodings) body += padded(c.column, name_width) + padded(c.kind, 13) + c.how + "\n";
+  body += padded("target", name_width) + padded("", 13) + p.target + "\n";
+  Json rows = Json::array();
+  for (const auto& row : p.rows) {
+    body += "\n== " + row.origin + "\n-- as read\n";
+    Json raw = Json::object();
+    for (const auto& [column, cell] : row.raw) {
+      body += padded(column, name_width) + cell + "\n";
+      raw[column] = cell;
+    }
+    body += padded(e.data.target, name_width) + row.target_raw + "\n-- model input\n";
+    for (std::size_t c = 0; c < row.encoded.size(); ++c)
+      body += padded(p.encoded_columns[c], name_width) + number_text(row.encoded[c]) + "\n";
+    body += padded("target", name_width) + number_text(row.target_encoded) + "\n";
+    rows.push_back({{"origin", row.origin}, {"raw", raw}, {"target", row.target_raw}, {"input", row.encoded},
+                    {"encoded_target", row.target_encoded}});
+  }
+  Json encodings = Json::array();
+  for (const auto& c : p.column_encodings) encodings.push_back({{"column", c.column}, {"kind", c.kind}, {"how", c.how}});
+  const Json document = {{"kind", "table"},           {"columns", p.encoded_columns}, {"encodings", encodings},
+                         {"target", p.target},        {"split_sizes", p.split_sizes}, {"dropped_rows", p.dropped_rows},
+                         {"rows", rows}};
+  const fs::path text_file = request.out_dir / "table.txt", json_file = request.out_dir / "preview.json";
+  write_text_atomically(text_file, body);
+  write_text_atomically(json_file, document.dump(2) + "\n");
+  return {text_file, json_file};
 }
 
 #ifdef CRADLE_WITH_OPENCV
@@ -154,7 +204,7 @@ std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewReque
   fs::create_directories(request.out_dir, ec);
   if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
   if (e.task == "language_model") return preview_text(e, request);
-  if (e.data.source == "csv") throw ConfigError("data preview: tables have no preview yet; use `cradle-cli data stats`");
+  if (e.data.source == "csv") return preview_csv(e, request);
 #ifdef CRADLE_WITH_OPENCV
   return preview_images(e, request);
 #else

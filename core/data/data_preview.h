@@ -6,7 +6,9 @@
 //   images: augmentation.png, a grid with one row per training sample and one
 //           column per stage: as loaded (after resizing and centre crop), each
 //           augmentation step alone, then all of them in order
-//   both:   preview.json, the same content for programs.
+//   tables: table.txt, the fitted encoding of every column, then training
+//           rows as read and as the model receives them
+//   all:    preview.json, the same content for programs.
 #include <cstdint>
 #include <filesystem>
 #include <vector>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -122,15 +123,23 @@ std::vector<Row> read_rows(const DataSpec& d, const std::filesystem::path& file,
 struct Encoding {
   std::vector<double> fill, shift, scale;              // per numeric column
   std::vector<std::vector<std::string>> vocabularies;  // per categorical column, sorted
+  bool embedding = false;  // categories as one index column each (0: unknown or missing), not one-hot
   std::int64_t width() const {
     std::int64_t w = static_cast<std::int64_t>(fill.size());
-    for (const auto& v : vocabularies) w += static_cast<std::int64_t>(v.size());
+    for (const auto& v : vocabularies) w += embedding ? 1 : static_cast<std::int64_t>(v.size());
     return w;
+  }
+  // 0 for a category not seen in training (or missing), else 1 + its place in the vocabulary.
+  std::int64_t category_index(size_t column, const std::string& value) const {
+    const auto& vocab = vocabularies[column];
+    const auto it = std::lower_bound(vocab.begin(), vocab.end(), value);
+    return it != vocab.end() && *it == value ? 1 + (it - vocab.begin()) : 0;
   }
 };
 
 Encoding fit(const DataSpec& d, const std::vector<const Row*>& train) {
   Encoding enc;
+  enc.embedding = d.categorical_encoding == "embedding";
   const size_t numeric = train.front()->numbers.size();
   for (size_t k = 0; k < numeric; ++k) {
     double sum = 0;
@@ -187,7 +196,7 @@ struct TargetEncoding {
   double mean = 0, std = 1;
 };
 
-// Unknown or missing categories encode as all zeros (no column is hot).
+// Unknown or missing categories encode as all zeros (no column is hot), or index 0.
 TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, const TargetEncoding& target) {
   const auto n = static_cast<std::int64_t>(rows.size());
   const auto& classes = target.classes;
@@ -202,10 +211,13 @@ TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, c
       x[i][col] = static_cast<float>((v - enc.shift[k]) / enc.scale[k]);
     }
     for (size_t k = 0; k < enc.vocabularies.size(); ++k) {
-      const auto& vocab = enc.vocabularies[k];
-      const auto it = std::lower_bound(vocab.begin(), vocab.end(), row.categories[k]);
-      if (it != vocab.end() && *it == row.categories[k]) x[i][col + (it - vocab.begin())] = 1.0f;
-      col += static_cast<std::int64_t>(vocab.size());
+      const std::int64_t index = enc.category_index(k, row.categories[k]);
+      if (enc.embedding) {
+        x[i][col++] = static_cast<float>(index);  // exact: float32 holds integers below 2^24
+        continue;
+      }
+      if (index > 0) x[i][col + index - 1] = 1.0f;
+      col += static_cast<std::int64_t>(enc.vocabularies[k].size());
     }
     if (target.regression) {
       targets[i] = static_cast<float>((target_number(row, target.column) - target.mean) / target.std);
@@ -232,21 +244,30 @@ std::vector<const Row*> pick(const std::vector<Row>& rows, const std::vector<std
   return out;
 }
 
-}  // namespace
+// Everything between the CSV files and tensors: rows read, splits chosen,
+// classes and target statistics known, the encoding fitted on training rows.
+struct PreparedTable {
+  Columns columns;
+  std::vector<Row> rows, test_rows;
+  std::vector<const Row*> train, validation, test;
+  std::vector<std::string> class_names;
+  TargetEncoding target;
+  Encoding encoding;
+  std::int64_t dropped_rows = 0;
+};
 
-ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad which) {
+PreparedTable prepare_table(const Experiment& e) {
   const DataSpec& d = e.data;
   const bool regression = e.task == "regression";
   const bool stratify = d.stratify && !regression;  // numbers have no classes to balance
-  ClassificationData data;
-  Columns columns;
-  std::vector<Row> rows = read_rows(d, e.resolve(d.file), nullptr, columns, data.dropped_rows);
-  std::vector<Row> test_rows;
+  PreparedTable t;
+  t.rows = read_rows(d, e.resolve(d.file), nullptr, t.columns, t.dropped_rows);
+  const std::vector<Row>& rows = t.rows;
   std::vector<std::int64_t> train_pool, test_indices;
   std::map<std::string, std::int64_t> ids;
   if (!d.test_file.empty()) {
     Columns test_columns;
-    test_rows = read_rows(d, e.resolve(d.test_file), &columns, test_columns, data.dropped_rows);
+    t.test_rows = read_rows(d, e.resolve(d.test_file), &t.columns, test_columns, t.dropped_rows);
     train_pool = seeded_permutation(static_cast<std::int64_t>(rows.size()), e.seed);
   } else {
     // A seeded, stratified share of the file is the test split (the same for a later eval).
@@ -258,57 +279,137 @@ ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad
     test_indices = split.held_out;
     train_pool = split.rest;
   }
-  if (e.data.max_train_samples > 0 && e.data.max_train_samples < static_cast<std::int64_t>(train_pool.size()))
-    train_pool.resize(static_cast<size_t>(e.data.max_train_samples));
+  if (d.max_train_samples > 0 && d.max_train_samples < static_cast<std::int64_t>(train_pool.size()))
+    train_pool.resize(static_cast<size_t>(d.max_train_samples));
   const auto split = split_by_labels(train_pool, labels_of(rows, train_pool, ids), d.validation_fraction, stratify);
   if (split.rest.empty()) throw DataError("data.validation_fraction: leaves no training rows out of " + std::to_string(train_pool.size()));
+  t.train = pick(rows, split.rest);
+  t.validation = pick(rows, split.held_out);
+  if (t.test_rows.empty()) {
+    t.test = pick(rows, test_indices);
+  } else {
+    for (const auto& row : t.test_rows) t.test.push_back(&row);
+  }
+  if (d.max_test_samples > 0 && d.max_test_samples < static_cast<std::int64_t>(t.test.size()))
+    t.test.resize(static_cast<size_t>(d.max_test_samples));
 
-  TargetEncoding target;
-  target.regression = regression;
-  target.column = d.target;
+  t.target.regression = regression;
+  t.target.column = d.target;
   if (regression) {
     // Standardised with the training rows' statistics; errors are reported back in target units.
     double sum = 0, squares = 0;
-    for (const auto i : split.rest) {
-      const double y = target_number(rows[static_cast<size_t>(i)], d.target);
+    for (const Row* row : t.train) {
+      const double y = target_number(*row, d.target);
       sum += y;
       squares += y * y;
     }
-    const auto n = static_cast<double>(split.rest.size());
-    target.mean = sum / n;
-    const double variance = squares / n - target.mean * target.mean;
-    target.std = variance > 1e-24 ? std::sqrt(variance) : 1.0;
-    data.target_mean = target.mean;
-    data.target_std = target.std;
+    const auto n = static_cast<double>(t.train.size());
+    t.target.mean = sum / n;
+    const double variance = squares / n - t.target.mean * t.target.mean;
+    t.target.std = variance > 1e-24 ? std::sqrt(variance) : 1.0;
   }
   // Classes: the experiment's, else every target value seen, sorted.
-  data.class_names = d.class_names;
-  if (!regression && data.class_names.empty()) {
+  t.class_names = d.class_names;
+  if (!regression && t.class_names.empty()) {
     std::set<std::string> seen;
     for (const auto& row : rows) seen.insert(row.target);
-    for (const auto& row : test_rows) seen.insert(row.target);
-    data.class_names.assign(seen.begin(), seen.end());
+    for (const auto& row : t.test_rows) seen.insert(row.target);
+    t.class_names.assign(seen.begin(), seen.end());
   }
-  if (!regression && data.class_names.size() < 2)
+  if (!regression && t.class_names.size() < 2)
     throw DataError(e.resolve(d.file).string() + ": the target column \"" + d.target + "\" holds a single class");
+  t.target.classes = t.class_names;
+  t.encoding = fit(d, t.train);
+  return t;
+}
 
-  const Encoding encoding = fit(d, pick(rows, split.rest));
-  std::vector<const Row*> test_view;
-  if (test_rows.empty()) {
-    test_view = pick(rows, test_indices);
-  } else {
-    for (const auto& row : test_rows) test_view.push_back(&row);
+// Names of the encoded columns, in order: "area", "district=east", "district (index)".
+std::vector<std::string> encoded_column_names(const PreparedTable& t) {
+  std::vector<std::string> names = t.columns.numeric_names;
+  for (size_t k = 0; k < t.encoding.vocabularies.size(); ++k) {
+    const std::string& column = t.columns.categorical_names[k];
+    if (t.encoding.embedding) {
+      names.push_back(column + " (index)");
+      continue;
+    }
+    for (const auto& value : t.encoding.vocabularies[k]) names.push_back(column + "=" + value);
   }
-  if (d.max_test_samples > 0 && d.max_test_samples < static_cast<std::int64_t>(test_view.size()))
-    test_view.resize(static_cast<size_t>(d.max_test_samples));
-  target.classes = data.class_names;
-  data.test = encode(test_view, encoding, target);
+  return names;
+}
+
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+}  // namespace
+
+ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad which) {
+  const PreparedTable t = prepare_table(e);
+  ClassificationData data;
+  data.dropped_rows = t.dropped_rows;
+  data.class_names = t.class_names;
+  if (t.target.regression) {
+    data.target_mean = t.target.mean;
+    data.target_std = t.target.std;
+  }
+  data.test = encode(t.test, t.encoding, t.target);
   if (which == SplitsToLoad::All) {
-    data.train = encode(pick(rows, split.rest), encoding, target);
-    data.validation = encode(pick(rows, split.held_out), encoding, target);
+    data.train = encode(t.train, t.encoding, t.target);
+    data.validation = encode(t.validation, t.encoding, t.target);
   }
-  data.input_shape = {encoding.width()};
+  data.input_shape = {t.encoding.width()};
+  if (t.encoding.embedding)
+    for (const auto& vocabulary : t.encoding.vocabularies)
+      data.category_sizes.push_back(static_cast<std::int64_t>(vocabulary.size()) + 1);
   return data;
+}
+
+TablePreview preview_table(const Experiment& e, std::int64_t samples) {
+  const PreparedTable t = prepare_table(e);
+  TablePreview p;
+  p.encoded_columns = encoded_column_names(t);
+  p.dropped_rows = t.dropped_rows;
+  p.split_sizes = {static_cast<std::int64_t>(t.train.size()), static_cast<std::int64_t>(t.validation.size()),
+                   static_cast<std::int64_t>(t.test.size())};
+  const auto& enc = t.encoding;
+  for (size_t k = 0; k < enc.fill.size(); ++k) {
+    std::string how = e.data.scaling == "none" ? "as is" : "(x - " + format_number(enc.shift[k]) + ") / " + format_number(enc.scale[k]);
+    p.column_encodings.push_back({t.columns.numeric_names[k], "numeric", how + ", missing -> " + format_number(enc.fill[k])});
+  }
+  for (size_t k = 0; k < enc.vocabularies.size(); ++k) {
+    std::string values;
+    for (size_t v = 0; v < enc.vocabularies[k].size() && v < 12; ++v) values += (v ? ", " : "") + enc.vocabularies[k][v];
+    if (enc.vocabularies[k].size() > 12) values += ", ...";
+    const std::string count = std::to_string(enc.vocabularies[k].size()) + " categories (" + values + ")";
+    p.column_encodings.push_back({t.columns.categorical_names[k], "categorical",
+                                  enc.embedding ? count + " -> index 1.." + std::to_string(enc.vocabularies[k].size()) +
+                                                      ", unknown or missing -> 0"
+                                                : count + " -> one-hot, unknown or missing -> all zero"});
+  }
+  p.target = t.target.regression ? "\"" + e.data.target + "\": (y - " + format_number(t.target.mean) + ") / " +
+                                       format_number(t.target.std)
+                                 : "\"" + e.data.target + "\": " + std::to_string(t.class_names.size()) + " classes";
+  const auto count = std::min<size_t>(static_cast<size_t>(samples), t.train.size());
+  const std::vector<const Row*> shown(t.train.begin(), t.train.begin() + static_cast<std::ptrdiff_t>(count));
+  const TensorDataset encoded = encode(shown, t.encoding, t.target);
+  for (size_t i = 0; i < count; ++i) {
+    const Row& row = *shown[i];
+    TablePreviewRow out;
+    out.origin = row.origin;
+    for (size_t k = 0; k < row.numbers.size(); ++k)
+      out.raw.emplace_back(t.columns.numeric_names[k], std::isnan(row.numbers[k]) ? "(missing)" : format_number(row.numbers[k]));
+    for (size_t k = 0; k < row.categories.size(); ++k)
+      out.raw.emplace_back(t.columns.categorical_names[k], row.categories[k].empty() ? "(missing)" : row.categories[k]);
+    const auto values = encoded.inputs[static_cast<std::int64_t>(i)];
+    for (std::int64_t c = 0; c < values.size(0); ++c) out.encoded.push_back(values[c].item<double>());
+    out.target_raw = row.target;
+    out.target_encoded = t.target.regression ? encoded.targets[static_cast<std::int64_t>(i)].item<double>()
+                                             : static_cast<double>(encoded.targets[static_cast<std::int64_t>(i)].item<std::int64_t>());
+    p.rows.push_back(std::move(out));
+  }
+  return p;
 }
 
 }  // namespace cradle

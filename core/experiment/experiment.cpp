@@ -84,7 +84,7 @@ DataSpec parse_data(JsonObjectReader r) {
       {"test_fraction", {"image_folder", "csv", "text", "jsonl"}}, {"image_size", {"image_folder"}},
       {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
-      {"columns", {"csv"}}, {"categorical", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
+      {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
       {"paths", texts}, {"include", texts}, {"exclude", texts}, {"records", {"text"}}, {"separator", {"text"}},
       {"text_field", {"jsonl"}}, {"on_bad_record", texts}, {"steps", texts}, {"tokenizer", texts},
@@ -108,6 +108,7 @@ DataSpec parse_data(JsonObjectReader r) {
     d.target = r.required_string("target");
     d.columns = r.strings("columns", d.columns);
     d.categorical = r.strings("categorical", d.categorical);
+    d.categorical_encoding = r.choice("categorical_encoding", d.categorical_encoding, {"one_hot", "embedding"});
     d.missing = r.choice("missing", d.missing, {"drop_row", "fill_mean", "fill_constant"});
     if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
     else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
@@ -266,6 +267,9 @@ Experiment parse_experiment(const Json& document) {
     throw ConfigError("data.stratify: task \"regression\" has no classes to stratify by");
   if (e.task != "language_model" && e.model.is_recurrent())
     throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\" or \"cnn\"");
+  if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
+    throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
+                      e.model.type + "\"");
   if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
     throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
   return e;
@@ -294,6 +298,7 @@ Json experiment_to_json(const Experiment& e) {
     data["target"] = e.data.target;
     data["columns"] = e.data.columns;
     data["categorical"] = e.data.categorical;
+    data["categorical_encoding"] = e.data.categorical_encoding;
     data["missing"] = e.data.missing;
     if (e.data.missing == "fill_constant") data["fill_value"] = e.data.fill_value;
     data["scaling"] = e.data.scaling;

@@ -34,7 +34,8 @@ struct DataSpec {
   std::string test_file;                  // csv: optional; else test_fraction of `file` is held out
   std::string target;                     // csv: the column to predict
   std::vector<std::string> columns;       // csv: feature columns; empty: all but the target
-  std::vector<std::string> categorical;   // csv: feature columns one-hot encoded
+  std::vector<std::string> categorical;   // csv: feature columns holding categories
+  std::string categorical_encoding = "one_hot";  // csv: "one_hot" | "embedding" (an index per column, mlp only)
   std::string missing = "fill_mean";      // csv: "drop_row" | "fill_mean" | "fill_constant"
   double fill_value = 0.0;                // csv: for fill_constant
   std::string scaling = "standard";       // csv: "standard" | "minmax" | "none", fitted on training rows

@@ -1,5 +1,6 @@
 #include "core/models/model_factory.h"
 
+#include "core/common/error.h"
 #include "core/models/cnn.h"
 #include "core/models/mlp.h"
 #include "core/models/recurrent_language_model.h"
@@ -7,9 +8,10 @@
 namespace cradle {
 
 torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
-                                  std::int64_t num_classes) {
+                                  std::int64_t num_classes, const std::vector<std::int64_t>& category_sizes) {
   if (spec.is_recurrent()) return build_recurrent_language_model(spec, num_classes);
-  if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes);
+  if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes, category_sizes);
+  if (!category_sizes.empty()) throw ConfigError("model.type: embedded categories need an \"mlp\", got \"" + spec.type + "\"");
   return build_cnn(spec, input_shape, num_classes);
 }
 

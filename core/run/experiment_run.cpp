@@ -103,7 +103,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.augmenter = std::make_unique<ImageAugmenter>(s.experiment.data.augment, s.data.normalize_mean, s.data.normalize_std,
                                                    s.experiment.seed);
   torch::manual_seed(s.experiment.seed);
-  s.model = build_model(s.experiment.model, input_shape, outputs);
+  s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
 
   s.folder = create_run_folder(run_dir);

@@ -32,7 +32,7 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
   if (experiment.task == "language_model") {
     // The run's own tokenizer: a fresh one could number the characters differently.
     const auto data = load_language_model_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size());
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
     if (!std::filesystem::exists(run.model_file()))
       throw IoError(run.model_file().string() + ": no final model; the run did not finish");
     load_model_weights(run.model_file(), *model);
@@ -41,7 +41,7 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
   }
   const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
   if (experiment.task == "regression") {
-    auto model = build_model(experiment.model, data.input_shape, 1);
+    auto model = build_model(experiment.model, data.input_shape, 1, data.category_sizes);
     if (!std::filesystem::exists(run.model_file()))
       throw IoError(run.model_file().string() + ": no final model; the run did not finish");
     load_model_weights(run.model_file(), *model);
@@ -59,7 +59,7 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
     if (report.contains("class_names") && report["class_names"].is_array())
       num_classes = static_cast<std::int64_t>(report["class_names"].size());
   }
-  auto model = build_model(experiment.model, data.input_shape, num_classes);
+  auto model = build_model(experiment.model, data.input_shape, num_classes, data.category_sizes);
   if (!std::filesystem::exists(run.model_file()))
     throw IoError(run.model_file().string() + ": no final model; the run did not finish");
   load_model_weights(run.model_file(), *model);

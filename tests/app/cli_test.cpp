@@ -325,6 +325,49 @@ class CliTest : public QObject {
     QVERIFY2(bpe.err.isEmpty(), qPrintable(bpe.err));  // sentencepiece's progress log stays quiet
   }
 
+  void dataPreviewShowsTablesAsReadAndAsEncoded() {
+    QTemporaryDir dir;
+    const QString out = dir.filePath("preview");
+    const auto r = run_cli({"data", "preview", CRADLE_SOURCE_DIR "/projects/tabular-regression/experiment.json", "--out",
+                            out, "--n", "3", "--set", "data.categorical_encoding=embedding"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const QString table = QString::fromUtf8(read_all(out + "/table.txt"));
+    QVERIFY2(table.contains("district          categorical  5 categories (centre, east, north, south, west) -> index 1..5"),
+             qPrintable(table));
+    QCOMPARE(table.count("-- as read\n"), 3);
+    const auto preview = read_json(out + "/preview.json");
+    QCOMPARE(preview["kind"].toString(), QString("table"));
+    const auto rows = preview["rows"].toArray();
+    QCOMPARE(rows.size(), 3);
+    // district's index is 1 + its place in the sorted vocabulary.
+    const QStringList districts = {"centre", "east", "north", "south", "west"};
+    for (const auto& row : rows) {
+      const auto object = row.toObject();
+      const auto district = object["raw"].toObject()["district"].toString();
+      QCOMPARE(object["input"].toArray().at(3).toDouble(), double(districts.indexOf(district) + 1));
+    }
+  }
+
+  void cacheListPruneAndClear() {
+    QTemporaryDir dir, cache;
+    write_quadrant_dataset(dir.path(), 20, 8);
+    const auto experiment = write_quadrant_experiment(dir.path());
+    const QStringList env = {"CRADLE_CACHE_DIR=" + cache.path(), "CRADLE_CACHE_MAX_SIZE"};
+    const auto cli = [&](const QStringList& arguments) { return run_process(CRADLE_CLI_PATH, arguments, 120000, env); };
+    QVERIFY(cli({"data", "stats", experiment}).exit_code == 0);
+    QVERIFY(cli({"data", "stats", experiment, "--set", "seed=9"}).exit_code == 0);
+    auto r = cli({"cache", "list"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith("data cache " + cache.path() + ": 2 entries, "), qPrintable(r.out));
+    QCOMPARE(r.out.count(" tensors\n"), 2);
+    r = cli({"cache", "prune", "--max-size", "1"});
+    QVERIFY2(r.out.startsWith("removed 2 entries ("), qPrintable(r.out));
+    QVERIFY(cli({"data", "stats", experiment}).exit_code == 0);
+    QCOMPARE(cli({"cache", "clear"}).out.left(17), QString("removed 1 entries"));
+    QVERIFY(cli({"cache", "list"}).out.contains(": 0 entries, 0 B"));
+    expect_one_line_error(cli({"cache", "prune", "--max-size", "big"}), "--max-size: expected a size such as 4G");
+  }
+
   void existingRunFolderIsNeverOverwritten() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 20, 8);

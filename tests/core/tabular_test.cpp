@@ -10,6 +10,9 @@
 #include "core/common/error.h"
 #include "core/data/classification_data.h"
 #include "core/data/csv_table.h"
+#include "core/data/tabular_data.h"
+#include "core/models/category_embedding.h"
+#include "core/models/model_inspection.h"
 #include "core/experiment/experiment.h"
 #include "core/models/model_factory.h"
 #include "core/train/runtime.h"
@@ -141,7 +144,7 @@ class TabularTest : public QObject {
     QTemporaryDir dir;
     const auto e = table_experiment(write_table(dir.path(), 60, 4), R"({"model": {"type": "cnn"}})");
     const auto data = load_classification_data(e);
-    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(e.model, data.input_shape, data.num_classes()));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(e.model, data.input_shape, data.num_classes(), data.category_sizes));
   }
 
   void separateTestFileAndSchema() {
@@ -185,7 +188,7 @@ class TabularTest : public QObject {
     QCOMPARE(data.train.targets.scalar_type(), torch::kFloat32);
     QVERIFY(std::abs(data.train.targets.mean().item<double>()) < 1e-4);  // standardised
     torch::manual_seed(e.seed);
-    auto model = build_model(e.model, data.input_shape, 1);
+    auto model = build_model(e.model, data.input_shape, 1, data.category_sizes);
     Trainer trainer(e, model, data, TrainerSetup{});
     struct Test : TrainingObserver {
       EvaluationMetrics test;
@@ -225,6 +228,94 @@ class TabularTest : public QObject {
     QCOMPARE(config_error(R"({"task": "regression", "model": {"type": "cnn"}})"),
              QString("model.type: task \"regression\" on a table needs \"mlp\", got \"cnn\""));
     QCOMPARE(config_error(R"({"task": "regression", "train": {"loss": "huber"}})").left(31), QString("train.loss: must be one of mse,"));
+  }
+
+  void embeddedCategoriesAreIndicesWithZeroForUnknown() {
+    QTemporaryDir dir;
+    const QString train = write_table(dir.path(), 300, 1);
+    QFile test(dir.filePath("test.csv"));
+    QVERIFY(test.open(QIODevice::WriteOnly));
+    test.write("x1,x2,colour,label\n1,2,purple,a\n3,4,,b\n5,6,green,c\n");  // unseen, missing, seen
+    test.close();
+    const auto e = table_experiment(train, R"({"data": {"categorical_encoding": "embedding", "test_file": ")" +
+                                               dir.filePath("test.csv").toStdString() + R"("}})");
+    const auto data = load_classification_data(e);
+    QCOMPARE(data.input_shape, (std::vector<std::int64_t>{3}));       // x1, x2, colour index
+    QCOMPARE(data.category_sizes, (std::vector<std::int64_t>{4}));    // blue, green, red + unknown
+    // Sorted vocabulary: blue 1, green 2, red 3; label "a" is exactly the red rows.
+    const auto index = data.train.inputs.select(1, 2);
+    QVERIFY(torch::equal(index.eq(3), data.train.targets.eq(0)));
+    QVERIFY(index.ge(1).all().item<bool>() && index.le(3).all().item<bool>());
+    QVERIFY(torch::equal(data.test.inputs.select(1, 2), torch::tensor({0.0f, 0.0f, 2.0f})));
+
+    torch::manual_seed(e.seed);
+    auto model = build_model(e.model, data.input_shape, data.num_classes(), data.category_sizes);
+    const auto summary = summarize_model(model, data.input_shape);
+    QCOMPARE(QString::fromStdString(summary.layers.at(1).name), QString("embed"));
+    const std::int64_t width = category_embedding_width(4);
+    QCOMPARE(summary.layers.at(1).output_shape, (std::vector<std::int64_t>{2 + width}));
+    QCOMPARE(summary.layers.at(1).parameters, 4 * width);
+    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(e.model, data.input_shape, data.num_classes(), {4, 5, 6, 7}));
+  }
+
+  void embeddingWidthsFollowTheRuleOfThumb() {
+    // fast.ai: min(600, round(1.6 * n^0.56)).
+    QCOMPARE(category_embedding_width(2), std::int64_t(2));
+    QCOMPARE(category_embedding_width(4), std::int64_t(3));
+    QCOMPARE(category_embedding_width(1000), std::int64_t(77));
+    QCOMPARE(category_embedding_width(100000000), std::int64_t(600));
+  }
+
+  void embeddingNeedsAnMlp() {
+    QTemporaryDir dir;
+    try {
+      table_experiment(write_table(dir.path(), 30, 2), R"({"data": {"categorical_encoding": "embedding"}, "model": {"type": "cnn"}})");
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()),
+               QString("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"cnn\""));
+    }
+    try {
+      parse_experiment(Json::parse(R"({"name": "x", "data": {"source": "cifar10", "folder": "f", "categorical_encoding": "embedding"}})"));
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(QString(error.what()), QString("data.categorical_encoding: only used by source \"csv\", not \"cifar10\""));
+    }
+  }
+
+  void embeddedCategoriesLearnTheRule() {
+    QTemporaryDir dir;
+    const auto e = table_experiment(write_table(dir.path(), 600, 7), R"({"data": {"categorical_encoding": "embedding"}})");
+    configure_runtime(e.threads);
+    const double accuracy = train_to_test_accuracy(e, load_classification_data(e));
+    QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
+  }
+
+  void previewPairsEachRowWithItsEncoding() {
+    // x = 0..9 scaled min-max on the training rows (all of them: validation 0, a separate test file).
+    QTemporaryDir dir;
+    QString text = "x,kind,label\n";
+    for (int i = 0; i < 10; ++i) text += QString("%1,%2,%3\n").arg(i).arg(i % 2 ? "odd" : "even").arg(i < 5 ? "low" : "high");
+    QFile file(dir.filePath("t.csv"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text.toUtf8());
+    file.close();
+    const auto e = table_experiment(dir.filePath("t.csv"),
+                                    R"({"data": {"categorical": ["kind"], "scaling": "minmax", "validation_fraction": 0,
+                                                 "stratify": false, "test_file": ")" + dir.filePath("t.csv").toStdString() + R"("}})");
+    const TablePreview p = preview_table(e, 6);
+    QCOMPARE(p.encoded_columns, (std::vector<std::string>{"x", "kind=even", "kind=odd"}));
+    QCOMPARE(p.split_sizes, (std::vector<std::int64_t>{10, 0, 10}));
+    QCOMPARE(p.rows.size(), size_t(6));
+    for (const auto& row : p.rows) {
+      const int x = std::stoi(row.raw.at(0).second);
+      QCOMPARE(row.origin, dir.filePath("t.csv").toStdString() + ":" + std::to_string(x + 2));
+      QVERIFY(std::abs(row.encoded.at(0) - x / 9.0) < 1e-6);
+      QCOMPARE(row.encoded.at(x % 2 ? 2 : 1), 1.0);
+      QCOMPARE(row.encoded.at(x % 2 ? 1 : 2), 0.0);
+      QCOMPARE(row.target_encoded, x < 5 ? 1.0 : 0.0);  // classes sorted: high, low
+    }
+    QCOMPARE(QString::fromStdString(p.column_encodings.at(0).how), QString("(x - 0) / 9, missing -> 4.5"));
   }
 
   void learnsTheRule() {

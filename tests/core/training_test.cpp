@@ -54,7 +54,7 @@ struct Fixture {
 
   torch::nn::Sequential model() {
     torch::manual_seed(experiment.seed);
-    return build_model(experiment.model, data.input_shape, data.num_classes());
+    return build_model(experiment.model, data.input_shape, data.num_classes(), data.category_sizes);
   }
 
   Recorder train(const std::filesystem::path& checkpoints = {}, std::int64_t stop_after = 0) {
@@ -148,7 +148,7 @@ class TrainingTest : public QObject {
     save_checkpoint(path, *trained, *optimizer, {2, 7});
 
     torch::manual_seed(999);  // a differently initialised copy
-    auto restored = build_model(f.experiment.model, f.data.input_shape, f.data.num_classes());
+    auto restored = build_model(f.experiment.model, f.data.input_shape, f.data.num_classes(), {});
     const auto position = load_checkpoint(path, *restored, nullptr);
     QCOMPARE(position.step, 7);
     trained->eval();
@@ -164,7 +164,7 @@ class TrainingTest : public QObject {
     save_model_weights(path, *f.model());
     ModelSpec wider = f.experiment.model;
     wider.hidden = {32};
-    auto other = build_model(wider, f.data.input_shape, f.data.num_classes());
+    auto other = build_model(wider, f.data.input_shape, f.data.num_classes(), {});
     try {
       load_model_weights(path, *other);
       QFAIL("weights of another shape were loaded");
