@@ -13,12 +13,25 @@
 #include "core/data/dataset_statistics.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_data_statistics.h"
+#include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
+#include "core/train/trainer.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/run/run_evaluation.h"
 
 namespace cradle::cli {
+namespace {
+
+void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
+  const TrainingPlan plan = plan_training(spec, train_samples);
+  const LearningRateSchedule schedule(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
+  std::printf("\noptimizer %s, %lld samples per step (%lld x %lld accumulated)\n%s", spec.optimizer.c_str(),
+              static_cast<long long>(spec.batch_size * spec.accumulate_steps), static_cast<long long>(spec.batch_size),
+              static_cast<long long>(spec.accumulate_steps), schedule.describe().c_str());
+}
+
+}  // namespace
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
@@ -31,10 +44,12 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
                 experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
                 static_cast<long long>(experiment.data.context_length));
     std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length})).c_str(), stdout);
+    print_schedule(experiment.train, data.train.size());
     return 0;
   }
-  // Shapes come from the test split alone: enough to build the model, and quick.
-  const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
+  // All splits (through the cache, which the next `train` then reuses): the
+  // schedule needs the number of training samples.
+  const auto data = load_classification_data_cached(experiment);
   const std::int64_t classes = experiment.task == "regression" ? 1 : data.num_classes();
   torch::manual_seed(experiment.seed);
   auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
@@ -47,6 +62,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
     std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(),
                 experiment.model.type.c_str(), shape.c_str(), static_cast<long long>(classes));
   std::fputs(format_model_summary(summarize_model(model, data.input_shape)).c_str(), stdout);
+  print_schedule(experiment.train, data.train.size());
   return 0;
 }
 

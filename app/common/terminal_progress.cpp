@@ -73,6 +73,10 @@ void TerminalProgress::on_evaluation(const EvaluationMetrics& m) {
 
 void TerminalProgress::on_finished(const TrainingOutcome& o) {
   end_bar_line();
+  if (o.stopped_early)
+    std::fprintf(out_, "early stopping after epoch %lld: no improvement since epoch %lld%s\n",
+                 static_cast<long long>(o.epochs_completed), static_cast<long long>(o.best_epoch),
+                 o.restored_best ? " (its weights kept)" : "");
   std::fprintf(out_, "%s after %lld steps in %s (median %.0f training samples/s)\n",
                o.status == TrainingStatus::Completed ? "finished" : "stopped", static_cast<long long>(o.steps),
                format_duration(o.wall_seconds).c_str(), o.median_samples_per_second);

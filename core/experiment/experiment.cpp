@@ -192,26 +192,6 @@ ModelSpec parse_model(JsonObjectReader r) {
   return m;
 }
 
-TrainSpec parse_train(JsonObjectReader r, const std::string& task) {
-  TrainSpec t;
-  if (task == "regression") t.loss = r.choice("loss", t.loss, {"mse", "mae"});
-  else if (r.has("loss")) r.fail("loss", "only used by task \"regression\" (classifiers use cross-entropy)");
-  t.epochs = r.integer("epochs", t.epochs, Range::between(1, 100000));
-  t.batch_size = r.integer("batch_size", t.batch_size, Range::between(1, 1 << 20));
-  t.optimizer = r.choice("optimizer", t.optimizer, {"sgd", "adam"});
-  t.lr = r.number("lr", t.lr, Range::greater_than(0));
-  if (t.optimizer == "sgd") {
-    t.momentum = r.number("momentum", t.momentum, {0.0, 1.0, false, true});
-  } else if (r.has("momentum")) {
-    r.fail("momentum", "only used by optimizer \"sgd\"");
-  }
-  t.weight_decay = r.number("weight_decay", t.weight_decay, Range::at_least(0));
-  t.log_every = r.integer("log_every", t.log_every, Range::at_least(1));
-  t.keep_checkpoints = r.integer("keep_checkpoints", t.keep_checkpoints, Range::at_least(0));
-  r.finish();
-  return t;
-}
-
 EvalSpec parse_eval(JsonObjectReader r) {
   EvalSpec e;
   e.batch_size = r.integer("batch_size", e.batch_size, Range::between(1, 1 << 20));
@@ -245,7 +225,7 @@ Experiment parse_experiment(const Json& document) {
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"));
   e.model = parse_model(r.object("model"));
-  e.train = parse_train(r.object("train"), e.task);
+  e.train = parse_train_spec(r.object("train"), e.task);
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
@@ -270,6 +250,10 @@ Experiment parse_experiment(const Json& document) {
   if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
     throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
                       e.model.type + "\"");
+  if (e.data.validation_fraction == 0 && e.train.early_stopping.enabled)
+    throw ConfigError("train.early_stopping: needs a validation split; data.validation_fraction is 0");
+  if (e.data.validation_fraction == 0 && e.train.schedule.type == "plateau")
+    throw ConfigError("train.schedule: \"plateau\" watches the validation loss; data.validation_fraction is 0");
   if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
     throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
   return e;
@@ -378,17 +362,7 @@ Json experiment_to_json(const Experiment& e) {
   model["dropout"] = e.model.dropout;
   doc["model"] = std::move(model);
 
-  Json train = Json::object();
-  train["epochs"] = e.train.epochs;
-  train["batch_size"] = e.train.batch_size;
-  if (e.task == "regression") train["loss"] = e.train.loss;
-  train["optimizer"] = e.train.optimizer;
-  train["lr"] = e.train.lr;
-  if (e.train.optimizer == "sgd") train["momentum"] = e.train.momentum;
-  train["weight_decay"] = e.train.weight_decay;
-  train["log_every"] = e.train.log_every;
-  train["keep_checkpoints"] = e.train.keep_checkpoints;
-  doc["train"] = std::move(train);
+  doc["train"] = train_spec_to_json(e.train, e.task);
 
   doc["eval"] = Json{{"batch_size", e.eval.batch_size}};
   return doc;

@@ -10,6 +10,7 @@
 
 #include "core/data/augmentation_steps.h"
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/train_spec.h"
 #include "core/text/text_steps.h"
 #include "core/text/tokenizer.h"
 
@@ -84,18 +85,6 @@ struct ModelSpec {
   std::int64_t hidden_size = 256;     // recurrent: state width
   std::int64_t layers = 2;            // recurrent: stacked layers
   bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
-};
-
-struct TrainSpec {
-  std::int64_t epochs = 5;
-  std::int64_t batch_size = 64;
-  std::string optimizer = "adam";  // "sgd" | "adam"
-  std::string loss = "mse";        // regression: "mse" | "mae"
-  double lr = 1e-3;
-  double momentum = 0.9;      // sgd only
-  double weight_decay = 0.0;
-  std::int64_t log_every = 50;       // steps between training-metric lines
-  std::int64_t keep_checkpoints = 2; // epoch checkpoints kept (the newest)
 };
 
 struct EvalSpec {

@@ -205,6 +205,15 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["steps"] = result.outcome.steps;
   report["wall_seconds"] = result.outcome.wall_seconds;
   report["median_train_samples_per_second"] = result.outcome.median_samples_per_second;
+  if (result.outcome.best_metric) {
+    const auto& early = s.experiment.train.early_stopping;
+    report["best"] = Json{{"epoch", result.outcome.best_epoch},
+                          {"metric", early.enabled ? early.metric : "validation_loss"},
+                          {"value", *result.outcome.best_metric},
+                          {"checkpoint", "checkpoints/best.pt"},
+                          {"stopped_early", result.outcome.stopped_early},
+                          {"model_is_best", result.outcome.restored_best}};
+  }
   Json metrics = Json::object();
   const bool language_model = s.experiment.task == "language_model";
   if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);

@@ -41,6 +41,13 @@ void LogWriter::on_checkpoint(const CheckpointSaved& c) {
 }
 
 void LogWriter::on_finished(const TrainingOutcome& o) {
+  if (o.stopped_early)
+    write(format("early stopping after epoch %lld: no improvement since epoch %lld (%.6g)%s",
+                 static_cast<long long>(o.epochs_completed), static_cast<long long>(o.best_epoch),
+                 o.best_metric.value_or(0), o.restored_best ? "; its weights restored" : ""));
+  else if (o.restored_best)
+    write(format("best epoch %lld (%.6g): its weights restored", static_cast<long long>(o.best_epoch),
+                 o.best_metric.value_or(0)));
   write(format("finished (%s): %lld steps in %.1fs, median %.0f samples/s", to_string(o.status),
                static_cast<long long>(o.steps), o.wall_seconds, o.median_samples_per_second));
 }

@@ -11,7 +11,7 @@ namespace cradle {
 
 struct TrainingPlan {
   std::int64_t epochs = 0;
-  std::int64_t steps_per_epoch = 0;
+  std::int64_t steps_per_epoch = 0;  // optimizer steps (micro-batches / train.accumulate_steps)
   std::int64_t total_steps = 0;
   std::int64_t train_samples = 0;
   std::int64_t batch_size = 0;
@@ -53,6 +53,10 @@ struct TrainingOutcome {
   TrainingStatus status = TrainingStatus::Completed;
   std::int64_t steps = 0;
   std::int64_t epochs_completed = 0;
+  bool stopped_early = false;        // train.early_stopping ended the run before train.epochs
+  std::int64_t best_epoch = 0;       // the epoch of the best validation metric (0: no validation)
+  std::optional<double> best_metric; // its value (train.early_stopping.metric, else the validation loss)
+  bool restored_best = false;        // the model ends with the best epoch's weights
   double wall_seconds = 0;
   double median_samples_per_second = 0;
 };

@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <thread>
 #include <tuple>
@@ -63,22 +65,65 @@ TrainingOutcome Trainer::run() {
   }
 }
 
+namespace {
+
+// Samples per batch, summed over a group of batches.
+std::int64_t samples_in(const std::vector<torch::Tensor>& batches, std::size_t from, std::size_t to) {
+  std::int64_t n = 0;
+  for (std::size_t b = from; b < to; ++b) n += batches[b].size(0);
+  return n;
+}
+
+// The L1 penalty's sum: absolute values of the weights (tensors of 2+ dimensions;
+// biases and normalisation scales are left alone, as with most L1 uses).
+torch::Tensor absolute_weight_sum(torch::nn::Module& model) {
+  torch::Tensor sum;
+  for (const auto& p : model.parameters())
+    if (p.requires_grad() && p.dim() >= 2) sum = sum.defined() ? sum + p.abs().sum() : p.abs().sum();
+  return sum;
+}
+
+double metric_value(const EvaluationMetrics& m, const std::string& metric) {
+  if (metric == "validation_accuracy") return m.accuracy;
+  if (metric == "validation_mae") return m.mae.value_or(0);
+  if (metric == "validation_rmse") return m.rmse.value_or(0);
+  if (metric == "validation_r2") return m.r2.value_or(0);
+  return m.loss;
+}
+
+}  // namespace
+
+TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples) {
+  const std::int64_t micro_batches = (train_samples + spec.batch_size - 1) / spec.batch_size;
+  TrainingPlan plan;
+  plan.epochs = spec.epochs;
+  plan.steps_per_epoch = (micro_batches + spec.accumulate_steps - 1) / spec.accumulate_steps;
+  plan.total_steps = plan.epochs * plan.steps_per_epoch;
+  plan.train_samples = train_samples;
+  plan.batch_size = spec.batch_size;
+  return plan;
+}
+
 TrainingOutcome Trainer::train_epochs() {
   const auto& spec = experiment_.train;
   const std::int64_t n = data_.train.size();
-  TrainingPlan plan;
-  plan.epochs = spec.epochs;
-  plan.steps_per_epoch = (n + spec.batch_size - 1) / spec.batch_size;
-  plan.total_steps = plan.epochs * plan.steps_per_epoch;
-  plan.train_samples = n;
-  plan.batch_size = spec.batch_size;
+  const TrainingPlan plan = plan_training(spec, n);
+  schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
   notify(&TrainingObserver::on_started, plan);
 
+  // On the CPU reading the loss each step costs nothing (there is no queue to
+  // drain), so a non-finite value is caught at the step it appears; on a GPU
+  // it is caught at the next log line instead.
+  const bool check_every_step = !setup_.device.is_cuda();
+  const auto parameters = model_->parameters();
+  const double clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
+  const auto smoothing = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(spec.label_smoothing);
   std::vector<double> throughputs;  // full logging windows only
   std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
-  std::int64_t step = 0;
+  std::int64_t step = 0, epochs_run = 0;
+  bool stop_early = false;
   const auto tensor_options = torch::TensorOptions().device(setup_.device);
-  for (std::int64_t epoch = 1; epoch <= spec.epochs; ++epoch) {
+  for (std::int64_t epoch = 1; epoch <= spec.epochs && !stop_early; ++epoch) {
     model_->train();
     const auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
     // Background threads gather (and augment) the next batches while this one trains.
@@ -100,42 +145,57 @@ TrainingOutcome Trainer::train_epochs() {
     double data_wait = 0;
     auto window_start = std::chrono::steady_clock::now();
 
-    for (size_t b = 0; b < batches.size(); ++b) {
+    for (std::size_t b = 0; b < batches.size();) {
       if (setup_.stop && setup_.stop->requested()) {
         checkpoint(step, epoch - 1, "stopped.pt");
         return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs.empty() ? partial : throughputs);
       }
-      const auto fetch_start = std::chrono::steady_clock::now();
-      const Batch batch = *loader.next();
-      const auto inputs = batch.inputs.to(setup_.device);
-      const auto targets = batch.targets.to(setup_.device);
-      data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
-
+      // One optimizer step over `accumulate_steps` micro-batches: each loss is
+      // weighted by its share of the group's samples, so the summed gradient
+      // equals that of one batch holding them all.
+      const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
+      const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
+      set_learning_rate(*optimizer_, schedule_->at(step));
       optimizer_->zero_grad();
-      const auto outputs = model_->forward(inputs);
-      torch::Tensor loss, predictions, flat_targets;
-      if (regression_) {
-        predictions = outputs.reshape({-1});
-        flat_targets = targets;
-        loss = regression_loss(experiment_.train.loss, predictions, targets);
-      } else {
-        std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
-        loss = torch::nn::functional::cross_entropy(predictions, flat_targets);
-      }
-      loss.backward();
-      optimizer_->step();
-      ++step;
+      for (; b < group_end; ++b) {
+        const auto fetch_start = std::chrono::steady_clock::now();
+        const Batch batch = *loader.next();
+        const auto inputs = batch.inputs.to(setup_.device);
+        const auto targets = batch.targets.to(setup_.device);
+        data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
 
-      {
+        const auto outputs = model_->forward(inputs);
+        torch::Tensor loss, predictions, flat_targets;
+        if (regression_) {
+          predictions = outputs.reshape({-1});
+          flat_targets = targets;
+          loss = regression_loss(experiment_.train.loss, predictions, targets);
+        } else {
+          std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
+          loss = torch::nn::functional::cross_entropy(predictions, flat_targets, smoothing);
+        }
+        if (check_every_step) {
+          const double value = loss.item<double>();
+          if (!std::isfinite(value)) diverged("loss", value, step + 1, epoch);
+        }
+        (loss * (static_cast<double>(targets.size(0)) / group_samples)).backward();
+
         torch::NoGradGuard no_grad;
         loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
         if (regression_) absolute_error += (predictions.detach() - flat_targets).abs().sum().to(torch::kFloat64);
         else correct += predictions.argmax(1).eq(flat_targets).sum();
+        window_samples += targets.size(0);
+        window_predictions += flat_targets.numel();
       }
-      window_samples += targets.size(0);
-      window_predictions += flat_targets.numel();
+      if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();
+      if (check_every_step || spec.clip_grad_norm > 0) {
+        const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
+        if (!std::isfinite(norm)) diverged("gradient norm", norm, step + 1, epoch);
+      }
+      optimizer_->step();
+      ++step;
 
-      const bool last_of_epoch = b + 1 == batches.size();
+      const bool last_of_epoch = b == batches.size();
       if (step % spec.log_every == 0 || last_of_epoch) {
         const double window_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
@@ -147,9 +207,7 @@ TrainingOutcome Trainer::train_epochs() {
           m.mae = absolute_error.item<double>() / static_cast<double>(window_predictions) * data_.target_std;
         else
           m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
-        if (!std::isfinite(m.loss))
-          throw Error("training diverged: the loss is " + std::to_string(m.loss) + " at step " + std::to_string(step) +
-                      " (epoch " + std::to_string(epoch) + "); lower train.lr");
+        if (!std::isfinite(m.loss)) diverged("loss", m.loss, step, epoch);
         m.lr = current_learning_rate(*optimizer_);
         m.samples_per_second = window_seconds > 0 ? static_cast<double>(window_samples) / window_seconds : 0;
         m.data_wait_seconds = data_wait;
@@ -165,19 +223,71 @@ TrainingOutcome Trainer::train_epochs() {
         window_start = std::chrono::steady_clock::now();
       }
     }
-    if (data_.validation.size() > 0) evaluate_split("validation", data_.validation, step, epoch);
+    epochs_run = epoch;
+    if (data_.validation.size() > 0) {
+      const auto validation = evaluate_split("validation", data_.validation, step, epoch);
+      schedule_->observe_validation_loss(validation.loss);
+      stop_early = track_best(validation, step, epoch);
+    }
     if (spec.keep_checkpoints > 0) {
       char name[32];
       std::snprintf(name, sizeof name, "epoch-%04lld.pt", static_cast<long long>(epoch));
       checkpoint(step, epoch, name);
     }
   }
-  evaluate_split("test", data_.test, step, spec.epochs);
-  return finish(TrainingStatus::Completed, step, spec.epochs, throughputs.empty() ? partial : throughputs);
+  // The test split (and model.pt) then see the best epoch's weights.
+  const bool restore = spec.early_stopping.enabled && spec.early_stopping.restore_best && !best_weights_.empty();
+  if (restore) restore_best_weights();
+  evaluate_split("test", data_.test, step, epochs_run);
+  return finish(TrainingStatus::Completed, step, epochs_run, throughputs.empty() ? partial : throughputs,
+                [&](TrainingOutcome& o) {
+                  o.stopped_early = stop_early;
+                  o.best_epoch = best_epoch_;
+                  o.best_metric = best_metric_;
+                  o.restored_best = restore;
+                });
+}
+
+bool Trainer::track_best(const EvaluationMetrics& validation, std::int64_t step, std::int64_t epoch) {
+  const auto& early = experiment_.train.early_stopping;
+  const std::string metric = early.enabled ? early.metric : "validation_loss";
+  const bool higher_is_better = early.enabled && early.higher_is_better();
+  const double value = metric_value(validation, metric);
+  const double delta = early.enabled ? early.min_delta : 0.0;
+  const bool improved = !best_metric_ || (higher_is_better ? value > *best_metric_ + delta : value < *best_metric_ - delta);
+  if (improved) {
+    best_metric_ = value;
+    best_epoch_ = epoch;
+    epochs_without_improvement_ = 0;
+    if (early.enabled && early.restore_best) {
+      torch::NoGradGuard no_grad;
+      best_weights_.clear();
+      for (const auto& p : model_->parameters()) best_weights_.push_back(p.detach().clone());
+      for (const auto& buffer : model_->buffers()) best_weights_.push_back(buffer.detach().clone());
+    }
+    checkpoint(step, epoch, "best.pt");
+    return false;
+  }
+  ++epochs_without_improvement_;
+  return early.enabled && epochs_without_improvement_ >= early.patience;
+}
+
+void Trainer::restore_best_weights() {
+  if (best_weights_.empty()) return;
+  torch::NoGradGuard no_grad;
+  std::size_t i = 0;
+  for (auto& p : model_->parameters()) p.copy_(best_weights_[i++]);
+  for (auto& buffer : model_->buffers()) buffer.copy_(best_weights_[i++]);
+}
+
+void Trainer::diverged(const std::string& what, double value, std::int64_t step, std::int64_t epoch) const {
+  throw Error("training diverged at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) + "): the " +
+              what + " is " + (std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf") +
+              "; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
 }
 
 TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
-                                std::vector<double> throughputs) {
+                                std::vector<double> throughputs, const std::function<void(TrainingOutcome&)>& complete) {
   TrainingOutcome outcome;
   outcome.status = status;
   outcome.steps = steps;
@@ -188,12 +298,13 @@ TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::
     std::nth_element(throughputs.begin(), middle, throughputs.end());
     outcome.median_samples_per_second = *middle;
   }
+  if (complete) complete(outcome);
   notify(&TrainingObserver::on_finished, outcome);
   return outcome;
 }
 
-void Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
-                             std::int64_t epoch) {
+EvaluationMetrics Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
+                                          std::int64_t epoch) {
   EvaluationMetrics m;
   m.split = split;
   m.step = step;
@@ -214,6 +325,7 @@ void Trainer::evaluate_split(const std::string& split, const TensorDataset& data
   }
   m.wall_seconds = elapsed_seconds();
   notify(&TrainingObserver::on_evaluation, m);
+  return m;
 }
 
 void Trainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name) {

@@ -1,25 +1,35 @@
 #pragma once
 // The training loop for classifiers, language models (both predict classes:
-// labels or next tokens) and regression: epochs over seeded batch orders, periodic
-// training metrics, validation after every epoch, a checkpoint after every
-// epoch (and on a stop request), the test split at the end. It reports through
-// observers only and honours stop requests between steps.
+// labels or next tokens) and regression: epochs over seeded batch orders, an
+// optimizer step per train.accumulate_steps micro-batches at the scheduled
+// learning rate, periodic training metrics, validation after every epoch
+// (feeding the plateau schedule, early stopping and best.pt), a checkpoint
+// after every epoch (and on a stop request), the test split at the end. A
+// non-finite loss or gradient stops the run before anything else is saved. It
+// reports through observers only and honours stop requests between steps.
 #include <torch/nn.h>
 #include <torch/optim/optimizer.h>
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
 #include "core/train/events.h"
+#include "core/train/learning_rate_schedule.h"
 #include "core/train/stop_signal.h"
 
 namespace cradle {
 
 class ImageAugmenter;
+
+// Steps per epoch and in all for `train_samples` under `spec` (batches of
+// spec.batch_size, spec.accumulate_steps of them per optimizer step).
+TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples);
 
 struct TrainerSetup {
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
@@ -41,10 +51,16 @@ class Trainer {
 
  private:
   TrainingOutcome train_epochs();
-  void evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step, std::int64_t epoch);
+  EvaluationMetrics evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
+                                   std::int64_t epoch);
+  // Early stopping and best.pt; true when the run should stop now.
+  bool track_best(const EvaluationMetrics& validation, std::int64_t step, std::int64_t epoch);
+  void restore_best_weights();
+  [[noreturn]] void diverged(const std::string& what, double value, std::int64_t step, std::int64_t epoch) const;
   void checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name);
+  // `complete` fills in what only a finished run knows before observers hear of it.
   TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
-                         std::vector<double> throughputs);
+                         std::vector<double> throughputs, const std::function<void(TrainingOutcome&)>& complete = {});
   double elapsed_seconds() const;
   std::size_t loader_threads() const;  // data.loader_threads with "auto" resolved
   template <typename Event, typename Method>
@@ -58,6 +74,12 @@ class Trainer {
   TrainerSetup setup_;
   std::vector<TrainingObserver*> observers_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<LearningRateSchedule> schedule_;
+  // The best validation so far: its epoch, value and weights (parameters, then buffers).
+  std::int64_t best_epoch_ = 0;
+  std::optional<double> best_metric_;
+  std::int64_t epochs_without_improvement_ = 0;
+  std::vector<torch::Tensor> best_weights_;
   std::vector<std::filesystem::path> epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
   bool regression_;  // one output per sample against a number, else classes (labels or next tokens)

@@ -127,7 +127,7 @@ class CliTest : public QObject {
     const QString out = dir.filePath("run");
     expect_one_line_error(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out, "--set",
                                    "train.optimizer=sgd", "--set", "train.lr=1e30", "--set", "train.log_every=1"}),
-                          "training diverged: the loss is ");
+                          "training diverged at step ");
     const auto report = read_json(out + "/report.json");
     QCOMPARE(report["status"].toString(), QStringLiteral("failed"));
     QVERIFY(report["error"].toString().startsWith("training diverged"));

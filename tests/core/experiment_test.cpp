@@ -99,7 +99,7 @@ class ExperimentTest : public QObject {
   }
 
   void reportsFieldsThatDoNotApply() {
-    expect_config_error(with("train.momentum=0.5"), "train.momentum: only used by optimizer \"sgd\"");
+    expect_config_error(with("train.momentum=0.5"), "train.momentum: only used by optimizers \"sgd\" and \"rmsprop\", not \"adam\"");
     Json doc = with("model.type=mlp");
     apply_override(doc, "model.kernel_size=3");
     expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\"");

@@ -1,5 +1,7 @@
 // The trainer on a tiny learnable data set: the loss falls, runs are
 // deterministic, stop requests are honoured with a usable checkpoint.
+#include <QDir>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -11,6 +13,7 @@
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/train/checkpoint.h"
+#include "core/train/learning_rate_schedule.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
@@ -133,8 +136,10 @@ class TrainingTest : public QObject {
     Fixture f(R"({"train": {"epochs": 4, "keep_checkpoints": 2}})");
     QTemporaryDir checkpoints;
     const auto r = f.train(checkpoints.path().toStdString());
-    QCOMPARE(r.checkpoints.size(), size_t(4));
-    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files), (QStringList{"epoch-0003.pt", "epoch-0004.pt"}));
+    QCOMPARE(std::count_if(r.checkpoints.begin(), r.checkpoints.end(),
+                           [](const CheckpointSaved& c) { return c.path.filename().string().rfind("epoch-", 0) == 0; }),
+             4);
+    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files), (QStringList{"best.pt", "epoch-0003.pt", "epoch-0004.pt"}));
   }
 
   void checkpointRestoresTheSameOutputs() {
@@ -191,27 +196,115 @@ class TrainingTest : public QObject {
     QCOMPARE(summary.layers.back().output_shape, (std::vector<std::int64_t>{4}));
   }
 
-  void divergenceStopsWithAClearMessage() {
-    Fixture f(R"({"train": {"optimizer": "sgd", "momentum": 0.9, "lr": 1e30, "log_every": 1}})");
+  void divergenceStopsAtItsStepAndKeepsEarlierCheckpoints() {
+    // A step schedule whose factor explodes: epoch 1 trains normally, epoch 2 diverges.
+    Fixture f(R"({"train": {"optimizer": "sgd", "lr": 0.01, "epochs": 3}})");
+    f.experiment.train.schedule.type = "step";  // set here: the parser refuses a gamma above 1
+    f.experiment.train.schedule.gamma = 1e20;
+    QTemporaryDir checkpoints;
     StopSignal stop;
-    Recorder recorder;
     std::string failure;
     struct FailureRecorder : TrainingObserver {
       std::string* message;
       void on_failed(const std::string& m) override { *message = m; }
     } failures;
     failures.message = &failure;
-    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{{}, &stop, torch::kCPU});
-    trainer.add_observer(recorder);
+    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU});
     trainer.add_observer(failures);
     try {
       trainer.run();
       QFAIL("a diverging run finished");
     } catch (const Error& error) {
-      QVERIFY2(QString(error.what()).startsWith("training diverged: the loss is "), error.what());
-      QVERIFY2(QString(error.what()).contains("lower train.lr"), error.what());
+      // 10 steps per epoch: epoch 2 starts at step 11, with a rate of 1e18.
+      const QString message(error.what());
+      QVERIFY2(QRegularExpression(R"(^training diverged at step 1[1-9] \(epoch 2\): the (loss|gradient norm) is (nan|inf|-inf);)")
+                   .match(message)
+                   .hasMatch(),
+               error.what());
+      QVERIFY2(message.contains("Lower train.lr or set train.clip_grad_norm"), error.what());
     }
     QVERIFY2(QString::fromStdString(failure).startsWith("training diverged"), failure.c_str());
+    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files), (QStringList{"best.pt", "epoch-0001.pt"}));
+    auto model = f.model();
+    load_checkpoint(std::filesystem::path(checkpoints.path().toStdString()) / "epoch-0001.pt", *model, nullptr);
+    for (const auto& p : model->parameters()) QVERIFY(torch::isfinite(p).all().item<bool>());
+  }
+
+  void accumulatedMicroBatchesMatchOneBigBatch() {
+    // 160 samples: batch 32 (5 steps) against 4 micro-batches of 8 per step (also 5 steps).
+    Fixture big(R"({"train": {"optimizer": "sgd", "lr": 0.1, "epochs": 1, "batch_size": 32}})");
+    Fixture small(R"({"train": {"optimizer": "sgd", "lr": 0.1, "epochs": 1, "batch_size": 8, "accumulate_steps": 4}})");
+    auto a = big.model(), b = small.model();
+    StopSignal stop;
+    Recorder ra, rb;
+    Trainer ta(big.experiment, a, big.data, TrainerSetup{{}, &stop, torch::kCPU});
+    Trainer tb(small.experiment, b, small.data, TrainerSetup{{}, &stop, torch::kCPU});
+    ta.add_observer(ra);
+    tb.add_observer(rb);
+    ta.run();
+    tb.run();
+    QCOMPARE(ra.plan.steps_per_epoch, 5);
+    QCOMPARE(rb.plan.steps_per_epoch, 5);
+    QCOMPARE(rb.outcome.steps, 5);
+    const auto pa = a->parameters(), pb = b->parameters();
+    double largest = 0;
+    for (size_t i = 0; i < pa.size(); ++i) largest = std::max(largest, (pa[i] - pb[i]).abs().max().item<double>());
+    QVERIFY2(largest < 1e-5, qPrintable(QString::number(largest)));
+    // And the weights did move: equality is not two untouched models.
+    auto untouched = big.model();
+    QVERIFY((untouched->parameters()[0] - pa[0]).abs().max().item<double>() > 1e-3);
+  }
+
+  void earlyStoppingEndsTheRunWithTheBestWeights() {
+    // min_delta is so large that no epoch after the first counts as better.
+    Fixture f(R"({"train": {"epochs": 10, "optimizer": "sgd", "lr": 0.2,
+                 "early_stopping": {"metric": "validation_loss", "patience": 2, "min_delta": 100}}})");
+    QTemporaryDir checkpoints;
+    const auto r = f.train(checkpoints.path().toStdString());
+    QVERIFY(r.outcome.stopped_early);
+    QCOMPARE(r.outcome.epochs_completed, 3);  // the best epoch, then 2 without improvement
+    QCOMPARE(r.outcome.best_epoch, 1);
+    QVERIFY(r.outcome.restored_best);
+    QCOMPARE(*r.outcome.best_metric, r.evaluations.at(0).loss);
+    // The test split was measured on epoch 1's weights: its loss equals a fresh evaluation of best.pt.
+    auto best = f.model();
+    load_checkpoint(std::filesystem::path(checkpoints.path().toStdString()) / "best.pt", *best, nullptr);
+    auto last = f.model();
+    load_checkpoint(std::filesystem::path(checkpoints.path().toStdString()) / "epoch-0003.pt", *last, nullptr);
+    const auto x = f.data.test.inputs;
+    best->eval();
+    last->eval();
+    const double best_loss = torch::nn::functional::cross_entropy(best->forward(x), f.data.test.targets).item<double>();
+    const double last_loss = torch::nn::functional::cross_entropy(last->forward(x), f.data.test.targets).item<double>();
+    QVERIFY(std::abs(best_loss - last_loss) > 1e-6);  // epoch 3 really differs
+    QVERIFY2(std::abs(r.evaluations.back().loss - best_loss) < 1e-5,
+             qPrintable(QString("%1 vs %2").arg(r.evaluations.back().loss).arg(best_loss)));
+  }
+
+  void l1PenaltyShrinksTheWeights() {
+    Fixture plain(R"({"train": {"epochs": 3}})");
+    Fixture penalised(R"({"train": {"epochs": 3, "l1": 0.01}})");
+    const auto mean_weight = [](Fixture& f) {
+      auto model = f.model();
+      StopSignal stop;
+      Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU});
+      trainer.run();
+      return model->named_parameters()["fc1.weight"].abs().mean().item<double>();
+    };
+    const double a = mean_weight(plain), b = mean_weight(penalised);
+    QVERIFY2(b < 0.5 * a, qPrintable(QString("plain %1, l1 %2").arg(a).arg(b)));
+  }
+
+  void scheduleSetsTheRateOfEveryStep() {
+    Fixture f(R"({"train": {"epochs": 2, "log_every": 1, "lr": 0.1,
+                 "schedule": {"type": "cosine", "warmup_steps": 5, "min_lr": 0.001}}})");
+    const auto r = f.train();
+    ScheduleSpec spec = f.experiment.train.schedule;
+    const LearningRateSchedule schedule(spec, 0.1, 20, 10);
+    QCOMPARE(r.steps.size(), size_t(20));
+    for (const auto& m : r.steps) QCOMPARE(m.lr, schedule.at(m.step - 1));
+    QCOMPARE(r.steps.at(0).lr, 0.1 / 5);  // the first warm-up step
+    QCOMPARE(r.steps.at(4).lr, 0.1);      // warm-up ends at the full rate
   }
 
   void tooManyPoolsIsAConfigError() {

@@ -1,0 +1,66 @@
+#pragma once
+// The experiment file's `train` section: optimizer, learning-rate schedule,
+// regularisation and the safeguards of the training loop. Parsed and written
+// here so experiment.cpp stays about the document as a whole.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/experiment/json_object_reader.h"
+
+namespace cradle {
+
+// How the learning rate moves over the run. Rates are set before every
+// optimizer step; "steps" are optimizer steps (after gradient accumulation).
+struct ScheduleSpec {
+  // constant | step | exponential | cosine | linear | one_cycle | plateau
+  std::string type = "constant";
+  std::int64_t warmup_steps = 0;  // linear ramp from 0 to train.lr first (every type but one_cycle)
+  std::int64_t step_epochs = 1;   // step: multiply by gamma every step_epochs epochs
+  double gamma = 0.1;             // step (0.1), exponential (0.95, per epoch)
+  double min_lr = 0.0;            // cosine, linear: the final rate; plateau: the floor
+  double pct_start = 0.3;         // one_cycle: share of the run spent rising to train.lr
+  double div_factor = 25.0;       // one_cycle: start at train.lr / div_factor
+  double final_div_factor = 1e4;  // one_cycle: end at the start rate / final_div_factor
+  double factor = 0.1;            // plateau: multiply by factor ...
+  std::int64_t patience = 2;      // plateau: ... after this many epochs without a better validation loss
+  double min_delta = 1e-4;        // plateau: the improvement that counts
+};
+
+// Stop when a validation metric stops improving; keep the best weights.
+struct EarlyStoppingSpec {
+  bool enabled = false;                    // written and read as the presence of the section
+  std::string metric = "validation_loss";  // validation_loss | validation_accuracy | validation_mae | validation_rmse | validation_r2
+  std::int64_t patience = 3;               // epochs without improvement before stopping
+  double min_delta = 0.0;                  // smaller changes are not improvements
+  bool restore_best = true;                // end with the best epoch's weights (tested on them)
+  bool higher_is_better() const { return metric == "validation_accuracy" || metric == "validation_r2"; }
+};
+
+struct TrainSpec {
+  std::int64_t epochs = 5;
+  std::int64_t batch_size = 64;    // samples per forward pass (a micro-batch when accumulating)
+  std::string loss = "mse";        // regression: "mse" | "mae"
+  std::string optimizer = "adam";  // sgd | adagrad | adadelta | rmsprop | adam | adamw
+  double lr = 1e-3;
+  double momentum = 0.9;           // sgd (0.9), rmsprop (0)
+  bool nesterov = false;           // sgd
+  std::vector<double> betas = {0.9, 0.999};  // adam, adamw
+  double eps = 1e-8;               // all but sgd (adagrad 1e-10, adadelta 1e-6)
+  double rho = 0.9;                // adadelta: decay of the running averages
+  double alpha = 0.99;             // rmsprop: decay of the squared-gradient average
+  double weight_decay = 0.0;       // L2 added to the gradient; decoupled for adamw (default 0.01)
+  double l1 = 0.0;                 // L1 penalty on weights (tensors of 2+ dimensions)
+  double label_smoothing = 0.0;    // classification and language models
+  double clip_grad_norm = 0.0;     // 0: off; else the largest gradient norm applied
+  std::int64_t accumulate_steps = 1;  // micro-batches per optimizer step
+  ScheduleSpec schedule;
+  EarlyStoppingSpec early_stopping;
+  std::int64_t log_every = 50;        // optimizer steps between training-metric lines
+  std::int64_t keep_checkpoints = 2;  // epoch checkpoints kept (the newest)
+};
+
+TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task);
+Json train_spec_to_json(const TrainSpec& spec, const std::string& task);
+
+}  // namespace cradle
