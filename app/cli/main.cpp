@@ -25,6 +25,13 @@ int run(int argc, char** argv) {
   train->add_option("--out", train_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
   train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)");
 
+  std::string resume_dir;
+  std::int64_t resume_epochs = 0;
+  auto* resume = app.add_subcommand("resume", "Continue a stopped run from its newest checkpoint");
+  resume->add_option("run", resume_dir, "Run folder")->required();
+  resume->add_option("--epochs", resume_epochs, "Train to this many epochs in all (default: the experiment's)")
+      ->check(CLI::Range(1, 100000));
+
   std::string run_dir;
   auto* eval = app.add_subcommand("eval", "Evaluate a finished run's model on its test split");
   eval->add_option("run", run_dir, "Run folder")->required();
@@ -68,6 +75,7 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (train->parsed()) return cradle::train_in_terminal(train_request);
+  if (resume->parsed()) return cradle::resume_in_terminal(resume_dir, resume_epochs);
   if (eval->parsed()) return cradle::cli::evaluate(run_dir);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);

@@ -41,7 +41,8 @@ void TerminalProgress::on_started(const TrainingPlan& plan) {
 
 void TerminalProgress::on_step(const StepMetrics& m) {
   const double fraction = plan_.total_steps > 0 ? static_cast<double>(m.step) / static_cast<double>(plan_.total_steps) : 0;
-  const double eta = m.step > 0 ? m.wall_seconds / static_cast<double>(m.step) * static_cast<double>(plan_.total_steps - m.step) : 0;
+  const auto done_here = m.step - plan_.start_step;  // a resumed run's clock starts at its first step
+  const double eta = done_here > 0 ? m.wall_seconds / static_cast<double>(done_here) * static_cast<double>(plan_.total_steps - m.step) : 0;
   char stats[200];
   std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f %s %.4g %6.0f samples/s ETA %s",
                 fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss,

@@ -21,17 +21,12 @@ extern "C" void on_interrupt(int) {
   [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
 }
 
-}  // namespace
-
-int train_in_terminal(const TerminalTrainingRequest& request) {
-  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
-  const auto run_dir = request.out_dir.empty() ? default_run_dir(experiment) : request.out_dir;
-  std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
-  std::fflush(stdout);
-  ExperimentRun run(experiment, run_dir);
+// Trains `run` with a progress display and Ctrl+C handling; the exit code.
+int train_with_progress(ExperimentRun& run, const std::string& model_type) {
   std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
-              experiment.model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
+              model_type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
               run.device_name().c_str());
+  if (!run.resumed_from().empty()) std::printf("resuming from %s\n", run.resumed_from().string().c_str());
 
   if (const auto& skipped = run.skipped_files(); !skipped.empty())
     std::printf("data: skipped %zu unreadable file(s), e.g. %s (listed in train.log)\n", skipped.size(), skipped.front().c_str());
@@ -55,6 +50,22 @@ int train_in_terminal(const TerminalTrainingRequest& request) {
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
   std::printf("report: %s\n", run.folder().report_file().string().c_str());
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
+}
+
+}  // namespace
+
+int train_in_terminal(const TerminalTrainingRequest& request) {
+  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
+  const auto run_dir = request.out_dir.empty() ? default_run_dir(experiment) : request.out_dir;
+  std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
+  std::fflush(stdout);
+  ExperimentRun run(experiment, run_dir);
+  return train_with_progress(run, experiment.model.type);
+}
+
+int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs) {
+  const auto run = ExperimentRun::resume(run_dir, epochs);
+  return train_with_progress(*run, load_experiment(run->folder().experiment_file()).model.type);
 }
 
 }  // namespace cradle

@@ -2,6 +2,7 @@
 // Trains an experiment in the terminal: what `cradle-cli train` and the
 // window-less `cradle --headless` both do. Ctrl+C stops at the next step with a
 // checkpoint; a second Ctrl+C ends the process at once.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,5 +17,9 @@ struct TerminalTrainingRequest {
 
 // Returns the process exit code; throws cradle::Error on bad input.
 int train_in_terminal(const TerminalTrainingRequest& request);
+
+// `cradle-cli resume RUN [--epochs N]`: continues a stopped run from its newest
+// checkpoint (see ExperimentRun::resume), with the same progress and Ctrl+C.
+int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs);
 
 }  // namespace cradle

@@ -68,11 +68,45 @@ struct ExperimentRun::State {
   std::vector<TrainingObserver*> observers;
   std::unique_ptr<MetricsWriter> metrics;
   std::unique_ptr<LogWriter> log;
+  fs::path resume_from;  // empty for a new run
 };
 
-ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir) : state_(std::make_unique<State>()) {
+namespace {
+
+// The checkpoint written last, best.pt aside (it is not where training stood).
+fs::path newest_checkpoint(const fs::path& dir) {
+  fs::path newest;
+  fs::file_time_type newest_time{};
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".pt" || name == "best.pt" || name.front() == '.') continue;
+    const auto time = entry.last_write_time(ec);
+    if (!ec && (newest.empty() || time > newest_time)) newest = entry.path(), newest_time = time;
+  }
+  if (newest.empty()) throw IoError(dir.string() + ": no checkpoint to resume from");
+  return newest;
+}
+
+}  // namespace
+
+std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs) {
+  const RunFolder folder = open_run_folder(run_dir);
+  Experiment experiment = load_experiment(folder.experiment_file());
+  if (epochs > 0) experiment.train.epochs = epochs;
+  const fs::path checkpoint = newest_checkpoint(folder.checkpoint_dir());
+  return std::unique_ptr<ExperimentRun>(new ExperimentRun(experiment, run_dir, checkpoint));
+}
+
+ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir)
+    : ExperimentRun(experiment, run_dir, fs::path()) {}
+
+ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir, const fs::path& resume_from)
+    : state_(std::make_unique<State>()) {
   State& s = *state_;
-  check_run_folder_is_free(run_dir);  // before spending time on the data
+  const bool resuming = !resume_from.empty();
+  s.resume_from = resume_from;
+  if (!resuming) check_run_folder_is_free(run_dir);  // before spending time on the data
   s.experiment = with_absolute_paths(experiment);
   s.threads = configure_runtime(s.experiment.threads);
   s.device = resolve_device(s.experiment.device);
@@ -81,7 +115,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
   if (language_model) {
-    s.text_data = load_language_model_data(s.experiment);
+    // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
+    s.text_data = resuming ? load_language_model_data(s.experiment, load_tokenizer(RunFolder{run_dir}.tokenizer_file()))
+                           : load_language_model_data(s.experiment);
     s.splits = &s.text_data;
     input_shape = {s.experiment.data.context_length};
     outputs = s.text_data.vocab_size();
@@ -106,10 +142,14 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
 
-  s.folder = create_run_folder(run_dir);
-  write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
-  s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());
+  s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
+  const bool epochs_changed = resuming && load_experiment(s.folder.experiment_file()).train.epochs != s.experiment.train.epochs;
+  if (!resuming || epochs_changed) write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
+  s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());  // both append
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
+  if (resuming)
+    s.log->write("resumed from checkpoints/" + resume_from.filename().string() +
+                 (epochs_changed ? ", train.epochs now " + std::to_string(s.experiment.train.epochs) : std::string()));
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name());
   const CacheOutcome cache = language_model ? s.text_data.cache : s.cache;
@@ -118,7 +158,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
   if (language_model) {
-    s.text_data.tokenizer->save(s.folder.tokenizer_file());
+    if (!resuming) s.text_data.tokenizer->save(s.folder.tokenizer_file());
     const auto& text = s.text_data.text;
     s.log->write("data: " + std::to_string(text.records_read) + " records read from " + std::to_string(text.files.size()) +
                  " file(s), " + std::to_string(text.skipped.size()) + " skipped");
@@ -142,13 +182,15 @@ const std::vector<std::string>& ExperimentRun::skipped_files() const {
   return state_->experiment.task == "language_model" ? state_->text_data.text.skipped : state_->data.skipped_files;
 }
 int ExperimentRun::threads() const { return state_->threads; }
+const fs::path& ExperimentRun::resumed_from() const { return state_->resume_from; }
 std::string ExperimentRun::device_name() const { return state_->device.str(); }
 void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
 
 RunResult ExperimentRun::train(const StopSignal* stop) {
   State& s = *state_;
   const std::string started_at = utc_timestamp();
-  Trainer trainer(s.experiment, s.model, *s.splits, TrainerSetup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get()});
+  Trainer trainer(s.experiment, s.model, *s.splits,
+                  TrainerSetup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from});
   FinalMetrics final_metrics;
   trainer.add_observer(*s.metrics);
   trainer.add_observer(*s.log);
@@ -163,6 +205,7 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["threads"] = s.threads;
   report["device"] = device_name();
   report["started_at"] = started_at;
+  if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
   if (s.experiment.task == "language_model") {

@@ -31,6 +31,16 @@ class ExperimentRun {
   ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir);
   ~ExperimentRun();
 
+  // Continues the run in `run_dir` from its newest checkpoint (stopped.pt or
+  // an epoch checkpoint), appending to its metrics and log; the result is the
+  // same as a run never interrupted (same seed and threads). `epochs` > 0
+  // replaces train.epochs, to train a finished run further. IoError when the
+  // folder holds no checkpoint.
+  static std::unique_ptr<ExperimentRun> resume(const std::filesystem::path& run_dir, std::int64_t epochs = 0);
+
+  // The checkpoint a resumed run starts from; empty for a new run.
+  const std::filesystem::path& resumed_from() const;
+
   const RunFolder& folder() const;
   const ModelSummary& model_summary() const;
   std::int64_t train_samples() const;
@@ -43,6 +53,8 @@ class ExperimentRun {
 
  private:
   struct State;
+  ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir,
+                const std::filesystem::path& resume_from);
   std::unique_ptr<State> state_;
 };
 

@@ -50,7 +50,7 @@ torch::serialize::InputArchive open_archive(const fs::path& path) {
 }  // namespace
 
 void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
-                     CheckpointPosition position) {
+                     CheckpointPosition position, const LoopState* loop) {
   torch::serialize::OutputArchive archive;
   torch::serialize::OutputArchive model_archive, optimizer_archive;
   model.save(model_archive);
@@ -59,10 +59,19 @@ void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const
   archive.write("optimizer", optimizer_archive);
   archive.write("epoch", torch::tensor(position.epoch));
   archive.write("step", torch::tensor(position.step));
+  if (loop) {
+    torch::serialize::OutputArchive loop_archive;
+    if (loop->cpu_generator.defined()) loop_archive.write("cpu_generator", loop->cpu_generator);
+    loop_archive.write("plateau", torch::tensor({loop->plateau_scale, loop->plateau_best}, torch::kFloat64));
+    loop_archive.write("counters", torch::tensor({loop->plateau_bad_epochs, loop->best_epoch, loop->epochs_without_improvement}));
+    loop_archive.write("best_metric", torch::tensor(loop->best_metric, torch::kFloat64));
+    archive.write("loop", loop_archive);
+  }
   write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
 }
 
-CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer) {
+CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
+                                   LoopState* loop) {
   auto archive = open_archive(path);
   try {
     torch::serialize::InputArchive model_archive;
@@ -77,6 +86,22 @@ CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& mode
     torch::Tensor epoch, step;
     if (!archive.try_read("epoch", epoch) || !archive.try_read("step", step))
       throw DataError(path.string() + ": not a Cradle checkpoint (no position)");
+    if (loop) {
+      torch::serialize::InputArchive loop_archive;
+      torch::Tensor plateau, counters, best_metric;
+      if (!archive.try_read("loop", loop_archive) || !loop_archive.try_read("plateau", plateau) ||
+          !loop_archive.try_read("counters", counters) || !loop_archive.try_read("best_metric", best_metric) ||
+          plateau.numel() != 2 || counters.numel() != 3)
+        throw DataError(path.string() + ": has no training-loop state to resume from (written by an older Cradle?)");
+      torch::Tensor generator;
+      if (loop_archive.try_read("cpu_generator", generator)) loop->cpu_generator = generator;
+      loop->plateau_scale = plateau[0].item<double>();
+      loop->plateau_best = plateau[1].item<double>();
+      loop->plateau_bad_epochs = counters[0].item<std::int64_t>();
+      loop->best_epoch = counters[1].item<std::int64_t>();
+      loop->epochs_without_improvement = counters[2].item<std::int64_t>();
+      loop->best_metric = best_metric.item<double>();
+    }
     return {epoch.item<std::int64_t>(), step.item<std::int64_t>()};
   } catch (const c10::Error& error) {
     throw DataError(path.string() + ": corrupt checkpoint (" + first_line(error.what_without_backtrace()) + ")");

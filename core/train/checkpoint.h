@@ -1,11 +1,14 @@
 #pragma once
-// Checkpoints: the model's parameters and buffers, the optimizer's state and
-// where training stood, in one LibTorch archive written atomically.
+// Checkpoints: the model's parameters and buffers, the optimizer's state,
+// where training stood and what the training loop remembers (random-number
+// generator, plateau schedule, best validation), in one LibTorch archive
+// written atomically. Together they let a run continue exactly.
 #include <torch/nn.h>
 #include <torch/optim.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 
 namespace cradle {
 
@@ -14,11 +17,24 @@ struct CheckpointPosition {
   std::int64_t step = 0;   // optimizer steps taken
 };
 
+// The training loop's memory besides model and optimizer.
+struct LoopState {
+  torch::Tensor cpu_generator;  // the default CPU generator's state (dropout draws from it)
+  double plateau_scale = 1.0;
+  double plateau_best = std::numeric_limits<double>::infinity();
+  std::int64_t plateau_bad_epochs = 0;
+  std::int64_t best_epoch = 0;  // 0: no validation yet
+  double best_metric = 0;
+  std::int64_t epochs_without_improvement = 0;
+};
+
 void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& model,
-                     const torch::optim::Optimizer& optimizer, CheckpointPosition position);
-// Restores into `model` (and `optimizer` when given); DataError on a bad file.
+                     const torch::optim::Optimizer& optimizer, CheckpointPosition position,
+                     const LoopState* loop = nullptr);
+// Restores into `model` (and `optimizer`, `loop` when given); DataError on a
+// bad file, or when `loop` is asked for and the file has none.
 CheckpointPosition load_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
-                                   torch::optim::Optimizer* optimizer);
+                                   torch::optim::Optimizer* optimizer, LoopState* loop = nullptr);
 
 void save_model_weights(const std::filesystem::path& path, const torch::nn::Module& model);
 void load_model_weights(const std::filesystem::path& path, torch::nn::Module& model);

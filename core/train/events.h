@@ -15,6 +15,7 @@ struct TrainingPlan {
   std::int64_t total_steps = 0;
   std::int64_t train_samples = 0;
   std::int64_t batch_size = 0;
+  std::int64_t start_step = 0;  // steps already taken when a resumed run starts
 };
 
 // Averages over the steps since the previous StepMetrics.

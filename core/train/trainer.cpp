@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 #include <tuple>
 
@@ -107,8 +108,16 @@ TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples) {
 TrainingOutcome Trainer::train_epochs() {
   const auto& spec = experiment_.train;
   const std::int64_t n = data_.train.size();
-  const TrainingPlan plan = plan_training(spec, n);
+  TrainingPlan plan = plan_training(spec, n);
   schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
+  const CheckpointPosition resumed = setup_.resume_from.empty() ? CheckpointPosition{} : resume();
+  // Optimizer steps already taken in the epoch the checkpoint interrupted.
+  const std::int64_t steps_into_epoch = resumed.step - resumed.epoch * plan.steps_per_epoch;
+  if (steps_into_epoch < 0 || steps_into_epoch >= std::max<std::int64_t>(1, plan.steps_per_epoch))
+    throw DataError(setup_.resume_from.string() + ": its step " + std::to_string(resumed.step) + " does not fit epoch " +
+                    std::to_string(resumed.epoch + 1) + " of this plan (" + std::to_string(plan.steps_per_epoch) +
+                    " steps per epoch); was train.batch_size or the data changed?");
+  plan.start_step = resumed.step;
   notify(&TrainingObserver::on_started, plan);
 
   // On the CPU reading the loss each step costs nothing (there is no queue to
@@ -120,12 +129,14 @@ TrainingOutcome Trainer::train_epochs() {
   const auto smoothing = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(spec.label_smoothing);
   std::vector<double> throughputs;  // full logging windows only
   std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
-  std::int64_t step = 0, epochs_run = 0;
+  std::int64_t step = resumed.step, epochs_run = resumed.epoch;
   bool stop_early = false;
   const auto tensor_options = torch::TensorOptions().device(setup_.device);
-  for (std::int64_t epoch = 1; epoch <= spec.epochs && !stop_early; ++epoch) {
+  for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
     model_->train();
-    const auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
+    auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
+    if (epoch == resumed.epoch + 1 && steps_into_epoch > 0)  // the same order; its first batches are done
+      batches.erase(batches.begin(), batches.begin() + steps_into_epoch * spec.accumulate_steps);
     // Background threads gather (and augment) the next batches while this one trains.
     const ImageAugmenter* augmenter = setup_.augmenter && !setup_.augmenter->empty() ? setup_.augmenter : nullptr;
     BatchLoader loader(
@@ -272,6 +283,46 @@ bool Trainer::track_best(const EvaluationMetrics& validation, std::int64_t step,
   return early.enabled && epochs_without_improvement_ >= early.patience;
 }
 
+LoopState Trainer::loop_state() const {
+  LoopState loop;
+  {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    loop.cpu_generator = generator.get_state();
+  }
+  loop.plateau_scale = schedule_->state().scale;
+  loop.plateau_best = schedule_->state().best;
+  loop.plateau_bad_epochs = schedule_->state().bad_epochs;
+  loop.best_epoch = best_epoch_;
+  loop.best_metric = best_metric_.value_or(0);
+  loop.epochs_without_improvement = epochs_without_improvement_;
+  return loop;
+}
+
+CheckpointPosition Trainer::resume() {
+  // The best weights first (best.pt beside the checkpoint), then the checkpoint itself over them.
+  LoopState loop;
+  const fs::path best_file = setup_.checkpoint_dir / "best.pt";
+  const auto& early = experiment_.train.early_stopping;
+  if (early.enabled && early.restore_best && !setup_.checkpoint_dir.empty() && fs::exists(best_file)) {
+    load_checkpoint(best_file, *model_, nullptr);
+    torch::NoGradGuard no_grad;
+    for (const auto& p : model_->parameters()) best_weights_.push_back(p.detach().clone());
+    for (const auto& buffer : model_->buffers()) best_weights_.push_back(buffer.detach().clone());
+  }
+  const CheckpointPosition position = load_checkpoint(setup_.resume_from, *model_, optimizer_.get(), &loop);
+  if (loop.cpu_generator.defined()) {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(loop.cpu_generator);
+  }
+  schedule_->restore({loop.plateau_scale, loop.plateau_best, loop.plateau_bad_epochs});
+  best_epoch_ = loop.best_epoch;
+  if (best_epoch_ > 0) best_metric_ = loop.best_metric;
+  epochs_without_improvement_ = loop.epochs_without_improvement;
+  return position;
+}
+
 void Trainer::restore_best_weights() {
   if (best_weights_.empty()) return;
   torch::NoGradGuard no_grad;
@@ -331,7 +382,8 @@ EvaluationMetrics Trainer::evaluate_split(const std::string& split, const Tensor
 void Trainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name) {
   if (setup_.checkpoint_dir.empty()) return;
   const fs::path path = setup_.checkpoint_dir / file_name;
-  save_checkpoint(path, *model_, *optimizer_, {epoch, step});
+  const LoopState loop = loop_state();
+  save_checkpoint(path, *model_, *optimizer_, {epoch, step}, &loop);
   if (file_name.rfind("epoch-", 0) == 0) {
     epoch_checkpoints_.push_back(path);
     while (static_cast<std::int64_t>(epoch_checkpoints_.size()) > experiment_.train.keep_checkpoints) {

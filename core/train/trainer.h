@@ -19,6 +19,7 @@
 
 #include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
+#include "core/train/checkpoint.h"
 #include "core/train/events.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/stop_signal.h"
@@ -36,6 +37,9 @@ struct TrainerSetup {
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;
   const ImageAugmenter* augmenter = nullptr;  // applied to training batches only
+  // A checkpoint of this run to continue from (model, optimizer, position,
+  // loop state); the batches of its epoch already trained are skipped.
+  std::filesystem::path resume_from;
 };
 
 class Trainer {
@@ -56,6 +60,9 @@ class Trainer {
   // Early stopping and best.pt; true when the run should stop now.
   bool track_best(const EvaluationMetrics& validation, std::int64_t step, std::int64_t epoch);
   void restore_best_weights();
+  LoopState loop_state() const;
+  // Loads setup_.resume_from; returns the position to continue from.
+  CheckpointPosition resume();
   [[noreturn]] void diverged(const std::string& what, double value, std::int64_t step, std::int64_t epoch) const;
   void checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name);
   // `complete` fills in what only a finished run knows before observers hear of it.

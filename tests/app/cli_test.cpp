@@ -381,6 +381,31 @@ class CliTest : public QObject {
     QCOMPARE(read_all(dir.filePath("taken/report.json")), QByteArray("precious"));
   }
 
+  void resumeContinuesARunToTheSameResult() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 60, 20);
+    const auto experiment = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 1, "log_every": 1}})");
+    const QString straight = dir.filePath("straight"), resumed = dir.filePath("resumed");
+    QCOMPARE(run_cli({"train", experiment, "--out", straight, "--set", "train.epochs=3"}).exit_code, 0);
+    QCOMPARE(run_cli({"train", experiment, "--out", resumed}).exit_code, 0);
+    const auto r = run_cli({"resume", resumed, "--epochs", "3"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("resuming from " + resumed + "/checkpoints/epoch-0001.pt"), qPrintable(r.out));
+    const auto a = read_json(straight + "/report.json"), b = read_json(resumed + "/report.json");
+    QCOMPARE(b["resumed_from"].toString(), QString("checkpoints/epoch-0001.pt"));
+    QCOMPARE(b["epochs_completed"].toInt(), 3);
+    QCOMPARE(b["metrics"].toObject()["test"].toObject()["loss"].toDouble(),
+             a["metrics"].toObject()["test"].toObject()["loss"].toDouble());
+    // One metrics file holding both parts, steps 1..9 once each (3 per epoch).
+    const auto lines = read_all(resumed + "/metrics.jsonl").split('\n');
+    int train_lines = 0;
+    for (const auto& line : lines)
+      if (line.contains("\"kind\":\"train\"")) ++train_lines;
+    QCOMPARE(train_lines, 9);
+    QVERIFY(QString::fromUtf8(read_all(resumed + "/train.log")).contains("resumed from checkpoints/epoch-0001.pt, train.epochs now 3"));
+    expect_one_line_error(run_cli({"resume", dir.filePath("nowhere")}), "nowhere: no such run folder");
+  }
+
   void evalOfSomethingElseFailsClearly() {
     QTemporaryDir dir;
     expect_one_line_error(run_cli({"eval", dir.path()}), "not a run folder (no experiment.json)");

@@ -132,6 +132,57 @@ class TrainingTest : public QObject {
     QCOMPARE(position.epoch, 1);
   }
 
+  void resumedRunMatchesAnUninterruptedOne() {
+    // Dropout (random draws), batch norm, accumulation and a cosine schedule: everything a resume must restore.
+    Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4], "hidden": [8], "dropout": 0.3, "batch_norm": true},
+                 "train": {"epochs": 3, "log_every": 1, "accumulate_steps": 2,
+                           "schedule": {"type": "cosine", "warmup_steps": 3},
+                           "early_stopping": {"patience": 5}}})");
+    QTemporaryDir straight_dir, interrupted_dir;
+    const auto straight = f.train(straight_dir.path().toStdString());
+    QCOMPARE(straight.plan.steps_per_epoch, 5);  // 10 micro-batches of 16, 2 per step
+    const auto first = f.train(interrupted_dir.path().toStdString(), /*stop_after=*/7);
+    QCOMPARE(first.outcome.status, TrainingStatus::Stopped);
+    QCOMPARE(first.steps.size(), size_t(7));
+
+    StopSignal stop;
+    Recorder second;
+    const auto checkpoints = std::filesystem::path(interrupted_dir.path().toStdString());
+    auto model = f.model();  // freshly initialised: everything comes from the checkpoint
+    Trainer trainer(f.experiment, model, f.data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, checkpoints / "stopped.pt"});
+    trainer.add_observer(second);
+    trainer.run();
+    QCOMPARE(second.plan.start_step, 7);
+    QCOMPARE(second.steps.front().step, 8);
+    QCOMPARE(first.steps.size() + second.steps.size(), straight.steps.size());
+    for (size_t i = 0; i < straight.steps.size(); ++i) {
+      const auto& resumed = i < first.steps.size() ? first.steps[i] : second.steps[i - first.steps.size()];
+      QCOMPARE(resumed.step, straight.steps[i].step);
+      QCOMPARE(resumed.lr, straight.steps[i].lr);
+      QVERIFY2(resumed.loss == straight.steps[i].loss,
+               qPrintable(QString("step %1: %2 vs %3").arg(resumed.step).arg(resumed.loss).arg(straight.steps[i].loss)));
+    }
+    QCOMPARE(second.evaluations.back().loss, straight.evaluations.back().loss);
+    QCOMPARE(second.outcome.best_epoch, straight.outcome.best_epoch);
+  }
+
+  void resumeRefusesACheckpointOfAnotherPlan() {
+    Fixture f(R"({"train": {"epochs": 2, "log_every": 1}})");
+    QTemporaryDir dir;
+    f.train(dir.path().toStdString(), /*stop_after=*/3);
+    auto changed = f.experiment;
+    changed.train.batch_size = 64;  // 3 steps per epoch now: step 3 cannot be inside epoch 1
+    StopSignal stop;
+    const auto checkpoints = std::filesystem::path(dir.path().toStdString());
+    Trainer trainer(changed, f.model(), f.data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, checkpoints / "stopped.pt"});
+    try {
+      trainer.run();
+      QFAIL("resumed into another plan");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("does not fit epoch 1 of this plan (3 steps per epoch)"), error.what());
+    }
+  }
+
   void keepsOnlyTheNewestEpochCheckpoints() {
     Fixture f(R"({"train": {"epochs": 4, "keep_checkpoints": 2}})");
     QTemporaryDir checkpoints;
