@@ -43,7 +43,8 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
     std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", experiment.name.c_str(),
                 experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
                 static_cast<long long>(experiment.data.context_length));
-    std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length})).c_str(), stdout);
+    std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length}), experiment.train.batch_size).c_str(),
+               stdout);
     print_schedule(experiment.train, data.train.size());
     return 0;
   }
@@ -61,7 +62,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   else
     std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(),
                 experiment.model.type.c_str(), shape.c_str(), static_cast<long long>(classes));
-  std::fputs(format_model_summary(summarize_model(model, data.input_shape)).c_str(), stdout);
+  std::fputs(format_model_summary(summarize_model(model, data.input_shape), experiment.train.batch_size).c_str(), stdout);
   print_schedule(experiment.train, data.train.size());
   return 0;
 }

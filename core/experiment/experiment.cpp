@@ -91,11 +91,7 @@ DataSpec parse_data(JsonObjectReader r) {
       {"context_length", texts}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
-    std::string list;
-    for (size_t i = 0; i < sources.size(); ++i)
-      list += std::string(i == 0 ? "" : i + 1 == sources.size() ? " and " : ", ") + "\"" + sources[i] + "\"";
-    r.fail(key, std::string(sources.size() == 1 ? "only used by source " : "only used by sources ") + list + ", not \"" +
-                    d.source + "\"");
+    r.fail_not_used_by(key, "source", sources, d.source);
   }
   if (d.source == "idx") {
     d.train_images = r.required_string("train_images");
@@ -162,36 +158,6 @@ DataSpec parse_data(JsonObjectReader r) {
   return d;
 }
 
-ModelSpec parse_model(JsonObjectReader r) {
-  ModelSpec m;
-  m.type = r.choice("type", m.type, {"mlp", "cnn", "lstm", "gru", "rnn"});
-  if (m.type == "cnn") {
-    m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
-    if (m.conv_channels.empty()) r.fail("conv_channels", "a CNN needs at least one convolution block");
-    m.kernel_size = r.integer("kernel_size", m.kernel_size, Range::between(1, 15));
-    if (m.kernel_size % 2 == 0) r.fail("kernel_size", "must be odd (padding keeps the size), got " + std::to_string(m.kernel_size));
-  } else {
-    for (const char* key : {"conv_channels", "kernel_size"})
-      if (r.has(key)) r.fail(key, "only used by model type \"cnn\"");
-  }
-  if (m.is_recurrent()) {
-    for (const char* key : {"hidden", "activation", "batch_norm"})
-      if (r.has(key)) r.fail(key, "only used by model types \"mlp\" and \"cnn\"");
-    m.embedding_size = r.integer("embedding_size", m.embedding_size, Range::between(1, 1 << 16));
-    m.hidden_size = r.integer("hidden_size", m.hidden_size, Range::between(1, 1 << 16));
-    m.layers = r.integer("layers", m.layers, Range::between(1, 64));
-  } else {
-    for (const char* key : {"embedding_size", "hidden_size", "layers"})
-      if (r.has(key)) r.fail(key, "only used by model types \"lstm\", \"gru\" and \"rnn\"");
-    m.hidden = r.integers("hidden", m.hidden, Range::between(1, 1 << 20));
-    m.activation = r.choice("activation", m.activation, {"relu", "gelu", "tanh", "sigmoid"});
-    m.batch_norm = r.boolean("batch_norm", m.batch_norm);
-  }
-  m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
-  r.finish();
-  return m;
-}
-
 EvalSpec parse_eval(JsonObjectReader r) {
   EvalSpec e;
   e.batch_size = r.integer("batch_size", e.batch_size, Range::between(1, 1 << 20));
@@ -224,7 +190,7 @@ Experiment parse_experiment(const Json& document) {
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"));
-  e.model = parse_model(r.object("model"));
+  e.model = parse_model_spec(r.object("model"));
   e.train = parse_train_spec(r.object("train"), e.task);
   e.eval = parse_eval(r.object("eval"));
   r.finish();
@@ -234,8 +200,8 @@ Experiment parse_experiment(const Json& document) {
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   if (e.task == "classification" && text)
     throw ConfigError("task: source \"" + e.data.source + "\" has no labels; use task \"language_model\"");
-  if (e.task == "language_model" && !e.model.is_recurrent())
-    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\" or \"rnn\", got \"" + e.model.type + "\"");
+  if (e.task == "language_model" && !e.model.is_language_model())
+    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
   if (e.task == "regression" && e.data.source != "csv")
     throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + e.data.source + "\"");
   if (e.task == "regression" && e.model.type != "mlp")
@@ -245,8 +211,8 @@ Experiment parse_experiment(const Json& document) {
   if (e.task == "regression" && document.contains("data") && document["data"].is_object() &&
       document["data"].contains("stratify"))
     throw ConfigError("data.stratify: task \"regression\" has no classes to stratify by");
-  if (e.task != "language_model" && e.model.is_recurrent())
-    throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\" or \"cnn\"");
+  if (e.task != "language_model" && e.model.is_language_model())
+    throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
   if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
     throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
                       e.model.type + "\"");
@@ -344,23 +310,7 @@ Json experiment_to_json(const Experiment& e) {
   }
   doc["data"] = std::move(data);
 
-  Json model = Json::object();
-  model["type"] = e.model.type;
-  if (e.model.type == "cnn") {
-    model["conv_channels"] = e.model.conv_channels;
-    model["kernel_size"] = e.model.kernel_size;
-  }
-  if (e.model.is_recurrent()) {
-    model["embedding_size"] = e.model.embedding_size;
-    model["hidden_size"] = e.model.hidden_size;
-    model["layers"] = e.model.layers;
-  } else {
-    model["hidden"] = e.model.hidden;
-    model["activation"] = e.model.activation;
-    model["batch_norm"] = e.model.batch_norm;
-  }
-  model["dropout"] = e.model.dropout;
-  doc["model"] = std::move(model);
+  doc["model"] = model_spec_to_json(e.model);
 
   doc["train"] = train_spec_to_json(e.train, e.task);
 

@@ -10,6 +10,7 @@
 
 #include "core/data/augmentation_steps.h"
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/model_spec.h"
 #include "core/experiment/train_spec.h"
 #include "core/text/text_steps.h"
 #include "core/text/tokenizer.h"
@@ -71,20 +72,6 @@ struct DataSpec {
   bool normalize_auto = false;
   std::vector<double> normalize_mean = {0.0};
   std::vector<double> normalize_std = {1.0};
-};
-
-struct ModelSpec {
-  std::string type = "cnn";  // "mlp" | "cnn" (classification); "lstm" | "gru" | "rnn" (language_model)
-  std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one conv block (conv, norm, act, 2x2 pool) each
-  std::int64_t kernel_size = 3;                        // cnn
-  std::vector<std::int64_t> hidden = {128};            // fully connected layers before the output
-  std::string activation = "relu";                     // relu | gelu | tanh | sigmoid
-  bool batch_norm = true;
-  double dropout = 0.0;
-  std::int64_t embedding_size = 128;  // recurrent: token embedding width
-  std::int64_t hidden_size = 256;     // recurrent: state width
-  std::int64_t layers = 2;            // recurrent: stacked layers
-  bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
 };
 
 struct EvalSpec {

@@ -233,4 +233,12 @@ void JsonObjectReader::finish() const {
   }
 }
 
+void JsonObjectReader::fail_not_used_by(const std::string& key, const std::string& kind,
+                                        const std::vector<std::string>& users, const std::string& actual) const {
+  std::string list;
+  for (size_t i = 0; i < users.size(); ++i)
+    list += std::string(i == 0 ? "" : i + 1 == users.size() ? " and " : ", ") + "\"" + users[i] + "\"";
+  fail(key, "only used by " + kind + (users.size() == 1 ? " " : "s ") + list + ", not \"" + actual + "\"");
+}
+
 }  // namespace cradle

@@ -64,6 +64,10 @@ class JsonObjectReader {
   void finish() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  // "only used by model types \"mlp\" and \"cnn\", not \"gpt\"": `kind` is the
+  // singular ("model type"); `users` the values that read the field.
+  [[noreturn]] void fail_not_used_by(const std::string& key, const std::string& kind,
+                                     const std::vector<std::string>& users, const std::string& actual) const;
 
  private:
   const Json* lookup(const std::string& key);

@@ -23,13 +23,6 @@ bool uses(const std::string& optimizer, const char* field) {
   return false;
 }
 
-std::string quoted_list(const std::vector<std::string>& names) {
-  std::string list;
-  for (size_t i = 0; i < names.size(); ++i)
-    list += std::string(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + "\"" + names[i] + "\"";
-  return list;
-}
-
 double default_eps(const std::string& optimizer) {
   return optimizer == "adagrad" ? 1e-10 : optimizer == "adadelta" ? 1e-6 : 1e-8;
 }
@@ -39,8 +32,7 @@ ScheduleSpec parse_schedule(JsonObjectReader r) {
   s.type = r.choice("type", s.type, {"constant", "step", "exponential", "cosine", "linear", "one_cycle", "plateau"});
   const auto only = [&](const char* key, std::vector<std::string> types) {
     if (r.has(key) && std::find(types.begin(), types.end(), s.type) == types.end())
-      r.fail(key, std::string(types.size() == 1 ? "only used by schedule type " : "only used by schedule types ") +
-                      quoted_list(types) + ", not \"" + s.type + "\"");
+      r.fail_not_used_by(key, "schedule type", types, s.type);
   };
   only("warmup_steps", {"constant", "step", "exponential", "cosine", "linear", "plateau"});
   only("step_epochs", {"step"});
@@ -117,9 +109,7 @@ TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   t.optimizer = r.choice("optimizer", t.optimizer, {"sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw"});
   t.lr = r.number("lr", t.optimizer == "adadelta" ? 1.0 : t.lr, Range::greater_than(0));
   for (const auto& [key, owners] : optimizer_fields())
-    if (r.has(key) && !uses(t.optimizer, key))
-      r.fail(key, std::string(owners.size() == 1 ? "only used by optimizer " : "only used by optimizers ") +
-                      quoted_list(owners) + ", not \"" + t.optimizer + "\"");
+    if (r.has(key) && !uses(t.optimizer, key)) r.fail_not_used_by(key, "optimizer", owners, t.optimizer);
   if (uses(t.optimizer, "momentum"))
     t.momentum = r.number("momentum", t.optimizer == "sgd" ? 0.9 : 0.0, {0.0, 1.0, false, true});
   if (uses(t.optimizer, "nesterov")) {

@@ -2,16 +2,22 @@
 
 #include "core/common/error.h"
 #include "core/models/cnn.h"
+#include "core/models/gpt.h"
+#include "core/models/lenet.h"
 #include "core/models/mlp.h"
 #include "core/models/recurrent_language_model.h"
+#include "core/models/resnet.h"
 
 namespace cradle {
 
 torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
                                   std::int64_t num_classes, const std::vector<std::int64_t>& category_sizes) {
   if (spec.is_recurrent()) return build_recurrent_language_model(spec, num_classes);
+  if (spec.type == "gpt") return build_gpt(spec, input_shape.at(0), num_classes);
   if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes, category_sizes);
   if (!category_sizes.empty()) throw ConfigError("model.type: embedded categories need an \"mlp\", got \"" + spec.type + "\"");
+  if (spec.type == "lenet5") return build_lenet5(spec, input_shape, num_classes);
+  if (spec.type == "resnet") return build_resnet(spec, input_shape, num_classes);
   return build_cnn(spec, input_shape, num_classes);
 }
 

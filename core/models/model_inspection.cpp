@@ -2,8 +2,27 @@
 
 #include <torch/torch.h>
 
+#include "core/models/gpt.h"
+#include "core/models/layer_cost.h"
+
 namespace cradle {
 namespace {
+
+// Leaf LibTorch layers; composite Cradle layers answer for themselves (CostedLayer).
+LayerCost layer_cost(const torch::nn::Module& module, const Shape& input_shape, const Shape& output_shape) {
+  if (const auto* costed = dynamic_cast<const CostedLayer*>(&module)) return costed->cost(input_shape, output_shape);
+  const std::int64_t outputs = element_count(output_shape);
+  if (const auto* linear = module.as<torch::nn::Linear>())
+    return {2 * linear->options.in_features() * outputs, outputs};
+  if (const auto* conv = module.as<torch::nn::Conv2d>()) {
+    const auto& o = conv->options;
+    const std::int64_t kernel = (*o.kernel_size())[0] * (*o.kernel_size())[1];
+    return {2 * (o.in_channels() / o.groups()) * kernel * outputs, outputs};
+  }
+  if (module.as<torch::nn::Flatten>()) return {0, 0};  // a view of its input
+  // Embeddings, norms, activations, pooling, dropout: element-wise, their outputs kept.
+  return {0, outputs};
+}
 
 std::string module_kind(const torch::nn::Module& module) {
   std::string name = module.name();  // e.g. "torch::nn::Conv2dImpl"
@@ -23,17 +42,24 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
   const auto device = model->parameters().empty() ? torch::kCPU : model->parameters().front().device();
   // A model that starts with an embedding reads token ids.
-  const bool reads_tokens = !model->is_empty() && model->ptr(0)->as<torch::nn::Embedding>() != nullptr;
+  const bool reads_tokens = !model->is_empty() && (model->ptr(0)->as<torch::nn::Embedding>() != nullptr ||
+                                                   model->ptr(0)->as<TokenEmbedding>() != nullptr);
   torch::Tensor x = torch::zeros(shape, torch::TensorOptions().device(device).dtype(reads_tokens ? torch::kInt64 : torch::kFloat32));
   const auto children = model->named_children();
   size_t i = 0;
   for (auto it = model->begin(); it != model->end(); ++it, ++i) {
+    const Shape input(x.sizes().begin() + 1, x.sizes().end());
     x = it->forward(x);
     LayerRow row;
     row.name = children[i].key();
     row.kind = module_kind(*children[i].value());
     row.output_shape.assign(x.sizes().begin() + 1, x.sizes().end());
     for (const auto& p : children[i].value()->parameters()) row.parameters += p.numel();
+    const LayerCost cost = layer_cost(*children[i].value(), input, row.output_shape);
+    row.flops = cost.flops;
+    row.activations = cost.activations;
+    summary.flops += cost.flops;
+    summary.activations += cost.activations;
     summary.layers.push_back(row);
   }
   for (const auto& p : model->parameters()) {

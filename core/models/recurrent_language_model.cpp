@@ -5,7 +5,9 @@
 namespace cradle {
 
 RecurrentStackImpl::RecurrentStackImpl(const std::string& cell, std::int64_t input_size, std::int64_t hidden_size,
-                                       std::int64_t layers, double dropout) {
+                                       std::int64_t layers, double dropout)
+    : gates_(cell == "lstm" ? 4 : cell == "gru" ? 3 : 1), input_size_(input_size), hidden_size_(hidden_size),
+      layers_(layers) {
   // LibTorch applies this dropout between layers only; with one layer it would warn.
   const double between = layers > 1 ? dropout : 0.0;
   if (cell == "lstm") {
@@ -24,6 +26,17 @@ torch::Tensor RecurrentStackImpl::forward(const torch::Tensor& x) {
   if (lstm_) return std::get<0>(lstm_->forward(x));
   if (gru_) return std::get<0>(gru_->forward(x));
   return std::get<0>(rnn_->forward(x));
+}
+
+LayerCost RecurrentStackImpl::cost(const Shape& input_shape, const Shape&) const {
+  const std::int64_t length = input_shape.at(0);
+  LayerCost c;
+  for (std::int64_t layer = 0; layer < layers_; ++layer) {
+    const std::int64_t in = layer == 0 ? input_size_ : hidden_size_;
+    c.flops += 2 * length * gates_ * hidden_size_ * (in + hidden_size_);
+    c.activations += length * (gates_ + 2) * hidden_size_;  // gates, cell or candidate, output
+  }
+  return c;
 }
 
 torch::nn::Sequential build_recurrent_language_model(const ModelSpec& spec, std::int64_t vocab_size) {

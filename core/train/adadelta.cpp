@@ -33,7 +33,11 @@ void AdadeltaParamState::serialize(torch::serialize::InputArchive& archive) {
 }
 
 Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults)
-    : Optimizer({torch::optim::OptimizerParamGroup(std::move(params))}, std::make_unique<AdadeltaOptions>(defaults)) {
+    : Adadelta(std::vector<torch::optim::OptimizerParamGroup>{torch::optim::OptimizerParamGroup(std::move(params))},
+               defaults) {}
+
+Adadelta::Adadelta(std::vector<torch::optim::OptimizerParamGroup> groups, AdadeltaOptions defaults)
+    : Optimizer(std::move(groups), std::make_unique<AdadeltaOptions>(defaults)) {
   TORCH_CHECK(defaults.lr() >= 0, "Invalid learning rate: ", defaults.lr());
   TORCH_CHECK(defaults.rho() >= 0 && defaults.rho() <= 1, "Invalid rho value: ", defaults.rho());
   TORCH_CHECK(defaults.eps() >= 0, "Invalid epsilon value: ", defaults.eps());

@@ -44,6 +44,7 @@ struct AdadeltaParamState : public torch::optim::OptimizerCloneableParamState<Ad
 class Adadelta : public torch::optim::Optimizer {
  public:
   explicit Adadelta(std::vector<torch::Tensor> params, AdadeltaOptions defaults = {});
+  Adadelta(std::vector<torch::optim::OptimizerParamGroup> groups, AdadeltaOptions defaults);
   torch::Tensor step(LossClosure closure = nullptr) override;
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;

@@ -1,4 +1,4 @@
-// The two fortunes sample projects through cradle-cli on the real corpora (a
+// The fortunes sample projects through cradle-cli on the real corpora (a
 // subset of the sequences, to stay quick): the cleaning steps report what they
 // removed, the model beats the unigram baseline, the tokenizer is saved, and
 // `eval` reproduces the report.
@@ -66,6 +66,23 @@ class FortunesEndToEndTest : public QObject {
     const double baseline = data["unigram_baseline_loss"].toDouble();
     QVERIFY2(loss < baseline - 0.3, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     QVERIFY(QFile::exists(out + "/model/tokenizer.json"));
+    expect_eval_reproduces(out, report);
+  }
+
+  void englishFortunesGptLearnsBeyondUnigrams() {
+    // The GPT sample with its sentencepiece BPE tokenizer, shortened: 375 steps of 8 sequences at a constant rate.
+    QTemporaryDir dir;
+    const QString out = dir.filePath("run");
+    const auto report = train_subset("fortunes-gpt", out,
+                                     {"--set", R"(train.schedule={"type": "constant", "warmup_steps": 20})", "--set",
+                                      "train.batch_size=8"});
+    QCOMPARE(report["status"].toString(), QStringLiteral("completed"));
+    const auto data = report["data"].toObject();
+    QCOMPARE(data["tokenizer"].toObject()["type"].toString(), QString("bpe"));
+    QVERIFY(QFile::exists(out + "/model/tokenizer.model"));
+    const double loss = report["metrics"].toObject()["validation"].toObject()["loss"].toDouble();
+    const double baseline = data["unigram_baseline_loss"].toDouble();
+    QVERIFY2(loss < baseline - 0.5, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     expect_eval_reproduces(out, report);
   }
 

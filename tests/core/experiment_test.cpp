@@ -94,7 +94,7 @@ class ExperimentTest : public QObject {
   }
 
   void reportsInvalidChoices() {
-    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn, lstm, gru, rnn; got \"transformer\"");
+    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt; got \"transformer\"");
     expect_config_error(with("device=tpu"), "device: must be one of cpu, cuda, auto; got \"tpu\"");
   }
 
@@ -102,7 +102,7 @@ class ExperimentTest : public QObject {
     expect_config_error(with("train.momentum=0.5"), "train.momentum: only used by optimizers \"sgd\" and \"rmsprop\", not \"adam\"");
     Json doc = with("model.type=mlp");
     apply_override(doc, "model.kernel_size=3");
-    expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\"");
+    expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\", not \"mlp\"");
     expect_config_error(with("model.kernel_size=4"), "model.kernel_size: must be odd (padding keeps the size), got 4");
   }
 

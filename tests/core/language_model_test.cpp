@@ -97,7 +97,7 @@ class LanguageModelTest : public QObject {
     QCOMPARE(config_error_of(doc), QString("task: source \"text\" has no labels; use task \"language_model\""));
     doc = good;
     doc["model"] = Json::parse(R"({"type": "cnn"})");
-    QCOMPARE(config_error_of(doc), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\" or \"rnn\", got \"cnn\""));
+    QCOMPARE(config_error_of(doc), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"cnn\""));
     doc = good;
     doc["data"]["records"] = "line";
     doc["data"]["separator"] = "%";
@@ -113,7 +113,7 @@ class LanguageModelTest : public QObject {
     QCOMPARE(config_error_of(doc), QString("data.tokenizer.character_coverage: must be between 0.5 and 1, got 0.2"));
     doc = good;
     doc["model"]["hidden"] = Json::array({8});
-    QCOMPARE(config_error_of(doc), QString("model.hidden: only used by model types \"mlp\" and \"cnn\""));
+    QCOMPARE(config_error_of(doc), QString("model.hidden: only used by model types \"mlp\" and \"cnn\", not \"lstm\""));
   }
 
   void charTokenizerRoundTripsAndSaves() {

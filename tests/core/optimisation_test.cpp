@@ -112,16 +112,20 @@ class OptimisationTest : public QObject {
     // A zero gradient: Adam's L2 decay becomes a gradient (a full-size step),
     // AdamW's decoupled decay only scales the weights by (1 - lr * decay).
     const auto trial = [](const std::string& optimizer) {
-      auto p = torch::full({3}, 2.0).set_requires_grad(true);
+      auto weight = torch::full({2, 3}, 2.0).set_requires_grad(true);
+      auto bias = torch::full({3}, 2.0).set_requires_grad(true);
       TrainSpec spec = train_spec(R"({"optimizer": ")" + optimizer + R"(", "lr": 0.1, "weight_decay": 0.5})");
-      auto opt = make_optimizer(spec, {p});
+      auto opt = make_optimizer(spec, {weight, bias});
       opt->zero_grad();
-      (p * 0).sum().backward();
+      (weight * 0).sum().add((bias * 0).sum()).backward();
       opt->step();
-      return p[0].item<double>();
+      return std::make_pair(weight[0][0].item<double>(), bias[0].item<double>());
     };
-    QVERIFY(std::abs(trial("adamw") - 2.0 * (1 - 0.1 * 0.5)) < 1e-6);
-    QVERIFY(std::abs(trial("adam") - (2.0 - 0.1)) < 1e-4);  // Adam's first step has size lr
+    QVERIFY(std::abs(trial("adamw").first - 2.0 * (1 - 0.1 * 0.5)) < 1e-6);
+    QVERIFY(std::abs(trial("adam").first - (2.0 - 0.1)) < 1e-4);  // Adam's first step has size lr
+    QVERIFY(std::abs(trial("adadelta").first - 2.0) > 1e-4);       // decay reaches Adadelta's weights too
+    for (const char* optimizer : {"adamw", "adam", "adadelta", "sgd"})
+      QCOMPARE(trial(optimizer).second, 2.0);  // biases are never decayed
   }
 
   void everyOptimizerMinimisesAQuadratic() {

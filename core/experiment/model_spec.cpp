@@ -1,0 +1,125 @@
+#include "core/experiment/model_spec.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace cradle {
+namespace {
+
+// The model types that read each field (dropout: all of them).
+const std::vector<std::pair<const char*, std::vector<std::string>>>& field_owners() {
+  static const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
+      {"conv_channels", {"cnn"}},
+      {"kernel_size", {"cnn"}},
+      {"stride", {"cnn"}},
+      {"pool", {"cnn"}},
+      {"widths", {"resnet"}},
+      {"blocks", {"resnet"}},
+      {"hidden", {"mlp", "cnn"}},
+      {"activation", {"mlp", "cnn", "lenet5"}},
+      {"batch_norm", {"mlp", "cnn"}},
+      {"layer_norm", {"mlp"}},
+      {"embedding_size", {"lstm", "gru", "rnn"}},
+      {"hidden_size", {"lstm", "gru", "rnn"}},
+      {"layers", {"lstm", "gru", "rnn", "gpt"}},
+      {"width", {"gpt"}},
+      {"heads", {"gpt"}},
+      {"position", {"gpt"}},
+      {"tie_weights", {"gpt"}}};
+  return owners;
+}
+
+bool reads(const std::string& type, const std::string& field) {
+  for (const auto& [name, types] : field_owners())
+    if (field == name) return std::find(types.begin(), types.end(), type) != types.end();
+  return true;
+}
+
+}  // namespace
+
+ModelSpec parse_model_spec(JsonObjectReader r) {
+  ModelSpec m;
+  m.type = r.choice("type", m.type, {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt"});
+  for (const auto& [key, types] : field_owners())
+    if (r.has(key) && !reads(m.type, key)) r.fail_not_used_by(key, "model type", types, m.type);
+  const auto t = m.type;
+  if (reads(t, "conv_channels")) {
+    m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
+    if (m.conv_channels.empty()) r.fail("conv_channels", "a CNN needs at least one convolution block");
+    m.kernel_size = r.integer("kernel_size", m.kernel_size, Range::between(1, 15));
+    if (m.kernel_size % 2 == 0) r.fail("kernel_size", "must be odd (padding keeps the size), got " + std::to_string(m.kernel_size));
+    m.stride = r.integer("stride", m.stride, Range::between(1, 8));
+    m.pool = r.choice("pool", m.pool, {"max", "avg", "none"});
+  }
+  if (reads(t, "widths")) {
+    m.widths = r.integers("widths", m.widths, Range::between(1, 4096));
+    m.blocks = r.integers("blocks", m.blocks, Range::between(1, 64));
+    if (m.widths.empty()) r.fail("widths", "a ResNet needs at least one stage");
+    if (m.blocks.size() != m.widths.size())
+      r.fail("blocks", "needs one count per stage: " + std::to_string(m.widths.size()) + " widths, " +
+                           std::to_string(m.blocks.size()) + " block counts");
+  }
+  if (reads(t, "hidden")) m.hidden = r.integers("hidden", m.hidden, Range::between(1, 1 << 20));
+  if (reads(t, "activation")) m.activation = r.choice("activation", m.activation, {"relu", "gelu", "tanh", "sigmoid"});
+  if (reads(t, "batch_norm")) m.batch_norm = r.boolean("batch_norm", m.batch_norm);
+  if (reads(t, "layer_norm")) {
+    m.layer_norm = r.boolean("layer_norm", m.layer_norm);
+    if (m.layer_norm && m.batch_norm) r.fail("layer_norm", "choose one normalisation: set model.batch_norm to false");
+  }
+  if (reads(t, "embedding_size")) {
+    m.embedding_size = r.integer("embedding_size", m.embedding_size, Range::between(1, 1 << 16));
+    m.hidden_size = r.integer("hidden_size", m.hidden_size, Range::between(1, 1 << 16));
+  }
+  if (reads(t, "layers")) m.layers = r.integer("layers", t == "gpt" ? 4 : m.layers, Range::between(1, 64));
+  if (reads(t, "width")) {
+    m.width = r.integer("width", m.width, Range::between(8, 1 << 14));
+    m.heads = r.integer("heads", m.heads, Range::between(1, 256));
+    if (m.width % m.heads != 0)
+      r.fail("heads", "model.width " + std::to_string(m.width) + " must divide into " + std::to_string(m.heads) + " heads");
+    m.position = r.choice("position", m.position, {"learned", "rotary"});
+    if (m.position == "rotary" && (m.width / m.heads) % 2 != 0)
+      r.fail("position", "rotary embeddings need an even head width; " + std::to_string(m.width) + " / " +
+                             std::to_string(m.heads) + " heads is odd");
+    m.tie_weights = r.boolean("tie_weights", m.tie_weights);
+  }
+  m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
+  r.finish();
+  return m;
+}
+
+Json model_spec_to_json(const ModelSpec& m) {
+  Json model = Json::object();
+  model["type"] = m.type;
+  const auto& t = m.type;
+  if (reads(t, "conv_channels")) {
+    model["conv_channels"] = m.conv_channels;
+    model["kernel_size"] = m.kernel_size;
+    model["stride"] = m.stride;
+    model["pool"] = m.pool;
+  }
+  if (reads(t, "widths")) {
+    model["widths"] = m.widths;
+    model["blocks"] = m.blocks;
+  }
+  if (reads(t, "embedding_size")) {
+    model["embedding_size"] = m.embedding_size;
+    model["hidden_size"] = m.hidden_size;
+  }
+  if (reads(t, "width")) {
+    model["width"] = m.width;
+    model["heads"] = m.heads;
+  }
+  if (reads(t, "layers")) model["layers"] = m.layers;
+  if (reads(t, "position")) {
+    model["position"] = m.position;
+    model["tie_weights"] = m.tie_weights;
+  }
+  if (reads(t, "hidden")) model["hidden"] = m.hidden;
+  if (reads(t, "activation")) model["activation"] = m.activation;
+  if (reads(t, "batch_norm")) model["batch_norm"] = m.batch_norm;
+  if (reads(t, "layer_norm")) model["layer_norm"] = m.layer_norm;
+  model["dropout"] = m.dropout;
+  return model;
+}
+
+}  // namespace cradle

@@ -1,0 +1,74 @@
+#pragma once
+// A decoder-only transformer language model in the GPT-2 layout: token (and
+// learned position) embeddings, pre-LayerNorm blocks of causal multi-head
+// self-attention and a GELU MLP (4x wide), a final LayerNorm and next-token
+// logits, optionally through the token embedding's own matrix (weight tying).
+// With position "rotary" the positions enter as rotations of queries and keys
+// (RoPE, Su et al. 2021) instead of an added embedding.
+// Input [B, T] int64 token ids (T <= context length), output [B, T, vocab].
+#include <torch/nn.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "core/experiment/model_spec.h"
+#include "core/models/layer_cost.h"
+
+namespace cradle {
+
+class TokenEmbeddingImpl : public torch::nn::Module {
+ public:
+  TokenEmbeddingImpl(std::int64_t vocab_size, std::int64_t width, std::int64_t context, bool learned_positions,
+                     double dropout);
+  torch::Tensor forward(const torch::Tensor& tokens);
+  torch::nn::Embedding tokens{nullptr};
+  torch::nn::Embedding positions{nullptr};  // null with rotary positions
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(TokenEmbedding);
+
+class CausalSelfAttentionImpl : public torch::nn::Module {
+ public:
+  CausalSelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear qkv{nullptr}, projection{nullptr};
+
+ private:
+  std::int64_t heads_;
+  bool rotary_;
+  torch::nn::Dropout attention_dropout_{nullptr}, output_dropout_{nullptr};
+};
+TORCH_MODULE(CausalSelfAttention);
+
+class TransformerBlockImpl : public torch::nn::Module, public CostedLayer {
+ public:
+  TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary);
+  torch::Tensor forward(const torch::Tensor& x);
+  LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  CausalSelfAttention attention{nullptr};
+  torch::nn::Linear expand{nullptr}, contract{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+
+ private:
+  std::int64_t heads_;
+};
+TORCH_MODULE(TransformerBlock);
+
+// Logits through the token embedding's matrix. The matrix stays registered
+// only in the embedding, so the optimizer sees it once.
+class TiedLogitsImpl : public torch::nn::Module, public CostedLayer {
+ public:
+  explicit TiedLogitsImpl(std::shared_ptr<torch::nn::EmbeddingImpl> embedding);
+  torch::Tensor forward(const torch::Tensor& x);
+  LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
+
+ private:
+  std::shared_ptr<torch::nn::EmbeddingImpl> embedding_;
+};
+TORCH_MODULE(TiedLogits);
+
+// model.layers blocks of model.width with model.heads heads over `context` tokens.
+torch::nn::Sequential build_gpt(const ModelSpec& spec, std::int64_t context, std::int64_t vocab_size);
+
+}  // namespace cradle
