@@ -130,6 +130,7 @@ TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   else if (r.has("label_smoothing")) r.fail("label_smoothing", "only used by tasks with classes, not \"regression\"");
   t.clip_grad_norm = r.number("clip_grad_norm", t.clip_grad_norm, Range::at_least(0));
   t.accumulate_steps = r.integer("accumulate_steps", t.accumulate_steps, Range::between(1, 1 << 16));
+  t.precision = r.choice("precision", t.precision, {"float32", "bfloat16"});
   t.schedule = parse_schedule(r.object("schedule"));
   if (r.has("early_stopping")) t.early_stopping = parse_early_stopping(r.object("early_stopping"), task);
   t.log_every = r.integer("log_every", t.log_every, Range::at_least(1));
@@ -156,6 +157,7 @@ Json train_spec_to_json(const TrainSpec& t, const std::string& task) {
   if (task != "regression") train["label_smoothing"] = t.label_smoothing;
   train["clip_grad_norm"] = t.clip_grad_norm;
   train["accumulate_steps"] = t.accumulate_steps;
+  train["precision"] = t.precision;
   train["schedule"] = schedule_to_json(t.schedule);
   if (t.early_stopping.enabled) {
     const auto& s = t.early_stopping;

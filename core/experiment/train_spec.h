@@ -54,6 +54,7 @@ struct TrainSpec {
   double label_smoothing = 0.0;    // classification and language models
   double clip_grad_norm = 0.0;     // 0: off; else the largest gradient norm applied
   std::int64_t accumulate_steps = 1;  // micro-batches per optimizer step
+  std::string precision = "float32";  // "float32" | "bfloat16" (autocast of the forward pass, core/train/autocast.h)
   ScheduleSpec schedule;
   EarlyStoppingSpec early_stopping;
   std::int64_t log_every = 50;        // optimizer steps between training-metric lines

@@ -17,6 +17,7 @@
 #include "core/models/model_inspection.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
+#include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
@@ -151,7 +152,10 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.log->write("resumed from checkpoints/" + resume_from.filename().string() +
                  (epochs_changed ? ", train.epochs now " + std::to_string(s.experiment.train.epochs) : std::string()));
   s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
-               " threads, device " + device_name());
+               " threads, device " + device_name() + ", precision " + s.experiment.train.precision);
+  if (s.experiment.train.precision == "bfloat16" && !s.device.is_cuda() && !cpu_has_native_bfloat16())
+    s.log->write("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
+                 "likely slower than float32");
   const CacheOutcome cache = language_model ? s.text_data.cache : s.cache;
   if (cache != CacheOutcome::Off)
     s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +

@@ -16,6 +16,7 @@
 #include "core/data/seeded_order.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/eval/regression_evaluation.h"
+#include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/prediction_units.h"
@@ -127,6 +128,7 @@ TrainingOutcome Trainer::train_epochs() {
   const auto parameters = model_->parameters();
   const double clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
   const auto smoothing = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(spec.label_smoothing);
+  const bool bfloat16 = spec.precision == "bfloat16";
   std::vector<double> throughputs;  // full logging windows only
   std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
   std::int64_t step = resumed.step, epochs_run = resumed.epoch;
@@ -175,15 +177,18 @@ TrainingOutcome Trainer::train_epochs() {
         const auto targets = batch.targets.to(setup_.device);
         data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
 
-        const auto outputs = model_->forward(inputs);
         torch::Tensor loss, predictions, flat_targets;
-        if (regression_) {
-          predictions = outputs.reshape({-1});
-          flat_targets = targets;
-          loss = regression_loss(experiment_.train.loss, predictions, targets);
-        } else {
-          std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
-          loss = torch::nn::functional::cross_entropy(predictions, flat_targets, smoothing);
+        {
+          const AutocastScope autocast(bfloat16, setup_.device);
+          const auto outputs = model_->forward(inputs);
+          if (regression_) {
+            predictions = outputs.reshape({-1}).to(torch::kFloat32);
+            flat_targets = targets;
+            loss = regression_loss(experiment_.train.loss, predictions, targets);
+          } else {
+            std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
+            loss = torch::nn::functional::cross_entropy(predictions.to(torch::kFloat32), flat_targets, smoothing);
+          }
         }
         if (check_every_step) {
           const double value = loss.item<double>();

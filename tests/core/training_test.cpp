@@ -12,6 +12,7 @@
 #include "core/experiment/experiment.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
+#include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/optimizer_factory.h"
@@ -181,6 +182,34 @@ class TrainingTest : public QObject {
     } catch (const DataError& error) {
       QVERIFY2(QString(error.what()).contains("does not fit epoch 1 of this plan (3 steps per epoch)"), error.what());
     }
+  }
+
+  void bfloat16AutocastTrainsWithFloat32Weights() {
+    {
+      torch::nn::Linear linear(4, 3);
+      const auto x = torch::randn({2, 4});
+      {
+        const AutocastScope autocast(true, torch::kCPU);
+        QCOMPARE(linear->forward(x).scalar_type(), torch::kBFloat16);
+      }
+      QCOMPARE(linear->forward(x).scalar_type(), torch::kFloat32);  // the scope ends with the block
+      const AutocastScope off(false, torch::kCPU);
+      QCOMPARE(linear->forward(x).scalar_type(), torch::kFloat32);
+    }
+    Fixture f(R"({"train": {"epochs": 4, "precision": "bfloat16"}})");
+    auto model = f.model();
+    StopSignal stop;
+    Recorder r;
+    Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU});
+    trainer.add_observer(r);
+    trainer.run();
+    for (const auto& p : model->parameters()) QCOMPARE(p.scalar_type(), torch::kFloat32);
+    QVERIFY2(r.steps.back().loss < 0.5 * r.steps.front().loss,
+             qPrintable(QString("first %1 last %2").arg(r.steps.front().loss).arg(r.steps.back().loss)));
+    QVERIFY2(r.evaluations.back().accuracy > 0.9, qPrintable(QString::number(r.evaluations.back().accuracy)));
+    // The first step's loss agrees with float32's to bfloat16's precision.
+    const auto float32 = Fixture(R"({"train": {"epochs": 1}})").train();
+    QVERIFY(std::abs(float32.steps.front().loss - r.steps.front().loss) < 0.05);
   }
 
   void keepsOnlyTheNewestEpochCheckpoints() {
