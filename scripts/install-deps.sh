@@ -21,6 +21,8 @@ packages=(
   xvfb xauth imagemagick
   # fuzzing the parsers (libFuzzer)
   clang libclang-rt-14-dev
+  # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh
+  python3-torch
 )
 
 missing=()
