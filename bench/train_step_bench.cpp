@@ -1,7 +1,9 @@
 // Times training steps of a sample project's model in Cradle's engine, on
 // random data of the project's shapes, for bench/train_vs_pytorch.sh.
 // Usage: cradle-bench-train cnn|gpt float32|bfloat16 [STEPS]
-// Prints one JSON line: median step time and samples (tokens) per second.
+// Prints one JSON line: median step time and its split into forward, backward
+// and optimizer, samples per second, and model FLOP utilisation against the
+// machine's measured matrix-product rate in the same precision.
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -36,12 +38,17 @@ int main(int argc, char** argv) {
   const std::int64_t classes = gpt ? vocab : 10;
   torch::manual_seed(1);
   auto model = build_model(e.model, input_shape, classes, {});
-  const auto parameters = summarize_model(model, input_shape).total_parameters;
+  const auto summary = summarize_model(model, input_shape);
+  const auto parameters = summary.total_parameters;
   model->train();
   auto optimizer = make_optimizer(e.train, model->parameters());
   const auto inputs = gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randn({batch, 1, 28, 28});
   const auto targets = gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randint(0, 10, {batch}, torch::kInt64);
-  std::vector<double> times;
+  // On the CPU every operation has finished when it returns, so the clock splits the step exactly.
+  std::vector<double> totals, forwards, backwards, updates;
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   for (int step = 0; step < steps + 5; ++step) {
     const auto start = std::chrono::steady_clock::now();
     optimizer->zero_grad();
@@ -51,15 +58,42 @@ int main(int argc, char** argv) {
       auto out = model->forward(inputs);
       loss = torch::nn::functional::cross_entropy(out.reshape({-1, classes}).to(torch::kFloat32), targets.reshape({-1}));
     }
+    const double forward = seconds_since(start);
+    const auto backward_start = std::chrono::steady_clock::now();
     loss.backward();
+    const double backward = seconds_since(backward_start);
+    const auto update_start = std::chrono::steady_clock::now();
     optimizer->step();
-    if (step >= 5) times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double update = seconds_since(update_start);
+    if (step < 5) continue;  // warm-up: first-touch allocations, oneDNN primitive caches
+    totals.push_back(seconds_since(start));
+    forwards.push_back(forward);
+    backwards.push_back(backward);
+    updates.push_back(update);
   }
-  std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
-  const double median = times[times.size() / 2];
+  const auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  const double step_seconds = median(totals);
+  // Model FLOP utilisation: the model's training FLOPs (3x forward) per second against this machine's
+  // 1024^3 matrix product rate in the same precision.
+  const auto dtype = precision == "bfloat16" ? torch::kBFloat16 : torch::kFloat32;
+  const auto a = torch::randn({1024, 1024}).to(dtype), b = torch::randn({1024, 1024}).to(dtype);
+  std::vector<double> matmul;
+  for (int i = 0; i < 12; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto c = torch::matmul(a, b);
+    matmul.push_back(2.0 * 1024 * 1024 * 1024 / seconds_since(start));
+  }
+  const double peak = median(matmul);
+  const double model_flops = 3.0 * static_cast<double>(batch) * static_cast<double>(summary.flops) / step_seconds;
   std::printf("{\"impl\": \"cradle\", \"model\": \"%s\", \"precision\": \"%s\", \"threads\": %d, \"parameters\": %lld, "
-              "\"batch\": %lld, \"median_step_ms\": %.3f, \"samples_per_s\": %.1f}\n",
+              "\"batch\": %lld, \"median_step_ms\": %.3f, \"samples_per_s\": %.1f, \"forward_ms\": %.3f, "
+              "\"backward_ms\": %.3f, \"optimizer_ms\": %.3f, \"model_gflops\": %.2f, \"matmul_gflops\": %.2f, "
+              "\"mfu\": %.4f}\n",
               kind.c_str(), precision.c_str(), threads, static_cast<long long>(parameters), static_cast<long long>(batch),
-              median * 1000, static_cast<double>(batch) / median);
+              step_seconds * 1000, static_cast<double>(batch) / step_seconds, median(forwards) * 1000,
+              median(backwards) * 1000, median(updates) * 1000, model_flops / 1e9, peak / 1e9, model_flops / peak);
   return 0;
 }

@@ -47,4 +47,15 @@ for model in ("cnn", "gpt"):
         if c[0]["parameters"] != p[0]["parameters"]:
             print(f"  warning: parameter counts differ ({c[0]['parameters']} vs {p[0]['parameters']})")
 print("(per second: samples for the CNN, tokens for the GPT)")
+print()
+print("Cradle's step split and model FLOP utilisation (training FLOPs = 3x the estimated forward FLOPs of `inspect`,")
+print("against a 1024^3 matrix product in the same precision), medians over the rounds:")
+print(f"{'model':5} {'precision':9} {'forward ms':>10} {'backward ms':>11} {'optimizer ms':>12} {'model GFLOP/s':>13} {'matmul GFLOP/s':>14} {'MFU':>6}")
+for model in ("cnn", "gpt"):
+    for precision in ("float32", "bfloat16"):
+        c = [r for r in rows if r["impl"] == "cradle" and r["model"] == model and r["precision"] == precision]
+        m = lambda key: statistics.median(r[key] for r in c)
+        print(f"{model:5} {precision:9} {m('forward_ms'):>10.2f} {m('backward_ms'):>11.2f} {m('optimizer_ms'):>12.2f} "
+              f"{m('model_gflops'):>13.1f} {m('matmul_gflops'):>14.1f} {100 * m('mfu'):>5.1f}%")
+print("(data wait is measured by training itself: bench/fashion_mnist_epoch.sh, metrics.jsonl data_wait_s)")
 PY
