@@ -22,9 +22,9 @@ extern "C" void on_interrupt(int) {
 }
 
 // Trains `run` with a progress display and Ctrl+C handling; the exit code.
-int train_with_progress(ExperimentRun& run, const std::string& model_type) {
+int train_with_progress(ExperimentRun& run) {
   std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
-              model_type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
+              run.experiment().model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
               run.device_name().c_str());
   if (!run.resumed_from().empty()) std::printf("resuming from %s\n", run.resumed_from().string().c_str());
 
@@ -60,12 +60,12 @@ int train_in_terminal(const TerminalTrainingRequest& request) {
   std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
   std::fflush(stdout);
   ExperimentRun run(experiment, run_dir);
-  return train_with_progress(run, experiment.model.type);
+  return train_with_progress(run);
 }
 
 int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs) {
   const auto run = ExperimentRun::resume(run_dir, epochs);
-  return train_with_progress(*run, load_experiment(run->folder().experiment_file()).model.type);
+  return train_with_progress(*run);
 }
 
 }  // namespace cradle

@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#include <functional>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -130,105 +132,115 @@ std::string data_cache_key(const Experiment& experiment) {
   return hash.hex();
 }
 
-ClassificationData load_classification_data_cached(const Experiment& e, CacheOutcome* outcome) {
+namespace {
+
+// The mechanism both kinds of entry share: the key, a hit renewing the entry,
+// a damaged entry rebuilt, a new entry written then the folder trimmed. `read`
+// returns the entry (throwing or nullopt when absent or damaged); `write` stores one.
+template <typename Prepared>
+Prepared through_cache(const Experiment& e, CacheOutcome* outcome, const std::function<Prepared()>& prepare,
+                       const std::function<std::optional<Prepared>(const std::string& key)>& read,
+                       const std::function<void(const std::string& key, const Prepared&)>& write) {
   if (outcome) *outcome = CacheOutcome::Off;
-  if (!e.data.cache) return load_classification_data(e);
+  if (!e.data.cache) return prepare();
   const std::uintmax_t limit = data_cache_limit();  // a bad $CRADLE_CACHE_MAX_SIZE is reported before any work
   const std::string key = data_cache_key(e);
-  const fs::path meta_file = entry_path(key, ".json"), tensor_file = entry_path(key, ".pt");
-  if (fs::exists(meta_file) && fs::exists(tensor_file)) {
-    try {
-      const Json meta = Json::parse(read_file(meta_file));
-      ClassificationData data;
-      load_tensors(tensor_file, data);
-      data.class_names = meta.at("class_names").get<std::vector<std::string>>();
-      data.input_shape = meta.at("input_shape").get<std::vector<std::int64_t>>();
-      data.skipped_files = meta.at("skipped_files").get<std::vector<std::string>>();
-      data.dropped_rows = meta.at("dropped_rows").get<std::int64_t>();
-      data.normalize_mean = meta.at("normalize_mean").get<std::vector<double>>();
-      data.normalize_std = meta.at("normalize_std").get<std::vector<double>>();
-      data.target_mean = meta.at("target_mean").get<double>();
-      data.target_std = meta.at("target_std").get<double>();
-      data.category_sizes = meta.at("category_sizes").get<std::vector<std::int64_t>>();
-      if (data.train.size() > 0 && data.test.size() > 0) {
-        touch_data_cache_entry(data_cache_dir(), key);
-        if (outcome) *outcome = CacheOutcome::Hit;
-        return data;
-      }
-    } catch (const std::exception&) {
-      // A damaged or partial entry: rebuilt below.
+  try {
+    if (std::optional<Prepared> cached = read(key)) {
+      touch_data_cache_entry(data_cache_dir(), key);
+      if (outcome) *outcome = CacheOutcome::Hit;
+      return std::move(*cached);
     }
+  } catch (const std::exception&) {
+    // A damaged or partial entry: rebuilt below.
   }
-  ClassificationData data = load_classification_data(e);
+  Prepared prepared = prepare();
   if (outcome) *outcome = CacheOutcome::Miss;
   try {
     fs::create_directories(data_cache_dir());
-    save_tensors(tensor_file, data);
-    const Json meta = {{"class_names", data.class_names},     {"input_shape", data.input_shape},
-                       {"skipped_files", data.skipped_files}, {"dropped_rows", data.dropped_rows},
-                       {"normalize_mean", data.normalize_mean}, {"normalize_std", data.normalize_std},
-                       {"target_mean", data.target_mean},     {"target_std", data.target_std},
-                       {"category_sizes", data.category_sizes}};
-    write_text_atomically(meta_file, meta.dump() + "\n");  // written last: it marks a complete entry
+    write(key, prepared);
     evict_data_cache(data_cache_dir(), limit);
   } catch (const std::exception&) {
     // A read-only or full cache folder costs speed, not correctness.
   }
+  return prepared;
+}
+
+std::optional<ClassificationData> read_tensor_entry(const std::string& key) {
+  const fs::path meta_file = entry_path(key, ".json"), tensor_file = entry_path(key, ".pt");
+  if (!fs::exists(meta_file) || !fs::exists(tensor_file)) return std::nullopt;
+  const Json meta = Json::parse(read_file(meta_file));
+  ClassificationData data;
+  load_tensors(tensor_file, data);
+  data.class_names = meta.at("class_names").get<std::vector<std::string>>();
+  data.input_shape = meta.at("input_shape").get<std::vector<std::int64_t>>();
+  data.skipped_files = meta.at("skipped_files").get<std::vector<std::string>>();
+  data.dropped_rows = meta.at("dropped_rows").get<std::int64_t>();
+  data.normalize_mean = meta.at("normalize_mean").get<std::vector<double>>();
+  data.normalize_std = meta.at("normalize_std").get<std::vector<double>>();
+  data.target_mean = meta.at("target_mean").get<double>();
+  data.target_std = meta.at("target_std").get<double>();
+  data.category_sizes = meta.at("category_sizes").get<std::vector<std::int64_t>>();
+  if (data.train.size() == 0 || data.test.size() == 0) return std::nullopt;
   return data;
 }
 
-PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
-  if (outcome) *outcome = CacheOutcome::Off;
-  if (!e.data.cache) return prepare_text(e);
-  const std::uintmax_t limit = data_cache_limit();
-  const std::string key = data_cache_key(e);
+void write_tensor_entry(const std::string& key, const ClassificationData& data) {
+  save_tensors(entry_path(key, ".pt"), data);
+  const Json meta = {{"class_names", data.class_names},     {"input_shape", data.input_shape},
+                     {"skipped_files", data.skipped_files}, {"dropped_rows", data.dropped_rows},
+                     {"normalize_mean", data.normalize_mean}, {"normalize_std", data.normalize_std},
+                     {"target_mean", data.target_mean},     {"target_std", data.target_std},
+                     {"category_sizes", data.category_sizes}};
+  write_text_atomically(entry_path(key, ".json"), meta.dump() + "\n");  // written last: it marks a complete entry
+}
+
+std::optional<PreparedText> read_text_entry(const std::string& key) {
   const fs::path file = entry_path(key, ".text.json");
-  if (fs::exists(file)) {
-    try {
-      const Json j = Json::parse(read_file(file));
-      PreparedText p;
-      p.files = j.at("files").get<std::vector<std::string>>();
-      p.records_read = j.at("records_read").get<std::int64_t>();
-      p.skipped = j.at("skipped").get<std::vector<std::string>>();
-      for (const auto& r : j.at("steps")) {
-        TextStepReport report;
-        report.op = r.at("op").get<std::string>();
-        report.records_in = r.at("records_in").get<std::int64_t>();
-        report.records_out = r.at("records_out").get<std::int64_t>();
-        report.records_changed = r.at("records_changed").get<std::int64_t>();
-        report.chars_in = r.at("chars_in").get<std::int64_t>();
-        report.chars_out = r.at("chars_out").get<std::int64_t>();
-        report.seconds = r.at("seconds").get<double>();
-        for (const auto& x : r.at("examples"))
-          report.examples.push_back({x.at("origin").get<std::string>(), x.at("before").get<std::string>(),
-                                     x.value("after", ""), x.value("removed_because", "")});
-        p.steps.push_back(std::move(report));
-      }
-      p.train = records_from(j.at("train"));
-      p.validation = records_from(j.at("validation"));
-      p.test = records_from(j.at("test"));
-      touch_data_cache_entry(data_cache_dir(), key);
-      if (outcome) *outcome = CacheOutcome::Hit;
-      return p;
-    } catch (const std::exception&) {
-      // rebuilt below
-    }
+  if (!fs::exists(file)) return std::nullopt;
+  const Json j = Json::parse(read_file(file));
+  PreparedText p;
+  p.files = j.at("files").get<std::vector<std::string>>();
+  p.records_read = j.at("records_read").get<std::int64_t>();
+  p.skipped = j.at("skipped").get<std::vector<std::string>>();
+  for (const auto& r : j.at("steps")) {
+    TextStepReport report;
+    report.op = r.at("op").get<std::string>();
+    report.records_in = r.at("records_in").get<std::int64_t>();
+    report.records_out = r.at("records_out").get<std::int64_t>();
+    report.records_changed = r.at("records_changed").get<std::int64_t>();
+    report.chars_in = r.at("chars_in").get<std::int64_t>();
+    report.chars_out = r.at("chars_out").get<std::int64_t>();
+    report.seconds = r.at("seconds").get<double>();
+    for (const auto& x : r.at("examples"))
+      report.examples.push_back({x.at("origin").get<std::string>(), x.at("before").get<std::string>(),
+                                 x.value("after", ""), x.value("removed_because", "")});
+    p.steps.push_back(std::move(report));
   }
-  PreparedText p = prepare_text(e);
-  if (outcome) *outcome = CacheOutcome::Miss;
-  try {
-    fs::create_directories(data_cache_dir());
-    Json steps = Json::array();
-    for (const auto& report : p.steps) steps.push_back(text_step_report_to_json(report));
-    const Json j = {{"files", p.files}, {"records_read", p.records_read}, {"skipped", p.skipped}, {"steps", steps},
-                    {"train", records_json(p.train)}, {"validation", records_json(p.validation)},
-                    {"test", records_json(p.test)}};
-    write_text_atomically(file, j.dump() + "\n");
-    evict_data_cache(data_cache_dir(), limit);
-  } catch (const std::exception&) {
-    // as above: speed, not correctness
-  }
+  p.train = records_from(j.at("train"));
+  p.validation = records_from(j.at("validation"));
+  p.test = records_from(j.at("test"));
   return p;
+}
+
+void write_text_entry(const std::string& key, const PreparedText& p) {
+  Json steps = Json::array();
+  for (const auto& report : p.steps) steps.push_back(text_step_report_to_json(report));
+  const Json j = {{"files", p.files}, {"records_read", p.records_read}, {"skipped", p.skipped}, {"steps", steps},
+                  {"train", records_json(p.train)}, {"validation", records_json(p.validation)},
+                  {"test", records_json(p.test)}};
+  write_text_atomically(entry_path(key, ".text.json"), j.dump() + "\n");
+}
+
+}  // namespace
+
+ClassificationData load_classification_data_cached(const Experiment& e, CacheOutcome* outcome) {
+  return through_cache<ClassificationData>(
+      e, outcome, [&] { return load_classification_data(e); }, read_tensor_entry, write_tensor_entry);
+}
+
+PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
+  return through_cache<PreparedText>(e, outcome, [&] { return prepare_text(e); }, read_text_entry, write_text_entry);
 }
 
 }  // namespace cradle

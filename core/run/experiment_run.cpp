@@ -179,6 +179,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
 
 ExperimentRun::~ExperimentRun() = default;
 
+const Experiment& ExperimentRun::experiment() const { return state_->experiment; }
 const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
 std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }

@@ -41,6 +41,7 @@ class ExperimentRun {
   // The checkpoint a resumed run starts from; empty for a new run.
   const std::filesystem::path& resumed_from() const;
 
+  const Experiment& experiment() const;  // as it runs (absolute data paths)
   const RunFolder& folder() const;
   const ModelSummary& model_summary() const;
   std::int64_t train_samples() const;
