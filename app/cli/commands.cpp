@@ -12,11 +12,13 @@
 #include "core/data/data_preview.h"
 #include "core/data/dataset_statistics.h"
 #include "core/data/language_model_data.h"
+#include "core/data/text_classification_data.h"
 #include "core/data/text_data_statistics.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
 #include "core/models/model_factory.h"
+#include "core/models/text_classifier.h"
 #include "core/models/model_inspection.h"
 #include "core/run/run_evaluation.h"
 
@@ -45,6 +47,18 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
                 static_cast<long long>(experiment.data.context_length));
     std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length}), experiment.train.batch_size).c_str(),
                stdout);
+    print_schedule(experiment.train, data.train.size());
+    return 0;
+  }
+  if (is_text_classification(experiment)) {
+    const auto data = load_text_classification_data(experiment);
+    torch::manual_seed(experiment.seed);
+    const std::int64_t context = experiment.data.context_length;
+    auto model = build_text_classifier(experiment.model, context, data.vocab_size(), data.num_classes());
+    std::printf("experiment %s: %s text classifier, %lld-token vocabulary, texts cut to %lld tokens, %lld classes\n\n",
+                experiment.name.c_str(), experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
+                static_cast<long long>(context), static_cast<long long>(data.num_classes()));
+    std::fputs(format_model_summary(summarize_model(model, {context}), experiment.train.batch_size).c_str(), stdout);
     print_schedule(experiment.train, data.train.size());
     return 0;
   }
@@ -97,6 +111,15 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
     std::fputs(format_text_data_statistics(data).c_str(), stdout);
     if (!out.empty()) {
       write_text_atomically(out, language_model_data_summary(data).dump(2) + "\n");
+      std::printf("written to %s\n", out.string().c_str());
+    }
+    return 0;
+  }
+  if (is_text_classification(experiment)) {
+    const auto data = load_text_classification_data(experiment);
+    std::fputs(format_text_classification_statistics(data).c_str(), stdout);
+    if (!out.empty()) {
+      write_text_atomically(out, text_classification_data_summary(data).dump(2) + "\n");
       std::printf("written to %s\n", out.string().c_str());
     }
     return 0;

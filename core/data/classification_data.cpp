@@ -177,6 +177,8 @@ std::string sample_shape_text(const std::vector<std::int64_t>& s) {
 }  // namespace
 
 ClassificationData load_classification_data(const Experiment& e, SplitsToLoad which) {
+  if (e.data.source == "text" || e.data.source == "jsonl")  // a programming error, not the user's
+    throw ConfigError("internal: text classification data loads with load_text_classification_data");
   if (e.data.source == "csv") return load_tabular_classification(e, which);
   ClassificationData data;
   const bool with_train = which == SplitsToLoad::All || e.data.normalize_auto;

@@ -15,7 +15,7 @@ namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kCacheFormat = 2;  // bump when what is stored changes
+constexpr int kCacheFormat = 3;  // bump when what is stored changes
 
 // Two independent 64-bit running hashes: 128 bits, so distinct inputs never meet in practice.
 class KeyHash {
@@ -95,13 +95,16 @@ void load_tensors(const fs::path& file, ClassificationData& data) {
 
 Json records_json(const std::vector<TextRecord>& records) {
   Json list = Json::array();
-  for (const auto& r : records) list.push_back(Json::array({r.text, r.origin}));
+  for (const auto& r : records)
+    list.push_back(r.label.empty() ? Json::array({r.text, r.origin}) : Json::array({r.text, r.origin, r.label}));
   return list;
 }
 
 std::vector<TextRecord> records_from(const Json& list) {
   std::vector<TextRecord> records;
-  for (const auto& item : list) records.push_back({item.at(0).get<std::string>(), item.at(1).get<std::string>()});
+  for (const auto& item : list)
+    records.push_back({item.at(0).get<std::string>(), item.at(1).get<std::string>(),
+                       item.size() > 2 ? item.at(2).get<std::string>() : std::string()});
   return records;
 }
 

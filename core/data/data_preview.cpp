@@ -66,8 +66,12 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
       pieces += tokenizer->token_text(id) + "|";
       numbers += (numbers.empty() ? "" : " ") + std::to_string(id);
     }
-    tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens)\n" + pieces + "\n" + numbers + "\n";
-    token_examples.push_back({{"origin", record.origin}, {"text", record.text}, {"ids", ids}});
+    const std::string label = record.label.empty() ? std::string() : ", class \"" + record.label + "\"";
+    tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens" + label + ")\n" + pieces + "\n" +
+                   numbers + "\n";
+    Json example = {{"origin", record.origin}, {"text", record.text}, {"ids", ids}};
+    if (!record.label.empty()) example["label"] = record.label;
+    token_examples.push_back(std::move(example));
   }
   const fs::path tokens_file = request.out_dir / (numbered(data.text.steps.size() + 1, "tokenizer") + ".txt");
   write_text_atomically(tokens_file, tokens_text);
@@ -203,7 +207,7 @@ std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewReque
   std::error_code ec;
   fs::create_directories(request.out_dir, ec);
   if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
-  if (e.task == "language_model") return preview_text(e, request);
+  if (e.task == "language_model" || is_text_classification(e)) return preview_text(e, request);
   if (e.data.source == "csv") return preview_csv(e, request);
 #ifdef CRADLE_WITH_OPENCV
   return preview_images(e, request);

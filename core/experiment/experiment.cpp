@@ -37,7 +37,7 @@ void write_test_split(Json& data, const char* path_key, const std::string& path,
 
 bool is_text_source(const std::string& source) { return source == "text" || source == "jsonl"; }
 
-void parse_text_source(JsonObjectReader& r, DataSpec& d) {
+void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task) {
   d.paths = r.strings("paths", {});
   if (d.paths.empty()) r.fail("paths", "required: a list of files or folders");
   d.include = r.strings("include", {d.source == "text" ? "*.txt" : "*.jsonl"});
@@ -51,8 +51,16 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d) {
     } else if (r.has("separator")) {
       r.fail("separator", "only used with data.records \"separator\"");
     }
+    if (task == "classification") d.label_from = r.choice("label_from", d.label_from, {"folder", "file"});
+    else if (r.has("label_from")) r.fail("label_from", "only used by task \"classification\"");
   } else {
     d.text_field = r.string("text_field", d.text_field);
+    if (task == "classification") {
+      d.label_field = r.string("label_field", d.label_field);
+      if (d.label_field.empty()) r.fail("label_field", "must name the field holding each record's class");
+    } else if (r.has("label_field")) {
+      r.fail("label_field", "only used by task \"classification\"");
+    }
   }
   d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
   for (auto step : r.objects("steps")) d.steps.push_back(parse_text_step(std::move(step)));
@@ -71,12 +79,12 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d) {
   d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
 }
 
-DataSpec parse_data(JsonObjectReader r) {
+DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   DataSpec d;
   d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
-  const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv"};
+  const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
   const std::vector<std::string> texts = {"text", "jsonl"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
@@ -87,7 +95,7 @@ DataSpec parse_data(JsonObjectReader r) {
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
       {"paths", texts}, {"include", texts}, {"exclude", texts}, {"records", {"text"}}, {"separator", {"text"}},
-      {"text_field", {"jsonl"}}, {"on_bad_record", texts}, {"steps", texts}, {"tokenizer", texts},
+      {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", texts}, {"steps", texts}, {"tokenizer", texts},
       {"context_length", texts}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
@@ -110,7 +118,7 @@ DataSpec parse_data(JsonObjectReader r) {
     else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else if (is_text_source(d.source)) {
-    parse_text_source(r, d);
+    parse_text_source(r, d, task);
   } else {
     d.folder = r.required_string("folder");
   }
@@ -173,6 +181,8 @@ fs::path Experiment::resolve(const std::string& path) const {
   return (base_dir / p).lexically_normal();
 }
 
+bool is_text_classification(const Experiment& e) { return e.task == "classification" && is_text_source(e.data.source); }
+
 Experiment parse_experiment(const Json& document) {
   JsonObjectReader r(document, "");
   Experiment e;
@@ -189,30 +199,32 @@ Experiment parse_experiment(const Json& document) {
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
   if (!r.has("data")) r.fail("data", "required");
-  e.data = parse_data(r.object("data"));
-  e.model = parse_model_spec(r.object("model"));
+  e.data = parse_data(r.object("data"), e.task);
+  e.model = parse_model_spec(r.object("model"), e.task);
   e.train = parse_train_spec(r.object("train"), e.task);
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
   const bool text = is_text_source(e.data.source);
+  const bool has_data_field = document.contains("data") && document["data"].is_object();
   if (e.task == "language_model" && !text)
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
-  if (e.task == "classification" && text)
-    throw ConfigError("task: source \"" + e.data.source + "\" has no labels; use task \"language_model\"");
-  if (e.task == "language_model" && !e.model.is_language_model())
+  if (e.task == "language_model" && e.model.type != "gpt" && !e.model.is_recurrent())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
+  for (const char* field : {"class_names", "stratify"})
+    if (e.task != "classification" && has_data_field && document["data"].contains(field))
+      throw ConfigError(std::string("data.") + field + ": task \"" + e.task + "\" has no classes" +
+                        (e.task == "regression" ? " (it predicts numbers)" : ""));
   if (e.task == "regression" && e.data.source != "csv")
     throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + e.data.source + "\"");
   if (e.task == "regression" && e.model.type != "mlp")
     throw ConfigError("model.type: task \"regression\" on a table needs \"mlp\", got \"" + e.model.type + "\"");
-  if (e.task == "regression" && !e.data.class_names.empty())
-    throw ConfigError("data.class_names: task \"regression\" predicts numbers, not classes");
-  if (e.task == "regression" && document.contains("data") && document["data"].is_object() &&
-      document["data"].contains("stratify"))
-    throw ConfigError("data.stratify: task \"regression\" has no classes to stratify by");
-  if (e.task != "language_model" && e.model.is_language_model())
-    throw ConfigError("model.type: \"" + e.model.type + "\" is for task \"language_model\"; use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
+  if (e.task == "classification" && text && !e.model.is_recurrent() && e.model.type != "encoder")
+    throw ConfigError("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"" +
+                      e.model.type + "\"");
+  if (!text && e.model.reads_tokens())
+    throw ConfigError("model.type: \"" + e.model.type + "\" reads text (source \"text\" or \"jsonl\"); for " +
+                      e.data.source + " data use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
   if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
     throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
                       e.model.type + "\"");
@@ -260,8 +272,10 @@ Json experiment_to_json(const Experiment& e) {
     if (d.source == "text") {
       data["records"] = d.records;
       if (d.records == "separator") data["separator"] = d.separator;
+      if (e.task == "classification") data["label_from"] = d.label_from;
     } else {
       data["text_field"] = d.text_field;
+      if (e.task == "classification") data["label_field"] = d.label_field;
     }
     data["on_bad_record"] = d.on_bad_record;
     Json steps = Json::array();
@@ -286,7 +300,7 @@ Json experiment_to_json(const Experiment& e) {
     data["on_bad_file"] = e.data.on_bad_file;
   }
   const bool text = is_text_source(e.data.source);
-  const bool labelled = !text && e.task != "regression";
+  const bool labelled = e.task == "classification";
   if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
   if (labelled) data["stratify"] = e.data.stratify;
@@ -310,7 +324,7 @@ Json experiment_to_json(const Experiment& e) {
   }
   doc["data"] = std::move(data);
 
-  doc["model"] = model_spec_to_json(e.model);
+  doc["model"] = model_spec_to_json(e.model, e.task);
 
   doc["train"] = train_spec_to_json(e.train, e.task);
 

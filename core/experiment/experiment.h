@@ -47,10 +47,17 @@ struct DataSpec {
   std::string records = "file";            // text: "file" | "line" | "paragraph" | "separator"
   std::string separator = "%";             // text with records "separator": the line between records
   std::string text_field = "text";         // jsonl: the string field holding the text
+  // jsonl, task classification: the field holding each record's class (a
+  // string, or an integer).
+  std::string label_field = "label";
+  // text, task classification: where a record's class comes from: "folder"
+  // (each path is a folder with one sub-folder of text files per class) or
+  // "file" (the name of the file it was read from, without extension).
+  std::string label_from = "folder";
   std::string on_bad_record = "fail";      // text, jsonl: "fail" | "skip" invalid UTF-8 or malformed lines
   std::vector<TextStep> steps;             // text, jsonl: cleaning and de-duplication, in order
   TokenizerSpec tokenizer;                 // text, jsonl
-  std::int64_t context_length = 64;        // text, jsonl: tokens per training sequence
+  std::int64_t context_length = 64;        // text, jsonl: tokens per training sequence (classification: per text, longer ones truncated)
   std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;
@@ -81,7 +88,8 @@ struct EvalSpec {
 struct Experiment {
   std::string name;
   std::string description;
-  std::string task = "classification";  // "classification" | "regression" | "language_model"
+  // "classification" (images, tables, or text) | "regression" | "language_model"
+  std::string task = "classification";
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto
@@ -96,6 +104,9 @@ struct Experiment {
 
   std::filesystem::path resolve(const std::string& path) const;
 };
+
+// Task "classification" on a "text" or "jsonl" source.
+bool is_text_classification(const Experiment& experiment);
 
 Experiment parse_experiment(const Json& document);
 Json experiment_to_json(const Experiment& experiment);

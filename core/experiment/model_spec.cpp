@@ -21,15 +21,20 @@ const std::vector<std::pair<const char*, std::vector<std::string>>>& field_owner
       {"layer_norm", {"mlp"}},
       {"embedding_size", {"lstm", "gru", "rnn"}},
       {"hidden_size", {"lstm", "gru", "rnn"}},
-      {"layers", {"lstm", "gru", "rnn", "gpt"}},
-      {"width", {"gpt"}},
-      {"heads", {"gpt"}},
-      {"position", {"gpt"}},
-      {"tie_weights", {"gpt"}}};
+      {"layers", {"lstm", "gru", "rnn", "gpt", "encoder"}},
+      {"width", {"gpt", "encoder"}},
+      {"heads", {"gpt", "encoder"}},
+      {"position", {"gpt", "encoder"}},
+      {"tie_weights", {"gpt"}},
+      {"bidirectional", {"lstm", "gru", "rnn"}},
+      {"pooling", {"lstm", "gru", "rnn", "encoder"}}};
   return owners;
 }
 
-bool reads(const std::string& type, const std::string& field) {
+bool is_classifier_field(const std::string& field) { return field == "bidirectional" || field == "pooling"; }
+
+bool reads(const std::string& type, const std::string& field, const std::string& task) {
+  if (is_classifier_field(field) && task != "classification") return false;
   for (const auto& [name, types] : field_owners())
     if (field == name) return std::find(types.begin(), types.end(), type) != types.end();
   return true;
@@ -37,11 +42,17 @@ bool reads(const std::string& type, const std::string& field) {
 
 }  // namespace
 
-ModelSpec parse_model_spec(JsonObjectReader r) {
+ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task) {
   ModelSpec m;
-  m.type = r.choice("type", m.type, {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt"});
-  for (const auto& [key, types] : field_owners())
-    if (r.has(key) && !reads(m.type, key)) r.fail_not_used_by(key, "model type", types, m.type);
+  m.type = r.choice("type", m.type, {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder"});
+  for (const auto& [key, types] : field_owners()) {
+    if (!r.has(key) || reads(m.type, key, task)) continue;
+    if (is_classifier_field(key) && std::find(types.begin(), types.end(), m.type) != types.end())
+      r.fail(key, "only used by task \"classification\" (a text classifier); a " + task +
+                      " model reads its input left to right and predicts at every position");
+    r.fail_not_used_by(key, "model type", types, m.type);
+  }
+  const auto reads = [&](const std::string& type, const char* field) { return cradle::reads(type, field, task); };
   const auto t = m.type;
   if (reads(t, "conv_channels")) {
     m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
@@ -70,7 +81,7 @@ ModelSpec parse_model_spec(JsonObjectReader r) {
     m.embedding_size = r.integer("embedding_size", m.embedding_size, Range::between(1, 1 << 16));
     m.hidden_size = r.integer("hidden_size", m.hidden_size, Range::between(1, 1 << 16));
   }
-  if (reads(t, "layers")) m.layers = r.integer("layers", t == "gpt" ? 4 : m.layers, Range::between(1, 64));
+  if (reads(t, "layers")) m.layers = r.integer("layers", t == "gpt" || t == "encoder" ? 4 : m.layers, Range::between(1, 64));
   if (reads(t, "width")) {
     m.width = r.integer("width", m.width, Range::between(8, 1 << 14));
     m.heads = r.integer("heads", m.heads, Range::between(1, 256));
@@ -80,17 +91,20 @@ ModelSpec parse_model_spec(JsonObjectReader r) {
     if (m.position == "rotary" && (m.width / m.heads) % 2 != 0)
       r.fail("position", "rotary embeddings need an even head width; " + std::to_string(m.width) + " / " +
                              std::to_string(m.heads) + " heads is odd");
-    m.tie_weights = r.boolean("tie_weights", m.tie_weights);
   }
+  if (reads(t, "tie_weights")) m.tie_weights = r.boolean("tie_weights", m.tie_weights);
+  if (reads(t, "bidirectional")) m.bidirectional = r.boolean("bidirectional", m.bidirectional);
+  if (reads(t, "pooling")) m.pooling = r.choice("pooling", t == "encoder" ? "mean" : m.pooling, {"last", "mean", "max"});
   m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
   r.finish();
   return m;
 }
 
-Json model_spec_to_json(const ModelSpec& m) {
+Json model_spec_to_json(const ModelSpec& m, const std::string& task) {
   Json model = Json::object();
   model["type"] = m.type;
   const auto& t = m.type;
+  const auto reads = [&](const std::string& type, const char* field) { return cradle::reads(type, field, task); };
   if (reads(t, "conv_channels")) {
     model["conv_channels"] = m.conv_channels;
     model["kernel_size"] = m.kernel_size;
@@ -110,10 +124,10 @@ Json model_spec_to_json(const ModelSpec& m) {
     model["heads"] = m.heads;
   }
   if (reads(t, "layers")) model["layers"] = m.layers;
-  if (reads(t, "position")) {
-    model["position"] = m.position;
-    model["tie_weights"] = m.tie_weights;
-  }
+  if (reads(t, "position")) model["position"] = m.position;
+  if (reads(t, "tie_weights")) model["tie_weights"] = m.tie_weights;
+  if (reads(t, "bidirectional")) model["bidirectional"] = m.bidirectional;
+  if (reads(t, "pooling")) model["pooling"] = m.pooling;
   if (reads(t, "hidden")) model["hidden"] = m.hidden;
   if (reads(t, "activation")) model["activation"] = m.activation;
   if (reads(t, "batch_norm")) model["batch_norm"] = m.batch_norm;

@@ -12,6 +12,7 @@ namespace cradle {
 
 struct ModelSpec {
   // Images and tables: mlp | cnn | lenet5 | resnet. Language models: lstm | gru | rnn | gpt.
+  // Text classification: lstm | gru | rnn | encoder (a transformer encoder).
   std::string type = "cnn";
   std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one block (conv, norm, act, pool) each
   std::int64_t kernel_size = 3;                        // cnn: odd; "same" padding
@@ -26,17 +27,24 @@ struct ModelSpec {
   double dropout = 0.0;
   std::int64_t embedding_size = 128;  // recurrent: token embedding width
   std::int64_t hidden_size = 256;     // recurrent: state width
-  std::int64_t layers = 2;            // recurrent: stacked layers; gpt: transformer blocks
-  std::int64_t width = 128;           // gpt: model width (embedding and residual stream)
-  std::int64_t heads = 4;             // gpt: attention heads (width must divide by it)
-  std::string position = "learned";   // gpt: "learned" position embeddings or "rotary" (RoPE on queries and keys)
+  std::int64_t layers = 2;            // recurrent: stacked layers; gpt, encoder: transformer blocks
+  std::int64_t width = 128;           // gpt, encoder: model width (embedding and residual stream)
+  std::int64_t heads = 4;             // gpt, encoder: attention heads (width must divide by it)
+  std::string position = "learned";   // gpt, encoder: "learned" position embeddings or "rotary" (RoPE on queries and keys)
   bool tie_weights = true;            // gpt: the output layer shares the token embedding's matrix
+  // Text classification only (a language model predicts at every position, left to right):
+  bool bidirectional = false;         // recurrent: a second stack reads the text backwards
+  // How a text's per-token states become one vector for the classifier:
+  // "last" (recurrent: the final state of each direction; encoder: the last
+  // token), "mean" or "max" over the text's tokens (padding left out).
+  std::string pooling = "last";       // recurrent (default "last"), encoder (default "mean")
 
   bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
-  bool is_language_model() const { return is_recurrent() || type == "gpt"; }
+  bool reads_tokens() const { return is_recurrent() || type == "gpt" || type == "encoder"; }
 };
 
-ModelSpec parse_model_spec(JsonObjectReader r);
-Json model_spec_to_json(const ModelSpec& spec);
+// `task` decides which fields a type reads: pooling and bidirectional belong to text classification.
+ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task);
+Json model_spec_to_json(const ModelSpec& spec, const std::string& task);
 
 }  // namespace cradle

@@ -36,15 +36,22 @@ torch::Tensor TokenEmbeddingImpl::forward(const torch::Tensor& ids) {
   return dropout->forward(x);
 }
 
-CausalSelfAttentionImpl::CausalSelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary)
-    : heads_(heads), rotary_(rotary) {
+SelfAttentionImpl::SelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal,
+                                     std::shared_ptr<const PaddingContext> padding)
+    : heads_(heads), rotary_(rotary), causal_(causal), padding_(std::move(padding)) {
   qkv = register_module("qkv", nn::Linear(width, 3 * width));
   projection = register_module("projection", nn::Linear(width, width));
   attention_dropout_ = register_module("attention_dropout", nn::Dropout(dropout));
   output_dropout_ = register_module("output_dropout", nn::Dropout(dropout));
 }
 
-torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
+const torch::Tensor& SelfAttentionImpl::future_mask(std::int64_t length, const torch::Device& device) {
+  if (!future_.defined() || future_.size(0) != length || future_.device() != device)
+    future_ = torch::ones({length, length}, torch::TensorOptions().dtype(torch::kBool).device(device)).triu(1);
+  return future_;
+}
+
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   const std::int64_t batch = x.size(0), length = x.size(1), width = x.size(2), head_width = width / heads_;
   const auto parts = qkv->forward(x).chunk(3, 2);
   const auto split = [&](const torch::Tensor& t) { return t.view({batch, length, heads_, head_width}).transpose(1, 2); };
@@ -54,19 +61,24 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x) {
     q = rotate_positions(q);
     k = rotate_positions(k);
   }
-  auto scores = torch::matmul(q, k.transpose(2, 3)) / std::sqrt(static_cast<double>(head_width));
-  // Position t sees positions <= t only.
-  const auto future = torch::ones({length, length}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(1);
-  scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+  // In place on the fresh product: matmul keeps its inputs, not its output, for the backward pass.
+  auto scores = torch::matmul(q, k.transpose(2, 3)).mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
+  constexpr float kNever = -std::numeric_limits<float>::infinity();
+  if (causal_) scores.masked_fill_(future_mask(length, x.device()), kNever);
+  if (padding_) {
+    if (const auto tokens = padding_->mask_for(x); tokens.defined())  // [B, T]: no query attends to a padding key
+      scores.masked_fill_(tokens.logical_not().view({batch, 1, 1, length}), kNever);
+  }
   const auto weights = attention_dropout_->forward(torch::softmax(scores, 3));
   const auto mixed = torch::matmul(weights, v).transpose(1, 2).contiguous().view({batch, length, width});
   return output_dropout_->forward(projection->forward(mixed));
 }
 
-TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout_rate, bool rotary)
+TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout_rate, bool rotary,
+                                           bool causal, std::shared_ptr<const PaddingContext> padding)
     : heads_(heads) {
   norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({width})));
-  attention = register_module("attention", CausalSelfAttention(width, heads, dropout_rate, rotary));
+  attention = register_module("attention", SelfAttention(width, heads, dropout_rate, rotary, causal, std::move(padding)));
   norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({width})));
   expand = register_module("expand", nn::Linear(width, 4 * width));
   contract = register_module("contract", nn::Linear(4 * width, width));
@@ -96,6 +108,25 @@ LayerCost TiedLogitsImpl::cost(const Shape& input_shape, const Shape& output_sha
   return {2 * element_count(input_shape) * output_shape.back(), element_count(output_shape)};
 }
 
+void initialize_transformer(torch::nn::Module& net, std::int64_t layers) {
+  // GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
+  // that write into the residual stream scaled by 1/sqrt(2 * layers) so its
+  // variance does not grow with depth.
+  torch::NoGradGuard no_grad;
+  for (auto& named : net.named_parameters()) {
+    const std::string& name = named.key();
+    auto& p = named.value();
+    if (name.find("norm") != std::string::npos) continue;  // LayerNorm keeps 1 and 0
+    if (name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0) {
+      p.zero_();
+      continue;
+    }
+    const bool residual_output = name.find("projection.weight") != std::string::npos ||
+                                 name.find("contract.weight") != std::string::npos;
+    p.normal_(0.0, residual_output ? 0.02 / std::sqrt(2.0 * static_cast<double>(layers)) : 0.02);
+  }
+}
+
 torch::nn::Sequential build_gpt(const ModelSpec& spec, std::int64_t context, std::int64_t vocab_size) {
   const bool rotary = spec.position == "rotary";
   auto embedding = std::make_shared<TokenEmbeddingImpl>(vocab_size, spec.width, context, !rotary, spec.dropout);
@@ -108,22 +139,7 @@ torch::nn::Sequential build_gpt(const ModelSpec& spec, std::int64_t context, std
   if (spec.tie_weights) net->push_back("logits", std::make_shared<TiedLogitsImpl>(embedding->tokens.ptr()));
   else net->push_back("logits", nn::Linear(nn::LinearOptions(spec.width, vocab_size).bias(false)));
 
-  // GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
-  // that write into the residual stream scaled by 1/sqrt(2 * layers) so its
-  // variance does not grow with depth.
-  torch::NoGradGuard no_grad;
-  for (auto& named : net->named_parameters()) {
-    const std::string& name = named.key();
-    auto& p = named.value();
-    if (name.find("norm") != std::string::npos) continue;  // LayerNorm keeps 1 and 0
-    if (name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0) {
-      p.zero_();
-      continue;
-    }
-    const bool residual_output = name.find("projection.weight") != std::string::npos ||
-                                 name.find("contract.weight") != std::string::npos;
-    p.normal_(0.0, residual_output ? 0.02 / std::sqrt(2.0 * static_cast<double>(spec.layers)) : 0.02);
-  }
+  initialize_transformer(*net, spec.layers);
   return net;
 }
 

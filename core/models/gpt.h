@@ -13,6 +13,7 @@
 
 #include "core/experiment/model_spec.h"
 #include "core/models/layer_cost.h"
+#include "core/models/padding_mask.h"
 
 namespace cradle {
 
@@ -27,26 +28,35 @@ class TokenEmbeddingImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TokenEmbedding);
 
-class CausalSelfAttentionImpl : public torch::nn::Module {
+// Multi-head self-attention. Causal (the GPT): position t sees positions <= t.
+// Not causal (the text encoder): every token sees every token of its text,
+// and none sees padding when a padding context is given.
+class SelfAttentionImpl : public torch::nn::Module {
  public:
-  CausalSelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary);
+  SelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal,
+                    std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear qkv{nullptr}, projection{nullptr};
 
  private:
+  const torch::Tensor& future_mask(std::int64_t length, const torch::Device& device);
+
   std::int64_t heads_;
-  bool rotary_;
+  bool rotary_, causal_;
+  std::shared_ptr<const PaddingContext> padding_;
   torch::nn::Dropout attention_dropout_{nullptr}, output_dropout_{nullptr};
+  torch::Tensor future_;  // [T, T] true above the diagonal, kept between steps (not a parameter or buffer)
 };
-TORCH_MODULE(CausalSelfAttention);
+TORCH_MODULE(SelfAttention);
 
 class TransformerBlockImpl : public torch::nn::Module, public CostedLayer {
  public:
-  TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary);
+  TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal = true,
+                       std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
-  CausalSelfAttention attention{nullptr};
+  SelfAttention attention{nullptr};
   torch::nn::Linear expand{nullptr}, contract{nullptr};
   torch::nn::Dropout dropout{nullptr};
 
@@ -67,6 +77,10 @@ class TiedLogitsImpl : public torch::nn::Module, public CostedLayer {
   std::shared_ptr<torch::nn::EmbeddingImpl> embedding_;
 };
 TORCH_MODULE(TiedLogits);
+
+// GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
+// that write into the residual stream scaled by 1/sqrt(2 * layers).
+void initialize_transformer(torch::nn::Module& net, std::int64_t layers);
 
 // model.layers blocks of model.width with model.heads heads over `context` tokens.
 torch::nn::Sequential build_gpt(const ModelSpec& spec, std::int64_t context, std::int64_t vocab_size);

@@ -4,6 +4,8 @@
 
 #include "core/models/gpt.h"
 #include "core/models/layer_cost.h"
+#include "core/models/padding_mask.h"
+#include "core/text/tokenizer.h"
 
 namespace cradle {
 namespace {
@@ -19,7 +21,7 @@ LayerCost layer_cost(const torch::nn::Module& module, const Shape& input_shape, 
     const std::int64_t kernel = (*o.kernel_size())[0] * (*o.kernel_size())[1];
     return {2 * (o.in_channels() / o.groups()) * kernel * outputs, outputs};
   }
-  if (module.as<torch::nn::Flatten>()) return {0, 0};  // a view of its input
+  if (module.as<torch::nn::Flatten>() || module.as<TrimPadding>()) return {0, 0};  // a view of its input
   // Embeddings, norms, activations, pooling, dropout: element-wise, their outputs kept.
   return {0, outputs};
 }
@@ -41,10 +43,13 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   std::vector<std::int64_t> shape = {2};  // two samples: BatchNorm1d refuses a batch of one in training
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
   const auto device = model->parameters().empty() ? torch::kCPU : model->parameters().front().device();
-  // A model that starts with an embedding reads token ids.
+  // A model that starts with an embedding (or a text classifier's padding cut) reads token ids:
+  // <unk> everywhere is a full-length text (zeros would be all padding).
   const bool reads_tokens = !model->is_empty() && (model->ptr(0)->as<torch::nn::Embedding>() != nullptr ||
-                                                   model->ptr(0)->as<TokenEmbedding>() != nullptr);
-  torch::Tensor x = torch::zeros(shape, torch::TensorOptions().device(device).dtype(reads_tokens ? torch::kInt64 : torch::kFloat32));
+                                                   model->ptr(0)->as<TokenEmbedding>() != nullptr ||
+                                                   model->ptr(0)->as<TrimPadding>() != nullptr);
+  torch::Tensor x = reads_tokens ? torch::full(shape, kUnkId, torch::TensorOptions().device(device).dtype(torch::kInt64))
+                                 : torch::zeros(shape, torch::TensorOptions().device(device));
   const auto children = model->named_children();
   size_t i = 0;
   for (auto it = model->begin(); it != model->end(); ++it, ++i) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include "core/common/error.h"
@@ -13,8 +14,10 @@
 #include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/language_model_data.h"
+#include "core/data/text_classification_data.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
+#include "core/models/text_classifier.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
 #include "core/train/autocast.h"
@@ -59,8 +62,10 @@ struct ExperimentRun::State {
   RunFolder folder;
   int threads = 1;
   torch::Device device = torch::kCPU;
-  ClassificationData data;       // task "classification"
+  ClassificationData data;       // task "classification" on images or tables, "regression"
+  TextClassificationData text_classes;  // task "classification" on text
   LanguageModelData text_data;   // task "language_model"
+  std::shared_ptr<const Tokenizer> tokenizer;  // text tasks
   const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
   std::unique_ptr<ImageAugmenter> augmenter;
@@ -113,15 +118,27 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   const bool language_model = s.experiment.task == "language_model";
+  const bool text_classes = is_text_classification(s.experiment);
+  // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
+  std::shared_ptr<const Tokenizer> saved_tokenizer;
+  if (resuming && (language_model || text_classes)) saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
+  const PreparedText* text = nullptr;
   if (language_model) {
-    // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
-    s.text_data = resuming ? load_language_model_data(s.experiment, load_tokenizer(RunFolder{run_dir}.tokenizer_file()))
-                           : load_language_model_data(s.experiment);
+    s.text_data = load_language_model_data(s.experiment, saved_tokenizer);
     s.splits = &s.text_data;
+    s.tokenizer = s.text_data.tokenizer;
+    text = &s.text_data.text;
     input_shape = {s.experiment.data.context_length};
     outputs = s.text_data.vocab_size();
+  } else if (text_classes) {
+    s.text_classes = load_text_classification_data(s.experiment, saved_tokenizer);
+    s.splits = &s.text_classes;
+    s.tokenizer = s.text_classes.tokenizer;
+    text = &s.text_classes.text;
+    input_shape = s.text_classes.input_shape;
+    outputs = s.text_classes.num_classes();
   } else {
     s.data = load_classification_data_cached(s.experiment, &s.cache);
     s.splits = &s.data;
@@ -140,7 +157,8 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.augmenter = std::make_unique<ImageAugmenter>(s.experiment.data.augment, s.data.normalize_mean, s.data.normalize_std,
                                                    s.experiment.seed);
   torch::manual_seed(s.experiment.seed);
-  s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
+  s.model = text_classes ? build_text_classifier(s.experiment.model, input_shape.at(0), s.text_classes.vocab_size(), outputs)
+                         : build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
 
   s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
@@ -156,21 +174,32 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   if (s.experiment.train.precision == "bfloat16" && !s.device.is_cuda() && !cpu_has_native_bfloat16())
     s.log->write("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
                  "likely slower than float32");
-  const CacheOutcome cache = language_model ? s.text_data.cache : s.cache;
+  const CacheOutcome cache = language_model ? s.text_data.cache : text_classes ? s.text_classes.cache : s.cache;
   if (cache != CacheOutcome::Off)
     s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
-  if (language_model) {
-    if (!resuming) s.text_data.tokenizer->save(s.folder.tokenizer_file());
-    const auto& text = s.text_data.text;
-    s.log->write("data: " + std::to_string(text.records_read) + " records read from " + std::to_string(text.files.size()) +
-                 " file(s), " + std::to_string(text.skipped.size()) + " skipped");
-    for (const auto& report : text.steps)
+  if (text) {
+    if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
+    s.log->write("data: " + std::to_string(text->records_read) + " records read from " + std::to_string(text->files.size()) +
+                 " file(s), " + std::to_string(text->skipped.size()) + " skipped");
+    for (const auto& report : text->steps)
       s.log->write("data: step " + report.op + ": " + std::to_string(report.records_in) + " -> " +
                    std::to_string(report.records_out) + " records, " + std::to_string(report.records_changed) + " changed");
-    s.log->write("data: tokenizer " + s.text_data.tokenizer->type() + ", " + std::to_string(s.text_data.vocab_size()) +
+  }
+  if (language_model)
+    s.log->write("data: tokenizer " + s.tokenizer->type() + ", " + std::to_string(s.tokenizer->vocab_size()) +
                  " tokens; " + std::to_string(s.text_data.train_tokens) + " training tokens");
+  if (text_classes) {
+    const auto& d = s.text_classes;
+    char line[256];
+    std::snprintf(line, sizeof line, "data: tokenizer %s, %lld tokens; %lld classes; %.1f tokens per training text on average, "
+                  "%lld of %lld cut to data.context_length %lld; majority-class test accuracy %.4f",
+                  s.tokenizer->type().c_str(), static_cast<long long>(s.tokenizer->vocab_size()),
+                  static_cast<long long>(d.num_classes()), d.mean_tokens, static_cast<long long>(d.truncated_records),
+                  static_cast<long long>(d.text.train.size()), static_cast<long long>(s.experiment.data.context_length),
+                  d.majority_baseline_accuracy);
+    s.log->write(line);
   }
   if (computed)
     s.log->write("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
@@ -184,7 +213,9 @@ const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
 std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }
 const std::vector<std::string>& ExperimentRun::skipped_files() const {
-  return state_->experiment.task == "language_model" ? state_->text_data.text.skipped : state_->data.skipped_files;
+  if (state_->experiment.task == "language_model") return state_->text_data.text.skipped;
+  if (is_text_classification(state_->experiment)) return state_->text_classes.text.skipped;
+  return state_->data.skipped_files;
 }
 int ExperimentRun::threads() const { return state_->threads; }
 const fs::path& ExperimentRun::resumed_from() const { return state_->resume_from; }
@@ -215,6 +246,9 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
   if (s.experiment.task == "language_model") {
     report["data"] = language_model_data_summary(s.text_data);
+  } else if (is_text_classification(s.experiment)) {
+    report["class_names"] = s.text_classes.class_names;
+    report["data"] = text_classification_data_summary(s.text_classes);
   } else {
     if (s.experiment.task == "regression")
       report["target"] = Json{{"column", s.experiment.data.target}, {"train_mean", s.data.target_mean},
@@ -268,7 +302,7 @@ RunResult ExperimentRun::train(const StopSignal* stop) {
   if (result.test) metrics["test"] = scores_json(*result.test, language_model);
   report["metrics"] = std::move(metrics);
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
-  if (s.experiment.task == "language_model") report["files"]["tokenizer"] = "model/tokenizer.json";
+  if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";
   write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
   return result;
 }

@@ -6,7 +6,9 @@
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/language_model_data.h"
+#include "core/data/text_classification_data.h"
 #include "core/models/model_factory.h"
+#include "core/models/text_classifier.h"
 #include "core/run/run_folder.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runtime.h"
@@ -33,6 +35,15 @@ RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
     // The run's own tokenizer: a fresh one could number the characters differently.
     const auto data = load_language_model_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
+    if (!std::filesystem::exists(run.model_file()))
+      throw IoError(run.model_file().string() + ": no final model; the run did not finish");
+    load_model_weights(run.model_file(), *model);
+    model->to(device);
+    return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
+  }
+  if (is_text_classification(experiment)) {
+    const auto data = load_text_classification_data(experiment, load_tokenizer(run.tokenizer_file()));
+    auto model = build_text_classifier(experiment.model, experiment.data.context_length, data.vocab_size(), data.num_classes());
     if (!std::filesystem::exists(run.model_file()))
       throw IoError(run.model_file().string() + ": no final model; the run did not finish");
     load_model_weights(run.model_file(), *model);

@@ -57,7 +57,7 @@ void for_each_jsonl_object(std::string_view content, const std::string& origin,
 }
 
 void read_jsonl_texts(std::string_view content, const std::string& origin, const std::string& field,
-                      bool skip_bad_records, TextCorpus& corpus) {
+                      bool skip_bad_records, TextCorpus& corpus, const std::string& label_field) {
   for_each_jsonl_object(
       content, origin,
       [&](const nlohmann::ordered_json& object, const std::string& where) {
@@ -66,17 +66,28 @@ void read_jsonl_texts(std::string_view content, const std::string& origin, const
         if (!found->is_string())
           throw DataError(where + ": \"" + field + "\" must be a string, got " + describe_json_type(*found));
         const auto& text = found->get_ref<const std::string&>();
-        if (text.find_first_not_of(" \t\r\n") != std::string::npos) corpus.records.push_back({text, where});
+        std::string label;
+        if (!label_field.empty()) {
+          const auto class_value = object.find(label_field);
+          if (class_value == object.end()) throw DataError(where + ": no \"" + label_field + "\" field (the class)");
+          if (class_value->is_string()) label = class_value->get<std::string>();
+          else if (class_value->is_number_integer()) label = class_value->dump();
+          else
+            throw DataError(where + ": \"" + label_field + "\" must be a string or an integer, got " +
+                            describe_json_type(*class_value));
+          if (label.empty()) throw DataError(where + ": \"" + label_field + "\" is empty");
+        }
+        if (text.find_first_not_of(" \t\r\n") != std::string::npos) corpus.records.push_back({text, where, label});
       },
       skip_bad_records ? &corpus.skipped : nullptr);
 }
 
 TextCorpus read_jsonl_corpus(const std::vector<std::filesystem::path>& paths, const std::string& field,
-                             const TextCorpusOptions& options) {
+                             const TextCorpusOptions& options, const std::string& label_field) {
   TextCorpus corpus;
   for (const auto& file : expand_text_paths(paths, options.include, options.exclude)) {
     corpus.files.push_back(file.string());
-    read_jsonl_texts(read_file(file), file.string(), field, options.skip_bad_records, corpus);
+    read_jsonl_texts(read_file(file), file.string(), field, options.skip_bad_records, corpus, label_field);
   }
   return corpus;
 }

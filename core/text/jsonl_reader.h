@@ -23,11 +23,13 @@ void for_each_jsonl_object(std::string_view content, const std::string& origin,
                            std::vector<std::string>* bad_lines = nullptr);
 
 // The string `field` of every object as a record; a missing or non-string field is a bad line.
+// With a `label_field`, its value (a string, or an integer written in decimal)
+// becomes the record's label; missing or another type is a bad line.
 void read_jsonl_texts(std::string_view content, const std::string& origin, const std::string& field,
-                      bool skip_bad_records, TextCorpus& corpus);
+                      bool skip_bad_records, TextCorpus& corpus, const std::string& label_field = "");
 
 TextCorpus read_jsonl_corpus(const std::vector<std::filesystem::path>& paths, const std::string& field,
-                             const TextCorpusOptions& options);
+                             const TextCorpusOptions& options, const std::string& label_field = "");
 
 // "a string" or "an array", for messages.
 std::string describe_json_type(const nlohmann::ordered_json& value);

@@ -50,7 +50,7 @@ class RecordBuilder {
         if (!options_.skip_bad_records) throw DataError(message);
         corpus_.skipped.push_back(message);
       } else {
-        corpus_.records.push_back({text_, where});
+        corpus_.records.push_back({text_, where, {}});
       }
     }
     text_.clear();
@@ -174,6 +174,42 @@ TextCorpus read_text_corpus(const std::vector<fs::path>& paths, const TextCorpus
   for (const auto& file : expand_text_paths(paths, options.include, options.exclude)) {
     corpus.files.push_back(file.string());
     split_text_records(read_file(file), file.string(), options, corpus);
+  }
+  return corpus;
+}
+
+TextCorpus read_class_folders(const std::vector<fs::path>& paths, const TextCorpusOptions& options) {
+  TextCorpus corpus;
+  for (const auto& root : paths) {
+    if (!fs::is_directory(root))
+      throw IoError(root.string() + ": text classification by folder needs a folder with one sub-folder per class");
+    std::vector<fs::path> classes;
+    for (const auto& entry : fs::directory_iterator(root))
+      if (entry.is_directory() && entry.path().filename().string().front() != '.') classes.push_back(entry.path());
+    if (classes.empty())
+      throw IoError(root.string() + ": no class sub-folders (expected one folder of text files per class)");
+    std::sort(classes.begin(), classes.end());
+    for (const auto& folder : classes) {
+      const std::size_t first = corpus.records.size();
+      for (const auto& file : expand_text_paths({folder}, options.include, options.exclude)) {
+        corpus.files.push_back(file.string());
+        split_text_records(read_file(file), file.string(), options, corpus);
+      }
+      const std::string label = folder.filename().string();
+      for (std::size_t i = first; i < corpus.records.size(); ++i) corpus.records[i].label = label;
+    }
+  }
+  return corpus;
+}
+
+TextCorpus read_class_files(const std::vector<fs::path>& paths, const TextCorpusOptions& options) {
+  TextCorpus corpus;
+  for (const auto& file : expand_text_paths(paths, options.include, options.exclude)) {
+    corpus.files.push_back(file.string());
+    const std::size_t first = corpus.records.size();
+    split_text_records(read_file(file), file.string(), options, corpus);
+    const std::string label = file.stem().string();
+    for (std::size_t i = first; i < corpus.records.size(); ++i) corpus.records[i].label = label;
   }
   return corpus;
 }

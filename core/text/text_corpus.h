@@ -10,10 +10,12 @@
 
 namespace cradle {
 
-// Where a record came from, for messages and previews: "path:line".
+// A record's text, where it came from for messages and previews
+// ("path:line"), and its class for text classification (empty otherwise).
 struct TextRecord {
   std::string text;
   std::string origin;
+  std::string label;
 };
 
 enum class RecordSplit { File, Line, Paragraph, SeparatorLine };
@@ -51,5 +53,15 @@ std::vector<std::filesystem::path> expand_text_paths(const std::vector<std::file
                                                      const std::vector<std::string>& exclude);
 
 bool matches_file_pattern(std::string_view name, std::string_view pattern);
+
+// Text classification by folder: each path is a folder whose sub-folders name
+// the classes; every record read from a sub-folder's files carries its name as
+// the label. Files directly in a path are not read. IoError for a path that is
+// not a folder or has no class sub-folder.
+TextCorpus read_class_folders(const std::vector<std::filesystem::path>& paths, const TextCorpusOptions& options);
+
+// Text classification by file: every record carries the name of its file
+// (without extension) as the label; paths as for read_text_corpus.
+TextCorpus read_class_files(const std::vector<std::filesystem::path>& paths, const TextCorpusOptions& options);
 
 }  // namespace cradle

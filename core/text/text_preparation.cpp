@@ -1,9 +1,11 @@
 #include "core/text/text_preparation.h"
 
 #include <cmath>
+#include <map>
 
 #include "core/common/error.h"
 #include "core/data/seeded_order.h"
+#include "core/data/splits.h"
 #include "core/text/jsonl_reader.h"
 
 namespace cradle {
@@ -17,13 +19,16 @@ PreparedText prepare_text(const Experiment& e, std::size_t max_examples) {
   options.skip_bad_records = d.on_bad_record == "skip";
   std::vector<fs::path> paths;
   for (const auto& path : d.paths) paths.push_back(e.resolve(path));
+  const bool labelled = e.task == "classification";
   TextCorpus corpus;
   if (d.source == "jsonl") {
-    corpus = read_jsonl_corpus(paths, d.text_field, options);
+    corpus = read_jsonl_corpus(paths, d.text_field, options, labelled ? d.label_field : "");
   } else {
     options.split = record_split_from_string(d.records);
     options.separator = d.separator;
-    corpus = read_text_corpus(paths, options);
+    corpus = !labelled                   ? read_text_corpus(paths, options)
+             : d.label_from == "file" ? read_class_files(paths, options)
+                                      : read_class_folders(paths, options);
   }
   PreparedText prepared;
   prepared.files = corpus.files;
@@ -39,9 +44,23 @@ PreparedText prepare_text(const Experiment& e, std::size_t max_examples) {
 void split_records_for_training(const Experiment& e, std::vector<TextRecord> records, PreparedText& out) {
   const auto n = static_cast<std::int64_t>(records.size());
   const auto order = seeded_permutation(n, e.seed ^ 0x7e57ull);
-  const auto test_count = static_cast<std::int64_t>(std::llround(e.data.test_fraction * static_cast<double>(n)));
-  const auto validation_count =
-      static_cast<std::int64_t>(std::llround(e.data.validation_fraction * static_cast<double>(n - test_count)));
+  // Labelled records split stratified (data.stratify): each class keeps its share in every split.
+  std::vector<std::int64_t> labels(static_cast<std::size_t>(n), 0);
+  const bool stratify = e.task == "classification" && e.data.stratify;
+  if (stratify) {
+    std::map<std::string, std::int64_t> ids;
+    for (std::size_t i = 0; i < records.size(); ++i)
+      labels[i] = ids.emplace(records[i].label, static_cast<std::int64_t>(ids.size())).first->second;
+  }
+  const IndexSplit test = split_by_labels(order, labels, e.data.test_fraction, stratify);
+  std::vector<std::int64_t> rest_labels;
+  for (const auto i : test.rest) rest_labels.push_back(labels[static_cast<std::size_t>(i)]);
+  // split_by_labels indexes labels by position in `order`, so the rest gets labels in its own order.
+  std::vector<std::int64_t> positions(test.rest.size());
+  for (std::size_t i = 0; i < positions.size(); ++i) positions[i] = static_cast<std::int64_t>(i);
+  const IndexSplit validation = split_by_labels(positions, rest_labels, e.data.validation_fraction, stratify);
+  const auto test_count = static_cast<std::int64_t>(test.held_out.size());
+  const auto validation_count = static_cast<std::int64_t>(validation.held_out.size());
   if (test_count < 1 || n - test_count - validation_count < 1 ||
       (e.data.validation_fraction > 0 && validation_count < 1))
     throw DataError("data: " + std::to_string(n) + " records are too few for test_fraction " +
@@ -49,9 +68,9 @@ void split_records_for_training(const Experiment& e, std::vector<TextRecord> rec
                     std::to_string(e.data.validation_fraction) + " (every split needs a record)");
   // Records keep their file order inside each split, so the text reads naturally in previews.
   std::vector<char> part(static_cast<std::size_t>(n), 't');
-  for (std::int64_t i = 0; i < test_count; ++i) part[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 'T';
-  for (std::int64_t i = test_count; i < test_count + validation_count; ++i)
-    part[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = 'v';
+  for (const auto i : test.held_out) part[static_cast<std::size_t>(i)] = 'T';
+  for (const auto position : validation.held_out)
+    part[static_cast<std::size_t>(test.rest[static_cast<std::size_t>(position)])] = 'v';
   for (std::size_t i = 0; i < records.size(); ++i)
     (part[i] == 'T' ? out.test : part[i] == 'v' ? out.validation : out.train).push_back(std::move(records[i]));
 }

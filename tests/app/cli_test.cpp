@@ -233,6 +233,46 @@ class CliTest : public QObject {
     QVERIFY(run_cli({"inspect", dir.filePath("table.json")}).out.contains("mlp on 4 inputs, 2 classes"));
   }
 
+  void trainsATextClassifierFromClassFolders() {
+    QTemporaryDir dir;
+    const char* words[2][4] = {{"bad", "awful", "poor", "dull"}, {"good", "great", "fine", "neat"}};
+    const char* filler[] = {"the", "film", "was", "quite", "a", "plot"};
+    for (int label = 0; label < 2; ++label) {
+      QVERIFY(QDir(dir.path()).mkpath(QString("reviews/%1").arg(label ? "pos" : "neg")));
+      QFile file(dir.filePath(QString("reviews/%1/part.txt").arg(label ? "pos" : "neg")));
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      for (int i = 0; i < 120; ++i) {
+        QString line;
+        for (int w = 0; w < 2 + (i * 7) % 9; ++w) line += QString(filler[(i + w) % 6]) + " ";
+        file.write((line + words[label][i % 4] + "\n").toUtf8());
+      }
+    }
+    QFile experiment(dir.filePath("reviews.json"));
+    QVERIFY(experiment.open(QIODevice::WriteOnly));
+    experiment.write(R"({"name": "reviews", "threads": 1, "task": "classification",
+                   "data": {"source": "text", "paths": ["reviews"], "records": "line", "steps": [{"op": "dedup_exact"}],
+                            "tokenizer": {"type": "char"}, "context_length": 40},
+                   "model": {"type": "lstm", "embedding_size": 8, "hidden_size": 16, "layers": 1, "bidirectional": true},
+                   "train": {"epochs": 4, "batch_size": 16, "lr": 0.01}})");
+    experiment.close();
+    const auto stats = run_cli({"data", "stats", dir.filePath("reviews.json")});
+    QVERIFY2(stats.exit_code == 0 && stats.out.contains("majority-class baseline"), qPrintable(stats.out + stats.err));
+    QVERIFY2(stats.out.contains(QRegularExpression("neg\\s+\\d+")), qPrintable(stats.out));
+    const auto inspect = run_cli({"inspect", dir.filePath("reviews.json")});
+    QVERIFY2(inspect.out.contains("lstm text classifier") && inspect.out.contains("2 classes"), qPrintable(inspect.out));
+    const QString out = dir.filePath("run");
+    const auto r = run_cli({"train", dir.filePath("reviews.json"), "--out", out});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    const auto report = read_json(out + "/report.json");
+    QCOMPARE(report["class_names"].toArray().first().toString(), QStringLiteral("neg"));
+    QCOMPARE(report["files"].toObject()["tokenizer"].toString(), QStringLiteral("model/tokenizer.json"));
+    const auto data = report["data"].toObject();
+    const double accuracy = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY2(accuracy > 0.9 && accuracy > data["majority_baseline_accuracy"].toDouble() + 0.3, qPrintable(QString::number(accuracy)));
+    const auto eval = run_cli({"eval", out});
+    QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out + eval.err));
+  }
+
   void trainsTheRegressionSampleAndEvalReproducesIt() {
     QTemporaryDir dir;
     const QString out = dir.filePath("run");

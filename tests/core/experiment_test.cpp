@@ -94,7 +94,7 @@ class ExperimentTest : public QObject {
   }
 
   void reportsInvalidChoices() {
-    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt; got \"transformer\"");
+    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt, encoder; got \"transformer\"");
     expect_config_error(with("device=tpu"), "device: must be one of cpu, cuda, auto; got \"tpu\"");
   }
 

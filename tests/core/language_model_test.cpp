@@ -94,7 +94,8 @@ class LanguageModelTest : public QObject {
     const Json good = text_experiment("c.txt");
     Json doc = good;
     doc["task"] = "classification";
-    QCOMPARE(config_error_of(doc), QString("task: source \"text\" has no labels; use task \"language_model\""));
+    doc["model"] = Json::parse(R"({"type": "gpt"})");
+    QCOMPARE(config_error_of(doc), QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"gpt\""));
     doc = good;
     doc["model"] = Json::parse(R"({"type": "cnn"})");
     QCOMPARE(config_error_of(doc), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"cnn\""));
@@ -107,7 +108,7 @@ class LanguageModelTest : public QObject {
     QVERIFY(config_error_of(doc).startsWith("data.steps[0].keep_newlines: "));
     doc = good;
     doc["data"]["class_names"] = Json::array({"a", "b"});
-    QCOMPARE(config_error_of(doc), QString("data.class_names: only used by sources \"idx\", \"cifar10\", \"image_folder\" and \"csv\", not \"text\""));
+    QCOMPARE(config_error_of(doc), QString("data.class_names: task \"language_model\" has no classes"));
     doc = good;
     doc["data"]["tokenizer"] = Json::parse(R"({"type": "char", "character_coverage": 0.2})");
     QCOMPARE(config_error_of(doc), QString("data.tokenizer.character_coverage: must be between 0.5 and 1, got 0.2"));

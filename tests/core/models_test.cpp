@@ -19,9 +19,9 @@
 namespace cradle::test {
 namespace {
 
-ModelSpec model_spec(const std::string& json) {
+ModelSpec model_spec(const std::string& json, const std::string& task = "classification") {
   const Json model = Json::parse(json);
-  return parse_model_spec(JsonObjectReader(model, "model"));
+  return parse_model_spec(JsonObjectReader(model, "model"), task);
 }
 
 const LayerRow& layer(const ModelSummary& summary, const std::string& name) {

@@ -117,8 +117,8 @@ class TextCleaningTest : public QObject {
 
   void pipelineReportsEveryStep() {
     std::vector<TextRecord> records = {
-        {"<b>Hello</b>   World", "a:1"}, {"hello world", "a:2"}, {"\x1b[31m\x1b[m", "a:3"}, {"tiny", "a:4"},
-        {"Something else entirely, long enough.", "a:5"}};
+        {"<b>Hello</b>   World", "a:1", ""}, {"hello world", "a:2", ""}, {"\x1b[31m\x1b[m", "a:3", ""}, {"tiny", "a:4", ""},
+        {"Something else entirely, long enough.", "a:5", ""}};
     TextStep filter = step("filter_length");
     filter.min_chars = 6;
     const auto reports = apply_text_steps(records, {step("strip_html"), step("remove_control"),

@@ -66,7 +66,7 @@ struct Fixture {
     Recorder recorder;
     recorder.stop_after_step = stop_after;
     recorder.stop = &stop;
-    Trainer trainer(experiment, model(), data, TrainerSetup{checkpoints, &stop, torch::kCPU});
+    Trainer trainer(experiment, model(), data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, {}});
     trainer.add_observer(recorder);
     trainer.run();
     return recorder;
@@ -200,7 +200,7 @@ class TrainingTest : public QObject {
     auto model = f.model();
     StopSignal stop;
     Recorder r;
-    Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU});
+    Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
     trainer.add_observer(r);
     trainer.run();
     for (const auto& p : model->parameters()) QCOMPARE(p.scalar_type(), torch::kFloat32);
@@ -289,7 +289,7 @@ class TrainingTest : public QObject {
       void on_failed(const std::string& m) override { *message = m; }
     } failures;
     failures.message = &failure;
-    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU});
+    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU, nullptr, {}});
     trainer.add_observer(failures);
     try {
       trainer.run();
@@ -317,8 +317,8 @@ class TrainingTest : public QObject {
     auto a = big.model(), b = small.model();
     StopSignal stop;
     Recorder ra, rb;
-    Trainer ta(big.experiment, a, big.data, TrainerSetup{{}, &stop, torch::kCPU});
-    Trainer tb(small.experiment, b, small.data, TrainerSetup{{}, &stop, torch::kCPU});
+    Trainer ta(big.experiment, a, big.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
+    Trainer tb(small.experiment, b, small.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
     ta.add_observer(ra);
     tb.add_observer(rb);
     ta.run();
@@ -367,7 +367,7 @@ class TrainingTest : public QObject {
     const auto mean_weight = [](Fixture& f) {
       auto model = f.model();
       StopSignal stop;
-      Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU});
+      Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
       trainer.run();
       return model->named_parameters()["fc1.weight"].abs().mean().item<double>();
     };

@@ -20,6 +20,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (cradle::first_invalid_utf8_byte(record.text)) __builtin_trap();
   } catch (const cradle::DataError&) {
   }
+  try {  // labelled records (text classification), bad lines skipped: never throws, every record labelled
+    cradle::TextCorpus corpus;
+    cradle::read_jsonl_texts(input, "fuzz.jsonl", "text", true, corpus, "label");
+    for (const auto& record : corpus.records)
+      if (record.label.empty() || cradle::first_invalid_utf8_byte(record.label)) __builtin_trap();
+  } catch (const cradle::DataError&) {
+    __builtin_trap();
+  }
   try {
     const auto set = cradle::parse_dialogue_jsonl(input, "fuzz.jsonl", true);
     for (const auto& dialogue : set.dialogues)
