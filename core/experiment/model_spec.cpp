@@ -11,6 +11,8 @@ const std::vector<std::pair<const char*, std::vector<std::string>>>& field_owner
   static const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"conv_channels", {"cnn"}},
       {"kernel_size", {"cnn"}},
+      {"padding", {"cnn"}},
+      {"conv_dropout", {"cnn"}},
       {"stride", {"cnn"}},
       {"pool", {"cnn"}},
       {"widths", {"resnet"}},
@@ -58,8 +60,12 @@ ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task) {
     m.conv_channels = r.integers("conv_channels", m.conv_channels, Range::between(1, 4096));
     if (m.conv_channels.empty()) r.fail("conv_channels", "a CNN needs at least one convolution block");
     m.kernel_size = r.integer("kernel_size", m.kernel_size, Range::between(1, 15));
-    if (m.kernel_size % 2 == 0) r.fail("kernel_size", "must be odd (padding keeps the size), got " + std::to_string(m.kernel_size));
+    m.padding = r.choice("padding", m.padding, {"same", "valid"});
+    if (m.padding == "same" && m.kernel_size % 2 == 0)
+      r.fail("kernel_size", "must be odd with padding \"same\" (kernel_size / 2 each side keeps the size), got " +
+                                std::to_string(m.kernel_size));
     m.stride = r.integer("stride", m.stride, Range::between(1, 8));
+    m.conv_dropout = r.number("conv_dropout", m.conv_dropout, {0.0, 1.0, false, true});
     m.pool = r.choice("pool", m.pool, {"max", "avg", "none"});
   }
   if (reads(t, "widths")) {
@@ -108,8 +114,10 @@ Json model_spec_to_json(const ModelSpec& m, const std::string& task) {
   if (reads(t, "conv_channels")) {
     model["conv_channels"] = m.conv_channels;
     model["kernel_size"] = m.kernel_size;
+    model["padding"] = m.padding;
     model["stride"] = m.stride;
     model["pool"] = m.pool;
+    model["conv_dropout"] = m.conv_dropout;
   }
   if (reads(t, "widths")) {
     model["widths"] = m.widths;

@@ -15,8 +15,10 @@ struct ModelSpec {
   // Text classification: lstm | gru | rnn | encoder (a transformer encoder).
   std::string type = "cnn";
   std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one block (conv, norm, act, pool) each
-  std::int64_t kernel_size = 3;                        // cnn: odd; "same" padding
+  std::int64_t kernel_size = 3;                        // cnn: odd with "same" padding
+  std::string padding = "same";                        // cnn: "same" (kernel_size / 2 on each side) or "valid" (none)
   std::int64_t stride = 1;                             // cnn: convolution stride
+  double conv_dropout = 0.0;                           // cnn: channel dropout (Dropout2d) after each block
   std::string pool = "max";                            // cnn: 2x2 "max" | "avg" pooling after each block, or "none"
   std::vector<std::int64_t> widths = {16, 32, 64};     // resnet: channels of each stage
   std::vector<std::int64_t> blocks = {2, 2, 2};        // resnet: basic blocks per stage

@@ -62,6 +62,7 @@ void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const
   if (loop) {
     torch::serialize::OutputArchive loop_archive;
     if (loop->cpu_generator.defined()) loop_archive.write("cpu_generator", loop->cpu_generator);
+    if (loop->cuda_generator.defined()) loop_archive.write("cuda_generator", loop->cuda_generator);
     loop_archive.write("plateau", torch::tensor({loop->plateau_scale, loop->plateau_best}, torch::kFloat64));
     loop_archive.write("counters", torch::tensor({loop->plateau_bad_epochs, loop->best_epoch, loop->epochs_without_improvement}));
     loop_archive.write("best_metric", torch::tensor(loop->best_metric, torch::kFloat64));
@@ -95,6 +96,8 @@ CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& mode
         throw DataError(path.string() + ": has no training-loop state to resume from (written by an older Cradle?)");
       torch::Tensor generator;
       if (loop_archive.try_read("cpu_generator", generator)) loop->cpu_generator = generator;
+      torch::Tensor cuda_generator;
+      if (loop_archive.try_read("cuda_generator", cuda_generator)) loop->cuda_generator = cuda_generator;
       loop->plateau_scale = plateau[0].item<double>();
       loop->plateau_best = plateau[1].item<double>();
       loop->plateau_bad_epochs = counters[0].item<std::int64_t>();

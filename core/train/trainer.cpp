@@ -1,5 +1,6 @@
 #include "core/train/trainer.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -288,12 +289,29 @@ bool Trainer::track_best(const EvaluationMetrics& validation, std::int64_t step,
   return early.enabled && epochs_without_improvement_ >= early.patience;
 }
 
+namespace {
+
+// The default generator of the GPU training runs on (CUDA builds; in a
+// CPU-only LibTorch this is never reached, since the device cannot be CUDA).
+at::Generator cuda_generator_of(const torch::Device& device) {
+  const auto index = device.has_index() ? device.index()
+                                        : static_cast<c10::DeviceIndex>(at::detail::getCUDAHooks().current_device());
+  return at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, index));
+}
+
+}  // namespace
+
 LoopState Trainer::loop_state() const {
   LoopState loop;
   {
     auto generator = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
     loop.cpu_generator = generator.get_state();
+  }
+  if (setup_.device.is_cuda()) {
+    auto generator = cuda_generator_of(setup_.device);
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    loop.cuda_generator = generator.get_state();
   }
   loop.plateau_scale = schedule_->state().scale;
   loop.plateau_best = schedule_->state().best;
@@ -320,6 +338,11 @@ CheckpointPosition Trainer::resume() {
     auto generator = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(loop.cpu_generator);
+  }
+  if (loop.cuda_generator.defined() && setup_.device.is_cuda()) {
+    auto generator = cuda_generator_of(setup_.device);
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(loop.cuda_generator);
   }
   schedule_->restore({loop.plateau_scale, loop.plateau_best, loop.plateau_bad_epochs});
   best_epoch_ = loop.best_epoch;

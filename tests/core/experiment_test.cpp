@@ -103,7 +103,7 @@ class ExperimentTest : public QObject {
     Json doc = with("model.type=mlp");
     apply_override(doc, "model.kernel_size=3");
     expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\", not \"mlp\"");
-    expect_config_error(with("model.kernel_size=4"), "model.kernel_size: must be odd (padding keeps the size), got 4");
+    expect_config_error(with("model.kernel_size=4"), "model.kernel_size: must be odd with padding \"same\" (kernel_size / 2 each side keeps the size), got 4");
   }
 
   void reportsUnsafeNameAndVersion() {

@@ -93,6 +93,24 @@ class ModelsTest : public QObject {
     QCOMPARE(layer(s, "conv2").output_shape, (Shape{8, 7, 7}));
     auto avg = build_model(model_spec(R"({"type": "cnn", "conv_channels": [4], "pool": "avg"})"), {1, 8, 8}, 2, {});
     QCOMPARE(summarize_model(avg, {1, 8, 8}).layers.at(3).kind, std::string("AvgPool2d"));
+    // "valid" padding: 28 - 4 + 1 = 25, pooled 12 (rounded down); 12 - 4 + 1 = 9.
+    auto valid = build_model(model_spec(R"({"type": "cnn", "conv_channels": [6, 16], "kernel_size": 4, "padding": "valid",
+                                            "stride": 1, "conv_dropout": 0.25, "hidden": []})"), {1, 28, 28}, 10, {});
+    const auto v = summarize_model(valid, {1, 28, 28});
+    QCOMPARE(layer(v, "conv1").output_shape, (Shape{6, 25, 25}));
+    QCOMPARE(layer(v, "pool1").output_shape, (Shape{6, 12, 12}));
+    QCOMPARE(layer(v, "conv2").output_shape, (Shape{16, 9, 9}));
+    QCOMPARE(layer(v, "conv_dropout2").kind, std::string("Dropout2d"));
+    QCOMPARE(layer(v, "out").output_shape, (Shape{10}));
+    // Channel dropout zeroes whole feature maps in training and nothing in evaluation.
+    valid->train();
+    const auto maps = valid->ptr(4)->as<torch::nn::Dropout2d>()->forward(torch::ones({2, 8, 3, 3}));
+    const auto per_map = maps.sum({2, 3});
+    QVERIFY(((per_map == 0) | ((per_map - 9 / 0.75).abs() < 1e-4)).all().item<bool>());  // kept maps scaled by 1 / (1 - p)
+    QVERIFY((per_map == 0).any().item<bool>());
+    QVERIFY_THROWS_EXCEPTION(ConfigError, model_spec(R"({"type": "cnn", "kernel_size": 4})"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(model_spec(R"({"type": "cnn", "conv_channels": [4, 4, 4], "kernel_size": 5,
+                                                                    "padding": "valid"})"), {1, 12, 12}, 2, {}));
   }
 
   void mlpLayerNorm() {

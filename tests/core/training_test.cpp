@@ -240,6 +240,22 @@ class TrainingTest : public QObject {
     restored->eval();
     const auto x = f.data.test.inputs.slice(0, 0, 8);
     QVERIFY(torch::equal(trained->forward(x), restored->forward(x)));
+
+    // The loop's memory travels too: generator states (a GPU's as bytes like the CPU's), plateau and best epoch.
+    LoopState loop;
+    loop.cpu_generator = torch::arange(16, torch::kUInt8);
+    loop.cuda_generator = torch::arange(16, 32, torch::kUInt8);
+    loop.plateau_scale = 0.1;
+    loop.best_epoch = 3;
+    loop.best_metric = 0.25;
+    save_checkpoint(path, *trained, *optimizer, {3, 9}, &loop);
+    LoopState read;
+    load_checkpoint(path, *restored, nullptr, &read);
+    QVERIFY(torch::equal(read.cpu_generator, loop.cpu_generator));
+    QVERIFY(torch::equal(read.cuda_generator, loop.cuda_generator));
+    QCOMPARE(read.plateau_scale, 0.1);
+    QCOMPARE(read.best_epoch, std::int64_t(3));
+    QCOMPARE(read.best_metric, 0.25);
   }
 
   void checkpointForAnotherModelIsRefused() {
