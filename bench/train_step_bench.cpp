@@ -16,6 +16,7 @@
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/train/autocast.h"
+#include "core/train/cross_entropy.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/runtime.h"
 
@@ -51,12 +52,12 @@ int main(int argc, char** argv) {
   };
   for (int step = 0; step < steps + 5; ++step) {
     const auto start = std::chrono::steady_clock::now();
-    optimizer->zero_grad();
+    clear_gradients(*optimizer);  // as the trainer steps
     torch::Tensor loss;
     {
       const AutocastScope autocast(precision == "bfloat16", torch::kCPU);
       auto out = model->forward(inputs);
-      loss = torch::nn::functional::cross_entropy(out.reshape({-1, classes}).to(torch::kFloat32), targets.reshape({-1}));
+      loss = softmax_cross_entropy(out.reshape({-1, classes}).to(torch::kFloat32), targets.reshape({-1}));
     }
     const double forward = seconds_since(start);
     const auto backward_start = std::chrono::steady_clock::now();

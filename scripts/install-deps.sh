@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # engine: LibTorch (CPU) and a fast BLAS. Without libopenblas0-pthread LibTorch
   # falls back to the reference BLAS, about 30 times slower on matrix products.
-  libtorch-dev libopenblas0-pthread libgloo-dev zlib1g-dev
+  libtorch-dev libopenblas0-pthread libblas-dev libgloo-dev zlib1g-dev
   # configuration, command line, HTTP
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   # GUI

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/models/fast_dropout.h"
 #include "core/models/layers.h"
 
 namespace cradle {
@@ -15,7 +16,7 @@ void append_dense_head(torch::nn::Sequential& net, const ModelSpec& spec, std::i
     if (spec.batch_norm) net->push_back("fc_norm" + n, torch::nn::BatchNorm1d(spec.hidden[i]));
     if (spec.layer_norm) net->push_back("fc_norm" + n, torch::nn::LayerNorm(torch::nn::LayerNormOptions({spec.hidden[i]})));
     net->push_back("fc_act" + n, make_activation(spec.activation));
-    if (spec.dropout > 0) net->push_back("fc_drop" + n, torch::nn::Dropout(spec.dropout));
+    if (spec.dropout > 0) net->push_back("fc_drop" + n, FastDropout(spec.dropout));
     width = spec.hidden[i];
   }
   net->push_back("out", torch::nn::Linear(width, num_classes));

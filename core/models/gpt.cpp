@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/models/batched_matmul.h"
+#include "core/models/fast_dropout.h"
+
 namespace cradle {
 namespace nn = torch::nn;
 namespace {
@@ -27,7 +30,7 @@ TokenEmbeddingImpl::TokenEmbeddingImpl(std::int64_t vocab_size, std::int64_t wid
                                        bool learned_positions, double dropout_rate) {
   tokens = register_module("tokens", nn::Embedding(vocab_size, width));
   if (learned_positions) positions = register_module("positions", nn::Embedding(context, width));
-  dropout = register_module("dropout", nn::Dropout(dropout_rate));
+  dropout = register_module("dropout", FastDropout(dropout_rate));
 }
 
 torch::Tensor TokenEmbeddingImpl::forward(const torch::Tensor& ids) {
@@ -41,8 +44,8 @@ SelfAttentionImpl::SelfAttentionImpl(std::int64_t width, std::int64_t heads, dou
     : heads_(heads), rotary_(rotary), causal_(causal), padding_(std::move(padding)) {
   qkv = register_module("qkv", nn::Linear(width, 3 * width));
   projection = register_module("projection", nn::Linear(width, width));
-  attention_dropout_ = register_module("attention_dropout", nn::Dropout(dropout));
-  output_dropout_ = register_module("output_dropout", nn::Dropout(dropout));
+  attention_dropout_ = register_module("attention_dropout", FastDropout(dropout));
+  output_dropout_ = register_module("output_dropout", FastDropout(dropout));
 }
 
 const torch::Tensor& SelfAttentionImpl::future_mask(std::int64_t length, const torch::Device& device) {
@@ -61,8 +64,12 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
     q = rotate_positions(q);
     k = rotate_positions(k);
   }
-  // In place on the fresh product: matmul keeps its inputs, not its output, for the backward pass.
-  auto scores = torch::matmul(q, k.transpose(2, 3)).mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
+  // Heads folded into the batch for the products. In place on the fresh
+  // product: it keeps its inputs, not its output, for the backward pass.
+  const std::int64_t stacks = batch * heads_;
+  auto scores = batched_matmul(q.reshape({stacks, length, head_width}), k.reshape({stacks, length, head_width}).transpose(1, 2))
+                    .view({batch, heads_, length, length})
+                    .mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
   constexpr float kNever = -std::numeric_limits<float>::infinity();
   if (causal_) scores.masked_fill_(future_mask(length, x.device()), kNever);
   if (padding_) {
@@ -70,7 +77,11 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
       scores.masked_fill_(tokens.logical_not().view({batch, 1, 1, length}), kNever);
   }
   const auto weights = attention_dropout_->forward(torch::softmax(scores, 3));
-  const auto mixed = torch::matmul(weights, v).transpose(1, 2).contiguous().view({batch, length, width});
+  const auto mixed = batched_matmul(weights.reshape({stacks, length, length}), v.reshape({stacks, length, head_width}))
+                         .view({batch, heads_, length, head_width})
+                         .transpose(1, 2)
+                         .contiguous()
+                         .view({batch, length, width});
   return output_dropout_->forward(projection->forward(mixed));
 }
 
@@ -82,7 +93,7 @@ TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t head
   norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({width})));
   expand = register_module("expand", nn::Linear(width, 4 * width));
   contract = register_module("contract", nn::Linear(4 * width, width));
-  dropout = register_module("dropout", nn::Dropout(dropout_rate));
+  dropout = register_module("dropout", FastDropout(dropout_rate));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/experiment/model_spec.h"
+#include "core/models/fast_dropout.h"
 #include "core/models/layer_cost.h"
 #include "core/models/padding_mask.h"
 
@@ -24,7 +25,7 @@ class TokenEmbeddingImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& tokens);
   torch::nn::Embedding tokens{nullptr};
   torch::nn::Embedding positions{nullptr};  // null with rotary positions
-  torch::nn::Dropout dropout{nullptr};
+  FastDropout dropout{nullptr};
 };
 TORCH_MODULE(TokenEmbedding);
 
@@ -44,7 +45,7 @@ class SelfAttentionImpl : public torch::nn::Module {
   std::int64_t heads_;
   bool rotary_, causal_;
   std::shared_ptr<const PaddingContext> padding_;
-  torch::nn::Dropout attention_dropout_{nullptr}, output_dropout_{nullptr};
+  FastDropout attention_dropout_{nullptr}, output_dropout_{nullptr};
   torch::Tensor future_;  // [T, T] true above the diagonal, kept between steps (not a parameter or buffer)
 };
 TORCH_MODULE(SelfAttention);
@@ -58,7 +59,7 @@ class TransformerBlockImpl : public torch::nn::Module, public CostedLayer {
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   SelfAttention attention{nullptr};
   torch::nn::Linear expand{nullptr}, contract{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  FastDropout dropout{nullptr};
 
  private:
   std::int64_t heads_;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
+#include "core/models/fast_dropout.h"
 #include "core/models/layers.h"
 
 namespace cradle {
@@ -19,6 +20,7 @@ torch::nn::Sequential build_lenet5(const ModelSpec& spec, const std::vector<std:
                       "x" + std::to_string(input_shape[2]));
   namespace nn = torch::nn;
   nn::Sequential net;
+  net->push_back("channels_last", ChannelsLast());
   net->push_back("conv1", nn::Conv2d(nn::Conv2dOptions(input_shape[0], 6, 5).padding(2)));
   net->push_back("conv_act1", make_activation(spec.activation));
   net->push_back("pool1", nn::AvgPool2d(nn::AvgPool2dOptions(2)));
@@ -28,11 +30,12 @@ torch::nn::Sequential build_lenet5(const ModelSpec& spec, const std::vector<std:
   net->push_back("flatten", nn::Flatten());
   net->push_back("fc1", nn::Linear(16 * height * width, 120));
   net->push_back("fc_act1", make_activation(spec.activation));
-  if (spec.dropout > 0) net->push_back("fc_drop1", nn::Dropout(spec.dropout));
+  if (spec.dropout > 0) net->push_back("fc_drop1", FastDropout(spec.dropout));
   net->push_back("fc2", nn::Linear(120, 84));
   net->push_back("fc_act2", make_activation(spec.activation));
-  if (spec.dropout > 0) net->push_back("fc_drop2", nn::Dropout(spec.dropout));
+  if (spec.dropout > 0) net->push_back("fc_drop2", FastDropout(spec.dropout));
   net->push_back("out", nn::Linear(84, num_classes));
+  lay_out_channels_last(net);
   return net;
 }
 

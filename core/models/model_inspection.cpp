@@ -4,6 +4,7 @@
 
 #include "core/models/gpt.h"
 #include "core/models/layer_cost.h"
+#include "core/models/layers.h"
 #include "core/models/padding_mask.h"
 #include "core/text/tokenizer.h"
 
@@ -21,7 +22,8 @@ LayerCost layer_cost(const torch::nn::Module& module, const Shape& input_shape, 
     const std::int64_t kernel = (*o.kernel_size())[0] * (*o.kernel_size())[1];
     return {2 * (o.in_channels() / o.groups()) * kernel * outputs, outputs};
   }
-  if (module.as<torch::nn::Flatten>() || module.as<TrimPadding>()) return {0, 0};  // a view of its input
+  // A view or a re-layout of its input, nothing kept for the backward pass.
+  if (module.as<torch::nn::Flatten>() || module.as<TrimPadding>() || module.as<ChannelsLast>()) return {0, 0};
   // Embeddings, norms, activations, pooling, dropout: element-wise, their outputs kept.
   return {0, outputs};
 }

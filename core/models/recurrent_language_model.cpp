@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "core/models/fast_dropout.h"
+
 namespace cradle {
 
 RecurrentStackImpl::RecurrentStackImpl(const std::string& cell, std::int64_t input_size, std::int64_t hidden_size,
@@ -55,10 +57,10 @@ LayerCost RecurrentStackImpl::cost(const Shape& input_shape, const Shape&) const
 torch::nn::Sequential build_recurrent_language_model(const ModelSpec& spec, std::int64_t vocab_size) {
   torch::nn::Sequential model;
   model->push_back("embedding", torch::nn::Embedding(vocab_size, spec.embedding_size));
-  if (spec.dropout > 0) model->push_back("embedding_dropout", torch::nn::Dropout(spec.dropout));
+  if (spec.dropout > 0) model->push_back("embedding_dropout", FastDropout(spec.dropout));
   model->push_back(spec.type, std::make_shared<RecurrentStackImpl>(spec.type, spec.embedding_size, spec.hidden_size,
                                                                    spec.layers, spec.dropout));
-  if (spec.dropout > 0) model->push_back("output_dropout", torch::nn::Dropout(spec.dropout));
+  if (spec.dropout > 0) model->push_back("output_dropout", FastDropout(spec.dropout));
   model->push_back("logits", torch::nn::Linear(spec.hidden_size, vocab_size));
   return model;
 }

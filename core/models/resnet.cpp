@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
+#include "core/models/fast_dropout.h"
+#include "core/models/layers.h"
 
 namespace cradle {
 namespace nn = torch::nn;
@@ -41,6 +43,7 @@ torch::nn::Sequential build_resnet(const ModelSpec& spec, const std::vector<std:
                       std::to_string(input_shape.size()) + "-dimensional samples");
   std::int64_t size = std::min(input_shape[1], input_shape[2]);
   nn::Sequential net;
+  net->push_back("channels_last", ChannelsLast());
   net->push_back("stem", nn::Conv2d(nn::Conv2dOptions(input_shape[0], spec.widths[0], 3).padding(1).bias(false)));
   net->push_back("stem_norm", nn::BatchNorm2d(spec.widths[0]));
   net->push_back("stem_act", nn::ReLU());
@@ -57,8 +60,9 @@ torch::nn::Sequential build_resnet(const ModelSpec& spec, const std::vector<std:
   if (size < 1) throw ConfigError("model.widths: too many stages for the input size");
   net->push_back("pool", nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(1)));
   net->push_back("flatten", nn::Flatten());
-  if (spec.dropout > 0) net->push_back("drop", nn::Dropout(spec.dropout));
+  if (spec.dropout > 0) net->push_back("drop", FastDropout(spec.dropout));
   net->push_back("out", nn::Linear(channels, num_classes));
+  lay_out_channels_last(net);
   return net;
 }
 

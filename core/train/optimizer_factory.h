@@ -15,6 +15,11 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& spec,
 
 // The learning rate of the first parameter group (schedules change it later).
 double current_learning_rate(const torch::optim::Optimizer& optimizer);
+// Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)):
+// the next backward pass writes gradients instead of adding to zeros, and
+// optimizers skip a parameter no gradient reached.
+void clear_gradients(torch::optim::Optimizer& optimizer);
+
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
 
 }  // namespace cradle

@@ -19,6 +19,7 @@
 #include "core/eval/regression_evaluation.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
+#include "core/train/cross_entropy.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/prediction_units.h"
 
@@ -128,7 +129,6 @@ TrainingOutcome Trainer::train_epochs() {
   const bool check_every_step = !setup_.device.is_cuda();
   const auto parameters = model_->parameters();
   const double clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
-  const auto smoothing = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(spec.label_smoothing);
   const bool bfloat16 = spec.precision == "bfloat16";
   std::vector<double> throughputs;  // full logging windows only
   std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
@@ -170,7 +170,7 @@ TrainingOutcome Trainer::train_epochs() {
       const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
       const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
       set_learning_rate(*optimizer_, schedule_->at(step));
-      optimizer_->zero_grad();
+      clear_gradients(*optimizer_);
       for (; b < group_end; ++b) {
         const auto fetch_start = std::chrono::steady_clock::now();
         const Batch batch = *loader.next();
@@ -188,7 +188,7 @@ TrainingOutcome Trainer::train_epochs() {
             loss = regression_loss(experiment_.train.loss, predictions, targets);
           } else {
             std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
-            loss = torch::nn::functional::cross_entropy(predictions.to(torch::kFloat32), flat_targets, smoothing);
+            loss = softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, spec.label_smoothing);
           }
         }
         if (check_every_step) {

@@ -8,6 +8,7 @@
 
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
+#include "core/models/batched_matmul.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/models/model_summary.h"
@@ -92,7 +93,7 @@ class ModelsTest : public QObject {
     QCOMPARE(layer(s, "conv1").output_shape, (Shape{8, 14, 14}));
     QCOMPARE(layer(s, "conv2").output_shape, (Shape{8, 7, 7}));
     auto avg = build_model(model_spec(R"({"type": "cnn", "conv_channels": [4], "pool": "avg"})"), {1, 8, 8}, 2, {});
-    QCOMPARE(summarize_model(avg, {1, 8, 8}).layers.at(3).kind, std::string("AvgPool2d"));
+    QCOMPARE(layer(summarize_model(avg, {1, 8, 8}), "pool1").kind, std::string("AvgPool2d"));
     // "valid" padding: 28 - 4 + 1 = 25, pooled 12 (rounded down); 12 - 4 + 1 = 9.
     auto valid = build_model(model_spec(R"({"type": "cnn", "conv_channels": [6, 16], "kernel_size": 4, "padding": "valid",
                                             "stride": 1, "conv_dropout": 0.25, "hidden": []})"), {1, 28, 28}, 10, {});
@@ -104,13 +105,43 @@ class ModelsTest : public QObject {
     QCOMPARE(layer(v, "out").output_shape, (Shape{10}));
     // Channel dropout zeroes whole feature maps in training and nothing in evaluation.
     valid->train();
-    const auto maps = valid->ptr(4)->as<torch::nn::Dropout2d>()->forward(torch::ones({2, 8, 3, 3}));
+    const auto maps = valid->ptr(5)->as<torch::nn::Dropout2d>()->forward(torch::ones({2, 8, 3, 3}));
     const auto per_map = maps.sum({2, 3});
     QVERIFY(((per_map == 0) | ((per_map - 9 / 0.75).abs() < 1e-4)).all().item<bool>());  // kept maps scaled by 1 / (1 - p)
     QVERIFY((per_map == 0).any().item<bool>());
     QVERIFY_THROWS_EXCEPTION(ConfigError, model_spec(R"({"type": "cnn", "kernel_size": 4})"));
     QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(model_spec(R"({"type": "cnn", "conv_channels": [4, 4, 4], "kernel_size": 5,
                                                                     "padding": "valid"})"), {1, 12, 12}, 2, {}));
+  }
+
+  void cnnPoolsBeforeItsActivationWithTheSameResult() {
+    // Max pooling commutes with relu, tanh and sigmoid: the model pools first (cheaper) and must
+    // match the textbook order conv, norm, activation, pool in outputs and gradients.
+    for (const char* activation : {"relu", "tanh"}) {
+      torch::manual_seed(4);
+      auto model = build_model(model_spec(std::string(R"({"type": "cnn", "conv_channels": [3], "hidden": [],
+                                                          "activation": ")") + activation + "\"}"), {1, 6, 6}, 2, {});
+      const auto s = summarize_model(model, {1, 6, 6});
+      QCOMPARE(s.layers.at(3).name, std::string("pool1"));
+      QCOMPARE(s.layers.at(4).name, std::string("conv_act1"));
+      model->train();
+      const auto x = torch::randn({4, 1, 6, 6}).requires_grad_();
+      const auto y = model->forward(x);
+      y.sum().backward();
+      const auto pooled_first = x.grad().clone();
+      x.mutable_grad() = torch::Tensor();
+      auto h = model->named_children()[2].value()->as<torch::nn::BatchNorm2d>()->forward(
+          model->named_children()[1].value()->as<torch::nn::Conv2d>()->forward(x));
+      h = std::string(activation) == "relu" ? torch::relu(h) : torch::tanh(h);
+      h = torch::max_pool2d(h, 2).flatten(1);
+      const auto textbook = model->named_children().back().value()->as<torch::nn::Linear>()->forward(h);
+      textbook.sum().backward();
+      QVERIFY2(torch::allclose(y, textbook, 1e-5, 1e-6), activation);
+      QVERIFY2(torch::allclose(pooled_first, x.grad(), 1e-5, 1e-6), activation);
+    }
+    // gelu is not monotonic: it keeps the textbook order.
+    auto gelu = build_model(model_spec(R"({"type": "cnn", "conv_channels": [3], "activation": "gelu"})"), {1, 6, 6}, 2, {});
+    QCOMPARE(summarize_model(gelu, {1, 6, 6}).layers.at(3).name, std::string("conv_act1"));
   }
 
   void mlpLayerNorm() {
@@ -161,6 +192,22 @@ class ModelsTest : public QObject {
       if (a[0][0].item<std::int64_t>() != a[0][1].item<std::int64_t>())
         QVERIFY2(!torch::allclose(model->forward(swapped).select(1, 11), ya.select(1, 11), 1e-5, 1e-6), position);
     }
+  }
+
+  void batchedMatmulMatchesATen() {
+    torch::manual_seed(6);
+    const auto a = torch::randn({5, 7, 3}).requires_grad_(), b = torch::randn({5, 3, 4}).requires_grad_();
+    const auto c = batched_matmul(a, b.transpose(1, 2).contiguous().transpose(1, 2));  // a strided operand too
+    const auto upstream = torch::randn({5, 7, 4});
+    c.backward(upstream);
+    const auto ga = a.grad().clone(), gb = b.grad().clone();
+    a.mutable_grad() = torch::Tensor();
+    b.mutable_grad() = torch::Tensor();
+    const auto reference = torch::matmul(a, b);
+    reference.backward(upstream);
+    QVERIFY(torch::allclose(c, reference, 1e-5, 1e-6));
+    QVERIFY(torch::allclose(ga, a.grad(), 1e-5, 1e-6));
+    QVERIFY(torch::allclose(gb, b.grad(), 1e-5, 1e-6));
   }
 
   void gptLearnsARepeatingSequence() {

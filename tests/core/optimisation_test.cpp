@@ -9,7 +9,9 @@
 
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
+#include "core/models/fast_dropout.h"
 #include "core/train/adadelta.h"
+#include "core/train/cross_entropy.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/optimizer_factory.h"
 #include "tests/support/test_registry.h"
@@ -58,6 +60,50 @@ class OptimisationTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void softmaxCrossEntropyMatchesATen() {
+    torch::manual_seed(8);
+    for (const double smoothing : {0.0, 0.1}) {
+      const auto logits = (torch::randn({37, 11}) * 4).requires_grad_();
+      const auto targets = torch::randint(0, 11, {37}, torch::kInt64);
+      const auto ours = softmax_cross_entropy(logits, targets, smoothing);
+      (ours * 3).backward();  // a non-unit upstream gradient
+      const auto our_grad = logits.grad().clone();
+      logits.mutable_grad() = torch::Tensor();
+      const auto aten = torch::nn::functional::cross_entropy(
+          logits, targets, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(smoothing));
+      (aten * 3).backward();
+      QVERIFY(std::abs(ours.item<double>() - aten.item<double>()) < 1e-5);
+      QVERIFY2(torch::allclose(our_grad, logits.grad(), 1e-5, 1e-7), qPrintable(QString::number(smoothing)));
+    }
+  }
+
+  void fastDropoutDropsTheRightShareReproducibly() {
+    FastDropout dropout(0.3);
+    const auto x = torch::ones({1000, 1001});  // an odd count: the last pair is half used
+    torch::manual_seed(1);
+    const auto a = dropout->forward(x);
+    const double kept = a.ne(0).to(torch::kFloat64).mean().item<double>();
+    QVERIFY2(std::abs(kept - 0.7) < 0.003, qPrintable(QString::number(kept)));  // 1M draws: deviation 0.0005
+    QVERIFY(((a == 0) | ((a - 1 / 0.7).abs() < 1e-6)).all().item<bool>());        // kept values scaled by 1 / (1 - p)
+    torch::manual_seed(1);
+    QVERIFY(torch::equal(dropout->forward(x), a));   // the seed decides the mask
+    QVERIFY(!torch::equal(dropout->forward(x), a));  // and each call draws a new one
+    // The same mask whatever the thread count.
+    const int threads = torch::get_num_threads();
+    torch::set_num_threads(1);
+    torch::manual_seed(1);
+    const auto single = dropout->forward(x);
+    torch::set_num_threads(threads);
+    QVERIFY(torch::equal(single, a));
+    // Gradients pass through the kept elements with the same scale; evaluation is the identity.
+    const auto w = torch::ones({64}).requires_grad_();
+    const auto y = dropout->forward(w);
+    y.sum().backward();
+    QVERIFY(torch::equal(w.grad(), y.detach()));
+    dropout->eval();
+    QVERIFY(torch::equal(dropout->forward(x), x));
+  }
+
   void adadeltaFollowsThePublishedRule() {
     const double lr = 0.7, rho = 0.85, eps = 1e-5, decay = 0.01;
     auto p = start_point();

@@ -280,10 +280,13 @@ class TrainingTest : public QObject {
     Fixture f(R"({"model": {"type": "cnn", "conv_channels": [4, 8], "hidden": [10], "batch_norm": false}})");
     auto model = f.model();
     const auto summary = summarize_model(model, f.data.input_shape);
-    QCOMPARE(summary.layers.front().name, std::string("conv1"));
-    QCOMPARE(summary.layers.front().kind, std::string("Conv2d"));
-    QCOMPARE(summary.layers.front().output_shape, (std::vector<std::int64_t>{4, 8, 8}));
-    QCOMPARE(summary.layers.front().parameters, 4 * 9 + 4);
+    QCOMPARE(summary.layers.front().name, std::string("channels_last"));  // a re-layout: same shape, no parameters
+    QCOMPARE(summary.layers.front().output_shape, f.data.input_shape);
+    const auto& conv = summary.layers.at(1);
+    QCOMPARE(conv.name, std::string("conv1"));
+    QCOMPARE(conv.kind, std::string("Conv2d"));
+    QCOMPARE(conv.output_shape, (std::vector<std::int64_t>{4, 8, 8}));
+    QCOMPARE(conv.parameters, 4 * 9 + 4);
     std::int64_t sum = 0;
     for (const auto& row : summary.layers) sum += row.parameters;
     QCOMPARE(sum, summary.total_parameters);
