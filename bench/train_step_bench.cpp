@@ -22,12 +22,39 @@
 
 using namespace cradle;
 
+namespace {
+
+double median_of(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// This machine's 1024^3 matrix product rate in `precision`: the reference of model FLOP utilisation.
+double matmul_flops_per_second(const std::string& precision) {
+  const auto dtype = precision == "bfloat16" ? torch::kBFloat16 : torch::kFloat32;
+  const auto a = torch::randn({1024, 1024}).to(dtype), b = torch::randn({1024, 1024}).to(dtype);
+  std::vector<double> rates;
+  for (int i = 0; i < 12; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto c = torch::matmul(a, b);
+    rates.push_back(2.0 * 1024 * 1024 * 1024 / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return median_of(rates);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: cradle-bench-train cnn|gpt float32|bfloat16 [steps]\n");
+    std::fprintf(stderr, "usage: cradle-bench-train cnn|gpt|matmul float32|bfloat16 [steps]\n");
     return 2;
   }
   const std::string kind = argv[1], precision = argv[2];
+  if (kind == "matmul") {  // the rate alone, for bench/sample_projects.sh
+    std::printf("{\"threads\": %d, \"precision\": \"%s\", \"matmul_gflops\": %.2f}\n", configure_runtime(0),
+                precision.c_str(), matmul_flops_per_second(precision) / 1e9);
+    return 0;
+  }
   const int steps = argc > 3 ? std::stoi(argv[3]) : 40;
   const bool gpt = kind == "gpt";
   // The Fashion-MNIST CNN sample as it is; the GPT sample at the bench size (batch 12).
@@ -72,29 +99,17 @@ int main(int argc, char** argv) {
     backwards.push_back(backward);
     updates.push_back(update);
   }
-  const auto median = [](std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-    return v[v.size() / 2];
-  };
-  const double step_seconds = median(totals);
+  const double step_seconds = median_of(totals);
   // Model FLOP utilisation: the model's training FLOPs (3x forward) per second against this machine's
   // 1024^3 matrix product rate in the same precision.
-  const auto dtype = precision == "bfloat16" ? torch::kBFloat16 : torch::kFloat32;
-  const auto a = torch::randn({1024, 1024}).to(dtype), b = torch::randn({1024, 1024}).to(dtype);
-  std::vector<double> matmul;
-  for (int i = 0; i < 12; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    const auto c = torch::matmul(a, b);
-    matmul.push_back(2.0 * 1024 * 1024 * 1024 / seconds_since(start));
-  }
-  const double peak = median(matmul);
+  const double peak = matmul_flops_per_second(precision);
   const double model_flops = 3.0 * static_cast<double>(batch) * static_cast<double>(summary.flops) / step_seconds;
   std::printf("{\"impl\": \"cradle\", \"model\": \"%s\", \"precision\": \"%s\", \"threads\": %d, \"parameters\": %lld, "
               "\"batch\": %lld, \"median_step_ms\": %.3f, \"samples_per_s\": %.1f, \"forward_ms\": %.3f, "
               "\"backward_ms\": %.3f, \"optimizer_ms\": %.3f, \"model_gflops\": %.2f, \"matmul_gflops\": %.2f, "
               "\"mfu\": %.4f}\n",
               kind.c_str(), precision.c_str(), threads, static_cast<long long>(parameters), static_cast<long long>(batch),
-              step_seconds * 1000, static_cast<double>(batch) / step_seconds, median(forwards) * 1000,
-              median(backwards) * 1000, median(updates) * 1000, model_flops / 1e9, peak / 1e9, model_flops / peak);
+              step_seconds * 1000, static_cast<double>(batch) / step_seconds, median_of(forwards) * 1000,
+              median_of(backwards) * 1000, median_of(updates) * 1000, model_flops / 1e9, peak / 1e9, model_flops / peak);
   return 0;
 }

@@ -14,6 +14,9 @@ void MetricsWriter::on_step(const StepMetrics& m) {
                                  {"lr", m.lr},
                                  {"samples_per_sec", m.samples_per_second},
                                  {"data_wait_s", m.data_wait_seconds},
+                                 {"forward_s", m.forward_seconds},
+                                 {"backward_s", m.backward_seconds},
+                                 {"optimizer_s", m.optimizer_seconds},
                                  {"wall_time", m.wall_seconds}};
   if (m.mae) {  // regression: the error replaces the accuracy
     line.erase("accuracy");

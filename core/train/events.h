@@ -28,6 +28,9 @@ struct StepMetrics {
   double lr = 0;
   double samples_per_second = 0;
   double data_wait_seconds = 0;  // time spent assembling batches in this window
+  double forward_seconds = 0;    // forward passes and losses
+  double backward_seconds = 0;   // backward passes
+  double optimizer_seconds = 0;  // L1 term, gradient clipping and the optimizer's updates
   double wall_seconds = 0;       // since training started
 };
 

@@ -156,7 +156,12 @@ TrainingOutcome Trainer::train_epochs() {
     auto correct = torch::zeros({}, tensor_options.dtype(torch::kInt64));
     auto absolute_error = torch::zeros({}, tensor_options.dtype(torch::kFloat64));  // regression
     std::int64_t window_samples = 0, window_predictions = 0;
-    double data_wait = 0;
+    // Where the window's time went: on the CPU every operation has finished when
+    // it returns, so the clock splits the step exactly (on a GPU these are launch times).
+    double data_wait = 0, forward_time = 0, backward_time = 0, optimizer_time = 0;
+    const auto since = [](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     auto window_start = std::chrono::steady_clock::now();
 
     for (std::size_t b = 0; b < batches.size();) {
@@ -176,8 +181,9 @@ TrainingOutcome Trainer::train_epochs() {
         const Batch batch = *loader.next();
         const auto inputs = batch.inputs.to(setup_.device);
         const auto targets = batch.targets.to(setup_.device);
-        data_wait += std::chrono::duration<double>(std::chrono::steady_clock::now() - fetch_start).count();
+        data_wait += since(fetch_start);
 
+        const auto forward_start = std::chrono::steady_clock::now();
         torch::Tensor loss, predictions, flat_targets;
         {
           const AutocastScope autocast(bfloat16, setup_.device);
@@ -191,11 +197,14 @@ TrainingOutcome Trainer::train_epochs() {
             loss = softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, spec.label_smoothing);
           }
         }
+        forward_time += since(forward_start);
         if (check_every_step) {
           const double value = loss.item<double>();
           if (!std::isfinite(value)) diverged("loss", value, step + 1, epoch);
         }
+        const auto backward_start = std::chrono::steady_clock::now();
         (loss * (static_cast<double>(targets.size(0)) / group_samples)).backward();
+        backward_time += since(backward_start);
 
         torch::NoGradGuard no_grad;
         loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
@@ -204,12 +213,14 @@ TrainingOutcome Trainer::train_epochs() {
         window_samples += targets.size(0);
         window_predictions += flat_targets.numel();
       }
+      const auto optimizer_start = std::chrono::steady_clock::now();
       if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();
       if (check_every_step || spec.clip_grad_norm > 0) {
         const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
         if (!std::isfinite(norm)) diverged("gradient norm", norm, step + 1, epoch);
       }
       optimizer_->step();
+      optimizer_time += since(optimizer_start);
       ++step;
 
       const bool last_of_epoch = b == batches.size();
@@ -228,6 +239,9 @@ TrainingOutcome Trainer::train_epochs() {
         m.lr = current_learning_rate(*optimizer_);
         m.samples_per_second = window_seconds > 0 ? static_cast<double>(window_samples) / window_seconds : 0;
         m.data_wait_seconds = data_wait;
+        m.forward_seconds = forward_time;
+        m.backward_seconds = backward_time;
+        m.optimizer_seconds = optimizer_time;
         m.wall_seconds = elapsed_seconds();
         // Partial windows at epoch ends would skew the median throughput.
         (step % spec.log_every == 0 ? throughputs : partial).push_back(m.samples_per_second);
@@ -236,7 +250,7 @@ TrainingOutcome Trainer::train_epochs() {
         correct.zero_();
         absolute_error.zero_();
         window_samples = window_predictions = 0;
-        data_wait = 0;
+        data_wait = forward_time = backward_time = optimizer_time = 0;
         window_start = std::chrono::steady_clock::now();
       }
     }

@@ -97,6 +97,7 @@ class CliTest : public QObject {
 
     // Every line of metrics.jsonl is an object; steps and evaluations are both there.
     int train_lines = 0, eval_lines = 0;
+    double previous_wall_time = 0;
     for (const auto& line : read_all(out + "/metrics.jsonl").split('\n')) {
       if (line.isEmpty()) continue;
       const auto object = QJsonDocument::fromJson(line).object();
@@ -105,6 +106,15 @@ class CliTest : public QObject {
         ++train_lines;
         for (const char* key : {"step", "epoch", "loss", "accuracy", "lr", "samples_per_sec", "wall_time"})
           QVERIFY2(object.contains(key), key);
+        // The step split: each part took time, together no more than the window.
+        double parts = 0;
+        for (const char* key : {"data_wait_s", "forward_s", "backward_s", "optimizer_s"}) {
+          QVERIFY2(object[key].isDouble() && object[key].toDouble() >= 0, key);
+          parts += object[key].toDouble();
+        }
+        QVERIFY(object["forward_s"].toDouble() > 0 && object["backward_s"].toDouble() > 0);
+        QVERIFY2(parts <= object["wall_time"].toDouble() - previous_wall_time + 1e-3, line.constData());
+        previous_wall_time = object["wall_time"].toDouble();
       } else {
         ++eval_lines;
       }
