@@ -48,14 +48,7 @@ TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int
 LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
   LanguageModelData data;
   data.text = prepare_text_cached(e, &data.cache);
-  if (tokenizer) {
-    data.tokenizer = std::move(tokenizer);
-  } else {
-    std::vector<std::string> texts;
-    texts.reserve(data.text.train.size());
-    for (const auto& record : data.text.train) texts.push_back(record.text);
-    data.tokenizer = train_tokenizer(e.data.tokenizer, texts);
-  }
+  data.tokenizer = text_tokenizer(e, data.text, std::move(tokenizer));
   const std::int64_t T = e.data.context_length;
   const auto train_stream = token_stream(*data.tokenizer, data.text.train);
   const auto validation_stream = token_stream(*data.tokenizer, data.text.validation);
@@ -79,16 +72,29 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
   if (data.train.size() == 0) throw too_short("training", data.train_tokens);
   if (data.test.size() == 0) throw too_short("test", data.test_tokens);
   if (e.data.validation_fraction > 0 && data.validation.size() == 0) throw too_short("validation", data.validation_tokens);
-  if (e.data.max_train_samples > 0 && e.data.max_train_samples < data.train.size()) {
-    auto order = seeded_permutation(data.train.size(), e.seed ^ 0x5a5aull);
-    order.resize(static_cast<std::size_t>(e.data.max_train_samples));
-    data.train = data.train.select(order);
-  }
-  if (e.data.max_test_samples > 0 && e.data.max_test_samples < data.test.size()) {
-    const std::int64_t n = e.data.max_test_samples;
-    data.test = TensorDataset{data.test.inputs.slice(0, 0, n), data.test.targets.slice(0, 0, n)};
-  }
+  limit_text_samples(e, data);
   return data;
+}
+
+std::shared_ptr<const Tokenizer> text_tokenizer(const Experiment& e, const PreparedText& text,
+                                                std::shared_ptr<const Tokenizer> saved) {
+  if (saved) return saved;
+  std::vector<std::string> texts;
+  texts.reserve(text.train.size());
+  for (const auto& record : text.train) texts.push_back(record.text);
+  return train_tokenizer(e.data.tokenizer, texts);
+}
+
+void limit_text_samples(const Experiment& e, DataSplits& splits) {
+  if (e.data.max_train_samples > 0 && e.data.max_train_samples < splits.train.size()) {
+    auto order = seeded_permutation(splits.train.size(), e.seed ^ 0x5a5aull);
+    order.resize(static_cast<std::size_t>(e.data.max_train_samples));
+    splits.train = splits.train.select(order);
+  }
+  if (e.data.max_test_samples > 0 && e.data.max_test_samples < splits.test.size()) {
+    const std::int64_t n = e.data.max_test_samples;
+    splits.test = TensorDataset{splits.test.inputs.slice(0, 0, n), splits.test.targets.slice(0, 0, n)};
+  }
 }
 
 Json language_model_data_summary(const LanguageModelData& data) {

@@ -29,6 +29,14 @@ struct LanguageModelData : DataSplits {
 LanguageModelData load_language_model_data(const Experiment& experiment,
                                            std::shared_ptr<const Tokenizer> tokenizer = nullptr);
 
+// The tokenizer of a text experiment: `saved` (a run's own) when given, else
+// one trained on the training split's records.
+std::shared_ptr<const Tokenizer> text_tokenizer(const Experiment& experiment, const PreparedText& text,
+                                                std::shared_ptr<const Tokenizer> saved);
+
+// data.max_train_samples (a seeded subset) and data.max_test_samples (the first N) applied to `splits`.
+void limit_text_samples(const Experiment& experiment, DataSplits& splits);
+
 // Token ids of `records`, each followed by <eos>.
 std::vector<std::int64_t> token_stream(const Tokenizer& tokenizer, const std::vector<TextRecord>& records);
 

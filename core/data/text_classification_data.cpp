@@ -8,7 +8,7 @@
 #include <map>
 
 #include "core/common/error.h"
-#include "core/data/seeded_order.h"
+#include "core/data/language_model_data.h"
 
 namespace cradle {
 namespace {
@@ -74,14 +74,7 @@ TextClassificationData load_text_classification_data(const Experiment& e, std::s
   TextClassificationData data;
   data.text = prepare_text_cached(e, &data.cache);
   data.class_names = text_class_names(e, data.text);
-  if (tokenizer) {
-    data.tokenizer = std::move(tokenizer);
-  } else {
-    std::vector<std::string> texts;
-    texts.reserve(data.text.train.size());
-    for (const auto& record : data.text.train) texts.push_back(record.text);
-    data.tokenizer = train_tokenizer(e.data.tokenizer, texts);
-  }
+  data.tokenizer = text_tokenizer(e, data.text, std::move(tokenizer));
   const std::int64_t T = e.data.context_length;
   data.input_shape = {T};
   double total_tokens = 0;
@@ -95,15 +88,7 @@ TextClassificationData load_text_classification_data(const Experiment& e, std::s
   data.train = encode_labelled_texts(*data.tokenizer, data.text.train, data.class_names, T);
   data.validation = encode_labelled_texts(*data.tokenizer, data.text.validation, data.class_names, T);
   data.test = encode_labelled_texts(*data.tokenizer, data.text.test, data.class_names, T);
-  if (e.data.max_train_samples > 0 && e.data.max_train_samples < data.train.size()) {
-    auto order = seeded_permutation(data.train.size(), e.seed ^ 0x5a5aull);
-    order.resize(static_cast<std::size_t>(e.data.max_train_samples));
-    data.train = data.train.select(order);
-  }
-  if (e.data.max_test_samples > 0 && e.data.max_test_samples < data.test.size()) {
-    const std::int64_t n = e.data.max_test_samples;
-    data.test = TensorDataset{data.test.inputs.slice(0, 0, n), data.test.targets.slice(0, 0, n)};
-  }
+  limit_text_samples(e, data);
   const auto counts = torch::bincount(data.train.targets, {}, data.num_classes());
   const auto majority = counts.argmax().item<std::int64_t>();
   data.majority_baseline_accuracy = data.test.targets.eq(majority).to(torch::kFloat64).mean().item<double>();
