@@ -21,6 +21,7 @@
 #include "core/models/text_classifier.h"
 #include "core/models/model_inspection.h"
 #include "core/run/run_evaluation.h"
+#include "core/run/run_index.h"
 
 namespace cradle::cli {
 namespace {
@@ -139,6 +140,24 @@ int data_preview(const std::filesystem::path& experiment_file, const std::vector
   configure_runtime(experiment.threads);
   for (const auto& file : write_data_preview(experiment, PreviewRequest{samples, out_dir}))
     std::printf("%s\n", file.string().c_str());
+  return 0;
+}
+
+int list_runs(const std::filesystem::path& runs_dir, const std::string& experiment) {
+  std::vector<RunSummary> runs;
+  for (auto& run : cradle::list_runs(runs_dir))
+    if (experiment.empty() || run.experiment == experiment) runs.push_back(std::move(run));
+  std::printf("%zu run%s in %s\n", runs.size(), runs.size() == 1 ? "" : "s", runs_dir.string().c_str());
+  if (runs.empty()) return 0;
+  std::printf("\n%-40s  %-24s  %-11s  %-22s  %6s  %s\n", "run", "experiment", "status", "test metric", "epochs",
+              "started (UTC)");
+  for (const auto& run : runs) {
+    char metric[64] = "";
+    if (run.metric) std::snprintf(metric, sizeof metric, "%s %.4g", run.metric_name.c_str(), *run.metric);
+    std::printf("%-40s  %-24s  %-11s  %-22s  %6lld  %s\n", run.folder.filename().string().c_str(), run.experiment.c_str(),
+                run.status.c_str(), metric, static_cast<long long>(run.epochs), run.started_at.c_str());
+    if (!run.problem.empty()) std::printf("  %s\n", run.problem.c_str());
+  }
   return 0;
 }
 

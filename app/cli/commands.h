@@ -18,6 +18,9 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
 int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                  std::int64_t samples, const std::filesystem::path& out_dir);
 
+// The runs in runs_dir (newest first), those of one experiment when `experiment` is given.
+int list_runs(const std::filesystem::path& runs_dir, const std::string& experiment);
+
 // The data cache: its entries; trimmed to max_size ("" = the configured
 // limit); emptied.
 int cache_list();

@@ -60,6 +60,11 @@ int run(int argc, char** argv) {
   preview->add_option("--n", preview_samples, "Samples per step (default 8)")->check(CLI::Range(1, 1000));
   preview->add_option("--set", preview_overrides, "Override a field (repeatable)");
 
+  std::string runs_dir = "runs", runs_experiment;
+  auto* runs = app.add_subcommand("runs", "List the runs in a folder: status, test metric, start time");
+  runs->add_option("folder", runs_dir, "Folder of run folders (default runs)");
+  runs->add_option("--experiment", runs_experiment, "Only the runs of this experiment name");
+
   std::string max_size;
   auto* cache = app.add_subcommand("cache", "Look at or trim the prepared-data cache");
   cache->require_subcommand(1);
@@ -79,6 +84,7 @@ int run(int argc, char** argv) {
   if (eval->parsed()) return cradle::cli::evaluate(run_dir);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
+  if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);
   if (cache_list->parsed()) return cradle::cli::cache_list();
   if (cache_prune->parsed()) return cradle::cli::cache_prune(max_size);
   if (cache_clear->parsed()) return cradle::cli::cache_clear();

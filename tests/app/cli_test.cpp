@@ -456,6 +456,39 @@ class CliTest : public QObject {
     expect_one_line_error(run_cli({"resume", dir.filePath("nowhere")}), "nowhere: no such run folder");
   }
 
+  void runsListsEveryRunWithItsStatus() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 12);
+    const auto experiment = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 1}})");
+    const QString runs = dir.filePath("runs");
+    QCOMPARE(run_cli({"train", experiment, "--out", runs + "/done"}).exit_code, 0);
+    // A run still training (no report yet), a damaged report, and a folder that is no run.
+    QVERIFY(QDir().mkpath(runs + "/training"));
+    QVERIFY(QFile::copy(runs + "/done/experiment.json", runs + "/training/experiment.json"));
+    QVERIFY(QDir().mkpath(runs + "/damaged"));
+    QVERIFY(QFile::copy(runs + "/done/experiment.json", runs + "/damaged/experiment.json"));
+    QFile broken(runs + "/damaged/report.json");
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"status\": ");
+    broken.close();
+    QVERIFY(QDir().mkpath(runs + "/notes"));
+
+    const auto r = run_cli({"runs", runs});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.startsWith("3 runs in "), qPrintable(r.out));
+    const double accuracy = read_json(runs + "/done/report.json")["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY2(r.out.contains(QRegularExpression(QString("done\\s+quadrants\\s+completed\\s+accuracy %1\\s+1 ")
+                                                   .arg(QString::number(accuracy, 'g', 4)))), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QRegularExpression("training\\s+quadrants\\s+incomplete")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QRegularExpression("damaged\\s+quadrants\\s+unreadable")) && r.out.contains("report.json: "),
+             qPrintable(r.out));
+    QVERIFY(!r.out.contains("notes"));
+    // The newest finished run first; filtering by experiment; an absent folder has none.
+    QVERIFY(r.out.indexOf("done") < r.out.indexOf("training"));
+    QVERIFY(run_cli({"runs", runs, "--experiment", "other"}).out.startsWith("0 runs in "));
+    QVERIFY(run_cli({"runs", dir.filePath("nowhere")}).out.startsWith("0 runs in "));
+  }
+
   void evalOfSomethingElseFailsClearly() {
     QTemporaryDir dir;
     expect_one_line_error(run_cli({"eval", dir.path()}), "not a run folder (no experiment.json)");

@@ -1,0 +1,38 @@
+#pragma once
+// What a folder of runs holds, read from each run's report.json: for the run
+// list of `cradle-cli runs` and the studio. A run without a report is still
+// training or was killed; a damaged report is listed with the reason, never
+// an error, so one bad folder cannot hide the others.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cradle {
+
+struct RunSummary {
+  std::filesystem::path folder;
+  std::string experiment;  // the experiment's name (from experiment.json)
+  std::string task;
+  // report.json's status ("completed", "stopped", "failed"); "incomplete" when
+  // there is no report yet (training, or killed); "unreadable" with `problem`.
+  std::string status;
+  std::string problem;
+  std::string started_at, finished_at;  // UTC, as the report writes them
+  std::int64_t epochs = 0, steps = 0;
+  // The task's headline test metric: accuracy (classification), rmse
+  // (regression) or perplexity (language models).
+  std::string metric_name;
+  std::optional<double> metric;
+};
+
+// The run in `folder`; nullopt when it is not a run folder (no experiment.json).
+std::optional<RunSummary> summarize_run(const std::filesystem::path& folder);
+
+// Every run folder directly inside `runs_dir`, newest first by start time
+// (runs without a report, hence no start time, last, by folder name). An
+// absent folder has no runs.
+std::vector<RunSummary> list_runs(const std::filesystem::path& runs_dir);
+
+}  // namespace cradle
