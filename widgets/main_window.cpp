@@ -2,6 +2,11 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -19,6 +24,8 @@
 
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
+#include "widgets/project_explorer.h"
+#include "widgets/run_list.h"
 
 // The resources live in this static library; without an explicit call the
 // linker drops them and the icons are missing. Must be called outside a namespace.
@@ -26,6 +33,8 @@ static void initialize_widget_resources() { Q_INIT_RESOURCE(resources); }
 
 namespace cradle {
 namespace {
+
+constexpr int kMaxRecent = 8;
 
 QString joined(const std::vector<std::int64_t>& values) {
   QStringList parts;
@@ -81,17 +90,91 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   layout->addLayout(row, 1);
 
   setCentralWidget(central);
+  workspace_ = configuredWorkspace();
+  createDocks();
   createMenus();
   statusBar()->showMessage(tr("No experiment open"));
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::createDocks() {
+  explorer_ = new ProjectExplorer(this);
+  auto* projects = new QDockWidget(tr("Projects"), this);
+  projects->setObjectName(QStringLiteral("projectsDock"));  // restoreState finds docks by name
+  projects->setWidget(explorer_);
+  addDockWidget(Qt::LeftDockWidgetArea, projects);
+  connect(explorer_, &ProjectExplorer::experimentChosen, this, [this](const QString& file) { openExperiment(file); });
+
+  runs_ = new RunList(this);
+  auto* runs = new QDockWidget(tr("Runs"), this);
+  runs->setObjectName(QStringLiteral("runsDock"));
+  runs->setWidget(runs_);
+  addDockWidget(Qt::BottomDockWidgetArea, runs);
+  resizeDocks({projects}, {240}, Qt::Horizontal);
+  resizeDocks({runs}, {170}, Qt::Vertical);
+}
+
+QString MainWindow::configuredWorkspace() {
+  const QString chosen = QSettings().value(QStringLiteral("workspace")).toString();
+  if (!chosen.isEmpty()) return chosen;
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/workspace");
+}
+
+void MainWindow::setProjectFolders(const QString& samples, const QString& workspace) {
+  workspace_ = workspace;
+  explorer_->setFolders(samples, workspace);
+  if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
+  runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
+}
+
+QStringList MainWindow::recentExperiments() const {
+  return QSettings().value(QStringLiteral("recentExperiments")).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+  QStringList recent = recentExperiments();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  QSettings().setValue(QStringLiteral("recentExperiments"), recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = recentExperiments();
+  for (const QString& path : recent)
+    recentMenu_->addAction(QDir::toNativeSeparators(path), this, [this, path] { openExperiment(path); });
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  QMainWindow::closeEvent(event);
 }
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open Experiment..."), this, &MainWindow::chooseExperiment);
   open->setShortcut(QKeySequence::Open);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+  view->addSeparator();
+  view->addAction(tr("Re&fresh Projects and Runs"), this, [this] {
+        explorer_->refresh();
+        if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
+        runs_->refresh();
+      })->setShortcut(QKeySequence::Refresh);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Cradle"), this, &MainWindow::showAbout);
@@ -132,8 +215,17 @@ bool MainWindow::openExperiment(const QString& path) {
                                                .arg(d.validation_fraction * 100, 0, 'g', 3)));
   summary_->addRow(tr("Classes:"), new QLabel(d.class_names.empty() ? tr("from the labels")
                                                                      : QString::number(d.class_names.size())));
-  const QString model = m.type == "cnn" ? tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden))
-                                        : tr("MLP, hidden %1").arg(joined(m.hidden));
+  QString model;
+  if (m.type == "cnn") model = tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden));
+  else if (m.type == "mlp") model = tr("MLP, hidden %1").arg(joined(m.hidden));
+  else if (m.type == "lenet5") model = tr("LeNet-5");
+  else if (m.type == "resnet") model = tr("ResNet, widths %1, blocks %2").arg(joined(m.widths), joined(m.blocks));
+  else if (m.is_recurrent())
+    model = tr("%1, %2 layers, hidden size %3%4").arg(QString::fromStdString(m.type).toUpper()).arg(m.layers).arg(m.hidden_size)
+                .arg(m.bidirectional ? tr(", bidirectional") : QString());
+  else
+    model = tr("%1, %2 blocks, width %3, %4 heads").arg(m.type == "gpt" ? tr("GPT") : tr("Transformer encoder"))
+                .arg(m.layers).arg(m.width).arg(m.heads);
   summary_->addRow(tr("Model:"), new QLabel(model));
   summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
   summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
@@ -143,6 +235,11 @@ bool MainWindow::openExperiment(const QString& path) {
   hint->setWordWrap(true);
   summary_->addRow(QString(), hint);
 
+  experimentName_ = QString::fromStdString(experiment.name);
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  explorer_->select(absolute);
+  runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
+  rememberRecent(absolute);
   document_->setPlainText(fileText);
   statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).absoluteFilePath()));
   return true;

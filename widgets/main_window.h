@@ -1,13 +1,16 @@
 #pragma once
-// The studio's main window. At this stage it opens an experiment, validates it
-// with the core and shows what it describes; the panels that edit and train
-// it arrive with the later stages.
+// The studio's main window: the project explorer (sample projects and the
+// user's workspace) and the run list in docks around the open experiment,
+// which is validated by the core and shown as it is. Window layout, the
+// workspace folder and the recent experiments persist in QSettings. The
+// panels that edit and train experiments arrive with the later stages.
 #include <QMainWindow>
 #include <QString>
 
 class QLabel;
 class QPlainTextEdit;
 class QFormLayout;
+class QMenu;
 
 namespace cradle {
 
@@ -24,12 +27,26 @@ class MainWindow : public QMainWindow {
   QString experimentPath() const { return experimentPath_; }
   QString errorText() const;
 
+  // The bundled sample projects' folder and the workspace (its projects, and
+  // its runs/ folder for the run list).
+  void setProjectFolders(const QString& samples, const QString& workspace);
+  QString workspace() const { return workspace_; }
+  // The workspace preference, else <the platform's app data folder>/workspace.
+  static QString configuredWorkspace();
+  QStringList recentExperiments() const;
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
  private Q_SLOTS:
   void chooseExperiment();
   void showAbout();
 
  private:
   void createMenus();
+  void createDocks();
+  void rememberRecent(const QString& path);
+  void rebuildRecentMenu();
 
   QString experimentPath_;
   QLabel* title_ = nullptr;
@@ -37,6 +54,11 @@ class MainWindow : public QMainWindow {
   QLabel* error_ = nullptr;
   QFormLayout* summary_ = nullptr;
   QPlainTextEdit* document_ = nullptr;
+  class ProjectExplorer* explorer_ = nullptr;
+  class RunList* runs_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QString workspace_;
+  QString experimentName_;
 };
 
 }  // namespace cradle

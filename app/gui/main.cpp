@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QStringLiteral(CRADLE_VERSION));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
   cradle::MainWindow window;
+  window.setProjectFolders(QString::fromStdString(cradle::sample_projects_dir().string()),
+                           cradle::MainWindow::configuredWorkspace());
   window.openExperiment(QString::fromStdString(experiment));
   window.show();
   return QApplication::exec();

@@ -1,9 +1,19 @@
 // The main window opens the sample project and shows a bad experiment's
-// error from the core without losing what was open.
+// error from the core without losing what was open; its project explorer,
+// run list, recent experiments and saved layout.
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "widgets/project_explorer.h"
+#include "widgets/run_list.h"
 
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
@@ -15,6 +25,80 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void initTestCase() {
+    // Settings and app data in the test locations, never the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("CradleTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("MainWindowTest"));
+    QSettings().clear();
+  }
+
+  void explorerListsProjectsAndOpensTheChosenOne() {
+    QTemporaryDir workspace;
+    QVERIFY(QDir(workspace.path()).mkpath("mine"));
+    write_quadrant_dataset(workspace.filePath("mine"), 8, 4);
+    QCOMPARE(write_quadrant_experiment(workspace.filePath("mine")), workspace.filePath("mine/experiment.json"));
+    QVERIFY(QDir(workspace.path()).mkpath("not-a-project"));
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    auto* explorer = window.findChild<ProjectExplorer*>("projectExplorer");
+    const QStringList files = explorer->experimentFiles();
+    QVERIFY(files.contains(QDir(CRADLE_SOURCE_DIR "/projects").absoluteFilePath("fashion-mnist/experiment.json")));
+    QVERIFY(files.contains(workspace.filePath("mine/experiment.json")));
+    QCOMPARE(files.filter("not-a-project").size(), 0);
+    QVERIFY(explorer->select(workspace.filePath("mine/experiment.json")) && window.experimentPath().isEmpty());  // selecting quietly
+    // Choosing an item (as a click does) opens it.
+    explorer->setCurrentItem(explorer->topLevelItem(0)->child(0));
+    QVERIFY2(window.experimentPath().endsWith("/experiment.json"), qPrintable(window.experimentPath()));
+    QVERIFY(window.errorText().isEmpty());
+  }
+
+  void runListShowsTheExperimentsRuns() {
+    QTemporaryDir workspace;
+    const QString run = workspace.filePath("runs/quadrants-1");
+    QVERIFY(QDir().mkpath(run));
+    const auto write = [](const QString& path, const QByteArray& text) {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(text);
+    };
+    write(run + "/experiment.json", R"({"name": "quadrants", "task": "classification"})");
+    write(run + "/report.json", R"({"status": "completed", "started_at": "2026-11-29T08:00:00Z", "epochs_completed": 3,
+                                    "metrics": {"test": {"accuracy": 0.875}}})");
+    QVERIFY(QDir().mkpath(workspace.filePath("runs/other-1")));
+    write(workspace.filePath("runs/other-1/experiment.json"), R"({"name": "other", "task": "classification"})");
+    write_quadrant_dataset(workspace.path(), 8, 4);
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    QVERIFY(window.openExperiment(write_quadrant_experiment(workspace.path())));
+    auto* runs = window.findChild<RunList*>("runList");
+    QCOMPARE(runs->rowCount(), 1);  // the other experiment's run is not listed
+    QCOMPARE(runs->item(0, 0)->text(), QStringLiteral("quadrants-1"));
+    QCOMPARE(runs->item(0, 1)->text(), QStringLiteral("completed"));
+    QCOMPARE(runs->item(0, 2)->text(), QStringLiteral("accuracy 0.875"));
+    QCOMPARE(runs->item(0, 3)->text(), QStringLiteral("3"));
+    QCOMPARE(runs->item(0, 4)->text(), QStringLiteral("2026-11-29 08:00:00"));
+  }
+
+  void remembersRecentExperimentsAndTheLayout() {
+    QSettings().clear();
+    const QString sample = QDir(CRADLE_SOURCE_DIR "/projects").absoluteFilePath("fashion-mnist/experiment.json");
+    const QString other = QDir(CRADLE_SOURCE_DIR "/projects").absoluteFilePath("fortunes-gpt/experiment.json");
+    {
+      MainWindow window;
+      QVERIFY(window.openExperiment(sample));
+      QVERIFY(window.openExperiment(other));
+      QVERIFY(window.openExperiment(sample));
+      QCOMPARE(window.recentExperiments(), (QStringList{sample, other}));  // newest first, once each
+      window.findChild<QDockWidget*>("runsDock")->hide();
+      window.close();
+    }
+    MainWindow reopened;
+    QCOMPARE(reopened.recentExperiments(), (QStringList{sample, other}));
+    QVERIFY(reopened.findChild<QDockWidget*>("runsDock")->isHidden());  // the saved layout came back
+    QVERIFY(!reopened.findChild<QDockWidget*>("projectsDock")->isHidden());
+  }
+
   void opensTheSampleProject() {
     MainWindow window;
     QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json")));
@@ -45,6 +129,8 @@ class MainWindowTest : public QObject {
 
   void rendersAtDesktopSize() {
     MainWindow window;
+    QTemporaryDir workspace;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
     window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json"));
     window.resize(1280, 800);
     const QImage image = window.grab().toImage();

@@ -1,0 +1,35 @@
+#pragma once
+// The project explorer: the bundled sample projects and the user's workspace,
+// each project a folder holding an experiment.json. Choosing one emits its
+// experiment file.
+#include <QString>
+#include <QTreeWidget>
+
+namespace cradle {
+
+class ProjectExplorer : public QTreeWidget {
+  Q_OBJECT
+
+ public:
+  explicit ProjectExplorer(QWidget* parent = nullptr);
+
+  // Lists the projects (sub-folders with an experiment.json) of both folders;
+  // an absent folder shows as empty.
+  void setFolders(const QString& samples, const QString& workspace);
+  void refresh();
+
+  // The experiment files listed, in order (for tests and the first start).
+  QStringList experimentFiles() const;
+  // Selects the item of `experimentFile`; false when it is not listed.
+  bool select(const QString& experimentFile);
+
+ Q_SIGNALS:
+  void experimentChosen(const QString& experimentFile);
+
+ private:
+  void addFolder(const QString& title, const QString& folder);
+
+  QString samples_, workspace_;
+};
+
+}  // namespace cradle
