@@ -14,6 +14,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   # GUI
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
+  # a CJK font, so the Simplified Chinese interface shows characters, not boxes
+  fonts-wqy-microhei
   # data
   libopencv-dev libsentencepiece-dev libonnx-dev libicu-dev
   dataset-fashion-mnist fortunes fortunes-zh

@@ -26,6 +26,7 @@
 #include "core/experiment/experiment.h"
 #include "widgets/project_explorer.h"
 #include "widgets/run_list.h"
+#include "widgets/translation.h"
 
 // The resources live in this static library; without an explicit call the
 // linker drops them and the icons are missing. Must be called outside a namespace.
@@ -170,6 +171,21 @@ void MainWindow::createMenus() {
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
   view->addSeparator();
+  // Applied at the next start: every window would have to rebuild its texts otherwise.
+  QMenu* language = view->addMenu(tr("&Language"));
+  const QString current = configured_language();
+  const std::pair<QString, QString> choices[] = {{QStringLiteral("system"), tr("As the System")},
+                                                 {QStringLiteral("en"), QStringLiteral("English")},
+                                                 {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}};
+  for (const auto& [code, name] : choices) {
+    QAction* choice = language->addAction(name, this, [this, code = code] {
+      QSettings().setValue(QStringLiteral("language"), code);
+      statusBar()->showMessage(tr("The language changes at the next start"));
+    });
+    choice->setCheckable(true);
+    choice->setChecked(code == current);
+    choice->setObjectName(QStringLiteral("language_") + code);
+  }
   view->addAction(tr("Re&fresh Projects and Runs"), this, [this] {
         explorer_->refresh();
         if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);

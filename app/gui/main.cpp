@@ -13,6 +13,7 @@
 #include "app/common/terminal_training.h"
 #include "core/common/error.h"
 #include "widgets/main_window.h"
+#include "widgets/translation.h"
 
 namespace {
 
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("Cradle"));
   QApplication::setApplicationVersion(QStringLiteral(CRADLE_VERSION));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
+  cradle::install_translation(cradle::configured_language());
   cradle::MainWindow window;
   window.setProjectFolders(QString::fromStdString(cradle::sample_projects_dir().string()),
                            cradle::MainWindow::configuredWorkspace());

@@ -1,0 +1,61 @@
+// The Simplified Chinese translation: built in, switched by language, and
+// complete: lupdate over the sources finds no string without a translation.
+#include <QDir>
+#include <QImage>
+#include <QMenuBar>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/support/test_registry.h"
+#include "widgets/main_window.h"
+#include "widgets/translation.h"
+
+namespace cradle::test {
+
+class TranslationTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void chineseMenusWhenChosen() {
+    QVERIFY(install_translation(QStringLiteral("zh_CN")));
+    {
+      MainWindow window;
+      QCOMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("文件(&F)"));
+      QCOMPARE(window.windowTitle(), QStringLiteral("Cradle"));
+      window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), QDir::tempPath() + "/cradle-no-workspace");
+      QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fortunes-topics/experiment.json")));
+      window.resize(1280, 800);
+      const QImage image = window.grab().toImage();
+      QCOMPARE(image.size(), QSize(1280, 800));
+      if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT_ZH"); !out.isEmpty()) QVERIFY(image.save(QString::fromLocal8Bit(out)));
+    }
+    QVERIFY(!install_translation(QStringLiteral("en")));  // English: the source strings
+    MainWindow english;
+    QCOMPARE(english.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+  }
+
+  void everyVisibleStringIsTranslated() {
+    QTemporaryDir dir;
+    const QString copy = dir.filePath("cradle_zh_CN.ts");
+    QVERIFY(QFile::copy(QStringLiteral(CRADLE_SOURCE_DIR "/resources/translations/cradle_zh_CN.ts"), copy));
+    QProcess lupdate;
+    lupdate.setWorkingDirectory(QStringLiteral(CRADLE_SOURCE_DIR));
+    lupdate.start(QStringLiteral(CRADLE_LUPDATE_PATH),
+                  {"-I", ".", "-locations", "none", "-no-obsolete", "widgets", "app/gui", "-ts", copy});
+    QVERIFY(lupdate.waitForFinished(60000));
+    QCOMPARE(lupdate.exitCode(), 0);
+    QFile ts(copy);
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QByteArray text = ts.readAll();
+    QVERIFY(text.contains("<translation>"));
+    // A string added to the sources and not to the .ts comes back unfinished.
+    QVERIFY2(!text.contains("type=\"unfinished\""), "run lupdate (see widgets/CMakeLists.txt) and translate the new strings");
+  }
+};
+
+CRADLE_REGISTER_TEST(TranslationTest);
+
+}  // namespace cradle::test
+
+#include "translation_test.moc"
