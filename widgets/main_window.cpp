@@ -1,12 +1,11 @@
 #include "widgets/main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -19,6 +18,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -173,6 +174,7 @@ void MainWindow::createMenus() {
   view->addSeparator();
   // Applied at the next start: every window would have to rebuild its texts otherwise.
   QMenu* language = view->addMenu(tr("&Language"));
+  auto* languages = new QActionGroup(language);  // exclusive: one choice checked
   const QString current = configured_language();
   const std::pair<QString, QString> choices[] = {{QStringLiteral("system"), tr("As the System")},
                                                  {QStringLiteral("en"), QStringLiteral("English")},
@@ -184,6 +186,7 @@ void MainWindow::createMenus() {
     });
     choice->setCheckable(true);
     choice->setChecked(code == current);
+    languages->addAction(choice);
     choice->setObjectName(QStringLiteral("language_") + code);
   }
   view->addAction(tr("Re&fresh Projects and Runs"), this, [this] {

@@ -1,9 +1,13 @@
 // The Simplified Chinese translation: built in, switched by language, and
 // complete: lupdate over the sources finds no string without a translation.
+#include <QAction>
+#include <QCoreApplication>
 #include <QDir>
 #include <QImage>
 #include <QMenuBar>
 #include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +21,12 @@ class TranslationTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // settings in the test location, never the user's
+    QCoreApplication::setOrganizationName(QStringLiteral("CradleTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("TranslationTest"));
+  }
+
   void chineseMenusWhenChosen() {
     QVERIFY(install_translation(QStringLiteral("zh_CN")));
     {
@@ -33,6 +43,14 @@ class TranslationTest : public QObject {
     QVERIFY(!install_translation(QStringLiteral("en")));  // English: the source strings
     MainWindow english;
     QCOMPARE(english.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+    // View > Language keeps one choice and stores it for the next start.
+    auto* chinese = english.findChild<QAction*>("language_zh_CN");
+    auto* system = english.findChild<QAction*>("language_system");
+    QVERIFY(chinese && system);
+    chinese->trigger();
+    QVERIFY(chinese->isChecked() && !system->isChecked());
+    QCOMPARE(configured_language(), QStringLiteral("zh_CN"));
+    QSettings().remove(QStringLiteral("language"));
   }
 
   void everyVisibleStringIsTranslated() {
