@@ -1,6 +1,5 @@
 #include "app/cli/commands.h"
 
-#include <torch/torch.h>
 
 #include <cmath>
 #include <cstdio>
@@ -17,10 +16,8 @@
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
-#include "core/models/model_factory.h"
-#include "core/models/text_classifier.h"
-#include "core/models/model_inspection.h"
 #include "core/run/run_evaluation.h"
+#include "core/run/experiment_profile.h"
 #include "core/run/run_index.h"
 
 namespace cradle::cli {
@@ -38,47 +35,29 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
+  // All splits (through the data cache, which the next `train` then reuses):
+  // the schedule needs the number of training samples.
+  const DataProfile data = profile_data(experiment);
+  const ModelSummary summary = summarize_experiment_model(experiment, data);
+  const char* name = experiment.name.c_str();
+  const char* type = experiment.model.type.c_str();
+  const auto count = [](std::int64_t value) { return static_cast<long long>(value); };
   if (experiment.task == "language_model") {
-    // The vocabulary size needs the tokenizer, hence the prepared text.
-    const auto data = load_language_model_data(experiment);
-    torch::manual_seed(experiment.seed);
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", experiment.name.c_str(),
-                experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
-                static_cast<long long>(experiment.data.context_length));
-    std::fputs(format_model_summary(summarize_model(model, {experiment.data.context_length}), experiment.train.batch_size).c_str(),
-               stdout);
-    print_schedule(experiment.train, data.train.size());
-    return 0;
-  }
-  if (is_text_classification(experiment)) {
-    const auto data = load_text_classification_data(experiment);
-    torch::manual_seed(experiment.seed);
-    const std::int64_t context = experiment.data.context_length;
-    auto model = build_text_classifier(experiment.model, context, data.vocab_size(), data.num_classes());
+    std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", name, type,
+                count(data.vocab_size), count(experiment.data.context_length));
+  } else if (is_text_classification(experiment)) {
     std::printf("experiment %s: %s text classifier, %lld-token vocabulary, texts cut to %lld tokens, %lld classes\n\n",
-                experiment.name.c_str(), experiment.model.type.c_str(), static_cast<long long>(data.vocab_size()),
-                static_cast<long long>(context), static_cast<long long>(data.num_classes()));
-    std::fputs(format_model_summary(summarize_model(model, {context}), experiment.train.batch_size).c_str(), stdout);
-    print_schedule(experiment.train, data.train.size());
-    return 0;
+                name, type, count(data.vocab_size), count(experiment.data.context_length), count(data.outputs));
+  } else {
+    std::string shape;
+    for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    if (experiment.task == "regression")
+      std::printf("experiment %s: %s on %s inputs, one numeric output\n\n", name, type, shape.c_str());
+    else
+      std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", name, type, shape.c_str(), count(data.outputs));
   }
-  // All splits (through the cache, which the next `train` then reuses): the
-  // schedule needs the number of training samples.
-  const auto data = load_classification_data_cached(experiment);
-  const std::int64_t classes = experiment.task == "regression" ? 1 : data.num_classes();
-  torch::manual_seed(experiment.seed);
-  auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
-  std::string shape;
-  for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-  if (experiment.task == "regression")
-    std::printf("experiment %s: %s on %s inputs, one numeric output\n\n", experiment.name.c_str(),
-                experiment.model.type.c_str(), shape.c_str());
-  else
-    std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", experiment.name.c_str(),
-                experiment.model.type.c_str(), shape.c_str(), static_cast<long long>(classes));
-  std::fputs(format_model_summary(summarize_model(model, data.input_shape), experiment.train.batch_size).c_str(), stdout);
-  print_schedule(experiment.train, data.train.size());
+  std::fputs(format_model_summary(summary, experiment.train.batch_size).c_str(), stdout);
+  print_schedule(experiment.train, data.train_samples);
   return 0;
 }
 

@@ -62,14 +62,16 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
     const auto& record = data.text.train[i];
     const auto ids = tokenizer->encode(record.text);
     std::string pieces, numbers;
+    Json piece_list = Json::array();
     for (const auto id : ids) {
+      piece_list.push_back(tokenizer->token_text(id));
       pieces += tokenizer->token_text(id) + "|";
       numbers += (numbers.empty() ? "" : " ") + std::to_string(id);
     }
     const std::string label = record.label.empty() ? std::string() : ", class \"" + record.label + "\"";
     tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens" + label + ")\n" + pieces + "\n" +
                    numbers + "\n";
-    Json example = {{"origin", record.origin}, {"text", record.text}, {"ids", ids}};
+    Json example = {{"origin", record.origin}, {"text", record.text}, {"ids", ids}, {"pieces", piece_list}};
     if (!record.label.empty()) example["label"] = record.label;
     token_examples.push_back(std::move(example));
   }

@@ -7,8 +7,13 @@
 #include <string>
 
 #include "core/experiment/train_spec.h"
+#include "core/train/events.h"
 
 namespace cradle {
+
+// Steps per epoch and in all for `train_samples` under `spec` (batches of
+// spec.batch_size, spec.accumulate_steps of them per optimizer step).
+TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples);
 
 class LearningRateSchedule {
  public:

@@ -97,17 +97,6 @@ double metric_value(const EvaluationMetrics& m, const std::string& metric) {
 
 }  // namespace
 
-TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples) {
-  const std::int64_t micro_batches = (train_samples + spec.batch_size - 1) / spec.batch_size;
-  TrainingPlan plan;
-  plan.epochs = spec.epochs;
-  plan.steps_per_epoch = (micro_batches + spec.accumulate_steps - 1) / spec.accumulate_steps;
-  plan.total_steps = plan.epochs * plan.steps_per_epoch;
-  plan.train_samples = train_samples;
-  plan.batch_size = spec.batch_size;
-  return plan;
-}
-
 TrainingOutcome Trainer::train_epochs() {
   const auto& spec = experiment_.train;
   const std::int64_t n = data_.train.size();

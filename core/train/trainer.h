@@ -28,9 +28,6 @@ namespace cradle {
 
 class ImageAugmenter;
 
-// Steps per epoch and in all for `train_samples` under `spec` (batches of
-// spec.batch_size, spec.accumulate_steps of them per optimizer step).
-TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples);
 
 struct TrainerSetup {
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
