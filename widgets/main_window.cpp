@@ -18,15 +18,23 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QSettings>
+#include <QToolBar>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "widgets/experiment_wizard.h"
+#include "widgets/palette_colors.h"
+#include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
 #include "widgets/run_list.h"
+#include "widgets/theme.h"
+#include "widgets/training_session.h"
 #include "widgets/translation.h"
 
 // The resources live in this static library; without an explicit call the
@@ -72,7 +80,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   error_ = new QLabel(central);
   error_->setObjectName(QStringLiteral("experimentError"));
   error_->setWordWrap(true);
-  error_->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: 600;"));
+  error_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()));
   error_->hide();
   layout->addWidget(error_);
 
@@ -85,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* documentBox = new QGroupBox(tr("Experiment file"), central);
   auto* documentLayout = new QVBoxLayout(documentBox);
   document_ = new QPlainTextEdit(documentBox);
+  document_->setObjectName(QStringLiteral("experimentDocument"));
   document_->setReadOnly(true);
   document_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   documentLayout->addWidget(document_);
@@ -93,8 +102,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   setCentralWidget(central);
   workspace_ = configuredWorkspace();
+  training_ = new TrainingSession(this);
+  connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->appendPlainText(line); });
+  connect(training_, &TrainingSession::progress, this,
+          [this](qint64 step, qint64 total, qint64 epoch, double loss, double samples_per_second) {
+            progress_->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
+            progress_->setValue(static_cast<int>(step));
+            progressText_->setText(tr("Epoch %1, step %2 of %3: loss %4, %5 samples/s")
+                                       .arg(epoch).arg(step).arg(total).arg(loss, 0, 'f', 4).arg(samples_per_second, 0, 'f', 0));
+          });
+  connect(training_, &TrainingSession::finished, this, &MainWindow::training_finished);
   createDocks();
+  createActions();
   createMenus();
+  update_actions();
   statusBar()->showMessage(tr("No experiment open"));
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -114,8 +135,91 @@ void MainWindow::createDocks() {
   runs->setObjectName(QStringLiteral("runsDock"));
   runs->setWidget(runs_);
   addDockWidget(Qt::BottomDockWidgetArea, runs);
-  resizeDocks({projects}, {240}, Qt::Horizontal);
+  // Training: progress of the run started from this window (the full
+  // dashboard with curves comes with the dashboard work).
+  auto* trainingPanel = new QWidget(this);
+  auto* trainingLayout = new QVBoxLayout(trainingPanel);
+  progress_ = new QProgressBar(trainingPanel);
+  progress_->setObjectName(QStringLiteral("trainingProgress"));
+  progress_->setValue(0);
+  trainingLayout->addWidget(progress_);
+  progressText_ = new QLabel(tr("Not training. Open an experiment and press Train (Ctrl+T)."), trainingPanel);
+  progressText_->setObjectName(QStringLiteral("trainingStatus"));
+  progressText_->setWordWrap(true);
+  trainingLayout->addWidget(progressText_);
+  trainingLayout->addStretch();
+  auto* training = new QDockWidget(tr("Training"), this);
+  training->setObjectName(QStringLiteral("trainingDock"));
+  training->setWidget(trainingPanel);
+  addDockWidget(Qt::RightDockWidgetArea, training);
+
+  log_ = new QPlainTextEdit(this);
+  log_->setObjectName(QStringLiteral("trainingLog"));
+  log_->setReadOnly(true);
+  log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  log_->setMaximumBlockCount(10000);
+  auto* log = new QDockWidget(tr("Log"), this);
+  log->setObjectName(QStringLiteral("logDock"));
+  log->setWidget(log_);
+  addDockWidget(Qt::BottomDockWidgetArea, log);
+  tabifyDockWidget(runs, log);
+  runs->raise();
+  resizeDocks({projects, training}, {240, 260}, Qt::Horizontal);
   resizeDocks({runs}, {170}, Qt::Vertical);
+}
+
+void MainWindow::createActions() {
+  const auto icon = [](const char* name) { return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))); };
+  newAction_ = new QAction(icon("new"), tr("&New Experiment..."), this);
+  newAction_->setShortcut(QKeySequence::New);
+  newAction_->setToolTip(tr("Create an experiment step by step (Ctrl+N)"));
+  connect(newAction_, &QAction::triggered, this, &MainWindow::newExperiment);
+  openAction_ = new QAction(icon("open"), tr("&Open Experiment..."), this);
+  openAction_->setShortcut(QKeySequence::Open);
+  connect(openAction_, &QAction::triggered, this, &MainWindow::chooseExperiment);
+  editAction_ = new QAction(icon("edit"), tr("&Edit Experiment..."), this);
+  editAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  editAction_->setToolTip(tr("Change the open experiment in the wizard (Ctrl+E)"));
+  connect(editAction_, &QAction::triggered, this, &MainWindow::editExperiment);
+  saveAsAction_ = new QAction(icon("save"), tr("Save Experiment &As..."), this);
+  saveAsAction_->setShortcut(QKeySequence::SaveAs);
+  connect(saveAsAction_, &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Experiment As"), experimentPath_, tr("Experiment files (*.json)"));
+    if (!path.isEmpty()) saveExperimentAs(path);
+  });
+  duplicateAction_ = new QAction(tr("&Duplicate Experiment"), this);
+  duplicateAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+  connect(duplicateAction_, &QAction::triggered, this, &MainWindow::duplicateExperiment);
+  trainAction_ = new QAction(icon("train"), tr("&Train"), this);
+  trainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  trainAction_->setToolTip(tr("Train the open experiment (Ctrl+T)"));
+  trainAction_->setObjectName(QStringLiteral("trainAction"));
+  connect(trainAction_, &QAction::triggered, this, &MainWindow::startTraining);
+  stopAction_ = new QAction(icon("stop"), tr("&Stop"), this);
+  stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  stopAction_->setToolTip(tr("Stop at the next step, with a checkpoint to resume from (Ctrl+.)"));
+  connect(stopAction_, &QAction::triggered, this, &MainWindow::stopTraining);
+  preferencesAction_ = new QAction(tr("&Preferences..."), this);
+  preferencesAction_->setShortcut(QKeySequence::Preferences);
+  if (preferencesAction_->shortcut().isEmpty()) preferencesAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+  connect(preferencesAction_, &QAction::triggered, this, &MainWindow::showPreferences);
+
+  auto* toolbar = addToolBar(tr("Main"));
+  toolbar->setObjectName(QStringLiteral("mainToolBar"));
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->addActions({newAction_, openAction_, editAction_});
+  toolbar->addSeparator();
+  toolbar->addActions({trainAction_, stopAction_});
+}
+
+void MainWindow::update_actions() {
+  const bool open = !experimentPath_.isEmpty();
+  const bool running = training_->running();
+  editAction_->setEnabled(open);
+  saveAsAction_->setEnabled(open);
+  duplicateAction_->setEnabled(open);
+  trainAction_->setEnabled(open && !running);
+  stopAction_->setEnabled(running);
 }
 
 QString MainWindow::configuredWorkspace() {
@@ -161,13 +265,24 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open Experiment..."), this, &MainWindow::chooseExperiment);
-  open->setShortcut(QKeySequence::Open);
+  file->addAction(newAction_);
+  file->addAction(openAction_);
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
   file->addSeparator();
+  file->addAction(editAction_);
+  file->addAction(saveAsAction_);
+  file->addAction(duplicateAction_);
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(preferencesAction_);
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  run->addAction(trainAction_);
+  run->addAction(stopAction_);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -249,7 +364,7 @@ bool MainWindow::openExperiment(const QString& path) {
   summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
   summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
   summary_->addRow(tr("Seed:"), new QLabel(QString::number(experiment.seed)));
-  auto* hint = new QLabel(tr("Train it from a terminal:\ncradle-cli train %1").arg(QFileInfo(path).absoluteFilePath()));
+  auto* hint = new QLabel(tr("Train it with Train (Ctrl+T), or from a terminal:\ncradle-cli train %1").arg(QFileInfo(path).absoluteFilePath()));
   hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
   hint->setWordWrap(true);
   summary_->addRow(QString(), hint);
@@ -261,7 +376,117 @@ bool MainWindow::openExperiment(const QString& path) {
   rememberRecent(absolute);
   document_->setPlainText(fileText);
   statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).absoluteFilePath()));
+  update_actions();
   return true;
+}
+
+void MainWindow::newExperiment() {
+  ExperimentWizard wizard(workspace_, this);
+  wizard.startNew();
+  if (wizard.exec() == QDialog::Accepted) wizardFinished(wizard);
+}
+
+void MainWindow::editExperiment() {
+  if (experimentPath_.isEmpty()) return;
+  ExperimentWizard wizard(workspace_, this);
+  if (!wizard.openExperiment(experimentPath_)) {
+    QMessageBox::warning(this, tr("Edit Experiment"), wizard.errorText());
+    return;
+  }
+  if (wizard.exec() == QDialog::Accepted) wizardFinished(wizard);
+}
+
+void MainWindow::wizardFinished(const ExperimentWizard& wizard) {
+  explorer_->refresh();
+  if (!openExperiment(wizard.savedPath())) return;
+  if (wizard.trainRequested()) startTraining();
+}
+
+bool MainWindow::saveExperimentAs(const QString& path) {
+  if (experimentPath_.isEmpty()) return false;
+  try {
+    Experiment experiment = load_experiment(experimentPath_.toStdString());
+    const QString target = QFileInfo(path).absoluteFilePath();
+    // Relative data paths are read from the file's folder: in another folder they must be absolute.
+    if (QFileInfo(target).absolutePath() != QFileInfo(experimentPath_).absolutePath())
+      experiment = with_absolute_paths(experiment);
+    QDir().mkpath(QFileInfo(target).absolutePath());
+    write_text_atomically(target.toStdString(), serialize_experiment(experiment));
+    explorer_->refresh();
+    return openExperiment(target);
+  } catch (const Error& error) {
+    statusBar()->showMessage(QString::fromStdString(error.what()));
+    return false;
+  }
+}
+
+QString MainWindow::duplicateExperiment() {
+  if (experimentPath_.isEmpty()) return {};
+  try {
+    Experiment experiment = with_absolute_paths(load_experiment(experimentPath_.toStdString()));
+    QString name = QString::fromStdString(experiment.name) + QStringLiteral("-copy");
+    for (int n = 2; QFileInfo::exists(QDir(workspace_).filePath(name)); ++n)
+      name = QString::fromStdString(experiment.name) + QStringLiteral("-copy-%1").arg(n);
+    experiment.name = name.toStdString();
+    const QString target = QDir(workspace_).filePath(name + QStringLiteral("/experiment.json"));
+    QDir().mkpath(QFileInfo(target).absolutePath());
+    write_text_atomically(target.toStdString(), serialize_experiment(experiment));
+    explorer_->refresh();
+    return openExperiment(target) ? target : QString();
+  } catch (const Error& error) {
+    statusBar()->showMessage(QString::fromStdString(error.what()));
+    return {};
+  }
+}
+
+bool MainWindow::startTraining() {
+  if (experimentPath_.isEmpty() || training_->running()) return false;
+  Experiment experiment;
+  try {
+    experiment = load_experiment(experimentPath_.toStdString());
+  } catch (const Error& error) {
+    error_->setText(QString::fromStdString(error.what()));
+    error_->show();
+    return false;
+  }
+  const QString runs = QDir(workspace_).filePath(QStringLiteral("runs"));
+  QDir().mkpath(runs);
+  if (!training_->start(experiment, runs)) return false;
+  log_->appendPlainText(tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
+  progress_->setValue(0);
+  progressText_->setText(tr("Reading the data and building the model..."));
+  statusBar()->showMessage(tr("Training %1").arg(QString::fromStdString(experiment.name)));
+  update_actions();
+  return true;
+}
+
+void MainWindow::stopTraining() {
+  if (!training_->running()) return;
+  training_->stop();
+  progressText_->setText(tr("Stopping at the next step..."));
+}
+
+void MainWindow::training_finished(const QString& status, const QString& summary) {
+  QString message;
+  if (status == QLatin1String("completed")) message = tr("Training finished: %1").arg(summary);
+  else if (status == QLatin1String("stopped")) message = tr("Training stopped: %1").arg(summary);
+  else message = tr("Training failed: %1").arg(summary);
+  log_->appendPlainText(message);
+  progressText_->setText(message);
+  statusBar()->showMessage(message);
+  runs_->refresh();
+  update_actions();
+}
+
+QString MainWindow::logText() const { return log_->toPlainText(); }
+
+void MainWindow::showPreferences() {
+  PreferencesDialog dialog(this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  dialog.save();
+  apply_theme(dialog.theme());
+  if (dialog.workspace() != workspace_) setProjectFolders(explorer_->samplesFolder(), dialog.workspace());
+  statusBar()->showMessage(tr("Preferences saved"));
 }
 
 void MainWindow::chooseExperiment() {

@@ -1,14 +1,17 @@
 #pragma once
 // The studio's main window: the project explorer (sample projects and the
 // user's workspace) and the run list in docks around the open experiment,
-// which is validated by the core and shown as it is. Window layout, the
-// workspace folder and the recent experiments persist in QSettings. The
-// panels that edit and train experiments arrive with the later stages.
+// which is validated by the core and shown as it is; the experiment wizard
+// creates and edits experiments; Train runs the open one in the Training and
+// Log docks. Window layout, preferences and recent experiments persist in
+// QSettings.
 #include <QMainWindow>
 #include <QString>
 
+class QAction;
 class QLabel;
 class QPlainTextEdit;
+class QProgressBar;
 class QFormLayout;
 class QMenu;
 
@@ -35,6 +38,25 @@ class MainWindow : public QMainWindow {
   static QString configuredWorkspace();
   QStringList recentExperiments() const;
 
+  // What the wizard saved: opened (and trained when asked).
+  void wizardFinished(const class ExperimentWizard& wizard);
+  // Writes the open experiment to `path` (data paths made absolute when the
+  // folder changes) and opens it there.
+  bool saveExperimentAs(const QString& path);
+  // A copy named <name>-copy (-copy-2, ...) in the workspace, opened; its path
+  // or empty (with the reason in the status bar).
+  QString duplicateExperiment();
+  // Trains the open experiment into <workspace>/runs; false when none is open or one runs.
+  bool startTraining();
+  void stopTraining();
+  class TrainingSession* trainingSession() const { return training_; }
+  QString logText() const;
+
+ public Q_SLOTS:
+  void newExperiment();
+  void editExperiment();
+  void showPreferences();
+
  protected:
   void closeEvent(QCloseEvent* event) override;
 
@@ -43,8 +65,11 @@ class MainWindow : public QMainWindow {
   void showAbout();
 
  private:
+  void createActions();
   void createMenus();
   void createDocks();
+  void training_finished(const QString& status, const QString& summary);
+  void update_actions();
   void rememberRecent(const QString& path);
   void rebuildRecentMenu();
 
@@ -57,6 +82,12 @@ class MainWindow : public QMainWindow {
   class ProjectExplorer* explorer_ = nullptr;
   class RunList* runs_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QAction *newAction_ = nullptr, *openAction_ = nullptr, *editAction_ = nullptr, *saveAsAction_ = nullptr,
+          *duplicateAction_ = nullptr, *trainAction_ = nullptr, *stopAction_ = nullptr, *preferencesAction_ = nullptr;
+  class TrainingSession* training_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* progressText_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
   QString workspace_;
   QString experimentName_;
 };

@@ -20,6 +20,7 @@ class ProjectExplorer : public QTreeWidget {
 
   // The experiment files listed, in order (for tests and the first start).
   QStringList experimentFiles() const;
+  QString samplesFolder() const { return samples_; }
   // Selects the item of `experimentFile`; false when it is not listed.
   bool select(const QString& experimentFile);
 

@@ -13,6 +13,7 @@
 #include "app/common/terminal_training.h"
 #include "core/common/error.h"
 #include "widgets/main_window.h"
+#include "widgets/theme.h"
 #include "widgets/translation.h"
 
 namespace {
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QStringLiteral(CRADLE_VERSION));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
   cradle::install_translation(cradle::configured_language());
+  cradle::apply_theme(cradle::configured_theme());
   cradle::MainWindow window;
   window.setProjectFolders(QString::fromStdString(cradle::sample_projects_dir().string()),
                            cradle::MainWindow::configuredWorkspace());

@@ -1,5 +1,902 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>cradle::ArchitecturePage</name>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>The model and its sizes; the table shows what each layer costs.</source>
+        <translation>模型及其规模；表格显示每一层的开销。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>模板：</translation>
+    </message>
+    <message>
+        <source>The kind of network. Each takes its own sizes below.</source>
+        <translation>网络的种类。每种都有下面各自的规模设置。</translation>
+    </message>
+    <message>
+        <source>MLP (fully connected)</source>
+        <translation>MLP（全连接）</translation>
+    </message>
+    <message>
+        <source>CNN stack</source>
+        <translation>CNN 堆叠</translation>
+    </message>
+    <message>
+        <source>LeNet-5</source>
+        <translation>LeNet-5</translation>
+    </message>
+    <message>
+        <source>ResNet</source>
+        <translation>ResNet</translation>
+    </message>
+    <message>
+        <source>RNN</source>
+        <translation>RNN</translation>
+    </message>
+    <message>
+        <source>LSTM</source>
+        <translation>LSTM</translation>
+    </message>
+    <message>
+        <source>GRU</source>
+        <translation>GRU</translation>
+    </message>
+    <message>
+        <source>GPT (transformer decoder)</source>
+        <translation>GPT（Transformer 解码器）</translation>
+    </message>
+    <message>
+        <source>Transformer encoder</source>
+        <translation>Transformer 编码器</translation>
+    </message>
+    <message>
+        <source>Conv channels:</source>
+        <translation>卷积通道：</translation>
+    </message>
+    <message>
+        <source>One convolution block (conv, norm, activation, pool) per number: its output channels.</source>
+        <translation>每个数字对应一个卷积块（卷积、归一化、激活、池化）：它的输出通道数。</translation>
+    </message>
+    <message>
+        <source>Kernel size:</source>
+        <translation>卷积核大小：</translation>
+    </message>
+    <message>
+        <source>Side of the square convolution kernel.</source>
+        <translation>正方形卷积核的边长。</translation>
+    </message>
+    <message>
+        <source>Padding:</source>
+        <translation>填充：</translation>
+    </message>
+    <message>
+        <source>&quot;same&quot; keeps the image size (kernel_size / 2 each side); &quot;valid&quot; adds none.</source>
+        <translation>“same” 保持图像大小（每边 kernel_size / 2）；“valid” 不填充。</translation>
+    </message>
+    <message>
+        <source>same</source>
+        <translation>same</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>valid</translation>
+    </message>
+    <message>
+        <source>Stride:</source>
+        <translation>步幅：</translation>
+    </message>
+    <message>
+        <source>Step of the convolution.</source>
+        <translation>卷积的步长。</translation>
+    </message>
+    <message>
+        <source>Pooling:</source>
+        <translation>池化：</translation>
+    </message>
+    <message>
+        <source>2x2 pooling after each block.</source>
+        <translation>每个块之后的 2x2 池化。</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>average</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Channel dropout:</source>
+        <translation>通道丢弃：</translation>
+    </message>
+    <message>
+        <source>Share of whole channels dropped after each block while training.</source>
+        <translation>训练时每个块之后整通道丢弃的比例。</translation>
+    </message>
+    <message>
+        <source>Stage widths:</source>
+        <translation>阶段宽度：</translation>
+    </message>
+    <message>
+        <source>Channels of each ResNet stage.</source>
+        <translation>每个 ResNet 阶段的通道数。</translation>
+    </message>
+    <message>
+        <source>Blocks per stage:</source>
+        <translation>每阶段块数：</translation>
+    </message>
+    <message>
+        <source>Residual blocks in each stage.</source>
+        <translation>每个阶段中的残差块数。</translation>
+    </message>
+    <message>
+        <source>Dense layers:</source>
+        <translation>全连接层：</translation>
+    </message>
+    <message>
+        <source>Width of each fully connected layer before the output.</source>
+        <translation>输出层之前每个全连接层的宽度。</translation>
+    </message>
+    <message>
+        <source>Activation:</source>
+        <translation>激活函数：</translation>
+    </message>
+    <message>
+        <source>The non-linearity between layers.</source>
+        <translation>层与层之间的非线性函数。</translation>
+    </message>
+    <message>
+        <source>Batch norm:</source>
+        <translation>批归一化：</translation>
+    </message>
+    <message>
+        <source>Normalise each layer&apos;s outputs over the batch.</source>
+        <translation>在批次上归一化每层的输出。</translation>
+    </message>
+    <message>
+        <source>Layer norm:</source>
+        <translation>层归一化：</translation>
+    </message>
+    <message>
+        <source>Normalise each sample&apos;s dense activations (not with batch norm).</source>
+        <translation>归一化每个样本的全连接激活（不可与批归一化同用）。</translation>
+    </message>
+    <message>
+        <source>Embedding size:</source>
+        <translation>嵌入维度：</translation>
+    </message>
+    <message>
+        <source>Width of each token&apos;s embedding.</source>
+        <translation>每个词元嵌入的宽度。</translation>
+    </message>
+    <message>
+        <source>State size:</source>
+        <translation>状态维度：</translation>
+    </message>
+    <message>
+        <source>Width of the recurrent state.</source>
+        <translation>循环状态的宽度。</translation>
+    </message>
+    <message>
+        <source>Layers:</source>
+        <translation>层数：</translation>
+    </message>
+    <message>
+        <source>Stacked recurrent layers, or transformer blocks.</source>
+        <translation>堆叠的循环层数，或 Transformer 块数。</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度：</translation>
+    </message>
+    <message>
+        <source>Transformer width: embeddings and the residual stream.</source>
+        <translation>Transformer 宽度：嵌入和残差流。</translation>
+    </message>
+    <message>
+        <source>Attention heads:</source>
+        <translation>注意力头数：</translation>
+    </message>
+    <message>
+        <source>The width must divide by it.</source>
+        <translation>宽度必须能被它整除。</translation>
+    </message>
+    <message>
+        <source>Positions:</source>
+        <translation>位置编码：</translation>
+    </message>
+    <message>
+        <source>Learned position embeddings, or rotary (RoPE).</source>
+        <translation>可学习的位置嵌入，或旋转位置编码（RoPE）。</translation>
+    </message>
+    <message>
+        <source>learned</source>
+        <translation>可学习</translation>
+    </message>
+    <message>
+        <source>rotary</source>
+        <translation>旋转</translation>
+    </message>
+    <message>
+        <source>Tie weights:</source>
+        <translation>权重共享：</translation>
+    </message>
+    <message>
+        <source>The output layer shares the token embedding&apos;s matrix (fewer parameters).</source>
+        <translation>输出层与词元嵌入共用同一矩阵（参数更少）。</translation>
+    </message>
+    <message>
+        <source>Bidirectional:</source>
+        <translation>双向：</translation>
+    </message>
+    <message>
+        <source>A second stack reads the text backwards.</source>
+        <translation>第二个堆叠从后向前阅读文本。</translation>
+    </message>
+    <message>
+        <source>Pooling over tokens:</source>
+        <translation>词元池化：</translation>
+    </message>
+    <message>
+        <source>How a text&apos;s states become one vector: the last one, or the mean or max over its tokens.</source>
+        <translation>文本的各状态如何变成一个向量：取最后一个，或对其词元取平均或最大值。</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>最后</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>Dropout:</source>
+        <translation>丢弃率（Dropout）：</translation>
+    </message>
+    <message>
+        <source>Share of activations zeroed while training, against overfitting.</source>
+        <translation>训练时置零的激活比例，用于防止过拟合。</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>FLOPs</source>
+        <translation>FLOPs</translation>
+    </message>
+    <message>
+        <source>The layer table appears once the data has been read (page 1).</source>
+        <translation>读取数据后（第 1 页）将显示层表。</translation>
+    </message>
+    <message>
+        <source>Parameters: %1 (trainable %2)
+Forward FLOPs per sample: %3
+Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state %8, activations %9)</source>
+        <translation>参数：%1（可训练 %2）
+每个样本的前向 FLOPs：%3
+批大小 %4 的训练内存：%5（权重 %6，梯度 %7，优化器状态 %8，激活 %9）</translation>
+    </message>
+    <message>
+        <source>This needs more than 80% of this machine&apos;s %1 of memory: lower the batch size or the model&apos;s sizes.</source>
+        <translation>这需要超过本机 %1 内存的 80%：请减小批大小或模型规模。</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::DataPreviewPanel</name>
+    <message>
+        <source>Samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>training samples</source>
+        <translation>训练样本</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>The preview appears once the data settings are valid.</source>
+        <translation>数据设置有效后将显示预览。</translation>
+    </message>
+    <message>
+        <source>Reading the data...</source>
+        <translation>正在读取数据……</translation>
+    </message>
+    <message>
+        <source>Preview of the training split, as training will read it.</source>
+        <translation>训练集的预览，与训练时读取的方式相同。</translation>
+    </message>
+    <message>
+        <source>Columns: %1</source>
+        <translation>列：%1</translation>
+    </message>
+    <message>
+        <source>%1 records in, %2 out, %3 changed</source>
+        <translation>输入 %1 条记录，输出 %2 条，修改 %3 条</translation>
+    </message>
+    <message>
+        <source>removed: %1</source>
+        <translation>已删除：%1</translation>
+    </message>
+    <message>
+        <source>Tokens (%1 tokenizer, %2 tokens)</source>
+        <translation>词元（%1 分词器，%2 个词元）</translation>
+    </message>
+    <message>
+        <source>Training samples: %1
+Input shape: %2</source>
+        <translation>训练样本：%1
+输入形状：%2</translation>
+    </message>
+    <message>
+        <source>
+Vocabulary: %1 tokens</source>
+        <translation>
+词表：%1 个词元</translation>
+    </message>
+    <message>
+        <source>
+Classes: %1</source>
+        <translation>
+类别：%1</translation>
+    </message>
+    <message>
+        <source>Rows (class): %1</source>
+        <translation>行（类别）：%1</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::DocumentForm</name>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>更改 %1</translation>
+    </message>
+    <message>
+        <source>Not found: %1</source>
+        <translation>未找到：%1</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::ExperimentDocument</name>
+    <message>
+        <source>Edit %1</source>
+        <translation>编辑 %1</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>删除 %1</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::ExperimentWizard</name>
+    <message>
+        <source>New Experiment</source>
+        <translation>新建实验</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save and &amp;Train</source>
+        <translation>保存并训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>%1: an experiment file holds one JSON object</source>
+        <translation>%1：实验文件应包含一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>Edit Experiment - %1</source>
+        <translation>编辑实验 - %1</translation>
+    </message>
+    <message>
+        <source>Replace Experiment</source>
+        <translation>替换实验</translation>
+    </message>
+    <message>
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>Could Not Save</source>
+        <translation>无法保存</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::HyperparametersPage</name>
+    <message>
+        <source>Hyperparameters</source>
+        <translation>超参数</translation>
+    </message>
+    <message>
+        <source>How the model is trained. Hover over a field to see what it does.</source>
+        <translation>模型如何训练。将鼠标悬停在字段上可查看其作用。</translation>
+    </message>
+    <message>
+        <source>optimizer step</source>
+        <translation>优化器步数</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>Passes over the training split.</source>
+        <translation>遍历训练集的次数。</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Samples per forward pass (a micro-batch when accumulating). Larger: faster, more memory.</source>
+        <translation>每次前向传播的样本数（梯度累积时为微批）。越大越快，内存占用越多。</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation:</source>
+        <translation>梯度累积：</translation>
+    </message>
+    <message>
+        <source>Micro-batches summed per optimizer step: a larger effective batch in the same memory.</source>
+        <translation>每个优化器步骤累加的微批数：在相同内存下获得更大的有效批。</translation>
+    </message>
+    <message>
+        <source>Loss:</source>
+        <translation>损失：</translation>
+    </message>
+    <message>
+        <source>Mean squared or mean absolute error.</source>
+        <translation>均方误差或平均绝对误差。</translation>
+    </message>
+    <message>
+        <source>mean squared error</source>
+        <translation>均方误差</translation>
+    </message>
+    <message>
+        <source>mean absolute error</source>
+        <translation>平均绝对误差</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <source>bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact.</source>
+        <translation>bfloat16 在处理器支持时以半精度运行前向传播：更快，精度略低。</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Optimizer:</source>
+        <translation>优化器：</translation>
+    </message>
+    <message>
+        <source>The update rule. Adam and AdamW suit most models; SGD with momentum suits CNNs.</source>
+        <translation>更新规则。Adam 和 AdamW 适合大多数模型；带动量的 SGD 适合 CNN。</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Size of each update; the schedule scales it over the run.</source>
+        <translation>每次更新的幅度；学习率调度会在训练过程中缩放它。</translation>
+    </message>
+    <message>
+        <source>Momentum:</source>
+        <translation>动量：</translation>
+    </message>
+    <message>
+        <source>Share of the previous update carried into the next.</source>
+        <translation>上一次更新延续到下一次的比例。</translation>
+    </message>
+    <message>
+        <source>Nesterov:</source>
+        <translation>Nesterov：</translation>
+    </message>
+    <message>
+        <source>Look-ahead momentum.</source>
+        <translation>前瞻动量。</translation>
+    </message>
+    <message>
+        <source>Betas:</source>
+        <translation>Betas：</translation>
+    </message>
+    <message>
+        <source>Decay of the gradient&apos;s running mean and of its square (two numbers).</source>
+        <translation>梯度滑动平均及其平方的衰减（两个数）。</translation>
+    </message>
+    <message>
+        <source>Epsilon:</source>
+        <translation>Epsilon：</translation>
+    </message>
+    <message>
+        <source>Added to denominators for numerical safety.</source>
+        <translation>加到分母上以保证数值稳定。</translation>
+    </message>
+    <message>
+        <source>Rho:</source>
+        <translation>Rho：</translation>
+    </message>
+    <message>
+        <source>Decay of Adadelta&apos;s running averages.</source>
+        <translation>Adadelta 滑动平均的衰减。</translation>
+    </message>
+    <message>
+        <source>Alpha:</source>
+        <translation>Alpha：</translation>
+    </message>
+    <message>
+        <source>Decay of RMSprop&apos;s squared-gradient average.</source>
+        <translation>RMSprop 梯度平方平均的衰减。</translation>
+    </message>
+    <message>
+        <source>Weight decay (L2):</source>
+        <translation>权重衰减（L2）：</translation>
+    </message>
+    <message>
+        <source>Pulls weights towards zero; decoupled from the gradient for AdamW.</source>
+        <translation>将权重拉向零；AdamW 中与梯度解耦。</translation>
+    </message>
+    <message>
+        <source>Regularisation</source>
+        <translation>正则化</translation>
+    </message>
+    <message>
+        <source>L1 penalty:</source>
+        <translation>L1 惩罚：</translation>
+    </message>
+    <message>
+        <source>Pushes weights to exactly zero (sparser models).</source>
+        <translation>把权重推向恰好为零（更稀疏的模型）。</translation>
+    </message>
+    <message>
+        <source>Label smoothing:</source>
+        <translation>标签平滑：</translation>
+    </message>
+    <message>
+        <source>Share of the target spread over the other classes: less over-confident predictions.</source>
+        <translation>分给其他类别的目标比例：预测不那么过度自信。</translation>
+    </message>
+    <message>
+        <source>Gradient clipping:</source>
+        <translation>梯度裁剪：</translation>
+    </message>
+    <message>
+        <source>The largest gradient norm applied; 0 turns clipping off. Steadies transformers and RNNs.</source>
+        <translation>允许的最大梯度范数；0 表示关闭。可稳定 Transformer 和 RNN 的训练。</translation>
+    </message>
+    <message>
+        <source>Learning-rate schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>调度：</translation>
+    </message>
+    <message>
+        <source>How the learning rate moves over the run; the plot shows it.</source>
+        <translation>学习率在训练中如何变化；图中显示。</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常数</translation>
+    </message>
+    <message>
+        <source>step decay</source>
+        <translation>阶梯衰减</translation>
+    </message>
+    <message>
+        <source>exponential decay</source>
+        <translation>指数衰减</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>linear decay</source>
+        <translation>线性衰减</translation>
+    </message>
+    <message>
+        <source>one cycle</source>
+        <translation>单周期</translation>
+    </message>
+    <message>
+        <source>cut on plateau</source>
+        <translation>平台期降低</translation>
+    </message>
+    <message>
+        <source>Warm-up steps:</source>
+        <translation>预热步数：</translation>
+    </message>
+    <message>
+        <source>Steps rising linearly from 0 to the learning rate first.</source>
+        <translation>开始时从 0 线性升到学习率的步数。</translation>
+    </message>
+    <message>
+        <source>Every N epochs:</source>
+        <translation>每 N 轮：</translation>
+    </message>
+    <message>
+        <source>Step decay: epochs between cuts.</source>
+        <translation>阶梯衰减：两次降低之间的轮数。</translation>
+    </message>
+    <message>
+        <source>Gamma:</source>
+        <translation>Gamma：</translation>
+    </message>
+    <message>
+        <source>The factor applied at each cut (step) or each epoch (exponential).</source>
+        <translation>每次降低（阶梯）或每轮（指数）乘上的因子。</translation>
+    </message>
+    <message>
+        <source>Final rate:</source>
+        <translation>最终学习率：</translation>
+    </message>
+    <message>
+        <source>Where the cosine or linear decay ends; the floor for plateau cuts.</source>
+        <translation>余弦或线性衰减的终点；平台期降低的下限。</translation>
+    </message>
+    <message>
+        <source>Rising share:</source>
+        <translation>上升比例：</translation>
+    </message>
+    <message>
+        <source>One cycle: share of the run spent rising.</source>
+        <translation>单周期：用于上升的训练比例。</translation>
+    </message>
+    <message>
+        <source>Start divisor:</source>
+        <translation>起始除数：</translation>
+    </message>
+    <message>
+        <source>One cycle: starts at the rate divided by this.</source>
+        <translation>单周期：从学习率除以此值开始。</translation>
+    </message>
+    <message>
+        <source>Final divisor:</source>
+        <translation>最终除数：</translation>
+    </message>
+    <message>
+        <source>One cycle: ends at the start rate divided by this.</source>
+        <translation>单周期：以起始学习率除以此值结束。</translation>
+    </message>
+    <message>
+        <source>Cut factor:</source>
+        <translation>降低因子：</translation>
+    </message>
+    <message>
+        <source>Plateau: the rate is multiplied by this...</source>
+        <translation>平台期：学习率乘以此值……</translation>
+    </message>
+    <message>
+        <source>Patience:</source>
+        <translation>耐心：</translation>
+    </message>
+    <message>
+        <source>...after this many epochs without a better validation loss.</source>
+        <translation>……在验证损失连续这么多轮没有改善之后。</translation>
+    </message>
+    <message>
+        <source>Improvement:</source>
+        <translation>改善量：</translation>
+    </message>
+    <message>
+        <source>Plateau: the smallest change that counts as better.</source>
+        <translation>平台期：被视为改善的最小变化。</translation>
+    </message>
+    <message>
+        <source>Early stopping</source>
+        <translation>提前停止</translation>
+    </message>
+    <message>
+        <source>Stop early:</source>
+        <translation>提前停止：</translation>
+    </message>
+    <message>
+        <source>Stop when the validation metric stops improving and keep the best epoch&apos;s weights.</source>
+        <translation>验证指标不再改善时停止，并保留最佳一轮的权重。</translation>
+    </message>
+    <message>
+        <source>Watch:</source>
+        <translation>监视：</translation>
+    </message>
+    <message>
+        <source>The validation metric that must improve.</source>
+        <translation>必须改善的验证指标。</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>validation accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>validation MAE</source>
+        <translation>验证 MAE</translation>
+    </message>
+    <message>
+        <source>validation RMSE</source>
+        <translation>验证 RMSE</translation>
+    </message>
+    <message>
+        <source>validation R²</source>
+        <translation>验证 R²</translation>
+    </message>
+    <message>
+        <source>Epochs without improvement before stopping.</source>
+        <translation>停止前允许没有改善的轮数。</translation>
+    </message>
+    <message>
+        <source>Smaller changes are not improvements.</source>
+        <translation>更小的变化不算改善。</translation>
+    </message>
+    <message>
+        <source>Restore best:</source>
+        <translation>恢复最佳：</translation>
+    </message>
+    <message>
+        <source>End with the best epoch&apos;s weights.</source>
+        <translation>以最佳一轮的权重结束。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Same seed, same threads: the same run, number for number.</source>
+        <translation>相同种子、相同线程数：完全相同的运行结果。</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>线程数：</translation>
+    </message>
+    <message>
+        <source>Processor threads for training; 0 uses every core.</source>
+        <translation>训练使用的处理器线程；0 表示使用全部核心。</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Where training runs; auto takes a CUDA GPU when there is one.</source>
+        <translation>训练在哪里运行；自动会在有 CUDA GPU 时使用它。</translation>
+    </message>
+    <message>
+        <source>processor (CPU)</source>
+        <translation>处理器（CPU）</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Loader threads:</source>
+        <translation>加载线程：</translation>
+    </message>
+    <message>
+        <source>Background threads preparing batches; &quot;auto&quot; uses one when it helps, 0 none.</source>
+        <translation>准备批次的后台线程；“auto” 在有帮助时使用一个，0 表示不使用。</translation>
+    </message>
+    <message>
+        <source>Prefetched batches:</source>
+        <translation>预取批次：</translation>
+    </message>
+    <message>
+        <source>Batches prepared ahead of the training step.</source>
+        <translation>在训练步骤之前预先准备的批次数。</translation>
+    </message>
+    <message>
+        <source>Cache prepared data:</source>
+        <translation>缓存准备好的数据：</translation>
+    </message>
+    <message>
+        <source>Keep decoded data for the next run of the same settings.</source>
+        <translation>为相同设置的下一次运行保留解码后的数据。</translation>
+    </message>
+    <message>
+        <source>Log every:</source>
+        <translation>日志间隔：</translation>
+    </message>
+    <message>
+        <source>Optimizer steps between training-metric lines.</source>
+        <translation>两行训练指标之间的优化器步数。</translation>
+    </message>
+    <message>
+        <source>Checkpoints kept:</source>
+        <translation>保留检查点：</translation>
+    </message>
+    <message>
+        <source>The newest epoch checkpoints kept on disk.</source>
+        <translation>磁盘上保留的最新轮次检查点数。</translation>
+    </message>
+    <message>
+        <source>Evaluation batch:</source>
+        <translation>评估批大小：</translation>
+    </message>
+    <message>
+        <source>Samples per batch when validating and testing.</source>
+        <translation>验证和测试时每批的样本数。</translation>
+    </message>
+    <message>
+        <source>The plot appears once the settings are valid.</source>
+        <translation>设置有效后将显示曲线。</translation>
+    </message>
+    <message>
+        <source>%1 epochs of %2 steps (%3 training samples%4, %5 per step).</source>
+        <translation>%1 轮，每轮 %2 步（%3 个训练样本%4，每步 %5 个）。</translation>
+    </message>
+    <message>
+        <source>, assumed until the data is read</source>
+        <translation>，读取数据前为估计值</translation>
+    </message>
+    <message>
+        <source> The rate is cut further whenever the validation loss stalls.</source>
+        <translation> 每当验证损失停滞时，学习率会进一步降低。</translation>
+    </message>
+</context>
 <context>
     <name>cradle::MainWindow</name>
     <message>
@@ -147,12 +1044,6 @@
         <translation>随机种子：</translation>
     </message>
     <message>
-        <source>Train it from a terminal:
-cradle-cli train %1</source>
-        <translation>在终端中训练：
-cradle-cli train %1</translation>
-    </message>
-    <message>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
@@ -184,6 +1075,175 @@ cradle-cli train %1</translation>
         <source>The language changes at the next start</source>
         <translation>语言将在下次启动时更改</translation>
     </message>
+    <message>
+        <source>Epoch %1, step %2 of %3: loss %4, %5 samples/s</source>
+        <translation>第 %1 轮，第 %2/%3 步：损失 %4，每秒 %5 个样本</translation>
+    </message>
+    <message>
+        <source>Not training. Open an experiment and press Train (Ctrl+T).</source>
+        <translation>未在训练。打开一个实验并按“训练”（Ctrl+T）。</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;New Experiment...</source>
+        <translation>新建实验(&amp;N)……</translation>
+    </message>
+    <message>
+        <source>Create an experiment step by step (Ctrl+N)</source>
+        <translation>逐步创建一个实验（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Experiment...</source>
+        <translation>编辑实验(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Change the open experiment in the wizard (Ctrl+E)</source>
+        <translation>在向导中修改打开的实验（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Save Experiment &amp;As...</source>
+        <translation>实验另存为(&amp;A)……</translation>
+    </message>
+    <message>
+        <source>Save Experiment As</source>
+        <translation>实验另存为</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate Experiment</source>
+        <translation>复制实验(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Train the open experiment (Ctrl+T)</source>
+        <translation>训练打开的实验（Ctrl+T）</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stop at the next step, with a checkpoint to resume from (Ctrl+.)</source>
+        <translation>在下一步停止，并保存可用于恢复的检查点（Ctrl+.）</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences...</source>
+        <translation>首选项(&amp;P)……</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Train it with Train (Ctrl+T), or from a terminal:
+cradle-cli train %1</source>
+        <translation>点击“训练”（Ctrl+T）训练，或在终端中运行：
+cradle-cli train %1</translation>
+    </message>
+    <message>
+        <source>Edit Experiment</source>
+        <translation>编辑实验</translation>
+    </message>
+    <message>
+        <source>Training %1 (%2)</source>
+        <translation>正在训练 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Reading the data and building the model...</source>
+        <translation>正在读取数据并构建模型……</translation>
+    </message>
+    <message>
+        <source>Training %1</source>
+        <translation>正在训练 %1</translation>
+    </message>
+    <message>
+        <source>Stopping at the next step...</source>
+        <translation>将在下一步停止……</translation>
+    </message>
+    <message>
+        <source>Training finished: %1</source>
+        <translation>训练完成：%1</translation>
+    </message>
+    <message>
+        <source>Training stopped: %1</source>
+        <translation>训练已停止：%1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Preferences saved</source>
+        <translation>首选项已保存</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>New experiments are saved here, and runs under its runs/ folder.</source>
+        <translation>新实验保存在这里，运行结果保存在其 runs/ 文件夹下。</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Workspace</source>
+        <translation>工作区</translation>
+    </message>
+    <message>
+        <source>Workspace:</source>
+        <translation>工作区：</translation>
+    </message>
+    <message>
+        <source>As the System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>语言将在下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>As the Desktop</source>
+        <translation>跟随桌面</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>配色：</translation>
+    </message>
 </context>
 <context>
     <name>cradle::ProjectExplorer</name>
@@ -198,6 +1258,45 @@ cradle-cli train %1</translation>
     <message>
         <source>(no projects)</source>
         <translation>（没有项目）</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::ReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>The experiment file as it will be saved. Save it, or save it and start training.</source>
+        <translation>实验文件保存后的样子。保存它，或保存并开始训练。</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>The experiment file. Relative data paths are read from its folder.</source>
+        <translation>实验文件。相对数据路径从它所在的文件夹读取。</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Save Experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <source>Experiment files (*.json)</source>
+        <translation>实验文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Valid: the core accepts this experiment.</source>
+        <translation>有效：核心接受此实验。</translation>
+    </message>
+    <message>
+        <source>Not valid yet: %1</source>
+        <translation>尚未有效：%1</translation>
     </message>
 </context>
 <context>
@@ -221,6 +1320,572 @@ cradle-cli train %1</translation>
     <message>
         <source>Started (UTC)</source>
         <translation>开始时间 (UTC)</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::StepListEditor</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>下移</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::TaskDataPage</name>
+    <message>
+        <source>Task and data</source>
+        <translation>任务与数据</translation>
+    </message>
+    <message>
+        <source>What the model learns, from which data, and how the data is prepared.</source>
+        <translation>模型学习什么、使用哪些数据，以及如何准备数据。</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Names the experiment and its run folders: letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;.</source>
+        <translation>用于命名实验及其运行文件夹：字母、数字、“-”、“_”和“.”。</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>描述：</translation>
+    </message>
+    <message>
+        <source>A sentence for people browsing the projects.</source>
+        <translation>一句话，供浏览项目的人阅读。</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>任务：</translation>
+    </message>
+    <message>
+        <source>What the model learns. Changing it starts the data, model and training settings afresh.</source>
+        <translation>模型学习的内容。更改它会重新开始数据、模型和训练设置。</translation>
+    </message>
+    <message>
+        <source>Image classification</source>
+        <translation>图像分类</translation>
+    </message>
+    <message>
+        <source>Table classification</source>
+        <translation>表格分类</translation>
+    </message>
+    <message>
+        <source>Table regression</source>
+        <translation>表格回归</translation>
+    </message>
+    <message>
+        <source>Text classification</source>
+        <translation>文本分类</translation>
+    </message>
+    <message>
+        <source>Language model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>数据来源</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Where the samples come from.</source>
+        <translation>样本来自哪里。</translation>
+    </message>
+    <message>
+        <source>MNIST-format files (IDX)</source>
+        <translation>MNIST 格式文件（IDX）</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 binary batches</source>
+        <translation>CIFAR-10 二进制批次</translation>
+    </message>
+    <message>
+        <source>Image folder (one sub-folder per class)</source>
+        <translation>图像文件夹（每类一个子文件夹）</translation>
+    </message>
+    <message>
+        <source>CSV table</source>
+        <translation>CSV 表格</translation>
+    </message>
+    <message>
+        <source>Text files</source>
+        <translation>文本文件</translation>
+    </message>
+    <message>
+        <source>JSON Lines records</source>
+        <translation>JSON Lines 记录</translation>
+    </message>
+    <message>
+        <source>Training images:</source>
+        <translation>训练图像：</translation>
+    </message>
+    <message>
+        <source>IDX file of training images (.gz or not).</source>
+        <translation>训练图像的 IDX 文件（可为 .gz）。</translation>
+    </message>
+    <message>
+        <source>Training labels:</source>
+        <translation>训练标签：</translation>
+    </message>
+    <message>
+        <source>IDX file of training labels.</source>
+        <translation>训练标签的 IDX 文件。</translation>
+    </message>
+    <message>
+        <source>Test images:</source>
+        <translation>测试图像：</translation>
+    </message>
+    <message>
+        <source>IDX file of test images.</source>
+        <translation>测试图像的 IDX 文件。</translation>
+    </message>
+    <message>
+        <source>Test labels:</source>
+        <translation>测试标签：</translation>
+    </message>
+    <message>
+        <source>IDX file of test labels.</source>
+        <translation>测试标签的 IDX 文件。</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class.</source>
+        <translation>CIFAR-10：cifar-10-batches-bin 文件夹。图像文件夹：每类一个图像子文件夹。</translation>
+    </message>
+    <message>
+        <source>Test folder:</source>
+        <translation>测试文件夹：</translation>
+    </message>
+    <message>
+        <source>Optional: a folder laid out like the training one. Empty: a share of the training images is held out.</source>
+        <translation>可选：与训练文件夹结构相同的文件夹。为空时：留出一部分训练图像用于测试。</translation>
+    </message>
+    <message>
+        <source>Table:</source>
+        <translation>表格：</translation>
+    </message>
+    <message>
+        <source>CSV file with a header row.</source>
+        <translation>带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>Test table:</source>
+        <translation>测试表格：</translation>
+    </message>
+    <message>
+        <source>Optional: a CSV file with the same columns. Empty: a share of the rows is held out.</source>
+        <translation>可选：列相同的 CSV 文件。为空时：留出一部分行用于测试。</translation>
+    </message>
+    <message>
+        <source>Target column:</source>
+        <translation>目标列：</translation>
+    </message>
+    <message>
+        <source>The column the model predicts.</source>
+        <translation>模型要预测的列。</translation>
+    </message>
+    <message>
+        <source>Feature columns:</source>
+        <translation>特征列：</translation>
+    </message>
+    <message>
+        <source>Comma-separated. Empty: every column but the target.</source>
+        <translation>以逗号分隔。为空时：除目标列外的所有列。</translation>
+    </message>
+    <message>
+        <source>Categorical columns:</source>
+        <translation>类别列：</translation>
+    </message>
+    <message>
+        <source>Columns holding categories rather than numbers.</source>
+        <translation>存放类别而非数值的列。</translation>
+    </message>
+    <message>
+        <source>Categories as:</source>
+        <translation>类别编码：</translation>
+    </message>
+    <message>
+        <source>One-hot columns, or an index per column fed to a learned embedding (MLP only).</source>
+        <translation>独热列，或每列一个索引输入可学习的嵌入（仅 MLP）。</translation>
+    </message>
+    <message>
+        <source>one-hot</source>
+        <translation>独热</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Missing values:</source>
+        <translation>缺失值：</translation>
+    </message>
+    <message>
+        <source>What to do with empty cells.</source>
+        <translation>如何处理空单元格。</translation>
+    </message>
+    <message>
+        <source>fill with the column mean</source>
+        <translation>用列均值填充</translation>
+    </message>
+    <message>
+        <source>fill with a constant</source>
+        <translation>用常数填充</translation>
+    </message>
+    <message>
+        <source>drop the row</source>
+        <translation>删除该行</translation>
+    </message>
+    <message>
+        <source>Fill value:</source>
+        <translation>填充值：</translation>
+    </message>
+    <message>
+        <source>The constant for empty cells.</source>
+        <translation>空单元格使用的常数。</translation>
+    </message>
+    <message>
+        <source>Scaling:</source>
+        <translation>缩放：</translation>
+    </message>
+    <message>
+        <source>Fitted on the training rows only.</source>
+        <translation>仅在训练行上拟合。</translation>
+    </message>
+    <message>
+        <source>standardise (mean 0, deviation 1)</source>
+        <translation>标准化（均值 0，标准差 1）</translation>
+    </message>
+    <message>
+        <source>min-max to [0, 1]</source>
+        <translation>最小-最大缩放到 [0, 1]</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Files or folders:</source>
+        <translation>文件或文件夹：</translation>
+    </message>
+    <message>
+        <source>One per line; folders are searched for matching files.</source>
+        <translation>每行一个；会在文件夹中搜索匹配的文件。</translation>
+    </message>
+    <message>
+        <source>Include:</source>
+        <translation>包含：</translation>
+    </message>
+    <message>
+        <source>File-name patterns taken from folders, such as *.txt.</source>
+        <translation>从文件夹中选取的文件名模式，例如 *.txt。</translation>
+    </message>
+    <message>
+        <source>Exclude:</source>
+        <translation>排除：</translation>
+    </message>
+    <message>
+        <source>File-name patterns left out of folders.</source>
+        <translation>从文件夹中排除的文件名模式。</translation>
+    </message>
+    <message>
+        <source>Records:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <source>How text files are cut into records.</source>
+        <translation>文本文件如何切分为记录。</translation>
+    </message>
+    <message>
+        <source>one per file</source>
+        <translation>每个文件一条</translation>
+    </message>
+    <message>
+        <source>one per line</source>
+        <translation>每行一条</translation>
+    </message>
+    <message>
+        <source>one per paragraph</source>
+        <translation>每段一条</translation>
+    </message>
+    <message>
+        <source>split at a separator line</source>
+        <translation>按分隔行切分</translation>
+    </message>
+    <message>
+        <source>Separator line:</source>
+        <translation>分隔行：</translation>
+    </message>
+    <message>
+        <source>The line between records, such as %.</source>
+        <translation>记录之间的行，例如 %。</translation>
+    </message>
+    <message>
+        <source>Text field:</source>
+        <translation>文本字段：</translation>
+    </message>
+    <message>
+        <source>The JSON field holding each record&apos;s text.</source>
+        <translation>存放每条记录文本的 JSON 字段。</translation>
+    </message>
+    <message>
+        <source>Label field:</source>
+        <translation>标签字段：</translation>
+    </message>
+    <message>
+        <source>The JSON field holding each record&apos;s class.</source>
+        <translation>存放每条记录类别的 JSON 字段。</translation>
+    </message>
+    <message>
+        <source>Class from:</source>
+        <translation>类别来自：</translation>
+    </message>
+    <message>
+        <source>Where a text file&apos;s class comes from.</source>
+        <translation>文本文件的类别从哪里来。</translation>
+    </message>
+    <message>
+        <source>its sub-folder</source>
+        <translation>所在子文件夹</translation>
+    </message>
+    <message>
+        <source>its file name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <source>Bad records:</source>
+        <translation>错误记录：</translation>
+    </message>
+    <message>
+        <source>Invalid UTF-8 or malformed lines: stop with a message, or leave them out.</source>
+        <translation>无效 UTF-8 或格式错误的行：报错停止，或跳过它们。</translation>
+    </message>
+    <message>
+        <source>stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>图像大小：</translation>
+    </message>
+    <message>
+        <source>Height, width the images are decoded to.</source>
+        <translation>图像解码后的高度、宽度。</translation>
+    </message>
+    <message>
+        <source>Channels:</source>
+        <translation>通道数：</translation>
+    </message>
+    <message>
+        <source>1 grayscale, 3 colour; 0 keeps the source&apos;s (IDX and CIFAR-10).</source>
+        <translation>1 为灰度，3 为彩色；0 保持来源的通道（IDX 和 CIFAR-10）。</translation>
+    </message>
+    <message>
+        <source>Resize:</source>
+        <translation>缩放方式：</translation>
+    </message>
+    <message>
+        <source>Stretch to the size, or pad to keep the aspect ratio.</source>
+        <translation>拉伸到该大小，或填充以保持宽高比。</translation>
+    </message>
+    <message>
+        <source>stretch</source>
+        <translation>拉伸</translation>
+    </message>
+    <message>
+        <source>pad</source>
+        <translation>填充</translation>
+    </message>
+    <message>
+        <source>Unreadable images:</source>
+        <translation>无法读取的图像：</translation>
+    </message>
+    <message>
+        <source>Stop with a message, or leave them out.</source>
+        <translation>报错停止，或跳过它们。</translation>
+    </message>
+    <message>
+        <source>Preprocessing</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>Cleaning steps:</source>
+        <translation>清洗步骤：</translation>
+    </message>
+    <message>
+        <source>Applied to every record in order: cleaning, normalisation, de-duplication, length filter.</source>
+        <translation>按顺序应用于每条记录：清洗、规范化、去重、长度过滤。</translation>
+    </message>
+    <message>
+        <source>Tokenizer:</source>
+        <translation>分词器：</translation>
+    </message>
+    <message>
+        <source>Characters, or sentencepiece subwords trained on the training split.</source>
+        <translation>字符，或在训练集上训练的 sentencepiece 子词。</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>BPE (sentencepiece)</source>
+        <translation>BPE（sentencepiece）</translation>
+    </message>
+    <message>
+        <source>unigram (sentencepiece)</source>
+        <translation>unigram（sentencepiece）</translation>
+    </message>
+    <message>
+        <source>Vocabulary size:</source>
+        <translation>词表大小：</translation>
+    </message>
+    <message>
+        <source>Tokens the subword tokenizer learns (0 for characters).</source>
+        <translation>子词分词器学习的词元数（字符分词器为 0）。</translation>
+    </message>
+    <message>
+        <source>Character coverage:</source>
+        <translation>字符覆盖率：</translation>
+    </message>
+    <message>
+        <source>Share of characters the subword tokenizer must cover (1.0 for small alphabets, 0.9995 for Chinese).</source>
+        <translation>子词分词器必须覆盖的字符比例（字母表较小时为 1.0，中文为 0.9995）。</translation>
+    </message>
+    <message>
+        <source>Special tokens:</source>
+        <translation>特殊词元：</translation>
+    </message>
+    <message>
+        <source>Tokens kept whole, such as chat role markers.</source>
+        <translation>保持完整的词元，例如对话角色标记。</translation>
+    </message>
+    <message>
+        <source>Context length:</source>
+        <translation>上下文长度：</translation>
+    </message>
+    <message>
+        <source>Tokens per training sequence; for classification, texts are cut to this length.</source>
+        <translation>每个训练序列的词元数；分类时文本会截断到此长度。</translation>
+    </message>
+    <message>
+        <source>Centre crop:</source>
+        <translation>中心裁剪：</translation>
+    </message>
+    <message>
+        <source>Height, width cut from the centre after loading. Empty: none.</source>
+        <translation>加载后从中心裁剪的高度、宽度。为空表示不裁剪。</translation>
+    </message>
+    <message>
+        <source>Augmentation:</source>
+        <translation>数据增强：</translation>
+    </message>
+    <message>
+        <source>Random changes to training images, in order; p is the share of images changed.</source>
+        <translation>按顺序对训练图像做随机变换；p 是被变换图像的比例。</translation>
+    </message>
+    <message>
+        <source>Normalise automatically:</source>
+        <translation>自动归一化：</translation>
+    </message>
+    <message>
+        <source>Compute each channel&apos;s mean and deviation on the training split.</source>
+        <translation>在训练集上计算每个通道的均值和标准差。</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>Subtracted from pixels scaled to [0, 1]: one value, or one per channel.</source>
+        <translation>从缩放到 [0, 1] 的像素中减去：一个值，或每个通道一个。</translation>
+    </message>
+    <message>
+        <source>Deviation:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>Pixels are divided by it after the mean.</source>
+        <translation>减去均值后像素除以它。</translation>
+    </message>
+    <message>
+        <source>Splits</source>
+        <translation>数据划分</translation>
+    </message>
+    <message>
+        <source>Class names:</source>
+        <translation>类别名称：</translation>
+    </message>
+    <message>
+        <source>Comma-separated, in label order. Empty: the labels found.</source>
+        <translation>以逗号分隔，按标签顺序。为空时：使用找到的标签。</translation>
+    </message>
+    <message>
+        <source>Test share:</source>
+        <translation>测试比例：</translation>
+    </message>
+    <message>
+        <source>Share of the data held out for the final test.</source>
+        <translation>留作最终测试的数据比例。</translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation>验证比例：</translation>
+    </message>
+    <message>
+        <source>Share of the training data held out to watch overfitting (seeded).</source>
+        <translation>留出用于观察过拟合的训练数据比例（按种子）。</translation>
+    </message>
+    <message>
+        <source>Stratify:</source>
+        <translation>分层：</translation>
+    </message>
+    <message>
+        <source>Held-out splits keep each class&apos;s share.</source>
+        <translation>留出的划分保持每个类别的比例。</translation>
+    </message>
+    <message>
+        <source>Training samples:</source>
+        <translation>训练样本数：</translation>
+    </message>
+    <message>
+        <source>0: all; otherwise a seeded subset, for quick trials.</source>
+        <translation>0：全部；否则为按种子选取的子集，便于快速试验。</translation>
+    </message>
+    <message>
+        <source>Test samples:</source>
+        <translation>测试样本数：</translation>
+    </message>
+    <message>
+        <source>0: all; otherwise the first N.</source>
+        <translation>0：全部；否则取前 N 个。</translation>
     </message>
 </context>
 </TS>

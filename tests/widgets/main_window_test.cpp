@@ -12,8 +12,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
+
+#include "core/experiment/experiment.h"
+#include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
 #include "widgets/run_list.h"
+#include "widgets/theme.h"
+#include "widgets/training_session.h"
 
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
@@ -104,7 +113,7 @@ class MainWindowTest : public QObject {
     QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json")));
     QCOMPARE(window.windowTitle(), QStringLiteral("fashion-mnist - Cradle"));
     QCOMPARE(window.findChild<QLabel*>("experimentTitle")->text(), QStringLiteral("fashion-mnist"));
-    QVERIFY(window.findChild<QPlainTextEdit*>()->toPlainText().contains("\"conv_channels\""));
+    QVERIFY(window.findChild<QPlainTextEdit*>("experimentDocument")->toPlainText().contains("\"conv_channels\""));
     QVERIFY(window.errorText().isEmpty());
   }
 
@@ -119,6 +128,77 @@ class MainWindowTest : public QObject {
     QVERIFY2(window.errorText().endsWith("train.lr: must be > 0, got -1"), qPrintable(window.errorText()));
     QCOMPARE(window.experimentPath(), good);
     QCOMPARE(window.windowTitle(), QStringLiteral("fashion-mnist - Cradle"));
+  }
+
+  void duplicatesAndSavesAsWithDataPathsThatStillResolve() {
+    QTemporaryDir data, workspace;
+    write_quadrant_dataset(data.path(), 8, 4);
+    const QString original = write_quadrant_experiment(data.path());  // relative data paths
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    QVERIFY(window.openExperiment(original));
+    const QString copy = window.duplicateExperiment();
+    QCOMPARE(copy, workspace.filePath("quadrants-copy/experiment.json"));
+    QCOMPARE(window.experimentPath(), copy);
+    const Experiment duplicated = load_experiment(copy.toStdString());
+    QCOMPARE(duplicated.name, std::string("quadrants-copy"));
+    QCOMPARE(QString::fromStdString(duplicated.data.train_images), data.filePath("train-images.idx"));
+    QVERIFY(window.openExperiment(original));
+    QCOMPARE(window.duplicateExperiment(), workspace.filePath("quadrants-copy-2/experiment.json"));
+
+    QVERIFY(window.openExperiment(original));
+    const QString elsewhere = workspace.filePath("elsewhere/saved.json");
+    QVERIFY(window.saveExperimentAs(elsewhere));
+    QCOMPARE(window.experimentPath(), elsewhere);
+    const Experiment saved = load_experiment(elsewhere.toStdString());
+    QCOMPARE(QString::fromStdString(saved.data.test_labels), data.filePath("test-labels.idx"));
+    QCOMPARE(saved.name, std::string("quadrants"));
+    QVERIFY(QFile::exists(original));  // the original is untouched
+  }
+
+  void trainsTheOpenExperimentAndListsTheRun() {
+    QTemporaryDir data, workspace;
+    write_quadrant_dataset(data.path(), 32, 8);
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    QVERIFY(window.openExperiment(write_quadrant_experiment(data.path(), R"({"data": {"cache": false}})")));
+    auto* train = window.findChild<QAction*>("trainAction");
+    QVERIFY(train->isEnabled());
+    QCOMPARE(train->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
+    train->trigger();
+    QVERIFY(window.trainingSession()->running());
+    QVERIFY(!train->isEnabled());
+    QVERIFY(!window.startTraining());  // one run at a time
+    QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 120000);
+    QVERIFY2(window.logText().contains("Training finished: test accuracy"), qPrintable(window.logText()));
+    QVERIFY(window.logText().contains("epoch 2 validation: loss"));
+    QVERIFY(QFile::exists(window.trainingSession()->runFolder() + "/report.json"));
+    QVERIFY(window.trainingSession()->runFolder().startsWith(workspace.filePath("runs/quadrants-")));
+    auto* runs = window.findChild<RunList*>("runList");
+    QCOMPARE(runs->rowCount(), 1);
+    QCOMPARE(runs->item(0, 1)->text(), QStringLiteral("completed"));
+    QVERIFY(train->isEnabled());
+  }
+
+  void preferencesChooseWorkspaceLanguageAndTheme() {
+    QSettings().clear();
+    QTemporaryDir workspace;
+    PreferencesDialog dialog;
+    dialog.findChild<QLineEdit*>("workspace")->setText(workspace.path());
+    auto* theme = dialog.findChild<QComboBox*>("theme");
+    theme->setCurrentIndex(theme->findData("dark"));
+    auto* language = dialog.findChild<QComboBox*>("language");
+    language->setCurrentIndex(language->findData("zh_CN"));
+    dialog.save();
+    QCOMPARE(MainWindow::configuredWorkspace(), workspace.path());
+    QCOMPARE(configured_theme(), QStringLiteral("dark"));
+    QCOMPARE(QSettings().value("language").toString(), QStringLiteral("zh_CN"));
+    apply_theme(QStringLiteral("dark"));
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+    apply_theme(QStringLiteral("light"));
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+    apply_theme(QStringLiteral("system"));
+    QSettings().clear();
   }
 
   void hasItsIcon() {

@@ -1,0 +1,297 @@
+// The experiment wizard driven by its widgets: a new experiment saved as the
+// expected file, every sample project reopened and saved byte for byte,
+// invalid values refused with the core's message next to the field, choices
+// that reshape a section, undo, the step editor, and the live data preview
+// and layer table. WizardScreenshots writes each page as a PNG at 1280x800
+// (bench/wizard_screenshots.sh).
+#include <QAbstractButton>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/experiment/experiment.h"
+#include "core/experiment/experiment_templates.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+#include "widgets/data_preview_panel.h"
+#include "widgets/document_form.h"
+#include "widgets/experiment_document.h"
+#include "widgets/experiment_wizard.h"
+#include "widgets/step_list_editor.h"
+#include "widgets/wizard_architecture_page.h"
+#include "widgets/wizard_hyperparameters_page.h"
+#include "widgets/wizard_review_page.h"
+#include "widgets/wizard_task_data_page.h"
+
+namespace cradle::test {
+namespace {
+
+void type_into(QWidget* root, const QString& path, const QString& text) {
+  auto* edit = root->findChild<QLineEdit*>(path);
+  QVERIFY2(edit, qPrintable("no line edit for " + path));
+  edit->selectAll();
+  QTest::keyClicks(edit, text);
+}
+
+void choose(QWidget* root, const QString& path, const QString& value) {
+  auto* combo = root->findChild<QComboBox*>(path);
+  QVERIFY2(combo, qPrintable("no choice for " + path));
+  const int index = combo->findData(value);
+  QVERIFY2(index >= 0, qPrintable(value + " is not offered for " + path));
+  combo->setCurrentIndex(index);
+  Q_EMIT combo->activated(index);  // what a click on the item sends
+}
+
+void click(ExperimentWizard& wizard, QWizard::WizardButton which) { wizard.button(which)->click(); }
+
+}  // namespace
+
+class ExperimentWizardTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    qputenv("CRADLE_CACHE_DIR", QDir::temp().filePath(QStringLiteral("cradle-wizard-test-cache")).toUtf8());
+  }
+
+  void newImageExperimentDrivenByWidgetsSavesTheExpectedFile() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 32, 8);
+    ExperimentWizard wizard(dir.filePath("workspace"));
+    wizard.startNew("image_classification");
+    type_into(&wizard, "name", "quadrants");
+    for (const char* field : {"train_images", "train_labels", "test_images", "test_labels"})
+      type_into(&wizard, QStringLiteral("data.") + field, dir.filePath(QString(field).replace('_', '-') + ".idx"));
+    type_into(&wizard, "data.class_names", "a, b, c, d");
+    QVERIFY(wizard.currentPage()->isComplete());
+    click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::ArchitectureId));
+    type_into(&wizard, "model.conv_channels", "4, 8");
+    type_into(&wizard, "model.hidden", "16");
+    click(wizard, QWizard::NextButton);
+    type_into(&wizard, "train.epochs", "2");
+    type_into(&wizard, "train.lr", "0.01");
+    choose(&wizard, "train.schedule.type", "cosine");
+    type_into(&wizard, "train.schedule.min_lr", "0.0001");
+    click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::ReviewId));
+    QCOMPARE(wizard.reviewPage()->savePath(), dir.filePath("workspace/quadrants/experiment.json"));
+    QVERIFY2(wizard.reviewPage()->verdict().startsWith("Valid"), qPrintable(wizard.reviewPage()->verdict()));
+    click(wizard, QWizard::FinishButton);
+    QCOMPARE(wizard.result(), int(QDialog::Accepted));
+    QVERIFY(!wizard.trainRequested());
+
+    // The expected file: the template with exactly those fields changed.
+    Json expected = experiment_template("image_classification");
+    expected["name"] = "quadrants";
+    expected["data"]["train_images"] = dir.filePath("train-images.idx").toStdString();
+    expected["data"]["train_labels"] = dir.filePath("train-labels.idx").toStdString();
+    expected["data"]["test_images"] = dir.filePath("test-images.idx").toStdString();
+    expected["data"]["test_labels"] = dir.filePath("test-labels.idx").toStdString();
+    expected["data"]["class_names"] = {"a", "b", "c", "d"};
+    expected["model"]["conv_channels"] = {4, 8};
+    expected["model"]["hidden"] = {16};
+    expected["train"]["epochs"] = 2;
+    expected["train"]["lr"] = 0.01;
+    expected["train"]["schedule"] = {{"type", "cosine"}, {"warmup_steps", 0}, {"min_lr", 0.0001}};
+    const QString saved = dir.filePath("workspace/quadrants/experiment.json");
+    QCOMPARE(wizard.savedPath(), saved);
+    QCOMPARE(QString::fromUtf8(read_all(saved)), QString::fromStdString(expected.dump(2) + "\n"));
+    QCOMPARE(read_all(saved), QByteArray::fromStdString(serialize_experiment(parse_experiment(expected))));
+
+    // Reopened and saved unchanged: the same bytes.
+    ExperimentWizard again(dir.filePath("workspace"));
+    QVERIFY(again.openExperiment(saved));
+    const QByteArray before = read_all(saved);
+    QVERIFY(again.save());
+    QCOMPARE(read_all(saved), before);
+  }
+
+  void everySampleProjectReopensAndSavesByteForByte() {
+    QTemporaryDir dir;
+    const QDir projects(QStringLiteral(CRADLE_SOURCE_DIR "/projects"));
+    int checked = 0;
+    for (const QString& project : projects.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+      const QString file = projects.filePath(project + "/experiment.json");
+      if (!QFile::exists(file)) continue;
+      ExperimentWizard wizard(dir.path());
+      QVERIFY2(wizard.openExperiment(file), qPrintable(wizard.errorText()));
+      QVERIFY2(wizard.document()->error().isEmpty(), qPrintable(wizard.document()->error()));
+      // Through every page to Save, changing nothing.
+      for (int page = 0; page < 3; ++page) {
+        QVERIFY2(wizard.currentPage()->isComplete(), qPrintable(project));
+        click(wizard, QWizard::NextButton);
+      }
+      const QString copy = dir.filePath(project + ".json");
+      wizard.reviewPage()->setSavePath(copy);
+      QVERIFY2(wizard.save(), qPrintable(wizard.errorText()));
+      QVERIFY2(read_all(copy) == read_all(file), qPrintable(project));
+      ++checked;
+    }
+    QVERIFY(checked >= 6);
+  }
+
+  void invalidValuesAreRefusedWithTheCoresMessageNextToTheField() {
+    QTemporaryDir dir;
+    ExperimentWizard wizard(dir.path());
+    wizard.startNew("language_model");
+    auto* page = wizard.hyperparametersPage();
+    type_into(&wizard, "train.lr", "-1");
+    QVERIFY2(page->form()->errorText("train.lr").startsWith("train.lr: must be > 0"),
+             qPrintable(page->form()->errorText("train.lr")));
+    QVERIFY(!page->isComplete());
+    QVERIFY(wizard.taskDataPage()->isComplete());  // the error is not the data page's
+    QVERIFY(!wizard.reviewPage()->isComplete());
+    type_into(&wizard, "train.lr", "abc");
+    QVERIFY2(page->form()->errorText("train.lr").contains("abc"), qPrintable(page->form()->errorText("train.lr")));
+    type_into(&wizard, "train.lr", "0.003");
+    QVERIFY(page->form()->errorText("train.lr").isEmpty());
+    QVERIFY(page->isComplete());
+    // An error inside a step list lands under the list.
+    type_into(&wizard, "model.heads", "3");  // width 128 does not divide by 3
+    QVERIFY2(wizard.architecturePage()->form()->errorText("model.heads").contains("heads"),
+             qPrintable(wizard.document()->error()));
+    // A name the core refuses.
+    type_into(&wizard, "name", "my model");
+    QVERIFY(wizard.taskDataPage()->form()->errorText("name").startsWith("name: use letters"));
+  }
+
+  void choicesReshapeTheirSectionAndUndoRestoresIt() {
+    QTemporaryDir dir;
+    ExperimentWizard wizard(dir.path());
+    wizard.startNew("image_classification");
+    ExperimentDocument* doc = wizard.document();
+    QVERIFY(doc->has("train.betas") && !doc->has("train.momentum"));
+    choose(&wizard, "train.optimizer", "sgd");
+    QCOMPARE(doc->text("train.optimizer"), std::string("sgd"));
+    QVERIFY(doc->has("train.momentum") && !doc->has("train.betas"));
+    QVERIFY(doc->error().isEmpty());
+    choose(&wizard, "model.type", "resnet");
+    QVERIFY(doc->has("model.widths") && !doc->has("model.conv_channels"));
+    auto* stopping = wizard.findChild<QCheckBox*>("train.early_stopping");
+    stopping->setChecked(true);
+    QVERIFY(doc->has("train.early_stopping.patience"));
+    // A table task: the source, model and training start afresh; the name stays.
+    type_into(&wizard, "name", "kept");
+    choose(&wizard, "task", "table_regression");
+    QCOMPARE(doc->text("data.source"), std::string("csv"));
+    QCOMPARE(doc->text("name"), std::string("kept"));
+    QVERIFY(wizard.taskDataPage()->form()->errorText("data.file").startsWith("data.file:"));
+    // Undo walks back through each change.
+    QUndoStack* undo = doc->undoStack();
+    undo->undo();  // the task
+    QCOMPARE(doc->text("data.source"), std::string("idx"));
+    undo->undo();  // the name
+    undo->undo();  // early stopping
+    QVERIFY(!doc->has("train.early_stopping"));
+    undo->undo();  // the model type
+    QVERIFY(doc->has("model.conv_channels"));
+    undo->undo();  // the optimizer
+    QCOMPARE(doc->text("train.optimizer"), std::string("adam"));
+    QVERIFY(doc->has("train.betas"));
+    undo->redo();
+    QCOMPARE(doc->text("train.optimizer"), std::string("sgd"));
+  }
+
+  void stepListAddsMovesEditsAndRemovesSteps() {
+    QTemporaryDir dir;
+    ExperimentWizard wizard(dir.path());
+    wizard.startNew("language_model");
+    StepListEditor* steps = wizard.taskDataPage()->textSteps();
+    const int before = steps->stepCount();
+    steps->addStep("filter_length");
+    QCOMPARE(steps->stepCount(), before + 1);
+    const Json* list = wizard.document()->find("data.steps");
+    QVERIFY(list->back()["op"] == Json("filter_length"));
+    QVERIFY(list->back()["min_chars"] == Json(1));  // the core's default
+    auto* minimum = qobject_cast<QLineEdit*>(steps->parameterEditor("min_chars"));
+    QVERIFY(minimum);
+    minimum->selectAll();
+    QTest::keyClicks(minimum, "20");
+    QVERIFY(wizard.document()->find("data.steps")->back()["min_chars"] == Json(20));
+    minimum->selectAll();
+    QTest::keyClicks(minimum, "-5");
+    QVERIFY2(wizard.taskDataPage()->form()->errorText("data.steps").contains("min_chars"),
+             qPrintable(wizard.document()->error()));
+    minimum->selectAll();
+    QTest::keyClicks(minimum, "5");
+    steps->moveStep(before, -1);
+    QVERIFY((*wizard.document()->find("data.steps"))[static_cast<size_t>(before - 1)]["op"] == Json("filter_length"));
+    steps->removeStep(before - 1);
+    QCOMPARE(steps->stepCount(), before);
+    QVERIFY(wizard.document()->error().isEmpty());
+  }
+
+  void previewStatisticsAndLayerTableFollowTheData() {
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath("corpus"));
+    QFile corpus(dir.filePath("corpus/tales.txt"));
+    QVERIFY(corpus.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 40; ++i) corpus.write(QByteArray("Once upon a time  a fox met a crow number ") + QByteArray::number(i) + "\n");
+    corpus.close();
+    ExperimentWizard wizard(dir.path());
+    wizard.startNew("language_model");
+    auto* paths = wizard.findChild<QPlainTextEdit*>("data.paths");
+    paths->setPlainText(dir.filePath("corpus"));
+    choose(&wizard, "data.records", "line");
+    type_into(&wizard, "data.include", "*.txt");
+    type_into(&wizard, "data.exclude", "");
+    choose(&wizard, "data.tokenizer.type", "char");
+    type_into(&wizard, "data.tokenizer.vocab_size", "0");
+    type_into(&wizard, "data.context_length", "16");
+    QVERIFY2(wizard.document()->error().isEmpty(), qPrintable(wizard.document()->error()));
+    wizard.show();
+    DataPreviewPanel* preview = wizard.taskDataPage()->preview();
+    QTRY_VERIFY_WITH_TIMEOUT(preview->ready(), 30000);
+    QVERIFY2(preview->samplesHtml().contains("collapse_whitespace"), qPrintable(preview->statusText()));
+    QVERIFY(preview->samplesHtml().contains("Tokens (char tokenizer"));
+    // Then the model: the layer table and the totals for this vocabulary.
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.architecturePage()->layerTable()->rowCount() > 0, 10000);
+    QVERIFY2(wizard.architecturePage()->totalsText().startsWith("Parameters:"), qPrintable(wizard.architecturePage()->totalsText()));
+    const QString totals = wizard.architecturePage()->totalsText();
+    type_into(&wizard, "model.width", "64");
+    QTRY_VERIFY(wizard.architecturePage()->totalsText() != totals);
+    QVERIFY(wizard.architecturePage()->memoryWarning().isEmpty());
+    QVERIFY2(wizard.hyperparametersPage()->scheduleText().contains("training samples,"),
+             qPrintable(wizard.hyperparametersPage()->scheduleText()));
+  }
+};
+
+// Not a CTest test: bench/wizard_screenshots.sh runs it under Xvfb to write
+// each page as a PNG for people to review (CRADLE_SCREENSHOT_DIR, default
+// wizard-screenshots; CRADLE_SCREENSHOT_PROJECT picks the sample project).
+class WizardScreenshots : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void screenshotsOfEveryPage() {
+    const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("wizard-screenshots"));
+    QDir().mkpath(out);
+    ExperimentWizard wizard(QDir::temp().filePath("cradle-screenshots"));
+    QVERIFY(wizard.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/") + qEnvironmentVariable("CRADLE_SCREENSHOT_PROJECT", "fortunes-gpt") + "/experiment.json"));
+    wizard.resize(1280, 800);
+    wizard.show();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard.taskDataPage()->preview()->ready(), 120000);
+    const char* names[] = {"1-task-and-data", "2-architecture", "3-hyperparameters", "4-review"};
+    for (int page = 0; page < 4; ++page) {
+      QTest::qWait(300);
+      QVERIFY(wizard.grab().save(QDir(out).filePath(QString(names[page]) + ".png")));
+      if (page < 3) click(wizard, QWizard::NextButton);
+    }
+  }
+};
+
+CRADLE_REGISTER_TEST(ExperimentWizardTest);
+CRADLE_REGISTER_TEST(WizardScreenshots);
+
+}  // namespace cradle::test
+
+#include "experiment_wizard_test.moc"

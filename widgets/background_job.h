@@ -1,0 +1,49 @@
+#pragma once
+// Runs slow work (loading data, training a tokenizer) off the window's
+// thread and hands the result back on it. Only the newest job's result is
+// delivered: an edit made while a job runs makes its result stale.
+#include <QCoreApplication>
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace cradle {
+
+class BackgroundJobs {
+ public:
+  // `work` runs on a new thread; `done` later runs on `receiver`'s thread,
+  // unless a newer job was started meanwhile or the receiver is gone.
+  template <typename Result>
+  void start(QObject* receiver, std::function<Result()> work, std::function<void(const Result&)> done) {
+    const int generation = ++*generation_;
+    auto current = generation_;
+    QPointer<QObject> target(receiver);
+    ++*running_;
+    auto running = running_;
+    QThread* thread = QThread::create([=] {
+      auto result = std::make_shared<Result>(work());
+      QMetaObject::invokeMethod(
+          target.data() ? target.data() : QCoreApplication::instance(),
+          [=] {
+            if (target && *current == generation) done(*result);
+          },
+          Qt::QueuedConnection);
+      --*running;
+    });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start(QThread::LowPriority);
+  }
+  // Jobs whose result will be dropped (a newer one started).
+  void invalidate() { ++*generation_; }
+  bool busy() const { return *running_ > 0; }
+
+ private:
+  std::shared_ptr<std::atomic<int>> generation_ = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<std::atomic<int>> running_ = std::make_shared<std::atomic<int>>(0);
+};
+
+}  // namespace cradle

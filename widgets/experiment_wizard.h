@@ -1,0 +1,66 @@
+#pragma once
+// The new-experiment wizard, which also edits an existing experiment: task and
+// data, architecture, hyperparameters, review. Every control edits one field
+// of the experiment file (ExperimentDocument); Save writes the file as the
+// core writes it, so opening a file and saving it unchanged gives the same bytes.
+#include <QWizard>
+
+#include "core/experiment/json_object_reader.h"
+
+namespace cradle {
+
+class ExperimentDocument;
+class TaskDataPage;
+class ArchitecturePage;
+class HyperparametersPage;
+class ReviewPage;
+
+class ExperimentWizard : public QWizard {
+  Q_OBJECT
+
+ public:
+  enum PageId { TaskDataId, ArchitectureId, HyperparametersId, ReviewId };
+
+  // New experiments are saved under `workspace`/<name>/experiment.json unless
+  // the review page says otherwise.
+  explicit ExperimentWizard(const QString& workspace, QWidget* parent = nullptr);
+
+  // A new experiment from the template of a kind of task (core/experiment/experiment_templates.h).
+  void startNew(const QString& kind = QStringLiteral("image_classification"));
+  // Edits an existing file. A file that is valid JSON opens even when the core
+  // rejects it, with the message next to the field to fix; false (and
+  // errorText) when it cannot be read or is not JSON.
+  bool openExperiment(const QString& path);
+  QString errorText() const { return error_; }
+
+  ExperimentDocument* document() const { return document_; }
+  TaskDataPage* taskDataPage() const { return taskData_; }
+  ArchitecturePage* architecturePage() const { return architecture_; }
+  HyperparametersPage* hyperparametersPage() const { return hyperparameters_; }
+  ReviewPage* reviewPage() const { return review_; }
+
+  // Writes the experiment file (false and errorText on failure).
+  bool save();
+  QString savedPath() const { return savedPath_; }
+  bool trainRequested() const { return trainRequested_; }
+
+ public Q_SLOTS:
+  void accept() override;
+
+ private:
+  void document_changed();
+  void update_default_save_path();
+
+  ExperimentDocument* document_;
+  TaskDataPage* taskData_;
+  ArchitecturePage* architecture_;
+  HyperparametersPage* hyperparameters_;
+  ReviewPage* review_;
+  QString workspace_;
+  QString openedPath_;
+  QString savedPath_;
+  QString error_;
+  bool trainRequested_ = false;
+};
+
+}  // namespace cradle

@@ -1,0 +1,97 @@
+#include "widgets/training_session.h"
+
+#include <QDir>
+#include <QMetaObject>
+#include <QPointer>
+#include <QThread>
+
+#include "core/run/experiment_run.h"
+#include "core/run/run_folder.h"
+
+namespace cradle {
+
+// Observes the run on the worker thread and re-emits on the window's thread.
+struct TrainingSession::Bridge : TrainingObserver {
+  QPointer<TrainingSession> session;
+  std::int64_t total_steps = 0;
+
+  template <typename F>
+  void post(F f) {
+    QMetaObject::invokeMethod(session.data(), [s = session, f] { if (s) f(s.data()); }, Qt::QueuedConnection);
+  }
+  void on_started(const TrainingPlan& plan) override {
+    total_steps = plan.total_steps;
+    const QString line = QStringLiteral("training: %1 epochs of %2 steps, %3 samples, batch %4")
+                             .arg(plan.epochs).arg(plan.steps_per_epoch).arg(plan.train_samples).arg(plan.batch_size);
+    post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
+  }
+  void on_step(const StepMetrics& m) override {
+    const std::int64_t total = total_steps;
+    post([m, total](TrainingSession* s) { Q_EMIT s->progress(m.step, total, m.epoch, m.loss, m.samples_per_second); });
+  }
+  void on_evaluation(const EvaluationMetrics& m) override {
+    QString line = QStringLiteral("epoch %1 %2: loss %3").arg(m.epoch).arg(QString::fromStdString(m.split)).arg(m.loss, 0, 'f', 4);
+    if (m.mae) line += QStringLiteral(", mae %1").arg(*m.mae, 0, 'g', 5);
+    else line += QStringLiteral(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
+    post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
+  }
+  void on_checkpoint(const CheckpointSaved& c) override {
+    const QString line = QStringLiteral("checkpoint %1").arg(QString::fromStdString(c.path.string()));
+    post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
+  }
+};
+
+TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {}
+
+TrainingSession::~TrainingSession() {
+  if (thread_) {
+    stop_.request();
+    thread_->wait();
+    delete thread_;
+  }
+}
+
+bool TrainingSession::start(const Experiment& experiment, const QString& runs_root) {
+  if (thread_) return false;
+  stop_.reset();
+  const auto run_dir = default_run_dir(experiment, runs_root.toStdString());
+  runFolder_ = QString::fromStdString(run_dir.string());
+  auto bridge = std::make_shared<Bridge>();
+  bridge->session = this;
+  const Experiment copy = experiment;
+  thread_ = QThread::create([this, bridge, copy, run_dir] {
+    QString status = QStringLiteral("failed"), summary;
+    try {
+      ExperimentRun run(copy, run_dir);
+      bridge->post([line = QStringLiteral("run folder %1: %2 model, %3 parameters, %4 threads on %5")
+                               .arg(QString::fromStdString(run.folder().root.string()),
+                                    QString::fromStdString(copy.model.type))
+                               .arg(run.model_summary().total_parameters)
+                               .arg(run.threads())
+                               .arg(QString::fromStdString(run.device_name()))](TrainingSession* s) { Q_EMIT s->logLine(line); });
+      run.add_observer(*bridge);
+      const RunResult result = run.train(&stop_);
+      status = result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
+      if (result.test && result.test->mae)
+        summary = QStringLiteral("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
+      else if (result.test)
+        summary = QStringLiteral("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
+      else
+        summary = QStringLiteral("stopped after %1 steps; resume with cradle-cli resume").arg(result.outcome.steps);
+    } catch (const std::exception& error) {
+      summary = QString::fromStdString(error.what());
+    }
+    bridge->post([status, summary](TrainingSession* s) {
+      s->thread_->wait();
+      s->thread_->deleteLater();
+      s->thread_ = nullptr;
+      Q_EMIT s->finished(status, summary);
+    });
+  });
+  thread_->start();
+  return true;
+}
+
+void TrainingSession::stop() { stop_.request(); }
+
+}  // namespace cradle

@@ -1,0 +1,46 @@
+#pragma once
+// Trains one experiment from the window: the core's ExperimentRun (the same
+// engine `cradle-cli train` uses) on a worker thread, its events handed to the
+// window thread as signals. Stopping is graceful: at the next step boundary,
+// with a checkpoint the run can be resumed from.
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "core/experiment/experiment.h"
+#include "core/train/stop_signal.h"
+
+class QThread;
+
+namespace cradle {
+
+class TrainingSession : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit TrainingSession(QObject* parent = nullptr);
+  ~TrainingSession() override;  // stops a running session and waits for it
+
+  // Starts training into runs_root/<name>-<time>; false while one runs.
+  bool start(const Experiment& experiment, const QString& runs_root);
+  void stop();
+  bool running() const { return thread_ != nullptr; }
+  QString runFolder() const { return runFolder_; }
+
+ Q_SIGNALS:
+  void logLine(const QString& line);
+  void progress(qint64 step, qint64 total_steps, qint64 epoch, double loss, double samples_per_second);
+  // status: "completed", "stopped" or "failed"; summary: one readable line.
+  void finished(const QString& status, const QString& summary);
+
+ private:
+  struct Bridge;
+  QThread* thread_ = nullptr;
+  StopSignal stop_;
+  QString runFolder_;
+};
+
+}  // namespace cradle

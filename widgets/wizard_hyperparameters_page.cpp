@@ -1,0 +1,189 @@
+#include "widgets/wizard_hyperparameters_page.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+#include "widgets/custom_plot.h"
+
+#include "core/experiment/experiment_templates.h"
+#include "core/train/learning_rate_schedule.h"
+
+namespace cradle {
+namespace {
+
+constexpr std::int64_t kAssumedSamples = 10000;
+
+std::string optimizer_of(const Json& doc) { return section_of(doc, "train").value("optimizer", std::string("adam")); }
+std::string schedule_of(const Json& doc) {
+  return section_of(section_of(doc, "train"), "schedule").value("type", std::string("constant"));
+}
+bool early_stopping_of(const Json& doc) { return section_of(doc, "train").contains("early_stopping"); }
+
+}  // namespace
+
+HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* parent) : WizardPage(document, parent) {
+  setTitle(tr("Hyperparameters"));
+  setSubTitle(tr("How the model is trained. Hover over a field to see what it does."));
+  add_fields();
+
+  auto* side = new QWidget(this);
+  auto* sideLayout = new QVBoxLayout(side);
+  sideLayout->setContentsMargins(0, 0, 0, 0);
+  plot_ = new QCustomPlot(side);
+  plot_->setObjectName(QStringLiteral("schedulePlot"));
+  plot_->setMinimumHeight(220);
+  plot_->xAxis->setLabel(tr("optimizer step"));
+  plot_->yAxis->setLabel(tr("learning rate"));
+  sideLayout->addWidget(plot_, 1);
+  caption_ = new QLabel(side);
+  caption_->setObjectName(QStringLiteral("scheduleCaption"));
+  caption_->setWordWrap(true);
+  sideLayout->addWidget(caption_);
+
+  place_beside_form(side, 5, 4);
+
+  delay_.setSingleShot(true);
+  delay_.setInterval(100);
+  connect(&delay_, &QTimer::timeout, this, &HyperparametersPage::update_plot);
+  connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
+  update_plot();
+}
+
+void HyperparametersPage::add_fields() {
+  DocumentForm* f = form_;
+  f->addSection(tr("Training"));
+  f->addField({"train.epochs", tr("Epochs:"), FieldKind::Integer, tr("Passes over the training split.")});
+  f->addField({"train.batch_size", tr("Batch size:"), FieldKind::Integer,
+               tr("Samples per forward pass (a micro-batch when accumulating). Larger: faster, more memory.")});
+  f->addField({"train.accumulate_steps", tr("Gradient accumulation:"), FieldKind::Integer,
+               tr("Micro-batches summed per optimizer step: a larger effective batch in the same memory.")});
+  f->addField({"train.loss", tr("Loss:"), FieldKind::Choice, tr("Mean squared or mean absolute error."),
+               {{"mse", tr("mean squared error")}, {"mae", tr("mean absolute error")}}});
+  f->addField({"train.precision", tr("Precision:"), FieldKind::Choice,
+               tr("bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact."),
+               {{"float32", QStringLiteral("float32")}, {"bfloat16", QStringLiteral("bfloat16")}}});
+
+  f->addSection(tr("Optimizer"));
+  FieldSpec optimizer{"train.optimizer", tr("Optimizer:"), FieldKind::Choice,
+                      tr("The update rule. Adam and AdamW suit most models; SGD with momentum suits CNNs."),
+                      {{"sgd", QStringLiteral("SGD")}, {"adagrad", QStringLiteral("Adagrad")},
+                       {"adadelta", QStringLiteral("Adadelta")}, {"rmsprop", QStringLiteral("RMSprop")},
+                       {"adam", QStringLiteral("Adam")}, {"adamw", QStringLiteral("AdamW")}}};
+  optimizer.reshape = [](const Json& doc, const Json& value) {
+    return with_train_shape(doc, value.get<std::string>(), schedule_of(doc), early_stopping_of(doc));
+  };
+  f->addField(optimizer);
+  f->addField({"train.lr", tr("Learning rate:"), FieldKind::Number, tr("Size of each update; the schedule scales it over the run.")});
+  f->addField({"train.momentum", tr("Momentum:"), FieldKind::Number, tr("Share of the previous update carried into the next.")});
+  f->addField({"train.nesterov", tr("Nesterov:"), FieldKind::Bool, tr("Look-ahead momentum.")});
+  f->addField({"train.betas", tr("Betas:"), FieldKind::NumberOrList,
+               tr("Decay of the gradient's running mean and of its square (two numbers).")});
+  f->addField({"train.eps", tr("Epsilon:"), FieldKind::Number, tr("Added to denominators for numerical safety.")});
+  f->addField({"train.rho", tr("Rho:"), FieldKind::Number, tr("Decay of Adadelta's running averages.")});
+  f->addField({"train.alpha", tr("Alpha:"), FieldKind::Number, tr("Decay of RMSprop's squared-gradient average.")});
+  f->addField({"train.weight_decay", tr("Weight decay (L2):"), FieldKind::Number,
+               tr("Pulls weights towards zero; decoupled from the gradient for AdamW.")});
+
+  f->addSection(tr("Regularisation"));
+  f->addField({"train.l1", tr("L1 penalty:"), FieldKind::Number, tr("Pushes weights to exactly zero (sparser models).")});
+  f->addField({"train.label_smoothing", tr("Label smoothing:"), FieldKind::Number,
+               tr("Share of the target spread over the other classes: less over-confident predictions.")});
+  f->addField({"train.clip_grad_norm", tr("Gradient clipping:"), FieldKind::Number,
+               tr("The largest gradient norm applied; 0 turns clipping off. Steadies transformers and RNNs.")});
+
+  f->addSection(tr("Learning-rate schedule"));
+  FieldSpec schedule{"train.schedule.type", tr("Schedule:"), FieldKind::Choice,
+                     tr("How the learning rate moves over the run; the plot shows it."),
+                     {{"constant", tr("constant")}, {"step", tr("step decay")}, {"exponential", tr("exponential decay")},
+                      {"cosine", tr("cosine")}, {"linear", tr("linear decay")}, {"one_cycle", tr("one cycle")},
+                      {"plateau", tr("cut on plateau")}}};
+  schedule.reshape = [](const Json& doc, const Json& value) {
+    return with_train_shape(doc, optimizer_of(doc), value.get<std::string>(), early_stopping_of(doc));
+  };
+  f->addField(schedule);
+  f->addField({"train.schedule.warmup_steps", tr("Warm-up steps:"), FieldKind::Integer,
+               tr("Steps rising linearly from 0 to the learning rate first.")});
+  f->addField({"train.schedule.step_epochs", tr("Every N epochs:"), FieldKind::Integer, tr("Step decay: epochs between cuts.")});
+  f->addField({"train.schedule.gamma", tr("Gamma:"), FieldKind::Number, tr("The factor applied at each cut (step) or each epoch (exponential).")});
+  f->addField({"train.schedule.min_lr", tr("Final rate:"), FieldKind::Number, tr("Where the cosine or linear decay ends; the floor for plateau cuts.")});
+  f->addField({"train.schedule.pct_start", tr("Rising share:"), FieldKind::Number, tr("One cycle: share of the run spent rising.")});
+  f->addField({"train.schedule.div_factor", tr("Start divisor:"), FieldKind::Number, tr("One cycle: starts at the rate divided by this.")});
+  f->addField({"train.schedule.final_div_factor", tr("Final divisor:"), FieldKind::Number, tr("One cycle: ends at the start rate divided by this.")});
+  f->addField({"train.schedule.factor", tr("Cut factor:"), FieldKind::Number, tr("Plateau: the rate is multiplied by this...")});
+  f->addField({"train.schedule.patience", tr("Patience:"), FieldKind::Integer, tr("...after this many epochs without a better validation loss.")});
+  f->addField({"train.schedule.min_delta", tr("Improvement:"), FieldKind::Number, tr("Plateau: the smallest change that counts as better.")});
+
+  f->addSection(tr("Early stopping"));
+  FieldSpec stopping{"train.early_stopping", tr("Stop early:"), FieldKind::Bool,
+                     tr("Stop when the validation metric stops improving and keep the best epoch's weights.")};
+  stopping.visible = [](const Json&) { return true; };
+  stopping.derive = [](const Json& doc) { return Json(early_stopping_of(doc)); };
+  stopping.reshape = [](const Json& doc, const Json& value) {
+    return with_train_shape(doc, optimizer_of(doc), schedule_of(doc), value.get<bool>());
+  };
+  f->addField(stopping);
+  f->addField({"train.early_stopping.metric", tr("Watch:"), FieldKind::Choice, tr("The validation metric that must improve."),
+               {{"validation_loss", tr("validation loss")}, {"validation_accuracy", tr("validation accuracy")},
+                {"validation_mae", tr("validation MAE")}, {"validation_rmse", tr("validation RMSE")},
+                {"validation_r2", tr("validation R²")}}});
+  f->addField({"train.early_stopping.patience", tr("Patience:"), FieldKind::Integer, tr("Epochs without improvement before stopping.")});
+  f->addField({"train.early_stopping.min_delta", tr("Improvement:"), FieldKind::Number, tr("Smaller changes are not improvements.")});
+  f->addField({"train.early_stopping.restore_best", tr("Restore best:"), FieldKind::Bool, tr("End with the best epoch's weights.")});
+
+  f->addSection(tr("Run"));
+  f->addField({"seed", tr("Seed:"), FieldKind::Integer, tr("Same seed, same threads: the same run, number for number.")});
+  f->addField({"threads", tr("Threads:"), FieldKind::Integer, tr("Processor threads for training; 0 uses every core.")});
+  f->addField({"device", tr("Device:"), FieldKind::Choice, tr("Where training runs; auto takes a CUDA GPU when there is one."),
+               {{"cpu", tr("processor (CPU)")}, {"cuda", tr("GPU (CUDA)")}, {"auto", tr("automatic")}}});
+  f->addField({"data.loader_threads", tr("Loader threads:"), FieldKind::IntegerOrAuto,
+               tr("Background threads preparing batches; \"auto\" uses one when it helps, 0 none.")});
+  f->addField({"data.prefetch_batches", tr("Prefetched batches:"), FieldKind::Integer, tr("Batches prepared ahead of the training step.")});
+  f->addField({"data.cache", tr("Cache prepared data:"), FieldKind::Bool, tr("Keep decoded data for the next run of the same settings.")});
+  f->addField({"train.log_every", tr("Log every:"), FieldKind::Integer, tr("Optimizer steps between training-metric lines.")});
+  f->addField({"train.keep_checkpoints", tr("Checkpoints kept:"), FieldKind::Integer, tr("The newest epoch checkpoints kept on disk.")});
+  f->addField({"eval.batch_size", tr("Evaluation batch:"), FieldKind::Integer, tr("Samples per batch when validating and testing.")});
+}
+
+void HyperparametersPage::setTrainSamples(std::int64_t samples) {
+  trainSamples_ = samples;
+  update_plot();
+}
+
+QString HyperparametersPage::scheduleText() const { return caption_->text(); }
+
+void HyperparametersPage::update_plot() {
+  const auto experiment = document_->experiment();
+  plot_->clearGraphs();
+  if (!experiment) {
+    caption_->setText(tr("The plot appears once the settings are valid."));
+    plot_->replot();
+    return;
+  }
+  const TrainSpec& train = experiment->train;
+  const std::int64_t samples = trainSamples_ > 0 ? trainSamples_ : kAssumedSamples;
+  const TrainingPlan plan = plan_training(train, samples);
+  const LearningRateSchedule schedule(train.schedule, train.lr, plan.total_steps, plan.steps_per_epoch);
+  const std::int64_t points = std::min<std::int64_t>(plan.total_steps, 500);
+  QVector<double> steps, rates;
+  for (std::int64_t i = 0; i < points; ++i) {
+    const std::int64_t step = points > 1 ? i * (plan.total_steps - 1) / (points - 1) : 0;
+    steps << static_cast<double>(step + 1);
+    rates << schedule.at(step);
+  }
+  QCPGraph* graph = plot_->addGraph();
+  graph->setData(steps, rates);
+  graph->setPen(QPen(palette().color(QPalette::Highlight), 2));
+  plot_->rescaleAxes();
+  plot_->yAxis->setRangeLower(0);
+  plot_->yAxis->setRangeUpper(plot_->yAxis->range().upper * 1.1);
+  plot_->replot();
+  QString caption = tr("%1 epochs of %2 steps (%3 training samples%4, %5 per step).")
+                        .arg(plan.epochs)
+                        .arg(plan.steps_per_epoch)
+                        .arg(samples)
+                        .arg(trainSamples_ > 0 ? QString() : tr(", assumed until the data is read"))
+                        .arg(train.batch_size * train.accumulate_steps);
+  if (train.schedule.type == "plateau") caption += tr(" The rate is cut further whenever the validation loss stalls.");
+  caption_->setText(caption);
+}
+
+}  // namespace cradle
