@@ -21,7 +21,7 @@ struct TrainingSession::Bridge : TrainingObserver {
   }
   void on_started(const TrainingPlan& plan) override {
     total_steps = plan.total_steps;
-    const QString line = QStringLiteral("training: %1 epochs of %2 steps, %3 samples, batch %4")
+    const QString line = TrainingSession::tr("training: %1 epochs of %2 steps, %3 samples, batch %4")
                              .arg(plan.epochs).arg(plan.steps_per_epoch).arg(plan.train_samples).arg(plan.batch_size);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
@@ -30,13 +30,13 @@ struct TrainingSession::Bridge : TrainingObserver {
     post([m, total](TrainingSession* s) { Q_EMIT s->progress(m.step, total, m.epoch, m.loss, m.samples_per_second); });
   }
   void on_evaluation(const EvaluationMetrics& m) override {
-    QString line = QStringLiteral("epoch %1 %2: loss %3").arg(m.epoch).arg(QString::fromStdString(m.split)).arg(m.loss, 0, 'f', 4);
-    if (m.mae) line += QStringLiteral(", mae %1").arg(*m.mae, 0, 'g', 5);
-    else line += QStringLiteral(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
+    QString line = TrainingSession::tr("epoch %1 %2: loss %3").arg(m.epoch).arg(QString::fromStdString(m.split)).arg(m.loss, 0, 'f', 4);
+    if (m.mae) line += TrainingSession::tr(", mae %1").arg(*m.mae, 0, 'g', 5);
+    else line += TrainingSession::tr(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
   void on_checkpoint(const CheckpointSaved& c) override {
-    const QString line = QStringLiteral("checkpoint %1").arg(QString::fromStdString(c.path.string()));
+    const QString line = TrainingSession::tr("checkpoint %1").arg(QString::fromStdString(c.path.string()));
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
 };
@@ -63,7 +63,7 @@ bool TrainingSession::start(const Experiment& experiment, const QString& runs_ro
     QString status = QStringLiteral("failed"), summary;
     try {
       ExperimentRun run(copy, run_dir);
-      bridge->post([line = QStringLiteral("run folder %1: %2 model, %3 parameters, %4 threads on %5")
+      bridge->post([line = tr("run folder %1: %2 model, %3 parameters, %4 threads on %5")
                                .arg(QString::fromStdString(run.folder().root.string()),
                                     QString::fromStdString(copy.model.type))
                                .arg(run.model_summary().total_parameters)
@@ -73,11 +73,11 @@ bool TrainingSession::start(const Experiment& experiment, const QString& runs_ro
       const RunResult result = run.train(&stop_);
       status = result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
       if (result.test && result.test->mae)
-        summary = QStringLiteral("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
+        summary = tr("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
       else if (result.test)
-        summary = QStringLiteral("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
+        summary = tr("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
       else
-        summary = QStringLiteral("stopped after %1 steps; resume with cradle-cli resume").arg(result.outcome.steps);
+        summary = tr("stopped after %1 steps; resume with cradle-cli resume").arg(result.outcome.steps);
     } catch (const std::exception& error) {
       summary = QString::fromStdString(error.what());
     }

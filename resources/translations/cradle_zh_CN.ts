@@ -1888,4 +1888,43 @@ cradle-cli train %1</translation>
         <translation>0：全部；否则取前 N 个。</translation>
     </message>
 </context>
+<context>
+    <name>cradle::TrainingSession</name>
+    <message>
+        <source>training: %1 epochs of %2 steps, %3 samples, batch %4</source>
+        <translation>训练：%1 轮，每轮 %2 步，%3 个样本，批大小 %4</translation>
+    </message>
+    <message>
+        <source>epoch %1 %2: loss %3</source>
+        <translation>第 %1 轮 %2：损失 %3</translation>
+    </message>
+    <message>
+        <source>, mae %1</source>
+        <translation>，MAE %1</translation>
+    </message>
+    <message>
+        <source>, accuracy %1</source>
+        <translation>，准确率 %1</translation>
+    </message>
+    <message>
+        <source>checkpoint %1</source>
+        <translation>检查点 %1</translation>
+    </message>
+    <message>
+        <source>run folder %1: %2 model, %3 parameters, %4 threads on %5</source>
+        <translation>运行文件夹 %1：%2 模型，%3 个参数，在 %5 上使用 %4 个线程</translation>
+    </message>
+    <message>
+        <source>test mae %1 (%2 samples)</source>
+        <translation>测试 MAE %1（%2 个样本）</translation>
+    </message>
+    <message>
+        <source>test accuracy %1 (%2 samples)</source>
+        <translation>测试准确率 %1（%2 个样本）</translation>
+    </message>
+    <message>
+        <source>stopped after %1 steps; resume with cradle-cli resume</source>
+        <translation>在 %1 步后停止；可用 cradle-cli resume 继续</translation>
+    </message>
+</context>
 </TS>

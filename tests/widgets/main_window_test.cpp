@@ -17,7 +17,12 @@
 #include <QComboBox>
 #include <QLineEdit>
 
+#include <QAbstractButton>
+#include <QPlainTextEdit>
+
 #include "core/experiment/experiment.h"
+#include "widgets/experiment_wizard.h"
+#include "widgets/wizard_review_page.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
 #include "widgets/run_list.h"
@@ -178,6 +183,80 @@ class MainWindowTest : public QObject {
     QCOMPARE(runs->rowCount(), 1);
     QCOMPARE(runs->item(0, 1)->text(), QStringLiteral("completed"));
     QVERIFY(train->isEnabled());
+  }
+
+  // The "done when": an image classifier and a GPT language model
+  // created, saved and started entirely through the window (tiny data, so
+  // that each trains in seconds).
+  void createsSavesAndTrainsExperimentsThroughTheWindow() {
+    QTemporaryDir data, workspace;
+    write_quadrant_dataset(data.path(), 32, 8);
+    QVERIFY(QDir(data.path()).mkpath("corpus"));
+    QFile corpus(data.filePath("corpus/lines.txt"));
+    QVERIFY(corpus.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 60; ++i) corpus.write("the cat sat on mat " + QByteArray::number(i) + " and the dog on log\n");
+    corpus.close();
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+
+    const auto type = [](QWidget* root, const char* path, const QString& text) {
+      auto* edit = root->findChild<QLineEdit*>(path);
+      QVERIFY2(edit, path);
+      edit->selectAll();
+      QTest::keyClicks(edit, text);
+    };
+    int trained = 0;
+    const auto save_and_train = [&](ExperimentWizard& wizard) {
+      for (int page = 0; page < 3; ++page) {
+        QVERIFY2(wizard.currentPage()->isComplete(), qPrintable(wizard.document()->error()));
+        wizard.button(QWizard::NextButton)->click();
+      }
+      auto* button = wizard.findChild<QAbstractButton*>("saveAndTrain");
+      QVERIFY(button && button->isEnabled());
+      button->click();
+      QCOMPARE(wizard.result(), int(QDialog::Accepted));
+      QVERIFY(wizard.trainRequested());
+      window.wizardFinished(wizard);
+      QCOMPARE(window.experimentPath(), wizard.savedPath());
+      QVERIFY(window.trainingSession()->running());
+      QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 120000);
+      QVERIFY2(window.logText().count("Training finished: test accuracy") == ++trained, qPrintable(window.logText()));
+    };
+
+    ExperimentWizard images(workspace.path());
+    images.startNew("image_classification");
+    type(&images, "name", "clothes");
+    for (const char* field : {"train_images", "train_labels", "test_images", "test_labels"})
+      type(&images, (QStringLiteral("data.") + field).toUtf8().constData(),
+           data.filePath(QString(field).replace('_', '-') + ".idx"));
+    type(&images, "data.class_names", "");
+    type(&images, "model.conv_channels", "4");
+    type(&images, "model.hidden", "8");
+    type(&images, "train.epochs", "1");
+    save_and_train(images);
+    QCOMPARE(images.savedPath(), workspace.filePath("clothes/experiment.json"));
+
+    ExperimentWizard gpt(workspace.path());
+    gpt.startNew("language_model");
+    type(&gpt, "name", "tiny-gpt");
+    gpt.findChild<QPlainTextEdit*>("data.paths")->setPlainText(data.filePath("corpus"));
+    type(&gpt, "data.include", "*.txt");
+    type(&gpt, "data.exclude", "");
+    auto* records = gpt.findChild<QComboBox*>("data.records");
+    records->setCurrentIndex(records->findData("line"));
+    Q_EMIT records->activated(records->currentIndex());
+    auto* tokenizer = gpt.findChild<QComboBox*>("data.tokenizer.type");
+    tokenizer->setCurrentIndex(tokenizer->findData("char"));
+    Q_EMIT tokenizer->activated(tokenizer->currentIndex());
+    type(&gpt, "data.tokenizer.vocab_size", "0");
+    type(&gpt, "data.context_length", "16");
+    type(&gpt, "model.width", "32");
+    type(&gpt, "model.layers", "1");
+    type(&gpt, "train.epochs", "1");
+    type(&gpt, "train.schedule.warmup_steps", "2");
+    save_and_train(gpt);
+    QCOMPARE(load_experiment(gpt.savedPath().toStdString()).model.type, std::string("gpt"));
+    QCOMPARE(window.findChild<RunList*>("runList")->rowCount(), 1);  // the GPT's run
   }
 
   void preferencesChooseWorkspaceLanguageAndTheme() {
