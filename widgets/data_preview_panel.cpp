@@ -13,29 +13,12 @@
 #include "core/common/file_io.h"
 #include "core/data/data_preview.h"
 #include "widgets/palette_colors.h"
+#include "widgets/text_change_html.h"
 
 namespace cradle {
 namespace {
 
 QString escaped(const std::string& text) { return QString::fromStdString(text).toHtmlEscaped(); }
-
-// Before and after with the changed middle marked: the common prefix and
-// suffix stay plain, what differs is struck out (before) or highlighted (after).
-std::pair<QString, QString> marked_change(const QString& before, const QString& after) {
-  qsizetype prefix = 0;
-  while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
-  qsizetype suffix = 0;
-  while (suffix < before.size() - prefix && suffix < after.size() - prefix &&
-         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
-    ++suffix;
-  const auto mark = [&](const QString& text, const char* style) {
-    return text.left(prefix).toHtmlEscaped() + QStringLiteral("<span style=\"%1\">").arg(QLatin1String(style)) +
-           text.mid(prefix, text.size() - prefix - suffix).toHtmlEscaped() + QStringLiteral("</span>") +
-           text.right(suffix).toHtmlEscaped();
-  };
-  return {mark(before, "background:#f4b6b0;color:#000;text-decoration:line-through"),
-          mark(after, "background:#b5e3b6;color:#000")};
-}
 
 const char* kTokenColours[] = {"#ffd8a8", "#c5e8ff", "#d3f9d8", "#ffd6e7", "#e5dbff", "#fff3bf"};
 
@@ -203,13 +186,13 @@ void DataPreviewPanel::show_look(const Look& look) {
         int shown = 0;
         for (const auto& example : step["examples"]) {
           if (++shown > 2) break;
-          const QString before = QString::fromStdString(example["before"].get<std::string>()).left(300);
+          const QString before = QString::fromStdString(example["before"].get<std::string>()).left(1000);
           if (example.contains("after")) {
-            const auto [b, a] = marked_change(before, QString::fromStdString(example["after"].get<std::string>()).left(300));
+            const auto [b, a] = marked_change_html(before, QString::fromStdString(example["after"].get<std::string>()).left(1000));
             html += QStringLiteral("<p><i>%1</i><br>%2<br>%3</p>").arg(escaped(example["origin"].get<std::string>()), b, a);
           } else {
             html += QStringLiteral("<p><i>%1</i><br>%2<br><b>%3</b></p>")
-                        .arg(escaped(example["origin"].get<std::string>()), before.toHtmlEscaped(),
+                        .arg(escaped(example["origin"].get<std::string>()), token_html(before, false),
                              tr("removed: %1").arg(escaped(example["removed_because"].get<std::string>())));
           }
         }

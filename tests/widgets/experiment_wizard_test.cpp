@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,6 +26,7 @@
 #include "widgets/experiment_document.h"
 #include "widgets/experiment_wizard.h"
 #include "widgets/step_list_editor.h"
+#include "widgets/text_change_html.h"
 #include "widgets/wizard_architecture_page.h"
 #include "widgets/wizard_hyperparameters_page.h"
 #include "widgets/wizard_review_page.h"
@@ -230,6 +232,20 @@ class ExperimentWizardTest : public QObject {
     QVERIFY(wizard.document()->error().isEmpty());
   }
 
+  void previewMarksWhatAStepChangedWordByWord() {
+    const auto [before, after] = marked_change_html("Once upon  a <b>time</b>", "Once upon a time");
+    // Only the doubled space and the tags differ; "Once" and "upon" stay plain.
+    QVERIFY2(before.startsWith("Once upon<span"), qPrintable(before));
+    QVERIFY2(before.contains("line-through\">\u00b7\u00b7</span>"), qPrintable(before));  // the visible double space
+    QVERIFY(before.contains("&lt;b&gt;time&lt;/b&gt;"));                        // escaped, struck out
+    QVERIFY2(after.startsWith("Once upon<span"), qPrintable(after));
+    QVERIFY(after.contains("#b5e3b6;color:#000\">\u00b7</span>"));
+    QVERIFY(after.endsWith("time</span>"));
+    const auto [same, same_after] = marked_change_html("a\nb", "a\nb");
+    QCOMPARE(same, QStringLiteral("a<br>b"));  // nothing marked, line breaks kept
+    QCOMPARE(same_after, same);
+  }
+
   void previewStatisticsAndLayerTableFollowTheData() {
     QTemporaryDir dir;
     QVERIFY(QDir(dir.path()).mkpath("corpus"));
@@ -284,6 +300,13 @@ class WizardScreenshots : public QObject {
     for (int page = 0; page < 4; ++page) {
       QTest::qWait(300);
       QVERIFY(wizard.grab().save(QDir(out).filePath(QString(names[page]) + ".png")));
+      if (page == 0) {  // the statistics tab too
+        auto* tabs = wizard.taskDataPage()->preview()->findChild<QTabWidget*>();
+        tabs->setCurrentIndex(1);
+        QTest::qWait(300);
+        QVERIFY(wizard.grab().save(QDir(out).filePath("1b-statistics.png")));
+        tabs->setCurrentIndex(0);
+      }
       if (page < 3) click(wizard, QWizard::NextButton);
     }
   }
