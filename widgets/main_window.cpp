@@ -475,6 +475,8 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   progressText_->setText(message);
   statusBar()->showMessage(message);
   runs_->refresh();
+  explorer_->refresh();  // the new run under its experiment
+  if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   update_actions();
 }
 

@@ -1,11 +1,18 @@
 #pragma once
 // The project explorer: the bundled sample projects and the user's workspace,
-// each project a folder holding an experiment.json. Choosing one emits its
-// experiment file.
+// each project a folder holding an experiment.json, with the workspace's runs
+// of each experiment under it. Choosing one emits its experiment file (and a
+// run, its folder too).
 #include <QString>
 #include <QTreeWidget>
 
+#include <map>
+#include <string>
+#include <vector>
+
 namespace cradle {
+
+struct RunSummary;
 
 class ProjectExplorer : public QTreeWidget {
   Q_OBJECT
@@ -26,9 +33,11 @@ class ProjectExplorer : public QTreeWidget {
 
  Q_SIGNALS:
   void experimentChosen(const QString& experimentFile);
+  void runChosen(const QString& runFolder);
 
  private:
-  void addFolder(const QString& title, const QString& folder);
+  void addFolder(const QString& title, const QString& folder,
+                 const std::map<std::string, std::vector<RunSummary>>& runs);
 
   QString samples_, workspace_;
 };

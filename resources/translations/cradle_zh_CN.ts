@@ -1259,6 +1259,10 @@ cradle-cli train %1</translation>
         <source>(no projects)</source>
         <translation>（没有项目）</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
 </context>
 <context>
     <name>cradle::ReviewPage</name>

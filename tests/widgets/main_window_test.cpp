@@ -257,6 +257,14 @@ class MainWindowTest : public QObject {
     save_and_train(gpt);
     QCOMPARE(load_experiment(gpt.savedPath().toStdString()).model.type, std::string("gpt"));
     QCOMPARE(window.findChild<RunList*>("runList")->rowCount(), 1);  // the GPT's run
+    // Both experiments are in the workspace's explorer, each with its run under it.
+    auto* explorer = window.findChild<ProjectExplorer*>("projectExplorer");
+    for (const char* name : {"clothes", "tiny-gpt"}) {
+      const auto items = explorer->findItems(name, Qt::MatchExactly | Qt::MatchRecursive);
+      QCOMPARE(items.size(), 1);
+      QCOMPARE(items.front()->childCount(), 1);
+      QVERIFY2(items.front()->child(0)->text(0).endsWith("(completed)"), qPrintable(items.front()->child(0)->text(0)));
+    }
   }
 
   void preferencesChooseWorkspaceLanguageAndTheme() {
