@@ -20,6 +20,8 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSettings>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -29,6 +31,8 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "widgets/experiment_wizard.h"
+#include "widgets/log_panel.h"
+#include "widgets/training_dashboard.h"
 #include "widgets/palette_colors.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
@@ -100,19 +104,34 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   row->addWidget(documentBox, 2);
   layout->addLayout(row, 1);
 
-  setCentralWidget(central);
+  // The experiment and the training dashboard share the centre, as tabs.
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName(QStringLiteral("centralTabs"));
+  tabs_->addTab(central, tr("Experiment"));
+  dashboard_ = new TrainingDashboard(tabs_);
+  dashboard_->setObjectName(QStringLiteral("trainingDashboard"));
+  tabs_->addTab(dashboard_, tr("Training"));
+  setCentralWidget(tabs_);
   workspace_ = configuredWorkspace();
   training_ = new TrainingSession(this);
-  connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->appendPlainText(line); });
-  connect(training_, &TrainingSession::progress, this,
-          [this](qint64 step, qint64 total, qint64 epoch, double loss, double samples_per_second) {
-            progress_->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
-            progress_->setValue(static_cast<int>(step));
-            progressText_->setText(tr("Epoch %1, step %2 of %3: loss %4, %5 samples/s")
-                                       .arg(epoch).arg(step).arg(total).arg(loss, 0, 'f', 4).arg(samples_per_second, 0, 'f', 0));
-          });
-  connect(training_, &TrainingSession::finished, this, &MainWindow::training_finished);
   createDocks();
+  connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
+  connect(training_, &TrainingSession::paused, this, [this](qint64 step) {
+    log_->add(LogPanel::Level::Info, tr("Paused after step %1").arg(step));
+    statusBar()->showMessage(tr("Paused after step %1").arg(step));
+    update_actions();
+  });
+  connect(training_, &TrainingSession::resumed, this, [this](qint64 step) {
+    log_->add(LogPanel::Level::Info, tr("Resumed at step %1").arg(step));
+    statusBar()->showMessage(tr("Training"));
+    update_actions();
+  });
+  connect(training_, &TrainingSession::progress, this, [this](qint64 step, qint64 total, qint64 epoch) {
+    statusBar()->showMessage(tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
+  });
+  connect(training_, &TrainingSession::finished, this, &MainWindow::training_finished);
+  connect(dashboard_, &TrainingDashboard::problem, this,
+          [this](const QString& message) { log_->add(LogPanel::Level::Warning, message); });
   createActions();
   createMenus();
   update_actions();
@@ -135,36 +154,14 @@ void MainWindow::createDocks() {
   runs->setObjectName(QStringLiteral("runsDock"));
   runs->setWidget(runs_);
   addDockWidget(Qt::BottomDockWidgetArea, runs);
-  // Training: progress of the run started from this window (the full
-  // dashboard with curves comes with the dashboard work).
-  auto* trainingPanel = new QWidget(this);
-  auto* trainingLayout = new QVBoxLayout(trainingPanel);
-  progress_ = new QProgressBar(trainingPanel);
-  progress_->setObjectName(QStringLiteral("trainingProgress"));
-  progress_->setValue(0);
-  trainingLayout->addWidget(progress_);
-  progressText_ = new QLabel(tr("Not training. Open an experiment and press Train (Ctrl+T)."), trainingPanel);
-  progressText_->setObjectName(QStringLiteral("trainingStatus"));
-  progressText_->setWordWrap(true);
-  trainingLayout->addWidget(progressText_);
-  trainingLayout->addStretch();
-  auto* training = new QDockWidget(tr("Training"), this);
-  training->setObjectName(QStringLiteral("trainingDock"));
-  training->setWidget(trainingPanel);
-  addDockWidget(Qt::RightDockWidgetArea, training);
-
-  log_ = new QPlainTextEdit(this);
-  log_->setObjectName(QStringLiteral("trainingLog"));
-  log_->setReadOnly(true);
-  log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  log_->setMaximumBlockCount(10000);
+  log_ = new LogPanel(this);
   auto* log = new QDockWidget(tr("Log"), this);
   log->setObjectName(QStringLiteral("logDock"));
   log->setWidget(log_);
   addDockWidget(Qt::BottomDockWidgetArea, log);
   tabifyDockWidget(runs, log);
   runs->raise();
-  resizeDocks({projects, training}, {240, 260}, Qt::Horizontal);
+  resizeDocks({projects}, {240}, Qt::Horizontal);
   resizeDocks({runs}, {170}, Qt::Vertical);
 }
 
@@ -199,6 +196,54 @@ void MainWindow::createActions() {
   stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
   stopAction_->setToolTip(tr("Stop at the next step, with a checkpoint to resume from (Ctrl+.)"));
   connect(stopAction_, &QAction::triggered, this, &MainWindow::stopTraining);
+  pauseAction_ = new QAction(icon("pause"), tr("&Pause"), this);
+  pauseAction_->setShortcut(QKeySequence(Qt::Key_F6));
+  pauseAction_->setToolTip(tr("Hold training at the next step (F6)"));
+  pauseAction_->setObjectName(QStringLiteral("pauseAction"));
+  connect(pauseAction_, &QAction::triggered, this, [this] {
+    training_->pause();
+    update_actions();
+  });
+  resumeAction_ = new QAction(icon("train"), tr("Res&ume"), this);
+  resumeAction_->setShortcut(QKeySequence(Qt::Key_F7));
+  resumeAction_->setToolTip(tr("Go on training (F7)"));
+  resumeAction_->setObjectName(QStringLiteral("resumeAction"));
+  connect(resumeAction_, &QAction::triggered, this, [this] {
+    training_->resume();
+    update_actions();
+  });
+  checkpointAction_ = new QAction(icon("save"), tr("Save &Checkpoint"), this);
+  checkpointAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+  checkpointAction_->setToolTip(tr("Save a checkpoint at the next step, to resume from later (Ctrl+Shift+K)"));
+  connect(checkpointAction_, &QAction::triggered, training_, &TrainingSession::saveCheckpoint);
+  resumeRunAction_ = new QAction(tr("Resume Stopped Run..."), this);
+  resumeRunAction_->setToolTip(tr("Continue a stopped run from its newest checkpoint"));
+  connect(resumeRunAction_, &QAction::triggered, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume Stopped Run"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    if (!folder.isEmpty()) resumeRun(folder);
+  });
+  watchRunAction_ = new QAction(tr("&Watch Run Folder..."), this);
+  watchRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+  watchRunAction_->setToolTip(tr("Follow any run folder's curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)"));
+  connect(watchRunAction_, &QAction::triggered, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    if (!folder.isEmpty()) watchRun(folder);
+  });
+  compareAction_ = new QAction(tr("&Compare with Run..."), this);
+  compareAction_->setToolTip(tr("Overlay another run's curves on the dashboard"));
+  connect(compareAction_, &QAction::triggered, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Compare with Run"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    if (!folder.isEmpty() && !dashboard_->overlayRun(folder))
+      statusBar()->showMessage(tr("%1 has no metrics to compare").arg(folder));
+  });
+  exportChartsAction_ = new QAction(tr("&Export Charts..."), this);
+  exportChartsAction_->setToolTip(tr("Save every chart as PNG and PDF, and its data as CSV, into a folder"));
+  connect(exportChartsAction_, &QAction::triggered, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export Charts"), workspace_);
+    if (folder.isEmpty()) return;
+    statusBar()->showMessage(dashboard_->exportCharts(folder) ? tr("Charts saved in %1").arg(folder)
+                                                              : tr("Could not write the charts to %1").arg(folder));
+  });
   preferencesAction_ = new QAction(tr("&Preferences..."), this);
   preferencesAction_->setShortcut(QKeySequence::Preferences);
   if (preferencesAction_->shortcut().isEmpty()) preferencesAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
@@ -210,6 +255,7 @@ void MainWindow::createActions() {
   toolbar->addActions({newAction_, openAction_, editAction_});
   toolbar->addSeparator();
   toolbar->addActions({trainAction_, stopAction_});
+  dashboard_->setActions({trainAction_, pauseAction_, resumeAction_, stopAction_, checkpointAction_});
 }
 
 void MainWindow::update_actions() {
@@ -220,6 +266,10 @@ void MainWindow::update_actions() {
   duplicateAction_->setEnabled(open);
   trainAction_->setEnabled(open && !running);
   stopAction_->setEnabled(running);
+  pauseAction_->setEnabled(running && !training_->pauseRequested());
+  resumeAction_->setEnabled(running && training_->pauseRequested());
+  checkpointAction_->setEnabled(running);
+  resumeRunAction_->setEnabled(!running);
 }
 
 QString MainWindow::configuredWorkspace() {
@@ -281,8 +331,9 @@ void MainWindow::createMenus() {
   edit->addAction(preferencesAction_);
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
-  run->addAction(trainAction_);
-  run->addAction(stopAction_);
+  run->addActions({trainAction_, pauseAction_, resumeAction_, stopAction_, checkpointAction_});
+  run->addSeparator();
+  run->addActions({resumeRunAction_, watchRunAction_, compareAction_, exportChartsAction_});
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -452,18 +503,41 @@ bool MainWindow::startTraining() {
   const QString runs = QDir(workspace_).filePath(QStringLiteral("runs"));
   QDir().mkpath(runs);
   if (!training_->start(experiment, runs)) return false;
-  log_->appendPlainText(tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
-  progress_->setValue(0);
-  progressText_->setText(tr("Reading the data and building the model..."));
-  statusBar()->showMessage(tr("Training %1").arg(QString::fromStdString(experiment.name)));
+  log_->add(LogPanel::Level::Info, tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
+  dashboard_->followRun(training_->runFolder(), QString::fromStdString(experiment.task));
+  tabs_->setCurrentWidget(dashboard_);
+  statusBar()->showMessage(tr("Training %1: reading the data and building the model...").arg(QString::fromStdString(experiment.name)));
   update_actions();
   return true;
+}
+
+bool MainWindow::resumeRun(const QString& run_folder) {
+  if (training_->running()) return false;
+  QString task;
+  try {
+    task = QString::fromStdString(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task);
+  } catch (const Error& error) {
+    log_->add(LogPanel::Level::Error, QString::fromStdString(error.what()));
+    return false;
+  }
+  if (!training_->resumeRun(run_folder)) return false;
+  log_->add(LogPanel::Level::Info, tr("Resuming %1").arg(run_folder));
+  dashboard_->followRun(run_folder, task);
+  tabs_->setCurrentWidget(dashboard_);
+  update_actions();
+  return true;
+}
+
+void MainWindow::watchRun(const QString& run_folder) {
+  dashboard_->followRun(run_folder);
+  tabs_->setCurrentWidget(dashboard_);
+  log_->add(LogPanel::Level::Info, tr("Watching %1").arg(run_folder));
 }
 
 void MainWindow::stopTraining() {
   if (!training_->running()) return;
   training_->stop();
-  progressText_->setText(tr("Stopping at the next step..."));
+  statusBar()->showMessage(tr("Stopping at the next step..."));
 }
 
 void MainWindow::training_finished(const QString& status, const QString& summary) {
@@ -471,16 +545,30 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   if (status == QLatin1String("completed")) message = tr("Training finished: %1").arg(summary);
   else if (status == QLatin1String("stopped")) message = tr("Training stopped: %1").arg(summary);
   else message = tr("Training failed: %1").arg(summary);
-  log_->appendPlainText(message);
-  progressText_->setText(message);
+  dashboard_->poll();  // the last records
+  log_->add(status == QLatin1String("failed") ? LogPanel::Level::Error : LogPanel::Level::Info, message);
   statusBar()->showMessage(message);
+  notify(message);
   runs_->refresh();
   explorer_->refresh();  // the new run under its experiment
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   update_actions();
 }
 
-QString MainWindow::logText() const { return log_->toPlainText(); }
+QString MainWindow::logText() const { return log_->text(); }
+
+void MainWindow::notify(const QString& message) {
+  // A desktop notification where the desktop has a tray; the status bar and
+  // the taskbar's attention hint always.
+  if (QSystemTrayIcon::isSystemTrayAvailable()) {
+    if (!tray_) {
+      tray_ = new QSystemTrayIcon(windowIcon(), this);
+      tray_->show();
+    }
+    tray_->showMessage(tr("Cradle"), message, QSystemTrayIcon::Information, 8000);
+  }
+  QApplication::alert(this);
+}
 
 void MainWindow::showPreferences() {
   PreferencesDialog dialog(this);

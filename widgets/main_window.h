@@ -14,6 +14,8 @@ class QPlainTextEdit;
 class QProgressBar;
 class QFormLayout;
 class QMenu;
+class QSystemTrayIcon;
+class QTabWidget;
 
 namespace cradle {
 
@@ -49,6 +51,11 @@ class MainWindow : public QMainWindow {
   // Trains the open experiment into <workspace>/runs; false when none is open or one runs.
   bool startTraining();
   void stopTraining();
+  // Continues a stopped run (its folder) from its newest checkpoint.
+  bool resumeRun(const QString& run_folder);
+  // Shows a run folder's curves on the dashboard as it grows.
+  void watchRun(const QString& run_folder);
+  class TrainingDashboard* dashboard() const { return dashboard_; }
   class TrainingSession* trainingSession() const { return training_; }
   QString logText() const;
 
@@ -70,6 +77,7 @@ class MainWindow : public QMainWindow {
   void createDocks();
   void training_finished(const QString& status, const QString& summary);
   void update_actions();
+  void notify(const QString& message);
   void rememberRecent(const QString& path);
   void rebuildRecentMenu();
 
@@ -83,11 +91,14 @@ class MainWindow : public QMainWindow {
   class RunList* runs_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QAction *newAction_ = nullptr, *openAction_ = nullptr, *editAction_ = nullptr, *saveAsAction_ = nullptr,
-          *duplicateAction_ = nullptr, *trainAction_ = nullptr, *stopAction_ = nullptr, *preferencesAction_ = nullptr;
+          *duplicateAction_ = nullptr, *trainAction_ = nullptr, *stopAction_ = nullptr, *preferencesAction_ = nullptr,
+          *pauseAction_ = nullptr, *resumeAction_ = nullptr, *checkpointAction_ = nullptr, *resumeRunAction_ = nullptr,
+          *watchRunAction_ = nullptr, *compareAction_ = nullptr, *exportChartsAction_ = nullptr;
   class TrainingSession* training_ = nullptr;
-  QProgressBar* progress_ = nullptr;
-  QLabel* progressText_ = nullptr;
-  QPlainTextEdit* log_ = nullptr;
+  class TrainingDashboard* dashboard_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  class LogPanel* log_ = nullptr;
+  QSystemTrayIcon* tray_ = nullptr;
   QString workspace_;
   QString experimentName_;
 };

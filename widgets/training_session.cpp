@@ -36,8 +36,17 @@ struct TrainingSession::Bridge : TrainingObserver {
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
   void on_checkpoint(const CheckpointSaved& c) override {
-    const QString line = TrainingSession::tr("checkpoint %1").arg(QString::fromStdString(c.path.string()));
-    post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
+    const QString file = QString::fromStdString(c.path.string());
+    post([file](TrainingSession* s) {
+      Q_EMIT s->logLine(TrainingSession::tr("checkpoint %1").arg(file));
+      Q_EMIT s->checkpointSaved(file);
+    });
+  }
+  void on_paused(std::int64_t step) override {
+    post([step](TrainingSession* s) { Q_EMIT s->paused(step); });
+  }
+  void on_resumed(std::int64_t step, double) override {
+    post([step](TrainingSession* s) { Q_EMIT s->resumed(step); });
   }
 };
 
@@ -53,31 +62,46 @@ TrainingSession::~TrainingSession() {
 
 bool TrainingSession::start(const Experiment& experiment, const QString& runs_root) {
   if (thread_) return false;
-  stop_.reset();
   const auto run_dir = default_run_dir(experiment, runs_root.toStdString());
   runFolder_ = QString::fromStdString(run_dir.string());
+  return launch([experiment, run_dir] { return std::make_unique<ExperimentRun>(experiment, run_dir); });
+}
+
+bool TrainingSession::resumeRun(const QString& run_folder) {
+  if (thread_) return false;
+  runFolder_ = run_folder;
+  const std::filesystem::path dir = run_folder.toStdString();
+  return launch([dir] { return ExperimentRun::resume(dir); });
+}
+
+bool TrainingSession::launch(std::function<std::unique_ptr<ExperimentRun>()> make_run) {
+  stop_.reset();
+  control_.resume();
   auto bridge = std::make_shared<Bridge>();
   bridge->session = this;
-  const Experiment copy = experiment;
-  thread_ = QThread::create([this, bridge, copy, run_dir] {
+  thread_ = QThread::create([this, bridge, make_run] {
     QString status = QStringLiteral("failed"), summary;
     try {
-      ExperimentRun run(copy, run_dir);
+      // Reading the data and building the model happen here, off the window's thread.
+      const std::unique_ptr<ExperimentRun> run = make_run();
+      const Experiment& experiment = run->experiment();
       bridge->post([line = tr("run folder %1: %2 model, %3 parameters, %4 threads on %5")
-                               .arg(QString::fromStdString(run.folder().root.string()),
-                                    QString::fromStdString(copy.model.type))
-                               .arg(run.model_summary().total_parameters)
-                               .arg(run.threads())
-                               .arg(QString::fromStdString(run.device_name()))](TrainingSession* s) { Q_EMIT s->logLine(line); });
-      run.add_observer(*bridge);
-      const RunResult result = run.train(&stop_);
+                               .arg(QString::fromStdString(run->folder().root.string()),
+                                    QString::fromStdString(experiment.model.type))
+                               .arg(run->model_summary().total_parameters)
+                               .arg(run->threads())
+                               .arg(QString::fromStdString(run->device_name()))](TrainingSession* s) { Q_EMIT s->logLine(line); });
+      run->add_observer(*bridge);
+      const RunResult result = run->train(&stop_, &control_);
       status = result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
+      if (result.outcome.stopped_early)
+        summary = tr("early stopping after epoch %1 (best epoch %2); ").arg(result.outcome.epochs_completed).arg(result.outcome.best_epoch);
       if (result.test && result.test->mae)
-        summary = tr("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
+        summary += tr("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
       else if (result.test)
-        summary = tr("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
+        summary += tr("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
       else
-        summary = tr("stopped after %1 steps; resume with cradle-cli resume").arg(result.outcome.steps);
+        summary += tr("stopped after %1 steps; Run > Resume Stopped Run continues it").arg(result.outcome.steps);
     } catch (const std::exception& error) {
       summary = QString::fromStdString(error.what());
     }
@@ -93,5 +117,8 @@ bool TrainingSession::start(const Experiment& experiment, const QString& runs_ro
 }
 
 void TrainingSession::stop() { stop_.request(); }
+void TrainingSession::pause() { control_.pause(); }
+void TrainingSession::resume() { control_.resume(); }
+void TrainingSession::saveCheckpoint() { control_.request_checkpoint(); }
 
 }  // namespace cradle

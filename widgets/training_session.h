@@ -10,7 +10,10 @@
 #include <cstdint>
 #include <memory>
 
+#include <functional>
+
 #include "core/experiment/experiment.h"
+#include "core/train/run_control.h"
 #include "core/train/stop_signal.h"
 
 class QThread;
@@ -26,20 +29,32 @@ class TrainingSession : public QObject {
 
   // Starts training into runs_root/<name>-<time>; false while one runs.
   bool start(const Experiment& experiment, const QString& runs_root);
+  // Continues a stopped run from its newest checkpoint in the same folder.
+  bool resumeRun(const QString& run_folder);
   void stop();
+  // Take effect at the next step boundary (signals paused/resumed say when).
+  void pause();
+  void resume();
+  void saveCheckpoint();
   bool running() const { return thread_ != nullptr; }
+  bool pauseRequested() const { return control_.paused(); }
   QString runFolder() const { return runFolder_; }
 
  Q_SIGNALS:
   void logLine(const QString& line);
   void progress(qint64 step, qint64 total_steps, qint64 epoch, double loss, double samples_per_second);
+  void paused(qint64 step);
+  void resumed(qint64 step);
+  void checkpointSaved(const QString& file);
   // status: "completed", "stopped" or "failed"; summary: one readable line.
   void finished(const QString& status, const QString& summary);
 
  private:
   struct Bridge;
+  bool launch(std::function<std::unique_ptr<class ExperimentRun>()> make_run);
   QThread* thread_ = nullptr;
   StopSignal stop_;
+  RunControl control_;
   QString runFolder_;
 };
 

@@ -222,11 +222,11 @@ const fs::path& ExperimentRun::resumed_from() const { return state_->resume_from
 std::string ExperimentRun::device_name() const { return state_->device.str(); }
 void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
 
-RunResult ExperimentRun::train(const StopSignal* stop) {
+RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
   const std::string started_at = utc_timestamp();
-  Trainer trainer(s.experiment, s.model, *s.splits,
-                  TrainerSetup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from});
+  TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control};
+  Trainer trainer(s.experiment, s.model, *s.splits, setup);
   FinalMetrics final_metrics;
   trainer.add_observer(*s.metrics);
   trainer.add_observer(*s.log);

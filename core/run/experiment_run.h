@@ -16,6 +16,7 @@
 #include "core/models/model_summary.h"
 #include "core/run/run_folder.h"
 #include "core/train/events.h"
+#include "core/train/run_control.h"
 #include "core/train/stop_signal.h"
 
 namespace cradle {
@@ -50,7 +51,9 @@ class ExperimentRun {
   std::string device_name() const;
 
   void add_observer(TrainingObserver& observer);
-  RunResult train(const StopSignal* stop = nullptr);
+  // `stop` ends the run at a step boundary with a checkpoint; `control`
+  // pauses it or saves a checkpoint on request (both read between steps).
+  RunResult train(const StopSignal* stop = nullptr, RunControl* control = nullptr);
 
  private:
   struct State;

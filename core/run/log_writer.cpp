@@ -40,6 +40,12 @@ void LogWriter::on_checkpoint(const CheckpointSaved& c) {
   write("checkpoint: " + c.path.filename().string() + " at step " + std::to_string(c.step));
 }
 
+void LogWriter::on_paused(std::int64_t step) { write("paused after step " + std::to_string(step)); }
+
+void LogWriter::on_resumed(std::int64_t step, double paused_seconds) {
+  write(format("resumed at step %lld after %.1f s paused", static_cast<long long>(step), paused_seconds));
+}
+
 void LogWriter::on_finished(const TrainingOutcome& o) {
   if (o.stopped_early)
     write(format("early stopping after epoch %lld: no improvement since epoch %lld (%.6g)%s",

@@ -16,6 +16,8 @@ class LogWriter : public TrainingObserver {
   void on_step(const StepMetrics& m) override;
   void on_evaluation(const EvaluationMetrics& m) override;
   void on_checkpoint(const CheckpointSaved& c) override;
+  void on_paused(std::int64_t step) override;
+  void on_resumed(std::int64_t step, double paused_seconds) override;
   void on_finished(const TrainingOutcome& outcome) override;
   void on_failed(const std::string& message) override;
 

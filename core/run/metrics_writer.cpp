@@ -4,6 +4,15 @@
 
 namespace cradle {
 
+void MetricsWriter::on_started(const TrainingPlan& p) {
+  // The plan first, so that a dashboard following the file knows the run's length.
+  const nlohmann::ordered_json line = {{"kind", "start"},           {"epochs", p.epochs},
+                                       {"steps_per_epoch", p.steps_per_epoch}, {"total_steps", p.total_steps},
+                                       {"train_samples", p.train_samples}, {"batch_size", p.batch_size},
+                                       {"start_step", p.start_step}};
+  out_.append(line.dump());
+}
+
 void MetricsWriter::on_step(const StepMetrics& m) {
   nlohmann::ordered_json line = {{"kind", "train"},
                                  {"step", m.step},

@@ -11,6 +11,7 @@ namespace cradle {
 class MetricsWriter : public TrainingObserver {
  public:
   explicit MetricsWriter(const std::filesystem::path& path) : out_(path) {}
+  void on_started(const TrainingPlan& p) override;
   void on_step(const StepMetrics& m) override;
   void on_evaluation(const EvaluationMetrics& m) override;
 

@@ -72,6 +72,10 @@ class TrainingObserver {
   virtual void on_step(const StepMetrics&) {}
   virtual void on_evaluation(const EvaluationMetrics&) {}
   virtual void on_checkpoint(const CheckpointSaved&) {}
+  // RunControl::pause took effect before optimizer step `step` + 1; and the
+  // run went on after RunControl::resume (seconds spent paused).
+  virtual void on_paused(std::int64_t /*step*/) {}
+  virtual void on_resumed(std::int64_t /*step*/, double /*paused_seconds*/) {}
   virtual void on_finished(const TrainingOutcome&) {}
   virtual void on_failed(const std::string& /*message*/) {}
 };

@@ -154,6 +154,10 @@ TrainingOutcome Trainer::train_epochs() {
     auto window_start = std::chrono::steady_clock::now();
 
     for (std::size_t b = 0; b < batches.size();) {
+      if (setup_.control) {
+        if (setup_.control->take_checkpoint_request()) checkpoint(step, epoch - 1, "saved.pt");
+        if (setup_.control->paused()) window_start += wait_while_paused(step);  // throughput counts training time only
+      }
       if (setup_.stop && setup_.stop->requested()) {
         checkpoint(step, epoch - 1, "stopped.pt");
         return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs.empty() ? partial : throughputs);
@@ -408,6 +412,17 @@ EvaluationMetrics Trainer::evaluate_split(const std::string& split, const Tensor
   m.wall_seconds = elapsed_seconds();
   notify(&TrainingObserver::on_evaluation, m);
   return m;
+}
+
+std::chrono::steady_clock::duration Trainer::wait_while_paused(std::int64_t step) {
+  const auto start = std::chrono::steady_clock::now();
+  notify(&TrainingObserver::on_paused, step);
+  // Polling is enough: a pause lasts seconds at least, and a poll costs nothing.
+  while (setup_.control->paused() && !(setup_.stop && setup_.stop->requested()))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto paused = std::chrono::steady_clock::now() - start;
+  notify(&TrainingObserver::on_resumed, step, std::chrono::duration<double>(paused).count());
+  return paused;
 }
 
 void Trainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name) {

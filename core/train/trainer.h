@@ -22,6 +22,7 @@
 #include "core/train/checkpoint.h"
 #include "core/train/events.h"
 #include "core/train/learning_rate_schedule.h"
+#include "core/train/run_control.h"
 #include "core/train/stop_signal.h"
 
 namespace cradle {
@@ -37,6 +38,7 @@ struct TrainerSetup {
   // A checkpoint of this run to continue from (model, optimizer, position,
   // loop state); the batches of its epoch already trained are skipped.
   std::filesystem::path resume_from;
+  RunControl* control = nullptr;  // pause and checkpoint-now requests (the studio)
 };
 
 class Trainer {
@@ -66,10 +68,12 @@ class Trainer {
   TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
                          std::vector<double> throughputs, const std::function<void(TrainingOutcome&)>& complete = {});
   double elapsed_seconds() const;
+  // Holds the loop while RunControl says paused (or until a stop); the time spent.
+  std::chrono::steady_clock::duration wait_while_paused(std::int64_t step);
   std::size_t loader_threads() const;  // data.loader_threads with "auto" resolved
-  template <typename Event, typename Method>
-  void notify(Method method, const Event& event) {
-    for (auto* observer : observers_) (observer->*method)(event);
+  template <typename Method, typename... Args>
+  void notify(Method method, const Args&... args) {
+    for (auto* observer : observers_) (observer->*method)(args...);
   }
 
   const Experiment& experiment_;

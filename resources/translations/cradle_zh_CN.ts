@@ -898,6 +898,25 @@ Classes: %1</source>
     </message>
 </context>
 <context>
+    <name>cradle::LogPanel</name>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告和错误</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
     <name>cradle::MainWindow</name>
     <message>
         <source>Cradle</source>
@@ -1076,14 +1095,6 @@ Classes: %1</source>
         <translation>语言将在下次启动时更改</translation>
     </message>
     <message>
-        <source>Epoch %1, step %2 of %3: loss %4, %5 samples/s</source>
-        <translation>第 %1 轮，第 %2/%3 步：损失 %4，每秒 %5 个样本</translation>
-    </message>
-    <message>
-        <source>Not training. Open an experiment and press Train (Ctrl+T).</source>
-        <translation>未在训练。打开一个实验并按“训练”（Ctrl+T）。</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1166,14 +1177,6 @@ cradle-cli train %1</translation>
         <translation>正在训练 %1（%2）</translation>
     </message>
     <message>
-        <source>Reading the data and building the model...</source>
-        <translation>正在读取数据并构建模型……</translation>
-    </message>
-    <message>
-        <source>Training %1</source>
-        <translation>正在训练 %1</translation>
-    </message>
-    <message>
         <source>Stopping at the next step...</source>
         <translation>将在下一步停止……</translation>
     </message>
@@ -1192,6 +1195,149 @@ cradle-cli train %1</translation>
     <message>
         <source>Preferences saved</source>
         <translation>首选项已保存</translation>
+    </message>
+    <message>
+        <source>Paused after step %1</source>
+        <translation>已在第 %1 步后暂停</translation>
+    </message>
+    <message>
+        <source>Resumed at step %1</source>
+        <translation>已从第 %1 步继续</translation>
+    </message>
+    <message>
+        <source>Training %1: epoch %2, step %3 of %4</source>
+        <translation>正在训练 %1：第 %2 轮，第 %3/%4 步</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Hold training at the next step (F6)</source>
+        <translation>在下一步暂停训练（F6）</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>继续(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Go on training (F7)</source>
+        <translation>继续训练（F7）</translation>
+    </message>
+    <message>
+        <source>Save &amp;Checkpoint</source>
+        <translation>保存检查点(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Save a checkpoint at the next step, to resume from later (Ctrl+Shift+K)</source>
+        <translation>在下一步保存检查点，以便之后从此继续（Ctrl+Shift+K）</translation>
+    </message>
+    <message>
+        <source>Resume Stopped Run...</source>
+        <translation>继续已停止的运行……</translation>
+    </message>
+    <message>
+        <source>Continue a stopped run from its newest checkpoint</source>
+        <translation>从最新的检查点继续已停止的运行</translation>
+    </message>
+    <message>
+        <source>Resume Stopped Run</source>
+        <translation>继续已停止的运行</translation>
+    </message>
+    <message>
+        <source>&amp;Watch Run Folder...</source>
+        <translation>观察运行文件夹(&amp;W)……</translation>
+    </message>
+    <message>
+        <source>Follow any run folder&apos;s curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)</source>
+        <translation>在任意运行文件夹训练时跟踪其曲线，无论它来自本窗口还是 cradle-cli（Ctrl+Shift+W）</translation>
+    </message>
+    <message>
+        <source>Watch Run Folder</source>
+        <translation>观察运行文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with Run...</source>
+        <translation>与运行对比(&amp;C)……</translation>
+    </message>
+    <message>
+        <source>Overlay another run&apos;s curves on the dashboard</source>
+        <translation>在仪表板上叠加另一次运行的曲线</translation>
+    </message>
+    <message>
+        <source>Compare with Run</source>
+        <translation>与运行对比</translation>
+    </message>
+    <message>
+        <source>%1 has no metrics to compare</source>
+        <translation>%1 没有可对比的指标</translation>
+    </message>
+    <message>
+        <source>&amp;Export Charts...</source>
+        <translation>导出图表(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Save every chart as PNG and PDF, and its data as CSV, into a folder</source>
+        <translation>将每个图表保存为 PNG 和 PDF，并将其数据保存为 CSV，放入一个文件夹</translation>
+    </message>
+    <message>
+        <source>Export Charts</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>Charts saved in %1</source>
+        <translation>图表已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Could not write the charts to %1</source>
+        <translation>无法将图表写入 %1</translation>
+    </message>
+    <message>
+        <source>Training %1: reading the data and building the model...</source>
+        <translation>正在训练 %1：正在读取数据并构建模型……</translation>
+    </message>
+    <message>
+        <source>Resuming %1</source>
+        <translation>正在继续 %1</translation>
+    </message>
+    <message>
+        <source>Watching %1</source>
+        <translation>正在观察 %1</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::MetricsChart</name>
+    <message>
+        <source>Export Chart</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>Save as PNG...</source>
+        <translation>另存为 PNG……</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Save as PDF...</source>
+        <translation>另存为 PDF……</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Save Data as CSV...</source>
+        <translation>将数据另存为 CSV……</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Autoscale</source>
+        <translation>自动缩放</translation>
     </message>
 </context>
 <context>
@@ -1893,6 +2039,101 @@ cradle-cli train %1</translation>
     </message>
 </context>
 <context>
+    <name>cradle::TrainingDashboard</name>
+    <message>
+        <source>Not training. Open an experiment and press Train (Ctrl+T), or open a run folder to watch it.</source>
+        <translation>未在训练。打开一个实验并按“训练”（Ctrl+T），或打开一个运行文件夹进行观察。</translation>
+    </message>
+    <message>
+        <source>Smoothing:</source>
+        <translation>平滑：</translation>
+    </message>
+    <message>
+        <source>Exponential moving average of the curves; the raw points stay, faint.</source>
+        <translation>曲线的指数移动平均；原始点以浅色保留。</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数坐标</translation>
+    </message>
+    <message>
+        <source>Autoscale</source>
+        <translation>自动缩放</translation>
+    </message>
+    <message>
+        <source>Fit every chart to its data again (also a double click on a chart).</source>
+        <translation>让每个图表重新适应其数据（也可双击图表）。</translation>
+    </message>
+    <message>
+        <source>Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export.</source>
+        <translation>拖动平移，滚轮缩放，点击图例项可隐藏，右键导出。</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>吞吐量</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <source>Following %1</source>
+        <translation>正在跟踪 %1</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Mean absolute error</source>
+        <translation>平均绝对误差</translation>
+    </message>
+    <message>
+        <source>Step %1, %2 elapsed</source>
+        <translation>第 %1 步，已用 %2</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4 · %5 elapsed · about %6 left · %7 samples/s</source>
+        <translation>第 %1/%2 轮，第 %3/%4 步 · 已用 %5 · 约剩 %6 · 每秒 %7 个样本</translation>
+    </message>
+</context>
+<context>
     <name>cradle::TrainingSession</name>
     <message>
         <source>training: %1 epochs of %2 steps, %3 samples, batch %4</source>
@@ -1927,8 +2168,12 @@ cradle-cli train %1</translation>
         <translation>测试准确率 %1（%2 个样本）</translation>
     </message>
     <message>
-        <source>stopped after %1 steps; resume with cradle-cli resume</source>
-        <translation>在 %1 步后停止；可用 cradle-cli resume 继续</translation>
+        <source>early stopping after epoch %1 (best epoch %2); </source>
+        <translation>在第 %1 轮后提前停止（最佳为第 %2 轮）；</translation>
+    </message>
+    <message>
+        <source>stopped after %1 steps; Run &gt; Resume Stopped Run continues it</source>
+        <translation>在 %1 步后停止；可用“运行 &gt; 继续已停止的运行”继续</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 #include <torch/torch.h>
 
 #include "core/common/error.h"
@@ -18,6 +21,7 @@
 #include "core/train/optimizer_factory.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
+#include "core/train/run_control.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -210,6 +214,48 @@ class TrainingTest : public QObject {
     // The first step's loss agrees with float32's to bfloat16's precision.
     const auto float32 = Fixture(R"({"train": {"epochs": 1}})").train();
     QVERIFY(std::abs(float32.steps.front().loss - r.steps.front().loss) < 0.05);
+  }
+
+  void pauseHoldsTheLoopAndACheckpointIsSavedOnRequest() {
+    struct Pausing : Recorder {
+      RunControl* control = nullptr;
+      std::atomic<std::int64_t> paused_at{-1};
+      std::atomic<double> paused_for{0};
+      void on_step(const StepMetrics& m) override {
+        Recorder::on_step(m);
+        if (m.step == 5) {  // as the dashboard's buttons would, from another thread
+          control->request_checkpoint();
+          control->pause();
+        }
+      }
+      void on_paused(std::int64_t step) override { paused_at = step; }
+      void on_resumed(std::int64_t, double seconds) override { paused_for = seconds; }
+    };
+    Fixture f(R"({"train": {"epochs": 2}})");
+    QTemporaryDir checkpoints;
+    StopSignal stop;
+    RunControl control;
+    Pausing r;
+    r.control = &control;
+    auto model = f.model();
+    Trainer trainer(f.experiment, model, f.data,
+                    TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU, nullptr, {}, &control});
+    trainer.add_observer(r);
+    std::thread worker([&] { trainer.run(); });
+    QTRY_VERIFY_WITH_TIMEOUT(r.paused_at >= 0, 30000);
+    const size_t logged = r.steps.size();  // the loop is held: nothing else is written meanwhile
+    QTest::qWait(250);
+    QCOMPARE(r.steps.size(), logged);
+    QCOMPARE(r.paused_at.load(), std::int64_t(5));
+    const auto saved = std::filesystem::path(checkpoints.path().toStdString()) / "saved.pt";
+    QVERIFY(std::filesystem::exists(saved));
+    control.resume();
+    worker.join();
+    QCOMPARE(r.outcome.status, TrainingStatus::Completed);
+    QCOMPARE(r.outcome.steps, std::int64_t(20));  // every step, none skipped or repeated
+    QVERIFY(r.paused_for >= 0.25);
+    auto restored = f.model();
+    QCOMPARE(load_checkpoint(saved, *restored, nullptr).step, std::int64_t(5));
   }
 
   void keepsOnlyTheNewestEpochCheckpoints() {

@@ -3,7 +3,7 @@
 // invalid values refused with the core's message next to the field, choices
 // that reshape a section, undo, the step editor, and the live data preview
 // and layer table. WizardScreenshots writes each page as a PNG at 1280x800
-// (bench/wizard_screenshots.sh).
+// (bench/studio_screenshots.sh).
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
@@ -281,15 +281,15 @@ class ExperimentWizardTest : public QObject {
   }
 };
 
-// Not a CTest test: bench/wizard_screenshots.sh runs it under Xvfb to write
+// Not a CTest test: bench/studio_screenshots.sh runs it under Xvfb to write
 // each page as a PNG for people to review (CRADLE_SCREENSHOT_DIR, default
-// wizard-screenshots; CRADLE_SCREENSHOT_PROJECT picks the sample project).
+// studio-screenshots; CRADLE_SCREENSHOT_PROJECT picks the sample project).
 class WizardScreenshots : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
   void screenshotsOfEveryPage() {
-    const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("wizard-screenshots"));
+    const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("studio-screenshots"));
     QDir().mkpath(out);
     ExperimentWizard wizard(QDir::temp().filePath("cradle-screenshots"));
     QVERIFY(wizard.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/") + qEnvironmentVariable("CRADLE_SCREENSHOT_PROJECT", "fortunes-gpt") + "/experiment.json"));
