@@ -96,7 +96,7 @@ class CliTest : public QObject {
     QVERIFY2(reported > 0.9, qPrintable(QString::number(reported)));
 
     // Every line of metrics.jsonl is an object; steps and evaluations are both there.
-    int train_lines = 0, eval_lines = 0;
+    int train_lines = 0, eval_lines = 0, start_lines = 0;
     double previous_wall_time = 0;
     for (const auto& line : read_all(out + "/metrics.jsonl").split('\n')) {
       if (line.isEmpty()) continue;
@@ -115,10 +115,15 @@ class CliTest : public QObject {
         QVERIFY(object["forward_s"].toDouble() > 0 && object["backward_s"].toDouble() > 0);
         QVERIFY2(parts <= object["wall_time"].toDouble() - previous_wall_time + 1e-3, line.constData());
         previous_wall_time = object["wall_time"].toDouble();
+      } else if (object["kind"] == "start") {
+        ++start_lines;
+        QCOMPARE(object["total_steps"].toInt(), 30);  // the plan, for dashboards following the file
       } else {
+        QCOMPARE(object["kind"].toString(), QStringLiteral("eval"));
         ++eval_lines;
       }
     }
+    QCOMPARE(start_lines, 1);
     QCOMPARE(train_lines, 6);  // log_every 5, ten steps per epoch
     QCOMPARE(eval_lines, 4);   // validation x3, test
 
