@@ -10,6 +10,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
+#include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "core/run/metrics_follower.h"
 #include "widgets/custom_plot.h"
 #include "widgets/metrics_chart.h"
+#include "widgets/sample_snapshots_view.h"
 
 namespace cradle {
 namespace {
@@ -82,7 +84,9 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   view->addWidget(new QLabel(tr("Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export."), this));
   layout->addLayout(view);
 
-  auto* grid = new QGridLayout;
+  auto* chartArea = new QWidget(this);
+  auto* grid = new QGridLayout(chartArea);
+  grid->setContentsMargins(0, 0, 0, 0);
   loss_ = new MetricsChart(tr("Loss"), tr("step"), tr("loss"), this);
   quality_ = new MetricsChart(tr("Accuracy"), tr("step"), tr("accuracy"), this);
   rate_ = new MetricsChart(tr("Learning rate"), tr("step"), tr("learning rate"), this);
@@ -91,7 +95,16 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   grid->addWidget(quality_, 0, 1);
   grid->addWidget(rate_, 1, 0);
   grid->addWidget(throughput_, 1, 1);
-  layout->addLayout(grid, 1);
+  samples_ = new SampleSnapshotsView(this);
+  samples_->setObjectName(QStringLiteral("sampleSnapshots"));
+  samples_->setMinimumWidth(300);  // four thumbnails across
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(chartArea);
+  splitter->addWidget(samples_);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 1);
+  splitter->setChildrenCollapsible(false);
+  layout->addWidget(splitter, 1);
 
   connect(smoothing_, &QSlider::valueChanged, this, [this](int value) {
     for (auto* chart : charts()) chart->setSmoothing(value / 100.0);
@@ -134,6 +147,7 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
   } catch (const std::exception&) {
     run_->task = "classification";
   }
+  samples_->follow(runFolder_);
   lastStep_ = 0;
   progress_->setValue(0);
   progressText_->setText(tr("Following %1").arg(QDir::toNativeSeparators(runFolder_)));
@@ -145,6 +159,7 @@ void TrainingDashboard::poll() {
   if (!run_) return;
   const MetricsUpdate update = run_->follower->read_new();
   if (!update.empty()) apply(update, *run_, false);
+  samples_->poll();
 }
 
 bool TrainingDashboard::overlayRun(const QString& run_folder) {

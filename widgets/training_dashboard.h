@@ -1,7 +1,8 @@
 #pragma once
 // The training dashboard: live charts of a run (loss, accuracy or perplexity
 // or error, learning rate, throughput), its progress (epoch, step, elapsed,
-// ETA, samples/s) and the run controls. It follows the run folder's
+// ETA, samples/s), the run controls, and the model's current predictions on
+// fixed samples (or its generated text). It follows the run folder's
 // metrics.jsonl as it grows, so a run of this window and one started with
 // `cradle-cli` elsewhere are watched the same way, and training pays nothing
 // for being watched (the file is written anyway). Other runs can be overlaid
@@ -26,6 +27,7 @@ namespace cradle {
 
 class MetricsChart;
 class MetricsFollower;
+class SampleSnapshotsView;
 struct MetricsUpdate;
 
 class TrainingDashboard : public QWidget {
@@ -51,6 +53,7 @@ class TrainingDashboard : public QWidget {
   MetricsChart* qualityChart() const { return quality_; }  // accuracy, perplexity or MAE
   MetricsChart* rateChart() const { return rate_; }
   MetricsChart* throughputChart() const { return throughput_; }
+  SampleSnapshotsView* samples() const { return samples_; }
   std::vector<MetricsChart*> charts() const { return {loss_, quality_, rate_, throughput_}; }
   QString progressText() const;
   std::int64_t lastStep() const { return lastStep_; }
@@ -67,6 +70,7 @@ class TrainingDashboard : public QWidget {
   void update_progress();
 
   MetricsChart *loss_, *quality_, *rate_, *throughput_;
+  SampleSnapshotsView* samples_;
   QWidget* buttons_;
   QProgressBar* progress_;
   QLabel* progressText_;

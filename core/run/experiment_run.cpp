@@ -20,6 +20,7 @@
 #include "core/models/text_classifier.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
+#include "core/run/sample_snapshots.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runtime.h"
@@ -74,6 +75,7 @@ struct ExperimentRun::State {
   std::vector<TrainingObserver*> observers;
   std::unique_ptr<MetricsWriter> metrics;
   std::unique_ptr<LogWriter> log;
+  std::unique_ptr<SampleSnapshots> samples;  // images and language models with a validation split
   fs::path resume_from;  // empty for a new run
 };
 
@@ -166,6 +168,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   if (!resuming || epochs_changed) write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
   s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());  // both append
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
+  if (language_model && s.text_data.validation.size() > 0)
+    s.samples = SampleSnapshots::for_language_model(s.model, s.text_data.validation, s.tokenizer, s.experiment.data.context_length,
+                                                    s.experiment.seed, s.folder.samples_file());
+  else if (s.experiment.task == "classification" && !text_classes && input_shape.size() == 3 && s.data.validation.size() > 0)
+    s.samples = SampleSnapshots::for_images(s.model, s.data.validation, s.data.class_names, s.data.normalize_mean,
+                                            s.data.normalize_std, s.folder.samples_file());
   if (resuming)
     s.log->write("resumed from checkpoints/" + resume_from.filename().string() +
                  (epochs_changed ? ", train.epochs now " + std::to_string(s.experiment.train.epochs) : std::string()));
@@ -231,6 +239,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   trainer.add_observer(*s.metrics);
   trainer.add_observer(*s.log);
   trainer.add_observer(final_metrics);
+  if (s.samples) trainer.add_observer(*s.samples);
   for (auto* observer : s.observers) trainer.add_observer(*observer);
 
   Json report = Json::object();

@@ -1,6 +1,5 @@
 #include "core/run/metrics_follower.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace cradle {
@@ -65,33 +64,16 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
   return true;
 }
 
-MetricsFollower::MetricsFollower(fs::path file) : file_(std::move(file)) {}
+MetricsFollower::MetricsFollower(fs::path file) : lines_(std::move(file)) {}
 
 MetricsUpdate MetricsFollower::read_new() {
   MetricsUpdate update;
-  std::error_code ec;
-  const auto size = fs::file_size(file_, ec);
-  if (ec) return update;  // not written yet
-  if (size < offset_) offset_ = 0, line_ = 0, partial_.clear();  // replaced by a new file
-  if (size == offset_) return update;
-  std::ifstream in(file_, std::ios::binary);
-  if (!in) return update;
-  in.seekg(static_cast<std::streamoff>(offset_));
-  std::string chunk(static_cast<size_t>(size - offset_), '\0');
-  in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-  chunk.resize(static_cast<size_t>(in.gcount()));
-  offset_ += chunk.size();
-  partial_ += chunk;
-  size_t start = 0;
-  for (size_t end; (end = partial_.find('\n', start)) != std::string::npos; start = end + 1) {
-    ++line_;
-    const std::string line = partial_.substr(start, end - start);
+  for (const auto& [number, line] : lines_.read_new()) {
     if (line.empty()) continue;
     std::string problem;
     if (!parse_metrics_line(line, update, problem))
-      update.problems.push_back(file_.filename().string() + ":" + std::to_string(line_) + ": " + problem);
+      update.problems.push_back(lines_.file().filename().string() + ":" + std::to_string(number) + ": " + problem);
   }
-  partial_.erase(0, start);
   return update;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/line_follower.h"
 #include "core/train/events.h"
 
 namespace cradle {
@@ -30,13 +31,10 @@ class MetricsFollower {
   // time). A file that does not exist yet reads as empty; one that shrank
   // (replaced) is read again from the start.
   MetricsUpdate read_new();
-  const std::filesystem::path& file() const { return file_; }
+  const std::filesystem::path& file() const { return lines_.file(); }
 
  private:
-  std::filesystem::path file_;
-  std::uintmax_t offset_ = 0;
-  std::int64_t line_ = 0;
-  std::string partial_;
+  LineFollower lines_;
 };
 
 // One metrics.jsonl line into `update`; false when it is not a record.

@@ -6,6 +6,7 @@
 //   checkpoints/      epoch-NNNN.pt (the newest few), stopped.pt
 //   model/model.pt    the final weights
 //   report.json       status, timings, final metrics
+//   samples.jsonl     predictions on fixed samples, or generated text, at each validation
 #include <filesystem>
 #include <string>
 
@@ -23,6 +24,7 @@ struct RunFolder {
   std::filesystem::path model_file() const { return root / "model" / "model.pt"; }
   std::filesystem::path tokenizer_file() const { return root / "model" / "tokenizer.json"; }  // language models
   std::filesystem::path report_file() const { return root / "report.json"; }
+  std::filesystem::path samples_file() const { return root / "samples.jsonl"; }  // core/run/sample_snapshots.h
 };
 
 // runs_root/<name>-<YYYYmmdd-HHMMSS>, with a numeric suffix if that exists.

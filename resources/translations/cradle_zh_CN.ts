@@ -1473,6 +1473,29 @@ cradle-cli train %1</translation>
     </message>
 </context>
 <context>
+    <name>cradle::SampleSnapshotsView</name>
+    <message>
+        <source>Samples: predictions on fixed validation samples appear at each validation.</source>
+        <translation>样本：每次验证时显示模型对固定验证样本的预测。</translation>
+    </message>
+    <message>
+        <source>true class: %1</source>
+        <translation>真实类别：%1</translation>
+    </message>
+    <message>
+        <source>Predictions at step %1 (epoch %2): %3 of %4 right</source>
+        <translation>第 %1 步（第 %2 轮）的预测：%4 个中对了 %3 个</translation>
+    </message>
+    <message>
+        <source>Step %1 (epoch %2)</source>
+        <translation>第 %1 步（第 %2 轮）</translation>
+    </message>
+    <message>
+        <source>Text generated from fixed prompts (bold) at each validation, newest first.</source>
+        <translation>每次验证时从固定提示（粗体）生成的文本，最新的在最前。</translation>
+    </message>
+</context>
+<context>
     <name>cradle::StepListEditor</name>
     <message>
         <source>Add</source>

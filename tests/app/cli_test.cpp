@@ -89,6 +89,21 @@ class CliTest : public QObject {
       QVERIFY2(QFile::exists(out + "/" + file), file);
     QVERIFY(!QFile::exists(out + "/checkpoints/epoch-0001.pt"));  // keep_checkpoints 2
 
+    // samples.jsonl: 16 fixed validation images once, then their predictions at each validation.
+    const auto samples = read_all(out + "/samples.jsonl").trimmed().split('\n');
+    QCOMPARE(samples.size(), 1 + 3);
+    const auto inputs = QJsonDocument::fromJson(samples[0]).object();
+    QCOMPARE(inputs["kind"].toString(), QStringLiteral("inputs"));
+    QCOMPARE(inputs["items"].toArray().size(), 16);
+    QCOMPARE(inputs["items"].toArray()[0].toObject()["pixels"].toArray().size(), 64);  // 1 x 8 x 8
+    for (int i = 1; i < samples.size(); ++i) {
+      const auto predictions = QJsonDocument::fromJson(samples[i]).object();
+      QCOMPARE(predictions["kind"].toString(), QStringLiteral("predictions"));
+      QCOMPARE(predictions["items"].toArray().size(), 16);
+      const double p = predictions["items"].toArray()[0].toObject()["probability"].toDouble();
+      QVERIFY(p >= 0.25 && p <= 1.0);  // the likeliest of 4 classes
+    }
+
     const auto report = read_json(out + "/report.json");
     QCOMPARE(report["status"].toString(), QStringLiteral("completed"));
     QCOMPARE(report["steps"].toInt(), 30);

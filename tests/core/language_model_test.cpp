@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sstream>
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -16,7 +18,9 @@
 #include "core/data/language_model_data.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/overrides.h"
+#include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
+#include "core/run/sample_snapshots.h"
 #include "core/run/run_evaluation.h"
 #include "core/text/char_tokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
@@ -234,6 +238,36 @@ class LanguageModelTest : public QObject {
     const Json report = Json::parse(read_file(run.folder().report_file()));
     QCOMPARE(report["data"]["steps"][0]["op"].get<std::string>(), std::string("collapse_whitespace"));
     QVERIFY(report["metrics"]["test"]["perplexity"].get<double>() > 1.0);
+
+    // Text sampled from fixed prompts at every validation, the same draws each time.
+    std::vector<Json> generations;
+    std::istringstream lines(read_file(run.folder().samples_file()));
+    for (std::string line; std::getline(lines, line);) generations.push_back(Json::parse(line));
+    QCOMPARE(generations.size(), size_t(e.train.epochs));
+    for (const Json& g : generations) {
+      QCOMPARE(g["kind"].get<std::string>(), std::string("generations"));
+      QCOMPARE(g["items"].size(), size_t(3));
+      QVERIFY(!g["items"][0]["prompt"].get<std::string>().empty() && !g["items"][0]["text"].get<std::string>().empty());
+    }
+    QCOMPARE(generations.back()["step"].get<std::int64_t>(), result.outcome.steps);
+  }
+
+  void generationIsSeededAndKeepsToTheContext() {
+    torch::manual_seed(3);
+    ModelSpec spec;
+    spec.type = "gpt";
+    spec.layers = 1;
+    spec.width = 16;
+    spec.heads = 2;
+    auto model = build_model(spec, {8}, 11, {});
+    model->eval();
+    const std::vector<std::int64_t> prompt = {1, 2, 3};
+    const auto a = SampleSnapshots::generate(model, prompt, 20, 8, 5);
+    const auto b = SampleSnapshots::generate(model, prompt, 20, 8, 5);
+    QCOMPARE(a.size(), size_t(20));  // beyond the context of 8: the window slides
+    QVERIFY(a == b);
+    for (const auto id : a) QVERIFY(id >= 0 && id < 11);
+    QVERIFY(SampleSnapshots::generate(model, prompt, 20, 8, 6) != a);  // another seed, other draws
   }
 
   void tooFewTokensIsAClearError() {

@@ -16,6 +16,7 @@
 #include "tests/support/test_registry.h"
 #include "widgets/main_window.h"
 #include "widgets/metrics_chart.h"
+#include "widgets/sample_snapshots_view.h"
 #include "widgets/training_dashboard.h"
 #include "widgets/training_session.h"
 
@@ -69,6 +70,12 @@ class TrainingDashboardTest : public QObject {
     // The crosshair reads the exact logged value.
     const QString readout = loss->valuesAt(static_cast<double>(written.steps.front().step));
     QVERIFY2(readout.contains(QString("train: %1").arg(written.steps.front().loss, 0, 'g', 6)), qPrintable(readout + " / " + QString::number(written.steps.front().loss, 'g', 6)));
+
+    // The qualitative view: 16 fixed validation images with the last validation's predictions.
+    SampleSnapshotsView* samples = dashboard->samples();
+    QCOMPARE(samples->imageCount(), 16);
+    QVERIFY2(samples->caption(0).endsWith('%'), qPrintable(samples->caption(0)));
+    QVERIFY2(samples->heading().startsWith("Predictions at step 24 (epoch 3): "), qPrintable(samples->heading()));
 
     // Export: PNG, PDF and CSV per chart; the CSV holds every point.
     QTemporaryDir out;
@@ -145,6 +152,22 @@ class TrainingDashboardTest : public QObject {
     QVERIFY(!compare.overlayRun(data.filePath("nothing-here")));
   }
 
+  void showsGeneratedTextNewestFirst() {
+    QTemporaryDir run;
+    QFile file(run.filePath("samples.jsonl"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"kind":"generations","step":10,"epoch":1,"items":[{"prompt":"Once","text":" upon a tmie"}]})" "\n");
+    file.flush();
+    SampleSnapshotsView view;
+    view.follow(run.path());
+    file.write(R"({"kind":"generations","step":20,"epoch":2,"items":[{"prompt":"Once","text":" upon a time"}]})" "\n");
+    file.close();
+    view.poll();
+    const QString text = view.generatedText();
+    QVERIFY2(text.indexOf("Step 20 (epoch 2)") < text.indexOf("Step 10 (epoch 1)"), qPrintable(text));
+    QVERIFY(text.contains("Once upon a time"));
+  }
+
   void aMillionPointsArriveInAFewRepaints() {
     MetricsChart chart("Loss", "step", "loss");
     chart.resize(600, 400);
@@ -180,7 +203,8 @@ class DashboardScreenshot : public QObject {
     window.resize(1280, 800);
     window.show();
     QVERIFY(window.startTraining());
-    QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->lastStep() >= 700, 300000);
+    // After the first validation: its point on the curves and the predictions on the samples.
+    QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->samples()->imageCount() > 0 && window.dashboard()->lastStep() >= 1000, 600000);
     QTest::qWait(500);
     QVERIFY(window.grab().save(QDir(out).filePath("5-dashboard-mid-run.png")));
     window.stopTraining();

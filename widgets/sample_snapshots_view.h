@@ -1,0 +1,54 @@
+#pragma once
+// The dashboard's qualitative view: follows the run folder's samples.jsonl
+// (core/run/sample_snapshots.h) and shows the fixed validation images with
+// the model's current prediction under each (green when right, red when
+// wrong, the true class in the tooltip), or the text a language model
+// generates from fixed prompts, newest first.
+#include <QImage>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QGridLayout;
+class QLabel;
+class QStackedWidget;
+class QTextBrowser;
+
+namespace cradle {
+
+class LineFollower;
+
+class SampleSnapshotsView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit SampleSnapshotsView(QWidget* parent = nullptr);
+  ~SampleSnapshotsView() override;
+
+  void follow(const QString& run_folder);
+  void poll();
+
+  int imageCount() const { return static_cast<int>(images_.size()); }
+  QString caption(int image) const;  // "Shirt 61%"
+  QString generatedText() const;     // the text view as plain text
+  QString heading() const;
+
+ private:
+  void show_inputs(const QJsonObject& line);
+  void show_predictions(const QJsonObject& line);
+  void show_generations(const QJsonObject& line);
+
+  std::unique_ptr<LineFollower> follower_;
+  QLabel* heading_;
+  QStackedWidget* pages_;
+  QWidget* grid_;
+  QGridLayout* gridLayout_;
+  QTextBrowser* text_;
+  std::vector<QImage> images_;
+  std::vector<QString> labels_;
+  std::vector<QLabel*> captions_;
+  QString generations_;  // HTML, newest first
+};
+
+}  // namespace cradle
