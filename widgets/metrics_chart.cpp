@@ -83,7 +83,7 @@ MetricsChart::MetricsChart(const QString& title, const QString& x_label, const Q
   repaint_.start();
 }
 
-int MetricsChart::addSeries(const QString& name, const QColor& colour, bool dashed) {
+int MetricsChart::addSeries(const QString& name, const QColor& colour, bool dashed, bool markers) {
   Series s;
   s.name = name;
   s.raw = plot_->addGraph();
@@ -96,6 +96,7 @@ int MetricsChart::addSeries(const QString& name, const QColor& colour, bool dash
   s.smooth->setName(name);
   s.smooth->setPen(QPen(colour, 2, dashed ? Qt::DashLine : Qt::SolidLine));
   s.smooth->setAdaptiveSampling(true);
+  if (markers) s.smooth->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
   series_.push_back(std::move(s));
   return seriesCount() - 1;
 }

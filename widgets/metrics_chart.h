@@ -26,8 +26,9 @@ class MetricsChart : public QWidget {
  public:
   MetricsChart(const QString& title, const QString& x_label, const QString& y_label, QWidget* parent = nullptr);
 
-  // A series; `dashed` for runs overlaid for comparison. Returns its index.
-  int addSeries(const QString& name, const QColor& colour, bool dashed = false);
+  // A series; `dashed` for runs overlaid for comparison; `markers` for sparse
+  // series (a validation per epoch), whose single first point a line cannot show.
+  int addSeries(const QString& name, const QColor& colour, bool dashed = false, bool markers = false);
   // Buffered: drawn at the next repaint tick.
   void append(int series, double x, double y);
   void clear();  // every series and its points gone

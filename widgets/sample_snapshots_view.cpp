@@ -18,7 +18,7 @@ namespace cradle {
 namespace {
 
 constexpr int kThumbnail = 64;
-constexpr int kColumns = 4;
+constexpr int kColumns = 3;
 
 }  // namespace
 

@@ -97,7 +97,7 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   grid->addWidget(throughput_, 1, 1);
   samples_ = new SampleSnapshotsView(this);
   samples_->setObjectName(QStringLiteral("sampleSnapshots"));
-  samples_->setMinimumWidth(300);  // four thumbnails across
+  samples_->setMinimumWidth(330);  // three thumbnails and their captions across
   auto* splitter = new QSplitter(this);
   splitter->addWidget(chartArea);
   splitter->addWidget(samples_);
@@ -182,9 +182,9 @@ void TrainingDashboard::apply(const MetricsUpdate& update, Run& run, bool overla
     const QColor base = kOverlay[overlays_ % 4];
     const QColor train = overlay ? base : kTrain, validation = overlay ? base.lighter(130) : kValidation;
     run.trainLoss = loss_->addSeries(prefix + tr("train"), train, overlay);
-    run.validationLoss = loss_->addSeries(prefix + tr("validation"), validation, overlay);
+    run.validationLoss = loss_->addSeries(prefix + tr("validation"), validation, overlay, true);
     run.trainQuality = quality_->addSeries(prefix + tr("train"), train, overlay);
-    run.validationQuality = quality_->addSeries(prefix + tr("validation"), validation, overlay);
+    run.validationQuality = quality_->addSeries(prefix + tr("validation"), validation, overlay, true);
     run.rate = rate_->addSeries(prefix + tr("learning rate"), overlay ? base : kOther, overlay);
     run.speed = throughput_->addSeries(prefix + tr("samples/s"), overlay ? base : kOther, overlay);
     const QString quality = language_model ? tr("Perplexity") : regression ? tr("Mean absolute error") : tr("Accuracy");
