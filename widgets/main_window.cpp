@@ -18,7 +18,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QSettings>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -148,12 +147,23 @@ void MainWindow::createDocks() {
   projects->setWidget(explorer_);
   addDockWidget(Qt::LeftDockWidgetArea, projects);
   connect(explorer_, &ProjectExplorer::experimentChosen, this, [this](const QString& file) { openExperiment(file); });
+  connect(explorer_, &ProjectExplorer::runChosen, this, &MainWindow::watchRun);
 
   runs_ = new RunList(this);
   auto* runs = new QDockWidget(tr("Runs"), this);
   runs->setObjectName(QStringLiteral("runsDock"));
   runs->setWidget(runs_);
   addDockWidget(Qt::BottomDockWidgetArea, runs);
+  connect(runs_, &RunList::watchRequested, this, &MainWindow::watchRun);
+  connect(runs_, &RunList::resumeRequested, this, &MainWindow::resumeRun);
+  connect(runs_, &RunList::compareRequested, this, [this](const QString& folder) {
+    if (dashboard_->followedRun().isEmpty()) {
+      watchRun(folder);  // nothing shown yet: the run itself
+      return;
+    }
+    if (!dashboard_->overlayRun(folder)) statusBar()->showMessage(tr("%1 has no metrics to compare").arg(folder));
+    tabs_->setCurrentWidget(dashboard_);
+  });
   log_ = new LogPanel(this);
   auto* log = new QDockWidget(tr("Log"), this);
   log->setObjectName(QStringLiteral("logDock"));

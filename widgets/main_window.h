@@ -1,17 +1,17 @@
 #pragma once
 // The studio's main window: the project explorer (sample projects and the
 // user's workspace) and the run list in docks around the open experiment,
-// which is validated by the core and shown as it is; the experiment wizard
-// creates and edits experiments; Train runs the open one in the Training and
-// Log docks. Window layout, preferences and recent experiments persist in
-// QSettings.
+// which is validated by the core and shown as it is (the Experiment tab); the
+// experiment wizard creates and edits experiments; Train runs the open one and
+// the Training tab's dashboard follows it (or any run folder), with messages
+// in the Log dock. Window layout, preferences and recent experiments persist
+// in QSettings.
 #include <QMainWindow>
 #include <QString>
 
 class QAction;
 class QLabel;
 class QPlainTextEdit;
-class QProgressBar;
 class QFormLayout;
 class QMenu;
 class QSystemTrayIcon;

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QHeaderView>
+#include <QMenu>
 
 #include "core/run/run_index.h"
 
@@ -16,6 +17,26 @@ RunList::RunList(QWidget* parent) : QTableWidget(0, 5, parent) {
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionBehavior(QAbstractItemView::SelectRows);
   setAlternatingRowColors(true);
+  connect(this, &QTableWidget::cellDoubleClicked, this, [this](int row) {
+    if (!runFolder(row).isEmpty()) Q_EMIT watchRequested(runFolder(row));
+  });
+  setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& where) {
+    const int row = rowAt(where.y());
+    const QString folder = runFolder(row);
+    if (folder.isEmpty()) return;
+    QMenu menu(this);
+    menu.addAction(tr("Show on the Dashboard"), this, [this, folder] { Q_EMIT watchRequested(folder); });
+    menu.addAction(tr("Compare on the Dashboard"), this, [this, folder] { Q_EMIT compareRequested(folder); });
+    QAction* resume = menu.addAction(tr("Resume This Run"), this, [this, folder] { Q_EMIT resumeRequested(folder); });
+    resume->setEnabled(item(row, 1) && item(row, 1)->text() == QLatin1String("stopped"));
+    menu.exec(viewport()->mapToGlobal(where));
+  });
+}
+
+QString RunList::runFolder(int row) const {
+  const QTableWidgetItem* first = row >= 0 ? item(row, 0) : nullptr;
+  return first ? first->data(Qt::UserRole).toString() : QString();
 }
 
 void RunList::showRuns(const QString& runsFolder, const QString& experiment) {
@@ -36,6 +57,7 @@ void RunList::refresh() {
       setItem(row, column, item);
     };
     cell(0, QString::fromStdString(run.folder.filename().string()), QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));
+    item(row, 0)->setData(Qt::UserRole, QString::fromStdString(run.folder.string()));
     cell(1, QString::fromStdString(run.status), QString::fromStdString(run.problem));
     cell(2, run.metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run.metric_name)).arg(*run.metric, 0, 'g', 4) : QString());
     cell(3, run.status == "incomplete" ? QString() : QString::number(run.epochs));

@@ -1471,6 +1471,18 @@ cradle-cli train %1</translation>
         <source>Started (UTC)</source>
         <translation>开始时间 (UTC)</translation>
     </message>
+    <message>
+        <source>Show on the Dashboard</source>
+        <translation>在仪表板上显示</translation>
+    </message>
+    <message>
+        <source>Compare on the Dashboard</source>
+        <translation>在仪表板上对比</translation>
+    </message>
+    <message>
+        <source>Resume This Run</source>
+        <translation>继续此次运行</translation>
+    </message>
 </context>
 <context>
     <name>cradle::SampleSnapshotsView</name>

@@ -16,6 +16,7 @@
 #include "tests/support/test_registry.h"
 #include "widgets/main_window.h"
 #include "widgets/metrics_chart.h"
+#include "widgets/run_list.h"
 #include "widgets/sample_snapshots_view.h"
 #include "widgets/training_dashboard.h"
 #include "widgets/training_session.h"
@@ -85,6 +86,16 @@ class TrainingDashboardTest : public QObject {
     const auto rows = read_all(out.filePath("loss.csv")).trimmed().split('\n');
     QCOMPARE(rows.size(), 1 + int(written.steps.size()) + validation_lines(written));
     QCOMPARE(rows.front(), QByteArray("series,step,loss"));
+
+    // From the run list: the run compared on the dashboard (dashed copies), then shown alone.
+    auto* runs = window.findChild<RunList*>("runList");
+    QCOMPARE(runs->rowCount(), 1);
+    QCOMPARE(runs->runFolder(0), window.trainingSession()->runFolder());
+    Q_EMIT runs->compareRequested(runs->runFolder(0));
+    QCOMPARE(loss->seriesCount(), 4);
+    Q_EMIT runs->watchRequested(runs->runFolder(0));
+    QCOMPARE(dashboard->lossChart()->seriesCount(), 2);
+    QCOMPARE(dashboard->lossChart()->pointCount(0), int(written.steps.size()));
   }
 
   void pauseHoldsTheStepCountAndStopLeavesACheckpointToResumeFrom() {
