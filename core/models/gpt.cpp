@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "core/models/batched_matmul.h"
 #include "core/models/fast_dropout.h"
@@ -13,12 +14,13 @@ namespace nn = torch::nn;
 namespace {
 
 // Rotates pairs (x[i], x[i + D/2]) of every head by position-dependent angles
-// (the GPT-NeoX arrangement of RoPE). x: [B, H, T, D].
-torch::Tensor rotate_positions(const torch::Tensor& x) {
+// (the GPT-NeoX arrangement of RoPE). x: [B, H, T, D], its first position
+// being `first_position`.
+torch::Tensor rotate_positions(const torch::Tensor& x, std::int64_t first_position = 0) {
   const std::int64_t length = x.size(2), dim = x.size(3), half = dim / 2;
   const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(x.device());
   const auto inverse_frequency = torch::pow(10000.0, -torch::arange(0, half, options) * 2.0 / static_cast<double>(dim));
-  const auto angles = torch::outer(torch::arange(0, length, options), inverse_frequency);  // [T, D/2]
+  const auto angles = torch::outer(torch::arange(first_position, first_position + length, options), inverse_frequency);  // [T, D/2]
   const auto cos = angles.cos().to(x.scalar_type()), sin = angles.sin().to(x.scalar_type());
   const auto first = x.narrow(3, 0, half), second = x.narrow(3, half, half);
   return torch::cat({first * cos - second * sin, first * sin + second * cos}, 3);
@@ -36,6 +38,12 @@ TokenEmbeddingImpl::TokenEmbeddingImpl(std::int64_t vocab_size, std::int64_t wid
 torch::Tensor TokenEmbeddingImpl::forward(const torch::Tensor& ids) {
   auto x = tokens->forward(ids);
   if (positions) x = x + positions->forward(torch::arange(ids.size(1), ids.options()));
+  return dropout->forward(x);
+}
+
+torch::Tensor TokenEmbeddingImpl::forward_at(const torch::Tensor& ids, std::int64_t first_position) {
+  auto x = tokens->forward(ids);
+  if (positions) x = x + positions->forward(torch::arange(first_position, first_position + ids.size(1), ids.options()));
   return dropout->forward(x);
 }
 
@@ -85,6 +93,35 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   return output_dropout_->forward(projection->forward(mixed));
 }
 
+torch::Tensor SelfAttentionImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity) {
+  const std::int64_t batch = x.size(0), fresh = x.size(1), width = x.size(2), head_width = width / heads_;
+  const std::int64_t seen = cache.length, total = seen + fresh;
+  if (!causal_) throw std::logic_error("SelfAttention::forward_cached: only causal attention can be cached");
+  if (total > capacity) throw std::logic_error("SelfAttention::forward_cached: past the cache's capacity");
+  const auto parts = qkv->forward(x).chunk(3, 2);
+  const auto split = [&](const torch::Tensor& t) { return t.view({batch, fresh, heads_, head_width}).transpose(1, 2); };
+  auto q = split(parts[0]), k = split(parts[1]);
+  const auto v = split(parts[2]);
+  if (rotary_) {
+    q = rotate_positions(q, seen);
+    k = rotate_positions(k, seen);
+  }
+  if (!cache.keys.defined() || cache.keys.size(0) != batch || cache.keys.size(2) < capacity) {
+    cache.keys = torch::empty({batch, heads_, capacity, head_width}, k.options());
+    cache.values = torch::empty({batch, heads_, capacity, head_width}, v.options());
+  }
+  cache.keys.narrow(2, seen, fresh).copy_(k);
+  cache.values.narrow(2, seen, fresh).copy_(v);
+  cache.length = total;
+  const auto keys = cache.keys.narrow(2, 0, total), values = cache.values.narrow(2, 0, total);
+  auto scores = torch::matmul(q, keys.transpose(2, 3)).mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
+  if (fresh > 1)  // new position i (absolute seen + i) sees keys up to seen + i
+    scores.masked_fill_(torch::ones({fresh, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(seen + 1),
+                        -std::numeric_limits<float>::infinity());
+  const auto mixed = torch::matmul(torch::softmax(scores, 3), values).transpose(1, 2).contiguous().view({batch, fresh, width});
+  return projection->forward(mixed);
+}
+
 TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout_rate, bool rotary,
                                            bool causal, std::shared_ptr<const PaddingContext> padding)
     : heads_(heads) {
@@ -98,6 +135,11 @@ TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t head
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
   const auto h = x + attention->forward(norm1->forward(x));
+  return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
+}
+
+torch::Tensor TransformerBlockImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity) {
+  const auto h = x + attention->forward_cached(norm1->forward(x), cache, capacity);
   return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
 }
 

@@ -18,11 +18,22 @@
 
 namespace cradle {
 
+// Keys and values of the positions one attention layer has already seen, so
+// that generation feeds each new token alone (core/models/gpt_decoder.h).
+// `keys` and `values` are [B, H, capacity, D] buffers; the first `length`
+// positions are filled.
+struct AttentionCache {
+  torch::Tensor keys, values;
+  std::int64_t length = 0;
+};
+
 class TokenEmbeddingImpl : public torch::nn::Module {
  public:
   TokenEmbeddingImpl(std::int64_t vocab_size, std::int64_t width, std::int64_t context, bool learned_positions,
                      double dropout);
   torch::Tensor forward(const torch::Tensor& tokens);
+  // Tokens standing at positions first_position, first_position + 1, ...
+  torch::Tensor forward_at(const torch::Tensor& tokens, std::int64_t first_position);
   torch::nn::Embedding tokens{nullptr};
   torch::nn::Embedding positions{nullptr};  // null with rotary positions
   FastDropout dropout{nullptr};
@@ -37,6 +48,9 @@ class SelfAttentionImpl : public torch::nn::Module {
   SelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal,
                     std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
+  // Causal only: x [B, n, C] holds the n positions after the cache's; their
+  // keys and values are appended to it (capacity permitting: ConfigError past it).
+  torch::Tensor forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity);
   torch::nn::Linear qkv{nullptr}, projection{nullptr};
 
  private:
@@ -55,6 +69,7 @@ class TransformerBlockImpl : public torch::nn::Module, public CostedLayer {
   TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal = true,
                        std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   SelfAttention attention{nullptr};

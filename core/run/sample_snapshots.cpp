@@ -1,9 +1,11 @@
 #include "core/run/sample_snapshots.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
+
+#include "core/eval/text_generation.h"
+#include "core/models/evaluation_mode.h"
 
 namespace cradle {
 namespace {
@@ -12,22 +14,6 @@ constexpr std::int64_t kImages = 16, kPrompts = 3, kPromptTokens = 16, kNewToken
 
 // Generated text may hold broken UTF-8 (a byte-level token cut short): replaced, not fatal.
 std::string line_of(const nlohmann::json& json) { return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
-torch::Device device_of(torch::nn::Sequential& model) {
-  const auto parameters = model->parameters();
-  return parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
-}
-
-// Evaluation mode for the snapshot, the caller's mode afterwards.
-class EvalMode {
- public:
-  explicit EvalMode(torch::nn::Sequential& model) : model_(model), training_(model->is_training()) { model_->eval(); }
-  ~EvalMode() { model_->train(training_); }
-
- private:
-  torch::nn::Sequential& model_;
-  bool training_;
-};
 
 }  // namespace
 
@@ -68,7 +54,7 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::
 void SampleSnapshots::on_evaluation(const EvaluationMetrics& m) {
   if (m.split != "validation") return;
   torch::NoGradGuard no_grad;
-  const EvalMode eval(model_);
+  const EvaluationMode evaluation(*model_);
   if (images_) {
     if (!inputs_written_) write_inputs();
     write_predictions(m);
@@ -95,7 +81,7 @@ void SampleSnapshots::write_inputs() {
 }
 
 void SampleSnapshots::write_predictions(const EvaluationMetrics& m) {
-  const auto probabilities = torch::softmax(model_->forward(inputs_.to(device_of(model_))).to(torch::kFloat32), 1).cpu();
+  const auto probabilities = torch::softmax(model_->forward(inputs_.to(model_device(*model_))).to(torch::kFloat32), 1).cpu();
   const auto [best, index] = probabilities.max(1);
   nlohmann::json items = nlohmann::json::array();
   for (std::int64_t i = 0; i < best.size(0); ++i) {
@@ -107,31 +93,16 @@ void SampleSnapshots::write_predictions(const EvaluationMetrics& m) {
   out_.append(line_of(nlohmann::json{{"kind", "predictions"}, {"step", m.step}, {"epoch", m.epoch}, {"items", items}}));
 }
 
-std::vector<std::int64_t> SampleSnapshots::generate(torch::nn::Sequential& model, std::vector<std::int64_t> ids,
-                                                    std::int64_t new_tokens, std::int64_t context_length, std::uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  // Its own generator: the same draws at every snapshot, and training's random stream untouched.
-  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const torch::Device device = device_of(model);
-  const std::size_t prompt = ids.size();
-  for (std::int64_t t = 0; t < new_tokens; ++t) {
-    const std::size_t start = ids.size() > static_cast<std::size_t>(context_length) ? ids.size() - context_length : 0;
-    const auto context = torch::tensor(std::vector<std::int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(start), ids.end()))
-                             .view({1, -1})
-                             .to(device);
-    const auto logits = model->forward(context).select(1, -1).squeeze(0).to(torch::kFloat32).cpu() / 0.8;
-    const auto top = logits.topk(std::min<std::int64_t>(40, logits.size(0)));
-    const auto probabilities = torch::softmax(std::get<0>(top), 0);
-    const auto choice = torch::multinomial(probabilities, 1, false, generator).item<std::int64_t>();
-    ids.push_back(std::get<1>(top)[choice].item<std::int64_t>());
-  }
-  return std::vector<std::int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(prompt), ids.end());
-}
-
 void SampleSnapshots::write_generations(const EvaluationMetrics& m) {
   nlohmann::json items = nlohmann::json::array();
   for (std::size_t i = 0; i < prompts_.size(); ++i) {
-    const auto continuation = generate(model_, prompts_[i], kNewTokens, context_length_, seed_ + i);
+    SamplingOptions options;
+    options.max_new_tokens = kNewTokens;
+    options.temperature = 0.8;
+    options.top_k = 40;
+    options.seed = seed_ + i;
+    options.stop_at_end_of_text = false;  // the prompts stand mid-text; <eos> only separates records
+    const auto continuation = generate_tokens(model_, prompts_[i], context_length_, options);
     items.push_back({{"prompt", tokenizer_->decode(prompts_[i])}, {"text", tokenizer_->decode(continuation)}});
   }
   out_.append(line_of(nlohmann::json{{"kind", "generations"}, {"step", m.step}, {"epoch", m.epoch}, {"items", items}}));

@@ -37,11 +37,6 @@ class SampleSnapshots : public TrainingObserver {
 
   void on_evaluation(const EvaluationMetrics& m) override;  // validation only
 
-  // Text generated from `prompt` ids: `new_tokens` sampled at temperature 0.8
-  // from the 40 likeliest, the context cut to its last `context_length` tokens.
-  static std::vector<std::int64_t> generate(torch::nn::Sequential& model, std::vector<std::int64_t> prompt,
-                                            std::int64_t new_tokens, std::int64_t context_length, std::uint64_t seed);
-
  private:
   SampleSnapshots(torch::nn::Sequential model, const std::filesystem::path& file);
   void write_inputs();

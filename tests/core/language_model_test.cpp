@@ -252,24 +252,6 @@ class LanguageModelTest : public QObject {
     QCOMPARE(generations.back()["step"].get<std::int64_t>(), result.outcome.steps);
   }
 
-  void generationIsSeededAndKeepsToTheContext() {
-    torch::manual_seed(3);
-    ModelSpec spec;
-    spec.type = "gpt";
-    spec.layers = 1;
-    spec.width = 16;
-    spec.heads = 2;
-    auto model = build_model(spec, {8}, 11, {});
-    model->eval();
-    const std::vector<std::int64_t> prompt = {1, 2, 3};
-    const auto a = SampleSnapshots::generate(model, prompt, 20, 8, 5);
-    const auto b = SampleSnapshots::generate(model, prompt, 20, 8, 5);
-    QCOMPARE(a.size(), size_t(20));  // beyond the context of 8: the window slides
-    QVERIFY(a == b);
-    for (const auto id : a) QVERIFY(id >= 0 && id < 11);
-    QVERIFY(SampleSnapshots::generate(model, prompt, 20, 8, 6) != a);  // another seed, other draws
-  }
-
   void tooFewTokensIsAClearError() {
     QTemporaryDir dir;
     Json doc = text_experiment(write_corpus(dir.path().toStdString()));

@@ -1,0 +1,181 @@
+#include "core/eval/text_generation.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <unordered_set>
+
+#include "core/common/error.h"
+#include "core/models/evaluation_mode.h"
+#include "core/models/gpt_decoder.h"
+
+namespace cradle {
+namespace {
+
+std::string number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+void check_sampling_options(const SamplingOptions& o) {
+  const auto fail = [](const std::string& what) { throw ConfigError("sampling: " + what); };
+  if (o.max_new_tokens < 1) fail("max_new_tokens must be at least 1 (got " + std::to_string(o.max_new_tokens) + ")");
+  if (!(o.temperature >= 0) || !std::isfinite(o.temperature))
+    fail("temperature must be 0 (greedy) or more (got " + number(o.temperature) + ")");
+  if (o.top_k < 0) fail("top_k must be 0 (all tokens) or more (got " + std::to_string(o.top_k) + ")");
+  if (!(o.top_p > 0 && o.top_p <= 1)) fail("top_p must be in (0, 1] (got " + number(o.top_p) + ")");
+  if (!(o.repetition_penalty > 0) || !std::isfinite(o.repetition_penalty))
+    fail("repetition_penalty must be more than 0 (got " + number(o.repetition_penalty) + ")");
+  for (const auto& s : o.stop)
+    if (s.empty()) fail("a stop string is empty");
+}
+
+std::int64_t context_window_start(std::int64_t length, std::int64_t context_length) {
+  if (length <= context_length) return 0;
+  const std::int64_t shift = std::max<std::int64_t>(1, context_length / 2);
+  return (length - context_length + shift - 1) / shift * shift;
+}
+
+std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int64_t>& history,
+                               const SamplingOptions& options, at::Generator& generator) {
+  logits = logits.to(torch::kFloat64).contiguous().clone();
+  const std::int64_t vocab = logits.size(0);
+  if (options.repetition_penalty != 1.0) {
+    // Divides a positive logit and multiplies a negative one: either way the token becomes less likely.
+    auto values = logits.accessor<double, 1>();
+    std::unordered_set<std::int64_t> seen;
+    for (const auto id : history) {
+      if (id < 0 || id >= vocab || !seen.insert(id).second) continue;
+      values[id] = values[id] > 0 ? values[id] / options.repetition_penalty : values[id] * options.repetition_penalty;
+    }
+  }
+  if (options.temperature == 0) return logits.argmax().item<std::int64_t>();  // the first of equal maxima
+  logits.div_(options.temperature);
+  if (options.top_k > 0 && options.top_k < vocab) {
+    const double kth = std::get<0>(logits.topk(options.top_k)).min().item<double>();
+    logits.masked_fill_(logits < kth, -std::numeric_limits<double>::infinity());
+  }
+  auto probabilities = torch::softmax(logits, 0);
+  if (options.top_p < 1.0) {
+    // Keep the likeliest tokens until their mass reaches p (the one that crosses it included).
+    auto [sorted, order] = probabilities.sort(0, /*descending=*/true);
+    const auto mass_before = sorted.cumsum(0) - sorted;
+    sorted.masked_fill_(mass_before >= options.top_p, 0.0);
+    probabilities = torch::zeros_like(probabilities).scatter_(0, order, sorted);
+  }
+  return torch::multinomial(probabilities, 1, false, generator).item<std::int64_t>();
+}
+
+std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
+                                          std::int64_t context_length, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+  check_sampling_options(options);
+  if (prompt.empty()) throw ConfigError("generation: the prompt has no tokens");
+  if (context_length < 1) throw ConfigError("generation: the context length must be at least 1");
+  torch::NoGradGuard no_grad;
+  const EvaluationMode evaluation(*model);
+  // Its own generator: the same draws for the same seed, and the global random stream untouched.
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  const torch::Device device = model_device(*model);
+
+  std::optional<GptDecoder> decoder;
+  if (options.use_cache && GptDecoder::supports(model)) decoder.emplace(model, context_length);
+  std::int64_t cache_start = 0;  // the decoder holds ids[cache_start, cache_start + decoder->length())
+
+  std::vector<std::int64_t> ids = prompt, generated;
+  for (std::int64_t step = 0; step < options.max_new_tokens; ++step) {
+    const auto length = static_cast<std::int64_t>(ids.size());
+    const std::int64_t start = context_window_start(length, context_length);
+    torch::Tensor logits;
+    if (decoder) {
+      if (start != cache_start || decoder->length() == 0) {
+        decoder->reset();
+        cache_start = start;
+      }
+      logits = decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
+    } else {
+      const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
+      logits = model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
+    }
+    const std::int64_t token = choose_next_token(logits, ids, options, generator);
+    ids.push_back(token);
+    generated.push_back(token);
+    if (sink && !sink(token)) break;
+    if (options.stop_at_end_of_text && token == kEosId) break;
+  }
+  return generated;
+}
+
+TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer,
+                             std::int64_t context_length)
+    : model_(std::move(model)), tokenizer_(std::move(tokenizer)), context_length_(context_length) {}
+
+bool TextGenerator::uses_cache(const SamplingOptions& options) const {
+  return options.use_cache && GptDecoder::supports(model_);
+}
+
+Generation TextGenerator::generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink) {
+  check_sampling_options(options);
+  std::vector<std::int64_t> ids = {kEosId};
+  const auto prompt_ids = tokenizer_->encode(prompt);
+  ids.insert(ids.end(), prompt_ids.begin(), prompt_ids.end());
+
+  // A piece that could be the start of a stop string is held back until it is not.
+  std::size_t hold = 0;
+  for (const auto& s : options.stop) hold = std::max(hold, s.size() - 1);
+
+  Generation result;
+  result.finish_reason = "length";
+  result.cached = uses_cache(options);
+  std::string emitted;  // the text handed to the sink so far
+  bool cancelled = false;
+  const auto emit_up_to = [&](const std::string& text, std::size_t end) {
+    if (!sink || cancelled || end <= emitted.size() || text.compare(0, emitted.size(), emitted) != 0) return;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole characters
+    if (end <= emitted.size()) return;
+    const std::string piece = text.substr(emitted.size(), end - emitted.size());
+    emitted += piece;
+    if (!sink(piece)) cancelled = true;
+  };
+
+  const auto begin = std::chrono::steady_clock::now();
+  std::string text;
+  std::vector<std::int64_t> generated;
+  generate_tokens(model_, ids, context_length_, options, [&](std::int64_t token) {
+    generated.push_back(token);
+    if (options.stop_at_end_of_text && token == kEosId) {
+      result.finish_reason = "end_of_text";
+      return false;
+    }
+    text = tokenizer_->decode(generated);
+    std::size_t cut = std::string::npos;
+    for (const auto& s : options.stop) cut = std::min(cut, text.find(s));
+    if (cut != std::string::npos) {
+      text.resize(cut);
+      result.finish_reason = "stop";
+      return false;
+    }
+    emit_up_to(text, text.size() > hold ? text.size() - hold : 0);
+    if (cancelled) result.finish_reason = "cancelled";
+    return !cancelled;
+  });
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  result.tokens = std::move(generated);
+  if (result.finish_reason != "stop") text = tokenizer_->decode(result.tokens);
+  emit_up_to(text, text.size());
+  result.text = text;
+  const auto count = static_cast<double>(result.tokens.size());
+  result.tokens_per_second = result.seconds > 0 ? count / result.seconds : 0;
+  return result;
+}
+
+}  // namespace cradle

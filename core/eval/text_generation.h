@@ -1,0 +1,83 @@
+#pragma once
+// Text generation from a language model: greedy decoding or sampling with
+// temperature, top-k, top-p (nucleus) and a repetition penalty, stop strings,
+// a seed, and the GPT's key/value cache.
+//
+// The context window: a model sees at most `context_length` tokens. When the
+// sequence outgrows it, the window moves forward by half a context at a time
+// (never by one token), so the cached and the recomputing paths see exactly
+// the same tokens at every step and their greedy output is identical; the
+// model always keeps at least half a context of history.
+#include <torch/nn.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/text/tokenizer.h"
+
+namespace cradle {
+
+struct SamplingOptions {
+  std::int64_t max_new_tokens = 128;
+  double temperature = 1.0;         // 0: greedy (the likeliest token)
+  std::int64_t top_k = 0;           // keep the k likeliest tokens; 0: all
+  double top_p = 1.0;               // keep the smallest set whose probability reaches p
+  double repetition_penalty = 1.0;  // > 1 discourages tokens already in the text (as in CTRL and Hugging Face)
+  std::vector<std::string> stop;    // generation ends before the first of these strings
+  std::uint64_t seed = 0;
+  bool stop_at_end_of_text = true;  // <eos> ends the text
+  bool use_cache = true;            // GPT only; other models recompute
+};
+
+// ConfigError naming the option when one is out of range.
+void check_sampling_options(const SamplingOptions& options);
+
+// Where the window over a sequence of `length` tokens starts (see above).
+std::int64_t context_window_start(std::int64_t length, std::int64_t context_length);
+
+// Chooses the next token from `logits` [vocab] (float32, CPU) given the
+// tokens so far (for the repetition penalty).
+std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int64_t>& history,
+                               const SamplingOptions& options, at::Generator& generator);
+
+// Called with each new token id; returning false stops generation.
+using TokenSink = std::function<bool(std::int64_t token)>;
+
+// Generates up to options.max_new_tokens after `prompt` (ids; not empty) and
+// returns the new ids. The model is put in evaluation mode for the call.
+std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
+                                          std::int64_t context_length, const SamplingOptions& options,
+                                          const TokenSink& sink = {});
+
+struct Generation {
+  std::string text;                  // the continuation, without the prompt or a stop string
+  std::vector<std::int64_t> tokens;  // the new ids
+  std::string finish_reason;         // "length", "stop" (a stop string), "end_of_text", "cancelled"
+  double seconds = 0;
+  double tokens_per_second = 0;
+  bool cached = false;  // whether the key/value cache was used
+};
+
+class TextGenerator {
+ public:
+  TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer, std::int64_t context_length);
+
+  // Called with each new piece of text as soon as it is certain (a piece that
+  // could begin a stop string waits); returning false cancels.
+  using TextSink = std::function<bool(const std::string& piece)>;
+
+  // The prompt's tokens follow <eos>, as every record does in training.
+  Generation generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink = {});
+
+  bool uses_cache(const SamplingOptions& options) const;
+
+ private:
+  torch::nn::Sequential model_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
+  std::int64_t context_length_;
+};
+
+}  // namespace cradle
