@@ -21,6 +21,8 @@ packages=(
   dataset-fashion-mnist fortunes fortunes-zh
   # headless GUI tests and screenshots
   xvfb xauth imagemagick
+  # a test renders an evaluation report (report.html) in headless Chromium
+  chromium
   # fuzzing the parsers (libFuzzer)
   clang libclang-rt-14-dev
   # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh

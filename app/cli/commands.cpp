@@ -16,7 +16,6 @@
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
-#include "core/run/run_evaluation.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/run_index.h"
 
@@ -58,26 +57,6 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   }
   std::fputs(format_model_summary(summary, experiment.train.batch_size).c_str(), stdout);
   print_schedule(experiment.train, data.train_samples);
-  return 0;
-}
-
-int evaluate(const std::filesystem::path& run_dir) {
-  const auto result = evaluate_run(run_dir);
-  if (result.regression) {
-    const auto& r = *result.regression;
-    std::printf("test: mae %.6g, rmse %.6g, r2 %.4f, loss %.4f (%lld samples)\n", r.mae, r.rmse, r.r2, r.loss,
-                static_cast<long long>(r.samples));
-    return 0;
-  }
-  if (result.test.predictions > result.test.samples)  // a language model: one prediction per token
-    std::printf("test: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n",
-                result.test.accuracy, result.test.loss, std::exp(result.test.loss),
-                static_cast<long long>(result.test.samples), static_cast<long long>(result.test.predictions));
-  else
-    std::printf("test: accuracy %.4f, loss %.4f (%lld samples)\n", result.test.accuracy, result.test.loss,
-                static_cast<long long>(result.test.samples));
-  if (result.reported_test_accuracy)
-    std::printf("report.json: test accuracy %.4f\n", *result.reported_test_accuracy);
   return 0;
 }
 

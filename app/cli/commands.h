@@ -6,10 +6,31 @@
 #include <string>
 #include <vector>
 
+#include "core/eval/text_generation.h"
+
 namespace cradle::cli {
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides);
-int evaluate(const std::filesystem::path& run_dir);
+struct EvaluateRequest {
+  std::filesystem::path run_dir;
+  std::string split = "test";
+  std::string checkpoint = "last";
+  std::filesystem::path out;  // default <run>/evaluation/<split>-<checkpoint>
+};
+// Prints the metrics; writes report.json, report.html and predictions.csv.
+int evaluate(const EvaluateRequest& request);
+
+struct GenerateRequest {
+  std::filesystem::path run_dir;
+  std::string checkpoint = "last";
+  std::string prompt;
+  SamplingOptions sampling;
+};
+// Streams the continuation to stdout, the speed to stderr.
+int generate(const GenerateRequest& request);
+
+// Side by side: the experiment fields that differ, and every final metric.
+int compare(const std::vector<std::filesystem::path>& runs);
 // Prints the dataset statistics; writes them as JSON to `out` when given.
 int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                const std::filesystem::path& out);

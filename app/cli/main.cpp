@@ -12,6 +12,20 @@
 
 namespace {
 
+// \n, \t and \\ in --prompt and --stop, as a shell passes them literally.
+std::string unescape(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == 'n' || text[i + 1] == 't' || text[i + 1] == '\\')) {
+      out += text[i + 1] == 'n' ? '\n' : text[i + 1] == 't' ? '\t' : '\\';
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 // Exit codes: 0 success, 1 a clear error (bad file, bad value), 2 bad usage,
 // 130 training stopped by the user.
 int run(int argc, char** argv) {
@@ -32,9 +46,36 @@ int run(int argc, char** argv) {
   resume->add_option("--epochs", resume_epochs, "Train to this many epochs in all (default: the experiment's)")
       ->check(CLI::Range(1, 100000));
 
-  std::string run_dir;
-  auto* eval = app.add_subcommand("eval", "Evaluate a finished run's model on its test split");
-  eval->add_option("run", run_dir, "Run folder")->required();
+  cradle::cli::EvaluateRequest eval_request;
+  std::string eval_out;
+  auto* eval = app.add_subcommand("eval", "Evaluate a run on a split: metrics, report.json, report.html, predictions.csv");
+  eval->add_option("run", eval_request.run_dir, "Run folder")->required();
+  eval->add_option("--split", eval_request.split, "train, validation or test (default test)")
+      ->check(CLI::IsMember({"train", "validation", "test"}));
+  eval->add_option("--checkpoint", eval_request.checkpoint, "last (default), best, or a checkpoint file");
+  eval->add_option("--out", eval_out, "Folder for the report (default <run>/evaluation/<split>-<checkpoint>)");
+
+  cradle::cli::GenerateRequest generate_request;
+  auto& sampling = generate_request.sampling;
+  bool no_cache = false;
+  auto* generate = app.add_subcommand("generate", "Generate text from a language-model run, streamed, with tokens/s");
+  generate->add_option("run", generate_request.run_dir, "Run folder")->required();
+  generate->add_option("--prompt", generate_request.prompt, "Text to continue (default: the start of a new text); \\n is a line break");
+  generate->add_option("--checkpoint", generate_request.checkpoint, "last (default), best, or a checkpoint file");
+  generate->add_option("--max-tokens", sampling.max_new_tokens, "New tokens at most (default 128)")->check(CLI::Range(1, 1000000));
+  generate->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")->check(CLI::Range(0.0, 100.0));
+  generate->add_option("--top-k", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
+  generate->add_option("--top-p", sampling.top_p, "Nucleus: the likeliest tokens holding this probability (default 1)")
+      ->check(CLI::Range(1e-9, 1.0));
+  generate->add_option("--repetition-penalty", sampling.repetition_penalty, "Above 1 discourages repeats (default 1)")
+      ->check(CLI::Range(1e-6, 100.0));
+  generate->add_option("--stop", sampling.stop, "Stop before this string, e.g. \"\\n\\n\" (repeatable)");
+  generate->add_option("--seed", sampling.seed, "Random seed (default 0)");
+  generate->add_flag("--no-cache", no_cache, "Recompute the context for every token instead of the key/value cache");
+
+  std::vector<std::filesystem::path> compare_runs;
+  auto* compare = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
+  compare->add_option("runs", compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
 
   std::string inspect_file;
   std::vector<std::string> inspect_overrides;
@@ -81,7 +122,17 @@ int run(int argc, char** argv) {
   }
   if (train->parsed()) return cradle::train_in_terminal(train_request);
   if (resume->parsed()) return cradle::resume_in_terminal(resume_dir, resume_epochs);
-  if (eval->parsed()) return cradle::cli::evaluate(run_dir);
+  if (eval->parsed()) {
+    eval_request.out = eval_out;
+    return cradle::cli::evaluate(eval_request);
+  }
+  if (generate->parsed()) {
+    sampling.use_cache = !no_cache;
+    generate_request.prompt = unescape(generate_request.prompt);
+    for (auto& stop : sampling.stop) stop = unescape(stop);
+    return cradle::cli::generate(generate_request);
+  }
+  if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);

@@ -1,5 +1,6 @@
 #include "core/data/seeded_order.h"
 
+#include <cstddef>
 #include <numeric>
 
 namespace cradle {
@@ -21,11 +22,11 @@ std::uint64_t SplitMix64::below(std::uint64_t bound) {
 }
 
 std::vector<std::int64_t> seeded_permutation(std::int64_t n, std::uint64_t seed) {
-  std::vector<std::int64_t> order(static_cast<size_t>(n));
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   SplitMix64 random(seed);
   for (std::int64_t i = n - 1; i > 0; --i)
-    std::swap(order[static_cast<size_t>(i)], order[random.below(static_cast<std::uint64_t>(i) + 1)]);
+    std::swap(order[static_cast<std::size_t>(i)], order[random.below(static_cast<std::uint64_t>(i) + 1)]);
   return order;
 }
 

@@ -115,6 +115,15 @@ std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const st
   return generated;
 }
 
+std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
+                              const std::vector<std::int64_t>& generated) {
+  std::vector<std::int64_t> all = prompt;
+  all.insert(all.end(), generated.begin(), generated.end());
+  const std::string before = tokenizer.decode(prompt), after = tokenizer.decode(all);
+  if (after.compare(0, before.size(), before) == 0) return after.substr(before.size());
+  return tokenizer.decode(generated);
+}
+
 TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer,
                              std::int64_t context_length)
     : model_(std::move(model)), tokenizer_(std::move(tokenizer)), context_length_(context_length) {}
@@ -156,7 +165,7 @@ Generation TextGenerator::generate(const std::string& prompt, const SamplingOpti
       result.finish_reason = "end_of_text";
       return false;
     }
-    text = tokenizer_->decode(generated);
+    text = continuation_text(*tokenizer_, ids, generated);
     std::size_t cut = std::string::npos;
     for (const auto& s : options.stop) cut = std::min(cut, text.find(s));
     if (cut != std::string::npos) {
@@ -170,7 +179,7 @@ Generation TextGenerator::generate(const std::string& prompt, const SamplingOpti
   });
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   result.tokens = std::move(generated);
-  if (result.finish_reason != "stop") text = tokenizer_->decode(result.tokens);
+  if (result.finish_reason != "stop") text = continuation_text(*tokenizer_, ids, result.tokens);
   emit_up_to(text, text.size());
   result.text = text;
   const auto count = static_cast<double>(result.tokens.size());

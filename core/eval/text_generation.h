@@ -52,6 +52,11 @@ std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const st
                                           std::int64_t context_length, const SamplingOptions& options,
                                           const TokenSink& sink = {});
 
+// The text `generated` adds after `prompt`: decoded together, so a word
+// boundary between them (sentencepiece's leading space) is kept.
+std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
+                              const std::vector<std::int64_t>& generated);
+
 struct Generation {
   std::string text;                  // the continuation, without the prompt or a stop string
   std::vector<std::int64_t> tokens;  // the new ids

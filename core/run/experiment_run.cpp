@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
@@ -29,15 +30,6 @@
 namespace cradle {
 namespace fs = std::filesystem;
 namespace {
-
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 // Keeps the last evaluation of each split, for the report.
 class FinalMetrics : public TrainingObserver {

@@ -2,80 +2,283 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <sstream>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
+#include "core/eval/image_thumbnails.h"
+#include "core/eval/regression_evaluation.h"
+#include "core/models/evaluation_mode.h"
 #include "core/models/model_factory.h"
 #include "core/models/text_classifier.h"
 #include "core/run/run_folder.h"
+#include "core/run/run_weights.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runtime.h"
 
 namespace cradle {
+namespace fs = std::filesystem;
 namespace {
 
-std::optional<double> reported_test_accuracy(const RunFolder& run) {
-  if (!std::filesystem::exists(run.report_file())) return std::nullopt;
+const TensorDataset& chosen_split(const DataSplits& data, const std::string& split) {
+  if (split == "train") return data.train;
+  if (split == "validation") {
+    if (data.validation.size() == 0)
+      throw ConfigError("split validation: this run has no validation split (data.validation_fraction is 0)");
+    return data.validation;
+  }
+  return data.test;
+}
+
+std::vector<std::int64_t> to_vector(const torch::Tensor& t) {
+  const auto c = t.to(torch::kInt64).cpu().contiguous();
+  return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
+}
+
+std::int64_t utf8_characters(const std::string& text) {
+  return std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
+// Scores a classifier over the whole split; keeps every sample's prediction
+// (for predictions.csv) and picks the samples to show.
+void evaluate_classification(torch::nn::Sequential& model, const TensorDataset& dataset, std::int64_t batch_size,
+                             torch::Device device, std::int64_t classes, const EvaluationRequest& request,
+                             EvaluationResult& result) {
+  ClassificationMetrics metrics(classes, request.top_k);
+  double loss_sum = 0;
+  const std::int64_t n = dataset.size();
+  {
+    torch::NoGradGuard no_grad;
+    const EvaluationMode evaluation(*model);
+    for (std::int64_t begin = 0; begin < n; begin += batch_size) {
+      const auto batch = dataset.slice(begin, std::min(n, begin + batch_size));
+      const auto logits = model->forward(batch.inputs.to(device)).to(torch::kFloat64);
+      const auto targets = batch.targets.to(device);
+      loss_sum += torch::nn::functional::cross_entropy(
+                      logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                      .item<double>();
+      const auto probabilities = torch::softmax(logits, 1).cpu().contiguous();
+      const auto labels = to_vector(batch.targets);
+      const double* p = probabilities.data_ptr<double>();
+      metrics.add(std::vector<double>(p, p + probabilities.numel()), labels);
+      for (std::size_t i = 0; i < labels.size(); ++i) {
+        const double* row = p + i * static_cast<std::size_t>(classes);
+        const auto predicted = static_cast<std::int64_t>(std::max_element(row, row + classes) - row);
+        result.predictions.push_back({begin + static_cast<std::int64_t>(i), labels[i], predicted, row[predicted],
+                                      labels[i] < classes ? row[labels[i]] : 0.0});
+      }
+    }
+  }
+  result.classification = metrics.report();
+  result.samples = n;
+  result.loss = n > 0 ? loss_sum / static_cast<double>(n) : 0;
+
+  std::vector<Prediction> mistakes;
+  for (const auto& p : result.predictions)
+    if (p.predicted != p.label) mistakes.push_back(p);
+  const auto shown = std::min<std::size_t>(mistakes.size(), static_cast<std::size_t>(request.confident_mistakes));
+  std::partial_sort(mistakes.begin(), mistakes.begin() + static_cast<std::ptrdiff_t>(shown), mistakes.end(),
+                    [](const Prediction& a, const Prediction& b) { return a.probability > b.probability; });
+  for (std::size_t i = 0; i < shown; ++i) result.confident_mistakes.push_back({mistakes[i], "", ""});
+  std::vector<std::int64_t> per_class(static_cast<std::size_t>(classes), 0);
+  for (const auto& p : result.predictions)
+    if (p.label >= 0 && p.label < classes && per_class[static_cast<std::size_t>(p.label)]++ < request.samples_per_class)
+      result.class_samples.push_back({p, "", ""});
+  std::stable_sort(result.class_samples.begin(), result.class_samples.end(),
+                   [](const InspectedSample& a, const InspectedSample& b) { return a.prediction.label < b.prediction.label; });
+}
+
+// What each shown sample looked like: a thumbnail or its text.
+void describe_samples(EvaluationResult& result, const std::function<void(InspectedSample&)>& describe) {
+  for (auto& s : result.confident_mistakes) describe(s);
+  for (auto& s : result.class_samples) describe(s);
+}
+
+void evaluate_regression(torch::nn::Sequential& model, const TensorDataset& dataset, std::int64_t batch_size,
+                         torch::Device device, const Experiment& experiment, const DataSplits& data,
+                         EvaluationResult& result) {
+  RegressionMetrics metrics;
+  double loss_sum = 0;
+  const std::int64_t n = dataset.size();
+  torch::NoGradGuard no_grad;
+  const EvaluationMode evaluation(*model);
+  for (std::int64_t begin = 0; begin < n; begin += batch_size) {
+    const auto batch = dataset.slice(begin, std::min(n, begin + batch_size));
+    const auto outputs = model->forward(batch.inputs.to(device)).reshape({-1}).to(torch::kFloat64);
+    const auto targets = batch.targets.to(device).to(torch::kFloat64);
+    loss_sum += regression_loss(experiment.train.loss, outputs, targets).item<double>() * static_cast<double>(targets.size(0));
+    // Standardised units back to the target's own.
+    const auto predicted = (outputs * data.target_std + data.target_mean).cpu().contiguous();
+    const auto truth = (targets * data.target_std + data.target_mean).cpu().contiguous();
+    const std::vector<double> p(predicted.data_ptr<double>(), predicted.data_ptr<double>() + predicted.numel());
+    const std::vector<double> t(truth.data_ptr<double>(), truth.data_ptr<double>() + truth.numel());
+    metrics.add(p, t);
+    for (std::size_t i = 0; i < p.size(); ++i) result.regression_points.push_back({begin + static_cast<std::int64_t>(i), t[i], p[i]});
+  }
+  result.regression = metrics.report();
+  result.samples = n;
+  result.loss = n > 0 ? loss_sum / static_cast<double>(n) : 0;
+}
+
+void evaluate_language_model(torch::nn::Sequential& model, const LanguageModelData& data, const TensorDataset& dataset,
+                             const Experiment& experiment, torch::Device device, const EvaluationRequest& request,
+                             EvaluationResult& result) {
+  LanguageModelMetrics metrics;
+  const std::int64_t n = dataset.size(), batch_size = experiment.eval.batch_size;
+  {
+    torch::NoGradGuard no_grad;
+    const EvaluationMode evaluation(*model);
+    for (std::int64_t begin = 0; begin < n; begin += batch_size) {
+      const auto batch = dataset.slice(begin, std::min(n, begin + batch_size));
+      const auto logits = model->forward(batch.inputs.to(device)).to(torch::kFloat32);  // [B, T, V]
+      const auto targets = batch.targets.to(device);
+      const auto flat_logits = logits.reshape({-1, logits.size(2)});
+      const auto flat_targets = targets.reshape({-1});
+      const double nats = torch::nn::functional::cross_entropy(
+                              flat_logits, flat_targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                              .to(torch::kFloat64)
+                              .item<double>();
+      const auto correct = flat_logits.argmax(1).eq(flat_targets).sum().item<std::int64_t>();
+      std::int64_t characters = 0;
+      const auto rows = batch.targets.cpu();
+      for (std::int64_t r = 0; r < rows.size(0); ++r) characters += utf8_characters(data.tokenizer->decode(to_vector(rows[r])));
+      metrics.add(nats, flat_targets.numel(), correct, characters, rows.size(0));
+    }
+  }
+  result.language_model = metrics.report();
+  result.samples = n;
+  result.loss = result.language_model->cross_entropy;
+
+  // Prompts: the first words of records spread over the split.
+  const auto& records = request.split == "train" ? data.text.train
+                        : request.split == "validation" ? data.text.validation
+                                                        : data.text.test;
+  TextGenerator generator(model, data.tokenizer, experiment.data.context_length);
+  const auto count = std::min<std::int64_t>(request.prompts, static_cast<std::int64_t>(records.size()));
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::string& text = records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text;
+    std::istringstream words(text);
+    std::string prompt, word;
+    for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
+    SamplingOptions options = request.sampling;
+    options.seed += static_cast<std::uint64_t>(i);
+    const auto generation = generator.generate(prompt, options);
+    result.generations.push_back({prompt, generation.text, generation.finish_reason,
+                                  static_cast<std::int64_t>(generation.tokens.size()), generation.tokens_per_second});
+  }
+  const auto& s = request.sampling;
+  std::ostringstream words;
+  words << "up to " << s.max_new_tokens << " tokens, ";
+  if (s.temperature == 0) words << "greedy";
+  else words << "temperature " << s.temperature << ", top-k " << s.top_k << ", top-p " << s.top_p;
+  if (s.repetition_penalty != 1) words << ", repetition penalty " << s.repetition_penalty;
+  words << ", seed " << s.seed << " (+ prompt number)";
+  result.sampling = words.str();
+}
+
+std::optional<double> training_report_accuracy(const RunFolder& run) {
+  if (!fs::exists(run.report_file())) return std::nullopt;
   const Json report = parse_json_text(read_file(run.report_file()), run.report_file().string());
   const auto accuracy = report.value("/metrics/test/accuracy"_json_pointer, Json());
   if (accuracy.is_number()) return accuracy.get<double>();
   return std::nullopt;
 }
 
+// The class list of training: it decides the output layer (a split may lack a class).
+std::vector<std::string> trained_class_names(const RunFolder& run, std::vector<std::string> loaded) {
+  if (!fs::exists(run.report_file())) return loaded;
+  const Json report = parse_json_text(read_file(run.report_file()), run.report_file().string());
+  if (report.contains("class_names") && report["class_names"].is_array() && !report["class_names"].empty())
+    return report["class_names"].get<std::vector<std::string>>();
+  return loaded;
+}
+
 }  // namespace
 
-RunEvaluation evaluate_run(const std::filesystem::path& run_dir) {
-  const RunFolder run = open_run_folder(run_dir);
+SamplingOptions EvaluationRequest::default_report_sampling() {
+  SamplingOptions s;
+  s.max_new_tokens = 64;
+  s.temperature = 0.8;
+  s.top_k = 40;
+  s.top_p = 0.95;
+  s.repetition_penalty = 1.1;
+  return s;
+}
+
+EvaluationResult evaluate_run(const EvaluationRequest& request) {
+  if (request.split != "train" && request.split != "validation" && request.split != "test")
+    throw ConfigError("split \"" + request.split + "\": expected train, validation or test");
+  check_sampling_options(request.sampling);
+  const auto started = std::chrono::steady_clock::now();
+  const RunFolder run = open_run_folder(request.run_dir);
   const Experiment experiment = load_experiment(run.experiment_file());
   configure_runtime(experiment.threads);
   const auto device = resolve_device(experiment.device);
+  const fs::path weights = resolve_checkpoint(run.root, request.checkpoint);
+
+  EvaluationResult result;
+  result.run = run.root.string();
+  result.experiment = experiment.name;
+  result.task = experiment.task;
+  result.model_type = experiment.model.type;
+  result.split = request.split;
+  result.checkpoint = request.checkpoint;
+  result.weights_file = weights.string();
+  result.evaluated_at = utc_timestamp();
+  const std::int64_t batch_size = experiment.eval.batch_size;
+
   if (experiment.task == "language_model") {
-    // The run's own tokenizer: a fresh one could number the characters differently.
+    // The run's own tokenizer: a fresh one could number the tokens differently.
     const auto data = load_language_model_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    if (!std::filesystem::exists(run.model_file()))
-      throw IoError(run.model_file().string() + ": no final model; the run did not finish");
-    load_model_weights(run.model_file(), *model);
+    load_weights_file(weights, *model);
     model->to(device);
-    return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
-  }
-  if (is_text_classification(experiment)) {
+    evaluate_language_model(model, data, chosen_split(data, request.split), experiment, device, request, result);
+  } else if (is_text_classification(experiment)) {
     const auto data = load_text_classification_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_text_classifier(experiment.model, experiment.data.context_length, data.vocab_size(), data.num_classes());
-    if (!std::filesystem::exists(run.model_file()))
-      throw IoError(run.model_file().string() + ": no final model; the run did not finish");
-    load_model_weights(run.model_file(), *model);
+    result.class_names = trained_class_names(run, data.class_names);
+    const auto classes = static_cast<std::int64_t>(result.class_names.size());
+    auto model = build_text_classifier(experiment.model, experiment.data.context_length, data.vocab_size(), classes);
+    load_weights_file(weights, *model);
     model->to(device);
-    return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
+    const auto& dataset = chosen_split(data, request.split);
+    evaluate_classification(model, dataset, batch_size, device, classes, request, result);
+    describe_samples(result, [&](InspectedSample& s) {
+      s.text = data.tokenizer->decode(to_vector(dataset.inputs[s.prediction.index]));
+    });
+  } else {
+    const auto data =
+        load_classification_data(experiment, request.split == "test" ? SplitsToLoad::TestOnly : SplitsToLoad::All);
+    const auto& dataset = chosen_split(data, request.split);
+    if (experiment.task == "regression") {
+      auto model = build_model(experiment.model, data.input_shape, 1, data.category_sizes);
+      load_weights_file(weights, *model);
+      model->to(device);
+      evaluate_regression(model, dataset, batch_size, device, experiment, data, result);
+    } else {
+      result.class_names = trained_class_names(run, data.class_names);
+      const auto classes = static_cast<std::int64_t>(result.class_names.size());
+      auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
+      load_weights_file(weights, *model);
+      model->to(device);
+      evaluate_classification(model, dataset, batch_size, device, classes, request, result);
+      if (data.input_shape.size() == 3)  // images
+        describe_samples(result, [&](InspectedSample& s) {
+          s.png = image_png(dataset.inputs[s.prediction.index], data.normalize_mean, data.normalize_std);
+        });
+    }
   }
-  const auto data = load_classification_data(experiment, SplitsToLoad::TestOnly);
-  if (experiment.task == "regression") {
-    auto model = build_model(experiment.model, data.input_shape, 1, data.category_sizes);
-    if (!std::filesystem::exists(run.model_file()))
-      throw IoError(run.model_file().string() + ": no final model; the run did not finish");
-    load_model_weights(run.model_file(), *model);
-    model->to(device);
-    RunEvaluation result;
-    result.regression = evaluate_regressor(model, data.test, experiment.eval.batch_size, device, experiment.train.loss,
-                                           data.target_std);
-    return result;
-  }
-
-  std::int64_t num_classes = data.num_classes();
-  if (std::filesystem::exists(run.report_file())) {
-    const Json report = parse_json_text(read_file(run.report_file()), run.report_file().string());
-    // The class count of training decides the output layer; the test split may lack a class.
-    if (report.contains("class_names") && report["class_names"].is_array())
-      num_classes = static_cast<std::int64_t>(report["class_names"].size());
-  }
-  auto model = build_model(experiment.model, data.input_shape, num_classes, data.category_sizes);
-  if (!std::filesystem::exists(run.model_file()))
-    throw IoError(run.model_file().string() + ": no final model; the run did not finish");
-  load_model_weights(run.model_file(), *model);
-  model->to(device);
-  return {evaluate_classifier(model, data.test, experiment.eval.batch_size, device), reported_test_accuracy(run), std::nullopt};
+  if (request.split == "test" && experiment.task != "regression") result.training_report_accuracy = training_report_accuracy(run);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
 }
 
 }  // namespace cradle

@@ -1,20 +1,31 @@
 #pragma once
-// Re-evaluates a finished run from its folder alone: the frozen experiment,
-// the final weights and the test data it names.
+// Evaluates a run from its folder alone (the frozen experiment, its weights,
+// the data it names and its tokenizer) on one split: every metric of its task,
+// accumulated batch by batch over the whole split, and the samples worth
+// looking at (the most confident mistakes, a few of each class, generated text).
 #include <filesystem>
-#include <optional>
+#include <string>
 
-#include "core/eval/classifier_evaluation.h"
-#include "core/eval/regression_evaluation.h"
+#include "core/eval/evaluation_result.h"
+#include "core/eval/text_generation.h"
 
 namespace cradle {
 
-struct RunEvaluation {
-  ClassifierScores test;  // classification and language models
-  std::optional<double> reported_test_accuracy;  // from report.json, when present
-  std::optional<RegressionScores> regression;     // regression (then `test` is unused)
+struct EvaluationRequest {
+  std::filesystem::path run_dir;
+  std::string split = "test";       // train, validation or test
+  std::string checkpoint = "last";  // last (model/model.pt, else the newest checkpoint), best (checkpoints/best.pt), or a file
+  std::int64_t top_k = 5;           // for top-k accuracy
+  std::int64_t confident_mistakes = 16;
+  std::int64_t samples_per_class = 4;
+  std::int64_t prompts = 3;   // language models: texts generated from the first words of records spread over the split
+  SamplingOptions sampling = default_report_sampling();
+
+  static SamplingOptions default_report_sampling();
 };
 
-RunEvaluation evaluate_run(const std::filesystem::path& run_dir);
+// ConfigError for a bad split or checkpoint choice, IoError for a missing
+// file, DataError for weights that do not fit the model.
+EvaluationResult evaluate_run(const EvaluationRequest& request);
 
 }  // namespace cradle

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/eval/image_thumbnails.h"
 #include "core/eval/text_generation.h"
 #include "core/models/evaluation_mode.h"
 
@@ -65,10 +66,7 @@ void SampleSnapshots::on_evaluation(const EvaluationMetrics& m) {
 
 void SampleSnapshots::write_inputs() {
   nlohmann::json items = nlohmann::json::array();
-  const auto channels = inputs_.size(1);
-  auto mean = torch::tensor(mean_.size() == 1 ? std::vector<double>(channels, mean_[0]) : mean_).view({1, -1, 1, 1});
-  auto deviation = torch::tensor(std_.size() == 1 ? std::vector<double>(channels, std_[0]) : std_).view({1, -1, 1, 1});
-  const auto pixels = (inputs_.to(torch::kFloat64) * deviation + mean).mul(255).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+  const auto pixels = denormalized_pixels(inputs_, mean_, std_);
   for (std::int64_t i = 0; i < pixels.size(0); ++i) {
     const auto image = pixels[i].contiguous();
     const auto* data = image.data_ptr<std::uint8_t>();
@@ -103,7 +101,7 @@ void SampleSnapshots::write_generations(const EvaluationMetrics& m) {
     options.seed = seed_ + i;
     options.stop_at_end_of_text = false;  // the prompts stand mid-text; <eos> only separates records
     const auto continuation = generate_tokens(model_, prompts_[i], context_length_, options);
-    items.push_back({{"prompt", tokenizer_->decode(prompts_[i])}, {"text", tokenizer_->decode(continuation)}});
+    items.push_back({{"prompt", tokenizer_->decode(prompts_[i])}, {"text", continuation_text(*tokenizer_, prompts_[i], continuation)}});
   }
   out_.append(line_of(nlohmann::json{{"kind", "generations"}, {"step", m.step}, {"epoch", m.epoch}, {"items", items}}));
 }

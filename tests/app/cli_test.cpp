@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "tests/app/cli_process.h"
+#include "tests/app/report_checks.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -149,6 +150,63 @@ class CliTest : public QObject {
     const auto match = QRegularExpression("test: accuracy ([0-9.]+)").match(eval.out);
     QVERIFY2(match.hasMatch(), qPrintable(eval.out));
     QCOMPARE(match.captured(1), QString::number(reported, 'f', 4));
+  }
+
+  void evalWritesReportsForAnySplitAndCheckpointAndCompareShowsDifferences() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 60);
+    const QString experiment = write_quadrant_experiment(dir.path());
+    const QString first = dir.filePath("runs/first"), second = dir.filePath("runs/second");
+    QCOMPARE(run_cli({"train", experiment, "--out", first, "--set", "train.epochs=2"}).exit_code, 0);
+    QCOMPARE(run_cli({"train", experiment, "--out", second, "--set", "train.epochs=2", "--set", "train.lr=0.003"}).exit_code, 0);
+
+    const auto eval = run_cli({"eval", first});
+    QVERIFY2(eval.exit_code == 0, qPrintable(eval.out + eval.err));
+    QVERIFY2(eval.out.contains(QRegularExpression("test: accuracy [0-9.]+, loss [0-9.]+ \\(60 samples\\)")), qPrintable(eval.out));
+    QVERIFY(eval.out.contains("macro F1 ") && eval.out.contains("precision  recall"));
+    const QString folder = first + "/evaluation/test-last";
+    for (const char* file : {"report.json", "report.html", "predictions.csv"})
+      QVERIFY2(QFile::exists(folder + "/" + file), file);
+    const auto report = read_json(folder + "/report.json");
+    QCOMPARE(report["samples"].toInt(), 60);
+    QStringList classes;
+    for (const auto& c : report["classes"].toArray()) classes << c.toObject()["name"].toString();
+    QCOMPARE(classes.size(), 4);
+    // The macro F1 recomputed from the saved predictions, by the test's own arithmetic.
+    const double macro_f1 = report["metrics"].toObject()["macro"].toObject()["f1"].toDouble();
+    QVERIFY(std::abs(macro_f1_from_predictions(folder + "/predictions.csv", classes) - macro_f1) < 1e-12);
+    int confusion_total = 0;
+    for (const auto& row : report["confusion_matrix"].toObject()["counts"].toArray())
+      for (const auto& cell : row.toArray()) confusion_total += cell.toInt();
+    QCOMPARE(confusion_total, 60);
+
+    // The report renders in a browser with every thumbnail decoded.
+    const auto page = render_in_chromium(folder + "/report.html");
+    QVERIFY2(page.rendered, qPrintable(page.problem));
+    QVERIFY2(page.images >= 4, qPrintable(QString::number(page.images)));  // a sample of each class at least
+    QCOMPARE(page.broken, 0);
+    QCOMPARE(page.title, QStringLiteral("quadrants: test split"));
+
+    // Another split, the best checkpoint, a chosen folder.
+    const auto validation = run_cli({"eval", first, "--split", "validation", "--checkpoint", "best", "--out", dir.filePath("val")});
+    QVERIFY2(validation.exit_code == 0, qPrintable(validation.out + validation.err));
+    const auto validation_report = read_json(dir.filePath("val/report.json"));
+    QCOMPARE(validation_report["split"].toString(), QStringLiteral("validation"));
+    QVERIFY(validation_report["checkpoint"].toObject()["file"].toString().endsWith("checkpoints/best.pt"));
+    QCOMPARE(validation_report["samples"].toInt(), 40);  // validation_fraction 0.2 of 200
+    const auto from_file = run_cli({"eval", first, "--checkpoint", first + "/checkpoints/epoch-0001.pt"});
+    QVERIFY2(from_file.exit_code == 0, qPrintable(from_file.err));
+    QVERIFY(QFile::exists(first + "/evaluation/test-epoch-0001/report.html"));
+    expect_one_line_error(run_cli({"eval", first, "--checkpoint", "nowhere.pt"}), "nowhere.pt: no such checkpoint file");
+    QCOMPARE(run_cli({"eval", first, "--split", "dev"}).exit_code, 2);
+
+    const auto compared = run_cli({"compare", first, second});
+    QVERIFY2(compared.exit_code == 0, qPrintable(compared.err));
+    QVERIFY2(compared.out.contains(QRegularExpression("train\\.lr +0\\.01 +0\\.003")), qPrintable(compared.out));
+    QVERIFY(!compared.out.contains("train.epochs"));  // equal in both: not a difference
+    QVERIFY(compared.out.contains(QRegularExpression("test\\.accuracy +[0-9.]+ +[0-9.]+")));
+    QVERIFY(compared.out.contains("first") && compared.out.contains("second"));
+    expect_one_line_error(run_cli({"compare", first, dir.filePath("runs")}), "no experiment.json");
   }
 
   void divergingRunFailsWithOneLineAndAFailedReport() {

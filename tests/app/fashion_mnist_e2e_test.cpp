@@ -3,6 +3,7 @@
 // run cleanly with a loadable checkpoint.
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -10,9 +11,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <csignal>
 
 #include "tests/app/cli_process.h"
+#include "tests/app/report_checks.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -45,6 +48,25 @@ class FashionMnistEndToEndTest : public QObject {
     const auto match = QRegularExpression("test: accuracy ([0-9.]+).*\\(2000 samples\\)").match(eval.out);
     QVERIFY2(match.hasMatch(), qPrintable(eval.out));
     QCOMPARE(match.captured(1), QString::number(accuracy, 'f', 4));
+
+    // The report: the confusion matrix and per-class F1, its macro F1 equal to
+    // the one recomputed from the saved predictions, rendered with every image.
+    const QString folder = out + "/evaluation/test-last";
+    const auto evaluation = read_json(folder + "/report.json");
+    QStringList classes;
+    for (const auto& c : evaluation["classes"].toArray()) {
+      classes << c.toObject()["name"].toString();
+      QVERIFY(c.toObject()["f1"].toDouble() > 0);
+    }
+    QCOMPARE(classes.size(), 10);
+    QCOMPARE(evaluation["confusion_matrix"].toObject()["counts"].toArray().size(), 10);
+    const double macro_f1 = evaluation["metrics"].toObject()["macro"].toObject()["f1"].toDouble();
+    const double recomputed = macro_f1_from_predictions(folder + "/predictions.csv", classes);
+    QVERIFY2(std::abs(recomputed - macro_f1) < 1e-12, qPrintable(QString("%1 vs %2").arg(recomputed).arg(macro_f1)));
+    const auto page = render_in_chromium(folder + "/report.html");
+    QVERIFY2(page.rendered, qPrintable(page.problem));
+    QCOMPARE(page.images, 16 + 40);  // 16 confident mistakes, 4 samples of each of 10 classes
+    QCOMPARE(page.broken, 0);
   }
 
   void interruptStopsAtAStepWithACheckpoint() {

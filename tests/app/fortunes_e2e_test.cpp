@@ -35,6 +35,11 @@ QJsonObject train_subset(const QString& project, const QString& out, const QStri
   return r.exit_code == 0 ? read_json(out + "/report.json") : QJsonObject();
 }
 
+void expect_one_line_error_contains(const ProcessResult& r, const QString& fragment) {
+  QVERIFY(r.exit_code != 0);
+  QVERIFY2(r.err.contains(fragment), qPrintable(r.err));
+}
+
 void expect_eval_reproduces(const QString& run, const QJsonObject& report) {
   const auto eval = run_cli({"eval", run}, 600000);
   QCOMPARE(eval.exit_code, 0);
@@ -84,6 +89,24 @@ class FortunesEndToEndTest : public QObject {
     const double baseline = data["unigram_baseline_loss"].toDouble();
     QVERIFY2(loss < baseline - 0.5, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     expect_eval_reproduces(out, report);
+    const auto evaluation = read_json(out + "/evaluation/test-last/report.json");
+    QCOMPARE(evaluation["generations"].toArray().size(), 3);
+    QVERIFY(evaluation["metrics"].toObject()["bits_per_character"].toDouble() > 0);
+
+    // Greedy text, streamed: the same with the key/value cache as recomputing the
+    // context, past the 64-token context (the window moves), and the speed reported.
+    const QStringList greedy = {"generate", out, "--prompt", "The meaning of life", "--temperature", "0", "--max-tokens", "100"};
+    const auto cached = run_cli(greedy), recomputed = run_cli(greedy + QStringList{"--no-cache"});
+    QVERIFY2(cached.exit_code == 0 && recomputed.exit_code == 0, qPrintable(cached.err + recomputed.err));
+    QVERIFY(cached.out.startsWith("The meaning of life"));
+    QCOMPARE(cached.out, recomputed.out);
+    QVERIFY2(cached.err.contains(QRegularExpression("tokens/s, key/value cache")), qPrintable(cached.err));
+    QVERIFY(recomputed.err.contains("context recomputed"));
+    // Sampling with every option, seeded: the same text twice.
+    const QStringList sampled = {"generate", out, "--prompt", "A", "--temperature", "0.9", "--top-k", "50", "--top-p", "0.9",
+                                 "--repetition-penalty", "1.2", "--seed", "4", "--max-tokens", "40", "--stop", "\n\n"};
+    QCOMPARE(run_cli(sampled).out, run_cli(sampled).out);
+    expect_one_line_error_contains(run_cli({"generate", out, "--top-p", "0"}), "top-p");
   }
 
   void chineseFortunesLoseTheirColourCodesOnly() {

@@ -232,9 +232,17 @@ class LanguageModelTest : public QObject {
     QVERIFY(result.validation->loss < data.unigram_baseline_loss);
     QVERIFY(std::abs(data.unigram_baseline_loss - entropy) < 0.2);  // smoothing and the train/validation gap only
     // Evaluating the saved run reproduces the reported test score.
-    const auto evaluation = evaluate_run(run_dir);
-    QVERIFY(std::abs(evaluation.test.loss - result.test->loss) < 1e-5);
-    QVERIFY(evaluation.test.predictions == evaluation.test.samples * 16);
+    EvaluationRequest request;
+    request.run_dir = run_dir;
+    const auto evaluation = evaluate_run(request);
+    QVERIFY(evaluation.language_model);
+    const auto& lm = *evaluation.language_model;
+    QVERIFY(std::abs(lm.cross_entropy - result.test->loss) < 1e-5);
+    QVERIFY(lm.tokens == evaluation.samples * 16);
+    // A character tokenizer: one character per token, except <eos>, which spells none.
+    QVERIFY2(lm.characters > 0 && lm.characters <= lm.tokens, qPrintable(QString::number(lm.characters)));
+    QVERIFY(std::abs(lm.bits_per_character - lm.cross_entropy / std::log(2.0) * lm.tokens / lm.characters) < 1e-9);
+    QCOMPARE(evaluation.generations.size(), size_t(3));
     const Json report = Json::parse(read_file(run.folder().report_file()));
     QCOMPARE(report["data"]["steps"][0]["op"].get<std::string>(), std::string("collapse_whitespace"));
     QVERIFY(report["metrics"]["test"]["perplexity"].get<double>() > 1.0);

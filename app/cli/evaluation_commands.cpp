@@ -1,0 +1,187 @@
+// cradle-cli eval, generate and compare: judging trained runs.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "app/cli/commands.h"
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/eval/evaluation_report.h"
+#include "core/eval/text_generation.h"
+#include "core/run/run_evaluation.h"
+#include "core/run/run_folder.h"
+#include "core/run/run_weights.h"
+
+namespace cradle::cli {
+namespace fs = std::filesystem;
+namespace {
+
+long long count(std::int64_t value) { return static_cast<long long>(value); }
+
+void print_classification(const EvaluationResult& r) {
+  const auto& c = *r.classification;
+  std::printf("%s: accuracy %.4f, loss %.4f (%lld samples)\n", r.split.c_str(), c.accuracy, r.loss, count(r.samples));
+  std::printf("top-%lld accuracy %.4f, macro F1 %.4f, weighted F1 %.4f, micro F1 %.4f", count(c.top_k), c.top_k_accuracy,
+              c.macro.f1, c.weighted.f1, c.micro.f1);
+  if (c.roc_auc) std::printf(", ROC-AUC %.4f", *c.roc_auc);
+  std::printf(", calibration error %.4f\n\n", c.expected_calibration_error);
+  std::size_t width = 5;
+  for (const auto& name : r.class_names) width = std::max(width, name.size());
+  std::printf("%-*s  %9s  %6s  %6s  %7s\n", static_cast<int>(width), "class", "precision", "recall", "F1", "support");
+  for (std::size_t i = 0; i < c.classes.size(); ++i) {
+    const auto& k = c.classes[i];
+    std::printf("%-*s  %9.4f  %6.4f  %6.4f  %7lld\n", static_cast<int>(width),
+                i < r.class_names.size() ? r.class_names[i].c_str() : std::to_string(i).c_str(), k.precision, k.recall,
+                k.f1, count(k.support));
+  }
+  // The most frequent confusions, largest first.
+  std::vector<std::tuple<std::int64_t, std::size_t, std::size_t>> confusions;
+  for (std::size_t i = 0; i < c.confusion.size(); ++i)
+    for (std::size_t j = 0; j < c.confusion[i].size(); ++j)
+      if (i != j && c.confusion[i][j] > 0) confusions.emplace_back(c.confusion[i][j], i, j);
+  std::sort(confusions.rbegin(), confusions.rend());
+  if (!confusions.empty()) std::printf("\nmost confused (true -> predicted):");
+  for (std::size_t n = 0; n < std::min<std::size_t>(5, confusions.size()); ++n) {
+    const auto& [times, i, j] = confusions[n];
+    std::printf("%s %s -> %s %lld", n ? "," : "", r.class_names.at(i).c_str(), r.class_names.at(j).c_str(), count(times));
+  }
+  if (!confusions.empty()) std::printf("\n");
+}
+
+}  // namespace
+
+int evaluate(const EvaluateRequest& request) {
+  EvaluationRequest core_request;
+  core_request.run_dir = request.run_dir;
+  core_request.split = request.split;
+  core_request.checkpoint = request.checkpoint;
+  const EvaluationResult r = evaluate_run(core_request);
+  std::printf("run %s, %s split, weights %s (%s)\n", r.run.c_str(), r.split.c_str(), r.checkpoint.c_str(),
+              r.weights_file.c_str());
+  if (r.regression) {
+    const auto& g = *r.regression;
+    std::printf("%s: mae %.6g, rmse %.6g, r2 %.4f, loss %.4f (%lld samples)\nmse %.6g, mean residual %.6g\n",
+                r.split.c_str(), g.mae, g.rmse, g.r2, r.loss, count(r.samples), g.mse, g.mean_residual);
+  } else if (r.language_model) {
+    const auto& m = *r.language_model;
+    std::printf("%s: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n", r.split.c_str(),
+                m.token_accuracy, m.cross_entropy, m.perplexity, count(m.sequences), count(m.tokens));
+    std::printf("bits per token %.4f, bits per character %.4f (%lld characters)\n", m.bits_per_token,
+                m.bits_per_character, count(m.characters));
+    for (const auto& g : r.generations) std::printf("\n> %s%s\n", g.prompt.c_str(), g.text.c_str());
+  } else {
+    print_classification(r);
+  }
+  if (r.training_report_accuracy)
+    std::printf("report.json: test %saccuracy %.4f\n", r.language_model ? "token " : "", *r.training_report_accuracy);
+  const fs::path dir = request.out.empty() ? default_evaluation_dir(r) : request.out;
+  std::printf("\n");
+  for (const auto& file : write_evaluation_report(r, dir)) std::printf("written: %s\n", file.string().c_str());
+  return 0;
+}
+
+int generate(const GenerateRequest& request) {
+  const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
+  TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
+  std::fputs(request.prompt.c_str(), stdout);
+  std::fflush(stdout);
+  const Generation g = generator.generate(request.prompt, request.sampling, [](const std::string& piece) {
+    std::fputs(piece.c_str(), stdout);
+    std::fflush(stdout);  // each piece as soon as it is known
+    return true;
+  });
+  std::printf("\n");
+  std::fprintf(stderr, "[%lld tokens in %.2f s, %.0f tokens/s, %s; finished: %s]\n", count(static_cast<std::int64_t>(g.tokens.size())),
+               g.seconds, g.tokens_per_second, g.cached ? "key/value cache" : "context recomputed",
+               g.finish_reason.c_str());
+  return 0;
+}
+
+namespace {
+
+// Every leaf of a JSON document by its path (a.b[2].c).
+void flatten(const Json& value, const std::string& path, std::map<std::string, std::string>& out) {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) flatten(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
+  } else if (value.is_array() && !value.empty() && (value.front().is_object() || value.front().is_array())) {
+    for (std::size_t i = 0; i < value.size(); ++i) flatten(value[i], path + "[" + std::to_string(i) + "]", out);
+  } else {
+    out[path] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+}
+
+std::string shorten(const std::string& text, std::size_t width) {
+  return text.size() <= width ? text : text.substr(0, width - 3) + "...";
+}
+
+}  // namespace
+
+int compare(const std::vector<std::filesystem::path>& runs) {
+  if (runs.size() < 2) throw ConfigError("compare: name at least two run folders");
+  std::vector<std::map<std::string, std::string>> configs, results;
+  std::vector<std::string> names;
+  for (const auto& dir : runs) {
+    const RunFolder run = open_run_folder(dir);
+    std::map<std::string, std::string> config, result;
+    flatten(parse_json_text(read_file(run.experiment_file()), run.experiment_file().string()), "", config);
+    if (fs::exists(run.report_file())) {
+      const Json report = parse_json_text(read_file(run.report_file()), run.report_file().string());
+      for (const char* key : {"status", "epochs_completed", "steps", "wall_seconds", "median_train_samples_per_second"})
+        if (report.contains(key)) result[key] = report[key].is_string() ? report[key].get<std::string>() : report[key].dump();
+      if (report.contains("model") && report["model"].contains("parameters"))
+        result["parameters"] = report["model"]["parameters"].dump();
+      if (report.contains("metrics")) flatten(report["metrics"], "", result);
+    } else {
+      result["status"] = "no report (running or killed)";
+    }
+    configs.push_back(std::move(config));
+    results.push_back(std::move(result));
+    names.push_back(fs::absolute(dir).lexically_normal().filename().string());
+    if (names.back().empty()) names.back() = fs::absolute(dir).lexically_normal().parent_path().filename().string();
+  }
+  const auto table = [&](const char* title, const std::vector<std::map<std::string, std::string>>& rows, bool only_differing) {
+    std::map<std::string, bool> keys;
+    for (const auto& row : rows)
+      for (const auto& [key, value] : row) keys[key] = true;
+    std::vector<std::string> shown;
+    for (const auto& [key, unused] : keys) {
+      bool differs = false;
+      for (const auto& row : rows) {
+        const auto a = row.find(key), b = rows.front().find(key);
+        differs |= (a == row.end()) != (b == rows.front().end()) || (a != row.end() && a->second != b->second);
+      }
+      if (differs || !only_differing) shown.push_back(key);
+    }
+    std::size_t width = 5;
+    for (const auto& key : shown) width = std::max(width, key.size());
+    std::printf("%s\n%-*s", title, static_cast<int>(width), "");
+    for (const auto& name : names) std::printf("  %-22s", shorten(name, 22).c_str());
+    std::printf("\n");
+    if (shown.empty()) std::printf("(none)\n");
+    for (const auto& key : shown) {
+      std::printf("%-*s", static_cast<int>(width), key.c_str());
+      for (const auto& row : rows) {
+        const auto it = row.find(key);
+        std::string value = it == row.end() ? "-" : it->second;
+        if (it != row.end()) {
+          char* end = nullptr;
+          const double number = std::strtod(value.c_str(), &end);
+          if (end && *end == '\0' && value.find('.') != std::string::npos) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.6g", number);
+            value = text;
+          }
+        }
+        std::printf("  %-22s", shorten(value, 22).c_str());
+      }
+      std::printf("\n");
+    }
+  };
+  table("configuration (fields that differ)", configs, true);
+  std::printf("\n");
+  table("results (report.json)", results, false);
+  return 0;
+}
+
+}  // namespace cradle::cli

@@ -1,0 +1,72 @@
+#include "core/run/run_weights.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/models/model_factory.h"
+#include "core/run/run_folder.h"
+#include "core/train/checkpoint.h"
+#include "core/train/runtime.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+
+fs::path resolve_checkpoint(const fs::path& run_dir, const std::string& checkpoint) {
+  const RunFolder run{run_dir};
+  if (checkpoint == "last") {
+    if (fs::exists(run.model_file())) return run.model_file();
+    fs::path newest;  // an unfinished run: its newest checkpoint
+    fs::file_time_type newest_time{};
+    if (fs::is_directory(run.checkpoint_dir()))
+      for (const auto& entry : fs::directory_iterator(run.checkpoint_dir())) {
+        if (entry.path().extension() != ".pt" || entry.path().filename() == "best.pt") continue;
+        if (newest.empty() || entry.last_write_time() > newest_time) {
+          newest = entry.path();
+          newest_time = entry.last_write_time();
+        }
+      }
+    if (newest.empty())
+      throw IoError(run_dir.string() + ": no model/model.pt and no checkpoint; the run saved no weights yet");
+    return newest;
+  }
+  if (checkpoint == "best") {
+    const auto best = run.checkpoint_dir() / "best.pt";
+    if (!fs::exists(best))
+      throw IoError(best.string() + ": no such file; a run keeps its best epoch only when it has a validation split");
+    return best;
+  }
+  if (checkpoint.empty()) throw ConfigError("checkpoint: empty; expected last, best or a file");
+  fs::path file = checkpoint;
+  if (!fs::exists(file) && fs::exists(run_dir / file)) file = run_dir / file;
+  if (!fs::exists(file)) throw IoError(checkpoint + ": no such checkpoint file (expected last, best or a file)");
+  return file;
+}
+
+void load_weights_file(const fs::path& file, torch::nn::Module& model) {
+  if (file.filename() == "model.pt") return load_model_weights(file, model);
+  try {
+    load_checkpoint(file, model, nullptr);
+  } catch (const DataError& error) {
+    if (std::string(error.what()).find("not a Cradle checkpoint") == std::string::npos) throw;
+    load_model_weights(file, model);
+  }
+}
+
+RunLanguageModel load_run_language_model(const fs::path& run_dir, const std::string& checkpoint) {
+  const RunFolder run = open_run_folder(run_dir);
+  RunLanguageModel loaded;
+  loaded.experiment = load_experiment(run.experiment_file());
+  const Experiment& e = loaded.experiment;
+  if (e.task != "language_model")
+    throw ConfigError(run_dir.string() + ": a " + e.task + " run; text generation needs a language-model run");
+  configure_runtime(e.threads);
+  loaded.tokenizer = load_tokenizer(run.tokenizer_file());
+  loaded.weights = resolve_checkpoint(run_dir, checkpoint);
+  loaded.model = build_model(e.model, {e.data.context_length}, loaded.tokenizer->vocab_size(), {});
+  load_weights_file(loaded.weights, *loaded.model);
+  loaded.model->to(resolve_device(e.device));
+  loaded.model->eval();
+  return loaded;
+}
+
+}  // namespace cradle

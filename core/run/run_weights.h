@@ -1,0 +1,36 @@
+#pragma once
+// A finished (or stopped) run's weights, by the names people use for them,
+// and its language model ready to generate from.
+#include <torch/nn.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/experiment/experiment.h"
+#include "core/text/tokenizer.h"
+
+namespace cradle {
+
+// The weights file a checkpoint choice names in a run folder: "last"
+// (model/model.pt, else the newest checkpoint of an unfinished run), "best"
+// (checkpoints/best.pt), or a file (absolute, or relative to the working
+// folder or to the run). IoError naming what is missing.
+std::filesystem::path resolve_checkpoint(const std::filesystem::path& run_dir, const std::string& checkpoint);
+
+// Loads a checkpoint archive (epoch-*.pt, best.pt, stopped.pt) or bare weights
+// (model.pt) into `model`; DataError when they were saved for another model.
+void load_weights_file(const std::filesystem::path& file, torch::nn::Module& model);
+
+struct RunLanguageModel {
+  Experiment experiment;
+  torch::nn::Sequential model{nullptr};
+  std::shared_ptr<const Tokenizer> tokenizer;
+  std::filesystem::path weights;
+};
+
+// A language-model run's model (on the experiment's device, in evaluation
+// mode) and tokenizer; ConfigError for a run of another task.
+RunLanguageModel load_run_language_model(const std::filesystem::path& run_dir, const std::string& checkpoint = "last");
+
+}  // namespace cradle
