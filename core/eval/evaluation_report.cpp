@@ -153,7 +153,7 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "mean squared error", general(g.mse));
   metric_row(h, "root mean squared error", general(g.rmse));
   metric_row(h, "mean absolute error", general(g.mae));
-  metric_row(h, "R&sup2;", fixed(g.r2));
+  metric_row(h, "R²", fixed(g.r2));
   metric_row(h, "mean residual (bias)", general(g.mean_residual));
   metric_row(h, "loss (standardised targets)", fixed(r.loss));
   h << "</table>\n";
@@ -164,7 +164,7 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
     high = std::max({high, p.truth, p.predicted});
   }
   if (high <= low) high = low + 1;
-  const double size = 360, margin = 40;
+  const double size = 360, margin = 48;
   const auto x = [&](double v) { return margin + (v - low) / (high - low) * size; };
   const auto y = [&](double v) { return margin + size - (v - low) / (high - low) * size; };
   h << "<h2>Predicted against true</h2><svg xmlns='http://www.w3.org/2000/svg' width='" << size + 2 * margin << "' height='"
@@ -175,9 +175,14 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
   for (std::size_t i = 0; i < r.regression_points.size(); i += step)
     h << "<circle cx='" << fixed(x(r.regression_points[i].truth), 1) << "' cy='" << fixed(y(r.regression_points[i].predicted), 1)
       << "' r='2' fill='#2f81f7' fill-opacity='0.5'/>";
-  h << "<text x='" << margin + size / 2 << "' y='" << size + 2 * margin - 8 << "' text-anchor=middle font-size=12>true ("
-    << general(low) << " to " << general(high) << ")</text><text x='12' y='" << margin + size / 2
-    << "' font-size=12 transform='rotate(-90 12 " << margin + size / 2 << ")' text-anchor=middle>predicted</text></svg>\n";
+  // Axis names and the range at both ends of each axis (the same on both: the identity line is the diagonal).
+  h << "<text x='" << margin + size / 2 << "' y='" << size + 2 * margin - 6 << "' text-anchor=middle font-size=12>true</text>"
+    << "<text x='" << margin << "' y='" << margin + size + 14 << "' font-size=11 text-anchor=middle>" << general(low)
+    << "</text><text x='" << margin + size << "' y='" << margin + size + 14 << "' font-size=11 text-anchor=middle>"
+    << general(high) << "</text><text x='" << margin - 4 << "' y='" << margin + size << "' font-size=11 text-anchor=end>"
+    << general(low) << "</text><text x='" << margin - 4 << "' y='" << margin + 4 << "' font-size=11 text-anchor=end>"
+    << general(high) << "</text><text x='12' y='" << margin + size / 2 << "' font-size=12 transform='rotate(-90 12 "
+    << margin + size / 2 << ")' text-anchor=middle>predicted</text></svg>\n";
 
   constexpr int kBins = 30;
   double rmin = 0, rmax = 0;

@@ -52,7 +52,8 @@ std::int64_t utf8_characters(const std::string& text) {
 void evaluate_classification(torch::nn::Sequential& model, const TensorDataset& dataset, std::int64_t batch_size,
                              torch::Device device, std::int64_t classes, const EvaluationRequest& request,
                              EvaluationResult& result) {
-  ClassificationMetrics metrics(classes, request.top_k);
+  // Top-k with k at least the class count is always 1: k stays below it.
+  ClassificationMetrics metrics(classes, std::min(request.top_k, std::max<std::int64_t>(1, classes - 1)));
   double loss_sum = 0;
   const std::int64_t n = dataset.size();
   {
