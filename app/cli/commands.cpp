@@ -17,6 +17,7 @@
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
 #include "core/run/experiment_profile.h"
+#include "core/run/fine_tuning_base.h"
 #include "core/run/run_index.h"
 
 namespace cradle::cli {
@@ -33,7 +34,8 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 }  // namespace
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
-  const Experiment experiment = load_experiment(experiment_file, overrides);
+  Experiment experiment = load_experiment(experiment_file, overrides);
+  if (is_fine_tuning(experiment)) experiment.model = load_fine_tuning_base(experiment).pretrained.model;
   // All splits (through the data cache, which the next `train` then reuses):
   // the schedule needs the number of training samples.
   const DataProfile data = profile_data(experiment);

@@ -12,6 +12,7 @@
 #include "core/run/run_evaluation.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
+#include "core/text/chat_template.h"
 
 namespace cradle::cli {
 namespace fs = std::filesystem;
@@ -84,13 +85,23 @@ int evaluate(const EvaluateRequest& request) {
 int generate(const GenerateRequest& request) {
   const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
   TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
-  std::fputs(request.prompt.c_str(), stdout);
-  std::fflush(stdout);
-  const Generation g = generator.generate(request.prompt, request.sampling, [](const std::string& piece) {
+  const auto print = [](const std::string& piece) {
     std::fputs(piece.c_str(), stdout);
     std::fflush(stdout);  // each piece as soon as it is known
     return true;
-  });
+  };
+  Generation g;
+  if (is_fine_tuning(loaded.experiment)) {
+    // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
+    const auto prompt = render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}});
+    std::printf("user: %s\nassistant:", request.prompt.c_str());
+    std::fflush(stdout);
+    g = generator.generate_from(prompt, request.sampling, print);
+  } else {
+    std::fputs(request.prompt.c_str(), stdout);
+    std::fflush(stdout);
+    g = generator.generate(request.prompt, request.sampling, print);
+  }
   std::printf("\n");
   std::fprintf(stderr, "[%lld tokens in %.2f s, %.0f tokens/s, %s; finished: %s]\n", count(static_cast<std::int64_t>(g.tokens.size())),
                g.seconds, g.tokens_per_second, g.cached ? "key/value cache" : "context recomputed",

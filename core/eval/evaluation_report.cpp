@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/png_encoder.h"
 

@@ -133,10 +133,15 @@ bool TextGenerator::uses_cache(const SamplingOptions& options) const {
 }
 
 Generation TextGenerator::generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink) {
-  check_sampling_options(options);
   std::vector<std::int64_t> ids = {kEosId};
   const auto prompt_ids = tokenizer_->encode(prompt);
   ids.insert(ids.end(), prompt_ids.begin(), prompt_ids.end());
+  return generate_from(ids, options, sink);
+}
+
+Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, const SamplingOptions& options,
+                                        const TextSink& sink) {
+  check_sampling_options(options);
 
   // A piece that could be the start of a stop string is held back until it is not.
   std::size_t hold = 0;

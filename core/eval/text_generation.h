@@ -76,6 +76,9 @@ class TextGenerator {
 
   // The prompt's tokens follow <eos>, as every record does in training.
   Generation generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink = {});
+  // From token ids as they are (a chat prompt, core/text/chat_template.h).
+  Generation generate_from(const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
+                           const TextSink& sink = {});
 
   bool uses_cache(const SamplingOptions& options) const;
 

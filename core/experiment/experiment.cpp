@@ -81,22 +81,23 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
 
 DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
   const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
   const std::vector<std::string> texts = {"text", "jsonl"};
+  const std::vector<std::string> files = {"text", "jsonl", "dialogues"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv", "text", "jsonl"}}, {"image_size", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues"}}, {"image_size", {"image_folder"}},
       {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
       {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
-      {"paths", texts}, {"include", texts}, {"exclude", texts}, {"records", {"text"}}, {"separator", {"text"}},
-      {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", texts}, {"steps", texts}, {"tokenizer", texts},
-      {"context_length", texts}, {"center_crop", images}, {"augment", images}};
+      {"paths", files}, {"include", files}, {"exclude", files}, {"records", {"text"}}, {"separator", {"text"}},
+      {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", files}, {"steps", texts}, {"tokenizer", texts},
+      {"context_length", files}, {"packing", {"dialogues"}}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
     r.fail_not_used_by(key, "source", sources, d.source);
@@ -119,6 +120,16 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else if (is_text_source(d.source)) {
     parse_text_source(r, d, task);
+  } else if (d.source == "dialogues") {
+    // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
+    d.paths = r.strings("paths", {});
+    if (d.paths.empty()) r.fail("paths", "required: a list of JSONL files or folders of them");
+    d.include = r.strings("include", {"*.jsonl"});
+    d.exclude = r.strings("exclude", d.exclude);
+    d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
+    d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
+    d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
+    d.packing = r.boolean("packing", d.packing);
   } else {
     d.folder = r.required_string("folder");
   }
@@ -183,6 +194,8 @@ fs::path Experiment::resolve(const std::string& path) const {
 
 bool is_text_classification(const Experiment& e) { return e.task == "classification" && is_text_source(e.data.source); }
 
+bool is_fine_tuning(const Experiment& e) { return e.task == "language_model" && e.stage == "sft"; }
+
 Experiment parse_experiment(const Json& document) {
   JsonObjectReader r(document, "");
   Experiment e;
@@ -198,6 +211,14 @@ Experiment parse_experiment(const Json& document) {
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
+  e.stage = r.choice("stage", e.stage, {"pretrain", "sft"});
+  if (e.stage != "pretrain" && e.task != "language_model")
+    r.fail("stage", "only task \"language_model\" has stages, got task \"" + e.task + "\"");
+  e.init_from = r.string("init_from", e.init_from);
+  if (e.stage == "sft" && e.init_from.empty())
+    r.fail("init_from", "required for stage \"sft\": the folder of the pretrained run to fine-tune");
+  if (e.stage == "pretrain" && r.has("init_from"))
+    r.fail("init_from", "only stage \"sft\" starts from another run");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
@@ -205,10 +226,17 @@ Experiment parse_experiment(const Json& document) {
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source);
+  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues";
   const bool has_data_field = document.contains("data") && document["data"].is_object();
+  if (e.stage == "sft" && e.data.source != "dialogues")
+    throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + e.data.source + "\"");
+  if (e.stage != "sft" && e.data.source == "dialogues")
+    throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
   if (e.task == "language_model" && !text)
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
+  // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
+  // model section there is nothing of the user's to check.
+  if (e.stage == "sft" && !document.contains("model")) e.model.type = "gpt";
   if (e.task == "language_model" && e.model.type != "gpt" && !e.model.is_recurrent())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
   for (const char* field : {"class_names", "stratify"})
@@ -246,6 +274,8 @@ Json experiment_to_json(const Experiment& e) {
   doc["seed"] = e.seed;
   doc["threads"] = e.threads;
   doc["device"] = e.device;
+  if (e.stage != "pretrain") doc["stage"] = e.stage;
+  if (!e.init_from.empty()) doc["init_from"] = e.init_from;
 
   Json data = Json::object();
   data["source"] = e.data.source;
@@ -287,6 +317,15 @@ Json experiment_to_json(const Experiment& e) {
                              {"special_tokens", d.tokenizer.special_tokens}};
     data["context_length"] = d.context_length;
     data["test_fraction"] = d.test_fraction;
+  } else if (e.data.source == "dialogues") {
+    const DataSpec& d = e.data;
+    data["paths"] = d.paths;
+    data["include"] = d.include;
+    data["exclude"] = d.exclude;
+    data["on_bad_record"] = d.on_bad_record;
+    data["context_length"] = d.context_length;
+    data["test_fraction"] = d.test_fraction;
+    data["packing"] = d.packing;
   } else {
     data["folder"] = e.data.folder;
   }
@@ -299,7 +338,7 @@ Json experiment_to_json(const Experiment& e) {
     data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
-  const bool text = is_text_source(e.data.source);
+  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues";
   const bool labelled = e.task == "classification";
   if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
@@ -365,7 +404,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
   for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
-  for (std::string* path : {&copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
+  for (std::string* path : {&copy.init_from, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
                             &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();

@@ -22,6 +22,7 @@ inline constexpr std::int64_t kAutoLoaderThreads = -1;
 
 struct DataSpec {
   // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
+  // | "dialogues" (JSONL conversations for supervised fine-tuning, core/text/conversation_records.h)
   std::string source = "idx";
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
@@ -58,6 +59,7 @@ struct DataSpec {
   std::vector<TextStep> steps;             // text, jsonl: cleaning and de-duplication, in order
   TokenizerSpec tokenizer;                 // text, jsonl
   std::int64_t context_length = 64;        // text, jsonl: tokens per training sequence (classification: per text, longer ones truncated)
+  bool packing = false;                    // dialogues: several short dialogues share one training sequence
   std::string train_images;    // idx: the four files
   std::string train_labels;
   std::string test_images;
@@ -93,6 +95,11 @@ struct Experiment {
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto
+  // Language models: "pretrain" (next-token prediction on a corpus) or "sft"
+  // (supervised fine-tuning on dialogues, from the run named by init_from,
+  // whose model and tokenizer it keeps).
+  std::string stage = "pretrain";
+  std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;
   TrainSpec train;
@@ -107,6 +114,9 @@ struct Experiment {
 
 // Task "classification" on a "text" or "jsonl" source.
 bool is_text_classification(const Experiment& experiment);
+
+// A language model fine-tuned on dialogues (stage "sft").
+bool is_fine_tuning(const Experiment& experiment);
 
 Experiment parse_experiment(const Json& document);
 Json experiment_to_json(const Experiment& experiment);

@@ -5,7 +5,9 @@
 
 #include "core/data/data_cache.h"
 #include "core/data/dataset_statistics.h"
+#include "core/data/dialogue_data.h"
 #include "core/data/language_model_data.h"
+#include "core/run/fine_tuning_base.h"
 #include "core/data/text_classification_data.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
@@ -33,6 +35,13 @@ int state_per_weight(const std::string& optimizer, double momentum) {
 DataProfile profile_data(const Experiment& experiment) {
   DataProfile profile;
   profile.task = experiment.task;
+  if (is_fine_tuning(experiment)) {
+    const auto data = load_dialogue_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    profile.input_shape = {experiment.data.context_length};
+    profile.vocab_size = profile.outputs = data.vocab_size();
+    profile.train_samples = data.train.size();
+    return profile;
+  }
   if (experiment.task == "language_model") {
     const auto data = load_language_model_data(experiment);
     profile.input_shape = {experiment.data.context_length};

@@ -14,13 +14,17 @@
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
+#include "core/data/dialogue_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
+#include "core/eval/text_generation.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/models/text_classifier.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
+#include "core/run/fine_tuning_base.h"
+#include "core/run/run_weights.h"
 #include "core/run/sample_snapshots.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
@@ -57,7 +61,8 @@ struct ExperimentRun::State {
   torch::Device device = torch::kCPU;
   ClassificationData data;       // task "classification" on images or tables, "regression"
   TextClassificationData text_classes;  // task "classification" on text
-  LanguageModelData text_data;   // task "language_model"
+  LanguageModelData text_data;   // task "language_model", stage "pretrain"
+  DialogueData dialogues;        // task "language_model", stage "sft"
   std::shared_ptr<const Tokenizer> tokenizer;  // text tasks
   const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
@@ -88,6 +93,39 @@ fs::path newest_checkpoint(const fs::path& dir) {
   return newest;
 }
 
+// Does the fine-tuned model answer and end its turn? Greedy replies to up to 20
+// test conversations (the last reply held back), at most 3 times the longest
+// reference reply in tokens.
+Json reply_check(torch::nn::Sequential& model, const DialogueData& d, std::int64_t context_length) {
+  SamplingOptions options;
+  options.temperature = 0;
+  std::int64_t ended = 0, count = 0;
+  Json examples = Json::array();
+  for (const auto& dialogue : d.test_dialogues) {
+    if (count == 20) break;
+    auto messages = dialogue.messages;
+    const std::string reference = messages.back().content;
+    messages.pop_back();
+    options.max_new_tokens = std::max<std::int64_t>(8, 3 * static_cast<std::int64_t>(d.tokenizer->encode(reference).size()));
+    const auto prompt = render_chat_prompt(*d.tokenizer, d.markers, messages);
+    const auto reply = generate_tokens(model, prompt, context_length, options);
+    const bool ends = !reply.empty() && reply.back() == d.markers.end_of_turn;
+    ended += ends ? 1 : 0;
+    ++count;
+    if (examples.size() < 5) {
+      std::string text = continuation_text(*d.tokenizer, prompt, reply);
+      if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
+      examples.push_back({{"prompt", messages.back().content},
+                          {"reply", text},
+                          {"reference", reference},
+                          {"ended_turn", ends}});
+    }
+  }
+  return Json{{"test_conversations", count},
+              {"ended_turn", count > 0 ? static_cast<double>(ended) / static_cast<double>(count) : 0.0},
+              {"examples", examples}};
+}
+
 }  // namespace
 
 std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs) {
@@ -111,15 +149,32 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.threads = configure_runtime(s.experiment.threads);
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
-  const bool language_model = s.experiment.task == "language_model";
+  const bool fine_tuning = is_fine_tuning(s.experiment);
+  const bool language_model = s.experiment.task == "language_model" && !fine_tuning;
   const bool text_classes = is_text_classification(s.experiment);
   // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
-  if (resuming && (language_model || text_classes)) saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
+  if (resuming && (language_model || text_classes || fine_tuning))
+    saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
+  // Fine-tuning keeps the pretrained run's model, tokenizer and weights (a
+  // resumed one has them in its own folder and checkpoint).
+  fs::path base_weights;
+  if (fine_tuning && !resuming) {
+    const FineTuningBase base = load_fine_tuning_base(s.experiment);
+    s.experiment.model = base.pretrained.model;
+    base_weights = base.weights;
+    if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
+  }
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
   const PreparedText* text = nullptr;
-  if (language_model) {
+  if (fine_tuning) {
+    s.dialogues = load_dialogue_data(s.experiment, saved_tokenizer);
+    s.splits = &s.dialogues;
+    s.tokenizer = s.dialogues.tokenizer;
+    input_shape = {s.experiment.data.context_length};
+    outputs = s.dialogues.vocab_size();
+  } else if (language_model) {
     s.text_data = load_language_model_data(s.experiment, saved_tokenizer);
     s.splits = &s.text_data;
     s.tokenizer = s.text_data.tokenizer;
@@ -154,13 +209,23 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.model = text_classes ? build_text_classifier(s.experiment.model, input_shape.at(0), s.text_classes.vocab_size(), outputs)
                          : build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
+  if (fine_tuning && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
 
   s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
   const bool epochs_changed = resuming && load_experiment(s.folder.experiment_file()).train.epochs != s.experiment.train.epochs;
   if (!resuming || epochs_changed) write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
   s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());  // both append
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
-  if (language_model && s.text_data.validation.size() > 0)
+  if (fine_tuning && !s.dialogues.validation_dialogues.empty()) {
+    std::vector<std::vector<std::int64_t>> prompts;
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, s.dialogues.validation_dialogues.size()); ++i) {
+      auto messages = s.dialogues.validation_dialogues[i].messages;
+      messages.pop_back();  // the reply the model is to write
+      prompts.push_back(render_chat_prompt(*s.tokenizer, s.dialogues.markers, messages));
+    }
+    s.samples = SampleSnapshots::for_chat(s.model, std::move(prompts), s.tokenizer, s.experiment.data.context_length,
+                                          s.experiment.seed, s.folder.samples_file());
+  } else if (language_model && s.text_data.validation.size() > 0)
     s.samples = SampleSnapshots::for_language_model(s.model, s.text_data.validation, s.tokenizer, s.experiment.data.context_length,
                                                     s.experiment.seed, s.folder.samples_file());
   else if (s.experiment.task == "classification" && !text_classes && input_shape.size() == 3 && s.data.validation.size() > 0)
@@ -179,6 +244,16 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  if (fine_tuning) {
+    if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
+    const auto& d = s.dialogues;
+    s.log->write("fine-tuning " + s.experiment.init_from + " (" + base_weights.filename().string() + "): " +
+                 std::to_string(d.train_dialogues.size()) + " training dialogues from " + std::to_string(d.files.size()) +
+                 " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.truncated) +
+                 " cut to data.context_length, " + std::to_string(d.dropped) + " dropped with no response left; " +
+                 std::to_string(d.response_tokens) + " response tokens trained" +
+                 (s.experiment.data.packing ? ", packed into " + std::to_string(d.train.size()) + " sequences" : ""));
+  }
   if (text) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     s.log->write("data: " + std::to_string(text->records_read) + " records read from " + std::to_string(text->files.size()) +
@@ -213,6 +288,7 @@ const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
 std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }
 const std::vector<std::string>& ExperimentRun::skipped_files() const {
+  if (is_fine_tuning(state_->experiment)) return state_->dialogues.skipped;
   if (state_->experiment.task == "language_model") return state_->text_data.text.skipped;
   if (is_text_classification(state_->experiment)) return state_->text_classes.text.skipped;
   return state_->data.skipped_files;
@@ -245,7 +321,20 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
-  if (s.experiment.task == "language_model") {
+  if (is_fine_tuning(s.experiment)) {
+    const auto& d = s.dialogues;
+    report["stage"] = "sft";
+    report["init_from"] = s.experiment.init_from;
+    report["data"] = Json{{"files", d.files},
+                          {"train_dialogues", d.train_dialogues.size()},
+                          {"validation_dialogues", d.validation_dialogues.size()},
+                          {"test_dialogues", d.test_dialogues.size()},
+                          {"train_sequences", d.train.size()},
+                          {"response_tokens", d.response_tokens},
+                          {"truncated", d.truncated},
+                          {"dropped", d.dropped},
+                          {"skipped_lines", d.skipped.size()}};
+  } else if (s.experiment.task == "language_model") {
     report["data"] = language_model_data_summary(s.text_data);
   } else if (is_text_classification(s.experiment)) {
     report["class_names"] = s.text_classes.class_names;
@@ -302,6 +391,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);
   if (result.test) metrics["test"] = scores_json(*result.test, language_model);
   report["metrics"] = std::move(metrics);
+  if (is_fine_tuning(s.experiment)) report["replies"] = reply_check(s.model, s.dialogues, s.experiment.data.context_length);
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
   if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";
   write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");

@@ -12,6 +12,7 @@
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
+#include "core/data/dialogue_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/image_thumbnails.h"
@@ -22,6 +23,7 @@
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
 #include "core/train/checkpoint.h"
+#include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
 
 namespace cradle {
@@ -129,9 +131,16 @@ void evaluate_regression(torch::nn::Sequential& model, const TensorDataset& data
   result.loss = n > 0 ? loss_sum / static_cast<double>(n) : 0;
 }
 
-void evaluate_language_model(torch::nn::Sequential& model, const LanguageModelData& data, const TensorDataset& dataset,
-                             const Experiment& experiment, torch::Device device, const EvaluationRequest& request,
-                             EvaluationResult& result) {
+// A prompt for the report's generated text: as shown, and as token ids.
+struct ReportPrompt {
+  std::string text;
+  std::vector<std::int64_t> ids;
+};
+
+void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const Tokenizer> tokenizer,
+                             const TensorDataset& dataset,
+                             const std::vector<ReportPrompt>& prompts, const Experiment& experiment, torch::Device device,
+                             const EvaluationRequest& request, EvaluationResult& result) {
   LanguageModelMetrics metrics;
   const std::int64_t n = dataset.size(), batch_size = experiment.eval.batch_size;
   {
@@ -141,8 +150,8 @@ void evaluate_language_model(torch::nn::Sequential& model, const LanguageModelDa
       const auto batch = dataset.slice(begin, std::min(n, begin + batch_size));
       const auto logits = model->forward(batch.inputs.to(device)).to(torch::kFloat32);  // [B, T, V]
       const auto targets = batch.targets.to(device);
-      const auto flat_logits = logits.reshape({-1, logits.size(2)});
-      const auto flat_targets = targets.reshape({-1});
+      // Fine-tuning data marks prompt and padding positions as not predicted: they are left out.
+      const auto [flat_logits, flat_targets] = flatten_predictions(logits, targets);
       const double nats = torch::nn::functional::cross_entropy(
                               flat_logits, flat_targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                               .to(torch::kFloat64)
@@ -150,7 +159,10 @@ void evaluate_language_model(torch::nn::Sequential& model, const LanguageModelDa
       const auto correct = flat_logits.argmax(1).eq(flat_targets).sum().item<std::int64_t>();
       std::int64_t characters = 0;
       const auto rows = batch.targets.cpu();
-      for (std::int64_t r = 0; r < rows.size(0); ++r) characters += utf8_characters(data.tokenizer->decode(to_vector(rows[r])));
+      for (std::int64_t r = 0; r < rows.size(0); ++r) {
+        const auto row = rows[r];
+        characters += utf8_characters(tokenizer->decode(to_vector(row.index_select(0, row.ge(0).nonzero().squeeze(1)))));
+      }
       metrics.add(nats, flat_targets.numel(), correct, characters, rows.size(0));
     }
   }
@@ -158,21 +170,12 @@ void evaluate_language_model(torch::nn::Sequential& model, const LanguageModelDa
   result.samples = n;
   result.loss = result.language_model->cross_entropy;
 
-  // Prompts: the first words of records spread over the split.
-  const auto& records = request.split == "train" ? data.text.train
-                        : request.split == "validation" ? data.text.validation
-                                                        : data.text.test;
-  TextGenerator generator(model, data.tokenizer, experiment.data.context_length);
-  const auto count = std::min<std::int64_t>(request.prompts, static_cast<std::int64_t>(records.size()));
-  for (std::int64_t i = 0; i < count; ++i) {
-    const std::string& text = records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text;
-    std::istringstream words(text);
-    std::string prompt, word;
-    for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
+  TextGenerator generator(model, std::move(tokenizer), experiment.data.context_length);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
     SamplingOptions options = request.sampling;
     options.seed += static_cast<std::uint64_t>(i);
-    const auto generation = generator.generate(prompt, options);
-    result.generations.push_back({prompt, generation.text, generation.finish_reason,
+    const auto generation = generator.generate_from(prompts[i].ids, options);
+    result.generations.push_back({prompts[i].text, generation.text, generation.finish_reason,
                                   static_cast<std::int64_t>(generation.tokens.size()), generation.tokens_per_second});
   }
   const auto& s = request.sampling;
@@ -236,13 +239,47 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   result.evaluated_at = utc_timestamp();
   const std::int64_t batch_size = experiment.eval.batch_size;
 
-  if (experiment.task == "language_model") {
+  if (is_fine_tuning(experiment)) {
+    const auto data = load_dialogue_data(experiment, load_tokenizer(run.tokenizer_file()));
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
+    load_weights_file(weights, *model);
+    model->to(device);
+    // Prompts: conversations of the split without their last reply.
+    const auto& dialogues = request.split == "train" ? data.train_dialogues
+                            : request.split == "validation" ? data.validation_dialogues
+                                                            : data.test_dialogues;
+    std::vector<ReportPrompt> prompts;
+    for (std::size_t i = 0; i < dialogues.size() && static_cast<std::int64_t>(prompts.size()) < request.prompts; ++i) {
+      auto messages = dialogues[i].messages;
+      messages.pop_back();
+      prompts.push_back({"user: " + messages.back().content + "\nassistant:",
+                         render_chat_prompt(*data.tokenizer, data.markers, messages)});
+    }
+    evaluate_language_model(model, data.tokenizer, chosen_split(data, request.split), prompts, experiment,
+                            device, request, result);
+  } else if (experiment.task == "language_model") {
     // The run's own tokenizer: a fresh one could number the tokens differently.
     const auto data = load_language_model_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
     load_weights_file(weights, *model);
     model->to(device);
-    evaluate_language_model(model, data, chosen_split(data, request.split), experiment, device, request, result);
+    // Prompts: the first words of records spread over the split.
+    const auto& records = request.split == "train" ? data.text.train
+                          : request.split == "validation" ? data.text.validation
+                                                          : data.text.test;
+    std::vector<ReportPrompt> prompts;
+    const auto count = std::min<std::int64_t>(request.prompts, static_cast<std::int64_t>(records.size()));
+    for (std::int64_t i = 0; i < count; ++i) {
+      std::istringstream words(records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text);
+      std::string prompt, word;
+      for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
+      std::vector<std::int64_t> ids = {kEosId};  // a record starts after <eos>
+      const auto encoded = data.tokenizer->encode(prompt);
+      ids.insert(ids.end(), encoded.begin(), encoded.end());
+      prompts.push_back({prompt, ids});
+    }
+    evaluate_language_model(model, data.tokenizer, chosen_split(data, request.split), prompts, experiment,
+                            device, request, result);
   } else if (is_text_classification(experiment)) {
     const auto data = load_text_classification_data(experiment, load_tokenizer(run.tokenizer_file()));
     result.class_names = trained_class_names(run, data.class_names);

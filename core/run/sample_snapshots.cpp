@@ -52,6 +52,20 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::
   return s;
 }
 
+std::unique_ptr<SampleSnapshots> SampleSnapshots::for_chat(torch::nn::Sequential model,
+                                                           std::vector<std::vector<std::int64_t>> prompts,
+                                                           std::shared_ptr<const Tokenizer> tokenizer,
+                                                           std::int64_t context_length, std::uint64_t seed,
+                                                           const std::filesystem::path& file) {
+  std::unique_ptr<SampleSnapshots> s(new SampleSnapshots(std::move(model), file));
+  s->prompts_ = std::move(prompts);
+  s->tokenizer_ = std::move(tokenizer);
+  s->context_length_ = context_length;
+  s->seed_ = seed;
+  s->ends_at_end_of_turn_ = true;
+  return s;
+}
+
 void SampleSnapshots::on_evaluation(const EvaluationMetrics& m) {
   if (m.split != "validation") return;
   torch::NoGradGuard no_grad;
@@ -99,7 +113,7 @@ void SampleSnapshots::write_generations(const EvaluationMetrics& m) {
     options.temperature = 0.8;
     options.top_k = 40;
     options.seed = seed_ + i;
-    options.stop_at_end_of_text = false;  // the prompts stand mid-text; <eos> only separates records
+    options.stop_at_end_of_text = ends_at_end_of_turn_;
     const auto continuation = generate_tokens(model_, prompts_[i], context_length_, options);
     items.push_back({{"prompt", tokenizer_->decode(prompts_[i])}, {"text", continuation_text(*tokenizer_, prompts_[i], continuation)}});
   }

@@ -77,6 +77,22 @@ struct Fixture {
   }
 };
 
+// Pauses the run at step 5 and asks for a checkpoint, as the dashboard's buttons would.
+struct Pausing : Recorder {
+  RunControl* control = nullptr;
+  std::atomic<std::int64_t> paused_at{-1};
+  std::atomic<double> paused_for{0};
+  void on_step(const StepMetrics& m) override {
+    Recorder::on_step(m);
+    if (m.step == 5) {  // as the dashboard's buttons would, from another thread
+      control->request_checkpoint();
+      control->pause();
+    }
+  }
+  void on_paused(std::int64_t step) override { paused_at = step; }
+  void on_resumed(std::int64_t, double seconds) override { paused_for = seconds; }
+};
+
 }  // namespace
 
 class TrainingTest : public QObject {
@@ -217,20 +233,6 @@ class TrainingTest : public QObject {
   }
 
   void pauseHoldsTheLoopAndACheckpointIsSavedOnRequest() {
-    struct Pausing : Recorder {
-      RunControl* control = nullptr;
-      std::atomic<std::int64_t> paused_at{-1};
-      std::atomic<double> paused_for{0};
-      void on_step(const StepMetrics& m) override {
-        Recorder::on_step(m);
-        if (m.step == 5) {  // as the dashboard's buttons would, from another thread
-          control->request_checkpoint();
-          control->pause();
-        }
-      }
-      void on_paused(std::int64_t step) override { paused_at = step; }
-      void on_resumed(std::int64_t, double seconds) override { paused_for = seconds; }
-    };
     Fixture f(R"({"train": {"epochs": 2}})");
     QTemporaryDir checkpoints;
     StopSignal stop;

@@ -1,0 +1,22 @@
+#pragma once
+// What a fine-tuning stage (stage "sft") starts from: the pretrained run
+// named by init_from, whose model, tokenizer and weights it keeps.
+#include <filesystem>
+#include <memory>
+
+#include "core/experiment/experiment.h"
+#include "core/text/tokenizer.h"
+
+namespace cradle {
+
+struct FineTuningBase {
+  Experiment pretrained;              // the run's frozen experiment
+  std::filesystem::path weights;      // its final weights (or newest checkpoint)
+  std::shared_ptr<const Tokenizer> tokenizer;
+};
+
+// IoError when init_from is not a run folder or has no weights; ConfigError
+// when it is not a language model or its context length differs.
+FineTuningBase load_fine_tuning_base(const Experiment& fine_tuning);
+
+}  // namespace cradle
