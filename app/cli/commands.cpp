@@ -35,7 +35,7 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 
 int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
   Experiment experiment = load_experiment(experiment_file, overrides);
-  if (is_fine_tuning(experiment)) experiment.model = load_fine_tuning_base(experiment).pretrained.model;
+  if (experiment.model_inherited) experiment.model = load_fine_tuning_base(experiment).pretrained.model;
   // All splits (through the data cache, which the next `train` then reuses):
   // the schedule needs the number of training samples.
   const DataProfile data = profile_data(experiment);

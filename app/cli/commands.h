@@ -29,6 +29,10 @@ struct GenerateRequest {
 // Streams the continuation to stdout, the speed to stderr.
 int generate(const GenerateRequest& request);
 
+// The stages of a pipeline file, in `out` (default runs/<name>), each in a
+// folder named after it; completed stages are skipped, stopped ones resumed.
+int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
+
 // Side by side: the experiment fields that differ, and every final metric.
 int compare(const std::vector<std::filesystem::path>& runs);
 // Prints the dataset statistics; writes them as JSON to `out` when given.

@@ -73,6 +73,11 @@ int run(int argc, char** argv) {
   generate->add_option("--seed", sampling.seed, "Random seed (default 0)");
   generate->add_flag("--no-cache", no_cache, "Recompute the context for every token instead of the key/value cache");
 
+  std::string pipeline_file, pipeline_out;
+  auto* pipeline = app.add_subcommand("pipeline", "Run a pipeline file's stages in order (pretrain, sft, ...)");
+  pipeline->add_option("pipeline", pipeline_file, "Pipeline file (JSON)")->required();
+  pipeline->add_option("--out", pipeline_out, "Folder for the stages' runs (default runs/<pipeline name>)");
+
   std::vector<std::filesystem::path> compare_runs;
   auto* compare = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
   compare->add_option("runs", compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
@@ -133,6 +138,7 @@ int run(int argc, char** argv) {
     return cradle::cli::generate(generate_request);
   }
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
+  if (pipeline->parsed()) return cradle::cli::run_pipeline(pipeline_file, pipeline_out);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);

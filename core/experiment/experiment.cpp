@@ -236,7 +236,10 @@ Experiment parse_experiment(const Json& document) {
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
   // model section there is nothing of the user's to check.
-  if (e.stage == "sft" && !document.contains("model")) e.model.type = "gpt";
+  if (e.stage == "sft" && !document.contains("model")) {
+    e.model_inherited = true;
+    e.model.type = "gpt";  // a placeholder until the pretrained run's model replaces it
+  }
   if (e.task == "language_model" && e.model.type != "gpt" && !e.model.is_recurrent())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
   for (const char* field : {"class_names", "stratify"})
@@ -363,7 +366,7 @@ Json experiment_to_json(const Experiment& e) {
   }
   doc["data"] = std::move(data);
 
-  doc["model"] = model_spec_to_json(e.model, e.task);
+  if (!e.model_inherited) doc["model"] = model_spec_to_json(e.model, e.task);
 
   doc["train"] = train_spec_to_json(e.train, e.task);
 

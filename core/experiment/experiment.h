@@ -105,6 +105,10 @@ struct Experiment {
   TrainSpec train;
   EvalSpec eval;
 
+  // Stage "sft" without a model section: the model is the pretrained run's
+  // (filled in when the run starts; not written back). Not part of the document.
+  bool model_inherited = false;
+
   // Folder that relative data paths are resolved against (the experiment
   // file's folder). Not part of the document.
   std::filesystem::path base_dir;

@@ -161,7 +161,13 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   fs::path base_weights;
   if (fine_tuning && !resuming) {
     const FineTuningBase base = load_fine_tuning_base(s.experiment);
+    if (!s.experiment.model_inherited &&
+        model_spec_to_json(s.experiment.model, "language_model") != model_spec_to_json(base.pretrained.model, "language_model"))
+      throw ConfigError("model: differs from the pretrained run's " +
+                        model_spec_to_json(base.pretrained.model, "language_model").dump() +
+                        "; fine-tuning keeps the pretrained model: leave the model section out");
     s.experiment.model = base.pretrained.model;
+    s.experiment.model_inherited = false;  // the frozen experiment names it, so the run stands alone
     base_weights = base.weights;
     if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
   }

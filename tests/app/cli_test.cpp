@@ -209,6 +209,51 @@ class CliTest : public QObject {
     expect_one_line_error(run_cli({"compare", first, dir.filePath("runs")}), "no experiment.json");
   }
 
+  void pipelineRunsPretrainingThenFineTuningAndSkipsWhatIsDone() {
+    QTemporaryDir dir;
+    {
+      QFile corpus(dir.filePath("corpus.txt")), dialogues(dir.filePath("dialogues.jsonl"));
+      QVERIFY(corpus.open(QIODevice::WriteOnly) && dialogues.open(QIODevice::WriteOnly));
+      const char* words[] = {"cat", "dog", "sun", "map"};
+      for (int i = 0; i < 120; ++i) corpus.write(QByteArray("the ") + words[i % 4] + " sees a " + words[i / 4 % 4] + ".\n%\n");
+      for (int i = 0; i < 60; ++i)
+        dialogues.write(QByteArray("{\"messages\": [{\"role\": \"user\", \"content\": \"say ") + words[i % 4] +
+                        "\"}, {\"role\": \"assistant\", \"content\": \"" + words[i % 4] + ".\"}]}\n");
+    }
+    const auto write = [&](const QString& name, const QByteArray& text) {
+      QFile file(dir.filePath(name));
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(text);
+    };
+    write("pretrain.json", R"({"name": "base", "task": "language_model", "threads": 1,
+      "data": {"source": "text", "paths": ["corpus.txt"], "records": "separator", "context_length": 16},
+      "model": {"type": "gpt", "width": 16, "heads": 2, "layers": 1},
+      "train": {"epochs": 1, "batch_size": 16, "log_every": 5}})");
+    write("sft.json", R"({"name": "chat", "task": "language_model", "stage": "sft", "init_from": "set by the pipeline",
+      "threads": 1, "data": {"source": "dialogues", "paths": ["dialogues.jsonl"], "context_length": 16},
+      "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
+    write("pipeline.json", R"({"name": "tiny", "stages": [{"name": "pretrain", "experiment": "pretrain.json"},
+      {"name": "sft", "experiment": "sft.json", "init_from": "pretrain", "set": ["train.epochs=2"]}]})");
+    const QString out = dir.filePath("runs/tiny");
+    const auto first = run_cli({"pipeline", dir.filePath("pipeline.json"), "--out", out});
+    QVERIFY2(first.exit_code == 0, qPrintable(first.out + first.err));
+    QVERIFY(first.out.contains("== stage 2/2: sft =="));
+    const auto sft = read_json(out + "/sft/report.json");
+    QCOMPARE(sft["status"].toString(), QStringLiteral("completed"));
+    QCOMPARE(sft["stage"].toString(), QStringLiteral("sft"));
+    QCOMPARE(sft["epochs_completed"].toInt(), 2);  // the stage's override
+    QCOMPARE(read_json(out + "/sft/experiment.json")["init_from"].toString(), QDir(out + "/pretrain").absolutePath());
+    const auto again = run_cli({"pipeline", dir.filePath("pipeline.json"), "--out", out});
+    QCOMPARE(again.exit_code, 0);
+    QCOMPARE(again.out.count("already completed"), 2);
+    // A chat run answers a user's turn.
+    const auto chat = run_cli({"generate", out + "/sft", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
+    QVERIFY2(chat.exit_code == 0 && chat.out.startsWith("user: say cat\nassistant:"), qPrintable(chat.out + chat.err));
+    write("broken.json", R"({"name": "tiny", "stages": [{"name": "sft", "experiment": "sft.json", "init_from": "nothing"}]})");
+    expect_one_line_error(run_cli({"pipeline", dir.filePath("broken.json")}),
+                          "stages[0].init_from: \"nothing\" is not an earlier stage of this pipeline");
+  }
+
   void divergingRunFailsWithOneLineAndAFailedReport() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);

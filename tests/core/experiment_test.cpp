@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/experiment/pipeline.h"
 #include "core/experiment/overrides.h"
 #include "tests/support/test_registry.h"
 
@@ -47,13 +48,42 @@ class ExperimentTest : public QObject {
   void sampleProjectsRoundTripByteForByte() {
     int projects = 0;
     for (const auto& entry : std::filesystem::directory_iterator(CRADLE_SOURCE_DIR "/projects")) {
-      const auto path = entry.path() / "experiment.json";
-      if (!std::filesystem::exists(path)) continue;
-      const std::string original = read_file(path);
-      QCOMPARE(QString::fromStdString(serialize_experiment(load_experiment(path))), QString::fromStdString(original));
+      if (!std::filesystem::exists(entry.path() / "experiment.json")) continue;
+      // Every experiment of the project (a pipeline's stages too), not the pipeline file itself.
+      for (const auto& file : std::filesystem::directory_iterator(entry.path())) {
+        const auto path = file.path();
+        if (path.extension() != ".json" || path.filename() == "pipeline.json") continue;
+        const std::string original = read_file(path);
+        QCOMPARE(QString::fromStdString(serialize_experiment(load_experiment(path))), QString::fromStdString(original));
+      }
       ++projects;
     }
     QVERIFY(projects >= 3);
+  }
+
+  void pipelinesNameTheirStages() {
+    const auto p = load_pipeline(CRADLE_SOURCE_DIR "/projects/alignment-demo/pipeline.json");
+    QCOMPARE(p.name, std::string("alignment-demo"));
+    QCOMPARE(p.stages.size(), size_t(2));
+    QCOMPARE(p.stages[1].init_from, std::string("pretrain"));
+    QVERIFY(p.stages[1].experiment.is_absolute() && std::filesystem::exists(p.stages[1].experiment));
+    const auto error = [](const char* text) -> std::string {
+      try {
+        parse_pipeline(Json::parse(text), "/p");
+      } catch (const ConfigError& e) {
+        return e.what();
+      }
+      return "accepted";
+    };
+    QCOMPARE(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json"}]})"), std::string("accepted"));
+    QCOMPARE(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json", "init_from": "b"},
+                                             {"name": "b", "experiment": "b.json"}]})"),
+             std::string("stages[0].init_from: \"b\" is not an earlier stage of this pipeline"));
+    QCOMPARE(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json"}, {"name": "a", "experiment": "b.json"}]})"),
+             std::string("stages[1].name: \"a\" names an earlier stage too"));
+    QCOMPARE(error(R"({"name": "p", "stages": []})").rfind("stages: required", 0), size_t(0));
+    QVERIFY(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json", "sett": []}]})").find("stages[0].sett: unknown key") == 0);
+    QVERIFY(error(R"({"name": "../x", "stages": [{"name": "a", "experiment": "a.json"}]})").find("name: use letters") == 0);
   }
 
   void savedDefaultsReloadUnchanged() {

@@ -170,6 +170,14 @@ class FineTuningTest : public QObject {
       QVERIFY2(QString(error.what()).contains("differs from the pretrained run's 24"), error.what());
     }
     QVERIFY(!fs::exists(root / "never"));
+    Json other_model = sft_experiment(root, base_dir);
+    other_model["model"] = Json::parse(R"({"type": "gpt", "width": 64, "heads": 2, "layers": 2})");
+    try {
+      ExperimentRun(parse_experiment(other_model), root / "never");
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QVERIFY2(QString(error.what()).contains("model: differs from the pretrained run's"), error.what());
+    }
 
     const auto e = parse_experiment(sft_experiment(root, base_dir));
     // The pretrained model's response-only loss on the validation dialogues, before fine-tuning.

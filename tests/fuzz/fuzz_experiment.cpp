@@ -1,5 +1,5 @@
 // libFuzzer target: experiment text through the JSON parser, overrides and
-// validation. Bad input must end in a ConfigError; accepted input must
+// validation (and the pipeline reader). Bad input must end in a ConfigError; accepted input must
 // survive a save and reload unchanged (the canonical form is a fixed point).
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/overrides.h"
+#include "core/experiment/pipeline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -23,6 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string saved = cradle::serialize_experiment(experiment);
     const auto reloaded = cradle::parse_experiment(cradle::parse_json_text(saved, "saved.json"));
     if (cradle::serialize_experiment(reloaded) != saved) __builtin_trap();
+  } catch (const cradle::ConfigError&) {
+  }
+  try {  // the same text as a pipeline file
+    cradle::parse_pipeline(cradle::parse_json_text(text, "fuzz.json"), "/pipelines");
   } catch (const cradle::ConfigError&) {
   }
   try {  // any text as an override on an empty document
