@@ -94,8 +94,8 @@ fs::path newest_checkpoint(const fs::path& dir) {
 }
 
 // Does the fine-tuned model answer and end its turn? Greedy replies to up to 20
-// test conversations (the last reply held back), at most 3 times the longest
-// reference reply in tokens.
+// test conversations (the last reply held back), each allowed 3 times its
+// reference reply's tokens (at least 8).
 Json reply_check(torch::nn::Sequential& model, const DialogueData& d, std::int64_t context_length) {
   SamplingOptions options;
   options.temperature = 0;
