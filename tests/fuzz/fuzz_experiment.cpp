@@ -1,5 +1,5 @@
 // libFuzzer target: experiment text through the JSON parser, overrides and
-// validation (and the pipeline reader). Bad input must end in a ConfigError; accepted input must
+// validation (and the pipeline and reward readers). Bad input must end in a ConfigError; accepted input must
 // survive a save and reload unchanged (the canonical form is a fixed point).
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "core/experiment/experiment.h"
 #include "core/experiment/overrides.h"
 #include "core/experiment/pipeline.h"
+#include "core/align/programmatic_reward.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -28,6 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {  // the same text as a pipeline file
     cradle::parse_pipeline(cradle::parse_json_text(text, "fuzz.json"), "/pipelines");
+  } catch (const cradle::ConfigError&) {
+  }
+  try {  // and as a programmatic reward's description, whose canonical form is a fixed point too
+    const auto reward = cradle::parse_reward_function(cradle::parse_json_text(text, "fuzz.json"));
+    if (cradle::parse_reward_function(reward->to_json())->to_json() != reward->to_json()) __builtin_trap();
+    reward->score(text, text);
   } catch (const cradle::ConfigError&) {
   }
   try {  // any text as an override on an empty document
