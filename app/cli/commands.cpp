@@ -43,8 +43,11 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const char* name = experiment.name.c_str();
   const char* type = experiment.model.type.c_str();
   const auto count = [](std::int64_t value) { return static_cast<long long>(value); };
-  if (experiment.task == "language_model") {
+  if (experiment.task == "language_model" && !is_reward_modelling(experiment)) {
     std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", name, type,
+                count(data.vocab_size), count(experiment.data.context_length));
+  } else if (is_reward_modelling(experiment)) {
+    std::printf("experiment %s: %s reward model, %lld-token vocabulary, texts cut to %lld tokens\n\n", name, type,
                 count(data.vocab_size), count(experiment.data.context_length));
   } else if (is_text_classification(experiment)) {
     std::printf("experiment %s: %s text classifier, %lld-token vocabulary, texts cut to %lld tokens, %lld classes\n\n",

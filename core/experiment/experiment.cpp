@@ -81,16 +81,16 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
 
 DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues", "preferences"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
   const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
   const std::vector<std::string> texts = {"text", "jsonl"};
-  const std::vector<std::string> files = {"text", "jsonl", "dialogues"};
+  const std::vector<std::string> files = {"text", "jsonl", "dialogues", "preferences"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues"}}, {"image_size", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences"}}, {"image_size", {"image_folder"}},
       {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
@@ -120,7 +120,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else if (is_text_source(d.source)) {
     parse_text_source(r, d, task);
-  } else if (d.source == "dialogues") {
+  } else if (d.source == "dialogues" || d.source == "preferences") {
     // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
     d.paths = r.strings("paths", {});
     if (d.paths.empty()) r.fail("paths", "required: a list of JSONL files or folders of them");
@@ -129,7 +129,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
     d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
     d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
-    d.packing = r.boolean("packing", d.packing);
+    if (d.source == "dialogues") d.packing = r.boolean("packing", d.packing);
   } else {
     d.folder = r.required_string("folder");
   }
@@ -196,6 +196,8 @@ bool is_text_classification(const Experiment& e) { return e.task == "classificat
 
 bool is_fine_tuning(const Experiment& e) { return e.task == "language_model" && e.stage == "sft"; }
 
+bool is_reward_modelling(const Experiment& e) { return e.task == "language_model" && e.stage == "reward"; }
+
 Experiment parse_experiment(const Json& document) {
   JsonObjectReader r(document, "");
   Experiment e;
@@ -211,14 +213,14 @@ Experiment parse_experiment(const Json& document) {
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
-  e.stage = r.choice("stage", e.stage, {"pretrain", "sft"});
+  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward"});
   if (e.stage != "pretrain" && e.task != "language_model")
     r.fail("stage", "only task \"language_model\" has stages, got task \"" + e.task + "\"");
   e.init_from = r.string("init_from", e.init_from);
-  if (e.stage == "sft" && e.init_from.empty())
-    r.fail("init_from", "required for stage \"sft\": the folder of the pretrained run to fine-tune");
+  if (e.stage != "pretrain" && e.init_from.empty())
+    r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
   if (e.stage == "pretrain" && r.has("init_from"))
-    r.fail("init_from", "only stage \"sft\" starts from another run");
+    r.fail("init_from", "only the stages after pretraining (sft, reward) start from another run");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
@@ -226,17 +228,21 @@ Experiment parse_experiment(const Json& document) {
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues";
+  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues" || e.data.source == "preferences";
   const bool has_data_field = document.contains("data") && document["data"].is_object();
   if (e.stage == "sft" && e.data.source != "dialogues")
     throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + e.data.source + "\"");
+  if (e.stage == "reward" && e.data.source != "preferences")
+    throw ConfigError("data.source: stage \"reward\" reads \"preferences\" (JSONL preference pairs), got \"" + e.data.source + "\"");
   if (e.stage != "sft" && e.data.source == "dialogues")
     throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
+  if (e.stage != "reward" && e.data.source == "preferences")
+    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\"");
   if (e.task == "language_model" && !text)
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
   // model section there is nothing of the user's to check.
-  if (e.stage == "sft" && !document.contains("model")) {
+  if (e.stage != "pretrain" && !document.contains("model")) {
     e.model_inherited = true;
     e.model.type = "gpt";  // a placeholder until the pretrained run's model replaces it
   }
@@ -320,7 +326,7 @@ Json experiment_to_json(const Experiment& e) {
                              {"special_tokens", d.tokenizer.special_tokens}};
     data["context_length"] = d.context_length;
     data["test_fraction"] = d.test_fraction;
-  } else if (e.data.source == "dialogues") {
+  } else if (e.data.source == "dialogues" || e.data.source == "preferences") {
     const DataSpec& d = e.data;
     data["paths"] = d.paths;
     data["include"] = d.include;
@@ -328,7 +334,7 @@ Json experiment_to_json(const Experiment& e) {
     data["on_bad_record"] = d.on_bad_record;
     data["context_length"] = d.context_length;
     data["test_fraction"] = d.test_fraction;
-    data["packing"] = d.packing;
+    if (d.source == "dialogues") data["packing"] = d.packing;
   } else {
     data["folder"] = e.data.folder;
   }
@@ -341,7 +347,7 @@ Json experiment_to_json(const Experiment& e) {
     data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
-  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues";
+  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues" || e.data.source == "preferences";
   const bool labelled = e.task == "classification";
   if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;

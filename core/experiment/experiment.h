@@ -23,6 +23,7 @@ inline constexpr std::int64_t kAutoLoaderThreads = -1;
 struct DataSpec {
   // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
   // | "dialogues" (JSONL conversations for supervised fine-tuning, core/text/conversation_records.h)
+  // | "preferences" (JSONL preference pairs for the reward model, the same header)
   std::string source = "idx";
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
@@ -95,9 +96,10 @@ struct Experiment {
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto
-  // Language models: "pretrain" (next-token prediction on a corpus) or "sft"
-  // (supervised fine-tuning on dialogues, from the run named by init_from,
-  // whose model and tokenizer it keeps).
+  // Language models: "pretrain" (next-token prediction on a corpus), "sft"
+  // (supervised fine-tuning on dialogues) or "reward" (a reward model trained
+  // on preference pairs); the later stages start from the run named by
+  // init_from and keep its model's shape and tokenizer.
   std::string stage = "pretrain";
   std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
@@ -121,6 +123,9 @@ bool is_text_classification(const Experiment& experiment);
 
 // A language model fine-tuned on dialogues (stage "sft").
 bool is_fine_tuning(const Experiment& experiment);
+
+// A reward model trained on preference pairs (stage "reward").
+bool is_reward_modelling(const Experiment& experiment);
 
 Experiment parse_experiment(const Json& document);
 Json experiment_to_json(const Experiment& experiment);

@@ -6,6 +6,8 @@
 #include "core/data/data_cache.h"
 #include "core/data/dataset_statistics.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/preference_data.h"
+#include "core/models/reward_model.h"
 #include "core/data/language_model_data.h"
 #include "core/run/fine_tuning_base.h"
 #include "core/data/text_classification_data.h"
@@ -35,6 +37,14 @@ int state_per_weight(const std::string& optimizer, double momentum) {
 DataProfile profile_data(const Experiment& experiment) {
   DataProfile profile;
   profile.task = experiment.task;
+  if (is_reward_modelling(experiment)) {
+    const auto data = load_preference_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    profile.input_shape = {experiment.data.context_length};
+    profile.vocab_size = data.vocab_size();
+    profile.outputs = 1;
+    profile.train_samples = data.train.size();
+    return profile;
+  }
   if (is_fine_tuning(experiment)) {
     const auto data = load_dialogue_data(experiment, load_fine_tuning_base(experiment).tokenizer);
     profile.input_shape = {experiment.data.context_length};
@@ -74,6 +84,10 @@ DataProfile profile_data(const Experiment& experiment) {
 ModelSummary summarize_experiment_model(const Experiment& experiment, const DataProfile& data) {
   torch::NoGradGuard no_grad;
   torch::manual_seed(experiment.seed);
+  if (is_reward_modelling(experiment)) {
+    auto model = build_reward_model(experiment.model, experiment.data.context_length, data.vocab_size);
+    return summarize_model(model, data.input_shape);
+  }
   if (is_text_classification(experiment)) {
     auto model = build_text_classifier(experiment.model, experiment.data.context_length, data.vocab_size, data.outputs);
     return summarize_model(model, data.input_shape);

@@ -15,11 +15,13 @@
 #include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/preference_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/text_generation.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
+#include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
@@ -48,6 +50,10 @@ Json scores_json(const EvaluationMetrics& m, bool language_model) {
                 {"rmse", *m.rmse},      {"mae", *m.mae},
                 {"r2", m.r2.value_or(0)}, {"samples", m.samples}, {"epoch", m.epoch}};
   Json scores = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
+  if (m.reward_gap) {  // a reward model: accuracy is the share of pairs ordered right
+    scores["reward_gap"] = *m.reward_gap;
+    return scores;
+  }
   if (language_model) scores["perplexity"] = std::exp(m.loss);  // the loss is the mean per-token cross-entropy
   return scores;
 }
@@ -63,6 +69,7 @@ struct ExperimentRun::State {
   TextClassificationData text_classes;  // task "classification" on text
   LanguageModelData text_data;   // task "language_model", stage "pretrain"
   DialogueData dialogues;        // task "language_model", stage "sft"
+  PreferenceData preferences;    // task "language_model", stage "reward"
   std::shared_ptr<const Tokenizer> tokenizer;  // text tasks
   const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
@@ -150,23 +157,28 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   const bool fine_tuning = is_fine_tuning(s.experiment);
-  const bool language_model = s.experiment.task == "language_model" && !fine_tuning;
+  const bool reward_model = is_reward_modelling(s.experiment);
+  const bool language_model = s.experiment.task == "language_model" && !fine_tuning && !reward_model;
   const bool text_classes = is_text_classification(s.experiment);
   // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
-  if (resuming && (language_model || text_classes || fine_tuning))
+  if (resuming && (language_model || text_classes || fine_tuning || reward_model))
     saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
   // Fine-tuning keeps the pretrained run's model, tokenizer and weights (a
   // resumed one has them in its own folder and checkpoint).
   fs::path base_weights;
-  if (fine_tuning && !resuming) {
+  ModelSpec base_model;
+  if ((fine_tuning || reward_model) && !resuming) {
     const FineTuningBase base = load_fine_tuning_base(s.experiment);
     if (!s.experiment.model_inherited &&
         model_spec_to_json(s.experiment.model, "language_model") != model_spec_to_json(base.pretrained.model, "language_model"))
       throw ConfigError("model: differs from the pretrained run's " +
                         model_spec_to_json(base.pretrained.model, "language_model").dump() +
                         "; fine-tuning keeps the pretrained model: leave the model section out");
-    s.experiment.model = base.pretrained.model;
+    if (reward_model && base.pretrained.model.type != "gpt")
+      throw ConfigError("init_from: the reward model is built on a GPT's trunk; " + s.experiment.init_from + " holds a " +
+                        base.pretrained.model.type);
+    s.experiment.model = base_model = base.pretrained.model;
     s.experiment.model_inherited = false;  // the frozen experiment names it, so the run stands alone
     base_weights = base.weights;
     if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
@@ -174,7 +186,13 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
   const PreparedText* text = nullptr;
-  if (fine_tuning) {
+  if (reward_model) {
+    s.preferences = load_preference_data(s.experiment, saved_tokenizer);
+    s.splits = &s.preferences;
+    s.tokenizer = s.preferences.tokenizer;
+    input_shape = {s.experiment.data.context_length};
+    outputs = 1;
+  } else if (fine_tuning) {
     s.dialogues = load_dialogue_data(s.experiment, saved_tokenizer);
     s.splits = &s.dialogues;
     s.tokenizer = s.dialogues.tokenizer;
@@ -212,10 +230,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.augmenter = std::make_unique<ImageAugmenter>(s.experiment.data.augment, s.data.normalize_mean, s.data.normalize_std,
                                                    s.experiment.seed);
   torch::manual_seed(s.experiment.seed);
-  s.model = text_classes ? build_text_classifier(s.experiment.model, input_shape.at(0), s.text_classes.vocab_size(), outputs)
-                         : build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
+  if (reward_model)
+    s.model = build_reward_model(s.experiment.model, input_shape.at(0), s.preferences.vocab_size());
+  else if (text_classes)
+    s.model = build_text_classifier(s.experiment.model, input_shape.at(0), s.text_classes.vocab_size(), outputs);
+  else
+    s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
   if (fine_tuning && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
+  std::vector<std::string> new_weights;  // a reward model's head
+  if (reward_model && !resuming) {
+    auto language_model_net = build_model(base_model, input_shape, s.preferences.vocab_size(), {});
+    load_weights_file(base_weights, *language_model_net);
+    new_weights = copy_matching_weights(*language_model_net, *s.model);
+  }
 
   s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
   const bool epochs_changed = resuming && load_experiment(s.folder.experiment_file()).train.epochs != s.experiment.train.epochs;
@@ -250,6 +278,16 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  if (reward_model) {
+    if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
+    const auto& d = s.preferences;
+    std::string fresh;
+    for (const auto& name : new_weights) fresh += (fresh.empty() ? "" : ", ") + name;
+    s.log->write("reward model on " + s.experiment.init_from + "'s trunk (new: " + (fresh.empty() ? "nothing" : fresh) +
+                 "): " + std::to_string(d.train_pairs.size()) + " training pairs from " + std::to_string(d.files.size()) +
+                 " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.truncated) +
+                 " renderings cut to their last data.context_length tokens");
+  }
   if (fine_tuning) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     const auto& d = s.dialogues;
@@ -295,6 +333,7 @@ const ModelSummary& ExperimentRun::model_summary() const { return state_->summar
 std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }
 const std::vector<std::string>& ExperimentRun::skipped_files() const {
   if (is_fine_tuning(state_->experiment)) return state_->dialogues.skipped;
+  if (is_reward_modelling(state_->experiment)) return state_->preferences.skipped;
   if (state_->experiment.task == "language_model") return state_->text_data.text.skipped;
   if (is_text_classification(state_->experiment)) return state_->text_classes.text.skipped;
   return state_->data.skipped_files;
@@ -327,7 +366,17 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
-  if (is_fine_tuning(s.experiment)) {
+  if (is_reward_modelling(s.experiment)) {
+    const auto& d = s.preferences;
+    report["stage"] = "reward";
+    report["init_from"] = s.experiment.init_from;
+    report["data"] = Json{{"files", d.files},
+                          {"train_pairs", d.train_pairs.size()},
+                          {"validation_pairs", d.validation_pairs.size()},
+                          {"test_pairs", d.test_pairs.size()},
+                          {"truncated", d.truncated},
+                          {"skipped_lines", d.skipped.size()}};
+  } else if (is_fine_tuning(s.experiment)) {
     const auto& d = s.dialogues;
     report["stage"] = "sft";
     report["init_from"] = s.experiment.init_from;

@@ -2,8 +2,36 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
 namespace cradle {
 namespace fs = std::filesystem;
+namespace {
+
+struct BadField : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A count or step: a JSON integer, or a float holding a whole number in
+// range. (nlohmann's get<int64_t> of 1e84 is undefined behaviour; the fuzz
+// target found it.)
+std::int64_t whole_number(const nlohmann::json& json, const char* key, std::optional<std::int64_t> fallback = std::nullopt) {
+  if (!json.contains(key)) {
+    if (fallback) return *fallback;
+    throw BadField(std::string("key '") + key + "' not found");
+  }
+  const auto& value = json[key];
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::abs(d) <= 9.0e15) return static_cast<std::int64_t>(d);
+  }
+  throw BadField(std::string(key) + " is not a whole number: " + value.dump());
+}
+
+}  // namespace
 
 bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::string& problem) {
   const auto json = nlohmann::json::parse(line, nullptr, false);
@@ -15,17 +43,17 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
     const std::string kind = json.value("kind", std::string());
     if (kind == "start") {
       TrainingPlan plan;
-      plan.epochs = json.at("epochs").get<std::int64_t>();
-      plan.steps_per_epoch = json.at("steps_per_epoch").get<std::int64_t>();
-      plan.total_steps = json.at("total_steps").get<std::int64_t>();
-      plan.train_samples = json.value("train_samples", std::int64_t{0});
-      plan.batch_size = json.value("batch_size", std::int64_t{0});
-      plan.start_step = json.value("start_step", std::int64_t{0});
+      plan.epochs = whole_number(json, "epochs");
+      plan.steps_per_epoch = whole_number(json, "steps_per_epoch");
+      plan.total_steps = whole_number(json, "total_steps");
+      plan.train_samples = whole_number(json, "train_samples", 0);
+      plan.batch_size = whole_number(json, "batch_size", 0);
+      plan.start_step = whole_number(json, "start_step", 0);
       update.plan = plan;
     } else if (kind == "train") {
       StepMetrics m;
-      m.step = json.at("step").get<std::int64_t>();
-      m.epoch = json.at("epoch").get<std::int64_t>();
+      m.step = whole_number(json, "step");
+      m.epoch = whole_number(json, "epoch");
       m.loss = json.at("loss").get<double>();
       m.accuracy = json.value("accuracy", 0.0);
       if (json.contains("mae")) m.mae = json["mae"].get<double>();
@@ -40,20 +68,23 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
     } else if (kind == "eval") {
       EvaluationMetrics m;
       m.split = json.at("split").get<std::string>();
-      m.step = json.at("step").get<std::int64_t>();
-      m.epoch = json.at("epoch").get<std::int64_t>();
+      m.step = whole_number(json, "step");
+      m.epoch = whole_number(json, "epoch");
       m.loss = json.at("loss").get<double>();
       m.accuracy = json.value("accuracy", 0.0);
       if (json.contains("mae")) m.mae = json["mae"].get<double>();
       if (json.contains("rmse")) m.rmse = json["rmse"].get<double>();
       if (json.contains("r2")) m.r2 = json["r2"].get<double>();
-      m.samples = json.value("samples", std::int64_t{0});
+      m.samples = whole_number(json, "samples", 0);
       m.wall_seconds = json.value("wall_time", 0.0);
       update.evaluations.push_back(m);
     } else {
       problem = "unknown kind \"" + kind + "\"";
       return false;
     }
+  } catch (const BadField& error) {
+    problem = error.what();
+    return false;
   } catch (const nlohmann::json::exception& error) {
     // at() on a missing key, get<> on a wrong type: name the key's problem.
     std::string message = error.what();

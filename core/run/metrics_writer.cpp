@@ -44,6 +44,7 @@ void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
     line["rmse"] = m.rmse.value_or(0);
     line["r2"] = m.r2.value_or(0);
   }
+  if (m.reward_gap) line["reward_gap"] = *m.reward_gap;
   out_.append(line.dump());
 }
 

@@ -239,6 +239,9 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   result.evaluated_at = utc_timestamp();
   const std::int64_t batch_size = experiment.eval.batch_size;
 
+  if (is_reward_modelling(experiment))
+    throw ConfigError(run.root.string() + ": a reward model; its report.json holds the preference accuracy and reward gap "
+                      "of the validation and test pairs (eval of reward models is not built yet)");
   if (is_fine_tuning(experiment)) {
     const auto data = load_dialogue_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});

@@ -41,6 +41,7 @@ struct EvaluationMetrics {
   double loss = 0;
   double accuracy = 0;                   // classification and language models
   std::optional<double> mae, rmse, r2;   // regression, in target units (accuracy is then unused)
+  std::optional<double> reward_gap;      // reward models: mean reward of chosen minus rejected (accuracy: pairs ordered right)
   std::int64_t samples = 0;
   double wall_seconds = 0;
 };

@@ -16,6 +16,7 @@
 #include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
 #include "core/eval/classifier_evaluation.h"
+#include "core/eval/preference_evaluation.h"
 #include "core/eval/regression_evaluation.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
@@ -33,7 +34,8 @@ const char* to_string(TrainingStatus status) {
 Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
-      regression_(experiment.task == "regression") {
+      regression_(experiment.task == "regression"),
+      pairwise_(is_reward_modelling(experiment)) {
   model_->to(setup_.device);
   optimizer_ = make_optimizer(experiment_.train, model_->parameters());
 }
@@ -180,8 +182,11 @@ TrainingOutcome Trainer::train_epochs() {
         torch::Tensor loss, predictions, flat_targets;
         {
           const AutocastScope autocast(bfloat16, setup_.device);
-          const auto outputs = model_->forward(inputs);
-          if (regression_) {
+          if (pairwise_) {
+            predictions = pair_rewards(model_, inputs);  // [B, 2]
+            flat_targets = targets;
+            loss = pairwise_preference_loss(predictions);
+          } else if (const auto outputs = model_->forward(inputs); regression_) {
             predictions = outputs.reshape({-1}).to(torch::kFloat32);
             flat_targets = targets;
             loss = regression_loss(experiment_.train.loss, predictions, targets);
@@ -202,6 +207,7 @@ TrainingOutcome Trainer::train_epochs() {
         torch::NoGradGuard no_grad;
         loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
         if (regression_) absolute_error += (predictions.detach() - flat_targets).abs().sum().to(torch::kFloat64);
+        else if (pairwise_) correct += predictions.select(1, 0).gt(predictions.select(1, 1)).sum();
         else correct += predictions.argmax(1).eq(flat_targets).sum();
         window_samples += targets.size(0);
         window_predictions += flat_targets.numel();
@@ -395,7 +401,13 @@ EvaluationMetrics Trainer::evaluate_split(const std::string& split, const Tensor
   m.split = split;
   m.step = step;
   m.epoch = epoch;
-  if (regression_) {
+  if (pairwise_) {
+    const auto scores = evaluate_preferences(model_, dataset, experiment_.eval.batch_size, setup_.device);
+    m.loss = scores.loss;
+    m.accuracy = scores.accuracy;
+    m.reward_gap = scores.reward_gap;
+    m.samples = scores.pairs;
+  } else if (regression_) {
     const auto scores = evaluate_regressor(model_, dataset, experiment_.eval.batch_size, setup_.device,
                                            experiment_.train.loss, data_.target_std);
     m.loss = scores.loss;

@@ -91,6 +91,7 @@ class Trainer {
   std::vector<std::filesystem::path> epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
   bool regression_;  // one output per sample against a number, else classes (labels or next tokens)
+  bool pairwise_;    // a reward model on preference pairs: inputs [B, 2, T], the chosen reply first
 };
 
 }  // namespace cradle

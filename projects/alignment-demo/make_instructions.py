@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes data/instructions.jsonl: the small instruction set the sft stage fine-tunes on.
+"""Writes data/instructions.jsonl, the small instruction set the sft stage fine-tunes on, and
+data/preferences.jsonl, the preference pairs the reward stage learns from.
 
 Short conversations in TRL's "messages" layout, built from templates over common English words (all of which the
 fortunes corpus, and so the pretrained tokenizer, knows). Seeded: running it again writes the same file.
@@ -49,3 +50,19 @@ with open("data/instructions.jsonl", "w", encoding="utf-8") as out:
     for row in rows:
         out.write(json.dumps(row) + "\n")
 print(f"{len(rows)} dialogues written to data/instructions.jsonl")
+
+# Preference pairs with a hidden rule the reward model is not told: the preferred reply ends with a question
+# back to the user. Both replies otherwise say the same thing, so nothing else separates them.
+QUESTIONS = ["What do you think?", "Does that help?", "Shall I say more?", "Do you agree?", "Why do you ask?"]
+pairs = []
+for row in rows:
+    prompt = [m for m in row["messages"] if m["role"] != "assistant"]
+    answer = row["messages"][-1]["content"]
+    asking = f"{answer} {random.choice(QUESTIONS)}"
+    telling = f"{answer} {random.choice(ADVICE)}" if random.random() < 0.5 else answer
+    pairs.append({"prompt": prompt, "chosen": [{"role": "assistant", "content": asking}],
+                  "rejected": [{"role": "assistant", "content": telling}]})
+with open("data/preferences.jsonl", "w", encoding="utf-8") as out:
+    for pair in pairs:
+        out.write(json.dumps(pair) + "\n")
+print(f"{len(pairs)} preference pairs written to data/preferences.jsonl (rule: the reply that ends with a question)")

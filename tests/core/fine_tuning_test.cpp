@@ -1,7 +1,9 @@
-// Supervised fine-tuning (stage "sft"): the chat template and its loss mask
-// worked out by hand, packing and cutting, the experiment fields, and a tiny
-// pretrained GPT fine-tuned on dialogues: the response-only loss falls, the
-// model ends its turns, and the run resumes from a checkpoint.
+// The stages after pretraining. Supervised fine-tuning (stage "sft"): the chat
+// template and its loss mask worked out by hand, packing and cutting, the
+// experiment fields, and a tiny pretrained GPT fine-tuned on dialogues: the
+// response-only loss falls, the model ends its turns, the run resumes. The
+// reward model (stage "reward"): preference pairs rendered and cut from the
+// left, and a reward model on the pretrained trunk that learns a hidden rule.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -12,6 +14,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/preference_data.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
@@ -147,6 +150,14 @@ class FineTuningTest : public QObject {
     Json classifier = sft;
     classifier["task"] = "classification";
     QVERIFY(error_of(classifier).find("stage: only task \"language_model\" has stages") != std::string::npos);
+    Json reward = sft;
+    reward["stage"] = "reward";
+    QVERIFY(error_of(reward).find("stage \"reward\" reads \"preferences\"") != std::string::npos);
+    reward["data"]["source"] = "preferences";
+    reward["data"]["packing"] = true;
+    QVERIFY(error_of(reward).find("data.packing: only used by source") != std::string::npos);  // sft's field
+    reward["data"].erase("packing");
+    QCOMPARE(error_of(reward), std::string("accepted"));
     Json tokenizer = sft;
     tokenizer["data"]["tokenizer"] = Json::object();
     QVERIFY(error_of(tokenizer).find("data.tokenizer") != std::string::npos);
@@ -207,6 +218,61 @@ class FineTuningTest : public QObject {
     auto resumed = ExperimentRun::resume(sft_dir, 13);
     const auto more = resumed->train();
     QCOMPARE(more.outcome.epochs_completed, std::int64_t(13));
+  }
+
+  void preferencePairsKeepTheirEnds() {
+    const auto tokenizer = letters();
+    const auto markers = chat_markers(*tokenizer);
+    const PreferencePair pair{{{"user", "ab"}}, "cd", "e", "test:1"};
+    const auto data = preference_pairs_dataset(*tokenizer, markers, {pair}, 12);
+    QCOMPARE(data.inputs.sizes().vec(), (std::vector<std::int64_t>{1, 2, 12}));
+    const auto c = ids_of(*tokenizer, "c")[0], d = ids_of(*tokenizer, "d")[0], e = ids_of(*tokenizer, "e")[0];
+    // <eos> <|user|> a b <eos> <|assistant|> c d <eos>, padded; the rejected side one token shorter.
+    QVERIFY(torch::equal(data.inputs[0][0].slice(0, 6, 10), torch::tensor({c, d, kEosId, kPadId})));
+    QVERIFY(torch::equal(data.inputs[0][1].slice(0, 6, 9), torch::tensor({e, kEosId, kPadId})));
+    std::int64_t cut = 0;
+    const auto short_window = preference_pairs_dataset(*tokenizer, markers, {pair}, 4, &cut);
+    QVERIFY(torch::equal(short_window.inputs[0][0], torch::tensor({markers.assistant, c, d, kEosId})));  // the last 4
+    QCOMPARE(cut, std::int64_t(2));
+  }
+
+  void rewardModelLearnsAHiddenRule() {
+    configure_runtime(2);
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    write_files(root);
+    // The hidden rule: a reply that starts with "the" beats one that starts with "a".
+    {
+      std::ofstream out(root / "preferences.jsonl", std::ios::binary);
+      for (int i = 0; i < 240; ++i) {
+        const std::string word = kWords[(i * 5) % 8];
+        out << Json{{"prompt", "say " + std::string(kWords[i % 8])}, {"chosen", "the " + word + "."}, {"rejected", "a " + word + "."}}.dump()
+            << "\n";
+      }
+    }
+    Json pretrain = pretrain_experiment(root);
+    pretrain["train"]["epochs"] = 1;
+    ExperimentRun(parse_experiment(pretrain), root / "base").train();
+    Json doc = Json::parse(R"({"name": "judge", "task": "language_model", "stage": "reward", "threads": 2,
+      "data": {"source": "preferences", "context_length": 24, "test_fraction": 0.2, "validation_fraction": 0.1},
+      "train": {"epochs": 6, "batch_size": 16, "lr": 0.003, "log_every": 5}})");
+    doc["init_from"] = (root / "base").string();
+    doc["data"]["paths"] = Json::array({(root / "preferences.jsonl").string()});
+    const fs::path judge = root / "judge";
+    ExperimentRun run(parse_experiment(doc), judge);
+    const auto result = run.train();
+    QVERIFY(result.test);
+    QVERIFY2(result.test->accuracy >= 0.9, qPrintable(QString("held-out preference accuracy %1").arg(result.test->accuracy)));
+    const Json report = Json::parse(read_file(judge / "report.json"));
+    QCOMPARE(report["stage"].get<std::string>(), std::string("reward"));
+    QVERIFY(report["metrics"]["test"]["reward_gap"].get<double>() > 0);
+    QCOMPARE(report["data"]["test_pairs"].get<std::int64_t>(), std::int64_t(48));
+    // Only the head is new: the trunk came from the pretrained run.
+    QVERIFY(read_file(judge / "train.log").find("(new: reward_head.weight, reward_head.bias)") != std::string::npos);
+    // Evaluations stream the gap into metrics.jsonl as the dashboard reads it.
+    QVERIFY(read_file(judge / "metrics.jsonl").find("\"reward_gap\":") != std::string::npos);
+    auto resumed = ExperimentRun::resume(judge, 7);
+    QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(7));
   }
 };
 

@@ -52,6 +52,19 @@ class MetricsFollowerTest : public QObject {
     QCOMPARE(update.evaluations.size(), size_t(1));
     QCOMPARE(update.evaluations[0].loss, 2.0);
   }
+
+  void countsMustBeWholeNumbers() {
+    MetricsUpdate update;
+    std::string problem;
+    // A float step is read when it is whole; one beyond any count is a named problem, never undefined behaviour.
+    QVERIFY(parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 20.0, "epoch": 2, "loss": 0.3})", update, problem));
+    QCOMPARE(update.evaluations.back().step, std::int64_t(20));
+    QVERIFY(!parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 2.3e84, "epoch": 2, "loss": 0.3})", update, problem));
+    QCOMPARE(QString::fromStdString(problem), QStringLiteral("step is not a whole number: 2.3e+84"));
+    QVERIFY(!parse_metrics_line(R"({"kind": "train", "step": 1.5, "epoch": 1, "loss": 1})", update, problem));
+    QVERIFY(!parse_metrics_line(R"({"kind": "start", "epochs": 2, "total_steps": 4})", update, problem));
+    QCOMPARE(QString::fromStdString(problem), QStringLiteral("key 'steps_per_epoch' not found"));
+  }
 };
 
 CRADLE_REGISTER_TEST(MetricsFollowerTest);
