@@ -64,6 +64,11 @@ int evaluate(const EvaluateRequest& request) {
     const auto& g = *r.regression;
     std::printf("%s: mae %.6g, rmse %.6g, r2 %.4f, loss %.4f (%lld samples)\nmse %.6g, mean residual %.6g\n",
                 r.split.c_str(), g.mae, g.rmse, g.r2, r.loss, count(r.samples), g.mse, g.mean_residual);
+  } else if (r.preferences) {
+    const auto& p = *r.preferences;
+    std::printf("%s: preference accuracy %.4f, reward gap %.4f, loss %.4f (%lld pairs)\n"
+                "mean reward: chosen %.4f, rejected %.4f\n",
+                r.split.c_str(), p.accuracy, p.reward_gap, p.loss, count(p.pairs), p.chosen_reward, p.rejected_reward);
   } else if (r.language_model) {
     const auto& m = *r.language_model;
     std::printf("%s: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n", r.split.c_str(),

@@ -209,6 +209,18 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
     << height + 32 << "' font-size=12 text-anchor=end>" << general(rmax) << "</text></svg>\n";
 }
 
+void write_preferences(std::ostringstream& h, const EvaluationResult& r) {
+  const auto& p = *r.preferences;
+  h << "<h2>Metrics</h2><table>\n";
+  metric_row(h, "preference accuracy (pairs ordered right)", percent(p.accuracy));
+  metric_row(h, "reward gap (chosen − rejected, mean)", fixed(p.reward_gap));
+  metric_row(h, "mean reward of the chosen replies", fixed(p.chosen_reward));
+  metric_row(h, "mean reward of the rejected replies", fixed(p.rejected_reward));
+  metric_row(h, "pairwise loss", fixed(p.loss));
+  metric_row(h, "pairs", std::to_string(p.pairs));
+  h << "</table>\n";
+}
+
 void write_language_model(std::ostringstream& h, const EvaluationResult& r) {
   const auto& m = *r.language_model;
   h << "<h2>Metrics</h2><table>\n";
@@ -290,6 +302,13 @@ Json evaluation_to_json(const EvaluationResult& r) {
     const auto& g = *r.regression;
     metrics.update(Json{{"mse", g.mse}, {"rmse", g.rmse}, {"mae", g.mae}, {"r2", g.r2}, {"mean_residual", g.mean_residual}});
     j["metrics"] = metrics;
+  } else if (r.preferences) {
+    const auto& p = *r.preferences;
+    metrics.update(Json{{"preference_accuracy", p.accuracy},
+                        {"reward_gap", p.reward_gap},
+                        {"chosen_reward", p.chosen_reward},
+                        {"rejected_reward", p.rejected_reward}});
+    j["metrics"] = metrics;
   } else if (r.language_model) {
     const auto& m = *r.language_model;
     metrics.update(Json{{"cross_entropy", m.cross_entropy},
@@ -334,12 +353,13 @@ std::string evaluation_to_html(const EvaluationResult& r) {
   const std::string title = r.experiment + ": " + r.split + " split";
   h << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html_escape(title) << "</title><style>" << kStyle
     << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n<p class=meta>" << html_escape(r.model_type) << " "
-    << html_escape(r.task == "language_model" ? std::string("language model") : r.task) << ", "
-    << r.samples << (r.task == "language_model" ? " sequences" : " samples") << ", weights "
+    << html_escape(r.preferences ? std::string("reward model") : r.task == "language_model" ? std::string("language model") : r.task)
+    << ", " << r.samples << (r.preferences ? " preference pairs" : r.task == "language_model" ? " sequences" : " samples") << ", weights "
     << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
     << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run) << "</code>.</p>\n";
   if (r.classification) write_classification(h, r);
   else if (r.regression) write_regression(h, r);
+  else if (r.preferences) write_preferences(h, r);
   else if (r.language_model) write_language_model(h, r);
   h << "<p class=note>Written by Cradle " CRADLE_VERSION ". Every sample's prediction is in predictions.csv beside this "
        "file.</p>\n</body></html>\n";

@@ -10,6 +10,7 @@
 
 #include "core/eval/classification_metrics.h"
 #include "core/eval/language_model_metrics.h"
+#include "core/eval/preference_evaluation.h"
 #include "core/eval/regression_metrics.h"
 
 namespace cradle {
@@ -63,6 +64,7 @@ struct EvaluationResult {
   std::vector<RegressionPoint> regression_points;  // every sample, in target units
 
   std::optional<LanguageModelReport> language_model;
+  std::optional<PreferenceScores> preferences;  // reward models: pairs ordered right, reward gap
   std::string sampling;  // the generation settings, in words
   std::vector<GeneratedSample> generations;
 

@@ -13,12 +13,14 @@
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/preference_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/image_thumbnails.h"
 #include "core/eval/regression_evaluation.h"
 #include "core/models/evaluation_mode.h"
 #include "core/models/model_factory.h"
+#include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
@@ -239,10 +241,15 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   result.evaluated_at = utc_timestamp();
   const std::int64_t batch_size = experiment.eval.batch_size;
 
-  if (is_reward_modelling(experiment))
-    throw ConfigError(run.root.string() + ": a reward model; its report.json holds the preference accuracy and reward gap "
-                      "of the validation and test pairs (eval of reward models is not built yet)");
-  if (is_fine_tuning(experiment)) {
+  if (is_reward_modelling(experiment)) {
+    const auto data = load_preference_data(experiment, load_tokenizer(run.tokenizer_file()));
+    auto model = build_reward_model(experiment.model, experiment.data.context_length, data.vocab_size());
+    load_weights_file(weights, *model);
+    model->to(device);
+    result.preferences = evaluate_preferences(model, chosen_split(data, request.split), batch_size, device);
+    result.samples = result.preferences->pairs;
+    result.loss = result.preferences->loss;
+  } else if (is_fine_tuning(experiment)) {
     const auto data = load_dialogue_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
     load_weights_file(weights, *model);

@@ -16,8 +16,10 @@
 #include "core/data/dialogue_data.h"
 #include "core/data/preference_data.h"
 #include "core/eval/classifier_evaluation.h"
+#include "core/eval/evaluation_report.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
+#include "core/run/run_evaluation.h"
 #include "core/run/run_weights.h"
 #include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
@@ -271,6 +273,15 @@ class FineTuningTest : public QObject {
     QVERIFY(read_file(judge / "train.log").find("(new: reward_head.weight, reward_head.bias)") != std::string::npos);
     // Evaluations stream the gap into metrics.jsonl as the dashboard reads it.
     QVERIFY(read_file(judge / "metrics.jsonl").find("\"reward_gap\":") != std::string::npos);
+    // Evaluating the run folder alone reproduces the report's test figures.
+    EvaluationRequest request;
+    request.run_dir = judge;
+    const auto evaluation = evaluate_run(request);
+    QVERIFY(evaluation.preferences);
+    QCOMPARE(evaluation.preferences->pairs, std::int64_t(48));
+    QVERIFY(std::abs(evaluation.preferences->accuracy - result.test->accuracy) < 1e-9);
+    QVERIFY(std::abs(evaluation.preferences->reward_gap - report["metrics"]["test"]["reward_gap"].get<double>()) < 1e-4);
+    QVERIFY(evaluation_to_html(evaluation).find("preference accuracy (pairs ordered right)") != std::string::npos);
     auto resumed = ExperimentRun::resume(judge, 7);
     QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(7));
   }
