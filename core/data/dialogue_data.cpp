@@ -4,8 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
-#include "core/data/seeded_order.h"
-#include "core/data/splits.h"
+#include "core/data/record_splits.h"
 #include "core/text/text_corpus.h"
 #include "core/train/prediction_units.h"
 
@@ -67,28 +66,10 @@ DialogueData load_dialogue_data(const Experiment& e, std::shared_ptr<const Token
     for (auto& d : set.dialogues) dialogues.push_back(std::move(d));
     for (auto& s : set.skipped) data.skipped.push_back(std::move(s));
   }
-  // The seeded split of the records, as for text corpora: test, then validation from the rest.
-  const auto n = static_cast<std::int64_t>(dialogues.size());
-  const auto order = seeded_permutation(n, e.seed ^ 0x7e57ull);
-  const IndexSplit test = random_split(order, e.data.test_fraction);
-  const IndexSplit validation = random_split(test.rest, e.data.validation_fraction);
-  const auto test_count = static_cast<std::int64_t>(test.held_out.size());
-  const auto validation_count = static_cast<std::int64_t>(validation.held_out.size());
-  if (test_count < 1 || n - test_count - validation_count < 1 || (e.data.validation_fraction > 0 && validation_count < 1))
-    throw DataError("data: " + std::to_string(n) + " dialogues are too few for test_fraction " +
-                    std::to_string(e.data.test_fraction) + " and validation_fraction " +
-                    std::to_string(e.data.validation_fraction) + " (every split needs a dialogue)");
-  const auto take = [&](const std::vector<std::int64_t>& indices, std::int64_t limit) {
-    std::vector<Dialogue> out;
-    for (const auto i : indices) {
-      if (limit > 0 && static_cast<std::int64_t>(out.size()) >= limit) break;
-      out.push_back(dialogues[static_cast<std::size_t>(i)]);
-    }
-    return out;
-  };
-  data.test_dialogues = take(test.held_out, e.data.max_test_samples);
-  data.validation_dialogues = take(validation.held_out, 0);
-  data.train_dialogues = take(validation.rest, e.data.max_train_samples);
+  auto splits = split_records(dialogues, e, "dialogues");
+  data.train_dialogues = std::move(splits.train);
+  data.validation_dialogues = std::move(splits.validation);
+  data.test_dialogues = std::move(splits.test);
 
   const auto sequences = [&](const std::vector<Dialogue>& split, bool count) {
     std::vector<RenderedChat> chats;

@@ -4,8 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
-#include "core/data/seeded_order.h"
-#include "core/data/splits.h"
+#include "core/data/record_splits.h"
 #include "core/text/text_corpus.h"
 
 namespace cradle {
@@ -45,27 +44,10 @@ PreferenceData load_preference_data(const Experiment& e, std::shared_ptr<const T
     for (auto& p : set.pairs) pairs.push_back(std::move(p));
     for (auto& s : set.skipped) data.skipped.push_back(std::move(s));
   }
-  const auto n = static_cast<std::int64_t>(pairs.size());
-  const auto order = seeded_permutation(n, e.seed ^ 0x7e57ull);
-  const IndexSplit test = random_split(order, e.data.test_fraction);
-  const IndexSplit validation = random_split(test.rest, e.data.validation_fraction);
-  const auto test_count = static_cast<std::int64_t>(test.held_out.size());
-  const auto validation_count = static_cast<std::int64_t>(validation.held_out.size());
-  if (test_count < 1 || n - test_count - validation_count < 1 || (e.data.validation_fraction > 0 && validation_count < 1))
-    throw DataError("data: " + std::to_string(n) + " preference pairs are too few for test_fraction " +
-                    std::to_string(e.data.test_fraction) + " and validation_fraction " +
-                    std::to_string(e.data.validation_fraction) + " (every split needs a pair)");
-  const auto take = [&](const std::vector<std::int64_t>& indices, std::int64_t limit) {
-    std::vector<PreferencePair> out;
-    for (const auto i : indices) {
-      if (limit > 0 && static_cast<std::int64_t>(out.size()) >= limit) break;
-      out.push_back(pairs[static_cast<std::size_t>(i)]);
-    }
-    return out;
-  };
-  data.test_pairs = take(test.held_out, e.data.max_test_samples);
-  data.validation_pairs = take(validation.held_out, 0);
-  data.train_pairs = take(validation.rest, e.data.max_train_samples);
+  auto splits = split_records(pairs, e, "preference pairs");
+  data.train_pairs = std::move(splits.train);
+  data.validation_pairs = std::move(splits.validation);
+  data.test_pairs = std::move(splits.test);
   const auto T = e.data.context_length;
   data.train = preference_pairs_dataset(*data.tokenizer, data.markers, data.train_pairs, T, &data.truncated);
   data.validation = preference_pairs_dataset(*data.tokenizer, data.markers, data.validation_pairs, T);
