@@ -96,7 +96,7 @@ int generate(const GenerateRequest& request) {
     return true;
   };
   Generation g;
-  if (is_fine_tuning(loaded.experiment)) {
+  if (is_chat_policy(loaded.experiment)) {
     // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
     const auto prompt = render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}});
     std::printf("user: %s\nassistant:", request.prompt.c_str());

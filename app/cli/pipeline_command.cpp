@@ -18,6 +18,7 @@ int run_pipeline(const fs::path& file, const fs::path& out) {
   const auto overrides_of = [&](const PipelineStage& stage) {
     auto overrides = stage.overrides;
     if (!stage.init_from.empty()) overrides.push_back("init_from=" + (root / stage.init_from).string());
+    if (!stage.reward_from.empty()) overrides.push_back("align.reward_run=" + (root / stage.reward_from).string());
     return overrides;
   };
   // Every stage's experiment is checked before anything trains.

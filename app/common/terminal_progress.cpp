@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/run/log_writer.h"
+
 namespace cradle {
 
 std::string format_duration(double seconds) {
@@ -43,10 +45,15 @@ void TerminalProgress::on_step(const StepMetrics& m) {
   const double fraction = plan_.total_steps > 0 ? static_cast<double>(m.step) / static_cast<double>(plan_.total_steps) : 0;
   const auto done_here = m.step - plan_.start_step;  // a resumed run's clock starts at its first step
   const double eta = done_here > 0 ? m.wall_seconds / static_cast<double>(done_here) * static_cast<double>(plan_.total_steps - m.step) : 0;
-  char stats[200];
-  std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f %s %.4g %6.0f samples/s ETA %s",
-                fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss,
-                m.mae ? "mae" : "acc", m.mae.value_or(m.accuracy), m.samples_per_second, format_duration(eta).c_str());
+  char stats[300];
+  if (!m.extra.empty())  // PPO: its score and KL say more than a loss
+    std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld%s %6.1f samples/s ETA %s", fraction * 100,
+                  static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), format_stage_figures(m.extra, 3).c_str(),
+                  m.samples_per_second, format_duration(eta).c_str());
+  else
+    std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f %s %.4g %6.0f samples/s ETA %s",
+                  fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss,
+                  m.mae ? "mae" : "acc", m.mae.value_or(m.accuracy), m.samples_per_second, format_duration(eta).c_str());
   if (!interactive_) {
     std::fprintf(out_, "step %lld/%lld%s\n", static_cast<long long>(m.step), static_cast<long long>(plan_.total_steps), stats);
   } else {
@@ -65,6 +72,10 @@ void TerminalProgress::on_evaluation(const EvaluationMetrics& m) {
   if (m.mae)
     std::fprintf(out_, "%s after epoch %lld: loss %.4f, mae %.4g, rmse %.4g, r2 %.4f (%lld samples)\n", m.split.c_str(),
                  static_cast<long long>(m.epoch), m.loss, *m.mae, m.rmse.value_or(0), m.r2.value_or(0),
+                 static_cast<long long>(m.samples));
+  else if (!m.extra.empty())  // PPO: the responses' mean score, KL to the reference, length
+    std::fprintf(out_, "%s after epoch %lld:%s, ended their turn %.0f%% (%lld prompts)\n", m.split.c_str(),
+                 static_cast<long long>(m.epoch), format_stage_figures(m.extra).c_str(), 100 * m.accuracy,
                  static_cast<long long>(m.samples));
   else
     std::fprintf(out_, "%s after epoch %lld: loss %.4f, accuracy %.4f (%lld samples)\n", m.split.c_str(),

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/common/terminal_progress.h"
+#include "core/run/log_writer.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_folder.h"
@@ -46,6 +47,12 @@ int train_with_progress(ExperimentRun& run) {
   if (result.test && result.test->mae)
     std::printf("test mae: %.6g, rmse %.6g, r2 %.4f (%lld samples)\n", *result.test->mae, result.test->rmse.value_or(0),
                 result.test->r2.value_or(0), static_cast<long long>(result.test->samples));
+  else if (result.test && !result.test->extra.empty())  // PPO: the policy's answers to the test prompts
+    std::printf("test:%s (%lld prompts)\n", format_stage_figures(result.test->extra).c_str(),
+                static_cast<long long>(result.test->samples));
+  else if (result.test && result.test->reward_gap)
+    std::printf("test preference accuracy: %.4f, reward gap %.4g (%lld pairs)\n", result.test->accuracy, *result.test->reward_gap,
+                static_cast<long long>(result.test->samples));
   else if (result.test)
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
   std::printf("report: %s\n", run.folder().report_file().string().c_str());

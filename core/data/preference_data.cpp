@@ -2,33 +2,75 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/record_splits.h"
 #include "core/text/text_corpus.h"
+#include "core/train/prediction_units.h"
 
 namespace cradle {
+
+torch::Tensor conversation_rows(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                                const std::vector<std::vector<ChatMessage>>& conversations, std::int64_t context_length,
+                                std::int64_t* truncated) {
+  const auto n = static_cast<std::int64_t>(conversations.size());
+  auto rows = torch::full({n, context_length}, kPadId, torch::kInt64);
+  auto ids_of = rows.accessor<std::int64_t, 2>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    auto ids = render_chat(tokenizer, markers, conversations[static_cast<std::size_t>(i)]).ids;
+    if (static_cast<std::int64_t>(ids.size()) > context_length) {
+      ids.erase(ids.begin(), ids.end() - context_length);  // the reward is read at the end: keep it
+      if (truncated) ++*truncated;
+    }
+    for (std::size_t t = 0; t < ids.size(); ++t) ids_of[i][static_cast<std::int64_t>(t)] = ids[t];
+  }
+  return rows;
+}
 
 TensorDataset preference_pairs_dataset(const Tokenizer& tokenizer, const ChatMarkers& markers,
                                        const std::vector<PreferencePair>& pairs, std::int64_t context_length,
                                        std::int64_t* truncated) {
+  std::vector<std::vector<ChatMessage>> conversations;  // chosen, rejected, chosen, ...
+  for (const auto& pair : pairs)
+    for (const auto* reply : {&pair.chosen, &pair.rejected}) {
+      conversations.push_back(pair.prompt);
+      conversations.back().push_back({"assistant", *reply});
+    }
+  const auto n = static_cast<std::int64_t>(pairs.size());
+  const auto rows = conversation_rows(tokenizer, markers, conversations, context_length, truncated);
+  return {rows.reshape({n, 2, context_length}), torch::zeros({n}, torch::kInt64)};
+}
+
+TensorDataset preference_sequences_dataset(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                                           const std::vector<PreferencePair>& pairs, std::int64_t context_length,
+                                           std::int64_t* truncated) {
   const auto n = static_cast<std::int64_t>(pairs.size());
   auto inputs = torch::full({n, 2, context_length}, kPadId, torch::kInt64);
-  auto rows = inputs.accessor<std::int64_t, 3>();
+  auto targets = torch::full({n, 2, context_length}, kIgnoredTarget, torch::kInt64);
+  auto input_rows = inputs.accessor<std::int64_t, 3>();
+  auto target_rows = targets.accessor<std::int64_t, 3>();
   for (std::int64_t i = 0; i < n; ++i) {
     const auto& pair = pairs[static_cast<std::size_t>(i)];
+    // The reply starts where the prompt's rendering (ending with the assistant's marker) ends;
+    // earlier assistant turns belong to the prompt and are not scored.
+    const auto reply_start = static_cast<std::int64_t>(render_chat_prompt(tokenizer, markers, pair.prompt).size());
     for (int side = 0; side < 2; ++side) {
       auto messages = pair.prompt;
       messages.push_back({"assistant", side == 0 ? pair.chosen : pair.rejected});
-      auto ids = render_chat(tokenizer, markers, messages).ids;
-      if (static_cast<std::int64_t>(ids.size()) > context_length) {
-        ids.erase(ids.begin(), ids.end() - context_length);  // the reward is read at the end: keep it
-        if (truncated) ++*truncated;
+      const auto ids = render_chat(tokenizer, markers, messages).ids;
+      // A sequence of T inputs predicts T targets: the last T + 1 ids.
+      const auto total = static_cast<std::int64_t>(ids.size());
+      const std::int64_t first = std::max<std::int64_t>(0, total - context_length - 1);
+      if (first > 0 && truncated) ++*truncated;
+      for (std::int64_t t = first; t + 1 < total; ++t) {
+        input_rows[i][side][t - first] = ids[static_cast<std::size_t>(t)];
+        if (t + 1 >= reply_start) target_rows[i][side][t - first] = ids[static_cast<std::size_t>(t + 1)];
       }
-      for (std::size_t t = 0; t < ids.size(); ++t) rows[i][side][static_cast<std::int64_t>(t)] = ids[t];
     }
   }
-  return {inputs, torch::zeros({n}, torch::kInt64)};
+  return {inputs, targets};
 }
 
 PreferenceData load_preference_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
@@ -49,9 +91,10 @@ PreferenceData load_preference_data(const Experiment& e, std::shared_ptr<const T
   data.validation_pairs = std::move(splits.validation);
   data.test_pairs = std::move(splits.test);
   const auto T = e.data.context_length;
-  data.train = preference_pairs_dataset(*data.tokenizer, data.markers, data.train_pairs, T, &data.truncated);
-  data.validation = preference_pairs_dataset(*data.tokenizer, data.markers, data.validation_pairs, T);
-  data.test = preference_pairs_dataset(*data.tokenizer, data.markers, data.test_pairs, T);
+  const auto layout = is_direct_preference(e) ? preference_sequences_dataset : preference_pairs_dataset;
+  data.train = layout(*data.tokenizer, data.markers, data.train_pairs, T, &data.truncated);
+  data.validation = layout(*data.tokenizer, data.markers, data.validation_pairs, T, nullptr);
+  data.test = layout(*data.tokenizer, data.markers, data.test_pairs, T, nullptr);
   return data;
 }
 

@@ -5,6 +5,9 @@
 // chosen and with the rejected reply. Inputs [N, 2, T]: row 0 the chosen, row
 // 1 the rejected, right-padded with <pad>; a conversation longer than T keeps
 // its last T tokens, where the reply and its end are. Targets [N] are unused.
+// DPO (stage "dpo") reads the same pairs as next-token sequences instead:
+// inputs [N, 2, T] and targets [N, 2, T], the next token where it belongs to
+// the final reply (its content and end-of-turn), kIgnoredTarget elsewhere.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,11 +29,23 @@ struct PreferenceData : DataSplits {
   std::int64_t vocab_size() const { return tokenizer->vocab_size(); }
 };
 
+// Stage "dpo" lays the pairs out as sequences, "reward" as texts.
 PreferenceData load_preference_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer);
+
+// Conversations as rows [N, context_length], right-padded with <pad>; one
+// longer than the context keeps its last context_length tokens (`truncated` counts them).
+torch::Tensor conversation_rows(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                                const std::vector<std::vector<ChatMessage>>& conversations, std::int64_t context_length,
+                                std::int64_t* truncated = nullptr);
 
 // Pairs as inputs [N, 2, context_length] (chosen, rejected).
 TensorDataset preference_pairs_dataset(const Tokenizer& tokenizer, const ChatMarkers& markers,
                                        const std::vector<PreferencePair>& pairs, std::int64_t context_length,
                                        std::int64_t* truncated = nullptr);
+
+// Pairs as next-token sequences for DPO: inputs and targets [N, 2, context_length].
+TensorDataset preference_sequences_dataset(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                                           const std::vector<PreferencePair>& pairs, std::int64_t context_length,
+                                           std::int64_t* truncated = nullptr);
 
 }  // namespace cradle

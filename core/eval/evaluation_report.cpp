@@ -216,6 +216,8 @@ void write_preferences(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "reward gap (chosen − rejected, mean)", fixed(p.reward_gap));
   metric_row(h, "mean reward of the chosen replies", fixed(p.chosen_reward));
   metric_row(h, "mean reward of the rejected replies", fixed(p.rejected_reward));
+  if (p.chosen_logprob) metric_row(h, "policy log-probability of the chosen replies (mean)", fixed(*p.chosen_logprob));
+  if (p.rejected_logprob) metric_row(h, "policy log-probability of the rejected replies (mean)", fixed(*p.rejected_logprob));
   metric_row(h, "pairwise loss", fixed(p.loss));
   metric_row(h, "pairs", std::to_string(p.pairs));
   h << "</table>\n";
@@ -308,6 +310,8 @@ Json evaluation_to_json(const EvaluationResult& r) {
                         {"reward_gap", p.reward_gap},
                         {"chosen_reward", p.chosen_reward},
                         {"rejected_reward", p.rejected_reward}});
+    if (p.chosen_logprob) metrics["chosen_logprob"] = *p.chosen_logprob;
+    if (p.rejected_logprob) metrics["rejected_logprob"] = *p.rejected_logprob;
     j["metrics"] = metrics;
   } else if (r.language_model) {
     const auto& m = *r.language_model;
@@ -353,7 +357,7 @@ std::string evaluation_to_html(const EvaluationResult& r) {
   const std::string title = r.experiment + ": " + r.split + " split";
   h << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html_escape(title) << "</title><style>" << kStyle
     << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n<p class=meta>" << html_escape(r.model_type) << " "
-    << html_escape(r.preferences ? std::string("reward model") : r.task == "language_model" ? std::string("language model") : r.task)
+    << html_escape(r.preferences ? std::string(r.preferences->chosen_logprob ? "DPO policy" : "reward model") : r.task == "language_model" ? std::string("language model") : r.task)
     << ", " << r.samples << (r.preferences ? " preference pairs" : r.task == "language_model" ? " sequences" : " samples") << ", weights "
     << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
     << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run) << "</code>.</p>\n";

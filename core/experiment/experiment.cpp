@@ -37,6 +37,11 @@ void write_test_split(Json& data, const char* path_key, const std::string& path,
 
 bool is_text_source(const std::string& source) { return source == "text" || source == "jsonl"; }
 
+// Conversations rendered through the chat template of a pretrained run's tokenizer.
+bool is_conversation_source(const std::string& source) {
+  return source == "dialogues" || source == "preferences" || source == "prompts";
+}
+
 void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task) {
   d.paths = r.strings("paths", {});
   if (d.paths.empty()) r.fail("paths", "required: a list of files or folders");
@@ -81,16 +86,16 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
 
 DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues", "preferences"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
   const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
   const std::vector<std::string> texts = {"text", "jsonl"};
-  const std::vector<std::string> files = {"text", "jsonl", "dialogues", "preferences"};
+  const std::vector<std::string> files = {"text", "jsonl", "dialogues", "preferences", "prompts"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
       {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences"}}, {"image_size", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"}}, {"image_size", {"image_folder"}},
       {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
       {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
@@ -120,7 +125,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else if (is_text_source(d.source)) {
     parse_text_source(r, d, task);
-  } else if (d.source == "dialogues" || d.source == "preferences") {
+  } else if (is_conversation_source(d.source)) {
     // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
     d.paths = r.strings("paths", {});
     if (d.paths.empty()) r.fail("paths", "required: a list of JSONL files or folders of them");
@@ -198,6 +203,14 @@ bool is_fine_tuning(const Experiment& e) { return e.task == "language_model" && 
 
 bool is_reward_modelling(const Experiment& e) { return e.task == "language_model" && e.stage == "reward"; }
 
+bool is_direct_preference(const Experiment& e) { return e.task == "language_model" && e.stage == "dpo"; }
+
+bool is_policy_optimisation(const Experiment& e) { return e.task == "language_model" && e.stage == "ppo"; }
+
+bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e); }
+
+bool reads_preference_pairs(const Experiment& e) { return is_reward_modelling(e) || is_direct_preference(e); }
+
 Experiment parse_experiment(const Json& document) {
   JsonObjectReader r(document, "");
   Experiment e;
@@ -213,31 +226,49 @@ Experiment parse_experiment(const Json& document) {
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
-  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward"});
+  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo"});
   if (e.stage != "pretrain" && e.task != "language_model")
     r.fail("stage", "only task \"language_model\" has stages, got task \"" + e.task + "\"");
   e.init_from = r.string("init_from", e.init_from);
   if (e.stage != "pretrain" && e.init_from.empty())
     r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
   if (e.stage == "pretrain" && r.has("init_from"))
-    r.fail("init_from", "only the stages after pretraining (sft, reward) start from another run");
+    r.fail("init_from", "only the stages after pretraining (sft, reward, dpo, ppo) start from another run");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
   e.train = parse_train_spec(r.object("train"), e.task);
+  if (stage_has_align_section(e.stage)) e.align = parse_align_spec(r.object("align"), e.stage);
+  else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + e.stage + "\"");
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues" || e.data.source == "preferences";
+  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source);
   const bool has_data_field = document.contains("data") && document["data"].is_object();
   if (e.stage == "sft" && e.data.source != "dialogues")
     throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + e.data.source + "\"");
-  if (e.stage == "reward" && e.data.source != "preferences")
-    throw ConfigError("data.source: stage \"reward\" reads \"preferences\" (JSONL preference pairs), got \"" + e.data.source + "\"");
+  const bool pairs_stage = e.stage == "reward" || e.stage == "dpo";
+  if (pairs_stage && e.data.source != "preferences")
+    throw ConfigError("data.source: stage \"" + e.stage + "\" reads \"preferences\" (JSONL preference pairs), got \"" +
+                      e.data.source + "\"");
+  if (e.stage == "ppo" && e.data.source != "prompts")
+    throw ConfigError("data.source: stage \"ppo\" reads \"prompts\" (JSONL prompts), got \"" + e.data.source + "\"");
   if (e.stage != "sft" && e.data.source == "dialogues")
     throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
-  if (e.stage != "reward" && e.data.source == "preferences")
-    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\"");
+  if (!pairs_stage && e.data.source == "preferences")
+    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\" or \"dpo\"");
+  if (e.stage != "ppo" && e.data.source == "prompts")
+    throw ConfigError("data.source: \"prompts\" is read by task \"language_model\" with stage \"ppo\"");
+  if (e.stage == "ppo") {  // PPO's own loop reads align's settings in place of these
+    if (e.train.accumulate_steps != 1)
+      throw ConfigError("train.accumulate_steps: PPO steps the optimizer once per align.minibatch_size rollouts; leave it at 1");
+    if (e.train.precision != "float32") throw ConfigError("train.precision: PPO runs in \"float32\"");
+    if (e.train.early_stopping.enabled)
+      throw ConfigError("train.early_stopping: PPO has no validation loss to watch; set train.epochs instead");
+    if (e.train.schedule.type == "plateau") throw ConfigError("train.schedule: \"plateau\" needs a validation loss; PPO has none");
+    if (e.train.l1 > 0 || e.train.label_smoothing > 0)
+      throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
+  }
   if (e.task == "language_model" && !text)
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
@@ -326,7 +357,7 @@ Json experiment_to_json(const Experiment& e) {
                              {"special_tokens", d.tokenizer.special_tokens}};
     data["context_length"] = d.context_length;
     data["test_fraction"] = d.test_fraction;
-  } else if (e.data.source == "dialogues" || e.data.source == "preferences") {
+  } else if (is_conversation_source(e.data.source)) {
     const DataSpec& d = e.data;
     data["paths"] = d.paths;
     data["include"] = d.include;
@@ -347,7 +378,7 @@ Json experiment_to_json(const Experiment& e) {
     data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
-  const bool text = is_text_source(e.data.source) || e.data.source == "dialogues" || e.data.source == "preferences";
+  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source);
   const bool labelled = e.task == "classification";
   if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;
@@ -375,6 +406,7 @@ Json experiment_to_json(const Experiment& e) {
   if (!e.model_inherited) doc["model"] = model_spec_to_json(e.model, e.task);
 
   doc["train"] = train_spec_to_json(e.train, e.task);
+  if (stage_has_align_section(e.stage)) doc["align"] = align_spec_to_json(e.align, e.stage);
 
   doc["eval"] = Json{{"batch_size", e.eval.batch_size}};
   return doc;
@@ -413,7 +445,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
   for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
-  for (std::string* path : {&copy.init_from, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
+  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
                             &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/data/augmentation_steps.h"
+#include "core/experiment/align_spec.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/experiment/model_spec.h"
 #include "core/experiment/train_spec.h"
@@ -23,7 +24,9 @@ inline constexpr std::int64_t kAutoLoaderThreads = -1;
 struct DataSpec {
   // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
   // | "dialogues" (JSONL conversations for supervised fine-tuning, core/text/conversation_records.h)
-  // | "preferences" (JSONL preference pairs for the reward model, the same header)
+  // | "preferences" (JSONL preference pairs for the reward model and DPO, the same header)
+  // | "prompts" (JSONL prompts for PPO's rollouts: any dialogue or preference record; its
+  //   conversation up to the last user turn is the prompt)
   std::string source = "idx";
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
@@ -97,14 +100,16 @@ struct Experiment {
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto
   // Language models: "pretrain" (next-token prediction on a corpus), "sft"
-  // (supervised fine-tuning on dialogues) or "reward" (a reward model trained
-  // on preference pairs); the later stages start from the run named by
-  // init_from and keep its model's shape and tokenizer.
+  // (supervised fine-tuning on dialogues), "reward" (a reward model trained
+  // on preference pairs), "dpo" (direct preference optimisation on them) or
+  // "ppo" (reinforcement learning against a reward); the later stages start
+  // from the run named by init_from and keep its model's shape and tokenizer.
   std::string stage = "pretrain";
   std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;
   TrainSpec train;
+  AlignSpec align;  // stages reward, dpo and ppo
   EvalSpec eval;
 
   // Stage "sft" without a model section: the model is the pretrained run's
@@ -126,6 +131,18 @@ bool is_fine_tuning(const Experiment& experiment);
 
 // A reward model trained on preference pairs (stage "reward").
 bool is_reward_modelling(const Experiment& experiment);
+
+// A policy tuned by direct preference optimisation (stage "dpo").
+bool is_direct_preference(const Experiment& experiment);
+
+// A policy tuned by PPO against a reward (stage "ppo").
+bool is_policy_optimisation(const Experiment& experiment);
+
+// Stages "sft", "dpo" and "ppo": a language model that answers in the chat template.
+bool is_chat_policy(const Experiment& experiment);
+
+// Stages "reward" and "dpo": trained on preference pairs.
+bool reads_preference_pairs(const Experiment& experiment);
 
 Experiment parse_experiment(const Json& document);
 Json experiment_to_json(const Experiment& experiment);

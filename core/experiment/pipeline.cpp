@@ -39,6 +39,10 @@ Pipeline parse_pipeline(const Json& document, const std::filesystem::path& base_
     if (!stage.init_from.empty() &&
         std::none_of(pipeline.stages.begin(), pipeline.stages.end(), [&](const PipelineStage& e) { return e.name == stage.init_from; }))
       s.fail("init_from", "\"" + stage.init_from + "\" is not an earlier stage of this pipeline");
+    stage.reward_from = s.string("reward_from", "");
+    if (!stage.reward_from.empty() &&
+        std::none_of(pipeline.stages.begin(), pipeline.stages.end(), [&](const PipelineStage& e) { return e.name == stage.reward_from; }))
+      s.fail("reward_from", "\"" + stage.reward_from + "\" is not an earlier stage of this pipeline");
     stage.overrides = s.strings("set", {});
     s.finish();
     pipeline.stages.push_back(std::move(stage));

@@ -5,7 +5,8 @@
 //   {"name": "alignment-demo",
 //    "stages": [{"name": "pretrain", "experiment": "experiment.json"},
 //               {"name": "sft", "experiment": "sft.json", "init_from": "pretrain",
-//                "set": ["train.epochs=3"]}]}
+//                "set": ["train.epochs=3"]},
+//               {"name": "ppo", "experiment": "ppo.json", "init_from": "sft", "reward_from": "reward"}]}
 // Experiment paths are relative to the pipeline file.
 #include <filesystem>
 #include <string>
@@ -19,6 +20,7 @@ struct PipelineStage {
   std::string name;                  // names the stage's run folder inside the pipeline's
   std::filesystem::path experiment;  // absolute
   std::string init_from;             // an earlier stage's name, or empty
+  std::string reward_from;           // PPO: the earlier reward stage it maximises (its align.reward_run)
   std::vector<std::string> overrides;  // --set key=value applied to the experiment
 };
 

@@ -7,6 +7,7 @@
 #include "core/data/dataset_statistics.h"
 #include "core/data/dialogue_data.h"
 #include "core/data/preference_data.h"
+#include "core/data/prompt_data.h"
 #include "core/models/reward_model.h"
 #include "core/data/language_model_data.h"
 #include "core/run/fine_tuning_base.h"
@@ -37,11 +38,18 @@ int state_per_weight(const std::string& optimizer, double momentum) {
 DataProfile profile_data(const Experiment& experiment) {
   DataProfile profile;
   profile.task = experiment.task;
-  if (is_reward_modelling(experiment)) {
+  if (is_policy_optimisation(experiment)) {
+    const auto data = load_prompt_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    profile.input_shape = {experiment.data.context_length};
+    profile.vocab_size = profile.outputs = data.tokenizer->vocab_size();
+    profile.train_samples = static_cast<std::int64_t>(data.train.size());
+    return profile;
+  }
+  if (reads_preference_pairs(experiment)) {
     const auto data = load_preference_data(experiment, load_fine_tuning_base(experiment).tokenizer);
     profile.input_shape = {experiment.data.context_length};
     profile.vocab_size = data.vocab_size();
-    profile.outputs = 1;
+    profile.outputs = is_reward_modelling(experiment) ? 1 : data.vocab_size();
     profile.train_samples = data.train.size();
     return profile;
   }

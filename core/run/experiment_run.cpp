@@ -7,7 +7,12 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 
+#include "core/align/direct_preference.h"
+#include "core/align/policy_value_model.h"
+#include "core/align/ppo_trainer.h"
+#include "core/align/response_scorer.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
@@ -16,8 +21,10 @@
 #include "core/data/image_augmentation.h"
 #include "core/data/dialogue_data.h"
 #include "core/data/preference_data.h"
+#include "core/data/prompt_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
+#include "core/eval/preference_evaluation.h"
 #include "core/eval/text_generation.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
@@ -40,18 +47,33 @@ namespace {
 // Keeps the last evaluation of each split, for the report.
 class FinalMetrics : public TrainingObserver {
  public:
-  void on_evaluation(const EvaluationMetrics& m) override { (m.split == "test" ? test : validation) = m; }
-  std::optional<EvaluationMetrics> validation, test;
+  void on_evaluation(const EvaluationMetrics& m) override {
+    if (m.split == "validation" && m.step == 0) before_training = m;  // PPO answers before it trains
+    (m.split == "test" ? test : validation) = m;
+  }
+  std::optional<EvaluationMetrics> before_training, validation, test;
 };
 
 Json scores_json(const EvaluationMetrics& m, bool language_model) {
+  if (!m.extra.empty()) {  // PPO: the responses' mean score, KL to the reference, length
+    Json scores = Json::object();
+    for (const auto& [key, value] : m.extra) scores[key] = value;
+    scores["ended_turn"] = m.accuracy;
+    scores["samples"] = m.samples;
+    scores["epoch"] = m.epoch;
+    return scores;
+  }
   if (m.mae)  // regression, in target units
     return Json{{"loss", m.loss},       {"mse", m.rmse.value_or(0) * m.rmse.value_or(0)},
                 {"rmse", *m.rmse},      {"mae", *m.mae},
                 {"r2", m.r2.value_or(0)}, {"samples", m.samples}, {"epoch", m.epoch}};
   Json scores = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
-  if (m.reward_gap) {  // a reward model: accuracy is the share of pairs ordered right
+  if (m.reward_gap) {  // a reward model or DPO: accuracy is the share of pairs ordered right
     scores["reward_gap"] = *m.reward_gap;
+    scores["chosen_reward"] = m.chosen_reward.value_or(0);
+    scores["rejected_reward"] = m.rejected_reward.value_or(0);
+    if (m.chosen_logprob) scores["chosen_logprob"] = *m.chosen_logprob;
+    if (m.rejected_logprob) scores["rejected_logprob"] = *m.rejected_logprob;
     return scores;
   }
   if (language_model) scores["perplexity"] = std::exp(m.loss);  // the loss is the mean per-token cross-entropy
@@ -69,10 +91,14 @@ struct ExperimentRun::State {
   TextClassificationData text_classes;  // task "classification" on text
   LanguageModelData text_data;   // task "language_model", stage "pretrain"
   DialogueData dialogues;        // task "language_model", stage "sft"
-  PreferenceData preferences;    // task "language_model", stage "reward"
+  PreferenceData preferences;    // task "language_model", stages "reward" and "dpo"
+  PromptData prompts;            // task "language_model", stage "ppo"
   std::shared_ptr<const Tokenizer> tokenizer;  // text tasks
   const DataSplits* splits = nullptr;
   torch::nn::Sequential model{nullptr};
+  std::unique_ptr<PairScorer> pair_scorer;  // stages "reward" and "dpo"
+  torch::nn::Sequential reference{nullptr};  // stages "dpo" and "ppo": the frozen starting policy
+  std::unique_ptr<ResponseScorer> response_scorer;  // stage "ppo"
   std::unique_ptr<ImageAugmenter> augmenter;
   CacheOutcome cache = CacheOutcome::Off;  // classification data; language models keep theirs in text_data
   ModelSummary summary;
@@ -158,17 +184,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   const bool fine_tuning = is_fine_tuning(s.experiment);
   const bool reward_model = is_reward_modelling(s.experiment);
-  const bool language_model = s.experiment.task == "language_model" && !fine_tuning && !reward_model;
+  const bool dpo = is_direct_preference(s.experiment);
+  const bool ppo = is_policy_optimisation(s.experiment);
+  const bool preference_pairs = reward_model || dpo;
+  const bool language_model = s.experiment.task == "language_model" && s.experiment.stage == "pretrain";
   const bool text_classes = is_text_classification(s.experiment);
   // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
-  if (resuming && (language_model || text_classes || fine_tuning || reward_model))
+  if (resuming && (s.experiment.task == "language_model" || text_classes))
     saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
   // Fine-tuning keeps the pretrained run's model, tokenizer and weights (a
   // resumed one has them in its own folder and checkpoint).
   fs::path base_weights;
   ModelSpec base_model;
-  if ((fine_tuning || reward_model) && !resuming) {
+  if ((fine_tuning || preference_pairs || ppo) && !resuming) {
     const FineTuningBase base = load_fine_tuning_base(s.experiment);
     if (!s.experiment.model_inherited &&
         model_spec_to_json(s.experiment.model, "language_model") != model_spec_to_json(base.pretrained.model, "language_model"))
@@ -178,6 +207,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     if (reward_model && base.pretrained.model.type != "gpt")
       throw ConfigError("init_from: the reward model is built on a GPT's trunk; " + s.experiment.init_from + " holds a " +
                         base.pretrained.model.type);
+    if ((dpo || ppo) && base.pretrained.model.type != "gpt")
+      throw ConfigError("init_from: " + std::string(dpo ? "DPO" : "PPO") + " tunes a GPT; " + s.experiment.init_from +
+                        " holds a " + base.pretrained.model.type);
     s.experiment.model = base_model = base.pretrained.model;
     s.experiment.model_inherited = false;  // the frozen experiment names it, so the run stands alone
     base_weights = base.weights;
@@ -186,12 +218,22 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
   const PreparedText* text = nullptr;
-  if (reward_model) {
+  if (ppo) {
+    if (s.experiment.align.max_new_tokens >= s.experiment.data.context_length)
+      throw ConfigError("align.max_new_tokens: " + std::to_string(s.experiment.align.max_new_tokens) +
+                        " leaves no room for the prompt in data.context_length " +
+                        std::to_string(s.experiment.data.context_length));
+    s.prompts = load_prompt_data(s.experiment, saved_tokenizer);
+    s.tokenizer = s.prompts.tokenizer;
+    input_shape = {s.experiment.data.context_length};
+    outputs = s.tokenizer->vocab_size();
+    s.response_scorer = make_response_scorer(s.experiment, s.device);  // a bad reward run fails before the folder exists
+  } else if (preference_pairs) {
     s.preferences = load_preference_data(s.experiment, saved_tokenizer);
     s.splits = &s.preferences;
     s.tokenizer = s.preferences.tokenizer;
     input_shape = {s.experiment.data.context_length};
-    outputs = 1;
+    outputs = reward_model ? 1 : s.preferences.vocab_size();
   } else if (fine_tuning) {
     s.dialogues = load_dialogue_data(s.experiment, saved_tokenizer);
     s.splits = &s.dialogues;
@@ -237,7 +279,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   else
     s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
-  if (fine_tuning && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
+  if ((fine_tuning || dpo || ppo) && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
   std::vector<std::string> new_weights;  // a reward model's head
   if (reward_model && !resuming) {
     auto language_model_net = build_model(base_model, input_shape, s.preferences.vocab_size(), {});
@@ -246,6 +288,21 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   }
 
   s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
+  if (reward_model) s.pair_scorer = std::make_unique<RewardHeadScorer>(s.experiment.align.margin);
+  if (dpo || ppo) {
+    // The reference is the policy the stage started from, kept in the run folder
+    // so that resuming does not depend on init_from staying as it was.
+    s.reference = build_model(s.experiment.model, input_shape, outputs, {});
+    if (resuming) {
+      load_model_weights(s.folder.reference_file(), *s.reference);
+    } else {
+      load_weights_file(base_weights, *s.reference);
+      save_model_weights(s.folder.reference_file(), *s.reference);
+    }
+    s.reference->to(s.device);
+  }
+  if (dpo)
+    s.pair_scorer = std::make_unique<DirectPreferenceScorer>(s.reference, s.experiment.align.beta, s.experiment.align.label_smoothing);
   const bool epochs_changed = resuming && load_experiment(s.folder.experiment_file()).train.epochs != s.experiment.train.epochs;
   if (!resuming || epochs_changed) write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
   s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());  // both append
@@ -257,6 +314,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
       messages.pop_back();  // the reply the model is to write
       prompts.push_back(render_chat_prompt(*s.tokenizer, s.dialogues.markers, messages));
     }
+    s.samples = SampleSnapshots::for_chat(s.model, std::move(prompts), s.tokenizer, s.experiment.data.context_length,
+                                          s.experiment.seed, s.folder.samples_file());
+  } else if (dpo && !s.preferences.validation_pairs.empty()) {
+    std::vector<std::vector<std::int64_t>> prompts;
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, s.preferences.validation_pairs.size()); ++i)
+      prompts.push_back(render_chat_prompt(*s.tokenizer, s.preferences.markers, s.preferences.validation_pairs[i].prompt));
     s.samples = SampleSnapshots::for_chat(s.model, std::move(prompts), s.tokenizer, s.experiment.data.context_length,
                                           s.experiment.seed, s.folder.samples_file());
   } else if (language_model && s.text_data.validation.size() > 0)
@@ -278,6 +341,24 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
   for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  if (ppo) {
+    if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
+    const auto& d = s.prompts;
+    const auto& a = s.experiment.align;
+    s.log->write("PPO from " + s.experiment.init_from + " against the " + s.response_scorer->description() + ": " +
+                 std::to_string(d.train.size()) + " training prompts from " + std::to_string(d.files.size()) + " file(s), " +
+                 std::to_string(d.skipped.size()) + " bad lines skipped; KL " + a.kl_control + " (coefficient " +
+                 Json(a.kl_coef).dump() + (a.kl_control == "adaptive" ? ", target " + Json(a.kl_target).dump() + " nats" : "") +
+                 "), " + std::to_string(a.ppo_epochs) + " PPO epochs over minibatches of " + std::to_string(a.minibatch_size));
+  }
+  if (dpo) {
+    if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
+    const auto& d = s.preferences;
+    s.log->write("DPO from " + s.experiment.init_from + " (beta " + Json(s.experiment.align.beta).dump() + ", label smoothing " +
+                 Json(s.experiment.align.label_smoothing).dump() + "): " + std::to_string(d.train_pairs.size()) +
+                 " training pairs from " + std::to_string(d.files.size()) + " file(s), " + std::to_string(d.skipped.size()) +
+                 " bad lines skipped, " + std::to_string(d.truncated) + " cut to their last data.context_length tokens");
+  }
   if (reward_model) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     const auto& d = s.preferences;
@@ -330,10 +411,14 @@ ExperimentRun::~ExperimentRun() = default;
 const Experiment& ExperimentRun::experiment() const { return state_->experiment; }
 const RunFolder& ExperimentRun::folder() const { return state_->folder; }
 const ModelSummary& ExperimentRun::model_summary() const { return state_->summary; }
-std::int64_t ExperimentRun::train_samples() const { return state_->splits->train.size(); }
+std::int64_t ExperimentRun::train_samples() const {
+  if (is_policy_optimisation(state_->experiment)) return static_cast<std::int64_t>(state_->prompts.train.size());
+  return state_->splits->train.size();
+}
 const std::vector<std::string>& ExperimentRun::skipped_files() const {
   if (is_fine_tuning(state_->experiment)) return state_->dialogues.skipped;
-  if (is_reward_modelling(state_->experiment)) return state_->preferences.skipped;
+  if (reads_preference_pairs(state_->experiment)) return state_->preferences.skipped;
+  if (is_policy_optimisation(state_->experiment)) return state_->prompts.skipped;
   if (state_->experiment.task == "language_model") return state_->text_data.text.skipped;
   if (is_text_classification(state_->experiment)) return state_->text_classes.text.skipped;
   return state_->data.skipped_files;
@@ -346,14 +431,26 @@ void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers
 RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
   const std::string started_at = utc_timestamp();
-  TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control};
-  Trainer trainer(s.experiment, s.model, *s.splits, setup);
   FinalMetrics final_metrics;
-  trainer.add_observer(*s.metrics);
-  trainer.add_observer(*s.log);
-  trainer.add_observer(final_metrics);
-  if (s.samples) trainer.add_observer(*s.samples);
-  for (auto* observer : s.observers) trainer.add_observer(*observer);
+  std::vector<TrainingObserver*> observers = {s.metrics.get(), s.log.get(), &final_metrics};
+  if (s.samples) observers.push_back(s.samples.get());
+  observers.insert(observers.end(), s.observers.begin(), s.observers.end());
+  // PPO has its own loop (rollouts, not batches of a dataset); every other stage the Trainer's.
+  std::function<TrainingOutcome()> run_training;
+  std::unique_ptr<Trainer> trainer;
+  std::unique_ptr<PpoTrainer> ppo;
+  if (is_policy_optimisation(s.experiment)) {
+    PpoSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.resume_from, control, s.folder.samples_file()};
+    ppo = std::make_unique<PpoTrainer>(s.experiment, PolicyValueModel(s.model, s.experiment.model.width), s.reference,
+                                       *s.response_scorer, s.prompts, setup);
+    for (auto* observer : observers) ppo->add_observer(*observer);
+    run_training = [&] { return ppo->run(); };
+  } else {
+    TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control, s.pair_scorer.get()};
+    trainer = std::make_unique<Trainer>(s.experiment, s.model, *s.splits, setup);
+    for (auto* observer : observers) trainer->add_observer(*observer);
+    run_training = [&] { return trainer->run(); };
+  }
 
   Json report = Json::object();
   report["format_version"] = 1;
@@ -366,9 +463,19 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
-  if (is_reward_modelling(s.experiment)) {
+  if (is_policy_optimisation(s.experiment)) {
+    const auto& d = s.prompts;
+    report["stage"] = "ppo";
+    report["init_from"] = s.experiment.init_from;
+    report["reward"] = s.response_scorer->description();
+    report["data"] = Json{{"files", d.files},
+                          {"train_prompts", d.train.size()},
+                          {"validation_prompts", d.validation.size()},
+                          {"test_prompts", d.test.size()},
+                          {"skipped_lines", d.skipped.size()}};
+  } else if (reads_preference_pairs(s.experiment)) {
     const auto& d = s.preferences;
-    report["stage"] = "reward";
+    report["stage"] = s.experiment.stage;
     report["init_from"] = s.experiment.init_from;
     report["data"] = Json{{"files", d.files},
                           {"train_pairs", d.train_pairs.size()},
@@ -414,7 +521,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
 
   RunResult result;
   try {
-    result.outcome = trainer.run();
+    result.outcome = run_training();
   } catch (const std::exception& error) {
     report["status"] = "failed";
     report["error"] = error.what();
@@ -443,6 +550,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   }
   Json metrics = Json::object();
   const bool language_model = s.experiment.task == "language_model";
+  if (final_metrics.before_training) metrics["validation_before_training"] = scores_json(*final_metrics.before_training, language_model);
   if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);
   if (result.test) metrics["test"] = scores_json(*result.test, language_model);
   report["metrics"] = std::move(metrics);

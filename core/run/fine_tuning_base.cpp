@@ -14,6 +14,9 @@ FineTuningBase load_fine_tuning_base(const Experiment& e) {
   if (pretrained.task != "language_model")
     throw ConfigError("init_from: " + base.root.string() + " is a " + pretrained.task +
                       " run; fine-tuning starts from a language model");
+  if (pretrained.stage == "reward" && e.stage != "reward")
+    throw ConfigError("init_from: " + base.root.string() + " is a reward model; stage \"" + e.stage +
+                      "\" starts from a language model (a pretrained, sft, dpo or ppo run)");
   if (e.data.context_length != pretrained.data.context_length)
     throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " differs from the pretrained run's " +
                       std::to_string(pretrained.data.context_length) + " (its model's positions); set it to " +

@@ -14,6 +14,12 @@ std::string format(const char* pattern, Args... args) {
 
 }  // namespace
 
+std::string format_stage_figures(const std::vector<std::pair<std::string, double>>& extra, std::size_t limit) {
+  std::string text;
+  for (std::size_t i = 0; i < extra.size() && i < limit; ++i) text += format(" %s %.4g", extra[i].first.c_str(), extra[i].second);
+  return text;
+}
+
 void LogWriter::on_started(const TrainingPlan& p) {
   write(format("training: %lld samples, batch %lld, %lld epochs of %lld steps", static_cast<long long>(p.train_samples),
                static_cast<long long>(p.batch_size), static_cast<long long>(p.epochs),
@@ -23,7 +29,8 @@ void LogWriter::on_started(const TrainingPlan& p) {
 void LogWriter::on_step(const StepMetrics& m) {
   write(format("[%8.1fs] epoch %lld step %lld: loss %.4f %s %.4g lr %.3g, %.0f samples/s", m.wall_seconds,
                static_cast<long long>(m.epoch), static_cast<long long>(m.step), m.loss, m.mae ? "mae" : "accuracy",
-               m.mae.value_or(m.accuracy), m.lr, m.samples_per_second));
+               m.mae.value_or(m.accuracy), m.lr, m.samples_per_second) +
+        format_stage_figures(m.extra));
 }
 
 void LogWriter::on_evaluation(const EvaluationMetrics& m) {
@@ -33,7 +40,8 @@ void LogWriter::on_evaluation(const EvaluationMetrics& m) {
                  static_cast<long long>(m.samples)));
   else
     write(format("[%8.1fs] %s after epoch %lld: loss %.4f accuracy %.4f (%lld samples)", m.wall_seconds,
-                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)));
+                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)) +
+          format_stage_figures(m.extra));
 }
 
 void LogWriter::on_checkpoint(const CheckpointSaved& c) {

@@ -2,11 +2,17 @@
 // Observer that writes the run's events as readable lines to train.log.
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/common/file_io.h"
 #include "core/train/events.h"
 
 namespace cradle {
+
+// A stage's own figures as " name value" pairs (" score 0.75 kl 2.5"), the
+// first `limit` of them; the log and the terminal append them to their lines.
+std::string format_stage_figures(const std::vector<std::pair<std::string, double>>& extra, std::size_t limit = 100);
 
 class LogWriter : public TrainingObserver {
  public:

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 
@@ -29,6 +31,17 @@ std::int64_t whole_number(const nlohmann::json& json, const char* key, std::opti
     if (std::isfinite(d) && d == std::floor(d) && std::abs(d) <= 9.0e15) return static_cast<std::int64_t>(d);
   }
   throw BadField(std::string(key) + " is not a whole number: " + value.dump());
+}
+
+// The numeric fields a line has beyond the ones every run writes (PPO's score, kl, ...), by name.
+std::vector<std::pair<std::string, double>> extra_fields(const nlohmann::json& json, std::initializer_list<const char*> known) {
+  std::vector<std::pair<std::string, double>> extra;
+  for (const auto& item : json.items()) {
+    const std::string& key = item.key();
+    if (!item.value().is_number() || std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
+    extra.emplace_back(key, item.value().get<double>());
+  }
+  return extra;
 }
 
 }  // namespace
@@ -64,6 +77,8 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
       m.backward_seconds = json.value("backward_s", 0.0);
       m.optimizer_seconds = json.value("optimizer_s", 0.0);
       m.wall_seconds = json.value("wall_time", 0.0);
+      m.extra = extra_fields(json, {"step", "epoch", "loss", "accuracy", "mae", "lr", "samples_per_sec", "data_wait_s", "forward_s",
+                                    "backward_s", "optimizer_s", "wall_time"});
       update.steps.push_back(m);
     } else if (kind == "eval") {
       EvaluationMetrics m;
@@ -77,6 +92,7 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
       if (json.contains("r2")) m.r2 = json["r2"].get<double>();
       m.samples = whole_number(json, "samples", 0);
       m.wall_seconds = json.value("wall_time", 0.0);
+      m.extra = extra_fields(json, {"step", "epoch", "loss", "accuracy", "mae", "rmse", "r2", "samples", "wall_time"});
       update.evaluations.push_back(m);
     } else {
       problem = "unknown kind \"" + kind + "\"";

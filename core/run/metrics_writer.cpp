@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace cradle {
 
 void MetricsWriter::on_started(const TrainingPlan& p) {
@@ -31,6 +33,7 @@ void MetricsWriter::on_step(const StepMetrics& m) {
     line.erase("accuracy");
     line["mae"] = *m.mae;
   }
+  for (const auto& [key, value] : m.extra) line[key] = value;
   out_.append(line.dump());
 }
 
@@ -44,7 +47,12 @@ void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
     line["rmse"] = m.rmse.value_or(0);
     line["r2"] = m.r2.value_or(0);
   }
-  if (m.reward_gap) line["reward_gap"] = *m.reward_gap;
+  const std::pair<const char*, const std::optional<double>*> optional_fields[] = {
+      {"reward_gap", &m.reward_gap},         {"chosen_reward", &m.chosen_reward},   {"rejected_reward", &m.rejected_reward},
+      {"chosen_logprob", &m.chosen_logprob}, {"rejected_logprob", &m.rejected_logprob}};
+  for (const auto& [key, value] : optional_fields)
+    if (*value) line[key] = **value;
+  for (const auto& [key, value] : m.extra) line[key] = value;
   out_.append(line.dump());
 }
 

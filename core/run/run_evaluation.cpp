@@ -8,6 +8,7 @@
 #include <functional>
 #include <sstream>
 
+#include "core/align/direct_preference.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
@@ -17,6 +18,7 @@
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/image_thumbnails.h"
+#include "core/eval/preference_evaluation.h"
 #include "core/eval/regression_evaluation.h"
 #include "core/models/evaluation_mode.h"
 #include "core/models/model_factory.h"
@@ -246,7 +248,21 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     auto model = build_reward_model(experiment.model, experiment.data.context_length, data.vocab_size());
     load_weights_file(weights, *model);
     model->to(device);
-    result.preferences = evaluate_preferences(model, chosen_split(data, request.split), batch_size, device);
+    const RewardHeadScorer scorer(experiment.align.margin);
+    result.preferences = evaluate_preferences(scorer, model, chosen_split(data, request.split), batch_size, device);
+    result.samples = result.preferences->pairs;
+    result.loss = result.preferences->loss;
+  } else if (is_direct_preference(experiment)) {
+    // The policy's implicit rewards against the reference it started from (model/reference.pt).
+    const auto data = load_preference_data(experiment, load_tokenizer(run.tokenizer_file()));
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
+    auto reference = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
+    load_weights_file(weights, *model);
+    load_model_weights(run.reference_file(), *reference);
+    model->to(device);
+    reference->to(device);
+    const DirectPreferenceScorer scorer(reference, experiment.align.beta, experiment.align.label_smoothing);
+    result.preferences = evaluate_preferences(scorer, model, chosen_split(data, request.split), batch_size, device);
     result.samples = result.preferences->pairs;
     result.loss = result.preferences->loss;
   } else if (is_fine_tuning(experiment)) {

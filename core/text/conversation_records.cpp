@@ -151,4 +151,35 @@ PreferenceSet parse_preference_jsonl(std::string_view content, const std::string
   return set;
 }
 
+PromptSet parse_prompt_jsonl(std::string_view content, const std::string& origin, bool skip_bad_records) {
+  PromptSet set;
+  for_each_jsonl_object(
+      content, origin,
+      [&](const Json& object, const std::string& where) {
+        ChatPrompt prompt;
+        prompt.origin = where;
+        if (object.contains("prompt") && object["prompt"].is_array()) {
+          prompt.messages = message_list(object["prompt"], where, "prompt");
+        } else if (object.contains("prompt")) {
+          prompt.messages = {{"user", string_field(object, "prompt", where)}};
+        } else if (object.contains("messages")) {
+          prompt.messages = message_list(object["messages"], where, "messages");
+        } else if (object.contains("chosen") && object["chosen"].is_string()) {
+          try {
+            prompt.messages = parse_hh_transcript(object["chosen"].get<std::string>());
+          } catch (const DataError& error) {
+            throw DataError(where + ": chosen: " + error.what());
+          }
+        } else {
+          throw DataError(where + ": expected {\"prompt\": ...}, {\"messages\": [...]} or an HH-RLHF {\"chosen\"} transcript");
+        }
+        // The conversation up to its last user turn: what the policy answers.
+        while (!prompt.messages.empty() && prompt.messages.back().role != "user") prompt.messages.pop_back();
+        require_user_last(prompt.messages, where);
+        set.prompts.push_back(std::move(prompt));
+      },
+      skip_bad_records ? &set.skipped : nullptr);
+  return set;
+}
+
 }  // namespace cradle

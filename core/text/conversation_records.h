@@ -6,6 +6,7 @@
 //   preference: {"prompt": "...", "chosen": "...", "rejected": "..."}
 //               {"prompt": [messages], "chosen": [messages], "rejected": [messages]}   (TRL conversational)
 //               {"chosen": "\n\nHuman: ...\n\nAssistant: ...", "rejected": "..."}  (HH-RLHF transcripts)
+//   prompt:     any of the above, or {"prompt": "..."} alone: the conversation up to its last user turn
 // Needs no LibTorch, so the fuzz target links it alone.
 #include <string>
 #include <string_view>
@@ -31,6 +32,11 @@ struct PreferencePair {
   std::string origin;
 };
 
+struct ChatPrompt {
+  std::vector<ChatMessage> messages;  // ends with a user turn
+  std::string origin;
+};
+
 struct DialogueSet {
   std::vector<Dialogue> dialogues;
   std::vector<std::string> skipped;  // bad lines left out (skip_bad_records)
@@ -41,11 +47,17 @@ struct PreferenceSet {
   std::vector<std::string> skipped;
 };
 
+struct PromptSet {
+  std::vector<ChatPrompt> prompts;
+  std::vector<std::string> skipped;
+};
+
 // DataError naming origin:line for any line that fits none of the layouts,
 // unless skip_bad_records, which collects the messages in `skipped`.
 DialogueSet parse_dialogue_jsonl(std::string_view content, const std::string& origin, bool skip_bad_records = false);
 PreferenceSet parse_preference_jsonl(std::string_view content, const std::string& origin,
                                      bool skip_bad_records = false);
+PromptSet parse_prompt_jsonl(std::string_view content, const std::string& origin, bool skip_bad_records = false);
 
 // "\n\nHuman: hi\n\nAssistant: hello" as messages; DataError (without a
 // location: the caller adds it) when the text has no such turns.

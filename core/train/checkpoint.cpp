@@ -66,6 +66,7 @@ void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const
     loop_archive.write("plateau", torch::tensor({loop->plateau_scale, loop->plateau_best}, torch::kFloat64));
     loop_archive.write("counters", torch::tensor({loop->plateau_bad_epochs, loop->best_epoch, loop->epochs_without_improvement}));
     loop_archive.write("best_metric", torch::tensor(loop->best_metric, torch::kFloat64));
+    if (loop->kl_coefficient) loop_archive.write("kl_coefficient", torch::tensor(*loop->kl_coefficient, torch::kFloat64));
     archive.write("loop", loop_archive);
   }
   write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
@@ -104,6 +105,8 @@ CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& mode
       loop->best_epoch = counters[1].item<std::int64_t>();
       loop->epochs_without_improvement = counters[2].item<std::int64_t>();
       loop->best_metric = best_metric.item<double>();
+      torch::Tensor kl_coefficient;
+      if (loop_archive.try_read("kl_coefficient", kl_coefficient)) loop->kl_coefficient = kl_coefficient.item<double>();
     }
     return {epoch.item<std::int64_t>(), step.item<std::int64_t>()};
   } catch (const c10::Error& error) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 namespace cradle {
 
@@ -27,6 +28,7 @@ struct LoopState {
   std::int64_t best_epoch = 0;  // 0: no validation yet
   double best_metric = 0;
   std::int64_t epochs_without_improvement = 0;
+  std::optional<double> kl_coefficient;  // PPO: the adaptive KL controller's value
 };
 
 void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module& model,

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cradle {
 
@@ -32,6 +34,9 @@ struct StepMetrics {
   double backward_seconds = 0;   // backward passes
   double optimizer_seconds = 0;  // L1 term, gradient clipping and the optimizer's updates
   double wall_seconds = 0;       // since training started
+  // Figures particular to a stage (PPO: score, kl, entropy, ...), written as
+  // further fields of the metrics line.
+  std::vector<std::pair<std::string, double>> extra;
 };
 
 struct EvaluationMetrics {
@@ -41,9 +46,12 @@ struct EvaluationMetrics {
   double loss = 0;
   double accuracy = 0;                   // classification and language models
   std::optional<double> mae, rmse, r2;   // regression, in target units (accuracy is then unused)
-  std::optional<double> reward_gap;      // reward models: mean reward of chosen minus rejected (accuracy: pairs ordered right)
+  std::optional<double> reward_gap;      // reward models, DPO: mean reward of chosen minus rejected (accuracy: pairs ordered right)
+  std::optional<double> chosen_reward, rejected_reward;    // their means
+  std::optional<double> chosen_logprob, rejected_logprob;  // DPO: the policy's mean log-probability of each reply
   std::int64_t samples = 0;
   double wall_seconds = 0;
+  std::vector<std::pair<std::string, double>> extra;  // as StepMetrics::extra
 };
 
 struct CheckpointSaved {

@@ -35,7 +35,7 @@ Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, cons
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
       regression_(experiment.task == "regression"),
-      pairwise_(is_reward_modelling(experiment)) {
+      pairwise_(setup_.pair_scorer != nullptr) {
   model_->to(setup_.device);
   optimizer_ = make_optimizer(experiment_.train, model_->parameters());
 }
@@ -183,9 +183,9 @@ TrainingOutcome Trainer::train_epochs() {
         {
           const AutocastScope autocast(bfloat16, setup_.device);
           if (pairwise_) {
-            predictions = pair_rewards(model_, inputs);  // [B, 2]
-            flat_targets = targets;
-            loss = pairwise_preference_loss(predictions);
+            predictions = setup_.pair_scorer->score(model_, inputs, targets).rewards;  // [B, 2]
+            flat_targets = predictions.select(1, 0);  // one prediction per pair
+            loss = pairwise_preference_loss(predictions, setup_.pair_scorer->loss_options());
           } else if (const auto outputs = model_->forward(inputs); regression_) {
             predictions = outputs.reshape({-1}).to(torch::kFloat32);
             flat_targets = targets;
@@ -402,10 +402,14 @@ EvaluationMetrics Trainer::evaluate_split(const std::string& split, const Tensor
   m.step = step;
   m.epoch = epoch;
   if (pairwise_) {
-    const auto scores = evaluate_preferences(model_, dataset, experiment_.eval.batch_size, setup_.device);
+    const auto scores = evaluate_preferences(*setup_.pair_scorer, model_, dataset, experiment_.eval.batch_size, setup_.device);
     m.loss = scores.loss;
     m.accuracy = scores.accuracy;
     m.reward_gap = scores.reward_gap;
+    m.chosen_reward = scores.chosen_reward;
+    m.rejected_reward = scores.rejected_reward;
+    m.chosen_logprob = scores.chosen_logprob;
+    m.rejected_logprob = scores.rejected_logprob;
     m.samples = scores.pairs;
   } else if (regression_) {
     const auto scores = evaluate_regressor(model_, dataset, experiment_.eval.batch_size, setup_.device,

@@ -28,6 +28,7 @@
 namespace cradle {
 
 class ImageAugmenter;
+class PairScorer;
 
 
 struct TrainerSetup {
@@ -39,6 +40,9 @@ struct TrainerSetup {
   // loop state); the batches of its epoch already trained are skipped.
   std::filesystem::path resume_from;
   RunControl* control = nullptr;  // pause and checkpoint-now requests (the studio)
+  // Preference pairs (reward models, DPO): how the model scores a pair; the
+  // loss is then pairwise and accuracy the share of pairs ordered right.
+  const PairScorer* pair_scorer = nullptr;
 };
 
 class Trainer {
@@ -91,7 +95,7 @@ class Trainer {
   std::vector<std::filesystem::path> epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
   bool regression_;  // one output per sample against a number, else classes (labels or next tokens)
-  bool pairwise_;    // a reward model on preference pairs: inputs [B, 2, T], the chosen reply first
+  bool pairwise_;    // preference pairs (setup_.pair_scorer): inputs [B, 2, T], the chosen reply first
 };
 
 }  // namespace cradle

@@ -209,16 +209,19 @@ class CliTest : public QObject {
     expect_one_line_error(run_cli({"compare", first, dir.filePath("runs")}), "no experiment.json");
   }
 
-  void pipelineRunsPretrainingThenFineTuningAndSkipsWhatIsDone() {
+  void pipelineRunsEveryStageAndSkipsWhatIsDone() {
     QTemporaryDir dir;
     {
-      QFile corpus(dir.filePath("corpus.txt")), dialogues(dir.filePath("dialogues.jsonl"));
-      QVERIFY(corpus.open(QIODevice::WriteOnly) && dialogues.open(QIODevice::WriteOnly));
+      QFile corpus(dir.filePath("corpus.txt")), dialogues(dir.filePath("dialogues.jsonl")), preferences(dir.filePath("preferences.jsonl"));
+      QVERIFY(corpus.open(QIODevice::WriteOnly) && dialogues.open(QIODevice::WriteOnly) && preferences.open(QIODevice::WriteOnly));
       const char* words[] = {"cat", "dog", "sun", "map"};
       for (int i = 0; i < 120; ++i) corpus.write(QByteArray("the ") + words[i % 4] + " sees a " + words[i / 4 % 4] + ".\n%\n");
       for (int i = 0; i < 60; ++i)
         dialogues.write(QByteArray("{\"messages\": [{\"role\": \"user\", \"content\": \"say ") + words[i % 4] +
                         "\"}, {\"role\": \"assistant\", \"content\": \"" + words[i % 4] + ".\"}]}\n");
+      for (int i = 0; i < 40; ++i)
+        preferences.write(QByteArray("{\"prompt\": \"say ") + words[i % 4] + "\", \"chosen\": \"" + words[i % 4] +
+                          ".\", \"rejected\": \"a " + words[i % 4] + ".\"}\n");
     }
     const auto write = [&](const QString& name, const QByteArray& text) {
       QFile file(dir.filePath(name));
@@ -232,12 +235,30 @@ class CliTest : public QObject {
     write("sft.json", R"({"name": "chat", "task": "language_model", "stage": "sft", "init_from": "set by the pipeline",
       "threads": 1, "data": {"source": "dialogues", "paths": ["dialogues.jsonl"], "context_length": 16},
       "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
+    write("reward.json", R"({"name": "judge", "task": "language_model", "stage": "reward", "init_from": "set by the pipeline",
+      "threads": 1, "data": {"source": "preferences", "paths": ["preferences.jsonl"], "context_length": 16},
+      "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
+    write("ppo.json", R"({"name": "ppo", "task": "language_model", "stage": "ppo", "init_from": "set by the pipeline",
+      "threads": 1, "data": {"source": "prompts", "paths": ["dialogues.jsonl"], "context_length": 16},
+      "train": {"epochs": 1, "batch_size": 8, "lr": 0.0001},
+      "align": {"reward_run": "set by the pipeline", "max_new_tokens": 6, "ppo_epochs": 1, "minibatch_size": 8}})");
+    write("dpo.json", R"({"name": "dpo", "task": "language_model", "stage": "dpo", "init_from": "set by the pipeline",
+      "threads": 1, "data": {"source": "preferences", "paths": ["preferences.jsonl"], "context_length": 16},
+      "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
     write("pipeline.json", R"({"name": "tiny", "stages": [{"name": "pretrain", "experiment": "pretrain.json"},
-      {"name": "sft", "experiment": "sft.json", "init_from": "pretrain", "set": ["train.epochs=2"]}]})");
+      {"name": "sft", "experiment": "sft.json", "init_from": "pretrain", "set": ["train.epochs=2"]},
+      {"name": "reward", "experiment": "reward.json", "init_from": "sft"},
+      {"name": "ppo", "experiment": "ppo.json", "init_from": "sft", "reward_from": "reward"},
+      {"name": "dpo", "experiment": "dpo.json", "init_from": "sft"}]})");
     const QString out = dir.filePath("runs/tiny");
     const auto first = run_cli({"pipeline", dir.filePath("pipeline.json"), "--out", out});
     QVERIFY2(first.exit_code == 0, qPrintable(first.out + first.err));
-    QVERIFY(first.out.contains("== stage 2/2: sft =="));
+    QVERIFY(first.out.contains("== stage 5/5: dpo =="));
+    // PPO's iterations print its score and KL; its reward model is the reward stage's run.
+    QVERIFY2(first.out.contains(QRegularExpression("score -?[0-9.]+ kl -?[0-9.]+")), qPrintable(first.out));
+    QCOMPARE(read_json(out + "/ppo/experiment.json")["align"].toObject()["reward_run"].toString(), QDir(out + "/reward").absolutePath());
+    QCOMPARE(read_json(out + "/ppo/report.json")["stage"].toString(), QStringLiteral("ppo"));
+    QCOMPARE(read_json(out + "/dpo/report.json")["status"].toString(), QStringLiteral("completed"));
     const auto sft = read_json(out + "/sft/report.json");
     QCOMPARE(sft["status"].toString(), QStringLiteral("completed"));
     QCOMPARE(sft["stage"].toString(), QStringLiteral("sft"));
@@ -245,10 +266,12 @@ class CliTest : public QObject {
     QCOMPARE(read_json(out + "/sft/experiment.json")["init_from"].toString(), QDir(out + "/pretrain").absolutePath());
     const auto again = run_cli({"pipeline", dir.filePath("pipeline.json"), "--out", out});
     QCOMPARE(again.exit_code, 0);
-    QCOMPARE(again.out.count("already completed"), 2);
+    QCOMPARE(again.out.count("already completed"), 5);
     // A chat run answers a user's turn.
     const auto chat = run_cli({"generate", out + "/sft", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
     QVERIFY2(chat.exit_code == 0 && chat.out.startsWith("user: say cat\nassistant:"), qPrintable(chat.out + chat.err));
+    const auto tuned = run_cli({"generate", out + "/ppo", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
+    QVERIFY2(tuned.exit_code == 0 && tuned.out.startsWith("user: say cat\nassistant:"), qPrintable(tuned.out + tuned.err));
     write("broken.json", R"({"name": "tiny", "stages": [{"name": "sft", "experiment": "sft.json", "init_from": "nothing"}]})");
     expect_one_line_error(run_cli({"pipeline", dir.filePath("broken.json")}),
                           "stages[0].init_from: \"nothing\" is not an earlier stage of this pipeline");

@@ -64,9 +64,10 @@ class ExperimentTest : public QObject {
   void pipelinesNameTheirStages() {
     const auto p = load_pipeline(CRADLE_SOURCE_DIR "/projects/alignment-demo/pipeline.json");
     QCOMPARE(p.name, std::string("alignment-demo"));
-    QCOMPARE(p.stages.size(), size_t(3));
+    QCOMPARE(p.stages.size(), size_t(5));
     QCOMPARE(p.stages[1].init_from, std::string("pretrain"));
     QCOMPARE(p.stages[2].init_from, std::string("sft"));
+    QCOMPARE(p.stages[3].reward_from, std::string("reward"));  // PPO maximises the reward stage's model
     QVERIFY(p.stages[1].experiment.is_absolute() && std::filesystem::exists(p.stages[1].experiment));
     const auto error = [](const char* text) -> std::string {
       try {

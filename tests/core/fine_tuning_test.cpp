@@ -9,8 +9,6 @@
 
 #include <torch/torch.h>
 
-#include <fstream>
-
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/dialogue_data.h"
@@ -23,50 +21,14 @@
 #include "core/run/run_weights.h"
 #include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
+#include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
 
-std::shared_ptr<const Tokenizer> letters() {
-  TokenizerSpec spec;
-  spec.type = "char";
-  return train_tokenizer(spec, {"abcdefghijklmnopqrstuvwxyz ?!."});
-}
-
 std::vector<std::int64_t> ids_of(const Tokenizer& tokenizer, const std::string& text) { return tokenizer.encode(text); }
-
-// A corpus and dialogues over the same words. The dialogues' rule: "say W" is answered "W.".
-const char* const kWords[] = {"cat", "dog", "sun", "map", "cup", "hat", "pen", "box"};
-
-void write_files(const fs::path& dir) {
-  std::ofstream corpus(dir / "corpus.txt", std::ios::binary);
-  for (int i = 0; i < 300; ++i) corpus << "the " << kWords[i % 8] << " sees a " << kWords[(i / 8) % 8] << ".\n%\n";
-  std::ofstream dialogues(dir / "dialogues.jsonl", std::ios::binary);
-  for (int i = 0; i < 160; ++i)
-    dialogues << Json{{"messages", {{{"role", "user"}, {"content", std::string("say ") + kWords[i % 8]}},
-                                    {{"role", "assistant"}, {"content", std::string(kWords[i % 8]) + "."}}}}}.dump()
-              << "\n";
-}
-
-Json pretrain_experiment(const fs::path& dir) {
-  Json doc = Json::parse(R"({"name": "base", "task": "language_model", "threads": 2,
-    "data": {"source": "text", "records": "separator", "context_length": 24, "test_fraction": 0.1},
-    "model": {"type": "gpt", "width": 32, "heads": 2, "layers": 2, "dropout": 0.0},
-    "train": {"epochs": 2, "batch_size": 16, "lr": 0.003, "log_every": 5}})");
-  doc["data"]["paths"] = Json::array({(dir / "corpus.txt").string()});
-  return doc;
-}
-
-Json sft_experiment(const fs::path& dir, const fs::path& base) {
-  Json doc = Json::parse(R"({"name": "chat", "task": "language_model", "stage": "sft", "threads": 2,
-    "data": {"source": "dialogues", "context_length": 24, "test_fraction": 0.1, "validation_fraction": 0.1},
-    "train": {"epochs": 12, "batch_size": 16, "lr": 0.003, "log_every": 5}})");
-  doc["init_from"] = base.string();
-  doc["data"]["paths"] = Json::array({(dir / "dialogues.jsonl").string()});
-  return doc;
-}
 
 std::string error_of(const Json& document) {
   try {
@@ -84,7 +46,7 @@ class FineTuningTest : public QObject {
 
  private Q_SLOTS:
   void templateTrainsTheAssistantOnly() {
-    const auto tokenizer = letters();
+    const auto tokenizer = letter_tokenizer();
     const auto markers = chat_markers(*tokenizer);
     QCOMPARE(markers.system, std::int64_t(4));  // right after <pad>, <unk>, <bos>, <eos>
     QCOMPARE(markers.assistant, std::int64_t(6));
@@ -129,7 +91,7 @@ class FineTuningTest : public QObject {
   void experimentFieldsAreChecked() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    Json sft = sft_experiment(root, root / "base");
+    Json sft = tiny_sft_experiment(root, root / "base");
     QCOMPARE(error_of(sft), std::string("accepted"));
     const auto e = parse_experiment(sft);
     QVERIFY(is_fine_tuning(e) && e.model.type == "gpt");
@@ -140,7 +102,7 @@ class FineTuningTest : public QObject {
     Json no_base = sft;
     no_base.erase("init_from");
     QVERIFY(error_of(no_base).find("init_from: required for stage \"sft\"") != std::string::npos);
-    Json wrong_source = pretrain_experiment(root);
+    Json wrong_source = tiny_pretrain_experiment(root);
     wrong_source["stage"] = "sft";
     wrong_source["init_from"] = "runs/base";
     QVERIFY(error_of(wrong_source).find("stage \"sft\" reads \"dialogues\"") != std::string::npos);
@@ -169,12 +131,12 @@ class FineTuningTest : public QObject {
     configure_runtime(2);
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    write_files(root);
+    write_tiny_chat_files(root);
     const fs::path base_dir = root / "base", sft_dir = root / "chat";
-    ExperimentRun(parse_experiment(pretrain_experiment(root)), base_dir).train();
+    ExperimentRun(parse_experiment(tiny_pretrain_experiment(root)), base_dir).train();
 
     // A context length other than the base model's is refused before anything is written.
-    Json mismatch = sft_experiment(root, base_dir);
+    Json mismatch = tiny_sft_experiment(root, base_dir);
     mismatch["data"]["context_length"] = 32;
     try {
       ExperimentRun(parse_experiment(mismatch), root / "never");
@@ -183,7 +145,7 @@ class FineTuningTest : public QObject {
       QVERIFY2(QString(error.what()).contains("differs from the pretrained run's 24"), error.what());
     }
     QVERIFY(!fs::exists(root / "never"));
-    Json other_model = sft_experiment(root, base_dir);
+    Json other_model = tiny_sft_experiment(root, base_dir);
     other_model["model"] = Json::parse(R"({"type": "gpt", "width": 64, "heads": 2, "layers": 2})");
     try {
       ExperimentRun(parse_experiment(other_model), root / "never");
@@ -192,7 +154,7 @@ class FineTuningTest : public QObject {
       QVERIFY2(QString(error.what()).contains("model: differs from the pretrained run's"), error.what());
     }
 
-    const auto e = parse_experiment(sft_experiment(root, base_dir));
+    const auto e = parse_experiment(tiny_sft_experiment(root, base_dir));
     // The pretrained model's response-only loss on the validation dialogues, before fine-tuning.
     const auto base = load_experiment(base_dir / "experiment.json");
     auto pretrained = build_model(base.model, {24}, load_tokenizer(base_dir / "model" / "tokenizer.json")->vocab_size(), {});
@@ -223,7 +185,7 @@ class FineTuningTest : public QObject {
   }
 
   void preferencePairsKeepTheirEnds() {
-    const auto tokenizer = letters();
+    const auto tokenizer = letter_tokenizer();
     const auto markers = chat_markers(*tokenizer);
     const PreferencePair pair{{{"user", "ab"}}, "cd", "e", "test:1"};
     const auto data = preference_pairs_dataset(*tokenizer, markers, {pair}, 12);
@@ -242,17 +204,9 @@ class FineTuningTest : public QObject {
     configure_runtime(2);
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    write_files(root);
-    // The hidden rule: a reply that starts with "the" beats one that starts with "a".
-    {
-      std::ofstream out(root / "preferences.jsonl", std::ios::binary);
-      for (int i = 0; i < 240; ++i) {
-        const std::string word = kWords[(i * 5) % 8];
-        out << Json{{"prompt", "say " + std::string(kWords[i % 8])}, {"chosen", "the " + word + "."}, {"rejected", "a " + word + "."}}.dump()
-            << "\n";
-      }
-    }
-    Json pretrain = pretrain_experiment(root);
+    write_tiny_chat_files(root);
+    write_tiny_preferences(root, 240);  // the hidden rule: a reply starting with "the" beats one starting with "a"
+    Json pretrain = tiny_pretrain_experiment(root);
     pretrain["train"]["epochs"] = 1;
     ExperimentRun(parse_experiment(pretrain), root / "base").train();
     Json doc = Json::parse(R"({"name": "judge", "task": "language_model", "stage": "reward", "threads": 2,

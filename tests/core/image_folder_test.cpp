@@ -195,7 +195,7 @@ class ImageFolderTest : public QObject {
     expect(R"({"data": {"on_bad_file": "ignore"}})", "data.on_bad_file: must be one of fail, skip; got \"ignore\"");
     expect(R"({"data": {"resize": "crop"}})", "data.resize: must be one of stretch, pad; got \"crop\"");
     expect(R"({"data": {"test_images": "x"}})", "data.test_images: only used by source \"idx\", not \"image_folder\"");
-    expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by sources \"image_folder\", \"csv\", \"text\", \"jsonl\", \"dialogues\" and \"preferences\", not \"cifar10\"");
+    expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by sources \"image_folder\", \"csv\", \"text\", \"jsonl\", \"dialogues\", \"preferences\" and \"prompts\", not \"cifar10\"");
   }
 
   void trainsAClassifierOnAFewHundredImages() {

@@ -65,6 +65,20 @@ class MetricsFollowerTest : public QObject {
     QVERIFY(!parse_metrics_line(R"({"kind": "start", "epochs": 2, "total_steps": 4})", update, problem));
     QCOMPARE(QString::fromStdString(problem), QStringLiteral("key 'steps_per_epoch' not found"));
   }
+
+  void stageFiguresAreKeptAsExtras() {
+    // PPO's figures follow the common fields; strings and the common numbers are not extras.
+    MetricsUpdate update;
+    std::string problem;
+    QVERIFY(parse_metrics_line(
+        R"({"kind": "train", "step": 3, "epoch": 1, "loss": 0.5, "lr": 0.001, "score": 0.75, "kl": 2.5, "split": "train"})", update,
+        problem));
+    const auto& extra = update.steps.back().extra;
+    QCOMPARE(extra.size(), size_t(2));
+    QCOMPARE(extra[0].first, std::string("kl"));  // by name
+    QCOMPARE(extra[0].second, 2.5);
+    QCOMPARE(extra[1].first, std::string("score"));
+  }
 };
 
 CRADLE_REGISTER_TEST(MetricsFollowerTest);

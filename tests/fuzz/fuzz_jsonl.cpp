@@ -1,5 +1,5 @@
 // libFuzzer target: JSON Lines with a text field, dialogue and preference
-// layouts. Bad lines must end in a DataError (or be counted as skipped);
+// layouts, PPO's prompts. Bad lines must end in a DataError (or be counted as skipped);
 // accepted records must be well formed.
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& pair : set.pairs)
       if (pair.prompt.empty() || pair.prompt.back().role != "user") __builtin_trap();
   } catch (const cradle::DataError&) {
+  }
+  try {  // PPO's prompts: every accepted prompt ends with the user's turn
+    const auto set = cradle::parse_prompt_jsonl(input, "fuzz.jsonl", true);
+    for (const auto& prompt : set.prompts)
+      if (prompt.messages.empty() || prompt.messages.back().role != "user") __builtin_trap();
+  } catch (const cradle::DataError&) {
+    __builtin_trap();
   }
   return 0;
 }

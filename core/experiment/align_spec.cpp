@@ -1,0 +1,98 @@
+#include "core/experiment/align_spec.h"
+
+#include "core/align/programmatic_reward.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace cradle {
+
+bool stage_has_align_section(const std::string& stage) {
+  return stage == "reward" || stage == "dpo" || stage == "ppo";
+}
+
+AlignSpec parse_align_spec(JsonObjectReader r, const std::string& stage) {
+  AlignSpec a;
+  const std::vector<std::pair<const char*, const char*>> owners = {
+      {"margin", "reward"},           {"beta", "dpo"},          {"label_smoothing", "dpo"},
+      {"reward_run", "ppo"},          {"reward_function", "ppo"}, {"max_new_tokens", "ppo"},
+      {"temperature", "ppo"},         {"top_k", "ppo"},         {"top_p", "ppo"},
+      {"missing_end_penalty", "ppo"}, {"kl_control", "ppo"},    {"kl_coef", "ppo"},
+      {"kl_target", "ppo"},           {"kl_horizon", "ppo"},    {"gamma", "ppo"},
+      {"lambda", "ppo"},              {"whiten_advantages", "ppo"}, {"clip_range", "ppo"},
+      {"value_clip_range", "ppo"},    {"value_loss_coef", "ppo"}, {"ppo_epochs", "ppo"},
+      {"minibatch_size", "ppo"},      {"logged_samples", "ppo"}};
+  for (const auto& [key, owner] : owners)
+    if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {owner}, stage);
+  if (stage == "reward") {
+    a.margin = r.number("margin", a.margin, Range::at_least(0));
+  } else if (stage == "dpo") {
+    a.beta = r.number("beta", a.beta, Range::greater_than(0));
+    a.label_smoothing = r.number("label_smoothing", a.label_smoothing, {0.0, 0.5, false, true});
+  } else if (stage == "ppo") {
+    a.reward_run = r.string("reward_run", "");
+    if (const Json* function = r.raw("reward_function")) {
+      if (!function->is_object()) r.fail("reward_function", "expected an object such as {\"type\": \"length\", \"target\": 12}");
+      // Checked now, so a bad reward fails before any training; kept canonical.
+      a.reward_function = parse_reward_function(*function, r.path_of("reward_function"))->to_json();
+    }
+    if (a.reward_run.empty() == a.reward_function.is_null())
+      r.fail("reward_run", "the PPO stage needs exactly one of align.reward_run (a reward run's folder) and "
+                           "align.reward_function (a programmatic reward)");
+    a.max_new_tokens = r.integer("max_new_tokens", a.max_new_tokens, Range::between(1, 1 << 16));
+    a.temperature = r.number("temperature", a.temperature, Range::greater_than(0));
+    a.top_k = r.integer("top_k", a.top_k, Range::at_least(0));
+    a.top_p = r.number("top_p", a.top_p, {0.0, 1.0, true, false});
+    a.missing_end_penalty = r.number("missing_end_penalty", a.missing_end_penalty, Range::at_least(0));
+    a.kl_control = r.choice("kl_control", a.kl_control, {"adaptive", "fixed"});
+    a.kl_coef = r.number("kl_coef", a.kl_coef, Range::at_least(0));
+    a.kl_target = r.number("kl_target", a.kl_target, Range::greater_than(0));
+    a.kl_horizon = r.number("kl_horizon", a.kl_horizon, Range::greater_than(0));
+    a.gamma = r.number("gamma", a.gamma, Range::between(0, 1));
+    a.lambda = r.number("lambda", a.lambda, Range::between(0, 1));
+    a.whiten_advantages = r.boolean("whiten_advantages", a.whiten_advantages);
+    a.clip_range = r.number("clip_range", a.clip_range, Range::greater_than(0));
+    a.value_clip_range = r.number("value_clip_range", a.value_clip_range, Range::greater_than(0));
+    a.value_loss_coef = r.number("value_loss_coef", a.value_loss_coef, Range::at_least(0));
+    a.ppo_epochs = r.integer("ppo_epochs", a.ppo_epochs, Range::between(1, 1000));
+    a.minibatch_size = r.integer("minibatch_size", a.minibatch_size, Range::between(1, 1 << 20));
+    a.logged_samples = r.integer("logged_samples", a.logged_samples, Range::between(0, 1000));
+  }
+  r.finish();
+  return a;
+}
+
+Json align_spec_to_json(const AlignSpec& a, const std::string& stage) {
+  Json j = Json::object();
+  if (stage == "reward") {
+    j["margin"] = a.margin;
+  } else if (stage == "dpo") {
+    j["beta"] = a.beta;
+    j["label_smoothing"] = a.label_smoothing;
+  } else if (stage == "ppo") {
+    if (!a.reward_run.empty()) j["reward_run"] = a.reward_run;
+    else j["reward_function"] = a.reward_function;
+    j["max_new_tokens"] = a.max_new_tokens;
+    j["temperature"] = a.temperature;
+    j["top_k"] = a.top_k;
+    j["top_p"] = a.top_p;
+    j["missing_end_penalty"] = a.missing_end_penalty;
+    j["kl_control"] = a.kl_control;
+    j["kl_coef"] = a.kl_coef;
+    j["kl_target"] = a.kl_target;
+    j["kl_horizon"] = a.kl_horizon;
+    j["gamma"] = a.gamma;
+    j["lambda"] = a.lambda;
+    j["whiten_advantages"] = a.whiten_advantages;
+    j["clip_range"] = a.clip_range;
+    j["value_clip_range"] = a.value_clip_range;
+    j["value_loss_coef"] = a.value_loss_coef;
+    j["ppo_epochs"] = a.ppo_epochs;
+    j["minibatch_size"] = a.minibatch_size;
+    j["logged_samples"] = a.logged_samples;
+  }
+  return j;
+}
+
+}  // namespace cradle
