@@ -47,7 +47,8 @@ PpoTrainer::PpoTrainer(const Experiment& experiment, PolicyValueModel policy, to
     : experiment_(experiment), policy_(std::move(policy)), reference_(std::move(reference)), scorer_(scorer),
       prompts_(prompts), setup_(std::move(setup)),
       kl_(experiment.align.kl_control == "adaptive", experiment.align.kl_coef, experiment.align.kl_target,
-          experiment.align.kl_horizon) {
+          experiment.align.kl_horizon),
+      epoch_checkpoints_(experiment.train.keep_checkpoints) {
   policy_->to(setup_.device);
   reference_->to(setup_.device);
   // No dropout anywhere: a rollout's log-probabilities must be what the update recomputes.
@@ -294,14 +295,7 @@ void PpoTrainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::st
   LoopState loop;
   loop.kl_coefficient = kl_.coefficient();
   save_checkpoint(path, *policy_, *optimizer_, {epoch, step}, &loop);
-  if (file_name.rfind("epoch-", 0) == 0) {
-    epoch_checkpoints_.push_back(path);
-    while (static_cast<std::int64_t>(epoch_checkpoints_.size()) > experiment_.train.keep_checkpoints) {
-      std::error_code ec;
-      fs::remove(epoch_checkpoints_.front(), ec);
-      epoch_checkpoints_.erase(epoch_checkpoints_.begin());
-    }
-  }
+  if (EpochCheckpoints::is_epoch_checkpoint(file_name)) epoch_checkpoints_.added(path);
   notify(&TrainingObserver::on_checkpoint, CheckpointSaved{path, step, epoch});
 }
 
@@ -321,11 +315,7 @@ TrainingOutcome PpoTrainer::finish(TrainingStatus status, std::int64_t steps, st
   outcome.steps = steps;
   outcome.epochs_completed = epochs;
   outcome.wall_seconds = elapsed_seconds();
-  if (!throughputs.empty()) {
-    const auto middle = throughputs.begin() + static_cast<std::ptrdiff_t>(throughputs.size() / 2);
-    std::nth_element(throughputs.begin(), middle, throughputs.end());
-    outcome.median_samples_per_second = *middle;
-  }
+  outcome.median_samples_per_second = median_throughput(std::move(throughputs));
   notify(&TrainingObserver::on_finished, outcome);
   return outcome;
 }
@@ -393,9 +383,7 @@ TrainingOutcome PpoTrainer::train_iterations() {
     epochs_run = epoch;
     if (!prompts_.validation.empty()) evaluate("validation", prompts_.validation, step, epoch);
     if (spec.keep_checkpoints > 0) {
-      char name[32];
-      std::snprintf(name, sizeof name, "epoch-%04lld.pt", static_cast<long long>(epoch));
-      checkpoint(step, epoch, name);
+      checkpoint(step, epoch, EpochCheckpoints::file_name(epoch));
     }
   }
   evaluate("test", prompts_.test, step, epochs_run);

@@ -102,7 +102,7 @@ class PpoTrainer {
   std::unique_ptr<LearningRateSchedule> schedule_;
   KlController kl_;
   std::unique_ptr<LineAppender> samples_;
-  std::vector<std::filesystem::path> epoch_checkpoints_;
+  EpochCheckpoints epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 
@@ -111,6 +113,21 @@ CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& mode
     return {epoch.item<std::int64_t>(), step.item<std::int64_t>()};
   } catch (const c10::Error& error) {
     throw DataError(path.string() + ": corrupt checkpoint (" + first_line(error.what_without_backtrace()) + ")");
+  }
+}
+
+std::string EpochCheckpoints::file_name(std::int64_t epoch) {
+  char name[32];
+  std::snprintf(name, sizeof name, "epoch-%04lld.pt", static_cast<long long>(epoch));
+  return name;
+}
+
+void EpochCheckpoints::added(const fs::path& path) {
+  files_.push_back(path);
+  while (static_cast<std::int64_t>(files_.size()) > keep_) {
+    std::error_code ec;
+    fs::remove(files_.front(), ec);
+    files_.erase(files_.begin());
   }
 }
 

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace cradle {
 
@@ -38,6 +40,20 @@ void save_checkpoint(const std::filesystem::path& path, const torch::nn::Module&
 // bad file, or when `loop` is asked for and the file has none.
 CheckpointPosition load_checkpoint(const std::filesystem::path& path, torch::nn::Module& model,
                                    torch::optim::Optimizer* optimizer, LoopState* loop = nullptr);
+
+// The epoch checkpoints of a run, epoch-NNNN.pt: the newest `keep` stay, older
+// files are removed as new ones arrive.
+class EpochCheckpoints {
+ public:
+  explicit EpochCheckpoints(std::int64_t keep) : keep_(keep) {}
+  static std::string file_name(std::int64_t epoch);
+  static bool is_epoch_checkpoint(const std::string& file_name) { return file_name.rfind("epoch-", 0) == 0; }
+  void added(const std::filesystem::path& path);
+
+ private:
+  std::int64_t keep_;
+  std::vector<std::filesystem::path> files_;
+};
 
 void save_model_weights(const std::filesystem::path& path, const torch::nn::Module& model);
 void load_model_weights(const std::filesystem::path& path, torch::nn::Module& model);

@@ -91,4 +91,7 @@ class TrainingObserver {
 
 const char* to_string(TrainingStatus status);
 
+// The median of the logged throughputs (0 for none), for TrainingOutcome.
+double median_throughput(std::vector<double> samples_per_second);
+
 }  // namespace cradle

@@ -31,9 +31,17 @@ const char* to_string(TrainingStatus status) {
   return status == TrainingStatus::Completed ? "completed" : "stopped";
 }
 
+double median_throughput(std::vector<double> samples_per_second) {
+  if (samples_per_second.empty()) return 0;
+  const auto middle = samples_per_second.begin() + static_cast<std::ptrdiff_t>(samples_per_second.size() / 2);
+  std::nth_element(samples_per_second.begin(), middle, samples_per_second.end());
+  return *middle;
+}
+
 Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
+      epoch_checkpoints_(experiment.train.keep_checkpoints),
       regression_(experiment.task == "regression"),
       pairwise_(setup_.pair_scorer != nullptr) {
   model_->to(setup_.device);
@@ -260,9 +268,7 @@ TrainingOutcome Trainer::train_epochs() {
       stop_early = track_best(validation, step, epoch);
     }
     if (spec.keep_checkpoints > 0) {
-      char name[32];
-      std::snprintf(name, sizeof name, "epoch-%04lld.pt", static_cast<long long>(epoch));
-      checkpoint(step, epoch, name);
+      checkpoint(step, epoch, EpochCheckpoints::file_name(epoch));
     }
   }
   // The test split (and model.pt) then see the best epoch's weights.
@@ -385,11 +391,7 @@ TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::
   outcome.steps = steps;
   outcome.epochs_completed = epochs_completed;
   outcome.wall_seconds = elapsed_seconds();
-  if (!throughputs.empty()) {
-    const auto middle = throughputs.begin() + static_cast<std::ptrdiff_t>(throughputs.size() / 2);
-    std::nth_element(throughputs.begin(), middle, throughputs.end());
-    outcome.median_samples_per_second = *middle;
-  }
+  outcome.median_samples_per_second = median_throughput(std::move(throughputs));
   if (complete) complete(outcome);
   notify(&TrainingObserver::on_finished, outcome);
   return outcome;
@@ -446,14 +448,7 @@ void Trainer::checkpoint(std::int64_t step, std::int64_t epoch, const std::strin
   const fs::path path = setup_.checkpoint_dir / file_name;
   const LoopState loop = loop_state();
   save_checkpoint(path, *model_, *optimizer_, {epoch, step}, &loop);
-  if (file_name.rfind("epoch-", 0) == 0) {
-    epoch_checkpoints_.push_back(path);
-    while (static_cast<std::int64_t>(epoch_checkpoints_.size()) > experiment_.train.keep_checkpoints) {
-      std::error_code ec;
-      fs::remove(epoch_checkpoints_.front(), ec);
-      epoch_checkpoints_.erase(epoch_checkpoints_.begin());
-    }
-  }
+  if (EpochCheckpoints::is_epoch_checkpoint(file_name)) epoch_checkpoints_.added(path);
   notify(&TrainingObserver::on_checkpoint, CheckpointSaved{path, step, epoch});
 }
 

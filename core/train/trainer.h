@@ -92,7 +92,7 @@ class Trainer {
   std::optional<double> best_metric_;
   std::int64_t epochs_without_improvement_ = 0;
   std::vector<torch::Tensor> best_weights_;
-  std::vector<std::filesystem::path> epoch_checkpoints_;
+  EpochCheckpoints epoch_checkpoints_;
   std::chrono::steady_clock::time_point started_;
   bool regression_;  // one output per sample against a number, else classes (labels or next tokens)
   bool pairwise_;    // preference pairs (setup_.pair_scorer): inputs [B, 2, T], the chosen reply first
