@@ -69,6 +69,11 @@ int evaluate(const EvaluateRequest& request) {
     std::printf("%s: preference accuracy %.4f, reward gap %.4f, loss %.4f (%lld pairs)\n"
                 "mean reward: chosen %.4f, rejected %.4f\n",
                 r.split.c_str(), p.accuracy, p.reward_gap, p.loss, count(p.pairs), p.chosen_reward, p.rejected_reward);
+  } else if (r.policy) {
+    const auto& p = *r.policy;
+    std::printf("%s: mean score %.4f, %.0f%% ended their turn, %.1f tokens per reply (%lld prompts, %s)\n", r.split.c_str(),
+                p.score, 100 * p.ended_turn, p.response_tokens, count(p.prompts), p.reward.c_str());
+    for (const auto& g : r.generations) std::printf("\n> %s%s  [score %.3f]\n", g.prompt.c_str(), g.text.c_str(), g.score.value_or(0));
   } else if (r.language_model) {
     const auto& m = *r.language_model;
     std::printf("%s: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n", r.split.c_str(),

@@ -223,6 +223,8 @@ void write_preferences(std::ostringstream& h, const EvaluationResult& r) {
   h << "</table>\n";
 }
 
+void write_generations(std::ostringstream& h, const EvaluationResult& r);
+
 void write_language_model(std::ostringstream& h, const EvaluationResult& r) {
   const auto& m = *r.language_model;
   h << "<h2>Metrics</h2><table>\n";
@@ -234,12 +236,41 @@ void write_language_model(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "tokens / characters", std::to_string(m.tokens) + " / " + std::to_string(m.characters));
   if (r.training_report_accuracy) metric_row(h, "token accuracy in the training report", percent(*r.training_report_accuracy));
   h << "</table>\n";
+  write_generations(h, r);
+}
+
+void write_generations(std::ostringstream& h, const EvaluationResult& r) {
   if (r.generations.empty()) return;
   h << "<h2>Generated text</h2><p class=note>" << html_escape(r.sampling) << ". The prompt is in grey.</p>\n";
   for (const auto& g : r.generations)
     h << "<div class=generation><b>" << html_escape(g.prompt) << "</b>" << html_escape(g.text) << "<div class=note>"
-      << g.tokens << " tokens, " << html_escape(g.finish_reason) << ", " << fixed(g.tokens_per_second, 0)
-      << " tokens/s</div></div>\n";
+      << g.tokens << " tokens, " << html_escape(g.finish_reason) << ", " << fixed(g.tokens_per_second, 0) << " tokens/s"
+      << (g.score ? ", score " + fixed(*g.score) : std::string()) << "</div></div>\n";
+}
+
+void write_policy(std::ostringstream& h, const EvaluationResult& r) {
+  const auto& p = *r.policy;
+  h << "<h2>Metrics</h2><table>\n";
+  metric_row(h, "mean score of the replies", fixed(p.score));
+  metric_row(h, "replies that ended their turn", percent(p.ended_turn));
+  metric_row(h, "mean reply length (tokens)", fixed(p.response_tokens, 1));
+  metric_row(h, "prompts", std::to_string(p.prompts));
+  metric_row(h, "scored by", html_escape(p.reward));
+  h << "</table>\n";
+  write_generations(h, r);
+}
+
+Json generations_json(const EvaluationResult& r) {
+  Json generations = Json::array();
+  for (const auto& g : r.generations) {
+    generations.push_back({{"prompt", g.prompt},
+                           {"text", g.text},
+                           {"finish_reason", g.finish_reason},
+                           {"tokens", g.tokens},
+                           {"tokens_per_second", g.tokens_per_second}});
+    if (g.score) generations.back()["score"] = *g.score;
+  }
+  return generations;
 }
 
 }  // namespace
@@ -313,6 +344,14 @@ Json evaluation_to_json(const EvaluationResult& r) {
     if (p.chosen_logprob) metrics["chosen_logprob"] = *p.chosen_logprob;
     if (p.rejected_logprob) metrics["rejected_logprob"] = *p.rejected_logprob;
     j["metrics"] = metrics;
+  } else if (r.policy) {
+    const auto& p = *r.policy;
+    metrics.update(Json{{"score", p.score}, {"ended_turn", p.ended_turn}, {"response_tokens", p.response_tokens},
+                        {"prompts", p.prompts}});
+    j["metrics"] = metrics;
+    j["reward"] = p.reward;
+    j["sampling"] = r.sampling;
+    j["generations"] = generations_json(r);
   } else if (r.language_model) {
     const auto& m = *r.language_model;
     metrics.update(Json{{"cross_entropy", m.cross_entropy},
@@ -323,15 +362,8 @@ Json evaluation_to_json(const EvaluationResult& r) {
                         {"tokens", m.tokens},
                         {"characters", m.characters}});
     j["metrics"] = metrics;
-    Json generations = Json::array();
-    for (const auto& g : r.generations)
-      generations.push_back({{"prompt", g.prompt},
-                             {"text", g.text},
-                             {"finish_reason", g.finish_reason},
-                             {"tokens", g.tokens},
-                             {"tokens_per_second", g.tokens_per_second}});
     j["sampling"] = r.sampling;
-    j["generations"] = generations;
+    j["generations"] = generations_json(r);
   }
   if (r.training_report_accuracy) j["training_report_test_accuracy"] = *r.training_report_accuracy;
   return j;
@@ -357,16 +389,22 @@ std::string evaluation_to_html(const EvaluationResult& r) {
   const std::string title = r.experiment + ": " + r.split + " split";
   h << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html_escape(title) << "</title><style>" << kStyle
     << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n<p class=meta>" << html_escape(r.model_type) << " "
-    << html_escape(r.preferences ? std::string(r.preferences->chosen_logprob ? "DPO policy" : "reward model") : r.task == "language_model" ? std::string("language model") : r.task)
-    << ", " << r.samples << (r.preferences ? " preference pairs" : r.task == "language_model" ? " sequences" : " samples") << ", weights "
+    << html_escape(r.policy ? std::string("PPO policy")
+                   : r.preferences ? std::string(r.preferences->chosen_logprob ? "DPO policy" : "reward model")
+                   : r.task == "language_model" ? std::string("language model") : r.task)
+    << ", " << r.samples
+    << (r.policy ? " prompts" : r.preferences ? " preference pairs" : r.task == "language_model" ? " sequences" : " samples")
+    << ", weights "
     << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
     << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run) << "</code>.</p>\n";
   if (r.classification) write_classification(h, r);
   else if (r.regression) write_regression(h, r);
   else if (r.preferences) write_preferences(h, r);
+  else if (r.policy) write_policy(h, r);
   else if (r.language_model) write_language_model(h, r);
-  h << "<p class=note>Written by Cradle " CRADLE_VERSION ". Every sample's prediction is in predictions.csv beside this "
-       "file.</p>\n</body></html>\n";
+  h << "<p class=note>Written by Cradle " CRADLE_VERSION "."
+    << (r.classification || r.regression ? " Every sample's prediction is in predictions.csv beside this file." : "")
+    << "</p>\n</body></html>\n";
   return h.str();
 }
 

@@ -39,6 +39,16 @@ struct GeneratedSample {
   std::string prompt, text, finish_reason;
   std::int64_t tokens = 0;
   double tokens_per_second = 0;
+  std::optional<double> score;  // a PPO policy's reply, scored by its reward
+};
+
+// A PPO policy's replies to every prompt of a split, scored by its stage's reward.
+struct PolicyScores {
+  double score = 0;            // mean
+  double ended_turn = 0;       // share of replies that ended their turn
+  double response_tokens = 0;  // mean
+  std::int64_t prompts = 0;
+  std::string reward;          // what scored them
 };
 
 struct EvaluationResult {
@@ -65,6 +75,7 @@ struct EvaluationResult {
 
   std::optional<LanguageModelReport> language_model;
   std::optional<PreferenceScores> preferences;  // reward models: pairs ordered right, reward gap
+  std::optional<PolicyScores> policy;           // PPO policies
   std::string sampling;  // the generation settings, in words
   std::vector<GeneratedSample> generations;
 

@@ -9,12 +9,14 @@
 #include <sstream>
 
 #include "core/align/direct_preference.h"
+#include "core/align/response_scorer.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/data/dialogue_data.h"
 #include "core/data/preference_data.h"
+#include "core/data/prompt_data.h"
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/image_thumbnails.h"
@@ -136,6 +138,17 @@ void evaluate_regression(torch::nn::Sequential& model, const TensorDataset& data
 }
 
 // A prompt for the report's generated text: as shown, and as token ids.
+// The generation settings in words, for the report.
+std::string describe_sampling(const SamplingOptions& s) {
+  std::ostringstream words;
+  words << "up to " << s.max_new_tokens << " tokens, ";
+  if (s.temperature == 0) words << "greedy";
+  else words << "temperature " << s.temperature << ", top-k " << s.top_k << ", top-p " << s.top_p;
+  if (s.repetition_penalty != 1) words << ", repetition penalty " << s.repetition_penalty;
+  words << ", seed " << s.seed << " (+ prompt number)";
+  return words.str();
+}
+
 struct ReportPrompt {
   std::string text;
   std::vector<std::int64_t> ids;
@@ -180,16 +193,10 @@ void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const
     options.seed += static_cast<std::uint64_t>(i);
     const auto generation = generator.generate_from(prompts[i].ids, options);
     result.generations.push_back({prompts[i].text, generation.text, generation.finish_reason,
-                                  static_cast<std::int64_t>(generation.tokens.size()), generation.tokens_per_second});
+                                  static_cast<std::int64_t>(generation.tokens.size()), generation.tokens_per_second,
+                                  std::nullopt});
   }
-  const auto& s = request.sampling;
-  std::ostringstream words;
-  words << "up to " << s.max_new_tokens << " tokens, ";
-  if (s.temperature == 0) words << "greedy";
-  else words << "temperature " << s.temperature << ", top-k " << s.top_k << ", top-p " << s.top_p;
-  if (s.repetition_penalty != 1) words << ", repetition penalty " << s.repetition_penalty;
-  words << ", seed " << s.seed << " (+ prompt number)";
-  result.sampling = words.str();
+  result.sampling = describe_sampling(request.sampling);
 }
 
 std::optional<double> training_report_accuracy(const RunFolder& run) {
@@ -265,6 +272,49 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     result.preferences = evaluate_preferences(scorer, model, chosen_split(data, request.split), batch_size, device);
     result.samples = result.preferences->pairs;
     result.loss = result.preferences->loss;
+  } else if (is_policy_optimisation(experiment)) {
+    // A PPO policy has no reference replies to score against: it answers every
+    // prompt of the split, and its stage's reward scores the answers.
+    const auto data = load_prompt_data(experiment, load_tokenizer(run.tokenizer_file()));
+    auto model = build_model(experiment.model, {experiment.data.context_length}, data.tokenizer->vocab_size(), {});
+    load_weights_file(weights, *model);
+    model->to(device);
+    const auto scorer = make_response_scorer(experiment, device);
+    const auto& prompts = request.split == "train" ? data.train : request.split == "validation" ? data.validation : data.test;
+    if (prompts.empty()) throw ConfigError("split " + request.split + ": this run has no " + request.split + " prompts");
+    TextGenerator generator(model, data.tokenizer, experiment.data.context_length);
+    std::vector<std::vector<ChatMessage>> conversations;
+    std::vector<std::string> replies;
+    PolicyScores policy;
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      SamplingOptions options = request.sampling;
+      options.seed += static_cast<std::uint64_t>(i);
+      auto generation = generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
+      if (!generation.text.empty() && generation.text.front() == ' ') generation.text.erase(0, 1);  // after the marker
+      policy.ended_turn += generation.finish_reason == "end_of_text" ? 1 : 0;
+      policy.response_tokens += static_cast<double>(generation.tokens.size());
+      if (static_cast<std::int64_t>(result.generations.size()) < request.prompts)
+        result.generations.push_back({"user: " + prompts[i].messages.back().content + "\nassistant: ", generation.text,
+                                      generation.finish_reason, static_cast<std::int64_t>(generation.tokens.size()),
+                                      generation.tokens_per_second, std::nullopt});
+      conversations.push_back(prompts[i].messages);
+      replies.push_back(std::move(generation.text));
+    }
+    const auto scores = scorer->score(conversations, replies);
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      policy.score += scores[i];
+      if (i < result.generations.size()) result.generations[i].score = scores[i];
+    }
+    const auto n = static_cast<double>(prompts.size());
+    policy.score /= n;
+    policy.ended_turn /= n;
+    policy.response_tokens /= n;
+    policy.prompts = static_cast<std::int64_t>(prompts.size());
+    policy.reward = scorer->description();
+    result.policy = policy;
+    result.samples = policy.prompts;
+    result.loss = -policy.score;
+    result.sampling = describe_sampling(request.sampling);
   } else if (is_fine_tuning(experiment)) {
     const auto data = load_dialogue_data(experiment, load_tokenizer(run.tokenizer_file()));
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});

@@ -15,6 +15,7 @@
 #include "core/align/ppo_math.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/eval/evaluation_report.h"
 #include "core/eval/preference_evaluation.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
@@ -250,6 +251,16 @@ class AlignmentTest : public QObject {
     QVERIFY(read_file(root / "ppo" / "samples.jsonl").find("\"score\":") != std::string::npos);
     // The run's model is a plain language model again: it generates like the sft run's.
     QVERIFY(load_run_language_model(root / "ppo").model);
+    // Evaluating the run answers every test prompt and scores the answers with the run's reward.
+    EvaluationRequest request;
+    request.run_dir = root / "ppo";
+    request.sampling.temperature = 0;
+    const auto evaluation = evaluate_run(request);
+    QVERIFY(evaluation.policy);
+    QCOMPARE(evaluation.policy->prompts, report["data"]["test_prompts"].get<std::int64_t>());
+    QVERIFY2(evaluation.policy->score > before, qPrintable(QString("greedy test score %1").arg(evaluation.policy->score)));
+    QVERIFY(evaluation.generations.front().score);
+    QVERIFY(evaluation_to_html(evaluation).find("mean score of the replies") != std::string::npos);
 
     auto resumed = ExperimentRun::resume(root / "ppo", 5);
     QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(5));
