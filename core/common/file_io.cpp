@@ -102,4 +102,8 @@ void LineAppender::append(std::string_view line) {
   }
 }
 
+void LineAppender::sync() {
+  if (::fsync(fd_) != 0) throw IoError(path_.string() + ": could not flush to disk: " + errno_text());
+}
+
 }  // namespace cradle

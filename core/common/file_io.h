@@ -28,6 +28,8 @@ class LineAppender {
   LineAppender(const LineAppender&) = delete;
   LineAppender& operator=(const LineAppender&) = delete;
   void append(std::string_view line);
+  // Waits until what was appended is on disk (fsync): a crash after it loses nothing.
+  void sync();
   const std::filesystem::path& path() const { return path_; }
 
  private:

@@ -85,6 +85,7 @@ PreferenceData load_preference_data(const Experiment& e, std::shared_ptr<const T
     auto set = parse_preference_jsonl(read_file(file), file.string(), e.data.on_bad_record == "skip");
     for (auto& p : set.pairs) pairs.push_back(std::move(p));
     for (auto& s : set.skipped) data.skipped.push_back(std::move(s));
+    data.undecided += set.undecided;
   }
   auto splits = split_records(pairs, e, "preference pairs");
   data.train_pairs = std::move(splits.train);

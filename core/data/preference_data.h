@@ -26,6 +26,7 @@ struct PreferenceData : DataSplits {
   std::vector<std::string> skipped;
   std::vector<PreferencePair> train_pairs, validation_pairs, test_pairs;
   std::int64_t truncated = 0;  // renderings cut to their last data.context_length tokens
+  std::int64_t undecided = 0;  // rating-panel ties and skips left out
   std::int64_t vocab_size() const { return tokenizer->vocab_size(); }
 };
 

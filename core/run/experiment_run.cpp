@@ -357,7 +357,8 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.log->write("DPO from " + s.experiment.init_from + " (beta " + Json(s.experiment.align.beta).dump() + ", label smoothing " +
                  Json(s.experiment.align.label_smoothing).dump() + "): " + std::to_string(d.train_pairs.size()) +
                  " training pairs from " + std::to_string(d.files.size()) + " file(s), " + std::to_string(d.skipped.size()) +
-                 " bad lines skipped, " + std::to_string(d.truncated) + " cut to their last data.context_length tokens");
+                 " bad lines skipped, " + std::to_string(d.undecided) + " ties and skips left out, " + std::to_string(d.truncated) +
+                 " cut to their last data.context_length tokens");
   }
   if (reward_model) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
@@ -366,7 +367,8 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     for (const auto& name : new_weights) fresh += (fresh.empty() ? "" : ", ") + name;
     s.log->write("reward model on " + s.experiment.init_from + "'s trunk (new: " + (fresh.empty() ? "nothing" : fresh) +
                  "): " + std::to_string(d.train_pairs.size()) + " training pairs from " + std::to_string(d.files.size()) +
-                 " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.truncated) +
+                 " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.undecided) +
+                 " ties and skips left out, " + std::to_string(d.truncated) +
                  " renderings cut to their last data.context_length tokens");
   }
   if (fine_tuning) {
@@ -482,6 +484,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                           {"validation_pairs", d.validation_pairs.size()},
                           {"test_pairs", d.test_pairs.size()},
                           {"truncated", d.truncated},
+                          {"undecided", d.undecided},
                           {"skipped_lines", d.skipped.size()}};
   } else if (is_fine_tuning(s.experiment)) {
     const auto& d = s.dialogues;

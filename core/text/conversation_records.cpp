@@ -109,6 +109,11 @@ PreferenceSet parse_preference_jsonl(std::string_view content, const std::string
   for_each_jsonl_object(
       content, origin,
       [&](const Json& object, const std::string& where) {
+        if (const auto verdict = object.find("verdict");
+            verdict != object.end() && verdict->is_string() && (*verdict == "tie" || *verdict == "skip")) {
+          ++set.undecided;  // the rating panel's ties and skips say nothing about which reply is better
+          return;
+        }
         if (!object.contains("chosen") || !object.contains("rejected"))
           throw DataError(where + ": expected {\"prompt\", \"chosen\", \"rejected\"} or HH-RLHF {\"chosen\", \"rejected\"}");
         PreferencePair pair;

@@ -8,6 +8,7 @@
 //               {"chosen": "\n\nHuman: ...\n\nAssistant: ...", "rejected": "..."}  (HH-RLHF transcripts)
 //   prompt:     any of the above, or {"prompt": "..."} alone: the conversation up to its last user turn
 // Needs no LibTorch, so the fuzz target links it alone.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ struct DialogueSet {
 struct PreferenceSet {
   std::vector<PreferencePair> pairs;
   std::vector<std::string> skipped;
+  // Labels from the rating panel whose "verdict" is "tie" or "skip": no preference, left out.
+  std::int64_t undecided = 0;
 };
 
 struct PromptSet {

@@ -1,11 +1,12 @@
 // libFuzzer target: JSON Lines with a text field, dialogue and preference
-// layouts, PPO's prompts. Bad lines must end in a DataError (or be counted as skipped);
+// layouts, PPO's prompts, the rating panel's labels. Bad lines must end in a DataError (or be counted as skipped);
 // accepted records must be well formed.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/align/preference_labels.h"
 #include "core/common/error.h"
 #include "core/common/utf8.h"
 #include "core/text/conversation_records.h"
@@ -47,6 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (prompt.messages.empty() || prompt.messages.back().role != "user") __builtin_trap();
   } catch (const cradle::DataError&) {
     __builtin_trap();
+  }
+  try {  // the rating panel's labels: an accepted one survives writing and reading back unchanged
+    cradle::for_each_jsonl_object(input, "fuzz.jsonl", [](const nlohmann::ordered_json& record, const std::string& where) {
+      const auto label = cradle::preference_label_from_json(record, where);
+      const auto again = cradle::preference_label_from_json(cradle::preference_label_to_json(label), where);
+      if (again.item_id() != label.item_id() || again.verdict != label.verdict ||
+          again.first_shown_left != label.first_shown_left || again.first_rating != label.first_rating)
+        __builtin_trap();
+    }, nullptr);
+  } catch (const cradle::DataError&) {
   }
   return 0;
 }
