@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "core/align/candidate_pairs.h"
 #include "core/align/direct_preference.h"
 #include "core/align/kl_controller.h"
 #include "core/align/ppo_math.h"
@@ -304,6 +305,65 @@ class AlignmentTest : public QObject {
     const auto more = resumed->train();
     QCOMPARE(more.outcome.epochs_completed, std::int64_t(5));
     QCOMPARE(more.outcome.steps, result.outcome.steps / 4 * 5);
+  }
+
+  void candidatePairsComeAheadOfTheLabeller() {
+    configure_runtime(2);
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const fs::path sft = tiny_chat_policy(root);
+    std::vector<ChatPrompt> prompts;
+    for (int i = 0; i < 8; ++i) prompts.push_back({{{"user", std::string("say ") + kTinyWords[i]}}, "test"});
+    SamplingOptions sampling;
+    sampling.max_new_tokens = 8;
+    sampling.temperature = 1.0;
+    const auto collect = [&](CandidateQueue& queue) {
+      std::vector<CandidatePair> pairs;
+      while (auto pair = queue.next()) pairs.push_back(*pair);
+      return pairs;
+    };
+    CandidateQueue one_policy(prompts, {sft}, sampling, 7, 2);
+    const auto pairs = collect(one_policy);
+    QCOMPARE(pairs.size(), size_t(8));
+    QVERIFY(one_policy.error().empty());
+    int left = 0, differ = 0;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      QCOMPARE(pairs[i].prompt[0].content, prompts[i].messages[0].content);  // in prompt order
+      left += pairs[i].first_shown_left ? 1 : 0;
+      differ += pairs[i].first != pairs[i].second ? 1 : 0;
+    }
+    QVERIFY2(left > 0 && left < 8, qPrintable(QString("first shown left %1 of 8").arg(left)));  // both sides occur
+    QVERIFY(differ > 0);  // two samples, not one reply twice
+    QCOMPARE(pairs[0].generation["runs"].size(), size_t(2));
+
+    // The same seed gives the same candidates and sides; prompts already labelled are left out.
+    CandidateQueue again(prompts, {sft}, sampling, 7, 2, [](const std::vector<ChatMessage>& p) { return p[0].content == "say cat"; });
+    const auto rest = collect(again);
+    QCOMPARE(rest.size(), size_t(7));
+    QCOMPARE(rest[0].first, pairs[1].first);
+    QCOMPARE(rest[0].first_shown_left, pairs[1].first_shown_left);
+
+    // Two policies: one reply each; a pretrained run is refused, it does not chat.
+    CandidateQueue two_policies(prompts, {sft, sft}, sampling, 7, 3);
+    bool finished = false;
+    int polled = 0;
+    while (!finished) {
+      if (two_policies.try_next(finished)) ++polled;
+      else if (!finished) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    QCOMPARE(polled, 8);
+    // Pairs already on file come back as candidates, sides drawn the same way.
+    write_tiny_preferences(root, 6);
+    const auto on_file = load_candidate_pairs(root / "preferences.jsonl", 7);
+    QCOMPARE(on_file.size(), size_t(6));
+    QCOMPARE(on_file[0].first, std::string("the cat."));
+    QCOMPARE(on_file[3].first_shown_left, first_shown_left(7, 3));
+    try {
+      CandidateQueue base(prompts, {root / "base"}, sampling, 7);
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QVERIFY2(QString(error.what()).contains("needs a chat model"), error.what());
+    }
   }
 
   void dpoLearnsAHiddenPreference() {

@@ -1,0 +1,166 @@
+#include "core/align/candidate_pairs.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/experiment/experiment.h"
+#include "core/run/run_weights.h"
+#include "core/text/chat_template.h"
+
+namespace cradle {
+
+bool first_shown_left(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t x = (seed ^ 0x5bd1e995ull) + 0x9e3779b97f4a7c15ull * (index + 1);
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return (x & 1) == 0;
+}
+
+std::vector<CandidatePair> load_candidate_pairs(const std::filesystem::path& file, std::uint64_t seed) {
+  const auto set = parse_preference_jsonl(read_file(file), file.string());
+  std::vector<CandidatePair> pairs;
+  for (const auto& p : set.pairs) {
+    CandidatePair pair;
+    pair.prompt = p.prompt;
+    pair.first = p.chosen;
+    pair.second = p.rejected;
+    pair.first_shown_left = first_shown_left(seed, pairs.size());
+    pair.generation = {{"source", file.string()}};
+    pairs.push_back(std::move(pair));
+  }
+  return pairs;
+}
+
+struct CandidateQueue::Policy {
+  std::string run;
+  RunLanguageModel loaded;
+  ChatMarkers markers;
+  std::unique_ptr<TextGenerator> generator;
+};
+
+CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vector<std::filesystem::path>& runs,
+                               SamplingOptions sampling, std::uint64_t seed, std::size_t depth,
+                               std::function<bool(const std::vector<ChatMessage>&)> skip)
+    : sampling_(sampling), seed_(seed), depth_(std::max<std::size_t>(1, depth)) {
+  if (runs.empty() || runs.size() > 2)
+    throw ConfigError("candidate pairs come from one policy (two samples) or two (one reply each), got " +
+                      std::to_string(runs.size()) + " runs");
+  check_sampling_options(sampling_);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (skip && skip(prompts[i].messages)) continue;
+    prompts_.push_back(std::move(prompts[i]));
+    positions_.push_back(i);
+  }
+  for (const auto& run : runs) {
+    auto policy = std::make_shared<Policy>();
+    policy->run = run.string();
+    policy->loaded = load_run_language_model(run);
+    if (!is_chat_policy(policy->loaded.experiment))
+      throw ConfigError(run.string() + ": a stage \"" + policy->loaded.experiment.stage +
+                        "\" run; the rating panel needs a chat model (an sft, ppo or dpo run)");
+    policy->markers = chat_markers(*policy->loaded.tokenizer);
+    policy->generator = std::make_unique<TextGenerator>(policy->loaded.model, policy->loaded.tokenizer,
+                                                        policy->loaded.experiment.data.context_length);
+    policies_.push_back(std::move(policy));
+  }
+  worker_ = std::thread([this] { work(); });
+}
+
+CandidateQueue::~CandidateQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  room_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+CandidatePair CandidateQueue::make_pair(std::size_t item) {
+  CandidatePair pair;
+  pair.prompt = prompts_[item].messages;
+  const std::uint64_t index = positions_[item];
+  std::string replies[2];
+  Json runs = Json::array();
+  for (int side = 0; side < 2; ++side) {
+    Policy& policy = *policies_[policies_.size() == 2 ? static_cast<std::size_t>(side) : 0];
+    SamplingOptions options = sampling_;
+    // Two samples of one policy differ by seed; two policies get the same one.
+    options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(policies_.size() == 2 ? 0 : side);
+    const auto ids = render_chat_prompt(*policy.loaded.tokenizer, policy.markers, pair.prompt);
+    std::string text = policy.generator->generate_from(ids, options).text;
+    if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
+    replies[side] = std::move(text);
+    runs.push_back(policy.run);
+  }
+  pair.first = std::move(replies[0]);
+  pair.second = std::move(replies[1]);
+  pair.first_shown_left = first_shown_left(seed_, index);
+  pair.generation = {{"runs", runs},
+                     {"max_new_tokens", sampling_.max_new_tokens},
+                     {"temperature", sampling_.temperature},
+                     {"top_k", sampling_.top_k},
+                     {"top_p", sampling_.top_p},
+                     {"repetition_penalty", sampling_.repetition_penalty},
+                     {"seed", seed_}};
+  return pair;
+}
+
+void CandidateQueue::work() {
+  try {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < prompts_.size(); ++i) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        room_.wait(lock, [&] { return stopping_ || queue_.size() < depth_; });
+        if (stopping_) break;
+      }
+      CandidatePair pair = make_pair(i);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queue_.push_back(std::move(pair));
+      }
+      ready_.notify_all();
+    }
+  } catch (const std::exception& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    error_ = e.what();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = true;
+  }
+  ready_.notify_all();
+}
+
+std::optional<CandidatePair> CandidateQueue::next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
+  if (queue_.empty()) return std::nullopt;
+  CandidatePair pair = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  room_.notify_all();
+  return pair;
+}
+
+std::optional<CandidatePair> CandidateQueue::try_next(bool& finished) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  finished = done_ && queue_.empty();
+  if (queue_.empty()) return std::nullopt;
+  CandidatePair pair = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  room_.notify_all();
+  return pair;
+}
+
+std::string CandidateQueue::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+}  // namespace cradle
