@@ -136,26 +136,25 @@ void CandidateQueue::work() {
   ready_.notify_all();
 }
 
-std::optional<CandidatePair> CandidateQueue::next() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
+std::optional<CandidatePair> CandidateQueue::take_front(std::unique_lock<std::mutex>& lock) {
   if (queue_.empty()) return std::nullopt;
   CandidatePair pair = std::move(queue_.front());
   queue_.pop_front();
   lock.unlock();
-  room_.notify_all();
+  room_.notify_all();  // the worker may write the next one
   return pair;
+}
+
+std::optional<CandidatePair> CandidateQueue::next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ready_.wait(lock, [&] { return done_ || !queue_.empty(); });
+  return take_front(lock);
 }
 
 std::optional<CandidatePair> CandidateQueue::try_next(bool& finished) {
   std::unique_lock<std::mutex> lock(mutex_);
   finished = done_ && queue_.empty();
-  if (queue_.empty()) return std::nullopt;
-  CandidatePair pair = std::move(queue_.front());
-  queue_.pop_front();
-  lock.unlock();
-  room_.notify_all();
-  return pair;
+  return take_front(lock);
 }
 
 std::string CandidateQueue::error() const {

@@ -61,6 +61,8 @@ class CandidateQueue {
   struct Policy;
   void work();
   CandidatePair make_pair(std::size_t index);
+  // Pops the front pair (nullopt when none) and releases `lock`.
+  std::optional<CandidatePair> take_front(std::unique_lock<std::mutex>& lock);
 
   std::vector<ChatPrompt> prompts_;
   // Each prompt's place in the set as given: seeds and sides follow it, so
