@@ -35,6 +35,7 @@
 #include "widgets/palette_colors.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
+#include "widgets/rating_panel.h"
 #include "widgets/run_list.h"
 #include "widgets/theme.h"
 #include "widgets/training_session.h"
@@ -110,8 +111,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   dashboard_ = new TrainingDashboard(tabs_);
   dashboard_->setObjectName(QStringLiteral("trainingDashboard"));
   tabs_->addTab(dashboard_, tr("Training"));
+  rating_ = new RatingPanel(tabs_);
+  rating_->setObjectName(QStringLiteral("ratingPanel"));
+  tabs_->addTab(rating_, tr("Rate"));
   setCentralWidget(tabs_);
   workspace_ = configuredWorkspace();
+  rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   training_ = new TrainingSession(this);
   createDocks();
   connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
@@ -129,6 +134,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->showMessage(tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
   });
   connect(training_, &TrainingSession::finished, this, &MainWindow::training_finished);
+  // The rating panel's stage buttons: the experiment it wrote is opened and trained here.
+  connect(rating_, &RatingPanel::stageExperimentWritten, this, [this](const QString& file) {
+    if (!openExperiment(file)) return;
+    if (!startTraining()) statusBar()->showMessage(tr("%1 is open; train it when the current training ends").arg(file));
+  });
+  connect(rating_, &RatingPanel::problem, this, [this](const QString& message) { log_->add(LogPanel::Level::Warning, message); });
   connect(dashboard_, &TrainingDashboard::problem, this,
           [this](const QString& message) { log_->add(LogPanel::Level::Warning, message); });
   createActions();
@@ -291,6 +302,7 @@ QString MainWindow::configuredWorkspace() {
 void MainWindow::setProjectFolders(const QString& samples, const QString& workspace) {
   workspace_ = workspace;
   explorer_->setFolders(samples, workspace);
+  rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
 }
@@ -344,6 +356,13 @@ void MainWindow::createMenus() {
   run->addActions({trainAction_, pauseAction_, resumeAction_, stopAction_, checkpointAction_});
   run->addSeparator();
   run->addActions({resumeRunAction_, watchRunAction_, compareAction_, exportChartsAction_});
+  run->addSeparator();
+  QAction* rate = run->addAction(tr("&Rate Responses"), this, [this] {
+    tabs_->setCurrentWidget(rating_);
+    rating_->setFocus();
+  });
+  rate->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  rate->setToolTip(tr("Compare two replies per prompt and label which is better; the labels train a reward model, DPO or PPO"));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -559,6 +578,7 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   log_->add(status == QLatin1String("failed") ? LogPanel::Level::Error : LogPanel::Level::Info, message);
   statusBar()->showMessage(message);
   notify(message);
+  rating_->trainingFinished(training_->runFolder(), status);
   runs_->refresh();
   explorer_->refresh();  // the new run under its experiment
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);

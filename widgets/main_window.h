@@ -4,7 +4,8 @@
 // which is validated by the core and shown as it is (the Experiment tab); the
 // experiment wizard creates and edits experiments; Train runs the open one and
 // the Training tab's dashboard follows it (or any run folder), with messages
-// in the Log dock. Window layout, preferences and recent experiments persist
+// in the Log dock; the Rate tab labels preference pairs and trains the next
+// alignment stage from them. Window layout, preferences and recent experiments persist
 // in QSettings.
 #include <QMainWindow>
 #include <QString>
@@ -57,6 +58,7 @@ class MainWindow : public QMainWindow {
   void watchRun(const QString& run_folder);
   class TrainingDashboard* dashboard() const { return dashboard_; }
   class TrainingSession* trainingSession() const { return training_; }
+  class RatingPanel* ratingPanel() const { return rating_; }
   QString logText() const;
 
  public Q_SLOTS:
@@ -96,6 +98,7 @@ class MainWindow : public QMainWindow {
           *watchRunAction_ = nullptr, *compareAction_ = nullptr, *exportChartsAction_ = nullptr;
   class TrainingSession* training_ = nullptr;
   class TrainingDashboard* dashboard_ = nullptr;
+  class RatingPanel* rating_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;

@@ -122,6 +122,20 @@ PreferenceLabel preference_label_from_json(const Json& record, const std::string
   return l;
 }
 
+std::vector<PreferenceLabel> read_preference_labels(const fs::path& file) {
+  std::vector<PreferenceLabel> labels;
+  for_each_jsonl_object(read_file(file), file.string(), [&](const Json& record, const std::string& where) {
+    labels.push_back(preference_label_from_json(record, where));
+  });
+  return labels;
+}
+
+void write_preference_labels(const fs::path& file, const std::vector<PreferenceLabel>& labels) {
+  std::string content;
+  for (const auto& l : labels) content += preference_label_to_json(l).dump() + "\n";
+  write_text_atomically(file, content);
+}
+
 PreferenceLabelFile::PreferenceLabelFile(fs::path path) : path_(std::move(path)) {
   if (fs::exists(path_)) {
     const std::string content = read_file(path_);
@@ -223,6 +237,31 @@ std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<Preferen
     merged.push_back(label);
   }
   return merged;
+}
+
+}  // namespace cradle
+
+namespace cradle {
+
+double HeadToHead::win_rate() const {
+  const auto decided = wins + losses + ties;
+  return decided == 0 ? 0.0 : (static_cast<double>(wins) + 0.5 * static_cast<double>(ties)) / static_cast<double>(decided);
+}
+
+HeadToHead head_to_head(const std::vector<PreferenceLabel>& labels, const std::string& run) {
+  HeadToHead out;
+  for (const auto& l : labels) {
+    if (l.verdict == "skip" || !l.generation.contains("runs")) continue;
+    const Json& runs = l.generation["runs"];
+    if (!runs.is_array() || runs.size() != 2 || !runs[0].is_string() || !runs[1].is_string() || runs[0] == runs[1])
+      continue;
+    const bool first_is_run = runs[0].get<std::string>() == run;
+    if (!first_is_run && runs[1].get<std::string>() != run) continue;
+    if (l.verdict == "tie") ++out.ties;
+    else if ((l.verdict == "first") == first_is_run) ++out.wins;
+    else ++out.losses;
+  }
+  return out;
 }
 
 }  // namespace cradle

@@ -46,6 +46,11 @@ struct PreferenceLabel {
 Json preference_label_to_json(const PreferenceLabel& label);
 PreferenceLabel preference_label_from_json(const Json& record, const std::string& where);
 
+// A label file read without opening it for writing (another annotator's, a
+// merged set); DataError naming file:line. And a whole set written at once (atomically).
+std::vector<PreferenceLabel> read_preference_labels(const std::filesystem::path& file);
+void write_preference_labels(const std::filesystem::path& file, const std::vector<PreferenceLabel>& labels);
+
 // One annotator's file: the labels so far, and durable appends.
 class PreferenceLabelFile {
  public:
@@ -83,5 +88,18 @@ LabelAgreement label_agreement(const std::vector<PreferenceLabel>& a, const std:
 //   "first": the first file's label where it has one, else the next file's.
 std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<PreferenceLabel>>& annotators,
                                           const std::string& policy);
+
+}  // namespace cradle
+
+namespace cradle {
+
+// A before/after comparison rated blind: labels of pairs whose two candidates
+// came from two different runs (generation.runs), counted for `run`.
+struct HeadToHead {
+  std::int64_t wins = 0, losses = 0, ties = 0;  // skips and single-run pairs left out
+  // (wins + ties / 2) / (wins + losses + ties); 0 when nothing was decided.
+  double win_rate() const;
+};
+HeadToHead head_to_head(const std::vector<PreferenceLabel>& labels, const std::string& run);
 
 }  // namespace cradle

@@ -23,4 +23,15 @@ struct PromptData {
 
 PromptData load_prompt_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer);
 
+// The prompts of a chat experiment's test split (source prompts, dialogues or
+// preferences: each record up to its last user turn, split as the run split
+// them), which the run never trained on: the before/after comparison's prompts.
+std::vector<ChatPrompt> held_out_prompts(const Experiment& experiment);
+
+// A prompt set the rating panel loads: JSONL of any layout parse_prompt_jsonl
+// reads, or plain text with one prompt per non-empty line. DataError naming file:line.
+std::vector<ChatPrompt> load_prompt_file(const std::filesystem::path& file);
+// The prompts as {"prompt": [...]} JSON Lines, the layout data.source "prompts" reads.
+std::string prompts_to_jsonl(const std::vector<ChatPrompt>& prompts);
+
 }  // namespace cradle

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>cradle::AnnotatorAgreementDialog</name>
+    <message>
+        <source>Annotators of %1</source>
+        <translation>%1 的标注者</translation>
+    </message>
+    <message>
+        <source>Each annotator&apos;s labels:</source>
+        <translation>每位标注者的标注：</translation>
+    </message>
+    <message>
+        <source>Annotator</source>
+        <translation>标注者</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标注数</translation>
+    </message>
+    <message>
+        <source>Left/right decided</source>
+        <translation>已判定左右</translation>
+    </message>
+    <message>
+        <source>Ties</source>
+        <translation>平局</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Agreement on the items both labelled (skips left out; kappa corrects for chance):</source>
+        <translation>双方都标注过的条目上的一致性（不含跳过；kappa 已校正偶然一致）：</translation>
+    </message>
+    <message>
+        <source>Shared items</source>
+        <translation>共同条目</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>Cohen&apos;s kappa</source>
+        <translation>Cohen kappa</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Not read as label files: %1</source>
+        <translation>未能作为标注文件读取：%1</translation>
+    </message>
+    <message>
+        <source>Merge with:</source>
+        <translation>合并方式：</translation>
+    </message>
+    <message>
+        <source>majority (an even split becomes a tie)</source>
+        <translation>多数（票数相同记为平局）</translation>
+    </message>
+    <message>
+        <source>unanimous (only items everyone judged alike)</source>
+        <translation>一致（只取所有人判断相同的条目）</translation>
+    </message>
+    <message>
+        <source>first (the first annotator above wins)</source>
+        <translation>优先（以上方第一位标注者为准）</translation>
+    </message>
+    <message>
+        <source>Write Merged Set</source>
+        <translation>写出合并集</translation>
+    </message>
+    <message>
+        <source>%1 items from %2 annotators in %3; the rating panel&apos;s Train on list offers it.</source>
+        <translation>%2 位标注者的 %1 个条目已写入 %3；评分面板的“训练数据”列表中可选用。</translation>
+    </message>
+</context>
+<context>
     <name>cradle::ArchitecturePage</name>
     <message>
         <source>Architecture</source>
@@ -1304,6 +1383,22 @@ cradle-cli train %1</translation>
         <source>Watching %1</source>
         <translation>正在观察 %1</translation>
     </message>
+    <message>
+        <source>Rate</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>%1 is open; train it when the current training ends</source>
+        <translation>已打开 %1；当前训练结束后再训练它</translation>
+    </message>
+    <message>
+        <source>&amp;Rate Responses</source>
+        <translation>为回答评分(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Compare two replies per prompt and label which is better; the labels train a reward model, DPO or PPO</source>
+        <translation>比较每个提示的两个回答并标注哪个更好；这些标注用于训练奖励模型、DPO 或 PPO</translation>
+    </message>
 </context>
 <context>
     <name>cradle::MetricsChart</name>
@@ -1408,6 +1503,388 @@ cradle-cli train %1</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::RatingPanel</name>
+    <message>
+        <source>no rating</source>
+        <translation>不评分</translation>
+    </message>
+    <message>
+        <source>Optional: how good this reply is on its own, 1 (bad) to 7 (excellent)</source>
+        <translation>可选：单看这个回答有多好，1（差）到 7（极好）</translation>
+    </message>
+    <message>
+        <source>What to rate</source>
+        <translation>评什么</translation>
+    </message>
+    <message>
+        <source>Show which run wrote each reply</source>
+        <translation>显示每个回答来自哪个运行</translation>
+    </message>
+    <message>
+        <source>Change...</source>
+        <translation>更改...</translation>
+    </message>
+    <message>
+        <source>Choose other prompts, runs or annotator</source>
+        <translation>选择其他提示、运行或标注者</translation>
+    </message>
+    <message>
+        <source>Rating:</source>
+        <translation>评分：</translation>
+    </message>
+    <message>
+        <source>Optional comment (click to type; Enter returns to the keys)</source>
+        <translation>可选备注（点击输入；按回车返回快捷键）</translation>
+    </message>
+    <message>
+        <source>Left is better (1 / A)</source>
+        <translation>左边更好 (1 / A)</translation>
+    </message>
+    <message>
+        <source>Keys 1 or A</source>
+        <translation>按键 1 或 A</translation>
+    </message>
+    <message>
+        <source>Right is better (2 / B)</source>
+        <translation>右边更好 (2 / B)</translation>
+    </message>
+    <message>
+        <source>Keys 2 or B</source>
+        <translation>按键 2 或 B</translation>
+    </message>
+    <message>
+        <source>Tie (T)</source>
+        <translation>平局 (T)</translation>
+    </message>
+    <message>
+        <source>Both equally good or bad (T)</source>
+        <translation>一样好或一样差 (T)</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>跳过 (S)</translation>
+    </message>
+    <message>
+        <source>Recorded as skipped, left out of training (S)</source>
+        <translation>记为跳过，不参与训练 (S)</translation>
+    </message>
+    <message>
+        <source>Undo (Z)</source>
+        <translation>撤销 (Z)</translation>
+    </message>
+    <message>
+        <source>Take the last label back and show its item again (Z)</source>
+        <translation>撤回上一个标注并重新显示该条目 (Z)</translation>
+    </message>
+    <message>
+        <source>Next (→)</source>
+        <translation>下一个 (→)</translation>
+    </message>
+    <message>
+        <source>Go on after a label when auto-advance is off (→)</source>
+        <translation>关闭自动前进时，标注后继续 (→)</translation>
+    </message>
+    <message>
+        <source>Auto-advance</source>
+        <translation>自动前进</translation>
+    </message>
+    <message>
+        <source>Close the loop</source>
+        <translation>闭环训练</translation>
+    </message>
+    <message>
+        <source>Train on:</source>
+        <translation>训练数据：</translation>
+    </message>
+    <message>
+        <source>Train Reward Model</source>
+        <translation>训练奖励模型</translation>
+    </message>
+    <message>
+        <source>A reward model on these labels, starting from the policy run; trained in the Training tab</source>
+        <translation>用这些标注从策略运行出发训练奖励模型；在“训练”标签页中训练</translation>
+    </message>
+    <message>
+        <source>Run DPO</source>
+        <translation>运行 DPO</translation>
+    </message>
+    <message>
+        <source>Direct preference optimisation of the policy run on these labels</source>
+        <translation>用这些标注对策略运行做直接偏好优化</translation>
+    </message>
+    <message>
+        <source>Run PPO</source>
+        <translation>运行 PPO</translation>
+    </message>
+    <message>
+        <source>PPO of the policy run against the newest reward model, on the prompt set</source>
+        <translation>在提示集上以最新的奖励模型对策略运行做 PPO</translation>
+    </message>
+    <message>
+        <source>Before/After...</source>
+        <translation>前后对比...</translation>
+    </message>
+    <message>
+        <source>Rate the policy against the tuned run, blind, on prompts the tuning never saw</source>
+        <translation>在调优未见过的提示上，盲评原策略与调优后的运行</translation>
+    </message>
+    <message>
+        <source>Annotators...</source>
+        <translation>标注者...</translation>
+    </message>
+    <message>
+        <source>Agreement between annotators of this set, and a merged set to train on</source>
+        <translation>本集合标注者之间的一致性，以及用于训练的合并集</translation>
+    </message>
+    <message>
+        <source>Choose the Reward Model&apos;s Run</source>
+        <translation>选择奖励模型的运行</translation>
+    </message>
+    <message>
+        <source>Choose the Tuned Run (dpo or ppo)</source>
+        <translation>选择调优后的运行（dpo 或 ppo）</translation>
+    </message>
+    <message>
+        <source>Enter the annotator&apos;s name: each annotator has their own label file.</source>
+        <translation>请输入标注者姓名：每位标注者有自己的标注文件。</translation>
+    </message>
+    <message>
+        <source>Choose a prompt file and a chat run (or two), or a file of pairs to rate.</source>
+        <translation>请选择提示文件和一个（或两个）对话运行，或选择要评分的回答对文件。</translation>
+    </message>
+    <message>
+        <source>Continuing %1: %2 items already labelled.</source>
+        <translation>继续 %1：已标注 %2 个条目。</translation>
+    </message>
+    <message>
+        <source>Labels go to %1</source>
+        <translation>标注保存到 %1</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Writing the next candidates...&lt;/i&gt;</source>
+        <translation>&lt;i&gt;正在生成下一组候选回答...&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Generating candidates stopped: %1</source>
+        <translation>候选回答生成已停止：%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Every item of this set is labelled.&lt;/b&gt; Train a reward model, run DPO or PPO below, or press Z to take the last label back.</source>
+        <translation>&lt;b&gt;本集合的所有条目都已标注。&lt;/b&gt;可在下方训练奖励模型、运行 DPO 或 PPO，或按 Z 撤回上一个标注。</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;(an empty reply)&lt;/i&gt;</source>
+        <translation>&lt;i&gt;（空回答）&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Left (1 or A)</source>
+        <translation>左 (1 或 A)</translation>
+    </message>
+    <message>
+        <source>Right (2 or B)</source>
+        <translation>右 (2 或 B)</translation>
+    </message>
+    <message>
+        <source>The label was not saved: %1</source>
+        <translation>标注未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved: %1.</source>
+        <translation>已保存：%1。</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>没有可撤销的标注。</translation>
+    </message>
+    <message>
+        <source>Undo failed: %1</source>
+        <translation>撤销失败：%1</translation>
+    </message>
+    <message>
+        <source>a tie</source>
+        <translation>平局</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>left better</source>
+        <translation>左边更好</translation>
+    </message>
+    <message>
+        <source>right better</source>
+        <translation>右边更好</translation>
+    </message>
+    <message>
+        <source>Took back the last label (it was: %1). Choose again.</source>
+        <translation>已撤回上一个标注（原为：%1）。请重新选择。</translation>
+    </message>
+    <message>
+        <source>Choose first: 1 or A (left), 2 or B (right), T (tie) or S (skip).</source>
+        <translation>请先选择：1 或 A（左），2 或 B（右），T（平局）或 S（跳过）。</translation>
+    </message>
+    <message>
+        <source>Choose what to rate above.</source>
+        <translation>请在上方选择要评分的内容。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 labelled</source>
+        <translation>已标注 %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 per hour</source>
+        <translation>每小时 %1 个</translation>
+    </message>
+    <message>
+        <source>After vs before: nothing decided yet</source>
+        <translation>调优后对调优前：尚无判定</translation>
+    </message>
+    <message>
+        <source>After vs before: win rate %1% (%2 wins, %3 losses, %4 ties)</source>
+        <translation>调优后对调优前：胜率 %1%（%2 胜，%3 负，%4 平）</translation>
+    </message>
+    <message>
+        <source>PPO against a reward model: train one first, or choose its run folder</source>
+        <translation>PPO 需要奖励模型：请先训练一个，或选择其运行文件夹</translation>
+    </message>
+    <message>
+        <source>PPO against %1, on the prompt set</source>
+        <translation>在提示集上以 %1 为奖励做 PPO</translation>
+    </message>
+    <message>
+        <source>%1&apos;s labels</source>
+        <translation>%1 的标注</translation>
+    </message>
+    <message>
+        <source>merged: %1</source>
+        <translation>合并：%1</translation>
+    </message>
+    <message>
+        <source>Start labelling first.</source>
+        <translation>请先开始标注。</translation>
+    </message>
+    <message>
+        <source>Choose the Chat Run These Pairs Are For</source>
+        <translation>选择这些回答对所属的对话运行</translation>
+    </message>
+    <message>
+        <source>Wrote %1; training it in the Training tab.</source>
+        <translation>已写出 %1；正在“训练”标签页中训练。</translation>
+    </message>
+    <message>
+        <source>Reward model trained (%1): Run PPO trains the policy against it.</source>
+        <translation>奖励模型已训练（%1）：“运行 PPO”会以它为奖励训练策略。</translation>
+    </message>
+    <message>
+        <source>%1 tuned (%2): Before/After compares it with the policy it started from.</source>
+        <translation>%1 调优完成（%2）：“前后对比”会将它与起始策略比较。</translation>
+    </message>
+    <message>
+        <source>No tuned run yet: run DPO or PPO first, or choose its folder.</source>
+        <translation>还没有调优后的运行：请先运行 DPO 或 PPO，或选择其文件夹。</translation>
+    </message>
+    <message>
+        <source>Show the next pair as soon as one is labelled; off: stay on it until →</source>
+        <translation>标注后立即显示下一对；关闭时停留直到按 →</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::RatingSetupForm</name>
+    <message>
+        <source>Generate two replies per prompt</source>
+        <translation>为每个提示生成两个回答</translation>
+    </message>
+    <message>
+        <source>Rate the pairs in a file</source>
+        <translation>为文件中的回答对评分</translation>
+    </message>
+    <message>
+        <source>Candidates:</source>
+        <translation>候选：</translation>
+    </message>
+    <message>
+        <source>prompts.jsonl, or a text file with one prompt per line</source>
+        <translation>prompts.jsonl，或每行一个提示的文本文件</translation>
+    </message>
+    <message>
+        <source>Prompts:</source>
+        <translation>提示：</translation>
+    </message>
+    <message>
+        <source>a chat run folder (sft, dpo or ppo)</source>
+        <translation>对话运行文件夹（sft、dpo 或 ppo）</translation>
+    </message>
+    <message>
+        <source>Policy run:</source>
+        <translation>策略运行：</translation>
+    </message>
+    <message>
+        <source>optional: a second run, one reply from each</source>
+        <translation>可选：第二个运行，各出一个回答</translation>
+    </message>
+    <message>
+        <source>Second run:</source>
+        <translation>第二个运行：</translation>
+    </message>
+    <message>
+        <source>preference pairs (JSONL)</source>
+        <translation>偏好对 (JSONL)</translation>
+    </message>
+    <message>
+        <source>Pairs file:</source>
+        <translation>回答对文件：</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Sampling:</source>
+        <translation>采样：</translation>
+    </message>
+    <message>
+        <source>your name: each annotator has their own file</source>
+        <translation>你的名字：每位标注者有自己的文件</translation>
+    </message>
+    <message>
+        <source>Start Labelling</source>
+        <translation>开始标注</translation>
+    </message>
+    <message>
+        <source>Annotator:</source>
+        <translation>标注者：</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Prompts and pairs (*.jsonl *.txt);;All files (*)</source>
+        <translation>提示和回答对 (*.jsonl *.txt);;所有文件 (*)</translation>
     </message>
 </context>
 <context>

@@ -12,10 +12,13 @@
 
 #include "core/align/candidate_pairs.h"
 #include "core/align/direct_preference.h"
+#include "core/align/labelled_stages.h"
+#include "core/align/preference_labels.h"
 #include "core/align/kl_controller.h"
 #include "core/align/ppo_math.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/data/prompt_data.h"
 #include "core/eval/evaluation_report.h"
 #include "core/eval/preference_evaluation.h"
 #include "core/models/model_factory.h"
@@ -74,18 +77,6 @@ double extra_of(const EvaluationMetrics& m, const std::string& key) {
   for (const auto& [name, value] : m.extra)
     if (name == key) return value;
   return std::nan("");
-}
-
-// Trains base and sft once for the PPO tests.
-fs::path tiny_chat_policy(const fs::path& root) {
-  write_tiny_chat_files(root);
-  Json pretrain = tiny_pretrain_experiment(root);
-  pretrain["train"]["epochs"] = 1;
-  ExperimentRun(parse_experiment(pretrain), root / "base").train();
-  Json sft = tiny_sft_experiment(root, root / "base");
-  sft["train"]["epochs"] = 6;
-  ExperimentRun(parse_experiment(sft), root / "chat").train();
-  return root / "chat";
 }
 
 }  // namespace
@@ -285,6 +276,7 @@ class AlignmentTest : public QObject {
 
     Json doc = tiny_ppo_experiment(root, sft, {{"reward_run", (root / "judge").string()}});
     doc["align"]["kl_coef"] = 0.05;
+    doc["train"]["epochs"] = 6;
     ExperimentRun run(parse_experiment(doc), root / "ppo");
     const auto result = run.train();
     const Json report = Json::parse(read_file(root / "ppo" / "report.json"));
@@ -301,10 +293,10 @@ class AlignmentTest : public QObject {
     QVERIFY(report["reward"].get<std::string>().find("reward model") != std::string::npos);
 
     // Stopped and resumed, a run ends where an uninterrupted one does.
-    auto resumed = ExperimentRun::resume(root / "ppo", 5);
+    auto resumed = ExperimentRun::resume(root / "ppo", 7);
     const auto more = resumed->train();
-    QCOMPARE(more.outcome.epochs_completed, std::int64_t(5));
-    QCOMPARE(more.outcome.steps, result.outcome.steps / 4 * 5);
+    QCOMPARE(more.outcome.epochs_completed, std::int64_t(7));
+    QCOMPARE(more.outcome.steps, result.outcome.steps / 6 * 7);
   }
 
   void candidatePairsComeAheadOfTheLabeller() {
@@ -363,6 +355,114 @@ class AlignmentTest : public QObject {
       QFAIL("accepted");
     } catch (const ConfigError& error) {
       QVERIFY2(QString(error.what()).contains("needs a chat model"), error.what());
+    }
+  }
+
+  void theRatingPanelsStagesComeFromItsLabels() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const auto place_run = [&](const std::string& name, const Json& experiment) {
+      fs::create_directories(root / name);
+      write_text_atomically(root / name / "experiment.json", experiment.dump(2));
+      return root / name;
+    };
+    const fs::path chat = place_run("chat", tiny_sft_experiment(root, root / "base"));
+    const fs::path base = place_run("base", tiny_pretrain_experiment(root));
+    const auto write_labels = [&](int decided, int undecided) {
+      const fs::path file = root / ("labels-" + std::to_string(decided) + ".jsonl");
+      PreferenceLabelFile labels(file);
+      for (int i = 0; i < decided + undecided; ++i) {
+        PreferenceLabel l;
+        l.prompt = {{"user", "say " + std::string(kTinyWords[i % 8])}};
+        l.first = "the " + std::to_string(i) + ".";
+        l.second = "a " + std::to_string(i) + ".";
+        l.verdict = i < decided ? (i % 2 ? "second" : "first") : (i % 2 ? "tie" : "skip");
+        labels.append(l);
+      }
+      return file;
+    };
+    const fs::path labels = write_labels(12, 5);
+    LabelledStageRequest request;
+    request.stage = "reward";
+    request.policy_run = chat;
+    request.labels = labels;
+    request.name = "mine-reward";
+    const Experiment reward = parse_experiment(labelled_stage_experiment(request));
+    QCOMPARE(reward.stage, std::string("reward"));
+    QCOMPARE(reward.init_from, chat.string());
+    QCOMPARE(reward.data.source, std::string("preferences"));
+    QCOMPARE(reward.data.paths, std::vector<std::string>{labels.string()});
+    QCOMPARE(reward.data.context_length, std::int64_t(24));  // the policy's
+    // 12 decided pairs: 9 to train on, one batch of 9 per epoch, epochs up to the 60-step target.
+    QCOMPARE(reward.train.batch_size, std::int64_t(9));
+    QCOMPARE(reward.train.epochs, std::int64_t(60));
+    request.stage = "dpo";
+    const Experiment dpo = parse_experiment(labelled_stage_experiment(request));
+    QVERIFY(is_direct_preference(dpo));
+    QCOMPARE(dpo.train.epochs, std::int64_t(40));
+    QCOMPARE(dpo.align.beta, 0.1);
+
+    const auto refused = [&](LabelledStageRequest r, const char* expected) {
+      try {
+        labelled_stage_experiment(r);
+        return QString("accepted");
+      } catch (const ConfigError& error) {
+        return QString(error.what()).contains(expected) ? QString() : QString(error.what());
+      }
+    };
+    LabelledStageRequest few = request;
+    few.labels = write_labels(8, 6);
+    QCOMPARE(refused(few, "8 decided pairs (6 ties and skips left out); a reward model or DPO needs at least 10"), QString());
+    LabelledStageRequest from_base = request;
+    from_base.policy_run = base;
+    QCOMPARE(refused(from_base, "starts from a chat model"), QString());
+
+    LabelledStageRequest ppo = request;
+    ppo.stage = "ppo";
+    ppo.prompts = root / "prompts.jsonl";
+    QCOMPARE(refused(ppo, "no reward run"), QString());
+    ppo.reward_run = chat;
+    QCOMPARE(refused(ppo, "not a reward model"), QString());
+    ppo.reward_run = place_run("reward", experiment_to_json(reward));
+    const Experiment policy_optimisation = parse_experiment(labelled_stage_experiment(ppo));
+    QVERIFY(is_policy_optimisation(policy_optimisation));
+    QCOMPARE(policy_optimisation.align.reward_run, (root / "reward").string());
+    QCOMPARE(policy_optimisation.data.paths, std::vector<std::string>{(root / "prompts.jsonl").string()});
+  }
+
+  void promptSetsAndHeldOutPrompts() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    write_text_atomically(root / "prompts.txt", "say cat\n\n  say dog \r\nsay sun");
+    const auto prompts = load_prompt_file(root / "prompts.txt");
+    QCOMPARE(prompts.size(), size_t(3));
+    QCOMPARE(prompts[1].messages[0].content, std::string("  say dog"));
+    QCOMPARE(prompts[1].origin, (root / "prompts.txt").string() + ":3");
+    write_text_atomically(root / "prompts.jsonl", prompts_to_jsonl(prompts));
+    const auto again = load_prompt_file(root / "prompts.jsonl");
+    QCOMPARE(again.size(), size_t(3));
+    QCOMPARE(again[2].messages[0].content, std::string("say sun"));
+    write_text_atomically(root / "empty.txt", "\n \n");
+    try {
+      load_prompt_file(root / "empty.txt");
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("empty.txt: no prompts"), error.what());
+    }
+    // The held-out prompts of a fine-tuning run are the conversations of its test split.
+    write_tiny_chat_files(root);
+    const Experiment sft = parse_experiment(tiny_sft_experiment(root, root / "base"));
+    const auto held_out = held_out_prompts(sft);
+    Json as_prompts = tiny_sft_experiment(root, root / "base");
+    as_prompts["stage"] = "ppo";
+    as_prompts["align"] = {{"reward_function", {{"type", "length"}, {"target", 4}}}};
+    as_prompts["data"]["source"] = "prompts";
+    const auto ppo_split = load_prompt_data(parse_experiment(as_prompts), letter_tokenizer());
+    QCOMPARE(held_out.size(), ppo_split.test.size());
+    QVERIFY(!held_out.empty());
+    for (std::size_t i = 0; i < held_out.size(); ++i) {
+      QCOMPARE(held_out[i].messages.back().role, std::string("user"));
+      QCOMPARE(held_out[i].messages.back().content, ppo_split.test[i].messages.back().content);
     }
   }
 

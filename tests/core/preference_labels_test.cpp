@@ -2,7 +2,7 @@
 // read back as written, train as preference pairs (ties and skips left out),
 // undo rewrites the file without the last label, a label survives the
 // process being killed right after it was given, and agreement and merging
-// match hand-computed values.
+// match hand-computed values, as does a before/after win rate.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -147,6 +147,39 @@ class PreferenceLabelsTest : public QObject {
     } catch (const ConfigError& error) {
       QVERIFY(QString(error.what()).contains("expected majority, unanimous or first"));
     }
+  }
+
+  void beforeAfterWinRateCountsTheNewRunsWins() {
+    // Blind pairs of an old and a new run, the new one generated first or second.
+    auto pair = [](const std::string& first_run, const std::string& verdict) {
+      PreferenceLabel l = label_for("q " + first_run + verdict, verdict);
+      l.generation = {{"runs", {first_run, first_run == "new" ? "old" : "new"}}};
+      return l;
+    };
+    std::vector<PreferenceLabel> labels = {pair("new", "first"), pair("old", "second"), pair("old", "first"),
+                                           pair("new", "tie"),   pair("new", "skip"),   pair("old", "second")};
+    PreferenceLabel one_run = label_for("two samples of one run", "first");
+    one_run.generation = {{"runs", {"new", "new"}}};
+    labels.push_back(one_run);
+    const HeadToHead h = head_to_head(labels, "new");
+    QCOMPARE(h.wins, std::int64_t(3));
+    QCOMPARE(h.losses, std::int64_t(1));
+    QCOMPARE(h.ties, std::int64_t(1));
+    QVERIFY(std::abs(h.win_rate() - 3.5 / 5) < 1e-12);
+    QCOMPARE(head_to_head(labels, "old").wins, std::int64_t(1));
+    QCOMPARE(HeadToHead{}.win_rate(), 0.0);
+  }
+
+  void aWholeSetIsWrittenAndReadWithoutAnAppender() {
+    QTemporaryDir dir;
+    const fs::path file = fs::path(dir.path().toStdString()) / "merged" / "majority.jsonl";
+    fs::create_directories(file.parent_path());
+    const auto labels = judged("FST");
+    write_preference_labels(file, labels);
+    const auto back = read_preference_labels(file);
+    QCOMPARE(back.size(), size_t(3));
+    QCOMPARE(back[1].verdict, std::string("second"));
+    QCOMPARE(back[2].item_id(), labels[2].item_id());
   }
 
   void aBadLabelNamesItsLine() {

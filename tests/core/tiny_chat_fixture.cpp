@@ -1,5 +1,7 @@
 #include "tests/core/tiny_chat_fixture.h"
 
+#include "core/run/experiment_run.h"
+
 #include <fstream>
 #include <string>
 
@@ -53,6 +55,17 @@ Json tiny_sft_experiment(const fs::path& dir, const fs::path& base) {
   doc["init_from"] = base.string();
   doc["data"]["paths"] = Json::array({(dir / "dialogues.jsonl").string()});
   return doc;
+}
+
+std::filesystem::path tiny_chat_policy(const std::filesystem::path& root) {
+  write_tiny_chat_files(root);
+  Json pretrain = tiny_pretrain_experiment(root);
+  pretrain["train"]["epochs"] = 1;
+  ExperimentRun(parse_experiment(pretrain), root / "base").train();
+  Json sft = tiny_sft_experiment(root, root / "base");
+  sft["train"]["epochs"] = 6;
+  ExperimentRun(parse_experiment(sft), root / "chat").train();
+  return root / "chat";
 }
 
 }  // namespace cradle::test

@@ -1,0 +1,265 @@
+// The rating panel (issue 9), driven by the keys a labeller presses over a
+// tiny chat model's candidates: the annotator's file holds exactly the labels
+// given, in order, with undo applied; reopening continues; auto-advance off
+// waits for →; the annotators' dialog shows a hand-computed kappa and writes
+// the merged set; and in the window the labels train a reward model, PPO
+// against it, and a blind before/after sitting with its win rate.
+#include <QApplication>
+#include <QCoreApplication>
+#include <QDir>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/align/preference_labels.h"
+#include "core/experiment/experiment.h"
+#include "core/train/runtime.h"
+#include "tests/core/tiny_chat_fixture.h"
+#include "tests/support/test_registry.h"
+#include "widgets/annotator_agreement_dialog.h"
+#include "widgets/main_window.h"
+#include "widgets/rating_panel.h"
+#include "widgets/training_session.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+// The verdict a key gives the item on screen, as the file stores it.
+std::string verdict_of(char key, const CandidatePair& pair) {
+  const bool left = key == '1' || key == 'A';
+  const bool right = key == '2' || key == 'B';
+  if (left || right) return left == pair.first_shown_left ? "first" : "second";
+  return key == 'T' ? "tie" : "skip";
+}
+
+Qt::Key key_of(char key) {
+  switch (key) {
+    case '1': return Qt::Key_1;
+    case '2': return Qt::Key_2;
+    case 'A': return Qt::Key_A;
+    case 'B': return Qt::Key_B;
+    case 'T': return Qt::Key_T;
+    case 'S': return Qt::Key_S;
+    case 'Z': return Qt::Key_Z;
+    default: return Qt::Key_Right;
+  }
+}
+
+void write_prompts(const QString& file, int count) {
+  std::ofstream out(file.toStdString());
+  for (int i = 0; i < count; ++i) out << (i < 8 ? "say " : "say a ") << kTinyWords[i % 8] << "\n";
+}
+
+PreferenceLabel judged_item(int item, char verdict) {
+  PreferenceLabel l;
+  l.prompt = {{"user", "question " + std::to_string(item)}};
+  l.first = "yes.";
+  l.second = "no.";
+  l.verdict = verdict == 'F' ? "first" : verdict == 'S' ? "second" : "tie";
+  return l;
+}
+
+}  // namespace
+
+class RatingPanelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("CradleTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("RatingPanelTest"));
+    QSettings().clear();
+    configure_runtime(2);
+    QVERIFY(dir_.isValid());
+    chat_ = QString::fromStdString(tiny_chat_policy(dir_.path().toStdString()).string());
+    prompts_ = dir_.filePath("prompts.txt");
+    write_prompts(prompts_, 6);
+  }
+
+  void keysLabelInOrderWithUndoApplied() {
+    RatingPanel panel;
+    panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
+    QVERIFY2(panel.start(session("ana")), qPrintable(panel.errorText()));
+    QCOMPARE(panel.labelFile(), dir_.filePath("labels/prompts/ana.jsonl"));
+    QCOMPARE(panel.total(), 6);
+    struct Expected {
+      std::string prompt, verdict;
+    };
+    std::vector<Expected> expected;
+    const auto press = [&](char key) {
+      QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+      const CandidatePair shown = *panel.currentPair();
+      QCOMPARE(panel.leftText().toStdString(), shown.first_shown_left ? shown.first : shown.second);
+      QTest::keyClick(&panel, key_of(key));
+      if (key == 'Z') {
+        expected.pop_back();
+      } else {
+        expected.push_back({shown.prompt.back().content, verdict_of(key, shown)});
+      }
+    };
+    // Ratings and a comment go with the next choice, mapped from the sides to the candidates.
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    const bool first_left = panel.currentPair()->first_shown_left;
+    panel.setRatings(6, 2);
+    panel.setComment(QStringLiteral("left is clearer"));
+    press('1');
+    for (char key : {'B', 'T', 'S'}) press(key);
+    QCOMPARE(panel.progressText(), QStringLiteral("4 of 6 labelled"));
+    // → on an item not yet labelled does nothing; Z takes the skip back and shows its item again.
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    QVERIFY(!panel.next());
+    press('Z');
+    QCOMPARE(panel.currentPair()->prompt.back().content, std::string("say map"));
+    QCOMPARE(panel.progressText(), QStringLiteral("3 of 6 labelled"));
+    press('2');
+    press('A');  // the item that was on screen before the undo comes back next
+    QCOMPARE(expected.back().prompt, std::string("say cup"));
+
+    const auto labels = read_preference_labels(panel.labelFile().toStdString());
+    QCOMPARE(labels.size(), expected.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      QCOMPARE(labels[i].prompt.back().content, expected[i].prompt);
+      QCOMPARE(labels[i].verdict, expected[i].verdict);
+      QCOMPARE(labels[i].annotator, std::string("ana"));
+      QCOMPARE(labels[i].generation["runs"][0].get<std::string>(), chat_.toStdString());
+    }
+    QCOMPARE(labels[0].first_rating, std::optional<int>(first_left ? 6 : 2));
+    QCOMPARE(labels[0].second_rating, std::optional<int>(first_left ? 2 : 6));
+    QCOMPARE(labels[0].comment, std::string("left is clearer"));
+    QVERIFY(!labels[1].first_rating && labels[1].comment.empty());  // cleared after each label
+    QCOMPARE(panel.progressText(), QStringLiteral("5 of 6 labelled"));
+
+    // Reopening continues with the one prompt left.
+    RatingPanel reopened;
+    reopened.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
+    QVERIFY(reopened.start(session("ana")));
+    QCOMPARE(reopened.labelled(), 5);
+    QTRY_VERIFY_WITH_TIMEOUT(reopened.currentPair() != nullptr, 30000);
+    QCOMPARE(reopened.currentPair()->prompt.back().content, std::string("say hat"));
+    QTest::keyClick(&reopened, Qt::Key_A);
+    QTRY_VERIFY_WITH_TIMEOUT(reopened.finished(), 30000);
+    QCOMPARE(reopened.progressText(), QStringLiteral("6 of 6 labelled"));
+    QCOMPARE(read_preference_labels(panel.labelFile().toStdString()).size(), size_t(6));
+  }
+
+  void withoutAutoAdvanceAChoiceCanChangeUntilNext() {
+    RatingPanel panel;
+    panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
+    QVERIFY(panel.start(session("bo")));
+    panel.setAutoAdvance(false);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    const CandidatePair shown = *panel.currentPair();
+    QTest::keyClick(&panel, Qt::Key_1);
+    QTest::keyClick(&panel, Qt::Key_2);  // changes the label just given
+    const auto labels = read_preference_labels(panel.labelFile().toStdString());
+    QCOMPARE(labels.size(), size_t(1));
+    QCOMPARE(labels[0].verdict, verdict_of('2', shown));
+    QCOMPARE(panel.currentPair()->first, shown.first);  // still on screen
+    QTest::keyClick(&panel, Qt::Key_Right);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    QVERIFY(panel.currentPair()->prompt != shown.prompt);
+  }
+
+  void annotatorsAgreementAndMergedSet() {
+    QTemporaryDir set;
+    // As in the core test: 7 of 10 alike, kappa (0.7 - 0.41) / (1 - 0.41).
+    const std::string a = "FFFFSSTTFS", b = "FFSFSFTFFS";
+    std::vector<PreferenceLabel> ana, bo;
+    for (int i = 0; i < 10; ++i) {
+      ana.push_back(judged_item(i, a[static_cast<std::size_t>(i)]));
+      bo.push_back(judged_item(i, b[static_cast<std::size_t>(i)]));
+    }
+    write_preference_labels((set.path() + "/ana.jsonl").toStdString(), ana);
+    write_preference_labels((set.path() + "/bo.jsonl").toStdString(), bo);
+    std::ofstream(set.filePath("notes.jsonl").toStdString()) << "{\"note\": 1}\n";
+    AnnotatorAgreementDialog dialog(set.path());
+    QCOMPARE(dialog.annotatorTable()->rowCount(), 2);
+    QCOMPARE(dialog.annotatorTable()->item(0, 2)->text(), QStringLiteral("8"));  // ana: 8 decided, 2 ties
+    QCOMPARE(dialog.agreementTable()->rowCount(), 1);
+    QCOMPARE(dialog.agreementTable()->item(0, 2)->text(), QStringLiteral("10"));
+    QCOMPARE(dialog.agreementTable()->item(0, 3)->text(), QStringLiteral("70.0%"));
+    QCOMPARE(dialog.agreementTable()->item(0, 4)->text(), QString::number(0.29 / 0.59, 'f', 3));
+    dialog.setPolicy(QStringLiteral("unanimous"));
+    const QString merged = dialog.writeMerged();
+    QCOMPARE(merged, set.filePath("merged/unanimous.jsonl"));
+    QCOMPARE(read_preference_labels(merged.toStdString()).size(), size_t(7));
+  }
+
+  void labelsTrainARewardModelThenPpoThenBeforeAfterInTheWindow() {
+    QTemporaryDir workspace;
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    RatingPanel* panel = window.ratingPanel();
+    const QString prompts = workspace.filePath("twenty.txt");
+    write_prompts(prompts, 20);
+    RatingSession s = session("ana");
+    s.prompts = prompts;
+    QVERIFY2(panel->start(s), qPrintable(panel->errorText()));
+    for (int i = 0; i < 20; ++i) {
+      QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 30000);
+      // The labeller's taste: the shorter reply.
+      QTest::keyClick(panel, panel->leftText().size() <= panel->rightText().size() ? Qt::Key_A : Qt::Key_B);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(panel->finished(), 30000);
+
+    const auto train_stage = [&](const char* button, const char* stage) {
+      panel->findChild<QPushButton*>(button)->click();
+      QVERIFY2(window.trainingSession()->running(), qPrintable(panel->errorText() + window.errorText()));
+      QVERIFY(window.experimentPath().startsWith(workspace.filePath("labels/twenty/experiments/")));
+      QCOMPARE(load_experiment(window.experimentPath().toStdString()).stage, std::string(stage));
+      QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 240000);
+      QVERIFY2(window.logText().contains("Training finished"), qPrintable(window.logText()));
+    };
+    train_stage("trainRewardModel", "reward");
+    const QString reward = window.trainingSession()->runFolder();
+    QVERIFY(panel->findChild<QPushButton*>("runPpo")->toolTip().contains(reward));
+    train_stage("runPpo", "ppo");
+    const QString tuned = window.trainingSession()->runFolder();
+
+    // Before/after: the sft policy against the PPO run, blind, on the PPO run's held-out prompts.
+    panel->findChild<QPushButton*>("beforeAfter")->click();
+    QVERIFY2(panel->errorText().isEmpty(), qPrintable(panel->errorText()));
+    QCOMPARE(panel->total(), 2);  // 20 prompts, test_fraction 0.1
+    for (int i = 0; i < 2; ++i) {
+      QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 30000);
+      const Json runs = panel->currentPair()->generation["runs"];
+      QCOMPARE(runs[0].get<std::string>(), chat_.toStdString());
+      QCOMPARE(runs[1].get<std::string>(), tuned.toStdString());
+      QTest::keyClick(panel, Qt::Key_A);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(panel->finished(), 30000);
+    const HeadToHead h = head_to_head(panel->labels(), tuned.toStdString());
+    QCOMPARE(h.wins + h.losses, std::int64_t(2));
+    QVERIFY2(panel->winRateText().contains(QStringLiteral("win rate %1%").arg(100 * h.win_rate(), 0, 'f', 1)),
+             qPrintable(panel->winRateText()));
+    QVERIFY(panel->labelFile().startsWith(workspace.filePath("labels/twenty/before-after/")));
+  }
+
+ private:
+  RatingSession session(const QString& annotator) const {
+    RatingSession s;
+    s.prompts = prompts_;
+    s.runs = QStringList{chat_};
+    s.annotator = annotator;
+    s.maxNewTokens = 8;
+    s.seed = 3;
+    return s;
+  }
+
+  QTemporaryDir dir_;
+  QString chat_, prompts_;
+};
+
+CRADLE_REGISTER_TEST(RatingPanelTest);
+
+}  // namespace cradle::test
+
+#include "rating_panel_test.moc"

@@ -1,0 +1,149 @@
+#include "widgets/rating_setup_form.h"
+
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace cradle {
+
+RatingSetupForm::RatingSetupForm(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* form = new QFormLayout;
+  form->setLabelAlignment(Qt::AlignRight);
+  layout->addLayout(form);
+
+  generate_ = new QRadioButton(tr("Generate two replies per prompt"), this);
+  generate_->setObjectName(QStringLiteral("generateCandidates"));
+  fromFile_ = new QRadioButton(tr("Rate the pairs in a file"), this);
+  fromFile_->setObjectName(QStringLiteral("pairsFromFile"));
+  generate_->setChecked(true);
+  auto* sourceRow = new QHBoxLayout;
+  sourceRow->addWidget(generate_);
+  sourceRow->addWidget(fromFile_);
+  sourceRow->addStretch(1);
+  form->addRow(tr("Candidates:"), sourceRow);
+
+  prompts_ = path_row(tr("prompts.jsonl, or a text file with one prompt per line"), false, form, tr("Prompts:"));
+  prompts_->setObjectName(QStringLiteral("ratingPrompts"));
+  runA_ = path_row(tr("a chat run folder (sft, dpo or ppo)"), true, form, tr("Policy run:"));
+  runA_->setObjectName(QStringLiteral("ratingRunA"));
+  runB_ = path_row(tr("optional: a second run, one reply from each"), true, form, tr("Second run:"));
+  runB_->setObjectName(QStringLiteral("ratingRunB"));
+  pairs_ = path_row(tr("preference pairs (JSONL)"), false, form, tr("Pairs file:"));
+  pairs_->setObjectName(QStringLiteral("ratingPairs"));
+
+  auto* sampling = new QHBoxLayout;
+  const auto add = [&](const QString& label, QWidget* widget) {
+    sampling->addWidget(new QLabel(label, this));
+    sampling->addWidget(widget);
+  };
+  maxTokens_ = new QSpinBox(this);
+  maxTokens_->setRange(1, 4096);
+  maxTokens_->setValue(48);
+  add(tr("Max tokens"), maxTokens_);
+  temperature_ = new QDoubleSpinBox(this);
+  temperature_->setRange(0.0, 5.0);
+  temperature_->setSingleStep(0.1);
+  temperature_->setValue(1.0);
+  add(tr("Temperature"), temperature_);
+  topK_ = new QSpinBox(this);
+  topK_->setRange(0, 100000);
+  topK_->setSpecialValueText(tr("all"));
+  add(tr("Top-k"), topK_);
+  topP_ = new QDoubleSpinBox(this);
+  topP_->setRange(0.01, 1.0);
+  topP_->setSingleStep(0.05);
+  topP_->setValue(1.0);
+  add(tr("Top-p"), topP_);
+  seed_ = new QSpinBox(this);
+  seed_->setRange(0, 1000000);
+  seed_->setValue(1);
+  add(tr("Seed"), seed_);
+  sampling->addStretch(1);
+  form->addRow(tr("Sampling:"), sampling);
+
+  auto* annotatorRow = new QHBoxLayout;
+  annotator_ = new QLineEdit(this);
+  annotator_->setObjectName(QStringLiteral("annotatorName"));
+  annotator_->setPlaceholderText(tr("your name: each annotator has their own file"));
+  annotatorRow->addWidget(annotator_, 1);
+  start_ = new QPushButton(tr("Start Labelling"), this);
+  start_->setObjectName(QStringLiteral("startLabelling"));
+  start_->setDefault(true);
+  annotatorRow->addWidget(start_);
+  form->addRow(tr("Annotator:"), annotatorRow);
+
+  connect(generate_, &QRadioButton::toggled, this, &RatingSetupForm::update_enabled);
+  connect(start_, &QPushButton::clicked, this, [this] { Q_EMIT startRequested(session()); });
+  connect(annotator_, &QLineEdit::returnPressed, start_, &QPushButton::click);
+  update_enabled();
+}
+
+QLineEdit* RatingSetupForm::path_row(const QString& placeholder, bool folder, QFormLayout* form, const QString& label) {
+  auto* row = new QHBoxLayout;
+  auto* edit = new QLineEdit(this);
+  edit->setPlaceholderText(placeholder);
+  row->addWidget(edit, 1);
+  auto* browse = new QPushButton(tr("Browse..."), this);
+  row->addWidget(browse);
+  connect(browse, &QPushButton::clicked, this, [this, edit, folder, label] {
+    const QString start = edit->text().isEmpty() ? browseFolder_ : edit->text();
+    const QString chosen = folder ? QFileDialog::getExistingDirectory(this, label, start)
+                                  : QFileDialog::getOpenFileName(this, label, start, tr("Prompts and pairs (*.jsonl *.txt);;All files (*)"));
+    if (!chosen.isEmpty()) edit->setText(chosen);
+  });
+  form->addRow(label, row);
+  return edit;
+}
+
+void RatingSetupForm::update_enabled() {
+  const bool generate = generate_->isChecked();
+  for (QWidget* w : {static_cast<QWidget*>(prompts_), static_cast<QWidget*>(runA_), static_cast<QWidget*>(runB_),
+                     static_cast<QWidget*>(maxTokens_), static_cast<QWidget*>(temperature_), static_cast<QWidget*>(topK_),
+                     static_cast<QWidget*>(topP_)})
+    w->setEnabled(generate);
+  pairs_->setEnabled(!generate);
+}
+
+RatingSession RatingSetupForm::session() const {
+  RatingSession s;
+  if (generate_->isChecked()) {
+    s.prompts = prompts_->text().trimmed();
+    for (QLineEdit* run : {runA_, runB_})
+      if (!run->text().trimmed().isEmpty()) s.runs << run->text().trimmed();
+  } else {
+    s.pairs = pairs_->text().trimmed();
+  }
+  s.annotator = annotator_->text().trimmed();
+  s.maxNewTokens = maxTokens_->value();
+  s.temperature = temperature_->value();
+  s.topK = topK_->value();
+  s.topP = topP_->value();
+  s.seed = static_cast<std::uint64_t>(seed_->value());
+  return s;
+}
+
+void RatingSetupForm::setSession(const RatingSession& s) {
+  (s.pairs.isEmpty() ? generate_ : fromFile_)->setChecked(true);
+  prompts_->setText(s.prompts);
+  runA_->setText(s.runs.value(0));
+  runB_->setText(s.runs.value(1));
+  pairs_->setText(s.pairs);
+  annotator_->setText(s.annotator);
+  maxTokens_->setValue(static_cast<int>(s.maxNewTokens));
+  temperature_->setValue(s.temperature);
+  topK_->setValue(static_cast<int>(s.topK));
+  topP_->setValue(s.topP);
+  seed_->setValue(static_cast<int>(s.seed));
+  update_enabled();
+}
+
+}  // namespace cradle
