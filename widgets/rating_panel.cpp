@@ -101,7 +101,7 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   winRate_->setFont(bold);
   reveal_ = new QCheckBox(tr("Show which run wrote each reply"), labelling_);
   reveal_->setFocusPolicy(Qt::NoFocus);
-  changeButton_ = key_button(labelling_, tr("Change..."), QStringLiteral("changeRatingSet"),
+  changeButton_ = key_button(labelling_, tr("Chan&ge..."), QStringLiteral("changeRatingSet"),
                              tr("Choose other prompts, runs or annotator"));
   status->addWidget(progress_);
   status->addSpacing(16);
@@ -183,14 +183,14 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   trainingFiles_->setFocusPolicy(Qt::NoFocus);
   trainingFiles_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   loop->addWidget(trainingFiles_);
-  rewardButton_ = key_button(loopBox, tr("Train Reward Model"), QStringLiteral("trainRewardModel"),
+  rewardButton_ = key_button(loopBox, tr("Train Re&ward Model"), QStringLiteral("trainRewardModel"),
                              tr("A reward model on these labels, starting from the policy run; trained in the Training tab"));
-  dpoButton_ = key_button(loopBox, tr("Run DPO"), QStringLiteral("runDpo"), tr("Direct preference optimisation of the policy run on these labels"));
-  ppoButton_ = key_button(loopBox, tr("Run PPO"), QStringLiteral("runPpo"),
+  dpoButton_ = key_button(loopBox, tr("Run &DPO"), QStringLiteral("runDpo"), tr("Direct preference optimisation of the policy run on these labels"));
+  ppoButton_ = key_button(loopBox, tr("Run &PPO"), QStringLiteral("runPpo"),
                           tr("PPO of the policy run against the newest reward model, on the prompt set"));
-  beforeAfterButton_ = key_button(loopBox, tr("Before/After..."), QStringLiteral("beforeAfter"),
+  beforeAfterButton_ = key_button(loopBox, tr("&Before/After..."), QStringLiteral("beforeAfter"),
                                   tr("Rate the policy against the tuned run, blind, on prompts the tuning never saw"));
-  agreementButton_ = key_button(loopBox, tr("Annotators..."), QStringLiteral("annotatorAgreement"),
+  agreementButton_ = key_button(loopBox, tr("A&nnotators..."), QStringLiteral("annotatorAgreement"),
                                 tr("Agreement between annotators of this set, and a merged set to train on"));
   for (QPushButton* b : {rewardButton_, dpoButton_, ppoButton_, beforeAfterButton_, agreementButton_}) loop->addWidget(b);
   loop->addStretch(1);
@@ -446,12 +446,7 @@ bool RatingPanel::choose(Verdict verdict) {
                                                    : tr("skipped");
   show_message(tr("Saved: %1.").arg(said));
   if (autoAdvance_->isChecked()) {
-    current_.reset();
-    currentLabelled_ = false;
-    leftRating_->setCurrentIndex(0);
-    rightRating_->setCurrentIndex(0);
-    comment_->clear();
-    poll_queue();
+    advance();
   } else {
     currentLabelled_ = true;
     update_progress();
@@ -499,13 +494,17 @@ bool RatingPanel::next() {
     show_message(tr("Choose first: 1 or A (left), 2 or B (right), T (tie) or S (skip)."));
     return false;
   }
+  advance();
+  return true;
+}
+
+void RatingPanel::advance() {
   current_.reset();
   currentLabelled_ = false;
   leftRating_->setCurrentIndex(0);
   rightRating_->setCurrentIndex(0);
   comment_->clear();
   poll_queue();
-  return true;
 }
 
 void RatingPanel::setAutoAdvance(bool on) { autoAdvance_->setChecked(on); }

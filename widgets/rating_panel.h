@@ -93,6 +93,7 @@ class RatingPanel : public QWidget {
 
  private:
   void poll_queue();
+  void advance();  // the next item, with empty ratings and comment
   void show_item(bool labelled_already);
   void show_message(const QString& text, bool error = false);
   void update_progress();

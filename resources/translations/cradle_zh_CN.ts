@@ -1524,10 +1524,6 @@ cradle-cli train %1</translation>
         <translation>显示每个回答来自哪个运行</translation>
     </message>
     <message>
-        <source>Change...</source>
-        <translation>更改...</translation>
-    </message>
-    <message>
         <source>Choose other prompts, runs or annotator</source>
         <translation>选择其他提示、运行或标注者</translation>
     </message>
@@ -1600,40 +1596,20 @@ cradle-cli train %1</translation>
         <translation>训练数据：</translation>
     </message>
     <message>
-        <source>Train Reward Model</source>
-        <translation>训练奖励模型</translation>
-    </message>
-    <message>
         <source>A reward model on these labels, starting from the policy run; trained in the Training tab</source>
         <translation>用这些标注从策略运行出发训练奖励模型；在“训练”标签页中训练</translation>
-    </message>
-    <message>
-        <source>Run DPO</source>
-        <translation>运行 DPO</translation>
     </message>
     <message>
         <source>Direct preference optimisation of the policy run on these labels</source>
         <translation>用这些标注对策略运行做直接偏好优化</translation>
     </message>
     <message>
-        <source>Run PPO</source>
-        <translation>运行 PPO</translation>
-    </message>
-    <message>
         <source>PPO of the policy run against the newest reward model, on the prompt set</source>
         <translation>在提示集上以最新的奖励模型对策略运行做 PPO</translation>
     </message>
     <message>
-        <source>Before/After...</source>
-        <translation>前后对比...</translation>
-    </message>
-    <message>
         <source>Rate the policy against the tuned run, blind, on prompts the tuning never saw</source>
         <translation>在调优未见过的提示上，盲评原策略与调优后的运行</translation>
-    </message>
-    <message>
-        <source>Annotators...</source>
-        <translation>标注者...</translation>
     </message>
     <message>
         <source>Agreement between annotators of this set, and a merged set to train on</source>
@@ -1790,6 +1766,30 @@ cradle-cli train %1</translation>
     <message>
         <source>Show the next pair as soon as one is labelled; off: stay on it until →</source>
         <translation>标注后立即显示下一对；关闭时停留直到按 →</translation>
+    </message>
+    <message>
+        <source>Chan&amp;ge...</source>
+        <translation>更改(&amp;G)...</translation>
+    </message>
+    <message>
+        <source>Train Re&amp;ward Model</source>
+        <translation>训练奖励模型(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Run &amp;DPO</source>
+        <translation>运行 DPO(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Run &amp;PPO</source>
+        <translation>运行 PPO(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Before/After...</source>
+        <translation>前后对比(&amp;B)...</translation>
+    </message>
+    <message>
+        <source>A&amp;nnotators...</source>
+        <translation>标注者(&amp;N)...</translation>
     </message>
 </context>
 <context>

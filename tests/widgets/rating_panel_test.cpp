@@ -1,23 +1,33 @@
 // The rating panel (issue 9), driven by the keys a labeller presses over a
 // tiny chat model's candidates: the annotator's file holds exactly the labels
 // given, in order, with undo applied; reopening continues; auto-advance off
-// waits for →; the annotators' dialog shows a hand-computed kappa and writes
+// waits for →; a label survives the process being killed right after its key;
+// the annotators' dialog shows a hand-computed kappa and writes
 // the merged set; and in the window the labels train a reward model, PPO
 // against it, and a blind before/after sitting with its win rate.
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
+#include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QElapsedTimer>
+#include <QTabWidget>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "core/align/preference_labels.h"
+#include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/train/runtime.h"
 #include "tests/core/tiny_chat_fixture.h"
@@ -150,6 +160,25 @@ class RatingPanelTest : public QObject {
     QCOMPARE(read_preference_labels(panel.labelFile().toStdString()).size(), size_t(6));
   }
 
+  void aLabelSurvivesThePanelsProcessBeingKilled() {
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("CRADLE_CRASH_PROMPTS", prompts_);
+    env.insert("CRADLE_CRASH_RUN", chat_);
+    env.insert("CRADLE_CRASH_LABELS", dir_.filePath("crash-labels"));
+    child.setProcessEnvironment(env);
+    child.start(QCoreApplication::applicationFilePath(), {"RatingCrashChild"});
+    QVERIFY(child.waitForFinished(120000));
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);  // SIGKILL right after the key
+    const QString output = QString::fromUtf8(child.readAllStandardOutput());
+    const auto expected = QRegularExpression("expected verdict (\\w+)").match(output);
+    QVERIFY2(expected.hasMatch(), qPrintable(output));
+    const auto labels = read_preference_labels(dir_.filePath("crash-labels/prompts/cy.jsonl").toStdString());
+    QCOMPARE(labels.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(labels[0].verdict), expected.captured(1));
+  }
+
   void withoutAutoAdvanceAChoiceCanChangeUntilNext() {
     RatingPanel panel;
     panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
@@ -258,7 +287,98 @@ class RatingPanelTest : public QObject {
   QString chat_, prompts_;
 };
 
+// Run as a child process by aLabelSurvivesThePanelsProcessBeingKilled: one key, then SIGKILL.
+class RatingCrashChild : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void labelThenDie() {
+    RatingPanel panel;
+    panel.setFolders(qEnvironmentVariable("CRADLE_CRASH_LABELS"), QString());
+    RatingSession s;
+    s.prompts = qEnvironmentVariable("CRADLE_CRASH_PROMPTS");
+    s.runs = QStringList{qEnvironmentVariable("CRADLE_CRASH_RUN")};
+    s.annotator = QStringLiteral("cy");
+    s.maxNewTokens = 8;
+    QVERIFY2(panel.start(s), qPrintable(panel.errorText()));
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    std::printf("expected verdict %s\n", verdict_of('2', *panel.currentPair()).c_str());
+    std::fflush(stdout);
+    QTest::keyClick(&panel, Qt::Key_2);
+    ::kill(::getpid(), SIGKILL);
+  }
+};
+
+// Not a CTest test: bench/rating_walkthrough.sh runs it on the alignment demo's
+// fortunes SFT model. A scripted labeller with a taste (a reply that asks a question
+// back beats one that does not; otherwise the shorter wins) labels 20 pairs by
+// keyboard, trains a reward model from them, runs PPO against it and rates the
+// before/after sitting the same way; it prints the figures and saves screenshots.
+class RatingWalkthrough : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void labelTrainCompare() {
+    const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("studio-screenshots"));
+    const QString policy = qEnvironmentVariable("CRADLE_RATING_POLICY", QStringLiteral(CRADLE_SOURCE_DIR "/runs/alignment-demo/sft"));
+    const int labels = qEnvironmentVariableIntValue("CRADLE_RATING_LABELS") > 0 ? qEnvironmentVariableIntValue("CRADLE_RATING_LABELS") : 20;
+    QDir().mkpath(out);
+    QStandardPaths::setTestModeEnabled(true);
+    QTemporaryDir workspace;
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    window.resize(1280, 800);
+    window.show();
+    RatingPanel* panel = window.ratingPanel();
+    window.findChild<QTabWidget*>("centralTabs")->setCurrentWidget(panel);
+    RatingSession s;
+    s.prompts = QStringLiteral(CRADLE_SOURCE_DIR "/projects/alignment-demo/data/instructions.jsonl");
+    s.runs = QStringList{policy};
+    s.annotator = QStringLiteral("walkthrough");
+    s.maxNewTokens = 24;
+    QVERIFY2(panel->start(s), qPrintable(panel->errorText()));
+    const auto taste = [](const QString& left, const QString& right) {
+      const bool left_asks = left.trimmed().endsWith('?'), right_asks = right.trimmed().endsWith('?');
+      if (left_asks != right_asks) return left_asks ? Qt::Key_1 : Qt::Key_2;
+      return left.size() <= right.size() ? Qt::Key_1 : Qt::Key_2;
+    };
+    QElapsedTimer clock;
+    const auto label = [&](int count, const QString& screenshot) {
+      for (int i = 0; i < count; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 60000);
+        if (i == count / 2 && !screenshot.isEmpty()) QVERIFY(window.grab().save(QDir(out).filePath(screenshot)));
+        QTest::keyClick(panel, taste(panel->leftText(), panel->rightText()));
+      }
+    };
+    clock.start();
+    label(labels, QStringLiteral("6-rating-panel.png"));
+    qInfo("labelled %d pairs by keyboard in %.1f s (candidates written ahead by the worker)", labels, clock.elapsed() / 1000.0);
+    const auto train = [&](const char* button) {
+      clock.start();
+      panel->findChild<QPushButton*>(button)->click();
+      QVERIFY2(window.trainingSession()->running(), qPrintable(panel->errorText() + window.errorText()));
+      QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 1800000);
+      const QString run = window.trainingSession()->runFolder();
+      const Json report = Json::parse(read_file((run + "/report.json").toStdString()));
+      qInfo("%s: %s in %.1f s; %s", button, report["status"].get<std::string>().c_str(), clock.elapsed() / 1000.0,
+            report["metrics"].dump().substr(0, 600).c_str());
+      window.findChild<QTabWidget*>("centralTabs")->setCurrentWidget(panel);
+    };
+    train("trainRewardModel");
+    QVERIFY(window.grab().save(QDir(out).filePath("7-rating-reward-trained.png")));
+    train("runPpo");
+    panel->findChild<QPushButton*>("beforeAfter")->click();
+    QVERIFY2(panel->errorText().isEmpty(), qPrintable(panel->errorText()));
+    label(std::min(labels, panel->total()), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr || panel->finished(), 60000);
+    QVERIFY(window.grab().save(QDir(out).filePath("8-before-after.png")));
+    qInfo("before/after on %d held-out prompts: %s", panel->total(), qPrintable(panel->winRateText()));
+  }
+};
+
 CRADLE_REGISTER_TEST(RatingPanelTest);
+CRADLE_REGISTER_TEST(RatingWalkthrough);
+CRADLE_REGISTER_TEST(RatingCrashChild);
 
 }  // namespace cradle::test
 
