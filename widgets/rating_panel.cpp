@@ -110,13 +110,12 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   status->addWidget(winRate_);
   status->addStretch(1);
   status->addWidget(reveal_);
-  status->addWidget(changeButton_);
   labelLayout->addLayout(status);
 
   prompt_ = new QTextBrowser(labelling_);
   prompt_->setObjectName(QStringLiteral("ratingPrompt"));
   prompt_->setFocusPolicy(Qt::NoFocus);
-  prompt_->setMaximumHeight(110);
+  prompt_->setMaximumHeight(fontMetrics().lineSpacing() * 5);
   labelLayout->addWidget(prompt_);
 
   auto* replies = new QHBoxLayout;
@@ -126,6 +125,7 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
     view = new QTextBrowser(box);
     view->setObjectName(name);
     view->setFocusPolicy(Qt::NoFocus);  // scrolled with the mouse; the keys label
+    view->setMinimumHeight(fontMetrics().lineSpacing() * 4);
     column->addWidget(view, 1);
     rating = rating_box(box, name + QStringLiteral("Rating"));
     auto* ratingRow = new QHBoxLayout;
@@ -175,8 +175,9 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   message_->setWordWrap(true);
   labelLayout->addWidget(message_);
 
-  auto* loopBox = new QGroupBox(tr("Close the loop"), labelling_);
-  auto* loop = new QHBoxLayout(loopBox);
+  // Closing the loop, on top where it stays in view: train the next stage on the labels, compare, merge.
+  auto* loop = new QHBoxLayout;
+  QWidget* loopBox = labelling_;
   loop->addWidget(new QLabel(tr("Train on:"), loopBox));
   trainingFiles_ = new QComboBox(loopBox);
   trainingFiles_->setObjectName(QStringLiteral("trainingLabels"));
@@ -194,7 +195,8 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
                                 tr("Agreement between annotators of this set, and a merged set to train on"));
   for (QPushButton* b : {rewardButton_, dpoButton_, ppoButton_, beforeAfterButton_, agreementButton_}) loop->addWidget(b);
   loop->addStretch(1);
-  labelLayout->addWidget(loopBox);
+  loop->addWidget(changeButton_);
+  labelLayout->insertLayout(0, loop);
   layout->addWidget(labelling_, 1);
   connect(rewardButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(QStringLiteral("reward")); });
   connect(dpoButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(QStringLiteral("dpo")); });
@@ -390,6 +392,7 @@ void RatingPanel::show_item(bool labelled_already) {
   }
   leftBox_->setTitle(leftTitle);
   rightBox_->setTitle(rightTitle);
+  if (pair.first == pair.second) show_message(tr("Both replies are the same: T (tie) or S (skip)."));
   update_progress();
   update_buttons();
 }

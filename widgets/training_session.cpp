@@ -6,6 +6,7 @@
 #include <QThread>
 
 #include "core/run/experiment_run.h"
+#include "core/run/log_writer.h"
 #include "core/run/run_folder.h"
 
 namespace cradle {
@@ -32,6 +33,9 @@ struct TrainingSession::Bridge : TrainingObserver {
   void on_evaluation(const EvaluationMetrics& m) override {
     QString line = TrainingSession::tr("epoch %1 %2: loss %3").arg(m.epoch).arg(QString::fromStdString(m.split)).arg(m.loss, 0, 'f', 4);
     if (m.mae) line += TrainingSession::tr(", mae %1").arg(*m.mae, 0, 'g', 5);
+    else if (!m.extra.empty())  // PPO: the answers' mean score, KL to the reference, length
+      line = TrainingSession::tr("epoch %1 %2:%3").arg(m.epoch).arg(QString::fromStdString(m.split), QString::fromStdString(format_stage_figures(m.extra)));
+    else if (m.reward_gap) line += TrainingSession::tr(", preference accuracy %1, reward gap %2").arg(m.accuracy, 0, 'f', 4).arg(*m.reward_gap, 0, 'g', 4);
     else line += TrainingSession::tr(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
@@ -98,6 +102,13 @@ bool TrainingSession::launch(std::function<std::unique_ptr<ExperimentRun>()> mak
         summary = tr("early stopping after epoch %1 (best epoch %2); ").arg(result.outcome.epochs_completed).arg(result.outcome.best_epoch);
       if (result.test && result.test->mae)
         summary += tr("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
+      else if (result.test && !result.test->extra.empty())
+        summary += tr("test:%1 (%2 prompts)").arg(QString::fromStdString(format_stage_figures(result.test->extra))).arg(result.test->samples);
+      else if (result.test && result.test->reward_gap)
+        summary += tr("test preference accuracy %1, reward gap %2 (%3 pairs)")
+                       .arg(result.test->accuracy, 0, 'f', 4)
+                       .arg(*result.test->reward_gap, 0, 'g', 4)
+                       .arg(result.test->samples);
       else if (result.test)
         summary += tr("test accuracy %1 (%2 samples)").arg(result.test->accuracy, 0, 'f', 4).arg(result.test->samples);
       else

@@ -11,6 +11,12 @@
 #include "core/text/chat_template.h"
 
 namespace cradle {
+namespace {
+
+constexpr int kSampleAttempts = 4;
+constexpr std::uint64_t kRetrySeedStride = 0x9e3779b97f4a7c15ull;  // far from every item's own seeds
+
+}  // namespace
 
 bool first_shown_left(std::uint64_t seed, std::uint64_t index) {
   std::uint64_t x = (seed ^ 0x5bd1e995ull) + 0x9e3779b97f4a7c15ull * (index + 1);
@@ -50,6 +56,8 @@ CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vecto
     throw ConfigError("candidate pairs come from one policy (two samples) or two (one reply each), got " +
                       std::to_string(runs.size()) + " runs");
   check_sampling_options(sampling_);
+  if (runs.size() == 1 && sampling_.temperature == 0)
+    throw ConfigError("two samples of one run at temperature 0 are the same reply: raise the temperature, or compare two runs");
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     if (skip && skip(prompts[i].messages)) continue;
     prompts_.push_back(std::move(prompts[i]));
@@ -85,15 +93,23 @@ CandidatePair CandidateQueue::make_pair(std::size_t item) {
   const std::uint64_t index = positions_[item];
   std::string replies[2];
   Json runs = Json::array();
+  const bool one_policy = policies_.size() == 1;
   for (int side = 0; side < 2; ++side) {
-    Policy& policy = *policies_[policies_.size() == 2 ? static_cast<std::size_t>(side) : 0];
-    SamplingOptions options = sampling_;
-    // Two samples of one policy differ by seed; two policies get the same one.
-    options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(policies_.size() == 2 ? 0 : side);
+    Policy& policy = *policies_[one_policy ? 0 : static_cast<std::size_t>(side)];
     const auto ids = render_chat_prompt(*policy.loaded.tokenizer, policy.markers, pair.prompt);
-    std::string text = policy.generator->generate_from(ids, options).text;
-    if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
-    replies[side] = std::move(text);
+    // Two samples of one policy differ by seed; two policies get the same one.
+    // A second sample equal to the first says nothing to compare, so it is drawn
+    // again (a few times, seeds still fixed by the item) before it is shown as it is.
+    const int attempts = one_policy && side == 1 ? kSampleAttempts : 1;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+      SamplingOptions options = sampling_;
+      options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(one_policy ? side : 0) +
+                     kRetrySeedStride * static_cast<std::uint64_t>(attempt);
+      std::string text = policy.generator->generate_from(ids, options).text;
+      if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
+      replies[side] = std::move(text);
+      if (side == 0 || replies[1] != replies[0]) break;
+    }
     runs.push_back(policy.run);
   }
   pair.first = std::move(replies[0]);

@@ -40,7 +40,9 @@ std::vector<CandidatePair> load_candidate_pairs(const std::filesystem::path& fil
 class CandidateQueue {
  public:
   // `runs`: one or two chat-model run folders (sft, ppo, dpo); loaded here, so
-  // a bad folder fails before anything starts (IoError, ConfigError).
+  // a bad folder fails before anything starts (IoError, ConfigError; so does one
+  // run at temperature 0, whose two samples would always be the same). One run's
+  // second sample is drawn again (up to 3 times) while it equals the first.
   // `skip` leaves out prompts already labelled (to continue where a person stopped).
   CandidateQueue(std::vector<ChatPrompt> prompts, const std::vector<std::filesystem::path>& runs, SamplingOptions sampling,
                  std::uint64_t seed, std::size_t depth = 4,

@@ -1588,10 +1588,6 @@ cradle-cli train %1</translation>
         <translation>自动前进</translation>
     </message>
     <message>
-        <source>Close the loop</source>
-        <translation>闭环训练</translation>
-    </message>
-    <message>
         <source>Train on:</source>
         <translation>训练数据：</translation>
     </message>
@@ -1790,6 +1786,10 @@ cradle-cli train %1</translation>
     <message>
         <source>A&amp;nnotators...</source>
         <translation>标注者(&amp;N)...</translation>
+    </message>
+    <message>
+        <source>Both replies are the same: T (tie) or S (skip).</source>
+        <translation>两个回答相同：按 T（平局）或 S（跳过）。</translation>
     </message>
 </context>
 <context>
@@ -2686,6 +2686,22 @@ cradle-cli train %1</translation>
     <message>
         <source>stopped after %1 steps; Run &gt; Resume Stopped Run continues it</source>
         <translation>在 %1 步后停止；可用“运行 &gt; 继续已停止的运行”继续</translation>
+    </message>
+    <message>
+        <source>epoch %1 %2:%3</source>
+        <translation>第 %1 轮 %2：%3</translation>
+    </message>
+    <message>
+        <source>, preference accuracy %1, reward gap %2</source>
+        <translation>，偏好准确率 %1，奖励差 %2</translation>
+    </message>
+    <message>
+        <source>test:%1 (%2 prompts)</source>
+        <translation>测试：%1（%2 个提示）</translation>
+    </message>
+    <message>
+        <source>test preference accuracy %1, reward gap %2 (%3 pairs)</source>
+        <translation>测试偏好准确率 %1，奖励差 %2（%3 对）</translation>
     </message>
 </context>
 </TS>

@@ -356,6 +356,19 @@ class AlignmentTest : public QObject {
     } catch (const ConfigError& error) {
       QVERIFY2(QString(error.what()).contains("needs a chat model"), error.what());
     }
+    // Greedy decoding gives one run's two samples the same reply: refused. Two runs may compare greedy replies.
+    SamplingOptions greedy = sampling;
+    greedy.temperature = 0;
+    try {
+      CandidateQueue same(prompts, {sft}, greedy, 7);
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QVERIFY2(QString(error.what()).contains("at temperature 0 are the same reply"), error.what());
+    }
+    CandidateQueue two_greedy(prompts, {sft, sft}, greedy, 7);
+    const auto greedy_pair = two_greedy.next();
+    QVERIFY(greedy_pair);
+    QCOMPARE(greedy_pair->first, greedy_pair->second);  // one model twice, greedy: the same reply
   }
 
   void theRatingPanelsStagesComeFromItsLabels() {

@@ -248,9 +248,11 @@ class RatingPanelTest : public QObject {
       QVERIFY2(window.logText().contains("Training finished"), qPrintable(window.logText()));
     };
     train_stage("trainRewardModel", "reward");
+    QVERIFY2(window.logText().contains("Training finished: test preference accuracy"), qPrintable(window.logText()));
     const QString reward = window.trainingSession()->runFolder();
     QVERIFY(panel->findChild<QPushButton*>("runPpo")->toolTip().contains(reward));
     train_stage("runPpo", "ppo");
+    QVERIFY2(window.logText().contains("Training finished: test: score"), qPrintable(window.logText()));
     const QString tuned = window.trainingSession()->runFolder();
 
     // Before/after: the sft policy against the PPO run, blind, on the PPO run's held-out prompts.
@@ -311,7 +313,7 @@ class RatingCrashChild : public QObject {
 
 // Not a CTest test: bench/rating_walkthrough.sh runs it on the alignment demo's
 // fortunes SFT model. A scripted labeller with a taste (a reply that asks a question
-// back beats one that does not; otherwise the shorter wins) labels 20 pairs by
+// back beats one that does not; otherwise the shorter wins; the same reply twice is a tie) labels 20 pairs by
 // keyboard, trains a reward model from them, runs PPO against it and rates the
 // before/after sitting the same way; it prints the figures and saves screenshots.
 class RatingWalkthrough : public QObject {
@@ -338,6 +340,7 @@ class RatingWalkthrough : public QObject {
     s.maxNewTokens = 24;
     QVERIFY2(panel->start(s), qPrintable(panel->errorText()));
     const auto taste = [](const QString& left, const QString& right) {
+      if (left == right) return Qt::Key_T;
       const bool left_asks = left.trimmed().endsWith('?'), right_asks = right.trimmed().endsWith('?');
       if (left_asks != right_asks) return left_asks ? Qt::Key_1 : Qt::Key_2;
       return left.size() <= right.size() ? Qt::Key_1 : Qt::Key_2;
@@ -346,7 +349,10 @@ class RatingWalkthrough : public QObject {
     const auto label = [&](int count, const QString& screenshot) {
       for (int i = 0; i < count; ++i) {
         QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 60000);
-        if (i == count / 2 && !screenshot.isEmpty()) QVERIFY(window.grab().save(QDir(out).filePath(screenshot)));
+        if (i == count / 2 && !screenshot.isEmpty()) {
+          QTest::qWait(50);  // the layout settles, as it does between a person's keys
+          QVERIFY(window.grab().save(QDir(out).filePath(screenshot)));
+        }
         QTest::keyClick(panel, taste(panel->leftText(), panel->rightText()));
       }
     };
