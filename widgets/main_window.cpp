@@ -440,7 +440,12 @@ bool MainWindow::openExperiment(const QString& path) {
   else
     model = tr("%1, %2 blocks, width %3, %4 heads").arg(m.type == "gpt" ? tr("GPT") : tr("Transformer encoder"))
                 .arg(m.layers).arg(m.width).arg(m.heads);
+  // A later stage without a model section keeps the model of the run it starts from.
+  if (experiment.model_inherited) model = tr("the model of %1").arg(QString::fromStdString(experiment.init_from));
   summary_->addRow(tr("Model:"), new QLabel(model));
+  if (experiment.stage != "pretrain")
+    summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2").arg(QString::fromStdString(experiment.stage),
+                                                                     QString::fromStdString(experiment.init_from))));
   summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
   summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
   summary_->addRow(tr("Seed:"), new QLabel(QString::number(experiment.seed)));

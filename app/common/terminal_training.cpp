@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/common/terminal_progress.h"
+#include "core/common/file_io.h"
 #include "core/run/log_writer.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
@@ -55,6 +56,21 @@ int train_with_progress(ExperimentRun& run) {
                 static_cast<long long>(result.test->samples));
   else if (result.test)
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
+  if (is_pruning(run.experiment())) {  // the comparison with the original run, as train.log has it
+    const Json report = Json::parse(read_file(run.folder().report_file()));
+    if (report.contains("compression")) {
+      const Json& c = report["compression"];
+      const std::string metric = c["metric"].get<std::string>();
+      std::printf("pruned to %.1f%% of the linear and convolution weights; against %s: %s %.4f -> %.4f, non-zero parameters "
+                  "%lld -> %lld, weights file %lld -> %lld bytes zlib-compressed, %.4f -> %.4f ms per sample at batch 1\n",
+                  100 * report["pruning"]["sparsity"].get<double>(), c["original_run"].get<std::string>().c_str(), metric.c_str(),
+                  c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
+                  c["original"]["nonzero_parameters"].get<long long>(), c["compressed"]["nonzero_parameters"].get<long long>(),
+                  c["original"]["compressed_bytes"].get<long long>(), c["compressed"]["compressed_bytes"].get<long long>(),
+                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
+                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
+    }
+  }
   std::printf("report: %s\n", run.folder().report_file().string().c_str());
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
 }

@@ -209,6 +209,8 @@ bool is_policy_optimisation(const Experiment& e) { return e.task == "language_mo
 
 bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e); }
 
+bool is_pruning(const Experiment& e) { return e.stage == "prune"; }
+
 bool reads_preference_pairs(const Experiment& e) { return is_reward_modelling(e) || is_direct_preference(e); }
 
 Experiment parse_experiment(const Json& document) {
@@ -226,20 +228,22 @@ Experiment parse_experiment(const Json& document) {
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
-  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo"});
-  if (e.stage != "pretrain" && e.task != "language_model")
-    r.fail("stage", "only task \"language_model\" has stages, got task \"" + e.task + "\"");
+  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo", "prune"});
+  if (e.stage != "pretrain" && e.stage != "prune" && e.task != "language_model")
+    r.fail("stage", "only task \"language_model\" has the alignment stages, got task \"" + e.task + "\"");
   e.init_from = r.string("init_from", e.init_from);
   if (e.stage != "pretrain" && e.init_from.empty())
     r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
   if (e.stage == "pretrain" && r.has("init_from"))
-    r.fail("init_from", "only the stages after pretraining (sft, reward, dpo, ppo) start from another run");
+    r.fail("init_from", "only the stages that start from another run (sft, reward, dpo, ppo, prune) read it");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
   e.train = parse_train_spec(r.object("train"), e.task);
   if (stage_has_align_section(e.stage)) e.align = parse_align_spec(r.object("align"), e.stage);
   else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + e.stage + "\"");
+  if (stage_has_compress_section(e.stage)) e.compress = parse_compress_spec(r.object("compress"), e.stage);
+  else if (r.has("compress")) r.fail("compress", "only the stage prune reads it, got stage \"" + e.stage + "\"");
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
@@ -269,13 +273,25 @@ Experiment parse_experiment(const Json& document) {
     if (e.train.l1 > 0 || e.train.label_smoothing > 0)
       throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
   }
+  if (e.stage == "prune") {
+    if (text)
+      throw ConfigError("stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
+                        e.data.source + "\"");
+    if (e.train.early_stopping.enabled)
+      throw ConfigError("train.early_stopping: a pruned run ends at its final sparsity; early stopping would keep an "
+                        "earlier, denser epoch. Set train.epochs instead");
+    if (e.train.epochs < e.compress.cycles)
+      throw ConfigError("train.epochs: " + std::to_string(e.train.epochs) + " is fewer than compress.cycles " +
+                        std::to_string(e.compress.cycles) + " (pruning happens at the start of each of the first cycles epochs)");
+  }
   if (e.task == "language_model" && !text)
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
   // model section there is nothing of the user's to check.
   if (e.stage != "pretrain" && !document.contains("model")) {
     e.model_inherited = true;
-    e.model.type = "gpt";  // a placeholder until the pretrained run's model replaces it
+    // A placeholder until the run it starts from gives its model.
+    e.model.type = e.stage == "prune" ? "mlp" : "gpt";
   }
   if (e.task == "language_model" && e.model.type != "gpt" && !e.model.is_recurrent())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
@@ -407,6 +423,7 @@ Json experiment_to_json(const Experiment& e) {
 
   doc["train"] = train_spec_to_json(e.train, e.task);
   if (stage_has_align_section(e.stage)) doc["align"] = align_spec_to_json(e.align, e.stage);
+  if (stage_has_compress_section(e.stage)) doc["compress"] = compress_spec_to_json(e.compress, e.stage);
 
   doc["eval"] = Json{{"batch_size", e.eval.batch_size}};
   return doc;

@@ -10,6 +10,7 @@
 
 #include "core/data/augmentation_steps.h"
 #include "core/experiment/align_spec.h"
+#include "core/experiment/compress_spec.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/experiment/model_spec.h"
 #include "core/experiment/train_spec.h"
@@ -104,12 +105,15 @@ struct Experiment {
   // on preference pairs), "dpo" (direct preference optimisation on them) or
   // "ppo" (reinforcement learning against a reward); the later stages start
   // from the run named by init_from and keep its model's shape and tokenizer.
+  // Any image or table model: "prune" (the run named by init_from, its weights
+  // pruned and fine-tuned; core/experiment/compress_spec.h).
   std::string stage = "pretrain";
   std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;
   TrainSpec train;
   AlignSpec align;  // stages reward, dpo and ppo
+  CompressSpec compress;  // stage prune
   EvalSpec eval;
 
   // Stage "sft" without a model section: the model is the pretrained run's
@@ -137,6 +141,8 @@ bool is_direct_preference(const Experiment& experiment);
 
 // A policy tuned by PPO against a reward (stage "ppo").
 bool is_policy_optimisation(const Experiment& experiment);
+// An image or table model pruned and fine-tuned (stage "prune").
+bool is_pruning(const Experiment& experiment);
 
 // Stages "sft", "dpo" and "ppo": a language model that answers in the chat template.
 bool is_chat_policy(const Experiment& experiment);

@@ -16,6 +16,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
+#include "core/compress/magnitude_pruning.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
 #include "core/data/image_augmentation.h"
@@ -30,6 +31,7 @@
 #include "core/models/model_inspection.h"
 #include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
+#include "core/run/compression_comparison.h"
 #include "core/run/log_writer.h"
 #include "core/run/metrics_writer.h"
 #include "core/run/fine_tuning_base.h"
@@ -107,6 +109,8 @@ struct ExperimentRun::State {
   std::unique_ptr<LogWriter> log;
   std::unique_ptr<SampleSnapshots> samples;  // images and language models with a validation split
   fs::path resume_from;  // empty for a new run
+  std::vector<std::int64_t> input_shape;  // what build_model was given (a compression stage rebuilds the original)
+  std::int64_t outputs = 0;
 };
 
 namespace {
@@ -215,6 +219,22 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     base_weights = base.weights;
     if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
   }
+  // A pruned run keeps the model and weights of the run it starts from.
+  if (is_pruning(s.experiment) && !resuming) {
+    const Experiment original = load_experiment(open_run_folder(s.experiment.init_from).experiment_file());
+    if (original.task != s.experiment.task || is_text_classification(original))
+      throw ConfigError("init_from: " + s.experiment.init_from + " is a task \"" + original.task + "\" run on " +
+                        original.data.source + " data; stage \"prune\" of task \"" + s.experiment.task +
+                        "\" needs an image or table run of the same task");
+    if (!s.experiment.model_inherited &&
+        model_spec_to_json(s.experiment.model, original.task) != model_spec_to_json(original.model, original.task))
+      throw ConfigError("model: differs from " + s.experiment.init_from + "'s " +
+                        model_spec_to_json(original.model, original.task).dump() +
+                        "; a pruned run keeps the model of the run it starts from: leave the model section out");
+    s.experiment.model = original.model;
+    s.experiment.model_inherited = false;  // the frozen experiment names it, so the run stands alone
+    base_weights = resolve_checkpoint(s.experiment.init_from, "last");
+  }
   std::vector<std::int64_t> input_shape;
   std::int64_t outputs = 0;
   const PreparedText* text = nullptr;
@@ -279,7 +299,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   else
     s.model = build_model(s.experiment.model, input_shape, outputs, s.data.category_sizes);
   s.summary = summarize_model(s.model, input_shape);
-  if ((fine_tuning || dpo || ppo) && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
+  s.input_shape = input_shape;
+  s.outputs = outputs;
+  if ((fine_tuning || dpo || ppo || is_pruning(s.experiment)) && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
   std::vector<std::string> new_weights;  // a reward model's head
   if (reward_model && !resuming) {
     auto language_model_net = build_model(base_model, input_shape, s.preferences.vocab_size(), {});
@@ -441,6 +463,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   std::function<TrainingOutcome()> run_training;
   std::unique_ptr<Trainer> trainer;
   std::unique_ptr<PpoTrainer> ppo;
+  std::unique_ptr<MagnitudePruner> pruner;  // stage prune
   if (is_policy_optimisation(s.experiment)) {
     PpoSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.resume_from, control, s.folder.samples_file()};
     ppo = std::make_unique<PpoTrainer>(s.experiment, PolicyValueModel(s.model, s.experiment.model.width), s.reference,
@@ -449,7 +472,24 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     run_training = [&] { return ppo->run(); };
   } else {
     TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control, s.pair_scorer.get()};
+    if (is_pruning(s.experiment)) {
+      // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
+      const CompressSpec& c = s.experiment.compress;
+      setup.on_epoch_start = [&s, &pruner, c](std::int64_t epoch) {
+        if (epoch > c.cycles) return;
+        const double target = scheduled_sparsity(c.sparsity, epoch, c.cycles);
+        pruner->prune_to(target);
+        char line[200];
+        std::snprintf(line, sizeof line, "epoch %lld: pruned to %.1f%% of the linear and convolution weights (%s magnitude, cycle %lld of %lld)",
+                      static_cast<long long>(epoch), 100 * pruner->sparsity(), c.scope.c_str(), static_cast<long long>(epoch),
+                      static_cast<long long>(c.cycles));
+        s.log->write(line);
+      };
+      setup.after_optimizer_step = [&pruner] { pruner->apply_masks(); };
+    }
     trainer = std::make_unique<Trainer>(s.experiment, s.model, *s.splits, setup);
+    // After the Trainer put the model on its device: the masks live beside the weights.
+    if (is_pruning(s.experiment)) pruner = std::make_unique<MagnitudePruner>(*s.model, s.experiment.compress.scope);
     for (auto* observer : observers) trainer->add_observer(*observer);
     run_training = [&] { return trainer->run(); };
   }
@@ -558,6 +598,31 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (result.test) metrics["test"] = scores_json(*result.test, language_model);
   report["metrics"] = std::move(metrics);
   if (is_fine_tuning(s.experiment)) report["replies"] = reply_check(s.model, s.dialogues, s.experiment.data.context_length);
+  if (pruner) {
+    report["stage"] = "prune";
+    report["init_from"] = s.experiment.init_from;
+    Json layers = Json::array();
+    for (const auto& l : pruner->layers())
+      layers.push_back({{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
+    report["pruning"] = Json{{"sparsity", pruner->sparsity()}, {"layers", layers}};
+    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
+                                   [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
+                                   s.data.target_std};
+    report["compression"] = compare_with_original(compressed);
+    const Json& c = report["compression"];
+    const std::string metric = c["metric"].get<std::string>();
+    char line[400];
+    std::snprintf(line, sizeof line,
+                  "compression: %s %.4f -> %.4f; non-zero parameters %lld -> %lld; model.pt %lld -> %lld bytes, %lld -> %lld "
+                  "compressed; %.4f -> %.4f ms per sample at batch 1",
+                  metric.c_str(), c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
+                  c["original"]["nonzero_parameters"].get<long long>(), c["compressed"]["nonzero_parameters"].get<long long>(),
+                  c["original"]["file_bytes"].get<long long>(), c["compressed"]["file_bytes"].get<long long>(),
+                  c["original"]["compressed_bytes"].get<long long>(), c["compressed"]["compressed_bytes"].get<long long>(),
+                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
+                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
+    s.log->write(line);
+  }
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
   if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";
   write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");

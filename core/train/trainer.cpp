@@ -136,6 +136,7 @@ TrainingOutcome Trainer::train_epochs() {
   const auto tensor_options = torch::TensorOptions().device(setup_.device);
   for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
     model_->train();
+    if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
     auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
     if (epoch == resumed.epoch + 1 && steps_into_epoch > 0)  // the same order; its first batches are done
       batches.erase(batches.begin(), batches.begin() + steps_into_epoch * spec.accumulate_steps);
@@ -227,6 +228,7 @@ TrainingOutcome Trainer::train_epochs() {
         if (!std::isfinite(norm)) diverged("gradient norm", norm, step + 1, epoch);
       }
       optimizer_->step();
+      if (setup_.after_optimizer_step) setup_.after_optimizer_step();
       optimizer_time += since(optimizer_start);
       ++step;
 

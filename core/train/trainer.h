@@ -43,6 +43,10 @@ struct TrainerSetup {
   // Preference pairs (reward models, DPO): how the model scores a pair; the
   // loss is then pairwise and accuracy the share of pairs ordered right.
   const PairScorer* pair_scorer = nullptr;
+  // Compression stages: called before the first batch of every epoch (1-based;
+  // again for a resumed epoch) and after every optimizer step.
+  std::function<void(std::int64_t epoch)> on_epoch_start;
+  std::function<void()> after_optimizer_step;
 };
 
 class Trainer {

@@ -1399,6 +1399,18 @@ cradle-cli train %1</translation>
         <source>Compare two replies per prompt and label which is better; the labels train a reward model, DPO or PPO</source>
         <translation>比较每个提示的两个回答并标注哪个更好；这些标注用于训练奖励模型、DPO 或 PPO</translation>
     </message>
+    <message>
+        <source>the model of %1</source>
+        <translation>%1 的模型</translation>
+    </message>
+    <message>
+        <source>Stage:</source>
+        <translation>阶段：</translation>
+    </message>
+    <message>
+        <source>%1, from %2</source>
+        <translation>%1，起点 %2</translation>
+    </message>
 </context>
 <context>
     <name>cradle::MetricsChart</name>

@@ -113,7 +113,7 @@ class FineTuningTest : public QObject {
             std::string::npos);
     Json classifier = sft;
     classifier["task"] = "classification";
-    QVERIFY(error_of(classifier).find("stage: only task \"language_model\" has stages") != std::string::npos);
+    QVERIFY(error_of(classifier).find("stage: only task \"language_model\" has the alignment stages") != std::string::npos);
     Json reward = sft;
     reward["stage"] = "reward";
     QVERIFY(error_of(reward).find("stage \"reward\" reads \"preferences\"") != std::string::npos);

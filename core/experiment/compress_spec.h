@@ -1,0 +1,34 @@
+#pragma once
+// The experiment file's `compress` section: how a compression stage changes
+// the run it starts from (init_from). Stage "prune":
+//   method   "magnitude": the weights of smallest magnitude set to zero and
+//            held there (a mask re-applied after every optimizer step)
+//   scope    "global": one threshold over every linear and convolution weight;
+//            "layer": each such layer loses the same share
+//   sparsity the share of those weights removed at the end, in (0, 1)
+//   cycles   prune -> fine-tune cycles: pruning happens at the start of the
+//            first `cycles` epochs, towards `sparsity` on the polynomial
+//            schedule of Zhu & Gupta (2017), s_k = s (1 - (1 - k/cycles)^3);
+//            the remaining epochs (train.epochs - cycles) fine-tune at `sparsity`
+#include <cstdint>
+#include <string>
+
+#include "core/experiment/json_object_reader.h"
+
+namespace cradle {
+
+struct CompressSpec {
+  std::string method = "magnitude";
+  std::string scope = "global";
+  double sparsity = 0.8;
+  std::int64_t cycles = 3;
+};
+
+// ConfigError naming compress.<field>.
+CompressSpec parse_compress_spec(JsonObjectReader r, const std::string& stage);
+Json compress_spec_to_json(const CompressSpec& spec, const std::string& stage);
+
+// The stages that read a compress section.
+bool stage_has_compress_section(const std::string& stage);
+
+}  // namespace cradle

@@ -1,0 +1,41 @@
+#include "core/run/compression_comparison.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/compress/model_footprint.h"
+#include "core/eval/classifier_evaluation.h"
+#include "core/eval/regression_evaluation.h"
+#include "core/run/run_folder.h"
+#include "core/run/run_weights.h"
+
+namespace cradle {
+namespace {
+
+double task_metric(const CompressedRun& run, torch::nn::Sequential& model) {
+  const auto& e = run.experiment;
+  if (e.task == "regression")
+    return evaluate_regressor(model, run.test, e.eval.batch_size, run.device, e.train.loss, run.target_std).mae;
+  return evaluate_classifier(model, run.test, e.eval.batch_size, run.device).accuracy;
+}
+
+}  // namespace
+
+Json compare_with_original(const CompressedRun& run) {
+  if (run.test.size() == 0) throw DataError("compression report: the test split is empty");
+  const auto& e = run.experiment;
+  const std::filesystem::path original_weights = resolve_checkpoint(e.resolve(e.init_from), "last");
+  torch::nn::Sequential original = run.build();
+  load_weights_file(original_weights, *original);
+  original->to(run.device);
+  const auto inputs = run.test.slice(0, std::min<std::int64_t>(run.test.size(), e.train.batch_size)).inputs.to(run.device);
+  const ModelFootprint before = measure_footprint(original, original_weights, inputs, e.train.batch_size);
+  torch::nn::Sequential compressed = run.model;  // a handle: the same module
+  const ModelFootprint after = measure_footprint(compressed, run.weights, inputs, e.train.batch_size);
+  const std::string metric = e.task == "regression" ? "test_mae" : "test_accuracy";
+  Json out = compression_comparison(before, after, metric, task_metric(run, original), task_metric(run, compressed));
+  out["original_run"] = e.init_from;
+  return out;
+}
+
+}  // namespace cradle
