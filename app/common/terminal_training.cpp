@@ -56,6 +56,17 @@ int train_with_progress(ExperimentRun& run) {
                 static_cast<long long>(result.test->samples));
   else if (result.test)
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
+  if (is_distillation(run.experiment())) {  // the student against its teacher, as train.log has it
+    const Json report = Json::parse(read_file(run.folder().report_file()));
+    const Json& c = report["compression"];
+    const std::string metric = c["metric"].get<std::string>();
+    std::printf("student against the teacher %s: %s %.4f (teacher %.4f), parameters %lld (teacher %lld), %.4f ms per sample "
+                "at batch 1 (teacher %.4f)\n",
+                c["original_run"].get<std::string>().c_str(), metric.c_str(), c["compressed"][metric].get<double>(),
+                c["original"][metric].get<double>(), c["compressed"]["parameters"].get<long long>(),
+                c["original"]["parameters"].get<long long>(), c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>(),
+                c["original"]["latency_ms_per_sample"]["batch_1"].get<double>());
+  }
   if (is_pruning(run.experiment())) {  // the comparison with the original run, as train.log has it
     const Json report = Json::parse(read_file(run.folder().report_file()));
     if (report.contains("compression")) {

@@ -1,11 +1,25 @@
 #include "core/experiment/compress_spec.h"
 
+#include <utility>
+#include <vector>
+
 namespace cradle {
 
-bool stage_has_compress_section(const std::string& stage) { return stage == "prune"; }
+bool stage_has_compress_section(const std::string& stage) { return stage == "prune" || stage == "distill"; }
 
 CompressSpec parse_compress_spec(JsonObjectReader r, const std::string& stage) {
   CompressSpec c;
+  const std::vector<std::pair<const char*, const char*>> owners = {
+      {"method", "prune"},  {"scope", "prune"}, {"sparsity", "prune"},    {"cycles", "prune"},
+      {"teacher", "distill"}, {"alpha", "distill"}, {"temperature", "distill"}};
+  for (const auto& [key, owner] : owners)
+    if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {owner}, stage);
+  if (stage == "distill") {
+    c.teacher = r.string("teacher", "");
+    if (c.teacher.empty()) r.fail("teacher", "required: the folder of the run the student learns from");
+    c.alpha = r.number("alpha", c.alpha, Range::between(0, 1));
+    c.temperature = r.number("temperature", c.temperature, Range::greater_than(0));
+  }
   if (stage == "prune") {
     c.method = r.choice("method", c.method, {"magnitude"});
     c.scope = r.choice("scope", c.scope, {"global", "layer"});
@@ -17,6 +31,7 @@ CompressSpec parse_compress_spec(JsonObjectReader r, const std::string& stage) {
 }
 
 Json compress_spec_to_json(const CompressSpec& c, const std::string& stage) {
+  if (stage == "distill") return Json{{"teacher", c.teacher}, {"alpha", c.alpha}, {"temperature", c.temperature}};
   if (stage != "prune") return Json::object();
   return Json{{"method", c.method}, {"scope", c.scope}, {"sparsity", c.sparsity}, {"cycles", c.cycles}};
 }

@@ -10,6 +10,11 @@
 //            first `cycles` epochs, towards `sparsity` on the polynomial
 //            schedule of Zhu & Gupta (2017), s_k = s (1 - (1 - k/cycles)^3);
 //            the remaining epochs (train.epochs - cycles) fine-tune at `sparsity`
+// Stage "distill" (a student, the experiment's own model, learns from a teacher run):
+//   teacher      the teacher run's folder (same task and data; its weights are frozen)
+//   alpha        the share of the distillation term in the loss
+//                alpha * T^2 * KL(softmax(z_t / T) || softmax(z_s / T)) + (1 - alpha) * CE(labels)
+//   temperature  T, which softens both distributions (Hinton et al. 2015)
 #include <cstdint>
 #include <string>
 
@@ -22,6 +27,9 @@ struct CompressSpec {
   std::string scope = "global";
   double sparsity = 0.8;
   std::int64_t cycles = 3;
+  std::string teacher;
+  double alpha = 0.5;
+  double temperature = 2.0;
 };
 
 // ConfigError naming compress.<field>.

@@ -211,6 +211,8 @@ bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct
 
 bool is_pruning(const Experiment& e) { return e.stage == "prune"; }
 
+bool is_distillation(const Experiment& e) { return e.stage == "distill"; }
+
 bool reads_preference_pairs(const Experiment& e) { return is_reward_modelling(e) || is_direct_preference(e); }
 
 Experiment parse_experiment(const Json& document) {
@@ -228,13 +230,15 @@ Experiment parse_experiment(const Json& document) {
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
-  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo", "prune"});
-  if (e.stage != "pretrain" && e.stage != "prune" && e.task != "language_model")
+  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo", "prune", "distill"});
+  const bool compression_stage = e.stage == "prune" || e.stage == "distill";
+  if (e.stage != "pretrain" && !compression_stage && e.task != "language_model")
     r.fail("stage", "only task \"language_model\" has the alignment stages, got task \"" + e.task + "\"");
   e.init_from = r.string("init_from", e.init_from);
-  if (e.stage != "pretrain" && e.init_from.empty())
+  const bool starts_from_a_run = e.stage != "pretrain" && e.stage != "distill";  // a student starts from scratch
+  if (starts_from_a_run && e.init_from.empty())
     r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
-  if (e.stage == "pretrain" && r.has("init_from"))
+  if (!starts_from_a_run && r.has("init_from"))
     r.fail("init_from", "only the stages that start from another run (sft, reward, dpo, ppo, prune) read it");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
@@ -243,7 +247,7 @@ Experiment parse_experiment(const Json& document) {
   if (stage_has_align_section(e.stage)) e.align = parse_align_spec(r.object("align"), e.stage);
   else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + e.stage + "\"");
   if (stage_has_compress_section(e.stage)) e.compress = parse_compress_spec(r.object("compress"), e.stage);
-  else if (r.has("compress")) r.fail("compress", "only the stage prune reads it, got stage \"" + e.stage + "\"");
+  else if (r.has("compress")) r.fail("compress", "only the stages prune and distill read it, got stage \"" + e.stage + "\"");
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
@@ -273,6 +277,13 @@ Experiment parse_experiment(const Json& document) {
     if (e.train.l1 > 0 || e.train.label_smoothing > 0)
       throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
   }
+  if (e.stage == "distill") {
+    if (e.task == "regression")
+      throw ConfigError("stage: \"distill\" matches the teacher's class (or next-token) probabilities; task \"regression\" has none");
+    if (is_text_source(e.data.source) && e.task == "classification")
+      throw ConfigError("stage: \"distill\" of text classifiers is not built; image and table classifiers and language models are");
+    if (!document.contains("model")) throw ConfigError("model: required for stage \"distill\": the student's architecture");
+  }
   if (e.stage == "prune") {
     if (text)
       throw ConfigError("stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
@@ -288,7 +299,7 @@ Experiment parse_experiment(const Json& document) {
     throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
   // model section there is nothing of the user's to check.
-  if (e.stage != "pretrain" && !document.contains("model")) {
+  if (starts_from_a_run && !document.contains("model")) {
     e.model_inherited = true;
     // A placeholder until the run it starts from gives its model.
     e.model.type = e.stage == "prune" ? "mlp" : "gpt";
@@ -462,7 +473,7 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
   for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
-  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
+  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.compress.teacher, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
                             &copy.data.train_images, &copy.data.train_labels,
                             &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();

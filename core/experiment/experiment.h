@@ -106,14 +106,15 @@ struct Experiment {
   // "ppo" (reinforcement learning against a reward); the later stages start
   // from the run named by init_from and keep its model's shape and tokenizer.
   // Any image or table model: "prune" (the run named by init_from, its weights
-  // pruned and fine-tuned; core/experiment/compress_spec.h).
+  // pruned and fine-tuned); classifiers and language models: "distill" (the
+  // experiment's model learns from compress.teacher's; core/experiment/compress_spec.h).
   std::string stage = "pretrain";
   std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;
   TrainSpec train;
   AlignSpec align;  // stages reward, dpo and ppo
-  CompressSpec compress;  // stage prune
+  CompressSpec compress;  // stages prune and distill
   EvalSpec eval;
 
   // Stage "sft" without a model section: the model is the pretrained run's
@@ -143,6 +144,8 @@ bool is_direct_preference(const Experiment& experiment);
 bool is_policy_optimisation(const Experiment& experiment);
 // An image or table model pruned and fine-tuned (stage "prune").
 bool is_pruning(const Experiment& experiment);
+// A student trained from a teacher run's outputs (stage "distill").
+bool is_distillation(const Experiment& experiment);
 
 // Stages "sft", "dpo" and "ppo": a language model that answers in the chat template.
 bool is_chat_policy(const Experiment& experiment);

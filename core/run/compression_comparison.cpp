@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "core/common/error.h"
 #include "core/compress/model_footprint.h"
 #include "core/eval/classifier_evaluation.h"
@@ -12,11 +14,17 @@
 namespace cradle {
 namespace {
 
+// Test MAE for regression, perplexity for a language model, accuracy for a classifier.
+std::string metric_name(const Experiment& e) {
+  return e.task == "regression" ? "test_mae" : e.task == "language_model" ? "test_perplexity" : "test_accuracy";
+}
+
 double task_metric(const CompressedRun& run, torch::nn::Sequential& model) {
   const auto& e = run.experiment;
   if (e.task == "regression")
     return evaluate_regressor(model, run.test, e.eval.batch_size, run.device, e.train.loss, run.target_std).mae;
-  return evaluate_classifier(model, run.test, e.eval.batch_size, run.device).accuracy;
+  const auto scores = evaluate_classifier(model, run.test, e.eval.batch_size, run.device);
+  return e.task == "language_model" ? std::exp(scores.loss) : scores.accuracy;
 }
 
 }  // namespace
@@ -24,17 +32,17 @@ double task_metric(const CompressedRun& run, torch::nn::Sequential& model) {
 Json compare_with_original(const CompressedRun& run) {
   if (run.test.size() == 0) throw DataError("compression report: the test split is empty");
   const auto& e = run.experiment;
-  const std::filesystem::path original_weights = resolve_checkpoint(e.resolve(e.init_from), "last");
-  torch::nn::Sequential original = run.build();
+  const std::filesystem::path original_weights = resolve_checkpoint(run.original_run, "last");
+  torch::nn::Sequential original = run.build_original();
   load_weights_file(original_weights, *original);
   original->to(run.device);
   const auto inputs = run.test.slice(0, std::min<std::int64_t>(run.test.size(), e.train.batch_size)).inputs.to(run.device);
   const ModelFootprint before = measure_footprint(original, original_weights, inputs, e.train.batch_size);
   torch::nn::Sequential compressed = run.model;  // a handle: the same module
   const ModelFootprint after = measure_footprint(compressed, run.weights, inputs, e.train.batch_size);
-  const std::string metric = e.task == "regression" ? "test_mae" : "test_accuracy";
+  const std::string metric = metric_name(e);
   Json out = compression_comparison(before, after, metric, task_metric(run, original), task_metric(run, compressed));
-  out["original_run"] = e.init_from;
+  out["original_run"] = run.original_run.string();
   return out;
 }
 

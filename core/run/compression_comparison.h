@@ -1,8 +1,8 @@
 #pragma once
-// A compression stage's run against the run it started from (init_from), on
-// the same test split: size on disk, parameters that are not zero, latency per
+// A compression stage's run against the original (the run a pruned model
+// started from, or a student's teacher), on the same test split: size on disk, parameters that are not zero, latency per
 // sample at batch 1 and at the training batch, and the task metric (test
-// accuracy, or test MAE for regression). Written into report.json as "compression".
+// accuracy; test MAE for regression, test perplexity for a language model). Written into report.json as "compression".
 #include <torch/nn.h>
 
 #include <filesystem>
@@ -14,12 +14,13 @@
 namespace cradle {
 
 struct CompressedRun {
-  const Experiment& experiment;  // the compression stage; init_from names the original run
+  const Experiment& experiment;  // the compression stage
   torch::nn::Sequential model;   // the compressed model, trained
   std::filesystem::path weights;  // its saved weights file
   const TensorDataset& test;
   torch::Device device = torch::kCPU;
-  std::function<torch::nn::Sequential()> build;  // a fresh model of the original's shape
+  std::filesystem::path original_run;
+  std::function<torch::nn::Sequential()> build_original;  // a fresh model of the original's shape
   double target_std = 1.0;  // regression: targets were standardised by it
 };
 

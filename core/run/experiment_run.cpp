@@ -16,6 +16,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
+#include "core/compress/distillation.h"
 #include "core/compress/magnitude_pruning.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
@@ -111,6 +112,8 @@ struct ExperimentRun::State {
   fs::path resume_from;  // empty for a new run
   std::vector<std::int64_t> input_shape;  // what build_model was given (a compression stage rebuilds the original)
   std::int64_t outputs = 0;
+  Experiment teacher;  // stage distill: the teacher run's frozen experiment
+  std::unique_ptr<Distiller> distiller;
 };
 
 namespace {
@@ -191,7 +194,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   const bool dpo = is_direct_preference(s.experiment);
   const bool ppo = is_policy_optimisation(s.experiment);
   const bool preference_pairs = reward_model || dpo;
-  const bool language_model = s.experiment.task == "language_model" && s.experiment.stage == "pretrain";
+  const bool distill = is_distillation(s.experiment);
+  const bool language_model =
+      s.experiment.task == "language_model" && (s.experiment.stage == "pretrain" || distill);
   const bool text_classes = is_text_classification(s.experiment);
   // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
@@ -218,6 +223,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.experiment.model_inherited = false;  // the frozen experiment names it, so the run stands alone
     base_weights = base.weights;
     if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
+  }
+  // A student reads the teacher's data through the teacher's tokenizer: the same token ids, the same next-token classes.
+  if (distill) {
+    s.teacher = load_experiment(open_run_folder(s.experiment.compress.teacher).experiment_file());
+    if (s.teacher.task != s.experiment.task || is_text_classification(s.teacher) != is_text_classification(s.experiment))
+      throw ConfigError("compress.teacher: " + s.experiment.compress.teacher + " is a task \"" + s.teacher.task + "\" run on " +
+                        s.teacher.data.source + " data; the student's task is \"" + s.experiment.task + "\" on " +
+                        s.experiment.data.source);
+    if (language_model) {
+      if (s.teacher.data.context_length < s.experiment.data.context_length)
+        throw ConfigError("data.context_length: " + std::to_string(s.experiment.data.context_length) +
+                          " is longer than the teacher's " + std::to_string(s.teacher.data.context_length));
+      if (!saved_tokenizer) saved_tokenizer = load_tokenizer(RunFolder{s.experiment.compress.teacher}.tokenizer_file());
+    }
   }
   // A pruned run keeps the model and weights of the run it starts from.
   if (is_pruning(s.experiment) && !resuming) {
@@ -301,6 +320,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   s.summary = summarize_model(s.model, input_shape);
   s.input_shape = input_shape;
   s.outputs = outputs;
+  if (distill) {
+    auto teacher = build_model(s.teacher.model, input_shape, outputs, s.data.category_sizes);
+    load_weights_file(resolve_checkpoint(s.experiment.compress.teacher, "last"), *teacher);
+    teacher->to(s.device);
+    s.distiller = std::make_unique<Distiller>(teacher, s.experiment.compress.alpha, s.experiment.compress.temperature);
+  }
   if ((fine_tuning || dpo || ppo || is_pruning(s.experiment)) && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
   std::vector<std::string> new_weights;  // a reward model's head
   if (reward_model && !resuming) {
@@ -472,6 +497,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     run_training = [&] { return ppo->run(); };
   } else {
     TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control, s.pair_scorer.get()};
+    setup.distiller = s.distiller.get();
     if (is_pruning(s.experiment)) {
       // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
       const CompressSpec& c = s.experiment.compress;
@@ -605,7 +631,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     for (const auto& l : pruner->layers())
       layers.push_back({{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
     report["pruning"] = Json{{"sparsity", pruner->sparsity()}, {"layers", layers}};
-    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
+    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
                                    [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
                                    s.data.target_std};
     report["compression"] = compare_with_original(compressed);
@@ -619,6 +645,24 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                   c["original"]["nonzero_parameters"].get<long long>(), c["compressed"]["nonzero_parameters"].get<long long>(),
                   c["original"]["file_bytes"].get<long long>(), c["compressed"]["file_bytes"].get<long long>(),
                   c["original"]["compressed_bytes"].get<long long>(), c["compressed"]["compressed_bytes"].get<long long>(),
+                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
+                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
+    s.log->write(line);
+  }
+  if (s.distiller) {
+    report["stage"] = "distill";
+    report["teacher"] = s.experiment.compress.teacher;
+    const CompressedRun student{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
+                                s.experiment.compress.teacher,
+                                [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
+                                s.data.target_std};
+    report["compression"] = compare_with_original(student);
+    const Json& c = report["compression"];
+    const std::string metric = c["metric"].get<std::string>();
+    char line[300];
+    std::snprintf(line, sizeof line, "distillation: the teacher's %s %.4f, the student's %.4f; parameters %lld -> %lld; %.4f -> %.4f ms per sample at batch 1",
+                  metric.c_str(), c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
+                  c["original"]["parameters"].get<long long>(), c["compressed"]["parameters"].get<long long>(),
                   c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
                   c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
     s.log->write(line);

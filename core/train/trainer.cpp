@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/common/error.h"
+#include "core/compress/distillation.h"
 #include "core/data/batch_loader.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
@@ -201,7 +202,9 @@ TrainingOutcome Trainer::train_epochs() {
             loss = regression_loss(experiment_.train.loss, predictions, targets);
           } else {
             std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
-            loss = softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, spec.label_smoothing);
+            loss = setup_.distiller
+                       ? setup_.distiller->loss(inputs, targets, predictions, flat_targets, spec.label_smoothing)
+                       : softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, spec.label_smoothing);
           }
         }
         forward_time += since(forward_start);

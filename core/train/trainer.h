@@ -27,6 +27,7 @@
 
 namespace cradle {
 
+class Distiller;
 class ImageAugmenter;
 class PairScorer;
 
@@ -47,6 +48,9 @@ struct TrainerSetup {
   // again for a resumed epoch) and after every optimizer step.
   std::function<void(std::int64_t epoch)> on_epoch_start;
   std::function<void()> after_optimizer_step;
+  // Distillation (stage distill): the training loss is the teacher-and-labels
+  // loss; evaluation stays plain cross-entropy.
+  const Distiller* distiller = nullptr;
 };
 
 class Trainer {

@@ -1,6 +1,7 @@
 // Compression stages (issue 10): the polynomial pruning schedule and magnitude
 // pruning by hand, masks that hold through fine-tuning, the prune stage's run
-// and its comparison with the original run, and the experiment file's checks.
+// and its comparison with the original run; the distillation loss by hand and
+// a student distilled from a teacher run; the experiment file's checks.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -10,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/compress/distillation.h"
 #include "core/compress/magnitude_pruning.h"
 #include "core/compress/model_footprint.h"
 #include "core/experiment/experiment.h"
@@ -150,6 +152,76 @@ class CompressionTest : public QObject {
     QVERIFY(!fs::exists(root / "other"));
   }
 
+  void distillationLossByHand() {
+    const auto student = torch::tensor({{1.0f, 0.0f}});
+    const auto teacher = torch::tensor({{0.0f, 1.0f}});
+    const auto label = torch::tensor({0}, torch::kLong);
+    // T = 2: student probabilities softmax([0.5, 0]), teacher softmax([0, 0.5]).
+    const double e = std::exp(0.5);
+    const double ps0 = e / (e + 1), ps1 = 1 / (e + 1), pt0 = 1 / (1 + e), pt1 = e / (1 + e);
+    const double kl = pt0 * std::log(pt0 / ps0) + pt1 * std::log(pt1 / ps1);
+    const double ce = -std::log(std::exp(1.0) / (std::exp(1.0) + 1));
+    const double expected = 0.5 * 4 * kl + 0.5 * ce;
+    QVERIFY(std::abs(distillation_loss(student, teacher, label, 0.5, 2.0).item<double>() - expected) < 1e-6);
+    QVERIFY(std::abs(distillation_loss(student, teacher, label, 0.0, 2.0).item<double>() - ce) < 1e-6);
+    QVERIFY(std::abs(distillation_loss(student, student, label, 1.0, 3.0).item<double>()) < 1e-7);  // the same logits: no KL
+    try {
+      distillation_loss(student, torch::zeros({1, 3}), label, 0.5, 2.0);
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QVERIFY2(QString(error.what()).contains("the teacher predicts 3 classes per row, the student 2"), error.what());
+    }
+  }
+
+  void distillStageTrainsAStudentAndComparesItWithTheTeacher() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 400, 100);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
+    const fs::path root = dir.path().toStdString();
+    ExperimentRun(load_experiment(experiment.toStdString()), root / "teacher").train();
+    Json doc = Json::parse(read_file(experiment.toStdString()));
+    doc["name"] = "quadrants-student";
+    doc["stage"] = "distill";
+    doc["model"]["hidden"] = {4};
+    doc["compress"] = {{"teacher", (root / "teacher").string()}, {"alpha", 0.5}, {"temperature", 2.0}};
+    Experiment student = parse_experiment(doc);
+    student.base_dir = root;
+    const auto result = ExperimentRun(student, root / "student").train();
+    const Json report = Json::parse(read_file(root / "student" / "report.json"));
+    QCOMPARE(report["stage"].get<std::string>(), std::string("distill"));
+    const Json& c = report["compression"];
+    QCOMPARE(c["compressed"]["parameters"].get<std::int64_t>(), std::int64_t(64 * 4 + 4 + 4 * 4 + 4));
+    QCOMPARE(c["original"]["parameters"].get<std::int64_t>(), std::int64_t(64 * 64 + 64 + 64 * 4 + 4));
+    QCOMPARE(c["compressed"]["test_accuracy"].get<double>(), result.test->accuracy);
+    const double teacher_accuracy = Json::parse(read_file(root / "teacher" / "report.json"))["metrics"]["test"]["accuracy"];
+    QVERIFY(std::abs(c["original"]["test_accuracy"].get<double>() - teacher_accuracy) < 1e-9);
+    QVERIFY(read_file(root / "student" / "train.log").find("distillation: the teacher's test_accuracy") != std::string::npos);
+    // The teacher's folder is frozen into the run as an absolute path.
+    QCOMPARE(load_experiment(root / "student" / "experiment.json").compress.teacher, (root / "teacher").string());
+  }
+
+  void distillStageChecksItsFile() {
+    Json doc = {{"name", "s"},
+                {"stage", "distill"},
+                {"data", {{"train_images", "a"}, {"train_labels", "b"}, {"test_images", "c"}, {"test_labels", "d"}}},
+                {"model", {{"type", "mlp"}, {"hidden", {8}}}},
+                {"compress", {{"teacher", "runs/big"}}}};
+    QCOMPARE(config_error(doc), std::string("accepted"));
+    QCOMPARE(parse_experiment(doc).compress.alpha, 0.5);
+    auto no_model = doc;
+    no_model.erase("model");
+    QVERIFY(config_error(no_model).find("model: required for stage \"distill\"") != std::string::npos);
+    auto no_teacher = doc;
+    no_teacher["compress"].erase("teacher");
+    QVERIFY(config_error(no_teacher).find("compress.teacher: required") != std::string::npos);
+    auto with_init = doc;
+    with_init["init_from"] = "runs/big";
+    QVERIFY(config_error(with_init).find("init_from: only the stages that start from another run") != std::string::npos);
+    auto prune_field = doc;
+    prune_field["compress"]["sparsity"] = 0.5;
+    QVERIFY2(config_error(prune_field).find("compress.sparsity") != std::string::npos, config_error(prune_field).c_str());
+  }
+
   void pruneStageChecksItsFile() {
     Json doc = {{"name", "p"},
                 {"stage", "prune"},
@@ -174,7 +246,7 @@ class CompressionTest : public QObject {
     auto stray = doc;
     stray.erase("stage");
     stray.erase("init_from");
-    QVERIFY(config_error(stray).find("compress: only the stage prune reads it") != std::string::npos);
+    QVERIFY(config_error(stray).find("compress: only the stages prune and distill read it") != std::string::npos);
     // Round trip: the compress section written back canonically.
     const Json back = experiment_to_json(parse_experiment(doc));
     QCOMPARE(back["compress"]["scope"].get<std::string>(), std::string("global"));
