@@ -18,6 +18,7 @@
 #include "core/run/experiment_run.h"
 #include "core/run/run_weights.h"
 #include "core/models/model_factory.h"
+#include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -198,6 +199,31 @@ class CompressionTest : public QObject {
     QVERIFY(read_file(root / "student" / "train.log").find("distillation: the teacher's test_accuracy") != std::string::npos);
     // The teacher's folder is frozen into the run as an absolute path.
     QCOMPARE(load_experiment(root / "student" / "experiment.json").compress.teacher, (root / "teacher").string());
+  }
+
+  void aLanguageModelStudentLearnsFromItsTeacherPerToken() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    write_tiny_chat_files(root);
+    Json teacher = tiny_pretrain_experiment(root);
+    teacher["train"]["epochs"] = 1;
+    ExperimentRun(parse_experiment(teacher), root / "teacher").train();
+    Json student = tiny_pretrain_experiment(root);
+    student["name"] = "student";
+    student["stage"] = "distill";
+    student["model"]["width"] = 16;
+    student["model"]["layers"] = 1;
+    student["data"]["tokenizer"] = {{"type", "char"}, {"vocab_size", 12}};  // not used: the teacher's tokenizer is
+    student["train"]["epochs"] = 1;
+    student["compress"] = {{"teacher", (root / "teacher").string()}};
+    ExperimentRun(parse_experiment(student), root / "student").train();
+    const Json report = Json::parse(read_file(root / "student" / "report.json"));
+    const Json& c = report["compression"];
+    QCOMPARE(c["metric"].get<std::string>(), std::string("test_perplexity"));
+    QVERIFY(c["compressed"]["parameters"].get<std::int64_t>() < c["original"]["parameters"].get<std::int64_t>());
+    const double perplexity = c["compressed"]["test_perplexity"].get<double>();
+    QVERIFY2(perplexity > 1 && perplexity < 40, qPrintable(QString::number(perplexity)));
+    QCOMPARE(read_file(root / "student" / "model" / "tokenizer.json"), read_file(root / "teacher" / "model" / "tokenizer.json"));
   }
 
   void distillStageChecksItsFile() {
