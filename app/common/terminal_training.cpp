@@ -8,6 +8,7 @@
 #include "core/common/file_io.h"
 #include "core/run/log_writer.h"
 #include "core/experiment/experiment.h"
+#include "core/run/compression_comparison.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_folder.h"
 
@@ -56,31 +57,12 @@ int train_with_progress(ExperimentRun& run) {
                 static_cast<long long>(result.test->samples));
   else if (result.test)
     std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
-  if (is_distillation(run.experiment())) {  // the student against its teacher, as train.log has it
+  if (is_pruning(run.experiment()) || is_distillation(run.experiment())) {  // against the original, as train.log has it
     const Json report = Json::parse(read_file(run.folder().report_file()));
-    const Json& c = report["compression"];
-    const std::string metric = c["metric"].get<std::string>();
-    std::printf("student against the teacher %s: %s %.4f (teacher %.4f), parameters %lld (teacher %lld), %.4f ms per sample "
-                "at batch 1 (teacher %.4f)\n",
-                c["original_run"].get<std::string>().c_str(), metric.c_str(), c["compressed"][metric].get<double>(),
-                c["original"][metric].get<double>(), c["compressed"]["parameters"].get<long long>(),
-                c["original"]["parameters"].get<long long>(), c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>(),
-                c["original"]["latency_ms_per_sample"]["batch_1"].get<double>());
-  }
-  if (is_pruning(run.experiment())) {  // the comparison with the original run, as train.log has it
-    const Json report = Json::parse(read_file(run.folder().report_file()));
-    if (report.contains("compression")) {
-      const Json& c = report["compression"];
-      const std::string metric = c["metric"].get<std::string>();
-      std::printf("pruned to %.1f%% of the linear and convolution weights; against %s: %s %.4f -> %.4f, non-zero parameters "
-                  "%lld -> %lld, weights file %lld -> %lld bytes zlib-compressed, %.4f -> %.4f ms per sample at batch 1\n",
-                  100 * report["pruning"]["sparsity"].get<double>(), c["original_run"].get<std::string>().c_str(), metric.c_str(),
-                  c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
-                  c["original"]["nonzero_parameters"].get<long long>(), c["compressed"]["nonzero_parameters"].get<long long>(),
-                  c["original"]["compressed_bytes"].get<long long>(), c["compressed"]["compressed_bytes"].get<long long>(),
-                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
-                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
-    }
+    char what[120] = "distilled: the student";
+    if (report.contains("pruning"))
+      std::snprintf(what, sizeof what, "pruned to %.1f%% of the linear and convolution weights,", 100 * report["pruning"]["sparsity"].get<double>());
+    if (report.contains("compression")) std::printf("%s %s\n", what, describe_comparison(report["compression"]).c_str());
   }
   std::printf("report: %s\n", run.folder().report_file().string().c_str());
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/common/error.h"
 #include "core/compress/model_footprint.h"
@@ -44,6 +45,22 @@ Json compare_with_original(const CompressedRun& run) {
   Json out = compression_comparison(before, after, metric, task_metric(run, original), task_metric(run, compressed));
   out["original_run"] = run.original_run.string();
   return out;
+}
+
+std::string describe_comparison(const Json& c) {
+  const Json& a = c["original"];
+  const Json& b = c["compressed"];
+  const std::string metric = c["metric"].get<std::string>();
+  char line[600];
+  std::snprintf(line, sizeof line,
+                "against %s: %s %.4f -> %.4f, parameters %lld -> %lld (non-zero %lld -> %lld), weights file %lld -> %lld bytes "
+                "(zlib %lld -> %lld), %.4f -> %.4f ms per sample at batch 1",
+                c["original_run"].get<std::string>().c_str(), metric.c_str(), a[metric].get<double>(), b[metric].get<double>(),
+                a["parameters"].get<long long>(), b["parameters"].get<long long>(), a["nonzero_parameters"].get<long long>(),
+                b["nonzero_parameters"].get<long long>(), a["file_bytes"].get<long long>(), b["file_bytes"].get<long long>(),
+                a["compressed_bytes"].get<long long>(), b["compressed_bytes"].get<long long>(),
+                a["latency_ms_per_sample"]["batch_1"].get<double>(), b["latency_ms_per_sample"]["batch_1"].get<double>());
+  return line;
 }
 
 }  // namespace cradle

@@ -26,4 +26,8 @@ struct CompressedRun {
 
 Json compare_with_original(const CompressedRun& run);
 
+// The comparison as one readable line, for train.log and the terminal:
+// "test_accuracy 0.9233 -> 0.9306, parameters 421994 -> 421994 (non-zero 421994 -> 84868), ..."
+std::string describe_comparison(const Json& comparison);
+
 }  // namespace cradle

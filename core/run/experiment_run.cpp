@@ -635,19 +635,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                    [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
                                    s.data.target_std};
     report["compression"] = compare_with_original(compressed);
-    const Json& c = report["compression"];
-    const std::string metric = c["metric"].get<std::string>();
-    char line[400];
-    std::snprintf(line, sizeof line,
-                  "compression: %s %.4f -> %.4f; non-zero parameters %lld -> %lld; model.pt %lld -> %lld bytes, %lld -> %lld "
-                  "compressed; %.4f -> %.4f ms per sample at batch 1",
-                  metric.c_str(), c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
-                  c["original"]["nonzero_parameters"].get<long long>(), c["compressed"]["nonzero_parameters"].get<long long>(),
-                  c["original"]["file_bytes"].get<long long>(), c["compressed"]["file_bytes"].get<long long>(),
-                  c["original"]["compressed_bytes"].get<long long>(), c["compressed"]["compressed_bytes"].get<long long>(),
-                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
-                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
-    s.log->write(line);
+    s.log->write("pruned: " + describe_comparison(report["compression"]));
   }
   if (s.distiller) {
     report["stage"] = "distill";
@@ -657,15 +645,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                 [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
                                 s.data.target_std};
     report["compression"] = compare_with_original(student);
-    const Json& c = report["compression"];
-    const std::string metric = c["metric"].get<std::string>();
-    char line[300];
-    std::snprintf(line, sizeof line, "distillation: the teacher's %s %.4f, the student's %.4f; parameters %lld -> %lld; %.4f -> %.4f ms per sample at batch 1",
-                  metric.c_str(), c["original"][metric].get<double>(), c["compressed"][metric].get<double>(),
-                  c["original"]["parameters"].get<long long>(), c["compressed"]["parameters"].get<long long>(),
-                  c["original"]["latency_ms_per_sample"]["batch_1"].get<double>(),
-                  c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>());
-    s.log->write(line);
+    s.log->write("distilled: the student " + describe_comparison(report["compression"]));
   }
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
   if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";

@@ -196,7 +196,8 @@ class CompressionTest : public QObject {
     QCOMPARE(c["compressed"]["test_accuracy"].get<double>(), result.test->accuracy);
     const double teacher_accuracy = Json::parse(read_file(root / "teacher" / "report.json"))["metrics"]["test"]["accuracy"];
     QVERIFY(std::abs(c["original"]["test_accuracy"].get<double>() - teacher_accuracy) < 1e-9);
-    QVERIFY(read_file(root / "student" / "train.log").find("distillation: the teacher's test_accuracy") != std::string::npos);
+    QVERIFY(read_file(root / "student" / "train.log").find("distilled: the student against " + (root / "teacher").string() +
+                                                           ": test_accuracy") != std::string::npos);
     // The teacher's folder is frozen into the run as an absolute path.
     QCOMPARE(load_experiment(root / "student" / "experiment.json").compress.teacher, (root / "teacher").string());
   }
