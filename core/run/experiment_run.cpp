@@ -502,9 +502,10 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
       // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
       const CompressSpec& c = s.experiment.compress;
       setup.on_epoch_start = [&s, &pruner, c](std::int64_t epoch) {
+        // After the cycles this keeps the final sparsity (the zeros are the smallest weights, so
+        // the same ones): a resumed run's masks, rebuilt from its checkpoint, hold them too.
+        pruner->prune_to(scheduled_sparsity(c.sparsity, epoch, c.cycles));
         if (epoch > c.cycles) return;
-        const double target = scheduled_sparsity(c.sparsity, epoch, c.cycles);
-        pruner->prune_to(target);
         char line[200];
         std::snprintf(line, sizeof line, "epoch %lld: pruned to %.1f%% of the linear and convolution weights (%s magnitude, cycle %lld of %lld)",
                       static_cast<long long>(epoch), 100 * pruner->sparsity(), c.scope.c_str(), static_cast<long long>(epoch),

@@ -140,6 +140,13 @@ class CompressionTest : public QObject {
     QVERIFY(c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>() > 0);
     QVERIFY(read_file(root / "pruned" / "train.log").find("epoch 2: pruned to 80.0%") != std::string::npos);
 
+    // Resumed for more epochs, the run keeps its zeros (its masks rebuilt from the checkpoint).
+    auto more = ExperimentRun::resume(root / "pruned", 4);
+    more->train();
+    const Json resumed = Json::parse(read_file(root / "pruned" / "report.json"));
+    QVERIFY(std::abs(resumed["pruning"]["sparsity"].get<double>() - 0.8) < 1e-3);
+    QCOMPARE(resumed["compression"]["compressed"]["nonzero_parameters"].get<std::int64_t>(), nonzero);
+
     // Another model than the original's is refused before anything is written.
     doc["model"] = {{"type", "mlp"}, {"hidden", {32}}};
     Experiment other = parse_experiment(doc);
