@@ -122,6 +122,21 @@ class MainWindowTest : public QObject {
     QVERIFY(window.errorText().isEmpty());
   }
 
+  void opensTheCompressionStages() {
+    MainWindow window;
+    for (const char* file : {"prune.json", "distill.json"}) {
+      QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/") + file));
+      QVERIFY(window.errorText().isEmpty());
+    }
+    QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/prune.json")));
+    bool stage_shown = false, model_named = false;
+    for (auto* label : window.findChildren<QLabel*>()) {
+      stage_shown |= label->text() == QStringLiteral("prune, from ../../runs/fashion-mnist");
+      model_named |= label->text() == QStringLiteral("the model of ../../runs/fashion-mnist");
+    }
+    QVERIFY(stage_shown && model_named);
+  }
+
   void showsTheCoreMessageAndKeepsTheOpenExperiment() {
     MainWindow window;
     const QString good = QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json");
