@@ -46,8 +46,8 @@ struct TrainerSetup {
   const PairScorer* pair_scorer = nullptr;
   // Compression stages: called before the first batch of every epoch (1-based;
   // again for a resumed epoch) and after every optimizer step.
-  std::function<void(std::int64_t epoch)> on_epoch_start;
-  std::function<void()> after_optimizer_step;
+  std::function<void(std::int64_t epoch)> on_epoch_start = nullptr;
+  std::function<void()> after_optimizer_step = nullptr;
   // Distillation (stage distill): the training loss is the teacher-and-labels
   // loss; evaluation stays plain cross-entropy.
   const Distiller* distiller = nullptr;
