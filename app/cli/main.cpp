@@ -3,10 +3,12 @@
 #include <c10/util/Exception.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "app/cli/local_workers.h"
 #include "app/common/terminal_training.h"
 #include "core/common/error.h"
 
@@ -26,6 +28,18 @@ std::string unescape(const std::string& text) {
   return out;
 }
 
+// The command line after the program name without "--nproc N" (or "--nproc=N"):
+// what each worker of a --nproc run is started with.
+std::vector<std::string> worker_arguments(int argc, char** argv) {
+  std::vector<std::string> arguments;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == "--nproc") ++i;
+    else if (argument.rfind("--nproc=", 0) != 0) arguments.push_back(argument);
+  }
+  return arguments;
+}
+
 // Exit codes: 0 success, 1 a clear error (bad file, bad value), 2 bad usage,
 // 130 training stopped by the user.
 int run(int argc, char** argv) {
@@ -38,6 +52,9 @@ int run(int argc, char** argv) {
   train->add_option("experiment", train_request.experiment_file, "Experiment file (JSON)")->required();
   train->add_option("--out", train_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
   train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)");
+  int nproc = 1;
+  const char* nproc_help = "Data-parallel: start N worker processes here (train.batch_size per process; torchrun's variables work too)";
+  train->add_option("--nproc", nproc, nproc_help)->check(CLI::Range(1, 256));
 
   std::string resume_dir;
   std::int64_t resume_epochs = 0;
@@ -45,6 +62,7 @@ int run(int argc, char** argv) {
   resume->add_option("run", resume_dir, "Run folder")->required();
   resume->add_option("--epochs", resume_epochs, "Train to this many epochs in all (default: the experiment's)")
       ->check(CLI::Range(1, 100000));
+  resume->add_option("--nproc", nproc, nproc_help)->check(CLI::Range(1, 256));
 
   cradle::cli::EvaluateRequest eval_request;
   std::string eval_out;
@@ -124,6 +142,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);  // prints help, the version, or the usage error
     return code == 0 ? 0 : 2;
+  }
+  if (nproc > 1 && (train->parsed() || resume->parsed())) {
+    if (std::getenv("WORLD_SIZE"))
+      throw cradle::ConfigError("--nproc: WORLD_SIZE is already set (a torchrun-style launcher started this process); "
+                                "leave --nproc out and let the launcher start the workers");
+    return cradle::cli::run_local_workers(nproc, worker_arguments(argc, argv));
   }
   if (train->parsed()) return cradle::train_in_terminal(train_request);
   if (resume->parsed()) return cradle::resume_in_terminal(resume_dir, resume_epochs);

@@ -2,10 +2,15 @@
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <unistd.h>
 
 #include "app/common/terminal_progress.h"
+#include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/distributed/data_parallel_group.h"
+#include "core/distributed/distributed_config.h"
 #include "core/run/log_writer.h"
 #include "core/experiment/experiment.h"
 #include "core/run/compression_comparison.h"
@@ -25,10 +30,13 @@ extern "C" void on_interrupt(int) {
 }
 
 // Trains `run` with a progress display and Ctrl+C handling; the exit code.
-int train_with_progress(ExperimentRun& run) {
+int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nullptr) {
   std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
               run.experiment().model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
               run.device_name().c_str());
+  if (group)
+    std::printf("distributed: %s; batch %lld per process\n", group->description().c_str(),
+                static_cast<long long>(run.experiment().train.batch_size));
   if (!run.resumed_from().empty()) std::printf("resuming from %s\n", run.resumed_from().string().c_str());
 
   if (const auto& skipped = run.skipped_files(); !skipped.empty())
@@ -68,11 +76,54 @@ int train_with_progress(ExperimentRun& run) {
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
 }
 
+// Trains this process's rank of a data-parallel run (WORLD_SIZE set, as by
+// torchrun or --nproc). Rank 0 prepares the run folder `main_run_dir` and
+// announces it (or its failure) to the others through the group's store; it
+// alone shows progress. The others prepare after it and train quietly.
+using MakeRun = std::function<std::unique_ptr<ExperimentRun>(const std::filesystem::path& run_dir, DataParallelGroup& group)>;
+int train_as_rank(const DistributedConfig& config, const std::filesystem::path& main_run_dir, const MakeRun& make_run) {
+  DataParallelGroup group(config);
+  const std::string kPrepared = "prepared", kFailed = "failed: ";
+  if (group.is_main()) {
+    std::unique_ptr<ExperimentRun> run;
+    try {
+      run = make_run(main_run_dir, group);
+    } catch (const std::exception& error) {
+      group.publish(kPrepared, kFailed + error.what());
+      throw;
+    }
+    group.publish(kPrepared, run->folder().root.string());
+    return train_with_progress(*run, &group);
+  }
+  const std::string prepared = group.wait_for(kPrepared);
+  if (prepared.rfind(kFailed, 0) == 0)  // rank 0 printed why; this rank only says it stopped
+    throw Error("rank " + std::to_string(group.rank()) + ": not started, rank 0 could not prepare the run");
+  const auto run = make_run(prepared, group);
+  g_stop.reset();
+  auto previous = std::signal(SIGINT, on_interrupt);
+  RunResult result;
+  try {
+    result = run->train(&g_stop);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
+}
+
 }  // namespace
 
 int train_in_terminal(const TerminalTrainingRequest& request) {
   const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
   const auto run_dir = request.out_dir.empty() ? default_run_dir(experiment) : request.out_dir;
+  if (const auto config = distributed_config_from(process_environment())) {
+    if (config->rank == 0)
+      std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
+    return train_as_rank(*config, run_dir, [&](const std::filesystem::path& dir, DataParallelGroup& group) {
+      return std::make_unique<ExperimentRun>(experiment, dir, &group);
+    });
+  }
   std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
   std::fflush(stdout);
   ExperimentRun run(experiment, run_dir);
@@ -80,6 +131,10 @@ int train_in_terminal(const TerminalTrainingRequest& request) {
 }
 
 int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs) {
+  if (const auto config = distributed_config_from(process_environment()))
+    return train_as_rank(*config, run_dir, [&](const std::filesystem::path& dir, DataParallelGroup& group) {
+      return ExperimentRun::resume(dir, epochs, &group);
+    });
   const auto run = ExperimentRun::resume(run_dir, epochs);
   return train_with_progress(*run);
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <thread>
 
 #include "core/align/direct_preference.h"
 #include "core/align/policy_value_model.h"
@@ -20,6 +21,7 @@
 #include "core/compress/magnitude_pruning.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
+#include "core/distributed/data_parallel_group.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/dialogue_data.h"
 #include "core/data/preference_data.h"
@@ -114,6 +116,12 @@ struct ExperimentRun::State {
   std::int64_t outputs = 0;
   Experiment teacher;  // stage distill: the teacher run's frozen experiment
   std::unique_ptr<Distiller> distiller;
+  DataParallelGroup* group = nullptr;  // data-parallel runs
+  bool writes = true;                  // a single process or rank 0: the one that writes the run folder
+
+  void write_log(const std::string& line) {
+    if (log) log->write(line);
+  }
 };
 
 namespace {
@@ -168,25 +176,35 @@ Json reply_check(torch::nn::Sequential& model, const DialogueData& d, std::int64
 
 }  // namespace
 
-std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs) {
+std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs, DataParallelGroup* group) {
   const RunFolder folder = open_run_folder(run_dir);
   Experiment experiment = load_experiment(folder.experiment_file());
   if (epochs > 0) experiment.train.epochs = epochs;
   const fs::path checkpoint = newest_checkpoint(folder.checkpoint_dir());
-  return std::unique_ptr<ExperimentRun>(new ExperimentRun(experiment, run_dir, checkpoint));
+  return std::unique_ptr<ExperimentRun>(new ExperimentRun(experiment, run_dir, checkpoint, group));
 }
 
-ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir)
-    : ExperimentRun(experiment, run_dir, fs::path()) {}
+ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir, DataParallelGroup* group)
+    : ExperimentRun(experiment, run_dir, fs::path(), group) {}
 
-ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir, const fs::path& resume_from)
+ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_dir, const fs::path& resume_from,
+                             DataParallelGroup* group)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   const bool resuming = !resume_from.empty();
   s.resume_from = resume_from;
-  if (!resuming) check_run_folder_is_free(run_dir);  // before spending time on the data
+  s.group = group;
+  s.writes = !group || group->is_main();
+  if (group && is_policy_optimisation(experiment))
+    throw ConfigError("stage \"ppo\" trains in one process (its rollouts are not sharded between ranks); run it without "
+                      "--nproc or WORLD_SIZE");
+  if (!resuming && s.writes) check_run_folder_is_free(run_dir);  // before spending time on the data
   s.experiment = with_absolute_paths(experiment);
-  s.threads = configure_runtime(s.experiment.threads);
+  // Processes sharing a machine share its cores, unless the experiment names a thread count.
+  const int local_processes = group ? group->config().local_world_size : 1;
+  s.threads = configure_runtime(s.experiment.threads == 0 && local_processes > 1
+                                    ? threads_per_local_process(static_cast<int>(std::thread::hardware_concurrency()), local_processes)
+                                    : s.experiment.threads);
   s.device = resolve_device(s.experiment.device);
   // Data is checked before the folder is made, so a bad data file leaves nothing behind.
   const bool fine_tuning = is_fine_tuning(s.experiment);
@@ -199,8 +217,9 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
       s.experiment.task == "language_model" && (s.experiment.stage == "pretrain" || distill);
   const bool text_classes = is_text_classification(s.experiment);
   // A resumed run keeps its own tokenizer: the model's embedding rows are its token ids.
+  // So does every rank after the first: rank 0 has saved the tokenizer it made or took over.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
-  if (resuming && (s.experiment.task == "language_model" || text_classes))
+  if ((resuming || !s.writes) && (s.experiment.task == "language_model" || text_classes))
     saved_tokenizer = load_tokenizer(RunFolder{run_dir}.tokenizer_file());
   // Fine-tuning keeps the pretrained run's model, tokenizer and weights (a
   // resumed one has them in its own folder and checkpoint).
@@ -334,7 +353,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     new_weights = copy_matching_weights(*language_model_net, *s.model);
   }
 
-  s.folder = resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
+  s.folder = !s.writes ? RunFolder{run_dir} : resuming ? open_run_folder(run_dir) : create_run_folder(run_dir);
   if (reward_model) s.pair_scorer = std::make_unique<RewardHeadScorer>(s.experiment.align.margin);
   if (dpo || ppo) {
     // The reference is the policy the stage started from, kept in the run folder
@@ -344,16 +363,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
       load_model_weights(s.folder.reference_file(), *s.reference);
     } else {
       load_weights_file(base_weights, *s.reference);
-      save_model_weights(s.folder.reference_file(), *s.reference);
+      if (s.writes) save_model_weights(s.folder.reference_file(), *s.reference);
     }
     s.reference->to(s.device);
   }
   if (dpo)
     s.pair_scorer = std::make_unique<DirectPreferenceScorer>(s.reference, s.experiment.align.beta, s.experiment.align.label_smoothing);
+  if (!s.writes) return;  // the rest writes the run folder: rank 0's job
   const bool epochs_changed = resuming && load_experiment(s.folder.experiment_file()).train.epochs != s.experiment.train.epochs;
   if (!resuming || epochs_changed) write_text_atomically(s.folder.experiment_file(), serialize_experiment(s.experiment));
   s.metrics = std::make_unique<MetricsWriter>(s.folder.metrics_file());  // both append
   s.log = std::make_unique<LogWriter>(s.folder.log_file());
+  if (group)
+    s.write_log("distributed: " + group->description() + "; train.batch_size " + std::to_string(s.experiment.train.batch_size) +
+                " per process, " + std::to_string(s.experiment.train.batch_size * group->size()) + " per step in all");
   if (fine_tuning && !s.dialogues.validation_dialogues.empty()) {
     std::vector<std::vector<std::int64_t>> prompts;
     for (std::size_t i = 0; i < std::min<std::size_t>(3, s.dialogues.validation_dialogues.size()); ++i) {
@@ -376,23 +399,23 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.samples = SampleSnapshots::for_images(s.model, s.data.validation, s.data.class_names, s.data.normalize_mean,
                                             s.data.normalize_std, s.folder.samples_file());
   if (resuming)
-    s.log->write("resumed from checkpoints/" + resume_from.filename().string() +
+    s.write_log("resumed from checkpoints/" + resume_from.filename().string() +
                  (epochs_changed ? ", train.epochs now " + std::to_string(s.experiment.train.epochs) : std::string()));
-  s.log->write("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
+  s.write_log("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(s.threads) +
                " threads, device " + device_name() + ", precision " + s.experiment.train.precision);
   if (s.experiment.train.precision == "bfloat16" && !s.device.is_cuda() && !cpu_has_native_bfloat16())
-    s.log->write("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
+    s.write_log("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
                  "likely slower than float32");
   const CacheOutcome cache = language_model ? s.text_data.cache : text_classes ? s.text_classes.cache : s.cache;
   if (cache != CacheOutcome::Off)
-    s.log->write(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
+    s.write_log(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
                  data_cache_dir().string() + " (key " + data_cache_key(s.experiment) + ")");
-  for (const auto& file : s.data.skipped_files) s.log->write("data: skipped unreadable file " + file);
+  for (const auto& file : s.data.skipped_files) s.write_log("data: skipped unreadable file " + file);
   if (ppo) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     const auto& d = s.prompts;
     const auto& a = s.experiment.align;
-    s.log->write("PPO from " + s.experiment.init_from + " against the " + s.response_scorer->description() + ": " +
+    s.write_log("PPO from " + s.experiment.init_from + " against the " + s.response_scorer->description() + ": " +
                  std::to_string(d.train.size()) + " training prompts from " + std::to_string(d.files.size()) + " file(s), " +
                  std::to_string(d.skipped.size()) + " bad lines skipped; KL " + a.kl_control + " (coefficient " +
                  Json(a.kl_coef).dump() + (a.kl_control == "adaptive" ? ", target " + Json(a.kl_target).dump() + " nats" : "") +
@@ -401,7 +424,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   if (dpo) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     const auto& d = s.preferences;
-    s.log->write("DPO from " + s.experiment.init_from + " (beta " + Json(s.experiment.align.beta).dump() + ", label smoothing " +
+    s.write_log("DPO from " + s.experiment.init_from + " (beta " + Json(s.experiment.align.beta).dump() + ", label smoothing " +
                  Json(s.experiment.align.label_smoothing).dump() + "): " + std::to_string(d.train_pairs.size()) +
                  " training pairs from " + std::to_string(d.files.size()) + " file(s), " + std::to_string(d.skipped.size()) +
                  " bad lines skipped, " + std::to_string(d.undecided) + " ties and skips left out, " + std::to_string(d.truncated) +
@@ -412,7 +435,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     const auto& d = s.preferences;
     std::string fresh;
     for (const auto& name : new_weights) fresh += (fresh.empty() ? "" : ", ") + name;
-    s.log->write("reward model on " + s.experiment.init_from + "'s trunk (new: " + (fresh.empty() ? "nothing" : fresh) +
+    s.write_log("reward model on " + s.experiment.init_from + "'s trunk (new: " + (fresh.empty() ? "nothing" : fresh) +
                  "): " + std::to_string(d.train_pairs.size()) + " training pairs from " + std::to_string(d.files.size()) +
                  " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.undecided) +
                  " ties and skips left out, " + std::to_string(d.truncated) +
@@ -421,7 +444,7 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   if (fine_tuning) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
     const auto& d = s.dialogues;
-    s.log->write("fine-tuning " + s.experiment.init_from + " (" + base_weights.filename().string() + "): " +
+    s.write_log("fine-tuning " + s.experiment.init_from + " (" + base_weights.filename().string() + "): " +
                  std::to_string(d.train_dialogues.size()) + " training dialogues from " + std::to_string(d.files.size()) +
                  " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.truncated) +
                  " cut to data.context_length, " + std::to_string(d.dropped) + " dropped with no response left; " +
@@ -430,14 +453,14 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   }
   if (text) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
-    s.log->write("data: " + std::to_string(text->records_read) + " records read from " + std::to_string(text->files.size()) +
+    s.write_log("data: " + std::to_string(text->records_read) + " records read from " + std::to_string(text->files.size()) +
                  " file(s), " + std::to_string(text->skipped.size()) + " skipped");
     for (const auto& report : text->steps)
-      s.log->write("data: step " + report.op + ": " + std::to_string(report.records_in) + " -> " +
+      s.write_log("data: step " + report.op + ": " + std::to_string(report.records_in) + " -> " +
                    std::to_string(report.records_out) + " records, " + std::to_string(report.records_changed) + " changed");
   }
   if (language_model)
-    s.log->write("data: tokenizer " + s.tokenizer->type() + ", " + std::to_string(s.tokenizer->vocab_size()) +
+    s.write_log("data: tokenizer " + s.tokenizer->type() + ", " + std::to_string(s.tokenizer->vocab_size()) +
                  " tokens; " + std::to_string(s.text_data.train_tokens) + " training tokens");
   if (text_classes) {
     const auto& d = s.text_classes;
@@ -448,10 +471,10 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
                   static_cast<long long>(d.num_classes()), d.mean_tokens, static_cast<long long>(d.truncated_records),
                   static_cast<long long>(d.text.train.size()), static_cast<long long>(s.experiment.data.context_length),
                   d.majority_baseline_accuracy);
-    s.log->write(line);
+    s.write_log(line);
   }
   if (computed)
-    s.log->write("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
+    s.write_log("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
                  ", std " + Json(s.data.normalize_std).dump());
 }
 
@@ -481,7 +504,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
   const std::string started_at = utc_timestamp();
   FinalMetrics final_metrics;
-  std::vector<TrainingObserver*> observers = {s.metrics.get(), s.log.get(), &final_metrics};
+  std::vector<TrainingObserver*> observers = {&final_metrics};
+  if (s.writes) observers.insert(observers.end(), {s.metrics.get(), s.log.get()});
   if (s.samples) observers.push_back(s.samples.get());
   observers.insert(observers.end(), s.observers.begin(), s.observers.end());
   // PPO has its own loop (rollouts, not batches of a dataset); every other stage the Trainer's.
@@ -496,8 +520,10 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     for (auto* observer : observers) ppo->add_observer(*observer);
     run_training = [&] { return ppo->run(); };
   } else {
-    TrainerSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.augmenter.get(), s.resume_from, control, s.pair_scorer.get()};
+    TrainerSetup setup{s.writes ? s.folder.checkpoint_dir() : fs::path(), stop, s.device, s.augmenter.get(), s.resume_from,
+                       control, s.pair_scorer.get()};
     setup.distiller = s.distiller.get();
+    setup.group = s.group;
     if (is_pruning(s.experiment)) {
       // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
       const CompressSpec& c = s.experiment.compress;
@@ -510,7 +536,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
         std::snprintf(line, sizeof line, "epoch %lld: pruned to %.1f%% of the linear and convolution weights (%s magnitude, cycle %lld of %lld)",
                       static_cast<long long>(epoch), 100 * pruner->sparsity(), c.scope.c_str(), static_cast<long long>(epoch),
                       static_cast<long long>(c.cycles));
-        s.log->write(line);
+        s.write_log(line);
       };
       setup.after_optimizer_step = [&pruner] { pruner->apply_masks(); };
     }
@@ -589,7 +615,19 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                                                         skipped.begin() + std::min<size_t>(skipped.size(), 10))}};
   }
 
+  if (s.group) {
+    const int ranks = s.group->size();
+    report["distributed"] = Json{{"processes", ranks},
+                                 {"backend", "gloo"},
+                                 {"batch_size_per_process", s.experiment.train.batch_size},
+                                 {"batch_size_per_step", s.experiment.train.batch_size * ranks}};
+  }
+
   RunResult result;
+  if (!s.writes) {  // another rank: it trains its shard; rank 0 reports
+    result.outcome = run_training();
+    return result;
+  }
   try {
     result.outcome = run_training();
   } catch (const std::exception& error) {
@@ -636,7 +674,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                    [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
                                    s.data.target_std};
     report["compression"] = compare_with_original(compressed);
-    s.log->write("pruned: " + describe_comparison(report["compression"]));
+    s.write_log("pruned: " + describe_comparison(report["compression"]));
   }
   if (s.distiller) {
     report["stage"] = "distill";
@@ -646,7 +684,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                 [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
                                 s.data.target_std};
     report["compression"] = compare_with_original(student);
-    s.log->write("distilled: the student " + describe_comparison(report["compression"]));
+    s.write_log("distilled: the student " + describe_comparison(report["compression"]));
   }
   report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
   if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";

@@ -21,6 +21,8 @@
 
 namespace cradle {
 
+class DataParallelGroup;
+
 struct RunResult {
   TrainingOutcome outcome;
   std::optional<EvaluationMetrics> validation;  // last validation
@@ -29,7 +31,12 @@ struct RunResult {
 
 class ExperimentRun {
  public:
-  ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir);
+  // With a `group`, this process is one rank of a data-parallel run (see
+  // TrainerSetup::group). Rank 0 prepares `run_dir` and alone writes to it; the
+  // other ranks are constructed after it (they read its tokenizer from there,
+  // so the folder must be visible to every rank) and write nothing. Stage ppo
+  // trains in one process only.
+  ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir, DataParallelGroup* group = nullptr);
   ~ExperimentRun();
 
   // Continues the run in `run_dir` from its newest checkpoint (stopped.pt or
@@ -37,7 +44,8 @@ class ExperimentRun {
   // same as a run never interrupted (same seed and threads). `epochs` > 0
   // replaces train.epochs, to train a finished run further. IoError when the
   // folder holds no checkpoint.
-  static std::unique_ptr<ExperimentRun> resume(const std::filesystem::path& run_dir, std::int64_t epochs = 0);
+  static std::unique_ptr<ExperimentRun> resume(const std::filesystem::path& run_dir, std::int64_t epochs = 0,
+                                               DataParallelGroup* group = nullptr);
 
   // The checkpoint a resumed run starts from; empty for a new run.
   const std::filesystem::path& resumed_from() const;
@@ -58,7 +66,7 @@ class ExperimentRun {
  private:
   struct State;
   ExperimentRun(const Experiment& experiment, const std::filesystem::path& run_dir,
-                const std::filesystem::path& resume_from);
+                const std::filesystem::path& resume_from, DataParallelGroup* group);
   std::unique_ptr<State> state_;
 };
 

@@ -16,6 +16,7 @@
 #include "core/data/batch_loader.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
+#include "core/distributed/data_parallel_group.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/eval/preference_evaluation.h"
 #include "core/eval/regression_evaluation.h"
@@ -46,8 +47,15 @@ Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, cons
       regression_(experiment.task == "regression"),
       pairwise_(setup_.pair_scorer != nullptr) {
   model_->to(setup_.device);
+  if (setup_.group) {  // every rank starts from rank 0's weights, whatever its own initialisation drew
+    auto tensors = model_->parameters();
+    for (const auto& buffer : model_->buffers()) tensors.push_back(buffer);
+    setup_.group->broadcast_from_main(tensors);
+  }
   optimizer_ = make_optimizer(experiment_.train, model_->parameters());
 }
+
+bool Trainer::writes_results() const { return !setup_.group || setup_.group->is_main(); }
 
 std::size_t Trainer::loader_threads() const {
   const std::int64_t configured = experiment_.data.loader_threads;
@@ -111,7 +119,13 @@ double metric_value(const EvaluationMetrics& m, const std::string& metric) {
 TrainingOutcome Trainer::train_epochs() {
   const auto& spec = experiment_.train;
   const std::int64_t n = data_.train.size();
-  TrainingPlan plan = plan_training(spec, n);
+  DataParallelGroup* const group = setup_.group;
+  // A rank trains on its shard: its plan counts the shard's samples.
+  TrainingPlan plan = plan_training(spec, group ? rank_shard_size(n, group->size()) : n);
+  if (group) {  // what observers show: the whole training split, the samples of one step over every rank
+    plan.train_samples = n;
+    plan.batch_size = spec.batch_size * group->size();
+  }
   schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
   const CheckpointPosition resumed = setup_.resume_from.empty() ? CheckpointPosition{} : resume();
   // Optimizer steps already taken in the epoch the checkpoint interrupted.
@@ -126,8 +140,17 @@ TrainingOutcome Trainer::train_epochs() {
   // On the CPU reading the loss each step costs nothing (there is no queue to
   // drain), so a non-finite value is caught at the step it appears; on a GPU
   // it is caught at the next log line instead.
-  const bool check_every_step = !setup_.device.is_cuda();
+  // In a group the ranks' losses differ, so a rank stopping on its own would
+  // leave the others waiting: the averaged gradient's norm (the same on every
+  // rank) catches a non-finite loss instead, at the same step.
+  const bool check_every_step = !setup_.device.is_cuda() && !group;
+  const bool check_gradient_norm = !setup_.device.is_cuda() || group;
   const auto parameters = model_->parameters();
+  // BatchNorm's running statistics are a rank's own; rank 0's are shared after every step (as PyTorch DDP does).
+  std::vector<torch::Tensor> shared_buffers;
+  if (group)
+    for (const auto& buffer : model_->buffers())
+      if (buffer.is_floating_point()) shared_buffers.push_back(buffer);
   const double clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
   const bool bfloat16 = spec.precision == "bfloat16";
   std::vector<double> throughputs;  // full logging windows only
@@ -138,7 +161,9 @@ TrainingOutcome Trainer::train_epochs() {
   for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
     model_->train();
     if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
-    auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
+    auto order = seeded_permutation(n, epoch_seed(experiment_.seed, epoch));
+    if (group) order = rank_shard(order, group->rank(), group->size());
+    auto batches = index_batches(order, spec.batch_size);
     if (epoch == resumed.epoch + 1 && steps_into_epoch > 0)  // the same order; its first batches are done
       batches.erase(batches.begin(), batches.begin() + steps_into_epoch * spec.accumulate_steps);
     // Background threads gather (and augment) the next batches while this one trains.
@@ -170,7 +195,8 @@ TrainingOutcome Trainer::train_epochs() {
         if (setup_.control->take_checkpoint_request()) checkpoint(step, epoch - 1, "saved.pt");
         if (setup_.control->paused()) window_start += wait_while_paused(step);  // throughput counts training time only
       }
-      if (setup_.stop && setup_.stop->requested()) {
+      const bool stop_requested = setup_.stop && setup_.stop->requested();
+      if (group ? group->any(stop_requested) : stop_requested) {  // a group stops together, at the same step
         checkpoint(step, epoch - 1, "stopped.pt");
         return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs.empty() ? partial : throughputs);
       }
@@ -225,18 +251,31 @@ TrainingOutcome Trainer::train_epochs() {
         window_predictions += flat_targets.numel();
       }
       const auto optimizer_start = std::chrono::steady_clock::now();
-      if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();
-      if (check_every_step || spec.clip_grad_norm > 0) {
+      if (group) group->average_gradients(parameters);
+      if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();  // the same on every rank: added after averaging
+      if (check_gradient_norm || spec.clip_grad_norm > 0) {
         const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
         if (!std::isfinite(norm)) diverged("gradient norm", norm, step + 1, epoch);
       }
       optimizer_->step();
+      if (!shared_buffers.empty()) group->broadcast_from_main(shared_buffers);
       if (setup_.after_optimizer_step) setup_.after_optimizer_step();
       optimizer_time += since(optimizer_start);
       ++step;
 
       const bool last_of_epoch = b == batches.size();
       if (step % spec.log_every == 0 || last_of_epoch) {
+        if (group) {  // the window's figures over every rank's samples
+          auto sums = torch::stack({loss_sum.cpu(), correct.cpu().to(torch::kFloat64), absolute_error.cpu(),
+                                    torch::tensor(static_cast<double>(window_samples), torch::kFloat64),
+                                    torch::tensor(static_cast<double>(window_predictions), torch::kFloat64)});
+          group->sum(sums);
+          loss_sum.fill_(sums[0].item<double>());
+          correct.fill_(static_cast<std::int64_t>(std::llround(sums[1].item<double>())));
+          absolute_error.fill_(sums[2].item<double>());
+          window_samples = std::llround(sums[3].item<double>());
+          window_predictions = std::llround(sums[4].item<double>());
+        }
         const double window_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
         StepMetrics m;
@@ -268,7 +307,8 @@ TrainingOutcome Trainer::train_epochs() {
     }
     epochs_run = epoch;
     if (data_.validation.size() > 0) {
-      const auto validation = evaluate_split("validation", data_.validation, step, epoch);
+      auto validation = writes_results() ? evaluate_split("validation", data_.validation, step, epoch) : EvaluationMetrics{};
+      if (group) share_validation(validation);
       schedule_->observe_validation_loss(validation.loss);
       stop_early = track_best(validation, step, epoch);
     }
@@ -279,7 +319,7 @@ TrainingOutcome Trainer::train_epochs() {
   // The test split (and model.pt) then see the best epoch's weights.
   const bool restore = spec.early_stopping.enabled && spec.early_stopping.restore_best && !best_weights_.empty();
   if (restore) restore_best_weights();
-  evaluate_split("test", data_.test, step, epochs_run);
+  if (writes_results()) evaluate_split("test", data_.test, step, epochs_run);
   return finish(TrainingStatus::Completed, step, epochs_run, throughputs.empty() ? partial : throughputs,
                 [&](TrainingOutcome& o) {
                   o.stopped_early = stop_early;
@@ -400,6 +440,16 @@ TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::
   if (complete) complete(outcome);
   notify(&TrainingObserver::on_finished, outcome);
   return outcome;
+}
+
+void Trainer::share_validation(EvaluationMetrics& m) {
+  auto figures = torch::tensor({m.loss, m.accuracy, m.mae.value_or(0), m.rmse.value_or(0), m.r2.value_or(0)}, torch::kFloat64);
+  setup_.group->broadcast_from_main({figures});
+  if (writes_results()) return;
+  m.split = "validation";
+  m.loss = figures[0].item<double>();
+  m.accuracy = figures[1].item<double>();
+  if (regression_) m.mae = figures[2].item<double>(), m.rmse = figures[3].item<double>(), m.r2 = figures[4].item<double>();
 }
 
 EvaluationMetrics Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,

@@ -27,6 +27,7 @@
 
 namespace cradle {
 
+class DataParallelGroup;
 class Distiller;
 class ImageAugmenter;
 class PairScorer;
@@ -51,6 +52,12 @@ struct TrainerSetup {
   // Distillation (stage distill): the training loss is the teacher-and-labels
   // loss; evaluation stays plain cross-entropy.
   const Distiller* distiller = nullptr;
+  // Data-parallel training: this process is one rank of the group. Each rank
+  // trains on its shard of every epoch with train.batch_size per rank; the
+  // parameters start as rank 0's, gradients are averaged before every step,
+  // and only rank 0 evaluates (sharing the validation figures) and writes
+  // checkpoints (the others get an empty checkpoint_dir).
+  DataParallelGroup* group = nullptr;
 };
 
 class Trainer {
@@ -66,6 +73,9 @@ class Trainer {
 
  private:
   TrainingOutcome train_epochs();
+  // Rank 0's validation figures for every rank (the schedule and early stopping need them).
+  void share_validation(EvaluationMetrics& metrics);
+  bool writes_results() const;  // a single process, or rank 0 of a group
   EvaluationMetrics evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
                                    std::int64_t epoch);
   // Early stopping and best.pt; true when the run should stop now.

@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/types.h>
+
 #include "tests/app/cli_process.h"
 #include "tests/app/report_checks.h"
 #include "tests/support/synthetic_data.h"
@@ -275,6 +278,81 @@ class CliTest : public QObject {
     write("broken.json", R"({"name": "tiny", "stages": [{"name": "sft", "experiment": "sft.json", "init_from": "nothing"}]})");
     expect_one_line_error(run_cli({"pipeline", dir.filePath("broken.json")}),
                           "stages[0].init_from: \"nothing\" is not an earlier stage of this pipeline");
+  }
+
+  // --nproc 2 with batch 32 per process trains what one process does with batch 64.
+  void dataParallelWorkersTrainWhatOneProcessTrains() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 40);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3,"optimizer":"adam","batch_size":64}})");
+    const QString one = dir.filePath("one"), two = dir.filePath("two");
+    const auto single = run_cli({"train", experiment, "--out", one});
+    QVERIFY2(single.exit_code == 0, qPrintable(single.out + single.err));
+    const auto pair = run_cli({"train", experiment, "--out", two, "--nproc", "2", "--set", "train.batch_size=32"});
+    QVERIFY2(pair.exit_code == 0, qPrintable(pair.out + pair.err));
+    QVERIFY2(pair.out.contains("distributed: 2 processes, gloo over 127.0.0.1:"), qPrintable(pair.out));
+    QCOMPARE(pair.out.count("test accuracy:"), 1);  // rank 0 alone reports
+    const auto a = read_json(one + "/report.json"), b = read_json(two + "/report.json");
+    QCOMPARE(b["distributed"].toObject()["processes"].toInt(), 2);
+    QCOMPARE(b["distributed"].toObject()["batch_size_per_step"].toInt(), 64);
+    QCOMPARE(b["steps"].toInt(), a["steps"].toInt());
+    const double loss_a = a["metrics"].toObject()["test"].toObject()["loss"].toDouble();
+    const double loss_b = b["metrics"].toObject()["test"].toObject()["loss"].toDouble();
+    QVERIFY2(std::abs(loss_a - loss_b) < 1e-5, qPrintable(QString("%1 vs %2").arg(loss_a).arg(loss_b)));
+    // Every logged training loss, over both ranks' samples, is the single process's.
+    const auto losses = [](const QString& run) {
+      QList<double> values;
+      for (const auto& line : read_all(run + "/metrics.jsonl").split('\n')) {
+        const auto record = QJsonDocument::fromJson(line).object();
+        if (record["kind"].toString() == "train") values.push_back(record["loss"].toDouble());
+      }
+      return values;
+    };
+    const auto losses_a = losses(one), losses_b = losses(two);
+    QCOMPARE(losses_b.size(), losses_a.size());
+    QVERIFY(!losses_a.isEmpty());
+    for (int i = 0; i < losses_a.size(); ++i) QVERIFY(std::abs(losses_a[i] - losses_b[i]) < 1e-5);
+    QVERIFY(read_all(two + "/train.log").contains("distributed: 2 processes"));
+    QCOMPARE(QDir(dir.path()).entryList({"two*"}, QDir::Dirs).size(), 1);  // one run folder, rank 0's
+  }
+
+  // A worker killed mid-run: the launcher says which, the other exits with a clear error, nothing hangs.
+  void aKilledWorkerStopsTheOthers() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 400, 40);
+    const QString out = dir.filePath("run");
+    QProcess launcher;
+    launcher.start(CRADLE_CLI_PATH, {"train", write_quadrant_experiment(dir.path(), R"({"train":{"epochs":100000}})"), "--out",
+                                     out, "--nproc", "2", "--set", "train.log_every=1"});
+    QVERIFY(launcher.waitForStarted());
+    QString output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += launcher.readAllStandardOutput()).contains("epoch 2/"), 60000);
+    // The workers are the launcher's children, rank 0 first.
+    const QString pid = QString::number(launcher.processId());
+    const auto children = read_all("/proc/" + pid + "/task/" + pid + "/children").trimmed().split(' ');
+    QCOMPARE(children.size(), 2);
+    QCOMPARE(::kill(children[1].toInt(), SIGKILL), 0);
+    QVERIFY(launcher.waitForFinished(60000));
+    QCOMPARE(launcher.exitCode(), 137);  // 128 + SIGKILL: the first failure's
+    const QString errors = launcher.readAllStandardError();
+    QVERIFY2(errors.contains("worker rank 1 was killed by signal 9"), qPrintable(errors));
+    QVERIFY2(errors.contains("(rank 0 of 2)") && errors.contains("another worker has probably failed"), qPrintable(errors));
+    QCOMPARE(read_json(out + "/report.json")["status"].toString(), QStringLiteral("failed"));
+  }
+
+  void dataParallelMisuseGivesOneLine() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 40, 8);
+    const QString experiment = write_quadrant_experiment(dir.path());
+    const auto nested = run_process(CRADLE_CLI_PATH, {"train", experiment, "--nproc", "2"}, 60000, {"WORLD_SIZE=2", "RANK=0"});
+    expect_one_line_error(nested, "--nproc: WORLD_SIZE is already set");
+    // torchrun's variables with no rank 0 listening: an error naming the address after CRADLE_DIST_TIMEOUT_S.
+    const auto alone = run_process(CRADLE_CLI_PATH, {"train", experiment, "--out", dir.filePath("run")}, 60000,
+                                   {"WORLD_SIZE=2", "RANK=1", "MASTER_ADDR=127.0.0.1", "MASTER_PORT=9", "CRADLE_DIST_TIMEOUT_S=2"});
+    expect_one_line_error(alone, "distributed training (rank 1 of 2)");
+    QVERIFY(alone.err.contains("127.0.0.1:9"));
+    const auto bad = run_process(CRADLE_CLI_PATH, {"train", experiment}, 60000, {"WORLD_SIZE=2", "RANK=x", "MASTER_PORT=1"});
+    expect_one_line_error(bad, "environment variable RANK=\"x\"");
   }
 
   void divergingRunFailsWithOneLineAndAFailedReport() {
