@@ -33,6 +33,14 @@ int generate(const GenerateRequest& request);
 // folder named after it; completed stages are skipped, stopped ones resumed.
 int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
 
+struct QuantizeRequest {
+  std::filesystem::path run_dir;
+  std::filesystem::path out_dir;  // default <run>-int8
+  std::string engine = "auto";
+};
+// Writes the int8 run folder (core/run/run_quantization.h) and prints the comparison.
+int quantize(const QuantizeRequest& request);
+
 // Side by side: the experiment fields that differ, and every final metric.
 int compare(const std::vector<std::filesystem::path>& runs);
 // Prints the dataset statistics; writes them as JSON to `out` when given.

@@ -100,6 +100,14 @@ int run(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
   compare->add_option("runs", compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
 
+  cradle::cli::QuantizeRequest quantize_request;
+  auto* quantize = app.add_subcommand("quantize", "Int8 weights of a finished run in a new run folder, compared with the original");
+  quantize->add_option("run", quantize_request.run_dir, "Run folder (image, table, text-classification or pretrained language model)")
+      ->required();
+  quantize->add_option("--out", quantize_request.out_dir, "Run folder to create (default <run>-int8)");
+  quantize->add_option("--engine", quantize_request.engine, "Quantised engine for int8 compute: auto (default), onednn, qnnpack, fbgemm")
+      ->check(CLI::IsMember({"auto", "onednn", "qnnpack", "fbgemm"}));
+
   std::string inspect_file;
   std::vector<std::string> inspect_overrides;
   auto* inspect = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
@@ -162,6 +170,7 @@ int run(int argc, char** argv) {
     return cradle::cli::generate(generate_request);
   }
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
+  if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
   if (pipeline->parsed()) return cradle::cli::run_pipeline(pipeline_file, pipeline_out);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);

@@ -68,7 +68,9 @@ int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nul
   if (is_pruning(run.experiment()) || is_distillation(run.experiment())) {  // against the original, as train.log has it
     const Json report = Json::parse(read_file(run.folder().report_file()));
     char what[120] = "distilled: the student";
-    if (report.contains("pruning"))
+    if (report.contains("pruning") && report["pruning"].contains("flops_ratio"))
+      std::snprintf(what, sizeof what, "pruned channels to %.1f%% of the FLOPs per sample,", 100 * report["pruning"]["flops_ratio"].get<double>());
+    else if (report.contains("pruning"))
       std::snprintf(what, sizeof what, "pruned to %.1f%% of the linear and convolution weights,", 100 * report["pruning"]["sparsity"].get<double>());
     if (report.contains("compression")) std::printf("%s %s\n", what, describe_comparison(report["compression"]).c_str());
   }

@@ -22,15 +22,25 @@ std::int64_t zlib_size(const std::string& bytes) {
   return static_cast<std::int64_t>(size);
 }
 
-// Median milliseconds per sample of forward passes over `batch`.
+// Median milliseconds per sample of forward passes over `batch`. A fast model
+// is timed in blocks of passes lasting at least a millisecond each, so the
+// clock's resolution and a stray interrupt do not decide the figure.
 double median_ms_per_sample(torch::nn::Sequential& model, const torch::Tensor& batch, int repeats) {
-  for (int i = 0; i < 2; ++i) model->forward(batch);  // warm-up: allocations, kernel selection
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+  const auto now = [] { return std::chrono::steady_clock::now(); };
+  const auto pass = [&] {
     auto out = model->forward(batch);
     if (out.is_cuda()) torch::cuda::synchronize();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  };
+  for (int i = 0; i < 5; ++i) pass();  // warm-up: allocations, kernel selection
+  const auto probe = now();
+  pass();
+  const double one = std::chrono::duration<double, std::milli>(now() - probe).count();
+  const int per_block = std::clamp(static_cast<int>(1.0 / std::max(one, 1e-4)), 1, 1000);
+  std::vector<double> times;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = now();
+    for (int k = 0; k < per_block; ++k) pass();
+    times.push_back(std::chrono::duration<double, std::milli>(now() - start).count() / per_block);
   }
   std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
   return times[times.size() / 2] / static_cast<double>(batch.size(0));

@@ -2,10 +2,13 @@
 // The experiment file's `compress` section: how a compression stage changes
 // the run it starts from (init_from). Stage "prune":
 //   method   "magnitude": the weights of smallest magnitude set to zero and
-//            held there (a mask re-applied after every optimizer step)
+//            held there (a mask re-applied after every optimizer step);
+//            "channels": whole convolution channels and hidden neurons removed
+//            (smallest L1 norm) and the model rebuilt narrower, once, before
+//            fine-tuning (mlp and cnn models; scope "layer", cycles 1)
 //   scope    "global": one threshold over every linear and convolution weight;
 //            "layer": each such layer loses the same share
-//   sparsity the share of those weights removed at the end, in (0, 1)
+//   sparsity the share of those weights (channels, neurons) removed at the end, in (0, 1)
 //   cycles   prune -> fine-tune cycles: pruning happens at the start of the
 //            first `cycles` epochs, towards `sparsity` on the polynomial
 //            schedule of Zhu & Gupta (2017), s_k = s (1 - (1 - k/cycles)^3);

@@ -210,6 +210,7 @@ bool is_policy_optimisation(const Experiment& e) { return e.task == "language_mo
 bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e); }
 
 bool is_pruning(const Experiment& e) { return e.stage == "prune"; }
+bool is_channel_pruning(const Experiment& e) { return e.stage == "prune" && e.compress.method == "channels"; }
 
 bool is_distillation(const Experiment& e) { return e.stage == "distill"; }
 

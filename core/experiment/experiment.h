@@ -144,6 +144,8 @@ bool is_direct_preference(const Experiment& experiment);
 bool is_policy_optimisation(const Experiment& experiment);
 // An image or table model pruned and fine-tuned (stage "prune").
 bool is_pruning(const Experiment& experiment);
+// Stage "prune" with compress.method "channels": the model rebuilt narrower.
+bool is_channel_pruning(const Experiment& experiment);
 // A student trained from a teacher run's outputs (stage "distill").
 bool is_distillation(const Experiment& experiment);
 

@@ -17,6 +17,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
+#include "core/compress/channel_pruning.h"
 #include "core/compress/distillation.h"
 #include "core/compress/magnitude_pruning.h"
 #include "core/data/classification_data.h"
@@ -115,6 +116,7 @@ struct ExperimentRun::State {
   std::vector<std::int64_t> input_shape;  // what build_model was given (a compression stage rebuilds the original)
   std::int64_t outputs = 0;
   Experiment teacher;  // stage distill: the teacher run's frozen experiment
+  std::vector<PrunedLayer> pruned_channels;  // stage prune, method channels: what was removed (a new run)
   std::unique_ptr<Distiller> distiller;
   DataParallelGroup* group = nullptr;  // data-parallel runs
   bool writes = true;                  // a single process or rank 0: the one that writes the run folder
@@ -346,6 +348,16 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.distiller = std::make_unique<Distiller>(teacher, s.experiment.compress.alpha, s.experiment.compress.temperature);
   }
   if ((fine_tuning || dpo || ppo || is_pruning(s.experiment)) && !resuming) load_weights_file(base_weights, *s.model);  // a resumed run's checkpoint has its own
+  if (is_channel_pruning(s.experiment) && !resuming) {
+    // The narrower model replaces the original before training: its spec is the
+    // one frozen into experiment.json, so a resumed run builds it directly.
+    auto pruned = prune_channels(s.model, s.experiment.model, s.experiment.compress.sparsity, input_shape, outputs,
+                                 s.data.category_sizes);
+    s.model = pruned.model;
+    s.experiment.model = pruned.spec;
+    s.pruned_channels = std::move(pruned.layers);
+    s.summary = summarize_model(s.model, input_shape);
+  }
   std::vector<std::string> new_weights;  // a reward model's head
   if (reward_model && !resuming) {
     auto language_model_net = build_model(base_model, input_shape, s.preferences.vocab_size(), {});
@@ -473,6 +485,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
                   d.majority_baseline_accuracy);
     s.write_log(line);
   }
+  if (!s.pruned_channels.empty()) {
+    std::string removed;
+    for (const auto& l : s.pruned_channels)
+      removed += (removed.empty() ? "" : ", ") + l.layer + " " + std::to_string(l.total) + " -> " + std::to_string(l.kept);
+    s.write_log("pruned channels and neurons by the L1 norm of their filters: " + removed);
+  }
   if (computed)
     s.write_log("data: normalisation computed on the training split: mean " + Json(s.data.normalize_mean).dump() +
                  ", std " + Json(s.data.normalize_std).dump());
@@ -524,7 +542,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                        control, s.pair_scorer.get()};
     setup.distiller = s.distiller.get();
     setup.group = s.group;
-    if (is_pruning(s.experiment)) {
+    if (is_pruning(s.experiment) && !is_channel_pruning(s.experiment)) {
       // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
       const CompressSpec& c = s.experiment.compress;
       setup.on_epoch_start = [&s, &pruner, c](std::int64_t epoch) {
@@ -542,7 +560,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     }
     trainer = std::make_unique<Trainer>(s.experiment, s.model, *s.splits, setup);
     // After the Trainer put the model on its device: the masks live beside the weights.
-    if (is_pruning(s.experiment)) pruner = std::make_unique<MagnitudePruner>(*s.model, s.experiment.compress.scope);
+    if (is_pruning(s.experiment) && !is_channel_pruning(s.experiment))
+      pruner = std::make_unique<MagnitudePruner>(*s.model, s.experiment.compress.scope);
     for (auto* observer : observers) trainer->add_observer(*observer);
     run_training = [&] { return trainer->run(); };
   }
@@ -675,6 +694,30 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                    s.data.target_std};
     report["compression"] = compare_with_original(compressed);
     s.write_log("pruned: " + describe_comparison(report["compression"]));
+  }
+  if (is_channel_pruning(s.experiment)) {
+    report["stage"] = "prune";
+    report["init_from"] = s.experiment.init_from;
+    const ModelSpec original = load_experiment(open_run_folder(s.experiment.init_from).experiment_file()).model;
+    Json layers = Json::array();
+    const auto& pruned = s.experiment.model;
+    for (std::size_t i = 0; pruned.type == "cnn" && i < pruned.conv_channels.size() && i < original.conv_channels.size(); ++i)
+      layers.push_back({{"layer", "conv" + std::to_string(i + 1)}, {"kept", pruned.conv_channels[i]}, {"of", original.conv_channels[i]}});
+    for (std::size_t i = 0; i < pruned.hidden.size() && i < original.hidden.size(); ++i)
+      layers.push_back({{"layer", "fc" + std::to_string(i + 1)}, {"kept", pruned.hidden[i]}, {"of", original.hidden[i]}});
+    const auto build_original = [&s, original] { return build_model(original, s.input_shape, s.outputs, s.data.category_sizes); };
+    auto original_model = build_original();
+    const std::int64_t original_flops = summarize_model(original_model, s.input_shape).flops;
+    report["pruning"] = Json{{"method", "channels"},
+                             {"share_removed", s.experiment.compress.sparsity},
+                             {"layers", layers},
+                             {"flops_per_sample", {{"original", original_flops}, {"pruned", s.summary.flops}}},
+                             {"flops_ratio", static_cast<double>(s.summary.flops) / static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
+    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
+                                   build_original, s.data.target_std};
+    report["compression"] = compare_with_original(compressed);
+    s.write_log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " + std::to_string(s.summary.flops) +
+                "; " + describe_comparison(report["compression"]));
   }
   if (s.distiller) {
     report["stage"] = "distill";

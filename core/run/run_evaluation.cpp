@@ -249,6 +249,9 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   result.weights_file = weights.string();
   result.evaluated_at = utc_timestamp();
   const std::int64_t batch_size = experiment.eval.batch_size;
+  const auto prepared = [&](torch::nn::Sequential model, const TensorDataset& split) {
+    return request.prepare_model ? request.prepare_model(std::move(model), split) : model;
+  };
 
   if (is_reward_modelling(experiment)) {
     const auto data = load_preference_data(experiment, load_tokenizer(run.tokenizer_file()));
@@ -354,6 +357,7 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
       ids.insert(ids.end(), encoded.begin(), encoded.end());
       prompts.push_back({prompt, ids});
     }
+    model = prepared(model, chosen_split(data, request.split));
     evaluate_language_model(model, data.tokenizer, chosen_split(data, request.split), prompts, experiment,
                             device, request, result);
   } else if (is_text_classification(experiment)) {
@@ -364,6 +368,7 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     load_weights_file(weights, *model);
     model->to(device);
     const auto& dataset = chosen_split(data, request.split);
+    model = prepared(model, dataset);
     evaluate_classification(model, dataset, batch_size, device, classes, request, result);
     describe_samples(result, [&](InspectedSample& s) {
       s.text = data.tokenizer->decode(to_vector(dataset.inputs[s.prediction.index]));
@@ -376,6 +381,7 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
       auto model = build_model(experiment.model, data.input_shape, 1, data.category_sizes);
       load_weights_file(weights, *model);
       model->to(device);
+      model = prepared(model, dataset);
       evaluate_regression(model, dataset, batch_size, device, experiment, data, result);
     } else {
       result.class_names = trained_class_names(run, data.class_names);
@@ -383,6 +389,7 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
       auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
       load_weights_file(weights, *model);
       model->to(device);
+      model = prepared(model, dataset);
       evaluate_classification(model, dataset, batch_size, device, classes, request, result);
       if (data.input_shape.size() == 3)  // images
         describe_samples(result, [&](InspectedSample& s) {

@@ -4,8 +4,10 @@
 // accumulated batch by batch over the whole split, and the samples worth
 // looking at (the most confident mistakes, a few of each class, generated text).
 #include <filesystem>
+#include <functional>
 #include <string>
 
+#include "core/data/tensor_dataset.h"
 #include "core/eval/evaluation_result.h"
 #include "core/eval/text_generation.h"
 
@@ -20,6 +22,11 @@ struct EvaluationRequest {
   std::int64_t samples_per_class = 4;
   std::int64_t prompts = 3;   // language models: texts generated from the first words of records spread over the split
   SamplingOptions sampling = default_report_sampling();
+  // Image, table, text-classification and language-model runs: called with the
+  // loaded model (on its device) and the split before evaluating; returns the
+  // model to evaluate, the same or a transformed copy (an int8-compute one).
+  // The quantize command times the models here.
+  std::function<torch::nn::Sequential(torch::nn::Sequential, const TensorDataset&)> prepare_model;
 
   static SamplingOptions default_report_sampling();
 };

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
+#include "core/compress/int8_weights.h"
 #include "core/models/model_factory.h"
 #include "core/run/run_folder.h"
 #include "core/train/checkpoint.h"
@@ -43,7 +44,10 @@ fs::path resolve_checkpoint(const fs::path& run_dir, const std::string& checkpoi
 }
 
 void load_weights_file(const fs::path& file, torch::nn::Module& model) {
-  if (file.filename() == "model.pt") return load_model_weights(file, model);
+  if (file.filename() == "model.pt") {  // a quantised run's holds int8 weights
+    if (is_int8_weights_file(file)) return load_int8_weights(file, model);
+    return load_model_weights(file, model);
+  }
   try {
     load_checkpoint(file, model, nullptr);
   } catch (const DataError& error) {

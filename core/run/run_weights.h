@@ -19,7 +19,8 @@ namespace cradle {
 std::filesystem::path resolve_checkpoint(const std::filesystem::path& run_dir, const std::string& checkpoint);
 
 // Loads a checkpoint archive (epoch-*.pt, best.pt, stopped.pt) or bare weights
-// (model.pt) into `model`; DataError when they were saved for another model.
+// (model.pt: float32, or the int8 weights of a quantised run, dequantised)
+// into `model`; DataError when they were saved for another model.
 void load_weights_file(const std::filesystem::path& file, torch::nn::Module& model);
 
 struct RunLanguageModel {

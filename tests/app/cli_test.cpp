@@ -340,6 +340,24 @@ class CliTest : public QObject {
     QCOMPARE(read_json(out + "/report.json")["status"].toString(), QStringLiteral("failed"));
   }
 
+  void quantizeWritesAnInt8RunThatEvalReads() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 40);
+    const QString run = dir.filePath("run"), int8 = dir.filePath("run-int8");
+    QCOMPARE(run_cli({"train", write_quadrant_experiment(dir.path(), R"({"model":{"hidden":[64]}})"), "--out", run}).exit_code, 0);
+    const auto r = run_cli({"quantize", run});  // default folder: <run>-int8
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains(QRegularExpression("weights file \\d+ -> \\d+ bytes")), qPrintable(r.out));
+    QVERIFY(r.out.contains("int8 compute"));
+    const auto report = read_json(int8 + "/report.json");
+    const double accuracy = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    const auto eval = run_cli({"eval", int8});
+    QCOMPARE(eval.exit_code, 0);
+    QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out));
+    expect_one_line_error(run_cli({"quantize", run}), "folder exists and is not empty");
+    QCOMPARE(run_cli({"quantize", run, "--engine", "tpu"}).exit_code, 2);
+  }
+
   void dataParallelMisuseGivesOneLine() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);

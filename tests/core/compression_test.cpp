@@ -11,12 +11,18 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/compress/channel_pruning.h"
 #include "core/compress/distillation.h"
+#include "core/compress/dynamic_int8_linear.h"
+#include "core/compress/int8_weights.h"
 #include "core/compress/magnitude_pruning.h"
 #include "core/compress/model_footprint.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
+#include "core/run/run_evaluation.h"
+#include "core/run/run_quantization.h"
 #include "core/run/run_weights.h"
+#include "core/train/checkpoint.h"
 #include "core/models/model_factory.h"
 #include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/synthetic_data.h"
@@ -158,6 +164,174 @@ class CompressionTest : public QObject {
       QVERIFY2(QString(error.what()).contains("a pruned run keeps the model of the run it starts from"), error.what());
     }
     QVERIFY(!fs::exists(root / "other"));
+  }
+
+  // Channels whose filters are zero contribute nothing: removing exactly those
+  // (the smallest L1 norms) must leave the model's outputs as they were.
+  void channelPruningRemovesTheWeakestAndKeepsTheOutputs() {
+    for (const std::string type : {"mlp", "cnn"}) {
+      ModelSpec spec;
+      spec.type = type;
+      spec.conv_channels = {16, 16};
+      spec.hidden = {32};
+      spec.batch_norm = type == "cnn";
+      spec.dropout = 0;
+      const std::vector<std::int64_t> shape = {1, 8, 8};
+      torch::manual_seed(5);
+      auto model = build_model(spec, shape, 4, {});
+      model->eval();
+      {
+        torch::NoGradGuard no_grad;
+        auto p = model->named_parameters();
+        // Every odd output of the first hidden layer and (cnn) of both convolutions is dead.
+        for (const std::string layer : {"fc1", "conv1", "conv2"}) {
+          if (!p.contains(layer + ".weight")) continue;
+          p[layer + ".weight"].slice(0, 1, c10::nullopt, 2).zero_();
+          if (p.contains(layer + ".bias")) p[layer + ".bias"].slice(0, 1, c10::nullopt, 2).zero_();
+          // BatchNorm after a dead channel: scale and shift 0, so it outputs 0.
+          const std::string norm = layer == "fc1" ? "fc_norm1" : layer == "conv1" ? "conv_norm1" : "conv_norm2";
+          if (p.contains(norm + ".weight")) {
+            p[norm + ".weight"].slice(0, 1, c10::nullopt, 2).zero_();
+            p[norm + ".bias"].slice(0, 1, c10::nullopt, 2).zero_();
+          }
+        }
+      }
+      auto pruned = prune_channels(model, spec, 0.5, shape, 4, {});
+      QCOMPARE(pruned.spec.hidden, std::vector<std::int64_t>{16});
+      if (type == "cnn") QCOMPARE(pruned.spec.conv_channels, (std::vector<std::int64_t>{8, 8}));
+      QCOMPARE(pruned.layers.back().kept, std::int64_t(16));
+      QCOMPARE(pruned.layers.back().total, std::int64_t(32));
+      pruned.model->eval();
+      const auto x = torch::randn({5, 1, 8, 8});
+      torch::NoGradGuard no_grad;
+      const double difference = (pruned.model->forward(x) - model->forward(x)).abs().max().item<double>();
+      QVERIFY2(difference < 1e-5, qPrintable(QString::fromStdString(type) + ": " + QString::number(difference)));
+      // The kept fc1 rows are the live (even) ones, in order.
+      const auto kept_rows = model->named_parameters()["fc1.weight"].slice(0, 0, c10::nullopt, 2);
+      if (type == "mlp") QVERIFY(torch::equal(pruned.model->named_parameters()["fc1.weight"], kept_rows));
+    }
+    ModelSpec gpt;
+    gpt.type = "gpt";
+    torch::nn::Sequential none;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, prune_channels(none, gpt, 0.5, {16}, 10, {}));
+  }
+
+  void channelPruningStageRebuildsANarrowerModel() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 300, 80);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64, 32]}, "train": {"epochs": 3}})");
+    const fs::path root = dir.path().toStdString();
+    ExperimentRun(load_experiment(experiment.toStdString()), root / "wide").train();
+    Json doc = Json::parse(read_file(experiment.toStdString()));
+    doc["stage"] = "prune";
+    doc["init_from"] = (root / "wide").string();
+    doc.erase("model");
+    doc["compress"] = {{"method", "channels"}, {"sparsity", 0.5}};
+    Experiment pruning = parse_experiment(doc);
+    QCOMPARE(pruning.compress.cycles, std::int64_t(1));
+    pruning.base_dir = root;
+    QVERIFY(ExperimentRun(pruning, root / "narrow").train().test);
+    const Json report = Json::parse(read_file(root / "narrow" / "report.json"));
+    QCOMPARE(report["pruning"]["method"].get<std::string>(), std::string("channels"));
+    QCOMPARE(report["pruning"]["layers"][0]["kept"].get<std::int64_t>(), std::int64_t(32));
+    QCOMPARE(report["pruning"]["layers"][1]["kept"].get<std::int64_t>(), std::int64_t(16));
+    QVERIFY(report["pruning"]["flops_ratio"].get<double>() < 0.6);
+    const Json& c = report["compression"];
+    QVERIFY(c["compressed"]["parameters"].get<std::int64_t>() < c["original"]["parameters"].get<std::int64_t>() / 2);
+    // The frozen experiment names the narrower model: eval and resume build it.
+    QCOMPARE(load_experiment(root / "narrow" / "experiment.json").model.hidden, (std::vector<std::int64_t>{32, 16}));
+    EvaluationRequest request;
+    request.run_dir = root / "narrow";
+    QVERIFY(std::abs(evaluate_run(request).classification->accuracy - c["compressed"]["test_accuracy"].get<double>()) < 1e-9);
+    doc["compress"]["cycles"] = 2;
+    QVERIFY(config_error(doc).find("compress.cycles") != std::string::npos);
+  }
+
+  void int8PerChannelByHand() {
+    // Row 0: max 127 -> scale 1, exact; row 1: max 2.54 -> scale 0.02; row 2: all zero -> zeros back.
+    const auto w = torch::tensor({{127.0f, -63.4f, 1.0f}, {2.54f, -1.27f, 0.011f}, {0.0f, 0.0f, 0.0f}});
+    const Int8Tensor q = quantize_per_channel(w);
+    QCOMPARE(q.values.scalar_type(), torch::kInt8);
+    QVERIFY(torch::equal(q.values[0], torch::tensor({127, -63, 1}, torch::kInt8)));
+    QVERIFY(torch::equal(q.values[1], torch::tensor({127, -64, 1}, torch::kInt8)));  // -63.5 rounds away from zero
+    QVERIFY(std::abs(q.scales[1].item<float>() - 0.02f) < 1e-7);
+    const auto back = dequantize(q);
+    QVERIFY(torch::equal(back[2], torch::zeros({3})));
+    // No element is further than half its channel's scale from where it was.
+    QVERIFY(((back - w).abs() <= q.scales.unsqueeze(1) / 2 + 1e-6).all().item<bool>());
+  }
+
+  void int8WeightsFileRoundTripsAtAQuarterOfTheSize() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    torch::manual_seed(1);
+    torch::nn::Sequential model(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(), torch::nn::Linear(512, 10));
+    save_model_weights(root / "float.pt", *model);
+    const auto report = save_int8_weights(root / "model.pt", *model);
+    QCOMPARE(report.size(), size_t(2));  // the two weight matrices; biases and BatchNorm stay float
+    QCOMPARE(report[0].name, std::string("0.weight"));
+    QVERIFY(report[0].relative_error > 0 && report[0].relative_error < 0.01);
+    QVERIFY(is_int8_weights_file(root / "model.pt"));
+    QVERIFY(!is_int8_weights_file(root / "float.pt"));
+    const double ratio = static_cast<double>(fs::file_size(root / "float.pt")) / static_cast<double>(fs::file_size(root / "model.pt"));
+    QVERIFY2(ratio > 3.5, qPrintable(QString::number(ratio)));  // 136k weights: the issue's target
+    torch::manual_seed(2);
+    torch::nn::Sequential other(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(), torch::nn::Linear(512, 10));
+    load_weights_file(root / "model.pt", *other);  // what eval and generate call
+    const auto a = model->named_parameters(), b = other->named_parameters();
+    for (const auto& p : a) {
+      const double difference = (p.value() - b[p.key()]).abs().max().item<double>();
+      const double bound = is_int8_candidate(p.value()) ? p.value().abs().max().item<double>() / 127 / 2 + 1e-6 : 0.0;
+      QVERIFY2(difference <= bound, qPrintable(QString::fromStdString(p.key()) + ": " + QString::number(difference)));
+    }
+    torch::nn::Sequential wrong(torch::nn::Linear(256, 32), torch::nn::BatchNorm1d(32), torch::nn::ReLU(), torch::nn::Linear(32, 10));
+    QVERIFY_THROWS_EXCEPTION(DataError, load_int8_weights(root / "model.pt", *wrong));
+  }
+
+  void int8ComputeFollowsTheFloatModel() {
+    select_quantized_engine("auto");
+    torch::manual_seed(3);
+    torch::nn::Sequential model(torch::nn::Flatten(), torch::nn::Linear(48, 32), torch::nn::ReLU(), torch::nn::Linear(32, 5));
+    model->eval();
+    auto int8 = with_dynamic_int8_linears(model);
+    QCOMPARE(int8.quantized_layers, std::int64_t(2));
+    QCOMPARE(int8.linear_layers, std::int64_t(2));
+    const auto x = torch::randn({16, 3, 4, 4});
+    torch::NoGradGuard no_grad;
+    const auto expected = model->forward(x), got = int8.model->forward(x);
+    QCOMPARE(got.sizes(), expected.sizes());
+    const double relative = ((got - expected).norm() / expected.norm()).item<double>();
+    QVERIFY2(relative < 0.03, qPrintable(QString::number(relative)));
+    QVERIFY(relative > 0);  // it did compute in int8
+    QVERIFY_THROWS_EXCEPTION(ConfigError, select_quantized_engine("tpu"));
+  }
+
+  void quantizeWritesARunThatEvaluatesAsItsReportSays() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 300, 80);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
+    const fs::path root = dir.path().toStdString();
+    ExperimentRun(load_experiment(experiment.toStdString()), root / "float").train();
+    const Json report = quantize_run({root / "float", root / "int8", "auto"});
+    QCOMPARE(report["stage"].get<std::string>(), std::string("quantize"));
+    const Json& c = report["compression"];
+    const double ratio = c["original"]["file_bytes"].get<double>() / c["compressed"]["file_bytes"].get<double>();
+    QVERIFY2(ratio > 2.5, qPrintable(QString::number(ratio)));  // a tiny model: the archive's own overhead weighs more
+    QCOMPARE(report["quantization"]["tensors"].size(), size_t(2));
+    QCOMPARE(report["int8_compute"]["quantized_linear_layers"].get<std::int64_t>(), std::int64_t(2));
+    const double before = c["original"]["test_accuracy"].get<double>(), after = c["compressed"]["test_accuracy"].get<double>();
+    QVERIFY2(std::abs(before - after) <= 0.02, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+    // `eval` of the new run (int8 weights dequantised at load) gives the reported accuracy.
+    EvaluationRequest request;
+    request.run_dir = root / "int8";
+    const auto evaluated = evaluate_run(request);
+    QVERIFY(std::abs(evaluated.classification->accuracy - after) < 1e-9);
+    QVERIFY(std::abs(report["metrics"]["test"]["accuracy"].get<double>() - after) < 1e-9);
+    // A taken folder and an int8 run are refused, and the refusal leaves the folder as it was.
+    QVERIFY_THROWS_EXCEPTION(IoError, quantize_run({root / "float", root / "int8", "auto"}));
+    QVERIFY(fs::exists(root / "int8" / "report.json"));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, quantize_run({root / "int8", root / "int8-again", "auto"}));
+    QVERIFY(!fs::exists(root / "int8-again"));
   }
 
   void distillationLossByHand() {

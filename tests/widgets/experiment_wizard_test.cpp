@@ -123,7 +123,7 @@ class ExperimentWizardTest : public QObject {
     int checked = 0;
     QStringList files;
     for (const QString& project : projects.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) files << project + "/experiment.json";
-    files << "fashion-mnist/prune.json" << "fashion-mnist/distill.json";  // the compression stages
+    files << "fashion-mnist/prune.json" << "fashion-mnist/prune-channels.json" << "fashion-mnist/distill.json";  // the compression stages
     for (const QString& name : files) {
       const QString project = QString(name).replace('/', '-');
       const QString file = projects.filePath(name);
