@@ -33,6 +33,30 @@ int generate(const GenerateRequest& request);
 // folder named after it; completed stages are skipped, stopped ones resumed.
 int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
 
+struct PruneRequest {
+  std::filesystem::path run_dir;
+  std::string method = "magnitude";  // or "channels"
+  double sparsity = 0;               // 0: the method's default (0.8 magnitude, 0.35 channels)
+  std::string scope;                 // empty: the method's default
+  std::int64_t cycles = 0;           // 0: 3 for magnitude, 1 for channels
+  std::int64_t epochs = 0;           // 0: cycles + 1 (magnitude), 4 (channels)
+  std::vector<std::string> overrides;
+  std::filesystem::path out_dir;
+};
+// Stage prune of a finished run (its frozen experiment with the stage added), trained in the terminal.
+int prune(const PruneRequest& request);
+
+struct DistillRequest {
+  std::filesystem::path teacher_run;
+  std::filesystem::path student_experiment;
+  double alpha = -1;        // < 0: the default 0.5
+  double temperature = 0;   // 0: the default 2
+  std::vector<std::string> overrides;
+  std::filesystem::path out_dir;
+};
+// Stage distill: the student experiment trained from the teacher run, in the terminal.
+int distill(const DistillRequest& request);
+
 struct QuantizeRequest {
   std::filesystem::path run_dir;
   std::filesystem::path out_dir;  // default <run>-int8

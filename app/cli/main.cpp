@@ -100,6 +100,28 @@ int run(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
   compare->add_option("runs", compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
 
+  cradle::cli::PruneRequest prune_request;
+  auto* prune = app.add_subcommand("prune", "Prune a finished image or table run and fine-tune it (stage prune), compared with it");
+  prune->add_option("run", prune_request.run_dir, "Run folder")->required();
+  prune->add_option("--method", prune_request.method, "magnitude (zero the smallest weights, default) or channels (remove channels, rebuild narrower)")
+      ->check(CLI::IsMember({"magnitude", "channels"}));
+  prune->add_option("--sparsity", prune_request.sparsity, "Share removed (default 0.8 magnitude, 0.35 channels)")
+      ->check(CLI::Range(1e-9, 1.0 - 1e-9));
+  prune->add_option("--scope", prune_request.scope, "magnitude: global (default) or layer")->check(CLI::IsMember({"global", "layer"}));
+  prune->add_option("--cycles", prune_request.cycles, "Prune -> fine-tune cycles (magnitude; default 3)")->check(CLI::Range(1, 1000));
+  prune->add_option("--epochs", prune_request.epochs, "Epochs in all (default cycles + 1; channels 4)")->check(CLI::Range(1, 100000));
+  prune->add_option("--set", prune_request.overrides, "Override a field of the stage's experiment (repeatable)");
+  prune->add_option("--out", prune_request.out_dir, "Run folder to create (default runs/<name>-pruned-<timestamp>)");
+
+  cradle::cli::DistillRequest distill_request;
+  auto* distill = app.add_subcommand("distill", "Train a student experiment from a teacher run's outputs (stage distill)");
+  distill->add_option("teacher", distill_request.teacher_run, "Teacher run folder")->required();
+  distill->add_option("student", distill_request.student_experiment, "Student experiment file (its model, same task and data)")->required();
+  distill->add_option("--alpha", distill_request.alpha, "Share of the distillation term (default 0.5)")->check(CLI::Range(0.0, 1.0));
+  distill->add_option("--temperature", distill_request.temperature, "Softening temperature T (default 2)")->check(CLI::Range(1e-6, 1000.0));
+  distill->add_option("--set", distill_request.overrides, "Override a field (repeatable)");
+  distill->add_option("--out", distill_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
+
   cradle::cli::QuantizeRequest quantize_request;
   auto* quantize = app.add_subcommand("quantize", "Int8 weights of a finished run in a new run folder, compared with the original");
   quantize->add_option("run", quantize_request.run_dir, "Run folder (image, table, text-classification or pretrained language model)")
@@ -171,6 +193,8 @@ int run(int argc, char** argv) {
   }
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
+  if (prune->parsed()) return cradle::cli::prune(prune_request);
+  if (distill->parsed()) return cradle::cli::distill(distill_request);
   if (pipeline->parsed()) return cradle::cli::run_pipeline(pipeline_file, pipeline_out);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);

@@ -117,16 +117,19 @@ int train_as_rank(const DistributedConfig& config, const std::filesystem::path& 
 }  // namespace
 
 int train_in_terminal(const TerminalTrainingRequest& request) {
-  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
-  const auto run_dir = request.out_dir.empty() ? default_run_dir(experiment) : request.out_dir;
+  return train_in_terminal(load_experiment(request.experiment_file, request.overrides), request.out_dir,
+                           request.experiment_file.string());
+}
+
+int train_in_terminal(const Experiment& experiment, const std::filesystem::path& out_dir, const std::string& source) {
+  const auto run_dir = out_dir.empty() ? default_run_dir(experiment) : out_dir;
   if (const auto config = distributed_config_from(process_environment())) {
-    if (config->rank == 0)
-      std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
+    if (config->rank == 0) std::printf("experiment %s (%s)\n", experiment.name.c_str(), source.c_str());
     return train_as_rank(*config, run_dir, [&](const std::filesystem::path& dir, DataParallelGroup& group) {
       return std::make_unique<ExperimentRun>(experiment, dir, &group);
     });
   }
-  std::printf("experiment %s (%s)\n", experiment.name.c_str(), request.experiment_file.string().c_str());
+  std::printf("experiment %s (%s)\n", experiment.name.c_str(), source.c_str());
   std::fflush(stdout);
   ExperimentRun run(experiment, run_dir);
   return train_with_progress(run);

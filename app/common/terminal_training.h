@@ -9,6 +9,8 @@
 
 namespace cradle {
 
+struct Experiment;
+
 struct TerminalTrainingRequest {
   std::filesystem::path experiment_file;
   std::vector<std::string> overrides;  // --set key=value
@@ -17,6 +19,10 @@ struct TerminalTrainingRequest {
 
 // Returns the process exit code; throws cradle::Error on bad input.
 int train_in_terminal(const TerminalTrainingRequest& request);
+
+// The same for an experiment made by a command (prune, distill); `source`
+// says where it came from on the first line.
+int train_in_terminal(const Experiment& experiment, const std::filesystem::path& out_dir, const std::string& source);
 
 // `cradle-cli resume RUN [--epochs N]`: continues a stopped run from its newest
 // checkpoint (see ExperimentRun::resume), with the same progress and Ctrl+C.

@@ -358,6 +358,32 @@ class CliTest : public QObject {
     QCOMPARE(run_cli({"quantize", run, "--engine", "tpu"}).exit_code, 2);
   }
 
+  void pruneAndDistillCommandsStartFromARun() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 40);
+    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model":{"hidden":[32]}})");
+    const QString run = dir.filePath("run");
+    QCOMPARE(run_cli({"train", experiment, "--out", run}).exit_code, 0);
+    // prune: the run's own experiment (data included) with the stage added.
+    const auto pruned = run_cli({"prune", run, "--method", "channels", "--sparsity", "0.5", "--epochs", "2", "--out", dir.filePath("narrow")});
+    QVERIFY2(pruned.exit_code == 0, qPrintable(pruned.out + pruned.err));
+    QVERIFY(pruned.out.contains("pruned channels to"));
+    const auto report = read_json(dir.filePath("narrow/report.json"));
+    QCOMPARE(report["stage"].toString(), QStringLiteral("prune"));
+    QCOMPARE(report["pruning"].toObject()["layers"].toArray()[0].toObject()["kept"].toInt(), 16);
+    QCOMPARE(report["epochs_completed"].toInt(), 2);
+    const auto frozen = read_json(dir.filePath("narrow/experiment.json"));
+    QCOMPARE(frozen["init_from"].toString(), QDir(run).absolutePath());
+    // distill: a student file trained from the run as teacher.
+    const QString student = write_quadrant_experiment(dir.path(), R"({"name":"student","model":{"hidden":[8]}})");
+    const auto distilled = run_cli({"distill", run, student, "--alpha", "0.7", "--out", dir.filePath("student")});
+    QVERIFY2(distilled.exit_code == 0, qPrintable(distilled.out + distilled.err));
+    QCOMPARE(read_json(dir.filePath("student/report.json"))["stage"].toString(), QStringLiteral("distill"));
+    QCOMPARE(read_json(dir.filePath("student/experiment.json"))["compress"].toObject()["alpha"].toDouble(), 0.7);
+    expect_one_line_error(run_cli({"prune", run, "--method", "channels", "--cycles", "2"}), "cycles must be 1");
+    expect_one_line_error(run_cli({"distill", dir.filePath("nothing"), student}), "nothing");
+  }
+
   void dataParallelMisuseGivesOneLine() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);
