@@ -33,6 +33,18 @@ int generate(const GenerateRequest& request);
 // folder named after it; completed stages are skipped, stopped ones resumed.
 int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
 
+// Writes a model bundle of a finished run (core/export/model_bundle.h) and prints what it holds.
+int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir);
+
+struct PredictRequest {
+  std::filesystem::path bundle;
+  std::vector<std::string> inputs;  // image files, texts or prompts, by the bundle's kind
+  std::int64_t top_k = 3;
+  bool json = false;  // one JSON object per input, a line each
+  SamplingOptions sampling;
+};
+int predict(const PredictRequest& request);
+
 struct PruneRequest {
   std::filesystem::path run_dir;
   std::string method = "magnitude";  // or "channels"

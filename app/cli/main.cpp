@@ -100,6 +100,25 @@ int run(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
   compare->add_option("runs", compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
 
+  std::filesystem::path export_run, export_out;
+  auto* export_command = app.add_subcommand("export", "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
+  export_command->add_option("run", export_run, "Run folder")->required();
+  export_command->add_option("--out", export_out, "Bundle folder to create")->required();
+
+  cradle::cli::PredictRequest predict_request;
+  auto& predict_sampling = predict_request.sampling;
+  auto* predict = app.add_subcommand("predict", "Predict with a bundle: image files, texts, or prompts to continue");
+  predict->add_option("bundle", predict_request.bundle, "Bundle folder (cradle-cli export)")->required();
+  predict->add_option("inputs", predict_request.inputs, "Image files (image models), texts (text classifiers) or prompts (language models)")
+      ->required();
+  predict->add_option("--top-k", predict_request.top_k, "Classes shown per input (default 3)")->check(CLI::Range(1, 1000));
+  predict->add_flag("--json", predict_request.json, "One JSON object per input, a line each");
+  predict->add_option("--max-tokens", predict_sampling.max_new_tokens, "Language models: new tokens at most (default 128)")->check(CLI::Range(1, 1000000));
+  predict->add_option("--temperature", predict_sampling.temperature, "0 is greedy (default 1)")->check(CLI::Range(0.0, 100.0));
+  predict->add_option("--top-p", predict_sampling.top_p, "Nucleus sampling (default 1)")->check(CLI::Range(1e-9, 1.0));
+  predict->add_option("--top-k-tokens", predict_sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
+  predict->add_option("--seed", predict_sampling.seed, "Random seed (default 0)");
+
   cradle::cli::PruneRequest prune_request;
   auto* prune = app.add_subcommand("prune", "Prune a finished image or table run and fine-tune it (stage prune), compared with it");
   prune->add_option("run", prune_request.run_dir, "Run folder")->required();
@@ -194,6 +213,11 @@ int run(int argc, char** argv) {
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
   if (prune->parsed()) return cradle::cli::prune(prune_request);
+  if (export_command->parsed()) return cradle::cli::export_bundle(export_run, export_out);
+  if (predict->parsed()) {
+    for (auto& input : predict_request.inputs) input = unescape(input);
+    return cradle::cli::predict(predict_request);
+  }
   if (distill->parsed()) return cradle::cli::distill(distill_request);
   if (pipeline->parsed()) return cradle::cli::run_pipeline(pipeline_file, pipeline_out);
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);

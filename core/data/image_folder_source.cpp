@@ -1,8 +1,5 @@
 #include "core/data/image_folder_source.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -11,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/data/image_decoding.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -23,31 +21,6 @@ bool is_image_file(const fs::path& path) {
 }
 
 bool is_hidden(const fs::path& path) { return path.filename().string().rfind('.', 0) == 0; }
-
-// Decodes into a height x width image of the requested channels (RGB order),
-// or an empty Mat when the bytes are not a readable image.
-cv::Mat decode_image(const std::string& bytes, const ImageFolderOptions& options) {
-  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-  cv::Mat image = cv::imdecode(buffer, options.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-  if (image.empty()) return image;
-  if (options.channels == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-  const cv::Size target(static_cast<int>(options.width), static_cast<int>(options.height));
-  if (image.size() == target) return image;
-  cv::Size fitted = target;
-  if (options.keep_aspect) {
-    const double scale = std::min(static_cast<double>(target.width) / image.cols, static_cast<double>(target.height) / image.rows);
-    fitted = cv::Size(std::clamp(static_cast<int>(std::lround(image.cols * scale)), 1, target.width),
-                      std::clamp(static_cast<int>(std::lround(image.rows * scale)), 1, target.height));
-  }
-  const bool shrinking = image.cols > fitted.width || image.rows > fitted.height;
-  cv::resize(image, image, fitted, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
-  if (fitted != target) {
-    const int top = (target.height - fitted.height) / 2, left = (target.width - fitted.width) / 2;
-    cv::copyMakeBorder(image, image, top, target.height - fitted.height - top, left, target.width - fitted.width - left,
-                       cv::BORDER_CONSTANT, cv::Scalar::all(0));
-  }
-  return image;
-}
 
 }  // namespace
 
@@ -87,20 +60,14 @@ LabelledImages read_image_folder(const fs::path& folder, const ImageFolderOption
   pixels.reserve(files.size() * static_cast<size_t>(sample_bytes));
   std::vector<std::int64_t> labels;
   for (const auto& [path, label] : files) {
-    const cv::Mat image = decode_image(read_file(path), options);
-    if (image.empty()) {
+    const auto image = decode_image_bytes(read_file(path), {options.height, options.width, options.channels, options.keep_aspect});
+    if (!image.defined()) {
       if (!options.skip_bad_files)
         throw DataError(path.string() + ": not a readable image (set data.on_bad_file to \"skip\" to leave such files out)");
       out.skipped_files.push_back(path.string());
       continue;
     }
-    // HWC interleaved to CHW planes.
-    std::vector<cv::Mat> planes;
-    cv::split(image, planes);
-    for (const auto& plane : planes) {
-      const cv::Mat contiguous = plane.isContinuous() ? plane : plane.clone();
-      pixels.insert(pixels.end(), contiguous.data, contiguous.data + contiguous.total());
-    }
+    pixels.insert(pixels.end(), image.data_ptr<std::uint8_t>(), image.data_ptr<std::uint8_t>() + image.numel());
     labels.push_back(label);
   }
   if (labels.empty()) throw DataError(folder.string() + ": none of the " + std::to_string(files.size()) + " images could be read");

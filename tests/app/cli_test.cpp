@@ -549,6 +549,42 @@ class CliTest : public QObject {
     QVERIFY2(accuracy > 0.9 && accuracy > data["majority_baseline_accuracy"].toDouble() + 0.3, qPrintable(QString::number(accuracy)));
     const auto eval = run_cli({"eval", out});
     QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out + eval.err));
+    // Its bundle classifies new texts.
+    QCOMPARE(run_cli({"export", out, "--out", dir.filePath("bundle")}).exit_code, 0);
+    const auto predicted = run_cli({"predict", dir.filePath("bundle"), "the plot was great", "a dull film", "--json"});
+    QVERIFY2(predicted.exit_code == 0, qPrintable(predicted.out + predicted.err));
+    const auto lines = predicted.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(QJsonDocument::fromJson(lines[0].toUtf8()).object()["label"].toString(), QStringLiteral("pos"));
+    QCOMPARE(QJsonDocument::fromJson(lines[1].toUtf8()).object()["label"].toString(), QStringLiteral("neg"));
+  }
+
+  void exportedBundlePredictsImageFilesAndSaysWhichFailed() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 20);
+    const QString run = dir.filePath("run"), bundle = dir.filePath("bundle");
+    QCOMPARE(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", run}).exit_code, 0);
+    const auto exported = run_cli({"export", run, "--out", bundle});
+    QVERIFY2(exported.exit_code == 0, qPrintable(exported.out + exported.err));
+    QVERIFY(exported.out.contains("image input [1,8,8], 4 outputs"));
+    // A bright top-right quadrant: class 1.
+    QImage image(8, 8, QImage::Format_Grayscale8);
+    image.fill(20);
+    for (int y = 0; y < 4; ++y)
+      for (int x = 4; x < 8; ++x) image.setPixel(x, y, qRgb(200, 200, 200));
+    QVERIFY(image.save(dir.filePath("top-right.png")));
+    QFile broken(dir.filePath("broken.png"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("no image");
+    broken.close();
+    const auto good = run_cli({"predict", bundle, dir.filePath("top-right.png"), "--top-k", "2"});
+    QVERIFY2(good.exit_code == 0 && good.out.contains("top-right.png: top-right ("), qPrintable(good.out + good.err));
+    const auto mixed = run_cli({"predict", bundle, dir.filePath("top-right.png"), dir.filePath("broken.png"), "--json"});
+    QCOMPARE(mixed.exit_code, 1);  // one input failed; the other was still answered
+    QVERIFY(mixed.out.contains("\"label\":\"top-right\""));
+    QVERIFY(mixed.out.contains("broken.png: not a readable image"));
+    expect_one_line_error(run_cli({"export", run, "--out", bundle}), "folder exists and is not empty");
+    expect_one_line_error(run_cli({"predict", run, dir.filePath("top-right.png")}), "no bundle.json");
   }
 
   void trainsTheRegressionSampleAndEvalReproducesIt() {

@@ -1,0 +1,69 @@
+// cradle-cli export and predict: handing a trained model over, and using it.
+#include <cstdio>
+
+#include "app/cli/commands.h"
+#include "core/common/error.h"
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_bundle.h"
+
+namespace cradle::cli {
+
+int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir) {
+  const Json manifest = cradle::export_bundle(run_dir, out_dir);
+  std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", out_dir.string().c_str(),
+              manifest["model"]["type"].get<std::string>().c_str(), manifest["task"].get<std::string>().c_str(),
+              manifest["input"]["kind"].get<std::string>().c_str(), manifest["input"]["shape"].dump().c_str(),
+              static_cast<long long>(manifest["outputs"].get<std::int64_t>()));
+  for (const auto& [what, file] : manifest["files"].items())
+    std::printf("  %-11s %s\n", what.c_str(), file.get<std::string>().c_str());
+  return 0;
+}
+
+int predict(const PredictRequest& request) {
+  ModelBundle bundle = open_bundle(request.bundle);
+  std::vector<BundlePrediction> predictions;
+  const bool language_model = bundle.experiment.task == "language_model";
+  if (language_model) {
+    for (const auto& prompt : request.inputs) {
+      if (request.json) {
+        predictions.push_back(generate_text(bundle, prompt, request.sampling));
+        continue;
+      }
+      std::fputs(prompt.c_str(), stdout);  // the continuation streams after it
+      std::fflush(stdout);
+      const auto p = generate_text(bundle, prompt, request.sampling, [](const std::string& piece) {
+        std::fputs(piece.c_str(), stdout);
+        std::fflush(stdout);
+        return true;
+      });
+      std::printf("\n");
+      std::fprintf(stderr, "[%zu tokens, %.0f tokens/s; finished: %s]\n", p.generation->tokens.size(),
+                   p.generation->tokens_per_second, p.generation->finish_reason.c_str());
+    }
+  } else if (bundle.input.kind == "image") {
+    std::vector<std::filesystem::path> files(request.inputs.begin(), request.inputs.end());
+    predictions = predict_images(bundle, files, request.top_k);
+  } else if (bundle.input.kind == "text") {
+    predictions = classify_texts(bundle, request.inputs, request.top_k);
+  } else {
+    throw ConfigError(request.bundle.string() + ": a table model; predicting from CSV rows is not built yet");
+  }
+  int failed = 0;
+  for (const auto& p : predictions) {
+    failed += p.error.empty() ? 0 : 1;
+    if (request.json) {
+      std::printf("%s\n", prediction_to_json(p).dump().c_str());
+    } else if (!p.error.empty()) {
+      std::fprintf(stderr, "cradle-cli: error: %s\n", p.error.c_str());
+    } else if (p.value) {
+      std::printf("%s: %.6g\n", p.input.c_str(), *p.value);
+    } else if (!p.top.empty()) {
+      std::printf("%s: %s (%.1f%%)", p.input.c_str(), p.top.front().label.c_str(), 100 * p.top.front().probability);
+      for (std::size_t i = 1; i < p.top.size(); ++i) std::printf(", %s %.1f%%", p.top[i].label.c_str(), 100 * p.top[i].probability);
+      std::printf("\n");
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace cradle::cli

@@ -1,0 +1,141 @@
+#include "core/export/bundle_prediction.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/text_classification_data.h"
+#include "core/text/chat_template.h"
+#include "core/text/text_pipeline.h"
+#if CRADLE_WITH_OPENCV
+#include "core/data/image_decoding.h"
+#endif
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+// Softmax over the model's outputs for a batch; the top k per row.
+void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<BundlePrediction*>& rows, std::int64_t top_k) {
+  torch::NoGradGuard no_grad;
+  const auto outputs = bundle.model->forward(inputs).to(torch::kFloat32);
+  if (bundle.experiment.task == "regression") {
+    // Targets were standardised with the training split's mean and deviation (report.json's "target").
+    const Json target = bundle.manifest.value("target", Json::object());
+    const double mean = target.value("train_mean", 0.0), deviation = target.value("train_std", 1.0);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i]->value = outputs.reshape({-1})[static_cast<std::int64_t>(i)].item<double>() * deviation + mean;
+    return;
+  }
+  const auto probabilities = torch::softmax(outputs, 1);
+  const auto k = std::min<std::int64_t>(top_k, probabilities.size(1));
+  const auto [values, indices] = probabilities.topk(k, 1);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::int64_t j = 0; j < k; ++j) {
+      const auto index = indices[static_cast<std::int64_t>(i)][j].item<std::int64_t>();
+      const std::string label = index < static_cast<std::int64_t>(bundle.class_names.size())
+                                    ? bundle.class_names[static_cast<std::size_t>(index)]
+                                    : std::to_string(index);
+      rows[i]->top.push_back({label, values[static_cast<std::int64_t>(i)][j].item<double>()});
+    }
+}
+
+}  // namespace
+
+std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+  if (bundle.input.kind != "image")
+    throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not image files");
+#if CRADLE_WITH_OPENCV
+  const auto& shape = bundle.input.shape;
+  const ImageDecoding how{shape[1], shape[2], shape[0], bundle.input.keep_aspect};
+  std::vector<BundlePrediction> predictions(files.size());
+  std::vector<torch::Tensor> images;
+  std::vector<BundlePrediction*> rows;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    predictions[i].input = files[i].string();
+    if (!fs::is_regular_file(files[i])) {
+      predictions[i].error = files[i].string() + ": no such file";
+      continue;
+    }
+    const auto pixels = decode_image_bytes(read_file(files[i]), how);
+    if (!pixels.defined()) {
+      predictions[i].error = files[i].string() + ": not a readable image (PNG, JPEG or BMP)";
+      continue;
+    }
+    images.push_back(pixels);
+    rows.push_back(&predictions[i]);
+  }
+  if (!images.empty()) {
+    const auto view = std::vector<std::int64_t>{1, shape[0], 1, 1};
+    const auto mean = torch::tensor(bundle.input.normalize_mean, torch::kFloat32).view(view);
+    const auto deviation = torch::tensor(bundle.input.normalize_std, torch::kFloat32).view(view);
+    const auto inputs = torch::stack(images).to(torch::kFloat32).div_(255.0).sub_(mean).div_(deviation);
+    fill_scores(bundle, inputs, rows, top_k);
+  }
+  return predictions;
+#else
+  (void)files;
+  (void)top_k;
+  throw ConfigError("this build of Cradle has no OpenCV: it cannot decode image files");
+#endif
+}
+
+std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k) {
+  if (!is_text_classification(bundle.experiment))
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a text classifier (its task is " + bundle.experiment.task + ")");
+  std::vector<BundlePrediction> predictions(texts.size());
+  std::vector<TextRecord> records;
+  std::vector<BundlePrediction*> rows;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    predictions[i].input = texts[i];
+    // The training texts went through the experiment's steps; a step that would drop this one (a filter) leaves it as it is.
+    std::vector<TextRecord> one = {{texts[i], "input " + std::to_string(i + 1), bundle.class_names.front()}};
+    apply_text_steps(one, bundle.experiment.data.steps, 0);
+    records.push_back(one.empty() ? TextRecord{texts[i], "input " + std::to_string(i + 1), bundle.class_names.front()} : one.front());
+    rows.push_back(&predictions[i]);
+  }
+  if (!records.empty()) {
+    const auto encoded = encode_labelled_texts(*bundle.tokenizer, records, bundle.class_names, bundle.input.shape[0]);
+    fill_scores(bundle, encoded.inputs, rows, top_k);
+  }
+  return predictions;
+}
+
+BundlePrediction generate_text(ModelBundle& bundle, const std::string& prompt, const SamplingOptions& options,
+                         const TextGenerator::TextSink& sink) {
+  if (bundle.experiment.task != "language_model")
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " + bundle.experiment.task + ")");
+  TextGenerator generator(bundle.model, bundle.tokenizer, bundle.input.shape[0]);
+  BundlePrediction p;
+  p.input = prompt;
+  if (is_chat_policy(bundle.experiment))
+    p.generation = generator.generate_from(render_chat_prompt(*bundle.tokenizer, chat_markers(*bundle.tokenizer), {{"user", prompt}}),
+                                           options, sink);
+  else
+    p.generation = generator.generate(prompt, options, sink);
+  return p;
+}
+
+Json prediction_to_json(const BundlePrediction& p) {
+  Json j = {{"input", p.input}};
+  if (!p.error.empty()) {
+    j["error"] = p.error;
+    return j;
+  }
+  if (p.value) j["value"] = *p.value;
+  if (!p.top.empty()) {
+    j["label"] = p.top.front().label;
+    j["probability"] = p.top.front().probability;
+    Json top = Json::array();
+    for (const auto& s : p.top) top.push_back({{"label", s.label}, {"probability", s.probability}});
+    j["top"] = top;
+  }
+  if (p.generation) {
+    j["text"] = p.generation->text;
+    j["tokens"] = p.generation->tokens.size();
+    j["finish_reason"] = p.generation->finish_reason;
+    j["tokens_per_second"] = p.generation->tokens_per_second;
+  }
+  return j;
+}
+
+}  // namespace cradle

@@ -1,0 +1,186 @@
+#include "core/export/model_bundle.h"
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/common/utc_time.h"
+#include "core/data/classification_data.h"
+#include "core/export/model_card.h"
+#include "core/export/safetensors.h"
+#include "core/models/model_factory.h"
+#include "core/models/text_classifier.h"
+#include "core/run/run_folder.h"
+#include "core/run/run_weights.h"
+
+namespace cradle {
+namespace fs = std::filesystem;
+namespace {
+
+torch::nn::Sequential build_bundle_model(const Experiment& e, const BundleInput& input, std::int64_t outputs,
+                                         std::int64_t vocabulary) {
+  if (is_text_classification(e)) return build_text_classifier(e.model, input.shape.at(0), vocabulary, outputs);
+  return build_model(e.model, input.shape, outputs, input.category_sizes);
+}
+
+Json input_to_json(const BundleInput& input) {
+  Json j = {{"kind", input.kind}, {"shape", input.shape}};
+  if (input.kind == "image")
+    j.update({{"keep_aspect", input.keep_aspect}, {"normalize_mean", input.normalize_mean}, {"normalize_std", input.normalize_std},
+              {"pixel_scale", "value / 255, then (value - mean) / std per channel"}});
+  if (!input.category_sizes.empty()) j["category_sizes"] = input.category_sizes;
+  return j;
+}
+
+template <typename T>
+T field(const Json& manifest, const fs::path& file, const char* key) {
+  try {
+    return manifest.at(key).get<T>();
+  } catch (const Json::exception&) {
+    throw DataError(file.string() + ": field \"" + key + "\" is missing or malformed");
+  }
+}
+
+BundleInput input_from_json(const Json& j, const fs::path& file) {
+  BundleInput input;
+  input.kind = field<std::string>(j, file, "kind");
+  input.shape = field<std::vector<std::int64_t>>(j, file, "shape");
+  if (input.kind != "image" && input.kind != "table" && input.kind != "text")
+    throw DataError(file.string() + ": input.kind \"" + input.kind + "\" is not image, table or text");
+  if (input.shape.empty() || (input.kind == "image" && input.shape.size() != 3))
+    throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " does not fit input.kind \"" + input.kind + "\"");
+  for (const auto size : input.shape)
+    if (size < 1 || size > (1 << 20)) throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " holds a size out of range");
+  if (input.kind == "image") {
+    input.keep_aspect = field<bool>(j, file, "keep_aspect");
+    input.normalize_mean = field<std::vector<double>>(j, file, "normalize_mean");
+    input.normalize_std = field<std::vector<double>>(j, file, "normalize_std");
+    if (static_cast<std::int64_t>(input.normalize_mean.size()) != input.shape[0] ||
+        input.normalize_std.size() != input.normalize_mean.size())
+      throw DataError(file.string() + ": input.normalize_mean and normalize_std need one value per channel (" +
+                      std::to_string(input.shape[0]) + ")");
+  }
+  if (j.contains("category_sizes")) input.category_sizes = field<std::vector<std::int64_t>>(j, file, "category_sizes");
+  return input;
+}
+
+}  // namespace
+
+Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
+  const RunFolder run = open_run_folder(run_dir);
+  const Experiment e = load_experiment(run.experiment_file());
+  if (is_reward_modelling(e))
+    throw ConfigError(run_dir.string() + ": a reward model scores replies for PPO; it has nothing to predict on its own");
+  if (!fs::exists(run.model_file()))
+    throw IoError(run.model_file().string() + ": no such file; export takes a finished run");
+  const Json report = fs::exists(run.report_file()) ? Json::parse(read_file(run.report_file())) : Json::object();
+  check_run_folder_is_free(out_dir);
+
+  BundleInput input;
+  std::vector<std::string> class_names;
+  std::int64_t outputs = 0, vocabulary = 0;
+  std::shared_ptr<const Tokenizer> tokenizer;
+  if (e.task == "language_model" || is_text_classification(e)) {
+    tokenizer = load_tokenizer(run.tokenizer_file());
+    vocabulary = tokenizer->vocab_size();
+    input.kind = "text";
+    input.shape = {e.data.context_length};
+    if (is_text_classification(e)) class_names = report.value("class_names", std::vector<std::string>{});
+    outputs = e.task == "language_model" ? vocabulary : static_cast<std::int64_t>(class_names.size());
+    if (outputs < 1) throw DataError(run.report_file().string() + ": has no class_names; the bundle needs them");
+  } else {
+    // The test split tells the input's shape and the classes, as the run saw them.
+    const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
+    input.shape = data.input_shape;
+    input.kind = data.input_shape.size() == 3 ? "image" : "table";
+    input.keep_aspect = e.data.resize == "pad";
+    input.normalize_mean = data.normalize_mean;
+    input.normalize_std = data.normalize_std;
+    input.category_sizes = data.category_sizes;
+    class_names = report.contains("class_names") ? report["class_names"].get<std::vector<std::string>>() : data.class_names;
+    outputs = e.task == "regression" ? 1 : static_cast<std::int64_t>(class_names.size());
+  }
+  auto model = build_bundle_model(e, input, outputs, vocabulary);
+  load_weights_file(run.model_file(), *model);  // proves the weights fit before anything is written
+
+  const RunFolder bundle = create_run_folder(out_dir);
+  try {
+    fs::remove(bundle.checkpoint_dir());  // a bundle holds the final weights only
+    fs::create_directories(bundle.model_file().parent_path());
+    fs::copy_file(run.model_file(), bundle.model_file());
+    for (const auto& entry : fs::directory_iterator(run.model_file().parent_path()))  // the tokenizer and its files
+      if (entry.is_regular_file() && entry.path().extension() != ".pt")
+        fs::copy_file(entry.path(), bundle.model_file().parent_path() / entry.path().filename());
+    NamedTensors tensors;
+    for (const auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value());
+    for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
+    write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
+                      {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
+    write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
+    if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
+
+    Json manifest = Json::object();
+    manifest["format"] = "cradle-bundle";
+    manifest["format_version"] = 1;
+    manifest["created_at"] = utc_timestamp();
+    manifest["cradle_version"] = CRADLE_VERSION;
+    manifest["libtorch_version"] = TORCH_VERSION;
+    manifest["source_run"] = fs::absolute(run.root).lexically_normal().string();
+    manifest["experiment"] = e.name;
+    manifest["task"] = e.task;
+    manifest["stage"] = e.stage;
+    manifest["model"] = Json{{"type", e.model.type}, {"parameters", report.contains("model") ? report["model"].value("parameters", 0) : 0}};
+    manifest["input"] = input_to_json(input);
+    manifest["outputs"] = outputs;
+    if (!class_names.empty()) manifest["class_names"] = class_names;
+    if (report.contains("target")) manifest["target"] = report["target"];  // regression: the standardisation to undo
+    manifest["files"] = Json{{"weights", "model/model.pt"}, {"safetensors", "model/model.safetensors"},
+                             {"experiment", "experiment.json"}, {"card", "MODEL_CARD.md"}};
+    if (tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
+    if (!report.empty()) manifest["files"]["report"] = "report.json";
+    if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];
+    write_text_atomically(out_dir / "MODEL_CARD.md", model_card_markdown(e, report, manifest));
+    write_text_atomically(out_dir / "bundle.json", manifest.dump(2) + "\n");  // last: it marks a complete bundle
+    return manifest;
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(out_dir, ignored);  // no half-written bundle
+    throw;
+  }
+}
+
+ModelBundle open_bundle(const fs::path& dir) {
+  ModelBundle b;
+  b.dir = dir;
+  const fs::path file = dir / "bundle.json";
+  if (!fs::exists(file))
+    throw IoError(dir.string() + ": no bundle.json; not a Cradle model bundle (make one with cradle-cli export RUN --out DIR)");
+  b.manifest = parse_json_text(read_file(file), file.string());
+  if (!b.manifest.is_object() || b.manifest.value("format", "") != "cradle-bundle")
+    throw DataError(file.string() + ": \"format\" is not \"cradle-bundle\"");
+  if (b.manifest.value("format_version", 0) != 1)
+    throw DataError(file.string() + ": format_version " +
+                    (b.manifest.contains("format_version") ? b.manifest["format_version"].dump() : std::string("(missing)")) +
+                    " is not one this Cradle reads (1)");
+  if (!b.manifest.contains("input") || !b.manifest["input"].is_object()) throw DataError(file.string() + ": field \"input\" is missing");
+  b.input = input_from_json(b.manifest["input"], file);
+  b.outputs = field<std::int64_t>(b.manifest, file, "outputs");
+  if (b.outputs < 1) throw DataError(file.string() + ": outputs must be at least 1");
+  if (b.manifest.contains("class_names")) b.class_names = field<std::vector<std::string>>(b.manifest, file, "class_names");
+  const RunFolder folder{dir};
+  b.experiment = load_experiment(folder.experiment_file());
+  std::int64_t vocabulary = 0;
+  if (b.input.kind == "text") {
+    b.tokenizer = load_tokenizer(folder.tokenizer_file());
+    vocabulary = b.tokenizer->vocab_size();
+  }
+  if (is_text_classification(b.experiment) && static_cast<std::int64_t>(b.class_names.size()) != b.outputs)
+    throw DataError(file.string() + ": class_names lists " + std::to_string(b.class_names.size()) + " classes, outputs is " +
+                    std::to_string(b.outputs));
+  b.model = build_bundle_model(b.experiment, b.input, b.outputs, vocabulary);
+  load_weights_file(folder.model_file(), *b.model);
+  b.model->eval();
+  return b;
+}
+
+}  // namespace cradle

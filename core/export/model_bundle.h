@@ -1,0 +1,54 @@
+#pragma once
+// A model bundle (issue 11): one folder holding everything needed to predict,
+// laid out as a run folder so every command that opens a run opens it too —
+//   bundle.json            what it is: task, input (shape, image decoding,
+//                          normalisation), class names, files, source run
+//   experiment.json        the frozen experiment
+//   report.json            the run's report (metrics)
+//   MODEL_CARD.md          the model card (core/export/model_card.h)
+//   model/model.pt         the weights (LibTorch archive, as the run saved them)
+//   model/model.safetensors the same weights as float tensors for other tools
+//   model/tokenizer.*      text tasks
+// It names no file outside itself, so a moved or copied bundle still predicts.
+#include <torch/nn.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/experiment/experiment.h"
+#include "core/text/tokenizer.h"
+
+namespace cradle {
+
+struct BundleInput {
+  std::string kind;                 // "image", "table" or "text"
+  std::vector<std::int64_t> shape;  // per sample: channels, height, width; features; context length
+  bool keep_aspect = false;         // images: scaled to fit and padded, else stretched
+  std::vector<double> normalize_mean, normalize_std;  // images, per channel
+  std::vector<std::int64_t> category_sizes;           // tables with embedded categories
+};
+
+struct ModelBundle {
+  std::filesystem::path dir;
+  Json manifest;  // bundle.json
+  Experiment experiment;
+  BundleInput input;
+  std::vector<std::string> class_names;  // classifiers
+  std::int64_t outputs = 0;              // classes, 1 for regression, the vocabulary for language models
+  std::shared_ptr<const Tokenizer> tokenizer;
+  torch::nn::Sequential model{nullptr};  // weights loaded, evaluation mode, on the CPU
+};
+
+// Writes the bundle of a finished run into `out_dir` (which must not exist or
+// be empty). Image and table runs read their test split once to learn the
+// input shape. ConfigError for a run that cannot predict on its own (a reward
+// model), IoError for an unfinished run.
+Json export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir);
+
+// Opens a bundle folder: the model built and its weights loaded. DataError
+// naming bundle.json and the field when it is malformed.
+ModelBundle open_bundle(const std::filesystem::path& dir);
+
+}  // namespace cradle

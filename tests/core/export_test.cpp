@@ -1,0 +1,163 @@
+// Handing a model over: safetensors files as Hugging Face lays them out, model
+// bundles that predict after being moved, the model card.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/common/png_encoder.h"
+#include "core/data/classification_data.h"
+#include "core/experiment/experiment.h"
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_bundle.h"
+#include "core/export/safetensors.h"
+#include "core/models/model_factory.h"
+#include "core/run/experiment_run.h"
+#include "core/run/run_weights.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+std::string data_error(const std::string& bytes) {
+  try {
+    parse_safetensors(bytes, "x.safetensors");
+  } catch (const DataError& error) {
+    return error.what();
+  }
+  return "accepted";
+}
+
+// A safetensors file from a header object and data bytes, as another tool would write it.
+std::string safetensors_bytes(const std::string& header, const std::string& data) {
+  std::string out(8, '\0');
+  const std::uint64_t length = header.size();
+  std::memcpy(out.data(), &length, 8);  // little-endian on this machine, as the format requires
+  return out + header + data;
+}
+
+}  // namespace
+
+class ExportTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void safetensorsRoundTripsWithHuggingFacesLayout() {
+    QTemporaryDir dir;
+    const fs::path file = dir.filePath("model.safetensors").toStdString();
+    const auto weight = torch::arange(6, torch::kFloat32).reshape({2, 3});
+    const auto steps = torch::tensor({7, -8}, torch::kInt64);
+    const auto empty = torch::empty({0, 4}, torch::kBFloat16);
+    write_safetensors(file, {{"layer.weight", weight}, {"steps", steps}, {"empty", empty}}, {{"format", "pt"}});
+    const std::string bytes = read_file(file);
+    std::uint64_t length = 0;
+    std::memcpy(&length, bytes.data(), 8);
+    QCOMPARE(length % 8, std::uint64_t(0));  // the data starts 8-byte aligned
+    const Json header = Json::parse(bytes.substr(8, length));
+    QCOMPARE(header["__metadata__"]["format"].get<std::string>(), std::string("pt"));
+    QCOMPARE(header["layer.weight"]["dtype"].get<std::string>(), std::string("F32"));
+    QCOMPARE(header["layer.weight"]["shape"].dump(), std::string("[2,3]"));
+    QCOMPARE(header["layer.weight"]["data_offsets"].dump(), std::string("[0,24]"));
+    QCOMPARE(header["steps"]["data_offsets"].dump(), std::string("[24,40]"));
+    QCOMPARE(bytes.size(), 8 + length + 40);
+    float third = 0;
+    std::memcpy(&third, bytes.data() + 8 + length + 8, 4);  // row-major: element [0][2]
+    QCOMPARE(third, 2.0f);
+    const auto back = read_safetensors(file);
+    QCOMPARE(back.tensors.size(), size_t(3));
+    QVERIFY(torch::equal(back.tensors[0].second, weight));
+    QVERIFY(torch::equal(back.tensors[1].second, steps));
+    QCOMPARE(back.tensors[2].second.sizes(), empty.sizes());
+    QCOMPARE(back.metadata.at("format"), std::string("pt"));
+  }
+
+  void malformedSafetensorsAreRefusedNamingTheFault() {
+    const std::string f32 = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+    QCOMPARE(data_error(safetensors_bytes(f32, std::string(8, '\0'))), std::string("accepted"));
+    QVERIFY(data_error("abc").find("shorter than the 8-byte header length") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(f32, std::string(8, '\0')).substr(0, 20)).find("runs past the end") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes("{\"a\":", "")).find("not valid JSON") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"F8","shape":[2],"data_offsets":[0,2]}})", "ab")).find("unknown dtype \"F8\"") !=
+            std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", std::string(8, '\0')))
+                .find("needs 12 bytes, data_offsets give 8") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}})",
+                                         "abc"))
+                .find("overlaps or leaves a gap") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(f32, std::string(9, '\0'))).find("1 data bytes after the last tensor") != std::string::npos);
+  }
+
+  // A bundle moved to another folder alone predicts what the run's model predicts.
+  void aMovedBundlePredictsImagesAsTheRunDid() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 200, 20);
+    const fs::path root = dir.path().toStdString();
+    const Experiment e = load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3}})").toStdString());
+    ExperimentRun(e, root / "run").train();
+    const Json manifest = export_bundle(root / "run", root / "bundle");
+    QCOMPARE(manifest["input"]["kind"].get<std::string>(), std::string("image"));
+    QCOMPARE(manifest["input"]["shape"].dump(), std::string("[1,8,8]"));
+    fs::rename(root / "bundle", root / "moved");
+    fs::remove_all(root / "run");  // nothing of the run is left to lean on
+    QVERIFY(fs::exists(root / "moved" / "MODEL_CARD.md"));
+    QVERIFY(read_file(root / "moved" / "MODEL_CARD.md").find("## Metrics (test split)") != std::string::npos);
+
+    ModelBundle bundle = open_bundle(root / "moved");
+    // The test images as PNG files, and what the model says about the same pixels as tensors.
+    const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
+    std::vector<fs::path> files;
+    for (int i = 0; i < 4; ++i) {
+      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0]).mul(255).round().to(torch::kUInt8).contiguous();
+      files.push_back(root / ("image" + std::to_string(i) + ".png"));
+      write_text_atomically(files.back(), encode_png(pixels.data_ptr<std::uint8_t>(), 8, 8, 1));
+    }
+    files.push_back(root / "missing.png");
+    const auto predictions = predict_images(bundle, files, 2);
+    QCOMPARE(predictions.size(), size_t(5));
+    torch::NoGradGuard no_grad;
+    const auto expected = torch::softmax(bundle.model->forward(data.test.inputs.slice(0, 0, 4)), 1);
+    for (int i = 0; i < 4; ++i) {
+      const auto& p = predictions[static_cast<std::size_t>(i)];
+      QVERIFY2(p.error.empty(), p.error.c_str());
+      QCOMPARE(p.top.size(), size_t(2));
+      const auto best = expected[i].argmax().item<std::int64_t>();
+      QCOMPARE(p.top[0].label, bundle.class_names[static_cast<std::size_t>(best)]);
+      QVERIFY(std::abs(p.top[0].probability - expected[i][best].item<double>()) < 1e-5);
+    }
+    QVERIFY(predictions[4].error.find("missing.png: no such file") != std::string::npos);
+    const Json json = prediction_to_json(predictions[0]);
+    QCOMPARE(json["label"].get<std::string>(), predictions[0].top[0].label);
+    // The safetensors file holds the same weights as model.pt.
+    const auto tensors = read_safetensors(root / "moved" / "model" / "model.safetensors");
+    const auto parameters = bundle.model->named_parameters();
+    for (const auto& [name, tensor] : tensors.tensors)
+      if (parameters.contains(name)) QVERIFY(torch::equal(tensor, parameters[name]));
+  }
+
+  void badBundlesSayWhatIsWrong() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    QVERIFY_THROWS_EXCEPTION(IoError, open_bundle(root));
+    write_text_atomically(root / "bundle.json", R"({"format": "cradle-bundle", "format_version": 1, "input": {"kind": "sound", "shape": [1]}, "outputs": 2})");
+    try {
+      open_bundle(root);
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(std::string(error.what()).find("input.kind \"sound\"") != std::string::npos, error.what());
+    }
+    write_text_atomically(root / "bundle.json", R"({"format": "zip"})");
+    QVERIFY_THROWS_EXCEPTION(DataError, open_bundle(root));
+  }
+};
+
+CRADLE_REGISTER_TEST(ExportTest);
+
+}  // namespace cradle::test
+
+#include "export_test.moc"
