@@ -34,7 +34,7 @@ int generate(const GenerateRequest& request);
 int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
 
 // Writes a model bundle of a finished run (core/export/model_bundle.h) and prints what it holds.
-int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir);
+int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx);
 
 struct PredictRequest {
   std::filesystem::path bundle;

@@ -8,14 +8,21 @@
 
 namespace cradle::cli {
 
-int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir) {
-  const Json manifest = cradle::export_bundle(run_dir, out_dir);
+int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx) {
+  const Json manifest = cradle::export_bundle(run_dir, out_dir, onnx);
   std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", out_dir.string().c_str(),
               manifest["model"]["type"].get<std::string>().c_str(), manifest["task"].get<std::string>().c_str(),
               manifest["input"]["kind"].get<std::string>().c_str(), manifest["input"]["shape"].dump().c_str(),
               static_cast<long long>(manifest["outputs"].get<std::int64_t>()));
   for (const auto& [what, file] : manifest["files"].items())
     std::printf("  %-11s %s\n", what.c_str(), file.get<std::string>().c_str());
+  if (manifest.contains("onnx")) {
+    const Json& check = manifest["onnx"]["runtime_check"];
+    std::printf("ONNX opset %lld, %lld nodes: ONNX checker passed; %s on %lld test samples: max |difference| %.3g (tolerance %.0e)\n",
+                static_cast<long long>(manifest["onnx"]["opset"].get<std::int64_t>()), static_cast<long long>(manifest["onnx"]["nodes"].get<std::int64_t>()),
+                check["runtime"].get<std::string>().c_str(), static_cast<long long>(check["samples"].get<std::int64_t>()),
+                check["max_abs_difference"].get<double>(), check["tolerance"].get<double>());
+  }
   return 0;
 }
 

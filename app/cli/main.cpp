@@ -104,6 +104,8 @@ int run(int argc, char** argv) {
   auto* export_command = app.add_subcommand("export", "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
   export_command->add_option("run", export_run, "Run folder")->required();
   export_command->add_option("--out", export_out, "Bundle folder to create")->required();
+  bool export_onnx = false;
+  export_command->add_flag("--onnx", export_onnx, "Also model/model.onnx (opset 13), checked and compared with OpenCV's DNN runtime");
 
   cradle::cli::PredictRequest predict_request;
   auto& predict_sampling = predict_request.sampling;
@@ -213,7 +215,7 @@ int run(int argc, char** argv) {
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
   if (prune->parsed()) return cradle::cli::prune(prune_request);
-  if (export_command->parsed()) return cradle::cli::export_bundle(export_run, export_out);
+  if (export_command->parsed()) return cradle::cli::export_bundle(export_run, export_out, export_onnx);
   if (predict->parsed()) {
     for (auto& input : predict_request.inputs) input = unescape(input);
     return cradle::cli::predict(predict_request);

@@ -2,11 +2,14 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/export/model_card.h"
+#include "core/export/onnx_export.h"
 #include "core/export/safetensors.h"
 #include "core/models/model_factory.h"
 #include "core/models/text_classifier.h"
@@ -66,7 +69,7 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
 
 }  // namespace
 
-Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
+Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) {
   const RunFolder run = open_run_folder(run_dir);
   const Experiment e = load_experiment(run.experiment_file());
   if (is_reward_modelling(e))
@@ -77,6 +80,7 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
   check_run_folder_is_free(out_dir);
 
   BundleInput input;
+  torch::Tensor check_inputs;  // real inputs for the ONNX comparison
   std::vector<std::string> class_names;
   std::int64_t outputs = 0, vocabulary = 0;
   std::shared_ptr<const Tokenizer> tokenizer;
@@ -99,9 +103,30 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
     input.category_sizes = data.category_sizes;
     class_names = report.contains("class_names") ? report["class_names"].get<std::vector<std::string>>() : data.class_names;
     outputs = e.task == "regression" ? 1 : static_cast<std::int64_t>(class_names.size());
+    check_inputs = data.test.inputs.slice(0, 0, std::min<std::int64_t>(64, data.test.size()));
   }
   auto model = build_bundle_model(e, input, outputs, vocabulary);
   load_weights_file(run.model_file(), *model);  // proves the weights fit before anything is written
+  model->eval();
+  // ONNX first: a graph that cannot be written or does not match fails the export before any file exists.
+  OnnxGraph graph;
+  OnnxRuntimeCheck check;
+  if (onnx) {
+#if CRADLE_WITH_OPENCV
+    if (input.kind == "text")
+      throw ConfigError("ONNX export of text models (" + e.model.type + ") is not built yet; export without --onnx");
+    graph = export_onnx(model, input.shape, e.name);
+    check = check_onnx_with_opencv(graph, model, check_inputs);
+    if (!check.passed) {
+      char line[200];
+      std::snprintf(line, sizeof line, "ONNX export: %s's outputs differ from LibTorch's by up to %.3g (> %.0e) on %lld test samples; not written",
+                    check.runtime.c_str(), check.max_abs_difference, check.tolerance, static_cast<long long>(check.samples));
+      throw Error(line);
+    }
+#else
+    throw ConfigError("ONNX export needs a build with OpenCV (its DNN module checks the graph)");
+#endif
+  }
 
   const RunFolder bundle = create_run_folder(out_dir);
   try {
@@ -116,6 +141,7 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
     for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
     write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
                       {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
+    if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", graph.bytes);
     write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
     if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
 
@@ -137,6 +163,15 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir) {
     manifest["files"] = Json{{"weights", "model/model.pt"}, {"safetensors", "model/model.safetensors"},
                              {"experiment", "experiment.json"}, {"card", "MODEL_CARD.md"}};
     if (tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
+    if (onnx) {
+      manifest["files"]["onnx"] = "model/model.onnx";
+      manifest["onnx"] = Json{{"opset", graph.opset},
+                              {"nodes", graph.nodes},
+                              {"input", "input: float32 [batch, " + Json(input.shape).dump().substr(1)},
+                              {"checker", "passed"},
+                              {"runtime_check", {{"runtime", check.runtime}, {"samples", check.samples},
+                                                 {"max_abs_difference", check.max_abs_difference}, {"tolerance", check.tolerance}}}};
+    }
     if (!report.empty()) manifest["files"]["report"] = "report.json";
     if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];
     write_text_atomically(out_dir / "MODEL_CARD.md", model_card_markdown(e, report, manifest));

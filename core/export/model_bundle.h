@@ -45,7 +45,12 @@ struct ModelBundle {
 // be empty). Image and table runs read their test split once to learn the
 // input shape. ConfigError for a run that cannot predict on its own (a reward
 // model), IoError for an unfinished run.
-Json export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir);
+// With `onnx`, also model/model.onnx (core/export/onnx_export.h): checked with
+// ONNX's checker and run through OpenCV's DNN module on up to 64 test samples,
+// the largest difference from LibTorch's outputs recorded in bundle.json; the
+// export fails (and writes nothing) for a layer ONNX cannot express here or a
+// difference above 1e-4.
+Json export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx = false);
 
 // Opens a bundle folder: the model built and its weights loaded. DataError
 // naming bundle.json and the field when it is malformed.

@@ -564,9 +564,11 @@ class CliTest : public QObject {
     write_quadrant_dataset(dir.path(), 200, 20);
     const QString run = dir.filePath("run"), bundle = dir.filePath("bundle");
     QCOMPARE(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", run}).exit_code, 0);
-    const auto exported = run_cli({"export", run, "--out", bundle});
+    const auto exported = run_cli({"export", run, "--out", bundle, "--onnx"});
     QVERIFY2(exported.exit_code == 0, qPrintable(exported.out + exported.err));
     QVERIFY(exported.out.contains("image input [1,8,8], 4 outputs"));
+    QVERIFY2(exported.out.contains(QRegularExpression("ONNX checker passed; OpenCV DNN [0-9.]+ on 20 test samples")), qPrintable(exported.out));
+    QVERIFY(QFile::exists(bundle + "/model/model.onnx"));
     // A bright top-right quadrant: class 1.
     QImage image(8, 8, QImage::Format_Grayscale8);
     image.fill(20);

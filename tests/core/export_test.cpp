@@ -14,6 +14,7 @@
 #include "core/experiment/experiment.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/export/onnx_export.h"
 #include "core/export/safetensors.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
@@ -100,12 +101,15 @@ class ExportTest : public QObject {
     const fs::path root = dir.path().toStdString();
     const Experiment e = load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3}})").toStdString());
     ExperimentRun(e, root / "run").train();
-    const Json manifest = export_bundle(root / "run", root / "bundle");
+    const Json manifest = export_bundle(root / "run", root / "bundle", /*onnx=*/true);
+    QVERIFY(manifest["onnx"]["runtime_check"]["max_abs_difference"].get<double>() < 1e-4);
+    QCOMPARE(manifest["onnx"]["runtime_check"]["samples"].get<std::int64_t>(), std::int64_t(20));
     QCOMPARE(manifest["input"]["kind"].get<std::string>(), std::string("image"));
     QCOMPARE(manifest["input"]["shape"].dump(), std::string("[1,8,8]"));
     fs::rename(root / "bundle", root / "moved");
     fs::remove_all(root / "run");  // nothing of the run is left to lean on
     QVERIFY(fs::exists(root / "moved" / "MODEL_CARD.md"));
+    QVERIFY(fs::file_size(root / "moved" / "model" / "model.onnx") > 1000);
     QVERIFY(read_file(root / "moved" / "MODEL_CARD.md").find("## Metrics (test split)") != std::string::npos);
 
     ModelBundle bundle = open_bundle(root / "moved");
@@ -138,6 +142,50 @@ class ExportTest : public QObject {
     const auto parameters = bundle.model->named_parameters();
     for (const auto& [name, tensor] : tensors.tensors)
       if (parameters.contains(name)) QVERIFY(torch::equal(tensor, parameters[name]));
+  }
+
+  // The exported graphs, run by OpenCV's DNN module (not LibTorch), give LibTorch's outputs, at any batch size.
+  void onnxGraphsMatchLibTorchInAnIndependentRuntime() {
+    struct Case {
+      const char* type;
+      const char* activation;
+      bool batch_norm;
+      const char* pool;
+    };
+    for (const Case c : {Case{"mlp", "relu", true, "max"}, Case{"mlp", "gelu", false, "max"}, Case{"cnn", "relu", true, "max"},
+                         Case{"cnn", "tanh", false, "avg"}, Case{"cnn", "sigmoid", true, "none"}}) {
+      ModelSpec spec;
+      spec.type = c.type;
+      spec.activation = c.activation;
+      spec.batch_norm = c.batch_norm;
+      spec.pool = c.pool;
+      spec.conv_channels = {4, 8};
+      spec.hidden = {16};
+      spec.dropout = 0.2;
+      torch::manual_seed(11);
+      auto model = build_model(spec, {1, 8, 8}, 4, {});
+      {  // BatchNorm's running statistics away from their initial 0 and 1
+        torch::NoGradGuard no_grad;
+        model->train();
+        for (int i = 0; i < 5; ++i) model->forward(torch::randn({16, 1, 8, 8}) * 2 + 1);
+      }
+      const auto graph = export_onnx(model, {1, 8, 8}, "case");
+      QVERIFY(graph.nodes > 2);
+      for (const std::int64_t batch : {1, 7}) {  // the batch axis is dynamic
+        const auto check = check_onnx_with_opencv(graph, model, torch::randn({batch, 1, 8, 8}));
+        const QString label = QString("%1/%2/batch %3: %4").arg(c.type, c.activation).arg(batch).arg(check.max_abs_difference);
+        QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
+        QCOMPARE(check.samples, batch);
+      }
+    }
+    // A layer the exporter cannot express is refused by name.
+    torch::nn::Sequential unsupported(torch::nn::Flatten(), torch::nn::Linear(64, 8), torch::nn::Softplus());
+    try {
+      export_onnx(unsupported, {1, 8, 8}, "bad");
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QVERIFY2(std::string(error.what()).find("layer \"2\" (torch::nn::Softplus)") != std::string::npos, error.what());
+    }
   }
 
   void badBundlesSayWhatIsWrong() {
