@@ -45,6 +45,15 @@ struct PredictRequest {
 };
 int predict(const PredictRequest& request);
 
+struct ServeRequest {
+  std::filesystem::path bundle;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 4;
+};
+// Serves the bundle over HTTP until Ctrl+C (core/serve/prediction_service.h).
+int serve(const ServeRequest& request);
+
 struct PruneRequest {
   std::filesystem::path run_dir;
   std::string method = "magnitude";  // or "channels"

@@ -1,10 +1,15 @@
 // cradle-cli export and predict: handing a trained model over, and using it.
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/serve/prediction_service.h"
 
 namespace cradle::cli {
 
@@ -71,6 +76,47 @@ int predict(const PredictRequest& request) {
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+namespace {
+std::atomic<bool> g_stop_serving{false};
+extern "C" void on_serve_interrupt(int) { g_stop_serving = true; }
+}  // namespace
+
+int serve(const ServeRequest& request) {
+  ModelBundle bundle = open_bundle(request.bundle);
+  const bool language_model = bundle.experiment.task == "language_model";
+  const std::string kind = bundle.input.kind;
+  ServiceOptions options;
+  options.host = request.host;
+  options.port = request.port;
+  options.threads = request.threads;
+  PredictionService service(std::move(bundle), options);
+  const int port = service.bind();
+  const std::string address = "http://" + request.host + ":" + std::to_string(port);
+  std::printf("serving %s on %s (Ctrl+C stops)\n", request.bundle.string().c_str(), address.c_str());
+  std::printf("  GET %s/v1/health, GET %s/v1/model, GET %s/metrics\n", address.c_str(), address.c_str(), address.c_str());
+  if (language_model)
+    std::printf("  curl -s %s/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'\n", address.c_str());
+  else if (kind == "image")
+    std::printf("  curl -s %s/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"\n", address.c_str());
+  else
+    std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [\"some text\"]}'\n", address.c_str());
+  std::fflush(stdout);
+  g_stop_serving = false;
+  auto previous = std::signal(SIGINT, on_serve_interrupt);
+  auto previous_term = std::signal(SIGTERM, on_serve_interrupt);
+  std::thread watcher([&service] {
+    while (!g_stop_serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    service.stop();
+  });
+  service.run();
+  g_stop_serving = true;
+  watcher.join();
+  std::signal(SIGINT, previous);
+  std::signal(SIGTERM, previous_term);
+  std::printf("stopped\n");
+  return 0;
 }
 
 }  // namespace cradle::cli

@@ -121,6 +121,13 @@ int run(int argc, char** argv) {
   predict->add_option("--top-k-tokens", predict_sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
   predict->add_option("--seed", predict_sampling.seed, "Random seed (default 0)");
 
+  cradle::cli::ServeRequest serve_request;
+  auto* serve = app.add_subcommand("serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
+  serve->add_option("bundle", serve_request.bundle, "Bundle folder (cradle-cli export)")->required();
+  serve->add_option("--host", serve_request.host, "Address to listen on (default 127.0.0.1: this machine only)");
+  serve->add_option("--port", serve_request.port, "Port (default 8080; 0: any free one)")->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", serve_request.threads, "Worker threads answering requests (default 4)")->check(CLI::Range(1, 256));
+
   cradle::cli::PruneRequest prune_request;
   auto* prune = app.add_subcommand("prune", "Prune a finished image or table run and fine-tune it (stage prune), compared with it");
   prune->add_option("run", prune_request.run_dir, "Run folder")->required();
@@ -215,6 +222,7 @@ int run(int argc, char** argv) {
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
   if (prune->parsed()) return cradle::cli::prune(prune_request);
+  if (serve->parsed()) return cradle::cli::serve(serve_request);
   if (export_command->parsed()) return cradle::cli::export_bundle(export_run, export_out, export_onnx);
   if (predict->parsed()) {
     for (auto& input : predict_request.inputs) input = unescape(input);

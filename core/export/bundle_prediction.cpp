@@ -41,24 +41,20 @@ void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<B
 
 }  // namespace
 
-std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& encoded, std::int64_t top_k) {
   if (bundle.input.kind != "image")
-    throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not image files");
+    throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not images");
 #if CRADLE_WITH_OPENCV
   const auto& shape = bundle.input.shape;
   const ImageDecoding how{shape[1], shape[2], shape[0], bundle.input.keep_aspect};
-  std::vector<BundlePrediction> predictions(files.size());
+  std::vector<BundlePrediction> predictions(encoded.size());
   std::vector<torch::Tensor> images;
   std::vector<BundlePrediction*> rows;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    predictions[i].input = files[i].string();
-    if (!fs::is_regular_file(files[i])) {
-      predictions[i].error = files[i].string() + ": no such file";
-      continue;
-    }
-    const auto pixels = decode_image_bytes(read_file(files[i]), how);
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    predictions[i].input = encoded[i].name;
+    const auto pixels = decode_image_bytes(encoded[i].bytes, how);
     if (!pixels.defined()) {
-      predictions[i].error = files[i].string() + ": not a readable image (PNG, JPEG or BMP)";
+      predictions[i].error = encoded[i].name + ": not a readable image (PNG, JPEG or BMP)";
       continue;
     }
     images.push_back(pixels);
@@ -73,10 +69,28 @@ std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vec
   }
   return predictions;
 #else
-  (void)files;
+  (void)encoded;
   (void)top_k;
-  throw ConfigError("this build of Cradle has no OpenCV: it cannot decode image files");
+  throw ConfigError("this build of Cradle has no OpenCV: it cannot decode images");
 #endif
+}
+
+std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+  std::vector<EncodedImage> encoded;
+  std::vector<std::size_t> readable;  // where each read file's answer goes
+  std::vector<BundlePrediction> predictions(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    predictions[i].input = files[i].string();
+    if (!fs::is_regular_file(files[i])) {
+      predictions[i].error = files[i].string() + ": no such file";
+      continue;
+    }
+    encoded.push_back({files[i].string(), read_file(files[i])});
+    readable.push_back(i);
+  }
+  const auto answers = predict_image_bytes(bundle, encoded, top_k);
+  for (std::size_t k = 0; k < answers.size(); ++k) predictions[readable[k]] = answers[k];
+  return predictions;
 }
 
 std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k) {

@@ -27,6 +27,13 @@ struct BundlePrediction {
 
 // Classifiers and regressors on image files; one bad file is an error entry.
 std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<std::filesystem::path>& files, std::int64_t top_k);
+
+struct EncodedImage {
+  std::string name;   // how errors and results name it
+  std::string bytes;  // PNG, JPEG or BMP
+};
+// The same for images already in memory (the HTTP service).
+std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& images, std::int64_t top_k);
 // Text classifiers.
 std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k);
 // Language models: the continuation of `prompt` (a chat model's reply to it), streamed to `sink`.

@@ -587,6 +587,7 @@ class CliTest : public QObject {
     QVERIFY(mixed.out.contains("broken.png: not a readable image"));
     expect_one_line_error(run_cli({"export", run, "--out", bundle}), "folder exists and is not empty");
     expect_one_line_error(run_cli({"predict", run, dir.filePath("top-right.png")}), "no bundle.json");
+    expect_one_line_error(run_cli({"serve", run, "--port", "0"}), "no bundle.json");
   }
 
   void trainsTheRegressionSampleAndEvalReproducesIt() {

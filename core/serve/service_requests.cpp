@@ -1,0 +1,122 @@
+#include "core/serve/service_requests.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace cradle {
+namespace {
+
+using RequestJson = nlohmann::json;  // plain: the order of a request's fields does not matter
+
+RequestJson parse_object(const std::string& body) {
+  RequestJson doc;
+  try {
+    doc = RequestJson::parse(body);
+  } catch (const RequestJson::exception& error) {  // parse_error, and out_of_range for a number too large
+    throw RequestError(std::string("the body is not valid JSON: ") + error.what());
+  }
+  if (!doc.is_object()) throw RequestError("the body must be a JSON object");
+  return doc;
+}
+
+void only_fields(const RequestJson& doc, const std::set<std::string>& known) {
+  for (const auto& [key, value] : doc.items()) {
+    if (known.count(key)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw RequestError("unknown field \"" + key + "\"; expected " + list);
+  }
+}
+
+std::int64_t whole(const RequestJson& doc, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  if (!doc.contains(key)) return fallback;
+  const auto& v = doc[key];
+  if (!v.is_number_integer()) throw RequestError(std::string("\"") + key + "\" must be a whole number");
+  const auto value = v.get<std::int64_t>();
+  if (value < low || value > high)
+    throw RequestError(std::string("\"") + key + "\" must be from " + std::to_string(low) + " to " + std::to_string(high) + ", got " +
+                       std::to_string(value));
+  return value;
+}
+
+double real(const RequestJson& doc, const char* key, double fallback, double low, double high, bool low_open = false) {
+  if (!doc.contains(key)) return fallback;
+  const auto& v = doc[key];
+  if (!v.is_number()) throw RequestError(std::string("\"") + key + "\" must be a number");
+  const double value = v.get<double>();
+  if (value > high || value < low || (low_open && value == low))
+    throw RequestError(std::string("\"") + key + "\" must be " + (low_open ? "above " : "from ") + RequestJson(low).dump() + " to " +
+                       RequestJson(high).dump() + ", got " + v.dump());
+  return value;
+}
+
+}  // namespace
+
+std::string decode_base64(const std::string& text, const std::string& what) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (text.size() % 4 != 0) throw RequestError(what + ": base64 length " + std::to_string(text.size()) + " is not a multiple of 4");
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    std::uint32_t group = 0;
+    int padding = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const char c = text[i + k];
+      std::uint32_t value = 0;
+      if (c == '=' && i + 4 == text.size() && k >= 2 && (k == 3 || text[i + 3] == '=')) {
+        ++padding;
+      } else {
+        const auto found = alphabet.find(c);
+        if (found == std::string::npos || padding > 0)
+          throw RequestError(what + ": not base64 at character " + std::to_string(i + k));
+        value = static_cast<std::uint32_t>(found);
+      }
+      group = (group << 6) | value;
+    }
+    out.push_back(static_cast<char>((group >> 16) & 0xFF));
+    if (padding < 2) out.push_back(static_cast<char>((group >> 8) & 0xFF));
+    if (padding < 1) out.push_back(static_cast<char>(group & 0xFF));
+  }
+  return out;
+}
+
+PredictBody parse_predict_body(const std::string& body, bool images, std::size_t max_inputs) {
+  const RequestJson doc = parse_object(body);
+  only_fields(doc, {"inputs", "top_k"});
+  if (!doc.contains("inputs") || !doc["inputs"].is_array())
+    throw RequestError(std::string("\"inputs\" must be an array of ") + (images ? "base64-encoded image files" : "texts"));
+  const auto& inputs = doc["inputs"];
+  if (inputs.empty()) throw RequestError("\"inputs\" is empty");
+  if (inputs.size() > max_inputs)
+    throw RequestError("\"inputs\" holds " + std::to_string(inputs.size()) + " items; at most " + std::to_string(max_inputs) + " per request");
+  PredictBody parsed;
+  parsed.top_k = whole(doc, "top_k", 3, 1, 1000);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string where = "inputs[" + std::to_string(i) + "]";
+    if (!inputs[i].is_string()) throw RequestError(where + " must be a string" + (images ? " (a base64-encoded image file)" : ""));
+    parsed.inputs.push_back(images ? decode_base64(inputs[i].get<std::string>(), where) : inputs[i].get<std::string>());
+  }
+  return parsed;
+}
+
+GenerateBody parse_generate_body(const std::string& body, std::int64_t max_tokens_limit) {
+  const RequestJson doc = parse_object(body);
+  only_fields(doc, {"prompt", "max_tokens", "temperature", "top_k", "top_p", "repetition_penalty", "seed", "stream"});
+  GenerateBody parsed;
+  if (!doc.contains("prompt") || !doc["prompt"].is_string()) throw RequestError("\"prompt\" must be a string");
+  parsed.prompt = doc["prompt"].get<std::string>();
+  parsed.max_tokens = whole(doc, "max_tokens", parsed.max_tokens, 1, max_tokens_limit);
+  parsed.temperature = real(doc, "temperature", parsed.temperature, 0, 100);
+  parsed.top_k = whole(doc, "top_k", 0, 0, 10000000);
+  parsed.top_p = real(doc, "top_p", 1.0, 0, 1, /*low_open=*/true);
+  parsed.repetition_penalty = real(doc, "repetition_penalty", 1.0, 0, 100, /*low_open=*/true);
+  parsed.seed = static_cast<std::uint64_t>(whole(doc, "seed", 0, 0, INT64_MAX));
+  if (doc.contains("stream")) {
+    if (!doc["stream"].is_boolean()) throw RequestError("\"stream\" must be true or false");
+    parsed.stream = doc["stream"].get<bool>();
+  }
+  return parsed;
+}
+
+}  // namespace cradle

@@ -1,0 +1,45 @@
+#pragma once
+// The HTTP service's request bodies, parsed strictly (no LibTorch, so the fuzz
+// target runs them): JSON objects with known fields of the right types and
+// ranges; anything else is a RequestError whose message the client receives
+// with status 400.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cradle {
+
+class RequestError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PredictBody {
+  std::vector<std::string> inputs;  // texts, or images' bytes (decoded from base64)
+  std::int64_t top_k = 3;
+};
+
+struct GenerateBody {
+  std::string prompt;
+  std::int64_t max_tokens = 64;
+  double temperature = 1.0;
+  std::int64_t top_k = 0;
+  double top_p = 1.0;
+  double repetition_penalty = 1.0;
+  std::uint64_t seed = 0;
+  bool stream = false;
+};
+
+// POST /v1/predict: {"inputs": [...], "top_k": 3}; images as base64 strings
+// when `images`, else texts. At most `max_inputs` inputs.
+PredictBody parse_predict_body(const std::string& body, bool images, std::size_t max_inputs);
+// POST /v1/generate: {"prompt": "...", "max_tokens": 64, "temperature": 1, "top_k": 0, "top_p": 1,
+// "repetition_penalty": 1, "seed": 0, "stream": false}; max_tokens at most `max_tokens_limit`.
+GenerateBody parse_generate_body(const std::string& body, std::int64_t max_tokens_limit);
+
+// RFC 4648 base64 (padding required, no line breaks); RequestError naming the offset of a bad character.
+std::string decode_base64(const std::string& text, const std::string& what);
+
+}  // namespace cradle

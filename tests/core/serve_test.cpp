@@ -1,0 +1,229 @@
+// The HTTP service over a real loopback socket and a real HTTP client:
+// correct answers, a barrage of malformed requests answered 4xx with a JSON
+// error and the service still up, concurrent load answered correctly, /metrics.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "core/common/file_io.h"
+#include "core/common/png_encoder.h"
+#include "core/data/classification_data.h"
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_bundle.h"
+#include "core/run/experiment_run.h"
+#include "core/serve/prediction_service.h"
+#include "core/serve/service_requests.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+// A service on a free loopback port, served from a thread for the test's life.
+struct RunningService {
+  explicit RunningService(ModelBundle bundle, ServiceOptions options = {}) {
+    options.port = 0;
+    service = std::make_unique<PredictionService>(std::move(bundle), options);
+    port = service->bind();
+    thread = std::thread([this] { service->run(); });
+  }
+  ~RunningService() {
+    service->stop();
+    thread.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  std::unique_ptr<PredictionService> service;
+  int port = 0;
+  std::thread thread;
+};
+
+std::string base64(const std::string& bytes) { return base64_encode(bytes); }
+
+}  // namespace
+
+class ServeTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  fs::path bundle_;
+  std::vector<std::string> images_;        // PNG files of test samples
+  std::vector<std::string> expected_;      // the label each should get
+
+ private Q_SLOTS:
+  void initTestCase() {
+    write_quadrant_dataset(dir_.path(), 200, 12);
+    const fs::path root = dir_.path().toStdString();
+    const Experiment e = load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":3}})").toStdString());
+    ExperimentRun(e, root / "run").train();
+    bundle_ = root / "bundle";
+    export_bundle(root / "run", bundle_);
+    ModelBundle bundle = open_bundle(bundle_);
+    const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
+    std::vector<EncodedImage> encoded;
+    for (int i = 0; i < 12; ++i) {
+      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0]).mul(255).round().to(torch::kUInt8).contiguous();
+      images_.push_back(encode_png(pixels.data_ptr<std::uint8_t>(), 8, 8, 1));
+      encoded.push_back({"image", images_.back()});
+    }
+    for (const auto& p : predict_image_bytes(bundle, encoded, 1)) expected_.push_back(p.top.at(0).label);
+  }
+
+  void answersHealthModelAndPredictions() {
+    RunningService running(open_bundle(bundle_));
+    auto client = running.client();
+    auto health = client.Get("/v1/health");
+    QVERIFY(health);
+    QCOMPARE(health->status, 200);
+    QCOMPARE(Json::parse(health->body)["status"].get<std::string>(), std::string("ok"));
+    auto model = client.Get("/v1/model");
+    QCOMPARE(model->status, 200);
+    const Json description = Json::parse(model->body);
+    QCOMPARE(description["bundle"]["input"]["kind"].get<std::string>(), std::string("image"));
+    QVERIFY(description["card"].get<std::string>().find("# Model card") != std::string::npos);
+    Json body = {{"inputs", Json::array()}, {"top_k", 2}};
+    for (const auto& image : images_) body["inputs"].push_back(base64(image));
+    auto predicted = client.Post("/v1/predict", body.dump(), "application/json");
+    QCOMPARE(predicted->status, 200);
+    const Json answer = Json::parse(predicted->body);
+    QCOMPARE(answer["predictions"].size(), images_.size());
+    for (std::size_t i = 0; i < images_.size(); ++i) {
+      QCOMPARE(answer["predictions"][i]["label"].get<std::string>(), expected_[i]);
+      QCOMPARE(answer["predictions"][i]["top"].size(), size_t(2));
+    }
+  }
+
+  void survivesAMalformedBarrage() {
+    ServiceOptions options;
+    options.max_body_bytes = 64 * 1024;
+    options.max_inputs = 8;
+    RunningService running(open_bundle(bundle_), options);
+    auto client = running.client();
+    struct Bad {
+      const char* method;
+      const char* path;
+      std::string body;
+      int status;
+      const char* says;
+    };
+    const std::string image = base64(images_[0]);
+    std::string nine = "{\"inputs\": [";
+    for (int i = 0; i < 9; ++i) nine += std::string(i ? "," : "") + "\"" + image + "\"";
+    nine += "]}";
+    const std::vector<Bad> barrage = {
+        {"POST", "/v1/predict", "{bad", 400, "not valid JSON"},
+        {"POST", "/v1/predict", "[1, 2]", 400, "must be a JSON object"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"x\"], \"top_k\": 444e4400000}", 400, "not valid JSON"},  // found by the fuzz target
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"extra\": 1}", 400, "unknown field \"extra\""},
+        {"POST", "/v1/predict", "{}", 400, "\"inputs\" must be an array"},
+        {"POST", "/v1/predict", "{\"inputs\": \"x\"}", 400, "\"inputs\" must be an array"},
+        {"POST", "/v1/predict", "{\"inputs\": []}", 400, "\"inputs\" is empty"},
+        {"POST", "/v1/predict", nine, 400, "at most 8 per request"},
+        {"POST", "/v1/predict", "{\"inputs\": [42]}", 400, "inputs[0] must be a string"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"@@@@\"]}", 400, "inputs[0]: not base64 at character 0"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"aGVsbG8=\"]}", 400, "inputs[0]: not a readable image"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"top_k\": 0}", 400, "\"top_k\" must be from 1"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"top_k\": \"3\"}", 400, "\"top_k\" must be a whole number"},
+        {"POST", "/v1/generate", "{\"prompt\": \"hi\"}", 400, "not a language model"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + std::string(100 * 1024, 'A') + "\"]}", 413, "larger than 65536 bytes"},
+        {"GET", "/v1/predict", "", 405, "takes POST"},
+        {"POST", "/v1/health", "{}", 405, "takes GET"},
+        {"GET", "/v1/nowhere", "", 404, "no such endpoint"},
+        {"DELETE", "/v1/predict", "", 404, "no such endpoint"},
+    };
+    for (const auto& bad : barrage) {
+      httplib::Result result = bad.method == std::string("GET")    ? client.Get(bad.path)
+                               : bad.method == std::string("POST") ? client.Post(bad.path, bad.body, "application/json")
+                                                                   : client.Delete(bad.path);
+      const QString label = QString("%1 %2 %3").arg(bad.method, bad.path, QString::fromStdString(bad.body.substr(0, 40)));
+      QVERIFY2(result, qPrintable(label + ": no answer"));
+      QVERIFY2(result->status == bad.status, qPrintable(label + ": status " + QString::number(result->status)));
+      const Json error = Json::parse(result->body);
+      QVERIFY2(error["error"].get<std::string>().find(bad.says) != std::string::npos, qPrintable(label + ": " + QString::fromStdString(result->body)));
+    }
+    // A client that sends half a request and leaves does not take the service down either.
+    {
+      httplib::Client rude("127.0.0.1", running.port);
+      rude.set_connection_timeout(1, 0);
+      rude.set_read_timeout(1, 0);
+      httplib::Headers headers = {{"Content-Length", "1000"}};
+      (void)rude.Post("/v1/predict", headers, "{\"inp", "application/json");
+    }
+    auto health = client.Get("/v1/health");
+    QVERIFY(health && health->status == 200);
+    const Json ok = Json::parse(client.Post("/v1/predict", "{\"inputs\": [\"" + image + "\"]}", "application/json")->body);
+    QCOMPARE(ok["predictions"][0]["label"].get<std::string>(), expected_[0]);
+  }
+
+  void answersConcurrentLoadCorrectly() {
+    ServiceOptions options;
+    options.threads = 4;
+    options.max_waiting = 64;
+    RunningService running(open_bundle(bundle_), options);
+    std::atomic<int> right{0}, wrong{0};
+    std::vector<std::thread> clients;
+    const int per_client = 25;
+    for (int c = 0; c < 8; ++c)
+      clients.emplace_back([&, c] {
+        auto client = running.client();
+        for (int r = 0; r < per_client; ++r) {
+          const std::size_t i = static_cast<std::size_t>((c * per_client + r) % 12);
+          const auto result = client.Post("/v1/predict", Json{{"inputs", {base64(images_[i])}}}.dump(), "application/json");
+          const bool correct = result && result->status == 200 &&
+                               Json::parse(result->body)["predictions"][0]["label"].get<std::string>() == expected_[i];
+          (correct ? right : wrong)++;
+        }
+      });
+    for (auto& t : clients) t.join();
+    QCOMPARE(wrong.load(), 0);
+    QCOMPARE(right.load(), 8 * per_client);
+    // /metrics counts them, in Prometheus' text format.
+    const auto metrics = running.client().Get("/metrics");
+    QCOMPARE(metrics->status, 200);
+    QVERIFY2(metrics->body.find("cradle_requests_total{endpoint=\"/v1/predict\",code=\"200\"} 200\n") != std::string::npos,
+             metrics->body.c_str());
+    QVERIFY(metrics->body.find("cradle_request_duration_seconds_count{endpoint=\"/v1/predict\"} 200\n") != std::string::npos);
+    QVERIFY(metrics->body.find("# TYPE cradle_request_duration_seconds histogram") != std::string::npos);
+  }
+
+  void refusesWhenTooManyWait() {
+    ServiceOptions options;
+    options.max_waiting = 0;  // every request for the model is one too many
+    RunningService running(open_bundle(bundle_), options);
+    const auto result = running.client().Post("/v1/predict", Json{{"inputs", {base64(images_[0])}}}.dump(), "application/json");
+    QCOMPARE(result->status, 503);
+    QVERIFY(Json::parse(result->body)["error"].get<std::string>().find("busy") != std::string::npos);
+  }
+
+  void requestBodiesParseStrictly() {
+    const auto generate = parse_generate_body(R"({"prompt": "hi", "max_tokens": 5, "temperature": 0, "stream": true, "seed": 9})", 100);
+    QCOMPARE(generate.prompt, std::string("hi"));
+    QCOMPARE(generate.max_tokens, std::int64_t(5));
+    QVERIFY(generate.stream);
+    QCOMPARE(generate.seed, std::uint64_t(9));
+    QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "top_p": 0})", 100));
+    QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "stream": "yes"})", 100));
+    QCOMPARE(decode_base64("aGVsbG8=", "x"), std::string("hello"));
+    QCOMPARE(decode_base64("aGk=", "x"), std::string("hi"));
+    QCOMPARE(decode_base64("", "x"), std::string());
+    QVERIFY_THROWS_EXCEPTION(RequestError, decode_base64("aGk", "x"));
+    QVERIFY_THROWS_EXCEPTION(RequestError, decode_base64("a=Gk", "x"));
+  }
+};
+
+CRADLE_REGISTER_TEST(ServeTest);
+
+}  // namespace cradle::test
+
+#include "serve_test.moc"

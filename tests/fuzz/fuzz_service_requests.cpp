@@ -1,0 +1,25 @@
+// libFuzzer target: the HTTP service's request bodies. The first byte chooses
+// the endpoint (and for predict, images or texts); bad input must end in a
+// RequestError, and what is accepted must respect the limits.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/serve/service_requests.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  try {
+    if (data[0] & 1) {
+      const auto parsed = cradle::parse_generate_body(body, 512);
+      if (parsed.max_tokens < 1 || parsed.max_tokens > 512 || parsed.top_p <= 0 || parsed.top_p > 1 || parsed.temperature < 0)
+        __builtin_trap();
+    } else {
+      const auto parsed = cradle::parse_predict_body(body, (data[0] & 2) != 0, 16);
+      if (parsed.inputs.empty() || parsed.inputs.size() > 16 || parsed.top_k < 1) __builtin_trap();
+    }
+  } catch (const cradle::RequestError&) {
+  }
+  return 0;
+}
