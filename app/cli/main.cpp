@@ -103,14 +103,14 @@ int run(int argc, char** argv) {
   std::filesystem::path export_run, export_out;
   auto* export_command = app.add_subcommand("export", "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
   export_command->add_option("run", export_run, "Run folder")->required();
-  export_command->add_option("--out", export_out, "Bundle folder to create")->required();
+  export_command->add_option("--out", export_out, "Bundle folder to create, or NAME.cradle for one zip file")->required();
   bool export_onnx = false;
   export_command->add_flag("--onnx", export_onnx, "Also model/model.onnx (opset 13), checked and compared with OpenCV's DNN runtime");
 
   cradle::cli::PredictRequest predict_request;
   auto& predict_sampling = predict_request.sampling;
   auto* predict = app.add_subcommand("predict", "Predict with a bundle: image files, texts, or prompts to continue");
-  predict->add_option("bundle", predict_request.bundle, "Bundle folder (cradle-cli export)")->required();
+  predict->add_option("bundle", predict_request.bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
   predict->add_option("inputs", predict_request.inputs, "Image files (image models), texts (text classifiers) or prompts (language models)")
       ->required();
   predict->add_option("--top-k", predict_request.top_k, "Classes shown per input (default 3)")->check(CLI::Range(1, 1000));
@@ -123,7 +123,7 @@ int run(int argc, char** argv) {
 
   cradle::cli::ServeRequest serve_request;
   auto* serve = app.add_subcommand("serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
-  serve->add_option("bundle", serve_request.bundle, "Bundle folder (cradle-cli export)")->required();
+  serve->add_option("bundle", serve_request.bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
   serve->add_option("--host", serve_request.host, "Address to listen on (default 127.0.0.1: this machine only)");
   serve->add_option("--port", serve_request.port, "Port (default 8080; 0: any free one)")->check(CLI::Range(0, 65535));
   serve->add_option("--threads", serve_request.threads, "Worker threads answering requests (default 4)")->check(CLI::Range(1, 256));

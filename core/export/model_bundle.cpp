@@ -3,11 +3,13 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
+#include "core/export/bundle_archive.h"
 #include "core/export/model_card.h"
 #include "core/export/onnx_export.h"
 #include "core/export/safetensors.h"
@@ -70,6 +72,21 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
 }  // namespace
 
 Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) {
+  if (out_dir.extension() == ".cradle") {  // the folder, zipped; the folder itself is not kept
+    if (fs::exists(out_dir)) throw IoError(out_dir.string() + ": exists; choose another name so it is kept");
+    const fs::path folder = out_dir.parent_path() / ("." + out_dir.filename().string() + ".folder");
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+    try {
+      Json manifest = export_bundle(run_dir, folder, onnx);
+      pack_bundle(folder, out_dir);
+      fs::remove_all(folder, ignored);
+      return manifest;
+    } catch (...) {
+      fs::remove_all(folder, ignored);
+      throw;
+    }
+  }
   const RunFolder run = open_run_folder(run_dir);
   const Experiment e = load_experiment(run.experiment_file());
   if (is_reward_modelling(e))
@@ -184,8 +201,20 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) 
   }
 }
 
-ModelBundle open_bundle(const fs::path& dir) {
+ModelBundle open_bundle(const fs::path& path) {
   ModelBundle b;
+  fs::path dir = path;
+  if (fs::is_regular_file(path)) {  // a .cradle file: unpacked for as long as the bundle is open
+    std::string pattern = (fs::temp_directory_path() / "cradle-bundle-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw IoError(fs::temp_directory_path().string() + ": cannot make a folder to unpack " + path.string());
+    b.unpacked = std::shared_ptr<const fs::path>(new fs::path(pattern), [](const fs::path* folder) {
+      std::error_code ignored;
+      fs::remove_all(*folder, ignored);
+      delete folder;
+    });
+    unpack_bundle(path, *b.unpacked);
+    dir = *b.unpacked;
+  }
   b.dir = dir;
   const fs::path file = dir / "bundle.json";
   if (!fs::exists(file))

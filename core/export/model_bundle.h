@@ -39,10 +39,13 @@ struct ModelBundle {
   std::int64_t outputs = 0;              // classes, 1 for regression, the vocabulary for language models
   std::shared_ptr<const Tokenizer> tokenizer;
   torch::nn::Sequential model{nullptr};  // weights loaded, evaluation mode, on the CPU
+  // A `.cradle` file is unpacked into a temporary folder (`dir`), removed with the last copy of this.
+  std::shared_ptr<const std::filesystem::path> unpacked;
 };
 
 // Writes the bundle of a finished run into `out_dir` (which must not exist or
-// be empty). Image and table runs read their test split once to learn the
+// be empty); an `out_dir` ending in ".cradle" is written as one zip file
+// (core/export/bundle_archive.h) instead. Image and table runs read their test split once to learn the
 // input shape. ConfigError for a run that cannot predict on its own (a reward
 // model), IoError for an unfinished run.
 // With `onnx`, also model/model.onnx (core/export/onnx_export.h): checked with
@@ -52,8 +55,8 @@ struct ModelBundle {
 // difference above 1e-4.
 Json export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx = false);
 
-// Opens a bundle folder: the model built and its weights loaded. DataError
+// Opens a bundle folder or `.cradle` file: the model built and its weights loaded. DataError
 // naming bundle.json and the field when it is malformed.
-ModelBundle open_bundle(const std::filesystem::path& dir);
+ModelBundle open_bundle(const std::filesystem::path& path);
 
 }  // namespace cradle

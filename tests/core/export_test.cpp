@@ -12,6 +12,7 @@
 #include "core/common/png_encoder.h"
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
+#include "core/export/bundle_archive.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
 #include "core/export/onnx_export.h"
@@ -107,6 +108,7 @@ class ExportTest : public QObject {
     QCOMPARE(manifest["input"]["kind"].get<std::string>(), std::string("image"));
     QCOMPARE(manifest["input"]["shape"].dump(), std::string("[1,8,8]"));
     fs::rename(root / "bundle", root / "moved");
+    export_bundle(root / "run", root / "model.cradle");  // the one-file form, read further down
     fs::remove_all(root / "run");  // nothing of the run is left to lean on
     QVERIFY(fs::exists(root / "moved" / "MODEL_CARD.md"));
     QVERIFY(fs::file_size(root / "moved" / "model" / "model.onnx") > 1000);
@@ -135,6 +137,16 @@ class ExportTest : public QObject {
       QVERIFY(std::abs(p.top[0].probability - expected[i][best].item<double>()) < 1e-5);
     }
     QVERIFY(predictions[4].error.find("missing.png: no such file") != std::string::npos);
+    {  // The .cradle file predicts the same, and leaves no unpacked folder behind.
+      ModelBundle packed = open_bundle(root / "model.cradle");
+      const fs::path unpacked = packed.dir;
+      QVERIFY(fs::exists(unpacked / "bundle.json"));
+      const auto again = predict_images(packed, {files[0]}, 1);
+      QCOMPARE(again[0].top[0].label, predictions[0].top[0].label);
+      QVERIFY(std::abs(again[0].top[0].probability - predictions[0].top[0].probability) < 1e-9);
+      packed = ModelBundle{};
+      QVERIFY(!fs::exists(unpacked));
+    }
     const Json json = prediction_to_json(predictions[0]);
     QCOMPARE(json["label"].get<std::string>(), predictions[0].top[0].label);
     // The safetensors file holds the same weights as model.pt.
@@ -185,6 +197,42 @@ class ExportTest : public QObject {
       QFAIL("accepted");
     } catch (const ConfigError& error) {
       QVERIFY2(std::string(error.what()).find("layer \"2\" (torch::nn::Softplus)") != std::string::npos, error.what());
+    }
+  }
+
+  // One .cradle file: a zip that unpacks to the folder, opened (and cleaned up) by open_bundle.
+  void aCradleFileHoldsTheBundle() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directories(root / "folder" / "model");
+    write_text_atomically(root / "folder" / "bundle.json", "{}");
+    write_text_atomically(root / "folder" / "model" / "weights.bin", std::string("\0\1\2binary\xff", 11));
+    pack_bundle(root / "folder", root / "one.cradle");
+    const std::string bytes = read_file(root / "one.cradle");
+    const auto entries = read_zip_directory(bytes, "one.cradle");
+    QCOMPARE(entries.size(), size_t(2));
+    QCOMPARE(entries[1].name, std::string("model/weights.bin"));
+    unpack_bundle(root / "one.cradle", root / "back");
+    QCOMPARE(read_file(root / "back" / "model" / "weights.bin"), read_file(root / "folder" / "model" / "weights.bin"));
+    // Damage: a flipped data byte fails the CRC; a cut file has no directory; an escaping name is refused.
+    std::string flipped = bytes;
+    flipped[static_cast<std::size_t>(entries[1].offset)] ^= 0x55;
+    write_text_atomically(root / "flipped.cradle", flipped);
+    try {
+      unpack_bundle(root / "flipped.cradle", root / "never");
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(std::string(error.what()).find("\"model/weights.bin\" fails its CRC-32 check") != std::string::npos, error.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(DataError, read_zip_directory(std::string_view(bytes).substr(0, bytes.size() - 30), "cut"));
+    std::string escaping = bytes;
+    const auto at = escaping.rfind("model/weights.bin");  // the central directory's copy of the name
+    escaping.replace(at, 6, "../../");
+    try {
+      read_zip_directory(escaping, "escaping.cradle");
+      QFAIL("accepted");
+    } catch (const DataError& error) {
+      QVERIFY2(std::string(error.what()).find("would leave the bundle's folder") != std::string::npos, error.what());
     }
   }
 
