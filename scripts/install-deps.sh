@@ -27,7 +27,29 @@ packages=(
   clang libclang-rt-14-dev
   # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh
   python3-torch
+  # Node.js runs ONNX Runtime, which checks exported ONNX graphs (below)
+  nodejs
 )
+
+# ONNX Runtime is not packaged by Debian; its Node.js package from the npm
+# registry carries the CPU library. The ONNX exporter runs every exported graph
+# through it (core/export/onnx_runtime_check.h). --ignore-scripts: the install
+# script only fetches GPU extras.
+onnxruntime_root=/usr/local/lib/cradle
+onnxruntime_version=1.30.0
+onnxruntime_missing() {
+  ! grep -qs "\"version\": \"$onnxruntime_version\"" "$onnxruntime_root/node_modules/onnxruntime-node/package.json"
+}
+install_onnxruntime() {
+  echo "install-deps: installing onnxruntime-node $onnxruntime_version under $onnxruntime_root"
+  mkdir -p "$onnxruntime_root"
+  npm install --prefix "$onnxruntime_root" --ignore-scripts --no-audit --no-fund --loglevel=error \
+    "onnxruntime-node@$onnxruntime_version" >/dev/null
+  # only this machine's library is needed
+  local bin="$onnxruntime_root/node_modules/onnxruntime-node/bin/napi-v6"
+  rm -rf "$bin/darwin" "$bin/win32"
+  find "$bin/linux" -mindepth 1 -maxdepth 1 ! -name "$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" -exec rm -rf {} +
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,16 +57,21 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm comes with some builds of nodejs (NodeSource's) and conflicts with Debian's npm package there
+command -v npm >/dev/null || missing+=(npm)
+[ ${#missing[@]} -eq 0 ] && ! onnxruntime_missing && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
-  echo "install-deps: these packages are missing and installing them needs root: ${missing[*]}" >&2
+  echo "install-deps: installing these needs root: ${missing[*]} onnxruntime-node" >&2
   exit 1
 fi
 
-echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if onnxruntime_missing; then install_onnxruntime; fi
 echo "install-deps: done"

@@ -22,11 +22,13 @@ int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::p
   for (const auto& [what, file] : manifest["files"].items())
     std::printf("  %-11s %s\n", what.c_str(), file.get<std::string>().c_str());
   if (manifest.contains("onnx")) {
-    const Json& check = manifest["onnx"]["runtime_check"];
-    std::printf("ONNX opset %lld, %lld nodes: ONNX checker passed; %s on %lld test samples: max |difference| %.3g (tolerance %.0e)\n",
-                static_cast<long long>(manifest["onnx"]["opset"].get<std::int64_t>()), static_cast<long long>(manifest["onnx"]["nodes"].get<std::int64_t>()),
-                check["runtime"].get<std::string>().c_str(), static_cast<long long>(check["samples"].get<std::int64_t>()),
-                check["max_abs_difference"].get<double>(), check["tolerance"].get<double>());
+    const Json& graph = manifest["onnx"];
+    std::printf("ONNX opset %lld, %lld nodes, %s: ONNX checker passed\n", static_cast<long long>(graph["opset"].get<std::int64_t>()),
+                static_cast<long long>(graph["nodes"].get<std::int64_t>()), graph["signature"].get<std::string>().c_str());
+    for (const Json& check : graph["runtime_checks"])
+      std::printf("  %s on %lld inputs: max |difference| from LibTorch %.3g (tolerance %.0e)\n",
+                  check["runtime"].get<std::string>().c_str(), static_cast<long long>(check["samples"].get<std::int64_t>()),
+                  check["max_abs_difference"].get<double>(), check["tolerance"].get<double>());
   }
   return 0;
 }
@@ -58,7 +60,8 @@ int predict(const PredictRequest& request) {
   } else if (bundle.input.kind == "text") {
     predictions = classify_texts(bundle, request.inputs, request.top_k);
   } else {
-    throw ConfigError(request.bundle.string() + ": a table model; predicting from CSV rows is not built yet");
+    std::vector<std::filesystem::path> files(request.inputs.begin(), request.inputs.end());
+    predictions = predict_table_rows(bundle, files, request.top_k);
   }
   int failed = 0;
   for (const auto& p : predictions) {
@@ -91,6 +94,13 @@ int serve(const ServeRequest& request) {
   options.host = request.host;
   options.port = request.port;
   options.threads = request.threads;
+  Json example_row = Json::object();  // table models: a row of training-typical values for the sample request
+  if (bundle.input.table) {
+    const TableEncoding& t = *bundle.input.table;
+    for (std::size_t k = 0; k < t.numeric_names.size(); ++k) example_row[t.numeric_names[k]] = t.fill[k];
+    for (std::size_t k = 0; k < t.categorical_names.size(); ++k)
+      example_row[t.categorical_names[k]] = t.vocabularies[k].empty() ? Json(nullptr) : Json(t.vocabularies[k].front());
+  }
   PredictionService service(std::move(bundle), options);
   const int port = service.bind();
   const std::string address = "http://" + request.host + ":" + std::to_string(port);
@@ -100,6 +110,8 @@ int serve(const ServeRequest& request) {
     std::printf("  curl -s %s/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'\n", address.c_str());
   else if (kind == "image")
     std::printf("  curl -s %s/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"\n", address.c_str());
+  else if (kind == "table")
+    std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [%s]}'\n", address.c_str(), example_row.dump().c_str());
   else
     std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [\"some text\"]}'\n", address.c_str());
   std::fflush(stdout);

@@ -109,9 +109,9 @@ int run(int argc, char** argv) {
 
   cradle::cli::PredictRequest predict_request;
   auto& predict_sampling = predict_request.sampling;
-  auto* predict = app.add_subcommand("predict", "Predict with a bundle: image files, texts, or prompts to continue");
+  auto* predict = app.add_subcommand("predict", "Predict with a bundle: image files, CSV files (table models), texts, or prompts to continue");
   predict->add_option("bundle", predict_request.bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
-  predict->add_option("inputs", predict_request.inputs, "Image files (image models), texts (text classifiers) or prompts (language models)")
+  predict->add_option("inputs", predict_request.inputs, "Image files (image models), CSV files with a header naming the feature columns (table models; one prediction per row), texts (text classifiers) or prompts (language models)")
       ->required();
   predict->add_option("--top-k", predict_request.top_k, "Classes shown per input (default 3)")->check(CLI::Range(1, 1000));
   predict->add_flag("--json", predict_request.json, "One JSON object per input, a line each");

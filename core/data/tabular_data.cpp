@@ -15,17 +15,13 @@
 #include "core/common/file_io.h"
 #include "core/data/csv_table.h"
 #include "core/data/seeded_order.h"
+#include "core/data/table_encoding.h"
 #include "core/data/splits.h"
 
 namespace cradle {
 namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
-
-bool is_missing_cell(const std::string& cell) {
-  static const std::set<std::string> markers = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"};
-  return markers.count(cell) > 0;
-}
 
 // One parsed row: numeric values (NaN when missing) and categorical strings.
 struct Row {
@@ -85,12 +81,12 @@ std::vector<Row> read_rows(const DataSpec& d, const std::filesystem::path& file,
     Row row;
     row.origin = origin + ":" + std::to_string(table.row_lines[r]);
     row.target = cells[static_cast<size_t>(columns.target)];
-    if (is_missing_cell(row.target))
+    if (is_missing_table_cell(row.target))
       throw DataError(row.origin + ": no value in the target column \"" + d.target + "\"");
     bool any_missing = false;
     for (size_t k = 0; k < columns.numeric.size(); ++k) {
       const std::string& cell = cells[static_cast<size_t>(columns.numeric[k])];
-      if (is_missing_cell(cell)) {
+      if (is_missing_table_cell(cell)) {
         row.numbers.push_back(kMissing);
         any_missing = true;
         continue;
@@ -105,8 +101,8 @@ std::vector<Row> read_rows(const DataSpec& d, const std::filesystem::path& file,
     }
     for (auto index : columns.categorical) {
       const std::string& cell = cells[static_cast<size_t>(index)];
-      any_missing |= is_missing_cell(cell);
-      row.categories.push_back(is_missing_cell(cell) ? std::string() : cell);
+      any_missing |= is_missing_table_cell(cell);
+      row.categories.push_back(is_missing_table_cell(cell) ? std::string() : cell);
     }
     if (any_missing && d.missing == "drop_row") {
       ++dropped;
@@ -120,25 +116,10 @@ std::vector<Row> read_rows(const DataSpec& d, const std::filesystem::path& file,
 }
 
 // Statistics fitted on the training rows.
-struct Encoding {
-  std::vector<double> fill, shift, scale;              // per numeric column
-  std::vector<std::vector<std::string>> vocabularies;  // per categorical column, sorted
-  bool embedding = false;  // categories as one index column each (0: unknown or missing), not one-hot
-  std::int64_t width() const {
-    std::int64_t w = static_cast<std::int64_t>(fill.size());
-    for (const auto& v : vocabularies) w += embedding ? 1 : static_cast<std::int64_t>(v.size());
-    return w;
-  }
-  // 0 for a category not seen in training (or missing), else 1 + its place in the vocabulary.
-  std::int64_t category_index(size_t column, const std::string& value) const {
-    const auto& vocab = vocabularies[column];
-    const auto it = std::lower_bound(vocab.begin(), vocab.end(), value);
-    return it != vocab.end() && *it == value ? 1 + (it - vocab.begin()) : 0;
-  }
-};
-
-Encoding fit(const DataSpec& d, const std::vector<const Row*>& train) {
-  Encoding enc;
+TableEncoding fit(const DataSpec& d, const Columns& columns, const std::vector<const Row*>& train) {
+  TableEncoding enc;
+  enc.numeric_names = columns.numeric_names;
+  enc.categorical_names = columns.categorical_names;
   enc.embedding = d.categorical_encoding == "embedding";
   const size_t numeric = train.front()->numbers.size();
   for (size_t k = 0; k < numeric; ++k) {
@@ -197,28 +178,14 @@ struct TargetEncoding {
 };
 
 // Unknown or missing categories encode as all zeros (no column is hot), or index 0.
-TensorDataset encode(const std::vector<const Row*>& rows, const Encoding& enc, const TargetEncoding& target) {
+TensorDataset encode(const std::vector<const Row*>& rows, const TableEncoding& enc, const TargetEncoding& target) {
   const auto n = static_cast<std::int64_t>(rows.size());
   const auto& classes = target.classes;
   auto inputs = torch::zeros({n, enc.width()}, torch::kFloat32);
   auto targets = torch::empty({n}, target.regression ? torch::kFloat32 : torch::kInt64);
-  auto x = inputs.accessor<float, 2>();
   for (std::int64_t i = 0; i < n; ++i) {
     const Row& row = *rows[static_cast<size_t>(i)];
-    std::int64_t col = 0;
-    for (size_t k = 0; k < enc.fill.size(); ++k, ++col) {
-      const double v = std::isnan(row.numbers[k]) ? enc.fill[k] : row.numbers[k];
-      x[i][col] = static_cast<float>((v - enc.shift[k]) / enc.scale[k]);
-    }
-    for (size_t k = 0; k < enc.vocabularies.size(); ++k) {
-      const std::int64_t index = enc.category_index(k, row.categories[k]);
-      if (enc.embedding) {
-        x[i][col++] = static_cast<float>(index);  // exact: float32 holds integers below 2^24
-        continue;
-      }
-      if (index > 0) x[i][col + index - 1] = 1.0f;
-      col += static_cast<std::int64_t>(enc.vocabularies[k].size());
-    }
+    enc.encode(row.numbers, row.categories, inputs.data_ptr<float>() + i * enc.width());
     if (target.regression) {
       targets[i] = static_cast<float>((target_number(row, target.column) - target.mean) / target.std);
       continue;
@@ -252,7 +219,7 @@ struct PreparedTable {
   std::vector<const Row*> train, validation, test;
   std::vector<std::string> class_names;
   TargetEncoding target;
-  Encoding encoding;
+  TableEncoding encoding;
   std::int64_t dropped_rows = 0;
 };
 
@@ -319,7 +286,7 @@ PreparedTable prepare_table(const Experiment& e) {
   if (!regression && t.class_names.size() < 2)
     throw DataError(e.resolve(d.file).string() + ": the target column \"" + d.target + "\" holds a single class");
   t.target.classes = t.class_names;
-  t.encoding = fit(d, t.train);
+  t.encoding = fit(d, t.columns, t.train);
   return t;
 }
 
@@ -365,6 +332,8 @@ ClassificationData load_tabular_classification(const Experiment& e, SplitsToLoad
       data.category_sizes.push_back(static_cast<std::int64_t>(vocabulary.size()) + 1);
   return data;
 }
+
+TableEncoding fit_table_encoding(const Experiment& e) { return prepare_table(e).encoding; }
 
 TablePreview preview_table(const Experiment& e, std::int64_t samples) {
   const PreparedTable t = prepare_table(e);

@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "core/data/classification_data.h"
+#include "core/data/table_encoding.h"
 #include "core/experiment/experiment.h"
 
 namespace cradle {
 
 ClassificationData load_tabular_classification(const Experiment& experiment, SplitsToLoad which);
+
+// The encoding fitted on the experiment's training rows (for a model bundle).
+TableEncoding fit_table_encoding(const Experiment& experiment);
 
 // What the encoding does to a few training rows, for `cradle-cli data preview`.
 struct TablePreviewRow {

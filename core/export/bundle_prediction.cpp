@@ -2,8 +2,12 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/data/csv_table.h"
+#include "core/data/table_encoding.h"
 #include "core/data/text_classification_data.h"
 #include "core/text/chat_template.h"
 #include "core/text/text_pipeline.h"
@@ -90,6 +94,57 @@ std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vec
   }
   const auto answers = predict_image_bytes(bundle, encoded, top_k);
   for (std::size_t k = 0; k < answers.size(); ++k) predictions[readable[k]] = answers[k];
+  return predictions;
+}
+
+namespace {
+
+const TableEncoding& table_encoding_of(const ModelBundle& bundle) {
+  if (bundle.input.kind != "table")
+    throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not table rows");
+  if (!bundle.input.table)
+    throw ConfigError(bundle.dir.string() + ": bundle.json has no input.table (exported by an older Cradle); export the run again");
+  return *bundle.input.table;
+}
+
+// One table's rows predicted (appended to `predictions`), or one error entry named `name`.
+void predict_table(ModelBundle& bundle, const std::string& name, const std::function<CsvTable()>& read,
+                   std::vector<BundlePrediction>& predictions, std::int64_t top_k) {
+  const TableEncoding& encoding = table_encoding_of(bundle);
+  EncodedTableRows rows;
+  try {
+    rows = encode_table_rows(encoding, read(), name);
+  } catch (const Error& error) {
+    predictions.push_back({name, error.what(), {}, {}, {}});
+    return;
+  }
+  const auto first = predictions.size();
+  for (const auto& origin : rows.origins) predictions.push_back({origin, {}, {}, {}, {}});
+  std::vector<BundlePrediction*> targets;
+  for (auto i = first; i < predictions.size(); ++i) targets.push_back(&predictions[i]);
+  if (targets.empty()) return;
+  const auto inputs = torch::from_blob(rows.values.data(), {static_cast<std::int64_t>(targets.size()), encoding.width()}, torch::kFloat32);
+  fill_scores(bundle, inputs, targets, top_k);
+}
+
+}  // namespace
+
+std::vector<BundlePrediction> predict_table_rows(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+  table_encoding_of(bundle);
+  std::vector<BundlePrediction> predictions;
+  for (const auto& file : files)
+    predict_table(bundle, file.string(), [&] {
+      if (!fs::is_regular_file(file)) throw IoError(file.string() + ": no such file");
+      return parse_csv(read_file(file), file.string());
+    }, predictions, top_k);
+  return predictions;
+}
+
+std::vector<BundlePrediction> predict_table_records(ModelBundle& bundle, const std::vector<CsvTable>& rows,
+                                                    const std::vector<std::string>& names, std::int64_t top_k) {
+  table_encoding_of(bundle);
+  std::vector<BundlePrediction> predictions;
+  for (std::size_t i = 0; i < rows.size(); ++i) predict_table(bundle, names.at(i), [&] { return rows[i]; }, predictions, top_k);
   return predictions;
 }
 

@@ -9,9 +9,10 @@
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
+#include "core/data/tabular_data.h"
 #include "core/export/bundle_archive.h"
 #include "core/export/model_card.h"
-#include "core/export/onnx_export.h"
+#include "core/export/onnx_checked_export.h"
 #include "core/export/safetensors.h"
 #include "core/models/model_factory.h"
 #include "core/models/text_classifier.h"
@@ -34,6 +35,7 @@ Json input_to_json(const BundleInput& input) {
     j.update({{"keep_aspect", input.keep_aspect}, {"normalize_mean", input.normalize_mean}, {"normalize_std", input.normalize_std},
               {"pixel_scale", "value / 255, then (value - mean) / std per channel"}});
   if (!input.category_sizes.empty()) j["category_sizes"] = input.category_sizes;
+  if (input.table) j["table"] = table_encoding_to_json(*input.table);
   return j;
 }
 
@@ -66,6 +68,12 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
                       std::to_string(input.shape[0]) + ")");
   }
   if (j.contains("category_sizes")) input.category_sizes = field<std::vector<std::int64_t>>(j, file, "category_sizes");
+  if (input.kind == "table" && j.contains("table")) {
+    input.table = table_encoding_from_json(j["table"], file.string());
+    if (input.table->width() != input.shape[0])
+      throw DataError(file.string() + ": input.table encodes " + std::to_string(input.table->width()) + " values per row, input.shape says " +
+                      std::to_string(input.shape[0]));
+  }
   return input;
 }
 
@@ -121,27 +129,22 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) 
     class_names = report.contains("class_names") ? report["class_names"].get<std::vector<std::string>>() : data.class_names;
     outputs = e.task == "regression" ? 1 : static_cast<std::int64_t>(class_names.size());
     check_inputs = data.test.inputs.slice(0, 0, std::min<std::int64_t>(64, data.test.size()));
+    if (input.kind == "table") input.table = fit_table_encoding(e);
   }
   auto model = build_bundle_model(e, input, outputs, vocabulary);
   load_weights_file(run.model_file(), *model);  // proves the weights fit before anything is written
   model->eval();
   // ONNX first: a graph that cannot be written or does not match fails the export before any file exists.
-  OnnxGraph graph;
-  OnnxRuntimeCheck check;
+  OnnxExport onnx_export;
   if (onnx) {
 #if CRADLE_WITH_OPENCV
-    if (input.kind == "text")
-      throw ConfigError("ONNX export of text models (" + e.model.type + ") is not built yet; export without --onnx");
-    graph = export_onnx(model, input.shape, e.name);
-    check = check_onnx_with_opencv(graph, model, check_inputs);
-    if (!check.passed) {
-      char line[200];
-      std::snprintf(line, sizeof line, "ONNX export: %s's outputs differ from LibTorch's by up to %.3g (> %.0e) on %lld test samples; not written",
-                    check.runtime.c_str(), check.max_abs_difference, check.tolerance, static_cast<long long>(check.samples));
-      throw Error(line);
-    }
+    const bool tokens = e.task == "language_model";
+    if (input.kind == "text" && !tokens)
+      throw ConfigError("ONNX export of text classifiers is not built yet (their padding masks); export without --onnx");
+    const auto inputs = tokens ? language_model_check_inputs(e, tokenizer, model) : std::vector<torch::Tensor>{check_inputs};
+    onnx_export = export_checked_onnx(model, input.shape, e.name, tokens, inputs);
 #else
-    throw ConfigError("ONNX export needs a build with OpenCV (its DNN module checks the graph)");
+    throw ConfigError("ONNX export needs a build with OpenCV and libonnx");
 #endif
   }
 
@@ -158,7 +161,7 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) 
     for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
     write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
                       {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
-    if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", graph.bytes);
+    if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", onnx_export.graph.bytes);
     write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
     if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
 
@@ -182,12 +185,15 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) 
     if (tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
     if (onnx) {
       manifest["files"]["onnx"] = "model/model.onnx";
-      manifest["onnx"] = Json{{"opset", graph.opset},
-                              {"nodes", graph.nodes},
-                              {"input", "input: float32 [batch, " + Json(input.shape).dump().substr(1)},
+      Json checks = Json::array();
+      for (const auto& check : onnx_export.checks)
+        checks.push_back({{"runtime", check.runtime}, {"samples", check.samples}, {"max_abs_difference", check.max_abs_difference},
+                          {"tolerance", check.tolerance}});
+      manifest["onnx"] = Json{{"opset", onnx_export.graph.opset},
+                              {"nodes", onnx_export.graph.nodes},
+                              {"signature", onnx_export.graph.signature},
                               {"checker", "passed"},
-                              {"runtime_check", {{"runtime", check.runtime}, {"samples", check.samples},
-                                                 {"max_abs_difference", check.max_abs_difference}, {"tolerance", check.tolerance}}}};
+                              {"runtime_checks", checks}};
     }
     if (!report.empty()) manifest["files"]["report"] = "report.json";
     if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];

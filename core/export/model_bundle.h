@@ -2,7 +2,8 @@
 // A model bundle (issue 11): one folder holding everything needed to predict,
 // laid out as a run folder so every command that opens a run opens it too —
 //   bundle.json            what it is: task, input (shape, image decoding,
-//                          normalisation), class names, files, source run
+//                          normalisation, table column encoding), class
+//                          names, files, source run
 //   experiment.json        the frozen experiment
 //   report.json            the run's report (metrics)
 //   MODEL_CARD.md          the model card (core/export/model_card.h)
@@ -14,9 +15,11 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/data/table_encoding.h"
 #include "core/experiment/experiment.h"
 #include "core/text/tokenizer.h"
 
@@ -28,6 +31,7 @@ struct BundleInput {
   bool keep_aspect = false;         // images: scaled to fit and padded, else stretched
   std::vector<double> normalize_mean, normalize_std;  // images, per channel
   std::vector<std::int64_t> category_sizes;           // tables with embedded categories
+  std::optional<TableEncoding> table;                 // tables: how CSV cells become the input row
 };
 
 struct ModelBundle {

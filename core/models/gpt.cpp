@@ -11,6 +11,13 @@
 
 namespace cradle {
 namespace nn = torch::nn;
+
+torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim, const torch::Device& device) {
+  const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+  const auto inverse_frequency = torch::pow(10000.0, -torch::arange(0, dim / 2, options) * 2.0 / static_cast<double>(dim));
+  return torch::outer(torch::arange(first_position, first_position + length, options), inverse_frequency);
+}
+
 namespace {
 
 // Rotates pairs (x[i], x[i + D/2]) of every head by position-dependent angles
@@ -18,9 +25,7 @@ namespace {
 // being `first_position`.
 torch::Tensor rotate_positions(const torch::Tensor& x, std::int64_t first_position = 0) {
   const std::int64_t length = x.size(2), dim = x.size(3), half = dim / 2;
-  const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(x.device());
-  const auto inverse_frequency = torch::pow(10000.0, -torch::arange(0, half, options) * 2.0 / static_cast<double>(dim));
-  const auto angles = torch::outer(torch::arange(first_position, first_position + length, options), inverse_frequency);  // [T, D/2]
+  const auto angles = rotary_angles(first_position, length, dim, x.device());  // [T, D/2]
   const auto cos = angles.cos().to(x.scalar_type()), sin = angles.sin().to(x.scalar_type());
   const auto first = x.narrow(3, 0, half), second = x.narrow(3, half, half);
   return torch::cat({first * cos - second * sin, first * sin + second * cos}, 3);

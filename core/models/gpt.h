@@ -52,6 +52,10 @@ class SelfAttentionImpl : public torch::nn::Module {
   // keys and values are appended to it (capacity permitting: ConfigError past it).
   torch::Tensor forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity);
   torch::nn::Linear qkv{nullptr}, projection{nullptr};
+  std::int64_t heads() const { return heads_; }
+  bool rotary() const { return rotary_; }
+  bool causal() const { return causal_; }
+  bool masks_padding() const { return padding_ != nullptr; }
 
  private:
   const torch::Tensor& future_mask(std::int64_t length, const torch::Device& device);
@@ -88,11 +92,17 @@ class TiedLogitsImpl : public torch::nn::Module, public CostedLayer {
   explicit TiedLogitsImpl(std::shared_ptr<torch::nn::EmbeddingImpl> embedding);
   torch::Tensor forward(const torch::Tensor& x);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
+  const torch::Tensor& embedding_weight() const { return embedding_->weight; }
 
  private:
   std::shared_ptr<torch::nn::EmbeddingImpl> embedding_;
 };
 TORCH_MODULE(TiedLogits);
+
+// RoPE's angles for positions first_position .. first_position + length - 1
+// and heads of `dim` values: [length, dim / 2] float32, position times
+// 10000^(-2i/dim). The ONNX exporter stores them as a table.
+torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim, const torch::Device& device);
 
 // GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
 // that write into the residual stream scaled by 1/sqrt(2 * layers).

@@ -90,6 +90,7 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
   s.options = options;
   const bool language_model = s.bundle.experiment.task == "language_model";
   const bool images = s.bundle.input.kind == "image";
+  const PredictInputs inputs_kind = images ? PredictInputs::Images : s.bundle.input.kind == "table" ? PredictInputs::Rows : PredictInputs::Texts;
   s.model_description = Json{{"bundle", s.bundle.manifest}};
   const auto card = s.bundle.dir / "MODEL_CARD.md";
   if (std::filesystem::exists(card)) s.model_description["card"] = read_file(card);
@@ -100,7 +101,9 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
                                                     {"repetition_penalty", "> 0"}, {"seed", ">= 0"}, {"stream", "boolean"}}}};
   else
     s.model_description["request"] = Json{{"endpoint", "POST /v1/predict"},
-                                          {"body", {{"inputs", images ? "array of base64-encoded PNG, JPEG or BMP files" : "array of texts"},
+                                          {"body", {{"inputs", images ? "array of base64-encoded PNG, JPEG or BMP files"
+                                                              : inputs_kind == PredictInputs::Rows ? "array of objects: feature column -> number, string or null"
+                                                                                                   : "array of texts"},
                                                     {"top_k", "1..1000"}}},
                                           {"max_inputs", options.max_inputs}};
 
@@ -141,17 +144,30 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
       s.handle(path, res, [&] { refuse(res, 405, std::string(path) + " takes GET"); });
     });
 
-  server.Post("/v1/predict", [&s, language_model, images](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/v1/predict", [&s, language_model, images, inputs_kind](const httplib::Request& req, httplib::Response& res) {
     s.handle("/v1/predict", res, [&] {
       if (language_model) throw RequestError("this bundle is a language model: use POST /v1/generate");
-      if (s.bundle.input.kind == "table") throw RequestError("table models: prediction from rows is not built yet");
-      const PredictBody body = parse_predict_body(req.body, images, s.options.max_inputs);
+      const PredictBody body = parse_predict_body(req.body, inputs_kind, s.options.max_inputs);
       std::vector<BundlePrediction> predictions;
       if (!s.with_model(res, [&] {
             if (images) {
               std::vector<EncodedImage> encoded;
               for (std::size_t i = 0; i < body.inputs.size(); ++i) encoded.push_back({"inputs[" + std::to_string(i) + "]", body.inputs[i]});
               predictions = predict_image_bytes(s.bundle, encoded, body.top_k);
+            } else if (inputs_kind == PredictInputs::Rows) {
+              std::vector<CsvTable> rows;
+              std::vector<std::string> names;
+              for (const auto& record : body.rows) {
+                CsvTable table;  // one row, its header the object's keys
+                table.rows.emplace_back();
+                for (const auto& [column, cell] : record) {
+                  table.header.push_back(column);
+                  table.rows.back().push_back(cell);
+                }
+                names.push_back("inputs[" + std::to_string(rows.size()) + "]");
+                rows.push_back(std::move(table));
+              }
+              predictions = predict_table_records(s.bundle, rows, names, body.top_k);
             } else {
               predictions = classify_texts(s.bundle, body.inputs, body.top_k);
             }

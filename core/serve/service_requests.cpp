@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <set>
 
 namespace cradle {
@@ -81,11 +82,12 @@ std::string decode_base64(const std::string& text, const std::string& what) {
   return out;
 }
 
-PredictBody parse_predict_body(const std::string& body, bool images, std::size_t max_inputs) {
+PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std::size_t max_inputs) {
+  const bool images = kind == PredictInputs::Images;
+  const char* what = images ? "base64-encoded image files" : kind == PredictInputs::Rows ? "table rows (objects of column: value)" : "texts";
   const RequestJson doc = parse_object(body);
   only_fields(doc, {"inputs", "top_k"});
-  if (!doc.contains("inputs") || !doc["inputs"].is_array())
-    throw RequestError(std::string("\"inputs\" must be an array of ") + (images ? "base64-encoded image files" : "texts"));
+  if (!doc.contains("inputs") || !doc["inputs"].is_array()) throw RequestError(std::string("\"inputs\" must be an array of ") + what);
   const auto& inputs = doc["inputs"];
   if (inputs.empty()) throw RequestError("\"inputs\" is empty");
   if (inputs.size() > max_inputs)
@@ -94,6 +96,25 @@ PredictBody parse_predict_body(const std::string& body, bool images, std::size_t
   parsed.top_k = whole(doc, "top_k", 3, 1, 1000);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::string where = "inputs[" + std::to_string(i) + "]";
+    if (kind == PredictInputs::Rows) {
+      if (!inputs[i].is_object()) throw RequestError(where + " must be an object of column: value");
+      TableRecord record;
+      for (const auto& [column, value] : inputs[i].items()) {
+        if (value.is_string()) {
+          record.emplace_back(column, value.get<std::string>());
+        } else if (value.is_null()) {
+          record.emplace_back(column, "");
+        } else if (value.is_number()) {
+          char text[40];
+          std::snprintf(text, sizeof text, "%.17g", value.get<double>());  // read back to the same double
+          record.emplace_back(column, text);
+        } else {
+          throw RequestError(where + "." + column + " must be a number, a string or null");
+        }
+      }
+      parsed.rows.push_back(std::move(record));
+      continue;
+    }
     if (!inputs[i].is_string()) throw RequestError(where + " must be a string" + (images ? " (a base64-encoded image file)" : ""));
     parsed.inputs.push_back(images ? decode_base64(inputs[i].get<std::string>(), where) : inputs[i].get<std::string>());
   }

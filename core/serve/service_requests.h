@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cradle {
@@ -16,8 +17,15 @@ class RequestError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a bundle's /v1/predict reads.
+enum class PredictInputs { Texts, Images, Rows };
+
+// One table row: column name and cell text (numbers written back exactly, "" for null).
+using TableRecord = std::vector<std::pair<std::string, std::string>>;
+
 struct PredictBody {
   std::vector<std::string> inputs;  // texts, or images' bytes (decoded from base64)
+  std::vector<TableRecord> rows;    // table models
   std::int64_t top_k = 3;
 };
 
@@ -32,9 +40,10 @@ struct GenerateBody {
   bool stream = false;
 };
 
-// POST /v1/predict: {"inputs": [...], "top_k": 3}; images as base64 strings
-// when `images`, else texts. At most `max_inputs` inputs.
-PredictBody parse_predict_body(const std::string& body, bool images, std::size_t max_inputs);
+// POST /v1/predict: {"inputs": [...], "top_k": 3}; images as base64 strings,
+// texts as strings, table rows as objects of column: number, string or null.
+// At most `max_inputs` inputs.
+PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std::size_t max_inputs);
 // POST /v1/generate: {"prompt": "...", "max_tokens": 64, "temperature": 1, "top_k": 0, "top_p": 1,
 // "repetition_penalty": 1, "seed": 0, "stream": false}; max_tokens at most `max_tokens_limit`.
 GenerateBody parse_generate_body(const std::string& body, std::int64_t max_tokens_limit);

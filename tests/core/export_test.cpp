@@ -16,6 +16,7 @@
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
 #include "core/export/onnx_export.h"
+#include "core/export/onnx_runtime_check.h"
 #include "core/export/safetensors.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
@@ -103,8 +104,15 @@ class ExportTest : public QObject {
     const Experiment e = load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3}})").toStdString());
     ExperimentRun(e, root / "run").train();
     const Json manifest = export_bundle(root / "run", root / "bundle", /*onnx=*/true);
-    QVERIFY(manifest["onnx"]["runtime_check"]["max_abs_difference"].get<double>() < 1e-4);
-    QCOMPARE(manifest["onnx"]["runtime_check"]["samples"].get<std::int64_t>(), std::int64_t(20));
+    // OpenCV's DNN module and ONNX Runtime both ran the graph on the 20 test images and agree with LibTorch.
+    const Json& checks = manifest["onnx"]["runtime_checks"];
+    QCOMPARE(checks.size(), std::size_t(2));
+    QVERIFY(checks[0]["runtime"].get<std::string>().rfind("OpenCV DNN", 0) == 0);
+    QVERIFY(checks[1]["runtime"].get<std::string>().rfind("ONNX Runtime", 0) == 0);
+    for (const auto& check : checks) {
+      QVERIFY(check["max_abs_difference"].get<double>() < 1e-4);
+      QCOMPARE(check["samples"].get<std::int64_t>(), std::int64_t(20));
+    }
     QCOMPARE(manifest["input"]["kind"].get<std::string>(), std::string("image"));
     QCOMPARE(manifest["input"]["shape"].dump(), std::string("[1,8,8]"));
     fs::rename(root / "bundle", root / "moved");
@@ -165,13 +173,17 @@ class ExportTest : public QObject {
       const char* pool;
     };
     for (const Case c : {Case{"mlp", "relu", true, "max"}, Case{"mlp", "gelu", false, "max"}, Case{"cnn", "relu", true, "max"},
-                         Case{"cnn", "tanh", false, "avg"}, Case{"cnn", "sigmoid", true, "none"}}) {
+                         Case{"cnn", "tanh", false, "avg"}, Case{"cnn", "sigmoid", true, "none"}, Case{"mlp", "relu", false, "layer_norm"},
+                         Case{"resnet", "relu", true, "none"}}) {
       ModelSpec spec;
       spec.type = c.type;
       spec.activation = c.activation;
       spec.batch_norm = c.batch_norm;
-      spec.pool = c.pool;
+      spec.pool = c.pool == std::string("layer_norm") ? "max" : c.pool;
+      spec.layer_norm = c.pool == std::string("layer_norm");
       spec.conv_channels = {4, 8};
+      spec.widths = {4, 8};  // resnet: a stage of identity blocks, then one that halves the size through a projection
+      spec.blocks = {2, 1};
       spec.hidden = {16};
       spec.dropout = 0.2;
       torch::manual_seed(11);
@@ -184,10 +196,17 @@ class ExportTest : public QObject {
       const auto graph = export_onnx(model, {1, 8, 8}, "case");
       QVERIFY(graph.nodes > 2);
       for (const std::int64_t batch : {1, 7}) {  // the batch axis is dynamic
-        const auto check = check_onnx_with_opencv(graph, model, torch::randn({batch, 1, 8, 8}));
-        const QString label = QString("%1/%2/batch %3: %4").arg(c.type, c.activation).arg(batch).arg(check.max_abs_difference);
-        QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
-        QCOMPARE(check.samples, batch);
+        const auto inputs = torch::randn({batch, 1, 8, 8});
+        std::vector<OnnxRuntimeCheck> checks = {check_onnx_with_onnxruntime(graph, model, {inputs})};
+        if (spec.layer_norm)  // OpenCV 4.6 cannot broadcast LayerNorm's arithmetic, and says so
+          QVERIFY_THROWS_EXCEPTION(OnnxRuntimeUnable, check_onnx_with_opencv(graph, model, inputs));
+        else
+          checks.push_back(check_onnx_with_opencv(graph, model, inputs));
+        for (const auto& check : checks) {
+          const QString label = QString("%1/%2/%3/batch %4: %5").arg(c.type, c.activation, check.runtime.c_str()).arg(batch).arg(check.max_abs_difference);
+          QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
+          QCOMPARE(check.samples, batch);
+        }
       }
     }
     // A layer the exporter cannot express is refused by name.
@@ -198,6 +217,57 @@ class ExportTest : public QObject {
     } catch (const ConfigError& error) {
       QVERIFY2(std::string(error.what()).find("layer \"2\" (torch::nn::Softplus)") != std::string::npos, error.what());
     }
+  }
+
+  // Token models (GPT with learned or rotary positions, tied or not; LSTM, GRU
+  // and RNN stacks) run in ONNX Runtime as in LibTorch, at any batch size and
+  // sequence length up to the context.
+  void onnxTokenModelsMatchLibTorchInOnnxRuntime() {
+    QVERIFY2(find_onnxruntime_node(), "ONNX Runtime is not installed: run scripts/install-deps.sh");
+    struct Case {
+      const char* type;
+      const char* position;
+      bool tie;
+      std::int64_t layers;
+    };
+    const std::int64_t context = 12, vocabulary = 40;
+    for (const Case c : {Case{"gpt", "learned", true, 2}, Case{"gpt", "rotary", false, 1}, Case{"lstm", "", false, 2},
+                         Case{"gru", "", false, 2}, Case{"rnn", "", false, 1}}) {
+      ModelSpec spec;
+      spec.type = c.type;
+      spec.position = c.position;
+      spec.tie_weights = c.tie;
+      spec.layers = c.layers;
+      spec.width = 16;
+      spec.heads = 2;
+      spec.embedding_size = 8;
+      spec.hidden_size = 12;
+      spec.dropout = 0.1;
+      torch::manual_seed(5);
+      auto model = build_model(spec, {context}, vocabulary, {});
+      const auto graph = export_onnx(model, {context}, "case", /*token_input=*/true);
+      QCOMPARE(graph.input_name, std::string("input_ids"));
+      const std::vector<torch::Tensor> batches = {torch::randint(vocabulary, {3, context}, torch::kInt64),
+                                                  torch::randint(vocabulary, {1, 5}, torch::kInt64),
+                                                  torch::randint(vocabulary, {2, 1}, torch::kInt64)};
+      const auto check = check_onnx_with_onnxruntime(graph, model, batches);
+      const QString label = QString("%1 %2: %3 (%4)").arg(c.type, c.position).arg(check.max_abs_difference).arg(check.runtime.c_str());
+      QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
+      QCOMPARE(check.samples, std::int64_t(6));
+      // OpenCV's DNN module cannot run them, and says so rather than disagreeing.
+      QVERIFY_THROWS_EXCEPTION(OnnxRuntimeUnable, check_onnx_with_opencv(graph, model, batches[0].to(torch::kFloat32)));
+    }
+    // A graph ONNX Runtime disagrees with is reported as such: the same graph checked against other weights.
+    ModelSpec spec;
+    spec.type = "gru";
+    spec.layers = 1;
+    spec.embedding_size = 8;
+    spec.hidden_size = 12;
+    auto model = build_model(spec, {context}, vocabulary, {});
+    const auto graph = export_onnx(model, {context}, "case", true);
+    auto other = build_model(spec, {context}, vocabulary, {});
+    const auto check = check_onnx_with_onnxruntime(graph, other, {torch::randint(vocabulary, {2, context}, torch::kInt64)});
+    QVERIFY(!check.passed && check.max_abs_difference > 1e-3);
   }
 
   // One .cradle file: a zip that unpacks to the folder, opened (and cleaned up) by open_bundle.

@@ -214,6 +214,24 @@ class ServeTest : public QObject {
     QCOMPARE(generate.seed, std::uint64_t(9));
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "top_p": 0})", 100));
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "stream": "yes"})", 100));
+    // Table rows: numbers written back exactly, null as a missing cell, other types refused by field.
+    const auto rows = parse_predict_body(R"({"inputs": [{"x": 0.1, "kind": "red", "y": null, "n": -3}]})", PredictInputs::Rows, 4);
+    QCOMPARE(rows.rows.size(), std::size_t(1));
+    QVERIFY(rows.inputs.empty());
+    for (const auto& [column, cell] : rows.rows[0]) {
+      if (column == "x") QCOMPARE(std::strtod(cell.c_str(), nullptr), 0.1);
+      if (column == "kind") QCOMPARE(cell, std::string("red"));
+      if (column == "y") QCOMPARE(cell, std::string());
+      if (column == "n") QCOMPARE(cell, std::string("-3"));
+    }
+    try {
+      parse_predict_body(R"({"inputs": [{"x": true}]})", PredictInputs::Rows, 4);
+      QFAIL("accepted");
+    } catch (const RequestError& error) {
+      QCOMPARE(std::string(error.what()), std::string("inputs[0].x must be a number, a string or null"));
+    }
+    QVERIFY_THROWS_EXCEPTION(RequestError, parse_predict_body(R"({"inputs": ["text"]})", PredictInputs::Rows, 4));
+    QVERIFY_THROWS_EXCEPTION(RequestError, parse_predict_body(R"({"inputs": [{"x": 1}]})", PredictInputs::Texts, 4));
     QCOMPARE(decode_base64("aGVsbG8=", "x"), std::string("hello"));
     QCOMPARE(decode_base64("aGk=", "x"), std::string("hi"));
     QCOMPARE(decode_base64("", "x"), std::string());

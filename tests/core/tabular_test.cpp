@@ -14,6 +14,9 @@
 #include "core/models/category_embedding.h"
 #include "core/models/model_inspection.h"
 #include "core/experiment/experiment.h"
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_bundle.h"
+#include "core/run/experiment_run.h"
 #include "core/models/model_factory.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
@@ -22,6 +25,7 @@
 
 namespace cradle::test {
 namespace {
+namespace fs = std::filesystem;
 
 void expect_csv_error(const std::string& text, const QString& message) {
   try {
@@ -316,6 +320,69 @@ class TabularTest : public QObject {
       QCOMPARE(row.target_encoded, x < 5 ? 1.0 : 0.0);  // classes sorted: high, low
     }
     QCOMPARE(QString::fromStdString(p.column_encodings.at(0).how), QString("(x - 0) / 9, missing -> 4.5"));
+  }
+
+  // A table bundle, moved and with its CSV gone, predicts CSV rows (columns in
+  // any order, extra columns, missing cells, unseen categories) exactly as the
+  // training pipeline encodes them; bad files are errors naming what is wrong.
+  void aTableBundlePredictsCsvRowsAsTrainingEncodedThem() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const QString rows = dir.filePath("rows.csv");
+    {
+      QFile file(rows);
+      file.open(QIODevice::WriteOnly);
+      file.write("note,label,colour,x2,x1\nfirst,a,red,120,9.5\nsecond,b,purple,,12\nthird,c,,-40,NA\n");
+    }
+    const auto e = table_experiment(write_table(dir.path(), 90, 3),
+                                    R"({"train": {"epochs": 2}, "model": {"batch_norm": false}, "data": {"columns": ["x1", "x2", "colour"], "test_file": ")" + rows.toStdString() + R"("}})");
+    ExperimentRun(e, root / "run").train();
+    const Json manifest = export_bundle(root / "run", root / "bundle", /*onnx=*/true);
+    QCOMPARE(manifest["input"]["table"]["categorical"][0]["categories"].dump(), std::string(R"(["blue","green","red"])"));
+    QVERIFY(manifest["onnx"]["runtime_checks"][0]["max_abs_difference"].get<double>() < 1e-4);
+    const auto expected_inputs = load_classification_data(e, SplitsToLoad::TestOnly).test.inputs;
+    fs::rename(root / "bundle", root / "moved");
+    fs::remove_all(root / "run");
+    fs::remove(dir.filePath("table.csv").toStdString());
+
+    ModelBundle bundle = open_bundle(root / "moved");
+    const auto predictions = predict_table_rows(bundle, {rows.toStdString()}, 3);
+    QCOMPARE(predictions.size(), std::size_t(3));
+    torch::NoGradGuard no_grad;
+    const auto expected = torch::softmax(bundle.model->forward(expected_inputs), 1);
+    for (std::int64_t i = 0; i < 3; ++i) {
+      const auto& p = predictions[static_cast<std::size_t>(i)];
+      QVERIFY2(p.error.empty(), p.error.c_str());
+      QCOMPARE(p.input, rows.toStdString() + ":" + std::to_string(i + 2));
+      const auto best = expected[i].argmax().item<std::int64_t>();
+      QCOMPARE(p.top.at(0).label, bundle.class_names.at(static_cast<std::size_t>(best)));
+      QVERIFY(std::abs(p.top.at(0).probability - expected[i][best].item<double>()) < 1e-6);
+    }
+
+    // The same rows in memory (as the HTTP service receives them), one table each, named as given.
+    std::vector<CsvTable> records;
+    for (const char* line : {"9.5,120,red", "12,,purple", "NA,-40,"}) records.push_back(parse_csv(std::string("x1,x2,colour\n") + line, "r"));
+    const auto from_records = predict_table_records(bundle, records, {"a", "b", "c"}, 3);
+    QCOMPARE(from_records.size(), std::size_t(3));
+    for (std::size_t i = 0; i < 3; ++i) {
+      QCOMPARE(from_records[i].input, std::string(1, static_cast<char>('a' + i)) + ":2");
+      QCOMPARE(from_records[i].top.at(0).label, predictions[i].top.at(0).label);
+      QCOMPARE(from_records[i].top.at(0).probability, predictions[i].top.at(0).probability);
+    }
+
+    const auto bad = [&](const char* text) {
+      const QString path = dir.filePath("bad.csv");
+      QFile file(path);
+      file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+      file.write(text);
+      file.close();
+      const auto p = predict_table_rows(bundle, {path.toStdString()}, 1);
+      return p.size() == 1 ? p[0].error : std::string("predicted");
+    };
+    QVERIFY2(bad("x1,colour\n1,red\n").find("no column \"x2\"") != std::string::npos, bad("x1,colour\n1,red\n").c_str());
+    QVERIFY(bad("x1,x2,colour\n1,2,red\nten,2,red\n").find("bad.csv:3: column \"x1\": \"ten\" is not a number") != std::string::npos);
+    QVERIFY(bad("x1,x2,colour\n1,\"2\n").find("bad.csv") != std::string::npos);
+    QVERIFY(predict_table_rows(bundle, {root / "absent.csv"}, 1).at(0).error.find("no such file") != std::string::npos);
   }
 
   void learnsTheRule() {

@@ -1,5 +1,5 @@
 // libFuzzer target: the HTTP service's request bodies. The first byte chooses
-// the endpoint (and for predict, images or texts); bad input must end in a
+// the endpoint (and for predict, images, texts or table rows); bad input must end in a
 // RequestError, and what is accepted must respect the limits.
 #include <cstddef>
 #include <cstdint>
@@ -16,8 +16,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (parsed.max_tokens < 1 || parsed.max_tokens > 512 || parsed.top_p <= 0 || parsed.top_p > 1 || parsed.temperature < 0)
         __builtin_trap();
     } else {
-      const auto parsed = cradle::parse_predict_body(body, (data[0] & 2) != 0, 16);
-      if (parsed.inputs.empty() || parsed.inputs.size() > 16 || parsed.top_k < 1) __builtin_trap();
+      const auto kind = (data[0] & 6) == 2   ? cradle::PredictInputs::Images
+                        : (data[0] & 6) == 4 ? cradle::PredictInputs::Rows
+                                             : cradle::PredictInputs::Texts;
+      const auto parsed = cradle::parse_predict_body(body, kind, 16);
+      const auto count = kind == cradle::PredictInputs::Rows ? parsed.rows.size() : parsed.inputs.size();
+      if (count == 0 || count > 16 || parsed.top_k < 1 || (kind == cradle::PredictInputs::Rows) != parsed.inputs.empty()) __builtin_trap();
     }
   } catch (const cradle::RequestError&) {
   }
