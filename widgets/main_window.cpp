@@ -29,6 +29,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "widgets/bundle_panel.h"
 #include "widgets/experiment_wizard.h"
 #include "widgets/log_panel.h"
 #include "widgets/training_dashboard.h"
@@ -114,6 +115,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   rating_ = new RatingPanel(tabs_);
   rating_->setObjectName(QStringLiteral("ratingPanel"));
   tabs_->addTab(rating_, tr("Rate"));
+  bundle_ = new BundlePanel(tabs_);
+  tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
   workspace_ = configuredWorkspace();
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
@@ -341,6 +344,13 @@ void MainWindow::createMenus() {
   file->addAction(openAction_);
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
+  QAction* openBundleAction = file->addAction(tr("Open Model &Bundle..."), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model Bundle"), QDir(workspace_).path(),
+                                                      tr("Model bundles (bundle.json *.cradle);;All files (*)"));
+    if (!path.isEmpty()) openBundle(path);
+  });
+  openBundleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+  openBundleAction->setToolTip(tr("Open a model exported with cradle-cli export (a folder's bundle.json or a .cradle file) and try it"));
   file->addSeparator();
   file->addAction(editAction_);
   file->addAction(saveAsAction_);
@@ -392,6 +402,21 @@ void MainWindow::createMenus() {
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Cradle"), this, &MainWindow::showAbout);
+}
+
+bool MainWindow::openBundle(const QString& path) {
+  // The dialog picks a folder's bundle.json; the bundle is the folder.
+  const QFileInfo info(path);
+  const QString bundle = info.fileName() == QLatin1String("bundle.json") ? info.absolutePath() : path;
+  tabs_->setCurrentWidget(bundle_);
+  const bool opened = bundle_->openBundle(bundle);
+  if (opened) {
+    statusBar()->showMessage(tr("Opened model bundle %1").arg(bundle));
+    log_->add(LogPanel::Level::Info, tr("Opened model bundle %1").arg(bundle));
+  } else {
+    log_->add(LogPanel::Level::Error, bundle_->errorText());
+  }
+  return opened;
 }
 
 QString MainWindow::errorText() const { return error_->isHidden() ? QString() : error_->text(); }

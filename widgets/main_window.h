@@ -5,7 +5,7 @@
 // experiment wizard creates and edits experiments; Train runs the open one and
 // the Training tab's dashboard follows it (or any run folder), with messages
 // in the Log dock; the Rate tab labels preference pairs and trains the next
-// alignment stage from them. Window layout, preferences and recent experiments persist
+// alignment stage from them; the Model tab opens exported bundles and tries them. Window layout, preferences and recent experiments persist
 // in QSettings.
 #include <QMainWindow>
 #include <QString>
@@ -59,6 +59,9 @@ class MainWindow : public QMainWindow {
   class TrainingDashboard* dashboard() const { return dashboard_; }
   class TrainingSession* trainingSession() const { return training_; }
   class RatingPanel* ratingPanel() const { return rating_; }
+  // Opens a model bundle (a folder, its bundle.json, or a .cradle file) in the Model tab.
+  bool openBundle(const QString& path);
+  class BundlePanel* bundlePanel() const { return bundle_; }
   QString logText() const;
 
  public Q_SLOTS:
@@ -99,6 +102,7 @@ class MainWindow : public QMainWindow {
   class TrainingSession* training_ = nullptr;
   class TrainingDashboard* dashboard_ = nullptr;
   class RatingPanel* rating_ = nullptr;
+  class BundlePanel* bundle_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;

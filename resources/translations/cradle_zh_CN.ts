@@ -388,6 +388,177 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     </message>
 </context>
 <context>
+    <name>cradle::BundlePanel</name>
+    <message>
+        <source>No model bundle open</source>
+        <translation>未打开模型包</translation>
+    </message>
+    <message>
+        <source>File ▸ Open Model Bundle… opens a folder written by &lt;tt&gt;cradle-cli export&lt;/tt&gt; or a &lt;tt&gt;.cradle&lt;/tt&gt; file.</source>
+        <translation>“文件 ▸ 打开模型包…”可打开由 &lt;tt&gt;cradle-cli export&lt;/tt&gt; 写出的文件夹或 &lt;tt&gt;.cradle&lt;/tt&gt; 文件。</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>模型包</translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation>模型卡</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <source>Choose Files…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>One text per line</source>
+        <translation>每行一段文本</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>A prompt to continue (a chat model answers it)</source>
+        <translation>要续写的提示（对话模型会回答它）</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Also likely</source>
+        <translation>其他可能</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>, %L1 parameters</source>
+        <translation>，%L1 个参数</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Test metrics</source>
+        <translation>测试指标</translation>
+    </message>
+    <message>
+        <source>%1: max difference %2</source>
+        <translation>%1：最大差异 %2</translation>
+    </message>
+    <message>
+        <source>ONNX</source>
+        <translation>ONNX</translation>
+    </message>
+    <message>
+        <source>opset %1, checked — %2</source>
+        <translation>opset %1，已校验 — %2</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>导出于</translation>
+    </message>
+    <message>
+        <source>*This bundle has no model card.*</source>
+        <translation>*此模型包没有模型卡。*</translation>
+    </message>
+    <message>
+        <source>Choose CSV Files…</source>
+        <translation>选择 CSV 文件…</translation>
+    </message>
+    <message>
+        <source>Choose Images…</source>
+        <translation>选择图像…</translation>
+    </message>
+    <message>
+        <source>Rows to Predict</source>
+        <translation>要预测的行</translation>
+    </message>
+    <message>
+        <source>Images to Classify</source>
+        <translation>要分类的图像</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp);;All files (*)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.bmp);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>1 token</source>
+        <translation>1 个词元</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <source>%1, %2 tokens/s; finished: %3</source>
+        <translation>%1，%2 词元/秒；结束原因：%3</translation>
+    </message>
+</context>
+<context>
     <name>cradle::DataPreviewPanel</name>
     <message>
         <source>Samples</source>
@@ -1410,6 +1581,30 @@ cradle-cli train %1</translation>
     <message>
         <source>%1, from %2</source>
         <translation>%1，起点 %2</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Open Model &amp;Bundle...</source>
+        <translation>打开模型包(&amp;B)...</translation>
+    </message>
+    <message>
+        <source>Open Model Bundle</source>
+        <translation>打开模型包</translation>
+    </message>
+    <message>
+        <source>Model bundles (bundle.json *.cradle);;All files (*)</source>
+        <translation>模型包 (bundle.json *.cradle);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open a model exported with cradle-cli export (a folder&apos;s bundle.json or a .cradle file) and try it</source>
+        <translation>打开用 cradle-cli export 导出的模型（文件夹中的 bundle.json 或 .cradle 文件）并试用</translation>
+    </message>
+    <message>
+        <source>Opened model bundle %1</source>
+        <translation>已打开模型包 %1</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,401 @@
+#include "widgets/bundle_panel.h"
+
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_bundle.h"
+#include "widgets/palette_colors.h"
+
+namespace cradle {
+namespace {
+
+enum TryPage { kFilesPage = 0, kTextsPage = 1, kGeneratePage = 2 };
+
+QString describe_number(double value) { return QString::number(value, 'g', 4); }
+
+// One failed prediction naming what went wrong: the worker never throws across threads.
+std::vector<BundlePrediction> failed(const QString& what, const std::exception& error) {
+  BundlePrediction p;
+  p.input = what.toStdString();
+  p.error = error.what();
+  return {p};
+}
+
+}  // namespace
+
+BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  title_ = new QLabel(tr("No model bundle open"), this);
+  title_->setObjectName(QStringLiteral("bundleTitle"));
+  QFont big = title_->font();
+  big.setPointSizeF(big.pointSizeF() * 1.3);
+  big.setBold(true);
+  title_->setFont(big);
+  layout->addWidget(title_);
+  hint_ = new QLabel(tr("File ▸ Open Model Bundle… opens a folder written by <tt>cradle-cli export</tt> or a <tt>.cradle</tt> file."), this);
+  hint_->setWordWrap(true);
+  layout->addWidget(hint_);
+  error_ = new QLabel(this);
+  error_->setObjectName(QStringLiteral("bundleError"));
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->hide();
+  layout->addWidget(error_);
+
+  auto* row = new QHBoxLayout;
+  auto* left = new QVBoxLayout;
+  auto* factsBox = new QGroupBox(tr("Bundle"), this);
+  facts_ = new QFormLayout(factsBox);
+  facts_->setLabelAlignment(Qt::AlignRight);
+  left->addWidget(factsBox);
+  auto* cardBox = new QGroupBox(tr("Model card"), this);
+  auto* cardLayout = new QVBoxLayout(cardBox);
+  cardView_ = new QTextBrowser(cardBox);
+  cardView_->setObjectName(QStringLiteral("modelCard"));
+  cardLayout->addWidget(cardView_);
+  left->addWidget(cardBox, 1);
+  row->addLayout(left, 1);
+
+  auto* tryBox = new QGroupBox(tr("Try it"), this);
+  auto* tryLayout = new QVBoxLayout(tryBox);
+  tryLayout_ = tryLayout;
+  tryStack_ = new QStackedWidget(tryBox);
+  // Files: images or CSV tables.
+  auto* filesPage = new QWidget(tryStack_);
+  auto* filesLayout = new QHBoxLayout(filesPage);
+  filesLayout->setContentsMargins(0, 0, 0, 0);
+  chooseFiles_ = new QPushButton(tr("Choose Files…"), filesPage);
+  chooseFiles_->setObjectName(QStringLiteral("chooseFiles"));
+  filesLayout->addWidget(chooseFiles_);
+  filesLayout->addStretch(1);
+  connect(chooseFiles_, &QPushButton::clicked, this, &BundlePanel::choose_files);
+  tryStack_->addWidget(filesPage);
+  // Texts for a classifier, one per line.
+  auto* textsPage = new QWidget(tryStack_);
+  auto* textsLayout = new QVBoxLayout(textsPage);
+  textsLayout->setContentsMargins(0, 0, 0, 0);
+  texts_ = new QPlainTextEdit(textsPage);
+  texts_->setPlaceholderText(tr("One text per line"));
+  texts_->setMaximumHeight(120);
+  classify_ = new QPushButton(tr("Classify"), textsPage);
+  classify_->setObjectName(QStringLiteral("classifyTexts"));
+  textsLayout->addWidget(texts_);
+  textsLayout->addWidget(classify_, 0, Qt::AlignLeft);
+  connect(classify_, &QPushButton::clicked, this, [this] {
+    QStringList lines;
+    for (const auto& line : texts_->toPlainText().split(QLatin1Char('\n')))
+      if (!line.trimmed().isEmpty()) lines << line;
+    if (!lines.isEmpty()) predictTexts(lines);
+  });
+  tryStack_->addWidget(textsPage);
+  // A prompt for a language model.
+  auto* generatePage = new QWidget(tryStack_);
+  auto* generateLayout = new QVBoxLayout(generatePage);
+  generateLayout->setContentsMargins(0, 0, 0, 0);
+  prompt_ = new QPlainTextEdit(generatePage);
+  prompt_->setObjectName(QStringLiteral("bundlePrompt"));
+  prompt_->setPlaceholderText(tr("A prompt to continue (a chat model answers it)"));
+  prompt_->setMaximumHeight(100);
+  generateLayout->addWidget(prompt_);
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Max tokens"), generatePage));
+  maxTokens_ = new QSpinBox(generatePage);
+  maxTokens_->setRange(1, 2048);
+  maxTokens_->setValue(64);
+  controls->addWidget(maxTokens_);
+  controls->addWidget(new QLabel(tr("Temperature"), generatePage));
+  temperature_ = new QDoubleSpinBox(generatePage);
+  temperature_->setRange(0, 5);
+  temperature_->setSingleStep(0.1);
+  temperature_->setValue(0.8);
+  controls->addWidget(temperature_);
+  generate_ = new QPushButton(tr("Generate"), generatePage);
+  generate_->setObjectName(QStringLiteral("generateButton"));
+  stop_button_ = new QPushButton(tr("Stop"), generatePage);
+  stop_button_->setObjectName(QStringLiteral("stopGeneration"));
+  stop_button_->setEnabled(false);
+  controls->addWidget(generate_);
+  controls->addWidget(stop_button_);
+  controls->addStretch(1);
+  generateLayout->addLayout(controls);
+  output_ = new QPlainTextEdit(generatePage);
+  output_->setObjectName(QStringLiteral("generatedText"));
+  output_->setReadOnly(true);
+  generateLayout->addWidget(output_, 1);
+  generationStatus_ = new QLabel(generatePage);
+  generateLayout->addWidget(generationStatus_);
+  connect(generate_, &QPushButton::clicked, this, [this] {
+    generate(prompt_->toPlainText(), maxTokens_->value(), temperature_->value(), 0);
+  });
+  connect(stop_button_, &QPushButton::clicked, this, &BundlePanel::stopGeneration);
+  tryStack_->addWidget(generatePage);
+  tryLayout->addWidget(tryStack_);
+
+  predictions_ = new QTableWidget(0, 4, tryBox);
+  predictions_->setObjectName(QStringLiteral("bundlePredictions"));
+  predictions_->setHorizontalHeaderLabels({tr("Input"), tr("Prediction"), tr("Probability"), tr("Also likely")});
+  predictions_->horizontalHeader()->setStretchLastSection(true);
+  predictions_->verticalHeader()->setVisible(false);
+  predictions_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  predictions_->setIconSize(QSize(40, 40));
+  tryLayout->addWidget(predictions_, 1);
+  row->addWidget(tryBox, 1);
+  layout->addLayout(row, 1);
+  tryBox->setEnabled(false);
+  setObjectName(QStringLiteral("bundlePanel"));
+}
+
+BundlePanel::~BundlePanel() {
+  if (stop_) *stop_ = true;  // a generation still running ends at its next token
+}
+
+QString BundlePanel::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
+
+QString BundlePanel::inputKind() const {
+  if (!bundle_) return {};
+  if (bundle_->experiment.task == "language_model") return QStringLiteral("language_model");
+  return QString::fromStdString(bundle_->input.kind);
+}
+
+bool BundlePanel::openBundle(const QString& path) {
+  std::shared_ptr<ModelBundle> opened;
+  try {
+    opened = std::make_shared<ModelBundle>(open_bundle(path.toStdString()));
+  } catch (const std::exception& e) {
+    error_->setStyleSheet(QStringLiteral("color: %1").arg(error_color(palette()).name()));
+    error_->setText(tr("Could not open %1: %2").arg(path, QString::fromUtf8(e.what())));
+    error_->show();
+    return false;
+  }
+  if (stop_) *stop_ = true;
+  jobs_.invalidate();  // an answer from the previous bundle is dropped
+  bundle_ = opened;
+  path_ = path;
+  error_->hide();
+  hint_->hide();
+  const ModelBundle& b = *bundle_;
+  const Json& m = b.manifest;
+  title_->setText(tr("%1 — %2").arg(QString::fromStdString(b.experiment.name), QFileInfo(path).fileName()));
+  while (facts_->rowCount() > 0) facts_->removeRow(0);
+  const auto add = [this](const QString& label, const QString& value) {
+    auto* text = new QLabel(value);
+    text->setWordWrap(true);
+    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    facts_->addRow(label, text);
+  };
+  add(tr("Task"), QString::fromStdString(b.experiment.task + (b.experiment.stage != "pretrain" ? " (" + b.experiment.stage + ")" : "")));
+  QString model = QString::fromStdString(b.experiment.model.type);
+  if (m.contains("model") && m["model"].value("parameters", 0) > 0)
+    model += tr(", %L1 parameters").arg(static_cast<qlonglong>(m["model"]["parameters"].get<std::int64_t>()));
+  add(tr("Model"), model);
+  add(tr("Input"), QString::fromStdString(b.input.kind + " " + Json(b.input.shape).dump()));
+  if (!b.class_names.empty()) {
+    QStringList names;
+    for (std::size_t i = 0; i < b.class_names.size() && i < 12; ++i) names << QString::fromStdString(b.class_names[i]);
+    if (b.class_names.size() > 12) names << QStringLiteral("…");
+    add(tr("Classes"), tr("%1: %2").arg(b.class_names.size()).arg(names.join(QStringLiteral(", "))));
+  }
+  if (m.contains("test_metrics") && m["test_metrics"].is_object()) {
+    QStringList metrics;
+    for (const auto& [name, value] : m["test_metrics"].items())
+      if (value.is_number() && metrics.size() < 6) metrics << QStringLiteral("%1 %2").arg(QString::fromStdString(name), describe_number(value.get<double>()));
+    if (!metrics.isEmpty()) add(tr("Test metrics"), metrics.join(QStringLiteral(", ")));
+  }
+  if (m.contains("onnx")) {
+    QStringList checks;
+    for (const auto& check : m["onnx"].value("runtime_checks", Json::array()))
+      checks << tr("%1: max difference %2").arg(QString::fromStdString(check.value("runtime", "")),
+                                                describe_number(check.value("max_abs_difference", 0.0)));
+    add(tr("ONNX"), tr("opset %1, checked — %2").arg(m["onnx"].value("opset", 0)).arg(checks.join(QStringLiteral("; "))));
+  }
+  add(tr("Exported"), QString::fromStdString(m.value("created_at", "") + " from " + m.value("source_run", "")));
+  QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QStringLiteral("MODEL_CARD.md")));
+  card_ = card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString();
+  cardView_->setMarkdown(card_.isEmpty() ? tr("*This bundle has no model card.*") : card_);
+
+  const QString kind = inputKind();
+  const bool language_model = kind == QLatin1String("language_model");
+  tryStack_->setCurrentIndex(language_model ? kGeneratePage : kind == QLatin1String("text") ? kTextsPage : kFilesPage);
+  // The stack takes the height of the page shown (the others are ignored), and the
+  // predictions table, or a language model's output, the rest.
+  for (int i = 0; i < tryStack_->count(); ++i)
+    tryStack_->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == tryStack_->currentIndex() ? QSizePolicy::Maximum : QSizePolicy::Ignored);
+  if (language_model) tryStack_->widget(kGeneratePage)->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+  tryLayout_->setStretch(0, language_model ? 1 : 0);
+  tryStack_->adjustSize();
+  chooseFiles_->setText(kind == QLatin1String("table") ? tr("Choose CSV Files…") : tr("Choose Images…"));
+  predictions_->setVisible(kind != QLatin1String("language_model"));
+  predictions_->setRowCount(0);
+  output_->clear();
+  generationStatus_->clear();
+  tryStack_->parentWidget()->setEnabled(true);
+  set_busy(false);
+  return true;
+}
+
+void BundlePanel::choose_files() {
+  const bool table = inputKind() == QLatin1String("table");
+  const QStringList files = QFileDialog::getOpenFileNames(
+      this, table ? tr("Rows to Predict") : tr("Images to Classify"), QString(),
+      table ? tr("CSV files (*.csv);;All files (*)") : tr("Images (*.png *.jpg *.jpeg *.bmp);;All files (*)"));
+  if (!files.isEmpty()) predictFiles(files);
+}
+
+void BundlePanel::predictFiles(const QStringList& files) {
+  if (!bundle_) return;
+  const auto bundle = bundle_;
+  const bool images = inputKind() == QLatin1String("image");
+  std::vector<std::filesystem::path> paths;
+  for (const auto& f : files) paths.emplace_back(f.toStdString());
+  set_busy(true);
+  jobs_.start<std::vector<BundlePrediction>>(
+      this,
+      [bundle, paths, images] {
+        try {
+          return images ? predict_images(*bundle, paths, 3) : predict_table_rows(*bundle, paths, 3);
+        } catch (const std::exception& e) {
+          return failed(QStringLiteral("files"), e);
+        }
+      },
+      [this, images](const std::vector<BundlePrediction>& predictions) { show_predictions(predictions, images); });
+}
+
+void BundlePanel::predictTexts(const QStringList& texts) {
+  if (!bundle_) return;
+  const auto bundle = bundle_;
+  std::vector<std::string> inputs;
+  for (const auto& t : texts) inputs.push_back(t.toStdString());
+  set_busy(true);
+  jobs_.start<std::vector<BundlePrediction>>(
+      this,
+      [bundle, inputs] {
+        try {
+          return classify_texts(*bundle, inputs, 3);
+        } catch (const std::exception& e) {
+          return failed(QStringLiteral("texts"), e);
+        }
+      },
+      [this](const std::vector<BundlePrediction>& predictions) { show_predictions(predictions, false); });
+}
+
+void BundlePanel::show_predictions(const std::vector<BundlePrediction>& predictions, bool images) {
+  set_busy(false);
+  predictions_->setRowCount(0);
+  for (const auto& p : predictions) {
+    const int row = predictions_->rowCount();
+    predictions_->insertRow(row);
+    const QString input = QString::fromStdString(p.input);
+    auto* inputItem = new QTableWidgetItem(images ? QFileInfo(input).fileName() : input);
+    inputItem->setToolTip(input);
+    if (images && p.error.empty()) inputItem->setIcon(QIcon(QPixmap(input).scaled(40, 40, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    predictions_->setItem(row, 0, inputItem);
+    if (!p.error.empty()) {  // "error" as the prediction, the message in the last (stretching) column
+      for (const int column : {1, 3}) {
+        auto* error = new QTableWidgetItem(column == 1 ? tr("error") : QString::fromStdString(p.error));
+        error->setForeground(error_color(palette()));
+        error->setToolTip(QString::fromStdString(p.error));
+        predictions_->setItem(row, column, error);
+      }
+      continue;
+    }
+    if (p.value) {
+      predictions_->setItem(row, 1, new QTableWidgetItem(describe_number(*p.value)));
+      continue;
+    }
+    if (p.top.empty()) continue;
+    predictions_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(p.top.front().label)));
+    predictions_->setItem(row, 2, new QTableWidgetItem(QStringLiteral("%1%").arg(100 * p.top.front().probability, 0, 'f', 1)));
+    QStringList others;
+    for (std::size_t i = 1; i < p.top.size(); ++i)
+      others << QStringLiteral("%1 %2%").arg(QString::fromStdString(p.top[i].label)).arg(100 * p.top[i].probability, 0, 'f', 1);
+    predictions_->setItem(row, 3, new QTableWidgetItem(others.join(QStringLiteral(", "))));
+  }
+  predictions_->resizeColumnsToContents();
+  predictions_->resizeRowsToContents();
+  Q_EMIT predictionsReady();
+}
+
+void BundlePanel::generate(const QString& prompt, int max_tokens, double temperature, int seed) {
+  if (!bundle_ || inputKind() != QLatin1String("language_model") || prompt.isEmpty()) return;
+  const auto bundle = bundle_;
+  stop_ = std::make_shared<std::atomic<bool>>(false);
+  const auto stop = stop_;
+  SamplingOptions options;
+  options.max_new_tokens = max_tokens;
+  options.temperature = temperature;
+  options.seed = static_cast<std::uint64_t>(seed);
+  // A chat model answers the prompt as the user's turn: its reply goes on its own line.
+  output_->setPlainText(is_chat_policy(bundle->experiment) ? prompt + QStringLiteral("\n\n") : prompt);
+  generationStatus_->setText(tr("Generating…"));
+  set_busy(true);
+  QPointer<BundlePanel> self(this);
+  jobs_.start<BundlePrediction>(
+      this,
+      [bundle, prompt, options, stop, self] {
+        try {
+          return generate_text(*bundle, prompt.toStdString(), options, [stop, self](const std::string& piece) {
+            // Each piece goes to the window as it comes; the worker never touches widgets.
+            QMetaObject::invokeMethod(
+                self.data() ? static_cast<QObject*>(self.data()) : QCoreApplication::instance(),
+                [self, text = QString::fromStdString(piece)] {
+                  if (!self) return;
+                  self->output_->moveCursor(QTextCursor::End);
+                  self->output_->insertPlainText(text);
+                },
+                Qt::QueuedConnection);
+            return !stop->load();
+          });
+        } catch (const std::exception& e) {
+          BundlePrediction p;
+          p.error = e.what();
+          return p;
+        }
+      },
+      [this](const BundlePrediction& p) {
+        set_busy(false);
+        if (!p.error.empty()) {
+          generationStatus_->setText(tr("Failed: %1").arg(QString::fromStdString(p.error)));
+        } else if (p.generation) {
+          const auto& g = *p.generation;
+          const QString count = g.tokens.size() == 1 ? tr("1 token") : tr("%1 tokens").arg(g.tokens.size());
+          generationStatus_->setText(tr("%1, %2 tokens/s; finished: %3")
+                                         .arg(count)
+                                         .arg(g.tokens_per_second, 0, 'f', 0)
+                                         .arg(QString::fromStdString(g.finish_reason)));
+        }
+        Q_EMIT generationFinished();
+      });
+}
+
+void BundlePanel::stopGeneration() {
+  if (stop_) *stop_ = true;
+}
+
+QString BundlePanel::generatedText() const { return output_->toPlainText(); }
+QString BundlePanel::generationStatus() const { return generationStatus_->text(); }
+
+void BundlePanel::set_busy(bool busy) {
+  chooseFiles_->setEnabled(!busy);
+  classify_->setEnabled(!busy);
+  generate_->setEnabled(!busy);
+  stop_button_->setEnabled(busy && inputKind() == QLatin1String("language_model"));
+}
+
+}  // namespace cradle

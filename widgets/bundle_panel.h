@@ -1,0 +1,95 @@
+#pragma once
+// The Model tab: a model bundle (core/export/model_bundle.h, a folder or a
+// .cradle file) opened in the studio — what it is (task, input, classes, the
+// ONNX checks), its model card, and a place to try it: image or CSV files for
+// image and table models, texts for text classifiers, a prompt for language
+// models with the continuation streamed in as it is generated. The model runs
+// on a worker thread, so the window never freezes; Stop ends a generation.
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+#include "widgets/background_job.h"
+
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTableWidget;
+class QTextBrowser;
+class QVBoxLayout;
+
+namespace cradle {
+
+struct ModelBundle;
+struct BundlePrediction;
+
+class BundlePanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit BundlePanel(QWidget* parent = nullptr);
+  ~BundlePanel() override;
+
+  // Opens a bundle folder or .cradle file; false with the reason in errorText(),
+  // keeping what was open before.
+  bool openBundle(const QString& path);
+  QString bundlePath() const { return path_; }
+  QString errorText() const;
+  QString inputKind() const;  // "image", "table", "text", "language_model"; empty when none is open
+
+  // Predicts (on a worker thread; predictionsReady() when the table is filled).
+  void predictFiles(const QStringList& files);  // image and table models
+  void predictTexts(const QStringList& texts);  // text classifiers
+  // Language models: generates after `prompt`, streamed into generatedText().
+  void generate(const QString& prompt, int max_tokens = 64, double temperature = 0.8, int seed = 0);
+  void stopGeneration();
+  bool busy() const { return jobs_.busy(); }
+
+  QTableWidget* predictionsTable() const { return predictions_; }
+  QString generatedText() const;
+  QString generationStatus() const;
+  QString cardMarkdown() const { return card_; }
+
+ Q_SIGNALS:
+  void predictionsReady();
+  void generationFinished();
+
+ private:
+  void choose_files();
+  void show_predictions(const std::vector<BundlePrediction>& predictions, bool images);
+  void set_busy(bool busy);
+
+  QString path_;
+  QString card_;
+  std::shared_ptr<ModelBundle> bundle_;
+  std::shared_ptr<std::atomic<bool>> stop_;
+  BackgroundJobs jobs_;
+
+  QLabel* title_ = nullptr;
+  QLabel* hint_ = nullptr;
+  QLabel* error_ = nullptr;
+  QFormLayout* facts_ = nullptr;
+  QTextBrowser* cardView_ = nullptr;
+  QVBoxLayout* tryLayout_ = nullptr;
+  QStackedWidget* tryStack_ = nullptr;
+  QPushButton* chooseFiles_ = nullptr;
+  QPlainTextEdit* texts_ = nullptr;
+  QPushButton* classify_ = nullptr;
+  QTableWidget* predictions_ = nullptr;
+  QPlainTextEdit* prompt_ = nullptr;
+  QSpinBox* maxTokens_ = nullptr;
+  QDoubleSpinBox* temperature_ = nullptr;
+  QPushButton* generate_ = nullptr;
+  QPushButton* stop_button_ = nullptr;
+  QPlainTextEdit* output_ = nullptr;
+  QLabel* generationStatus_ = nullptr;
+};
+
+}  // namespace cradle
