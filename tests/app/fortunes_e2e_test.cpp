@@ -40,6 +40,17 @@ void expect_one_line_error_contains(const ProcessResult& r, const QString& fragm
   QVERIFY2(r.err.contains(fragment), qPrintable(r.err));
 }
 
+// `cradle-cli export --onnx` of a language model: ONNX Runtime reproduces LibTorch's logits on windows of the test text.
+void expect_onnx_export_matches(const QString& run, const QString& bundle) {
+  const auto exported = run_cli({"export", run, "--out", bundle, "--onnx"}, 600000);
+  QVERIFY2(exported.exit_code == 0, qPrintable(exported.out + exported.err));
+  QVERIFY2(exported.out.contains("input_ids: int64 [batch, sequence <= 64] -> logits: float32 [batch, sequence, "), qPrintable(exported.out));
+  const auto match = QRegularExpression("ONNX Runtime [0-9.]+ on 16 inputs: max \\|difference\\| from LibTorch ([0-9.e+-]+)").match(exported.out);
+  QVERIFY2(match.hasMatch(), qPrintable(exported.out));
+  QVERIFY2(match.captured(1).toDouble() <= 1e-4, qPrintable(exported.out));
+  QVERIFY(QFile::exists(bundle + "/model/model.onnx"));
+}
+
 void expect_eval_reproduces(const QString& run, const QJsonObject& report) {
   const auto eval = run_cli({"eval", run}, 600000);
   QCOMPARE(eval.exit_code, 0);
@@ -72,6 +83,7 @@ class FortunesEndToEndTest : public QObject {
     QVERIFY2(loss < baseline - 0.3, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     QVERIFY(QFile::exists(out + "/model/tokenizer.json"));
     expect_eval_reproduces(out, report);
+    expect_onnx_export_matches(out, dir.filePath("bundle"));  // the LSTM as ONNX's LSTM operator
   }
 
   void englishFortunesGptLearnsBeyondUnigrams() {
@@ -92,6 +104,7 @@ class FortunesEndToEndTest : public QObject {
     const auto evaluation = read_json(out + "/evaluation/test-last/report.json");
     QCOMPARE(evaluation["generations"].toArray().size(), 3);
     QVERIFY(evaluation["metrics"].toObject()["bits_per_character"].toDouble() > 0);
+    expect_onnx_export_matches(out, dir.filePath("bundle"));
 
     // Greedy text, streamed: the same with the key/value cache as recomputing the
     // context, past the 64-token context (the window moves), and the speed reported.
