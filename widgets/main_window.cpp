@@ -30,6 +30,7 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "widgets/bundle_panel.h"
+#include "widgets/evaluation_panel.h"
 #include "widgets/experiment_wizard.h"
 #include "widgets/log_panel.h"
 #include "widgets/training_dashboard.h"
@@ -115,11 +116,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   rating_ = new RatingPanel(tabs_);
   rating_->setObjectName(QStringLiteral("ratingPanel"));
   tabs_->addTab(rating_, tr("Rate"));
+  evaluation_ = new EvaluationPanel(tabs_);
+  tabs_->addTab(evaluation_, tr("Evaluate"));
   bundle_ = new BundlePanel(tabs_);
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
   workspace_ = configuredWorkspace();
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
+  evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
   training_ = new TrainingSession(this);
   createDocks();
   connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
@@ -306,6 +310,7 @@ void MainWindow::setProjectFolders(const QString& samples, const QString& worksp
   workspace_ = workspace;
   explorer_->setFolders(samples, workspace);
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
+  evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
 }
@@ -610,6 +615,7 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   notify(message);
   rating_->trainingFinished(training_->runFolder(), status);
   runs_->refresh();
+  evaluation_->refreshRuns();
   explorer_->refresh();  // the new run under its experiment
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   update_actions();

@@ -62,6 +62,7 @@ class MainWindow : public QMainWindow {
   // Opens a model bundle (a folder, its bundle.json, or a .cradle file) in the Model tab.
   bool openBundle(const QString& path);
   class BundlePanel* bundlePanel() const { return bundle_; }
+  class EvaluationPanel* evaluationPanel() const { return evaluation_; }
   QString logText() const;
 
  public Q_SLOTS:
@@ -103,6 +104,7 @@ class MainWindow : public QMainWindow {
   class TrainingDashboard* dashboard_ = nullptr;
   class RatingPanel* rating_ = nullptr;
   class BundlePanel* bundle_ = nullptr;
+  class EvaluationPanel* evaluation_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;

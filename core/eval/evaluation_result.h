@@ -69,6 +69,9 @@ struct EvaluationResult {
   std::vector<Prediction> predictions;           // every sample, in split order (predictions.csv)
   std::vector<InspectedSample> confident_mistakes;  // wrong with the highest probability first
   std::vector<InspectedSample> class_samples;       // the first few of each true class
+  // With EvaluationRequest::keep_sample_views: per sample, in split order, a PNG
+  // thumbnail (images) or the text (text classifiers); empty for tables.
+  std::vector<std::string> sample_views;
 
   std::optional<RegressionReport> regression;
   std::vector<RegressionPoint> regression_points;  // every sample, in target units

@@ -373,6 +373,8 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     describe_samples(result, [&](InspectedSample& s) {
       s.text = data.tokenizer->decode(to_vector(dataset.inputs[s.prediction.index]));
     });
+    if (request.keep_sample_views)
+      for (std::int64_t i = 0; i < dataset.size(); ++i) result.sample_views.push_back(data.tokenizer->decode(to_vector(dataset.inputs[i])));
   } else {
     const auto data =
         load_classification_data(experiment, request.split == "test" ? SplitsToLoad::TestOnly : SplitsToLoad::All);
@@ -395,6 +397,9 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
         describe_samples(result, [&](InspectedSample& s) {
           s.png = image_png(dataset.inputs[s.prediction.index], data.normalize_mean, data.normalize_std);
         });
+      if (request.keep_sample_views && data.input_shape.size() == 3)
+        for (std::int64_t i = 0; i < dataset.size(); ++i)
+          result.sample_views.push_back(image_png(dataset.inputs[i], data.normalize_mean, data.normalize_std, 28));
     }
   }
   if (request.split == "test" && experiment.task != "regression") result.training_report_accuracy = training_report_accuracy(run);

@@ -21,6 +21,9 @@ struct EvaluationRequest {
   std::int64_t confident_mistakes = 16;
   std::int64_t samples_per_class = 4;
   std::int64_t prompts = 3;   // language models: texts generated from the first words of records spread over the split
+  // Classifiers: also every sample's view in result.sample_views (a PNG
+  // thumbnail or the text), for a gallery of any confusion-matrix cell.
+  bool keep_sample_views = false;
   SamplingOptions sampling = default_report_sampling();
   // Image, table, text-classification and language-model runs: called with the
   // loaded model (on its device) and the split before evaluating; returns the

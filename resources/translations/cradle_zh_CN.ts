@@ -2,6 +2,65 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EvaluationCharts</name>
+    <message>
+        <source>Precision, recall and F1 per class</source>
+        <translation>各类别的精确率、召回率和 F1</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>Predicted against true</source>
+        <translation>预测值与真实值</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>predicted = true</source>
+        <translation>预测 = 真实</translation>
+    </message>
+    <message>
+        <source>true</source>
+        <translation>真实值</translation>
+    </message>
+    <message>
+        <source>true (%1)</source>
+        <translation>真实值（%1）</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <source>predicted (%1)</source>
+        <translation>预测值（%1）</translation>
+    </message>
+    <message>
+        <source>Residuals (predicted - true)</source>
+        <translation>残差（预测 - 真实）</translation>
+    </message>
+    <message>
+        <source>residual</source>
+        <translation>残差</translation>
+    </message>
+    <message>
+        <source>residual (%1)</source>
+        <translation>残差（%1）</translation>
+    </message>
+</context>
+<context>
     <name>cradle::AnnotatorAgreementDialog</name>
     <message>
         <source>Annotators of %1</source>
@@ -559,6 +618,17 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     </message>
 </context>
 <context>
+    <name>cradle::ConfusionMatrixPlot</name>
+    <message>
+        <source>Predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>True class</source>
+        <translation>真实类别</translation>
+    </message>
+</context>
+<context>
     <name>cradle::DataPreviewPanel</name>
     <message>
         <source>Samples</source>
@@ -636,6 +706,209 @@ Classes: %1</source>
     <message>
         <source>Not found: %1</source>
         <translation>未找到：%1</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::EvaluationPanel</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Run Folder to Evaluate</source>
+        <translation>要评估的运行文件夹</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>数据划分</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Choose a finished run and Evaluate.</source>
+        <translation>选择一个已完成的运行，然后点击“评估”。</translation>
+    </message>
+    <message>
+        <source>Open HTML Report</source>
+        <translation>打开 HTML 报告</translation>
+    </message>
+    <message>
+        <source>Save Charts…</source>
+        <translation>保存图表…</translation>
+    </message>
+    <message>
+        <source>Save Charts Into</source>
+        <translation>将图表保存到</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Click a cell of the matrix to see its samples.</source>
+        <translation>点击矩阵中的单元格查看其样本。</translation>
+    </message>
+    <message>
+        <source>Confident Mistakes</source>
+        <translation>高置信度错误</translation>
+    </message>
+    <message>
+        <source>Language models: the metrics are on the left; try the model in the Model tab&apos;s playground.</source>
+        <translation>语言模型：指标在左侧；可在“模型”标签页中试用模型。</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Evaluating %1 on the %2 split…</source>
+        <translation>正在 %2 上评估 %1…</translation>
+    </message>
+    <message>
+        <source>Evaluating %1 and %2 on the %3 split…</source>
+        <translation>正在 %3 上评估 %1 和 %2…</translation>
+    </message>
+    <message>
+        <source>%1 (%2), %3 split, checkpoint %4: %L5 samples in %6 s</source>
+        <translation>%1（%2），%3，检查点 %4：%L5 个样本，用时 %6 秒</translation>
+    </message>
+    <message>
+        <source>Confusion matrix: %1</source>
+        <translation>混淆矩阵：%1</translation>
+    </message>
+    <message>
+        <source>Compared: %1</source>
+        <translation>对比：%1</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>top-%1 accuracy</source>
+        <translation>top-%1 准确率</translation>
+    </message>
+    <message>
+        <source>macro precision</source>
+        <translation>宏平均精确率</translation>
+    </message>
+    <message>
+        <source>macro recall</source>
+        <translation>宏平均召回率</translation>
+    </message>
+    <message>
+        <source>macro F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
+    <message>
+        <source>weighted F1</source>
+        <translation>加权 F1</translation>
+    </message>
+    <message>
+        <source>ROC-AUC</source>
+        <translation>ROC-AUC</translation>
+    </message>
+    <message>
+        <source>calibration error (ECE)</source>
+        <translation>校准误差（ECE）</translation>
+    </message>
+    <message>
+        <source>MAE</source>
+        <translation>MAE</translation>
+    </message>
+    <message>
+        <source>RMSE</source>
+        <translation>RMSE</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>mean residual</source>
+        <translation>平均残差</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>bits per character</source>
+        <translation>每字符比特数</translation>
+    </message>
+    <message>
+        <source>token accuracy</source>
+        <translation>词元准确率</translation>
+    </message>
+    <message>
+        <source>%1 right: %L2 samples</source>
+        <translation>%1 正确：%L2 个样本</translation>
+    </message>
+    <message>
+        <source>%1 taken for %2: %L3 samples</source>
+        <translation>%1 被误认为 %2：%L3 个样本</translation>
+    </message>
+    <message>
+        <source>sample %1: true %2, predicted %3 with %4 (true class %5%)</source>
+        <translation>样本 %1：真实 %2，预测 %3（%4；真实类别 %5%）</translation>
+    </message>
+    <message>
+        <source>The %1 most confident mistakes</source>
+        <translation>置信度最高的 %1 个错误</translation>
+    </message>
+    <message>
+        <source>%1 as %2, %3%</source>
+        <translation>%1 误为 %2，%3%</translation>
     </message>
 </context>
 <context>
@@ -1605,6 +1878,10 @@ cradle-cli train %1</translation>
     <message>
         <source>Opened model bundle %1</source>
         <translation>已打开模型包 %1</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,143 @@
+// The Evaluate tab (issue 12): a finished tiny run evaluated in the window —
+// the heat map's cells equal the confusion matrix of the report.json the same
+// evaluation writes, a click on a cell lists exactly that cell's samples, the
+// confident mistakes show, a second run compares side by side, charts save
+// as PNG, and a regression run draws its scatter and residuals.
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/common/file_io.h"
+#include "core/eval/evaluation_result.h"
+#include "core/experiment/experiment.h"
+#include "core/experiment/json_object_reader.h"
+#include "core/run/experiment_run.h"
+#include "core/train/runtime.h"
+#include "tests/support/synthetic_data.h"
+#include "tests/support/test_registry.h"
+#include "widgets/confusion_matrix_plot.h"
+#include "widgets/custom_plot.h"
+#include "widgets/evaluation_panel.h"
+
+namespace cradle::test {
+namespace fs = std::filesystem;
+
+class EvaluationPanelTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString run_, other_;
+  QString screenshots_ = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR");
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("CradleTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("EvaluationPanelTest"));
+    QSettings().clear();
+    configure_runtime(2);
+    write_quadrant_dataset(dir_.path(), 200, 40);
+    const fs::path root = dir_.path().toStdString();
+    // One epoch leaves mistakes to look at; the other run trains longer.
+    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":1, "lr": 0.002}})").toStdString()),
+                  root / "runs" / "short").train();
+    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":4}})").toStdString()), root / "runs" / "long")
+        .train();
+    run_ = dir_.filePath("runs/short");
+    other_ = dir_.filePath("runs/long");
+  }
+
+  void heatMapCellsAndGalleryFollowTheReport() {
+    EvaluationPanel panel;
+    panel.resize(1300, 800);
+    panel.show();
+    panel.setRunsFolder(dir_.filePath("runs"));
+    QSignalSpy done(&panel, &EvaluationPanel::evaluated);
+    panel.evaluate(run_);
+    QVERIFY2(done.wait(120000), qPrintable(panel.statusText()));
+    const EvaluationResult* r = panel.result();
+    QVERIFY(r && r->classification);
+    // The cells as drawn equal the report the evaluation wrote (report.json, read back).
+    const Json report = Json::parse(read_file((panel.reportFolder() + "/report.json").toStdString()));
+    const auto counts = report["confusion_matrix"]["counts"].get<std::vector<std::vector<std::int64_t>>>();
+    QCOMPARE(panel.confusionPlot()->classCount(), 4);
+    std::int64_t total = 0, wrong = 0;
+    for (int t = 0; t < 4; ++t)
+      for (int p = 0; p < 4; ++p) {
+        QCOMPARE(panel.confusionPlot()->shownCount(t, p), counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
+        total += counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+        if (t != p) wrong += counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+      }
+    QCOMPARE(total, std::int64_t(40));
+    QVERIFY2(wrong > 0, "the short run should still make mistakes");
+
+    // A click on every non-empty cell lists exactly its samples.
+    for (int t = 0; t < 4; ++t)
+      for (int p = 0; p < 4; ++p) {
+        const auto expected = counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+        if (expected == 0) continue;
+        QTest::mouseClick(panel.confusionPlot()->plot(), Qt::LeftButton, Qt::NoModifier,
+                          panel.confusionPlot()->plot()->mapFrom(panel.confusionPlot(), panel.confusionPlot()->cellCentre(t, p)));
+        QCOMPARE(panel.gallery()->count(), static_cast<int>(expected));
+        for (int i = 0; i < panel.gallery()->count(); ++i) {
+          const auto index = panel.gallery()->item(i)->data(Qt::UserRole).toLongLong();
+          const auto& prediction = r->predictions.at(static_cast<std::size_t>(index));
+          QCOMPARE(prediction.label, std::int64_t(t));
+          QCOMPARE(prediction.predicted, std::int64_t(p));
+          QVERIFY(!panel.gallery()->item(i)->icon().isNull());  // its thumbnail
+        }
+      }
+    panel.showConfidentMistakes();
+    QCOMPARE(panel.gallery()->count(), static_cast<int>(std::min<std::int64_t>(wrong, 16)));
+    if (!screenshots_.isEmpty()) QVERIFY(panel.grab().save(QDir(screenshots_).filePath("10-evaluation.png")));
+    QTemporaryDir charts;
+    const QStringList saved = panel.saveCharts(charts.path());
+    QCOMPARE(saved.size(), 2);
+    for (const auto& file : saved) QVERIFY(QFile(file).size() > 1000);
+  }
+
+  void comparesTwoRunsSideBySide() {
+    EvaluationPanel panel;
+    panel.setRunsFolder(dir_.filePath("runs"));
+    QSignalSpy done(&panel, &EvaluationPanel::evaluated);
+    panel.evaluate(run_, "last", "test", other_);
+    QVERIFY2(done.wait(120000), qPrintable(panel.statusText()));
+    QVERIFY(panel.comparison() && panel.comparison()->classification);
+    QCOMPARE(panel.metricsTable()->columnCount(), 3);
+    QCOMPARE(panel.metricsTable()->horizontalHeaderItem(2)->text(), QStringLiteral("long"));
+    QVERIFY(!panel.comparisonConfusionPlot()->isHidden());
+    for (int t = 0; t < 4; ++t)
+      for (int p = 0; p < 4; ++p)
+        QCOMPARE(panel.comparisonConfusionPlot()->shownCount(t, p),
+                 panel.comparison()->classification->confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
+    // The accuracy row holds each run's own figure.
+    for (int row = 0; row < panel.metricsTable()->rowCount(); ++row)
+      if (panel.metricsTable()->item(row, 0)->text() == "accuracy") {
+        QCOMPARE(panel.metricsTable()->item(row, 1)->text().toDouble(), panel.result()->classification->accuracy);
+        QCOMPARE(panel.metricsTable()->item(row, 2)->text().toDouble(), panel.comparison()->classification->accuracy);
+      }
+  }
+
+  void aMissingRunIsReportedNotFatal() {
+    EvaluationPanel panel;
+    QSignalSpy failed(&panel, &EvaluationPanel::failed);
+    panel.evaluate(dir_.filePath("runs/none"));
+    QVERIFY(failed.wait(60000));
+    QVERIFY2(panel.statusText().contains("none"), qPrintable(panel.statusText()));
+    QVERIFY(panel.result() == nullptr);
+  }
+};
+
+CRADLE_REGISTER_TEST(EvaluationPanelTest);
+
+}  // namespace cradle::test
+
+#include "evaluation_panel_test.moc"
