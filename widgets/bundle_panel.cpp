@@ -1,7 +1,6 @@
 #include "widgets/bundle_panel.h"
 
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -11,9 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -21,6 +18,7 @@
 
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "widgets/generation_playground.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
@@ -105,47 +103,10 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
     if (!lines.isEmpty()) predictTexts(lines);
   });
   tryStack_->addWidget(textsPage);
-  // A prompt for a language model.
-  auto* generatePage = new QWidget(tryStack_);
-  auto* generateLayout = new QVBoxLayout(generatePage);
-  generateLayout->setContentsMargins(0, 0, 0, 0);
-  prompt_ = new QPlainTextEdit(generatePage);
-  prompt_->setObjectName(QStringLiteral("bundlePrompt"));
-  prompt_->setPlaceholderText(tr("A prompt to continue (a chat model answers it)"));
-  prompt_->setMaximumHeight(100);
-  generateLayout->addWidget(prompt_);
-  auto* controls = new QHBoxLayout;
-  controls->addWidget(new QLabel(tr("Max tokens"), generatePage));
-  maxTokens_ = new QSpinBox(generatePage);
-  maxTokens_->setRange(1, 2048);
-  maxTokens_->setValue(64);
-  controls->addWidget(maxTokens_);
-  controls->addWidget(new QLabel(tr("Temperature"), generatePage));
-  temperature_ = new QDoubleSpinBox(generatePage);
-  temperature_->setRange(0, 5);
-  temperature_->setSingleStep(0.1);
-  temperature_->setValue(0.8);
-  controls->addWidget(temperature_);
-  generate_ = new QPushButton(tr("Generate"), generatePage);
-  generate_->setObjectName(QStringLiteral("generateButton"));
-  stop_button_ = new QPushButton(tr("Stop"), generatePage);
-  stop_button_->setObjectName(QStringLiteral("stopGeneration"));
-  stop_button_->setEnabled(false);
-  controls->addWidget(generate_);
-  controls->addWidget(stop_button_);
-  controls->addStretch(1);
-  generateLayout->addLayout(controls);
-  output_ = new QPlainTextEdit(generatePage);
-  output_->setObjectName(QStringLiteral("generatedText"));
-  output_->setReadOnly(true);
-  generateLayout->addWidget(output_, 1);
-  generationStatus_ = new QLabel(generatePage);
-  generateLayout->addWidget(generationStatus_);
-  connect(generate_, &QPushButton::clicked, this, [this] {
-    generate(prompt_->toPlainText(), maxTokens_->value(), temperature_->value(), 0);
-  });
-  connect(stop_button_, &QPushButton::clicked, this, &BundlePanel::stopGeneration);
-  tryStack_->addWidget(generatePage);
+  // A language model: the generation playground.
+  playground_ = new GenerationPlayground(tryStack_);
+  connect(playground_, &GenerationPlayground::finished, this, &BundlePanel::generationFinished);
+  tryStack_->addWidget(playground_);
   tryLayout->addWidget(tryStack_);
 
   predictions_ = new QTableWidget(0, 4, tryBox);
@@ -162,9 +123,7 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("bundlePanel"));
 }
 
-BundlePanel::~BundlePanel() {
-  if (stop_) *stop_ = true;  // a generation still running ends at its next token
-}
+BundlePanel::~BundlePanel() = default;
 
 QString BundlePanel::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
 
@@ -184,7 +143,6 @@ bool BundlePanel::openBundle(const QString& path) {
     error_->show();
     return false;
   }
-  if (stop_) *stop_ = true;
   jobs_.invalidate();  // an answer from the previous bundle is dropped
   bundle_ = opened;
   path_ = path;
@@ -243,8 +201,16 @@ bool BundlePanel::openBundle(const QString& path) {
   chooseFiles_->setText(kind == QLatin1String("table") ? tr("Choose CSV Files…") : tr("Choose Images…"));
   predictions_->setVisible(kind != QLatin1String("language_model"));
   predictions_->setRowCount(0);
-  output_->clear();
-  generationStatus_->clear();
+  if (language_model) {
+    auto playing = std::make_shared<PlaygroundModel>();
+    playing->model = bundle_->model;
+    playing->tokenizer = bundle_->tokenizer;
+    playing->context_length = bundle_->input.shape.at(0);
+    playing->chat = is_chat_policy(bundle_->experiment);
+    playground_->setModel(playing);
+  } else {
+    playground_->setModel(nullptr);
+  }
   tryStack_->parentWidget()->setEnabled(true);
   set_busy(false);
   return true;
@@ -333,69 +299,25 @@ void BundlePanel::show_predictions(const std::vector<BundlePrediction>& predicti
 }
 
 void BundlePanel::generate(const QString& prompt, int max_tokens, double temperature, int seed) {
-  if (!bundle_ || inputKind() != QLatin1String("language_model") || prompt.isEmpty()) return;
-  const auto bundle = bundle_;
-  stop_ = std::make_shared<std::atomic<bool>>(false);
-  const auto stop = stop_;
-  SamplingOptions options;
-  options.max_new_tokens = max_tokens;
-  options.temperature = temperature;
-  options.seed = static_cast<std::uint64_t>(seed);
-  // A chat model answers the prompt as the user's turn: its reply goes on its own line.
-  output_->setPlainText(is_chat_policy(bundle->experiment) ? prompt + QStringLiteral("\n\n") : prompt);
-  generationStatus_->setText(tr("Generating…"));
-  set_busy(true);
-  QPointer<BundlePanel> self(this);
-  jobs_.start<BundlePrediction>(
-      this,
-      [bundle, prompt, options, stop, self] {
-        try {
-          return generate_text(*bundle, prompt.toStdString(), options, [stop, self](const std::string& piece) {
-            // Each piece goes to the window as it comes; the worker never touches widgets.
-            QMetaObject::invokeMethod(
-                self.data() ? static_cast<QObject*>(self.data()) : QCoreApplication::instance(),
-                [self, text = QString::fromStdString(piece)] {
-                  if (!self) return;
-                  self->output_->moveCursor(QTextCursor::End);
-                  self->output_->insertPlainText(text);
-                },
-                Qt::QueuedConnection);
-            return !stop->load();
-          });
-        } catch (const std::exception& e) {
-          BundlePrediction p;
-          p.error = e.what();
-          return p;
-        }
-      },
-      [this](const BundlePrediction& p) {
-        set_busy(false);
-        if (!p.error.empty()) {
-          generationStatus_->setText(tr("Failed: %1").arg(QString::fromStdString(p.error)));
-        } else if (p.generation) {
-          const auto& g = *p.generation;
-          const QString count = g.tokens.size() == 1 ? tr("1 token") : tr("%1 tokens").arg(g.tokens.size());
-          generationStatus_->setText(tr("%1, %2 tokens/s; finished: %3")
-                                         .arg(count)
-                                         .arg(g.tokens_per_second, 0, 'f', 0)
-                                         .arg(QString::fromStdString(g.finish_reason)));
-        }
-        Q_EMIT generationFinished();
-      });
+  if (!bundle_ || inputKind() != QLatin1String("language_model")) return;
+  GenerationPlayground::Settings settings = playground_->settings();
+  settings.max_tokens = max_tokens;
+  settings.temperature = temperature;
+  settings.seed = seed;
+  playground_->setSettings(settings);
+  playground_->generate(prompt);
 }
 
-void BundlePanel::stopGeneration() {
-  if (stop_) *stop_ = true;
-}
+void BundlePanel::stopGeneration() { playground_->stop(); }
 
-QString BundlePanel::generatedText() const { return output_->toPlainText(); }
-QString BundlePanel::generationStatus() const { return generationStatus_->text(); }
+bool BundlePanel::busy() const { return jobs_.busy() || playground_->busy(); }
+
+QString BundlePanel::generatedText() const { return playground_->text(); }
+QString BundlePanel::generationStatus() const { return playground_->status(); }
 
 void BundlePanel::set_busy(bool busy) {
   chooseFiles_->setEnabled(!busy);
   classify_->setEnabled(!busy);
-  generate_->setEnabled(!busy);
-  stop_button_->setEnabled(busy && inputKind() == QLatin1String("language_model"));
 }
 
 }  // namespace cradle

@@ -9,17 +9,14 @@
 #include <QStringList>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 
 #include "widgets/background_job.h"
 
-class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QStackedWidget;
 class QTableWidget;
 class QTextBrowser;
@@ -50,7 +47,7 @@ class BundlePanel : public QWidget {
   // Language models: generates after `prompt`, streamed into generatedText().
   void generate(const QString& prompt, int max_tokens = 64, double temperature = 0.8, int seed = 0);
   void stopGeneration();
-  bool busy() const { return jobs_.busy(); }
+  bool busy() const;
 
   QTableWidget* predictionsTable() const { return predictions_; }
   QString generatedText() const;
@@ -69,7 +66,6 @@ class BundlePanel : public QWidget {
   QString path_;
   QString card_;
   std::shared_ptr<ModelBundle> bundle_;
-  std::shared_ptr<std::atomic<bool>> stop_;
   BackgroundJobs jobs_;
 
   QLabel* title_ = nullptr;
@@ -83,13 +79,7 @@ class BundlePanel : public QWidget {
   QPlainTextEdit* texts_ = nullptr;
   QPushButton* classify_ = nullptr;
   QTableWidget* predictions_ = nullptr;
-  QPlainTextEdit* prompt_ = nullptr;
-  QSpinBox* maxTokens_ = nullptr;
-  QDoubleSpinBox* temperature_ = nullptr;
-  QPushButton* generate_ = nullptr;
-  QPushButton* stop_button_ = nullptr;
-  QPlainTextEdit* output_ = nullptr;
-  QLabel* generationStatus_ = nullptr;
+  class GenerationPlayground* playground_ = nullptr;
 };
 
 }  // namespace cradle

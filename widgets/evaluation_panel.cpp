@@ -23,20 +23,23 @@
 #include "core/eval/evaluation_report.h"
 #include "core/eval/evaluation_result.h"
 #include "core/run/run_evaluation.h"
+#include "core/run/run_weights.h"
 #include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_charts.h"
+#include "widgets/generation_playground.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
 namespace {
 
-enum ChartsPage { kClassificationPage = 0, kRegressionPage = 1, kNoChartsPage = 2 };
+enum ChartsPage { kClassificationPage = 0, kRegressionPage = 1, kPlaygroundPage = 2 };
 constexpr int kGalleryLimit = 300;  // a cell of thousands shows its most confident samples first
 
 // The outcome of one evaluation job: the result, or why there is none.
 struct EvaluationOutcome {
   std::shared_ptr<const EvaluationResult> result, comparison;
+  std::shared_ptr<PlaygroundModel> playground;  // language models: the evaluated weights, to play with
   QString error;
   QString report_folder;
 };
@@ -182,10 +185,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   regressionLayout->addWidget(scatter_);
   regressionLayout->addWidget(residuals_);
   charts_->addWidget(regression);
-  auto* none = new QLabel(tr("Language models: the metrics are on the left; try the model in the Model tab's playground."), charts_);
-  none->setAlignment(Qt::AlignCenter);
-  none->setWordWrap(true);
-  charts_->addWidget(none);
+  playground_ = new GenerationPlayground(charts_);
+  charts_->addWidget(playground_);
   splitter->addWidget(charts_);
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 3);
@@ -239,6 +240,14 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
           write_evaluation_report(*outcome.result, folder);
           outcome.report_folder = QString::fromStdString(folder.string());
           if (!compare_run.isEmpty()) outcome.comparison = evaluate_one(compare_run, checkpoint, split);
+          if (outcome.result->task == "language_model") {
+            const auto loaded = load_run_language_model(run.toStdString(), checkpoint.toStdString());
+            outcome.playground = std::make_shared<PlaygroundModel>();
+            outcome.playground->model = loaded.model;
+            outcome.playground->tokenizer = loaded.tokenizer;
+            outcome.playground->context_length = loaded.experiment.data.context_length;
+            outcome.playground->chat = is_chat_policy(loaded.experiment);
+          }
         } catch (const std::exception& error) {
           outcome.error = QString::fromUtf8(error.what());
         }
@@ -255,6 +264,7 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
         result_ = outcome.result;
         comparison_ = outcome.comparison;
         reportFolder_ = outcome.report_folder;
+        playground_->setModel(outcome.playground);
         show_result();
         Q_EMIT evaluated();
       });
@@ -287,7 +297,7 @@ void EvaluationPanel::show_result() {
     draw_predicted_against_true(scatter_, r.regression_points, QString());
     draw_residual_histogram(residuals_, r.regression_points, QString());
   } else {
-    charts_->setCurrentIndex(kNoChartsPage);
+    charts_->setCurrentIndex(kPlaygroundPage);  // language models: the metrics, and the model to play with
   }
 }
 

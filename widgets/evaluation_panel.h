@@ -5,6 +5,7 @@
 // confusion matrix as a heat map whose cells open a gallery of their samples
 // (thumbnails or texts, with the predicted probability), and the most
 // confident mistakes. Regression: predicted against true and the residuals.
+// Language models: perplexity and the rest, and the generation playground.
 // A second run (or checkpoint) compares side by side; the HTML report opens in
 // the browser and the charts save as PNG.
 #include <QString>
@@ -58,6 +59,8 @@ class EvaluationPanel : public QWidget {
   ConfusionMatrixPlot* comparisonConfusionPlot() const { return compareConfusion_; }
   QTableWidget* metricsTable() const { return metrics_; }
   QListWidget* gallery() const { return gallery_; }
+  // Language models: the evaluated model in the generation playground.
+  class GenerationPlayground* playground() const { return playground_; }
   QString galleryTitle() const;
 
  Q_SIGNALS:
@@ -91,6 +94,7 @@ class EvaluationPanel : public QWidget {
   QCustomPlot* residuals_ = nullptr;
   QLabel* galleryTitle_ = nullptr;
   QListWidget* gallery_ = nullptr;
+  class GenerationPlayground* playground_ = nullptr;
 };
 
 }  // namespace cradle

@@ -481,26 +481,6 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <translation>分类</translation>
     </message>
     <message>
-        <source>A prompt to continue (a chat model answers it)</source>
-        <translation>要续写的提示（对话模型会回答它）</translation>
-    </message>
-    <message>
-        <source>Max tokens</source>
-        <translation>最大词元数</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <source>Generate</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
         <source>Input</source>
         <translation>输入</translation>
     </message>
@@ -595,26 +575,6 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     <message>
         <source>error</source>
         <translation>错误</translation>
-    </message>
-    <message>
-        <source>Generating…</source>
-        <translation>正在生成…</translation>
-    </message>
-    <message>
-        <source>Failed: %1</source>
-        <translation>失败：%1</translation>
-    </message>
-    <message>
-        <source>1 token</source>
-        <translation>1 个词元</translation>
-    </message>
-    <message>
-        <source>%1 tokens</source>
-        <translation>%1 个词元</translation>
-    </message>
-    <message>
-        <source>%1, %2 tokens/s; finished: %3</source>
-        <translation>%1，%2 词元/秒；结束原因：%3</translation>
     </message>
 </context>
 <context>
@@ -795,10 +755,6 @@ Classes: %1</source>
         <translation>高置信度错误</translation>
     </message>
     <message>
-        <source>Language models: the metrics are on the left; try the model in the Model tab&apos;s playground.</source>
-        <translation>语言模型：指标在左侧；可在“模型”标签页中试用模型。</translation>
-    </message>
-    <message>
         <source>(nothing)</source>
         <translation>（无）</translation>
     </message>
@@ -963,6 +919,93 @@ Classes: %1</source>
     <message>
         <source>Could Not Save</source>
         <translation>无法保存</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::GenerationPlayground</name>
+    <message>
+        <source>A prompt to continue (a chat model answers it)</source>
+        <translation>要续写的提示（对话模型会回答它）</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>0 picks the likeliest token every time; higher is more varied</source>
+        <translation>0 每次都选最可能的词元；越高越多样</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Keep only the k likeliest tokens (0: all)</source>
+        <translation>只保留最可能的 k 个词元（0：全部）</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Keep the fewest likeliest tokens whose probability reaches p</source>
+        <translation>保留概率之和达到 p 的最少的最可能词元</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Above 1 discourages tokens already in the text</source>
+        <translation>大于 1 时抑制文本中已出现的词元</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>The longest continuation</source>
+        <translation>续写的最大长度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same text</source>
+        <translation>相同的种子和设置生成相同的文本</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>No language model loaded.</source>
+        <translation>未加载语言模型。</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>1 token</source>
+        <translation>1 个词元</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <source>%1, %2 tokens/s; finished: %3</source>
+        <translation>%1，%2 词元/秒；结束原因：%3</translation>
     </message>
 </context>
 <context>

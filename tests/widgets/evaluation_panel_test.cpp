@@ -2,7 +2,8 @@
 // the heat map's cells equal the confusion matrix of the report.json the same
 // evaluation writes, a click on a cell lists exactly that cell's samples, the
 // confident mistakes show, a second run compares side by side, charts save
-// as PNG, and a regression run draws its scatter and residuals.
+// as PNG, a regression run draws its scatter and residuals, and a language
+// model gets the generation playground.
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -14,17 +15,21 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 #include "core/common/file_io.h"
 #include "core/eval/evaluation_result.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/run/experiment_run.h"
 #include "core/train/runtime.h"
+#include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 #include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_panel.h"
+#include "widgets/generation_playground.h"
 
 namespace cradle::test {
 namespace fs = std::filesystem;
@@ -124,6 +129,78 @@ class EvaluationPanelTest : public QObject {
         QCOMPARE(panel.metricsTable()->item(row, 1)->text().toDouble(), panel.result()->classification->accuracy);
         QCOMPARE(panel.metricsTable()->item(row, 2)->text().toDouble(), panel.comparison()->classification->accuracy);
       }
+  }
+
+  // A language model: its perplexity, and the playground producing text as it is generated and stopping on request.
+  void aLanguageModelGetsThePlayground() {
+    const fs::path root = dir_.filePath("chat").toStdString();
+    fs::create_directories(root);
+    const fs::path chat = tiny_chat_policy(root);
+    EvaluationPanel panel;
+    QSignalSpy done(&panel, &EvaluationPanel::evaluated);
+    panel.evaluate(QString::fromStdString(chat.string()));
+    QVERIFY2(done.wait(120000), qPrintable(panel.statusText()));
+    QVERIFY(panel.result()->language_model);
+    bool perplexity = false;
+    for (int row = 0; row < panel.metricsTable()->rowCount(); ++row)
+      if (panel.metricsTable()->item(row, 0)->text() == "perplexity")
+        perplexity = std::abs(panel.metricsTable()->item(row, 1)->text().toDouble() - panel.result()->language_model->perplexity) < 1e-3;
+    QVERIFY(perplexity);
+    GenerationPlayground* playground = panel.playground();
+    QVERIFY(playground->hasModel());
+    QVERIFY(!playground->isHidden() || !panel.isVisible());
+    QSignalSpy finished(playground, &GenerationPlayground::finished);
+    GenerationPlayground::Settings greedy;
+    greedy.temperature = 0;
+    greedy.max_tokens = 12;
+    playground->setSettings(greedy);
+    playground->generate(QStringLiteral("say map"));
+    QVERIFY(finished.wait(60000));
+    // The chat model was taught to answer "say W" with "W.": greedy, it does.
+    QVERIFY2(playground->text().startsWith("say map\n\nmap."), qPrintable(playground->text()));
+    QVERIFY2(playground->status().contains("tokens/s"), qPrintable(playground->status()));
+    if (!screenshots_.isEmpty()) {
+      panel.resize(1200, 600);
+      QVERIFY(panel.grab().save(QDir(screenshots_).filePath("11-evaluation-playground.png")));
+    }
+    // Sampling, stopped at once: it ends after the token in hand.
+    GenerationPlayground::Settings sampled = greedy;
+    sampled.temperature = 1;
+    sampled.top_k = 5;
+    sampled.top_p = 0.9;
+    sampled.repetition_penalty = 1.3;
+    sampled.seed = 11;
+    playground->setSettings(sampled);
+    playground->generate(QStringLiteral("say cup"));
+    QVERIFY(playground->busy());
+    playground->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+    QVERIFY2(playground->status().contains("cancelled"), qPrintable(playground->status()));
+  }
+
+  // Regression: every test sample a point of the scatter and a count of the residual histogram.
+  void regressionDrawsScatterAndResiduals() {
+    Experiment e = load_experiment(CRADLE_SOURCE_DIR "/projects/tabular-regression/experiment.json");
+    e.train.epochs = 2;
+    const fs::path run = fs::path(dir_.filePath("houses").toStdString());
+    ExperimentRun(e, run).train();
+    EvaluationPanel panel;
+    QSignalSpy done(&panel, &EvaluationPanel::evaluated);
+    panel.evaluate(QString::fromStdString(run.string()));
+    QVERIFY2(done.wait(120000), qPrintable(panel.statusText()));
+    QVERIFY(panel.result()->regression);
+    const auto samples = static_cast<int>(panel.result()->regression_points.size());
+    QVERIFY(samples > 50);
+    auto* scatter = panel.findChild<QCustomPlot*>(QStringLiteral("predictedAgainstTrue"));
+    QCOMPARE(scatter->graph(0)->dataCount(), samples);
+    QCOMPARE(scatter->graph(1)->dataCount(), 2);  // the identity line
+    auto* histogram = panel.findChild<QCustomPlot*>(QStringLiteral("residualHistogram"));
+    auto* bars = qobject_cast<QCPBars*>(histogram->plottable(0));
+    double counted = 0;
+    for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) counted += it->value;
+    QCOMPARE(counted, static_cast<double>(samples));
+    QTemporaryDir charts;
+    QCOMPARE(panel.saveCharts(charts.path()).size(), 2);
   }
 
   void aMissingRunIsReportedNotFatal() {
