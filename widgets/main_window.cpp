@@ -31,6 +31,7 @@
 #include "core/experiment/experiment.h"
 #include "widgets/bundle_panel.h"
 #include "widgets/evaluation_panel.h"
+#include "widgets/export_dialog.h"
 #include "widgets/experiment_wizard.h"
 #include "widgets/log_panel.h"
 #include "widgets/training_dashboard.h"
@@ -372,6 +373,11 @@ void MainWindow::createMenus() {
   run->addSeparator();
   run->addActions({resumeRunAction_, watchRunAction_, compareAction_, exportChartsAction_});
   run->addSeparator();
+  QAction* exportModel = run->addAction(tr("&Export Model..."), this, [this] {
+    ExportDialog dialog(QDir(workspace_).filePath(QStringLiteral("runs")), QString(), this);
+    dialog.exec();
+  });
+  exportModel->setToolTip(tr("Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP"));
   QAction* rate = run->addAction(tr("&Rate Responses"), this, [this] {
     tabs_->setCurrentWidget(rating_);
     rating_->setFocus();

@@ -94,13 +94,8 @@ int serve(const ServeRequest& request) {
   options.host = request.host;
   options.port = request.port;
   options.threads = request.threads;
-  Json example_row = Json::object();  // table models: a row of training-typical values for the sample request
-  if (bundle.input.table) {
-    const TableEncoding& t = *bundle.input.table;
-    for (std::size_t k = 0; k < t.numeric_names.size(); ++k) example_row[t.numeric_names[k]] = t.fill[k];
-    for (std::size_t k = 0; k < t.categorical_names.size(); ++k)
-      example_row[t.categorical_names[k]] = t.vocabularies[k].empty() ? Json(nullptr) : Json(t.vocabularies[k].front());
-  }
+  // Table models: a row of training-typical values for the sample request.
+  const Json example_row = bundle.input.table ? example_table_row(*bundle.input.table) : Json::object();
   PredictionService service(std::move(bundle), options);
   const int port = service.bind();
   const std::string address = "http://" + request.host + ":" + std::to_string(port);

@@ -89,6 +89,14 @@ TableEncoding table_encoding_from_json(const nlohmann::ordered_json& j, const st
   return e;
 }
 
+nlohmann::ordered_json example_table_row(const TableEncoding& e) {
+  nlohmann::ordered_json row = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < e.numeric_names.size(); ++k) row[e.numeric_names[k]] = e.fill[k];
+  for (std::size_t k = 0; k < e.categorical_names.size(); ++k)
+    row[e.categorical_names[k]] = e.vocabularies[k].empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.vocabularies[k].front());
+  return row;
+}
+
 EncodedTableRows encode_table_rows(const TableEncoding& e, const CsvTable& table, const std::string& origin) {
   const auto find = [&](const std::string& name) {
     const auto index = table.column(name);

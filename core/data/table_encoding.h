@@ -35,6 +35,10 @@ nlohmann::ordered_json table_encoding_to_json(const TableEncoding& encoding);
 // DataError naming `origin` when a field is missing, malformed or inconsistent.
 TableEncoding table_encoding_from_json(const nlohmann::ordered_json& j, const std::string& origin);
 
+// A row of training-typical values (numbers at their fill value, categories
+// at their first) as a JSON object: a sample request for the HTTP service.
+nlohmann::ordered_json example_table_row(const TableEncoding& encoding);
+
 struct EncodedTableRows {
   std::vector<float> values;         // rows x encoding.width(), row-major
   std::vector<std::string> origins;  // "file:line" per row

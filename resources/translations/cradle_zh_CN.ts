@@ -61,6 +61,21 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>Bundle %1: %2 model (%3), %4 input %5</source>
+        <translation>模型包 %1：%2 模型（%3），%4 输入 %5</translation>
+    </message>
+    <message>
+        <source>ONNX opset %1, %2 nodes: %3; the ONNX checker passed</source>
+        <translation>ONNX opset %1，%2 个节点：%3；已通过 ONNX 检查器</translation>
+    </message>
+    <message>
+        <source>  %1 on %2 inputs: max |difference| from LibTorch %3 (tolerance %4): passed</source>
+        <translation>  %1 在 %2 个输入上：与 LibTorch 的最大差异 %3（容差 %4）：通过</translation>
+    </message>
+</context>
+<context>
     <name>cradle::AnnotatorAgreementDialog</name>
     <message>
         <source>Annotators of %1</source>
@@ -919,6 +934,103 @@ Classes: %1</source>
     <message>
         <source>Could Not Save</source>
         <translation>无法保存</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::ExportDialog</name>
+    <message>
+        <source>Export Model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>目标位置</translation>
+    </message>
+    <message>
+        <source>One .cradle file (a zip of the bundle folder)</source>
+        <translation>单个 .cradle 文件（模型包文件夹的 zip）</translation>
+    </message>
+    <message>
+        <source>Bundle</source>
+        <translation>模型包</translation>
+    </message>
+    <message>
+        <source>Weights (LibTorch and safetensors), experiment, report and model card</source>
+        <translation>权重（LibTorch 与 safetensors）、实验、报告和模型卡</translation>
+    </message>
+    <message>
+        <source>Always in a bundle</source>
+        <translation>模型包中总会包含</translation>
+    </message>
+    <message>
+        <source>ONNX, checked against LibTorch by independent runtimes</source>
+        <translation>ONNX，由独立运行时对照 LibTorch 校验</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Serve</source>
+        <translation>提供服务</translation>
+    </message>
+    <message>
+        <source>Start the HTTP service for the exported bundle on this computer</source>
+        <translation>在本机为导出的模型包启动 HTTP 服务</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Bundle File</source>
+        <translation>模型包文件</translation>
+    </message>
+    <message>
+        <source>Cradle bundles (*.cradle)</source>
+        <translation>Cradle 模型包 (*.cradle)</translation>
+    </message>
+    <message>
+        <source>Bundle Folder (must not exist)</source>
+        <translation>模型包文件夹（必须不存在）</translation>
+    </message>
+    <message>
+        <source>Exporting %1 and checking its ONNX graph…</source>
+        <translation>正在导出 %1 并校验其 ONNX 图…</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <source>Export failed; nothing was written.
+%1</source>
+        <translation>导出失败；未写入任何内容。
+%1</translation>
+    </message>
+    <message>
+        <source>Serving on %1 — for example:</source>
+        <translation>正在 %1 上提供服务 — 例如：</translation>
+    </message>
+    <message>
+        <source>Stop Serving</source>
+        <translation>停止服务</translation>
+    </message>
+    <message>
+        <source>Could not serve %1: %2</source>
+        <translation>无法为 %1 提供服务：%2</translation>
+    </message>
+    <message>
+        <source>Stopped serving.</source>
+        <translation>已停止服务。</translation>
     </message>
 </context>
 <context>
@@ -1925,6 +2037,14 @@ cradle-cli train %1</translation>
     <message>
         <source>Evaluate</source>
         <translation>评估</translation>
+    </message>
+    <message>
+        <source>&amp;Export Model...</source>
+        <translation>导出模型(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP</source>
+        <translation>将已完成的运行导出为模型包（可选 ONNX），并通过 HTTP 提供服务</translation>
     </message>
 </context>
 <context>
