@@ -30,6 +30,7 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "widgets/bundle_panel.h"
+#include "widgets/compression_panel.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/export_dialog.h"
 #include "widgets/experiment_wizard.h"
@@ -119,13 +120,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(rating_, tr("Rate"));
   evaluation_ = new EvaluationPanel(tabs_);
   tabs_->addTab(evaluation_, tr("Evaluate"));
+  compression_ = new CompressionPanel(tabs_);
+  tabs_->addTab(compression_, tr("Compress"));
   bundle_ = new BundlePanel(tabs_);
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
   workspace_ = configuredWorkspace();
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
+  compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
   training_ = new TrainingSession(this);
+  // A compression stage the Compress tab wrote trains like any experiment, followed by the dashboard.
+  connect(compression_, &CompressionPanel::trainRequested, this, [this](const QString& file) {
+    if (openExperiment(file) && startTraining()) tabs_->setCurrentWidget(dashboard_);
+  });
   createDocks();
   connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
   connect(training_, &TrainingSession::paused, this, [this](qint64 step) {
@@ -312,6 +320,7 @@ void MainWindow::setProjectFolders(const QString& samples, const QString& worksp
   explorer_->setFolders(samples, workspace);
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
+  compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
 }
@@ -622,6 +631,7 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   rating_->trainingFinished(training_->runFolder(), status);
   runs_->refresh();
   evaluation_->refreshRuns();
+  compression_->refresh();
   explorer_->refresh();  // the new run under its experiment
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   update_actions();

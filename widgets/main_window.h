@@ -63,6 +63,7 @@ class MainWindow : public QMainWindow {
   bool openBundle(const QString& path);
   class BundlePanel* bundlePanel() const { return bundle_; }
   class EvaluationPanel* evaluationPanel() const { return evaluation_; }
+  class CompressionPanel* compressionPanel() const { return compression_; }
   QString logText() const;
 
  public Q_SLOTS:
@@ -105,6 +106,7 @@ class MainWindow : public QMainWindow {
   class RatingPanel* rating_ = nullptr;
   class BundlePanel* bundle_ = nullptr;
   class EvaluationPanel* evaluation_ = nullptr;
+  class CompressionPanel* compression_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;

@@ -593,6 +593,129 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     </message>
 </context>
 <context>
+    <name>cradle::CompressionPanel</name>
+    <message>
+        <source>Run to compress</source>
+        <translation>要压缩的运行</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>剪枝</translation>
+    </message>
+    <message>
+        <source>Unstructured: the smallest weights</source>
+        <translation>非结构化：最小的权重</translation>
+    </message>
+    <message>
+        <source>Structured: whole channels and neurons</source>
+        <translation>结构化：整个通道和神经元</translation>
+    </message>
+    <message>
+        <source>Target sparsity</source>
+        <translation>目标稀疏度</translation>
+    </message>
+    <message>
+        <source>Prune and Fine-Tune</source>
+        <translation>剪枝并微调</translation>
+    </message>
+    <message>
+        <source>Quantise</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>int8 weights with a scale per output channel; int8 arithmetic for the linear layers. No training.</source>
+        <translation>int8 权重，每个输出通道一个缩放系数；线性层使用 int8 运算。无需训练。</translation>
+    </message>
+    <message>
+        <source>Quantise to int8</source>
+        <translation>量化为 int8</translation>
+    </message>
+    <message>
+        <source>Distil</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>The run teaches a student experiment (a smaller model on the same data):</source>
+        <translation>由该运行指导一个学生实验（在相同数据上的更小模型）：</translation>
+    </message>
+    <message>
+        <source>student experiment.json</source>
+        <translation>学生实验 experiment.json</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Student Experiment</source>
+        <translation>学生实验</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json)</source>
+        <translation>实验 (*.json)</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>Size (KB, zipped)</source>
+        <translation>大小（KB，压缩后）</translation>
+    </message>
+    <message>
+        <source>Non-zero parameters</source>
+        <translation>非零参数</translation>
+    </message>
+    <message>
+        <source>Latency (ms/sample)</source>
+        <translation>延迟（毫秒/样本）</translation>
+    </message>
+    <message>
+        <source>size (KB, zipped)</source>
+        <translation>大小（KB，压缩后）</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>Wrote %1; training it (the Training tab follows it).</source>
+        <translation>已写入 %1；正在训练（“训练”标签页会跟随）。</translation>
+    </message>
+    <message>
+        <source>Choose the student&apos;s experiment file first.</source>
+        <translation>请先选择学生的实验文件。</translation>
+    </message>
+    <message>
+        <source>Quantising %1…</source>
+        <translation>正在量化 %1…</translation>
+    </message>
+    <message>
+        <source>Quantised %1 into %1-int8.</source>
+        <translation>已将 %1 量化为 %1-int8。</translation>
+    </message>
+    <message>
+        <source> to %1% sparsity</source>
+        <translation>，稀疏度 %1%</translation>
+    </message>
+    <message>
+        <source>original</source>
+        <translation>原始</translation>
+    </message>
+</context>
+<context>
     <name>cradle::ConfusionMatrixPlot</name>
     <message>
         <source>Predicted class</source>
@@ -2045,6 +2168,10 @@ cradle-cli train %1</translation>
     <message>
         <source>Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP</source>
         <translation>将已完成的运行导出为模型包（可选 ONNX），并通过 HTTP 提供服务</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>压缩</translation>
     </message>
 </context>
 <context>
