@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
 
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
@@ -195,17 +196,12 @@ void CompressionPanel::fail(const QString& message) {
   status_->setText(message);
 }
 
-QString CompressionPanel::prune(const QString& run, const QString& method, double sparsity) {
-  if (run.isEmpty()) return {};
+QString CompressionPanel::write_stage(const std::function<Experiment()>& make, const QString& suffix) {
   status_->setStyleSheet(QString());
   try {
-    PruningStageRequest request;
-    request.run_dir = run.toStdString();
-    request.method = method.toStdString();
-    request.sparsity = sparsity;
-    const Experiment experiment = pruning_stage_experiment(request);
+    const Experiment experiment = make();
     QDir().mkpath(stagesFolder_);
-    const QString file = QDir(stagesFolder_).filePath(QString::fromStdString(experiment.name) + QStringLiteral(".json"));
+    const QString file = QDir(stagesFolder_).filePath(QString::fromStdString(experiment.name) + suffix + QStringLiteral(".json"));
     write_text_atomically(file.toStdString(), serialize_experiment(with_absolute_paths(experiment)));
     status_->setText(tr("Wrote %1; training it (the Training tab follows it).").arg(file));
     Q_EMIT trainRequested(file);
@@ -216,27 +212,28 @@ QString CompressionPanel::prune(const QString& run, const QString& method, doubl
   }
 }
 
+QString CompressionPanel::prune(const QString& run, const QString& method, double sparsity) {
+  if (run.isEmpty()) return {};
+  return write_stage(
+      [&] {
+        PruningStageRequest request;
+        request.run_dir = run.toStdString();
+        request.method = method.toStdString();
+        request.sparsity = sparsity;
+        return pruning_stage_experiment(request);
+      },
+      QString());
+}
+
 QString CompressionPanel::distil(const QString& teacher_run, const QString& student_experiment) {
   if (teacher_run.isEmpty()) return {};
   if (student_experiment.isEmpty()) {
     fail(tr("Choose the student's experiment file first."));
     return {};
   }
-  status_->setStyleSheet(QString());
-  try {
-    const Experiment experiment = load_experiment(
-        student_experiment.toStdString(),
-        {"stage=distill", "compress.teacher=" + std::filesystem::absolute(teacher_run.toStdString()).lexically_normal().string()});
-    QDir().mkpath(stagesFolder_);
-    const QString file = QDir(stagesFolder_).filePath(QString::fromStdString(experiment.name) + QStringLiteral("-distilled.json"));
-    write_text_atomically(file.toStdString(), serialize_experiment(with_absolute_paths(experiment)));
-    status_->setText(tr("Wrote %1; training it (the Training tab follows it).").arg(file));
-    Q_EMIT trainRequested(file);
-    return file;
-  } catch (const std::exception& error) {
-    fail(QString::fromUtf8(error.what()));
-    return {};
-  }
+  const std::string teacher = std::filesystem::absolute(teacher_run.toStdString()).lexically_normal().string();
+  return write_stage([&] { return load_experiment(student_experiment.toStdString(), {"stage=distill", "compress.teacher=" + teacher}); },
+                     QStringLiteral("-distilled"));
 }
 
 void CompressionPanel::quantise(const QString& run) {

@@ -9,6 +9,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <functional>
+
+#include "core/experiment/experiment.h"
 #include "widgets/background_job.h"
 
 class QComboBox;
@@ -52,6 +55,8 @@ class CompressionPanel : public QWidget {
  private:
   void fill_variants();
   void fail(const QString& message);
+  // Writes the stage experiment `make` builds into the stages folder (named <name><suffix>.json) and asks for training.
+  QString write_stage(const std::function<Experiment()>& make, const QString& suffix);
 
   QString runsFolder_, stagesFolder_;
   BackgroundJobs jobs_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/eval/text_generation.h"
+#include "core/run/pruning_stage.h"
 
 namespace cradle::cli {
 
@@ -54,14 +55,7 @@ struct ServeRequest {
 // Serves the bundle over HTTP until Ctrl+C (core/serve/prediction_service.h).
 int serve(const ServeRequest& request);
 
-struct PruneRequest {
-  std::filesystem::path run_dir;
-  std::string method = "magnitude";  // or "channels"
-  double sparsity = 0;               // 0: the method's default (0.8 magnitude, 0.35 channels)
-  std::string scope;                 // empty: the method's default
-  std::int64_t cycles = 0;           // 0: 3 for magnitude, 1 for channels
-  std::int64_t epochs = 0;           // 0: cycles + 1 (magnitude), 4 (channels)
-  std::vector<std::string> overrides;
+struct PruneRequest : PruningStageRequest {  // the stage (core/run/pruning_stage.h) and where its run goes
   std::filesystem::path out_dir;
 };
 // Stage prune of a finished run (its frozen experiment with the stage added), trained in the terminal.

@@ -19,8 +19,7 @@ namespace cradle::cli {
 namespace fs = std::filesystem;
 
 int prune(const PruneRequest& request) {
-  const Experiment experiment = pruning_stage_experiment(
-      {request.run_dir, request.method, request.sparsity, request.scope, request.cycles, request.epochs, request.overrides});
+  const Experiment experiment = pruning_stage_experiment(request);
   return train_in_terminal(experiment, request.out_dir, "stage prune of " + request.run_dir.string());
 }
 
