@@ -150,12 +150,19 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setStretchLastSection(true);
   results->addWidget(table_, 3);
+  auto* chartColumn = new QVBoxLayout;
+  axis_ = new QComboBox(this);
+  axis_->setObjectName(QStringLiteral("compressionAxis"));
+  axis_->addItem(tr("Accuracy against size"), QStringLiteral("size"));
+  axis_->addItem(tr("Accuracy against latency"), QStringLiteral("latency"));
+  connect(axis_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fill_variants);
+  chartColumn->addWidget(axis_);
   chart_ = new QCustomPlot(this);
   chart_->setObjectName(QStringLiteral("compressionTradeOff"));
   chart_->setMinimumSize(200, 140);
-  chart_->xAxis->setLabel(tr("size (KB, zipped)"));
   chart_->yAxis->setLabel(tr("test accuracy"));
-  results->addWidget(chart_, 2);
+  chartColumn->addWidget(chart_, 1);
+  results->addLayout(chartColumn, 2);
   layout->addLayout(results, 1);
   connect(run_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fill_variants);
 }
@@ -187,6 +194,8 @@ void CompressionPanel::selectRun(const QString& run) {
   run_->setCurrentIndex(run_->findData(run));
   fill_variants();
 }
+
+void CompressionPanel::setChartAxis(const QString& axis) { axis_->setCurrentIndex(std::max(0, axis_->findData(axis))); }
 
 QString CompressionPanel::selectedRun() const { return run_->currentData().toString(); }
 QString CompressionPanel::statusText() const { return status_->text(); }
@@ -289,7 +298,9 @@ void CompressionPanel::fill_variants() {
   // The original's footprint as its variants measured it; without variants, what its report says.
   Variant base = first ? *first : Variant{original, tr("original"), test_accuracy(read_report(original)), 0, 0, 0};
   variants.insert(variants.begin(), base);
-  QVector<double> sizes, accuracies;
+  const bool latency = axis_->currentData().toString() == QLatin1String("latency");
+  chart_->xAxis->setLabel(latency ? tr("latency (ms per sample, batch 1)") : tr("size (KB, zipped)"));
+  QVector<double> sizes, accuracies;  // x (size or latency) and y of each variant
   for (const auto& v : variants) {
     const int row = table_->rowCount();
     table_->insertRow(row);
@@ -299,11 +310,12 @@ void CompressionPanel::fill_variants() {
     table_->setItem(row, 3, new QTableWidgetItem(v.bytes > 0 ? QString::number(v.bytes / 1024.0, 'f', 1) : QStringLiteral("—")));
     table_->setItem(row, 4, new QTableWidgetItem(v.nonzero > 0 ? QString::number(static_cast<qlonglong>(v.nonzero)) : QStringLiteral("—")));
     table_->setItem(row, 5, new QTableWidgetItem(v.latency_ms > 0 ? QString::number(v.latency_ms, 'f', 3) : QStringLiteral("—")));
-    if (v.accuracy && v.bytes > 0) {
-      sizes << v.bytes / 1024.0;
+    const double x = latency ? v.latency_ms : v.bytes / 1024.0;
+    if (v.accuracy && x > 0) {
+      sizes << x;
       accuracies << *v.accuracy;
       auto* label = new QCPItemText(chart_);
-      label->position->setCoords(v.bytes / 1024.0, *v.accuracy);
+      label->position->setCoords(x, *v.accuracy);
       // Alternately above and below its point, so close points keep readable names.
       label->setPositionAlignment(Qt::AlignLeft | (sizes.size() % 2 ? Qt::AlignTop : Qt::AlignBottom));
       label->setText(QStringLiteral(" ") + QFileInfo(v.run).fileName());
@@ -315,7 +327,7 @@ void CompressionPanel::fill_variants() {
   points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(0x1f, 0x77, 0xb4), 9));
   points->setData(sizes, accuracies);
   // Size from 0, with room on the right for the labels; accuracy around the points, never a zero span.
-  double largest = 1, low = 1, high = 0;
+  double largest = 0, low = 1, high = 0;
   for (int i = 0; i < sizes.size(); ++i) {
     largest = std::max(largest, sizes[i]);
     low = std::min(low, accuracies[i]);
@@ -323,7 +335,7 @@ void CompressionPanel::fill_variants() {
   }
   if (sizes.isEmpty()) low = 0, high = 1;
   const double pad = std::max(0.02, (high - low) * 0.25);
-  chart_->xAxis->setRange(0, largest * 1.45);
+  chart_->xAxis->setRange(0, largest > 0 ? largest * 1.45 : 1);
   chart_->yAxis->setRange(std::max(0.0, low - pad), std::min(1.02, high + pad));
   chart_->replot();
 }

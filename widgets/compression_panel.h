@@ -5,7 +5,7 @@
 // window to train it (it shows in the dashboard like any run); quantising
 // needs no training and runs on a worker thread. Below, every variant of the
 // run side by side (test accuracy, file size, non-zero parameters, latency)
-// and a chart of accuracy against size.
+// and a chart of accuracy against size or latency.
 #include <QString>
 #include <QWidget>
 
@@ -47,6 +47,7 @@ class CompressionPanel : public QWidget {
   QString statusText() const;
   QTableWidget* variantsTable() const { return table_; }
   QCustomPlot* tradeOffChart() const { return chart_; }
+  void setChartAxis(const QString& axis);  // "size" or "latency"
 
  Q_SIGNALS:
   void trainRequested(const QString& experiment_path);
@@ -67,6 +68,7 @@ class CompressionPanel : public QWidget {
   QLineEdit* student_ = nullptr;
   QPushButton* quantise_ = nullptr;
   QLabel* status_ = nullptr;
+  QComboBox* axis_ = nullptr;  // the chart's x: size or latency
   QTableWidget* table_ = nullptr;
   QCustomPlot* chart_ = nullptr;
 };

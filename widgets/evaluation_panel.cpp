@@ -99,13 +99,21 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   compare_->setMinimumContentsLength(16);
   compare_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   controls->addWidget(compare_, 1);
+  compareCheckpoint_ = new QComboBox(this);
+  compareCheckpoint_->setObjectName(QStringLiteral("evaluationCompareCheckpoint"));
+  compareCheckpoint_->addItem(tr("last"), QStringLiteral("last"));
+  compareCheckpoint_->addItem(tr("best"), QStringLiteral("best"));
+  compareCheckpoint_->setToolTip(tr("The compared run's checkpoint: the same run's best against its last compares checkpoints"));
+  controls->addWidget(compareCheckpoint_);
   evaluate_ = new QPushButton(tr("Evaluate"), this);
   evaluate_->setObjectName(QStringLiteral("evaluateButton"));
   evaluate_->setDefault(true);
   controls->addWidget(evaluate_);
   connect(evaluate_, &QPushButton::clicked, this, [this] {
     const QString run = run_choice(run_);
-    if (!run.isEmpty()) evaluate(run, checkpoint_->currentData().toString(), split_->currentData().toString(), run_choice(compare_));
+    if (!run.isEmpty())
+      evaluate(run, checkpoint_->currentData().toString(), split_->currentData().toString(), run_choice(compare_),
+               compareCheckpoint_->currentData().toString());
   });
   layout->addLayout(controls);
 
@@ -222,7 +230,8 @@ QString EvaluationPanel::run_choice(QComboBox* box) const { return box->currentD
 QString EvaluationPanel::statusText() const { return status_->text(); }
 QString EvaluationPanel::galleryTitle() const { return galleryTitle_->text(); }
 
-void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, const QString& split, const QString& compare_run) {
+void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, const QString& split, const QString& compare_run,
+                               const QString& compare_checkpoint) {
   if (run_->findData(run) < 0) run_->addItem(QFileInfo(run).fileName(), run);
   run_->setCurrentIndex(run_->findData(run));
   evaluate_->setEnabled(false);
@@ -231,7 +240,7 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
                                          : tr("Evaluating %1 and %2 on the %3 split…").arg(QFileInfo(run).fileName(), QFileInfo(compare_run).fileName(), split));
   jobs_.start<EvaluationOutcome>(
       this,
-      [run, checkpoint, split, compare_run] {
+      [run, checkpoint, split, compare_run, compare_checkpoint] {
         EvaluationOutcome outcome;
         try {
           outcome.result = evaluate_one(run, checkpoint, split);
@@ -239,7 +248,8 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
           const auto folder = default_evaluation_dir(*outcome.result);
           write_evaluation_report(*outcome.result, folder);
           outcome.report_folder = QString::fromStdString(folder.string());
-          if (!compare_run.isEmpty()) outcome.comparison = evaluate_one(compare_run, checkpoint, split);
+          if (!compare_run.isEmpty())
+            outcome.comparison = evaluate_one(compare_run, compare_checkpoint.isEmpty() ? checkpoint : compare_checkpoint, split);
           if (outcome.result->task == "language_model") {
             const auto loaded = load_run_language_model(run.toStdString(), checkpoint.toStdString());
             outcome.playground = std::make_shared<PlaygroundModel>();
@@ -306,7 +316,10 @@ void EvaluationPanel::fill_metrics() {
   metrics_->setColumnCount(comparing ? 3 : 2);
   if (comparing)
     metrics_->setHorizontalHeaderLabels({tr("Metric"), QFileInfo(QString::fromStdString(result_->run)).fileName(),
-                                         QFileInfo(QString::fromStdString(comparison_->run)).fileName()});
+                                         comparison_->run == result_->run
+                                             ? QStringLiteral("%1 (%2)").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName(),
+                                                                             QString::fromStdString(comparison_->checkpoint))
+                                             : QFileInfo(QString::fromStdString(comparison_->run)).fileName()});
   else
     metrics_->setHorizontalHeaderLabels({tr("Metric"), tr("Value")});
   // Each metric as (name, value of the result, value of the comparison).

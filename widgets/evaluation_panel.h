@@ -38,10 +38,11 @@ class EvaluationPanel : public QWidget {
   // The runs offered (every run folder under `runs_folder` with weights).
   void setRunsFolder(const QString& runs_folder);
   void refreshRuns();
-  // Evaluates `run` (and `compare_run` when not empty) on `split` with
-  // `checkpoint` ("last", "best"); evaluated() or failed() when done.
+  // Evaluates `run` (and `compare_run` when not empty, at `compare_checkpoint`,
+  // by default the same) on `split` with `checkpoint` ("last", "best");
+  // evaluated() or failed() when done. The same run at another checkpoint compares checkpoints.
   void evaluate(const QString& run, const QString& checkpoint = QStringLiteral("last"), const QString& split = QStringLiteral("test"),
-                const QString& compare_run = QString());
+                const QString& compare_run = QString(), const QString& compare_checkpoint = QString());
   bool busy() const { return jobs_.busy(); }
 
   const EvaluationResult* result() const { return result_.get(); }
@@ -78,6 +79,7 @@ class EvaluationPanel : public QWidget {
 
   QComboBox* run_ = nullptr;
   QComboBox* compare_ = nullptr;
+  QComboBox* compareCheckpoint_ = nullptr;
   QComboBox* checkpoint_ = nullptr;
   QComboBox* split_ = nullptr;
   QPushButton* evaluate_ = nullptr;

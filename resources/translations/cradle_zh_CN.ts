@@ -714,6 +714,18 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <source>original</source>
         <translation>原始</translation>
     </message>
+    <message>
+        <source>Accuracy against size</source>
+        <translation>准确率与大小</translation>
+    </message>
+    <message>
+        <source>Accuracy against latency</source>
+        <translation>准确率与延迟</translation>
+    </message>
+    <message>
+        <source>latency (ms per sample, batch 1)</source>
+        <translation>延迟（每样本毫秒，批大小 1）</translation>
+    </message>
 </context>
 <context>
     <name>cradle::ConfusionMatrixPlot</name>
@@ -1003,6 +1015,10 @@ Classes: %1</source>
     <message>
         <source>%1 as %2, %3%</source>
         <translation>%1 误为 %2，%3%</translation>
+    </message>
+    <message>
+        <source>The compared run&apos;s checkpoint: the same run&apos;s best against its last compares checkpoints</source>
+        <translation>对比运行的检查点：同一运行的最佳与最新对比即比较检查点</translation>
     </message>
 </context>
 <context>

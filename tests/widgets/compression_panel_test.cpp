@@ -11,6 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
@@ -73,6 +76,21 @@ class CompressionPanelTest : public QObject {
       QVERIFY(table->item(row, 2)->text().toDouble() > 0);
     }
     QCOMPARE(panel.tradeOffChart()->graph(0)->dataCount(), 3);
+    const auto points = [&] {
+      std::vector<double> x;
+      for (auto it = panel.tradeOffChart()->graph(0)->data()->constBegin(); it != panel.tradeOffChart()->graph(0)->data()->constEnd(); ++it)
+        x.push_back(it->key);
+      std::sort(x.begin(), x.end());
+      return x;
+    };
+    std::vector<double> kilobytes;
+    for (int row = 0; row < 3; ++row) kilobytes.push_back(table->item(row, 3)->text().toDouble());
+    std::sort(kilobytes.begin(), kilobytes.end());
+    for (std::size_t i = 0; i < 3; ++i) QVERIFY(std::abs(points()[i] - kilobytes[i]) < 0.06);  // the table rounds to 0.1 KB
+    panel.setChartAxis("latency");  // the same variants against their latency
+    QCOMPARE(panel.tradeOffChart()->graph(0)->dataCount(), 3);
+    QVERIFY(panel.tradeOffChart()->xAxis->label().contains("latency"));
+    panel.setChartAxis("size");
     if (const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR"); !out.isEmpty()) {
       panel.resize(1200, 650);
       QVERIFY(panel.grab().save(QDir(out).filePath("13-compression.png")));

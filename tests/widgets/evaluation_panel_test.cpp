@@ -203,6 +203,17 @@ class EvaluationPanelTest : public QObject {
     QCOMPARE(panel.saveCharts(charts.path()).size(), 2);
   }
 
+  // The same run's best checkpoint against its last: the checkpoints compared.
+  void comparesTwoCheckpointsOfARun() {
+    EvaluationPanel panel;
+    QSignalSpy done(&panel, &EvaluationPanel::evaluated);
+    panel.evaluate(other_, "last", "test", other_, "best");
+    QVERIFY2(done.wait(120000), qPrintable(panel.statusText()));
+    QCOMPARE(panel.result()->checkpoint, std::string("last"));
+    QCOMPARE(panel.comparison()->checkpoint, std::string("best"));
+    QCOMPARE(panel.metricsTable()->horizontalHeaderItem(2)->text(), QStringLiteral("long (best)"));
+  }
+
   void aMissingRunIsReportedNotFatal() {
     EvaluationPanel panel;
     QSignalSpy failed(&panel, &EvaluationPanel::failed);
