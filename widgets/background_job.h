@@ -29,10 +29,12 @@ class BackgroundJobs {
       QMetaObject::invokeMethod(
           target.data() ? target.data() : QCoreApplication::instance(),
           [=] {
+            // Busy until the result is delivered (or dropped): a caller that
+            // sees busy() false may start the next job knowing this one is over.
+            --*running;
             if (target && *current == generation) done(*result);
           },
           Qt::QueuedConnection);
-      --*running;
     });
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     // A job still running when the application quits is waited for, not cut
@@ -42,6 +44,7 @@ class BackgroundJobs {
   }
   // Jobs whose result will be dropped (a newer one started).
   void invalidate() { ++*generation_; }
+  // A job is running or its result is on its way to `done`.
   bool busy() const { return *running_ > 0; }
 
  private:

@@ -153,6 +153,7 @@ void GenerationPlayground::generate(const QString& prompt) {
         try {
           check_sampling_options(options);
           TextGenerator generator(model->model, model->tokenizer, model->context_length);
+          generator.cancel_when([stop] { return stop->load(); });  // checked every token, text or not
           outcome.generation =
               model->chat ? generator.generate_from(render_chat_prompt(*model->tokenizer, chat_markers(*model->tokenizer), {{"user", prompt.toStdString()}}),
                                                     options, sink)

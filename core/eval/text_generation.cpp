@@ -166,6 +166,10 @@ Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, co
   std::vector<std::int64_t> generated;
   generate_tokens(model_, ids, context_length_, options, [&](std::int64_t token) {
     generated.push_back(token);
+    if (cancelled_ && cancelled_()) {
+      result.finish_reason = "cancelled";
+      return false;
+    }
     if (options.stop_at_end_of_text && token == kEosId) {
       result.finish_reason = "end_of_text";
       return false;

@@ -82,7 +82,13 @@ class TextGenerator {
 
   bool uses_cache(const SamplingOptions& options) const;
 
+  // Asked after every token (a piece of text may take several tokens, or
+  // none, to appear): returning true ends the generation as "cancelled". A
+  // window's Stop button, whatever the model writes.
+  void cancel_when(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
+
  private:
+  std::function<bool()> cancelled_;
   torch::nn::Sequential model_;
   std::shared_ptr<const Tokenizer> tokenizer_;
   std::int64_t context_length_;

@@ -211,6 +211,13 @@ class TextGenerationTest : public QObject {
     QCOMPARE(cancelled.finish_reason, std::string("cancelled"));
     QCOMPARE(pieces, 3);
     QVERIFY(cancelled.tokens.size() < 40);
+
+    // Cancelled between tokens, whether or not they made text yet: after exactly the fifth.
+    int tokens = 0;
+    generator.cancel_when([&] { return ++tokens >= 5; });
+    const auto stopped_early = generator.generate("abc", o);
+    QCOMPARE(stopped_early.finish_reason, std::string("cancelled"));
+    QCOMPARE(stopped_early.tokens.size(), std::size_t(5));
   }
 
   void badOptionsAreNamed() {
