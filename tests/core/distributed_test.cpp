@@ -154,16 +154,19 @@ class DistributedTest : public QObject {
 
   void aRankThatLeavesMakesTheOtherFailWithAClearMessage() {
     const int port = free_loopback_port();
-    std::promise<void> joined;
+    // The leaver stays until rank 0 has connected too (else it could leave during
+    // the connection, which is another failure), then leaves mid-training.
+    std::promise<void> connected;
+    auto rank0_connected = connected.get_future().share();
     auto leaver = std::async(std::launch::async, [&] {
       DataParallelGroup group(loopback_config(1, 2, port, 10));
-      joined.set_value();
+      rank0_connected.wait();
     });  // the group is destroyed as the thread returns: a worker gone
     std::string message = "no error";
     const auto start = std::chrono::steady_clock::now();
     try {
       DataParallelGroup group(loopback_config(0, 2, port, 10));
-      joined.get_future().wait();
+      connected.set_value();
       leaver.wait();
       for (int i = 0; i < 3; ++i) {
         auto values = torch::ones({4});
@@ -171,6 +174,10 @@ class DistributedTest : public QObject {
       }
     } catch (const Error& error) {
       message = error.what();
+    }
+    try {
+      connected.set_value();  // rank 0 failed to connect: let the leaver go rather than hang
+    } catch (const std::future_error&) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     qInfo("%s (after %.1f s)", message.c_str(), seconds);
