@@ -300,11 +300,11 @@ void BundlePanel::show_predictions(const std::vector<BundlePrediction>& predicti
 
 void BundlePanel::generate(const QString& prompt, int max_tokens, double temperature, int seed) {
   if (!bundle_ || inputKind() != QLatin1String("language_model")) return;
-  GenerationPlayground::Settings settings = playground_->settings();
-  settings.max_tokens = max_tokens;
-  settings.temperature = temperature;
-  settings.seed = seed;
-  playground_->setSettings(settings);
+  SamplingOptions sampling = playground_->sampling();
+  sampling.max_new_tokens = max_tokens;
+  sampling.temperature = temperature;
+  sampling.seed = static_cast<std::uint64_t>(seed);
+  playground_->setSampling(sampling);
   playground_->generate(prompt);
 }
 

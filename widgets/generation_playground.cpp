@@ -31,6 +31,17 @@ QDoubleSpinBox* real_box(QWidget* parent, double low, double high, double step, 
   return box;
 }
 
+// Livelier than the core's defaults (plain sampling): what a person trying a model expects first.
+SamplingOptions playground_defaults() {
+  SamplingOptions options;
+  options.max_new_tokens = 64;
+  options.temperature = 0.8;
+  options.top_k = 40;
+  options.top_p = 0.95;
+  options.repetition_penalty = 1.1;
+  return options;
+}
+
 }  // namespace
 
 GenerationPlayground::GenerationPlayground(QWidget* parent) : QWidget(parent) {
@@ -86,7 +97,7 @@ GenerationPlayground::GenerationPlayground(QWidget* parent) : QWidget(parent) {
   layout->addWidget(output_, 1);
   connect(generate_, &QPushButton::clicked, this, [this] { generate(prompt_->toPlainText()); });
   connect(stopButton_, &QPushButton::clicked, this, &GenerationPlayground::stop);
-  setSettings(Settings{});
+  setSampling(playground_defaults());
   setModel(nullptr);
 }
 
@@ -103,30 +114,30 @@ void GenerationPlayground::setModel(std::shared_ptr<PlaygroundModel> model) {
   set_busy(false);
 }
 
-void GenerationPlayground::setSettings(const Settings& s) {
-  maxTokens_->setValue(s.max_tokens);
+void GenerationPlayground::setSampling(const SamplingOptions& s) {
+  maxTokens_->setValue(static_cast<int>(s.max_new_tokens));
   temperature_->setValue(s.temperature);
-  topK_->setValue(s.top_k);
+  topK_->setValue(static_cast<int>(s.top_k));
   topP_->setValue(s.top_p);
   repetition_->setValue(s.repetition_penalty);
-  seed_->setValue(s.seed);
+  seed_->setValue(static_cast<int>(s.seed));
 }
 
-GenerationPlayground::Settings GenerationPlayground::settings() const {
-  return {maxTokens_->value(), temperature_->value(), topK_->value(), topP_->value(), repetition_->value(), seed_->value()};
+SamplingOptions GenerationPlayground::sampling() const {
+  SamplingOptions options;
+  options.max_new_tokens = maxTokens_->value();
+  options.temperature = temperature_->value();
+  options.top_k = topK_->value();
+  options.top_p = topP_->value();
+  options.repetition_penalty = repetition_->value();
+  options.seed = static_cast<std::uint64_t>(seed_->value());
+  return options;
 }
 
 void GenerationPlayground::generate(const QString& prompt) {
   if (!model_ || prompt.isEmpty() || busy()) return;
   prompt_->setPlainText(prompt);
-  const Settings s = settings();
-  SamplingOptions options;
-  options.max_new_tokens = s.max_tokens;
-  options.temperature = s.temperature;
-  options.top_k = s.top_k;
-  options.top_p = s.top_p;
-  options.repetition_penalty = s.repetition_penalty;
-  options.seed = static_cast<std::uint64_t>(s.seed);
+  const SamplingOptions options = sampling();
   stop_ = std::make_shared<std::atomic<bool>>(false);
   const auto stop = stop_;
   const auto model = model_;

@@ -13,6 +13,7 @@
 
 #include <torch/nn/modules/container/sequential.h>
 
+#include "core/eval/text_generation.h"
 #include "core/text/tokenizer.h"
 #include "widgets/background_job.h"
 
@@ -42,16 +43,10 @@ class GenerationPlayground : public QWidget {
   void setModel(std::shared_ptr<PlaygroundModel> model);
   bool hasModel() const { return model_ != nullptr; }
 
-  struct Settings {
-    int max_tokens = 64;
-    double temperature = 0.8;
-    int top_k = 40;
-    double top_p = 0.95;
-    double repetition_penalty = 1.1;
-    int seed = 0;
-  };
-  void setSettings(const Settings& settings);
-  Settings settings() const;
+  // The controls' sampling settings (max tokens, temperature, top-k, top-p,
+  // repetition penalty, seed; the other options keep their defaults).
+  void setSampling(const SamplingOptions& options);
+  SamplingOptions sampling() const;
 
   // Starts generating after `prompt` with the controls' settings.
   void generate(const QString& prompt);

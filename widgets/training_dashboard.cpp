@@ -18,6 +18,7 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/metrics_follower.h"
+#include "core/run/run_index.h"
 #include "widgets/custom_plot.h"
 #include "widgets/metrics_chart.h"
 #include "widgets/sample_snapshots_view.h"
@@ -153,6 +154,25 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
   progressText_->setText(tr("Following %1").arg(QDir::toNativeSeparators(runFolder_)));
   poll();
   poll_.start();
+  explain_untrained_run();
+}
+
+// A finished run made without training (quantising) has no curves of its own:
+// say so, give its test figure, and show the curves of the run it came from.
+void TrainingDashboard::explain_untrained_run() {
+  if (QFileInfo::exists(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")))) return;
+  const auto run = summarize_run(runFolder_.toStdString());
+  if (!run || run->status != "completed" || run->stage.empty()) return;
+  const QString source = QString::fromStdString(run->init_from);
+  const QString figure = run->metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run->metric_name)).arg(*run->metric, 0, 'g', 4)
+                                     : tr("no test figure");
+  const bool overlaid = !source.isEmpty() && overlayRun(source);
+  progress_->setValue(progress_->maximum());
+  progressText_->setText(overlaid ? tr("%1 was made by %2 from %3 without training, so it has no curves of its own; the dashed "
+                                       "curves are those of %3. Test: %4. The Compress tab compares the two.")
+                                        .arg(run_->name, QString::fromStdString(run->stage), QFileInfo(source).fileName(), figure)
+                                  : tr("%1 was made by %2 without training, so it has no curves. Test: %3.")
+                                        .arg(run_->name, QString::fromStdString(run->stage), figure));
 }
 
 void TrainingDashboard::poll() {

@@ -68,6 +68,7 @@ class TrainingDashboard : public QWidget {
   struct Run;
   void apply(const MetricsUpdate& update, Run& run, bool overlay);
   void update_progress();
+  void explain_untrained_run();
 
   MetricsChart *loss_, *quality_, *rate_, *throughput_;
   SampleSnapshotsView* samples_;

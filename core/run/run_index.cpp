@@ -22,6 +22,8 @@ void read_report(const fs::path& file, RunSummary& run) {
   if (run.status.empty()) throw std::runtime_error("no status");
   run.started_at = text_or_empty(report, "started_at");
   run.finished_at = text_or_empty(report, "finished_at");
+  run.stage = text_or_empty(report, "stage");
+  run.init_from = text_or_empty(report, "init_from");
   if (report.contains("epochs_completed") && report["epochs_completed"].is_number_integer())
     run.epochs = report["epochs_completed"].get<std::int64_t>();
   if (report.contains("steps") && report["steps"].is_number_integer()) run.steps = report["steps"].get<std::int64_t>();

@@ -21,6 +21,9 @@ struct RunSummary {
   std::string problem;
   std::string started_at, finished_at;  // UTC, as the report writes them
   std::int64_t epochs = 0, steps = 0;
+  // How the run was made: empty for plain training, else the stage ("prune",
+  // "quantize", "sft"...) and the run it started from.
+  std::string stage, init_from;
   // The task's headline test metric: accuracy (classification), rmse
   // (regression) or perplexity (language models).
   std::string metric_name;

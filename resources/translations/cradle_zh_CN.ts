@@ -3434,6 +3434,18 @@ cradle-cli train %1</translation>
         <source>Epoch %1 of %2, step %3 of %4 · %5 elapsed · about %6 left · %7 samples/s</source>
         <translation>第 %1/%2 轮，第 %3/%4 步 · 已用 %5 · 约剩 %6 · 每秒 %7 个样本</translation>
     </message>
+    <message>
+        <source>no test figure</source>
+        <translation>无测试指标</translation>
+    </message>
+    <message>
+        <source>%1 was made by %2 from %3 without training, so it has no curves of its own; the dashed curves are those of %3. Test: %4. The Compress tab compares the two.</source>
+        <translation>%1 由 %2 从 %3 生成，未经训练，因此没有自己的曲线；虚线是 %3 的曲线。测试：%4。“压缩”页对两者进行比较。</translation>
+    </message>
+    <message>
+        <source>%1 was made by %2 without training, so it has no curves. Test: %3.</source>
+        <translation>%1 由 %2 生成，未经训练，因此没有曲线。测试：%3。</translation>
+    </message>
 </context>
 <context>
     <name>cradle::TrainingSession</name>

@@ -150,10 +150,10 @@ class EvaluationPanelTest : public QObject {
     QVERIFY(playground->hasModel());
     QVERIFY(!playground->isHidden() || !panel.isVisible());
     QSignalSpy finished(playground, &GenerationPlayground::finished);
-    GenerationPlayground::Settings greedy;
+    SamplingOptions greedy = playground->sampling();
     greedy.temperature = 0;
-    greedy.max_tokens = 12;
-    playground->setSettings(greedy);
+    greedy.max_new_tokens = 12;
+    playground->setSampling(greedy);
     playground->generate(QStringLiteral("say map"));
     QVERIFY(finished.wait(60000));
     // The chat model was taught to answer "say W" with "W.": greedy, it does.
@@ -164,13 +164,15 @@ class EvaluationPanelTest : public QObject {
       QVERIFY(panel.grab().save(QDir(screenshots_).filePath("11-evaluation-playground.png")));
     }
     // Sampling, stopped at once: it ends after the token in hand.
-    GenerationPlayground::Settings sampled = greedy;
+    SamplingOptions sampled = greedy;
     sampled.temperature = 1;
     sampled.top_k = 5;
     sampled.top_p = 0.9;
     sampled.repetition_penalty = 1.3;
     sampled.seed = 11;
-    playground->setSettings(sampled);
+    playground->setSampling(sampled);
+    QCOMPARE(playground->sampling().top_k, std::int64_t(5));  // the controls hold what was set
+    QCOMPARE(playground->sampling().seed, std::uint64_t(11));
     playground->generate(QStringLiteral("say cup"));
     QVERIFY(playground->busy());
     playground->stop();

@@ -8,6 +8,9 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +24,11 @@
 #include <QPlainTextEdit>
 
 #include "core/experiment/experiment.h"
+#include "core/run/experiment_run.h"
+#include "core/run/run_index.h"
+#include "widgets/compression_panel.h"
+#include "widgets/metrics_chart.h"
+#include "widgets/training_dashboard.h"
 #include "widgets/experiment_wizard.h"
 #include "widgets/wizard_review_page.h"
 #include "widgets/preferences_dialog.h"
@@ -279,6 +287,49 @@ class MainWindowTest : public QObject {
       QCOMPARE(items.size(), 1);
       QCOMPARE(items.front()->childCount(), 1);
       QVERIFY2(items.front()->child(0)->text(0).endsWith("(completed)"), qPrintable(items.front()->child(0)->text(0)));
+    }
+  }
+
+  // The Compress tab's Prune and Fine-Tune trains its stage in this window,
+  // followed by the dashboard; a quantised variant (no training) is explained
+  // on the dashboard with the curves of the run it came from.
+  void compressTabTrainsItsStagesAndExplainsQuantisedRuns() {
+    QTemporaryDir workspace;
+    write_quadrant_dataset(workspace.path(), 64, 16);
+    const QString original = workspace.filePath("runs/quadrants");
+    ExperimentRun(load_experiment(write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})").toStdString()),
+                  original.toStdString())
+        .train();
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    auto* compress = window.findChild<CompressionPanel*>();
+    QCOMPARE(compress->selectedRun(), original);
+    const QString stage = compress->prune(original, "magnitude", 0.5);
+    QVERIFY2(!stage.isEmpty(), qPrintable(compress->statusText()));
+    QCOMPARE(window.experimentPath(), stage);
+    QVERIFY(window.trainingSession()->running());
+    QCOMPARE(window.findChild<QTabWidget*>("centralTabs")->currentWidget(), window.dashboard());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 120000);
+    QVERIFY2(window.logText().contains("Training finished: test accuracy"), qPrintable(window.logText()));
+    const auto pruned = summarize_run(window.trainingSession()->runFolder().toStdString());
+    QVERIFY(pruned && pruned->status == "completed");
+    QCOMPARE(pruned->stage, std::string("prune"));
+    QCOMPARE(compress->variantsTable()->rowCount(), 2);  // refreshed when training finished
+
+    QSignalSpy quantised(compress, &CompressionPanel::variantsChanged);
+    compress->quantise(original);
+    QVERIFY2(quantised.wait(120000), qPrintable(compress->statusText()));
+    window.watchRun(original + "-int8");
+    const QString text = window.dashboard()->progressText();
+    QVERIFY2(text.contains("quadrants-int8 was made by quantize from quadrants without training"), qPrintable(text));
+    QVERIFY2(text.contains("Test: accuracy "), qPrintable(text));
+    QVERIFY(window.dashboard()->lossChart()->seriesCount() > 0);  // the original's curves, dashed
+    QVERIFY(window.dashboard()->lossChart()->seriesName(0).startsWith("quadrants "));
+    QVERIFY(window.dashboard()->lossChart()->pointCount(0) > 0);
+    if (const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR"); !out.isEmpty()) {
+      window.resize(1280, 800);
+      QTest::qWait(100);  // the charts draw new points on their repaint timer
+      QVERIFY(window.grab().save(QDir(out).filePath("14-quantised-run-on-dashboard.png")));
     }
   }
 
