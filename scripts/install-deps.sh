@@ -25,6 +25,8 @@ packages=(
   chromium
   # fuzzing the parsers (libFuzzer)
   clang libclang-rt-14-dev
+  # the Debian package's checks (tests/package/check_package.sh)
+  lintian desktop-file-utils appstream
   # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh
   python3-torch
   # Node.js runs ONNX Runtime, which checks exported ONNX graphs (below)

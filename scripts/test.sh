@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything and runs every test: the unit
-# suites and the end-to-end runs on real data (CTest labels unit, e2e, fuzz).
+# suites, the end-to-end runs on real data, the fuzz targets and the Debian
+# package's check (CTest labels unit, e2e, fuzz, package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

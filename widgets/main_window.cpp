@@ -163,8 +163,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   update_actions();
   statusBar()->showMessage(tr("No experiment open"));
   QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  const bool placed = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  firstLayout_ = !restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  if (!placed) resize(1280, 800);  // the first start: room for the explorer, the tabs and the runs
 }
 
 void MainWindow::createDocks() {
@@ -198,8 +199,15 @@ void MainWindow::createDocks() {
   addDockWidget(Qt::BottomDockWidgetArea, log);
   tabifyDockWidget(runs, log);
   runs->raise();
-  resizeDocks({projects}, {240}, Qt::Horizontal);
-  resizeDocks({runs}, {170}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (!firstLayout_) return;
+  // Dock sizes take effect only once the window has its size: the first time it is shown, without a saved layout.
+  firstLayout_ = false;
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("projectsDock"))}, {240}, Qt::Horizontal);
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("runsDock"))}, {170}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {

@@ -73,6 +73,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private Q_SLOTS:
   void chooseExperiment();
@@ -108,6 +109,7 @@ class MainWindow : public QMainWindow {
   class EvaluationPanel* evaluation_ = nullptr;
   class CompressionPanel* compression_ = nullptr;
   QTabWidget* tabs_ = nullptr;
+  bool firstLayout_ = false;  // no saved layout: the docks get their sizes when first shown
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;
   QString workspace_;

@@ -3,6 +3,7 @@
 // the terminal instead, exactly as `cradle-cli train` would.
 #include <QApplication>
 #include <QIcon>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
@@ -27,20 +28,27 @@ bool has_display() {
 }
 
 const char kUsage[] =
-    "usage: cradle [--headless] [EXPERIMENT]\n"
+    "usage: cradle [--headless] [--screenshot FILE] [EXPERIMENT]\n"
     "  Opens the studio on EXPERIMENT (default: the Fashion-MNIST sample project).\n"
-    "  --headless  train EXPERIMENT in the terminal instead (also the default with no display)\n"
-    "  --version   print the version\n";
+    "  --headless         train EXPERIMENT in the terminal instead (also the default with no display)\n"
+    "  --screenshot FILE  open the window, save a picture of it to FILE (PNG) and quit\n"
+    "  --version          print the version\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
   bool headless = false;
-  std::string experiment;
+  std::string experiment, screenshot;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--headless") {
       headless = true;
+    } else if (arg == "--screenshot") {
+      if (i + 1 == argc) {
+        std::fprintf(stderr, "cradle: --screenshot needs a file\n%s", kUsage);
+        return 2;
+      }
+      screenshot = argv[++i];
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
@@ -81,5 +89,19 @@ int main(int argc, char** argv) {
                            cradle::MainWindow::configuredWorkspace());
   window.openExperiment(QString::fromStdString(experiment));
   window.show();
+  if (!screenshot.empty()) {
+    // Once the first paint is done: what a person sees on opening (packaging checks and documentation use it).
+    QTimer::singleShot(200, &window, [&window, &screenshot] {
+      const QString file = QString::fromStdString(screenshot);
+      if (!window.grab().save(file, "PNG")) {
+        std::fprintf(stderr, "cradle: cannot write the screenshot %s\n", screenshot.c_str());
+        QApplication::exit(1);
+        return;
+      }
+      std::printf("cradle: the window (%dx%d) on %s saved to %s\n", window.width(), window.height(),
+                  qPrintable(window.experimentPath()), screenshot.c_str());
+      QApplication::exit(0);
+    });
+  }
   return QApplication::exec();
 }

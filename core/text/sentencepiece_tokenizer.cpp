@@ -34,11 +34,11 @@ std::vector<fs::path> bridge_candidates() {
   const fs::path exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
   if (!ec) {
     candidates.push_back(exe_dir / "libcradle_sentencepiece.so");
-    candidates.push_back(exe_dir / ".." / "lib" / "cradle" / "libcradle_sentencepiece.so");  // installed
+    candidates.push_back(exe_dir / ".." / CRADLE_PRIVATE_LIBDIR / "libcradle_sentencepiece.so");  // installed
+    // The build tree: executables in build/app, build/tests and build/bench, the library in build/core. Relative,
+    // so an installed copy never reaches back into the tree it was built in.
+    candidates.push_back(exe_dir / ".." / "core" / "libcradle_sentencepiece.so");
   }
-#ifdef CRADLE_SENTENCEPIECE_BUILD_PATH
-  candidates.emplace_back(CRADLE_SENTENCEPIECE_BUILD_PATH);  // the build tree
-#endif
   return candidates;
 }
 
