@@ -1,10 +1,14 @@
 #include "widgets/wizard_hyperparameters_page.h"
 
 #include <QLabel>
+#include <cmath>
+#include <QPointer>
+#include <QPushButton>
 #include <QVBoxLayout>
 #include "widgets/custom_plot.h"
 
 #include "core/experiment/experiment_templates.h"
+#include "core/run/learning_rate_finder.h"
 #include "core/train/learning_rate_schedule.h"
 
 namespace cradle {
@@ -17,6 +21,12 @@ std::string schedule_of(const Json& doc) {
   return section_of(section_of(doc, "train"), "schedule").value("type", std::string("constant"));
 }
 bool early_stopping_of(const Json& doc) { return section_of(doc, "train").contains("early_stopping"); }
+
+// The range test's end as the worker hands it over: the finding, or why there is none.
+struct FinderOutcome {
+  LearningRateFinding finding;
+  QString error;
+};
 
 }  // namespace
 
@@ -39,6 +49,29 @@ HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* 
   caption_->setWordWrap(true);
   sideLayout->addWidget(caption_);
 
+  findButton_ = new QPushButton(tr("Find Learning Rate"), side);
+  findButton_->setObjectName(QStringLiteral("findLearningRate"));
+  findButton_->setToolTip(tr("Train a scratch copy of the model for 100 steps while the rate grows from 1e-7 to 10, "
+                             "plot the loss and fill in a tenth of the rate where it is lowest. The experiment's "
+                             "runs are not touched."));
+  sideLayout->addWidget(findButton_, 0, Qt::AlignLeft);
+  finderPlot_ = new QCustomPlot(side);
+  finderPlot_->setObjectName(QStringLiteral("learningRateFinderPlot"));
+  finderPlot_->setMinimumHeight(160);
+  finderPlot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+  finderPlot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  finderPlot_->xAxis->setNumberFormat(QStringLiteral("eb"));
+  finderPlot_->xAxis->setNumberPrecision(0);  // 10^-4, not 1.000000·10^-4
+  finderPlot_->xAxis->setLabel(tr("learning rate"));
+  finderPlot_->yAxis->setLabel(tr("training loss"));
+  finderPlot_->hide();
+  sideLayout->addWidget(finderPlot_, 1);
+  finderCaption_ = new QLabel(side);
+  finderCaption_->setObjectName(QStringLiteral("learningRateFinderCaption"));
+  finderCaption_->setWordWrap(true);
+  sideLayout->addWidget(finderCaption_);
+  connect(findButton_, &QPushButton::clicked, this, &HyperparametersPage::findLearningRate);
+
   place_beside_form(side, 5, 4);
 
   delay_.setSingleShot(true);
@@ -46,6 +79,10 @@ HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* 
   connect(&delay_, &QTimer::timeout, this, &HyperparametersPage::update_plot);
   connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
   update_plot();
+}
+
+HyperparametersPage::~HyperparametersPage() {
+  if (finderStop_) finderStop_->request();
 }
 
 void HyperparametersPage::add_fields() {
@@ -149,6 +186,98 @@ void HyperparametersPage::setTrainSamples(std::int64_t samples) {
 }
 
 QString HyperparametersPage::scheduleText() const { return caption_->text(); }
+QString HyperparametersPage::finderText() const { return finderCaption_->text(); }
+
+void HyperparametersPage::findLearningRate() {
+  if (finder_.busy()) {  // the button reads Stop meanwhile
+    if (finderStop_) finderStop_->request();
+    return;
+  }
+  const auto experiment = document_->experiment();
+  if (!experiment) {
+    finderCaption_->setText(tr("The experiment is not valid yet: %1").arg(document_->error()));
+    Q_EMIT learningRateNotFound(finderCaption_->text());
+    return;
+  }
+  finderPlot_->clearGraphs();
+  QCPGraph* raw = finderPlot_->addGraph();
+  raw->setPen(QPen(QColor(120, 120, 120, 110), 1));
+  QCPGraph* smoothed = finderPlot_->addGraph();
+  smoothed->setPen(QPen(palette().color(QPalette::Highlight), 2));
+  finderPlot_->show();
+  finderPlot_->replot();
+  findButton_->setText(tr("Stop"));
+  finderCaption_->setText(tr("Preparing the data and a scratch copy of the model…"));
+  finderStop_ = std::make_shared<StopSignal>();
+  const auto stop = finderStop_;
+  const Experiment test = with_absolute_paths(*experiment);
+  QPointer<HyperparametersPage> self(this);
+  finder_.start<FinderOutcome>(
+      this,
+      [test, stop, self] {
+        FinderOutcome outcome;
+        try {
+          outcome.finding = find_learning_rate(test, LearningRateRange{}, stop.get(), [self](const RangeTestPoint& p) {
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [self, p] {
+                  if (self) self->add_finder_point(p.lr, p.loss, p.smoothed);
+                },
+                Qt::QueuedConnection);
+          });
+        } catch (const std::exception& error) {
+          outcome.error = QString::fromStdString(error.what());
+        }
+        return outcome;
+      },
+      [this](const FinderOutcome& outcome) {
+        findButton_->setText(tr("Find Learning Rate"));
+        const auto& f = outcome.finding;
+        if (!outcome.error.isEmpty() || !f.suggestion) {
+          finderCaption_->setText(outcome.error.isEmpty()
+                                      ? tr("No suggestion: the loss did not fall between %1 and %2 in %3 steps.")
+                                            .arg(f.range.min_lr).arg(f.range.max_lr).arg(f.points.size())
+                                      : outcome.error);
+          Q_EMIT learningRateNotFound(finderCaption_->text());
+          return;
+        }
+        // The finished curve replaces what was streamed (the same points, none lost to a late signal).
+        QVector<double> rates, losses, averages;
+        for (const auto& p : f.points) {
+          if (!std::isfinite(p.loss)) continue;
+          rates << p.lr;
+          losses << p.loss;
+          averages << p.smoothed;
+        }
+        finderPlot_->graph(0)->setData(rates, losses);
+        finderPlot_->graph(1)->setData(rates, averages);
+        auto* mark = new QCPItemStraightLine(finderPlot_);
+        mark->point1->setCoords(f.suggestion->lr, 0);
+        mark->point2->setCoords(f.suggestion->lr, 1);
+        mark->setPen(QPen(QColor(0x2c, 0xa0, 0x2c), 1.5, Qt::DashLine));
+        finderPlot_->rescaleAxes();
+        finderPlot_->replot();
+        const double previous = document_->experiment() ? document_->experiment()->train.lr : 0;
+        document_->set(QStringLiteral("train.lr"), f.suggestion->lr);
+        finderCaption_->setText(tr("Suggested learning rate %1: %2. Filled in (it was %3; Undo restores it). %4 steps in %5 s%6.")
+                                    .arg(f.suggestion->lr, 0, 'g', 3)
+                                    .arg(QString::fromStdString(f.suggestion->rule))
+                                    .arg(previous, 0, 'g', 3)
+                                    .arg(f.points.size())
+                                    .arg(f.seconds, 0, 'f', 1)
+                                    .arg(f.diverged ? tr(", ended when the loss diverged") : QString()));
+        Q_EMIT learningRateFound(f.suggestion->lr);
+      });
+}
+
+void HyperparametersPage::add_finder_point(double lr, double loss, double smoothed) {
+  if (finderPlot_->graphCount() < 2 || !std::isfinite(loss)) return;
+  finderPlot_->graph(0)->addData(lr, loss);
+  finderPlot_->graph(1)->addData(lr, smoothed);
+  finderPlot_->rescaleAxes();
+  finderPlot_->replot(QCustomPlot::rpQueuedReplot);
+  finderCaption_->setText(tr("Rate %1: loss %2").arg(lr, 0, 'g', 3).arg(loss, 0, 'g', 4));
+}
 
 void HyperparametersPage::update_plot() {
   const auto experiment = document_->experiment();

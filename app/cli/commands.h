@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/eval/text_generation.h"
+#include "core/train/learning_rate_range.h"
 #include "core/run/pruning_stage.h"
 
 namespace cradle::cli {
@@ -98,5 +99,24 @@ int list_runs(const std::filesystem::path& runs_dir, const std::string& experime
 int cache_list();
 int cache_prune(const std::string& max_size);
 int cache_clear();
+
+struct LearningRateFindRequest {
+  std::filesystem::path experiment_file;
+  std::vector<std::string> overrides;
+  LearningRateRange range;
+  std::filesystem::path out;  // the curve as JSON, when given
+};
+// The range test (core/run/learning_rate_finder.h): the curve, the suggested
+// rate and the command to train at it; 1 when the loss never fell.
+int find_learning_rate(const LearningRateFindRequest& request);
+
+struct SweepRequest {
+  std::filesystem::path sweep_file;
+  std::filesystem::path out;  // default runs/<sweep name>
+  std::int64_t parallel = 0;  // 0: the file's
+};
+// Runs (or continues) a sweep (core/tune/sweep_runner.h): trials one at a time
+// in this process, or `parallel` cradle-cli processes at once; prints the ranking.
+int sweep(const SweepRequest& request);
 
 }  // namespace cradle::cli

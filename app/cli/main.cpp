@@ -52,6 +52,8 @@ int run(int argc, char** argv) {
   train->add_option("experiment", train_request.experiment_file, "Experiment file (JSON)")->required();
   train->add_option("--out", train_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
   train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)");
+  const char* stop_after_help = "Stop (resumably, with a checkpoint) once this many epochs are done";
+  train->add_option("--stop-after-epochs", train_request.stop_after_epochs, stop_after_help)->check(CLI::Range(1, 100000));
   int nproc = 1;
   const char* nproc_help = "Data-parallel: start N worker processes here (train.batch_size per process; torchrun's variables work too)";
   train->add_option("--nproc", nproc, nproc_help)->check(CLI::Range(1, 256));
@@ -63,6 +65,8 @@ int run(int argc, char** argv) {
   resume->add_option("--epochs", resume_epochs, "Train to this many epochs in all (default: the experiment's)")
       ->check(CLI::Range(1, 100000));
   resume->add_option("--nproc", nproc, nproc_help)->check(CLI::Range(1, 256));
+  std::int64_t resume_stop_after = 0;
+  resume->add_option("--stop-after-epochs", resume_stop_after, stop_after_help)->check(CLI::Range(1, 100000));
 
   cradle::cli::EvaluateRequest eval_request;
   std::string eval_out;
@@ -164,6 +168,24 @@ int run(int argc, char** argv) {
   inspect->add_option("experiment", inspect_file, "Experiment file (JSON)")->required();
   inspect->add_option("--set", inspect_overrides, "Override a field (repeatable)");
 
+  cradle::cli::LearningRateFindRequest lr_find_request;
+  std::string lr_find_file, lr_find_out;
+  auto* lr_find = app.add_subcommand("lr-find", "Learning-rate range test: the loss as the rate grows, and a suggested rate");
+  lr_find->add_option("experiment", lr_find_file, "Experiment file (JSON)")->required();
+  lr_find->add_option("--steps", lr_find_request.range.steps, "Optimizer steps (default 100)")->check(CLI::Range(10, 100000));
+  lr_find->add_option("--min-lr", lr_find_request.range.min_lr, "First rate (default 1e-7)")->check(CLI::PositiveNumber);
+  lr_find->add_option("--max-lr", lr_find_request.range.max_lr, "Last rate (default 10)")->check(CLI::PositiveNumber);
+  lr_find->add_option("--set", lr_find_request.overrides, "Override a field (repeatable)");
+  lr_find->add_option("--out", lr_find_out, "Also write the curve and the suggestion to this JSON file");
+
+  cradle::cli::SweepRequest sweep_request;
+  std::string sweep_file, sweep_out;
+  auto* sweep = app.add_subcommand("sweep", "Run a hyperparameter sweep: grid, random or successive halving; ranks the trials");
+  sweep->add_option("sweep", sweep_file, "Sweep file (JSON)")->required();
+  sweep->add_option("--out", sweep_out, "Sweep folder (default runs/<sweep name>); an interrupted sweep continues there");
+  sweep->add_option("--parallel", sweep_request.parallel, "Trials at once, as separate processes (default: the file's)")
+      ->check(CLI::Range(1, 64));
+
   std::string stats_file, stats_out;
   std::vector<std::string> stats_overrides;
   auto* data = app.add_subcommand("data", "Look at an experiment's data");
@@ -208,7 +230,7 @@ int run(int argc, char** argv) {
     return cradle::cli::run_local_workers(nproc, worker_arguments(argc, argv));
   }
   if (train->parsed()) return cradle::train_in_terminal(train_request);
-  if (resume->parsed()) return cradle::resume_in_terminal(resume_dir, resume_epochs);
+  if (resume->parsed()) return cradle::resume_in_terminal(resume_dir, resume_epochs, resume_stop_after);
   if (eval->parsed()) {
     eval_request.out = eval_out;
     return cradle::cli::evaluate(eval_request);
@@ -230,6 +252,16 @@ int run(int argc, char** argv) {
   }
   if (distill->parsed()) return cradle::cli::distill(distill_request);
   if (pipeline->parsed()) return cradle::cli::run_pipeline(pipeline_file, pipeline_out);
+  if (sweep->parsed()) {
+    sweep_request.sweep_file = sweep_file;
+    sweep_request.out = sweep_out;
+    return cradle::cli::sweep(sweep_request);
+  }
+  if (lr_find->parsed()) {
+    lr_find_request.experiment_file = lr_find_file;
+    lr_find_request.out = lr_find_out;
+    return cradle::cli::find_learning_rate(lr_find_request);
+  }
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);

@@ -16,6 +16,7 @@
 #include "core/run/compression_comparison.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_folder.h"
+#include "core/tune/trial_execution.h"
 
 namespace cradle {
 namespace {
@@ -30,7 +31,8 @@ extern "C" void on_interrupt(int) {
 }
 
 // Trains `run` with a progress display and Ctrl+C handling; the exit code.
-int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nullptr) {
+// `stop_after_epochs` > 0 stops it (resumably) once that many epochs are done.
+int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nullptr, std::int64_t stop_after_epochs = 0) {
   std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
               run.experiment().model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
               run.device_name().c_str());
@@ -43,6 +45,8 @@ int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nul
     std::printf("data: skipped %zu unreadable file(s), e.g. %s (listed in train.log)\n", skipped.size(), skipped.front().c_str());
   TerminalProgress progress(stdout);
   run.add_observer(progress);
+  EpochLimit limit(stop_after_epochs, g_stop);
+  if (stop_after_epochs > 0) run.add_observer(limit);
   g_stop.reset();
   auto previous = std::signal(SIGINT, on_interrupt);
   RunResult result;
@@ -118,10 +122,11 @@ int train_as_rank(const DistributedConfig& config, const std::filesystem::path& 
 
 int train_in_terminal(const TerminalTrainingRequest& request) {
   return train_in_terminal(load_experiment(request.experiment_file, request.overrides), request.out_dir,
-                           request.experiment_file.string());
+                           request.experiment_file.string(), request.stop_after_epochs);
 }
 
-int train_in_terminal(const Experiment& experiment, const std::filesystem::path& out_dir, const std::string& source) {
+int train_in_terminal(const Experiment& experiment, const std::filesystem::path& out_dir, const std::string& source,
+                      std::int64_t stop_after_epochs) {
   const auto run_dir = out_dir.empty() ? default_run_dir(experiment) : out_dir;
   if (const auto config = distributed_config_from(process_environment())) {
     if (config->rank == 0) std::printf("experiment %s (%s)\n", experiment.name.c_str(), source.c_str());
@@ -132,16 +137,16 @@ int train_in_terminal(const Experiment& experiment, const std::filesystem::path&
   std::printf("experiment %s (%s)\n", experiment.name.c_str(), source.c_str());
   std::fflush(stdout);
   ExperimentRun run(experiment, run_dir);
-  return train_with_progress(run);
+  return train_with_progress(run, nullptr, stop_after_epochs);
 }
 
-int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs) {
+int resume_in_terminal(const std::filesystem::path& run_dir, std::int64_t epochs, std::int64_t stop_after_epochs) {
   if (const auto config = distributed_config_from(process_environment()))
     return train_as_rank(*config, run_dir, [&](const std::filesystem::path& dir, DataParallelGroup& group) {
       return ExperimentRun::resume(dir, epochs, &group);
     });
   const auto run = ExperimentRun::resume(run_dir, epochs);
-  return train_with_progress(*run);
+  return train_with_progress(*run, nullptr, stop_after_epochs);
 }
 
 }  // namespace cradle

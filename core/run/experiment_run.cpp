@@ -120,6 +120,7 @@ struct ExperimentRun::State {
   std::unique_ptr<Distiller> distiller;
   DataParallelGroup* group = nullptr;  // data-parallel runs
   bool writes = true;                  // a single process or rank 0: the one that writes the run folder
+  std::function<double(std::int64_t)> learning_rate_override;  // the range test
 
   void write_log(const std::string& line) {
     if (log) log->write(line);
@@ -517,6 +518,10 @@ int ExperimentRun::threads() const { return state_->threads; }
 const fs::path& ExperimentRun::resumed_from() const { return state_->resume_from; }
 std::string ExperimentRun::device_name() const { return state_->device.str(); }
 void ExperimentRun::add_observer(TrainingObserver& observer) { state_->observers.push_back(&observer); }
+void ExperimentRun::override_learning_rate(std::function<double(std::int64_t)> rate) {
+  if (is_policy_optimisation(state_->experiment)) throw ConfigError("stage ppo has no learning-rate override: its steps are rollouts");
+  state_->learning_rate_override = std::move(rate);
+}
 
 RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
@@ -542,6 +547,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                        control, s.pair_scorer.get()};
     setup.distiller = s.distiller.get();
     setup.group = s.group;
+    setup.learning_rate_at = s.learning_rate_override;
     if (is_pruning(s.experiment) && !is_channel_pruning(s.experiment)) {
       // Pruning at the start of each of the first `cycles` epochs, the masks held after every step.
       const CompressSpec& c = s.experiment.compress;

@@ -7,6 +7,7 @@
 // LibTorch stays out of this header (it costs ~20 s to parse), so callers
 // such as the terminal front end compile quickly.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,9 @@ class ExperimentRun {
   std::string device_name() const;
 
   void add_observer(TrainingObserver& observer);
+  // Each optimizer step's learning rate (0-based step) instead of the
+  // experiment's schedule: the learning-rate range test. Not for PPO.
+  void override_learning_rate(std::function<double(std::int64_t step)> rate);
   // `stop` ends the run at a step boundary with a checkpoint; `control`
   // pauses it or saves a checkpoint on request (both read between steps).
   RunResult train(const StopSignal* stop = nullptr, RunControl* control = nullptr);

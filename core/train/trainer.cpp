@@ -205,7 +205,7 @@ TrainingOutcome Trainer::train_epochs() {
       // equals that of one batch holding them all.
       const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
       const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
-      set_learning_rate(*optimizer_, schedule_->at(step));
+      set_learning_rate(*optimizer_, setup_.learning_rate_at ? setup_.learning_rate_at(step) : schedule_->at(step));
       clear_gradients(*optimizer_);
       for (; b < group_end; ++b) {
         const auto fetch_start = std::chrono::steady_clock::now();

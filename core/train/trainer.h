@@ -58,6 +58,9 @@ struct TrainerSetup {
   // and only rank 0 evaluates (sharing the validation figures) and writes
   // checkpoints (the others get an empty checkpoint_dir).
   DataParallelGroup* group = nullptr;
+  // Replaces the schedule: the rate of each optimizer step (0-based) — the
+  // learning-rate range test (core/run/learning_rate_finder.h).
+  std::function<double(std::int64_t step)> learning_rate_at = nullptr;
 };
 
 class Trainer {

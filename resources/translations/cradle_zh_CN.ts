@@ -1713,6 +1713,46 @@ Classes: %1</source>
         <source> The rate is cut further whenever the validation loss stalls.</source>
         <translation> 每当验证损失停滞时，学习率会进一步降低。</translation>
     </message>
+    <message>
+        <source>Find Learning Rate</source>
+        <translation>寻找学习率</translation>
+    </message>
+    <message>
+        <source>Train a scratch copy of the model for 100 steps while the rate grows from 1e-7 to 10, plot the loss and fill in a tenth of the rate where it is lowest. The experiment&apos;s runs are not touched.</source>
+        <translation>在学习率从 1e-7 增长到 10 的同时，用模型的临时副本训练 100 步，绘制损失曲线，并填入损失最低处学习率的十分之一。不会改动该实验的任何运行。</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>The experiment is not valid yet: %1</source>
+        <translation>实验尚未有效：%1</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Preparing the data and a scratch copy of the model…</source>
+        <translation>正在准备数据和模型的临时副本……</translation>
+    </message>
+    <message>
+        <source>No suggestion: the loss did not fall between %1 and %2 in %3 steps.</source>
+        <translation>没有建议：在 %3 步内，学习率从 %1 到 %2 之间损失没有下降。</translation>
+    </message>
+    <message>
+        <source>Suggested learning rate %1: %2. Filled in (it was %3; Undo restores it). %4 steps in %5 s%6.</source>
+        <translation>建议学习率 %1：%2。已填入（原为 %3；撤销可恢复）。%4 步，用时 %5 秒%6。</translation>
+    </message>
+    <message>
+        <source>, ended when the loss diverged</source>
+        <translation>，在损失发散时结束</translation>
+    </message>
+    <message>
+        <source>Rate %1: loss %2</source>
+        <translation>学习率 %1：损失 %2</translation>
+    </message>
 </context>
 <context>
     <name>cradle::LogPanel</name>

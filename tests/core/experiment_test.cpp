@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/tune/sweep_spec.h"
 #include "core/experiment/pipeline.h"
 #include "core/experiment/overrides.h"
 #include "tests/support/test_registry.h"
@@ -49,10 +50,14 @@ class ExperimentTest : public QObject {
     int projects = 0;
     for (const auto& entry : std::filesystem::directory_iterator(CRADLE_SOURCE_DIR "/projects")) {
       if (!std::filesystem::exists(entry.path() / "experiment.json")) continue;
-      // Every experiment of the project (a pipeline's stages too), not the pipeline file itself.
+      // Every experiment of the project (a pipeline's stages too), not the pipeline or sweep file itself.
       for (const auto& file : std::filesystem::directory_iterator(entry.path())) {
         const auto path = file.path();
         if (path.extension() != ".json" || path.filename() == "pipeline.json") continue;
+        if (path.filename() == "sweep.json") {
+          QCOMPARE(load_sweep_spec(path).experiment, std::string("experiment.json"));
+          continue;
+        }
         const std::string original = read_file(path);
         QCOMPARE(QString::fromStdString(serialize_experiment(load_experiment(path))), QString::fromStdString(original));
       }

@@ -11,6 +11,9 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QUndoStack>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -25,6 +28,7 @@
 #include "widgets/document_form.h"
 #include "widgets/experiment_document.h"
 #include "widgets/experiment_wizard.h"
+#include "widgets/custom_plot.h"
 #include "widgets/step_list_editor.h"
 #include "widgets/text_change_html.h"
 #include "widgets/wizard_architecture_page.h"
@@ -248,6 +252,39 @@ class ExperimentWizardTest : public QObject {
     const auto [same, same_after] = marked_change_html("a\nb", "a\nb");
     QCOMPARE(same, QStringLiteral("a<br>b"));  // nothing marked, line breaks kept
     QCOMPARE(same_after, same);
+  }
+
+  // The hyperparameter page's Find Learning Rate: the range test runs off the
+  // window's thread, its curve is plotted, the suggestion is filled in as one
+  // undoable edit.
+  void findLearningRateFillsInTheSuggestion() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 256, 32);
+    const QString file =
+        write_quadrant_experiment(dir.path(), R"({"train": {"optimizer": "sgd", "momentum": 0, "batch_size": 16}})");
+    ExperimentWizard wizard(dir.path());
+    QVERIFY(wizard.openExperiment(file));
+    const double before = wizard.document()->experiment()->train.lr;
+    HyperparametersPage* page = wizard.hyperparametersPage();
+    QSignalSpy found(page, &HyperparametersPage::learningRateFound);
+    page->findChild<QPushButton*>("findLearningRate")->click();
+    QVERIFY(page->findingLearningRate());
+    QVERIFY2(found.wait(60000), qPrintable(page->finderText()));
+    const double suggested = found.at(0).at(0).toDouble();
+    QVERIFY(suggested > 0 && suggested != before);
+    QCOMPARE(wizard.document()->experiment()->train.lr, suggested);
+    QVERIFY(page->finderPlot()->isVisibleTo(page));
+    QVERIFY(page->finderPlot()->graph(1)->dataCount() >= 20);
+    QVERIFY2(page->finderText().startsWith("Suggested learning rate"), qPrintable(page->finderText()));
+    if (const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR"); !out.isEmpty()) {
+      wizard.resize(1280, 800);
+      wizard.show();
+      while (wizard.currentPage() != page) wizard.next();
+      QTest::qWait(100);
+      QVERIFY(wizard.grab().save(QDir(out).filePath("15-learning-rate-finder.png")));
+    }
+    wizard.document()->undoStack()->undo();
+    QCOMPARE(wizard.document()->experiment()->train.lr, before);
   }
 
   void previewStatisticsAndLayerTableFollowTheData() {
