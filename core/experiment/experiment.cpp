@@ -239,8 +239,9 @@ Experiment parse_experiment(const Json& document) {
   const bool starts_from_a_run = e.stage != "pretrain" && e.stage != "distill";  // a student starts from scratch
   if (starts_from_a_run && e.init_from.empty())
     r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
-  if (!starts_from_a_run && r.has("init_from"))
-    r.fail("init_from", "only the stages that start from another run (sft, reward, dpo, ppo, prune) read it");
+  // Plain training may start from another run's or bundle's weights (transfer learning); a student may not.
+  if (e.stage == "distill" && r.has("init_from"))
+    r.fail("init_from", "a distilled student starts from scratch; stage \"distill\" does not read it");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);

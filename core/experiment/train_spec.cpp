@@ -133,6 +133,21 @@ TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   t.precision = r.choice("precision", t.precision, {"float32", "bfloat16"});
   t.schedule = parse_schedule(r.object("schedule"));
   if (r.has("early_stopping")) t.early_stopping = parse_early_stopping(r.object("early_stopping"), task);
+  if (r.has("freeze")) {
+    JsonObjectReader f = r.object("freeze");
+    t.freeze.layers = f.strings("layers", {});
+    if (t.freeze.layers.empty()) f.fail("layers", "name at least one layer pattern (\"conv*\"), or leave freeze out");
+    t.freeze.until_epoch = f.integer("until_epoch", 0, Range::at_least(0));
+    f.finish();
+  }
+  for (auto& group : r.objects("layer_lr")) {
+    LayerRateSpec rate;
+    rate.layers = group.strings("layers", {});
+    if (rate.layers.empty()) group.fail("layers", "name at least one layer pattern");
+    rate.scale = group.number("scale", 1.0, Range::greater_than(0));
+    group.finish();
+    t.layer_lr.push_back(std::move(rate));
+  }
   t.log_every = r.integer("log_every", t.log_every, Range::at_least(1));
   t.keep_checkpoints = r.integer("keep_checkpoints", t.keep_checkpoints, Range::at_least(0));
   r.finish();
@@ -163,6 +178,12 @@ Json train_spec_to_json(const TrainSpec& t, const std::string& task) {
     const auto& s = t.early_stopping;
     train["early_stopping"] = {{"metric", s.metric}, {"patience", s.patience}, {"min_delta", s.min_delta},
                                {"restore_best", s.restore_best}};
+  }
+  if (!t.freeze.layers.empty()) train["freeze"] = {{"layers", t.freeze.layers}, {"until_epoch", t.freeze.until_epoch}};
+  if (!t.layer_lr.empty()) {
+    Json groups = Json::array();
+    for (const auto& g : t.layer_lr) groups.push_back({{"layers", g.layers}, {"scale", g.scale}});
+    train["layer_lr"] = groups;
   }
   train["log_every"] = t.log_every;
   train["keep_checkpoints"] = t.keep_checkpoints;

@@ -37,6 +37,18 @@ struct EarlyStoppingSpec {
   bool higher_is_better() const { return metric == "validation_accuracy" || metric == "validation_r2"; }
 };
 
+// Transfer learning: layers (glob patterns over the layer names `cradle-cli
+// inspect` shows, "conv*") kept as they are until an epoch, and layers trained
+// at a multiple of the learning rate.
+struct FreezeSpec {
+  std::vector<std::string> layers;  // empty: nothing frozen
+  std::int64_t until_epoch = 0;     // trainable again from the epoch after this one; 0: frozen for the whole run
+};
+struct LayerRateSpec {
+  std::vector<std::string> layers;
+  double scale = 1.0;  // times train.lr (and its schedule)
+};
+
 struct TrainSpec {
   std::int64_t epochs = 5;
   std::int64_t batch_size = 64;    // samples per forward pass (a micro-batch when accumulating)
@@ -57,6 +69,8 @@ struct TrainSpec {
   std::string precision = "float32";  // "float32" | "bfloat16" (autocast of the forward pass, core/train/autocast.h)
   ScheduleSpec schedule;
   EarlyStoppingSpec early_stopping;
+  FreezeSpec freeze;
+  std::vector<LayerRateSpec> layer_lr;  // the first group naming a layer decides its rate
   std::int64_t log_every = 50;        // optimizer steps between training-metric lines
   std::int64_t keep_checkpoints = 2;  // epoch checkpoints kept (the newest)
 };

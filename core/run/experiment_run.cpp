@@ -19,6 +19,7 @@
 #include "core/common/utc_time.h"
 #include "core/compress/channel_pruning.h"
 #include "core/compress/distillation.h"
+#include "core/compress/int8_weights.h"
 #include "core/compress/magnitude_pruning.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
@@ -43,6 +44,7 @@
 #include "core/run/sample_snapshots.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
+#include "core/train/layer_selection.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
 
@@ -121,6 +123,10 @@ struct ExperimentRun::State {
   DataParallelGroup* group = nullptr;  // data-parallel runs
   bool writes = true;                  // a single process or rank 0: the one that writes the run folder
   std::function<double(std::int64_t)> learning_rate_override;  // the range test
+  // Transfer learning (plain training with init_from): the weights file read and the tensors it did not fill.
+  std::filesystem::path transfer_weights;
+  std::int64_t transferred = 0;
+  std::vector<std::string> not_transferred;
 
   void write_log(const std::string& line) {
     if (log) log->write(line);
@@ -128,6 +134,18 @@ struct ExperimentRun::State {
 };
 
 namespace {
+
+// The weights a transfer starts from: a bundle folder's model/model.pt, or a run's last weights.
+fs::path transfer_weights_file(const std::string& init_from) {
+  const fs::path source = init_from;
+  if (source.extension() == ".cradle")
+    throw ConfigError("init_from: " + init_from + " is a packed bundle; unpack it (unzip) and name the folder");
+  const fs::path weights = fs::exists(source / "bundle.json") ? source / "model" / "model.pt" : resolve_checkpoint(source, "last");
+  if (!fs::exists(weights)) throw IoError("init_from: " + weights.string() + ": no such file");
+  if (is_int8_weights_file(weights))
+    throw ConfigError("init_from: " + init_from + " holds int8 weights (a quantised run); start from the run it was made from");
+  return weights;
+}
 
 // The checkpoint written last, best.pt aside (it is not where training stood).
 fs::path newest_checkpoint(const fs::path& dir) {
@@ -246,6 +264,10 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     base_weights = base.weights;
     if (!saved_tokenizer) saved_tokenizer = base.tokenizer;
   }
+  // Transfer learning on text: the source's tokenizer, so that its token ids mean what its weights learnt.
+  if (s.experiment.stage == "pretrain" && !s.experiment.init_from.empty() && !resuming && !saved_tokenizer &&
+      (s.experiment.task == "language_model" || text_classes) && fs::exists(RunFolder{s.experiment.init_from}.tokenizer_file()))
+    saved_tokenizer = load_tokenizer(RunFolder{s.experiment.init_from}.tokenizer_file());
   // A student reads the teacher's data through the teacher's tokenizer: the same token ids, the same next-token classes.
   if (distill) {
     s.teacher = load_experiment(open_run_folder(s.experiment.compress.teacher).experiment_file());
@@ -359,6 +381,20 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
     s.pruned_channels = std::move(pruned.layers);
     s.summary = summarize_model(s.model, input_shape);
   }
+  // Transfer learning: plain training from another run's or bundle's weights, matched by name and shape. The layers'
+  // patterns are checked here too, so a typo fails before the run folder exists.
+  check_layer_patterns(s.experiment.train.freeze.layers, *s.model, "train.freeze.layers");
+  for (std::size_t g = 0; g < s.experiment.train.layer_lr.size(); ++g)
+    check_layer_patterns(s.experiment.train.layer_lr[g].layers, *s.model, "train.layer_lr[" + std::to_string(g) + "].layers");
+  if (s.experiment.stage == "pretrain" && !s.experiment.init_from.empty() && !resuming) {
+    s.transfer_weights = transfer_weights_file(s.experiment.init_from);
+    s.not_transferred = load_matching_weights(s.transfer_weights, *s.model);
+    const auto total = static_cast<std::int64_t>(s.model->named_parameters().size() + s.model->named_buffers().size());
+    s.transferred = total - static_cast<std::int64_t>(s.not_transferred.size());
+    if (s.transferred == 0)
+      throw ConfigError("init_from: no tensor of " + s.transfer_weights.string() + " fits this model by name and shape (e.g. " +
+                        s.not_transferred.front() + "); is it the same kind of model?");
+  }
   std::vector<std::string> new_weights;  // a reward model's head
   if (reward_model && !resuming) {
     auto language_model_net = build_model(base_model, input_shape, s.preferences.vocab_size(), {});
@@ -463,6 +499,12 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
                  " cut to data.context_length, " + std::to_string(d.dropped) + " dropped with no response left; " +
                  std::to_string(d.response_tokens) + " response tokens trained" +
                  (s.experiment.data.packing ? ", packed into " + std::to_string(d.train.size()) + " sequences" : ""));
+  }
+  if (!s.transfer_weights.empty()) {
+    std::string fresh;
+    for (const auto& why : s.not_transferred) fresh += (fresh.empty() ? "" : "; ") + why;
+    s.write_log("transfer: " + std::to_string(s.transferred) + " tensors from " + s.transfer_weights.string() +
+                "; trained from scratch: " + (fresh.empty() ? "nothing" : fresh));
   }
   if (text) {
     if (!resuming) s.tokenizer->save(s.folder.tokenizer_file());
@@ -583,6 +625,9 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
+  if (!s.transfer_weights.empty())
+    report["transfer"] = Json{{"init_from", s.experiment.init_from}, {"weights", s.transfer_weights.string()},
+                              {"tensors_loaded", s.transferred}, {"not_loaded", s.not_transferred}};
   if (is_policy_optimisation(s.experiment)) {
     const auto& d = s.prompts;
     report["stage"] = "ppo";

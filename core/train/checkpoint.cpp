@@ -49,7 +49,55 @@ torch::serialize::InputArchive open_archive(const fs::path& path) {
   return archive;
 }
 
+// As read_module_state, but what does not match is listed instead of refused. A
+// layer is taken whole or not at all: a new head whose bias happens to have the
+// old one's shape keeps its fresh initialisation.
+void read_matching_state(torch::serialize::InputArchive* archive, torch::nn::Module& module, const std::string& prefix,
+                         std::vector<std::string>& unmatched) {
+  torch::NoGradGuard no_grad;
+  struct Pending {
+    std::string name;
+    torch::Tensor target, value;
+  };
+  std::vector<Pending> fitting;
+  std::vector<std::string> reasons;
+  const auto check = [&](const std::string& name, torch::Tensor& target, bool is_buffer) {
+    torch::Tensor value;
+    if (!archive || !archive->try_read(name, value, is_buffer))
+      reasons.push_back(prefix + name + ": not there");
+    else if (value.sizes() != target.sizes())
+      reasons.push_back(prefix + name + ": shape " + c10::str(value.sizes()) + " there, " + c10::str(target.sizes()) + " here");
+    else
+      fitting.push_back({prefix + name, target, value});
+  };
+  for (auto& p : module.named_parameters(/*recurse=*/false)) check(p.key(), p.value(), false);
+  for (auto& b : module.named_buffers(/*recurse=*/false)) check(b.key(), b.value(), true);
+  if (reasons.empty()) {
+    for (auto& f : fitting) f.target.copy_(f.value);
+  } else {
+    unmatched.insert(unmatched.end(), reasons.begin(), reasons.end());
+    for (const auto& f : fitting) unmatched.push_back(f.name + ": fits, but the rest of its layer does not");
+  }
+  for (auto& child : module.named_children()) {
+    torch::serialize::InputArchive child_archive;
+    const bool found = archive && archive->try_read(child.key(), child_archive);
+    read_matching_state(found ? &child_archive : nullptr, *child.value(), prefix + child.key() + ".", unmatched);
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> load_matching_weights(const fs::path& path, torch::nn::Module& model) {
+  auto archive = open_archive(path);
+  std::vector<std::string> unmatched;
+  try {
+    torch::serialize::InputArchive model_archive;  // a checkpoint holds the model as a sub-archive
+    read_matching_state(archive.try_read("model", model_archive) ? &model_archive : &archive, model, "", unmatched);
+  } catch (const c10::Error& error) {
+    throw DataError(path.string() + ": corrupt model file (" + first_line(error.what_without_backtrace()) + ")");
+  }
+  return unmatched;
+}
 
 void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                      CheckpointPosition position, const LoopState* loop) {

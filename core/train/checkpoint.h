@@ -58,4 +58,11 @@ class EpochCheckpoints {
 void save_model_weights(const std::filesystem::path& path, const torch::nn::Module& model);
 void load_model_weights(const std::filesystem::path& path, torch::nn::Module& model);
 
+// Transfer learning: copies from a weights file (model.pt or a checkpoint) every
+// layer whose tensors all match `model`'s by name and shape, and returns the
+// tensors left as initialised, each with why ("out.weight: shape [10, 128]
+// there, [5, 128] here"; "head.bias: not there"; "out.bias: fits, but the rest
+// of its layer does not").
+std::vector<std::string> load_matching_weights(const std::filesystem::path& path, torch::nn::Module& model);
+
 }  // namespace cradle

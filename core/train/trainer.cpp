@@ -23,6 +23,7 @@
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/cross_entropy.h"
+#include "core/train/layer_selection.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/prediction_units.h"
 
@@ -52,7 +53,12 @@ Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, cons
     for (const auto& buffer : model_->buffers()) tensors.push_back(buffer);
     setup_.group->broadcast_from_main(tensors);
   }
-  optimizer_ = make_optimizer(experiment_.train, model_->parameters());
+  const TrainSpec& spec = experiment_.train;
+  check_layer_patterns(spec.freeze.layers, *model_, "train.freeze.layers");
+  for (std::size_t g = 0; g < spec.layer_lr.size(); ++g)
+    check_layer_patterns(spec.layer_lr[g].layers, *model_, "train.layer_lr[" + std::to_string(g) + "].layers");
+  optimizer_ = make_optimizer(spec, model_->named_parameters());
+  learning_rate_scales_ = learning_rate_scales(*optimizer_, spec.lr);
 }
 
 bool Trainer::writes_results() const { return !setup_.group || setup_.group->is_main(); }
@@ -160,6 +166,7 @@ TrainingOutcome Trainer::train_epochs() {
   const auto tensor_options = torch::TensorOptions().device(setup_.device);
   for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
     model_->train();
+    apply_freeze(epoch);
     if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
     auto order = seeded_permutation(n, epoch_seed(experiment_.seed, epoch));
     if (group) order = rank_shard(order, group->rank(), group->size());
@@ -205,7 +212,8 @@ TrainingOutcome Trainer::train_epochs() {
       // equals that of one batch holding them all.
       const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
       const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
-      set_learning_rate(*optimizer_, setup_.learning_rate_at ? setup_.learning_rate_at(step) : schedule_->at(step));
+      learning_rate_ = setup_.learning_rate_at ? setup_.learning_rate_at(step) : schedule_->at(step);
+      set_learning_rate(*optimizer_, learning_rate_, learning_rate_scales_);
       clear_gradients(*optimizer_);
       for (; b < group_end; ++b) {
         const auto fetch_start = std::chrono::steady_clock::now();
@@ -287,7 +295,7 @@ TrainingOutcome Trainer::train_epochs() {
         else
           m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
         if (!std::isfinite(m.loss)) diverged("loss", m.loss, step, epoch);
-        m.lr = current_learning_rate(*optimizer_);
+        m.lr = learning_rate_;  // train.lr's schedule; groups of train.layer_lr run at their multiple of it
         m.samples_per_second = window_seconds > 0 ? static_cast<double>(window_samples) / window_seconds : 0;
         m.data_wait_seconds = data_wait;
         m.forward_seconds = forward_time;
@@ -413,6 +421,14 @@ CheckpointPosition Trainer::resume() {
   if (best_epoch_ > 0) best_metric_ = loop.best_metric;
   epochs_without_improvement_ = loop.epochs_without_improvement;
   return position;
+}
+
+void Trainer::apply_freeze(std::int64_t epoch) {
+  const FreezeSpec& freeze = experiment_.train.freeze;
+  if (freeze.layers.empty()) return;
+  const bool frozen = freeze.until_epoch == 0 || epoch <= freeze.until_epoch;
+  for (auto& p : model_->named_parameters())
+    if (layer_selected(freeze.layers, p.key())) p.value().set_requires_grad(!frozen);
 }
 
 void Trainer::restore_best_weights() {

@@ -76,6 +76,8 @@ class Trainer {
 
  private:
   TrainingOutcome train_epochs();
+  // train.freeze: the chosen layers' parameters take no gradient up to until_epoch.
+  void apply_freeze(std::int64_t epoch);
   // Rank 0's validation figures for every rank (the schedule and early stopping need them).
   void share_validation(EvaluationMetrics& metrics);
   bool writes_results() const;  // a single process, or rank 0 of a group
@@ -108,6 +110,8 @@ class Trainer {
   std::vector<TrainingObserver*> observers_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<LearningRateSchedule> schedule_;
+  std::vector<double> learning_rate_scales_;  // each optimizer group's multiple of train.lr (train.layer_lr)
+  double learning_rate_ = 0;                  // the rate of the current step, before the groups' multiples
   // The best validation so far: its epoch, value and weights (parameters, then buffers).
   std::int64_t best_epoch_ = 0;
   std::optional<double> best_metric_;

@@ -424,7 +424,7 @@ class CompressionTest : public QObject {
     QVERIFY(config_error(no_teacher).find("compress.teacher: required") != std::string::npos);
     auto with_init = doc;
     with_init["init_from"] = "runs/big";
-    QVERIFY(config_error(with_init).find("init_from: only the stages that start from another run") != std::string::npos);
+    QVERIFY(config_error(with_init).find("init_from: a distilled student starts from scratch") != std::string::npos);
     auto prune_field = doc;
     prune_field["compress"]["sparsity"] = 0.5;
     QVERIFY2(config_error(prune_field).find("compress.sparsity") != std::string::npos, config_error(prune_field).c_str());
