@@ -31,6 +31,7 @@
 #include "core/experiment/experiment.h"
 #include "widgets/bundle_panel.h"
 #include "widgets/compression_panel.h"
+#include "widgets/sweep_panel.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/export_dialog.h"
 #include "widgets/experiment_wizard.h"
@@ -122,6 +123,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(evaluation_, tr("Evaluate"));
   compression_ = new CompressionPanel(tabs_);
   tabs_->addTab(compression_, tr("Compress"));
+  sweep_ = new SweepPanel(tabs_);
+  tabs_->addTab(sweep_, tr("Sweep"));
   bundle_ = new BundlePanel(tabs_);
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
@@ -129,6 +132,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
   compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
+  sweep_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
+  // A sweep's trials on the dashboard: the first followed, the others overlaid.
+  connect(sweep_, &SweepPanel::overlayRequested, this, [this](const QStringList& runs) {
+    if (runs.isEmpty()) return;
+    dashboard_->followRun(runs.front());
+    for (int i = 1; i < runs.size(); ++i) dashboard_->overlayRun(runs[i]);
+    tabs_->setCurrentWidget(dashboard_);
+  });
   training_ = new TrainingSession(this);
   // A compression stage the Compress tab wrote trains like any experiment, followed by the dashboard.
   connect(compression_, &CompressionPanel::trainRequested, this, [this](const QString& file) {
@@ -329,6 +340,7 @@ void MainWindow::setProjectFolders(const QString& samples, const QString& worksp
   rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
   evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
   compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
+  sweep_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
   runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
 }

@@ -108,6 +108,7 @@ class MainWindow : public QMainWindow {
   class BundlePanel* bundle_ = nullptr;
   class EvaluationPanel* evaluation_ = nullptr;
   class CompressionPanel* compression_ = nullptr;
+  class SweepPanel* sweep_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   bool firstLayout_ = false;  // no saved layout: the docks get their sizes when first shown
   class LogPanel* log_ = nullptr;

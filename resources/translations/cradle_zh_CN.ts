@@ -2229,6 +2229,10 @@ cradle-cli train %1</translation>
         <source>Compress</source>
         <translation>压缩</translation>
     </message>
+    <message>
+        <source>Sweep</source>
+        <translation>超参数搜索</translation>
+    </message>
 </context>
 <context>
     <name>cradle::MetricsChart</name>
@@ -2831,6 +2835,85 @@ cradle-cli train %1</translation>
     <message>
         <source>Down</source>
         <translation>下移</translation>
+    </message>
+</context>
+<context>
+    <name>cradle::SweepPanel</name>
+    <message>
+        <source>Sweep file:</source>
+        <translation>搜索文件：</translation>
+    </message>
+    <message>
+        <source>A sweep file (JSON) naming an experiment and the fields to vary</source>
+        <translation>一个指明实验及要变化字段的搜索文件（JSON）</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开……</translation>
+    </message>
+    <message>
+        <source>Run Sweep</source>
+        <translation>运行搜索</translation>
+    </message>
+    <message>
+        <source>Curves on the Dashboard</source>
+        <translation>在仪表板上显示曲线</translation>
+    </message>
+    <message>
+        <source>Show every trial&apos;s curves together on the Training tab</source>
+        <translation>在“训练”页上一起显示每个试验的曲线</translation>
+    </message>
+    <message>
+        <source>Open a sweep file (for example projects/fashion-mnist/sweep.json).</source>
+        <translation>打开一个搜索文件（例如 projects/fashion-mnist/sweep.json）。</translation>
+    </message>
+    <message>
+        <source>Against:</source>
+        <translation>横轴：</translation>
+    </message>
+    <message>
+        <source>Open Sweep File</source>
+        <translation>打开搜索文件</translation>
+    </message>
+    <message>
+        <source>Sweep files (*.json)</source>
+        <translation>搜索文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>%1: %2 over %3 field(s), %4 trial(s), judged on %5; trials go to %6</source>
+        <translation>%1：对 %3 个字段进行 %2 搜索，%4 个试验，按 %5 评判；试验写入 %6</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Running %1…</source>
+        <translation>正在运行 %1……</translation>
+    </message>
+    <message>
+        <source>No trial gave a result.</source>
+        <translation>没有试验得出结果。</translation>
+    </message>
+    <message>
+        <source>%1 trial(s) ranked in %2 s; best: trial %3 (%4). Its experiment: %5</source>
+        <translation>%2 秒内为 %1 个试验排名；最佳：试验 %3（%4）。其实验文件：%5</translation>
+    </message>
+    <message>
+        <source>Trial</source>
+        <translation>试验</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
     </message>
 </context>
 <context>

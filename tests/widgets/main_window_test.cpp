@@ -27,6 +27,8 @@
 #include "core/run/experiment_run.h"
 #include "core/run/run_index.h"
 #include "widgets/compression_panel.h"
+#include "widgets/custom_plot.h"
+#include "widgets/sweep_panel.h"
 #include "widgets/metrics_chart.h"
 #include "widgets/training_dashboard.h"
 #include "widgets/experiment_wizard.h"
@@ -330,6 +332,54 @@ class MainWindowTest : public QObject {
       window.resize(1280, 800);
       QTest::qWait(100);  // the charts draw new points on their repaint timer
       QVERIFY(window.grab().save(QDir(out).filePath("14-quantised-run-on-dashboard.png")));
+    }
+  }
+
+  // The Sweep tab: a grid sweep run in the window, the live table filled with
+  // each trial's figures, the scatter of the varied field against the metric,
+  // and every trial's curves on the dashboard (one followed, one overlaid).
+  void sweepTabRunsTrialsAndOverlaysTheirCurves() {
+    QTemporaryDir workspace;
+    write_quadrant_dataset(workspace.path(), 64, 16);
+    write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})");
+    QFile file(workspace.filePath("sweep.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "lr-grid", "experiment": "experiment.json", "method": "grid", "metric": "validation_accuracy",
+                   "parameters": {"train.lr": {"values": [0.001, 0.05]}}})");
+    file.close();
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    auto* sweep = window.findChild<SweepPanel*>();
+    QVERIFY(sweep->openSweep(workspace.filePath("sweep.json")));
+    QCOMPARE(sweep->trialsTable()->rowCount(), 2);
+    QCOMPARE(sweep->trialsTable()->item(0, 1)->text(), QStringLiteral("pending"));
+    QSignalSpy finished(sweep, &SweepPanel::finished);
+    sweep->run();
+    QVERIFY(sweep->running());
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(sweep->statusText().contains("2 trial(s) ranked"), qPrintable(sweep->statusText()));
+    QVERIFY(QFile::exists(workspace.filePath("runs/lr-grid/best-experiment.json")));
+    for (int row = 0; row < 2; ++row) {
+      QCOMPARE(sweep->trialsTable()->item(row, 1)->text(), QStringLiteral("completed"));
+      QVERIFY(!sweep->trialsTable()->item(row, 3)->text().isEmpty());  // the metric
+    }
+    QCOMPARE(sweep->scatterPlot()->graph(0)->dataCount(), 2);
+    QCOMPARE(sweep->trialRuns().size(), 2);
+    Q_EMIT sweep->overlayRequested(sweep->trialRuns());
+    QCOMPARE(window.findChild<QTabWidget*>("centralTabs")->currentWidget(), window.dashboard());
+    QVERIFY(window.dashboard()->followedRun().endsWith("trials/trial-001"));
+    bool overlaid = false;
+    for (int i = 0; i < window.dashboard()->lossChart()->seriesCount(); ++i)
+      overlaid |= window.dashboard()->lossChart()->seriesName(i).startsWith("trial-002 ");
+    QVERIFY(overlaid);
+    // Opened again, the sweep shows the trials already run.
+    SweepPanel again;
+    again.setRunsFolder(workspace.filePath("runs"));
+    QVERIFY(again.openSweep(workspace.filePath("sweep.json")));
+    QCOMPARE(again.trialsTable()->item(1, 1)->text(), QStringLiteral("completed"));
+    if (const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR"); !out.isEmpty()) {
+      again.resize(1100, 500);
+      QVERIFY(again.grab().save(QDir(out).filePath("16-sweep.png")));
     }
   }
 
