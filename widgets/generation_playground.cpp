@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "core/eval/text_generation.h"
+#include "core/run/run_evaluation.h"
 #include "core/text/chat_template.h"
 
 namespace cradle {
@@ -29,17 +30,6 @@ QDoubleSpinBox* real_box(QWidget* parent, double low, double high, double step, 
   box->setSingleStep(step);
   box->setDecimals(decimals);
   return box;
-}
-
-// Livelier than the core's defaults (plain sampling): what a person trying a model expects first.
-SamplingOptions playground_defaults() {
-  SamplingOptions options;
-  options.max_new_tokens = 64;
-  options.temperature = 0.8;
-  options.top_k = 40;
-  options.top_p = 0.95;
-  options.repetition_penalty = 1.1;
-  return options;
 }
 
 }  // namespace
@@ -97,7 +87,9 @@ GenerationPlayground::GenerationPlayground(QWidget* parent) : QWidget(parent) {
   layout->addWidget(output_, 1);
   connect(generate_, &QPushButton::clicked, this, [this] { generate(prompt_->toPlainText()); });
   connect(stopButton_, &QPushButton::clicked, this, &GenerationPlayground::stop);
-  setSampling(playground_defaults());
+  // The evaluation report's sampling (livelier than plain sampling): the playground starts where the report's
+  // samples were drawn.
+  setSampling(EvaluationRequest::default_report_sampling());
   setModel(nullptr);
 }
 
