@@ -1,6 +1,7 @@
 #include "app/cli/commands.h"
 
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -13,6 +14,7 @@
 #include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/data/text_data_statistics.h"
+#include "core/data/token_corpus.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
@@ -103,6 +105,30 @@ int data_preview(const std::filesystem::path& experiment_file, const std::vector
   configure_runtime(experiment.threads);
   for (const auto& file : write_data_preview(experiment, PreviewRequest{samples, out_dir}))
     std::printf("%s\n", file.string().c_str());
+  return 0;
+}
+
+int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+                  const std::filesystem::path& out_dir) {
+  const Experiment experiment = load_experiment(experiment_file, overrides);
+  configure_runtime(experiment.threads);
+  const auto start = std::chrono::steady_clock::now();
+  TokenCorpusWriteOptions options;
+  options.on_split = [](const std::string& split, std::int64_t tokens) {
+    std::printf("%-10s %12lld tokens\n", split.c_str(), static_cast<long long>(tokens));
+    std::fflush(stdout);
+  };
+  const Json summary = write_token_corpus(experiment, out_dir, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::uintmax_t bytes = 0;
+  for (const char* split : kTokenCorpusSplits) bytes += std::filesystem::file_size(token_split_file(out_dir, split));
+  std::printf("token corpus %s: %s tokenizer, %lld tokens in the vocabulary, %d bytes a token, %.1f MB, %.1f s\n",
+              out_dir.string().c_str(), summary["tokenizer"]["type"].get<std::string>().c_str(),
+              static_cast<long long>(summary["tokenizer"]["vocab_size"].get<std::int64_t>()),
+              summary["token_bytes"].get<int>(), static_cast<double>(bytes) / 1e6, seconds);
+  std::printf("train on it with \"data\": {\"source\": \"tokens\", \"folder\": \"%s\", \"context_length\": %lld}\n",
+              std::filesystem::absolute(out_dir).lexically_normal().string().c_str(),
+              static_cast<long long>(experiment.data.context_length));
   return 0;
 }
 

@@ -87,6 +87,11 @@ int compare(const std::vector<std::filesystem::path>& runs);
 int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                const std::filesystem::path& out);
 
+// Writes the experiment's text as a token corpus folder (core/data/token_corpus.h)
+// and prints the experiment fields that train on it.
+int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
+                  const std::filesystem::path& out_dir);
+
 // Writes before/after samples of every preprocessing step into out_dir.
 int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
                  std::int64_t samples, const std::filesystem::path& out_dir);

@@ -195,6 +195,13 @@ int run(int argc, char** argv) {
   stats->add_option("--set", stats_overrides, "Override a field (repeatable)");
   stats->add_option("--out", stats_out, "Also write the statistics to this JSON file");
 
+  std::string tokenize_file, tokenize_out;
+  std::vector<std::string> tokenize_overrides;
+  auto* tokenize = data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
+  tokenize->add_option("experiment", tokenize_file, "Experiment file (JSON): task language_model, source text or jsonl")->required();
+  tokenize->add_option("--set", tokenize_overrides, "Override a field (repeatable)");
+  tokenize->add_option("--out", tokenize_out, "The corpus folder to create (it must not exist)")->required();
+
   std::string preview_file, preview_out;
   std::vector<std::string> preview_overrides;
   std::int64_t preview_samples = 8;
@@ -263,6 +270,7 @@ int run(int argc, char** argv) {
     return cradle::cli::find_learning_rate(lr_find_request);
   }
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
+  if (tokenize->parsed()) return cradle::cli::data_tokenize(tokenize_file, tokenize_overrides, tokenize_out);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);
   if (cache_list->parsed()) return cradle::cli::cache_list();

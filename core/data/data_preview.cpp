@@ -209,6 +209,8 @@ std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewReque
   std::error_code ec;
   fs::create_directories(request.out_dir, ec);
   if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
+  if (e.data.source == "tokens")
+    throw ConfigError("data preview: a token corpus is text already tokenised; preview the experiment it was written from");
   if (e.task == "language_model" || is_text_classification(e)) return preview_text(e, request);
   if (e.data.source == "csv") return preview_csv(e, request);
 #ifdef CRADLE_WITH_OPENCV

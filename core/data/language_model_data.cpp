@@ -45,7 +45,57 @@ TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int
   return dataset;
 }
 
+TensorDataset mapped_sequence_windows(std::shared_ptr<const MappedTokenFile> file, std::int64_t context_length) {
+  const auto& layout = file->layout();
+  const auto length = static_cast<std::int64_t>(layout.tokens);
+  const std::int64_t windows = length > context_length ? (length - 1) / context_length : 0;
+  TensorDataset dataset;
+  if (windows == 0) return dataset;
+  // u16 ids are viewed as int16 (LibTorch has no u16) and widened per batch.
+  const auto type = layout.token_bytes == 2 ? torch::kInt16 : torch::kInt32;
+  // The tensor holds the mapping alive; the memory is read-only, and nothing writes to it.
+  const auto all = torch::from_blob(const_cast<void*>(file->token_data()), {length},
+                                    [file](void*) mutable { file.reset(); }, torch::TensorOptions().dtype(type));
+  dataset.inputs = all.as_strided({windows, context_length}, {context_length, 1}, 0);
+  dataset.targets = all.as_strided({windows, context_length}, {context_length, 1}, 1);
+  dataset.mapped_vocab_size = static_cast<std::int64_t>(layout.vocab_size);
+  return dataset;
+}
+
+namespace {
+
+LanguageModelData load_mapped_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> saved) {
+  LanguageModelData data;
+  auto corpus = std::make_shared<TokenCorpus>(open_token_corpus(e.resolve(e.data.folder)));
+  if (saved && saved->vocab_size() != corpus->tokenizer->vocab_size())
+    throw DataError(e.data.folder + ": the corpus's vocabulary has " + std::to_string(corpus->tokenizer->vocab_size()) +
+                    " tokens, the run's tokenizer " + std::to_string(saved->vocab_size()));
+  data.tokenizer = saved ? saved : corpus->tokenizer;
+  const std::int64_t T = e.data.context_length;
+  data.train_tokens = static_cast<std::int64_t>(corpus->train->layout().tokens);
+  data.validation_tokens = static_cast<std::int64_t>(corpus->validation->layout().tokens);
+  data.test_tokens = static_cast<std::int64_t>(corpus->test->layout().tokens);
+  // Measured when the corpus was written: reading every id again would page in the whole corpus.
+  data.validation_unknown_rate = corpus->summary.value("validation_unknown_rate", 0.0);
+  data.unigram_baseline_loss = corpus->summary.value("unigram_baseline_loss", 0.0);
+  data.text.files = corpus->summary.value("files", std::vector<std::string>{});
+  data.text.records_read = corpus->summary.value("records_read", std::int64_t{0});
+  data.train = mapped_sequence_windows(corpus->train, T);
+  data.validation = mapped_sequence_windows(corpus->validation, T);
+  data.test = mapped_sequence_windows(corpus->test, T);
+  data.token_corpus = std::move(corpus);
+  return data;
+}
+
+}  // namespace
+
 LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
+  if (e.data.source == "tokens") {
+    auto data = load_mapped_language_model_data(e, std::move(tokenizer));
+    check_language_model_splits(e, data);
+    limit_text_samples(e, data);
+    return data;
+  }
   LanguageModelData data;
   data.text = prepare_text_cached(e, &data.cache);
   data.tokenizer = text_tokenizer(e, data.text, std::move(tokenizer));
@@ -64,16 +114,22 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
   data.train = sequence_windows(train_stream, T);
   data.validation = sequence_windows(validation_stream, T);
   data.test = sequence_windows(test_stream, T);
+  check_language_model_splits(e, data);
+  limit_text_samples(e, data);
+  return data;
+}
+
+void check_language_model_splits(const Experiment& e, const LanguageModelData& data) {
+  const std::int64_t T = e.data.context_length;
+  const bool mapped = e.data.source == "tokens";
   const auto too_short = [&](const char* split, std::int64_t tokens) {
     return DataError("data: the " + std::string(split) + " split has " + std::to_string(tokens) +
-                     " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) +
-                     "); lower context_length or give the split a larger fraction");
+                     " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) + "); lower context_length" +
+                     (mapped ? " or write the corpus from more text" : " or give the split a larger fraction"));
   };
   if (data.train.size() == 0) throw too_short("training", data.train_tokens);
   if (data.test.size() == 0) throw too_short("test", data.test_tokens);
   if (e.data.validation_fraction > 0 && data.validation.size() == 0) throw too_short("validation", data.validation_tokens);
-  limit_text_samples(e, data);
-  return data;
 }
 
 std::shared_ptr<const Tokenizer> text_tokenizer(const Experiment& e, const PreparedText& text,
@@ -92,8 +148,7 @@ void limit_text_samples(const Experiment& e, DataSplits& splits) {
     splits.train = splits.train.select(order);
   }
   if (e.data.max_test_samples > 0 && e.data.max_test_samples < splits.test.size()) {
-    const std::int64_t n = e.data.max_test_samples;
-    splits.test = TensorDataset{splits.test.inputs.slice(0, 0, n), splits.test.targets.slice(0, 0, n)};
+    splits.test = splits.test.head(e.data.max_test_samples);
   }
 }
 
@@ -106,6 +161,7 @@ Json language_model_data_summary(const LanguageModelData& data) {
   summary["test_tokens"] = data.test_tokens;
   summary["validation_unknown_rate"] = data.validation_unknown_rate;
   summary["unigram_baseline_loss"] = data.unigram_baseline_loss;
+  if (data.token_corpus) summary["token_corpus"] = data.token_corpus->folder.string();
   summary["train_sequences"] = data.train.size();
   summary["validation_sequences"] = data.validation.size();
   summary["test_sequences"] = data.test.size();

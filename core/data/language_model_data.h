@@ -7,6 +7,7 @@
 
 #include "core/data/data_cache.h"
 #include "core/data/data_splits.h"
+#include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
 #include "core/text/text_preparation.h"
 #include "core/text/tokenizer.h"
@@ -22,10 +23,14 @@ struct LanguageModelData : DataSplits {
   // Cross-entropy (nats per token) on the validation split of the unigram
   // model of the training split: the baseline a language model must beat.
   double unigram_baseline_loss = 0;
+  // data.source "tokens": the mapped corpus the splits are views of (text is then empty).
+  std::shared_ptr<const TokenCorpus> token_corpus;
   std::int64_t vocab_size() const { return tokenizer->vocab_size(); }
 };
 
-// With `tokenizer` given (a run's saved one), it is used instead of training a new one.
+// With `tokenizer` given (a run's saved one), it is used instead of training a
+// new one. data.source "tokens" maps the corpus folder's files instead (its own
+// tokenizer, which must have the given one's vocabulary size).
 LanguageModelData load_language_model_data(const Experiment& experiment,
                                            std::shared_ptr<const Tokenizer> tokenizer = nullptr);
 
@@ -33,6 +38,9 @@ LanguageModelData load_language_model_data(const Experiment& experiment,
 // one trained on the training split's records.
 std::shared_ptr<const Tokenizer> text_tokenizer(const Experiment& experiment, const PreparedText& text,
                                                 std::shared_ptr<const Tokenizer> saved);
+
+// DataError when a split training needs has no window of context_length + 1 tokens.
+void check_language_model_splits(const Experiment& experiment, const LanguageModelData& data);
 
 // data.max_train_samples (a seeded subset) and data.max_test_samples (the first N) applied to `splits`.
 void limit_text_samples(const Experiment& experiment, DataSplits& splits);
@@ -47,6 +55,9 @@ double unigram_cross_entropy(const std::vector<std::int64_t>& fitted, const std:
 
 // Non-overlapping windows of context_length + 1 tokens: inputs [N, T], targets [N, T].
 TensorDataset sequence_windows(const std::vector<std::int64_t>& stream, std::int64_t context_length);
+
+// The same windows as views of a mapped token file: nothing is copied until a batch is gathered.
+TensorDataset mapped_sequence_windows(std::shared_ptr<const MappedTokenFile> file, std::int64_t context_length);
 
 Json language_model_data_summary(const LanguageModelData& data);
 

@@ -4,6 +4,15 @@
 
 namespace cradle {
 
+namespace {
+
+// Records of a split: the prepared text's, or a mapped corpus file's documents.
+std::size_t records_in(const std::vector<TextRecord>& records, const std::shared_ptr<const MappedTokenFile>& file) {
+  return file ? static_cast<std::size_t>(file->layout().documents) : records.size();
+}
+
+}  // namespace
+
 std::string format_text_data_statistics(const LanguageModelData& data) {
   const PreparedText& text = data.text;
   std::string out;
@@ -24,15 +33,16 @@ std::string format_text_data_statistics(const LanguageModelData& data) {
       out += line;
     }
   }
+  if (data.token_corpus) out += "\ntoken corpus " + data.token_corpus->folder.string() + " (memory-mapped; records are its documents)\n";
   std::snprintf(line, sizeof line, "\n%-12s %9s %11s %10s\n", "split", "records", "tokens", "sequences");
   out += line;
   const struct {
     const char* name;
     std::size_t records;
     std::int64_t tokens, sequences;
-  } rows[] = {{"train", text.train.size(), data.train_tokens, data.train.size()},
-              {"validation", text.validation.size(), data.validation_tokens, data.validation.size()},
-              {"test", text.test.size(), data.test_tokens, data.test.size()}};
+  } rows[] = {{"train", records_in(text.train, data.token_corpus ? data.token_corpus->train : nullptr), data.train_tokens, data.train.size()},
+              {"validation", records_in(text.validation, data.token_corpus ? data.token_corpus->validation : nullptr), data.validation_tokens, data.validation.size()},
+              {"test", records_in(text.test, data.token_corpus ? data.token_corpus->test : nullptr), data.test_tokens, data.test.size()}};
   for (const auto& row : rows) {
     std::snprintf(line, sizeof line, "%-12s %9zu %11lld %10lld\n", row.name, row.records, static_cast<long long>(row.tokens),
                   static_cast<long long>(row.sequences));

@@ -86,7 +86,7 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
 
 DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"});
+  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "tokens", "dialogues", "preferences", "prompts"});
   // Each source takes its own fields; another source's field is an error, not silently ignored.
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
   const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
@@ -94,7 +94,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   const std::vector<std::string> files = {"text", "jsonl", "dialogues", "preferences", "prompts"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
       {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
-      {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder"}}, {"test_folder", {"image_folder"}},
+      {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder", "tokens"}}, {"test_folder", {"image_folder"}},
       {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"}}, {"image_size", {"image_folder"}},
       {"channels", images}, {"resize", {"image_folder"}},
       {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
@@ -102,7 +102,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
       {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
       {"paths", files}, {"include", files}, {"exclude", files}, {"records", {"text"}}, {"separator", {"text"}},
       {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", files}, {"steps", texts}, {"tokenizer", texts},
-      {"context_length", files}, {"packing", {"dialogues"}}, {"center_crop", images}, {"augment", images}};
+      {"context_length", {"text", "jsonl", "tokens", "dialogues", "preferences", "prompts"}}, {"packing", {"dialogues"}}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
     r.fail_not_used_by(key, "source", sources, d.source);
@@ -125,6 +125,10 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
   } else if (is_text_source(d.source)) {
     parse_text_source(r, d, task);
+  } else if (d.source == "tokens") {
+    // A corpus cradle-cli tokenize wrote: its splits and tokenizer are fixed there.
+    d.folder = r.required_string("folder");
+    d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
   } else if (is_conversation_source(d.source)) {
     // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
     d.paths = r.strings("paths", {});
@@ -253,7 +257,7 @@ Experiment parse_experiment(const Json& document) {
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source);
+  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == "tokens";
   const bool has_data_field = document.contains("data") && document["data"].is_object();
   if (e.stage == "sft" && e.data.source != "dialogues")
     throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + e.data.source + "\"");
@@ -298,7 +302,10 @@ Experiment parse_experiment(const Json& document) {
                         std::to_string(e.compress.cycles) + " (pruning happens at the start of each of the first cycles epochs)");
   }
   if (e.task == "language_model" && !text)
-    throw ConfigError("data.source: task \"language_model\" reads \"text\" or \"jsonl\", got \"" + e.data.source + "\"");
+    throw ConfigError("data.source: task \"language_model\" reads \"text\", \"jsonl\" or \"tokens\", got \"" + e.data.source + "\"");
+  if (e.data.source == "tokens" && (e.task != "language_model" || e.stage != "pretrain"))
+    throw ConfigError("data.source: \"tokens\" (a token corpus) is read by language-model pretraining only, not task \"" +
+                      e.task + "\" stage \"" + e.stage + "\"");
   // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
   // model section there is nothing of the user's to check.
   if (starts_from_a_run && !document.contains("model")) {
@@ -386,6 +393,9 @@ Json experiment_to_json(const Experiment& e) {
                              {"special_tokens", d.tokenizer.special_tokens}};
     data["context_length"] = d.context_length;
     data["test_fraction"] = d.test_fraction;
+  } else if (e.data.source == "tokens") {
+    data["folder"] = e.data.folder;
+    data["context_length"] = e.data.context_length;
   } else if (is_conversation_source(e.data.source)) {
     const DataSpec& d = e.data;
     data["paths"] = d.paths;
@@ -407,7 +417,7 @@ Json experiment_to_json(const Experiment& e) {
     data["resize"] = e.data.resize;
     data["on_bad_file"] = e.data.on_bad_file;
   }
-  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source);
+  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == "tokens";
   const bool labelled = e.task == "classification";
   if (labelled) data["class_names"] = e.data.class_names;
   data["validation_fraction"] = e.data.validation_fraction;

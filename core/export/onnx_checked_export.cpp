@@ -61,7 +61,7 @@ std::vector<torch::Tensor> language_model_check_inputs(const Experiment& experim
     try {
       const auto data = load_language_model_data(experiment, tokenizer);
       const auto& split = data.test.size() > 0 ? data.test : data.validation;
-      if (split.size() > 0) windows = split.inputs.slice(0, 0, std::min<std::int64_t>(count, split.size()));
+      if (split.size() > 0) windows = split.slice(0, std::min<std::int64_t>(count, split.size())).inputs;
     } catch (const Error&) {
       // the text has moved or changed: the model's own text below
     }

@@ -36,6 +36,30 @@ namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
+// The beginnings of `count` records spread over a language model's split: the
+// prepared text's records, or a mapped corpus's documents (their first ids decoded).
+std::vector<std::string> record_starts(const LanguageModelData& data, const std::string& split, std::int64_t count) {
+  std::vector<std::string> starts;
+  if (data.token_corpus) {
+    const auto& file = split == "train" ? *data.token_corpus->train
+                       : split == "validation" ? *data.token_corpus->validation
+                                               : *data.token_corpus->test;
+    const auto documents = static_cast<std::int64_t>(file.layout().documents);
+    count = std::min(count, documents);
+    for (std::int64_t i = 0; i < count; ++i) {
+      const auto d = static_cast<std::uint64_t>(i * documents / count);
+      const auto begin = file.document_start(d);
+      starts.push_back(data.tokenizer->decode(file.tokens(begin, std::min(begin + 32, file.document_start(d + 1)))));
+    }
+    return starts;
+  }
+  const auto& records = split == "train" ? data.text.train : split == "validation" ? data.text.validation : data.text.test;
+  count = std::min<std::int64_t>(count, static_cast<std::int64_t>(records.size()));
+  for (std::int64_t i = 0; i < count; ++i)
+    starts.push_back(records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text);
+  return starts;
+}
+
 const TensorDataset& chosen_split(const DataSplits& data, const std::string& split) {
   if (split == "train") return data.train;
   if (split == "validation") {
@@ -342,14 +366,11 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
     load_weights_file(weights, *model);
     model->to(device);
-    // Prompts: the first words of records spread over the split.
-    const auto& records = request.split == "train" ? data.text.train
-                          : request.split == "validation" ? data.text.validation
-                                                          : data.text.test;
+    // Prompts: the first words of records (a token corpus's documents) spread over the split.
+    const std::vector<std::string> starts = record_starts(data, request.split, request.prompts);
     std::vector<ReportPrompt> prompts;
-    const auto count = std::min<std::int64_t>(request.prompts, static_cast<std::int64_t>(records.size()));
-    for (std::int64_t i = 0; i < count; ++i) {
-      std::istringstream words(records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text);
+    for (const auto& start : starts) {
+      std::istringstream words(start);
       std::string prompt, word;
       for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
       std::vector<std::int64_t> ids = {kEosId};  // a record starts after <eos>

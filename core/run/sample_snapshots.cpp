@@ -43,7 +43,8 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::
   // Prompts from sequences spread over the split, so they differ.
   const std::int64_t n = validation.size();
   for (std::int64_t i = 0; i < std::min(kPrompts, n); ++i) {
-    const auto row = validation.inputs[i * n / kPrompts].slice(0, 0, std::min(kPromptTokens, context_length)).contiguous();
+    const std::int64_t at = i * n / kPrompts;
+    const auto row = validation.slice(at, at + 1).inputs[0].slice(0, 0, std::min(kPromptTokens, context_length)).contiguous();
     s->prompts_.emplace_back(row.data_ptr<std::int64_t>(), row.data_ptr<std::int64_t>() + row.numel());
   }
   s->tokenizer_ = std::move(tokenizer);

@@ -15,6 +15,7 @@
 #include "core/compress/distillation.h"
 #include "core/data/batch_loader.h"
 #include "core/data/image_augmentation.h"
+#include "core/data/epoch_order.h"
 #include "core/data/seeded_order.h"
 #include "core/distributed/data_parallel_group.h"
 #include "core/eval/classifier_evaluation.h"
@@ -97,9 +98,9 @@ TrainingOutcome Trainer::run() {
 namespace {
 
 // Samples per batch, summed over a group of batches.
-std::int64_t samples_in(const std::vector<torch::Tensor>& batches, std::size_t from, std::size_t to) {
+std::int64_t samples_in(const EpochBatches& batches, std::size_t from, std::size_t to) {
   std::int64_t n = 0;
-  for (std::size_t b = from; b < to; ++b) n += batches[b].size(0);
+  for (std::size_t b = from; b < to; ++b) n += batches.samples_in(b);
   return n;
 }
 
@@ -168,18 +169,19 @@ TrainingOutcome Trainer::train_epochs() {
     model_->train();
     apply_freeze(epoch);
     if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
-    auto order = seeded_permutation(n, epoch_seed(experiment_.seed, epoch));
-    if (group) order = rank_shard(order, group->rank(), group->size());
-    auto batches = index_batches(order, spec.batch_size);
+    EpochBatches batches(n, epoch_seed(experiment_.seed, epoch), spec.batch_size,
+                         data_.train.mapped() ? EpochBatches::Shuffle::Computed : EpochBatches::Shuffle::Held,
+                         group ? group->rank() : 0, group ? group->size() : 1);
     if (epoch == resumed.epoch + 1 && steps_into_epoch > 0)  // the same order; its first batches are done
-      batches.erase(batches.begin(), batches.begin() + steps_into_epoch * spec.accumulate_steps);
+      batches.skip(static_cast<std::size_t>(steps_into_epoch * spec.accumulate_steps));
     // Background threads gather (and augment) the next batches while this one trains.
     const ImageAugmenter* augmenter = setup_.augmenter && !setup_.augmenter->empty() ? setup_.augmenter : nullptr;
     BatchLoader loader(
         batches.size(),
         [&, epoch](std::size_t index) {
-          Batch batch = data_.train.batch(batches[index]);
-          if (augmenter) batch.inputs = augmenter->apply(batch.inputs, batches[index], epoch);
+          const auto indices = batches.indices(index);
+          Batch batch = data_.train.batch(indices);
+          if (augmenter) batch.inputs = augmenter->apply(batch.inputs, indices, epoch);
           return batch;
         },
         static_cast<std::size_t>(experiment_.data.prefetch_batches), loader_threads());

@@ -45,7 +45,7 @@ std::vector<std::string> trial_overrides(const SweepSpec& spec, const TrialConfi
   return overrides;
 }
 
-std::string csv_field(const std::string& text) {
+std::string summary_csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -210,7 +210,7 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
     return better(trials_[a], trials_[b]);
   });
   std::string csv = "rank,trial,status,epochs," + spec_.metric + ",test";
-  for (const auto& p : spec_.parameters) csv += "," + csv_field(p.field);
+  for (const auto& p : spec_.parameters) csv += "," + summary_csv_field(p.field);
   csv += ",run\n";
   const auto row = [&](std::size_t rank, const TrialRecord& t) {
     const auto number = [](const std::optional<double>& v) {
@@ -220,8 +220,8 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
     };
     std::string line = (rank ? std::to_string(rank) : std::string()) + "," + std::to_string(t.id) + "," + t.status + "," +
                        std::to_string(t.epochs) + "," + number(t.metric) + "," + number(t.test_metric);
-    for (const auto& [field, value] : t.configuration.values) line += "," + csv_field(value.is_string() ? value.get<std::string>() : value.dump());
-    return line + "," + csv_field(t.run) + "\n";
+    for (const auto& [field, value] : t.configuration.values) line += "," + summary_csv_field(value.is_string() ? value.get<std::string>() : value.dump());
+    return line + "," + summary_csv_field(t.run) + "\n";
   };
   for (std::size_t r = 0; r < outcome.ranking.size(); ++r) csv += row(r + 1, trials_[outcome.ranking[r]]);
   for (const auto& t : trials_)

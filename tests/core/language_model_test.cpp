@@ -25,20 +25,15 @@
 #include "core/text/char_tokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
 #include "core/train/runtime.h"
+#include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
 
-// Records of a tiny grammar: predictable given the context, not given one character.
 std::string write_corpus(const fs::path& dir) {
-  const char* subjects[] = {"the cat", "a dog", "my bird", "our fish"};
-  const char* verbs[] = {"sees", "likes", "finds", "wants"};
-  const char* objects[] = {"the ball", "a stick", "some food", "the sun"};
-  std::string text;
-  for (int i = 0; i < 240; ++i)
-    text += std::string(subjects[i % 4]) + " " + verbs[(i / 4) % 4] + " " + objects[(i / 16) % 4] + ".\n%\n";
+  const std::string text = tiny_grammar_text();
   const fs::path file = dir / "corpus.txt";
   std::ofstream(file, std::ios::binary) << text;
   return file.string();

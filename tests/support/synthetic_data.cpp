@@ -117,4 +117,14 @@ QByteArray read_all(const QString& path) {
   return file.readAll();
 }
 
+std::string tiny_grammar_text() {
+  const char* subjects[] = {"the cat", "a dog", "my bird", "our fish"};
+  const char* verbs[] = {"sees", "likes", "finds", "wants"};
+  const char* objects[] = {"the ball", "a stick", "some food", "the sun"};
+  std::string text;
+  for (int i = 0; i < 240; ++i)
+    text += std::string(subjects[i % 4]) + " " + verbs[(i / 4) % 4] + " " + objects[(i / 16) % 4] + ".\n%\n";
+  return text;
+}
+
 }  // namespace cradle::test

@@ -31,4 +31,8 @@ QByteArray cifar10_records(int count, std::uint32_t seed, int first_label = 0);
 
 QByteArray read_all(const QString& path);
 
+// 240 records of a tiny grammar ("the cat sees the ball.") separated by "%"
+// lines: predictable given the context, not given one character.
+std::string tiny_grammar_text();
+
 }  // namespace cradle::test
