@@ -157,7 +157,8 @@ void DataPreviewPanel::show_look(const Look& look) {
   status_->setText(problem.isEmpty() ? tr("Preview of the training split, as training will read it.") : problem);
 
   QWidget* scroll = imageScroll_;
-  const std::string kind = look.preview.value("kind", std::string());
+  // No preview when it failed (the message is in the status line).
+  const std::string kind = look.preview.is_object() ? look.preview.value("kind", std::string()) : std::string();
   if (kind == "images") {
     QStringList columns;
     for (const auto& column : look.preview["columns"]) columns << QString::fromStdString(column.get<std::string>());

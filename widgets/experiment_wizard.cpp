@@ -10,11 +10,13 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment_templates.h"
+#include "core/tune/sweep_spec.h"
 #include "widgets/data_preview_panel.h"
 #include "widgets/experiment_document.h"
 #include "widgets/wizard_architecture_page.h"
 #include "widgets/wizard_hyperparameters_page.h"
 #include "widgets/wizard_review_page.h"
+#include "widgets/wizard_sweep_page.h"
 #include "widgets/wizard_task_data_page.h"
 
 namespace cradle {
@@ -39,10 +41,12 @@ ExperimentWizard::ExperimentWizard(const QString& workspace, QWidget* parent)
   taskData_ = new TaskDataPage(document_, this);
   architecture_ = new ArchitecturePage(document_, this);
   hyperparameters_ = new HyperparametersPage(document_, this);
+  sweep_ = new SweepPage(document_, this);
   review_ = new ReviewPage(document_, this);
   setPage(TaskDataId, taskData_);
   setPage(ArchitectureId, architecture_);
   setPage(HyperparametersId, hyperparameters_);
+  setPage(SweepId, sweep_);
   setPage(ReviewId, review_);
 
   // Undo and redo over the whole document, also as keyboard shortcuts (a
@@ -81,13 +85,13 @@ ExperimentWizard::ExperimentWizard(const QString& workspace, QWidget* parent)
     hyperparameters_->setTrainSamples(profile.train_samples);
   });
   connect(document_, &ExperimentDocument::changed, this, &ExperimentWizard::document_changed);
-  connect(review_, &ReviewPage::savePathChanged, this, [this](const QString& path) {
-    document_->setBaseDir(QFileInfo(path).absolutePath());
-  });
+  connect(review_, &ReviewPage::savePathChanged, this, &ExperimentWizard::save_path_changed);
 }
 
 void ExperimentWizard::startNew(const QString& kind) {
   openedPath_.clear();
+  openedSweepPath_.clear();
+  sweep_->clear();
   setWindowTitle(tr("New Experiment"));
   const Json doc = experiment_template(kind.toStdString());
   document_->reset(doc, QString());
@@ -112,8 +116,30 @@ bool ExperimentWizard::openExperiment(const QString& path) {
   setWindowTitle(tr("Edit Experiment - %1").arg(QFileInfo(path).fileName()));
   document_->reset(doc, QFileInfo(absolute).absolutePath());
   review_->setSavePath(absolute);
+  save_path_changed(absolute);
+  sweep_->clear();
+  openedSweepPath_.clear();
+  // A sweep file beside it that names this experiment is its sweep.
+  const QString sweep = sweep_path();
+  try {
+    if (QFile::exists(sweep) && QFileInfo(QFileInfo(sweep).dir().filePath(QString::fromStdString(
+                                    load_sweep_spec(sweep.toStdString()).experiment))).absoluteFilePath() == absolute &&
+        sweep_->loadSweep(sweep))
+      openedSweepPath_ = sweep;
+  } catch (const Error&) {
+    // not a sweep this page can show: left as it is, and not replaced without asking
+  }
   restart();
   return true;
+}
+
+void ExperimentWizard::save_path_changed(const QString& path) {
+  document_->setBaseDir(QFileInfo(path).absolutePath());
+  sweep_->setExperimentFileName(QFileInfo(path).fileName());
+}
+
+QString ExperimentWizard::sweep_path() const {
+  return QFileInfo(review_->savePath()).dir().filePath(QStringLiteral("sweep.json"));
 }
 
 void ExperimentWizard::update_default_save_path() {
@@ -121,7 +147,7 @@ void ExperimentWizard::update_default_save_path() {
   const QString name = QString::fromStdString(document_->text(QStringLiteral("name"), "new-experiment"));
   const QString path = QDir(workspace_).filePath(name + QStringLiteral("/experiment.json"));
   review_->setSavePath(path);
-  document_->setBaseDir(QFileInfo(path).absolutePath());
+  save_path_changed(path);
 }
 
 void ExperimentWizard::document_changed() {
@@ -151,6 +177,16 @@ bool ExperimentWizard::save() {
     return false;
   }
   savedPath_ = QFileInfo(path).absoluteFilePath();
+  savedSweepPath_.clear();
+  if (sweep_->sweepEnabled()) {
+    try {
+      write_text_atomically(sweep_path().toStdString(), sweep_->sweepText().toStdString());
+    } catch (const Error& error) {
+      error_ = tr("The experiment was saved, the sweep not: %1").arg(QString::fromStdString(error.what()));
+      return false;
+    }
+    savedSweepPath_ = QFileInfo(sweep_path()).absoluteFilePath();
+  }
   return true;
 }
 
@@ -159,6 +195,12 @@ void ExperimentWizard::accept() {
   // A new experiment never silently replaces another one's file.
   if (path != openedPath_ && QFile::exists(path) &&
       QMessageBox::question(this, tr("Replace Experiment"), tr("%1 exists. Replace it?").arg(path)) != QMessageBox::Yes) {
+    trainRequested_ = false;
+    return;
+  }
+  const QString sweep = QFileInfo(sweep_path()).absoluteFilePath();
+  if (sweep_->sweepEnabled() && sweep != QFileInfo(openedSweepPath_).absoluteFilePath() && QFile::exists(sweep) &&
+      QMessageBox::question(this, tr("Replace Sweep"), tr("%1 exists. Replace it?").arg(sweep)) != QMessageBox::Yes) {
     trainRequested_ = false;
     return;
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The new-experiment wizard, which also edits an existing experiment: task and
-// data, architecture, hyperparameters, review. Every control edits one field
+// data, architecture, hyperparameters, an optional sweep, review. Every control edits one field
 // of the experiment file (ExperimentDocument); Save writes the file as the
 // core writes it, so opening a file and saving it unchanged gives the same bytes.
 #include <QWizard>
@@ -13,13 +13,14 @@ class ExperimentDocument;
 class TaskDataPage;
 class ArchitecturePage;
 class HyperparametersPage;
+class SweepPage;
 class ReviewPage;
 
 class ExperimentWizard : public QWizard {
   Q_OBJECT
 
  public:
-  enum PageId { TaskDataId, ArchitectureId, HyperparametersId, ReviewId };
+  enum PageId { TaskDataId, ArchitectureId, HyperparametersId, SweepId, ReviewId };
 
   // New experiments are saved under `workspace`/<name>/experiment.json unless
   // the review page says otherwise.
@@ -30,6 +31,7 @@ class ExperimentWizard : public QWizard {
   // Edits an existing file. A file that is valid JSON opens even when the core
   // rejects it, with the message next to the field to fix; false (and
   // errorText) when it cannot be read or is not JSON.
+  // A sweep.json beside it that sweeps this file opens on the sweep page.
   bool openExperiment(const QString& path);
   QString errorText() const { return error_; }
 
@@ -37,11 +39,14 @@ class ExperimentWizard : public QWizard {
   TaskDataPage* taskDataPage() const { return taskData_; }
   ArchitecturePage* architecturePage() const { return architecture_; }
   HyperparametersPage* hyperparametersPage() const { return hyperparameters_; }
+  SweepPage* sweepPage() const { return sweep_; }
   ReviewPage* reviewPage() const { return review_; }
 
   // Writes the experiment file (false and errorText on failure).
   bool save();
   QString savedPath() const { return savedPath_; }
+  // sweep.json beside the experiment when the sweep page was on; empty otherwise.
+  QString savedSweepPath() const { return savedSweepPath_; }
   bool trainRequested() const { return trainRequested_; }
 
  public Q_SLOTS:
@@ -50,15 +55,20 @@ class ExperimentWizard : public QWizard {
  private:
   void document_changed();
   void update_default_save_path();
+  void save_path_changed(const QString& path);
+  QString sweep_path() const;  // where the sweep is written: beside the experiment
 
   ExperimentDocument* document_;
   TaskDataPage* taskData_;
   ArchitecturePage* architecture_;
   HyperparametersPage* hyperparameters_;
+  SweepPage* sweep_;
   ReviewPage* review_;
   QString workspace_;
   QString openedPath_;
   QString savedPath_;
+  QString savedSweepPath_;
+  QString openedSweepPath_;  // the sweep file opened with the experiment, replaced without asking
   QString error_;
   bool trainRequested_ = false;
 };

@@ -549,6 +549,12 @@ void MainWindow::editExperiment() {
 void MainWindow::wizardFinished(const ExperimentWizard& wizard) {
   explorer_->refresh();
   if (!openExperiment(wizard.savedPath())) return;
+  if (!wizard.savedSweepPath().isEmpty() && sweep_->openSweep(wizard.savedSweepPath())) {
+    // With a sweep, Save and Train trains its trials (in the Sweep tab) rather than the experiment once.
+    tabs_->setCurrentWidget(sweep_);
+    if (wizard.trainRequested()) sweep_->run();
+    return;
+  }
   if (wizard.trainRequested()) startTraining();
 }
 

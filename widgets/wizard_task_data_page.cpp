@@ -101,7 +101,8 @@ void TaskDataPage::add_fields() {
                     {"image_folder", tr("Image folder (one sub-folder per class)")},
                     {"csv", tr("CSV table")},
                     {"text", tr("Text files")},
-                    {"jsonl", tr("JSON Lines records")}}};
+                    {"jsonl", tr("JSON Lines records")},
+                    {"tokens", tr("Token corpus (cradle-cli data tokenize)")}}};
   source.reshape = [](const Json& doc, const Json& value) { return with_data_source(doc, value.get<std::string>()); };
   source.offered = [](const Json& doc, const QString& value) {
     const auto& sources = task_kind_of(doc.value("task", std::string()), source_of(doc)).sources;
@@ -113,7 +114,8 @@ void TaskDataPage::add_fields() {
   f->addField({"data.test_images", tr("Test images:"), FieldKind::File, tr("IDX file of test images.")});
   f->addField({"data.test_labels", tr("Test labels:"), FieldKind::File, tr("IDX file of test labels.")});
   f->addField({"data.folder", tr("Folder:"), FieldKind::Folder,
-               tr("CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class.")});
+               tr("CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class. "
+                  "Token corpus: the folder cradle-cli data tokenize wrote (memory-mapped, never read whole).")});
   FieldSpec testFolder{"data.test_folder", tr("Test folder:"), FieldKind::Folder,
                        tr("Optional: a folder laid out like the training one. Empty: a share of the training images is held out.")};
   testFolder.visible = source_in({"image_folder"});

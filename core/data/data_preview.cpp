@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/data/token_corpus.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/image_augmentation.h"
@@ -82,6 +83,39 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
   const fs::path json_file = request.out_dir / "preview.json";
   write_text_atomically(json_file, document.dump(2) + "\n");
   written.push_back(json_file);
+  return written;
+}
+
+// A token corpus is text already cleaned and tokenised: its first training
+// documents as their tokens (at most 64 each), read from the mapping.
+std::vector<fs::path> preview_token_corpus(const Experiment& e, const PreviewRequest& request) {
+  const TokenCorpus corpus = open_token_corpus(e.resolve(e.data.folder));
+  const auto& file = *corpus.train;
+  const Tokenizer& tokenizer = *corpus.tokenizer;
+  std::string tokens_text = "# token corpus " + corpus.folder.string() + ": tokenizer " + tokenizer.type() + ", " +
+                            std::to_string(tokenizer.vocab_size()) + " tokens; the first training documents, tokens separated by |\n";
+  Json examples = Json::array();
+  const auto documents = std::min<std::uint64_t>(static_cast<std::uint64_t>(request.samples), file.layout().documents);
+  for (std::uint64_t d = 0; d < documents; ++d) {
+    const auto begin = file.document_start(d);
+    auto ids = file.tokens(begin, std::min(begin + 64, file.document_start(d + 1)));
+    if (!ids.empty() && ids.back() == kEosId) ids.pop_back();
+    Json pieces = Json::array();
+    std::string line;
+    for (const auto id : ids) {
+      pieces.push_back(tokenizer.token_text(id));
+      line += tokenizer.token_text(id) + "|";
+    }
+    const std::string origin = "train.tokens, document " + std::to_string(d + 1);
+    tokens_text += "\n== " + origin + " (" + std::to_string(ids.size()) + " tokens shown)\n" + line + "\n";
+    examples.push_back({{"origin", origin}, {"text", tokenizer.decode(ids)}, {"ids", ids}, {"pieces", pieces}});
+  }
+  std::vector<fs::path> written = {request.out_dir / "01-tokens.txt", request.out_dir / "preview.json"};
+  write_text_atomically(written[0], tokens_text);
+  const Json document = {{"kind", "text"},
+                         {"steps", Json::array()},
+                         {"tokenizer", {{"type", tokenizer.type()}, {"vocab_size", tokenizer.vocab_size()}, {"examples", examples}}}};
+  write_text_atomically(written[1], document.dump(2) + "\n");
   return written;
 }
 
@@ -209,8 +243,7 @@ std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewReque
   std::error_code ec;
   fs::create_directories(request.out_dir, ec);
   if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
-  if (e.data.source == "tokens")
-    throw ConfigError("data preview: a token corpus is text already tokenised; preview the experiment it was written from");
+  if (e.data.source == "tokens") return preview_token_corpus(e, request);
   if (e.task == "language_model" || is_text_classification(e)) return preview_text(e, request);
   if (e.data.source == "csv") return preview_csv(e, request);
 #ifdef CRADLE_WITH_OPENCV

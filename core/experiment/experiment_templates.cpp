@@ -58,7 +58,7 @@ const std::vector<TaskKind>& task_kinds() {
       {"table_classification", "classification", {"csv"}, {"mlp"}},
       {"table_regression", "regression", {"csv"}, {"mlp"}},
       {"text_classification", "classification", {"text", "jsonl"}, {"gru", "lstm", "rnn", "encoder"}},
-      {"language_model", "language_model", {"text", "jsonl"}, {"gpt", "lstm", "gru", "rnn"}},
+      {"language_model", "language_model", {"text", "jsonl", "tokens"}, {"gpt", "lstm", "gru", "rnn"}},
   };
   return kinds;
 }
@@ -139,12 +139,14 @@ Json with_data_source(const Json& document, const std::string& source) {
   const std::string task = document.value("task", std::string("classification"));
   const Json old = section(document, "data");
   const std::string old_source = old.value("source", std::string());
-  Json data = canonical(task, source, is_text(source) ? "gru" : "mlp")["data"];
+  // A token corpus is text already tokenised: its context length carries over to and from text.
+  const auto text_like = [](const std::string& s) { return is_text(s) || s == "tokens"; };
+  Json data = canonical(task, source, text_like(source) ? "gru" : "mlp")["data"];
   const std::vector<std::string> common = {"class_names", "validation_fraction", "stratify", "max_train_samples",
                                            "max_test_samples", "loader_threads", "prefetch_batches", "cache"};
   const std::vector<std::string> text = {"paths", "exclude", "on_bad_record", "steps", "tokenizer", "context_length",
                                          "test_fraction"};
-  const bool both_text = is_text(source) && is_text(old_source);
+  const bool both_text = text_like(source) && text_like(old_source);
   Json kept = Json::object();
   for (const auto& [key, value] : old.items())
     if (std::find(common.begin(), common.end(), key) != common.end() ||

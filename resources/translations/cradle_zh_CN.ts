@@ -1074,6 +1074,14 @@ Classes: %1</source>
         <source>Could Not Save</source>
         <translation>无法保存</translation>
     </message>
+    <message>
+        <source>The experiment was saved, the sweep not: %1</source>
+        <translation>实验已保存，扫描未保存：%1</translation>
+    </message>
+    <message>
+        <source>Replace Sweep</source>
+        <translation>替换扫描</translation>
+    </message>
 </context>
 <context>
     <name>cradle::ExportDialog</name>
@@ -2838,6 +2846,149 @@ cradle-cli train %1</translation>
     </message>
 </context>
 <context>
+    <name>cradle::SweepPage</name>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Optionally, try several settings: each trial is this experiment with the fields below changed, trained as a normal run and ranked by the metric. The sweep is saved beside the experiment.</source>
+        <translation>可选：尝试多组设置。每次试验都是改动了下列字段的本实验，作为普通运行训练，并按指标排名。扫描文件保存在实验旁边。</translation>
+    </message>
+    <message>
+        <source>Write a sweep over this experiment&apos;s settings</source>
+        <translation>为本实验的设置编写超参数扫描</translation>
+    </message>
+    <message>
+        <source>random draws</source>
+        <translation>随机抽样</translation>
+    </message>
+    <message>
+        <source>grid of listed values</source>
+        <translation>列出值的网格</translation>
+    </message>
+    <message>
+        <source>successive halving (weak trials stop early)</source>
+        <translation>逐次减半（较弱的试验提前停止）</translation>
+    </message>
+    <message>
+        <source>Random draws from the ranges; every combination of listed values; or random draws trained a few epochs, the best third going on with three times the epochs.</source>
+        <translation>从范围中随机抽样；列出值的所有组合；或随机抽样先训练几个轮次，最好的三分之一以三倍轮次继续。</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>What ranks the trials: measured on the validation split.</source>
+        <translation>用于给试验排名的指标：在验证集上测量。</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>指标：</translation>
+    </message>
+    <message>
+        <source>Configurations to train (grid: at most this many, 0 for all).</source>
+        <translation>要训练的配置数（网格：最多这么多，0 表示全部）。</translation>
+    </message>
+    <message>
+        <source>Trials:</source>
+        <translation>试验数：</translation>
+    </message>
+    <message>
+        <source>the experiment&apos;s</source>
+        <translation>沿用实验的</translation>
+    </message>
+    <message>
+        <source>Epochs each trial trains (fewer than the experiment&apos;s makes a sweep affordable).</source>
+        <translation>每次试验训练的轮数（少于实验的轮数可使扫描更省时）。</translation>
+    </message>
+    <message>
+        <source>Epochs per trial:</source>
+        <translation>每次试验的轮数：</translation>
+    </message>
+    <message>
+        <source>Trials trained at once by cradle-cli sweep, the cores divided between them.</source>
+        <translation>cradle-cli sweep 同时训练的试验数，CPU 核心在它们之间分配。</translation>
+    </message>
+    <message>
+        <source>Trials at once:</source>
+        <translation>同时试验数：</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>No trial starts after this many minutes.</source>
+        <translation>超过这么多分钟后不再开始新的试验。</translation>
+    </message>
+    <message>
+        <source>Time budget (minutes):</source>
+        <translation>时间预算（分钟）：</translation>
+    </message>
+    <message>
+        <source>Seed of the random draws: the same seed draws the same trials.</source>
+        <translation>随机抽样的种子：相同的种子抽到相同的试验。</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Distribution</source>
+        <translation>分布</translation>
+    </message>
+    <message>
+        <source>From, to / values</source>
+        <translation>起点, 终点 / 取值</translation>
+    </message>
+    <message>
+        <source>Fields as cradle-cli --set names them. Ranges: &quot;from, to&quot;; values: a comma-separated list.</source>
+        <translation>字段名与 cradle-cli --set 相同。范围：“起点, 终点”；取值：逗号分隔的列表。</translation>
+    </message>
+    <message>
+        <source>Fields to vary:</source>
+        <translation>要改变的字段：</translation>
+    </message>
+    <message>
+        <source>Add Field</source>
+        <translation>添加字段</translation>
+    </message>
+    <message>
+        <source>Remove Field</source>
+        <translation>删除字段</translation>
+    </message>
+    <message>
+        <source>from, to</source>
+        <translation>起点, 终点</translation>
+    </message>
+    <message>
+        <source>the experiment itself is not valid yet (see the earlier pages)</source>
+        <translation>实验本身尚无效（见前面的页面）</translation>
+    </message>
+    <message>
+        <source>trial %1 (%2): %3</source>
+        <translation>试验 %1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>No sweep: Save writes the experiment alone.</source>
+        <translation>无扫描：保存只写入实验。</translation>
+    </message>
+    <message>
+        <source>Valid: every trial&apos;s experiment is accepted. Save and Train runs the sweep in the Sweep tab; cradle-cli sweep runs it from a terminal.</source>
+        <translation>有效：每次试验的实验都被接受。“保存并训练”会在“扫描”标签页中运行扫描；也可在终端用 cradle-cli sweep 运行。</translation>
+    </message>
+    <message>
+        <source>Not valid yet: %1</source>
+        <translation>尚无效：%1</translation>
+    </message>
+</context>
+<context>
     <name>cradle::SweepPanel</name>
     <message>
         <source>Sweep file:</source>
@@ -3045,10 +3196,6 @@ cradle-cli train %1</translation>
     <message>
         <source>Folder:</source>
         <translation>文件夹：</translation>
-    </message>
-    <message>
-        <source>CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class.</source>
-        <translation>CIFAR-10：cifar-10-batches-bin 文件夹。图像文件夹：每类一个图像子文件夹。</translation>
     </message>
     <message>
         <source>Test folder:</source>
@@ -3461,6 +3608,14 @@ cradle-cli train %1</translation>
     <message>
         <source>0: all; otherwise the first N.</source>
         <translation>0：全部；否则取前 N 个。</translation>
+    </message>
+    <message>
+        <source>Token corpus (cradle-cli data tokenize)</source>
+        <translation>词元语料（cradle-cli data tokenize）</translation>
+    </message>
+    <message>
+        <source>CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class. Token corpus: the folder cradle-cli data tokenize wrote (memory-mapped, never read whole).</source>
+        <translation>CIFAR-10：cifar-10-batches-bin 文件夹。图像文件夹：每个类别一个图像子文件夹。词元语料：cradle-cli data tokenize 写出的文件夹（内存映射，从不整体读入）。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/data/data_preview.h"
 #include "core/data/epoch_order.h"
 #include "core/data/language_model_data.h"
 #include "core/data/seeded_order.h"
@@ -238,6 +239,16 @@ class TokenCorpusTest : public QObject {
     const auto evaluation = evaluate_run(request);
     QVERIFY(evaluation.language_model);
     QVERIFY(std::abs(evaluation.language_model->cross_entropy - result.test->loss) < 1e-5);
+
+    // The data preview shows the first training documents as tokens, read from the mapping.
+    const auto previewed = write_data_preview(mapped, PreviewRequest{3, root / "preview"});
+    const Json preview = Json::parse(read_file(root / "preview" / "preview.json"));
+    QCOMPARE(preview["kind"].get<std::string>(), std::string("text"));
+    QCOMPARE(preview["tokenizer"]["examples"].size(), size_t(3));
+    const std::string first = preview["tokenizer"]["examples"][0]["text"].get<std::string>();
+    QVERIFY2(first.find(" sees ") != std::string::npos || first.find(" likes ") != std::string::npos ||
+                 first.find(" finds ") != std::string::npos || first.find(" wants ") != std::string::npos,
+             first.c_str());
 
     // An id the header does not admit, hidden in the body, stops training with a clear message.
     const fs::path train_file = token_split_file(corpus, "train");

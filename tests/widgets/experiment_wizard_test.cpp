@@ -28,6 +28,9 @@
 #include "widgets/document_form.h"
 #include "widgets/experiment_document.h"
 #include "widgets/experiment_wizard.h"
+#include "widgets/wizard_sweep_page.h"
+#include "core/tune/sweep_runner.h"
+#include "core/tune/sweep_spec.h"
 #include "widgets/custom_plot.h"
 #include "widgets/step_list_editor.h"
 #include "widgets/text_change_html.h"
@@ -88,6 +91,9 @@ class ExperimentWizardTest : public QObject {
     choose(&wizard, "train.schedule.type", "cosine");
     type_into(&wizard, "train.schedule.min_lr", "0.0001");
     click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::SweepId));
+    QVERIFY(!wizard.sweepPage()->sweepEnabled() && wizard.currentPage()->isComplete());  // off unless asked for
+    click(wizard, QWizard::NextButton);
     QCOMPARE(wizard.currentId(), int(ExperimentWizard::ReviewId));
     QCOMPARE(wizard.reviewPage()->savePath(), dir.filePath("workspace/quadrants/experiment.json"));
     QVERIFY2(wizard.reviewPage()->verdict().startsWith("Valid"), qPrintable(wizard.reviewPage()->verdict()));
@@ -136,7 +142,7 @@ class ExperimentWizardTest : public QObject {
       QVERIFY2(wizard.openExperiment(file), qPrintable(wizard.errorText()));
       QVERIFY2(wizard.document()->error().isEmpty(), qPrintable(wizard.document()->error()));
       // Through every page to Save, changing nothing.
-      for (int page = 0; page < 3; ++page) {
+      for (int page = 0; page < 4; ++page) {
         QVERIFY2(wizard.currentPage()->isComplete(), qPrintable(project));
         click(wizard, QWizard::NextButton);
       }
@@ -287,6 +293,55 @@ class ExperimentWizardTest : public QObject {
     QCOMPARE(wizard.document()->experiment()->train.lr, before);
   }
 
+  void sweepPageWritesASweepTheRunnerAccepts() {
+    // An experiment with a sweep beside it opens with that sweep, field for field.
+    {
+      ExperimentWizard wizard(QDir::temp().filePath("cradle-sweep-page"));
+      const QString sample = QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/");
+      QVERIFY(wizard.openExperiment(sample + "experiment.json"));
+      QVERIFY(wizard.sweepPage()->sweepEnabled());
+      QCOMPARE(wizard.sweepPage()->parametersTable()->rowCount(), 2);
+      const SweepSpec original = load_sweep_spec((sample + "sweep.json").toStdString());
+      const SweepSpec shown = parse_sweep_spec(wizard.sweepPage()->sweepJson().dump(), "page");
+      QCOMPARE(sweep_spec_to_json(shown).dump(), sweep_spec_to_json(original).dump());
+    }
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 32, 8);
+    ExperimentWizard wizard(dir.filePath("workspace"));
+    QVERIFY(wizard.openExperiment(write_quadrant_experiment(dir.path())));
+    SweepPage* page = wizard.sweepPage();
+    QVERIFY(!page->sweepEnabled());
+    page->setSweepEnabled(true);  // the learning rate and weight decay, a decade each way
+    QCOMPARE(page->parametersTable()->rowCount(), 2);
+    QVERIFY2(page->isComplete() && page->verdict().startsWith("Valid"), qPrintable(page->verdict()));
+    auto* range = qobject_cast<QLineEdit*>(page->parametersTable()->cellWidget(0, 2));
+    QVERIFY(range);
+    range->setText("0, 0.1");  // log-uniform from 0: the parser's message, and Next is held
+    QVERIFY2(!page->isComplete() && page->verdict().contains("parameters.train.lr"), qPrintable(page->verdict()));
+    range->setText("0.01, 0.1");
+    QVERIFY(page->isComplete());
+    // A field the experiment does not have fails as the sweep runner would fail it, naming the trial.
+    page->addParameter("train.lrr", "values", "1, 2");
+    QVERIFY2(!page->isComplete() && page->verdict().contains("trial 1") && page->verdict().contains("train.lrr"),
+             qPrintable(page->verdict()));
+    page->parametersTable()->setCurrentCell(2, 0);
+    page->parametersTable()->removeRow(2);
+    page->addParameter("train.batch_size", "values", "8, 16");
+    page->trialsBox()->setValue(3);
+    QVERIFY2(page->isComplete(), qPrintable(page->verdict()));
+
+    QVERIFY2(wizard.save(), qPrintable(wizard.errorText()));
+    const QString sweepFile = QFileInfo(wizard.savedPath()).dir().filePath("sweep.json");
+    QCOMPARE(wizard.savedSweepPath(), QFileInfo(sweepFile).absoluteFilePath());
+    const SweepSpec spec = load_sweep_spec(sweepFile.toStdString());
+    QCOMPARE(spec.experiment, QFileInfo(wizard.savedPath()).fileName().toStdString());
+    QCOMPARE(spec.parameters.size(), size_t(3));
+    QCOMPARE(spec.trials, std::int64_t(3));
+    // The runner checks every trial's experiment when it is made: it accepts this one.
+    SweepRunner runner(spec, sweepFile.toStdString(), dir.filePath("sweep-out").toStdString(),
+                       [](const TrialTask&) { return TrialResult{}; });
+  }
+
   void previewStatisticsAndLayerTableFollowTheData() {
     QTemporaryDir dir;
     QVERIFY(QDir(dir.path()).mkpath("corpus"));
@@ -337,8 +392,9 @@ class WizardScreenshots : public QObject {
     wizard.resize(1280, 800);
     wizard.show();
     QTRY_VERIFY_WITH_TIMEOUT(wizard.taskDataPage()->preview()->ready(), 120000);
-    const char* names[] = {"1-task-and-data", "2-architecture", "3-hyperparameters", "4-review"};
-    for (int page = 0; page < 4; ++page) {
+    const char* names[] = {"1-task-and-data", "2-architecture", "3-hyperparameters", "4-sweep", "5-review"};
+    for (int page = 0; page < 5; ++page) {
+      if (page == 3) wizard.sweepPage()->setSweepEnabled(true);
       QTest::qWait(300);
       QVERIFY(wizard.grab().save(QDir(out).filePath(QString(names[page]) + ".png")));
       if (page == 0) {  // the statistics tab too
@@ -348,7 +404,7 @@ class WizardScreenshots : public QObject {
         QVERIFY(wizard.grab().save(QDir(out).filePath("1b-statistics.png")));
         tabs->setCurrentIndex(0);
       }
-      if (page < 3) click(wizard, QWizard::NextButton);
+      if (page < 4) click(wizard, QWizard::NextButton);
     }
   }
 };
