@@ -195,12 +195,14 @@ int run(int argc, char** argv) {
   stats->add_option("--set", stats_overrides, "Override a field (repeatable)");
   stats->add_option("--out", stats_out, "Also write the statistics to this JSON file");
 
-  std::string tokenize_file, tokenize_out;
+  std::string tokenize_file, tokenize_out, tokenize_tokenizer;
   std::vector<std::string> tokenize_overrides;
   auto* tokenize = data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
   tokenize->add_option("experiment", tokenize_file, "Experiment file (JSON): task language_model, source text or jsonl")->required();
   tokenize->add_option("--set", tokenize_overrides, "Override a field (repeatable)");
   tokenize->add_option("--out", tokenize_out, "The corpus folder to create (it must not exist)")->required();
+  tokenize->add_option("--tokenizer", tokenize_tokenizer,
+                       "Write with this tokenizer.json (a run's, to go on training its model) instead of training one");
 
   std::string preview_file, preview_out;
   std::vector<std::string> preview_overrides;
@@ -270,7 +272,7 @@ int run(int argc, char** argv) {
     return cradle::cli::find_learning_rate(lr_find_request);
   }
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
-  if (tokenize->parsed()) return cradle::cli::data_tokenize(tokenize_file, tokenize_overrides, tokenize_out);
+  if (tokenize->parsed()) return cradle::cli::data_tokenize(tokenize_file, tokenize_overrides, tokenize_out, tokenize_tokenizer);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);
   if (cache_list->parsed()) return cradle::cli::cache_list();

@@ -67,9 +67,8 @@ namespace {
 LanguageModelData load_mapped_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> saved) {
   LanguageModelData data;
   auto corpus = std::make_shared<TokenCorpus>(open_token_corpus(e.resolve(e.data.folder)));
-  if (saved && saved->vocab_size() != corpus->tokenizer->vocab_size())
-    throw DataError(e.data.folder + ": the corpus's vocabulary has " + std::to_string(corpus->tokenizer->vocab_size()) +
-                    " tokens, the run's tokenizer " + std::to_string(saved->vocab_size()));
+  // A run's own tokenizer (evaluation, a resumed run, init_from) must number the tokens as the corpus does.
+  if (saved) check_same_vocabulary(*corpus, *saved, "the run's tokenizer");
   data.tokenizer = saved ? saved : corpus->tokenizer;
   const std::int64_t T = e.data.context_length;
   data.train_tokens = static_cast<std::int64_t>(corpus->train->layout().tokens);

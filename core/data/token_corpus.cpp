@@ -52,11 +52,13 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
   if (fs::exists(folder))
     throw IoError(folder.string() + ": already exists; a token corpus is written to a new folder, never over one");
   const PreparedText text = prepare_text(e);
-  std::vector<std::string> texts;
-  texts.reserve(text.train.size());
-  for (const auto& record : text.train) texts.push_back(record.text);
-  const std::shared_ptr<const Tokenizer> tokenizer = train_tokenizer(e.data.tokenizer, texts);
-  texts = {};
+  std::shared_ptr<const Tokenizer> tokenizer = options.tokenizer;
+  if (!tokenizer) {
+    std::vector<std::string> texts;
+    texts.reserve(text.train.size());
+    for (const auto& record : text.train) texts.push_back(record.text);
+    tokenizer = train_tokenizer(e.data.tokenizer, texts);
+  }
 
   const fs::path partial = folder.string() + ".partial";
   std::error_code ec;
@@ -90,7 +92,9 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
                     {"experiment", e.name},
                     {"files", text.files},
                     {"records_read", text.records_read},
-                    {"tokenizer", {{"type", tokenizer->type()}, {"vocab_size", tokenizer->vocab_size()}}},
+                    {"tokenizer", {{"type", tokenizer->type()},
+                                   {"vocab_size", tokenizer->vocab_size()},
+                                   {"trained_here", options.tokenizer == nullptr}}},
                     {"token_bytes", token_bytes_for(static_cast<std::uint64_t>(tokenizer->vocab_size()))},
                     {"splits", splits},
                     {"validation_unknown_rate", statistics.validation_unknown_rate()},
@@ -130,6 +134,18 @@ TokenCorpus open_token_corpus(const fs::path& folder) {
                       std::to_string(corpus.tokenizer->vocab_size()));
   }
   return corpus;
+}
+
+void check_same_vocabulary(const TokenCorpus& corpus, const Tokenizer& other, const std::string& other_name) {
+  const Tokenizer& own = *corpus.tokenizer;
+  const std::string fix = "; write the corpus with that tokenizer (cradle-cli data tokenize --tokenizer)";
+  if (own.vocab_size() != other.vocab_size())
+    throw DataError(corpus.folder.string() + ": the corpus's vocabulary has " + std::to_string(own.vocab_size()) +
+                    " tokens, " + other_name + " " + std::to_string(other.vocab_size()) + fix);
+  for (std::int64_t id = 0; id < own.vocab_size(); ++id)
+    if (own.token_text(id) != other.token_text(id))
+      throw DataError(corpus.folder.string() + ": token " + std::to_string(id) + " is \"" + own.token_text(id) +
+                      "\" in the corpus's vocabulary, \"" + other.token_text(id) + "\" in " + other_name + fix);
 }
 
 }  // namespace cradle

@@ -26,13 +26,16 @@ std::filesystem::path token_corpus_tokenizer_file(const std::filesystem::path& f
 std::filesystem::path token_corpus_summary_file(const std::filesystem::path& folder);
 
 struct TokenCorpusWriteOptions {
+  // A tokenizer to write with (a run's tokenizer.json, so a model trained
+  // before can go on training on the corpus); empty: trained on the training split.
+  std::shared_ptr<const Tokenizer> tokenizer;
   // Called after each split is written: the split's name and its token count.
   std::function<void(const std::string&, std::int64_t)> on_split;
 };
 
 // Reads, cleans and splits the text of `experiment` (task language_model,
 // source text or jsonl) as training would, trains its tokenizer on the
-// training split, and writes the corpus folder (built beside it and renamed
+// training split (or takes options.tokenizer), and writes the corpus folder (built beside it and renamed
 // into place, so a folder is complete or absent). IoError when `folder`
 // already exists: a written corpus is never overwritten. Returns corpus.json.
 Json write_token_corpus(const Experiment& experiment, const std::filesystem::path& folder,
@@ -48,5 +51,9 @@ struct TokenCorpus {
 // Maps a corpus folder's files; IoError/DataError naming the file for a
 // missing or malformed one, or splits whose vocabulary is not the tokenizer's.
 TokenCorpus open_token_corpus(const std::filesystem::path& folder);
+
+// DataError unless `other` (a run's tokenizer) numbers every token as the
+// corpus's tokenizer does: the same size is not enough, ids must mean the same.
+void check_same_vocabulary(const TokenCorpus& corpus, const Tokenizer& other, const std::string& other_name);
 
 }  // namespace cradle

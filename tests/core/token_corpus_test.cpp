@@ -25,6 +25,7 @@
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_evaluation.h"
+#include "core/text/text_preparation.h"
 #include "core/train/runtime.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
@@ -260,6 +261,35 @@ class TokenCorpusTest : public QObject {
       QFAIL("trained on a corrupt corpus");
     } catch (const Error& error) {
       QVERIFY2(QString(error.what()).contains("is outside the vocabulary"), error.what());
+    }
+  }
+
+  void aRunsTokenizerMustNumberTokensAsTheCorpusDoes() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const Experiment text = parse_experiment(grammar_experiment(root));
+    // A tokenizer of the same characters at other frequencies: the same size, numbered differently.
+    std::vector<std::string> records;
+    for (const auto& record : prepare_text(text).train) records.push_back(record.text);
+    records.push_back(std::string(5000, 'k'));
+    const std::shared_ptr<const Tokenizer> other = train_tokenizer(text.data.tokenizer, records);
+    TokenCorpusWriteOptions options;
+    options.tokenizer = other;
+    const Json summary = write_token_corpus(text, root / "with-other", options);
+    QVERIFY(!summary["tokenizer"]["trained_here"].get<bool>());
+    const TokenCorpus corpus = open_token_corpus(root / "with-other");
+    QCOMPARE(corpus.tokenizer->vocab_size(), other->vocab_size());
+    check_same_vocabulary(corpus, *other, "the given one");  // the same numbering: accepted
+
+    write_token_corpus(text, root / "own");
+    Json doc = grammar_experiment(root);
+    doc["data"] = Json{{"source", "tokens"}, {"folder", (root / "own").string()}, {"context_length", 16}};
+    try {
+      load_language_model_data(parse_experiment(doc), other);
+      QFAIL("accepted a tokenizer that numbers tokens differently");
+    } catch (const DataError& error) {
+      QVERIFY2(QString(error.what()).contains("in the run's tokenizer") && QString(error.what()).contains("--tokenizer"),
+               error.what());
     }
   }
 
