@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -29,6 +30,7 @@
 #include "widgets/compression_panel.h"
 #include "widgets/custom_plot.h"
 #include "widgets/sweep_panel.h"
+#include "widgets/wizard_sweep_page.h"
 #include "widgets/metrics_chart.h"
 #include "widgets/training_dashboard.h"
 #include "widgets/experiment_wizard.h"
@@ -232,7 +234,7 @@ class MainWindowTest : public QObject {
     };
     int trained = 0;
     const auto save_and_train = [&](ExperimentWizard& wizard) {
-      for (int page = 0; page < 3; ++page) {
+      for (int page = 0; page < 4; ++page) {  // to Review, past the sweep page left off
         QVERIFY2(wizard.currentPage()->isComplete(), qPrintable(wizard.document()->error()));
         wizard.button(QWizard::NextButton)->click();
       }
@@ -381,6 +383,39 @@ class MainWindowTest : public QObject {
       again.resize(1100, 500);
       QVERIFY(again.grab().save(QDir(out).filePath("16-sweep.png")));
     }
+  }
+
+  void wizardSweepSaveAndTrainRunsItInTheSweepTab() {
+    QTemporaryDir workspace;
+    write_quadrant_dataset(workspace.path(), 64, 16);
+    const QString experiment = write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})");
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    ExperimentWizard wizard(workspace.path());
+    QVERIFY(wizard.openExperiment(experiment));
+    SweepPage* page = wizard.sweepPage();
+    page->setSweepEnabled(true);
+    page->parametersTable()->removeRow(1);  // the learning rate only, as a grid of two
+    qobject_cast<QComboBox*>(page->parametersTable()->cellWidget(0, 1))->setCurrentText("values");
+    qobject_cast<QLineEdit*>(page->parametersTable()->cellWidget(0, 2))->setText("0.001, 0.05");
+    page->methodBox()->setCurrentIndex(page->methodBox()->findData("grid"));
+    page->trialsBox()->setValue(0);
+    for (int p = 0; p < 4; ++p) {
+      QVERIFY2(wizard.currentPage()->isComplete(), qPrintable(page->verdict()));
+      wizard.button(QWizard::NextButton)->click();
+    }
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::ReviewId));
+    wizard.findChild<QAbstractButton*>("saveAndTrain")->click();
+    QCOMPARE(wizard.result(), int(QDialog::Accepted));
+    QCOMPARE(wizard.savedSweepPath(), QFileInfo(workspace.filePath("sweep.json")).absoluteFilePath());
+    window.wizardFinished(wizard);
+    // Save and Train with a sweep trains the sweep's trials, in the Sweep tab, not the experiment once.
+    auto* sweep = window.findChild<SweepPanel*>();
+    QCOMPARE(window.findChild<QTabWidget*>("centralTabs")->currentWidget(), sweep);
+    QVERIFY(sweep->running() && !window.trainingSession()->running());
+    QSignalSpy finished(sweep, &SweepPanel::finished);
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(sweep->statusText().contains("2 trial(s) ranked"), qPrintable(sweep->statusText()));
   }
 
   void preferencesChooseWorkspaceLanguageAndTheme() {
