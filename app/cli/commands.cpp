@@ -109,12 +109,13 @@ int data_preview(const std::filesystem::path& experiment_file, const std::vector
 }
 
 int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer) {
+                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer, bool stream) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
   configure_runtime(experiment.threads);
   const auto start = std::chrono::steady_clock::now();
   TokenCorpusWriteOptions options;
   if (!tokenizer.empty()) options.tokenizer = load_tokenizer(tokenizer);
+  options.stream = stream;
   options.on_split = [](const std::string& split, std::int64_t tokens) {
     std::printf("%-10s %12lld tokens\n", split.c_str(), static_cast<long long>(tokens));
     std::fflush(stdout);

@@ -89,9 +89,10 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
 
 // Writes the experiment's text as a token corpus folder (core/data/token_corpus.h)
 // and prints the experiment fields that train on it.
-// `tokenizer` (a tokenizer.json, such as a run's): written with it instead of a new one.
+// `tokenizer` (a tokenizer.json, such as a run's): written with it instead of a
+// new one; `stream`: one input file in memory at a time (TokenCorpusWriteOptions::stream).
 int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer);
+                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer, bool stream);
 
 // Writes before/after samples of every preprocessing step into out_dir.
 int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,

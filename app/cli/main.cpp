@@ -203,6 +203,9 @@ int run(int argc, char** argv) {
   tokenize->add_option("--out", tokenize_out, "The corpus folder to create (it must not exist)")->required();
   tokenize->add_option("--tokenizer", tokenize_tokenizer,
                        "Write with this tokenizer.json (a run's, to go on training its model) instead of training one");
+  bool tokenize_stream = false;
+  tokenize->add_flag("--stream", tokenize_stream,
+                     "One input file in memory at a time, for text larger than memory (splits by record hash; no dedup_near)");
 
   std::string preview_file, preview_out;
   std::vector<std::string> preview_overrides;
@@ -272,7 +275,7 @@ int run(int argc, char** argv) {
     return cradle::cli::find_learning_rate(lr_find_request);
   }
   if (stats->parsed()) return cradle::cli::data_stats(stats_file, stats_overrides, stats_out);
-  if (tokenize->parsed()) return cradle::cli::data_tokenize(tokenize_file, tokenize_overrides, tokenize_out, tokenize_tokenizer);
+  if (tokenize->parsed()) return cradle::cli::data_tokenize(tokenize_file, tokenize_overrides, tokenize_out, tokenize_tokenizer, tokenize_stream);
   if (preview->parsed()) return cradle::cli::data_preview(preview_file, preview_overrides, preview_samples, preview_out);
   if (runs->parsed()) return cradle::cli::list_runs(runs_dir, runs_experiment);
   if (cache_list->parsed()) return cradle::cli::cache_list();

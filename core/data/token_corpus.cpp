@@ -1,11 +1,16 @@
 #include "core/data/token_corpus.h"
 
 #include <cmath>
+#include <string_view>
 #include <system_error>
+#include <unordered_set>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/utc_time.h"
+#include "core/text/jsonl_reader.h"
+#include "core/text/text_corpus.h"
+#include "core/text/text_pipeline.h"
 #include "core/text/text_preparation.h"
 
 namespace cradle {
@@ -17,30 +22,171 @@ fs::path token_corpus_summary_file(const fs::path& folder) { return folder / "co
 
 namespace {
 
-// Token counts of the training split and the validation split's loss under
-// them (the unigram baseline a language model must beat), gathered while the
-// documents stream past instead of from whole token streams.
+// Token counts of the training and validation splits, gathered while the
+// documents stream past (in any order of splits), for the unigram baseline a
+// language model must beat and the validation split's <unk> rate.
 class CorpusStatistics {
  public:
-  explicit CorpusStatistics(std::int64_t vocab_size) : counts_(static_cast<std::size_t>(vocab_size), 1.0) {}
-  void count_training(const std::vector<std::int64_t>& ids) {
-    for (const auto id : ids) counts_[static_cast<std::size_t>(id)] += 1;
-    training_tokens_ += static_cast<double>(ids.size());
+  explicit CorpusStatistics(std::int64_t vocab_size)
+      : training_(static_cast<std::size_t>(vocab_size), 0.0), validation_(static_cast<std::size_t>(vocab_size), 0.0) {}
+  void count(int split, const std::vector<std::int64_t>& ids) {
+    if (split > 1) return;
+    auto& counts = split == 0 ? training_ : validation_;
+    for (const auto id : ids) counts[static_cast<std::size_t>(id)] += 1;
   }
-  void score_validation(const std::vector<std::int64_t>& ids) {
-    const double total = training_tokens_ + static_cast<double>(counts_.size());
-    for (const auto id : ids) {
-      loss_sum_ -= std::log(counts_[static_cast<std::size_t>(id)] / total);
-      unknown_ += id == kUnkId;
+  // Mean -log p(token) over the validation tokens under the add-one-smoothed
+  // training frequencies (as unigram_cross_entropy computes it from streams).
+  double unigram_baseline_loss() const {
+    double training_tokens = 0, validation_tokens = 0, loss = 0;
+    for (const double c : training_) training_tokens += c;
+    const double total = training_tokens + static_cast<double>(training_.size());
+    for (std::size_t id = 0; id < validation_.size(); ++id) {
+      validation_tokens += validation_[id];
+      if (validation_[id] > 0) loss -= validation_[id] * std::log((training_[id] + 1) / total);
     }
-    validation_tokens_ += static_cast<double>(ids.size());
+    return validation_tokens > 0 ? loss / validation_tokens : 0;
   }
-  double unigram_baseline_loss() const { return validation_tokens_ > 0 ? loss_sum_ / validation_tokens_ : 0; }
-  double validation_unknown_rate() const { return validation_tokens_ > 0 ? unknown_ / validation_tokens_ : 0; }
+  double validation_unknown_rate() const {
+    double validation_tokens = 0;
+    for (const double c : validation_) validation_tokens += c;
+    return validation_tokens > 0 ? validation_[static_cast<std::size_t>(kUnkId)] / validation_tokens : 0;
+  }
 
  private:
-  std::vector<double> counts_;  // add-one smoothed, as unigram_cross_entropy does
-  double training_tokens_ = 0, validation_tokens_ = 0, loss_sum_ = 0, unknown_ = 0;
+  std::vector<double> training_, validation_;
+};
+
+// Calls `add(split, text)` for every document (split 0 train, 1 validation, 2 test).
+using DocumentFeed = std::function<void(const std::function<void(int, const std::string&)>& add)>;
+
+// Writes the corpus folder from `feed` (beside `folder`, renamed into place at
+// the end); `source()`, called after the feed, describes what was read.
+Json write_corpus_folder(const Experiment& e, const fs::path& folder, const Tokenizer& tokenizer,
+                         const DocumentFeed& feed, const std::function<Json()>& source,
+                         const TokenCorpusWriteOptions& options) {
+  const fs::path partial = folder.string() + ".partial";
+  std::error_code ec;
+  fs::remove_all(partial, ec);  // what an interrupted earlier attempt left
+  fs::create_directories(partial, ec);
+  if (ec) throw IoError(partial.string() + ": cannot create folder: " + ec.message());
+  try {
+    tokenizer.save(token_corpus_tokenizer_file(partial));
+    CorpusStatistics statistics(tokenizer.vocab_size());
+    std::vector<std::unique_ptr<TokenFileWriter>> writers;
+    for (const char* split : kTokenCorpusSplits)
+      writers.push_back(std::make_unique<TokenFileWriter>(token_split_file(partial, split),
+                                                          static_cast<std::uint64_t>(tokenizer.vocab_size())));
+    feed([&](int split, const std::string& text) {
+      auto ids = tokenizer.encode(text);
+      ids.push_back(kEosId);
+      statistics.count(split, ids);
+      writers[static_cast<std::size_t>(split)]->add_document(ids);
+    });
+    Json splits = Json::object();
+    for (int s = 0; s < 3; ++s) {
+      const std::string split = kTokenCorpusSplits[s];
+      const TokenFileLayout layout = writers[static_cast<std::size_t>(s)]->finish();
+      splits[split] = Json{{"documents", layout.documents},
+                           {"tokens", layout.tokens},
+                           {"bytes", fs::file_size(token_split_file(partial, split))}};
+      if (options.on_split) options.on_split(split, static_cast<std::int64_t>(layout.tokens));
+    }
+    Json summary = {{"format", "cradle token corpus"}, {"version", 1}, {"written", utc_timestamp()}, {"experiment", e.name}};
+    const Json described = source();
+    for (const auto& [key, value] : described.items()) summary[key] = value;
+    summary["tokenizer"] = {{"type", tokenizer.type()},
+                            {"vocab_size", tokenizer.vocab_size()},
+                            {"trained_here", options.tokenizer == nullptr}};
+    summary["token_bytes"] = token_bytes_for(static_cast<std::uint64_t>(tokenizer.vocab_size()));
+    summary["splits"] = splits;
+    summary["validation_unknown_rate"] = statistics.validation_unknown_rate();
+    summary["unigram_baseline_loss"] = statistics.unigram_baseline_loss();
+    write_text_atomically(token_corpus_summary_file(partial), summary.dump(2) + "\n");
+    fs::rename(partial, folder, ec);
+    if (ec) throw IoError(folder.string() + ": cannot move the written corpus into place: " + ec.message());
+    return summary;
+  } catch (...) {
+    fs::remove_all(partial, ec);
+    throw;
+  }
+}
+
+// A record's fingerprint for exact de-duplication and its split: 64-bit
+// FNV-1a, then splitmix64's finaliser, since FNV alone leaves the high bits
+// (the split's draw) nearly the same for origins differing in the last digit.
+std::uint64_t fingerprint(std::string_view text, std::uint64_t seed = 0) {
+  std::uint64_t hash = 0xcbf29ce484222325ull ^ (seed * 0x9E3779B97F4A7C15ull);
+  for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
+  hash = (hash ^ (hash >> 30)) * 0xBF58476D1CE4E5B9ull;
+  hash = (hash ^ (hash >> 27)) * 0x94D049BB133111EBull;
+  return hash ^ (hash >> 31);
+}
+
+// The streamed path: one file's records at a time through the steps; exact
+// duplicates dropped by fingerprint; each record's split drawn from the hash
+// of its origin and the seed, so it does not depend on the other records.
+class StreamedRecords {
+ public:
+  explicit StreamedRecords(const Experiment& e) : e_(e) {
+    for (const auto& step : e.data.steps) {
+      if (step.op == "dedup_near")
+        throw ConfigError("tokenize --stream: data.steps has dedup_near, which compares every record with every other; "
+                          "remove it, or tokenize without --stream (the text in memory)");
+      if (step.op == "dedup_exact") dedup_ = true;
+      else per_record_.push_back(step);
+    }
+    std::vector<fs::path> paths;
+    for (const auto& path : e.data.paths) paths.push_back(e.resolve(path));
+    files_ = expand_text_paths(paths, e.data.include, e.data.exclude);
+    options_.include = e.data.include;
+    options_.exclude = e.data.exclude;
+    options_.skip_bad_records = e.data.on_bad_record == "skip";
+    if (e.data.source == "text") {
+      options_.split = record_split_from_string(e.data.records);
+      options_.separator = e.data.separator;
+    }
+  }
+
+  // Calls add(split, text) for every record kept, file by file, until it returns false.
+  void each(const std::function<bool(int, const std::string&)>& add) {
+    std::unordered_set<std::uint64_t> seen;
+    records_read_ = duplicates_ = 0;
+    for (const auto& file : files_) {
+      TextCorpus corpus = e_.data.source == "jsonl" ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
+                                                    : read_text_corpus({file}, options_);
+      records_read_ += static_cast<std::int64_t>(corpus.records.size());
+      apply_text_steps(corpus.records, per_record_, 0);
+      for (const auto& record : corpus.records) {
+        if (dedup_ && !seen.insert(fingerprint(record.text)).second) {
+          ++duplicates_;
+          continue;
+        }
+        if (!add(split_of(record), record.text)) return;
+      }
+    }
+  }
+
+  Json summary() const {
+    std::vector<std::string> files;
+    for (const auto& f : files_) files.push_back(f.string());
+    return {{"files", files}, {"records_read", records_read_}, {"duplicates_removed", duplicates_},
+            {"streamed", true}, {"split", "by a seeded hash of each record's origin"}};
+  }
+
+ private:
+  int split_of(const TextRecord& record) const {
+    const double u = static_cast<double>(fingerprint(record.origin, e_.seed) >> 11) * 0x1.0p-53;
+    if (u < e_.data.test_fraction) return 2;
+    const double rest = (u - e_.data.test_fraction) / (1 - e_.data.test_fraction);
+    return rest < e_.data.validation_fraction ? 1 : 0;
+  }
+
+  const Experiment& e_;
+  std::vector<TextStep> per_record_;
+  bool dedup_ = false;
+  std::vector<fs::path> files_;
+  TextCorpusOptions options_;
+  std::int64_t records_read_ = 0, duplicates_ = 0;
 };
 
 }  // namespace
@@ -51,6 +197,30 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
                       "\", source \"" + e.data.source + "\")");
   if (fs::exists(folder))
     throw IoError(folder.string() + ": already exists; a token corpus is written to a new folder, never over one");
+  if (options.stream) {
+    StreamedRecords records(e);
+    std::shared_ptr<const Tokenizer> tokenizer = options.tokenizer;
+    if (!tokenizer) {  // trained on the first training records, up to the sample size
+      std::vector<std::string> sample;
+      std::int64_t bytes = 0;
+      records.each([&](int split, const std::string& text) {
+        if (split == 0) {
+          sample.push_back(text);
+          bytes += static_cast<std::int64_t>(text.size());
+        }
+        return bytes < options.tokenizer_sample_bytes;
+      });
+      if (sample.empty()) throw DataError(e.data.paths.front() + ": no training records found");
+      tokenizer = train_tokenizer(e.data.tokenizer, sample);
+    }
+    const DocumentFeed feed = [&](const std::function<void(int, const std::string&)>& add) {
+      records.each([&](int split, const std::string& text) {
+        add(split, text);
+        return true;
+      });
+    };
+    return write_corpus_folder(e, folder, *tokenizer, feed, [&] { return records.summary(); }, options);
+  }
   const PreparedText text = prepare_text(e);
   std::shared_ptr<const Tokenizer> tokenizer = options.tokenizer;
   if (!tokenizer) {
@@ -59,54 +229,13 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
     for (const auto& record : text.train) texts.push_back(record.text);
     tokenizer = train_tokenizer(e.data.tokenizer, texts);
   }
-
-  const fs::path partial = folder.string() + ".partial";
-  std::error_code ec;
-  fs::remove_all(partial, ec);  // what an interrupted earlier attempt left
-  fs::create_directories(partial, ec);
-  if (ec) throw IoError(partial.string() + ": cannot create folder: " + ec.message());
-  try {
-    tokenizer->save(token_corpus_tokenizer_file(partial));
-    CorpusStatistics statistics(tokenizer->vocab_size());
-    Json splits = Json::object();
-    const std::vector<TextRecord>* records[] = {&text.train, &text.validation, &text.test};
-    for (int s = 0; s < 3; ++s) {
-      const std::string split = kTokenCorpusSplits[s];
-      TokenFileWriter writer(token_split_file(partial, split), static_cast<std::uint64_t>(tokenizer->vocab_size()));
-      for (const auto& record : *records[s]) {
-        auto ids = tokenizer->encode(record.text);
-        ids.push_back(kEosId);
-        if (s == 0) statistics.count_training(ids);
-        if (s == 1) statistics.score_validation(ids);
-        writer.add_document(ids);
-      }
-      const TokenFileLayout layout = writer.finish();
-      splits[split] = Json{{"documents", layout.documents},
-                           {"tokens", layout.tokens},
-                           {"bytes", fs::file_size(token_split_file(partial, split))}};
-      if (options.on_split) options.on_split(split, static_cast<std::int64_t>(layout.tokens));
-    }
-    Json summary = {{"format", "cradle token corpus"},
-                    {"version", 1},
-                    {"written", utc_timestamp()},
-                    {"experiment", e.name},
-                    {"files", text.files},
-                    {"records_read", text.records_read},
-                    {"tokenizer", {{"type", tokenizer->type()},
-                                   {"vocab_size", tokenizer->vocab_size()},
-                                   {"trained_here", options.tokenizer == nullptr}}},
-                    {"token_bytes", token_bytes_for(static_cast<std::uint64_t>(tokenizer->vocab_size()))},
-                    {"splits", splits},
-                    {"validation_unknown_rate", statistics.validation_unknown_rate()},
-                    {"unigram_baseline_loss", statistics.unigram_baseline_loss()}};
-    write_text_atomically(token_corpus_summary_file(partial), summary.dump(2) + "\n");
-    fs::rename(partial, folder, ec);
-    if (ec) throw IoError(folder.string() + ": cannot move the written corpus into place: " + ec.message());
-    return summary;
-  } catch (...) {
-    fs::remove_all(partial, ec);
-    throw;
-  }
+  const DocumentFeed feed = [&](const std::function<void(int, const std::string&)>& add) {
+    const std::vector<TextRecord>* splits[] = {&text.train, &text.validation, &text.test};
+    for (int s = 0; s < 3; ++s)
+      for (const auto& record : *splits[s]) add(s, record.text);
+  };
+  const auto source = [&] { return Json{{"files", text.files}, {"records_read", text.records_read}}; };
+  return write_corpus_folder(e, folder, *tokenizer, feed, source, options);
 }
 
 TokenCorpus open_token_corpus(const fs::path& folder) {

@@ -29,6 +29,13 @@ struct TokenCorpusWriteOptions {
   // A tokenizer to write with (a run's tokenizer.json, so a model trained
   // before can go on training on the corpus); empty: trained on the training split.
   std::shared_ptr<const Tokenizer> tokenizer;
+  // Streamed: one input file's records in memory at a time, so a corpus larger
+  // than memory can be written. Exact duplicates are found by a 64-bit
+  // fingerprint per record (dedup_near is refused), each record's split is
+  // drawn from a seeded hash of its origin (not the in-memory path's shuffle),
+  // and the tokenizer is trained on the first tokenizer_sample_bytes of training text.
+  bool stream = false;
+  std::int64_t tokenizer_sample_bytes = 64 << 20;
   // Called after each split is written: the split's name and its token count.
   std::function<void(const std::string&, std::int64_t)> on_split;
 };

@@ -264,6 +264,54 @@ class TokenCorpusTest : public QObject {
     }
   }
 
+  void streamedTokenizeReadsOneFileAtATime() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    // The grammar's 240 records (64 different) in three files, and a fourth repeating the first.
+    const std::string text = tiny_grammar_text();
+    const auto third = text.size() / 3;
+    const auto cut = [&](std::size_t at) { return text.find("%\n", at) + 2; };
+    fs::create_directories(root / "texts");
+    write_text_atomically(root / "texts/a.txt", text.substr(0, cut(third)));
+    write_text_atomically(root / "texts/b.txt", text.substr(cut(third), cut(2 * third) - cut(third)));
+    write_text_atomically(root / "texts/c.txt", text.substr(cut(2 * third)));
+    write_text_atomically(root / "texts/d.txt", text.substr(0, cut(third)));
+    Json doc = grammar_experiment(root);
+    doc["data"]["paths"] = Json::array({(root / "texts").string()});
+    doc["data"]["steps"] = Json::parse(R"([{"op": "collapse_whitespace"}, {"op": "dedup_exact"}])");
+    const Experiment e = parse_experiment(doc);
+    TokenCorpusWriteOptions options;
+    options.stream = true;
+    options.tokenizer_sample_bytes = 2000;  // the tokenizer sees the first training records only
+    const Json summary = write_token_corpus(e, root / "streamed", options);
+    QVERIFY(summary["streamed"].get<bool>());
+    QCOMPARE(summary["files"].size(), size_t(4));
+    const auto read = summary["records_read"].get<std::int64_t>();
+    QVERIFY2(read > 240, qPrintable(QString::number(read)));  // the fourth file's copies too
+    std::uint64_t documents = 0;
+    for (const char* split : kTokenCorpusSplits) documents += summary["splits"][split]["documents"].get<std::uint64_t>();
+    QCOMPARE(documents, std::uint64_t(64));  // every duplicate dropped, across files
+    QCOMPARE(summary["duplicates_removed"].get<std::int64_t>(), read - 64);
+    QVERIFY(summary["splits"]["train"]["documents"].get<std::uint64_t>() > 40);
+    // Seeded: the same corpus again, byte for byte.
+    write_token_corpus(e, root / "again", options);
+    for (const char* split : kTokenCorpusSplits)
+      QVERIFY(read_file(token_split_file(root / "streamed", split)) == read_file(token_split_file(root / "again", split)));
+    // It trains like any corpus.
+    Json mapped = grammar_experiment(root);
+    mapped["data"] = Json{{"source", "tokens"}, {"folder", (root / "streamed").string()}, {"context_length", 16}};
+    QVERIFY(load_language_model_data(parse_experiment(mapped)).train.size() > 0);
+    // Near-duplicate detection compares every record with every other: refused when streaming.
+    doc["data"]["steps"] = Json::parse(R"([{"op": "dedup_near"}])");
+    try {
+      write_token_corpus(parse_experiment(doc), root / "near", options);
+      QFAIL("streamed with dedup_near");
+    } catch (const ConfigError& error) {
+      QVERIFY2(QString(error.what()).contains("dedup_near"), error.what());
+    }
+    QVERIFY(!fs::exists(root / "near") && !fs::exists(root / "near.partial"));
+  }
+
   void aRunsTokenizerMustNumberTokensAsTheCorpusDoes() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
