@@ -75,10 +75,14 @@ LanguageModelData load_mapped_language_model_data(const Experiment& e, std::shar
   data.validation_tokens = static_cast<std::int64_t>(corpus->validation->layout().tokens);
   data.test_tokens = static_cast<std::int64_t>(corpus->test->layout().tokens);
   // Measured when the corpus was written: reading every id again would page in the whole corpus.
-  data.validation_unknown_rate = corpus->summary.value("validation_unknown_rate", 0.0);
-  data.unigram_baseline_loss = corpus->summary.value("unigram_baseline_loss", 0.0);
-  data.text.files = corpus->summary.value("files", std::vector<std::string>{});
-  data.text.records_read = corpus->summary.value("records_read", std::int64_t{0});
+  try {
+    data.validation_unknown_rate = corpus->summary.value("validation_unknown_rate", 0.0);
+    data.unigram_baseline_loss = corpus->summary.value("unigram_baseline_loss", 0.0);
+    data.text.files = corpus->summary.value("files", std::vector<std::string>{});
+    data.text.records_read = corpus->summary.value("records_read", std::int64_t{0});
+  } catch (const Json::exception& error) {
+    throw DataError(token_corpus_summary_file(corpus->folder).string() + ": " + error.what());
+  }
   data.train = mapped_sequence_windows(corpus->train, T);
   data.validation = mapped_sequence_windows(corpus->validation, T);
   data.test = mapped_sequence_windows(corpus->test, T);

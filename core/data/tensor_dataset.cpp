@@ -18,7 +18,7 @@ torch::Tensor widened_token_ids(const torch::Tensor& ids, std::int64_t vocab_siz
     const auto largest = wide.max().item<std::int64_t>();
     if (largest >= vocab_size)
       throw DataError("token file: id " + std::to_string(largest) + " is outside the vocabulary of " +
-                      std::to_string(vocab_size) + " (the file is corrupt; write it again with cradle-cli tokenize)");
+                      std::to_string(vocab_size) + " (the file is corrupt; write it again with cradle-cli data tokenize)");
   }
   return wide;
 }

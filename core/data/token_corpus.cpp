@@ -240,7 +240,7 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
 
 TokenCorpus open_token_corpus(const fs::path& folder) {
   if (!fs::is_directory(folder))
-    throw IoError(folder.string() + ": not a folder; write a token corpus with cradle-cli tokenize EXPERIMENT --out " +
+    throw IoError(folder.string() + ": not a folder; write a token corpus with cradle-cli data tokenize EXPERIMENT --out " +
                   folder.string());
   TokenCorpus corpus;
   corpus.folder = folder;

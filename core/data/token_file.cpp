@@ -48,7 +48,7 @@ TokenFileLayout parse_token_file_layout(std::string_view bytes, const std::strin
     throw fail(bytes.size(), "the file ends inside the 64-byte header (" + std::to_string(bytes.size()) +
                                  " bytes): not a token file, or a truncated one");
   if (bytes.substr(0, kTokenFileMagic.size()) != kTokenFileMagic)
-    throw fail(0, "not a token file (it does not start with \"CRDLTOK1\"); write one with cradle-cli tokenize");
+    throw fail(0, "not a token file (it does not start with \"CRDLTOK1\"); write one with cradle-cli data tokenize");
   if (const auto version = read_u32(bytes, 8); version != 1)
     throw fail(8, "token file version " + std::to_string(version) + " is not supported (this Cradle reads version 1)");
   TokenFileLayout layout;

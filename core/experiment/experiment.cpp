@@ -126,7 +126,7 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
   } else if (is_text_source(d.source)) {
     parse_text_source(r, d, task);
   } else if (d.source == "tokens") {
-    // A corpus cradle-cli tokenize wrote: its splits and tokenizer are fixed there.
+    // A corpus cradle-cli data tokenize wrote: its splits and tokenizer are fixed there.
     d.folder = r.required_string("folder");
     d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
   } else if (is_conversation_source(d.source)) {
