@@ -8,6 +8,7 @@
 #   bench/dashboard_overhead.sh [ROUNDS] [EXPERIMENT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 rounds=${1:-3}
 source_experiment=${2:-projects/fashion-mnist/experiment.json}
 cmake --build build --target cradle-cli cradle-bench-dashboard >/dev/null

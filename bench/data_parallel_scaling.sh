@@ -9,6 +9,7 @@
 #   bench/data_parallel_scaling.sh [REPEATS] [SAMPLES]   (default 3, 12000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 repeats=${1:-3}
 samples=${2:-12000}
 cores=$(nproc)

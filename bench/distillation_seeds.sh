@@ -6,6 +6,7 @@
 #   bench/distillation_seeds.sh [SEEDS]   (default 5; needs runs/fashion-mnist, the teacher)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 seeds=${1:-5}
 [ -f runs/fashion-mnist/model/model.pt ] || { echo "train the teacher first: build/app/cradle-cli train projects/fashion-mnist/experiment.json --out runs/fashion-mnist" >&2; exit 2; }
 cmake --build build --target cradle-cli >/dev/null

@@ -10,6 +10,7 @@
 # Usage: bench/fashion_mnist_epoch.sh [RUNS] [--set k=v ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 runs=${1:-3}
 shift || true
 scripts/build.sh --target cradle-cli >/dev/null

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "bench/processor.h"
 #include "core/eval/text_generation.h"
 #include "core/models/model_factory.h"
 #include "core/train/runtime.h"
@@ -66,6 +67,7 @@ void compare(std::int64_t context, std::int64_t new_tokens, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cradle::bench::print_processor();
   const std::int64_t new_tokens = argc > 1 ? std::atoll(argv[1]) : 256;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   configure_runtime(0);

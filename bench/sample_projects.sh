@@ -10,6 +10,7 @@
 # Usage: bench/sample_projects.sh [STEPS] [--set k=v ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 steps=40
 if [[ $# -gt 0 && $1 != --* ]]; then steps=$1; shift; fi
 scripts/build.sh --target cradle-cli --target cradle-bench-train >/dev/null

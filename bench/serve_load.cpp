@@ -1,6 +1,8 @@
 // Load on the HTTP service (issue 11): the bundle served in this process on a
-// loopback port, N client threads each sending requests back to back; prints
-// requests/s and the median and 99th-percentile latency per concurrency.
+// loopback port, N client threads each sending requests back to back, either
+// on one kept-alive connection each or on a new connection per request;
+// prints requests/s and the median and 99th-percentile latency per
+// concurrency and connection mode.
 //   build/bench/cradle-bench-serve BUNDLE INPUT [REQUESTS_PER_CLIENT]
 // INPUT: an image file for image bundles, a text for text classifiers.
 #include <httplib.h>
@@ -15,12 +17,14 @@
 #include "core/common/png_encoder.h"
 #include "core/export/model_bundle.h"
 #include "core/serve/prediction_service.h"
+#include "bench/processor.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s BUNDLE INPUT [REQUESTS_PER_CLIENT]\n", argv[0]);
     return 2;
   }
+  cradle::bench::print_processor();
   try {
     const int per_client = argc > 3 ? std::atoi(argv[3]) : 200;
     cradle::ModelBundle bundle = cradle::open_bundle(argv[1]);
@@ -29,13 +33,15 @@ int main(int argc, char** argv) {
     const std::string body = cradle::Json{{"inputs", {input}}}.dump();
     cradle::ServiceOptions options;
     options.port = 0;
-    options.threads = 4;
+    options.threads = 24;  // every client its connection: this measures throughput, not the per-client bound
+    options.guard.max_connections_per_client = 17;
     options.max_waiting = 1024;
     cradle::PredictionService service(std::move(bundle), options);
     const int port = service.bind();
     std::thread server([&] { service.run(); });
     std::printf("%s, %s input, %d requests per client, service threads %d, %u cores\n", argv[1], images ? "image" : "text",
                 per_client, options.threads, std::thread::hardware_concurrency());
+    for (const bool keep_alive : {true, false})
     for (const int clients : {1, 4, 16}) {
       std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
       std::atomic<int> failures{0};
@@ -44,6 +50,7 @@ int main(int argc, char** argv) {
       for (int c = 0; c < clients; ++c)
         threads.emplace_back([&, c] {
           httplib::Client client("127.0.0.1", port);
+          client.set_keep_alive(keep_alive);
           for (int r = 0; r < per_client; ++r) {
             const auto t = std::chrono::steady_clock::now();
             const auto result = client.Post("/v1/predict", body, "application/json");
@@ -56,7 +63,7 @@ int main(int argc, char** argv) {
       std::vector<double> all;
       for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
       std::sort(all.begin(), all.end());
-      std::printf("  %2d clients: %7.0f requests/s, p50 %.2f ms, p99 %.2f ms%s\n", clients, static_cast<double>(all.size()) / seconds,
+      std::printf("  %2d clients, %s: %7.0f requests/s, p50 %.2f ms, p99 %.2f ms%s\n", clients, keep_alive ? "kept alive" : "new connections", static_cast<double>(all.size()) / seconds,
                   all[all.size() / 2], all[std::min(all.size() - 1, all.size() * 99 / 100)],
                   failures ? (" (" + std::to_string(failures.load()) + " failed)").c_str() : "");
     }

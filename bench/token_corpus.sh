@@ -14,6 +14,7 @@
 # Usage: bench/token_corpus.sh [STEPS (default 100)] [REPEATS (default 3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 steps=${1:-100}
 repeats=${2:-3}
 scripts/build.sh --target cradle-cli --target cradle-bench-tokens >/dev/null

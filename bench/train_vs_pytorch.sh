@@ -9,6 +9,7 @@
 # Usage: bench/train_vs_pytorch.sh [ROUNDS] [STEPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/processor.sh
 rounds=${1:-3}
 steps=${2:-40}
 python=${PYTHON:-/usr/bin/python3}  # Debian's interpreter, where python3-torch lives

@@ -21,6 +21,8 @@ packages=(
   dataset-fashion-mnist fortunes fortunes-zh
   # headless GUI tests and screenshots
   xvfb xauth imagemagick
+  # a test reads the service's listen backlog with ss
+  iproute2
   # a test renders an evaluation report (report.html) in headless Chromium
   chromium
   # fuzzing the parsers (libFuzzer)

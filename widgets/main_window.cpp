@@ -150,11 +150,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(training_, &TrainingSession::paused, this, [this](qint64 step) {
     log_->add(LogPanel::Level::Info, tr("Paused after step %1").arg(step));
     statusBar()->showMessage(tr("Paused after step %1").arg(step));
+    if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
+      dashboard_->setRunState(TrainingDashboard::RunState::Paused, step);
     update_actions();
   });
   connect(training_, &TrainingSession::resumed, this, [this](qint64 step) {
     log_->add(LogPanel::Level::Info, tr("Resumed at step %1").arg(step));
     statusBar()->showMessage(tr("Training"));
+    if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
+      dashboard_->setRunState(TrainingDashboard::RunState::Running);
     update_actions();
   });
   connect(training_, &TrainingSession::progress, this, [this](qint64 step, qint64 total, qint64 epoch) {
@@ -166,9 +170,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (!openExperiment(file)) return;
     if (!startTraining()) statusBar()->showMessage(tr("%1 is open; train it when the current training ends").arg(file));
   });
-  connect(rating_, &RatingPanel::problem, this, [this](const QString& message) { log_->add(LogPanel::Level::Warning, message); });
-  connect(dashboard_, &TrainingDashboard::problem, this,
-          [this](const QString& message) { log_->add(LogPanel::Level::Warning, message); });
+  connect(rating_, &RatingPanel::problem, this, &MainWindow::reportProblem);
+  connect(dashboard_, &TrainingDashboard::problem, this, &MainWindow::reportProblem);
   createActions();
   createMenus();
   update_actions();
@@ -235,7 +238,8 @@ void MainWindow::createActions() {
   editAction_->setToolTip(tr("Change the open experiment in the wizard (Ctrl+E)"));
   connect(editAction_, &QAction::triggered, this, &MainWindow::editExperiment);
   saveAsAction_ = new QAction(icon("save"), tr("Save Experiment &As..."), this);
-  saveAsAction_->setShortcut(QKeySequence::SaveAs);
+  // Explicit: QKeySequence::SaveAs is empty on platforms without a desktop theme.
+  saveAsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
   connect(saveAsAction_, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Experiment As"), experimentPath_, tr("Experiment files (*.json)"));
     if (!path.isEmpty()) saveExperimentAs(path);
@@ -310,7 +314,7 @@ void MainWindow::createActions() {
   toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   toolbar->addActions({newAction_, openAction_, editAction_});
   toolbar->addSeparator();
-  toolbar->addActions({trainAction_, stopAction_});
+  toolbar->addActions({trainAction_, pauseAction_, resumeAction_, stopAction_});
   dashboard_->setActions({trainAction_, pauseAction_, resumeAction_, stopAction_, checkpointAction_});
 }
 
@@ -454,7 +458,7 @@ bool MainWindow::openBundle(const QString& path) {
     statusBar()->showMessage(tr("Opened model bundle %1").arg(bundle));
     log_->add(LogPanel::Level::Info, tr("Opened model bundle %1").arg(bundle));
   } else {
-    log_->add(LogPanel::Level::Error, bundle_->errorText());
+    reportProblem(bundle_->errorText());
   }
   return opened;
 }
@@ -622,7 +626,7 @@ bool MainWindow::resumeRun(const QString& run_folder) {
   try {
     task = QString::fromStdString(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task);
   } catch (const Error& error) {
-    log_->add(LogPanel::Level::Error, QString::fromStdString(error.what()));
+    reportProblem(QString::fromStdString(error.what()));
     return false;
   }
   if (!training_->resumeRun(run_folder)) return false;
@@ -631,6 +635,12 @@ bool MainWindow::resumeRun(const QString& run_folder) {
   tabs_->setCurrentWidget(dashboard_);
   update_actions();
   return true;
+}
+
+void MainWindow::reportProblem(const QString& message) {
+  // The Log dock is hidden by default: a refusal is also said where the eyes are.
+  log_->add(LogPanel::Level::Warning, message);
+  statusBar()->showMessage(message, 20000);
 }
 
 void MainWindow::watchRun(const QString& run_folder) {
@@ -650,7 +660,12 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   if (status == QLatin1String("completed")) message = tr("Training finished: %1").arg(summary);
   else if (status == QLatin1String("stopped")) message = tr("Training stopped: %1").arg(summary);
   else message = tr("Training failed: %1").arg(summary);
-  dashboard_->poll();  // the last records
+  if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
+    dashboard_->setRunState(status == QLatin1String("completed") ? TrainingDashboard::RunState::Finished
+                            : status == QLatin1String("stopped") ? TrainingDashboard::RunState::Stopped
+                                                                 : TrainingDashboard::RunState::Failed);
+  else
+    dashboard_->poll();  // the last records
   log_->add(status == QLatin1String("failed") ? LogPanel::Level::Error : LogPanel::Level::Info, message);
   statusBar()->showMessage(message);
   notify(message);

@@ -84,6 +84,8 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createDocks();
   void training_finished(const QString& status, const QString& summary);
+  // A refusal or failure: in the status bar (for 20 s) and the log.
+  void reportProblem(const QString& message);
   void update_actions();
   void notify(const QString& message);
   void rememberRecent(const QString& path);

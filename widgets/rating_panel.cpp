@@ -84,6 +84,11 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   auto* setupLayout = new QVBoxLayout(setupBox_);
   setup_ = new RatingSetupForm(setupBox_);
   setupLayout->addWidget(setup_);
+  setupMessage_ = new QLabel(setupBox_);
+  setupMessage_->setObjectName(QStringLiteral("ratingSetupMessage"));
+  setupMessage_->setWordWrap(true);
+  setupMessage_->hide();
+  setupLayout->addWidget(setupMessage_);
   layout->addWidget(setupBox_);
   connect(setup_, &RatingSetupForm::startRequested, this, [this](const RatingSession& s) { start(s); });
 
@@ -241,6 +246,11 @@ void RatingPanel::setFolders(const QString& labels_root, const QString& runs_roo
 bool RatingPanel::fail(const QString& message) {
   error_ = message;
   show_message(message, true);
+  if (!setupBox_->isHidden()) {  // the labelling area below is still empty: say it under Start
+    setupMessage_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()));
+    setupMessage_->setText(message);
+    setupMessage_->show();
+  }
   Q_EMIT problem(message);
   return false;
 }
@@ -314,6 +324,7 @@ bool RatingPanel::start(const RatingSession& s) {
   sessionClock_.start();
   setup_->setSession(s);
   setupBox_->hide();
+  setupMessage_->hide();
   labelling_->setEnabled(true);
   reveal_->setVisible(s.beforeAfter);
   winRate_->setVisible(s.beforeAfter);

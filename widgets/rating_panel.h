@@ -107,6 +107,7 @@ class RatingPanel : public QWidget {
   QGroupBox* setupBox_;
   QWidget* labelling_;
   QLabel *progress_, *rate_, *winRate_, *message_;
+  QLabel* setupMessage_;  // under Start: why a session did not start
   QTextBrowser *prompt_, *left_, *right_;
   QGroupBox *leftBox_, *rightBox_;
   QComboBox *leftRating_, *rightRating_, *trainingFiles_;

@@ -150,6 +150,8 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
   }
   samples_->follow(runFolder_);
   lastStep_ = 0;
+  state_ = RunState::Running;
+  stateStep_ = -1;
   progress_->setValue(0);
   progressText_->setText(tr("Following %1").arg(QDir::toNativeSeparators(runFolder_)));
   poll();
@@ -240,6 +242,13 @@ void TrainingDashboard::apply(const MetricsUpdate& update, Run& run, bool overla
   }
 }
 
+void TrainingDashboard::setRunState(RunState state, std::int64_t step) {
+  state_ = state;
+  stateStep_ = step;
+  if (state != RunState::Running) poll();  // the last records first
+  update_progress();
+}
+
 void TrainingDashboard::update_progress() {
   if (!run_) return;
   const Run& r = *run_;
@@ -250,6 +259,16 @@ void TrainingDashboard::update_progress() {
   const TrainingPlan& p = *r.plan;
   progress_->setMaximum(static_cast<int>(p.total_steps));
   progress_->setValue(static_cast<int>(std::min(lastStep_, p.total_steps)));
+  if (state_ != RunState::Running) {  // no time left to estimate: say where it stands
+    const std::int64_t step = stateStep_ >= 0 ? stateStep_ : lastStep_;
+    const QString where = tr("step %1 of %2 · %3 of training").arg(step).arg(p.total_steps).arg(duration_text(r.lastWall));
+    const QString what = state_ == RunState::Paused    ? tr("Paused after %1")
+                         : state_ == RunState::Stopped ? tr("Stopped at %1 (Run > Resume Stopped Run continues it)")
+                         : state_ == RunState::Failed  ? tr("Failed at %1")
+                                                       : tr("Finished: %1");
+    progressText_->setText(what.arg(where));
+    return;
+  }
   const std::int64_t done = lastStep_ - p.start_step;
   const double eta = done > 0 ? r.lastWall / static_cast<double>(done) * static_cast<double>(p.total_steps - lastStep_) : 0;
   progressText_->setText(tr("Epoch %1 of %2, step %3 of %4 · %5 elapsed · about %6 left · %7 samples/s")

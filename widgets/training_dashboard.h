@@ -58,6 +58,12 @@ class TrainingDashboard : public QWidget {
   QString progressText() const;
   std::int64_t lastStep() const { return lastStep_; }
 
+  // What the followed run is doing, for the progress line: a paused, stopped,
+  // finished or failed run says so instead of a stale "time left". `step` is
+  // where it stands (the log's step when paused; -1: the last one logged).
+  enum class RunState { Running, Paused, Stopped, Finished, Failed };
+  void setRunState(RunState state, std::int64_t step = -1);
+
   // Saves every chart as <folder>/<name>.png, .pdf and .csv; false on the first failure.
   bool exportCharts(const QString& folder);
 
@@ -81,6 +87,8 @@ class TrainingDashboard : public QWidget {
   QString runFolder_;
   std::unique_ptr<Run> run_;
   std::int64_t lastStep_ = 0;
+  RunState state_ = RunState::Running;
+  std::int64_t stateStep_ = -1;
   int overlays_ = 0;
 };
 

@@ -22,8 +22,9 @@ struct TrainingSession::Bridge : TrainingObserver {
   }
   void on_started(const TrainingPlan& plan) override {
     total_steps = plan.total_steps;
-    const QString line = TrainingSession::tr("training: %1 epochs of %2 steps, %3 samples, batch %4")
-                             .arg(plan.epochs).arg(plan.steps_per_epoch).arg(plan.train_samples).arg(plan.batch_size);
+    const QString line = (plan.epochs == 1 ? TrainingSession::tr("training: 1 epoch of %2 steps, %3 samples, batch %4")
+                                           : TrainingSession::tr("training: %1 epochs of %2 steps, %3 samples, batch %4").arg(plan.epochs))
+                             .arg(plan.steps_per_epoch).arg(plan.train_samples).arg(plan.batch_size);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
   void on_step(const StepMetrics& m) override {

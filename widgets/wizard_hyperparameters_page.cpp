@@ -1,5 +1,7 @@
 #include "widgets/wizard_hyperparameters_page.h"
 
+#include <algorithm>
+
 #include <QLabel>
 #include <cmath>
 #include <QPointer>
@@ -301,17 +303,24 @@ void HyperparametersPage::update_plot() {
   QCPGraph* graph = plot_->addGraph();
   graph->setData(steps, rates);
   graph->setPen(QPen(palette().color(QPalette::Highlight), 2));
-  plot_->rescaleAxes();
-  plot_->yAxis->setRangeLower(0);
-  plot_->yAxis->setRangeUpper(plot_->yAxis->range().upper * 1.1);
+  // Fitted by hand every time: QCustomPlot's rescale keeps the previous span
+  // for a flat line, which drew a constant 0.001 on a 0-1.5 axis.
+  const double highest = *std::max_element(rates.begin(), rates.end());
+  plot_->yAxis->setRange(0, highest > 0 ? highest * 1.15 : 1.0);
+  plot_->xAxis->setRange(1, std::max(2.0, steps.back()));
   plot_->replot();
-  QString caption = tr("%1 epochs of %2 steps (%3 training samples%4, %5 per step).")
-                        .arg(plan.epochs)
+  QString caption = (plan.epochs == 1 ? tr("1 epoch of %2 steps (%3 training samples%4, %5 per step).")
+                                      : tr("%1 epochs of %2 steps (%3 training samples%4, %5 per step).").arg(plan.epochs))
                         .arg(plan.steps_per_epoch)
                         .arg(samples)
                         .arg(trainSamples_ > 0 ? QString() : tr(", assumed until the data is read"))
                         .arg(train.batch_size * train.accumulate_steps);
   if (train.schedule.type == "plateau") caption += tr(" The rate is cut further whenever the validation loss stalls.");
+  const std::int64_t logged_every = log_interval(train.log_every, plan.steps_per_epoch);
+  caption += logged_every < train.log_every
+                 ? tr(" Training metrics are logged every %1 steps (at least %2 points an epoch, though Log every is %3).")
+                       .arg(logged_every).arg(kMinLogPointsPerEpoch).arg(train.log_every)
+                 : tr(" Training metrics are logged every %1 steps.").arg(logged_every);
   caption_->setText(caption);
 }
 

@@ -51,7 +51,8 @@ struct ServeRequest {
   std::filesystem::path bundle;
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 4;
+  int threads = 32;
+  int max_connections_per_client = 16;
 };
 // Serves the bundle over HTTP until Ctrl+C (core/serve/prediction_service.h).
 int serve(const ServeRequest& request);

@@ -94,6 +94,7 @@ int serve(const ServeRequest& request) {
   options.host = request.host;
   options.port = request.port;
   options.threads = request.threads;
+  options.guard.max_connections_per_client = request.max_connections_per_client;
   // Table models: a row of training-typical values for the sample request.
   const Json example_row = bundle.input.table ? example_table_row(*bundle.input.table) : Json::object();
   PredictionService service(std::move(bundle), options);

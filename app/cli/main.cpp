@@ -40,6 +40,15 @@ std::vector<std::string> worker_arguments(int argc, char** argv) {
   return arguments;
 }
 
+// --set FIELD=VALUE: a missing '=' is bad usage (exit 2), caught while parsing.
+const CLI::Validator kOverrideSyntax(
+    [](std::string& value) {
+      const auto equals = value.find('=');
+      return equals == std::string::npos || equals == 0 ? "expected FIELD=VALUE (e.g. train.lr=3e-4), got \"" + value + "\""
+                                                        : std::string();
+    },
+    "FIELD=VALUE");
+
 // Exit codes: 0 success, 1 a clear error (bad file, bad value), 2 bad usage,
 // 130 training stopped by the user.
 int run(int argc, char** argv) {
@@ -51,7 +60,7 @@ int run(int argc, char** argv) {
   auto* train = app.add_subcommand("train", "Train an experiment into a new run folder");
   train->add_option("experiment", train_request.experiment_file, "Experiment file (JSON)")->required();
   train->add_option("--out", train_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
-  train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)");
+  train->add_option("--set", train_request.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)")->check(kOverrideSyntax);
   const char* stop_after_help = "Stop (resumably, with a checkpoint) once this many epochs are done";
   train->add_option("--stop-after-epochs", train_request.stop_after_epochs, stop_after_help)->check(CLI::Range(1, 100000));
   int nproc = 1;
@@ -130,7 +139,11 @@ int run(int argc, char** argv) {
   serve->add_option("bundle", serve_request.bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
   serve->add_option("--host", serve_request.host, "Address to listen on (default 127.0.0.1: this machine only)");
   serve->add_option("--port", serve_request.port, "Port (default 8080; 0: any free one)")->check(CLI::Range(0, 65535));
-  serve->add_option("--threads", serve_request.threads, "Worker threads answering requests (default 4)")->check(CLI::Range(1, 256));
+  serve->add_option("--threads", serve_request.threads, "Connections served at once (default 32; the model answers one request at a time)")
+      ->check(CLI::Range(2, 1024));
+  serve->add_option("--max-connections-per-client", serve_request.max_connections_per_client,
+                    "Connections one client address may hold at once, the rest refused with 429 (default 16; below --threads)")
+      ->check(CLI::Range(1, 1024));
 
   cradle::cli::PruneRequest prune_request;
   auto* prune = app.add_subcommand("prune", "Prune a finished image or table run and fine-tune it (stage prune), compared with it");
@@ -142,7 +155,7 @@ int run(int argc, char** argv) {
   prune->add_option("--scope", prune_request.scope, "magnitude: global (default) or layer")->check(CLI::IsMember({"global", "layer"}));
   prune->add_option("--cycles", prune_request.cycles, "Prune -> fine-tune cycles (magnitude; default 3)")->check(CLI::Range(1, 1000));
   prune->add_option("--epochs", prune_request.epochs, "Epochs in all (default cycles + 1; channels 4)")->check(CLI::Range(1, 100000));
-  prune->add_option("--set", prune_request.overrides, "Override a field of the stage's experiment (repeatable)");
+  prune->add_option("--set", prune_request.overrides, "Override a field of the stage's experiment (repeatable)")->check(kOverrideSyntax);
   prune->add_option("--out", prune_request.out_dir, "Run folder to create (default runs/<name>-pruned-<timestamp>)");
 
   cradle::cli::DistillRequest distill_request;
@@ -151,7 +164,7 @@ int run(int argc, char** argv) {
   distill->add_option("student", distill_request.student_experiment, "Student experiment file (its model, same task and data)")->required();
   distill->add_option("--alpha", distill_request.alpha, "Share of the distillation term (default 0.5)")->check(CLI::Range(0.0, 1.0));
   distill->add_option("--temperature", distill_request.temperature, "Softening temperature T (default 2)")->check(CLI::Range(1e-6, 1000.0));
-  distill->add_option("--set", distill_request.overrides, "Override a field (repeatable)");
+  distill->add_option("--set", distill_request.overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   distill->add_option("--out", distill_request.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
 
   cradle::cli::QuantizeRequest quantize_request;
@@ -166,7 +179,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> inspect_overrides;
   auto* inspect = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
   inspect->add_option("experiment", inspect_file, "Experiment file (JSON)")->required();
-  inspect->add_option("--set", inspect_overrides, "Override a field (repeatable)");
+  inspect->add_option("--set", inspect_overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
 
   cradle::cli::LearningRateFindRequest lr_find_request;
   std::string lr_find_file, lr_find_out;
@@ -175,7 +188,7 @@ int run(int argc, char** argv) {
   lr_find->add_option("--steps", lr_find_request.range.steps, "Optimizer steps (default 100)")->check(CLI::Range(10, 100000));
   lr_find->add_option("--min-lr", lr_find_request.range.min_lr, "First rate (default 1e-7)")->check(CLI::PositiveNumber);
   lr_find->add_option("--max-lr", lr_find_request.range.max_lr, "Last rate (default 10)")->check(CLI::PositiveNumber);
-  lr_find->add_option("--set", lr_find_request.overrides, "Override a field (repeatable)");
+  lr_find->add_option("--set", lr_find_request.overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   lr_find->add_option("--out", lr_find_out, "Also write the curve and the suggestion to this JSON file");
 
   cradle::cli::SweepRequest sweep_request;
@@ -192,14 +205,14 @@ int run(int argc, char** argv) {
   data->require_subcommand(1);
   auto* stats = data->add_subcommand("stats", "Print (and write) sizes, class histograms and value ranges of every split");
   stats->add_option("experiment", stats_file, "Experiment file (JSON)")->required();
-  stats->add_option("--set", stats_overrides, "Override a field (repeatable)");
+  stats->add_option("--set", stats_overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   stats->add_option("--out", stats_out, "Also write the statistics to this JSON file");
 
   std::string tokenize_file, tokenize_out, tokenize_tokenizer;
   std::vector<std::string> tokenize_overrides;
   auto* tokenize = data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
   tokenize->add_option("experiment", tokenize_file, "Experiment file (JSON): task language_model, source text or jsonl")->required();
-  tokenize->add_option("--set", tokenize_overrides, "Override a field (repeatable)");
+  tokenize->add_option("--set", tokenize_overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   tokenize->add_option("--out", tokenize_out, "The corpus folder to create (it must not exist)")->required();
   tokenize->add_option("--tokenizer", tokenize_tokenizer,
                        "Write with this tokenizer.json (a run's, to go on training its model) instead of training one");
@@ -214,7 +227,7 @@ int run(int argc, char** argv) {
   preview->add_option("experiment", preview_file, "Experiment file (JSON)")->required();
   preview->add_option("--out", preview_out, "Folder to write (created if needed)")->required();
   preview->add_option("--n", preview_samples, "Samples per step (default 8)")->check(CLI::Range(1, 1000));
-  preview->add_option("--set", preview_overrides, "Override a field (repeatable)");
+  preview->add_option("--set", preview_overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
 
   std::string runs_dir = "runs", runs_experiment;
   auto* runs = app.add_subcommand("runs", "List the runs in a folder: status, test metric, start time");
@@ -256,7 +269,14 @@ int run(int argc, char** argv) {
   if (compare->parsed()) return cradle::cli::compare(compare_runs);
   if (quantize->parsed()) return cradle::cli::quantize(quantize_request);
   if (prune->parsed()) return cradle::cli::prune(prune_request);
-  if (serve->parsed()) return cradle::cli::serve(serve_request);
+  if (serve->parsed()) {
+    if (serve_request.max_connections_per_client >= serve_request.threads) {
+      std::fprintf(stderr, "cradle-cli serve: --max-connections-per-client (%d) must be below --threads (%d), so one client cannot hold every worker\n",
+                   serve_request.max_connections_per_client, serve_request.threads);
+      return 2;
+    }
+    return cradle::cli::serve(serve_request);
+  }
   if (export_command->parsed()) return cradle::cli::export_bundle(export_run, export_out, export_onnx);
   if (predict->parsed()) {
     for (auto& input : predict_request.inputs) input = unescape(input);

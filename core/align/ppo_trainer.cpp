@@ -48,7 +48,7 @@ PpoTrainer::PpoTrainer(const Experiment& experiment, PolicyValueModel policy, to
       prompts_(prompts), setup_(std::move(setup)),
       kl_(experiment.align.kl_control == "adaptive", experiment.align.kl_coef, experiment.align.kl_target,
           experiment.align.kl_horizon),
-      epoch_checkpoints_(experiment.train.keep_checkpoints) {
+      epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir) {
   policy_->to(setup_.device);
   reference_->to(setup_.device);
   // No dropout anywhere: a rollout's log-probabilities must be what the update recomputes.

@@ -1,10 +1,12 @@
 #include "core/common/file_io.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -36,9 +38,10 @@ fs::path temporary_sibling(const fs::path& target) {
 }  // namespace
 
 std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw IoError(path.string() + ": is a folder, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::error_code ec;
     if (!fs::exists(path, ec)) throw IoError(path.string() + ": no such file");
     throw IoError(path.string() + ": cannot open for reading: " + errno_text());
   }
@@ -76,6 +79,19 @@ void write_text_atomically(const fs::path& target, std::string_view content) {
   });
 }
 
+int remove_abandoned_temporaries(const fs::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto mark = name.rfind(".tmp-");
+    if (name.empty() || name.front() != '.' || mark == std::string::npos) continue;
+    const long pid = std::strtol(name.c_str() + mark + 5, nullptr, 10);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) removed += fs::remove(entry.path(), ec) ? 1 : 0;
+  }
+  return removed;
+}
+
 LineAppender::LineAppender(const fs::path& path) : path_(path) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
@@ -91,12 +107,18 @@ void LineAppender::append(std::string_view line) {
   std::string buffer;
   buffer.reserve(line.size() + 1);
   buffer.append(line).push_back('\n');
+  // Where the line starts, so a write the disk cannot take is undone whole: a
+  // reader (and the next append) never sees half a line.
+  const off_t start = ::lseek(fd_, 0, SEEK_END);
   size_t written = 0;
   while (written < buffer.size()) {
     const ssize_t n = ::write(fd_, buffer.data() + written, buffer.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw IoError(path_.string() + ": write failed: " + errno_text());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? errno_text() : std::strerror(ENOSPC);
+      if (start >= 0 && written > 0 && ::ftruncate(fd_, start) != 0)
+        throw IoError(path_.string() + ": write failed: " + reason + "; its last line is cut");
+      throw IoError(path_.string() + ": write failed: " + reason);
     }
     written += static_cast<size_t>(n);
   }

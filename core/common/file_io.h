@@ -19,6 +19,11 @@ void write_file_atomically(const std::filesystem::path& target,
 
 void write_text_atomically(const std::filesystem::path& target, std::string_view content);
 
+// Removes the temporary files of write_file_atomically in `dir` whose writing
+// process is gone (killed mid-write); those of live processes stay. Returns how
+// many were removed.
+int remove_abandoned_temporaries(const std::filesystem::path& dir);
+
 // Appends one line (a '\n' is added) with a single write and flushes it, so a
 // reader following the file sees whole lines only.
 class LineAppender {

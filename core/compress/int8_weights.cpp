@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/common/error.h"
-#include "core/common/file_io.h"
+#include "core/train/archive_file.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -57,7 +57,7 @@ std::vector<Int8TensorReport> save_int8_weights(const fs::path& path, const torc
                       norm > 0 ? error.norm().item<double>() / norm : 0.0});
   }
   for (const auto& b : model.named_buffers()) archive.write(b.key(), b.value().detach().cpu(), /*is_buffer=*/true);
-  write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
+  save_archive_atomically(path, archive);
   return report;
 }
 

@@ -10,6 +10,7 @@
 #include "core/common/file_io.h"
 #include "core/data/data_cache_entries.h"
 #include "core/data/seeded_order.h"
+#include "core/train/archive_file.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -63,19 +64,17 @@ void add_source_identity(KeyHash& hash, const fs::path& path) {
 fs::path entry_path(const std::string& key, const char* extension) { return data_cache_dir() / (key + extension); }
 
 void save_tensors(const fs::path& file, const ClassificationData& data) {
-  write_file_atomically(file, [&](const fs::path& temporary) {
-    torch::serialize::OutputArchive archive;
-    const auto put = [&](const char* name, const torch::Tensor& tensor) {
-      if (tensor.defined()) archive.write(name, tensor);
-    };
-    put("train_inputs", data.train.inputs);
-    put("train_targets", data.train.targets);
-    put("validation_inputs", data.validation.inputs);
-    put("validation_targets", data.validation.targets);
-    put("test_inputs", data.test.inputs);
-    put("test_targets", data.test.targets);
-    archive.save_to(temporary.string());
-  });
+  torch::serialize::OutputArchive archive;
+  const auto put = [&](const char* name, const torch::Tensor& tensor) {
+    if (tensor.defined()) archive.write(name, tensor);
+  };
+  put("train_inputs", data.train.inputs);
+  put("train_targets", data.train.targets);
+  put("validation_inputs", data.validation.inputs);
+  put("validation_targets", data.validation.targets);
+  put("test_inputs", data.test.inputs);
+  put("test_targets", data.test.targets);
+  save_archive_atomically(file, archive);
 }
 
 void load_tensors(const fs::path& file, ClassificationData& data) {

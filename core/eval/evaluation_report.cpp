@@ -414,18 +414,36 @@ fs::path default_evaluation_dir(const EvaluationResult& r) {
   return fs::path(r.run) / "evaluation" / (r.split + "-" + checkpoint);
 }
 
-std::vector<fs::path> write_evaluation_report(const EvaluationResult& result, const fs::path& dir) {
+std::vector<fs::path> write_evaluation_report(const EvaluationResult& result, const fs::path& out) {
+  // Written into a sibling folder and swapped in whole: a full disk leaves the
+  // earlier report (or nothing), never an empty or half-written folder.
+  fs::path dir = fs::absolute(out).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  const fs::path partial = dir.parent_path() / ("." + dir.filename().string() + ".partial");
   std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) throw IoError(dir.string() + ": cannot create the folder (" + error.message() + ")");
-  std::vector<fs::path> written = {dir / "report.json", dir / "report.html"};
-  write_text_atomically(written[0],
-                        evaluation_to_json(result).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
-  write_text_atomically(written[1], evaluation_to_html(result));
-  if (result.classification || result.regression) {
-    written.push_back(dir / "predictions.csv");
-    write_text_atomically(written.back(), predictions_csv(result));
+  fs::remove_all(partial, error);
+  fs::create_directories(partial, error);
+  if (error) throw IoError(partial.string() + ": cannot create the folder (" + error.message() + ")");
+  std::vector<std::string> names = {"report.json", "report.html"};
+  if (result.classification || result.regression) names.push_back("predictions.csv");
+  try {
+    write_text_atomically(partial / names[0], evaluation_to_json(result).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    write_text_atomically(partial / names[1], evaluation_to_html(result));
+    if (names.size() > 2) write_text_atomically(partial / names[2], predictions_csv(result));
+    const fs::path previous = dir.parent_path() / ("." + dir.filename().string() + ".previous");
+    fs::remove_all(previous, error);
+    if (fs::exists(dir)) fs::rename(dir, previous);
+    fs::rename(partial, dir);
+    fs::remove_all(previous, error);
+  } catch (const fs::filesystem_error& failure) {
+    fs::remove_all(partial, error);
+    throw IoError(dir.string() + ": cannot replace the folder (" + failure.code().message() + ")");
+  } catch (...) {
+    fs::remove_all(partial, error);
+    throw;
   }
+  std::vector<fs::path> written;
+  for (const auto& name : names) written.push_back(out / name);
   return written;
 }
 

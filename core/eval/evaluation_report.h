@@ -20,7 +20,8 @@ std::string predictions_csv(const EvaluationResult& result);
 // <run>/evaluation/<split>-<checkpoint>, the checkpoint a file's stem when a file was given.
 std::filesystem::path default_evaluation_dir(const EvaluationResult& result);
 
-// Writes the three files into `dir` (created) and returns their paths.
+// Writes the three files into `dir` (created, or replaced whole) and returns
+// their paths; on failure (a full disk) `dir` is as it was.
 std::vector<std::filesystem::path> write_evaluation_report(const EvaluationResult& result, const std::filesystem::path& dir);
 
 // Text with &, <, >, " and ' escaped for HTML.

@@ -100,6 +100,10 @@ EarlyStoppingSpec parse_early_stopping(JsonObjectReader r, const std::string& ta
 
 }  // namespace
 
+std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch) {
+  return std::max<std::int64_t>(1, std::min(log_every, steps_per_epoch / kMinLogPointsPerEpoch));
+}
+
 TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   TrainSpec t;
   if (task == "regression") t.loss = r.choice("loss", t.loss, {"mse", "mae"});

@@ -75,6 +75,12 @@ struct TrainSpec {
   std::int64_t keep_checkpoints = 2;  // epoch checkpoints kept (the newest)
 };
 
+// Optimizer steps between training-metric lines in a run of `steps_per_epoch`:
+// log_every, but at least kMinLogPointsPerEpoch lines an epoch, so a short run
+// (29 steps under the default 50) still draws its curves.
+constexpr std::int64_t kMinLogPointsPerEpoch = 5;
+std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch);
+
 TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task);
 Json train_spec_to_json(const TrainSpec& spec, const std::string& task);
 

@@ -147,6 +147,28 @@ fs::path transfer_weights_file(const std::string& init_from) {
   return weights;
 }
 
+// Marks the report failed with `reason`. Writing it may fail in turn (the disk
+// that failed training is still full): the original error is the one to tell.
+void record_failure(const fs::path& report_file, Json report, const std::string& reason) {
+  report["status"] = "failed";
+  report["error"] = reason;
+  report["finished_at"] = utc_timestamp();
+  try {
+    write_text_atomically(report_file, report.dump(2) + "\n");
+  } catch (const std::exception&) {
+  }
+}
+
+// When the run in `folder` first started, from the report its stopped part wrote.
+std::optional<std::string> first_start(const RunFolder& folder) {
+  try {
+    const Json report = Json::parse(read_file(folder.report_file()));
+    if (report.contains("started_at") && report["started_at"].is_string()) return report["started_at"].get<std::string>();
+  } catch (const std::exception&) {  // no report (a killed run) or a damaged one: the resume's own time
+  }
+  return std::nullopt;
+}
+
 // The checkpoint written last, best.pt aside (it is not where training stood).
 fs::path newest_checkpoint(const fs::path& dir) {
   fs::path newest;
@@ -201,6 +223,8 @@ std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, st
   const RunFolder folder = open_run_folder(run_dir);
   Experiment experiment = load_experiment(folder.experiment_file());
   if (epochs > 0) experiment.train.epochs = epochs;
+  // A process killed while writing a checkpoint or the report left its temporary file.
+  for (const auto& dir : {folder.root, folder.checkpoint_dir()}) remove_abandoned_temporaries(dir);
   const fs::path checkpoint = newest_checkpoint(folder.checkpoint_dir());
   return std::unique_ptr<ExperimentRun>(new ExperimentRun(experiment, run_dir, checkpoint, group));
 }
@@ -567,7 +591,9 @@ void ExperimentRun::override_learning_rate(std::function<double(std::int64_t)> r
 
 RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
-  const std::string started_at = utc_timestamp();
+  const std::string now = utc_timestamp();
+  // A resumed run started when its first part did (the stopped run's report says when).
+  const std::string started_at = s.resume_from.empty() ? now : first_start(s.folder).value_or(now);
   FinalMetrics final_metrics;
   std::vector<TrainingObserver*> observers = {&final_metrics};
   if (s.writes) observers.insert(observers.end(), {s.metrics.get(), s.log.get()});
@@ -622,7 +648,10 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   report["threads"] = s.threads;
   report["device"] = device_name();
   report["started_at"] = started_at;
-  if (!s.resume_from.empty()) report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
+  if (!s.resume_from.empty()) {
+    report["resumed_from"] = "checkpoints/" + s.resume_from.filename().string();
+    report["resumed_at"] = now;
+  }
   report["task"] = s.experiment.task;
   report["model"] = Json{{"type", s.experiment.model.type}, {"parameters", s.summary.total_parameters}};
   if (!s.transfer_weights.empty())
@@ -698,91 +727,90 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     result.outcome = run_training();
     return result;
   }
+  // Whatever fails from here (a NaN, a full disk while writing a checkpoint or
+  // the model) ends with the report saying so, where the disk still takes it.
   try {
     result.outcome = run_training();
-  } catch (const std::exception& error) {
-    report["status"] = "failed";
-    report["error"] = error.what();
+    save_model_weights(s.folder.model_file(), *s.model);
+    result.validation = final_metrics.validation;
+    result.test = final_metrics.test;
+
+    report["status"] = to_string(result.outcome.status);
     report["finished_at"] = utc_timestamp();
+    report["epochs_completed"] = result.outcome.epochs_completed;
+    report["steps"] = result.outcome.steps;
+    report["wall_seconds"] = result.outcome.wall_seconds;
+    report["median_train_samples_per_second"] = result.outcome.median_samples_per_second;
+    if (result.outcome.best_metric) {
+      const auto& early = s.experiment.train.early_stopping;
+      report["best"] = Json{{"epoch", result.outcome.best_epoch},
+                            {"metric", early.enabled ? early.metric : "validation_loss"},
+                            {"value", *result.outcome.best_metric},
+                            {"checkpoint", "checkpoints/best.pt"},
+                            {"stopped_early", result.outcome.stopped_early},
+                            {"model_is_best", result.outcome.restored_best}};
+    }
+    Json metrics = Json::object();
+    const bool language_model = s.experiment.task == "language_model";
+    if (final_metrics.before_training) metrics["validation_before_training"] = scores_json(*final_metrics.before_training, language_model);
+    if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);
+    if (result.test) metrics["test"] = scores_json(*result.test, language_model);
+    report["metrics"] = std::move(metrics);
+    if (is_fine_tuning(s.experiment)) report["replies"] = reply_check(s.model, s.dialogues, s.experiment.data.context_length);
+    if (pruner) {
+      report["stage"] = "prune";
+      report["init_from"] = s.experiment.init_from;
+      Json layers = Json::array();
+      for (const auto& l : pruner->layers())
+        layers.push_back({{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
+      report["pruning"] = Json{{"sparsity", pruner->sparsity()}, {"layers", layers}};
+      const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
+                                     [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
+                                     s.data.target_std};
+      report["compression"] = compare_with_original(compressed);
+      s.write_log("pruned: " + describe_comparison(report["compression"]));
+    }
+    if (is_channel_pruning(s.experiment)) {
+      report["stage"] = "prune";
+      report["init_from"] = s.experiment.init_from;
+      const ModelSpec original = load_experiment(open_run_folder(s.experiment.init_from).experiment_file()).model;
+      Json layers = Json::array();
+      const auto& pruned = s.experiment.model;
+      for (std::size_t i = 0; pruned.type == "cnn" && i < pruned.conv_channels.size() && i < original.conv_channels.size(); ++i)
+        layers.push_back({{"layer", "conv" + std::to_string(i + 1)}, {"kept", pruned.conv_channels[i]}, {"of", original.conv_channels[i]}});
+      for (std::size_t i = 0; i < pruned.hidden.size() && i < original.hidden.size(); ++i)
+        layers.push_back({{"layer", "fc" + std::to_string(i + 1)}, {"kept", pruned.hidden[i]}, {"of", original.hidden[i]}});
+      const auto build_original = [&s, original] { return build_model(original, s.input_shape, s.outputs, s.data.category_sizes); };
+      auto original_model = build_original();
+      const std::int64_t original_flops = summarize_model(original_model, s.input_shape).flops;
+      report["pruning"] = Json{{"method", "channels"},
+                               {"share_removed", s.experiment.compress.sparsity},
+                               {"layers", layers},
+                               {"flops_per_sample", {{"original", original_flops}, {"pruned", s.summary.flops}}},
+                               {"flops_ratio", static_cast<double>(s.summary.flops) / static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
+      const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
+                                     build_original, s.data.target_std};
+      report["compression"] = compare_with_original(compressed);
+      s.write_log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " + std::to_string(s.summary.flops) +
+                  "; " + describe_comparison(report["compression"]));
+    }
+    if (s.distiller) {
+      report["stage"] = "distill";
+      report["teacher"] = s.experiment.compress.teacher;
+      const CompressedRun student{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
+                                  s.experiment.compress.teacher,
+                                  [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
+                                  s.data.target_std};
+      report["compression"] = compare_with_original(student);
+      s.write_log("distilled: the student " + describe_comparison(report["compression"]));
+    }
+    report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
+    if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";
     write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
+  } catch (const std::exception& error) {
+    record_failure(s.folder.report_file(), report, error.what());
     throw;
   }
-  save_model_weights(s.folder.model_file(), *s.model);
-  result.validation = final_metrics.validation;
-  result.test = final_metrics.test;
-
-  report["status"] = to_string(result.outcome.status);
-  report["finished_at"] = utc_timestamp();
-  report["epochs_completed"] = result.outcome.epochs_completed;
-  report["steps"] = result.outcome.steps;
-  report["wall_seconds"] = result.outcome.wall_seconds;
-  report["median_train_samples_per_second"] = result.outcome.median_samples_per_second;
-  if (result.outcome.best_metric) {
-    const auto& early = s.experiment.train.early_stopping;
-    report["best"] = Json{{"epoch", result.outcome.best_epoch},
-                          {"metric", early.enabled ? early.metric : "validation_loss"},
-                          {"value", *result.outcome.best_metric},
-                          {"checkpoint", "checkpoints/best.pt"},
-                          {"stopped_early", result.outcome.stopped_early},
-                          {"model_is_best", result.outcome.restored_best}};
-  }
-  Json metrics = Json::object();
-  const bool language_model = s.experiment.task == "language_model";
-  if (final_metrics.before_training) metrics["validation_before_training"] = scores_json(*final_metrics.before_training, language_model);
-  if (result.validation) metrics["validation"] = scores_json(*result.validation, language_model);
-  if (result.test) metrics["test"] = scores_json(*result.test, language_model);
-  report["metrics"] = std::move(metrics);
-  if (is_fine_tuning(s.experiment)) report["replies"] = reply_check(s.model, s.dialogues, s.experiment.data.context_length);
-  if (pruner) {
-    report["stage"] = "prune";
-    report["init_from"] = s.experiment.init_from;
-    Json layers = Json::array();
-    for (const auto& l : pruner->layers())
-      layers.push_back({{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
-    report["pruning"] = Json{{"sparsity", pruner->sparsity()}, {"layers", layers}};
-    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
-                                   [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
-                                   s.data.target_std};
-    report["compression"] = compare_with_original(compressed);
-    s.write_log("pruned: " + describe_comparison(report["compression"]));
-  }
-  if (is_channel_pruning(s.experiment)) {
-    report["stage"] = "prune";
-    report["init_from"] = s.experiment.init_from;
-    const ModelSpec original = load_experiment(open_run_folder(s.experiment.init_from).experiment_file()).model;
-    Json layers = Json::array();
-    const auto& pruned = s.experiment.model;
-    for (std::size_t i = 0; pruned.type == "cnn" && i < pruned.conv_channels.size() && i < original.conv_channels.size(); ++i)
-      layers.push_back({{"layer", "conv" + std::to_string(i + 1)}, {"kept", pruned.conv_channels[i]}, {"of", original.conv_channels[i]}});
-    for (std::size_t i = 0; i < pruned.hidden.size() && i < original.hidden.size(); ++i)
-      layers.push_back({{"layer", "fc" + std::to_string(i + 1)}, {"kept", pruned.hidden[i]}, {"of", original.hidden[i]}});
-    const auto build_original = [&s, original] { return build_model(original, s.input_shape, s.outputs, s.data.category_sizes); };
-    auto original_model = build_original();
-    const std::int64_t original_flops = summarize_model(original_model, s.input_shape).flops;
-    report["pruning"] = Json{{"method", "channels"},
-                             {"share_removed", s.experiment.compress.sparsity},
-                             {"layers", layers},
-                             {"flops_per_sample", {{"original", original_flops}, {"pruned", s.summary.flops}}},
-                             {"flops_ratio", static_cast<double>(s.summary.flops) / static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
-    const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
-                                   build_original, s.data.target_std};
-    report["compression"] = compare_with_original(compressed);
-    s.write_log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " + std::to_string(s.summary.flops) +
-                "; " + describe_comparison(report["compression"]));
-  }
-  if (s.distiller) {
-    report["stage"] = "distill";
-    report["teacher"] = s.experiment.compress.teacher;
-    const CompressedRun student{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
-                                s.experiment.compress.teacher,
-                                [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
-                                s.data.target_std};
-    report["compression"] = compare_with_original(student);
-    s.write_log("distilled: the student " + describe_comparison(report["compression"]));
-  }
-  report["files"] = Json{{"model", "model/model.pt"}, {"metrics", "metrics.jsonl"}, {"log", "train.log"}};
-  if (s.tokenizer) report["files"]["tokenizer"] = "model/tokenizer.json";
-  write_text_atomically(s.folder.report_file(), report.dump(2) + "\n");
   return result;
 }
 

@@ -21,8 +21,8 @@ std::string format_stage_figures(const std::vector<std::pair<std::string, double
 }
 
 void LogWriter::on_started(const TrainingPlan& p) {
-  write(format("training: %lld samples, batch %lld, %lld epochs of %lld steps", static_cast<long long>(p.train_samples),
-               static_cast<long long>(p.batch_size), static_cast<long long>(p.epochs),
+  write(format("training: %lld samples, batch %lld, %lld epoch%s of %lld steps", static_cast<long long>(p.train_samples),
+               static_cast<long long>(p.batch_size), static_cast<long long>(p.epochs), p.epochs == 1 ? "" : "s",
                static_cast<long long>(p.steps_per_epoch)));
 }
 

@@ -21,6 +21,17 @@ namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
+// int8 compute is checked against float32 on this many test samples, and
+// refused beyond this relative error of the outputs (a sound int8 model is
+// around 1%; a saturating kernel was 8% off).
+constexpr std::int64_t kInt8CheckSamples = 256;
+constexpr double kMaxInt8RelativeError = 0.04;
+
+torch::Device next_parameter_device(const torch::nn::Sequential& model) {
+  const auto parameters = model->parameters();
+  return parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+}
+
 // The task metric a compression report compares (as compression_comparison names it).
 std::string metric_name(const Experiment& e) {
   return e.task == "regression" ? "test_mae" : e.task == "language_model" ? "test_perplexity" : "test_accuracy";
@@ -56,14 +67,14 @@ struct Measured {
 // `int8_compute` the model's top-level Linear layers compute in int8.
 // `loaded` sees the model as loaded, before anything else.
 Measured evaluate_and_time(const fs::path& run_dir, const fs::path& weights, std::int64_t batch, bool int8_compute,
-                           const std::function<void(torch::nn::Sequential&)>& loaded = {}) {
+                           const std::function<void(torch::nn::Sequential&, const TensorDataset&)>& loaded = {}) {
   Measured measured;
   EvaluationRequest request;
   request.run_dir = run_dir;
   request.prompts = 0;  // no generated text: the metric is what is compared
   request.prepare_model = [&](torch::nn::Sequential model, const TensorDataset& split) {
     if (split.size() == 0) throw DataError(run_dir.string() + ": the test split is empty; nothing to compare on");
-    if (loaded) loaded(model);
+    if (loaded) loaded(model, split);
     if (int8_compute) {
       const auto int8 = with_dynamic_int8_linears(model);
       model = int8.model;
@@ -100,8 +111,29 @@ Json quantize_run(const QuantizationRequest& request) {
 
   // The new run folder: the original's experiment and tokenizer, its weights as
   // int8 (written while the original is loaded for its own evaluation).
+  // The original evaluated first, and int8 compute checked against it on real
+  // test samples before anything is written: a processor whose int8 kernels
+  // are off gets a refusal with the measured error, not a wrong model.
+  torch::nn::Sequential float_model{nullptr};
+  double int8_error = 0;
+  std::int64_t checked_samples = 0;
+  const Measured before =
+      evaluate_and_time(original.root, original.model_file(), batch, false, [&](torch::nn::Sequential& model, const TensorDataset& split) {
+        float_model = model;
+        const auto samples = split.slice(0, std::min<std::int64_t>(split.size(), kInt8CheckSamples)).inputs;
+        checked_samples = samples.size(0);
+        int8_error = int8_relative_error(model, samples.to(next_parameter_device(model)));
+      });
+  if (int8_error > kMaxInt8RelativeError) {
+    char message[400];
+    std::snprintf(message, sizeof message,
+                  "quantize: int8 compute with the %s engine on this processor is %.1f%% off the float32 model on %lld test samples "
+                  "(at most %.0f%% is accepted); nothing was written. Try another --engine.",
+                  engine.c_str(), 100 * int8_error, static_cast<long long>(checked_samples), 100 * kMaxInt8RelativeError);
+    throw ConfigError(message);
+  }
   const RunFolder run = create_run_folder(out_dir);
-  Measured before, weight_only, int8;
+  Measured weight_only, int8;
   std::vector<Int8TensorReport> tensors;
   std::int64_t int8_parameters = 0, float_parameters = 0;
   try {
@@ -110,10 +142,8 @@ Json quantize_run(const QuantizationRequest& request) {
     for (const auto& entry : fs::directory_iterator(original.model_file().parent_path()))
       if (entry.is_regular_file() && entry.path().extension() != ".pt")
         fs::copy_file(entry.path(), run.model_file().parent_path() / entry.path().filename());
-    before = evaluate_and_time(original.root, original.model_file(), batch, false, [&](torch::nn::Sequential& model) {
-      tensors = save_int8_weights(run.model_file(), *model);
-      for (const auto& p : model->parameters()) (is_int8_candidate(p) ? int8_parameters : float_parameters) += p.numel();
-    });
+    tensors = save_int8_weights(run.model_file(), *float_model);
+    for (const auto& p : float_model->parameters()) (is_int8_candidate(p) ? int8_parameters : float_parameters) += p.numel();
     weight_only = evaluate_and_time(run.root, run.model_file(), batch, false);
     int8 = evaluate_and_time(run.root, run.model_file(), batch, true);
   } catch (...) {
@@ -149,6 +179,9 @@ Json quantize_run(const QuantizationRequest& request) {
   Json int8_compute = {{"latency_ms_per_sample", footprint_to_json(int8.footprint)["latency_ms_per_sample"]},
                        {"batch", int8.footprint.batch}};
   int8_compute["engine"] = engine;
+  int8_compute["reduced_range"] = int8_needs_reduced_range();
+  int8_compute["relative_error"] = int8_error;
+  int8_compute["checked_samples"] = checked_samples;
   int8_compute["quantized_linear_layers"] = int8.quantized_layers;
   int8_compute["linear_layers"] = int8.linear_layers;
   int8_compute[metric] = metric_value(int8.result);

@@ -6,22 +6,44 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <random>
 #include <set>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/export/bundle_prediction.h"
+#include "core/serve/guarded_http_server.h"
 #include "core/serve/service_metrics.h"
 #include "core/serve/service_requests.h"
 
 namespace cradle {
 namespace {
 
+// See State::check_prompt: a bound on the reading work, generous enough that
+// no prompt within the context is refused by it (sentencepiece tokens average
+// about 4 bytes of English and 6 to 9 of Chinese).
+constexpr std::size_t kPromptBytesPerToken = 16;
+
+std::uint64_t fresh_seed() {
+  static std::mutex mutex;
+  static std::mt19937_64 generator{std::random_device{}()};
+  std::lock_guard<std::mutex> lock(mutex);
+  return generator() >> 1;  // below 2^63: a seed a client can send back as a JSON integer
+}
+
 constexpr const char* kJson = "application/json";
+
+// Bytes that are not UTF-8 (in a generated piece, or echoed from a request in
+// an error message) become U+FFFD rather than failing the whole answer.
+std::string json_text(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 void answer(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump() + "\n", kJson);
+  res.set_content(json_text(body) + "\n", kJson);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 void refuse(httplib::Response& res, int status, const std::string& message) { answer(res, status, Json{{"error", message}}); }
@@ -29,9 +51,10 @@ void refuse(httplib::Response& res, int status, const std::string& message) { an
 }  // namespace
 
 struct PredictionService::State {
+  State(ModelBundle b, ServiceOptions o) : bundle(std::move(b)), options(o), server(o.guard, o.threads) {}
   ModelBundle bundle;
   ServiceOptions options;
-  httplib::Server server;
+  GuardedHttpServer server;
   ServiceMetrics metrics;
   std::mutex model;                // one request at a time uses the model
   std::atomic<int> waiting{0};     // requests holding or waiting for it
@@ -40,7 +63,7 @@ struct PredictionService::State {
 
   // Times a handler and records its outcome; the model's errors become 4xx/5xx answers.
   void handle(const std::string& endpoint, httplib::Response& res, const std::function<void()>& body) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = GuardedHttpServer::request_arrival();
     try {
       body();
     } catch (const RequestError& error) {
@@ -51,7 +74,7 @@ struct PredictionService::State {
       refuse(res, 500, std::string("the model failed on this request: ") + error.what());
     }
     if (res.status == -1) return;  // no answer yet: a stream, recorded when it ends
-    metrics.record(endpoint, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    metrics.record(endpoint, res.status, seconds_since(start));
   }
 
   // Holds the model for `work`, or answers 503 when too many requests wait for it.
@@ -79,15 +102,33 @@ struct PredictionService::State {
     s.top_k = body.top_k;
     s.top_p = body.top_p;
     s.repetition_penalty = body.repetition_penalty;
-    s.seed = body.seed;
+    s.seed = body.seed ? *body.seed : fresh_seed();
     return s;
+  }
+
+  // A prompt longer than the model's context would be cut to its last context
+  // of tokens anyway, and a huge one held the model for as long as it took to
+  // read (41 s for 7 MB). The byte bound is checked before tokenising, so no
+  // megabytes are tokenised; the token count after.
+  void check_prompt(const std::string& prompt) const {
+    const std::int64_t context = bundle.input.shape.at(0);
+    const std::size_t bytes = static_cast<std::size_t>(context) * kPromptBytesPerToken;
+    if (prompt.size() > bytes)
+      throw RequestError("\"prompt\" is " + std::to_string(prompt.size()) + " bytes; this model reads at most " +
+                         std::to_string(context) + " tokens of context, so prompts are limited to " + std::to_string(bytes) + " bytes");
+    const auto tokens = static_cast<std::int64_t>(bundle.tokenizer->encode(prompt).size());
+    if (tokens > context)
+      throw RequestError("\"prompt\" is " + std::to_string(tokens) + " tokens; this model reads at most " + std::to_string(context) +
+                         " tokens of context");
   }
 };
 
-PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options) : state_(std::make_unique<State>()) {
+PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
+    : state_(std::make_unique<State>(std::move(bundle), options)) {
   State& s = *state_;
-  s.bundle = std::move(bundle);
-  s.options = options;
+  if (options.guard.max_connections_per_client >= options.threads)
+    throw ConfigError("serve: connections per client (" + std::to_string(options.guard.max_connections_per_client) +
+                      ") must be below the connections served at once (" + std::to_string(options.threads) + ")");
   const bool language_model = s.bundle.experiment.task == "language_model";
   const bool images = s.bundle.input.kind == "image";
   const PredictInputs inputs_kind = images ? PredictInputs::Images : s.bundle.input.kind == "table" ? PredictInputs::Rows : PredictInputs::Texts;
@@ -108,7 +149,7 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
                                           {"max_inputs", options.max_inputs}};
 
   auto& server = s.server;
-  server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.on_refused = [&s](int status) { s.metrics.record("other", status, 0); };
   server.set_payload_max_length(options.max_body_bytes);
   server.set_read_timeout(options.timeout_seconds, 0);
   server.set_write_timeout(options.timeout_seconds, 0);
@@ -133,7 +174,7 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
   });
   server.Get("/metrics", [&s](const httplib::Request&, httplib::Response& res) {
     res.set_content(s.metrics.prometheus_text(), "text/plain; version=0.0.4");
-    s.metrics.record("/metrics", 200, 0);
+    s.metrics.record("/metrics", 200, seconds_since(GuardedHttpServer::request_arrival()));
   });
   for (const char* path : {"/v1/predict", "/v1/generate"})
     server.Get(path, [&s, path](const httplib::Request&, httplib::Response& res) {
@@ -190,13 +231,17 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
     s.handle("/v1/generate", res, [&] {
       if (!language_model) throw RequestError("this bundle is not a language model: use POST /v1/predict");
       body = parse_generate_body(req.body, s.options.max_tokens);
+      s.check_prompt(body.prompt);
+      if (!body.seed) body.seed = fresh_seed();  // told in the answer, so a good text can be had again
       if (body.stream) {
         stream = true;
         return;
       }
       BundlePrediction p;
       if (!s.with_model(res, [&] { p = generate_text(s.bundle, body.prompt, s.sampling(body)); })) return;
-      answer(res, 200, prediction_to_json(p));
+      Json out = prediction_to_json(p);
+      out["seed"] = *body.seed;
+      answer(res, 200, out);
     });
     if (!stream) return;
     // Streamed: each piece as a line {"piece": "..."} as soon as it is known, then the summary line with "done".
@@ -205,7 +250,7 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
       refuse(res, 503, "busy: retry later");
       return;
     }
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = GuardedHttpServer::request_arrival();
     res.status = 200;
     res.set_chunked_content_provider(
         "application/x-ndjson",
@@ -214,22 +259,23 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
           try {
             std::lock_guard<std::mutex> lock(s.model);
             const BundlePrediction p = generate_text(s.bundle, body.prompt, s.sampling(body), [&sink](const std::string& piece) {
-              const std::string line = Json{{"piece", piece}}.dump() + "\n";
+              const std::string line = json_text(Json{{"piece", piece}}) + "\n";
               return sink.write(line.data(), line.size());  // false: the client left; generation stops
             });
             last = prediction_to_json(p);
+            last["seed"] = *body.seed;
             last["done"] = true;
           } catch (const std::exception& error) {
             last = Json{{"error", std::string("the model failed on this request: ") + error.what()}, {"done", true}};
           }
-          const std::string line = last.dump() + "\n";
+          const std::string line = json_text(last) + "\n";
           sink.write(line.data(), line.size());
           sink.done();
           return true;
         },
         [&s, start](bool) {  // after the stream, finished or cut off
           s.waiting.fetch_sub(1);
-          s.metrics.record("/v1/generate", 200, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          s.metrics.record("/v1/generate", 200, seconds_since(start));
         });
   });
 }
@@ -238,10 +284,7 @@ PredictionService::~PredictionService() { stop(); }
 
 int PredictionService::bind() {
   State& s = *state_;
-  s.port = s.options.port == 0 ? s.server.bind_to_any_port(s.options.host)
-                               : (s.server.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
-  if (s.port <= 0)
-    throw IoError(s.options.host + ":" + std::to_string(s.options.port) + ": cannot listen there (in use, or not this machine's address)");
+  s.port = s.server.bind_guarded(s.options.host, s.options.port);
   return s.port;
 }
 

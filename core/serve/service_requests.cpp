@@ -2,8 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <set>
+
+#include "core/common/utf8.h"
 
 namespace cradle {
 namespace {
@@ -11,6 +15,8 @@ namespace {
 using RequestJson = nlohmann::json;  // plain: the order of a request's fields does not matter
 
 RequestJson parse_object(const std::string& body) {
+  if (const auto bad = first_invalid_utf8_byte(body))
+    throw RequestError("the body is not valid UTF-8 at byte " + std::to_string(*bad) + " (JSON text must be UTF-8)");
   RequestJson doc;
   try {
     doc = RequestJson::parse(body);
@@ -52,7 +58,42 @@ double real(const RequestJson& doc, const char* key, double fallback, double low
   return value;
 }
 
+std::string lower_case(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
 }  // namespace
+
+std::vector<std::string> header_values(const std::string& head, const std::string& name) {
+  std::vector<std::string> values;
+  std::size_t line_start = head.find('\n');  // past the request line
+  while (line_start != std::string::npos && line_start + 1 < head.size()) {
+    const std::size_t next = head.find('\n', line_start + 1);
+    const std::string line = head.substr(line_start + 1, next == std::string::npos ? std::string::npos : next - line_start - 1);
+    line_start = next;
+    const auto colon = line.find(':');
+    if (colon != std::string::npos && lower_case(trimmed(line.substr(0, colon))) == name) values.push_back(trimmed(line.substr(colon + 1)));
+  }
+  return values;
+}
+
+std::string request_head_problem(const std::string& head) {
+  const auto lengths = header_values(head, "content-length");
+  for (const auto& value : lengths) {
+    const bool digits = !value.empty() && value.size() <= 18 &&
+                        std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) return "Content-Length must be a whole number of bytes, got \"" + value.substr(0, 40) + "\"";
+    if (value != lengths.front()) return "two different Content-Length headers (" + lengths.front() + " and " + value + ")";
+  }
+  return "";
+}
 
 std::string decode_base64(const std::string& text, const std::string& what) {
   static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -132,7 +173,7 @@ GenerateBody parse_generate_body(const std::string& body, std::int64_t max_token
   parsed.top_k = whole(doc, "top_k", 0, 0, 10000000);
   parsed.top_p = real(doc, "top_p", 1.0, 0, 1, /*low_open=*/true);
   parsed.repetition_penalty = real(doc, "repetition_penalty", 1.0, 0, 100, /*low_open=*/true);
-  parsed.seed = static_cast<std::uint64_t>(whole(doc, "seed", 0, 0, INT64_MAX));
+  if (doc.contains("seed")) parsed.seed = static_cast<std::uint64_t>(whole(doc, "seed", 0, 0, INT64_MAX));
   if (doc.contains("stream")) {
     if (!doc["stream"].is_boolean()) throw RequestError("\"stream\" must be true or false");
     parsed.stream = doc["stream"].get<bool>();

@@ -36,10 +36,11 @@ struct GenerateBody {
   std::int64_t top_k = 0;
   double top_p = 1.0;
   double repetition_penalty = 1.0;
-  std::uint64_t seed = 0;
+  std::optional<std::uint64_t> seed;  // none: the service draws a fresh one
   bool stream = false;
 };
 
+// Both parsers refuse a body that is not UTF-8 (JSON text must be), naming the byte.
 // POST /v1/predict: {"inputs": [...], "top_k": 3}; images as base64 strings,
 // texts as strings, table rows as objects of column: number, string or null.
 // At most `max_inputs` inputs.
@@ -47,6 +48,14 @@ PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std:
 // POST /v1/generate: {"prompt": "...", "max_tokens": 64, "temperature": 1, "top_k": 0, "top_p": 1,
 // "repetition_penalty": 1, "seed": 0, "stream": false}; max_tokens at most `max_tokens_limit`.
 GenerateBody parse_generate_body(const std::string& body, std::int64_t max_tokens_limit);
+
+// The values of every header named `name` (lower case) in a request head
+// (request line and headers, up to the blank line).
+std::vector<std::string> header_values(const std::string& head, const std::string& name);
+// What is wrong with a request head that httplib would mishandle, or "" when
+// nothing is: a Content-Length that is not a plain decimal number (a negative
+// one hung until the read timeout), or two that disagree.
+std::string request_head_problem(const std::string& head);
 
 // RFC 4648 base64 (padding required, no line breaks); RequestError naming the offset of a bad character.
 std::string decode_base64(const std::string& text, const std::string& what);

@@ -2,10 +2,11 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/common/error.h"
-#include "core/common/file_io.h"
+#include "core/train/archive_file.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -119,7 +120,7 @@ void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const
     if (loop->kl_coefficient) loop_archive.write("kl_coefficient", torch::tensor(*loop->kl_coefficient, torch::kFloat64));
     archive.write("loop", loop_archive);
   }
-  write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
+  save_archive_atomically(path, archive);
 }
 
 CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& model, torch::optim::Optimizer* optimizer,
@@ -170,8 +171,18 @@ std::string EpochCheckpoints::file_name(std::int64_t epoch) {
   return name;
 }
 
+EpochCheckpoints::EpochCheckpoints(std::int64_t keep, const fs::path& dir) : keep_(keep) {
+  std::error_code ec;
+  if (dir.empty()) return;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_epoch_checkpoint(name) && entry.path().extension() == ".pt") files_.push_back(entry.path());
+  }
+  std::sort(files_.begin(), files_.end());  // epoch-0001.pt, epoch-0002.pt, ...: oldest first
+}
+
 void EpochCheckpoints::added(const fs::path& path) {
-  files_.push_back(path);
+  if (std::find(files_.begin(), files_.end(), path) == files_.end()) files_.push_back(path);
   while (static_cast<std::int64_t>(files_.size()) > keep_) {
     std::error_code ec;
     fs::remove(files_.front(), ec);
@@ -182,7 +193,7 @@ void EpochCheckpoints::added(const fs::path& path) {
 void save_model_weights(const fs::path& path, const torch::nn::Module& model) {
   torch::serialize::OutputArchive archive;
   model.save(archive);
-  write_file_atomically(path, [&](const fs::path& temp) { archive.save_to(temp.string()); });
+  save_archive_atomically(path, archive);
 }
 
 void load_model_weights(const fs::path& path, torch::nn::Module& model) {

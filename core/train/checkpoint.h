@@ -45,7 +45,8 @@ CheckpointPosition load_checkpoint(const std::filesystem::path& path, torch::nn:
 // files are removed as new ones arrive.
 class EpochCheckpoints {
  public:
-  explicit EpochCheckpoints(std::int64_t keep) : keep_(keep) {}
+  // The epoch checkpoints already in `dir` (a resumed run's) count towards `keep`.
+  EpochCheckpoints(std::int64_t keep, const std::filesystem::path& dir);
   static std::string file_name(std::int64_t epoch);
   static bool is_epoch_checkpoint(const std::string& file_name) { return file_name.rfind("epoch-", 0) == 0; }
   void added(const std::filesystem::path& path);

@@ -45,7 +45,7 @@ double median_throughput(std::vector<double> samples_per_second) {
 Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
-      epoch_checkpoints_(experiment.train.keep_checkpoints),
+      epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir),
       regression_(experiment.task == "regression"),
       pairwise_(setup_.pair_scorer != nullptr) {
   model_->to(setup_.device);
@@ -134,6 +134,7 @@ TrainingOutcome Trainer::train_epochs() {
     plan.batch_size = spec.batch_size * group->size();
   }
   schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
+  const std::int64_t log_every = log_interval(spec.log_every, plan.steps_per_epoch);
   const CheckpointPosition resumed = setup_.resume_from.empty() ? CheckpointPosition{} : resume();
   // Optimizer steps already taken in the epoch the checkpoint interrupted.
   const std::int64_t steps_into_epoch = resumed.step - resumed.epoch * plan.steps_per_epoch;
@@ -274,7 +275,7 @@ TrainingOutcome Trainer::train_epochs() {
       ++step;
 
       const bool last_of_epoch = b == batches.size();
-      if (step % spec.log_every == 0 || last_of_epoch) {
+      if (step % log_every == 0 || last_of_epoch) {
         if (group) {  // the window's figures over every rank's samples
           auto sums = torch::stack({loss_sum.cpu(), correct.cpu().to(torch::kFloat64), absolute_error.cpu(),
                                     torch::tensor(static_cast<double>(window_samples), torch::kFloat64),
@@ -305,7 +306,7 @@ TrainingOutcome Trainer::train_epochs() {
         m.optimizer_seconds = optimizer_time;
         m.wall_seconds = elapsed_seconds();
         // Partial windows at epoch ends would skew the median throughput.
-        (step % spec.log_every == 0 ? throughputs : partial).push_back(m.samples_per_second);
+        (step % log_every == 0 ? throughputs : partial).push_back(m.samples_per_second);
         notify(&TrainingObserver::on_step, m);
         loss_sum.zero_();
         correct.zero_();
@@ -512,6 +513,7 @@ std::chrono::steady_clock::duration Trainer::wait_while_paused(std::int64_t step
   while (setup_.control->paused() && !(setup_.stop && setup_.stop->requested()))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const auto paused = std::chrono::steady_clock::now() - start;
+  started_ += paused;  // a pause is not training time: wall_time and the time left leave it out
   notify(&TrainingObserver::on_resumed, step, std::chrono::duration<double>(paused).count());
   return paused;
 }

@@ -1761,6 +1761,18 @@ Classes: %1</source>
         <source>Rate %1: loss %2</source>
         <translation>学习率 %1：损失 %2</translation>
     </message>
+    <message>
+        <source>1 epoch of %2 steps (%3 training samples%4, %5 per step).</source>
+        <translation>1 轮，每轮 %2 步（%3 个训练样本%4，每步 %5 个）。</translation>
+    </message>
+    <message>
+        <source> Training metrics are logged every %1 steps (at least %2 points an epoch, though Log every is %3).</source>
+        <translation> 训练指标每 %1 步记录一次（每轮至少 %2 个点，尽管“记录间隔”为 %3）。</translation>
+    </message>
+    <message>
+        <source> Training metrics are logged every %1 steps.</source>
+        <translation> 训练指标每 %1 步记录一次。</translation>
+    </message>
 </context>
 <context>
     <name>cradle::LogPanel</name>
@@ -3724,6 +3736,26 @@ cradle-cli train %1</translation>
         <source>%1 was made by %2 without training, so it has no curves. Test: %3.</source>
         <translation>%1 由 %2 生成，未经训练，因此没有曲线。测试：%3。</translation>
     </message>
+    <message>
+        <source>step %1 of %2 · %3 of training</source>
+        <translation>第 %1 / %2 步 · 已训练 %3</translation>
+    </message>
+    <message>
+        <source>Paused after %1</source>
+        <translation>已暂停于%1</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 (Run &gt; Resume Stopped Run continues it)</source>
+        <translation>已停止于%1（“运行 &gt; 继续已停止的运行”可接着训练）</translation>
+    </message>
+    <message>
+        <source>Failed at %1</source>
+        <translation>失败于%1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>已完成：%1</translation>
+    </message>
 </context>
 <context>
     <name>cradle::TrainingSession</name>
@@ -3782,6 +3814,10 @@ cradle-cli train %1</translation>
     <message>
         <source>test preference accuracy %1, reward gap %2 (%3 pairs)</source>
         <translation>测试偏好准确率 %1，奖励差 %2（%3 对）</translation>
+    </message>
+    <message>
+        <source>training: 1 epoch of %2 steps, %3 samples, batch %4</source>
+        <translation>训练：1 轮，每轮 %2 步，%3 个样本，批大小 %4</translation>
     </message>
 </context>
 </TS>

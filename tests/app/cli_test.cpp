@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -50,6 +51,10 @@ class CliTest : public QObject {
     QCOMPARE(run_cli({"fly"}).exit_code, 2);
     QCOMPARE(run_cli({"train"}).exit_code, 2);
     QCOMPARE(run_cli({"train", "x.json", "--bogus"}).exit_code, 2);
+    const auto no_value = run_cli({"train", "x.json", "--set", "train.epochs"});
+    QCOMPARE(no_value.exit_code, 2);
+    QVERIFY2(no_value.err.contains("expected FIELD=VALUE"), qPrintable(no_value.err));
+    QCOMPARE(run_cli({"serve", "bundle", "--threads", "4", "--max-connections-per-client", "4"}).exit_code, 2);
   }
 
   void badExperimentsGiveOneLine() {
@@ -65,6 +70,7 @@ class CliTest : public QObject {
     broken.write("{\"name\": \"x\",,}");
     broken.close();
     expect_one_line_error(run_cli({"train", dir.filePath("broken.json")}), "broken.json: parse error at line 1");
+    expect_one_line_error(run_cli({"train", dir.path()}), dir.path() + ": is a folder, not a file");
   }
 
   void badDataGivesOneLineAndNoRunFolder() {
@@ -143,7 +149,7 @@ class CliTest : public QObject {
       }
     }
     QCOMPARE(start_lines, 1);
-    QCOMPARE(train_lines, 6);  // log_every 5, ten steps per epoch
+    QCOMPARE(train_lines, 15);  // log_every 5, but at least 5 lines in an epoch of ten steps: every second step
     QCOMPARE(eval_lines, 4);   // validation x3, test
 
     // The frozen experiment names absolute data paths, so eval works from anywhere.
@@ -741,18 +747,68 @@ class CliTest : public QObject {
     QCOMPARE(read_all(dir.filePath("taken/report.json")), QByteArray("precious"));
   }
 
+  // A file-size limit (RLIMIT_FSIZE, as a full disk: every write past it fails)
+  // while resuming: the next checkpoint cannot be written. One line naming the
+  // file, exit 1, the report marked failed, no temporary file left, the earlier
+  // checkpoint byte for byte as it was; an evaluation that cannot be written
+  // leaves no folder behind.
+  void aFullDiskFailsTheRunCleanly() {
+    QTemporaryDir dir;
+    write_quadrant_dataset(dir.path(), 60, 20);
+    const auto experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [256]}, "train": {"epochs": 1}})");
+    const QString out = dir.filePath("run");
+    QCOMPARE(run_cli({"train", experiment, "--out", out}).exit_code, 0);
+    const QByteArray first = read_all(out + "/checkpoints/epoch-0001.pt"), best = read_all(out + "/checkpoints/best.pt");
+    const QByteArray log = read_all(out + "/train.log");
+    QVERIFY(first.size() > 2 * 40960 && log.size() < 40960);  // the limit below: the checkpoint cannot fit, the log can
+    const auto limited = [](const QStringList& arguments) {  // SIGXFSZ ignored: a write past the limit fails with EFBIG
+      return run_process("bash", QStringList{"-c", "ulimit -f 40; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH} + arguments);
+    };
+    const auto r = limited({"resume", out, "--epochs", "2"});
+    expect_one_line_error(r, ".pt: write failed: File too large");  // best.pt or epoch-0002.pt, whichever comes first
+    QVERIFY2(r.err.contains(out + "/checkpoints/"), qPrintable(r.err));
+    QCOMPARE(read_json(out + "/report.json")["status"].toString(), QStringLiteral("failed"));
+    QVERIFY(read_json(out + "/report.json")["error"].toString().contains("File too large"));
+    QCOMPARE(read_all(out + "/checkpoints/epoch-0001.pt"), first);
+    QCOMPARE(read_all(out + "/checkpoints/best.pt"), best);
+    const QStringList left = QDir(out + "/checkpoints").entryList(QDir::Files | QDir::Hidden, QDir::Name);
+    QCOMPARE(left, (QStringList{"best.pt", "epoch-0001.pt"}));
+    QVERIFY(read_all(out + "/train.log").endsWith('\n'));  // no line cut in half
+
+    const auto e = run_process("bash", {"-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH, "eval", out});
+    expect_one_line_error(e, "File too large");
+    QVERIFY(!QDir(out + "/evaluation/test-last").exists());
+    QVERIFY(QDir(out + "/evaluation").entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+  }
+
   void resumeContinuesARunToTheSameResult() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 60, 20);
     const auto experiment = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 1, "log_every": 1}})");
     const QString straight = dir.filePath("straight"), resumed = dir.filePath("resumed");
     QCOMPARE(run_cli({"train", experiment, "--out", straight, "--set", "train.epochs=3"}).exit_code, 0);
-    QCOMPARE(run_cli({"train", experiment, "--out", resumed}).exit_code, 0);
+    QCOMPARE(run_cli({"train", experiment, "--out", resumed, "--set", "train.keep_checkpoints=1"}).exit_code, 0);
+    const QString started_at = read_json(resumed + "/report.json")["started_at"].toString();
+    // What a process killed while writing a checkpoint leaves: its temporary file.
+    QProcess gone;
+    gone.start("true");
+    QVERIFY(gone.waitForStarted());
+    const qint64 dead_pid = gone.processId();
+    QVERIFY(gone.waitForFinished());
+    const QString abandoned = resumed + "/checkpoints/.epoch-0002.pt.tmp-" + QString::number(dead_pid) + "-0";
+    QFile(abandoned).open(QIODevice::WriteOnly);
+    QVERIFY(QFile::exists(abandoned));
+    QTest::qWait(1100);  // a second later, so a resume's own time would differ
     const auto r = run_cli({"resume", resumed, "--epochs", "3"});
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains("resuming from " + resumed + "/checkpoints/epoch-0001.pt"), qPrintable(r.out));
     const auto a = read_json(straight + "/report.json"), b = read_json(resumed + "/report.json");
     QCOMPARE(b["resumed_from"].toString(), QString("checkpoints/epoch-0001.pt"));
+    QCOMPARE(b["started_at"].toString(), started_at);  // the run's start, not the resume's
+    QVERIFY(b["resumed_at"].toString() > started_at);
+    QVERIFY(!QFile::exists(abandoned));
+    // keep_checkpoints 1 counts the checkpoint from before the resume too.
+    QCOMPARE(QDir(resumed + "/checkpoints").entryList({"epoch-*.pt"}, QDir::Files), QStringList{"epoch-0003.pt"});
     QCOMPARE(b["epochs_completed"].toInt(), 3);
     QCOMPARE(b["metrics"].toObject()["test"].toObject()["loss"].toDouble(),
              a["metrics"].toObject()["test"].toObject()["loss"].toDouble());

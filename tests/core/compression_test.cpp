@@ -301,7 +301,10 @@ class CompressionTest : public QObject {
     const auto expected = model->forward(x), got = int8.model->forward(x);
     QCOMPARE(got.sizes(), expected.sizes());
     const double relative = ((got - expected).norm() / expected.norm()).item<double>();
+    qInfo("int8 compute on %s: %s activations, relative error %.4f", at::globalContext().qEngine() == at::QEngine::ONEDNN ? "onednn" : "another engine",
+          int8.reduced_range ? "7-bit (reduced range)" : "8-bit", relative);
     QVERIFY2(relative < 0.03, qPrintable(QString::number(relative)));
+    QVERIFY(std::abs(int8_relative_error(model, x) - relative) < 1e-3);
     QVERIFY(relative > 0);  // it did compute in int8
     QVERIFY_THROWS_EXCEPTION(ConfigError, select_quantized_engine("tpu"));
   }

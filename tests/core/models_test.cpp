@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/error.h"
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
 #include "core/models/batched_matmul.h"

@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <fstream>
 #include <thread>
 
 #include <torch/torch.h>
@@ -60,6 +62,7 @@ class ServeTest : public QObject {
   fs::path bundle_;
   std::vector<std::string> images_;        // PNG files of test samples
   std::vector<std::string> expected_;      // the label each should get
+  fs::path language_bundle_;               // a character-level LSTM, context 16
 
  private Q_SLOTS:
   void initTestCase() {
@@ -78,6 +81,56 @@ class ServeTest : public QObject {
       encoded.push_back({"image", images_.back()});
     }
     for (const auto& p : predict_image_bytes(bundle, encoded, 1)) expected_.push_back(p.top.at(0).label);
+
+    std::ofstream(root / "corpus.txt", std::ios::binary) << tiny_grammar_text();
+    Json lm = Json::parse(R"({"name": "lm", "task": "language_model", "threads": 2,
+      "data": {"source": "text", "records": "separator", "context_length": 16, "test_fraction": 0.1},
+      "model": {"type": "lstm", "embedding_size": 16, "hidden_size": 32, "layers": 1},
+      "train": {"epochs": 1, "batch_size": 16, "lr": 0.01}})");
+    lm["data"]["paths"] = Json::array({(root / "corpus.txt").string()});
+    ExperimentRun(parse_experiment(lm), root / "lm-run").train();
+    language_bundle_ = root / "lm-bundle";
+    export_bundle(root / "lm-run", language_bundle_);
+  }
+
+  // Without a seed every generation draws a fresh one and reports it; sent
+  // back, it gives the same text. Prompts longer than the context are refused
+  // naming the limit (megabytes of them before any tokenising), and a body
+  // that is not UTF-8 is a 400 naming the byte, not a 500.
+  void generationIsSeededBoundedAndChecked() {
+    RunningService running(open_bundle(language_bundle_));
+    auto client = running.client();
+    const auto post = [&](const std::string& body) { return client.Post("/v1/generate", body, "application/json"); };
+    Json request = {{"prompt", "the cat"}, {"max_tokens", 24}};
+    const Json first = Json::parse(post(request.dump())->body);
+    const Json second = Json::parse(post(request.dump())->body);
+    QVERIFY2(first.contains("seed") && second.contains("seed"), first.dump().c_str());
+    QVERIFY(first["seed"] != second["seed"]);
+    request["seed"] = first["seed"];
+    const Json again = Json::parse(post(request.dump())->body);
+    QVERIFY(again["text"] == first["text"]);
+    QVERIFY(again["seed"] == first["seed"]);
+    request["stream"] = true;
+    const std::string streamed = post(request.dump())->body;
+    const Json last = Json::parse(streamed.substr(streamed.rfind('\n', streamed.size() - 2) + 1));
+    QVERIFY(last["seed"] == first["seed"]);
+    QVERIFY(last["text"] == first["text"]);
+
+    const auto too_long = post(Json{{"prompt", "the cat sees the ball. the dog"}}.dump());
+    QCOMPARE(too_long->status, 400);
+    QVERIFY2(too_long->body.find("30 tokens; this model reads at most 16 tokens of context") != std::string::npos, too_long->body.c_str());
+    const auto start = std::chrono::steady_clock::now();
+    const auto huge = post(Json{{"prompt", std::string(7 << 20, 'a')}}.dump());
+    QCOMPARE(huge->status, 400);
+    QVERIFY2(huge->body.find("prompts are limited to 256 bytes") != std::string::npos, huge->body.c_str());
+    qInfo("a 7 MB prompt was refused in %.2f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+
+    const auto broken = post("{\"prompt\": \"caf\xc3\"}");
+    QCOMPARE(broken->status, 400);
+    QVERIFY2(broken->body.find("not valid UTF-8 at byte 15") != std::string::npos, broken->body.c_str());
+    const auto broken_text = running.client().Post("/v1/generate", std::string("{\"prompt\": \"\xff\xfe\"}"), "application/json");
+    QCOMPARE(broken_text->status, 400);
+    QVERIFY(Json::parse(broken_text->body).contains("error"));
   }
 
   void answersHealthModelAndPredictions() {
@@ -168,7 +221,7 @@ class ServeTest : public QObject {
 
   void answersConcurrentLoadCorrectly() {
     ServiceOptions options;
-    options.threads = 4;
+    options.threads = 24;  // 8 clients, each opening a connection per request
     options.max_waiting = 64;
     RunningService running(open_bundle(bundle_), options);
     std::atomic<int> right{0}, wrong{0};
@@ -211,7 +264,8 @@ class ServeTest : public QObject {
     QCOMPARE(generate.prompt, std::string("hi"));
     QCOMPARE(generate.max_tokens, std::int64_t(5));
     QVERIFY(generate.stream);
-    QCOMPARE(generate.seed, std::uint64_t(9));
+    QCOMPARE(generate.seed.value_or(0), std::uint64_t(9));
+    QVERIFY(!parse_generate_body(R"({"prompt": "hi"})", 100).seed);
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "top_p": 0})", 100));
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "stream": "yes"})", 100));
     // Table rows: numbers written back exactly, null as a missing cell, other types refused by field.

@@ -77,14 +77,17 @@ struct Fixture {
   }
 };
 
-// Pauses the run at step 5 and asks for a checkpoint, as the dashboard's buttons would.
+// Pauses the run at the first logged step from 5 on and asks for a checkpoint,
+// as the dashboard's buttons would.
 struct Pausing : Recorder {
   RunControl* control = nullptr;
+  std::atomic<std::int64_t> requested_at{-1};
   std::atomic<std::int64_t> paused_at{-1};
   std::atomic<double> paused_for{0};
   void on_step(const StepMetrics& m) override {
     Recorder::on_step(m);
-    if (m.step == 5) {  // as the dashboard's buttons would, from another thread
+    if (m.step >= 5 && requested_at < 0) {  // as the dashboard's buttons would, from another thread
+      requested_at = m.step;
       control->request_checkpoint();
       control->pause();
     }
@@ -99,6 +102,23 @@ class TrainingTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // app/common/openmp_wait_policy.cpp runs every Cradle executable (this one
+  // too) with OpenMP threads that sleep at barriers unless the environment
+  // chose; spinning ones made a loaded machine 20 times slower.
+  void openmpWaitPolicyIsSet() { QVERIFY(!qgetenv("OMP_WAIT_POLICY").isEmpty()); }
+
+  // A short run logs at least kMinLogPointsPerEpoch lines an epoch, whatever log_every says.
+  void shortRunsLogEnoughPointsToDraw() {
+    QCOMPARE(log_interval(50, 29), std::int64_t(5));
+    QCOMPARE(log_interval(50, 2000), std::int64_t(50));
+    QCOMPARE(log_interval(50, 3), std::int64_t(1));
+    QCOMPARE(log_interval(1, 29), std::int64_t(1));
+    Fixture f(R"({"train": {"epochs": 1, "log_every": 50}})");  // the default
+    const Recorder recorder = f.train();
+    QVERIFY(recorder.plan.steps_per_epoch < 50);
+    QVERIFY2(recorder.steps.size() >= static_cast<std::size_t>(kMinLogPointsPerEpoch), qPrintable(QString::number(recorder.steps.size())));
+  }
+
   void loadsSplitsFromTheExperiment() {
     Fixture f;
     QCOMPARE(f.data.validation.size(), 40);  // 20% of 200
@@ -248,7 +268,7 @@ class TrainingTest : public QObject {
     const size_t logged = r.steps.size();  // the loop is held: nothing else is written meanwhile
     QTest::qWait(250);
     QCOMPARE(r.steps.size(), logged);
-    QCOMPARE(r.paused_at.load(), std::int64_t(5));
+    QCOMPARE(r.paused_at.load(), r.requested_at.load());
     const auto saved = std::filesystem::path(checkpoints.path().toStdString()) / "saved.pt";
     QVERIFY(std::filesystem::exists(saved));
     control.resume();
@@ -257,7 +277,7 @@ class TrainingTest : public QObject {
     QCOMPARE(r.outcome.steps, std::int64_t(20));  // every step, none skipped or repeated
     QVERIFY(r.paused_for >= 0.25);
     auto restored = f.model();
-    QCOMPARE(load_checkpoint(saved, *restored, nullptr).step, std::int64_t(5));
+    QCOMPARE(load_checkpoint(saved, *restored, nullptr).step, r.requested_at.load());
   }
 
   void keepsOnlyTheNewestEpochCheckpoints() {

@@ -1,6 +1,8 @@
-// libFuzzer target: the HTTP service's request bodies. The first byte chooses
-// the endpoint (and for predict, images, texts or table rows); bad input must end in a
-// RequestError, and what is accepted must respect the limits.
+// libFuzzer target: the HTTP service's request bodies and request heads. The
+// first byte chooses the endpoint (and for predict, images, texts or table
+// rows); bad input must end in a RequestError, and what is accepted must
+// respect the limits. Every input is also checked as a request head: a head
+// found sound must declare at most one plain decimal Content-Length.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +12,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (cradle::request_head_problem(body).empty())
+    for (const auto& length : cradle::header_values(body, "content-length"))
+      if (length.empty() || length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos) __builtin_trap();
   try {
     if (data[0] & 1) {
       const auto parsed = cradle::parse_generate_body(body, 512);

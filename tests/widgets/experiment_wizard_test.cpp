@@ -180,6 +180,25 @@ class ExperimentWizardTest : public QObject {
     QVERIFY(wizard.taskDataPage()->form()->errorText("name").startsWith("name: use letters"));
   }
 
+  // The schedule plot's value axis fits the schedule every time it changes:
+  // QCustomPlot's own rescale kept the previous span for a flat line.
+  void theSchedulePlotFitsItsRates() {
+    QTemporaryDir dir;
+    ExperimentWizard wizard(dir.path());
+    wizard.startNew("language_model");
+    auto* page = wizard.hyperparametersPage();
+    const auto fits = [&](double highest) {
+      const QCPRange range = page->schedulePlot()->yAxis->range();
+      return range.lower <= 0 && range.upper >= highest && range.upper <= 1.5 * highest;
+    };
+    type_into(&wizard, "train.lr", "1.2");  // the plot follows an edit after a short delay
+    QTRY_VERIFY2(fits(1.2), qPrintable(QString::number(page->schedulePlot()->yAxis->range().upper)));
+    choose(&wizard, "train.schedule.type", "constant");
+    type_into(&wizard, "train.lr", "0.001");
+    QTRY_VERIFY2(fits(0.001), qPrintable(QString::number(page->schedulePlot()->yAxis->range().upper)));
+    QVERIFY2(page->scheduleText().contains("Training metrics are logged every"), qPrintable(page->scheduleText()));
+  }
+
   void choicesReshapeTheirSectionAndUndoRestoresIt() {
     QTemporaryDir dir;
     ExperimentWizard wizard(dir.path());

@@ -13,6 +13,8 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -92,6 +94,29 @@ class RatingPanelTest : public QObject {
     chat_ = QString::fromStdString(tiny_chat_policy(dir_.path().toStdString()).string());
     prompts_ = dir_.filePath("prompts.txt");
     write_prompts(prompts_, 6);
+  }
+
+  // A refusal shows under Start (the labelling area is still empty) and in
+  // the window's status bar, not only in the hidden Log dock.
+  void refusalsShowWhereTheUserLooks() {
+    QTemporaryDir workspace;
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    window.resize(1280, 800);
+    window.show();
+    RatingPanel* panel = window.ratingPanel();
+    window.findChild<QTabWidget*>()->setCurrentWidget(panel);
+    const auto* under_start = panel->findChild<QLabel*>(QStringLiteral("ratingSetupMessage"));
+    QVERIFY(under_start && !under_start->isVisible());
+    QVERIFY(!panel->start(session(QStringLiteral(" "))));
+    QVERIFY(under_start->isVisible());
+    QVERIFY2(under_start->text().contains("annotator"), qPrintable(under_start->text()));
+    QVERIFY2(window.statusBar()->currentMessage().contains("annotator"), qPrintable(window.statusBar()->currentMessage()));
+    RatingSession classifier = session(QStringLiteral("ana"));
+    classifier.runs = QStringList{dir_.filePath("base")};  // the pretrained base run: it does not chat
+    QVERIFY(!panel->start(classifier));
+    QVERIFY2(under_start->text().contains("needs a chat model"), qPrintable(under_start->text()));
+    QVERIFY(window.statusBar()->currentMessage().contains("needs a chat model"));
   }
 
   void keysLabelInOrderWithUndoApplied() {

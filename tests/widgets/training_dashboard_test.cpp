@@ -67,7 +67,7 @@ class TrainingDashboardTest : public QObject {
     QCOMPARE(dashboard->rateChart()->pointCount(0), int(written.steps.size()));
     QCOMPARE(dashboard->throughputChart()->pointCount(0), int(written.steps.size()));
     QCOMPARE(dashboard->lastStep(), written.steps.back().step);
-    QVERIFY2(dashboard->progressText().startsWith("Epoch 3 of 3, step 24 of 24"), qPrintable(dashboard->progressText()));
+    QVERIFY2(dashboard->progressText().startsWith("Finished: step 24 of 24"), qPrintable(dashboard->progressText()));
     // The crosshair reads the exact logged value.
     const QString readout = loss->valuesAt(static_cast<double>(written.steps.front().step));
     QVERIFY2(readout.contains(QString("train: %1").arg(written.steps.front().loss, 0, 'g', 6)), qPrintable(readout + " / " + QString::number(written.steps.front().loss, 'g', 6)));
@@ -118,18 +118,26 @@ class TrainingDashboardTest : public QObject {
     window.dashboard()->poll();
     QCOMPARE(window.dashboard()->lastStep(), held);  // nothing trained while paused
     QVERIFY(session->running());
+    // The progress line says the run is paused, at the step the log names, with no time left to guess.
+    QVERIFY2(window.dashboard()->progressText().startsWith(QString("Paused after step %1 of ").arg(held)),
+             qPrintable(window.dashboard()->progressText()));
+    QVERIFY(!window.dashboard()->progressText().contains("left"));
+    QVERIFY(window.logText().contains(QString("Paused after step %1").arg(held)));
     window.findChild<QAction*>("resumeAction")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->lastStep() > held, 30000);
 
     window.stopTraining();
     QTRY_VERIFY_WITH_TIMEOUT(!session->running(), 60000);
     QVERIFY2(window.logText().contains("Training stopped"), qPrintable(window.logText()));
+    QVERIFY2(window.dashboard()->progressText().startsWith("Stopped at step "), qPrintable(window.dashboard()->progressText()));
+    QVERIFY(!window.dashboard()->progressText().contains("left"));
     const QString folder = session->runFolder();
     QVERIFY(QFile::exists(folder + "/checkpoints/stopped.pt"));
     // Resumed from that checkpoint, it ends as a run never stopped would.
     QVERIFY(window.resumeRun(folder));
     QTRY_VERIFY_WITH_TIMEOUT(!session->running(), 120000);
     QVERIFY2(window.logText().contains("Training finished: test accuracy"), qPrintable(window.logText()));
+    QVERIFY2(window.dashboard()->progressText().startsWith("Finished: step 4000 of 4000"), qPrintable(window.dashboard()->progressText()));
     const MetricsUpdate written = read_metrics(folder);
     QCOMPARE(written.steps.back().step, std::int64_t(20 * 200));  // 1,600 training samples / 8, 20 epochs
   }
