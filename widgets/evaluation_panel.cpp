@@ -23,6 +23,7 @@
 #include "core/eval/evaluation_report.h"
 #include "core/eval/evaluation_result.h"
 #include "core/run/run_evaluation.h"
+#include "core/run/run_index.h"
 #include "core/run/run_weights.h"
 #include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
@@ -125,7 +126,13 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   openReport_ = new QPushButton(tr("Open HTML Report"), this);
   openReport_->setEnabled(false);
   connect(openReport_, &QPushButton::clicked, this, [this] {
-    QDesktopServices::openUrl(QUrl::fromLocalFile(QDir(reportFolder_).filePath(QStringLiteral("report.html"))));
+    const QString report = QDir(reportFolder_).filePath(QStringLiteral("report.html"));
+    if (QDesktopServices::openUrl(QUrl::fromLocalFile(report))) return;
+    // No browser could be started (none installed, or no desktop session): say so, and offer the folder.
+    status_->setStyleSheet(QStringLiteral("color: %1;").arg(error_color(palette()).name()));
+    status_->setText(tr("No browser could be started for %1.").arg(QDir::toNativeSeparators(report)));
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(reportFolder_)))
+      status_->setText(status_->text() + QLatin1Char(' ') + tr("Open it from %1.").arg(QDir::toNativeSeparators(reportFolder_)));
   });
   actions->addWidget(openReport_);
   saveCharts_ = new QPushButton(tr("Save Charts…"), this);
@@ -214,16 +221,23 @@ void EvaluationPanel::refreshRuns() {
   run_->clear();
   compare_->clear();
   compare_->addItem(tr("(nothing)"), QString());
-  QDir dir(runsFolder_);
-  for (const auto& info : dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time)) {
-    const QDir run(info.absoluteFilePath());
+  // Newest first by start time (a folder's own time changes whenever an evaluation is written into it).
+  for (const auto& summary : list_runs(runsFolder_.toStdString())) {
+    const QDir run(QString::fromStdString(summary.folder.string()));
     if (!run.exists(QStringLiteral("model/model.pt")) && !run.exists(QStringLiteral("checkpoints/best.pt"))) continue;
-    run_->addItem(info.fileName(), info.absoluteFilePath());
-    compare_->addItem(info.fileName(), info.absoluteFilePath());
+    run_->addItem(run.dirName(), run.absolutePath());
+    compare_->addItem(run.dirName(), run.absolutePath());
   }
   if (run_->findData(current) >= 0) run_->setCurrentIndex(run_->findData(current));
   if (compare_->findData(compared) >= 0) compare_->setCurrentIndex(compare_->findData(compared));
 }
+
+void EvaluationPanel::selectRun(const QString& run) {
+  const int index = run_->findData(QFileInfo(run).absoluteFilePath());
+  if (index >= 0) run_->setCurrentIndex(index);
+}
+
+QString EvaluationPanel::selectedRun() const { return run_choice(run_); }
 
 QString EvaluationPanel::run_choice(QComboBox* box) const { return box->currentData().toString(); }
 

@@ -37,7 +37,11 @@ class EvaluationPanel : public QWidget {
 
   // The runs offered (every run folder under `runs_folder` with weights).
   void setRunsFolder(const QString& runs_folder);
+  // Newest first; the choice made stays chosen.
   void refreshRuns();
+  // Chooses `run` (one chosen in the project explorer or the run list) if it is offered.
+  void selectRun(const QString& run);
+  QString selectedRun() const;
   // Evaluates `run` (and `compare_run` when not empty, at `compare_checkpoint`,
   // by default the same) on `split` with `checkpoint` ("last", "best");
   // evaluated() or failed() when done. The same run at another checkpoint compares checkpoints.

@@ -17,6 +17,7 @@
 
 #include "core/export/model_bundle.h"
 #include "core/serve/prediction_service.h"
+#include "core/run/run_index.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
@@ -35,6 +36,7 @@ QString describe_export(const Json& manifest, const QString& destination) {
                     QString::fromStdString(manifest["task"].get<std::string>()),
                     QString::fromStdString(manifest["input"]["kind"].get<std::string>()),
                     QString::fromStdString(manifest["input"]["shape"].dump()));
+  lines << QStringLiteral("  %1  %2").arg(QStringLiteral("manifest"), -12).arg(QStringLiteral("bundle.json"));
   for (const auto& [what, file] : manifest["files"].items())
     lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(what), -12).arg(QString::fromStdString(file.get<std::string>()));
   if (manifest.contains("onnx")) {
@@ -166,6 +168,11 @@ void ExportDialog::exportRun(const QString& run, const QString& destination, boo
           QDir().mkpath(QFileInfo(destination).absolutePath());
           const Json manifest = export_bundle(run.toStdString(), destination.toStdString(), onnx);
           outcome.text = describe_export(manifest, destination);
+          // A run that did not finish exports as it stood: say so where the files are listed.
+          if (const auto summary = summarize_run(run.toStdString()); summary && summary->status != "completed")
+            outcome.text += QLatin1Char('\n') + QObject::tr("Note: this run is %1 after %2 epochs; the bundle holds its weights as they were then.")
+                                                     .arg(QString::fromStdString(summary->status))
+                                                     .arg(summary->epochs);
           outcome.ok = true;
         } catch (const std::exception& error) {
           outcome.text = QString::fromUtf8(error.what());

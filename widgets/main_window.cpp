@@ -644,6 +644,7 @@ void MainWindow::reportProblem(const QString& message) {
 }
 
 void MainWindow::watchRun(const QString& run_folder) {
+  evaluation_->selectRun(run_folder);  // the Evaluate tab offers the run being looked at
   dashboard_->followRun(run_folder);
   tabs_->setCurrentWidget(dashboard_);
   log_->add(LogPanel::Level::Info, tr("Watching %1").arg(run_folder));

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QHeaderView>
 #include <QMenu>
+#include <QPainter>
 
 #include "core/run/run_index.h"
 
@@ -32,6 +33,19 @@ RunList::RunList(QWidget* parent) : QTableWidget(0, 5, parent) {
     resume->setEnabled(item(row, 1) && item(row, 1)->text() == QLatin1String("stopped"));
     menu.exec(viewport()->mapToGlobal(where));
   });
+}
+
+QString RunList::placeholderText() const {
+  return experiment_.isEmpty() ? tr("Open an experiment to see its runs here.")
+                               : tr("No runs of %1 yet: Train (Ctrl+T) puts each run here, with its status and test metric.").arg(experiment_);
+}
+
+void RunList::paintEvent(QPaintEvent* event) {
+  QTableWidget::paintEvent(event);
+  if (rowCount() > 0) return;
+  QPainter painter(viewport());
+  painter.setPen(palette().color(QPalette::Disabled, QPalette::Text));
+  painter.drawText(viewport()->rect().adjusted(12, 8, -12, -8), Qt::AlignCenter | Qt::TextWordWrap, placeholderText());
 }
 
 QString RunList::runFolder(int row) const {

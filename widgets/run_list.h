@@ -19,11 +19,16 @@ class RunList : public QTableWidget {
   void refresh();
   // The folder of the run in `row` (empty when there is none).
   QString runFolder(int row) const;
+  // What an empty list says, drawn in its middle.
+  QString placeholderText() const;
 
  Q_SIGNALS:
   void watchRequested(const QString& runFolder);
   void compareRequested(const QString& runFolder);
   void resumeRequested(const QString& runFolder);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
 
  private:
   QString runsFolder_, experiment_;

@@ -22,7 +22,7 @@ fs::path default_run_dir(const Experiment& experiment, const fs::path& runs_root
 void check_run_folder_is_free(const fs::path& root) {
   std::error_code ec;
   if (fs::exists(root, ec) && !fs::is_empty(root, ec))
-    throw IoError(root.string() + ": folder exists and is not empty; choose another --out so the earlier run is kept");
+    throw IoError(root.string() + ": the folder exists and is not empty; choose another folder, so what is there is kept");
 }
 
 RunFolder create_run_folder(const fs::path& root) {

@@ -74,6 +74,10 @@
         <source>  %1 on %2 inputs: max |difference| from LibTorch %3 (tolerance %4): passed</source>
         <translation>  %1 在 %2 个输入上：与 LibTorch 的最大差异 %3（容差 %4）：通过</translation>
     </message>
+    <message>
+        <source>Note: this run is %1 after %2 epochs; the bundle holds its weights as they were then.</source>
+        <translation>注意：此运行在 %2 轮后处于“%1”状态；模型包保存的是当时的权重。</translation>
+    </message>
 </context>
 <context>
     <name>cradle::AnnotatorAgreementDialog</name>
@@ -1019,6 +1023,14 @@ Classes: %1</source>
     <message>
         <source>The compared run&apos;s checkpoint: the same run&apos;s best against its last compares checkpoints</source>
         <translation>对比运行的检查点：同一运行的最佳与最新对比即比较检查点</translation>
+    </message>
+    <message>
+        <source>No browser could be started for %1.</source>
+        <translation>无法启动浏览器打开 %1。</translation>
+    </message>
+    <message>
+        <source>Open it from %1.</source>
+        <translation>请从 %1 打开它。</translation>
     </message>
 </context>
 <context>
@@ -2813,6 +2825,14 @@ cradle-cli train %1</translation>
     <message>
         <source>Resume This Run</source>
         <translation>继续此次运行</translation>
+    </message>
+    <message>
+        <source>Open an experiment to see its runs here.</source>
+        <translation>打开一个实验，即可在此查看它的运行。</translation>
+    </message>
+    <message>
+        <source>No runs of %1 yet: Train (Ctrl+T) puts each run here, with its status and test metric.</source>
+        <translation>%1 还没有运行：训练（Ctrl+T）后，每次运行都会连同其状态和测试指标列在这里。</translation>
     </message>
 </context>
 <context>

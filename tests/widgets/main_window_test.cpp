@@ -24,11 +24,13 @@
 #include <QAbstractButton>
 #include <QPlainTextEdit>
 
+#include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_index.h"
 #include "widgets/compression_panel.h"
 #include "widgets/custom_plot.h"
+#include "widgets/evaluation_panel.h"
 #include "widgets/sweep_panel.h"
 #include "widgets/wizard_sweep_page.h"
 #include "widgets/metrics_chart.h"
@@ -104,6 +106,34 @@ class MainWindowTest : public QObject {
     QCOMPARE(runs->item(0, 2)->text(), QStringLiteral("accuracy 0.875"));
     QCOMPARE(runs->item(0, 3)->text(), QStringLiteral("3"));
     QCOMPARE(runs->item(0, 4)->text(), QStringLiteral("2026-11-29 08:00:00"));
+    // An experiment without runs says what will appear.
+    write(workspace.filePath("fresh.json"), QByteArray(read_all(write_quadrant_experiment(workspace.path())))
+                                                .replace("\"quadrants\"", "\"fresh\""));
+    QVERIFY(window.openExperiment(workspace.filePath("fresh.json")));
+    QCOMPARE(runs->rowCount(), 0);
+    QVERIFY2(runs->placeholderText().contains("No runs of fresh yet"), qPrintable(runs->placeholderText()));
+  }
+
+  // The Evaluate tab offers the newest run first (by start time), and the one
+  // chosen in the explorer or the run list when there is one.
+  void evaluateOffersTheNewestOrTheChosenRun() {
+    QTemporaryDir workspace;
+    for (const auto& [name, started] : {std::pair{"older", "2026-11-01T08:00:00Z"}, std::pair{"newer", "2026-11-29T08:00:00Z"}}) {
+      const QString run = workspace.filePath(QStringLiteral("runs/") + name);
+      QVERIFY(QDir().mkpath(run + "/model"));
+      write_text_atomically((run + "/experiment.json").toStdString(), R"({"name": "quadrants", "task": "classification"})");
+      write_text_atomically((run + "/model/model.pt").toStdString(), "weights");
+      write_text_atomically((run + "/report.json").toStdString(), std::string(R"({"status": "completed", "started_at": ")") + started + "\"}");
+    }
+    QTest::qWait(20);
+    QVERIFY(QDir().mkpath(workspace.filePath("runs/older/evaluation")));  // the older folder changed last
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    EvaluationPanel* evaluate = window.findChild<EvaluationPanel*>();
+    QVERIFY(evaluate);
+    QCOMPARE(QFileInfo(evaluate->selectedRun()).fileName(), QStringLiteral("newer"));
+    window.watchRun(workspace.filePath("runs/older"));
+    QCOMPARE(QFileInfo(evaluate->selectedRun()).fileName(), QStringLiteral("older"));
   }
 
   void remembersRecentExperimentsAndTheLayout() {
