@@ -5,23 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/category_axis.h"
 #include "widgets/custom_plot.h"
 
 namespace cradle {
-namespace {
-
-// Class names on an axis at integer positions, shortened so a long one cannot push the matrix aside.
-QSharedPointer<QCPAxisTickerText> class_ticks(const std::vector<std::string>& names) {
-  QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    QString name = QString::fromStdString(names[i]);
-    if (name.size() > 14) name = name.left(13) + QChar(0x2026);
-    ticker->addTick(static_cast<double>(i), name);
-  }
-  return ticker;
-}
-
-}  // namespace
 
 ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
   auto* layout = new QVBoxLayout(this);
@@ -31,7 +18,6 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent), plo
   plot_->xAxis->setLabel(tr("Predicted class"));
   plot_->yAxis->setLabel(tr("True class"));
   plot_->yAxis->setRangeReversed(true);  // the first class at the top, as a table reads
-  plot_->xAxis->setTickLabelRotation(45);
   setMinimumSize(200, 150);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     int truth = 0, predicted = 0;
@@ -85,8 +71,10 @@ void ConfusionMatrixPlot::setMatrix(const std::vector<std::vector<std::int64_t>>
   map_->setGradient(gradient);
   map_->setDataRange(QCPRange(0, 1));
   map_->setInterpolate(false);
-  plot_->xAxis->setTicker(class_ticks(class_names));
-  plot_->yAxis->setTicker(class_ticks(class_names));
+  QStringList names;
+  for (const auto& name : class_names) names << QString::fromStdString(name);
+  set_category_axis(plot_->xAxis, names);
+  set_category_axis(plot_->yAxis, names);
   plot_->xAxis->setRange(-0.5, classes_ - 0.5);
   plot_->yAxis->setRange(-0.5, classes_ - 0.5);
   plot_->xAxis->grid()->setVisible(false);

@@ -7,6 +7,7 @@
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include "widgets/category_axis.h"
 #include "widgets/custom_plot.h"
 
 #include "core/common/error.h"
@@ -228,16 +229,15 @@ void DataPreviewPanel::show_look(const Look& look) {
   if (!p.train_class_counts.empty()) {
     auto* bars = new QCPBars(histogram_->xAxis, histogram_->yAxis);
     QVector<double> keys, values;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    QStringList names;
     for (size_t i = 0; i < p.train_class_counts.size(); ++i) {
       keys << static_cast<double>(i);
       values << static_cast<double>(p.train_class_counts[i]);
-      ticker->addTick(static_cast<double>(i), i < p.class_names.size() ? QString::fromStdString(p.class_names[i]) : QString::number(i));
+      names << (i < p.class_names.size() ? QString::fromStdString(p.class_names[i]) : QString::number(i));
     }
     bars->setData(keys, values);
     bars->setBrush(palette().color(QPalette::Highlight));
-    histogram_->xAxis->setTicker(ticker);
-    histogram_->xAxis->setTickLabelRotation(p.class_names.size() > 4 ? 45 : 0);
+    set_category_axis(histogram_->xAxis, names);
     histogram_->rescaleAxes();
     histogram_->xAxis->setRange(-0.7, static_cast<double>(keys.size()) - 0.3);
     histogram_->yAxis->setRangeLower(0);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/category_axis.h"
 #include "widgets/custom_plot.h"
 
 namespace cradle {
@@ -50,10 +51,9 @@ void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report, co
       bars->addData(static_cast<double>(c), series == 0 ? s.precision : series == 1 ? s.recall : s.f1);
     }
   }
-  QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-  for (std::size_t c = 0; c < class_names.size(); ++c) ticker->addTick(static_cast<double>(c), QString::fromStdString(class_names[c]).left(14));
-  plot->xAxis->setTicker(ticker);
-  plot->xAxis->setTickLabelRotation(class_names.size() > 4 ? 45 : 0);
+  QStringList labels;
+  for (const auto& name : class_names) labels << QString::fromStdString(name);
+  set_category_axis(plot->xAxis, labels);
   plot->xAxis->setRange(-0.6, static_cast<double>(class_names.size()) - 0.4);
   plot->yAxis->setRange(0, 1.05);
   plot->legend->setVisible(true);

@@ -26,6 +26,7 @@
 #include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
+#include "widgets/category_axis.h"
 #include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_panel.h"
@@ -59,6 +60,25 @@ class EvaluationPanelTest : public QObject {
     run_ = dir_.filePath("runs/short");
     other_ = dir_.filePath("runs/long");
   }
+
+  // Every class's label is drawn: QCustomPlot skips a label that would cross
+  // the widget's edge, so the last rotated one needs room to the right.
+  void categoryAxesKeepRoomForTheLastLabel() {
+    QCustomPlot plot;
+    plot.resize(500, 260);
+    const QStringList names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+    set_category_axis(plot.xAxis, names);
+    plot.xAxis->setRange(-0.6, names.size() - 0.4);
+    plot.replot();
+    QCOMPARE(plot.xAxis->tickVectorLabels().size(), names.size());
+    const QFontMetrics metrics(plot.xAxis->tickLabelFont());
+    QVERIFY2(plot.axisRect()->margins().right() >= metrics.horizontalAdvance("Ankle boot") * 0.7,
+             qPrintable(QString::number(plot.axisRect()->margins().right())));
+    set_category_axis(plot.xAxis, {"cat", "dog"});  // few classes: level labels, margins fitted as usual
+    QCOMPARE(plot.xAxis->tickLabelRotation(), 0.0);
+    QCOMPARE(plot.axisRect()->autoMargins(), QCP::msAll);
+  }
+
 
   void heatMapCellsAndGalleryFollowTheReport() {
     EvaluationPanel panel;
