@@ -7,6 +7,7 @@
 
 #include "widgets/category_axis.h"
 #include "widgets/custom_plot.h"
+#include "widgets/plot_legend.h"
 
 namespace cradle {
 namespace {
@@ -57,7 +58,7 @@ void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report, co
   plot->xAxis->setRange(-0.6, static_cast<double>(class_names.size()) - 0.4);
   plot->yAxis->setRange(0, 1.05);
   plot->legend->setVisible(true);
-  plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  place_legend_above_plot(plot);
   plot->replot();
 }
 

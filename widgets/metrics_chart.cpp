@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "widgets/custom_plot.h"
+#include "widgets/plot_legend.h"
 
 namespace cradle {
 namespace {
@@ -29,9 +30,8 @@ MetricsChart::MetricsChart(const QString& title, const QString& x_label, const Q
   plot_->xAxis->setLabel(x_label);
   plot_->yAxis->setLabel(y_label);
   plot_->legend->setVisible(true);
-  plot_->legend->setBrush(QColor(255, 255, 255, 200));
   plot_->legend->setSelectableParts(QCPLegend::spItems);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  place_legend_above_plot(plot_);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectLegend);
   plot_->setNoAntialiasingOnDrag(true);
 

@@ -31,6 +31,7 @@
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/generation_playground.h"
+#include "widgets/metrics_chart.h"
 
 namespace cradle::test {
 namespace fs = std::filesystem;
@@ -59,6 +60,23 @@ class EvaluationPanelTest : public QObject {
         .train();
     run_ = dir_.filePath("runs/short");
     other_ = dir_.filePath("runs/long");
+  }
+
+  // Legends sit in a row above the plot, where they cover no data (in a corner
+  // they hid the accuracy curve rising into it, and the top of the scores).
+  void legendsSitAboveTheData() {
+    MetricsChart chart("Accuracy", "step", "accuracy");
+    chart.resize(400, 300);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const int train = chart.addSeries("train", Qt::blue);
+    for (int step = 1; step <= 50; ++step) chart.append(train, step, 0.5 + step / 100.0);
+    chart.plot()->replot();
+    QCustomPlot* plot = chart.plot();
+    QVERIFY(plot->legend->layout() == plot->plotLayout());
+    const QRect legend = plot->legend->outerRect(), data = plot->axisRect()->rect();
+    QVERIFY2(legend.height() > 5 && legend.bottom() < data.top(),
+             qPrintable(QString("legend %1..%2, plot from %3").arg(legend.top()).arg(legend.bottom()).arg(data.top())));
   }
 
   // Every class's label is drawn: QCustomPlot skips a label that would cross
