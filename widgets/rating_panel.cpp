@@ -627,6 +627,14 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
     fail(tr("Start labelling first."));
     return QString();
   }
+  // What can be checked without asking anything is checked first: too few labels
+  // refuse before a folder picker opens.
+  if (stage != QLatin1String("ppo")) try {
+      decided_pairs(trainingLabels().toStdString());
+    } catch (const std::exception& e) {
+      fail(QString::fromStdString(e.what()));
+      return QString();
+    }
   if (session_.runs.isEmpty()) {
     const QString run = QFileDialog::getExistingDirectory(this, tr("Choose the Chat Run These Pairs Are For"), runsRoot_);
     if (run.isEmpty()) return QString();

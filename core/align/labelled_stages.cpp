@@ -43,6 +43,8 @@ Json preference_training(std::int64_t pairs, double lr, std::int64_t target_step
           {"log_every", std::clamp<std::int64_t>(steps_per_epoch, 1, 20)}};
 }
 
+}  // namespace
+
 std::int64_t decided_pairs(const fs::path& labels) {
   const auto set = parse_preference_jsonl(read_file(labels), labels.string());
   const auto decided = static_cast<std::int64_t>(set.pairs.size());
@@ -53,14 +55,17 @@ std::int64_t decided_pairs(const fs::path& labels) {
   return decided;
 }
 
-}  // namespace
+std::string describe_non_chat_run(const Experiment& run) {
+  if (run.task != "language_model") return "a " + run.task + " run";
+  return "a " + std::string(run.stage == "pretrain" ? "pretrained" : run.stage) + " language model (stage " + run.stage + ")";
+}
 
 Json labelled_stage_experiment(const LabelledStageRequest& r) {
   if (r.stage != "reward" && r.stage != "dpo" && r.stage != "ppo")
     throw ConfigError("stage \"" + r.stage + "\": the rating panel writes reward, dpo or ppo experiments");
   const Experiment policy = load_experiment(open_run_folder(r.policy_run).experiment_file());
   if (!is_chat_policy(policy))
-    throw ConfigError(r.policy_run.string() + ": a stage \"" + policy.stage + "\" run; " + r.stage +
+    throw ConfigError(r.policy_run.string() + ": " + describe_non_chat_run(policy) + ", not a chat model; " + r.stage +
                       " starts from a chat model (an sft, dpo or ppo run)");
   const std::string policy_run = fs::absolute(r.policy_run).lexically_normal().string();
   Json doc = {{"format_version", kExperimentFormatVersion},

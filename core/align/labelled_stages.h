@@ -13,6 +13,8 @@
 
 namespace cradle {
 
+struct Experiment;
+
 struct LabelledStageRequest {
   std::string stage;                 // "reward" | "dpo" | "ppo"
   std::filesystem::path policy_run;  // the chat model that was labelled (sft, or an earlier dpo or ppo run)
@@ -25,6 +27,15 @@ struct LabelledStageRequest {
 
 // Decided pairs a reward model or DPO needs before its three splits each get one.
 inline constexpr std::int64_t kMinimumLabelledPairs = 10;
+
+// The decided pairs (ties and skips left out) in a label file; ConfigError
+// when there are fewer than kMinimumLabelledPairs. The rating panel asks this
+// first, before anything else is asked of the person.
+std::int64_t decided_pairs(const std::filesystem::path& labels);
+
+// What a run is, in words, when it is not a chat model: "a classification
+// run", "a pretrained language model (stage pretrain)".
+std::string describe_non_chat_run(const Experiment& run);
 
 // A complete, canonical experiment document; ConfigError naming what is
 // missing or wrong (a policy run that is not a chat model, too few decided labels).

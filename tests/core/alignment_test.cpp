@@ -431,7 +431,7 @@ class AlignmentTest : public QObject {
     QCOMPARE(refused(few, "8 decided pairs (6 ties and skips left out); a reward model or DPO needs at least 10"), QString());
     LabelledStageRequest from_base = request;
     from_base.policy_run = base;
-    QCOMPARE(refused(from_base, "starts from a chat model"), QString());
+    QCOMPARE(refused(from_base, "a pretrained language model (stage pretrain), not a chat model; dpo starts from a chat model"), QString());
 
     LabelledStageRequest ppo = request;
     ppo.stage = "ppo";

@@ -119,6 +119,23 @@ class RatingPanelTest : public QObject {
     QVERIFY(window.statusBar()->currentMessage().contains("needs a chat model"));
   }
 
+  // Too few labels refuse Train Reward Model before anything is asked: rating a
+  // pairs file names no chat run, and the folder picker used to open first.
+  void tooFewLabelsRefuseBeforeAnyFolderPicker() {
+    RatingPanel panel;
+    panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
+    write_tiny_preferences(dir_.path().toStdString(), 6);
+    RatingSession s;
+    s.pairs = dir_.filePath("preferences.jsonl");
+    s.annotator = QStringLiteral("few");
+    QVERIFY2(panel.start(s), qPrintable(panel.errorText()));
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
+    QTest::keyClick(&panel, Qt::Key_A);
+    panel.findChild<QPushButton*>("trainRewardModel")->click();  // a picker would block here
+    QVERIFY2(panel.errorText().contains("decided pairs") && panel.errorText().contains("needs at least 10"),
+             qPrintable(panel.errorText()));
+  }
+
   void keysLabelInOrderWithUndoApplied() {
     RatingPanel panel;
     panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
