@@ -11,10 +11,14 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
@@ -57,21 +61,36 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   error_->hide();
   layout->addWidget(error_);
 
-  auto* row = new QHBoxLayout;
-  auto* left = new QVBoxLayout;
-  auto* factsBox = new QGroupBox(tr("Bundle"), this);
-  facts_ = new QFormLayout(factsBox);
+  // What the bundle is and its card on the left, trying it on the right; a
+  // splitter between each, and the facts scroll rather than squeeze the card.
+  auto* row = new QSplitter(Qt::Horizontal, this);
+  row->setChildrenCollapsible(false);
+  infoSplitter_ = new QSplitter(Qt::Vertical, row);
+  infoSplitter_->setChildrenCollapsible(false);
+  auto* factsBox = new QGroupBox(tr("Bundle"), infoSplitter_);
+  auto* factsBoxLayout = new QVBoxLayout(factsBox);
+  factsScroll_ = new QScrollArea(factsBox);
+  factsScroll_->setObjectName(QStringLiteral("bundleFacts"));
+  factsScroll_->setWidgetResizable(true);
+  factsScroll_->setFrameShape(QFrame::NoFrame);
+  auto* factsWidget = new QWidget;
+  facts_ = new QFormLayout(factsWidget);
   facts_->setLabelAlignment(Qt::AlignRight);
-  left->addWidget(factsBox);
-  auto* cardBox = new QGroupBox(tr("Model card"), this);
+  facts_->setContentsMargins(0, 0, 0, 0);
+  factsScroll_->setWidget(factsWidget);
+  factsBoxLayout->addWidget(factsScroll_);
+  auto* cardBox = new QGroupBox(tr("Model card"), infoSplitter_);
   auto* cardLayout = new QVBoxLayout(cardBox);
   cardView_ = new QTextBrowser(cardBox);
   cardView_->setObjectName(QStringLiteral("modelCard"));
+  cardView_->setMinimumHeight(kCardMinimumHeight);
   cardLayout->addWidget(cardView_);
-  left->addWidget(cardBox, 1);
-  row->addLayout(left, 1);
+  infoSplitter_->addWidget(factsBox);
+  infoSplitter_->addWidget(cardBox);
+  infoSplitter_->setStretchFactor(0, 2);
+  infoSplitter_->setStretchFactor(1, 3);
 
-  auto* tryBox = new QGroupBox(tr("Try it"), this);
+  auto* tryBox = new QGroupBox(tr("Try it"), row);
   auto* tryLayout = new QVBoxLayout(tryBox);
   tryLayout_ = tryLayout;
   tryStack_ = new QStackedWidget(tryBox);
@@ -117,8 +136,9 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   predictions_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   predictions_->setIconSize(QSize(40, 40));
   tryLayout->addWidget(predictions_, 1);
-  row->addWidget(tryBox, 1);
-  layout->addLayout(row, 1);
+  row->addWidget(infoSplitter_);
+  row->addWidget(tryBox);
+  layout->addWidget(row, 1);
   tryBox->setEnabled(false);
   setObjectName(QStringLiteral("bundlePanel"));
 }
@@ -187,6 +207,7 @@ bool BundlePanel::openBundle(const QString& path) {
   QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QStringLiteral("MODEL_CARD.md")));
   card_ = card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString();
   cardView_->setMarkdown(card_.isEmpty() ? tr("*This bundle has no model card.*") : card_);
+  give_facts_room();
 
   const QString kind = inputKind();
   const bool language_model = kind == QLatin1String("language_model");
@@ -214,6 +235,18 @@ bool BundlePanel::openBundle(const QString& path) {
   tryStack_->parentWidget()->setEnabled(true);
   set_busy(false);
   return true;
+}
+
+void BundlePanel::give_facts_room() {
+  const QList<int> sizes = infoSplitter_->sizes();
+  const int total = sizes.value(0) + sizes.value(1);
+  if (total <= 0) return;  // not laid out yet: the stretch factors share it out
+  // The facts whole where the card keeps its minimum; beyond that they scroll.
+  auto* box = infoSplitter_->widget(0);
+  const int chrome = box->sizeHint().height() - factsScroll_->sizeHint().height();
+  const int wanted = chrome + factsScroll_->widget()->sizeHint().height() + 4;
+  const int facts = std::clamp(wanted, std::min(total / 3, total - kCardMinimumHeight), std::max(total / 3, total - kCardMinimumHeight - 40));
+  infoSplitter_->setSizes({facts, total - facts});
 }
 
 void BundlePanel::choose_files() {

@@ -14,6 +14,8 @@
 #include "widgets/background_job.h"
 
 class QFormLayout;
+class QScrollArea;
+class QSplitter;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -60,6 +62,7 @@ class BundlePanel : public QWidget {
 
  private:
   void choose_files();
+  void give_facts_room();  // after a bundle opens: its facts whole where the card keeps room
   void show_predictions(const std::vector<BundlePrediction>& predictions, bool images);
   void set_busy(bool busy);
 
@@ -71,6 +74,9 @@ class BundlePanel : public QWidget {
   QLabel* title_ = nullptr;
   QLabel* hint_ = nullptr;
   QLabel* error_ = nullptr;
+  static constexpr int kCardMinimumHeight = 150;
+  QSplitter* infoSplitter_ = nullptr;
+  QScrollArea* factsScroll_ = nullptr;
   QFormLayout* facts_ = nullptr;
   QTextBrowser* cardView_ = nullptr;
   QVBoxLayout* tryLayout_ = nullptr;

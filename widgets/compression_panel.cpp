@@ -118,7 +118,9 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
 
   auto* distilBox = new QGroupBox(tr("Distil"), this);
   auto* distilLayout = new QVBoxLayout(distilBox);
-  distilLayout->addWidget(new QLabel(tr("The run teaches a student experiment (a smaller model on the same data):"), distilBox));
+  auto* distilText = new QLabel(tr("The run teaches a student experiment (a smaller model on the same data):"), distilBox);
+  distilText->setWordWrap(true);
+  distilLayout->addWidget(distilText);
   auto* studentRow = new QHBoxLayout;
   student_ = new QLineEdit(distilBox);
   student_->setPlaceholderText(tr("student experiment.json"));

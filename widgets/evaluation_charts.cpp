@@ -35,7 +35,7 @@ void clear_chart(QCustomPlot* plot) {
 
 void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report, const std::vector<std::string>& class_names) {
   clear_chart(plot);
-  set_title(plot, QCoreApplication::translate("EvaluationCharts", "Precision, recall and F1 per class"));
+  set_title(plot, QCoreApplication::translate("EvaluationCharts", "Precision, recall, F1"));
   auto* group = new QCPBarsGroup(plot);
   const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c)};
   const char* names[] = {QT_TRANSLATE_NOOP("EvaluationCharts", "precision"), QT_TRANSLATE_NOOP("EvaluationCharts", "recall"),

@@ -12,6 +12,8 @@
 #include <QListWidget>
 #include <QPixmap>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
@@ -94,29 +96,32 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   split_->addItem(tr("validation"), QStringLiteral("validation"));
   split_->addItem(tr("train"), QStringLiteral("train"));
   controls->addWidget(split_);
-  controls->addWidget(new QLabel(tr("Compare with"), this));
+  layout->addLayout(controls);
+  // What to compare with, and the button, on a second row: one row was wider than a 1024-pixel window.
+  auto* comparing = new QHBoxLayout;
+  comparing->addWidget(new QLabel(tr("Compare with"), this));
   compare_ = new QComboBox(this);
   compare_->setObjectName(QStringLiteral("evaluationCompare"));
   compare_->setMinimumContentsLength(16);
   compare_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  controls->addWidget(compare_, 1);
+  comparing->addWidget(compare_, 1);
   compareCheckpoint_ = new QComboBox(this);
   compareCheckpoint_->setObjectName(QStringLiteral("evaluationCompareCheckpoint"));
   compareCheckpoint_->addItem(tr("last"), QStringLiteral("last"));
   compareCheckpoint_->addItem(tr("best"), QStringLiteral("best"));
   compareCheckpoint_->setToolTip(tr("The compared run's checkpoint: the same run's best against its last compares checkpoints"));
-  controls->addWidget(compareCheckpoint_);
+  comparing->addWidget(compareCheckpoint_);
   evaluate_ = new QPushButton(tr("Evaluate"), this);
   evaluate_->setObjectName(QStringLiteral("evaluateButton"));
   evaluate_->setDefault(true);
-  controls->addWidget(evaluate_);
+  comparing->addWidget(evaluate_);
   connect(evaluate_, &QPushButton::clicked, this, [this] {
     const QString run = run_choice(run_);
     if (!run.isEmpty())
       evaluate(run, checkpoint_->currentData().toString(), split_->currentData().toString(), run_choice(compare_),
                compareCheckpoint_->currentData().toString());
   });
-  layout->addLayout(controls);
+  layout->addLayout(comparing);
 
   auto* actions = new QHBoxLayout;
   status_ = new QLabel(tr("Choose a finished run and Evaluate."), this);
@@ -157,28 +162,39 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   auto* classification = new QWidget(charts_);
   auto* grid = new QVBoxLayout(classification);
   grid->setContentsMargins(0, 0, 0, 0);
-  auto* matrices = new QHBoxLayout;
-  confusion_ = new ConfusionMatrixPlot(classification);
+  // The matrix, square by nature, on the left; the per-class scores and the
+  // gallery stacked on its right. Splitters between them let a user with
+  // many classes drag the matrix larger; a new matrix is given the room its
+  // cells need where the tab has it (give_matrices_room).
+  matrixSplitter_ = new QSplitter(Qt::Horizontal, classification);
+  matrixSplitter_->setObjectName(QStringLiteral("matrixSplitter"));
+  matrixSplitter_->setChildrenCollapsible(false);
+  auto* matricesBox = new QWidget(matrixSplitter_);
+  auto* matrices = new QHBoxLayout(matricesBox);
+  matrices->setContentsMargins(0, 0, 0, 0);
+  confusion_ = new ConfusionMatrixPlot(matricesBox);
   confusion_->setObjectName(QStringLiteral("confusionMatrix"));
-  compareConfusion_ = new ConfusionMatrixPlot(classification);
+  compareConfusion_ = new ConfusionMatrixPlot(matricesBox);
   compareConfusion_->setObjectName(QStringLiteral("compareConfusionMatrix"));
   compareConfusion_->hide();
   matrices->addWidget(confusion_);
   matrices->addWidget(compareConfusion_);
-  grid->addLayout(matrices, 3);
-  auto* below = new QHBoxLayout;
-  classScores_ = new_chart(classification, QStringLiteral("classScores"));
-  below->addWidget(classScores_, 1);
-  auto* galleryBox = new QVBoxLayout;
+  auto* side = new QSplitter(Qt::Vertical, matrixSplitter_);
+  side->setChildrenCollapsible(false);
+  classScores_ = new_chart(side, QStringLiteral("classScores"));
+  classScores_->setMinimumHeight(220);  // the rotated class names take a third of it
+  auto* galleryWidget = new QWidget(side);
+  auto* galleryBox = new QVBoxLayout(galleryWidget);
+  galleryBox->setContentsMargins(0, 0, 0, 0);
   auto* galleryHead = new QHBoxLayout;
-  galleryTitle_ = new QLabel(tr("Click a cell of the matrix to see its samples."), classification);
+  galleryTitle_ = new QLabel(tr("Click a cell of the matrix to see its samples."), galleryWidget);
   galleryTitle_->setWordWrap(true);
   galleryHead->addWidget(galleryTitle_, 1);
-  mistakes_ = new QPushButton(tr("Confident Mistakes"), classification);
+  mistakes_ = new QPushButton(tr("Confident Mistakes"), galleryWidget);
   connect(mistakes_, &QPushButton::clicked, this, &EvaluationPanel::showConfidentMistakes);
   galleryHead->addWidget(mistakes_);
   galleryBox->addLayout(galleryHead);
-  gallery_ = new QListWidget(classification);
+  gallery_ = new QListWidget(galleryWidget);
   gallery_->setObjectName(QStringLiteral("evaluationGallery"));
   gallery_->setViewMode(QListView::IconMode);
   gallery_->setIconSize(QSize(56, 56));
@@ -186,9 +202,19 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   gallery_->setUniformItemSizes(true);
   gallery_->setGridSize(QSize(150, 84));
   gallery_->setWordWrap(true);
+  gallery_->setMinimumHeight(100);
   galleryBox->addWidget(gallery_, 1);
-  below->addLayout(galleryBox, 1);
-  grid->addLayout(below, 2);
+  side->addWidget(classScores_);
+  side->addWidget(galleryWidget);
+  side->setStretchFactor(0, 3);
+  side->setStretchFactor(1, 2);
+  matrixSplitter_->addWidget(matricesBox);
+  matrixSplitter_->addWidget(side);
+  matrixSplitter_->setStretchFactor(0, 3);
+  matrixSplitter_->setStretchFactor(1, 2);
+  grid->addWidget(matrixSplitter_);
+  connect(confusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::give_matrices_room);
+  connect(compareConfusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::give_matrices_room);
   charts_->addWidget(classification);
   connect(confusion_, &ConfusionMatrixPlot::cellClicked, this, &EvaluationPanel::showCell);
 
@@ -204,8 +230,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   charts_->addWidget(playground_);
   splitter->addWidget(charts_);
   splitter->setStretchFactor(0, 1);
-  splitter->setStretchFactor(1, 3);
-  splitter->setSizes({300, 1000});
+  splitter->setStretchFactor(1, 4);
+  splitter->setSizes({200, 1000});  // the metrics table gives the charts room; dragged shut, it collapses
   layout->addWidget(splitter, 1);
 }
 
@@ -307,9 +333,9 @@ void EvaluationPanel::show_result() {
   gallery_->clear();
   if (r.classification) {
     charts_->setCurrentIndex(kClassificationPage);
-    confusion_->setMatrix(r.classification->confusion, r.class_names, tr("Confusion matrix: %1").arg(QString::fromStdString(r.experiment)));
     const bool comparing = comparison_ && comparison_->classification;
     compareConfusion_->setVisible(comparing);
+    confusion_->setMatrix(r.classification->confusion, r.class_names, tr("Confusion matrix: %1").arg(QString::fromStdString(r.experiment)));
     if (comparing)
       compareConfusion_->setMatrix(comparison_->classification->confusion, comparison_->class_names,
                                    tr("Compared: %1").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName()));
@@ -323,6 +349,18 @@ void EvaluationPanel::show_result() {
   } else {
     charts_->setCurrentIndex(kPlaygroundPage);  // language models: the metrics, and the model to play with
   }
+}
+
+void EvaluationPanel::give_matrices_room() {
+  const QList<int> sizes = matrixSplitter_->sizes();
+  const int total = sizes.value(0) + sizes.value(1);
+  if (total <= 0) return;  // not laid out yet: the stretch factors share it out
+  int wanted = 0;
+  for (const ConfusionMatrixPlot* matrix : {confusion_, compareConfusion_})
+    if (!matrix->isHidden()) wanted += std::max(matrix->comfortableWidth(), matrix->plot()->height());  // no narrower than square
+  constexpr int kSideMinimum = 220;  // the per-class chart still reads; a larger matrix scrolls instead
+  const int matrixWidth = std::clamp(wanted, std::min(total / 2, total - kSideMinimum), std::max(total / 2, total - kSideMinimum));
+  matrixSplitter_->setSizes({matrixWidth, total - matrixWidth});
 }
 
 void EvaluationPanel::fill_metrics() {

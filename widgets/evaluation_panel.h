@@ -20,6 +20,7 @@ class QCustomPlot;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QSplitter;
 class QStackedWidget;
 class QTableWidget;
 
@@ -75,6 +76,7 @@ class EvaluationPanel : public QWidget {
  private:
   void show_result();
   void fill_metrics();
+  void give_matrices_room();
   QString run_choice(QComboBox* box) const;
 
   QString runsFolder_, reportFolder_;
@@ -93,6 +95,7 @@ class EvaluationPanel : public QWidget {
   QLabel* status_ = nullptr;
   QTableWidget* metrics_ = nullptr;
   QStackedWidget* charts_ = nullptr;
+  QSplitter* matrixSplitter_ = nullptr;
   ConfusionMatrixPlot* confusion_ = nullptr;
   ConfusionMatrixPlot* compareConfusion_ = nullptr;
   QCustomPlot* classScores_ = nullptr;

@@ -5,7 +5,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QMessageBox>
+#include <QScreen>
+
+#include <algorithm>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -36,7 +40,9 @@ ExperimentWizard::ExperimentWizard(const QString& workspace, QWidget* parent)
   setButtonLayout({QWizard::CustomButton2, QWizard::CustomButton3, QWizard::Stretch, QWizard::BackButton,
                    QWizard::NextButton, QWizard::CustomButton1, QWizard::FinishButton, QWizard::CancelButton});
   button(QWizard::CustomButton1)->setObjectName(QStringLiteral("saveAndTrain"));
-  resize(1180, 760);
+  // Roomy where the screen allows, never larger than it: 1024x768 is the smallest supported.
+  const QRect room = (parent ? parent->screen() : QGuiApplication::primaryScreen())->availableGeometry();
+  resize(std::min(1180, room.width() - 24), std::min(760, room.height() - 48));
 
   taskData_ = new TaskDataPage(document_, this);
   architecture_ = new ArchitecturePage(document_, this);

@@ -4,6 +4,7 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -44,13 +45,18 @@ GenerationPlayground::GenerationPlayground(QWidget* parent) : QWidget(parent) {
   prompt_->setMaximumHeight(90);
   layout->addWidget(prompt_);
 
-  auto* controls = new QHBoxLayout;
+  // The sampling settings in two rows of three: one row was wider than the
+  // Evaluate and Model tabs at 1024x768.
+  auto* controls = new QGridLayout;
+  int placed = 0;
   const auto add = [&](const QString& label, QWidget* box, const QString& tip) {
     auto* text = new QLabel(label, this);
     text->setToolTip(tip);
     box->setToolTip(tip);
-    controls->addWidget(text);
-    controls->addWidget(box);
+    const int row = placed / 3, column = (placed % 3) * 2;
+    controls->addWidget(text, row, column);
+    controls->addWidget(box, row, column + 1);
+    ++placed;
   };
   temperature_ = real_box(this, 0, 5, 0.1, 2);
   add(tr("Temperature"), temperature_, tr("0 picks the likeliest token every time; higher is more varied"));
@@ -67,7 +73,7 @@ GenerationPlayground::GenerationPlayground(QWidget* parent) : QWidget(parent) {
   seed_ = new QSpinBox(this);
   seed_->setRange(0, 1000000);
   add(tr("Seed"), seed_, tr("The same seed and settings give the same text"));
-  controls->addStretch(1);
+  controls->setColumnStretch(6, 1);  // the pairs keep to the left
   layout->addLayout(controls);
 
   auto* buttons = new QHBoxLayout;

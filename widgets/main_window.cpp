@@ -26,6 +26,8 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
@@ -220,8 +222,9 @@ void MainWindow::showEvent(QShowEvent* event) {
   if (!firstLayout_) return;
   // Dock sizes take effect only once the window has its size: the first time it is shown, without a saved layout.
   firstLayout_ = false;
-  resizeDocks({findChild<QDockWidget*>(QStringLiteral("projectsDock"))}, {240}, Qt::Horizontal);
-  resizeDocks({findChild<QDockWidget*>(QStringLiteral("runsDock"))}, {170}, Qt::Vertical);
+  // A smaller share on a small screen: at 1024x768 the tabs need the room more than the explorer.
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("projectsDock"))}, {std::min(240, width() * 17 / 100)}, Qt::Horizontal);
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("runsDock"))}, {std::min(170, height() / 5)}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {

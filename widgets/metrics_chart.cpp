@@ -23,7 +23,7 @@ MetricsChart::MetricsChart(const QString& title, const QString& x_label, const Q
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);
   plot_->setObjectName(title);
-  plot_->setMinimumSize(280, 180);
+  plot_->setMinimumSize(220, 160);  // two across beside the snapshots at 1024x768
   plot_->plotLayout()->insertRow(0);
   auto* heading = new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold));
   plot_->plotLayout()->addElement(0, 0, heading);

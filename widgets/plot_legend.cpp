@@ -19,6 +19,8 @@ void place_legend_above_plot(QCustomPlot* plot) {
   legend->setBorderPen(Qt::NoPen);
   legend->setBrush(Qt::NoBrush);
   legend->setMargins(QMargins(4, 0, 4, 0));
+  legend->setIconSize(20, 10);  // compact: three entries fit a 200-pixel-wide chart
+  legend->setIconTextPadding(4);
 }
 
 }  // namespace cradle

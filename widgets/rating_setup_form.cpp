@@ -94,10 +94,11 @@ QLineEdit* RatingSetupForm::path_row(const QString& placeholder, bool folder, QF
   row->addWidget(edit, 1);
   auto* browse = new QPushButton(tr("Browse..."), this);
   row->addWidget(browse);
-  connect(browse, &QPushButton::clicked, this, [this, edit, folder, label] {
+  const QString title = label.endsWith(QLatin1Char(':')) ? label.chopped(1) : label;  // the field's name, not its form label
+  connect(browse, &QPushButton::clicked, this, [this, edit, folder, title] {
     const QString start = edit->text().isEmpty() ? browseFolder_ : edit->text();
-    const QString chosen = folder ? QFileDialog::getExistingDirectory(this, label, start)
-                                  : QFileDialog::getOpenFileName(this, label, start, tr("Prompts and pairs (*.jsonl *.txt);;All files (*)"));
+    const QString chosen = folder ? QFileDialog::getExistingDirectory(this, title, start)
+                                  : QFileDialog::getOpenFileName(this, title, start, tr("Prompts and pairs (*.jsonl *.txt);;All files (*)"));
     if (!chosen.isEmpty()) edit->setText(chosen);
   });
   form->addRow(label, row);

@@ -11,6 +11,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "core/common/line_follower.h"
 #include "widgets/palette_colors.h"
 
@@ -18,7 +20,6 @@ namespace cradle {
 namespace {
 
 constexpr int kThumbnail = 64;
-constexpr int kColumns = 3;
 
 }  // namespace
 
@@ -36,6 +37,8 @@ SampleSnapshotsView::SampleSnapshotsView(QWidget* parent) : QWidget(parent) {
   gridLayout_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   scroll->setWidget(grid_);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the columns follow the width instead
+  viewport_ = scroll->viewport();
   pages_->addWidget(scroll);
   text_ = new QTextBrowser(pages_);
   text_->setObjectName(QStringLiteral("generatedText"));
@@ -49,7 +52,9 @@ void SampleSnapshotsView::follow(const QString& run_folder) {
   follower_ = std::make_unique<LineFollower>(QDir(run_folder).filePath(QStringLiteral("samples.jsonl")).toStdString());
   images_.clear();
   labels_.clear();
+  pictures_.clear();
   captions_.clear();
+  columns_ = 0;
   while (QLayoutItem* item = gridLayout_->takeAt(0)) {
     delete item->widget();
     delete item;
@@ -93,12 +98,40 @@ void SampleSnapshotsView::show_inputs(const QJsonObject& line) {
     picture->setToolTip(tr("true class: %1").arg(labels_.back()));
     auto* caption = new QLabel(labels_.back(), grid_);
     caption->setAlignment(Qt::AlignHCenter);
+    pictures_.push_back(picture);
     captions_.push_back(caption);
-    gridLayout_->addWidget(picture, (index / kColumns) * 2, index % kColumns, Qt::AlignHCenter);
-    gridLayout_->addWidget(caption, (index / kColumns) * 2 + 1, index % kColumns);
     ++index;
   }
+  columns_ = 0;
+  place_thumbnails();
   pages_->setCurrentIndex(0);
+}
+
+void SampleSnapshotsView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  place_thumbnails();
+}
+
+void SampleSnapshotsView::place_thumbnails() {
+  if (pictures_.empty()) return;
+  // A column is as wide as the widest caption ("Ankle boot 100%") or a thumbnail.
+  int cell = kThumbnail;
+  for (const QLabel* caption : captions_) cell = std::max(cell, caption->sizeHint().width());
+  const int spacing = std::max(0, gridLayout_->horizontalSpacing());
+  const QMargins margins = gridLayout_->contentsMargins();
+  const int room = viewport_->width() - margins.left() - margins.right() - 2;
+  const int columns = std::max(1, (room + spacing) / (cell + spacing));
+  if (columns == columns_) return;
+  columns_ = columns;
+  for (std::size_t i = 0; i < pictures_.size(); ++i) {
+    gridLayout_->removeWidget(pictures_[i]);
+    gridLayout_->removeWidget(captions_[i]);
+  }
+  for (std::size_t i = 0; i < pictures_.size(); ++i) {
+    const int index = static_cast<int>(i);
+    gridLayout_->addWidget(pictures_[i], (index / columns) * 2, index % columns, Qt::AlignHCenter);
+    gridLayout_->addWidget(captions_[i], (index / columns) * 2 + 1, index % columns);
+  }
 }
 
 void SampleSnapshotsView::show_predictions(const QJsonObject& line) {
@@ -120,6 +153,8 @@ void SampleSnapshotsView::show_predictions(const QJsonObject& line) {
                         .arg(line[QStringLiteral("epoch")].toInteger())
                         .arg(right)
                         .arg(captions_.size()));
+  columns_ = 0;  // the captions now name predictions: wider, perhaps fewer columns
+  place_thumbnails();
 }
 
 void SampleSnapshotsView::show_generations(const QJsonObject& line) {

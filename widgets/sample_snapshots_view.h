@@ -33,8 +33,13 @@ class SampleSnapshotsView : public QWidget {
   QString caption(int image) const;  // "Shirt 61%"
   QString generatedText() const;     // the text view as plain text
   QString heading() const;
+  int columnCount() const { return columns_; }  // thumbnails across, as many as the width holds
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
+  void place_thumbnails();  // in as many columns as fit the view, without a sideways scroll
   void show_inputs(const QJsonObject& line);
   void show_predictions(const QJsonObject& line);
   void show_generations(const QJsonObject& line);
@@ -47,7 +52,10 @@ class SampleSnapshotsView : public QWidget {
   QTextBrowser* text_;
   std::vector<QImage> images_;
   std::vector<QString> labels_;
+  std::vector<QLabel*> pictures_;
   std::vector<QLabel*> captions_;
+  QWidget* viewport_ = nullptr;  // the scroll area's: its width decides the columns
+  int columns_ = 0;
   QString generations_;  // HTML, newest first
 };
 

@@ -82,7 +82,9 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   autoscale->setToolTip(tr("Fit every chart to its data again (also a double click on a chart)."));
   view->addWidget(autoscale);
   view->addStretch();
-  view->addWidget(new QLabel(tr("Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export."), this));
+  auto* hint = new QLabel(tr("Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export."), this);
+  hint->setWordWrap(true);  // wraps on a narrow window rather than widening it
+  view->addWidget(hint, 1);
   layout->addLayout(view);
 
   auto* chartArea = new QWidget(this);
@@ -98,7 +100,7 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   grid->addWidget(throughput_, 1, 1);
   samples_ = new SampleSnapshotsView(this);
   samples_->setObjectName(QStringLiteral("sampleSnapshots"));
-  samples_->setMinimumWidth(330);  // three thumbnails and their captions across
+  samples_->setMinimumWidth(240);  // two thumbnails and their captions across; wider shows three
   auto* splitter = new QSplitter(this);
   splitter->addWidget(chartArea);
   splitter->addWidget(samples_);

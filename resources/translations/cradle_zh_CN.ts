@@ -4,10 +4,6 @@
 <context>
     <name>EvaluationCharts</name>
     <message>
-        <source>Precision, recall and F1 per class</source>
-        <translation>各类别的精确率、召回率和 F1</translation>
-    </message>
-    <message>
         <source>precision</source>
         <translation>精确率</translation>
     </message>
@@ -58,6 +54,10 @@
     <message>
         <source>residual (%1)</source>
         <translation>残差（%1）</translation>
+    </message>
+    <message>
+        <source>Precision, recall, F1</source>
+        <translation>精确率、召回率、F1</translation>
     </message>
 </context>
 <context>
@@ -740,6 +740,10 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     <message>
         <source>True class</source>
         <translation>真实类别</translation>
+    </message>
+    <message>
+        <source>True %1, predicted %2: %3 of %4 (%5%)</source>
+        <translation>真实 %1，预测 %2：%4 个中的 %3 个（%5%）</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,9 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QApplication>
 #include <QTest>
 
 #include <torch/torch.h>
@@ -102,6 +105,37 @@ class BundlePanelTest : public QObject {
     QVERIFY2(panel->errorText().contains("bundle.json"), qPrintable(panel->errorText()));
     QCOMPARE(panel->bundlePath(), QString::fromStdString((root / "quadrants.cradle").string()));
     QCOMPARE(panel->inputKind(), QStringLiteral("image"));
+  }
+
+  // The Model tab gives the facts and the model card room to read, for a
+  // language model (the most facts) at 1280x800 and at 1024x768.
+  void factsAndModelCardReadAtSmallSizes() {
+    const fs::path root = dir_.filePath("chat-view").toStdString();
+    fs::create_directories(root);
+    const fs::path chat = tiny_chat_policy(root);
+    export_bundle(chat, root / "bundle");
+    for (const QSize size : {QSize(1280, 800), QSize(1024, 768)}) {
+      MainWindow window;
+      window.resize(size);
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      QVERIFY(window.openBundle(QString::fromStdString((root / "bundle").string())));
+      QApplication::processEvents();
+      if (!screenshots_.isEmpty()) QVERIFY(window.grab().save(QDir(screenshots_).filePath(QStringLiteral("model-tab-%1.png").arg(size.width()))));
+      QCOMPARE(window.size(), size);
+      BundlePanel* panel = window.bundlePanel();
+      auto* card = panel->findChild<QWidget*>(QStringLiteral("modelCard"));
+      QVERIFY2(card->height() >= 150, qPrintable(QStringLiteral("the model card is %1 px tall at %2x%3").arg(card->height()).arg(size.width()).arg(size.height())));
+      // Every fact is whole on screen, or its pane scrolls to it.
+      auto* facts = panel->findChild<QScrollArea*>(QStringLiteral("bundleFacts"));
+      QVERIFY(facts);
+      const bool scrolls = facts->verticalScrollBar()->maximum() > 0;
+      for (auto* label : facts->widget()->findChildren<QLabel*>()) {
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()) || !label->wordWrap(), qPrintable(label->text()));
+        const QRect shown(label->mapTo(facts->viewport(), QPoint(0, 0)), label->size());
+        QVERIFY2(scrolls || facts->viewport()->rect().contains(shown), qPrintable(label->text()));
+      }
+    }
   }
 
   void streamsAGenerationAndStopsOnRequest() {

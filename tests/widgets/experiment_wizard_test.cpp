@@ -18,6 +18,8 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QTest>
 
 #include "core/experiment/experiment.h"
@@ -182,6 +184,18 @@ class ExperimentWizardTest : public QObject {
 
   // The schedule plot's value axis fits the schedule every time it changes:
   // QCustomPlot's own rescale kept the previous span for a flat line.
+  // The wizard opens no larger than the screen (1024x768 is the smallest
+  // supported), unless its own minimum is larger, and its minimum fits that.
+  void fitsTheScreen() {
+    ExperimentWizard wizard(QDir::temp().filePath("cradle-wizard-fit"));
+    const QRect room = QGuiApplication::primaryScreen()->availableGeometry();
+    QVERIFY2(wizard.width() <= std::max(room.width(), wizard.minimumSizeHint().width()) &&
+                 wizard.height() <= std::max(room.height(), wizard.minimumSizeHint().height()),
+             qPrintable(QStringLiteral("%1x%2 on a screen of %3x%4").arg(wizard.width()).arg(wizard.height()).arg(room.width()).arg(room.height())));
+    QVERIFY2(wizard.minimumSizeHint().width() <= 1000 && wizard.minimumSizeHint().height() <= 720,
+             qPrintable(QStringLiteral("needs %1x%2").arg(wizard.minimumSizeHint().width()).arg(wizard.minimumSizeHint().height())));
+  }
+
   void theSchedulePlotFitsItsRates() {
     QTemporaryDir dir;
     ExperimentWizard wizard(dir.path());

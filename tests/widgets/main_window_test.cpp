@@ -8,12 +8,18 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QMenuBar>
+#include <QMenu>
+#include <QTimer>
+#include <QDialog>
 #include <QTest>
 
 #include <QAction>
@@ -24,11 +30,14 @@
 #include <QAbstractButton>
 #include <QPlainTextEdit>
 
+#include <functional>
+
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_index.h"
 #include "widgets/compression_panel.h"
+#include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/sweep_panel.h"
@@ -134,6 +143,137 @@ class MainWindowTest : public QObject {
     QCOMPARE(QFileInfo(evaluate->selectedRun()).fileName(), QStringLiteral("newer"));
     window.watchRun(workspace.filePath("runs/older"));
     QCOMPARE(QFileInfo(evaluate->selectedRun()).fileName(), QStringLiteral("older"));
+  }
+
+  // The confusion matrix reads at the smallest supported window size and the
+  // usual laptop one: 10 classes fit with their counts written, 100 classes
+  // scroll rather than shrink their cells, counts left to the cell's tooltip.
+  void confusionMatrixReadsAtTenAndAHundredClasses() {
+    for (const QSize size : {QSize(1280, 800), QSize(1024, 768)}) {
+      MainWindow window;
+      QTemporaryDir workspace;
+      window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+      window.resize(size);
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      EvaluationPanel* evaluate = window.findChild<EvaluationPanel*>();
+      auto* tabs = window.findChild<QTabWidget*>();
+      // The window takes the size asked for: no tab asks for more room than it has beside the Projects dock.
+      QCOMPARE(window.size(), size);
+      for (int i = 0; i < tabs->count(); ++i)
+        QVERIFY2(tabs->widget(i)->minimumSizeHint().width() <= tabs->width() && tabs->widget(i)->minimumSizeHint().height() <= tabs->height(),
+                 qPrintable(QStringLiteral("the %1 tab needs %2x%3 of %4x%5")
+                                .arg(tabs->tabText(i))
+                                .arg(tabs->widget(i)->minimumSizeHint().width())
+                                .arg(tabs->widget(i)->minimumSizeHint().height())
+                                .arg(tabs->width())
+                                .arg(tabs->height())));
+      for (int i = 0; i < tabs->count(); ++i)
+        if (tabs->widget(i)->isAncestorOf(evaluate)) tabs->setCurrentIndex(i);
+      QVERIFY(evaluate->isVisible());
+      ConfusionMatrixPlot* matrix = evaluate->confusionPlot();
+      for (const int classes : {10, 100}) {
+        std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 3));
+        std::vector<std::string> names;
+        for (int c = 0; c < classes; ++c) {
+          counts[static_cast<std::size_t>(c)][static_cast<std::size_t>(c)] = 1000 - c;  // Fashion-MNIST's test set: 1,000 a class
+          names.push_back(classes == 10 ? std::string("Ankle boot ") + std::to_string(c) : "class " + std::to_string(c));
+        }
+        matrix->setMatrix(counts, names, QStringLiteral("Confusion matrix"));
+        QApplication::processEvents();
+        matrix->plot()->replot();
+        const QString where = QStringLiteral("%1 classes at %2x%3: cells %4x%5")
+                                  .arg(classes)
+                                  .arg(size.width())
+                                  .arg(size.height())
+                                  .arg(matrix->cellPixels().width())
+                                  .arg(matrix->cellPixels().height());
+        if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT_DIR"); !out.isEmpty())
+          QVERIFY(window.grab().save(QDir(QString::fromLocal8Bit(out)).filePath(QStringLiteral("evaluate-%1-classes-%2.png").arg(classes).arg(size.width()))));
+        QVERIFY2(matrix->cellPixels().width() >= ConfusionMatrixPlot::kMinimumCellPixels, qPrintable(where));
+        QVERIFY2(matrix->cellPixels().height() >= ConfusionMatrixPlot::kMinimumCellPixels, qPrintable(where));
+        for (QCPAxis* axis : {matrix->plot()->xAxis, matrix->plot()->yAxis}) {  // every class named on both axes
+          auto ticker = axis->ticker().dynamicCast<QCPAxisTickerText>();
+          QVERIFY(ticker);
+          QCOMPARE(ticker->ticks().size(), classes);
+        }
+        QCOMPARE(matrix->cellDescription(1, 1), QStringLiteral("True %1, predicted %1: 999 of %2 (%3%)")
+                                                    .arg(QString::fromStdString(names[1]))
+                                                    .arg(999 + 3 * (classes - 1))
+                                                    .arg(QString::number(100.0 * 999 / (999 + 3 * (classes - 1)), 'f', 1)));
+        if (classes == 10) {
+          // In full at the usual size; at the smallest, shortened ("1k") at worst.
+          QVERIFY2(matrix->countStyle() == (size.width() >= 1280 ? ConfusionMatrixPlot::CountStyle::Full : ConfusionMatrixPlot::CountStyle::Shortened) ||
+                       matrix->countStyle() == ConfusionMatrixPlot::CountStyle::Full,
+                   qPrintable(where));
+          if (matrix->countStyle() == ConfusionMatrixPlot::CountStyle::Full) {
+            QCOMPARE(matrix->shownCount(1, 1), std::int64_t(999));
+            QCOMPARE(matrix->shownCount(1, 2), std::int64_t(3));
+          }
+          QVERIFY2(matrix->scrollArea()->verticalScrollBar()->maximum() == 0, qPrintable(where));  // it fits
+        } else {
+          QVERIFY2(matrix->countStyle() == ConfusionMatrixPlot::CountStyle::Hidden, qPrintable(where));
+          QVERIFY2(matrix->scrollArea()->verticalScrollBar()->maximum() > 0, qPrintable(where));
+          QVERIFY2(matrix->scrollArea()->horizontalScrollBar()->maximum() > 0, qPrintable(where));
+        }
+      }
+    }
+  }
+
+  // Every dialog the window opens has a title: each menu action and button
+  // whose text ends in "..." (the convention for "opens a dialog") is
+  // triggered, and the dialog that comes up is read and dismissed.
+  void everyDialogHasATitle() {
+    QApplication::setAttribute(Qt::AA_DontUseNativeDialogs);  // Qt's own dialogs, the same on every desktop
+    QTemporaryDir workspace;
+    MainWindow window;
+    window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+    window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json"));
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QStringList untitled;
+    int dialogs = 0;
+    const auto title_of_dialogs_from = [&](const QString& what, const std::function<void()>& trigger) {
+      QTimer poll;
+      poll.setInterval(20);
+      connect(&poll, &QTimer::timeout, [&] {
+        QWidget* modal = QApplication::activeModalWidget();
+        if (!modal) return;
+        ++dialogs;
+        if (modal->windowTitle().trimmed().isEmpty() || modal->windowTitle().endsWith(QLatin1Char(':'))) untitled << what + QStringLiteral(" (") + modal->metaObject()->className() + ')';
+        if (auto* dialog = qobject_cast<QDialog*>(modal)) dialog->reject();
+        else modal->close();
+      });
+      poll.start();
+      trigger();
+      QTest::qWait(60);
+      poll.stop();
+      for (QWidget* top : QApplication::topLevelWidgets())  // a dialog shown without blocking
+        if (auto* dialog = qobject_cast<QDialog*>(top); dialog && dialog->isVisible()) {
+          ++dialogs;
+          if (dialog->windowTitle().trimmed().isEmpty()) untitled << what + QStringLiteral(" (") + dialog->metaObject()->className() + ')';
+          dialog->reject();
+        }
+    };
+    const auto opens_a_dialog = [](QString text) {
+      text = text.remove(QLatin1Char('&')).trimmed();
+      return text.endsWith(QLatin1String("...")) || text.endsWith(QChar(0x2026));
+    };
+    int actions = 0;
+    for (QAction* menu : window.menuBar()->actions())
+      for (QAction* action : menu->menu()->actions())
+        if (opens_a_dialog(action->text()) && action->isEnabled()) {
+          ++actions;
+          title_of_dialogs_from(action->text(), [action] { action->trigger(); });
+        }
+    for (QAbstractButton* button : window.findChildren<QAbstractButton*>())
+      if (opens_a_dialog(button->text()) && button->isEnabled()) {
+        ++actions;
+        title_of_dialogs_from(button->text(), [button] { button->click(); });
+      }
+    QVERIFY2(untitled.isEmpty(), qPrintable(untitled.join(QStringLiteral(", "))));
+    QVERIFY2(actions >= 10 && dialogs >= 10, qPrintable(QStringLiteral("%1 actions opened %2 dialogs").arg(actions).arg(dialogs)));
   }
 
   void remembersRecentExperimentsAndTheLayout() {

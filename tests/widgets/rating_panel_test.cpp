@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -117,6 +119,48 @@ class RatingPanelTest : public QObject {
     QVERIFY(!panel->start(classifier));
     QVERIFY2(under_start->text().contains("needs a chat model"), qPrintable(under_start->text()));
     QVERIFY(window.statusBar()->currentMessage().contains("needs a chat model"));
+  }
+
+  // While labelling, the replies and every label button are in view without
+  // scrolling, at the usual 1280x800 and at the smallest supported 1024x768.
+  void labelButtonsAreInViewWithoutScrolling() {
+    for (const QSize size : {QSize(1280, 800), QSize(1024, 768)}) {
+      QTemporaryDir workspace;
+      MainWindow window;
+      window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
+      window.resize(size);
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      RatingPanel* panel = window.ratingPanel();
+      window.findChild<QTabWidget*>()->setCurrentWidget(panel);
+      panel->setFolders(dir_.filePath("labels-view"), dir_.filePath("runs"));
+      QVERIFY2(panel->start(session(QStringLiteral("viewer"))), qPrintable(panel->errorText()));
+      QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 30000);
+      QApplication::processEvents();
+      if (const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR"); !out.isEmpty())
+        QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("rate-labelling-%1.png").arg(size.width()))));
+      auto* scroll = panel->findChild<QScrollArea*>();
+      QVERIFY(scroll);
+      QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+      const QRect view = scroll->viewport()->rect();
+      for (const char* name : {"chooseLeft", "chooseRight", "chooseTie", "chooseSkip", "undoLabel", "nextItem", "leftReply", "rightReply",
+                               "trainRewardModel", "changeRatingSet"}) {
+        auto* widget = panel->findChild<QWidget*>(QString::fromLatin1(name));
+        QVERIFY2(widget, name);
+        const QRect shown(widget->mapTo(scroll->viewport(), QPoint(0, 0)), widget->size());
+        QVERIFY2(view.contains(shown), qPrintable(QStringLiteral("%1 at %2x%3: %4,%5 %6x%7 outside the view of %8x%9")
+                                                      .arg(QString::fromLatin1(name))
+                                                      .arg(size.width())
+                                                      .arg(size.height())
+                                                      .arg(shown.x())
+                                                      .arg(shown.y())
+                                                      .arg(shown.width())
+                                                      .arg(shown.height())
+                                                      .arg(view.width())
+                                                      .arg(view.height())));
+      }
+      QVERIFY(panel->findChild<QWidget*>(QStringLiteral("leftReply"))->height() >= 60);  // a reply reads, not a sliver
+    }
   }
 
   // Too few labels refuse Train Reward Model before anything is asked: rating a

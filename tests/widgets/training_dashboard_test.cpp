@@ -9,6 +9,8 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QScrollArea>
+#include <QApplication>
 #include <QTest>
 
 #include "core/run/metrics_follower.h"
@@ -77,6 +79,20 @@ class TrainingDashboardTest : public QObject {
     QCOMPARE(samples->imageCount(), 16);
     QVERIFY2(samples->caption(0).endsWith('%'), qPrintable(samples->caption(0)));
     QVERIFY2(samples->heading().startsWith("Predictions at step 24 (epoch 3): "), qPrintable(samples->heading()));
+    // The thumbnails take as many columns as the width holds, never a sideways scroll.
+    SampleSnapshotsView alone;
+    alone.follow(window.trainingSession()->runFolder());
+    alone.show();
+    int columns = 0;
+    for (const int width : {200, 420, 800}) {
+      alone.resize(width, 500);
+      QApplication::processEvents();
+      auto* scroll = alone.findChild<QScrollArea*>();
+      QVERIFY2(scroll->widget()->minimumSizeHint().width() <= scroll->viewport()->width(),
+               qPrintable(QStringLiteral("%1 columns need %2 px of %3").arg(alone.columnCount()).arg(scroll->widget()->minimumSizeHint().width()).arg(scroll->viewport()->width())));
+      QVERIFY2(alone.columnCount() > columns || alone.columnCount() == 16, qPrintable(QString::number(alone.columnCount())));
+      columns = alone.columnCount();
+    }
 
     // Export: PNG, PDF and CSV per chart; the CSV holds every point.
     QTemporaryDir out;
