@@ -432,8 +432,14 @@ std::vector<fs::path> write_evaluation_report(const EvaluationResult& result, co
     if (names.size() > 2) write_text_atomically(partial / names[2], predictions_csv(result));
     const fs::path previous = dir.parent_path() / ("." + dir.filename().string() + ".previous");
     fs::remove_all(previous, error);
-    if (fs::exists(dir)) fs::rename(dir, previous);
-    fs::rename(partial, dir);
+    const bool had_one = fs::exists(dir);
+    if (had_one) fs::rename(dir, previous);
+    try {
+      fs::rename(partial, dir);
+    } catch (const fs::filesystem_error&) {
+      if (had_one) fs::rename(previous, dir, error);  // the earlier report back where it was
+      throw;
+    }
     fs::remove_all(previous, error);
   } catch (const fs::filesystem_error& failure) {
     fs::remove_all(partial, error);

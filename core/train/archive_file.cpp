@@ -17,6 +17,15 @@ void save_archive_atomically(const std::filesystem::path& path, torch::serialize
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw IoError(path.string() + ": cannot open for writing: " + std::strerror(errno));
     int failure = 0;  // the first errno; later bytes are dropped so the archive can finish
+    // Closed on every way out: LibTorch's writer may throw from save_to (a tensor it cannot serialise).
+    struct CloseOnThrow {
+      int& fd;
+      ~CloseOnThrow() {
+        if (fd >= 0) ::close(fd);
+      }
+    };
+    int open_fd = fd;
+    const CloseOnThrow guard{open_fd};
     archive.save_to([&](const void* data, std::size_t size) -> std::size_t {
       const char* bytes = static_cast<const char*>(data);
       std::size_t written = 0;
@@ -28,6 +37,7 @@ void save_archive_atomically(const std::filesystem::path& path, torch::serialize
       }
       return size;
     });
+    open_fd = -1;  // closed here, where its error counts
     if (::close(fd) != 0 && failure == 0) failure = errno;
     if (failure != 0) throw IoError(path.string() + ": write failed: " + std::strerror(failure));
   });
