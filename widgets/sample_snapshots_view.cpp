@@ -98,6 +98,7 @@ void SampleSnapshotsView::show_inputs(const QJsonObject& line) {
     picture->setToolTip(tr("true class: %1").arg(labels_.back()));
     auto* caption = new QLabel(labels_.back(), grid_);
     caption->setAlignment(Qt::AlignHCenter);
+    caption->setWordWrap(true);  // "Ankle boot 100%" takes two lines rather than a column of its own
     pictures_.push_back(picture);
     captions_.push_back(caption);
     ++index;
@@ -114,9 +115,8 @@ void SampleSnapshotsView::resizeEvent(QResizeEvent* event) {
 
 void SampleSnapshotsView::place_thumbnails() {
   if (pictures_.empty()) return;
-  // A column is as wide as the widest caption ("Ankle boot 100%") or a thumbnail.
-  int cell = kThumbnail;
-  for (const QLabel* caption : captions_) cell = std::max(cell, caption->sizeHint().width());
+  // A column is a thumbnail and a little: a longer caption wraps under it.
+  const int cell = kThumbnail + 24;
   const int spacing = std::max(0, gridLayout_->horizontalSpacing());
   const QMargins margins = gridLayout_->contentsMargins();
   const int room = viewport_->width() - margins.left() - margins.right() - 2;
@@ -153,8 +153,6 @@ void SampleSnapshotsView::show_predictions(const QJsonObject& line) {
                         .arg(line[QStringLiteral("epoch")].toInteger())
                         .arg(right)
                         .arg(captions_.size()));
-  columns_ = 0;  // the captions now name predictions: wider, perhaps fewer columns
-  place_thumbnails();
 }
 
 void SampleSnapshotsView::show_generations(const QJsonObject& line) {
