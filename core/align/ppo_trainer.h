@@ -39,7 +39,9 @@
 
 namespace cradle {
 
+// Filled by name, never by position (see TrainerSetup).
 struct PpoSetup {
+  PpoSetup() {}  // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;

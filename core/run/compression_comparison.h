@@ -13,11 +13,14 @@
 
 namespace cradle {
 
+// What a compression stage produced and what it is compared with. The stage
+// and its test split are given on construction; the rest is set by name.
 struct CompressedRun {
+  CompressedRun(const Experiment& stage, const TensorDataset& test_split) : experiment(stage), test(test_split) {}
   const Experiment& experiment;  // the compression stage
-  torch::nn::Sequential model;   // the compressed model, trained
-  std::filesystem::path weights;  // its saved weights file
   const TensorDataset& test;
+  torch::nn::Sequential model;    // the compressed model, trained
+  std::filesystem::path weights;  // its saved weights file
   torch::Device device = torch::kCPU;
   std::filesystem::path original_run;
   std::function<torch::nn::Sequential()> build_original;  // a fresh model of the original's shape

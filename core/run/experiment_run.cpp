@@ -131,6 +131,16 @@ struct ExperimentRun::State {
   void write_log(const std::string& line) {
     if (log) log->write(line);
   }
+  // This run as a compression stage's result, compared with `original_run` (its build_original still to set).
+  CompressedRun compressed_run(const fs::path& original_run) const {
+    CompressedRun run(experiment, splits->test);
+    run.model = model;
+    run.weights = folder.model_file();
+    run.device = device;
+    run.original_run = original_run;
+    run.target_std = data.target_std;
+    return run;
+  }
 };
 
 namespace {
@@ -605,14 +615,26 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   std::unique_ptr<PpoTrainer> ppo;
   std::unique_ptr<MagnitudePruner> pruner;  // stage prune
   if (is_policy_optimisation(s.experiment)) {
-    PpoSetup setup{s.folder.checkpoint_dir(), stop, s.device, s.resume_from, control, s.folder.samples_file()};
+    PpoSetup setup;
+    setup.checkpoint_dir = s.folder.checkpoint_dir();
+    setup.stop = stop;
+    setup.device = s.device;
+    setup.resume_from = s.resume_from;
+    setup.control = control;
+    setup.samples_file = s.folder.samples_file();
     ppo = std::make_unique<PpoTrainer>(s.experiment, PolicyValueModel(s.model, s.experiment.model.width), s.reference,
                                        *s.response_scorer, s.prompts, setup);
     for (auto* observer : observers) ppo->add_observer(*observer);
     run_training = [&] { return ppo->run(); };
   } else {
-    TrainerSetup setup{s.writes ? s.folder.checkpoint_dir() : fs::path(), stop, s.device, s.augmenter.get(), s.resume_from,
-                       control, s.pair_scorer.get()};
+    TrainerSetup setup;
+    setup.checkpoint_dir = s.writes ? s.folder.checkpoint_dir() : fs::path();
+    setup.stop = stop;
+    setup.device = s.device;
+    setup.augmenter = s.augmenter.get();
+    setup.resume_from = s.resume_from;
+    setup.control = control;
+    setup.pair_scorer = s.pair_scorer.get();
     setup.distiller = s.distiller.get();
     setup.group = s.group;
     setup.learning_rate_at = s.learning_rate_override;
@@ -764,9 +786,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
       for (const auto& l : pruner->layers())
         layers.push_back({{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
       report["pruning"] = Json{{"sparsity", pruner->sparsity()}, {"layers", layers}};
-      const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
-                                     [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); },
-                                     s.data.target_std};
+      CompressedRun compressed = s.compressed_run(s.experiment.init_from);
+      compressed.build_original = [&s] { return build_model(s.experiment.model, s.input_shape, s.outputs, s.data.category_sizes); };
       report["compression"] = compare_with_original(compressed);
       s.write_log("pruned: " + describe_comparison(report["compression"]));
     }
@@ -788,8 +809,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
                                {"layers", layers},
                                {"flops_per_sample", {{"original", original_flops}, {"pruned", s.summary.flops}}},
                                {"flops_ratio", static_cast<double>(s.summary.flops) / static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
-      const CompressedRun compressed{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device, s.experiment.init_from,
-                                     build_original, s.data.target_std};
+      CompressedRun compressed = s.compressed_run(s.experiment.init_from);
+      compressed.build_original = build_original;
       report["compression"] = compare_with_original(compressed);
       s.write_log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " + std::to_string(s.summary.flops) +
                   "; " + describe_comparison(report["compression"]));
@@ -797,10 +818,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
     if (s.distiller) {
       report["stage"] = "distill";
       report["teacher"] = s.experiment.compress.teacher;
-      const CompressedRun student{s.experiment, s.model, s.folder.model_file(), s.splits->test, s.device,
-                                  s.experiment.compress.teacher,
-                                  [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); },
-                                  s.data.target_std};
+      CompressedRun student = s.compressed_run(s.experiment.compress.teacher);
+      student.build_original = [&s] { return build_model(s.teacher.model, s.input_shape, s.outputs, s.data.category_sizes); };
       report["compression"] = compare_with_original(student);
       s.write_log("distilled: the student " + describe_comparison(report["compression"]));
     }

@@ -235,6 +235,13 @@ bool GuardedHttpServer::take_client_slot(const std::string& address) {
   return true;
 }
 
+void GuardedHttpServer::shut_down() {
+  const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+  if (sock == INVALID_SOCKET) return;
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+}
+
 void GuardedHttpServer::release_client_slot(const std::string& address) {
   std::lock_guard<std::mutex> lock(clients_mutex_);
   const auto found = connections_by_client_.find(address);

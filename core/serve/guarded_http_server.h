@@ -53,6 +53,11 @@ class GuardedHttpServer : public httplib::Server {
   // later ones. Latency measured from here includes the wait for a worker.
   static std::chrono::steady_clock::time_point request_arrival();
 
+  // Closes the listening socket, so listen_after_bind() returns (or, called
+  // first, returns at once). httplib's stop() does nothing before the accept
+  // loop has started: a stop that came first left the loop running for ever.
+  void shut_down();
+
   std::function<void(int status)> on_refused;
 
  private:

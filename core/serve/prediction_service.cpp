@@ -289,7 +289,7 @@ int PredictionService::bind() {
 }
 
 void PredictionService::run() { state_->server.listen_after_bind(); }
-void PredictionService::stop() { state_->server.stop(); }
+void PredictionService::stop() { state_->server.shut_down(); }
 bool PredictionService::running() const { return state_->server.is_running(); }
 std::string PredictionService::metrics_text() const { return state_->metrics.prometheus_text(); }
 

@@ -33,7 +33,11 @@ class ImageAugmenter;
 class PairScorer;
 
 
+// Filled by name (`setup.stop = &stop;`), never by position: several fields
+// share a type, and the constructor below keeps `TrainerSetup{a, b, c}` from
+// compiling, so reordering them cannot silently swap values.
 struct TrainerSetup {
+  TrainerSetup() {}  // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;

@@ -53,7 +53,7 @@ torch::nn::Sequential initial_model(const Experiment& experiment, const Classifi
 // The parameters after training `model`, as one process or as one rank of `group`.
 std::vector<torch::Tensor> trained_parameters(const Experiment& experiment, const ClassificationData& data,
                                               DataParallelGroup* group, torch::nn::Sequential model) {
-  TrainerSetup setup{{}, nullptr, torch::kCPU, nullptr, {}};
+  TrainerSetup setup;
   setup.group = group;
   Trainer trainer(experiment, model, data, setup);
   trainer.run();

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "core/common/error.h"
@@ -197,6 +198,18 @@ class ServeGuardTest : public QObject {
     RawClient huge("127.0.0.1", running.port);
     huge.send("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
     QCOMPARE(status_of(huge.read_all(5.0)), 431);
+  }
+
+  // Stop before the accept loop has started (a test's service torn down at
+  // once, Ctrl+C right after start): run() returns instead of serving for ever.
+  void aStopBeforeRunningEndsTheRun() {
+    ServiceOptions options;
+    options.port = 0;
+    PredictionService service(open_bundle(bundle_), options);
+    service.bind();
+    service.stop();
+    auto ran = std::async(std::launch::async, [&] { service.run(); });
+    QVERIFY2(ran.wait_for(std::chrono::seconds(30)) == std::future_status::ready, "run() went on after stop()");
   }
 
   void aSecondServiceCannotTakeAPortInUse() {

@@ -28,6 +28,22 @@
 namespace cradle::test {
 namespace {
 
+// A trainer's setup by name: stoppable (with checkpoints), resumed from one, paused by a control.
+TrainerSetup stoppable(const StopSignal& stop, const std::filesystem::path& checkpoints = {}) {
+  TrainerSetup setup;
+  setup.stop = &stop;
+  setup.checkpoint_dir = checkpoints;
+  return setup;
+}
+TrainerSetup resuming(TrainerSetup setup, const std::filesystem::path& checkpoint) {
+  setup.resume_from = checkpoint;
+  return setup;
+}
+TrainerSetup controlled(TrainerSetup setup, RunControl& control) {
+  setup.control = &control;
+  return setup;
+}
+
 class Recorder : public TrainingObserver {
  public:
   void on_started(const TrainingPlan& p) override { plan = p; }
@@ -70,7 +86,7 @@ struct Fixture {
     Recorder recorder;
     recorder.stop_after_step = stop_after;
     recorder.stop = &stop;
-    Trainer trainer(experiment, model(), data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, {}});
+    Trainer trainer(experiment, model(), data, stoppable(stop, checkpoints));
     trainer.add_observer(recorder);
     trainer.run();
     return recorder;
@@ -190,7 +206,7 @@ class TrainingTest : public QObject {
     Recorder second;
     const auto checkpoints = std::filesystem::path(interrupted_dir.path().toStdString());
     auto model = f.model();  // freshly initialised: everything comes from the checkpoint
-    Trainer trainer(f.experiment, model, f.data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, checkpoints / "stopped.pt"});
+    Trainer trainer(f.experiment, model, f.data, resuming(stoppable(stop, checkpoints), checkpoints / "stopped.pt"));
     trainer.add_observer(second);
     trainer.run();
     QCOMPARE(second.plan.start_step, 7);
@@ -215,7 +231,7 @@ class TrainingTest : public QObject {
     changed.train.batch_size = 64;  // 3 steps per epoch now: step 3 cannot be inside epoch 1
     StopSignal stop;
     const auto checkpoints = std::filesystem::path(dir.path().toStdString());
-    Trainer trainer(changed, f.model(), f.data, TrainerSetup{checkpoints, &stop, torch::kCPU, nullptr, checkpoints / "stopped.pt"});
+    Trainer trainer(changed, f.model(), f.data, resuming(stoppable(stop, checkpoints), checkpoints / "stopped.pt"));
     try {
       trainer.run();
       QFAIL("resumed into another plan");
@@ -240,7 +256,7 @@ class TrainingTest : public QObject {
     auto model = f.model();
     StopSignal stop;
     Recorder r;
-    Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
+    Trainer trainer(f.experiment, model, f.data, stoppable(stop));
     trainer.add_observer(r);
     trainer.run();
     for (const auto& p : model->parameters()) QCOMPARE(p.scalar_type(), torch::kFloat32);
@@ -261,7 +277,7 @@ class TrainingTest : public QObject {
     r.control = &control;
     auto model = f.model();
     Trainer trainer(f.experiment, model, f.data,
-                    TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU, nullptr, {}, &control});
+                    controlled(stoppable(stop, checkpoints.path().toStdString()), control));
     trainer.add_observer(r);
     std::thread worker([&] { trainer.run(); });
     QTRY_VERIFY_WITH_TIMEOUT(r.paused_at >= 0, 30000);
@@ -376,7 +392,7 @@ class TrainingTest : public QObject {
       void on_failed(const std::string& m) override { *message = m; }
     } failures;
     failures.message = &failure;
-    Trainer trainer(f.experiment, f.model(), f.data, TrainerSetup{checkpoints.path().toStdString(), &stop, torch::kCPU, nullptr, {}});
+    Trainer trainer(f.experiment, f.model(), f.data, stoppable(stop, checkpoints.path().toStdString()));
     trainer.add_observer(failures);
     try {
       trainer.run();
@@ -404,8 +420,8 @@ class TrainingTest : public QObject {
     auto a = big.model(), b = small.model();
     StopSignal stop;
     Recorder ra, rb;
-    Trainer ta(big.experiment, a, big.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
-    Trainer tb(small.experiment, b, small.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
+    Trainer ta(big.experiment, a, big.data, stoppable(stop));
+    Trainer tb(small.experiment, b, small.data, stoppable(stop));
     ta.add_observer(ra);
     tb.add_observer(rb);
     ta.run();
@@ -454,7 +470,7 @@ class TrainingTest : public QObject {
     const auto mean_weight = [](Fixture& f) {
       auto model = f.model();
       StopSignal stop;
-      Trainer trainer(f.experiment, model, f.data, TrainerSetup{{}, &stop, torch::kCPU, nullptr, {}});
+      Trainer trainer(f.experiment, model, f.data, stoppable(stop));
       trainer.run();
       return model->named_parameters()["fc1.weight"].abs().mean().item<double>();
     };
