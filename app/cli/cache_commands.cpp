@@ -2,7 +2,9 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/data/data_cache.h"
 #include "core/data/data_cache_entries.h"
@@ -50,5 +52,16 @@ int cache_prune(const std::string& max_size) {
 }
 
 int cache_clear() { return cache_prune("0"); }
+
+void add_cache_commands(CLI::App& app, CommandChoice& choice) {
+  auto max_size = std::make_shared<std::string>();
+  auto* cache = app.add_subcommand("cache", "Look at or trim the prepared-data cache");
+  cache->require_subcommand(1);
+  cache->add_subcommand("list", "List the cache's entries, most recently used first")->callback([&choice] { choice.run = cache_list; });
+  auto* prune_command = cache->add_subcommand("prune", "Remove least recently used entries beyond a size");
+  prune_command->add_option("--max-size", *max_size, "Size to keep, e.g. 2G or 500M (default $CRADLE_CACHE_MAX_SIZE or 4G)");
+  prune_command->callback([&choice, max_size] { choice.run = [max_size] { return cache_prune(*max_size); }; });
+  cache->add_subcommand("clear", "Remove every entry")->callback([&choice] { choice.run = cache_clear; });
+}
 
 }  // namespace cradle::cli

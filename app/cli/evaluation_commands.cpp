@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -203,6 +205,48 @@ int compare(const std::vector<std::filesystem::path>& runs) {
   std::printf("\n");
   table("results (report.json)", results, false);
   return 0;
+}
+
+void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
+  auto eval_request = std::make_shared<EvaluateRequest>();
+  auto* eval = app.add_subcommand("eval", "Evaluate a run on a split: metrics, report.json, report.html, predictions.csv");
+  eval->add_option("run", eval_request->run_dir, "Run folder")->required();
+  eval->add_option("--split", eval_request->split, "train, validation or test (default test)")
+      ->check(CLI::IsMember({"train", "validation", "test"}));
+  eval->add_option("--checkpoint", eval_request->checkpoint, "last (default), best, or a checkpoint file");
+  eval->add_option("--out", eval_request->out, "Folder for the report (default <run>/evaluation/<split>-<checkpoint>)");
+  eval->callback([&choice, eval_request] { choice.run = [eval_request] { return evaluate(*eval_request); }; });
+
+  auto generate_request = std::make_shared<GenerateRequest>();
+  auto no_cache = std::make_shared<bool>(false);
+  SamplingOptions& sampling = generate_request->sampling;
+  auto* generate_command = app.add_subcommand("generate", "Generate text from a language-model run, streamed, with tokens/s");
+  generate_command->add_option("run", generate_request->run_dir, "Run folder")->required();
+  generate_command->add_option("--prompt", generate_request->prompt, "Text to continue (default: the start of a new text); \\n is a line break");
+  generate_command->add_option("--checkpoint", generate_request->checkpoint, "last (default), best, or a checkpoint file");
+  generate_command->add_option("--max-tokens", sampling.max_new_tokens, "New tokens at most (default 128)")->check(CLI::Range(1, 1000000));
+  generate_command->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")->check(CLI::Range(0.0, 100.0));
+  generate_command->add_option("--top-k", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
+  generate_command->add_option("--top-p", sampling.top_p, "Nucleus: the likeliest tokens holding this probability (default 1)")
+      ->check(CLI::Range(1e-9, 1.0));
+  generate_command->add_option("--repetition-penalty", sampling.repetition_penalty, "Above 1 discourages repeats (default 1)")
+      ->check(CLI::Range(1e-6, 100.0));
+  generate_command->add_option("--stop", sampling.stop, "Stop before this string, e.g. \"\\n\\n\" (repeatable)");
+  generate_command->add_option("--seed", sampling.seed, "Random seed (default 0)");
+  generate_command->add_flag("--no-cache", *no_cache, "Recompute the context for every token instead of the key/value cache");
+  generate_command->callback([&choice, generate_request, no_cache] {
+    choice.run = [generate_request, no_cache] {
+      generate_request->sampling.use_cache = !*no_cache;
+      generate_request->prompt = unescape(generate_request->prompt);
+      for (auto& stop : generate_request->sampling.stop) stop = unescape(stop);
+      return generate(*generate_request);
+    };
+  });
+
+  auto compare_runs = std::make_shared<std::vector<fs::path>>();
+  auto* compare_command = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
+  compare_command->add_option("runs", *compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
+  compare_command->callback([&choice, compare_runs] { choice.run = [compare_runs] { return compare(*compare_runs); }; });
 }
 
 }  // namespace cradle::cli

@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/common/file_io.h"
 #include "core/run/learning_rate_finder.h"
@@ -61,6 +63,18 @@ int find_learning_rate(const LearningRateFindRequest& request) {
   std::printf("suggested learning rate: %.3g (%s)\n  cradle-cli train %s --set train.lr=%.3g\n", finding.suggestion->lr,
               finding.suggestion->rule.c_str(), request.experiment_file.string().c_str(), finding.suggestion->lr);
   return 0;
+}
+
+void add_lr_find_command(CLI::App& app, CommandChoice& choice) {
+  auto request = std::make_shared<LearningRateFindRequest>();
+  auto* lr_find = app.add_subcommand("lr-find", "Learning-rate range test: the loss as the rate grows, and a suggested rate");
+  lr_find->add_option("experiment", request->experiment_file, "Experiment file (JSON)")->required();
+  lr_find->add_option("--steps", request->range.steps, "Optimizer steps (default 100)")->check(CLI::Range(10, 100000));
+  lr_find->add_option("--min-lr", request->range.min_lr, "First rate (default 1e-7)")->check(CLI::PositiveNumber);
+  lr_find->add_option("--max-lr", request->range.max_lr, "Last rate (default 10)")->check(CLI::PositiveNumber);
+  lr_find->add_option("--set", request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
+  lr_find->add_option("--out", request->out, "Also write the curve and the suggestion to this JSON file");
+  lr_find->callback([&choice, request] { choice.run = [request] { return find_learning_rate(*request); }; });
 }
 
 }  // namespace cradle::cli

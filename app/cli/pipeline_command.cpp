@@ -1,7 +1,9 @@
 // cradle-cli pipeline: the stages of a pipeline file, each in its own run
 // folder, each later stage starting from an earlier one's.
 #include <cstdio>
+#include <memory>
 
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "app/common/terminal_training.h"
 #include "core/common/error.h"
@@ -54,6 +56,17 @@ int run_pipeline(const fs::path& file, const fs::path& out) {
   }
   std::printf("\npipeline %s complete: %s\n", pipeline.name.c_str(), root.string().c_str());
   return 0;
+}
+
+void add_pipeline_command(CLI::App& app, CommandChoice& choice) {
+  struct Request {
+    std::string file, out;
+  };
+  auto request = std::make_shared<Request>();
+  auto* pipeline = app.add_subcommand("pipeline", "Run a pipeline file's stages in order (pretrain, sft, ...)");
+  pipeline->add_option("pipeline", request->file, "Pipeline file (JSON)")->required();
+  pipeline->add_option("--out", request->out, "Folder for the stages' runs (default runs/<pipeline name>)");
+  pipeline->callback([&choice, request] { choice.run = [request] { return run_pipeline(request->file, request->out); }; });
 }
 
 }  // namespace cradle::cli

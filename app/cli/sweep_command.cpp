@@ -9,9 +9,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -138,6 +140,16 @@ int sweep(const SweepRequest& request) {
     return 130;
   }
   return outcome.ranking.empty() ? 1 : 0;
+}
+
+void add_sweep_command(CLI::App& app, CommandChoice& choice) {
+  auto request = std::make_shared<SweepRequest>();
+  auto* sweep_command = app.add_subcommand("sweep", "Run a hyperparameter sweep: grid, random or successive halving; ranks the trials");
+  sweep_command->add_option("sweep", request->sweep_file, "Sweep file (JSON)")->required();
+  sweep_command->add_option("--out", request->out, "Sweep folder (default runs/<sweep name>); an interrupted sweep continues there");
+  sweep_command->add_option("--parallel", request->parallel, "Trials at once, as separate processes (default: the file's)")
+      ->check(CLI::Range(1, 64));
+  sweep_command->callback([&choice, request] { choice.run = [request] { return sweep(*request); }; });
 }
 
 }  // namespace cradle::cli
