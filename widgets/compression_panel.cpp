@@ -20,7 +20,7 @@
 
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
-#include "core/run/pruning_stage.h"
+#include "core/run/pruning_experiment.h"
 #include "core/run/run_quantization.h"
 #include "widgets/custom_plot.h"
 #include "widgets/palette_colors.h"

@@ -8,7 +8,7 @@
 
 #include "core/eval/text_generation.h"
 #include "core/train/learning_rate_range.h"
-#include "core/run/pruning_stage.h"
+#include "core/run/pruning_experiment.h"
 
 namespace cradle::cli {
 
@@ -57,7 +57,7 @@ struct ServeRequest {
 // Serves the bundle over HTTP until Ctrl+C (core/serve/prediction_service.h).
 int serve(const ServeRequest& request);
 
-struct PruneRequest : PruningStageRequest {  // the stage (core/run/pruning_stage.h) and where its run goes
+struct PruneRequest : PruningStageRequest {  // the stage (core/run/pruning_experiment.h) and where its run goes
   std::filesystem::path out_dir;
 };
 // Stage prune of a finished run (its frozen experiment with the stage added), trained in the terminal.

@@ -13,7 +13,7 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/overrides.h"
-#include "core/run/pruning_stage.h"
+#include "core/run/pruning_experiment.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_quantization.h"
 

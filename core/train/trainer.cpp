@@ -27,6 +27,7 @@
 #include "core/train/layer_selection.h"
 #include "core/train/optimizer_factory.h"
 #include "core/train/prediction_units.h"
+#include "core/train/training_window.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
@@ -123,221 +124,215 @@ double metric_value(const EvaluationMetrics& m, const std::string& metric) {
 
 }  // namespace
 
-TrainingOutcome Trainer::train_epochs() {
-  const auto& spec = experiment_.train;
-  const std::int64_t n = data_.train.size();
-  DataParallelGroup* const group = setup_.group;
-  // A rank trains on its shard: its plan counts the shard's samples.
-  TrainingPlan plan = plan_training(spec, group ? rank_shard_size(n, group->size()) : n);
-  if (group) {  // what observers show: the whole training split, the samples of one step over every rank
-    plan.train_samples = n;
-    plan.batch_size = spec.batch_size * group->size();
-  }
-  schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, plan.total_steps, plan.steps_per_epoch);
-  const std::int64_t log_every = log_interval(spec.log_every, plan.steps_per_epoch);
-  const CheckpointPosition resumed = setup_.resume_from.empty() ? CheckpointPosition{} : resume();
-  // Optimizer steps already taken in the epoch the checkpoint interrupted.
-  const std::int64_t steps_into_epoch = resumed.step - resumed.epoch * plan.steps_per_epoch;
-  if (steps_into_epoch < 0 || steps_into_epoch >= std::max<std::int64_t>(1, plan.steps_per_epoch))
-    throw DataError(setup_.resume_from.string() + ": its step " + std::to_string(resumed.step) + " does not fit epoch " +
-                    std::to_string(resumed.epoch + 1) + " of this plan (" + std::to_string(plan.steps_per_epoch) +
-                    " steps per epoch); was train.batch_size or the data changed?");
-  plan.start_step = resumed.step;
-  notify(&TrainingObserver::on_started, plan);
-
+// What every epoch of a run shares: the plan, where a resumed run stands, the
+// checks made on each step, and the throughputs measured so far.
+struct Trainer::Loop {
+  TrainingPlan plan;
+  std::int64_t log_every = 1;
+  CheckpointPosition resumed;
+  std::int64_t steps_into_epoch = 0;  // optimizer steps already taken in the epoch the checkpoint interrupted
+  std::int64_t step = 0;              // optimizer steps taken, over the whole run
   // On the CPU reading the loss each step costs nothing (there is no queue to
   // drain), so a non-finite value is caught at the step it appears; on a GPU
   // it is caught at the next log line instead.
   // In a group the ranks' losses differ, so a rank stopping on its own would
   // leave the others waiting: the averaged gradient's norm (the same on every
   // rank) catches a non-finite loss instead, at the same step.
-  const bool check_every_step = !setup_.device.is_cuda() && !group;
-  const bool check_gradient_norm = !setup_.device.is_cuda() || group;
-  const auto parameters = model_->parameters();
-  // BatchNorm's running statistics are a rank's own; rank 0's are shared after every step (as PyTorch DDP does).
-  std::vector<torch::Tensor> shared_buffers;
-  if (group)
-    for (const auto& buffer : model_->buffers())
-      if (buffer.is_floating_point()) shared_buffers.push_back(buffer);
-  const double clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
-  const bool bfloat16 = spec.precision == "bfloat16";
+  bool check_every_step = false;
+  bool check_gradient_norm = false;
+  bool bfloat16 = false;
+  double clip = 0;  // train.clip_grad_norm, or infinity
+  std::vector<torch::Tensor> parameters;
+  std::vector<torch::Tensor> shared_buffers;  // a group's BatchNorm statistics, rank 0's shared after every step
   std::vector<double> throughputs;  // full logging windows only
   std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
-  std::int64_t step = resumed.step, epochs_run = resumed.epoch;
+  const std::vector<double>& measured_throughputs() const { return throughputs.empty() ? partial : throughputs; }
+};
+
+TrainingOutcome Trainer::train_epochs() {
+  const auto& spec = experiment_.train;
+  Loop loop = start_loop();
+  std::int64_t epochs_run = loop.resumed.epoch;
   bool stop_early = false;
-  const auto tensor_options = torch::TensorOptions().device(setup_.device);
-  for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
-    model_->train();
-    apply_freeze(epoch);
-    if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
-    EpochBatches batches(n, epoch_seed(experiment_.seed, epoch), spec.batch_size,
-                         data_.train.mapped() ? EpochBatches::Shuffle::Computed : EpochBatches::Shuffle::Held,
-                         group ? group->rank() : 0, group ? group->size() : 1);
-    if (epoch == resumed.epoch + 1 && steps_into_epoch > 0)  // the same order; its first batches are done
-      batches.skip(static_cast<std::size_t>(steps_into_epoch * spec.accumulate_steps));
-    // Background threads gather (and augment) the next batches while this one trains.
-    const ImageAugmenter* augmenter = setup_.augmenter && !setup_.augmenter->empty() ? setup_.augmenter : nullptr;
-    BatchLoader loader(
-        batches.size(),
-        [&, epoch](std::size_t index) {
-          const auto indices = batches.indices(index);
-          Batch batch = data_.train.batch(indices);
-          if (augmenter) batch.inputs = augmenter->apply(batch.inputs, indices, epoch);
-          return batch;
-        },
-        static_cast<std::size_t>(experiment_.data.prefetch_batches), loader_threads());
-    // Sums stay on the device and are read only when logging, so a GPU is not
-    // synchronised on every step.
-    auto loss_sum = torch::zeros({}, tensor_options.dtype(torch::kFloat64));
-    auto correct = torch::zeros({}, tensor_options.dtype(torch::kInt64));
-    auto absolute_error = torch::zeros({}, tensor_options.dtype(torch::kFloat64));  // regression
-    std::int64_t window_samples = 0, window_predictions = 0;
-    // Where the window's time went: on the CPU every operation has finished when
-    // it returns, so the clock splits the step exactly (on a GPU these are launch times).
-    double data_wait = 0, forward_time = 0, backward_time = 0, optimizer_time = 0;
-    const auto since = [](std::chrono::steady_clock::time_point t) {
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    };
-    auto window_start = std::chrono::steady_clock::now();
-
-    for (std::size_t b = 0; b < batches.size();) {
-      if (setup_.control) {
-        if (setup_.control->take_checkpoint_request()) checkpoint(step, epoch - 1, "saved.pt");
-        if (setup_.control->paused()) window_start += wait_while_paused(step);  // throughput counts training time only
-      }
-      const bool stop_requested = setup_.stop && setup_.stop->requested();
-      if (group ? group->any(stop_requested) : stop_requested) {  // a group stops together, at the same step
-        checkpoint(step, epoch - 1, "stopped.pt");
-        return finish(TrainingStatus::Stopped, step, epoch - 1, throughputs.empty() ? partial : throughputs);
-      }
-      // One optimizer step over `accumulate_steps` micro-batches: each loss is
-      // weighted by its share of the group's samples, so the summed gradient
-      // equals that of one batch holding them all.
-      const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
-      const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
-      learning_rate_ = setup_.learning_rate_at ? setup_.learning_rate_at(step) : schedule_->at(step);
-      set_learning_rate(*optimizer_, learning_rate_, learning_rate_scales_);
-      clear_gradients(*optimizer_);
-      for (; b < group_end; ++b) {
-        const auto fetch_start = std::chrono::steady_clock::now();
-        const Batch batch = *loader.next();
-        const auto inputs = batch.inputs.to(setup_.device);
-        const auto targets = batch.targets.to(setup_.device);
-        data_wait += since(fetch_start);
-
-        const auto forward_start = std::chrono::steady_clock::now();
-        torch::Tensor loss, predictions, flat_targets;
-        {
-          const AutocastScope autocast(bfloat16, setup_.device);
-          if (pairwise_) {
-            predictions = setup_.pair_scorer->score(model_, inputs, targets).rewards;  // [B, 2]
-            flat_targets = predictions.select(1, 0);  // one prediction per pair
-            loss = pairwise_preference_loss(predictions, setup_.pair_scorer->loss_options());
-          } else if (const auto outputs = model_->forward(inputs); regression_) {
-            predictions = outputs.reshape({-1}).to(torch::kFloat32);
-            flat_targets = targets;
-            loss = regression_loss(experiment_.train.loss, predictions, targets);
-          } else {
-            std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
-            loss = setup_.distiller
-                       ? setup_.distiller->loss(inputs, targets, predictions, flat_targets, spec.label_smoothing)
-                       : softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, spec.label_smoothing);
-          }
-        }
-        forward_time += since(forward_start);
-        if (check_every_step) {
-          const double value = loss.item<double>();
-          if (!std::isfinite(value)) diverged("loss", value, step + 1, epoch);
-        }
-        const auto backward_start = std::chrono::steady_clock::now();
-        (loss * (static_cast<double>(targets.size(0)) / group_samples)).backward();
-        backward_time += since(backward_start);
-
-        torch::NoGradGuard no_grad;
-        loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(flat_targets.numel());
-        if (regression_) absolute_error += (predictions.detach() - flat_targets).abs().sum().to(torch::kFloat64);
-        else if (pairwise_) correct += predictions.select(1, 0).gt(predictions.select(1, 1)).sum();
-        else correct += predictions.argmax(1).eq(flat_targets).sum();
-        window_samples += targets.size(0);
-        window_predictions += flat_targets.numel();
-      }
-      const auto optimizer_start = std::chrono::steady_clock::now();
-      if (group) group->average_gradients(parameters);
-      if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();  // the same on every rank: added after averaging
-      if (check_gradient_norm || spec.clip_grad_norm > 0) {
-        const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
-        if (!std::isfinite(norm)) diverged("gradient norm", norm, step + 1, epoch);
-      }
-      optimizer_->step();
-      if (!shared_buffers.empty()) group->broadcast_from_main(shared_buffers);
-      if (setup_.after_optimizer_step) setup_.after_optimizer_step();
-      optimizer_time += since(optimizer_start);
-      ++step;
-
-      const bool last_of_epoch = b == batches.size();
-      if (step % log_every == 0 || last_of_epoch) {
-        if (group) {  // the window's figures over every rank's samples
-          auto sums = torch::stack({loss_sum.cpu(), correct.cpu().to(torch::kFloat64), absolute_error.cpu(),
-                                    torch::tensor(static_cast<double>(window_samples), torch::kFloat64),
-                                    torch::tensor(static_cast<double>(window_predictions), torch::kFloat64)});
-          group->sum(sums);
-          loss_sum.fill_(sums[0].item<double>());
-          correct.fill_(static_cast<std::int64_t>(std::llround(sums[1].item<double>())));
-          absolute_error.fill_(sums[2].item<double>());
-          window_samples = std::llround(sums[3].item<double>());
-          window_predictions = std::llround(sums[4].item<double>());
-        }
-        const double window_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
-        StepMetrics m;
-        m.step = step;
-        m.epoch = epoch;
-        m.loss = loss_sum.item<double>() / static_cast<double>(window_predictions);
-        if (regression_)
-          m.mae = absolute_error.item<double>() / static_cast<double>(window_predictions) * data_.target_std;
-        else
-          m.accuracy = static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(window_predictions);
-        if (!std::isfinite(m.loss)) diverged("loss", m.loss, step, epoch);
-        m.lr = learning_rate_;  // train.lr's schedule; groups of train.layer_lr run at their multiple of it
-        m.samples_per_second = window_seconds > 0 ? static_cast<double>(window_samples) / window_seconds : 0;
-        m.data_wait_seconds = data_wait;
-        m.forward_seconds = forward_time;
-        m.backward_seconds = backward_time;
-        m.optimizer_seconds = optimizer_time;
-        m.wall_seconds = elapsed_seconds();
-        // Partial windows at epoch ends would skew the median throughput.
-        (step % log_every == 0 ? throughputs : partial).push_back(m.samples_per_second);
-        notify(&TrainingObserver::on_step, m);
-        loss_sum.zero_();
-        correct.zero_();
-        absolute_error.zero_();
-        window_samples = window_predictions = 0;
-        data_wait = forward_time = backward_time = optimizer_time = 0;
-        window_start = std::chrono::steady_clock::now();
-      }
+  for (std::int64_t epoch = loop.resumed.epoch + 1; epoch <= spec.epochs && !stop_early; ++epoch) {
+    if (!train_epoch(loop, epoch)) {
+      checkpoint(loop.step, epoch - 1, "stopped.pt");
+      return finish(TrainingStatus::Stopped, loop.step, epoch - 1, loop.measured_throughputs());
     }
     epochs_run = epoch;
-    if (data_.validation.size() > 0) {
-      auto validation = writes_results() ? evaluate_split("validation", data_.validation, step, epoch) : EvaluationMetrics{};
-      if (group) share_validation(validation);
-      schedule_->observe_validation_loss(validation.loss);
-      stop_early = track_best(validation, step, epoch);
-    }
-    if (spec.keep_checkpoints > 0) {
-      checkpoint(step, epoch, EpochCheckpoints::file_name(epoch));
-    }
+    stop_early = end_epoch(loop.step, epoch);
   }
   // The test split (and model.pt) then see the best epoch's weights.
   const bool restore = spec.early_stopping.enabled && spec.early_stopping.restore_best && !best_weights_.empty();
   if (restore) restore_best_weights();
-  if (writes_results()) evaluate_split("test", data_.test, step, epochs_run);
-  return finish(TrainingStatus::Completed, step, epochs_run, throughputs.empty() ? partial : throughputs,
-                [&](TrainingOutcome& o) {
-                  o.stopped_early = stop_early;
-                  o.best_epoch = best_epoch_;
-                  o.best_metric = best_metric_;
-                  o.restored_best = restore;
-                });
+  if (writes_results()) evaluate_split("test", data_.test, loop.step, epochs_run);
+  return finish(TrainingStatus::Completed, loop.step, epochs_run, loop.measured_throughputs(), [&](TrainingOutcome& o) {
+    o.stopped_early = stop_early;
+    o.best_epoch = best_epoch_;
+    o.best_metric = best_metric_;
+    o.restored_best = restore;
+  });
+}
+
+Trainer::Loop Trainer::start_loop() {
+  const auto& spec = experiment_.train;
+  const std::int64_t n = data_.train.size();
+  DataParallelGroup* const group = setup_.group;
+  Loop loop;
+  // A rank trains on its shard: its plan counts the shard's samples.
+  loop.plan = plan_training(spec, group ? rank_shard_size(n, group->size()) : n);
+  if (group) {  // what observers show: the whole training split, the samples of one step over every rank
+    loop.plan.train_samples = n;
+    loop.plan.batch_size = spec.batch_size * group->size();
+  }
+  const std::int64_t steps_per_epoch = loop.plan.steps_per_epoch;
+  schedule_ = std::make_unique<LearningRateSchedule>(spec.schedule, spec.lr, loop.plan.total_steps, steps_per_epoch);
+  loop.log_every = log_interval(spec.log_every, steps_per_epoch);
+  loop.resumed = setup_.resume_from.empty() ? CheckpointPosition{} : resume();
+  loop.steps_into_epoch = loop.resumed.step - loop.resumed.epoch * steps_per_epoch;
+  if (loop.steps_into_epoch < 0 || loop.steps_into_epoch >= std::max<std::int64_t>(1, steps_per_epoch))
+    throw DataError(setup_.resume_from.string() + ": its step " + std::to_string(loop.resumed.step) +
+                    " does not fit epoch " + std::to_string(loop.resumed.epoch + 1) + " of this plan (" +
+                    std::to_string(steps_per_epoch) + " steps per epoch); was train.batch_size or the data changed?");
+  loop.plan.start_step = loop.resumed.step;
+  loop.step = loop.resumed.step;
+  notify(&TrainingObserver::on_started, loop.plan);
+
+  loop.check_every_step = !setup_.device.is_cuda() && !group;
+  loop.check_gradient_norm = !setup_.device.is_cuda() || group;
+  loop.parameters = model_->parameters();
+  if (group)
+    for (const auto& buffer : model_->buffers())
+      if (buffer.is_floating_point()) loop.shared_buffers.push_back(buffer);
+  loop.clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
+  loop.bfloat16 = spec.precision == "bfloat16";
+  return loop;
+}
+
+bool Trainer::train_epoch(Loop& loop, std::int64_t epoch) {
+  const auto& spec = experiment_.train;
+  DataParallelGroup* const group = setup_.group;
+  model_->train();
+  apply_freeze(epoch);
+  if (setup_.on_epoch_start) setup_.on_epoch_start(epoch);
+  EpochBatches batches(data_.train.size(), epoch_seed(experiment_.seed, epoch), spec.batch_size,
+                       data_.train.mapped() ? EpochBatches::Shuffle::Computed : EpochBatches::Shuffle::Held,
+                       group ? group->rank() : 0, group ? group->size() : 1);
+  if (epoch == loop.resumed.epoch + 1 && loop.steps_into_epoch > 0)  // the same order; its first batches are done
+    batches.skip(static_cast<std::size_t>(loop.steps_into_epoch * spec.accumulate_steps));
+  // Background threads gather (and augment) the next batches while this one trains.
+  const ImageAugmenter* augmenter = setup_.augmenter && !setup_.augmenter->empty() ? setup_.augmenter : nullptr;
+  BatchLoader loader(
+      batches.size(),
+      [&, epoch](std::size_t index) {
+        const auto indices = batches.indices(index);
+        Batch batch = data_.train.batch(indices);
+        if (augmenter) batch.inputs = augmenter->apply(batch.inputs, indices, epoch);
+        return batch;
+      },
+      static_cast<std::size_t>(experiment_.data.prefetch_batches), loader_threads());
+  TrainingWindow window(setup_.device, pairwise_     ? TrainingWindow::Predictions::Pairs
+                                       : regression_ ? TrainingWindow::Predictions::Numbers
+                                                     : TrainingWindow::Predictions::Classes);
+  for (std::size_t b = 0; b < batches.size();) {
+    if (setup_.control) {
+      if (setup_.control->take_checkpoint_request()) checkpoint(loop.step, epoch - 1, "saved.pt");
+      if (setup_.control->paused()) window.exclude(wait_while_paused(loop.step));  // throughput counts training time only
+    }
+    const bool stop_requested = setup_.stop && setup_.stop->requested();
+    if (group ? group->any(stop_requested) : stop_requested) return false;  // a group stops together, at the same step
+    // One optimizer step over `accumulate_steps` micro-batches: each loss is
+    // weighted by its share of the group's samples, so the summed gradient
+    // equals that of one batch holding them all.
+    const std::size_t group_end = std::min(batches.size(), b + static_cast<std::size_t>(spec.accumulate_steps));
+    const auto group_samples = static_cast<double>(samples_in(batches, b, group_end));
+    learning_rate_ = setup_.learning_rate_at ? setup_.learning_rate_at(loop.step) : schedule_->at(loop.step);
+    set_learning_rate(*optimizer_, learning_rate_, learning_rate_scales_);
+    clear_gradients(*optimizer_);
+    for (; b < group_end; ++b) train_micro_batch(loop, loader, window, group_samples, epoch);
+    const auto optimizer_start = std::chrono::steady_clock::now();
+    optimizer_step(loop, epoch);
+    window.optimizer += seconds_since(optimizer_start);
+    ++loop.step;
+    const bool last_of_epoch = b == batches.size();
+    if (loop.step % loop.log_every == 0 || last_of_epoch) log_window(loop, window, epoch);
+  }
+  return true;
+}
+
+void Trainer::train_micro_batch(Loop& loop, BatchLoader& loader, TrainingWindow& window, double group_samples,
+                                std::int64_t epoch) {
+  const auto fetch_start = std::chrono::steady_clock::now();
+  const Batch batch = *loader.next();
+  const auto inputs = batch.inputs.to(setup_.device);
+  const auto targets = batch.targets.to(setup_.device);
+  window.data_wait += seconds_since(fetch_start);
+
+  const auto forward_start = std::chrono::steady_clock::now();
+  torch::Tensor loss, predictions, flat_targets;
+  {
+    const AutocastScope autocast(loop.bfloat16, setup_.device);
+    if (pairwise_) {
+      predictions = setup_.pair_scorer->score(model_, inputs, targets).rewards;  // [B, 2]
+      flat_targets = predictions.select(1, 0);  // one prediction per pair
+      loss = pairwise_preference_loss(predictions, setup_.pair_scorer->loss_options());
+    } else if (const auto outputs = model_->forward(inputs); regression_) {
+      predictions = outputs.reshape({-1}).to(torch::kFloat32);
+      flat_targets = targets;
+      loss = regression_loss(experiment_.train.loss, predictions, targets);
+    } else {
+      std::tie(predictions, flat_targets) = flatten_predictions(outputs, targets);
+      const double smoothing = experiment_.train.label_smoothing;
+      loss = setup_.distiller ? setup_.distiller->loss(inputs, targets, predictions, flat_targets, smoothing)
+                              : softmax_cross_entropy(predictions.to(torch::kFloat32), flat_targets, smoothing);
+    }
+  }
+  window.forward += seconds_since(forward_start);
+  if (loop.check_every_step) {
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) diverged("loss", value, loop.step + 1, epoch);
+  }
+  const auto backward_start = std::chrono::steady_clock::now();
+  (loss * (static_cast<double>(targets.size(0)) / group_samples)).backward();
+  window.backward += seconds_since(backward_start);
+  window.add(loss, predictions, flat_targets, targets.size(0));
+}
+
+void Trainer::optimizer_step(Loop& loop, std::int64_t epoch) {
+  const auto& spec = experiment_.train;
+  DataParallelGroup* const group = setup_.group;
+  if (group) group->average_gradients(loop.parameters);
+  if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();  // the same on every rank: added after averaging
+  if (loop.check_gradient_norm || spec.clip_grad_norm > 0) {
+    const double norm = torch::nn::utils::clip_grad_norm_(loop.parameters, loop.clip);
+    if (!std::isfinite(norm)) diverged("gradient norm", norm, loop.step + 1, epoch);
+  }
+  optimizer_->step();
+  if (!loop.shared_buffers.empty()) group->broadcast_from_main(loop.shared_buffers);
+  if (setup_.after_optimizer_step) setup_.after_optimizer_step();
+}
+
+void Trainer::log_window(Loop& loop, TrainingWindow& window, std::int64_t epoch) {
+  if (setup_.group) window.sum_over(*setup_.group);
+  StepMetrics m = window.close(loop.step, epoch, data_.target_std);
+  if (!std::isfinite(m.loss)) diverged("loss", m.loss, loop.step, epoch);
+  m.lr = learning_rate_;  // train.lr's schedule; groups of train.layer_lr run at their multiple of it
+  m.wall_seconds = elapsed_seconds();
+  // Partial windows at epoch ends would skew the median throughput.
+  (loop.step % loop.log_every == 0 ? loop.throughputs : loop.partial).push_back(m.samples_per_second);
+  notify(&TrainingObserver::on_step, m);
+}
+
+bool Trainer::end_epoch(std::int64_t step, std::int64_t epoch) {
+  bool stop_early = false;
+  if (data_.validation.size() > 0) {
+    auto validation = writes_results() ? evaluate_split("validation", data_.validation, step, epoch) : EvaluationMetrics{};
+    if (setup_.group) share_validation(validation);
+    schedule_->observe_validation_loss(validation.loss);
+    stop_early = track_best(validation, step, epoch);
+  }
+  if (experiment_.train.keep_checkpoints > 0) checkpoint(step, epoch, EpochCheckpoints::file_name(epoch));
+  return stop_early;
 }
 
 bool Trainer::track_best(const EvaluationMetrics& validation, std::int64_t step, std::int64_t epoch) {

@@ -27,8 +27,10 @@
 
 namespace cradle {
 
+class BatchLoader;
 class DataParallelGroup;
 class Distiller;
+class TrainingWindow;
 class ImageAugmenter;
 class PairScorer;
 
@@ -79,7 +81,19 @@ class Trainer {
   TrainingOutcome run();
 
  private:
+  struct Loop;
   TrainingOutcome train_epochs();
+  Loop start_loop();  // the plan, the schedule and where a resumed run stands; observers hear on_started
+  // One epoch's optimizer steps; false when a stop was requested (the caller checkpoints).
+  bool train_epoch(Loop& loop, std::int64_t epoch);
+  // A micro-batch's forward pass, loss and backward pass, added to the window.
+  void train_micro_batch(Loop& loop, BatchLoader& loader, TrainingWindow& window, double group_samples,
+                         std::int64_t epoch);
+  // Averaged over a group's ranks, L1, clipped and checked: the optimizer's step.
+  void optimizer_step(Loop& loop, std::int64_t epoch);
+  void log_window(Loop& loop, TrainingWindow& window, std::int64_t epoch);  // one line of training metrics
+  // Validation (the schedule, best.pt, early stopping) and the epoch's checkpoint; true to stop early.
+  bool end_epoch(std::int64_t step, std::int64_t epoch);
   // train.freeze: the chosen layers' parameters take no gradient up to until_epoch.
   void apply_freeze(std::int64_t epoch);
   // Rank 0's validation figures for every rank (the schedule and early stopping need them).

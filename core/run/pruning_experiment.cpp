@@ -1,4 +1,4 @@
-#include "core/run/pruning_stage.h"
+#include "core/run/pruning_experiment.h"
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"

@@ -1,0 +1,30 @@
+#include "core/run/stages/preference_pair_stage.h"
+
+namespace cradle {
+
+void PreferencePairStage::load_pairs(StageContext& c, const char* needs_gpt) {
+  base_ = adopt_base_run(c, needs_gpt);
+  data_ = load_preference_data(c.experiment, base_.tokenizer);
+  tokenizer_ = data_.tokenizer;
+  input_shape_ = {c.experiment.data.context_length};
+}
+
+void PreferencePairStage::report_setup(const StageContext& c, Json& report) const {
+  const auto& d = data_;
+  report["stage"] = c.experiment.stage;
+  report["init_from"] = c.experiment.init_from;
+  report["data"] = Json{{"files", d.files},
+                        {"train_pairs", d.train_pairs.size()},
+                        {"validation_pairs", d.validation_pairs.size()},
+                        {"test_pairs", d.test_pairs.size()},
+                        {"truncated", d.truncated},
+                        {"undecided", d.undecided},
+                        {"skipped_lines", d.skipped.size()}};
+}
+
+void PreferencePairStage::configure_trainer(const StageContext& c, TrainerSetup& setup) {
+  (void)c;
+  setup.pair_scorer = pair_scorer_.get();
+}
+
+}  // namespace cradle
