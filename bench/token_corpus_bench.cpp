@@ -129,7 +129,7 @@ int train(const fs::path& experiment_file, std::int64_t steps, const std::vector
   const double model_optimizer_mb = static_cast<double>(parameters) * 4 * 4 / 1e6;
   std::printf("{\"experiment\": \"%s\", \"source\": \"%s\", \"steps\": %lld, \"tokens_per_s\": %.0f, "
               "\"peak_anon_mb\": %.1f, \"peak_file_mb\": %.1f, \"peak_rss_mb\": %.1f, \"model_optimizer_mb\": %.1f}\n",
-              experiment.name.c_str(), experiment.data.source.c_str(), static_cast<long long>(steps),
+              experiment.name.c_str(), to_string(experiment.data.source).c_str(), static_cast<long long>(steps),
               median_of(limit.samples_per_second) * static_cast<double>(experiment.data.context_length),
               static_cast<double>(peak.anon_kb) / 1e3, static_cast<double>(peak.file_kb) / 1e3,
               static_cast<double>(end.hwm_kb) / 1e3, model_optimizer_mb);

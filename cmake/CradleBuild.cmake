@@ -1,9 +1,12 @@
 # Warnings for the project's own code. Third-party headers (LibTorch, Qt) come in
 # through imported targets and are treated as system headers, so they stay quiet.
+# A switch over an enumeration that forgets a value (a new Stage, say) does not
+# compile: the enumerations replace strings so that the compiler finds every
+# place a new value must be handled.
 function(cradle_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-      -Wnon-virtual-dtor -Wno-unused-parameter)
+      -Wnon-virtual-dtor -Wno-unused-parameter -Werror=switch)
   endif()
 endfunction()
 

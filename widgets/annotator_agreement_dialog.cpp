@@ -57,8 +57,8 @@ AnnotatorAgreementDialog::AnnotatorAgreementDialog(const QString& set_folder, QW
   for (int i = 0; i < names_.size(); ++i) {
     int decided = 0, ties = 0, skips = 0;
     for (const auto& l : labels_[static_cast<std::size_t>(i)]) {
-      if (l.verdict == "tie") ++ties;
-      else if (l.verdict == "skip") ++skips;
+      if (l.verdict == PairVerdict::Tie) ++ties;
+      else if (l.verdict == PairVerdict::Skip) ++skips;
       else ++decided;
     }
     set_cell(annotators_, i, 0, names_[i]);

@@ -102,7 +102,7 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   chooseFiles_->setObjectName(QStringLiteral("chooseFiles"));
   filesLayout->addWidget(chooseFiles_);
   filesLayout->addStretch(1);
-  connect(chooseFiles_, &QPushButton::clicked, this, &BundlePanel::choose_files);
+  connect(chooseFiles_, &QPushButton::clicked, this, &BundlePanel::chooseFiles);
   tryStack_->addWidget(filesPage);
   // Texts for a classifier, one per line.
   auto* textsPage = new QWidget(tryStack_);
@@ -149,7 +149,7 @@ QString BundlePanel::errorText() const { return error_->isHidden() ? QString() :
 
 QString BundlePanel::inputKind() const {
   if (!bundle_) return {};
-  if (bundle_->experiment.task == "language_model") return QStringLiteral("language_model");
+  if (bundle_->experiment.task == Task::LanguageModel) return QStringLiteral("language_model");
   return QString::fromStdString(bundle_->input.kind);
 }
 
@@ -178,7 +178,7 @@ bool BundlePanel::openBundle(const QString& path) {
     text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     facts_->addRow(label, text);
   };
-  add(tr("Task"), QString::fromStdString(b.experiment.task + (b.experiment.stage != "pretrain" ? " (" + b.experiment.stage + ")" : "")));
+  add(tr("Task"), QString::fromStdString(to_string(b.experiment.task) + (b.experiment.stage != Stage::Pretrain ? " (" + to_string(b.experiment.stage) + ")" : "")));
   QString model = QString::fromStdString(b.experiment.model.type);
   if (m.contains("model") && m["model"].value("parameters", 0) > 0)
     model += tr(", %L1 parameters").arg(static_cast<qlonglong>(m["model"]["parameters"].get<std::int64_t>()));
@@ -207,7 +207,7 @@ bool BundlePanel::openBundle(const QString& path) {
   QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QStringLiteral("MODEL_CARD.md")));
   card_ = card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString();
   cardView_->setMarkdown(card_.isEmpty() ? tr("*This bundle has no model card.*") : card_);
-  give_facts_room();
+  giveFactsRoom();
 
   const QString kind = inputKind();
   const bool language_model = kind == QLatin1String("language_model");
@@ -233,11 +233,11 @@ bool BundlePanel::openBundle(const QString& path) {
     playground_->setModel(nullptr);
   }
   tryStack_->parentWidget()->setEnabled(true);
-  set_busy(false);
+  setBusy(false);
   return true;
 }
 
-void BundlePanel::give_facts_room() {
+void BundlePanel::giveFactsRoom() {
   const QList<int> sizes = infoSplitter_->sizes();
   const int total = sizes.value(0) + sizes.value(1);
   if (total <= 0) return;  // not laid out yet: the stretch factors share it out
@@ -249,7 +249,7 @@ void BundlePanel::give_facts_room() {
   infoSplitter_->setSizes({facts, total - facts});
 }
 
-void BundlePanel::choose_files() {
+void BundlePanel::chooseFiles() {
   const bool table = inputKind() == QLatin1String("table");
   const QStringList files = QFileDialog::getOpenFileNames(
       this, table ? tr("Rows to Predict") : tr("Images to Classify"), QString(),
@@ -263,7 +263,7 @@ void BundlePanel::predictFiles(const QStringList& files) {
   const bool images = inputKind() == QLatin1String("image");
   std::vector<std::filesystem::path> paths;
   for (const auto& f : files) paths.emplace_back(f.toStdString());
-  set_busy(true);
+  setBusy(true);
   jobs_.start<std::vector<BundlePrediction>>(
       this,
       [bundle, paths, images] {
@@ -273,7 +273,7 @@ void BundlePanel::predictFiles(const QStringList& files) {
           return failed(QStringLiteral("files"), e);
         }
       },
-      [this, images](const std::vector<BundlePrediction>& predictions) { show_predictions(predictions, images); });
+      [this, images](const std::vector<BundlePrediction>& predictions) { showPredictions(predictions, images); });
 }
 
 void BundlePanel::predictTexts(const QStringList& texts) {
@@ -281,7 +281,7 @@ void BundlePanel::predictTexts(const QStringList& texts) {
   const auto bundle = bundle_;
   std::vector<std::string> inputs;
   for (const auto& t : texts) inputs.push_back(t.toStdString());
-  set_busy(true);
+  setBusy(true);
   jobs_.start<std::vector<BundlePrediction>>(
       this,
       [bundle, inputs] {
@@ -291,11 +291,11 @@ void BundlePanel::predictTexts(const QStringList& texts) {
           return failed(QStringLiteral("texts"), e);
         }
       },
-      [this](const std::vector<BundlePrediction>& predictions) { show_predictions(predictions, false); });
+      [this](const std::vector<BundlePrediction>& predictions) { showPredictions(predictions, false); });
 }
 
-void BundlePanel::show_predictions(const std::vector<BundlePrediction>& predictions, bool images) {
-  set_busy(false);
+void BundlePanel::showPredictions(const std::vector<BundlePrediction>& predictions, bool images) {
+  setBusy(false);
   predictions_->setRowCount(0);
   for (const auto& p : predictions) {
     const int row = predictions_->rowCount();
@@ -348,7 +348,7 @@ bool BundlePanel::busy() const { return jobs_.busy() || playground_->busy(); }
 QString BundlePanel::generatedText() const { return playground_->text(); }
 QString BundlePanel::generationStatus() const { return playground_->status(); }
 
-void BundlePanel::set_busy(bool busy) {
+void BundlePanel::setBusy(bool busy) {
   chooseFiles_->setEnabled(!busy);
   classify_->setEnabled(!busy);
 }

@@ -61,10 +61,10 @@ class BundlePanel : public QWidget {
   void generationFinished();
 
  private:
-  void choose_files();
-  void give_facts_room();  // after a bundle opens: its facts whole where the card keeps room
-  void show_predictions(const std::vector<BundlePrediction>& predictions, bool images);
-  void set_busy(bool busy);
+  void chooseFiles();
+  void giveFactsRoom();  // after a bundle opens: its facts whole where the card keeps room
+  void showPredictions(const std::vector<BundlePrediction>& predictions, bool images);
+  void setBusy(bool busy);
 
   QString path_;
   QString card_;

@@ -157,7 +157,7 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   axis_->setObjectName(QStringLiteral("compressionAxis"));
   axis_->addItem(tr("Accuracy against size"), QStringLiteral("size"));
   axis_->addItem(tr("Accuracy against latency"), QStringLiteral("latency"));
-  connect(axis_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fill_variants);
+  connect(axis_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fillVariants);
   chartColumn->addWidget(axis_);
   chart_ = new QCustomPlot(this);
   chart_->setObjectName(QStringLiteral("compressionTradeOff"));
@@ -166,7 +166,7 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   chartColumn->addWidget(chart_, 1);
   results->addLayout(chartColumn, 2);
   layout->addLayout(results, 1);
-  connect(run_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fill_variants);
+  connect(run_, &QComboBox::currentIndexChanged, this, &CompressionPanel::fillVariants);
 }
 
 void CompressionPanel::setFolders(const QString& runs_folder, const QString& stages_folder) {
@@ -188,13 +188,13 @@ void CompressionPanel::refresh() {
   if (!current.isEmpty() && run_->findData(current) < 0) run_->addItem(QFileInfo(current).fileName(), current);
   if (run_->findData(current) >= 0) run_->setCurrentIndex(run_->findData(current));
   run_->blockSignals(false);
-  fill_variants();
+  fillVariants();
 }
 
 void CompressionPanel::selectRun(const QString& run) {
   if (run_->findData(run) < 0) run_->addItem(QFileInfo(run).fileName(), run);
   run_->setCurrentIndex(run_->findData(run));
-  fill_variants();
+  fillVariants();
 }
 
 void CompressionPanel::setChartAxis(const QString& axis) { axis_->setCurrentIndex(std::max(0, axis_->findData(axis))); }
@@ -207,7 +207,7 @@ void CompressionPanel::fail(const QString& message) {
   status_->setText(message);
 }
 
-QString CompressionPanel::write_stage(const std::function<Experiment()>& make, const QString& suffix) {
+QString CompressionPanel::writeStage(const std::function<Experiment()>& make, const QString& suffix) {
   status_->setStyleSheet(QString());
   try {
     const Experiment experiment = make();
@@ -225,7 +225,7 @@ QString CompressionPanel::write_stage(const std::function<Experiment()>& make, c
 
 QString CompressionPanel::prune(const QString& run, const QString& method, double sparsity) {
   if (run.isEmpty()) return {};
-  return write_stage(
+  return writeStage(
       [&] {
         PruningStageRequest request;
         request.run_dir = run.toStdString();
@@ -243,7 +243,7 @@ QString CompressionPanel::distil(const QString& teacher_run, const QString& stud
     return {};
   }
   const std::string teacher = std::filesystem::absolute(teacher_run.toStdString()).lexically_normal().string();
-  return write_stage([&] { return load_experiment(student_experiment.toStdString(), {"stage=distill", "compress.teacher=" + teacher}); },
+  return writeStage([&] { return load_experiment(student_experiment.toStdString(), {"stage=distill", "compress.teacher=" + teacher}); },
                      QStringLiteral("-distilled"));
 }
 
@@ -269,12 +269,12 @@ void CompressionPanel::quantise(const QString& run) {
           return;
         }
         status_->setText(tr("Quantised %1 into %1-int8.").arg(QFileInfo(run).fileName()));
-        fill_variants();
+        fillVariants();
         Q_EMIT variantsChanged();
       });
 }
 
-void CompressionPanel::fill_variants() {
+void CompressionPanel::fillVariants() {
   table_->setRowCount(0);
   chart_->clearPlottables();
   chart_->clearItems();

@@ -54,10 +54,10 @@ class CompressionPanel : public QWidget {
   void variantsChanged();
 
  private:
-  void fill_variants();
+  void fillVariants();
   void fail(const QString& message);
   // Writes the stage experiment `make` builds into the stages folder (named <name><suffix>.json) and asks for training.
-  QString write_stage(const std::function<Experiment()>& make, const QString& suffix);
+  QString writeStage(const std::function<Experiment()>& make, const QString& suffix);
 
   QString runsFolder_, stagesFolder_;
   BackgroundJobs jobs_;

@@ -147,10 +147,10 @@ void DataPreviewPanel::start() {
         }
         return look;
       },
-      [this](const Look& look) { show_look(look); });
+      [this](const Look& look) { showLook(look); });
 }
 
-void DataPreviewPanel::show_look(const Look& look) {
+void DataPreviewPanel::showLook(const Look& look) {
   ready_ = true;
   const QString problem = !look.error.isEmpty() ? look.error : look.profileError;
   status_->setStyleSheet(problem.isEmpty() ? QString()

@@ -47,7 +47,7 @@ class DataPreviewPanel : public QWidget {
  private:
   struct Look;
   void start();
-  void show_look(const Look& look);
+  void showLook(const Look& look);
 
   QLabel* status_;
   QTabWidget* tabs_;

@@ -234,7 +234,7 @@ QWidget* DocumentForm::addField(const FieldSpec& spec) {
   rows_.push_back(row);
   if (!sections_.empty()) sections_.back().second.push_back(row);
   refreshing_ = true;
-  show_value(*row);
+  showValue(*row);
   refreshing_ = false;
   refresh();
   return row->editor;
@@ -266,7 +266,7 @@ std::vector<QString> DocumentForm::paths() const {
   return out;
 }
 
-const DocumentForm::Row* DocumentForm::owner_of(const QString& error_path) const {
+const DocumentForm::Row* DocumentForm::ownerOf(const QString& error_path) const {
   const Row* best = nullptr;
   for (const Row* row : rows_) {
     const QString& path = row->spec.path;
@@ -279,7 +279,7 @@ const DocumentForm::Row* DocumentForm::owner_of(const QString& error_path) const
 }
 
 bool DocumentForm::ownsCurrentError() const {
-  return !document_->errorPath().isEmpty() && owner_of(document_->errorPath()) != nullptr;
+  return !document_->errorPath().isEmpty() && ownerOf(document_->errorPath()) != nullptr;
 }
 
 void DocumentForm::commit(const Row& row, const Json& value) {
@@ -291,7 +291,7 @@ void DocumentForm::commit(const Row& row, const Json& value) {
   }
 }
 
-void DocumentForm::show_value(Row& row) {
+void DocumentForm::showValue(Row& row) {
   const Json* found = document_->find(row.spec.path);
   const Json value = row.spec.derive ? row.spec.derive(document_->json()) : found ? *found : row.spec.fallback;
   switch (row.spec.kind) {
@@ -344,11 +344,11 @@ void DocumentForm::show_value(Row& row) {
 void DocumentForm::refresh(const QString& edited_path) {
   refreshing_ = true;
   const Json& doc = document_->json();
-  const Row* error_owner = owner_of(document_->errorPath());
+  const Row* error_owner = ownerOf(document_->errorPath());
   for (Row* row : rows_) {
     const bool visible = row->spec.visible ? row->spec.visible(doc) : document_->has(row->spec.path);
     layout_->setRowVisible(row->container, visible);
-    if (row->spec.path != edited_path || !is_line_edit(row->spec.kind)) show_value(*row);
+    if (row->spec.path != edited_path || !is_line_edit(row->spec.kind)) showValue(*row);
     const bool owns = row == error_owner;
     row->error->setText(owns ? document_->error() : QString());
     row->error->setVisible(owns);

@@ -87,8 +87,8 @@ class DocumentForm : public QWidget {
  private:
   struct Row;
   void commit(const Row& row, const Json& value);
-  void show_value(Row& row);
-  const Row* owner_of(const QString& error_path) const;
+  void showValue(Row& row);
+  const Row* ownerOf(const QString& error_path) const;
 
   ExperimentDocument* document_;
   QFormLayout* layout_;

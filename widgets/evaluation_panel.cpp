@@ -116,9 +116,9 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   evaluate_->setDefault(true);
   comparing->addWidget(evaluate_);
   connect(evaluate_, &QPushButton::clicked, this, [this] {
-    const QString run = run_choice(run_);
+    const QString run = runChoice(run_);
     if (!run.isEmpty())
-      evaluate(run, checkpoint_->currentData().toString(), split_->currentData().toString(), run_choice(compare_),
+      evaluate(run, checkpoint_->currentData().toString(), split_->currentData().toString(), runChoice(compare_),
                compareCheckpoint_->currentData().toString());
   });
   layout->addLayout(comparing);
@@ -165,7 +165,7 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   // The matrix, square by nature, on the left; the per-class scores and the
   // gallery stacked on its right. Splitters between them let a user with
   // many classes drag the matrix larger; a new matrix is given the room its
-  // cells need where the tab has it (give_matrices_room).
+  // cells need where the tab has it (giveMatricesRoom).
   matrixSplitter_ = new QSplitter(Qt::Horizontal, classification);
   matrixSplitter_->setObjectName(QStringLiteral("matrixSplitter"));
   matrixSplitter_->setChildrenCollapsible(false);
@@ -213,8 +213,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   matrixSplitter_->setStretchFactor(0, 3);
   matrixSplitter_->setStretchFactor(1, 2);
   grid->addWidget(matrixSplitter_);
-  connect(confusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::give_matrices_room);
-  connect(compareConfusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::give_matrices_room);
+  connect(confusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::giveMatricesRoom);
+  connect(compareConfusion_, &ConfusionMatrixPlot::matrixChanged, this, &EvaluationPanel::giveMatricesRoom);
   charts_->addWidget(classification);
   connect(confusion_, &ConfusionMatrixPlot::cellClicked, this, &EvaluationPanel::showCell);
 
@@ -243,7 +243,7 @@ void EvaluationPanel::setRunsFolder(const QString& runs_folder) {
 }
 
 void EvaluationPanel::refreshRuns() {
-  const QString current = run_choice(run_), compared = run_choice(compare_);
+  const QString current = runChoice(run_), compared = runChoice(compare_);
   run_->clear();
   compare_->clear();
   compare_->addItem(tr("(nothing)"), QString());
@@ -263,9 +263,9 @@ void EvaluationPanel::selectRun(const QString& run) {
   if (index >= 0) run_->setCurrentIndex(index);
 }
 
-QString EvaluationPanel::selectedRun() const { return run_choice(run_); }
+QString EvaluationPanel::selectedRun() const { return runChoice(run_); }
 
-QString EvaluationPanel::run_choice(QComboBox* box) const { return box->currentData().toString(); }
+QString EvaluationPanel::runChoice(QComboBox* box) const { return box->currentData().toString(); }
 
 QString EvaluationPanel::statusText() const { return status_->text(); }
 QString EvaluationPanel::galleryTitle() const { return galleryTitle_->text(); }
@@ -315,12 +315,12 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
         comparison_ = outcome.comparison;
         reportFolder_ = outcome.report_folder;
         playground_->setModel(outcome.playground);
-        show_result();
+        showResult();
         Q_EMIT evaluated();
       });
 }
 
-void EvaluationPanel::show_result() {
+void EvaluationPanel::showResult() {
   const EvaluationResult& r = *result_;
   status_->setText(tr("%1 (%2), %3 split, checkpoint %4: %L5 samples in %6 s")
                        .arg(QString::fromStdString(r.experiment), QString::fromStdString(r.model_type), QString::fromStdString(r.split),
@@ -329,7 +329,7 @@ void EvaluationPanel::show_result() {
                        .arg(r.seconds, 0, 'f', 1));
   openReport_->setEnabled(!reportFolder_.isEmpty());
   saveCharts_->setEnabled(true);
-  fill_metrics();
+  fillMetrics();
   gallery_->clear();
   if (r.classification) {
     charts_->setCurrentIndex(kClassificationPage);
@@ -351,7 +351,7 @@ void EvaluationPanel::show_result() {
   }
 }
 
-void EvaluationPanel::give_matrices_room() {
+void EvaluationPanel::giveMatricesRoom() {
   const QList<int> sizes = matrixSplitter_->sizes();
   const int total = sizes.value(0) + sizes.value(1);
   if (total <= 0) return;  // not laid out yet: the stretch factors share it out
@@ -363,7 +363,7 @@ void EvaluationPanel::give_matrices_room() {
   matrixSplitter_->setSizes({matrixWidth, total - matrixWidth});
 }
 
-void EvaluationPanel::fill_metrics() {
+void EvaluationPanel::fillMetrics() {
   const bool comparing = comparison_ != nullptr;
   metrics_->setColumnCount(comparing ? 3 : 2);
   if (comparing)

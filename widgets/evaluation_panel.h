@@ -74,10 +74,10 @@ class EvaluationPanel : public QWidget {
   void failed(const QString& message);
 
  private:
-  void show_result();
-  void fill_metrics();
-  void give_matrices_room();
-  QString run_choice(QComboBox* box) const;
+  void showResult();
+  void fillMetrics();
+  void giveMatricesRoom();
+  QString runChoice(QComboBox* box) const;
 
   QString runsFolder_, reportFolder_;
   std::shared_ptr<const EvaluationResult> result_, comparison_;

@@ -14,6 +14,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment_templates.h"
+#include "core/run/workspace_layout.h"
 #include "core/tune/sweep_spec.h"
 #include "widgets/data_preview_panel.h"
 #include "widgets/experiment_document.h"
@@ -90,8 +91,8 @@ ExperimentWizard::ExperimentWizard(const QString& workspace, QWidget* parent)
     architecture_->setDataProfile(profile);
     hyperparameters_->setTrainSamples(profile.train_samples);
   });
-  connect(document_, &ExperimentDocument::changed, this, &ExperimentWizard::document_changed);
-  connect(review_, &ReviewPage::savePathChanged, this, &ExperimentWizard::save_path_changed);
+  connect(document_, &ExperimentDocument::changed, this, &ExperimentWizard::documentChanged);
+  connect(review_, &ReviewPage::savePathChanged, this, &ExperimentWizard::savePathChanged);
 }
 
 void ExperimentWizard::startNew(const QString& kind) {
@@ -101,7 +102,7 @@ void ExperimentWizard::startNew(const QString& kind) {
   setWindowTitle(tr("New Experiment"));
   const Json doc = experiment_template(kind.toStdString());
   document_->reset(doc, QString());
-  update_default_save_path();
+  updateDefaultSavePath();
   restart();
 }
 
@@ -122,11 +123,11 @@ bool ExperimentWizard::openExperiment(const QString& path) {
   setWindowTitle(tr("Edit Experiment - %1").arg(QFileInfo(path).fileName()));
   document_->reset(doc, QFileInfo(absolute).absolutePath());
   review_->setSavePath(absolute);
-  save_path_changed(absolute);
+  savePathChanged(absolute);
   sweep_->clear();
   openedSweepPath_.clear();
   // A sweep file beside it that names this experiment is its sweep.
-  const QString sweep = sweep_path();
+  const QString sweep = sweepPath();
   try {
     if (QFile::exists(sweep) && QFileInfo(QFileInfo(sweep).dir().filePath(QString::fromStdString(
                                     load_sweep_spec(sweep.toStdString()).experiment))).absoluteFilePath() == absolute &&
@@ -139,25 +140,25 @@ bool ExperimentWizard::openExperiment(const QString& path) {
   return true;
 }
 
-void ExperimentWizard::save_path_changed(const QString& path) {
+void ExperimentWizard::savePathChanged(const QString& path) {
   document_->setBaseDir(QFileInfo(path).absolutePath());
   sweep_->setExperimentFileName(QFileInfo(path).fileName());
 }
 
-QString ExperimentWizard::sweep_path() const {
+QString ExperimentWizard::sweepPath() const {
   return QFileInfo(review_->savePath()).dir().filePath(QStringLiteral("sweep.json"));
 }
 
-void ExperimentWizard::update_default_save_path() {
+void ExperimentWizard::updateDefaultSavePath() {
   if (!openedPath_.isEmpty() || review_->savePathChosen()) return;
   const QString name = QString::fromStdString(document_->text(QStringLiteral("name"), "new-experiment"));
-  const QString path = QDir(workspace_).filePath(name + QStringLiteral("/experiment.json"));
+  const QString path = QString::fromStdString(WorkspaceLayout{workspace_.toStdString()}.experiment_file(name.toStdString()).string());
   review_->setSavePath(path);
-  save_path_changed(path);
+  savePathChanged(path);
 }
 
-void ExperimentWizard::document_changed() {
-  update_default_save_path();
+void ExperimentWizard::documentChanged() {
+  updateDefaultSavePath();
   if (const auto experiment = document_->experiment()) {
     taskData_->preview()->showExperiment(*experiment);
   } else {
@@ -186,12 +187,12 @@ bool ExperimentWizard::save() {
   savedSweepPath_.clear();
   if (sweep_->sweepEnabled()) {
     try {
-      write_text_atomically(sweep_path().toStdString(), sweep_->sweepText().toStdString());
+      write_text_atomically(sweepPath().toStdString(), sweep_->sweepText().toStdString());
     } catch (const Error& error) {
       error_ = tr("The experiment was saved, the sweep not: %1").arg(QString::fromStdString(error.what()));
       return false;
     }
-    savedSweepPath_ = QFileInfo(sweep_path()).absoluteFilePath();
+    savedSweepPath_ = QFileInfo(sweepPath()).absoluteFilePath();
   }
   return true;
 }
@@ -204,7 +205,7 @@ void ExperimentWizard::accept() {
     trainRequested_ = false;
     return;
   }
-  const QString sweep = QFileInfo(sweep_path()).absoluteFilePath();
+  const QString sweep = QFileInfo(sweepPath()).absoluteFilePath();
   if (sweep_->sweepEnabled() && sweep != QFileInfo(openedSweepPath_).absoluteFilePath() && QFile::exists(sweep) &&
       QMessageBox::question(this, tr("Replace Sweep"), tr("%1 exists. Replace it?").arg(sweep)) != QMessageBox::Yes) {
     trainRequested_ = false;

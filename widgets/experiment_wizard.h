@@ -53,10 +53,10 @@ class ExperimentWizard : public QWizard {
   void accept() override;
 
  private:
-  void document_changed();
-  void update_default_save_path();
-  void save_path_changed(const QString& path);
-  QString sweep_path() const;  // where the sweep is written: beside the experiment
+  void documentChanged();
+  void updateDefaultSavePath();
+  void savePathChanged(const QString& path);
+  QString sweepPath() const;  // where the sweep is written: beside the experiment
 
   ExperimentDocument* document_;
   TaskDataPage* taskData_;

@@ -114,8 +114,8 @@ ExportDialog::ExportDialog(const QString& runs_folder, const QString& run, QWidg
   layout->addWidget(service_);
   resize(760, 480);
 
-  connect(run_, &QComboBox::currentIndexChanged, this, &ExportDialog::suggest_destination);
-  connect(oneFile_, &QCheckBox::toggled, this, &ExportDialog::suggest_destination);
+  connect(run_, &QComboBox::currentIndexChanged, this, &ExportDialog::suggestDestination);
+  connect(oneFile_, &QCheckBox::toggled, this, &ExportDialog::suggestDestination);
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString chosen = oneFile_->isChecked()
                                ? QFileDialog::getSaveFileName(this, tr("Bundle File"), destination_->text(), tr("Cradle bundles (*.cradle)"))
@@ -130,12 +130,12 @@ ExportDialog::ExportDialog(const QString& runs_folder, const QString& run, QWidg
     else startServing();
   });
   connect(close, &QPushButton::clicked, this, &QDialog::accept);
-  suggest_destination();
+  suggestDestination();
 }
 
 ExportDialog::~ExportDialog() { stopServing(); }
 
-void ExportDialog::suggest_destination() {
+void ExportDialog::suggestDestination() {
   const QString run = run_->currentData().toString();
   if (run.isEmpty()) return;
   const QFileInfo info(run);
@@ -205,7 +205,7 @@ int ExportDialog::startServing() {
     ModelBundle bundle = open_bundle(bundle_.toStdString());
     // A request that fits this bundle, as `cradle-cli serve` suggests.
     QString example;
-    if (bundle.experiment.task == "language_model") example = QStringLiteral("/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'");
+    if (bundle.experiment.task == Task::LanguageModel) example = QStringLiteral("/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'");
     else if (bundle.input.kind == "image") example = QStringLiteral("/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"");
     else if (bundle.input.kind == "text") example = QStringLiteral("/v1/predict -d '{\"inputs\": [\"some text\"]}'");
     else if (bundle.input.table)

@@ -50,7 +50,7 @@ class ExportDialog : public QDialog {
   void failed(const QString& message);
 
  private:
-  void suggest_destination();
+  void suggestDestination();
 
   BackgroundJobs jobs_;
   QString bundle_;

@@ -109,7 +109,7 @@ void GenerationPlayground::setModel(std::shared_ptr<PlaygroundModel> model) {
   model_ = std::move(model);
   output_->clear();
   status_->setText(model_ ? QString() : tr("No language model loaded."));
-  set_busy(false);
+  setBusy(false);
 }
 
 void GenerationPlayground::setSampling(const SamplingOptions& s) {
@@ -141,7 +141,7 @@ void GenerationPlayground::generate(const QString& prompt) {
   const auto model = model_;
   output_->setPlainText(model->chat ? prompt + QStringLiteral("\n\n") : prompt);
   status_->setText(tr("Generating…"));
-  set_busy(true);
+  setBusy(true);
   QPointer<GenerationPlayground> self(this);
   jobs_.start<PlaygroundOutcome>(
       this,
@@ -173,7 +173,7 @@ void GenerationPlayground::generate(const QString& prompt) {
         return outcome;
       },
       [this](const PlaygroundOutcome& outcome) {
-        set_busy(false);
+        setBusy(false);
         if (!outcome.error.isEmpty()) {
           status_->setText(tr("Failed: %1").arg(outcome.error));
         } else {
@@ -192,7 +192,7 @@ void GenerationPlayground::stop() {
 QString GenerationPlayground::text() const { return output_->toPlainText(); }
 QString GenerationPlayground::status() const { return status_->text(); }
 
-void GenerationPlayground::set_busy(bool busy) {
+void GenerationPlayground::setBusy(bool busy) {
   generate_->setEnabled(!busy && model_ != nullptr);
   stopButton_->setEnabled(busy);
 }

@@ -59,7 +59,7 @@ class GenerationPlayground : public QWidget {
   void finished();
 
  private:
-  void set_busy(bool busy);
+  void setBusy(bool busy);
 
   std::shared_ptr<PlaygroundModel> model_;
   std::shared_ptr<std::atomic<bool>> stop_;

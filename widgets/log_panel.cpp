@@ -36,10 +36,10 @@ LogPanel::LogPanel(QWidget* parent) : QWidget(parent) {
 void LogPanel::add(Level level, const QString& text) {
   entries_.push_back({QDateTime::currentDateTime(), level, text});
   if (entries_.size() > 20000) entries_.erase(entries_.begin(), entries_.begin() + 1000);
-  if (static_cast<int>(level) >= filter_->currentData().toInt()) show_entry(entries_.back());
+  if (static_cast<int>(level) >= filter_->currentData().toInt()) showEntry(entries_.back());
 }
 
-void LogPanel::show_entry(const Entry& entry) {
+void LogPanel::showEntry(const Entry& entry) {
   static const char* names[] = {"info", "warning", "error"};
   QString line = QStringLiteral("%1  %2  %3")
                      .arg(entry.time.toString(QStringLiteral("HH:mm:ss")),
@@ -55,7 +55,7 @@ void LogPanel::show_entry(const Entry& entry) {
 void LogPanel::rebuild() {
   view_->clear();
   for (const Entry& entry : entries_)
-    if (static_cast<int>(entry.level) >= filter_->currentData().toInt()) show_entry(entry);
+    if (static_cast<int>(entry.level) >= filter_->currentData().toInt()) showEntry(entry);
 }
 
 QString LogPanel::text() const { return view_->toPlainText(); }

@@ -30,7 +30,7 @@ class LogPanel : public QWidget {
     Level level;
     QString text;
   };
-  void show_entry(const Entry& entry);
+  void showEntry(const Entry& entry);
   void rebuild();
 
   QComboBox* filter_;

@@ -55,6 +55,8 @@ static void initialize_widget_resources() { Q_INIT_RESOURCE(resources); }
 namespace cradle {
 namespace {
 
+QString folder(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+
 constexpr int kMaxRecent = 8;
 
 QString joined(const std::vector<std::int64_t>& values) {
@@ -130,11 +132,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   bundle_ = new BundlePanel(tabs_);
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
-  workspace_ = configuredWorkspace();
-  rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
-  evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
-  compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
-  sweep_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
+  workspace_.root = configuredWorkspace().toStdString();
+  rating_->setFolders(folder(workspace_.labels()), folder(workspace_.runs()));
+  evaluation_->setRunsFolder(folder(workspace_.runs()));
+  compression_->setFolders(folder(workspace_.runs()), folder(workspace_.compress()));
+  sweep_->setRunsFolder(folder(workspace_.runs()));
   // A sweep's trials on the dashboard: the first followed, the others overlaid.
   connect(sweep_, &SweepPanel::overlayRequested, this, [this](const QStringList& runs) {
     if (runs.isEmpty()) return;
@@ -154,19 +156,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->showMessage(tr("Paused after step %1").arg(step));
     if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
       dashboard_->setRunState(TrainingDashboard::RunState::Paused, step);
-    update_actions();
+    updateActions();
   });
   connect(training_, &TrainingSession::resumed, this, [this](qint64 step) {
     log_->add(LogPanel::Level::Info, tr("Resumed at step %1").arg(step));
     statusBar()->showMessage(tr("Training"));
     if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
       dashboard_->setRunState(TrainingDashboard::RunState::Running);
-    update_actions();
+    updateActions();
   });
   connect(training_, &TrainingSession::progress, this, [this](qint64 step, qint64 total, qint64 epoch) {
     statusBar()->showMessage(tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
   });
-  connect(training_, &TrainingSession::finished, this, &MainWindow::training_finished);
+  connect(training_, &TrainingSession::finished, this, &MainWindow::trainingFinished);
   // The rating panel's stage buttons: the experiment it wrote is opened and trained here.
   connect(rating_, &RatingPanel::stageExperimentWritten, this, [this](const QString& file) {
     if (!openExperiment(file)) return;
@@ -176,7 +178,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(dashboard_, &TrainingDashboard::problem, this, &MainWindow::reportProblem);
   createActions();
   createMenus();
-  update_actions();
+  updateActions();
   statusBar()->showMessage(tr("No experiment open"));
   QSettings settings;
   const bool placed = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -265,7 +267,7 @@ void MainWindow::createActions() {
   pauseAction_->setObjectName(QStringLiteral("pauseAction"));
   connect(pauseAction_, &QAction::triggered, this, [this] {
     training_->pause();
-    update_actions();
+    updateActions();
   });
   resumeAction_ = new QAction(icon("train"), tr("Res&ume"), this);
   resumeAction_->setShortcut(QKeySequence(Qt::Key_F7));
@@ -273,7 +275,7 @@ void MainWindow::createActions() {
   resumeAction_->setObjectName(QStringLiteral("resumeAction"));
   connect(resumeAction_, &QAction::triggered, this, [this] {
     training_->resume();
-    update_actions();
+    updateActions();
   });
   checkpointAction_ = new QAction(icon("save"), tr("Save &Checkpoint"), this);
   checkpointAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
@@ -282,27 +284,27 @@ void MainWindow::createActions() {
   resumeRunAction_ = new QAction(tr("Resume Stopped Run..."), this);
   resumeRunAction_->setToolTip(tr("Continue a stopped run from its newest checkpoint"));
   connect(resumeRunAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume Stopped Run"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume Stopped Run"), folder(workspace_.runs()));
     if (!folder.isEmpty()) resumeRun(folder);
   });
   watchRunAction_ = new QAction(tr("&Watch Run Folder..."), this);
   watchRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
   watchRunAction_->setToolTip(tr("Follow any run folder's curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)"));
   connect(watchRunAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), folder(workspace_.runs()));
     if (!folder.isEmpty()) watchRun(folder);
   });
   compareAction_ = new QAction(tr("&Compare with Run..."), this);
   compareAction_->setToolTip(tr("Overlay another run's curves on the dashboard"));
   connect(compareAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Compare with Run"), QDir(workspace_).filePath(QStringLiteral("runs")));
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Compare with Run"), folder(workspace_.runs()));
     if (!folder.isEmpty() && !dashboard_->overlayRun(folder))
       statusBar()->showMessage(tr("%1 has no metrics to compare").arg(folder));
   });
   exportChartsAction_ = new QAction(tr("&Export Charts..."), this);
   exportChartsAction_->setToolTip(tr("Save every chart as PNG and PDF, and its data as CSV, into a folder"));
   connect(exportChartsAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export Charts"), workspace_);
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export Charts"), workspace());
     if (folder.isEmpty()) return;
     statusBar()->showMessage(dashboard_->exportCharts(folder) ? tr("Charts saved in %1").arg(folder)
                                                               : tr("Could not write the charts to %1").arg(folder));
@@ -321,7 +323,7 @@ void MainWindow::createActions() {
   dashboard_->setActions({trainAction_, pauseAction_, resumeAction_, stopAction_, checkpointAction_});
 }
 
-void MainWindow::update_actions() {
+void MainWindow::updateActions() {
   const bool open = !experimentPath_.isEmpty();
   const bool running = training_->running();
   editAction_->setEnabled(open);
@@ -342,14 +344,14 @@ QString MainWindow::configuredWorkspace() {
 }
 
 void MainWindow::setProjectFolders(const QString& samples, const QString& workspace) {
-  workspace_ = workspace;
+  workspace_.root = workspace.toStdString();
   explorer_->setFolders(samples, workspace);
-  rating_->setFolders(QDir(workspace_).filePath(QStringLiteral("labels")), QDir(workspace_).filePath(QStringLiteral("runs")));
-  evaluation_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
-  compression_->setFolders(QDir(workspace_).filePath(QStringLiteral("runs")), QDir(workspace_).filePath(QStringLiteral("compress")));
-  sweep_->setRunsFolder(QDir(workspace_).filePath(QStringLiteral("runs")));
+  rating_->setFolders(folder(workspace_.labels()), folder(workspace_.runs()));
+  evaluation_->setRunsFolder(folder(workspace_.runs()));
+  compression_->setFolders(folder(workspace_.runs()), folder(workspace_.compress()));
+  sweep_->setRunsFolder(folder(workspace_.runs()));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
-  runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
+  runs_->showRuns(folder(workspace_.runs()), experimentName_);
 }
 
 QStringList MainWindow::recentExperiments() const {
@@ -387,7 +389,7 @@ void MainWindow::createMenus() {
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
   QAction* openBundleAction = file->addAction(tr("Open Model &Bundle..."), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model Bundle"), QDir(workspace_).path(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model Bundle"), workspace(),
                                                       tr("Model bundles (bundle.json *.cradle);;All files (*)"));
     if (!path.isEmpty()) openBundle(path);
   });
@@ -410,7 +412,7 @@ void MainWindow::createMenus() {
   run->addActions({resumeRunAction_, watchRunAction_, compareAction_, exportChartsAction_});
   run->addSeparator();
   QAction* exportModel = run->addAction(tr("&Export Model..."), this, [this] {
-    ExportDialog dialog(QDir(workspace_).filePath(QStringLiteral("runs")), QString(), this);
+    ExportDialog dialog(folder(workspace_.runs()), QString(), this);
     dialog.exec();
   });
   exportModel->setToolTip(tr("Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP"));
@@ -495,9 +497,9 @@ bool MainWindow::openExperiment(const QString& path) {
   const auto& d = experiment.data;
   const auto& m = experiment.model;
   const auto& t = experiment.train;
-  summary_->addRow(tr("Task:"), new QLabel(QString::fromStdString(experiment.task)));
+  summary_->addRow(tr("Task:"), new QLabel(QString::fromStdString(to_string(experiment.task))));
   summary_->addRow(tr("Data:"), new QLabel(tr("%1 files, %2% held out for validation")
-                                               .arg(QString::fromStdString(d.source).toUpper())
+                                               .arg(QString::fromStdString(to_string(d.source)).toUpper())
                                                .arg(d.validation_fraction * 100, 0, 'g', 3)));
   summary_->addRow(tr("Classes:"), new QLabel(d.class_names.empty() ? tr("from the labels")
                                                                      : QString::number(d.class_names.size())));
@@ -515,8 +517,8 @@ bool MainWindow::openExperiment(const QString& path) {
   // A later stage without a model section keeps the model of the run it starts from.
   if (experiment.model_inherited) model = tr("the model of %1").arg(QString::fromStdString(experiment.init_from));
   summary_->addRow(tr("Model:"), new QLabel(model));
-  if (experiment.stage != "pretrain")
-    summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2").arg(QString::fromStdString(experiment.stage),
+  if (experiment.stage != Stage::Pretrain)
+    summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2").arg(QString::fromStdString(to_string(experiment.stage)),
                                                                      QString::fromStdString(experiment.init_from))));
   summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
   summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
@@ -529,23 +531,23 @@ bool MainWindow::openExperiment(const QString& path) {
   experimentName_ = QString::fromStdString(experiment.name);
   const QString absolute = QFileInfo(path).absoluteFilePath();
   explorer_->select(absolute);
-  runs_->showRuns(QDir(workspace_).filePath(QStringLiteral("runs")), experimentName_);
+  runs_->showRuns(folder(workspace_.runs()), experimentName_);
   rememberRecent(absolute);
   document_->setPlainText(fileText);
   statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).absoluteFilePath()));
-  update_actions();
+  updateActions();
   return true;
 }
 
 void MainWindow::newExperiment() {
-  ExperimentWizard wizard(workspace_, this);
+  ExperimentWizard wizard(workspace(), this);
   wizard.startNew();
   if (wizard.exec() == QDialog::Accepted) wizardFinished(wizard);
 }
 
 void MainWindow::editExperiment() {
   if (experimentPath_.isEmpty()) return;
-  ExperimentWizard wizard(workspace_, this);
+  ExperimentWizard wizard(workspace(), this);
   if (!wizard.openExperiment(experimentPath_)) {
     QMessageBox::warning(this, tr("Edit Experiment"), wizard.errorText());
     return;
@@ -588,10 +590,10 @@ QString MainWindow::duplicateExperiment() {
   try {
     Experiment experiment = with_absolute_paths(load_experiment(experimentPath_.toStdString()));
     QString name = QString::fromStdString(experiment.name) + QStringLiteral("-copy");
-    for (int n = 2; QFileInfo::exists(QDir(workspace_).filePath(name)); ++n)
+    for (int n = 2; QFileInfo::exists(folder(workspace_.experiment_folder(name.toStdString()))); ++n)
       name = QString::fromStdString(experiment.name) + QStringLiteral("-copy-%1").arg(n);
     experiment.name = name.toStdString();
-    const QString target = QDir(workspace_).filePath(name + QStringLiteral("/experiment.json"));
+    const QString target = folder(workspace_.experiment_file(name.toStdString()));
     QDir().mkpath(QFileInfo(target).absolutePath());
     write_text_atomically(target.toStdString(), serialize_experiment(experiment));
     explorer_->refresh();
@@ -612,14 +614,14 @@ bool MainWindow::startTraining() {
     error_->show();
     return false;
   }
-  const QString runs = QDir(workspace_).filePath(QStringLiteral("runs"));
+  const QString runs = folder(workspace_.runs());
   QDir().mkpath(runs);
   if (!training_->start(experiment, runs)) return false;
   log_->add(LogPanel::Level::Info, tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
-  dashboard_->followRun(training_->runFolder(), QString::fromStdString(experiment.task));
+  dashboard_->followRun(training_->runFolder(), QString::fromStdString(to_string(experiment.task)));
   tabs_->setCurrentWidget(dashboard_);
   statusBar()->showMessage(tr("Training %1: reading the data and building the model...").arg(QString::fromStdString(experiment.name)));
-  update_actions();
+  updateActions();
   return true;
 }
 
@@ -627,7 +629,7 @@ bool MainWindow::resumeRun(const QString& run_folder) {
   if (training_->running()) return false;
   QString task;
   try {
-    task = QString::fromStdString(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task);
+    task = QString::fromStdString(to_string(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task));
   } catch (const Error& error) {
     reportProblem(QString::fromStdString(error.what()));
     return false;
@@ -636,7 +638,7 @@ bool MainWindow::resumeRun(const QString& run_folder) {
   log_->add(LogPanel::Level::Info, tr("Resuming %1").arg(run_folder));
   dashboard_->followRun(run_folder, task);
   tabs_->setCurrentWidget(dashboard_);
-  update_actions();
+  updateActions();
   return true;
 }
 
@@ -659,7 +661,7 @@ void MainWindow::stopTraining() {
   statusBar()->showMessage(tr("Stopping at the next step..."));
 }
 
-void MainWindow::training_finished(const QString& status, const QString& summary) {
+void MainWindow::trainingFinished(const QString& status, const QString& summary) {
   QString message;
   if (status == QLatin1String("completed")) message = tr("Training finished: %1").arg(summary);
   else if (status == QLatin1String("stopped")) message = tr("Training stopped: %1").arg(summary);
@@ -679,7 +681,7 @@ void MainWindow::training_finished(const QString& status, const QString& summary
   compression_->refresh();
   explorer_->refresh();  // the new run under its experiment
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
-  update_actions();
+  updateActions();
 }
 
 QString MainWindow::logText() const { return log_->text(); }
@@ -702,7 +704,7 @@ void MainWindow::showPreferences() {
   if (dialog.exec() != QDialog::Accepted) return;
   dialog.save();
   apply_theme(dialog.theme());
-  if (dialog.workspace() != workspace_) setProjectFolders(explorer_->samplesFolder(), dialog.workspace());
+  if (dialog.workspace() != workspace()) setProjectFolders(explorer_->samplesFolder(), dialog.workspace());
   statusBar()->showMessage(tr("Preferences saved"));
 }
 

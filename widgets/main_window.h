@@ -10,6 +10,8 @@
 #include <QMainWindow>
 #include <QString>
 
+#include "core/run/workspace_layout.h"
+
 class QAction;
 class QLabel;
 class QPlainTextEdit;
@@ -36,7 +38,7 @@ class MainWindow : public QMainWindow {
   // The bundled sample projects' folder and the workspace (its projects, and
   // its runs/ folder for the run list).
   void setProjectFolders(const QString& samples, const QString& workspace);
-  QString workspace() const { return workspace_; }
+  QString workspace() const { return QString::fromStdString(workspace_.root.string()); }
   // The workspace preference, else <the platform's app data folder>/workspace.
   static QString configuredWorkspace();
   QStringList recentExperiments() const;
@@ -83,10 +85,10 @@ class MainWindow : public QMainWindow {
   void createActions();
   void createMenus();
   void createDocks();
-  void training_finished(const QString& status, const QString& summary);
+  void trainingFinished(const QString& status, const QString& summary);
   // A refusal or failure: in the status bar (for 20 s) and the log.
   void reportProblem(const QString& message);
-  void update_actions();
+  void updateActions();
   void notify(const QString& message);
   void rememberRecent(const QString& path);
   void rebuildRecentMenu();
@@ -115,7 +117,7 @@ class MainWindow : public QMainWindow {
   bool firstLayout_ = false;  // no saved layout: the docks get their sizes when first shown
   class LogPanel* log_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;
-  QString workspace_;
+  WorkspaceLayout workspace_;  // core/run/workspace_layout.h: where runs, labels and compression stages go
   QString experimentName_;
 };
 

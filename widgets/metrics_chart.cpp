@@ -57,7 +57,7 @@ MetricsChart::MetricsChart(const QString& title, const QString& x_label, const Q
       if (series_[static_cast<size_t>(i)].smooth == entry->plottable())
         setSeriesVisible(i, !series_[static_cast<size_t>(i)].smooth->visible());
   });
-  connect(plot_, &QCustomPlot::mouseMove, this, &MetricsChart::move_crosshair);
+  connect(plot_, &QCustomPlot::mouseMove, this, &MetricsChart::moveCrosshair);
   // The user's zoom or pan ends autoscaling until "Autoscale".
   connect(plot_, &QCustomPlot::mousePress, this, [this] { autoscaled_ = false; });
   connect(plot_, &QCustomPlot::mouseWheel, this, [this] { autoscaled_ = false; });
@@ -225,7 +225,7 @@ QString MetricsChart::valuesAt(double x) const {
   return QStringLiteral("%1 %2\n").arg(plot_->xAxis->label()).arg(at, 0, 'g', 8) + lines.join(QLatin1Char('\n'));
 }
 
-void MetricsChart::move_crosshair(QMouseEvent* event) {
+void MetricsChart::moveCrosshair(QMouseEvent* event) {
   const double x = plot_->xAxis->pixelToCoord(event->position().x());
   const QString text = valuesAt(x);
   tracer_->setVisible(!text.isEmpty());

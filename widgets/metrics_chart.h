@@ -61,7 +61,7 @@ class MetricsChart : public QWidget {
   };
   void flush();
   void resmooth(Series& s);
-  void move_crosshair(QMouseEvent* event);
+  void moveCrosshair(QMouseEvent* event);
 
   QCustomPlot* plot_;
   QCPItemTracer* tracer_;

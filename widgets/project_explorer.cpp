@@ -9,6 +9,7 @@
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/run_index.h"
+#include "core/run/workspace_layout.h"
 
 namespace cradle {
 namespace {
@@ -50,7 +51,7 @@ void ProjectExplorer::refresh() {
   // The workspace's runs, by experiment name, listed under each experiment.
   std::map<std::string, std::vector<RunSummary>> runs;
   if (!workspace_.isEmpty())
-    for (auto& run : list_runs(QDir(workspace_).filePath(QStringLiteral("runs")).toStdString()))
+    for (auto& run : list_runs(WorkspaceLayout{workspace_.toStdString()}.runs()))
       runs[run.experiment].push_back(std::move(run));
   addFolder(tr("Sample projects"), samples_, runs);
   addFolder(tr("Workspace"), workspace_, runs);

@@ -221,18 +221,18 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   connect(agreementButton_, &QPushButton::clicked, this, [this] {
     AnnotatorAgreementDialog dialog(setFolder_, this);
     dialog.exec();
-    refresh_training_files();
+    refreshTrainingFiles();
     if (!dialog.mergedFile().isEmpty()) setTrainingLabels(dialog.mergedFile());
   });
   connect(changeButton_, &QPushButton::clicked, this, [this] { setupBox_->setVisible(!setupBox_->isVisible()); });
   connect(reveal_, &QCheckBox::toggled, this, [this] {
-    if (current_) show_item(currentLabelled_);
+    if (current_) showItem(currentLabelled_);
   });
-  connect(&poll_, &QTimer::timeout, this, &RatingPanel::poll_queue);
+  connect(&poll_, &QTimer::timeout, this, &RatingPanel::pollQueue);
   poll_.setInterval(50);
   labelling_->setEnabled(false);
-  update_progress();
-  update_buttons();
+  updateProgress();
+  updateButtons();
 }
 
 RatingPanel::~RatingPanel() = default;
@@ -245,7 +245,7 @@ void RatingPanel::setFolders(const QString& labels_root, const QString& runs_roo
 
 bool RatingPanel::fail(const QString& message) {
   error_ = message;
-  show_message(message, true);
+  showMessage(message, true);
   if (!setupBox_->isHidden()) {  // the labelling area below is still empty: say it under Start
     setupMessage_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()));
     setupMessage_->setText(message);
@@ -255,7 +255,7 @@ bool RatingPanel::fail(const QString& message) {
   return false;
 }
 
-void RatingPanel::show_message(const QString& text, bool error) {
+void RatingPanel::showMessage(const QString& text, bool error) {
   message_->setStyleSheet(error ? QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()) : QString());
   message_->setText(text);
 }
@@ -328,15 +328,15 @@ bool RatingPanel::start(const RatingSession& s) {
   labelling_->setEnabled(true);
   reveal_->setVisible(s.beforeAfter);
   winRate_->setVisible(s.beforeAfter);
-  refresh_training_files();
-  show_message(labelledAtStart_ > 0 ? tr("Continuing %1: %2 items already labelled.").arg(path).arg(labelledAtStart_)
+  refreshTrainingFiles();
+  showMessage(labelledAtStart_ > 0 ? tr("Continuing %1: %2 items already labelled.").arg(path).arg(labelledAtStart_)
                                     : tr("Labels go to %1").arg(path));
-  poll_queue();
+  pollQueue();
   setFocus();
   return true;
 }
 
-void RatingPanel::poll_queue() {
+void RatingPanel::pollQueue() {
   if (current_) {
     poll_.stop();
     return;
@@ -358,8 +358,8 @@ void RatingPanel::poll_queue() {
           right_->clear();
           poll_.start();
         }
-        update_progress();
-        update_buttons();
+        updateProgress();
+        updateButtons();
         return;
       }
       sourceDone_ = true;
@@ -371,17 +371,17 @@ void RatingPanel::poll_queue() {
   poll_.stop();
   if (current_) {
     sourceDone_ = false;
-    show_item(false);
+    showItem(false);
   } else {
     prompt_->setHtml(tr("<b>Every item of this set is labelled.</b> Train a reward model, run DPO or PPO below, or press Z to take the last label back."));
     left_->clear();
     right_->clear();
-    update_progress();
-    update_buttons();
+    updateProgress();
+    updateButtons();
   }
 }
 
-void RatingPanel::show_item(bool labelled_already) {
+void RatingPanel::showItem(bool labelled_already) {
   const CandidatePair& pair = *current_;
   currentLabelled_ = labelled_already;
   prompt_->setHtml(prompt_html(pair.prompt));
@@ -403,9 +403,9 @@ void RatingPanel::show_item(bool labelled_already) {
   }
   leftBox_->setTitle(leftTitle);
   rightBox_->setTitle(rightTitle);
-  if (pair.first == pair.second) show_message(tr("Both replies are the same: T (tie) or S (skip)."));
-  update_progress();
-  update_buttons();
+  if (pair.first == pair.second) showMessage(tr("Both replies are the same: T (tie) or S (skip)."));
+  updateProgress();
+  updateButtons();
 }
 
 QString RatingPanel::leftText() const { return left_->toPlainText(); }
@@ -421,7 +421,7 @@ int RatingPanel::labelled() const { return labelledAtStart_ + sessionLabels_; }
 int RatingPanel::total() const { return total_; }
 bool RatingPanel::finished() const { return file_ && !current_ && sourceDone_; }
 
-PreferenceLabel RatingPanel::label_for(Verdict verdict) const {
+PreferenceLabel RatingPanel::labelFor(Verdict verdict) const {
   const CandidatePair& pair = *current_;
   PreferenceLabel label;
   label.prompt = pair.prompt;
@@ -429,10 +429,10 @@ PreferenceLabel RatingPanel::label_for(Verdict verdict) const {
   label.second = pair.second;
   label.first_shown_left = pair.first_shown_left;
   switch (verdict) {
-    case Verdict::Left: label.verdict = pair.first_shown_left ? "first" : "second"; break;
-    case Verdict::Right: label.verdict = pair.first_shown_left ? "second" : "first"; break;
-    case Verdict::Tie: label.verdict = "tie"; break;
-    case Verdict::Skip: label.verdict = "skip"; break;
+    case Verdict::Left: label.verdict = pair.first_shown_left ? PairVerdict::First : PairVerdict::Second; break;
+    case Verdict::Right: label.verdict = pair.first_shown_left ? PairVerdict::Second : PairVerdict::First; break;
+    case Verdict::Tie: label.verdict = PairVerdict::Tie; break;
+    case Verdict::Skip: label.verdict = PairVerdict::Skip; break;
   }
   const auto rating = [](const QComboBox* box) { return box->currentIndex() > 0 ? std::optional<int>(box->currentIndex()) : std::nullopt; };
   label.first_rating = rating(pair.first_shown_left ? leftRating_ : rightRating_);
@@ -446,7 +446,7 @@ PreferenceLabel RatingPanel::label_for(Verdict verdict) const {
 
 bool RatingPanel::choose(Verdict verdict) {
   if (!current_ || !file_) return false;
-  const PreferenceLabel label = label_for(verdict);
+  const PreferenceLabel label = labelFor(verdict);
   try {
     if (currentLabelled_) file_->undo();  // a second choice on the same item replaces the first
     else ++sessionLabels_;
@@ -458,20 +458,20 @@ bool RatingPanel::choose(Verdict verdict) {
                        : verdict == Verdict::Right ? tr("right better")
                        : verdict == Verdict::Tie   ? tr("a tie")
                                                    : tr("skipped");
-  show_message(tr("Saved: %1.").arg(said));
+  showMessage(tr("Saved: %1.").arg(said));
   if (autoAdvance_->isChecked()) {
     advance();
   } else {
     currentLabelled_ = true;
-    update_progress();
-    update_buttons();
+    updateProgress();
+    updateButtons();
   }
   return true;
 }
 
 bool RatingPanel::undo() {
   if (!file_ || file_->labels().empty()) {
-    show_message(tr("Nothing to undo."));
+    showMessage(tr("Nothing to undo."));
     return false;
   }
   std::optional<PreferenceLabel> label;
@@ -491,21 +491,21 @@ bool RatingPanel::undo() {
   pair.generation = label->generation;
   current_ = std::move(pair);
   poll_.stop();
-  show_item(false);
+  showItem(false);
   const auto index_of = [](const std::optional<int>& r) { return r ? *r : 0; };
   leftRating_->setCurrentIndex(index_of(label->first_shown_left ? label->first_rating : label->second_rating));
   rightRating_->setCurrentIndex(index_of(label->first_shown_left ? label->second_rating : label->first_rating));
   comment_->setText(QString::fromStdString(label->comment));
-  const bool left = (label->verdict == "first") == label->first_shown_left;
-  const QString was = label->verdict == "tie" ? tr("a tie") : label->verdict == "skip" ? tr("skipped") : left ? tr("left better") : tr("right better");
-  show_message(tr("Took back the last label (it was: %1). Choose again.").arg(was));
+  const bool left = (label->verdict == PairVerdict::First) == label->first_shown_left;
+  const QString was = label->verdict == PairVerdict::Tie ? tr("a tie") : label->verdict == PairVerdict::Skip ? tr("skipped") : left ? tr("left better") : tr("right better");
+  showMessage(tr("Took back the last label (it was: %1). Choose again.").arg(was));
   return true;
 }
 
 bool RatingPanel::next() {
   if (!current_) return false;
   if (!currentLabelled_) {
-    show_message(tr("Choose first: 1 or A (left), 2 or B (right), T (tie) or S (skip)."));
+    showMessage(tr("Choose first: 1 or A (left), 2 or B (right), T (tie) or S (skip)."));
     return false;
   }
   advance();
@@ -518,7 +518,7 @@ void RatingPanel::advance() {
   leftRating_->setCurrentIndex(0);
   rightRating_->setCurrentIndex(0);
   comment_->clear();
-  poll_queue();
+  pollQueue();
 }
 
 void RatingPanel::setAutoAdvance(bool on) { autoAdvance_->setChecked(on); }
@@ -551,7 +551,7 @@ void RatingPanel::keyPressEvent(QKeyEvent* event) {
 QString RatingPanel::progressText() const { return progress_->text(); }
 QString RatingPanel::winRateText() const { return winRate_->text(); }
 
-void RatingPanel::update_progress() {
+void RatingPanel::updateProgress() {
   if (!file_) {
     progress_->setText(tr("Choose what to rate above."));
     rate_->clear();
@@ -574,7 +574,7 @@ void RatingPanel::update_progress() {
   }
 }
 
-void RatingPanel::update_buttons() {
+void RatingPanel::updateButtons() {
   const bool item = current_.has_value();
   for (QPushButton* b : {leftButton_, rightButton_, tieButton_, skipButton_}) b->setEnabled(item);
   undoButton_->setEnabled(file_ && !file_->labels().empty());
@@ -589,7 +589,7 @@ void RatingPanel::update_buttons() {
   agreementButton_->setEnabled(file_ != nullptr);
 }
 
-void RatingPanel::refresh_training_files() {
+void RatingPanel::refreshTrainingFiles() {
   const QString chosen = trainingLabels();
   trainingFiles_->clear();
   if (!file_) return;
@@ -600,11 +600,11 @@ void RatingPanel::refresh_training_files() {
     trainingFiles_->addItem(tr("merged: %1").arg(name), merged.filePath(name));
   const int index = trainingFiles_->findData(chosen);
   trainingFiles_->setCurrentIndex(index >= 0 ? index : 0);
-  update_buttons();
+  updateButtons();
 }
 
 void RatingPanel::setTrainingLabels(const QString& file) {
-  refresh_training_files();
+  refreshTrainingFiles();
   int index = trainingFiles_->findData(file);
   if (index < 0) {
     trainingFiles_->addItem(QFileInfo(file).fileName(), file);
@@ -615,7 +615,7 @@ void RatingPanel::setTrainingLabels(const QString& file) {
 
 QString RatingPanel::trainingLabels() const { return trainingFiles_->currentData().toString(); }
 
-QString RatingPanel::unique_file(const QString& folder, const QString& stem, const QString& extension) const {
+QString RatingPanel::uniqueFile(const QString& folder, const QString& stem, const QString& extension) const {
   QString path = QDir(folder).filePath(stem + extension);
   for (int n = 2; QFileInfo::exists(path); ++n) path = QDir(folder).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(extension));
   return path;
@@ -642,7 +642,7 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
   }
   const QString folder = QDir(setFolder_).filePath(QStringLiteral("experiments"));
   LabelledStageRequest request;
-  request.stage = stage.toStdString();
+  request.stage = *parse_stage(stage.toStdString());  // the buttons name reward, dpo or ppo
   request.policy_run = session_.runs[0].toStdString();
   request.labels = trainingLabels().toStdString();
   request.reward_run = rewardRun_.toStdString();
@@ -663,9 +663,9 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
       }
     }
     const Json experiment = labelled_stage_experiment(request);
-    const QString path = unique_file(folder, stage, QStringLiteral(".json"));
+    const QString path = uniqueFile(folder, stage, QStringLiteral(".json"));
     write_text_atomically(path.toStdString(), experiment.dump(2) + "\n");
-    show_message(tr("Wrote %1; training it in the Training tab.").arg(path));
+    showMessage(tr("Wrote %1; training it in the Training tab.").arg(path));
     Q_EMIT stageExperimentWritten(path);
     return path;
   } catch (const std::exception& e) {
@@ -680,16 +680,16 @@ void RatingPanel::trainingFinished(const QString& run_folder, const QString& sta
     const Experiment e = load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString());
     if (is_reward_modelling(e)) {
       rewardRun_ = run_folder;
-      show_message(tr("Reward model trained (%1): Run PPO trains the policy against it.").arg(run_folder));
+      showMessage(tr("Reward model trained (%1): Run PPO trains the policy against it.").arg(run_folder));
     } else if (is_direct_preference(e) || is_policy_optimisation(e)) {
       tunedRun_ = run_folder;
-      show_message(tr("%1 tuned (%2): Before/After compares it with the policy it started from.")
-                       .arg(QString::fromStdString(e.stage).toUpper(), run_folder));
+      showMessage(tr("%1 tuned (%2): Before/After compares it with the policy it started from.")
+                       .arg(QString::fromStdString(to_string(e.stage)).toUpper(), run_folder));
     }
   } catch (const std::exception&) {
     // Not a run this panel follows (the window reports every training).
   }
-  update_buttons();
+  updateButtons();
 }
 
 bool RatingPanel::startBeforeAfter(const QString& tuned_run) {
@@ -699,7 +699,7 @@ bool RatingPanel::startBeforeAfter(const QString& tuned_run) {
   try {
     const Experiment e = load_experiment((tuned + QStringLiteral("/experiment.json")).toStdString());
     if (!is_direct_preference(e) && !is_policy_optimisation(e))
-      throw ConfigError(tuned.toStdString() + ": a stage \"" + e.stage + "\" run; before/after compares a dpo or ppo run with its start");
+      throw ConfigError(tuned.toStdString() + ": a stage \"" + to_string(e.stage) + "\" run; before/after compares a dpo or ppo run with its start");
     const QString policy = QString::fromStdString(e.resolve(e.init_from).lexically_normal().string());
     // <set>/before-after/<tuned run>/<annotator>.jsonl, the prompts beside that folder (not among the label files).
     const QDir comparisons(QDir(setFolder_.isEmpty() ? labelsRoot_ : setFolder_).filePath(QStringLiteral("before-after")));

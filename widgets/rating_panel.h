@@ -72,8 +72,8 @@ class RatingPanel : public QWidget {
   // The stages' runs: the window reports every training it finishes; a
   // completed reward run enables "Run PPO", a completed dpo or ppo run "Before/after".
   void trainingFinished(const QString& run_folder, const QString& status);
-  void setRewardRun(const QString& run_folder) { rewardRun_ = run_folder; update_buttons(); }
-  void setTunedRun(const QString& run_folder) { tunedRun_ = run_folder; update_buttons(); }
+  void setRewardRun(const QString& run_folder) { rewardRun_ = run_folder; updateButtons(); }
+  void setTunedRun(const QString& run_folder) { tunedRun_ = run_folder; updateButtons(); }
   // Writes the stage's experiment ("reward", "dpo" or "ppo") from the chosen
   // label file and the runs; its path (and emits stageExperimentWritten), or empty with errorText().
   QString writeStageExperiment(const QString& stage);
@@ -92,16 +92,16 @@ class RatingPanel : public QWidget {
   void keyPressEvent(QKeyEvent* event) override;
 
  private:
-  void poll_queue();
+  void pollQueue();
   void advance();  // the next item, with empty ratings and comment
-  void show_item(bool labelled_already);
-  void show_message(const QString& text, bool error = false);
-  void update_progress();
-  void update_buttons();
-  void refresh_training_files();
+  void showItem(bool labelled_already);
+  void showMessage(const QString& text, bool error = false);
+  void updateProgress();
+  void updateButtons();
+  void refreshTrainingFiles();
   bool fail(const QString& message);
-  PreferenceLabel label_for(Verdict verdict) const;
-  QString unique_file(const QString& folder, const QString& stem, const QString& extension) const;
+  PreferenceLabel labelFor(Verdict verdict) const;
+  QString uniqueFile(const QString& folder, const QString& stem, const QString& extension) const;
 
   RatingSetupForm* setup_;
   QGroupBox* setupBox_;

@@ -31,13 +31,13 @@ RatingSetupForm::RatingSetupForm(QWidget* parent) : QWidget(parent) {
   sourceRow->addStretch(1);
   form->addRow(tr("Candidates:"), sourceRow);
 
-  prompts_ = path_row(tr("prompts.jsonl, or a text file with one prompt per line"), false, form, tr("Prompts:"));
+  prompts_ = pathRow(tr("prompts.jsonl, or a text file with one prompt per line"), false, form, tr("Prompts:"));
   prompts_->setObjectName(QStringLiteral("ratingPrompts"));
-  runA_ = path_row(tr("a chat run folder (sft, dpo or ppo)"), true, form, tr("Policy run:"));
+  runA_ = pathRow(tr("a chat run folder (sft, dpo or ppo)"), true, form, tr("Policy run:"));
   runA_->setObjectName(QStringLiteral("ratingRunA"));
-  runB_ = path_row(tr("optional: a second run, one reply from each"), true, form, tr("Second run:"));
+  runB_ = pathRow(tr("optional: a second run, one reply from each"), true, form, tr("Second run:"));
   runB_->setObjectName(QStringLiteral("ratingRunB"));
-  pairs_ = path_row(tr("preference pairs (JSONL)"), false, form, tr("Pairs file:"));
+  pairs_ = pathRow(tr("preference pairs (JSONL)"), false, form, tr("Pairs file:"));
   pairs_->setObjectName(QStringLiteral("ratingPairs"));
 
   auto* sampling = new QHBoxLayout;
@@ -81,13 +81,13 @@ RatingSetupForm::RatingSetupForm(QWidget* parent) : QWidget(parent) {
   annotatorRow->addWidget(start_);
   form->addRow(tr("Annotator:"), annotatorRow);
 
-  connect(generate_, &QRadioButton::toggled, this, &RatingSetupForm::update_enabled);
+  connect(generate_, &QRadioButton::toggled, this, &RatingSetupForm::updateEnabled);
   connect(start_, &QPushButton::clicked, this, [this] { Q_EMIT startRequested(session()); });
   connect(annotator_, &QLineEdit::returnPressed, start_, &QPushButton::click);
-  update_enabled();
+  updateEnabled();
 }
 
-QLineEdit* RatingSetupForm::path_row(const QString& placeholder, bool folder, QFormLayout* form, const QString& label) {
+QLineEdit* RatingSetupForm::pathRow(const QString& placeholder, bool folder, QFormLayout* form, const QString& label) {
   auto* row = new QHBoxLayout;
   auto* edit = new QLineEdit(this);
   edit->setPlaceholderText(placeholder);
@@ -105,7 +105,7 @@ QLineEdit* RatingSetupForm::path_row(const QString& placeholder, bool folder, QF
   return edit;
 }
 
-void RatingSetupForm::update_enabled() {
+void RatingSetupForm::updateEnabled() {
   const bool generate = generate_->isChecked();
   for (QWidget* w : {static_cast<QWidget*>(prompts_), static_cast<QWidget*>(runA_), static_cast<QWidget*>(runB_),
                      static_cast<QWidget*>(maxTokens_), static_cast<QWidget*>(temperature_), static_cast<QWidget*>(topK_),
@@ -144,7 +144,7 @@ void RatingSetupForm::setSession(const RatingSession& s) {
   topK_->setValue(static_cast<int>(s.topK));
   topP_->setValue(s.topP);
   seed_->setValue(static_cast<int>(s.seed));
-  update_enabled();
+  updateEnabled();
 }
 
 }  // namespace cradle

@@ -30,8 +30,8 @@ class RatingSetupForm : public QWidget {
   void startRequested(const cradle::RatingSession& session);
 
  private:
-  QLineEdit* path_row(const QString& placeholder, bool folder, QFormLayout* form, const QString& label);
-  void update_enabled();
+  QLineEdit* pathRow(const QString& placeholder, bool folder, QFormLayout* form, const QString& label);
+  void updateEnabled();
 
   QRadioButton *generate_, *fromFile_;
   QLineEdit *prompts_, *runA_, *runB_, *pairs_, *annotator_;

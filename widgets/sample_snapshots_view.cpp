@@ -70,13 +70,13 @@ void SampleSnapshotsView::poll() {
   for (const auto& [number, line] : follower_->read_new()) {
     const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(line)).object();
     const QString kind = object[QStringLiteral("kind")].toString();
-    if (kind == QLatin1String("inputs")) show_inputs(object);
-    else if (kind == QLatin1String("predictions")) show_predictions(object);
-    else if (kind == QLatin1String("generations")) show_generations(object);
+    if (kind == QLatin1String("inputs")) showInputs(object);
+    else if (kind == QLatin1String("predictions")) showPredictions(object);
+    else if (kind == QLatin1String("generations")) showGenerations(object);
   }
 }
 
-void SampleSnapshotsView::show_inputs(const QJsonObject& line) {
+void SampleSnapshotsView::showInputs(const QJsonObject& line) {
   const QJsonArray shape = line[QStringLiteral("shape")].toArray();
   if (shape.size() != 3) return;
   const int channels = shape[0].toInt(), height = shape[1].toInt(), width = shape[2].toInt();
@@ -104,16 +104,16 @@ void SampleSnapshotsView::show_inputs(const QJsonObject& line) {
     ++index;
   }
   columns_ = 0;
-  place_thumbnails();
+  placeThumbnails();
   pages_->setCurrentIndex(0);
 }
 
 void SampleSnapshotsView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
-  place_thumbnails();
+  placeThumbnails();
 }
 
-void SampleSnapshotsView::place_thumbnails() {
+void SampleSnapshotsView::placeThumbnails() {
   if (pictures_.empty()) return;
   // A column is a thumbnail and a little: a longer caption wraps under it.
   const int cell = kThumbnail + 24;
@@ -134,7 +134,7 @@ void SampleSnapshotsView::place_thumbnails() {
   }
 }
 
-void SampleSnapshotsView::show_predictions(const QJsonObject& line) {
+void SampleSnapshotsView::showPredictions(const QJsonObject& line) {
   const QJsonArray items = line[QStringLiteral("items")].toArray();
   int right = 0;
   for (int i = 0; i < items.size() && i < static_cast<int>(captions_.size()); ++i) {
@@ -155,7 +155,7 @@ void SampleSnapshotsView::show_predictions(const QJsonObject& line) {
                         .arg(captions_.size()));
 }
 
-void SampleSnapshotsView::show_generations(const QJsonObject& line) {
+void SampleSnapshotsView::showGenerations(const QJsonObject& line) {
   QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Step %1 (epoch %2)")
                                                         .arg(line[QStringLiteral("step")].toInteger())
                                                         .arg(line[QStringLiteral("epoch")].toInteger()));

@@ -40,10 +40,10 @@ class SampleSnapshotsView : public QWidget {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
-  void place_thumbnails();  // in as many columns as fit the view, without a sideways scroll
-  void show_inputs(const QJsonObject& line);
-  void show_predictions(const QJsonObject& line);
-  void show_generations(const QJsonObject& line);
+  void placeThumbnails();  // in as many columns as fit the view, without a sideways scroll
+  void showInputs(const QJsonObject& line);
+  void showPredictions(const QJsonObject& line);
+  void showGenerations(const QJsonObject& line);
 
   std::unique_ptr<LineFollower> follower_;
   QLabel* heading_;

@@ -79,7 +79,7 @@ StepListEditor::StepListEditor(ExperimentDocument* document, QString path, std::
   layout->addWidget(parameters_);
   connect(list_, &QListWidget::currentRowChanged, this, [this] {
     if (refreshing_) return;
-    show_parameters();
+    showParameters();
   });
   connect(document_, &ExperimentDocument::changed, this, [this](const QString& edited) {
     if (edited != path_ || list_->count() != stepCount()) refresh();
@@ -97,14 +97,14 @@ Json StepListEditor::steps() const {
   return found && found->is_array() ? *found : Json::array();
 }
 
-void StepListEditor::set_steps(const Json& steps) { document_->set(path_, steps); }
+void StepListEditor::setSteps(const Json& steps) { document_->set(path_, steps); }
 
 int StepListEditor::stepCount() const { return static_cast<int>(steps().size()); }
 
 void StepListEditor::addStep(const std::string& op) {
   Json list = steps();
   list.push_back(defaults_(op));
-  set_steps(list);
+  setSteps(list);
   selectStep(static_cast<int>(list.size()) - 1);
 }
 
@@ -112,7 +112,7 @@ void StepListEditor::removeStep(int index) {
   Json list = steps();
   if (index < 0 || index >= static_cast<int>(list.size())) return;
   list.erase(list.begin() + index);
-  set_steps(list);
+  setSteps(list);
   selectStep(std::min(index, static_cast<int>(list.size()) - 1));
 }
 
@@ -121,13 +121,13 @@ void StepListEditor::moveStep(int index, int offset) {
   const int target = index + offset;
   if (index < 0 || target < 0 || index >= static_cast<int>(list.size()) || target >= static_cast<int>(list.size())) return;
   std::swap(list[static_cast<size_t>(index)], list[static_cast<size_t>(target)]);
-  set_steps(list);
+  setSteps(list);
   selectStep(target);
 }
 
 void StepListEditor::selectStep(int index) {
   list_->setCurrentRow(index);
-  show_parameters();
+  showParameters();
 }
 
 void StepListEditor::refresh() {
@@ -137,14 +137,14 @@ void StepListEditor::refresh() {
   for (const auto& step : steps()) list_->addItem(step_summary(step));
   list_->setCurrentRow(std::min(current, list_->count() - 1));
   refreshing_ = false;
-  show_parameters();
+  showParameters();
 }
 
 QWidget* StepListEditor::parameterEditor(const QString& key) const {
   return parameters_->findChild<QWidget*>(path_ + QLatin1Char('/') + key);
 }
 
-void StepListEditor::show_parameters() {
+void StepListEditor::showParameters() {
   while (parameterLayout_->rowCount() > 0) parameterLayout_->removeRow(0);
   const int index = list_->currentRow();
   const Json list = steps();
@@ -162,7 +162,7 @@ void StepListEditor::show_parameters() {
       Json all = steps();
       if (index >= static_cast<int>(all.size())) return;
       all[static_cast<size_t>(index)][key] = v;
-      set_steps(all);
+      setSteps(all);
     };
     if (kind == FieldKind::Bool) {
       auto* box = new QCheckBox(parameters_);

@@ -37,9 +37,9 @@ class StepListEditor : public QWidget {
 
  private:
   void refresh();
-  void show_parameters();
+  void showParameters();
   Json steps() const;
-  void set_steps(const Json& steps);
+  void setSteps(const Json& steps);
 
   ExperimentDocument* document_;
   QString path_;

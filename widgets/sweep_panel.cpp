@@ -99,14 +99,14 @@ SweepPanel::SweepPanel(QWidget* parent) : QWidget(parent) {
   connect(file_, &QLineEdit::returnPressed, this, [this] { openSweep(file_->text()); });
   connect(run_, &QPushButton::clicked, this, [this] { running() ? stop() : run(); });
   connect(overlay_, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(trialRuns()); });
-  connect(field_, &QComboBox::currentIndexChanged, this, [this] { update_scatter(); });
+  connect(field_, &QComboBox::currentIndexChanged, this, [this] { updateScatter(); });
 }
 
 SweepPanel::~SweepPanel() { stop(); }
 
 void SweepPanel::setRunsFolder(const QString& runs_folder) { runsFolder_ = runs_folder; }
 QString SweepPanel::statusText() const { return status_->text(); }
-QString SweepPanel::sweep_folder() const {
+QString SweepPanel::sweepFolder() const {
   return spec_ ? QDir(runsFolder_).filePath(QString::fromStdString(spec_->name)) : QString();
 }
 
@@ -126,7 +126,7 @@ bool SweepPanel::openSweep(const QString& sweep_file) {
     spec_ = std::move(spec);
     sweepFile_ = sweep_file;
     // Trials already run (an earlier start): their state, as the runner will continue from it.
-    const QString state = QDir(sweep_folder()).filePath(QStringLiteral("trials.json"));
+    const QString state = QDir(sweepFolder()).filePath(QStringLiteral("trials.json"));
     if (QFileInfo::exists(state)) {
       const Json saved = Json::parse(read_file(state.toStdString()));
       if (saved.contains("trials") && saved["trials"].size() == trials.size())
@@ -143,12 +143,12 @@ bool SweepPanel::openSweep(const QString& sweep_file) {
     field_->clear();
     for (const auto& p : spec_->parameters) field_->addItem(QString::fromStdString(p.field));
     field_->blockSignals(false);
-    show_trials(trials);
+    showTrials(trials);
     status_->setText(tr("%1: %2 over %3 field(s), %4 trial(s), judged on %5; trials go to %6")
                          .arg(QString::fromStdString(spec_->name), QString::fromStdString(spec_->method))
                          .arg(field_->count())
                          .arg(trials.size())
-                         .arg(QString::fromStdString(spec_->metric), QDir::toNativeSeparators(sweep_folder())));
+                         .arg(QString::fromStdString(spec_->metric), QDir::toNativeSeparators(sweepFolder())));
     run_->setEnabled(true);
     return true;
   } catch (const std::exception& error) {
@@ -165,7 +165,7 @@ void SweepPanel::run() {
   spec.parallel = 1;  // in this process, one trial at a time (LibTorch's threads are per process)
   stop_ = std::make_shared<StopSignal>();
   const auto stop = stop_;
-  const std::string file = sweepFile_.toStdString(), out = sweep_folder().toStdString();
+  const std::string file = sweepFile_.toStdString(), out = sweepFolder().toStdString();
   QPointer<SweepPanel> self(this);
   const auto post = [self](const TrialRecord& t) {
     QMetaObject::invokeMethod(
@@ -174,7 +174,7 @@ void SweepPanel::run() {
           if (!self) return;
           auto trials = self->trials_;
           if (t.id >= 1 && static_cast<std::size_t>(t.id) <= trials.size()) trials[static_cast<std::size_t>(t.id - 1)] = t;
-          self->show_trials(trials);
+          self->showTrials(trials);
         },
         Qt::QueuedConnection);
   };
@@ -200,7 +200,7 @@ void SweepPanel::run() {
         if (!result.error.isEmpty()) {
           status_->setText(result.error);
         } else {
-          show_trials(result.outcome.trials);
+          showTrials(result.outcome.trials);
           const auto& o = result.outcome;
           status_->setText(
               o.ranking.empty()
@@ -223,13 +223,13 @@ void SweepPanel::stop() {
 QStringList SweepPanel::trialRuns() const {
   QStringList runs;
   for (const auto& t : trials_) {
-    const QString folder = QDir(sweep_folder()).filePath(QString::fromStdString(t.run));
+    const QString folder = QDir(sweepFolder()).filePath(QString::fromStdString(t.run));
     if (!t.run.empty() && QFileInfo::exists(QDir(folder).filePath(QStringLiteral("metrics.jsonl")))) runs << folder;
   }
   return runs;
 }
 
-void SweepPanel::show_trials(const std::vector<TrialRecord>& trials) {
+void SweepPanel::showTrials(const std::vector<TrialRecord>& trials) {
   trials_ = trials;
   QStringList headers = {tr("Trial"), tr("Status"), tr("Epochs"), QString::fromStdString(spec_ ? spec_->metric : ""), tr("Test")};
   if (spec_)
@@ -258,12 +258,12 @@ void SweepPanel::show_trials(const std::vector<TrialRecord>& trials) {
   table_->setSortingEnabled(true);
   table_->resizeColumnsToContents();
   overlay_->setEnabled(!trialRuns().isEmpty());
-  update_scatter();
+  updateScatter();
 }
 
 void SweepPanel::setScatterField(const QString& field) { field_->setCurrentIndex(field_->findText(field)); }
 
-void SweepPanel::update_scatter() {
+void SweepPanel::updateScatter() {
   scatter_->clearGraphs();
   if (!spec_ || field_->currentIndex() < 0) {
     scatter_->replot();

@@ -52,9 +52,9 @@ class SweepPanel : public QWidget {
   void overlayRequested(const QStringList& run_folders);
 
  private:
-  void show_trials(const std::vector<TrialRecord>& trials);
-  void update_scatter();
-  QString sweep_folder() const;
+  void showTrials(const std::vector<TrialRecord>& trials);
+  void updateScatter();
+  QString sweepFolder() const;
 
   QString runsFolder_, sweepFile_;
   std::unique_ptr<SweepSpec> spec_;

@@ -158,12 +158,12 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
   progressText_->setText(tr("Following %1").arg(QDir::toNativeSeparators(runFolder_)));
   poll();
   poll_.start();
-  explain_untrained_run();
+  explainUntrainedRun();
 }
 
 // A finished run made without training (quantising) has no curves of its own:
 // say so, give its test figure, and show the curves of the run it came from.
-void TrainingDashboard::explain_untrained_run() {
+void TrainingDashboard::explainUntrainedRun() {
   if (QFileInfo::exists(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")))) return;
   const auto run = summarize_run(runFolder_.toStdString());
   if (!run || run->status != "completed" || run->stage.empty()) return;
@@ -240,7 +240,7 @@ void TrainingDashboard::apply(const MetricsUpdate& update, Run& run, bool overla
   }
   if (!overlay) {
     for (const std::string& message : update.problems) Q_EMIT problem(QString::fromStdString(message));
-    update_progress();
+    updateProgress();
   }
 }
 
@@ -248,10 +248,10 @@ void TrainingDashboard::setRunState(RunState state, std::int64_t step) {
   state_ = state;
   stateStep_ = step;
   if (state != RunState::Running) poll();  // the last records first
-  update_progress();
+  updateProgress();
 }
 
-void TrainingDashboard::update_progress() {
+void TrainingDashboard::updateProgress() {
   if (!run_) return;
   const Run& r = *run_;
   if (!r.plan || r.plan->total_steps <= 0) {

@@ -73,8 +73,8 @@ class TrainingDashboard : public QWidget {
  private:
   struct Run;
   void apply(const MetricsUpdate& update, Run& run, bool overlay);
-  void update_progress();
-  void explain_untrained_run();
+  void updateProgress();
+  void explainUntrainedRun();
 
   MetricsChart *loss_, *quality_, *rate_, *throughput_;
   SampleSnapshotsView* samples_;

@@ -110,24 +110,24 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   warning_->hide();
   sideLayout->addWidget(warning_);
 
-  place_beside_form(side, 4, 5);
+  placeBesideForm(side, 4, 5);
 
   delay_.setSingleShot(true);
   delay_.setInterval(150);
-  connect(&delay_, &QTimer::timeout, this, &ArchitecturePage::update_summary);
+  connect(&delay_, &QTimer::timeout, this, &ArchitecturePage::updateSummary);
   connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
   totals_->setText(tr("The layer table appears once the data has been read (page 1)."));
 }
 
 void ArchitecturePage::setDataProfile(const DataProfile& profile) {
   profile_ = profile;
-  update_summary();
+  updateSummary();
 }
 
 QString ArchitecturePage::totalsText() const { return totals_->text(); }
 QString ArchitecturePage::memoryWarning() const { return warning_->isHidden() ? QString() : warning_->text(); }
 
-void ArchitecturePage::update_summary() {
+void ArchitecturePage::updateSummary() {
   const auto experiment = document_->experiment();
   if (!profile_ || !experiment) return;
   ModelSummary summary;

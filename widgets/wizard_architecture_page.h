@@ -27,7 +27,7 @@ class ArchitecturePage : public WizardPage {
   QString memoryWarning() const;
 
  private:
-  void update_summary();
+  void updateSummary();
   std::optional<DataProfile> profile_;
   QTableWidget* table_;
   QLabel* totals_;

@@ -35,7 +35,7 @@ struct FinderOutcome {
 HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* parent) : WizardPage(document, parent) {
   setTitle(tr("Hyperparameters"));
   setSubTitle(tr("How the model is trained. Hover over a field to see what it does."));
-  add_fields();
+  addFields();
 
   auto* side = new QWidget(this);
   auto* sideLayout = new QVBoxLayout(side);
@@ -74,20 +74,20 @@ HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* 
   sideLayout->addWidget(finderCaption_);
   connect(findButton_, &QPushButton::clicked, this, &HyperparametersPage::findLearningRate);
 
-  place_beside_form(side, 5, 4);
+  placeBesideForm(side, 5, 4);
 
   delay_.setSingleShot(true);
   delay_.setInterval(100);
-  connect(&delay_, &QTimer::timeout, this, &HyperparametersPage::update_plot);
+  connect(&delay_, &QTimer::timeout, this, &HyperparametersPage::updatePlot);
   connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
-  update_plot();
+  updatePlot();
 }
 
 HyperparametersPage::~HyperparametersPage() {
   if (finderStop_) finderStop_->request();
 }
 
-void HyperparametersPage::add_fields() {
+void HyperparametersPage::addFields() {
   DocumentForm* f = form_;
   f->addSection(tr("Training"));
   f->addField({"train.epochs", tr("Epochs:"), FieldKind::Integer, tr("Passes over the training split.")});
@@ -184,7 +184,7 @@ void HyperparametersPage::add_fields() {
 
 void HyperparametersPage::setTrainSamples(std::int64_t samples) {
   trainSamples_ = samples;
-  update_plot();
+  updatePlot();
 }
 
 QString HyperparametersPage::scheduleText() const { return caption_->text(); }
@@ -223,7 +223,7 @@ void HyperparametersPage::findLearningRate() {
             QMetaObject::invokeMethod(
                 QCoreApplication::instance(),
                 [self, p] {
-                  if (self) self->add_finder_point(p.lr, p.loss, p.smoothed);
+                  if (self) self->addFinderPoint(p.lr, p.loss, p.smoothed);
                 },
                 Qt::QueuedConnection);
           });
@@ -272,7 +272,7 @@ void HyperparametersPage::findLearningRate() {
       });
 }
 
-void HyperparametersPage::add_finder_point(double lr, double loss, double smoothed) {
+void HyperparametersPage::addFinderPoint(double lr, double loss, double smoothed) {
   if (finderPlot_->graphCount() < 2 || !std::isfinite(loss)) return;
   finderPlot_->graph(0)->addData(lr, loss);
   finderPlot_->graph(1)->addData(lr, smoothed);
@@ -281,7 +281,7 @@ void HyperparametersPage::add_finder_point(double lr, double loss, double smooth
   finderCaption_->setText(tr("Rate %1: loss %2").arg(lr, 0, 'g', 3).arg(loss, 0, 'g', 4));
 }
 
-void HyperparametersPage::update_plot() {
+void HyperparametersPage::updatePlot() {
   const auto experiment = document_->experiment();
   plot_->clearGraphs();
   if (!experiment) {

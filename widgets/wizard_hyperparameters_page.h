@@ -44,9 +44,9 @@ class HyperparametersPage : public WizardPage {
   void learningRateNotFound(const QString& reason);
 
  private:
-  void add_fields();
-  void update_plot();
-  void add_finder_point(double lr, double loss, double smoothed);
+  void addFields();
+  void updatePlot();
+  void addFinderPoint(double lr, double loss, double smoothed);
   QCustomPlot* plot_;
   QLabel* caption_;
   QPushButton* findButton_;

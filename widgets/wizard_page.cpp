@@ -16,7 +16,7 @@ WizardPage::WizardPage(ExperimentDocument* document, QWidget* parent)
 
 bool WizardPage::isComplete() const { return !form_->ownsCurrentError(); }
 
-void WizardPage::place_beside_form(QWidget* side, int form_stretch, int side_stretch) {
+void WizardPage::placeBesideForm(QWidget* side, int form_stretch, int side_stretch) {
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(form_);
   scroll->setWidgetResizable(true);

@@ -22,7 +22,7 @@ class WizardPage : public QWizardPage {
  protected:
   // The page's layout: the form (scrollable, for pages taller than the
   // window) on the left, `side` on the right, in a splitter with these stretches.
-  void place_beside_form(QWidget* side, int form_stretch, int side_stretch);
+  void placeBesideForm(QWidget* side, int form_stretch, int side_stretch);
 
   ExperimentDocument* document_;
   DocumentForm* form_;

@@ -173,10 +173,10 @@ SweepPage::SweepPage(ExperimentDocument* document, QWidget* parent) : QWizardPag
     connect(box, QOverload<int>::of(&QSpinBox::valueChanged), this, &SweepPage::refresh);
   connect(minutes_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this, &SweepPage::refresh);
   connect(document_, &ExperimentDocument::changed, this, [this] {
-    update_metrics();
+    updateMetrics();
     refresh();
   });
-  update_metrics();
+  updateMetrics();
   clear();
 }
 
@@ -255,7 +255,7 @@ void SweepPage::addParameter(const QString& field, const QString& distribution, 
   fieldBox->setEditText(field);
   connect(fieldBox, &QComboBox::currentTextChanged, this, &SweepPage::refresh);
   table_->setCellWidget(row, FieldColumn, fieldBox);
-  table_->setCellWidget(row, DistributionColumn, distribution_box(distribution));
+  table_->setCellWidget(row, DistributionColumn, distributionBox(distribution));
   auto* rangeEdit = new QLineEdit(range, table_);
   rangeEdit->setPlaceholderText(tr("from, to"));
   connect(rangeEdit, &QLineEdit::textChanged, this, &SweepPage::refresh);
@@ -263,7 +263,7 @@ void SweepPage::addParameter(const QString& field, const QString& distribution, 
   refresh();
 }
 
-QWidget* SweepPage::distribution_box(const QString& distribution) {
+QWidget* SweepPage::distributionBox(const QString& distribution) {
   auto* box = new QComboBox(table_);
   for (const char* d : kDistributions) box->addItem(QString::fromLatin1(d));
   box->setCurrentText(distribution);
@@ -271,7 +271,7 @@ QWidget* SweepPage::distribution_box(const QString& distribution) {
   return box;
 }
 
-void SweepPage::update_metrics() {
+void SweepPage::updateMetrics() {
   const std::string task = document_->json().value("task", std::string("classification"));
   QStringList metrics = {QStringLiteral("validation_loss")};
   if (task == "regression")

@@ -52,8 +52,8 @@ class SweepPage : public QWizardPage {
 
  private:
   void refresh();
-  void update_metrics();
-  QWidget* distribution_box(const QString& distribution);
+  void updateMetrics();
+  QWidget* distributionBox(const QString& distribution);
   QString check() const;  // empty when the core accepts the sweep and its trials
 
   ExperimentDocument* document_;

@@ -66,12 +66,12 @@ Json augment_step_defaults(const std::string& op) {
 TaskDataPage::TaskDataPage(ExperimentDocument* document, QWidget* parent) : WizardPage(document, parent) {
   setTitle(tr("Task and data"));
   setSubTitle(tr("What the model learns, from which data, and how the data is prepared."));
-  add_fields();
+  addFields();
   preview_ = new DataPreviewPanel(this);
-  place_beside_form(preview_, 5, 4);
+  placeBesideForm(preview_, 5, 4);
 }
 
-void TaskDataPage::add_fields() {
+void TaskDataPage::addFields() {
   DocumentForm* f = form_;
   const auto images = source_in({"idx", "cifar10", "image_folder"});
   const auto classification = [](const Json& doc) { return doc.is_object() && doc.value("task", std::string()) == "classification"; };

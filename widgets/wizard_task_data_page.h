@@ -19,7 +19,7 @@ class TaskDataPage : public WizardPage {
   StepListEditor* augmentations() const { return augment_; }
 
  private:
-  void add_fields();
+  void addFields();
   DataPreviewPanel* preview_;
   StepListEditor* textSteps_ = nullptr;
   StepListEditor* augment_ = nullptr;

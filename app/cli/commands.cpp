@@ -46,7 +46,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const char* name = experiment.name.c_str();
   const char* type = experiment.model.type.c_str();
   const auto count = [](std::int64_t value) { return static_cast<long long>(value); };
-  if (experiment.task == "language_model" && !is_reward_modelling(experiment)) {
+  if (experiment.task == Task::LanguageModel && !is_reward_modelling(experiment)) {
     std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", name, type,
                 count(data.vocab_size), count(experiment.data.context_length));
   } else if (is_reward_modelling(experiment)) {
@@ -58,7 +58,7 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   } else {
     std::string shape;
     for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-    if (experiment.task == "regression")
+    if (experiment.task == Task::Regression)
       std::printf("experiment %s: %s on %s inputs, one numeric output\n\n", name, type, shape.c_str());
     else
       std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", name, type, shape.c_str(), count(data.outputs));
@@ -72,8 +72,8 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
                const std::filesystem::path& out) {
   const Experiment experiment = load_experiment(experiment_file, overrides);
   configure_runtime(experiment.threads);
-  std::printf("experiment %s: %s data\n", experiment.name.c_str(), experiment.data.source.c_str());
-  if (experiment.task == "language_model") {
+  std::printf("experiment %s: %s data\n", experiment.name.c_str(), to_string(experiment.data.source).c_str());
+  if (experiment.task == Task::LanguageModel) {
     const auto data = load_language_model_data(experiment);
     std::fputs(format_text_data_statistics(data).c_str(), stdout);
     if (!out.empty()) {

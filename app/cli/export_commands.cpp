@@ -38,7 +38,7 @@ int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::p
 int predict(const PredictRequest& request) {
   ModelBundle bundle = open_bundle(request.bundle);
   std::vector<BundlePrediction> predictions;
-  const bool language_model = bundle.experiment.task == "language_model";
+  const bool language_model = bundle.experiment.task == Task::LanguageModel;
   if (language_model) {
     for (const auto& prompt : request.inputs) {
       if (request.json) {
@@ -90,7 +90,7 @@ extern "C" void on_serve_interrupt(int) { g_stop_serving = true; }
 
 int serve(const ServeRequest& request) {
   ModelBundle bundle = open_bundle(request.bundle);
-  const bool language_model = bundle.experiment.task == "language_model";
+  const bool language_model = bundle.experiment.task == Task::LanguageModel;
   const std::string kind = bundle.input.kind;
   ServiceOptions options;
   options.host = request.host;

@@ -68,7 +68,7 @@ CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vecto
     policy->run = run.string();
     policy->loaded = load_run_language_model(run);
     if (!is_chat_policy(policy->loaded.experiment))
-      throw ConfigError(run.string() + ": a stage \"" + policy->loaded.experiment.stage +
+      throw ConfigError(run.string() + ": a stage \"" + to_string(policy->loaded.experiment.stage) +
                         "\" run; the rating panel needs a chat model (an sft, ppo or dpo run)");
     policy->markers = chat_markers(*policy->loaded.tokenizer);
     policy->generator = std::make_unique<TextGenerator>(policy->loaded.model, policy->loaded.tokenizer,

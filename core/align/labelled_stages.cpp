@@ -56,16 +56,17 @@ std::int64_t decided_pairs(const fs::path& labels) {
 }
 
 std::string describe_non_chat_run(const Experiment& run) {
-  if (run.task != "language_model") return "a " + run.task + " run";
-  return "a " + std::string(run.stage == "pretrain" ? "pretrained" : run.stage) + " language model (stage " + run.stage + ")";
+  if (run.task != Task::LanguageModel) return "a " + to_string(run.task) + " run";
+  return "a " + (run.stage == Stage::Pretrain ? std::string("pretrained") : to_string(run.stage)) + " language model (stage " +
+         to_string(run.stage) + ")";
 }
 
 Json labelled_stage_experiment(const LabelledStageRequest& r) {
-  if (r.stage != "reward" && r.stage != "dpo" && r.stage != "ppo")
-    throw ConfigError("stage \"" + r.stage + "\": the rating panel writes reward, dpo or ppo experiments");
+  if (r.stage != Stage::Reward && r.stage != Stage::Dpo && r.stage != Stage::Ppo)
+    throw ConfigError("stage \"" + to_string(r.stage) + "\": the rating panel writes reward, dpo or ppo experiments");
   const Experiment policy = load_experiment(open_run_folder(r.policy_run).experiment_file());
   if (!is_chat_policy(policy))
-    throw ConfigError(r.policy_run.string() + ": " + describe_non_chat_run(policy) + ", not a chat model; " + r.stage +
+    throw ConfigError(r.policy_run.string() + ": " + describe_non_chat_run(policy) + ", not a chat model; " + to_string(r.stage) +
                       " starts from a chat model (an sft, dpo or ppo run)");
   const std::string policy_run = fs::absolute(r.policy_run).lexically_normal().string();
   Json doc = {{"format_version", kExperimentFormatVersion},
@@ -74,15 +75,15 @@ Json labelled_stage_experiment(const LabelledStageRequest& r) {
               {"seed", policy.seed},
               {"threads", policy.threads},
               {"device", policy.device},
-              {"stage", r.stage},
+              {"stage", to_string(r.stage)},
               {"init_from", policy_run}};
-  if (r.stage == "reward" || r.stage == "dpo") {
+  if (r.stage == Stage::Reward || r.stage == Stage::Dpo) {
     const auto pairs = decided_pairs(r.labels);
-    doc["description"] = (r.stage == "reward" ? "A reward model on " : "Direct preference optimisation of ") + policy_run +
+    doc["description"] = (r.stage == Stage::Reward ? "A reward model on " : "Direct preference optimisation of ") + policy_run +
                          " from " + std::to_string(pairs) + " pairs labelled in the rating panel (" +
                          fs::absolute(r.labels).lexically_normal().string() + ").";
     doc["data"] = data_section("preferences", r.labels, policy);
-    if (r.stage == "reward") {
+    if (r.stage == Stage::Reward) {
       doc["train"] = preference_training(pairs, 3e-4, 60, 4);
       doc["align"] = {{"margin", 0.0}};
     } else {
@@ -93,7 +94,7 @@ Json labelled_stage_experiment(const LabelledStageRequest& r) {
     if (r.reward_run.empty()) throw ConfigError("ppo: no reward run (train a reward model first)");
     const Experiment reward = load_experiment(open_run_folder(r.reward_run).experiment_file());
     if (!is_reward_modelling(reward))
-      throw ConfigError(r.reward_run.string() + ": a stage \"" + reward.stage + "\" run, not a reward model");
+      throw ConfigError(r.reward_run.string() + ": a stage \"" + to_string(reward.stage) + "\" run, not a reward model");
     const std::string reward_run = fs::absolute(r.reward_run).lexically_normal().string();
     doc["description"] = "PPO of " + policy_run + " against the reward model " + reward_run + " on the prompts of " +
                          fs::absolute(r.prompts).lexically_normal().string() + ".";

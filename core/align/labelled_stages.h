@@ -10,13 +10,14 @@
 #include <string>
 
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/stage.h"
 
 namespace cradle {
 
 struct Experiment;
 
 struct LabelledStageRequest {
-  std::string stage;                 // "reward" | "dpo" | "ppo"
+  Stage stage = Stage::Reward;       // Reward | Dpo | Ppo
   std::filesystem::path policy_run;  // the chat model that was labelled (sft, or an earlier dpo or ppo run)
   std::filesystem::path labels;      // reward, dpo: a label file (core/align/preference_labels.h) or any preference JSONL
   std::filesystem::path prompts;     // ppo: the prompts the policy answers (JSONL)

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 #include "core/text/jsonl_reader.h"
 
@@ -58,18 +60,33 @@ std::string fnv1a_hex(const std::string& text) {
 
 }  // namespace
 
+std::string to_string(PairVerdict verdict) {
+  switch (verdict) {
+    case PairVerdict::First: return "first";
+    case PairVerdict::Second: return "second";
+    case PairVerdict::Tie: return "tie";
+    case PairVerdict::Skip: return "skip";
+  }
+  throw std::logic_error("to_string(PairVerdict): a value outside the enumeration");
+}
+
+std::optional<PairVerdict> parse_pair_verdict(const std::string& name) {
+  constexpr PairVerdict kVerdicts[] = {PairVerdict::First, PairVerdict::Second, PairVerdict::Tie, PairVerdict::Skip};
+  return parse_enum_name(name, kVerdicts);
+}
+
 std::string PreferenceLabel::item_id() const {
   return fnv1a_hex(Json{{"prompt", message_json(prompt)}, {"first", first}, {"second", second}}.dump());
 }
 
 Json preference_label_to_json(const PreferenceLabel& l) {
-  const bool first_chosen = l.verdict != "second";  // a tie or a skip keeps the generated order
+  const bool first_chosen = l.verdict != PairVerdict::Second;  // a tie or a skip keeps the generated order
   const auto reply = [](const std::string& text) { return Json::array({{{"role", "assistant"}, {"content", text}}}); };
   Json j;
   j["prompt"] = message_json(l.prompt);
   j["chosen"] = reply(first_chosen ? l.first : l.second);
   j["rejected"] = reply(first_chosen ? l.second : l.first);
-  j["verdict"] = l.verdict == "first" || l.verdict == "second" ? "chosen" : l.verdict;
+  j["verdict"] = l.verdict == PairVerdict::Tie ? "tie" : l.verdict == PairVerdict::Skip ? "skip" : "chosen";
   j["item"] = l.item_id();
   j["generated_first"] = first_chosen ? "chosen" : "rejected";
   j["shown_left"] = l.first_shown_left == first_chosen ? "chosen" : "rejected";
@@ -104,7 +121,10 @@ PreferenceLabel preference_label_from_json(const Json& record, const std::string
   const bool first_chosen = generated_first == "chosen";
   l.first = first_chosen ? chosen : rejected;
   l.second = first_chosen ? rejected : chosen;
-  l.verdict = verdict == "chosen" ? (first_chosen ? "first" : "second") : verdict;
+  l.verdict = verdict == "tie"    ? PairVerdict::Tie
+              : verdict == "skip" ? PairVerdict::Skip
+              : first_chosen      ? PairVerdict::First
+                                  : PairVerdict::Second;
   l.first_shown_left = (shown_left == "chosen") == first_chosen;
   if (record.contains("ratings")) {
     const Json& ratings = record["ratings"];
@@ -173,14 +193,14 @@ std::optional<PreferenceLabel> PreferenceLabelFile::undo() {
 }
 
 LabelAgreement label_agreement(const std::vector<PreferenceLabel>& a, const std::vector<PreferenceLabel>& b) {
-  std::map<std::string, std::string> verdicts_of_a;
+  std::map<std::string, PairVerdict> verdicts_of_a;
   for (const auto& l : a)
-    if (l.verdict != "skip") verdicts_of_a[l.item_id()] = l.verdict;  // a relabelled item: the newest label
-  std::map<std::string, std::string> verdicts_of_b;
+    if (l.verdict != PairVerdict::Skip) verdicts_of_a[l.item_id()] = l.verdict;  // a relabelled item: the newest label
+  std::map<std::string, PairVerdict> verdicts_of_b;
   for (const auto& l : b)
-    if (l.verdict != "skip") verdicts_of_b[l.item_id()] = l.verdict;
-  const char* categories[] = {"first", "second", "tie"};
-  std::map<std::string, double> share_a, share_b;
+    if (l.verdict != PairVerdict::Skip) verdicts_of_b[l.item_id()] = l.verdict;
+  const PairVerdict categories[] = {PairVerdict::First, PairVerdict::Second, PairVerdict::Tie};
+  std::map<PairVerdict, double> share_a, share_b;
   LabelAgreement out;
   double same = 0;
   for (const auto& [item, verdict] : verdicts_of_a) {
@@ -195,7 +215,7 @@ LabelAgreement label_agreement(const std::vector<PreferenceLabel>& a, const std:
   const auto n = static_cast<double>(out.shared);
   out.percent = same / n;
   double chance = 0;
-  for (const char* c : categories) chance += (share_a[c] / n) * (share_b[c] / n);
+  for (const PairVerdict c : categories) chance += (share_a[c] / n) * (share_b[c] / n);
   // Both annotators always gave the same single verdict: agreement is total, kappa taken as 1.
   out.kappa = chance >= 1 ? 1.0 : (out.percent - chance) / (1 - chance);
   return out;
@@ -209,7 +229,7 @@ std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<Preferen
   for (const auto& labels : annotators) {
     std::map<std::string, PreferenceLabel> newest;  // one vote per annotator and item
     for (const auto& l : labels)
-      if (l.verdict != "skip") newest[l.item_id()] = l;
+      if (l.verdict != PairVerdict::Skip) newest[l.item_id()] = l;
     for (const auto& l : labels) {
       const auto found = newest.find(l.item_id());
       if (found == newest.end()) continue;
@@ -225,15 +245,15 @@ std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<Preferen
       merged.push_back(votes.front());
       continue;
     }
-    std::map<std::string, int> counts;
+    std::map<PairVerdict, int> counts;
     for (const auto& v : votes) ++counts[v.verdict];
     if (policy == "unanimous") {
       if (counts.size() == 1) merged.push_back(votes.front());
       continue;
     }
     PreferenceLabel label = votes.front();
-    const int first = counts["first"], second = counts["second"];
-    label.verdict = first > second ? "first" : second > first ? "second" : "tie";
+    const int first = counts[PairVerdict::First], second = counts[PairVerdict::Second];
+    label.verdict = first > second ? PairVerdict::First : second > first ? PairVerdict::Second : PairVerdict::Tie;
     merged.push_back(label);
   }
   return merged;
@@ -251,14 +271,14 @@ double HeadToHead::win_rate() const {
 HeadToHead head_to_head(const std::vector<PreferenceLabel>& labels, const std::string& run) {
   HeadToHead out;
   for (const auto& l : labels) {
-    if (l.verdict == "skip" || !l.generation.contains("runs")) continue;
+    if (l.verdict == PairVerdict::Skip || !l.generation.contains("runs")) continue;
     const Json& runs = l.generation["runs"];
     if (!runs.is_array() || runs.size() != 2 || !runs[0].is_string() || !runs[1].is_string() || runs[0] == runs[1])
       continue;
     const bool first_is_run = runs[0].get<std::string>() == run;
     if (!first_is_run && runs[1].get<std::string>() != run) continue;
-    if (l.verdict == "tie") ++out.ties;
-    else if ((l.verdict == "first") == first_is_run) ++out.wins;
+    if (l.verdict == PairVerdict::Tie) ++out.ties;
+    else if ((l.verdict == PairVerdict::First) == first_is_run) ++out.wins;
     else ++out.losses;
   }
   return out;

@@ -25,13 +25,19 @@
 
 namespace cradle {
 
+// Which candidate a person preferred, by the order they were generated in
+// (the file says "chosen", "tie" or "skip" and which was generated first).
+enum class PairVerdict { First, Second, Tie, Skip };
+std::string to_string(PairVerdict verdict);  // "first", "second", "tie", "skip"
+std::optional<PairVerdict> parse_pair_verdict(const std::string& name);
+
 struct PreferenceLabel {
   std::vector<ChatMessage> prompt;  // ends with the user's turn
   // The two candidates as they were generated (first, second): the item's
   // identity does not depend on the side each was shown on or on the verdict.
   std::string first, second;
   bool first_shown_left = true;
-  std::string verdict = "first";  // "first" | "second" | "tie" | "skip"
+  PairVerdict verdict = PairVerdict::First;
   std::optional<int> first_rating, second_rating;  // 1..7
   std::string comment;
   std::string annotator;

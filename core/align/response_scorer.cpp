@@ -40,8 +40,8 @@ class RewardModelScorer : public ResponseScorer {
     const RunFolder run = open_run_folder(run_dir);
     experiment_ = load_experiment(run.experiment_file());
     if (!is_reward_modelling(experiment_))
-      throw ConfigError("align.reward_run: " + run_dir.string() + " is a stage \"" + experiment_.stage + "\" " +
-                        experiment_.task + " run, not a reward model (stage \"reward\")");
+      throw ConfigError("align.reward_run: " + run_dir.string() + " is a stage \"" + to_string(experiment_.stage) + "\" " +
+                        to_string(experiment_.task) + " run, not a reward model (stage \"reward\")");
     tokenizer_ = load_tokenizer(run.tokenizer_file());
     markers_ = chat_markers(*tokenizer_);
     model_ = build_reward_model(experiment_.model, experiment_.data.context_length, tokenizer_->vocab_size());

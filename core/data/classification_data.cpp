@@ -82,14 +82,14 @@ SourceSplits read_image_folders(const Experiment& e, SplitsToLoad which) {
 SourceSplits read_sources(const Experiment& e, SplitsToLoad which) {
   const DataSpec& d = e.data;
   SourceSplits s;
-  if (d.source == "image_folder") {
+  if (d.source == DataSource::ImageFolder) {
 #ifdef CRADLE_WITH_OPENCV
     return read_image_folders(e, which);
 #else
     throw ConfigError("data.source: \"image_folder\" needs OpenCV, and this build has none (CRADLE_WITH_OPENCV=OFF)");
 #endif
   }
-  if (d.source == "cifar10") {
+  if (d.source == DataSource::Cifar10) {
     s.train_origin = s.test_origin = e.resolve(d.folder).string();
     s.test = read_cifar10_folder(e.resolve(d.folder), CifarSplit::Test, d.max_test_samples);
     if (which == SplitsToLoad::All) s.train = read_cifar10_folder(e.resolve(d.folder), CifarSplit::Train, 0);
@@ -177,13 +177,13 @@ std::string sample_shape_text(const std::vector<std::int64_t>& s) {
 }  // namespace
 
 ClassificationData load_classification_data(const Experiment& e, SplitsToLoad which) {
-  if (e.data.source == "text" || e.data.source == "jsonl")  // a programming error, not the user's
+  if (e.data.source == DataSource::Text || e.data.source == DataSource::Jsonl)  // a programming error, not the user's
     throw ConfigError("internal: text classification data loads with load_text_classification_data");
-  if (e.data.source == "csv") return load_tabular_classification(e, which);
+  if (e.data.source == DataSource::Csv) return load_tabular_classification(e, which);
   ClassificationData data;
   const bool with_train = which == SplitsToLoad::All || e.data.normalize_auto;
   SourceSplits source = read_sources(e, with_train ? SplitsToLoad::All : which);
-  if (e.data.source != "image_folder" && e.data.channels != 0) {  // image folders decode to their channels
+  if (e.data.source != DataSource::ImageFolder && e.data.channels != 0) {  // image folders decode to their channels
     convert_channels(source.test, e.data.channels);
     if (with_train) convert_channels(source.train, e.data.channels);
   }

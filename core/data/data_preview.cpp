@@ -243,9 +243,9 @@ std::vector<fs::path> write_data_preview(const Experiment& e, const PreviewReque
   std::error_code ec;
   fs::create_directories(request.out_dir, ec);
   if (ec) throw IoError(request.out_dir.string() + ": cannot create the folder: " + ec.message());
-  if (e.data.source == "tokens") return preview_token_corpus(e, request);
-  if (e.task == "language_model" || is_text_classification(e)) return preview_text(e, request);
-  if (e.data.source == "csv") return preview_csv(e, request);
+  if (e.data.source == DataSource::Tokens) return preview_token_corpus(e, request);
+  if (e.task == Task::LanguageModel || is_text_classification(e)) return preview_text(e, request);
+  if (e.data.source == DataSource::Csv) return preview_csv(e, request);
 #ifdef CRADLE_WITH_OPENCV
   return preview_images(e, request);
 #else

@@ -93,7 +93,7 @@ LanguageModelData load_mapped_language_model_data(const Experiment& e, std::shar
 }  // namespace
 
 LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
-  if (e.data.source == "tokens") {
+  if (e.data.source == DataSource::Tokens) {
     auto data = load_mapped_language_model_data(e, std::move(tokenizer));
     check_language_model_splits(e, data);
     limit_text_samples(e, data);
@@ -124,7 +124,7 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
 
 void check_language_model_splits(const Experiment& e, const LanguageModelData& data) {
   const std::int64_t T = e.data.context_length;
-  const bool mapped = e.data.source == "tokens";
+  const bool mapped = e.data.source == DataSource::Tokens;
   const auto too_short = [&](const char* split, std::int64_t tokens) {
     return DataError("data: the " + std::string(split) + " split has " + std::to_string(tokens) +
                      " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) + "); lower context_length" +

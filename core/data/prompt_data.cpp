@@ -38,8 +38,8 @@ PromptData load_prompt_data(const Experiment& e, std::shared_ptr<const Tokenizer
 }
 
 std::vector<ChatPrompt> held_out_prompts(const Experiment& e) {
-  if (e.data.source != "prompts" && e.data.source != "dialogues" && e.data.source != "preferences")
-    throw ConfigError("held-out prompts: data.source \"" + e.data.source +
+  if (e.data.source != DataSource::Prompts && e.data.source != DataSource::Dialogues && e.data.source != DataSource::Preferences)
+    throw ConfigError("held-out prompts: data.source \"" + to_string(e.data.source) +
                       "\" holds no conversations (expected prompts, dialogues or preferences)");
   std::vector<std::string> files, skipped;
   // Each record of these sources is one prompt, so the split is the run's own.

@@ -225,7 +225,7 @@ struct PreparedTable {
 
 PreparedTable prepare_table(const Experiment& e) {
   const DataSpec& d = e.data;
-  const bool regression = e.task == "regression";
+  const bool regression = e.task == Task::Regression;
   const bool stratify = d.stratify && !regression;  // numbers have no classes to balance
   PreparedTable t;
   t.rows = read_rows(d, e.resolve(d.file), nullptr, t.columns, t.dropped_rows);

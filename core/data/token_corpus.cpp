@@ -141,7 +141,7 @@ class StreamedRecords {
     options_.include = e.data.include;
     options_.exclude = e.data.exclude;
     options_.skip_bad_records = e.data.on_bad_record == "skip";
-    if (e.data.source == "text") {
+    if (e.data.source == DataSource::Text) {
       options_.split = record_split_from_string(e.data.records);
       options_.separator = e.data.separator;
     }
@@ -152,7 +152,7 @@ class StreamedRecords {
     std::unordered_set<std::uint64_t> seen;
     records_read_ = duplicates_ = 0;
     for (const auto& file : files_) {
-      TextCorpus corpus = e_.data.source == "jsonl" ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
+      TextCorpus corpus = e_.data.source == DataSource::Jsonl ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
                                                     : read_text_corpus({file}, options_);
       records_read_ += static_cast<std::int64_t>(corpus.records.size());
       apply_text_steps(corpus.records, per_record_, 0);
@@ -192,9 +192,9 @@ class StreamedRecords {
 }  // namespace
 
 Json write_token_corpus(const Experiment& e, const fs::path& folder, const TokenCorpusWriteOptions& options) {
-  if (e.task != "language_model" || (e.data.source != "text" && e.data.source != "jsonl"))
-    throw ConfigError("tokenize: needs a language-model experiment reading \"text\" or \"jsonl\" (task \"" + e.task +
-                      "\", source \"" + e.data.source + "\")");
+  if (e.task != Task::LanguageModel || (e.data.source != DataSource::Text && e.data.source != DataSource::Jsonl))
+    throw ConfigError("tokenize: needs a language-model experiment reading \"text\" or \"jsonl\" (task \"" + to_string(e.task) +
+                      "\", source \"" + to_string(e.data.source) + "\")");
   if (fs::exists(folder))
     throw IoError(folder.string() + ": already exists; a token corpus is written to a new folder, never over one");
   if (options.stream) {

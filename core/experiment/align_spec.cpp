@@ -8,29 +8,29 @@
 
 namespace cradle {
 
-bool stage_has_align_section(const std::string& stage) {
-  return stage == "reward" || stage == "dpo" || stage == "ppo";
+bool stage_has_align_section(Stage stage) {
+  return stage == Stage::Reward || stage == Stage::Dpo || stage == Stage::Ppo;
 }
 
-AlignSpec parse_align_spec(JsonObjectReader r, const std::string& stage) {
+AlignSpec parse_align_spec(JsonObjectReader r, Stage stage) {
   AlignSpec a;
-  const std::vector<std::pair<const char*, const char*>> owners = {
-      {"margin", "reward"},           {"beta", "dpo"},          {"label_smoothing", "dpo"},
-      {"reward_run", "ppo"},          {"reward_function", "ppo"}, {"max_new_tokens", "ppo"},
-      {"temperature", "ppo"},         {"top_k", "ppo"},         {"top_p", "ppo"},
-      {"missing_end_penalty", "ppo"}, {"kl_control", "ppo"},    {"kl_coef", "ppo"},
-      {"kl_target", "ppo"},           {"kl_horizon", "ppo"},    {"gamma", "ppo"},
-      {"lambda", "ppo"},              {"whiten_advantages", "ppo"}, {"clip_range", "ppo"},
-      {"value_clip_range", "ppo"},    {"value_loss_coef", "ppo"}, {"ppo_epochs", "ppo"},
-      {"minibatch_size", "ppo"},      {"logged_samples", "ppo"}};
+  const std::vector<std::pair<const char*, Stage>> owners = {
+      {"margin", Stage::Reward},           {"beta", Stage::Dpo},          {"label_smoothing", Stage::Dpo},
+      {"reward_run", Stage::Ppo},          {"reward_function", Stage::Ppo}, {"max_new_tokens", Stage::Ppo},
+      {"temperature", Stage::Ppo},         {"top_k", Stage::Ppo},         {"top_p", Stage::Ppo},
+      {"missing_end_penalty", Stage::Ppo}, {"kl_control", Stage::Ppo},    {"kl_coef", Stage::Ppo},
+      {"kl_target", Stage::Ppo},           {"kl_horizon", Stage::Ppo},    {"gamma", Stage::Ppo},
+      {"lambda", Stage::Ppo},              {"whiten_advantages", Stage::Ppo}, {"clip_range", Stage::Ppo},
+      {"value_clip_range", Stage::Ppo},    {"value_loss_coef", Stage::Ppo}, {"ppo_epochs", Stage::Ppo},
+      {"minibatch_size", Stage::Ppo},      {"logged_samples", Stage::Ppo}};
   for (const auto& [key, owner] : owners)
-    if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {owner}, stage);
-  if (stage == "reward") {
+    if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {to_string(owner)}, to_string(stage));
+  if (stage == Stage::Reward) {
     a.margin = r.number("margin", a.margin, Range::at_least(0));
-  } else if (stage == "dpo") {
+  } else if (stage == Stage::Dpo) {
     a.beta = r.number("beta", a.beta, Range::greater_than(0));
     a.label_smoothing = r.number("label_smoothing", a.label_smoothing, {0.0, 0.5, false, true});
-  } else if (stage == "ppo") {
+  } else if (stage == Stage::Ppo) {
     a.reward_run = r.string("reward_run", "");
     if (const Json* function = r.raw("reward_function")) {
       if (!function->is_object()) r.fail("reward_function", "expected an object such as {\"type\": \"length\", \"target\": 12}");
@@ -63,14 +63,14 @@ AlignSpec parse_align_spec(JsonObjectReader r, const std::string& stage) {
   return a;
 }
 
-Json align_spec_to_json(const AlignSpec& a, const std::string& stage) {
+Json align_spec_to_json(const AlignSpec& a, Stage stage) {
   Json j = Json::object();
-  if (stage == "reward") {
+  if (stage == Stage::Reward) {
     j["margin"] = a.margin;
-  } else if (stage == "dpo") {
+  } else if (stage == Stage::Dpo) {
     j["beta"] = a.beta;
     j["label_smoothing"] = a.label_smoothing;
-  } else if (stage == "ppo") {
+  } else if (stage == Stage::Ppo) {
     if (!a.reward_run.empty()) j["reward_run"] = a.reward_run;
     else j["reward_function"] = a.reward_function;
     j["max_new_tokens"] = a.max_new_tokens;

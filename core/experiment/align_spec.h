@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/stage.h"
 
 namespace cradle {
 
@@ -51,11 +52,11 @@ struct AlignSpec {
 };
 
 // `stage` decides which fields are read; ConfigError naming align.<field>.
-AlignSpec parse_align_spec(JsonObjectReader r, const std::string& stage);
+AlignSpec parse_align_spec(JsonObjectReader r, Stage stage);
 // The fields of `stage` (empty for stages without any).
-Json align_spec_to_json(const AlignSpec& spec, const std::string& stage);
+Json align_spec_to_json(const AlignSpec& spec, Stage stage);
 
 // The stages that read an align section.
-bool stage_has_align_section(const std::string& stage);
+bool stage_has_align_section(Stage stage);
 
 }  // namespace cradle

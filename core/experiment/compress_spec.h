@@ -22,6 +22,7 @@
 #include <string>
 
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/stage.h"
 
 namespace cradle {
 
@@ -36,10 +37,10 @@ struct CompressSpec {
 };
 
 // ConfigError naming compress.<field>.
-CompressSpec parse_compress_spec(JsonObjectReader r, const std::string& stage);
-Json compress_spec_to_json(const CompressSpec& spec, const std::string& stage);
+CompressSpec parse_compress_spec(JsonObjectReader r, Stage stage);
+Json compress_spec_to_json(const CompressSpec& spec, Stage stage);
 
 // The stages that read a compress section.
-bool stage_has_compress_section(const std::string& stage);
+bool stage_has_compress_section(Stage stage);
 
 }  // namespace cradle

@@ -35,19 +35,12 @@ void write_test_split(Json& data, const char* path_key, const std::string& path,
     data["test_fraction"] = fraction;
 }
 
-bool is_text_source(const std::string& source) { return source == "text" || source == "jsonl"; }
-
-// Conversations rendered through the chat template of a pretrained run's tokenizer.
-bool is_conversation_source(const std::string& source) {
-  return source == "dialogues" || source == "preferences" || source == "prompts";
-}
-
-void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task) {
+void parse_text_source(JsonObjectReader& r, DataSpec& d, Task task) {
   d.paths = r.strings("paths", {});
   if (d.paths.empty()) r.fail("paths", "required: a list of files or folders");
-  d.include = r.strings("include", {d.source == "text" ? "*.txt" : "*.jsonl"});
+  d.include = r.strings("include", {d.source == DataSource::Text ? "*.txt" : "*.jsonl"});
   d.exclude = r.strings("exclude", d.exclude);
-  if (d.source == "text") {
+  if (d.source == DataSource::Text) {
     d.records = r.choice("records", d.records, {"file", "line", "paragraph", "separator"});
     if (d.records == "separator") {
       d.separator = r.string("separator", d.separator);
@@ -56,11 +49,11 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
     } else if (r.has("separator")) {
       r.fail("separator", "only used with data.records \"separator\"");
     }
-    if (task == "classification") d.label_from = r.choice("label_from", d.label_from, {"folder", "file"});
+    if (task == Task::Classification) d.label_from = r.choice("label_from", d.label_from, {"folder", "file"});
     else if (r.has("label_from")) r.fail("label_from", "only used by task \"classification\"");
   } else {
     d.text_field = r.string("text_field", d.text_field);
-    if (task == "classification") {
+    if (task == Task::Classification) {
       d.label_field = r.string("label_field", d.label_field);
       if (d.label_field.empty()) r.fail("label_field", "must name the field holding each record's class");
     } else if (r.has("label_field")) {
@@ -84,10 +77,8 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, const std::string& task
   d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
 }
 
-DataSpec parse_data(JsonObjectReader r, const std::string& task) {
-  DataSpec d;
-  d.source = r.choice("source", d.source, {"idx", "cifar10", "image_folder", "csv", "text", "jsonl", "tokens", "dialogues", "preferences", "prompts"});
-  // Each source takes its own fields; another source's field is an error, not silently ignored.
+// Each source takes its own fields; another source's field is an error, not silently ignored.
+void check_fields_belong_to_source(const JsonObjectReader& r, const std::string& source) {
   const std::vector<std::string> images = {"idx", "cifar10", "image_folder"};
   const std::vector<std::string> labelled = {"idx", "cifar10", "image_folder", "csv", "text", "jsonl"};
   const std::vector<std::string> texts = {"text", "jsonl"};
@@ -104,49 +95,64 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
       {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", files}, {"steps", texts}, {"tokenizer", texts},
       {"context_length", {"text", "jsonl", "tokens", "dialogues", "preferences", "prompts"}}, {"packing", {"dialogues"}}, {"center_crop", images}, {"augment", images}};
   for (const auto& [key, sources] : owners) {
-    if (!r.has(key) || std::find(sources.begin(), sources.end(), d.source) != sources.end()) continue;
-    r.fail_not_used_by(key, "source", sources, d.source);
+    if (!r.has(key) || std::find(sources.begin(), sources.end(), source) != sources.end()) continue;
+    r.fail_not_used_by(key, "source", sources, source);
   }
-  if (d.source == "idx") {
-    d.train_images = r.required_string("train_images");
-    d.train_labels = r.required_string("train_labels");
-    d.test_images = r.required_string("test_images");
-    d.test_labels = r.required_string("test_labels");
-  } else if (d.source == "csv") {
-    d.file = r.required_string("file");
-    read_test_split(r, "test_file", d.test_file, d.test_fraction);
-    d.target = r.required_string("target");
-    d.columns = r.strings("columns", d.columns);
-    d.categorical = r.strings("categorical", d.categorical);
-    d.categorical_encoding = r.choice("categorical_encoding", d.categorical_encoding, {"one_hot", "embedding"});
-    d.missing = r.choice("missing", d.missing, {"drop_row", "fill_mean", "fill_constant"});
-    if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
-    else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
-    d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
-  } else if (is_text_source(d.source)) {
-    parse_text_source(r, d, task);
-  } else if (d.source == "tokens") {
-    // A corpus cradle-cli data tokenize wrote: its splits and tokenizer are fixed there.
-    d.folder = r.required_string("folder");
-    d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
-  } else if (is_conversation_source(d.source)) {
-    // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
-    d.paths = r.strings("paths", {});
-    if (d.paths.empty()) r.fail("paths", "required: a list of JSONL files or folders of them");
-    d.include = r.strings("include", {"*.jsonl"});
-    d.exclude = r.strings("exclude", d.exclude);
-    d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
-    d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
-    d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
-    if (d.source == "dialogues") d.packing = r.boolean("packing", d.packing);
-  } else {
-    d.folder = r.required_string("folder");
+}
+
+// The fields only the experiment's source reads.
+void read_source_fields(JsonObjectReader& r, DataSpec& d, Task task) {
+  switch (d.source) {
+    case DataSource::Idx:
+      d.train_images = r.required_string("train_images");
+      d.train_labels = r.required_string("train_labels");
+      d.test_images = r.required_string("test_images");
+      d.test_labels = r.required_string("test_labels");
+      break;
+    case DataSource::Csv:
+      d.file = r.required_string("file");
+      read_test_split(r, "test_file", d.test_file, d.test_fraction);
+      d.target = r.required_string("target");
+      d.columns = r.strings("columns", d.columns);
+      d.categorical = r.strings("categorical", d.categorical);
+      d.categorical_encoding = r.choice("categorical_encoding", d.categorical_encoding, {"one_hot", "embedding"});
+      d.missing = r.choice("missing", d.missing, {"drop_row", "fill_mean", "fill_constant"});
+      if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
+      else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
+      d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
+      break;
+    case DataSource::Text:
+    case DataSource::Jsonl:
+      parse_text_source(r, d, task);
+      break;
+    case DataSource::Tokens:
+      // A corpus cradle-cli data tokenize wrote: its splits and tokenizer are fixed there.
+      d.folder = r.required_string("folder");
+      d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
+      break;
+    case DataSource::Dialogues:
+    case DataSource::Preferences:
+    case DataSource::Prompts:
+      // The tokenizer is the one the model was pretrained with (init_from's); the texts are used as written.
+      d.paths = r.strings("paths", {});
+      if (d.paths.empty()) r.fail("paths", "required: a list of JSONL files or folders of them");
+      d.include = r.strings("include", {"*.jsonl"});
+      d.exclude = r.strings("exclude", d.exclude);
+      d.on_bad_record = r.choice("on_bad_record", d.on_bad_record, {"fail", "skip"});
+      d.context_length = r.integer("context_length", d.context_length, Range::between(2, 1 << 16));
+      d.test_fraction = r.number("test_fraction", d.test_fraction, {0.0, 1.0, true, true});
+      if (d.source == DataSource::Dialogues) d.packing = r.boolean("packing", d.packing);
+      break;
+    case DataSource::Cifar10:
+    case DataSource::ImageFolder:
+      d.folder = r.required_string("folder");
+      break;
   }
-  if (d.source == "idx" || d.source == "cifar10") {
+  if (d.source == DataSource::Idx || d.source == DataSource::Cifar10) {
     d.channels = r.integer("channels", 0, Range::between(0, 3));
     if (d.channels == 2) r.fail("channels", "must be 0 (as the source), 1 (grayscale) or 3 (RGB), got 2");
   }
-  if (d.source == "image_folder") {
+  if (d.source == DataSource::ImageFolder) {
     read_test_split(r, "test_folder", d.test_folder, d.test_fraction);
     d.image_size = r.integers("image_size", d.image_size, Range::between(1, 4096));
     if (d.image_size.size() != 2) r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
@@ -155,6 +161,13 @@ DataSpec parse_data(JsonObjectReader r, const std::string& task) {
     d.resize = r.choice("resize", d.resize, {"stretch", "pad"});
     d.on_bad_file = r.choice("on_bad_file", d.on_bad_file, {"fail", "skip"});
   }
+}
+
+DataSpec parse_data(JsonObjectReader r, Task task) {
+  DataSpec d;
+  d.source = *parse_data_source(r.choice("source", to_string(d.source), data_source_names()));
+  check_fields_belong_to_source(r, to_string(d.source));
+  read_source_fields(r, d, task);
   d.center_crop = r.integers("center_crop", d.center_crop, Range::between(1, 4096));
   if (!d.center_crop.empty() && d.center_crop.size() != 2)
     r.fail("center_crop", "expected [height, width], got " + std::to_string(d.center_crop.size()) + " numbers");
@@ -201,24 +214,118 @@ fs::path Experiment::resolve(const std::string& path) const {
   return (base_dir / p).lexically_normal();
 }
 
-bool is_text_classification(const Experiment& e) { return e.task == "classification" && is_text_source(e.data.source); }
+bool is_text_classification(const Experiment& e) { return e.task == Task::Classification && is_text_source(e.data.source); }
 
-bool is_fine_tuning(const Experiment& e) { return e.task == "language_model" && e.stage == "sft"; }
+bool is_fine_tuning(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Sft; }
 
-bool is_reward_modelling(const Experiment& e) { return e.task == "language_model" && e.stage == "reward"; }
+bool is_reward_modelling(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Reward; }
 
-bool is_direct_preference(const Experiment& e) { return e.task == "language_model" && e.stage == "dpo"; }
+bool is_direct_preference(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Dpo; }
 
-bool is_policy_optimisation(const Experiment& e) { return e.task == "language_model" && e.stage == "ppo"; }
+bool is_policy_optimisation(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Ppo; }
 
 bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e); }
 
-bool is_pruning(const Experiment& e) { return e.stage == "prune"; }
-bool is_channel_pruning(const Experiment& e) { return e.stage == "prune" && e.compress.method == "channels"; }
+bool is_pruning(const Experiment& e) { return e.stage == Stage::Prune; }
+bool is_channel_pruning(const Experiment& e) { return e.stage == Stage::Prune && e.compress.method == "channels"; }
 
-bool is_distillation(const Experiment& e) { return e.stage == "distill"; }
+bool is_distillation(const Experiment& e) { return e.stage == Stage::Distill; }
 
 bool reads_preference_pairs(const Experiment& e) { return is_reward_modelling(e) || is_direct_preference(e); }
+
+namespace {
+
+// Each stage reads its own kind of data, and those kinds only that stage.
+void check_stage_reads_its_source(const Experiment& e) {
+  const bool pairs_stage = e.stage == Stage::Reward || e.stage == Stage::Dpo;
+  if (e.stage == Stage::Sft && e.data.source != DataSource::Dialogues)
+    throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + to_string(e.data.source) + "\"");
+  if (pairs_stage && e.data.source != DataSource::Preferences)
+    throw ConfigError("data.source: stage \"" + to_string(e.stage) + "\" reads \"preferences\" (JSONL preference pairs), got \"" +
+                      to_string(e.data.source) + "\"");
+  if (e.stage == Stage::Ppo && e.data.source != DataSource::Prompts)
+    throw ConfigError("data.source: stage \"ppo\" reads \"prompts\" (JSONL prompts), got \"" + to_string(e.data.source) + "\"");
+  if (e.stage != Stage::Sft && e.data.source == DataSource::Dialogues)
+    throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
+  if (!pairs_stage && e.data.source == DataSource::Preferences)
+    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\" or \"dpo\"");
+  if (e.stage != Stage::Ppo && e.data.source == DataSource::Prompts)
+    throw ConfigError("data.source: \"prompts\" is read by task \"language_model\" with stage \"ppo\"");
+}
+
+// PPO's own loop reads align's settings in place of these.
+void check_ppo_training(const Experiment& e) {
+  if (e.train.accumulate_steps != 1)
+    throw ConfigError("train.accumulate_steps: PPO steps the optimizer once per align.minibatch_size rollouts; leave it at 1");
+  if (e.train.precision != Precision::Float32) throw ConfigError("train.precision: PPO runs in \"float32\"");
+  if (e.train.early_stopping.enabled)
+    throw ConfigError("train.early_stopping: PPO has no validation loss to watch; set train.epochs instead");
+  if (e.train.schedule.type == "plateau") throw ConfigError("train.schedule: \"plateau\" needs a validation loss; PPO has none");
+  if (e.train.l1 > 0 || e.train.label_smoothing > 0)
+    throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
+}
+
+// Pruning and distillation: what each compresses, and what their training may not do.
+void check_compression_stage(const Experiment& e, bool has_model_section, bool text) {
+  if (e.stage == Stage::Distill) {
+    if (e.task == Task::Regression)
+      throw ConfigError("stage: \"distill\" matches the teacher's class (or next-token) probabilities; task \"regression\" has none");
+    if (is_text_source(e.data.source) && e.task == Task::Classification)
+      throw ConfigError("stage: \"distill\" of text classifiers is not built; image and table classifiers and language models are");
+    if (!has_model_section) throw ConfigError("model: required for stage \"distill\": the student's architecture");
+  }
+  if (e.stage == Stage::Prune) {
+    if (text)
+      throw ConfigError("stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
+                        to_string(e.data.source) + "\"");
+    if (e.train.early_stopping.enabled)
+      throw ConfigError("train.early_stopping: a pruned run ends at its final sparsity; early stopping would keep an "
+                        "earlier, denser epoch. Set train.epochs instead");
+    if (e.train.epochs < e.compress.cycles)
+      throw ConfigError("train.epochs: " + std::to_string(e.train.epochs) + " is fewer than compress.cycles " +
+                        std::to_string(e.compress.cycles) + " (pruning happens at the start of each of the first cycles epochs)");
+  }
+}
+
+// Which sources and models a task reads (`text`: the source holds text of some kind).
+void check_task_source(const Experiment& e, bool text) {
+  if (e.task == Task::LanguageModel && !text)
+    throw ConfigError("data.source: task \"language_model\" reads \"text\", \"jsonl\" or \"tokens\", got \"" + to_string(e.data.source) + "\"");
+  if (e.data.source == DataSource::Tokens && (e.task != Task::LanguageModel || e.stage != Stage::Pretrain))
+    throw ConfigError("data.source: \"tokens\" (a token corpus) is read by language-model pretraining only, not task \"" +
+                      to_string(e.task) + "\" stage \"" + to_string(e.stage) + "\"");
+}
+
+void check_task_model(const Experiment& e, const Json& document, bool text) {
+  const bool has_data_field = document.contains("data") && document["data"].is_object();
+  if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent())
+    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
+  for (const char* field : {"class_names", "stratify"})
+    if (e.task != Task::Classification && has_data_field && document["data"].contains(field))
+      throw ConfigError(std::string("data.") + field + ": task \"" + to_string(e.task) + "\" has no classes" +
+                        (e.task == Task::Regression ? " (it predicts numbers)" : ""));
+  if (e.task == Task::Regression && e.data.source != DataSource::Csv)
+    throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + to_string(e.data.source) + "\"");
+  if (e.task == Task::Regression && e.model.type != "mlp")
+    throw ConfigError("model.type: task \"regression\" on a table needs \"mlp\", got \"" + e.model.type + "\"");
+  if (e.task == Task::Classification && text && !e.model.is_recurrent() && e.model.type != "encoder")
+    throw ConfigError("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"" +
+                      e.model.type + "\"");
+  if (!text && e.model.reads_tokens())
+    throw ConfigError("model.type: \"" + e.model.type + "\" reads text (source \"text\" or \"jsonl\"); for " +
+                      to_string(e.data.source) + " data use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
+  if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
+    throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
+                      e.model.type + "\"");
+  if (e.data.validation_fraction == 0 && e.train.early_stopping.enabled)
+    throw ConfigError("train.early_stopping: needs a validation split; data.validation_fraction is 0");
+  if (e.data.validation_fraction == 0 && e.train.schedule.type == "plateau")
+    throw ConfigError("train.schedule: \"plateau\" watches the validation loss; data.validation_fraction is 0");
+  if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
+    throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
+}
+
+}  // namespace
 
 Experiment parse_experiment(const Json& document) {
   JsonObjectReader r(document, "");
@@ -231,223 +338,178 @@ Experiment parse_experiment(const Json& document) {
   if (!is_safe_name(e.name))
     r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the run folder), got \"" + e.name + "\"");
   e.description = r.string("description", "");
-  e.task = r.choice("task", e.task, {"classification", "regression", "language_model"});
+  e.task = *parse_task(r.choice("task", to_string(e.task), task_names()));
   e.seed = static_cast<std::uint64_t>(r.integer("seed", static_cast<std::int64_t>(e.seed), Range::at_least(0)));
   e.threads = r.integer("threads", e.threads, Range::between(0, 1024));
   e.device = r.choice("device", e.device, {"cpu", "cuda", "auto"});
-  e.stage = r.choice("stage", e.stage, {"pretrain", "sft", "reward", "dpo", "ppo", "prune", "distill"});
-  const bool compression_stage = e.stage == "prune" || e.stage == "distill";
-  if (e.stage != "pretrain" && !compression_stage && e.task != "language_model")
-    r.fail("stage", "only task \"language_model\" has the alignment stages, got task \"" + e.task + "\"");
+  e.stage = *parse_stage(r.choice("stage", to_string(e.stage), stage_names()));
+  const bool compression_stage = e.stage == Stage::Prune || e.stage == Stage::Distill;
+  if (e.stage != Stage::Pretrain && !compression_stage && e.task != Task::LanguageModel)
+    r.fail("stage", "only task \"language_model\" has the alignment stages, got task \"" + to_string(e.task) + "\"");
   e.init_from = r.string("init_from", e.init_from);
-  const bool starts_from_a_run = e.stage != "pretrain" && e.stage != "distill";  // a student starts from scratch
+  const bool starts_from_a_run = e.stage != Stage::Pretrain && e.stage != Stage::Distill;  // a student starts from scratch
   if (starts_from_a_run && e.init_from.empty())
-    r.fail("init_from", "required for stage \"" + e.stage + "\": the folder of the run it starts from (pretrained or fine-tuned)");
+    r.fail("init_from", "required for stage \"" + to_string(e.stage) + "\": the folder of the run it starts from (pretrained or fine-tuned)");
   // Plain training may start from another run's or bundle's weights (transfer learning); a student may not.
-  if (e.stage == "distill" && r.has("init_from"))
+  if (e.stage == Stage::Distill && r.has("init_from"))
     r.fail("init_from", "a distilled student starts from scratch; stage \"distill\" does not read it");
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
   e.train = parse_train_spec(r.object("train"), e.task);
   if (stage_has_align_section(e.stage)) e.align = parse_align_spec(r.object("align"), e.stage);
-  else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + e.stage + "\"");
+  else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + to_string(e.stage) + "\"");
   if (stage_has_compress_section(e.stage)) e.compress = parse_compress_spec(r.object("compress"), e.stage);
-  else if (r.has("compress")) r.fail("compress", "only the stages prune and distill read it, got stage \"" + e.stage + "\"");
+  else if (r.has("compress")) r.fail("compress", "only the stages prune and distill read it, got stage \"" + to_string(e.stage) + "\"");
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == "tokens";
-  const bool has_data_field = document.contains("data") && document["data"].is_object();
-  if (e.stage == "sft" && e.data.source != "dialogues")
-    throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + e.data.source + "\"");
-  const bool pairs_stage = e.stage == "reward" || e.stage == "dpo";
-  if (pairs_stage && e.data.source != "preferences")
-    throw ConfigError("data.source: stage \"" + e.stage + "\" reads \"preferences\" (JSONL preference pairs), got \"" +
-                      e.data.source + "\"");
-  if (e.stage == "ppo" && e.data.source != "prompts")
-    throw ConfigError("data.source: stage \"ppo\" reads \"prompts\" (JSONL prompts), got \"" + e.data.source + "\"");
-  if (e.stage != "sft" && e.data.source == "dialogues")
-    throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
-  if (!pairs_stage && e.data.source == "preferences")
-    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\" or \"dpo\"");
-  if (e.stage != "ppo" && e.data.source == "prompts")
-    throw ConfigError("data.source: \"prompts\" is read by task \"language_model\" with stage \"ppo\"");
-  if (e.stage == "ppo") {  // PPO's own loop reads align's settings in place of these
-    if (e.train.accumulate_steps != 1)
-      throw ConfigError("train.accumulate_steps: PPO steps the optimizer once per align.minibatch_size rollouts; leave it at 1");
-    if (e.train.precision != "float32") throw ConfigError("train.precision: PPO runs in \"float32\"");
-    if (e.train.early_stopping.enabled)
-      throw ConfigError("train.early_stopping: PPO has no validation loss to watch; set train.epochs instead");
-    if (e.train.schedule.type == "plateau") throw ConfigError("train.schedule: \"plateau\" needs a validation loss; PPO has none");
-    if (e.train.l1 > 0 || e.train.label_smoothing > 0)
-      throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
-  }
-  if (e.stage == "distill") {
-    if (e.task == "regression")
-      throw ConfigError("stage: \"distill\" matches the teacher's class (or next-token) probabilities; task \"regression\" has none");
-    if (is_text_source(e.data.source) && e.task == "classification")
-      throw ConfigError("stage: \"distill\" of text classifiers is not built; image and table classifiers and language models are");
-    if (!document.contains("model")) throw ConfigError("model: required for stage \"distill\": the student's architecture");
-  }
-  if (e.stage == "prune") {
-    if (text)
-      throw ConfigError("stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
-                        e.data.source + "\"");
-    if (e.train.early_stopping.enabled)
-      throw ConfigError("train.early_stopping: a pruned run ends at its final sparsity; early stopping would keep an "
-                        "earlier, denser epoch. Set train.epochs instead");
-    if (e.train.epochs < e.compress.cycles)
-      throw ConfigError("train.epochs: " + std::to_string(e.train.epochs) + " is fewer than compress.cycles " +
-                        std::to_string(e.compress.cycles) + " (pruning happens at the start of each of the first cycles epochs)");
-  }
-  if (e.task == "language_model" && !text)
-    throw ConfigError("data.source: task \"language_model\" reads \"text\", \"jsonl\" or \"tokens\", got \"" + e.data.source + "\"");
-  if (e.data.source == "tokens" && (e.task != "language_model" || e.stage != "pretrain"))
-    throw ConfigError("data.source: \"tokens\" (a token corpus) is read by language-model pretraining only, not task \"" +
-                      e.task + "\" stage \"" + e.stage + "\"");
-  // Fine-tuning takes the pretrained run's model (core/run/experiment_run.cpp); without a
+  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == DataSource::Tokens;
+  check_stage_reads_its_source(e);
+  if (e.stage == Stage::Ppo) check_ppo_training(e);
+  check_compression_stage(e, document.contains("model"), text);
+  check_task_source(e, text);
+  // A later stage takes the model of the run it starts from (core/run/stages/base_run.cpp); without a
   // model section there is nothing of the user's to check.
   if (starts_from_a_run && !document.contains("model")) {
     e.model_inherited = true;
     // A placeholder until the run it starts from gives its model.
-    e.model.type = e.stage == "prune" ? "mlp" : "gpt";
+    e.model.type = e.stage == Stage::Prune ? "mlp" : "gpt";
   }
-  if (e.task == "language_model" && e.model.type != "gpt" && !e.model.is_recurrent())
-    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
-  for (const char* field : {"class_names", "stratify"})
-    if (e.task != "classification" && has_data_field && document["data"].contains(field))
-      throw ConfigError(std::string("data.") + field + ": task \"" + e.task + "\" has no classes" +
-                        (e.task == "regression" ? " (it predicts numbers)" : ""));
-  if (e.task == "regression" && e.data.source != "csv")
-    throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + e.data.source + "\"");
-  if (e.task == "regression" && e.model.type != "mlp")
-    throw ConfigError("model.type: task \"regression\" on a table needs \"mlp\", got \"" + e.model.type + "\"");
-  if (e.task == "classification" && text && !e.model.is_recurrent() && e.model.type != "encoder")
-    throw ConfigError("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"" +
-                      e.model.type + "\"");
-  if (!text && e.model.reads_tokens())
-    throw ConfigError("model.type: \"" + e.model.type + "\" reads text (source \"text\" or \"jsonl\"); for " +
-                      e.data.source + " data use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
-  if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
-    throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
-                      e.model.type + "\"");
-  if (e.data.validation_fraction == 0 && e.train.early_stopping.enabled)
-    throw ConfigError("train.early_stopping: needs a validation split; data.validation_fraction is 0");
-  if (e.data.validation_fraction == 0 && e.train.schedule.type == "plateau")
-    throw ConfigError("train.schedule: \"plateau\" watches the validation loss; data.validation_fraction is 0");
-  if (!e.data.class_names.empty() && e.data.class_names.size() < 2)
-    throw ConfigError("data.class_names: a classifier needs at least 2 classes, got 1");
+  check_task_model(e, document, text);
   return e;
 }
+
+namespace {
+
+// The text sources' fields (text, jsonl).
+void write_text_source_fields(Json& data, const Experiment& e) {
+  const DataSpec& d = e.data;
+  data["paths"] = d.paths;
+  data["include"] = d.include;
+  data["exclude"] = d.exclude;
+  if (d.source == DataSource::Text) {
+    data["records"] = d.records;
+    if (d.records == "separator") data["separator"] = d.separator;
+    if (e.task == Task::Classification) data["label_from"] = d.label_from;
+  } else {
+    data["text_field"] = d.text_field;
+    if (e.task == Task::Classification) data["label_field"] = d.label_field;
+  }
+  data["on_bad_record"] = d.on_bad_record;
+  Json steps = Json::array();
+  for (const auto& step : d.steps) steps.push_back(text_step_to_json(step));
+  data["steps"] = std::move(steps);
+  data["tokenizer"] = Json{{"type", d.tokenizer.type},
+                           {"vocab_size", d.tokenizer.vocab_size},
+                           {"character_coverage", d.tokenizer.character_coverage},
+                           {"special_tokens", d.tokenizer.special_tokens}};
+  data["context_length"] = d.context_length;
+  data["test_fraction"] = d.test_fraction;
+}
+
+// The fields only the experiment's source reads, after "source".
+void write_source_fields(Json& data, const Experiment& e) {
+  const DataSpec& d = e.data;
+  switch (d.source) {
+    case DataSource::Idx:
+      data["train_images"] = d.train_images;
+      data["train_labels"] = d.train_labels;
+      data["test_images"] = d.test_images;
+      data["test_labels"] = d.test_labels;
+      break;
+    case DataSource::Csv:
+      data["file"] = d.file;
+      write_test_split(data, "test_file", d.test_file, d.test_fraction);
+      data["target"] = d.target;
+      data["columns"] = d.columns;
+      data["categorical"] = d.categorical;
+      data["categorical_encoding"] = d.categorical_encoding;
+      data["missing"] = d.missing;
+      if (d.missing == "fill_constant") data["fill_value"] = d.fill_value;
+      data["scaling"] = d.scaling;
+      break;
+    case DataSource::Text:
+    case DataSource::Jsonl:
+      write_text_source_fields(data, e);
+      break;
+    case DataSource::Tokens:
+      data["folder"] = d.folder;
+      data["context_length"] = d.context_length;
+      break;
+    case DataSource::Dialogues:
+    case DataSource::Preferences:
+    case DataSource::Prompts:
+      data["paths"] = d.paths;
+      data["include"] = d.include;
+      data["exclude"] = d.exclude;
+      data["on_bad_record"] = d.on_bad_record;
+      data["context_length"] = d.context_length;
+      data["test_fraction"] = d.test_fraction;
+      if (d.source == DataSource::Dialogues) data["packing"] = d.packing;
+      break;
+    case DataSource::Cifar10:
+    case DataSource::ImageFolder:
+      data["folder"] = d.folder;
+      break;
+  }
+  if ((d.source == DataSource::Idx || d.source == DataSource::Cifar10) && d.channels != 0) data["channels"] = d.channels;
+  if (d.source == DataSource::ImageFolder) {
+    write_test_split(data, "test_folder", d.test_folder, d.test_fraction);
+    data["image_size"] = d.image_size;
+    data["channels"] = d.channels;
+    data["resize"] = d.resize;
+    data["on_bad_file"] = d.on_bad_file;
+  }
+}
+
+Json data_to_json(const Experiment& e) {
+  const DataSpec& d = e.data;
+  Json data = Json::object();
+  data["source"] = to_string(d.source);
+  write_source_fields(data, e);
+  const bool text = is_text_source(d.source) || is_conversation_source(d.source) || d.source == DataSource::Tokens;
+  const bool labelled = e.task == Task::Classification;
+  if (labelled) data["class_names"] = d.class_names;
+  data["validation_fraction"] = d.validation_fraction;
+  if (labelled) data["stratify"] = d.stratify;
+  data["max_train_samples"] = d.max_train_samples;
+  data["max_test_samples"] = d.max_test_samples;
+  if (is_image_source(d.source)) {
+    data["center_crop"] = d.center_crop;
+    Json augment = Json::array();
+    for (const auto& step : d.augment) augment.push_back(augment_step_to_json(step));
+    data["augment"] = std::move(augment);
+  }
+  data["loader_threads"] = d.loader_threads == kAutoLoaderThreads ? Json("auto") : Json(d.loader_threads);
+  data["prefetch_batches"] = d.prefetch_batches;
+  data["cache"] = d.cache;
+  if (d.source != DataSource::Csv && !text) {
+    const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
+    data["normalize"] = d.normalize_auto ? Json("auto")
+                                         : Json{{"mean", one_or_many(d.normalize_mean)}, {"std", one_or_many(d.normalize_std)}};
+  }
+  return data;
+}
+
+}  // namespace
 
 Json experiment_to_json(const Experiment& e) {
   Json doc = Json::object();
   doc["format_version"] = kExperimentFormatVersion;
   doc["name"] = e.name;
   doc["description"] = e.description;
-  doc["task"] = e.task;
+  doc["task"] = to_string(e.task);
   doc["seed"] = e.seed;
   doc["threads"] = e.threads;
   doc["device"] = e.device;
-  if (e.stage != "pretrain") doc["stage"] = e.stage;
+  if (e.stage != Stage::Pretrain) doc["stage"] = to_string(e.stage);
   if (!e.init_from.empty()) doc["init_from"] = e.init_from;
-
-  Json data = Json::object();
-  data["source"] = e.data.source;
-  if (e.data.source == "idx") {
-    data["train_images"] = e.data.train_images;
-    data["train_labels"] = e.data.train_labels;
-    data["test_images"] = e.data.test_images;
-    data["test_labels"] = e.data.test_labels;
-  } else if (e.data.source == "csv") {
-    data["file"] = e.data.file;
-    write_test_split(data, "test_file", e.data.test_file, e.data.test_fraction);
-    data["target"] = e.data.target;
-    data["columns"] = e.data.columns;
-    data["categorical"] = e.data.categorical;
-    data["categorical_encoding"] = e.data.categorical_encoding;
-    data["missing"] = e.data.missing;
-    if (e.data.missing == "fill_constant") data["fill_value"] = e.data.fill_value;
-    data["scaling"] = e.data.scaling;
-  } else if (is_text_source(e.data.source)) {
-    const DataSpec& d = e.data;
-    data["paths"] = d.paths;
-    data["include"] = d.include;
-    data["exclude"] = d.exclude;
-    if (d.source == "text") {
-      data["records"] = d.records;
-      if (d.records == "separator") data["separator"] = d.separator;
-      if (e.task == "classification") data["label_from"] = d.label_from;
-    } else {
-      data["text_field"] = d.text_field;
-      if (e.task == "classification") data["label_field"] = d.label_field;
-    }
-    data["on_bad_record"] = d.on_bad_record;
-    Json steps = Json::array();
-    for (const auto& step : d.steps) steps.push_back(text_step_to_json(step));
-    data["steps"] = std::move(steps);
-    data["tokenizer"] = Json{{"type", d.tokenizer.type},
-                             {"vocab_size", d.tokenizer.vocab_size},
-                             {"character_coverage", d.tokenizer.character_coverage},
-                             {"special_tokens", d.tokenizer.special_tokens}};
-    data["context_length"] = d.context_length;
-    data["test_fraction"] = d.test_fraction;
-  } else if (e.data.source == "tokens") {
-    data["folder"] = e.data.folder;
-    data["context_length"] = e.data.context_length;
-  } else if (is_conversation_source(e.data.source)) {
-    const DataSpec& d = e.data;
-    data["paths"] = d.paths;
-    data["include"] = d.include;
-    data["exclude"] = d.exclude;
-    data["on_bad_record"] = d.on_bad_record;
-    data["context_length"] = d.context_length;
-    data["test_fraction"] = d.test_fraction;
-    if (d.source == "dialogues") data["packing"] = d.packing;
-  } else {
-    data["folder"] = e.data.folder;
-  }
-  if ((e.data.source == "idx" || e.data.source == "cifar10") && e.data.channels != 0)
-    data["channels"] = e.data.channels;
-  if (e.data.source == "image_folder") {
-    write_test_split(data, "test_folder", e.data.test_folder, e.data.test_fraction);
-    data["image_size"] = e.data.image_size;
-    data["channels"] = e.data.channels;
-    data["resize"] = e.data.resize;
-    data["on_bad_file"] = e.data.on_bad_file;
-  }
-  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == "tokens";
-  const bool labelled = e.task == "classification";
-  if (labelled) data["class_names"] = e.data.class_names;
-  data["validation_fraction"] = e.data.validation_fraction;
-  if (labelled) data["stratify"] = e.data.stratify;
-  data["max_train_samples"] = e.data.max_train_samples;
-  data["max_test_samples"] = e.data.max_test_samples;
-  const bool images = e.data.source == "idx" || e.data.source == "cifar10" || e.data.source == "image_folder";
-  if (images) {
-    data["center_crop"] = e.data.center_crop;
-    Json augment = Json::array();
-    for (const auto& step : e.data.augment) augment.push_back(augment_step_to_json(step));
-    data["augment"] = std::move(augment);
-  }
-  data["loader_threads"] = e.data.loader_threads == kAutoLoaderThreads ? Json("auto") : Json(e.data.loader_threads);
-  data["prefetch_batches"] = e.data.prefetch_batches;
-  data["cache"] = e.data.cache;
-  if (e.data.source != "csv" && !text) {
-    const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
-    data["normalize"] = e.data.normalize_auto
-                            ? Json("auto")
-                            : Json{{"mean", one_or_many(e.data.normalize_mean)}, {"std", one_or_many(e.data.normalize_std)}};
-  }
-  doc["data"] = std::move(data);
-
+  doc["data"] = data_to_json(e);
   if (!e.model_inherited) doc["model"] = model_spec_to_json(e.model, e.task);
-
   doc["train"] = train_spec_to_json(e.train, e.task);
   if (stage_has_align_section(e.stage)) doc["align"] = align_spec_to_json(e.align, e.stage);
   if (stage_has_compress_section(e.stage)) doc["compress"] = compress_spec_to_json(e.compress, e.stage);
-
   doc["eval"] = Json{{"batch_size", e.eval.batch_size}};
   return doc;
 }

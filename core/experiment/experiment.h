@@ -10,9 +10,12 @@
 
 #include "core/data/augmentation_steps.h"
 #include "core/experiment/align_spec.h"
+#include "core/experiment/data_source.h"
 #include "core/experiment/compress_spec.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/experiment/model_spec.h"
+#include "core/experiment/stage.h"
+#include "core/experiment/task.h"
 #include "core/experiment/train_spec.h"
 #include "core/text/text_steps.h"
 #include "core/text/tokenizer.h"
@@ -23,12 +26,7 @@ inline constexpr int kExperimentFormatVersion = 1;
 inline constexpr std::int64_t kAutoLoaderThreads = -1;
 
 struct DataSpec {
-  // "idx" (MNIST layout) | "cifar10" (binary batches) | "image_folder" | "csv" | "text" | "jsonl"
-  // | "dialogues" (JSONL conversations for supervised fine-tuning, core/text/conversation_records.h)
-  // | "preferences" (JSONL preference pairs for the reward model and DPO, the same header)
-  // | "prompts" (JSONL prompts for PPO's rollouts: any dialogue or preference record; its
-  //   conversation up to the last user turn is the prompt)
-  std::string source = "idx";
+  DataSource source = DataSource::Idx;  // core/experiment/data_source.h
   std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
   std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
   double test_fraction = 0.2;  // image_folder without test_folder
@@ -74,8 +72,6 @@ struct DataSpec {
   bool stratify = true;                  // held-out splits keep each class's share
   std::int64_t max_train_samples = 0;    // 0: all; a seeded subset otherwise
   std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
-  // Applied after scaling pixels to [0, 1]: one value for all channels or one
-  // per channel; "auto" computes them per channel on the training split.
   std::vector<std::int64_t> center_crop;   // images: [height, width] cut from the centre after loading; empty: none
   std::vector<AugmentStep> augment;        // images: random changes to training batches, in order
   // Background threads preparing batches; 0: the training thread does it;
@@ -83,6 +79,9 @@ struct DataSpec {
   std::int64_t loader_threads = kAutoLoaderThreads;
   std::int64_t prefetch_batches = 4;       // batches prepared ahead of the training step
   bool cache = true;                       // keep prepared data for the next run (core/data/data_cache.h)
+  // Images: (pixel - mean) / std, applied after scaling pixels to [0, 1]: one
+  // value for all channels or one per channel; "auto" (normalize_auto)
+  // computes them per channel on the training split.
   bool normalize_auto = false;
   std::vector<double> normalize_mean = {0.0};
   std::vector<double> normalize_std = {1.0};
@@ -95,20 +94,11 @@ struct EvalSpec {
 struct Experiment {
   std::string name;
   std::string description;
-  // "classification" (images, tables, or text) | "regression" | "language_model"
-  std::string task = "classification";
+  Task task = Task::Classification;  // core/experiment/task.h
   std::uint64_t seed = 42;
   std::int64_t threads = 0;    // 0: every core
   std::string device = "cpu";  // cpu | cuda | auto
-  // Language models: "pretrain" (next-token prediction on a corpus), "sft"
-  // (supervised fine-tuning on dialogues), "reward" (a reward model trained
-  // on preference pairs), "dpo" (direct preference optimisation on them) or
-  // "ppo" (reinforcement learning against a reward); the later stages start
-  // from the run named by init_from and keep its model's shape and tokenizer.
-  // Any image or table model: "prune" (the run named by init_from, its weights
-  // pruned and fine-tuned); classifiers and language models: "distill" (the
-  // experiment's model learns from compress.teacher's; core/experiment/compress_spec.h).
-  std::string stage = "pretrain";
+  Stage stage = Stage::Pretrain;  // core/experiment/stage.h
   std::string init_from;  // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;

@@ -35,16 +35,16 @@ Json section(const Json& document, const char* key) {
 Json canonical(const std::string& task, const std::string& source, const std::string& model_type) {
   Experiment e;
   e.name = "new-experiment";
-  e.task = task;
-  e.data.source = source;
+  e.task = *parse_task(task);  // the catalogue's tasks are the parser's
+  e.data.source = *parse_data_source(source);
   if (source == "image_folder") e.data.channels = 3;
   else if (source == "idx" || source == "cifar10") e.data.channels = 0;
   if (source == "text") e.data.include = {"*.txt"};
   if (source == "jsonl") e.data.include = {"*.jsonl"};
   Json model = {{"type", model_type}};
-  e.model = parse_model_spec(JsonObjectReader(model, "model"), task);
+  e.model = parse_model_spec(JsonObjectReader(model, "model"), e.task);
   Json train = Json::object();
-  e.train = parse_train_spec(JsonObjectReader(train, "train"), task);
+  e.train = parse_train_spec(JsonObjectReader(train, "train"), e.task);
   return experiment_to_json(e);
 }
 
@@ -157,8 +157,15 @@ Json with_data_source(const Json& document, const std::string& source) {
   return doc;
 }
 
+namespace {
+// The document's task (classification where it names none the parser knows: the review page says what is wrong).
+Task task_of(const Json& document) {
+  return parse_task(document.value("task", std::string("classification"))).value_or(Task::Classification);
+}
+}  // namespace
+
 Json with_model_type(const Json& document, const std::string& type) {
-  const std::string task = document.value("task", std::string("classification"));
+  const Task task = task_of(document);
   Json choice = {{"type", type}};
   const Json defaults = model_spec_to_json(parse_model_spec(JsonObjectReader(choice, "model"), task), task);
   Json doc = document;
@@ -169,7 +176,7 @@ Json with_model_type(const Json& document, const std::string& type) {
 
 Json with_train_shape(const Json& document, const std::string& optimizer, const std::string& schedule,
                       bool early_stopping) {
-  const std::string task = document.value("task", std::string("classification"));
+  const Task task = task_of(document);
   const Json old = section(document, "train");
   Json choice = {{"optimizer", optimizer}, {"schedule", {{"type", schedule}}}};
   if (early_stopping) choice["early_stopping"] = Json::object();

@@ -110,11 +110,16 @@ std::string JsonObjectReader::required_string(const std::string& key) {
 
 std::string JsonObjectReader::choice(const std::string& key, const std::string& fallback,
                                      std::initializer_list<const char*> allowed) {
+  return choice(key, fallback, std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+std::string JsonObjectReader::choice(const std::string& key, const std::string& fallback,
+                                     const std::vector<std::string>& allowed) {
   const std::string value = string(key, fallback);
-  for (const char* a : allowed)
+  for (const auto& a : allowed)
     if (value == a) return value;
   std::string list;
-  for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
   fail(key, "must be one of " + list + "; got \"" + value + "\"");
 }
 

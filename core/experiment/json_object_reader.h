@@ -44,6 +44,7 @@ class JsonObjectReader {
   std::string required_string(const std::string& key);
   std::string choice(const std::string& key, const std::string& fallback,
                      std::initializer_list<const char*> allowed);
+  std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed);
   std::int64_t integer(const std::string& key, std::int64_t fallback, Range range = {});
   double number(const std::string& key, double fallback, Range range = {});
   bool boolean(const std::string& key, bool fallback);

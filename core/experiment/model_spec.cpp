@@ -35,8 +35,8 @@ const std::vector<std::pair<const char*, std::vector<std::string>>>& field_owner
 
 bool is_classifier_field(const std::string& field) { return field == "bidirectional" || field == "pooling"; }
 
-bool reads(const std::string& type, const std::string& field, const std::string& task) {
-  if (is_classifier_field(field) && task != "classification") return false;
+bool reads(const std::string& type, const std::string& field, Task task) {
+  if (is_classifier_field(field) && task != Task::Classification) return false;
   for (const auto& [name, types] : field_owners())
     if (field == name) return std::find(types.begin(), types.end(), type) != types.end();
   return true;
@@ -44,13 +44,13 @@ bool reads(const std::string& type, const std::string& field, const std::string&
 
 }  // namespace
 
-ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task) {
+ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
   ModelSpec m;
   m.type = r.choice("type", m.type, {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder"});
   for (const auto& [key, types] : field_owners()) {
     if (!r.has(key) || reads(m.type, key, task)) continue;
     if (is_classifier_field(key) && std::find(types.begin(), types.end(), m.type) != types.end())
-      r.fail(key, "only used by task \"classification\" (a text classifier); a " + task +
+      r.fail(key, "only used by task \"classification\" (a text classifier); a " + to_string(task) +
                       " model reads its input left to right and predicts at every position");
     r.fail_not_used_by(key, "model type", types, m.type);
   }
@@ -106,7 +106,7 @@ ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task) {
   return m;
 }
 
-Json model_spec_to_json(const ModelSpec& m, const std::string& task) {
+Json model_spec_to_json(const ModelSpec& m, Task task) {
   Json model = Json::object();
   model["type"] = m.type;
   const auto& t = m.type;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/task.h"
 
 namespace cradle {
 
@@ -46,7 +47,7 @@ struct ModelSpec {
 };
 
 // `task` decides which fields a type reads: pooling and bidirectional belong to text classification.
-ModelSpec parse_model_spec(JsonObjectReader r, const std::string& task);
-Json model_spec_to_json(const ModelSpec& spec, const std::string& task);
+ModelSpec parse_model_spec(JsonObjectReader r, Task task);
+Json model_spec_to_json(const ModelSpec& spec, Task task);
 
 }  // namespace cradle

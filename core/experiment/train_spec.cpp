@@ -1,8 +1,18 @@
 #include "core/experiment/train_spec.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace cradle {
+
+std::string to_string(Precision precision) {
+  switch (precision) {
+    case Precision::Float32: return "float32";
+    case Precision::Bfloat16: return "bfloat16";
+  }
+  throw std::logic_error("to_string(Precision): a value outside the enumeration");
+}
+
 namespace {
 
 // Each optimizer's own fields; another optimizer's field is an error.
@@ -81,15 +91,15 @@ Json schedule_to_json(const ScheduleSpec& s) {
   return j;
 }
 
-EarlyStoppingSpec parse_early_stopping(JsonObjectReader r, const std::string& task) {
+EarlyStoppingSpec parse_early_stopping(JsonObjectReader r, Task task) {
   EarlyStoppingSpec s;
   s.enabled = true;
   s.metric = r.choice("metric", s.metric,
                       {"validation_loss", "validation_accuracy", "validation_mae", "validation_rmse", "validation_r2"});
   const bool regression_metric = s.metric == "validation_mae" || s.metric == "validation_rmse" || s.metric == "validation_r2";
-  if (regression_metric && task != "regression")
-    r.fail("metric", "\"" + s.metric + "\" is measured for task \"regression\" only, not \"" + task + "\"");
-  if (s.metric == "validation_accuracy" && task == "regression")
+  if (regression_metric && task != Task::Regression)
+    r.fail("metric", "\"" + s.metric + "\" is measured for task \"regression\" only, not \"" + to_string(task) + "\"");
+  if (s.metric == "validation_accuracy" && task == Task::Regression)
     r.fail("metric", "task \"regression\" has no accuracy; use validation_loss, validation_mae, validation_rmse or validation_r2");
   s.patience = r.integer("patience", s.patience, Range::at_least(1));
   s.min_delta = r.number("min_delta", s.min_delta, Range::at_least(0));
@@ -104,9 +114,9 @@ std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch) 
   return std::max<std::int64_t>(1, std::min(log_every, steps_per_epoch / kMinLogPointsPerEpoch));
 }
 
-TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
+TrainSpec parse_train_spec(JsonObjectReader r, Task task) {
   TrainSpec t;
-  if (task == "regression") t.loss = r.choice("loss", t.loss, {"mse", "mae"});
+  if (task == Task::Regression) t.loss = r.choice("loss", t.loss, {"mse", "mae"});
   else if (r.has("loss")) r.fail("loss", "only used by task \"regression\" (classifiers use cross-entropy)");
   t.epochs = r.integer("epochs", t.epochs, Range::between(1, 100000));
   t.batch_size = r.integer("batch_size", t.batch_size, Range::between(1, 1 << 20));
@@ -130,11 +140,12 @@ TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   if (uses(t.optimizer, "alpha")) t.alpha = r.number("alpha", t.alpha, {0.0, 1.0, false, true});
   t.weight_decay = r.number("weight_decay", t.optimizer == "adamw" ? 0.01 : 0.0, Range::at_least(0));
   t.l1 = r.number("l1", t.l1, Range::at_least(0));
-  if (task != "regression") t.label_smoothing = r.number("label_smoothing", t.label_smoothing, {0.0, 1.0, false, true});
+  if (task != Task::Regression) t.label_smoothing = r.number("label_smoothing", t.label_smoothing, {0.0, 1.0, false, true});
   else if (r.has("label_smoothing")) r.fail("label_smoothing", "only used by tasks with classes, not \"regression\"");
   t.clip_grad_norm = r.number("clip_grad_norm", t.clip_grad_norm, Range::at_least(0));
   t.accumulate_steps = r.integer("accumulate_steps", t.accumulate_steps, Range::between(1, 1 << 16));
-  t.precision = r.choice("precision", t.precision, {"float32", "bfloat16"});
+  t.precision = r.choice("precision", to_string(t.precision), {"float32", "bfloat16"}) == "bfloat16" ? Precision::Bfloat16
+                                                                                           : Precision::Float32;
   t.schedule = parse_schedule(r.object("schedule"));
   if (r.has("early_stopping")) t.early_stopping = parse_early_stopping(r.object("early_stopping"), task);
   if (r.has("freeze")) {
@@ -158,11 +169,11 @@ TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task) {
   return t;
 }
 
-Json train_spec_to_json(const TrainSpec& t, const std::string& task) {
+Json train_spec_to_json(const TrainSpec& t, Task task) {
   Json train = Json::object();
   train["epochs"] = t.epochs;
   train["batch_size"] = t.batch_size;
-  if (task == "regression") train["loss"] = t.loss;
+  if (task == Task::Regression) train["loss"] = t.loss;
   train["optimizer"] = t.optimizer;
   train["lr"] = t.lr;
   if (uses(t.optimizer, "momentum")) train["momentum"] = t.momentum;
@@ -173,10 +184,10 @@ Json train_spec_to_json(const TrainSpec& t, const std::string& task) {
   if (uses(t.optimizer, "alpha")) train["alpha"] = t.alpha;
   train["weight_decay"] = t.weight_decay;
   train["l1"] = t.l1;
-  if (task != "regression") train["label_smoothing"] = t.label_smoothing;
+  if (task != Task::Regression) train["label_smoothing"] = t.label_smoothing;
   train["clip_grad_norm"] = t.clip_grad_norm;
   train["accumulate_steps"] = t.accumulate_steps;
-  train["precision"] = t.precision;
+  train["precision"] = to_string(t.precision);
   train["schedule"] = schedule_to_json(t.schedule);
   if (t.early_stopping.enabled) {
     const auto& s = t.early_stopping;

@@ -7,8 +7,14 @@
 #include <vector>
 
 #include "core/experiment/json_object_reader.h"
+#include "core/experiment/task.h"
 
 namespace cradle {
+
+// The number format of the forward pass: "float32", or "bfloat16" (autocast
+// of the forward pass, core/train/autocast.h).
+enum class Precision { Float32, Bfloat16 };
+std::string to_string(Precision precision);
 
 // How the learning rate moves over the run. Rates are set before every
 // optimizer step; "steps" are optimizer steps (after gradient accumulation).
@@ -66,7 +72,7 @@ struct TrainSpec {
   double label_smoothing = 0.0;    // classification and language models
   double clip_grad_norm = 0.0;     // 0: off; else the largest gradient norm applied
   std::int64_t accumulate_steps = 1;  // micro-batches per optimizer step
-  std::string precision = "float32";  // "float32" | "bfloat16" (autocast of the forward pass, core/train/autocast.h)
+  Precision precision = Precision::Float32;
   ScheduleSpec schedule;
   EarlyStoppingSpec early_stopping;
   FreezeSpec freeze;
@@ -81,7 +87,7 @@ struct TrainSpec {
 constexpr std::int64_t kMinLogPointsPerEpoch = 5;
 std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch);
 
-TrainSpec parse_train_spec(JsonObjectReader r, const std::string& task);
-Json train_spec_to_json(const TrainSpec& spec, const std::string& task);
+TrainSpec parse_train_spec(JsonObjectReader r, Task task);
+Json train_spec_to_json(const TrainSpec& spec, Task task);
 
 }  // namespace cradle

@@ -23,7 +23,7 @@ namespace {
 void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<BundlePrediction*>& rows, std::int64_t top_k) {
   torch::NoGradGuard no_grad;
   const auto outputs = bundle.model->forward(inputs).to(torch::kFloat32);
-  if (bundle.experiment.task == "regression") {
+  if (bundle.experiment.task == Task::Regression) {
     // Targets were standardised with the training split's mean and deviation (report.json's "target").
     const Json target = bundle.manifest.value("target", Json::object());
     const double mean = target.value("train_mean", 0.0), deviation = target.value("train_std", 1.0);
@@ -150,7 +150,7 @@ std::vector<BundlePrediction> predict_table_records(ModelBundle& bundle, const s
 
 std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k) {
   if (!is_text_classification(bundle.experiment))
-    throw ConfigError(bundle.dir.string() + ": this bundle is not a text classifier (its task is " + bundle.experiment.task + ")");
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a text classifier (its task is " + to_string(bundle.experiment.task) + ")");
   std::vector<BundlePrediction> predictions(texts.size());
   std::vector<TextRecord> records;
   std::vector<BundlePrediction*> rows;
@@ -171,8 +171,8 @@ std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vec
 
 BundlePrediction generate_text(ModelBundle& bundle, const std::string& prompt, const SamplingOptions& options,
                          const TextGenerator::TextSink& sink) {
-  if (bundle.experiment.task != "language_model")
-    throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " + bundle.experiment.task + ")");
+  if (bundle.experiment.task != Task::LanguageModel)
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " + to_string(bundle.experiment.task) + ")");
   TextGenerator generator(bundle.model, bundle.tokenizer, bundle.input.shape[0]);
   BundlePrediction p;
   p.input = prompt;

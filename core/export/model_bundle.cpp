@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -79,124 +80,163 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
 
 }  // namespace
 
-Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) {
-  if (out_dir.extension() == ".cradle") {  // the folder, zipped; the folder itself is not kept
-    if (fs::exists(out_dir)) throw IoError(out_dir.string() + ": exists; choose another name so it is kept");
-    const fs::path folder = out_dir.parent_path() / ("." + out_dir.filename().string() + ".folder");
-    std::error_code ignored;
-    fs::remove_all(folder, ignored);
-    try {
-      Json manifest = export_bundle(run_dir, folder, onnx);
-      pack_bundle(folder, out_dir);
-      fs::remove_all(folder, ignored);
-      return manifest;
-    } catch (...) {
-      fs::remove_all(folder, ignored);
-      throw;
-    }
+namespace {
+
+// What a bundle is made of, read from the run: the model's input, its outputs
+// and class names, the tokenizer of a text model, and real inputs for the ONNX check.
+struct BundleSource {
+  BundleInput input;
+  torch::Tensor check_inputs;
+  std::vector<std::string> class_names;
+  std::int64_t outputs = 0, vocabulary = 0;
+  std::shared_ptr<const Tokenizer> tokenizer;
+};
+
+BundleSource read_bundle_source(const RunFolder& run, const Experiment& e, const Json& report) {
+  BundleSource source;
+  BundleInput& input = source.input;
+  if (e.task == Task::LanguageModel || is_text_classification(e)) {
+    source.tokenizer = load_tokenizer(run.tokenizer_file());
+    source.vocabulary = source.tokenizer->vocab_size();
+    input.kind = "text";
+    input.shape = {e.data.context_length};
+    if (is_text_classification(e)) source.class_names = report.value("class_names", std::vector<std::string>{});
+    source.outputs = e.task == Task::LanguageModel ? source.vocabulary : static_cast<std::int64_t>(source.class_names.size());
+    if (source.outputs < 1) throw DataError(run.report_file().string() + ": has no class_names; the bundle needs them");
+    return source;
   }
+  // The test split tells the input's shape and the classes, as the run saw them.
+  const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
+  input.shape = data.input_shape;
+  input.kind = data.input_shape.size() == 3 ? "image" : "table";
+  input.keep_aspect = e.data.resize == "pad";
+  input.normalize_mean = data.normalize_mean;
+  input.normalize_std = data.normalize_std;
+  input.category_sizes = data.category_sizes;
+  source.class_names =
+      report.contains("class_names") ? report["class_names"].get<std::vector<std::string>>() : data.class_names;
+  source.outputs = e.task == Task::Regression ? 1 : static_cast<std::int64_t>(source.class_names.size());
+  source.check_inputs = data.test.inputs.slice(0, 0, std::min<std::int64_t>(64, data.test.size()));
+  if (input.kind == "table") input.table = fit_table_encoding(e);
+  return source;
+}
+
+// The ONNX graph, checked against the model on real inputs (a graph that does
+// not match fails the export before any file exists).
+OnnxExport export_bundle_onnx(const Experiment& e, const BundleSource& source, torch::nn::Sequential& model) {
+#if CRADLE_WITH_OPENCV
+  const bool tokens = e.task == Task::LanguageModel;
+  if (source.input.kind == "text" && !tokens)
+    throw ConfigError("ONNX export of text classifiers is not built yet (their padding masks); export without --onnx");
+  const auto inputs =
+      tokens ? language_model_check_inputs(e, source.tokenizer, model) : std::vector<torch::Tensor>{source.check_inputs};
+  return export_checked_onnx(model, source.input.shape, e.name, tokens, inputs);
+#else
+  throw ConfigError("ONNX export needs a build with OpenCV and libonnx");
+#endif
+}
+
+// bundle.json: what the bundle holds and how it was made.
+Json bundle_manifest(const RunFolder& run, const Experiment& e, const Json& report, const BundleSource& source,
+                     const std::optional<OnnxExport>& onnx) {
+  Json manifest = Json::object();
+  manifest["format"] = "cradle-bundle";
+  manifest["format_version"] = 1;
+  manifest["created_at"] = utc_timestamp();
+  manifest["cradle_version"] = CRADLE_VERSION;
+  manifest["libtorch_version"] = TORCH_VERSION;
+  manifest["source_run"] = fs::absolute(run.root).lexically_normal().string();
+  manifest["experiment"] = e.name;
+  manifest["task"] = to_string(e.task);
+  manifest["stage"] = to_string(e.stage);
+  manifest["model"] =
+      Json{{"type", e.model.type}, {"parameters", report.contains("model") ? report["model"].value("parameters", 0) : 0}};
+  manifest["input"] = input_to_json(source.input);
+  manifest["outputs"] = source.outputs;
+  if (!source.class_names.empty()) manifest["class_names"] = source.class_names;
+  if (report.contains("target")) manifest["target"] = report["target"];  // regression: the standardisation to undo
+  manifest["files"] = Json{{"weights", "model/model.pt"}, {"safetensors", "model/model.safetensors"},
+                           {"experiment", "experiment.json"}, {"card", "MODEL_CARD.md"}};
+  if (source.tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
+  if (onnx) {
+    manifest["files"]["onnx"] = "model/model.onnx";
+    Json checks = Json::array();
+    for (const auto& check : onnx->checks)
+      checks.push_back({{"runtime", check.runtime},
+                        {"samples", check.samples},
+                        {"max_abs_difference", check.max_abs_difference},
+                        {"tolerance", check.tolerance}});
+    manifest["onnx"] = Json{{"opset", onnx->graph.opset},
+                            {"nodes", onnx->graph.nodes},
+                            {"signature", onnx->graph.signature},
+                            {"checker", "passed"},
+                            {"runtime_checks", checks}};
+  }
+  if (!report.empty()) manifest["files"]["report"] = "report.json";
+  if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];
+  return manifest;
+}
+
+// The model's files in the new bundle folder: its weights (as saved and as
+// safetensors), the tokenizer's files, the ONNX graph, the experiment and report.
+void write_bundle_model(const RunFolder& run, const RunFolder& bundle, const Experiment& e, const Json& report,
+                        torch::nn::Sequential& model, const std::optional<OnnxExport>& onnx) {
+  fs::remove(bundle.checkpoint_dir());  // a bundle holds the final weights only
+  fs::create_directories(bundle.model_file().parent_path());
+  fs::copy_file(run.model_file(), bundle.model_file());
+  for (const auto& entry : fs::directory_iterator(run.model_file().parent_path()))  // the tokenizer and its files
+    if (entry.is_regular_file() && entry.path().extension() != ".pt")
+      fs::copy_file(entry.path(), bundle.model_file().parent_path() / entry.path().filename());
+  NamedTensors tensors;
+  for (const auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value());
+  for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
+  write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
+                    {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
+  if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", onnx->graph.bytes);
+  write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
+  if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
+}
+
+// A packed bundle (NAME.cradle): the folder written beside it, zipped, and removed.
+Json export_packed_bundle(const fs::path& run_dir, const fs::path& out_file, bool onnx) {
+  if (fs::exists(out_file)) throw IoError(out_file.string() + ": exists; choose another name so it is kept");
+  const fs::path folder = out_file.parent_path() / ("." + out_file.filename().string() + ".folder");
+  std::error_code ignored;
+  fs::remove_all(folder, ignored);
+  try {
+    Json manifest = export_bundle(run_dir, folder, onnx);
+    pack_bundle(folder, out_file);
+    fs::remove_all(folder, ignored);
+    return manifest;
+  } catch (...) {
+    fs::remove_all(folder, ignored);
+    throw;
+  }
+}
+
+}  // namespace
+
+Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) {
+  if (out_dir.extension() == ".cradle") return export_packed_bundle(run_dir, out_dir, onnx);
   const RunFolder run = open_run_folder(run_dir);
   const Experiment e = load_experiment(run.experiment_file());
   if (is_reward_modelling(e))
     throw ConfigError(run_dir.string() + ": a reward model scores replies for PPO; it has nothing to predict on its own");
-  if (!fs::exists(run.model_file()))
-    throw IoError(run.model_file().string() + ": no such file; export takes a finished run");
+  if (!fs::exists(run.model_file())) throw IoError(run.model_file().string() + ": no such file; export takes a finished run");
   const Json report = fs::exists(run.report_file()) ? Json::parse(read_file(run.report_file())) : Json::object();
   check_run_folder_is_free(out_dir);
 
-  BundleInput input;
-  torch::Tensor check_inputs;  // real inputs for the ONNX comparison
-  std::vector<std::string> class_names;
-  std::int64_t outputs = 0, vocabulary = 0;
-  std::shared_ptr<const Tokenizer> tokenizer;
-  if (e.task == "language_model" || is_text_classification(e)) {
-    tokenizer = load_tokenizer(run.tokenizer_file());
-    vocabulary = tokenizer->vocab_size();
-    input.kind = "text";
-    input.shape = {e.data.context_length};
-    if (is_text_classification(e)) class_names = report.value("class_names", std::vector<std::string>{});
-    outputs = e.task == "language_model" ? vocabulary : static_cast<std::int64_t>(class_names.size());
-    if (outputs < 1) throw DataError(run.report_file().string() + ": has no class_names; the bundle needs them");
-  } else {
-    // The test split tells the input's shape and the classes, as the run saw them.
-    const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
-    input.shape = data.input_shape;
-    input.kind = data.input_shape.size() == 3 ? "image" : "table";
-    input.keep_aspect = e.data.resize == "pad";
-    input.normalize_mean = data.normalize_mean;
-    input.normalize_std = data.normalize_std;
-    input.category_sizes = data.category_sizes;
-    class_names = report.contains("class_names") ? report["class_names"].get<std::vector<std::string>>() : data.class_names;
-    outputs = e.task == "regression" ? 1 : static_cast<std::int64_t>(class_names.size());
-    check_inputs = data.test.inputs.slice(0, 0, std::min<std::int64_t>(64, data.test.size()));
-    if (input.kind == "table") input.table = fit_table_encoding(e);
-  }
-  auto model = build_bundle_model(e, input, outputs, vocabulary);
+  const BundleSource source = read_bundle_source(run, e, report);
+  auto model = build_bundle_model(e, source.input, source.outputs, source.vocabulary);
   load_weights_file(run.model_file(), *model);  // proves the weights fit before anything is written
   model->eval();
-  // ONNX first: a graph that cannot be written or does not match fails the export before any file exists.
-  OnnxExport onnx_export;
-  if (onnx) {
-#if CRADLE_WITH_OPENCV
-    const bool tokens = e.task == "language_model";
-    if (input.kind == "text" && !tokens)
-      throw ConfigError("ONNX export of text classifiers is not built yet (their padding masks); export without --onnx");
-    const auto inputs = tokens ? language_model_check_inputs(e, tokenizer, model) : std::vector<torch::Tensor>{check_inputs};
-    onnx_export = export_checked_onnx(model, input.shape, e.name, tokens, inputs);
-#else
-    throw ConfigError("ONNX export needs a build with OpenCV and libonnx");
-#endif
-  }
+  std::optional<OnnxExport> onnx_export;  // first: a graph that fails leaves no file behind
+  if (onnx) onnx_export = export_bundle_onnx(e, source, model);
 
   const RunFolder bundle = create_run_folder(out_dir);
   try {
-    fs::remove(bundle.checkpoint_dir());  // a bundle holds the final weights only
-    fs::create_directories(bundle.model_file().parent_path());
-    fs::copy_file(run.model_file(), bundle.model_file());
-    for (const auto& entry : fs::directory_iterator(run.model_file().parent_path()))  // the tokenizer and its files
-      if (entry.is_regular_file() && entry.path().extension() != ".pt")
-        fs::copy_file(entry.path(), bundle.model_file().parent_path() / entry.path().filename());
-    NamedTensors tensors;
-    for (const auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value());
-    for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
-    write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
-                      {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
-    if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", onnx_export.graph.bytes);
-    write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
-    if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
-
-    Json manifest = Json::object();
-    manifest["format"] = "cradle-bundle";
-    manifest["format_version"] = 1;
-    manifest["created_at"] = utc_timestamp();
-    manifest["cradle_version"] = CRADLE_VERSION;
-    manifest["libtorch_version"] = TORCH_VERSION;
-    manifest["source_run"] = fs::absolute(run.root).lexically_normal().string();
-    manifest["experiment"] = e.name;
-    manifest["task"] = e.task;
-    manifest["stage"] = e.stage;
-    manifest["model"] = Json{{"type", e.model.type}, {"parameters", report.contains("model") ? report["model"].value("parameters", 0) : 0}};
-    manifest["input"] = input_to_json(input);
-    manifest["outputs"] = outputs;
-    if (!class_names.empty()) manifest["class_names"] = class_names;
-    if (report.contains("target")) manifest["target"] = report["target"];  // regression: the standardisation to undo
-    manifest["files"] = Json{{"weights", "model/model.pt"}, {"safetensors", "model/model.safetensors"},
-                             {"experiment", "experiment.json"}, {"card", "MODEL_CARD.md"}};
-    if (tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
-    if (onnx) {
-      manifest["files"]["onnx"] = "model/model.onnx";
-      Json checks = Json::array();
-      for (const auto& check : onnx_export.checks)
-        checks.push_back({{"runtime", check.runtime}, {"samples", check.samples}, {"max_abs_difference", check.max_abs_difference},
-                          {"tolerance", check.tolerance}});
-      manifest["onnx"] = Json{{"opset", onnx_export.graph.opset},
-                              {"nodes", onnx_export.graph.nodes},
-                              {"signature", onnx_export.graph.signature},
-                              {"checker", "passed"},
-                              {"runtime_checks", checks}};
-    }
-    if (!report.empty()) manifest["files"]["report"] = "report.json";
-    if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];
+    write_bundle_model(run, bundle, e, report, model, onnx_export);
+    const Json manifest = bundle_manifest(run, e, report, source, onnx_export);
     write_text_atomically(out_dir / "MODEL_CARD.md", model_card_markdown(e, report, manifest));
     write_text_atomically(out_dir / "bundle.json", manifest.dump(2) + "\n");  // last: it marks a complete bundle
     return manifest;

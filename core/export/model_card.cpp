@@ -15,11 +15,11 @@ std::string number(double value) {
 
 std::string what_it_does(const Experiment& e, const Json& manifest) {
   const std::string kind = manifest["input"].value("kind", "");
-  if (e.task == "language_model") {
+  if (e.task == Task::LanguageModel) {
     if (is_chat_policy(e)) return "continues a conversation: given a user's message, writes the assistant's reply";
     return "continues a text: given the start of one, predicts the next tokens";
   }
-  if (e.task == "regression") return "predicts the number `" + e.data.target + "` from a table row";
+  if (e.task == Task::Regression) return "predicts the number `" + e.data.target + "` from a table row";
   if (kind == "image") return "sorts an image into one of " + std::to_string(manifest.value("outputs", 0)) + " classes";
   if (kind == "text") return "sorts a text into one of " + std::to_string(manifest.value("outputs", 0)) + " classes";
   return "sorts a table row into one of " + std::to_string(manifest.value("outputs", 0)) + " classes";
@@ -39,7 +39,7 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
      << "and is meant for trying that task on similar data: inputs unlike the training data (other sources, sizes, "
      << "languages, styles) get answers without warning.\n\n";
 
-  md << "## Data\n\n- Source: `" << e.data.source << "`";
+  md << "## Data\n\n- Source: `" << to_string(e.data.source) << "`";
   if (!e.data.paths.empty()) md << " (" << e.data.paths.front() << (e.data.paths.size() > 1 ? ", ..." : "") << ")";
   md << "\n";
   if (report.contains("data") && report["data"].is_object())
@@ -74,7 +74,7 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
 
   md << "\n## Training\n\n- Optimizer " << e.train.optimizer << ", learning rate " << number(e.train.lr) << " (" << e.train.schedule.type
      << " schedule), batch " << e.train.batch_size << ", " << e.train.epochs << " epoch(s), seed " << e.seed << "\n";
-  if (!e.stage.empty() && e.stage != "pretrain") md << "- Stage `" << e.stage << "` starting from `" << e.init_from << "`\n";
+  if (e.stage != Stage::Pretrain) md << "- Stage `" << to_string(e.stage) << "` starting from `" << e.init_from << "`\n";
   if (report.contains("wall_seconds")) md << "- Trained in " << number(report["wall_seconds"].get<double>()) << " s on " << report.value("device", "") << "\n";
 
   md << "\n## Metrics (test split)\n\n";
@@ -89,7 +89,7 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
 
   md << "\n## Limits\n\n";
   md << "- The figures above are from one test split of the training data's source; they say little about other data.\n";
-  if (e.task == "language_model")
+  if (e.task == Task::LanguageModel)
     md << "- Generated text can be wrong, offensive or repeat the training data; nothing filters it.\n";
   if (report.contains("quantization")) md << "- Weights stored as int8 (per-channel scales); see report.json's compression figures.\n";
   md << "- Small models trained on a desktop: check them on your own data before relying on them.\n";

@@ -57,7 +57,7 @@ std::vector<torch::Tensor> language_model_check_inputs(const Experiment& experim
                                                        torch::nn::Sequential& model) {
   const std::int64_t context = experiment.data.context_length, count = 8;
   torch::Tensor windows;
-  if (experiment.stage == "pretrain") {
+  if (experiment.stage == Stage::Pretrain) {
     try {
       const auto data = load_language_model_data(experiment, tokenizer);
       const auto& split = data.test.size() > 0 ? data.test : data.validation;

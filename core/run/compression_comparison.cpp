@@ -17,15 +17,15 @@ namespace {
 
 // Test MAE for regression, perplexity for a language model, accuracy for a classifier.
 std::string metric_name(const Experiment& e) {
-  return e.task == "regression" ? "test_mae" : e.task == "language_model" ? "test_perplexity" : "test_accuracy";
+  return e.task == Task::Regression ? "test_mae" : e.task == Task::LanguageModel ? "test_perplexity" : "test_accuracy";
 }
 
 double task_metric(const CompressedRun& run, torch::nn::Sequential& model) {
   const auto& e = run.experiment;
-  if (e.task == "regression")
+  if (e.task == Task::Regression)
     return evaluate_regressor(model, run.test, e.eval.batch_size, run.device, e.train.loss, run.target_std).mae;
   const auto scores = evaluate_classifier(model, run.test, e.eval.batch_size, run.device);
-  return e.task == "language_model" ? std::exp(scores.loss) : scores.accuracy;
+  return e.task == Task::LanguageModel ? std::exp(scores.loss) : scores.accuracy;
 }
 
 }  // namespace

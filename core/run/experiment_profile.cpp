@@ -37,7 +37,7 @@ int state_per_weight(const std::string& optimizer, double momentum) {
 
 DataProfile profile_data(const Experiment& experiment) {
   DataProfile profile;
-  profile.task = experiment.task;
+  profile.task = to_string(experiment.task);
   if (is_policy_optimisation(experiment)) {
     const auto data = load_prompt_data(experiment, load_fine_tuning_base(experiment).tokenizer);
     profile.input_shape = {experiment.data.context_length};
@@ -60,7 +60,7 @@ DataProfile profile_data(const Experiment& experiment) {
     profile.train_samples = data.train.size();
     return profile;
   }
-  if (experiment.task == "language_model") {
+  if (experiment.task == Task::LanguageModel) {
     const auto data = load_language_model_data(experiment);
     profile.input_shape = {experiment.data.context_length};
     profile.vocab_size = profile.outputs = data.vocab_size();
@@ -80,7 +80,7 @@ DataProfile profile_data(const Experiment& experiment) {
   profile.input_shape = data.input_shape;
   profile.category_sizes = data.category_sizes;
   profile.train_samples = data.train.size();
-  if (experiment.task == "regression") {
+  if (experiment.task == Task::Regression) {
     profile.outputs = 1;
   } else {
     profile.outputs = data.num_classes();

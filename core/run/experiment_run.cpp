@@ -154,8 +154,8 @@ void ExperimentRun::State::describe_start(bool epochs_changed) {
     write_log("resumed from checkpoints/" + resume_from.filename().string() +
               (epochs_changed ? ", train.epochs now " + std::to_string(e.train.epochs) : std::string()));
   write_log("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(threads) + " threads, device " +
-            c.device.str() + ", precision " + e.train.precision);
-  if (e.train.precision == "bfloat16" && !c.device.is_cuda() && !cpu_has_native_bfloat16())
+            c.device.str() + ", precision " + to_string(e.train.precision));
+  if (e.train.precision == Precision::Bfloat16 && !c.device.is_cuda() && !cpu_has_native_bfloat16())
     write_log("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
               "likely slower than float32");
   const CacheOutcome cache = stage->data_cache();

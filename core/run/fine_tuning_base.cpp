@@ -11,11 +11,11 @@ FineTuningBase load_fine_tuning_base(const Experiment& e) {
   FineTuningBase loaded;
   loaded.pretrained = load_experiment(base.experiment_file());
   const Experiment& pretrained = loaded.pretrained;
-  if (pretrained.task != "language_model")
-    throw ConfigError("init_from: " + base.root.string() + " is a " + pretrained.task +
+  if (pretrained.task != Task::LanguageModel)
+    throw ConfigError("init_from: " + base.root.string() + " is a " + to_string(pretrained.task) +
                       " run; fine-tuning starts from a language model");
-  if (pretrained.stage == "reward" && e.stage != "reward")
-    throw ConfigError("init_from: " + base.root.string() + " is a reward model; stage \"" + e.stage +
+  if (pretrained.stage == Stage::Reward && e.stage != Stage::Reward)
+    throw ConfigError("init_from: " + base.root.string() + " is a reward model; stage \"" + to_string(e.stage) +
                       "\" starts from a language model (a pretrained, sft, dpo or ppo run)");
   if (e.data.context_length != pretrained.data.context_length)
     throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " differs from the pretrained run's " +

@@ -58,7 +58,7 @@ class ScratchFolder {
 LearningRateFinding find_learning_rate(const Experiment& experiment, const LearningRateRange& range,
                                        const StopSignal* stop, const std::function<void(const RangeTestPoint&)>& on_point) {
   check_learning_rate_range(range);
-  if (experiment.stage == "ppo") throw ConfigError("stage ppo: the learning-rate range test needs batches of a dataset");
+  if (experiment.stage == Stage::Ppo) throw ConfigError("stage ppo: the learning-rate range test needs batches of a dataset");
   Experiment test = experiment;
   test.train.log_every = 1;  // every step's loss
   test.train.epochs = range.steps;  // at least one step an epoch: never short of steps (the observer stops it)

@@ -240,6 +240,176 @@ std::vector<std::string> trained_class_names(const RunFolder& run, std::vector<s
   return loaded;
 }
 
+// What evaluating a run needs at every stage: the request, the run and its
+// frozen experiment, the device and the weights file chosen.
+struct RunUnderEvaluation {
+  const EvaluationRequest& request;
+  const RunFolder& run;
+  const Experiment& experiment;
+  torch::Device device;
+  fs::path weights;
+
+  // A model of the run's spec with its weights, on the device.
+  torch::nn::Sequential loaded(torch::nn::Sequential model) const {
+    load_weights_file(weights, *model);
+    model->to(device);
+    return model;
+  }
+  // The model as the request wants it evaluated (the quantised variant of a comparison, say).
+  torch::nn::Sequential prepared(torch::nn::Sequential model, const TensorDataset& split) const {
+    return request.prepare_model ? request.prepare_model(std::move(model), split) : model;
+  }
+  std::int64_t batch_size() const { return experiment.eval.batch_size; }
+  std::shared_ptr<const Tokenizer> tokenizer() const { return load_tokenizer(run.tokenizer_file()); }
+};
+
+void evaluate_reward_model(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const auto data = load_preference_data(e.experiment, e.tokenizer());
+  auto model = e.loaded(build_reward_model(e.experiment.model, e.experiment.data.context_length, data.vocab_size()));
+  const RewardHeadScorer scorer(e.experiment.align.margin);
+  result.preferences = evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
+  result.samples = result.preferences->pairs;
+  result.loss = result.preferences->loss;
+}
+
+// The policy's implicit rewards against the reference it started from (model/reference.pt).
+void evaluate_direct_preference_policy(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const auto data = load_preference_data(e.experiment, e.tokenizer());
+  auto model = build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {});
+  auto reference = build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {});
+  load_weights_file(e.weights, *model);
+  load_model_weights(e.run.reference_file(), *reference);
+  model->to(e.device);
+  reference->to(e.device);
+  const DirectPreferenceScorer scorer(reference, e.experiment.align.beta, e.experiment.align.label_smoothing);
+  result.preferences = evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
+  result.samples = result.preferences->pairs;
+  result.loss = result.preferences->loss;
+}
+
+// A PPO policy has no reference replies to score against: it answers every
+// prompt of the split, and its stage's reward scores the answers.
+void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const EvaluationRequest& request = e.request;
+  const auto data = load_prompt_data(e.experiment, e.tokenizer());
+  auto model = e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.tokenizer->vocab_size(), {}));
+  const auto scorer = make_response_scorer(e.experiment, e.device);
+  const auto& prompts = request.split == "train" ? data.train : request.split == "validation" ? data.validation : data.test;
+  if (prompts.empty()) throw ConfigError("split " + request.split + ": this run has no " + request.split + " prompts");
+  TextGenerator generator(model, data.tokenizer, e.experiment.data.context_length);
+  std::vector<std::vector<ChatMessage>> conversations;
+  std::vector<std::string> replies;
+  PolicyScores policy;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    SamplingOptions options = request.sampling;
+    options.seed += static_cast<std::uint64_t>(i);
+    auto generation = generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
+    if (!generation.text.empty() && generation.text.front() == ' ') generation.text.erase(0, 1);  // after the marker
+    policy.ended_turn += generation.finish_reason == "end_of_text" ? 1 : 0;
+    policy.response_tokens += static_cast<double>(generation.tokens.size());
+    if (static_cast<std::int64_t>(result.generations.size()) < request.prompts)
+      result.generations.push_back({"user: " + prompts[i].messages.back().content + "\nassistant: ", generation.text,
+                                    generation.finish_reason, static_cast<std::int64_t>(generation.tokens.size()),
+                                    generation.tokens_per_second, std::nullopt});
+    conversations.push_back(prompts[i].messages);
+    replies.push_back(std::move(generation.text));
+  }
+  const auto scores = scorer->score(conversations, replies);
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    policy.score += scores[i];
+    if (i < result.generations.size()) result.generations[i].score = scores[i];
+  }
+  const auto n = static_cast<double>(prompts.size());
+  policy.score /= n;
+  policy.ended_turn /= n;
+  policy.response_tokens /= n;
+  policy.prompts = static_cast<std::int64_t>(prompts.size());
+  policy.reward = scorer->description();
+  result.policy = policy;
+  result.samples = policy.prompts;
+  result.loss = -policy.score;
+  result.sampling = describe_sampling(request.sampling);
+}
+
+void evaluate_fine_tuned_model(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const auto data = load_dialogue_data(e.experiment, e.tokenizer());
+  auto model = e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {}));
+  // Prompts: conversations of the split without their last reply.
+  const std::string& split = e.request.split;
+  const auto& dialogues = split == "train"        ? data.train_dialogues
+                          : split == "validation" ? data.validation_dialogues
+                                                  : data.test_dialogues;
+  std::vector<ReportPrompt> prompts;
+  for (std::size_t i = 0; i < dialogues.size() && static_cast<std::int64_t>(prompts.size()) < e.request.prompts; ++i) {
+    auto messages = dialogues[i].messages;
+    messages.pop_back();
+    prompts.push_back({"user: " + messages.back().content + "\nassistant:",
+                       render_chat_prompt(*data.tokenizer, data.markers, messages)});
+  }
+  evaluate_language_model(model, data.tokenizer, chosen_split(data, split), prompts, e.experiment, e.device, e.request,
+                          result);
+}
+
+void evaluate_pretrained_language_model(const RunUnderEvaluation& e, EvaluationResult& result) {
+  // The run's own tokenizer: a fresh one could number the tokens differently.
+  const auto data = load_language_model_data(e.experiment, e.tokenizer());
+  auto model = e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {}));
+  // Prompts: the first words of records (a token corpus's documents) spread over the split.
+  const std::vector<std::string> starts = record_starts(data, e.request.split, e.request.prompts);
+  std::vector<ReportPrompt> prompts;
+  for (const auto& start : starts) {
+    std::istringstream words(start);
+    std::string prompt, word;
+    for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
+    std::vector<std::int64_t> ids = {kEosId};  // a record starts after <eos>
+    const auto encoded = data.tokenizer->encode(prompt);
+    ids.insert(ids.end(), encoded.begin(), encoded.end());
+    prompts.push_back({prompt, ids});
+  }
+  const TensorDataset& split = chosen_split(data, e.request.split);
+  model = e.prepared(model, split);
+  evaluate_language_model(model, data.tokenizer, split, prompts, e.experiment, e.device, e.request, result);
+}
+
+void evaluate_text_classifier(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const auto data = load_text_classification_data(e.experiment, e.tokenizer());
+  result.class_names = trained_class_names(e.run, data.class_names);
+  const auto classes = static_cast<std::int64_t>(result.class_names.size());
+  auto model =
+      e.loaded(build_text_classifier(e.experiment.model, e.experiment.data.context_length, data.vocab_size(), classes));
+  const auto& dataset = chosen_split(data, e.request.split);
+  model = e.prepared(model, dataset);
+  evaluate_classification(model, dataset, e.batch_size(), e.device, classes, e.request, result);
+  describe_samples(result, [&](InspectedSample& s) {
+    s.text = data.tokenizer->decode(to_vector(dataset.inputs[s.prediction.index]));
+  });
+  if (e.request.keep_sample_views)
+    for (std::int64_t i = 0; i < dataset.size(); ++i)
+      result.sample_views.push_back(data.tokenizer->decode(to_vector(dataset.inputs[i])));
+}
+
+void evaluate_image_or_table_model(const RunUnderEvaluation& e, EvaluationResult& result) {
+  const auto data =
+      load_classification_data(e.experiment, e.request.split == "test" ? SplitsToLoad::TestOnly : SplitsToLoad::All);
+  const auto& dataset = chosen_split(data, e.request.split);
+  if (e.experiment.task == Task::Regression) {
+    auto model = e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, 1, data.category_sizes)), dataset);
+    evaluate_regression(model, dataset, e.batch_size(), e.device, e.experiment, data, result);
+    return;
+  }
+  result.class_names = trained_class_names(e.run, data.class_names);
+  const auto classes = static_cast<std::int64_t>(result.class_names.size());
+  auto model = e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, classes, data.category_sizes)), dataset);
+  evaluate_classification(model, dataset, e.batch_size(), e.device, classes, e.request, result);
+  if (data.input_shape.size() != 3) return;  // images below
+  describe_samples(result, [&](InspectedSample& s) {
+    s.png = image_png(dataset.inputs[s.prediction.index], data.normalize_mean, data.normalize_std);
+  });
+  if (e.request.keep_sample_views)
+    for (std::int64_t i = 0; i < dataset.size(); ++i)
+      result.sample_views.push_back(image_png(dataset.inputs[i], data.normalize_mean, data.normalize_std, 28));
+}
+
 }  // namespace
 
 SamplingOptions EvaluationRequest::default_report_sampling() {
@@ -260,170 +430,32 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   const RunFolder run = open_run_folder(request.run_dir);
   const Experiment experiment = load_experiment(run.experiment_file());
   configure_runtime(experiment.threads);
-  const auto device = resolve_device(experiment.device);
-  const fs::path weights = resolve_checkpoint(run.root, request.checkpoint);
+  const RunUnderEvaluation evaluated{request, run, experiment, resolve_device(experiment.device),
+                                     resolve_checkpoint(run.root, request.checkpoint)};
 
   EvaluationResult result;
   result.run = run.root.string();
   result.experiment = experiment.name;
-  result.task = experiment.task;
+  result.task = to_string(experiment.task);
   result.model_type = experiment.model.type;
   result.split = request.split;
   result.checkpoint = request.checkpoint;
-  result.weights_file = weights.string();
+  result.weights_file = evaluated.weights.string();
   result.evaluated_at = utc_timestamp();
-  const std::int64_t batch_size = experiment.eval.batch_size;
-  const auto prepared = [&](torch::nn::Sequential model, const TensorDataset& split) {
-    return request.prepare_model ? request.prepare_model(std::move(model), split) : model;
-  };
-
-  if (is_reward_modelling(experiment)) {
-    const auto data = load_preference_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_reward_model(experiment.model, experiment.data.context_length, data.vocab_size());
-    load_weights_file(weights, *model);
-    model->to(device);
-    const RewardHeadScorer scorer(experiment.align.margin);
-    result.preferences = evaluate_preferences(scorer, model, chosen_split(data, request.split), batch_size, device);
-    result.samples = result.preferences->pairs;
-    result.loss = result.preferences->loss;
-  } else if (is_direct_preference(experiment)) {
-    // The policy's implicit rewards against the reference it started from (model/reference.pt).
-    const auto data = load_preference_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    auto reference = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    load_weights_file(weights, *model);
-    load_model_weights(run.reference_file(), *reference);
-    model->to(device);
-    reference->to(device);
-    const DirectPreferenceScorer scorer(reference, experiment.align.beta, experiment.align.label_smoothing);
-    result.preferences = evaluate_preferences(scorer, model, chosen_split(data, request.split), batch_size, device);
-    result.samples = result.preferences->pairs;
-    result.loss = result.preferences->loss;
-  } else if (is_policy_optimisation(experiment)) {
-    // A PPO policy has no reference replies to score against: it answers every
-    // prompt of the split, and its stage's reward scores the answers.
-    const auto data = load_prompt_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.tokenizer->vocab_size(), {});
-    load_weights_file(weights, *model);
-    model->to(device);
-    const auto scorer = make_response_scorer(experiment, device);
-    const auto& prompts = request.split == "train" ? data.train : request.split == "validation" ? data.validation : data.test;
-    if (prompts.empty()) throw ConfigError("split " + request.split + ": this run has no " + request.split + " prompts");
-    TextGenerator generator(model, data.tokenizer, experiment.data.context_length);
-    std::vector<std::vector<ChatMessage>> conversations;
-    std::vector<std::string> replies;
-    PolicyScores policy;
-    for (std::size_t i = 0; i < prompts.size(); ++i) {
-      SamplingOptions options = request.sampling;
-      options.seed += static_cast<std::uint64_t>(i);
-      auto generation = generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
-      if (!generation.text.empty() && generation.text.front() == ' ') generation.text.erase(0, 1);  // after the marker
-      policy.ended_turn += generation.finish_reason == "end_of_text" ? 1 : 0;
-      policy.response_tokens += static_cast<double>(generation.tokens.size());
-      if (static_cast<std::int64_t>(result.generations.size()) < request.prompts)
-        result.generations.push_back({"user: " + prompts[i].messages.back().content + "\nassistant: ", generation.text,
-                                      generation.finish_reason, static_cast<std::int64_t>(generation.tokens.size()),
-                                      generation.tokens_per_second, std::nullopt});
-      conversations.push_back(prompts[i].messages);
-      replies.push_back(std::move(generation.text));
-    }
-    const auto scores = scorer->score(conversations, replies);
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-      policy.score += scores[i];
-      if (i < result.generations.size()) result.generations[i].score = scores[i];
-    }
-    const auto n = static_cast<double>(prompts.size());
-    policy.score /= n;
-    policy.ended_turn /= n;
-    policy.response_tokens /= n;
-    policy.prompts = static_cast<std::int64_t>(prompts.size());
-    policy.reward = scorer->description();
-    result.policy = policy;
-    result.samples = policy.prompts;
-    result.loss = -policy.score;
-    result.sampling = describe_sampling(request.sampling);
-  } else if (is_fine_tuning(experiment)) {
-    const auto data = load_dialogue_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    load_weights_file(weights, *model);
-    model->to(device);
-    // Prompts: conversations of the split without their last reply.
-    const auto& dialogues = request.split == "train" ? data.train_dialogues
-                            : request.split == "validation" ? data.validation_dialogues
-                                                            : data.test_dialogues;
-    std::vector<ReportPrompt> prompts;
-    for (std::size_t i = 0; i < dialogues.size() && static_cast<std::int64_t>(prompts.size()) < request.prompts; ++i) {
-      auto messages = dialogues[i].messages;
-      messages.pop_back();
-      prompts.push_back({"user: " + messages.back().content + "\nassistant:",
-                         render_chat_prompt(*data.tokenizer, data.markers, messages)});
-    }
-    evaluate_language_model(model, data.tokenizer, chosen_split(data, request.split), prompts, experiment,
-                            device, request, result);
-  } else if (experiment.task == "language_model") {
-    // The run's own tokenizer: a fresh one could number the tokens differently.
-    const auto data = load_language_model_data(experiment, load_tokenizer(run.tokenizer_file()));
-    auto model = build_model(experiment.model, {experiment.data.context_length}, data.vocab_size(), {});
-    load_weights_file(weights, *model);
-    model->to(device);
-    // Prompts: the first words of records (a token corpus's documents) spread over the split.
-    const std::vector<std::string> starts = record_starts(data, request.split, request.prompts);
-    std::vector<ReportPrompt> prompts;
-    for (const auto& start : starts) {
-      std::istringstream words(start);
-      std::string prompt, word;
-      for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
-      std::vector<std::int64_t> ids = {kEosId};  // a record starts after <eos>
-      const auto encoded = data.tokenizer->encode(prompt);
-      ids.insert(ids.end(), encoded.begin(), encoded.end());
-      prompts.push_back({prompt, ids});
-    }
-    model = prepared(model, chosen_split(data, request.split));
-    evaluate_language_model(model, data.tokenizer, chosen_split(data, request.split), prompts, experiment,
-                            device, request, result);
-  } else if (is_text_classification(experiment)) {
-    const auto data = load_text_classification_data(experiment, load_tokenizer(run.tokenizer_file()));
-    result.class_names = trained_class_names(run, data.class_names);
-    const auto classes = static_cast<std::int64_t>(result.class_names.size());
-    auto model = build_text_classifier(experiment.model, experiment.data.context_length, data.vocab_size(), classes);
-    load_weights_file(weights, *model);
-    model->to(device);
-    const auto& dataset = chosen_split(data, request.split);
-    model = prepared(model, dataset);
-    evaluate_classification(model, dataset, batch_size, device, classes, request, result);
-    describe_samples(result, [&](InspectedSample& s) {
-      s.text = data.tokenizer->decode(to_vector(dataset.inputs[s.prediction.index]));
-    });
-    if (request.keep_sample_views)
-      for (std::int64_t i = 0; i < dataset.size(); ++i) result.sample_views.push_back(data.tokenizer->decode(to_vector(dataset.inputs[i])));
-  } else {
-    const auto data =
-        load_classification_data(experiment, request.split == "test" ? SplitsToLoad::TestOnly : SplitsToLoad::All);
-    const auto& dataset = chosen_split(data, request.split);
-    if (experiment.task == "regression") {
-      auto model = build_model(experiment.model, data.input_shape, 1, data.category_sizes);
-      load_weights_file(weights, *model);
-      model->to(device);
-      model = prepared(model, dataset);
-      evaluate_regression(model, dataset, batch_size, device, experiment, data, result);
-    } else {
-      result.class_names = trained_class_names(run, data.class_names);
-      const auto classes = static_cast<std::int64_t>(result.class_names.size());
-      auto model = build_model(experiment.model, data.input_shape, classes, data.category_sizes);
-      load_weights_file(weights, *model);
-      model->to(device);
-      model = prepared(model, dataset);
-      evaluate_classification(model, dataset, batch_size, device, classes, request, result);
-      if (data.input_shape.size() == 3)  // images
-        describe_samples(result, [&](InspectedSample& s) {
-          s.png = image_png(dataset.inputs[s.prediction.index], data.normalize_mean, data.normalize_std);
-        });
-      if (request.keep_sample_views && data.input_shape.size() == 3)
-        for (std::int64_t i = 0; i < dataset.size(); ++i)
-          result.sample_views.push_back(image_png(dataset.inputs[i], data.normalize_mean, data.normalize_std, 28));
-    }
+  switch (experiment.stage) {
+    case Stage::Reward: evaluate_reward_model(evaluated, result); break;
+    case Stage::Dpo: evaluate_direct_preference_policy(evaluated, result); break;
+    case Stage::Ppo: evaluate_ppo_policy(evaluated, result); break;
+    case Stage::Sft: evaluate_fine_tuned_model(evaluated, result); break;
+    case Stage::Pretrain:
+    case Stage::Prune:
+    case Stage::Distill:
+      if (experiment.task == Task::LanguageModel) evaluate_pretrained_language_model(evaluated, result);
+      else if (is_text_classification(experiment)) evaluate_text_classifier(evaluated, result);
+      else evaluate_image_or_table_model(evaluated, result);
+      break;
   }
-  if (request.split == "test" && experiment.task != "regression") result.training_report_accuracy = training_report_accuracy(run);
+  if (request.split == "test" && experiment.task != Task::Regression) result.training_report_accuracy = training_report_accuracy(run);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

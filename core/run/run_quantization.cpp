@@ -34,7 +34,7 @@ torch::Device next_parameter_device(const torch::nn::Sequential& model) {
 
 // The task metric a compression report compares (as compression_comparison names it).
 std::string metric_name(const Experiment& e) {
-  return e.task == "regression" ? "test_mae" : e.task == "language_model" ? "test_perplexity" : "test_accuracy";
+  return e.task == Task::Regression ? "test_mae" : e.task == Task::LanguageModel ? "test_perplexity" : "test_accuracy";
 }
 
 double metric_value(const EvaluationResult& r) {
@@ -91,11 +91,90 @@ Measured evaluate_and_time(const fs::path& run_dir, const fs::path& weights, std
 
 }  // namespace
 
+namespace {
+
+// The original evaluated with int8 compute checked against it on real test
+// samples, before anything is written: a processor whose int8 kernels are off
+// gets a refusal with the measured error, not a wrong model.
+struct Int8Check {
+  torch::nn::Sequential float_model{nullptr};  // the original, as evaluated
+  double relative_error = 0;
+  std::int64_t samples = 0;
+};
+
+Measured evaluate_original_checking_int8(const RunFolder& original, std::int64_t batch, const std::string& engine,
+                                         Int8Check& check) {
+  const Measured before = evaluate_and_time(
+      original.root, original.model_file(), batch, false, [&](torch::nn::Sequential& model, const TensorDataset& split) {
+        check.float_model = model;
+        const auto samples = split.slice(0, std::min<std::int64_t>(split.size(), kInt8CheckSamples)).inputs;
+        check.samples = samples.size(0);
+        check.relative_error = int8_relative_error(model, samples.to(next_parameter_device(model)));
+      });
+  if (check.relative_error > kMaxInt8RelativeError) {
+    char message[400];
+    std::snprintf(message, sizeof message,
+                  "quantize: int8 compute with the %s engine on this processor is %.1f%% off the float32 model on %lld test samples "
+                  "(at most %.0f%% is accepted); nothing was written. Try another --engine.",
+                  engine.c_str(), 100 * check.relative_error, static_cast<long long>(check.samples),
+                  100 * kMaxInt8RelativeError);
+    throw ConfigError(message);
+  }
+  return before;
+}
+
+// The quantised run's folder and what it measured.
+struct QuantizedRun {
+  Measured weight_only, int8;
+  std::vector<Int8TensorReport> tensors;
+  std::int64_t int8_parameters = 0, float_parameters = 0;
+};
+
+// The new run folder: the original's experiment and tokenizer, its weights as
+// int8 (written while the original is loaded for its own evaluation), both
+// evaluated. A failure removes the folder: no half-made run is left behind.
+QuantizedRun write_quantized_run(const RunFolder& original, const RunFolder& run, const Int8Check& check,
+                                 std::int64_t batch) {
+  QuantizedRun q;
+  try {
+    write_text_atomically(run.experiment_file(), read_file(original.experiment_file()));
+    // The tokenizer and whatever it refers to (a sentencepiece model file); not the float weights.
+    for (const auto& entry : fs::directory_iterator(original.model_file().parent_path()))
+      if (entry.is_regular_file() && entry.path().extension() != ".pt")
+        fs::copy_file(entry.path(), run.model_file().parent_path() / entry.path().filename());
+    q.tensors = save_int8_weights(run.model_file(), *check.float_model);
+    for (const auto& p : check.float_model->parameters())
+      (is_int8_candidate(p) ? q.int8_parameters : q.float_parameters) += p.numel();
+    q.weight_only = evaluate_and_time(run.root, run.model_file(), batch, false);
+    q.int8 = evaluate_and_time(run.root, run.model_file(), batch, true);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(run.root, ignored);
+    throw;
+  }
+  return q;
+}
+
+Json int8_compute_json(const QuantizedRun& q, const Int8Check& check, const std::string& engine, const std::string& metric) {
+  Json int8_compute = {{"latency_ms_per_sample", footprint_to_json(q.int8.footprint)["latency_ms_per_sample"]},
+                       {"batch", q.int8.footprint.batch}};
+  int8_compute["engine"] = engine;
+  int8_compute["reduced_range"] = int8_needs_reduced_range();
+  int8_compute["relative_error"] = check.relative_error;
+  int8_compute["checked_samples"] = check.samples;
+  int8_compute["quantized_linear_layers"] = q.int8.quantized_layers;
+  int8_compute["linear_layers"] = q.int8.linear_layers;
+  int8_compute[metric] = metric_value(q.int8.result);
+  return int8_compute;
+}
+
+}  // namespace
+
 Json quantize_run(const QuantizationRequest& request) {
   const RunFolder original = open_run_folder(request.run_dir);
   const Experiment experiment = load_experiment(original.experiment_file());
   if (reads_preference_pairs(experiment) || is_policy_optimisation(experiment) || is_fine_tuning(experiment))
-    throw ConfigError(request.run_dir.string() + ": a stage \"" + experiment.stage +
+    throw ConfigError(request.run_dir.string() + ": a stage \"" + to_string(experiment.stage) +
                       "\" run; quantize compares on the test split of image, table, text-classification and pretrained "
                       "language-model runs");
   if (!fs::exists(original.model_file()))
@@ -108,49 +187,10 @@ Json quantize_run(const QuantizationRequest& request) {
   const Json original_report = fs::exists(original.report_file()) ? Json::parse(read_file(original.report_file())) : Json::object();
   const std::string started_at = utc_timestamp();
   const std::int64_t batch = experiment.train.batch_size;
-
-  // The new run folder: the original's experiment and tokenizer, its weights as
-  // int8 (written while the original is loaded for its own evaluation).
-  // The original evaluated first, and int8 compute checked against it on real
-  // test samples before anything is written: a processor whose int8 kernels
-  // are off gets a refusal with the measured error, not a wrong model.
-  torch::nn::Sequential float_model{nullptr};
-  double int8_error = 0;
-  std::int64_t checked_samples = 0;
-  const Measured before =
-      evaluate_and_time(original.root, original.model_file(), batch, false, [&](torch::nn::Sequential& model, const TensorDataset& split) {
-        float_model = model;
-        const auto samples = split.slice(0, std::min<std::int64_t>(split.size(), kInt8CheckSamples)).inputs;
-        checked_samples = samples.size(0);
-        int8_error = int8_relative_error(model, samples.to(next_parameter_device(model)));
-      });
-  if (int8_error > kMaxInt8RelativeError) {
-    char message[400];
-    std::snprintf(message, sizeof message,
-                  "quantize: int8 compute with the %s engine on this processor is %.1f%% off the float32 model on %lld test samples "
-                  "(at most %.0f%% is accepted); nothing was written. Try another --engine.",
-                  engine.c_str(), 100 * int8_error, static_cast<long long>(checked_samples), 100 * kMaxInt8RelativeError);
-    throw ConfigError(message);
-  }
+  Int8Check check;
+  const Measured before = evaluate_original_checking_int8(original, batch, engine, check);
   const RunFolder run = create_run_folder(out_dir);
-  Measured weight_only, int8;
-  std::vector<Int8TensorReport> tensors;
-  std::int64_t int8_parameters = 0, float_parameters = 0;
-  try {
-    write_text_atomically(run.experiment_file(), read_file(original.experiment_file()));
-    // The tokenizer and whatever it refers to (a sentencepiece model file); not the float weights.
-    for (const auto& entry : fs::directory_iterator(original.model_file().parent_path()))
-      if (entry.is_regular_file() && entry.path().extension() != ".pt")
-        fs::copy_file(entry.path(), run.model_file().parent_path() / entry.path().filename());
-    tensors = save_int8_weights(run.model_file(), *float_model);
-    for (const auto& p : float_model->parameters()) (is_int8_candidate(p) ? int8_parameters : float_parameters) += p.numel();
-    weight_only = evaluate_and_time(run.root, run.model_file(), batch, false);
-    int8 = evaluate_and_time(run.root, run.model_file(), batch, true);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(out_dir, ignored);  // no half-made run left behind
-    throw;
-  }
+  const QuantizedRun q = write_quantized_run(original, run, check, batch);
 
   Json report = Json::object();
   report["format_version"] = 1;
@@ -159,34 +199,25 @@ Json quantize_run(const QuantizationRequest& request) {
   report["libtorch_version"] = TORCH_VERSION;
   report["stage"] = "quantize";
   report["init_from"] = fs::absolute(original.root).lexically_normal().string();
-  report["task"] = experiment.task;
+  report["task"] = to_string(experiment.task);
   report["status"] = "completed";
   report["started_at"] = started_at;
-  report["model"] = Json{{"type", experiment.model.type}, {"parameters", int8_parameters + float_parameters}};
+  report["model"] = Json{{"type", experiment.model.type}, {"parameters", q.int8_parameters + q.float_parameters}};
   for (const char* key : {"class_names", "target"})
     if (original_report.contains(key)) report[key] = original_report[key];
   Json quantised = Json::array();
-  for (const auto& t : tensors)
+  for (const auto& t : q.tensors)
     quantised.push_back({{"tensor", t.name}, {"shape", t.shape}, {"max_abs_error", t.max_abs_error}, {"relative_error", t.relative_error}});
   report["quantization"] = Json{{"scheme", "int8 weights, symmetric, one float32 scale per output channel; dequantised at load"},
-                                {"int8_parameters", int8_parameters},
-                                {"float32_parameters", float_parameters},
+                                {"int8_parameters", q.int8_parameters},
+                                {"float32_parameters", q.float_parameters},
                                 {"tensors", quantised}};
   const std::string metric = metric_name(experiment);
-  report["compression"] = compression_comparison(before.footprint, weight_only.footprint, metric, metric_value(before.result),
-                                                 metric_value(weight_only.result));
+  report["compression"] = compression_comparison(before.footprint, q.weight_only.footprint, metric,
+                                                 metric_value(before.result), metric_value(q.weight_only.result));
   report["compression"]["original_run"] = report["init_from"];
-  Json int8_compute = {{"latency_ms_per_sample", footprint_to_json(int8.footprint)["latency_ms_per_sample"]},
-                       {"batch", int8.footprint.batch}};
-  int8_compute["engine"] = engine;
-  int8_compute["reduced_range"] = int8_needs_reduced_range();
-  int8_compute["relative_error"] = int8_error;
-  int8_compute["checked_samples"] = checked_samples;
-  int8_compute["quantized_linear_layers"] = int8.quantized_layers;
-  int8_compute["linear_layers"] = int8.linear_layers;
-  int8_compute[metric] = metric_value(int8.result);
-  report["int8_compute"] = int8_compute;
-  report["metrics"] = Json{{"test", test_scores(weight_only.result)}};
+  report["int8_compute"] = int8_compute_json(q, check, engine, metric);
+  report["metrics"] = Json{{"test", test_scores(q.weight_only.result)}};
   report["files"] = Json{{"model", "model/model.pt"}};
   if (fs::exists(run.tokenizer_file())) report["files"]["tokenizer"] = "model/tokenizer.json";
   report["finished_at"] = utc_timestamp();

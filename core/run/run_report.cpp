@@ -56,7 +56,7 @@ Json start_run_report(const Experiment& e, const RunReportStart& start) {
     report["resumed_from"] = "checkpoints/" + start.resumed_from.filename().string();
     report["resumed_at"] = start.resumed_at;
   }
-  report["task"] = e.task;
+  report["task"] = to_string(e.task);
   report["model"] = Json{{"type", e.model.type}, {"parameters", start.parameters}};
   return report;
 }
@@ -85,7 +85,7 @@ void report_outcome(Json& report, const Experiment& e, const TrainingOutcome& ou
                           {"model_is_best", outcome.restored_best}};
   }
   Json metrics = Json::object();
-  const bool language_model = e.task == "language_model";
+  const bool language_model = e.task == Task::LanguageModel;
   if (final_metrics.before_training)
     metrics["validation_before_training"] = scores_json(*final_metrics.before_training, language_model);
   if (final_metrics.validation) metrics["validation"] = scores_json(*final_metrics.validation, language_model);

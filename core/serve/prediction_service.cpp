@@ -106,6 +106,16 @@ struct PredictionService::State {
     return s;
   }
 
+  PredictInputs inputs_kind() const {
+    return bundle.input.kind == "image" ? PredictInputs::Images
+           : bundle.input.kind == "table" ? PredictInputs::Rows
+                                          : PredictInputs::Texts;
+  }
+  void describe_model();
+  void route_errors_and_status();
+  void route_predict();
+  void route_generate();
+
   // A prompt longer than the model's context would be cut to its last context
   // of tokens anyway, and a huge one held the model for as long as it took to
   // read (41 s for 7 MB). The byte bound is checked before tokenising, so no
@@ -129,34 +139,44 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
   if (options.guard.max_connections_per_client >= options.threads)
     throw ConfigError("serve: connections per client (" + std::to_string(options.guard.max_connections_per_client) +
                       ") must be below the connections served at once (" + std::to_string(options.threads) + ")");
-  const bool language_model = s.bundle.experiment.task == "language_model";
-  const bool images = s.bundle.input.kind == "image";
-  const PredictInputs inputs_kind = images ? PredictInputs::Images : s.bundle.input.kind == "table" ? PredictInputs::Rows : PredictInputs::Texts;
-  s.model_description = Json{{"bundle", s.bundle.manifest}};
-  const auto card = s.bundle.dir / "MODEL_CARD.md";
-  if (std::filesystem::exists(card)) s.model_description["card"] = read_file(card);
+  s.describe_model();
+  s.route_errors_and_status();
+  s.route_predict();
+  s.route_generate();
+}
+
+// GET /v1/model: the bundle's manifest and card, and what a request looks like.
+void PredictionService::State::describe_model() {
+  const bool language_model = bundle.experiment.task == Task::LanguageModel;
+  const bool images = bundle.input.kind == "image";
+  const PredictInputs inputs_kind = this->inputs_kind();
+  model_description = Json{{"bundle", bundle.manifest}};
+  const auto card = bundle.dir / "MODEL_CARD.md";
+  if (std::filesystem::exists(card)) model_description["card"] = read_file(card);
   if (language_model)
-    s.model_description["request"] = Json{{"endpoint", "POST /v1/generate"},
+    model_description["request"] = Json{{"endpoint", "POST /v1/generate"},
                                           {"body", {{"prompt", "string"}, {"max_tokens", "1.." + std::to_string(options.max_tokens)},
                                                     {"temperature", ">= 0"}, {"top_k", ">= 0"}, {"top_p", "(0, 1]"},
                                                     {"repetition_penalty", "> 0"}, {"seed", ">= 0"}, {"stream", "boolean"}}}};
   else
-    s.model_description["request"] = Json{{"endpoint", "POST /v1/predict"},
+    model_description["request"] = Json{{"endpoint", "POST /v1/predict"},
                                           {"body", {{"inputs", images ? "array of base64-encoded PNG, JPEG or BMP files"
                                                               : inputs_kind == PredictInputs::Rows ? "array of objects: feature column -> number, string or null"
                                                                                                    : "array of texts"},
                                                     {"top_k", "1..1000"}}},
                                           {"max_inputs", options.max_inputs}};
+}
 
-  auto& server = s.server;
-  server.on_refused = [&s](int status) { s.metrics.record("other", status, 0); };
+// What httplib answers on its own, the status endpoints, and the wrong methods.
+void PredictionService::State::route_errors_and_status() {
+  server.on_refused = [this](int status) { metrics.record("other", status, 0); };
   server.set_payload_max_length(options.max_body_bytes);
   server.set_read_timeout(options.timeout_seconds, 0);
   server.set_write_timeout(options.timeout_seconds, 0);
   // Whatever httplib answers on its own (413, 404, 400 for a broken request) gets a JSON body too.
-  server.set_error_handler([&s](const httplib::Request& req, httplib::Response& res) {
+  server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const std::string message = res.status == 413 ? "the body is larger than " + std::to_string(s.options.max_body_bytes) + " bytes"
+    const std::string message = res.status == 413 ? "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes"
                                 : res.status == 404 ? "no such endpoint: " + req.method + " " + req.path +
                                                           " (GET /v1/health, GET /v1/model, POST /v1/predict, POST /v1/generate, GET /metrics)"
                                                     : "the request could not be read (" + std::to_string(res.status) + ")";
@@ -164,37 +184,43 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
     refuse(res, status, message);
     // Unknown paths share one label: a client sending random paths must not grow the metrics without bound.
     static const std::set<std::string> known = {"/v1/health", "/v1/model", "/v1/predict", "/v1/generate", "/metrics"};
-    s.metrics.record(known.count(req.path) ? req.path : "other", status, 0);
+    metrics.record(known.count(req.path) ? req.path : "other", status, 0);
   });
-  server.Get("/v1/health", [&s](const httplib::Request&, httplib::Response& res) {
-    s.handle("/v1/health", res, [&] { answer(res, 200, Json{{"status", "ok"}, {"model", s.bundle.manifest.value("experiment", "")}}); });
+  server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+    handle("/v1/health", res, [&] { answer(res, 200, Json{{"status", "ok"}, {"model", bundle.manifest.value("experiment", "")}}); });
   });
-  server.Get("/v1/model", [&s](const httplib::Request&, httplib::Response& res) {
-    s.handle("/v1/model", res, [&] { answer(res, 200, s.model_description); });
+  server.Get("/v1/model", [this](const httplib::Request&, httplib::Response& res) {
+    handle("/v1/model", res, [&] { answer(res, 200, model_description); });
   });
-  server.Get("/metrics", [&s](const httplib::Request&, httplib::Response& res) {
-    res.set_content(s.metrics.prometheus_text(), "text/plain; version=0.0.4");
-    s.metrics.record("/metrics", 200, seconds_since(GuardedHttpServer::request_arrival()));
+  server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.prometheus_text(), "text/plain; version=0.0.4");
+    metrics.record("/metrics", 200, seconds_since(GuardedHttpServer::request_arrival()));
   });
   for (const char* path : {"/v1/predict", "/v1/generate"})
-    server.Get(path, [&s, path](const httplib::Request&, httplib::Response& res) {
-      s.handle(path, res, [&] { refuse(res, 405, std::string(path) + " takes POST with a JSON body"); });
+    server.Get(path, [this, path](const httplib::Request&, httplib::Response& res) {
+      handle(path, res, [&] { refuse(res, 405, std::string(path) + " takes POST with a JSON body"); });
     });
   for (const char* path : {"/v1/health", "/v1/model", "/metrics"})
-    server.Post(path, [&s, path](const httplib::Request&, httplib::Response& res) {
-      s.handle(path, res, [&] { refuse(res, 405, std::string(path) + " takes GET"); });
+    server.Post(path, [this, path](const httplib::Request&, httplib::Response& res) {
+      handle(path, res, [&] { refuse(res, 405, std::string(path) + " takes GET"); });
     });
+}
 
-  server.Post("/v1/predict", [&s, language_model, images, inputs_kind](const httplib::Request& req, httplib::Response& res) {
-    s.handle("/v1/predict", res, [&] {
+// POST /v1/predict: classes (or a number) for images, table rows or texts.
+void PredictionService::State::route_predict() {
+  const bool language_model = bundle.experiment.task == Task::LanguageModel;
+  const bool images = bundle.input.kind == "image";
+  const PredictInputs inputs_kind = this->inputs_kind();
+  server.Post("/v1/predict", [this, language_model, images, inputs_kind](const httplib::Request& req, httplib::Response& res) {
+    handle("/v1/predict", res, [&] {
       if (language_model) throw RequestError("this bundle is a language model: use POST /v1/generate");
-      const PredictBody body = parse_predict_body(req.body, inputs_kind, s.options.max_inputs);
+      const PredictBody body = parse_predict_body(req.body, inputs_kind, options.max_inputs);
       std::vector<BundlePrediction> predictions;
-      if (!s.with_model(res, [&] {
+      if (!with_model(res, [&] {
             if (images) {
               std::vector<EncodedImage> encoded;
               for (std::size_t i = 0; i < body.inputs.size(); ++i) encoded.push_back({"inputs[" + std::to_string(i) + "]", body.inputs[i]});
-              predictions = predict_image_bytes(s.bundle, encoded, body.top_k);
+              predictions = predict_image_bytes(bundle, encoded, body.top_k);
             } else if (inputs_kind == PredictInputs::Rows) {
               std::vector<CsvTable> rows;
               std::vector<std::string> names;
@@ -208,9 +234,9 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
                 names.push_back("inputs[" + std::to_string(rows.size()) + "]");
                 rows.push_back(std::move(table));
               }
-              predictions = predict_table_records(s.bundle, rows, names, body.top_k);
+              predictions = predict_table_records(bundle, rows, names, body.top_k);
             } else {
-              predictions = classify_texts(s.bundle, body.inputs, body.top_k);
+              predictions = classify_texts(bundle, body.inputs, body.top_k);
             }
           }))
         return;
@@ -224,29 +250,33 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
       answer(res, 200, Json{{"predictions", out}});
     });
   });
+}
 
-  server.Post("/v1/generate", [&s, language_model](const httplib::Request& req, httplib::Response& res) {
+// POST /v1/generate: text from a language model, whole or streamed as NDJSON.
+void PredictionService::State::route_generate() {
+  const bool language_model = bundle.experiment.task == Task::LanguageModel;
+  server.Post("/v1/generate", [this, language_model](const httplib::Request& req, httplib::Response& res) {
     GenerateBody body;
     bool stream = false;
-    s.handle("/v1/generate", res, [&] {
+    handle("/v1/generate", res, [&] {
       if (!language_model) throw RequestError("this bundle is not a language model: use POST /v1/predict");
-      body = parse_generate_body(req.body, s.options.max_tokens);
-      s.check_prompt(body.prompt);
+      body = parse_generate_body(req.body, options.max_tokens);
+      check_prompt(body.prompt);
       if (!body.seed) body.seed = fresh_seed();  // told in the answer, so a good text can be had again
       if (body.stream) {
         stream = true;
         return;
       }
       BundlePrediction p;
-      if (!s.with_model(res, [&] { p = generate_text(s.bundle, body.prompt, s.sampling(body)); })) return;
+      if (!with_model(res, [&] { p = generate_text(bundle, body.prompt, sampling(body)); })) return;
       Json out = prediction_to_json(p);
       out["seed"] = *body.seed;
       answer(res, 200, out);
     });
     if (!stream) return;
     // Streamed: each piece as a line {"piece": "..."} as soon as it is known, then the summary line with "done".
-    if (s.waiting.fetch_add(1) >= s.options.max_waiting) {
-      s.waiting.fetch_sub(1);
+    if (waiting.fetch_add(1) >= options.max_waiting) {
+      waiting.fetch_sub(1);
       refuse(res, 503, "busy: retry later");
       return;
     }
@@ -254,11 +284,11 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
     res.status = 200;
     res.set_chunked_content_provider(
         "application/x-ndjson",
-        [&s, body](std::size_t, httplib::DataSink& sink) {
+        [this, body](std::size_t, httplib::DataSink& sink) {
           Json last;
           try {
-            std::lock_guard<std::mutex> lock(s.model);
-            const BundlePrediction p = generate_text(s.bundle, body.prompt, s.sampling(body), [&sink](const std::string& piece) {
+            std::lock_guard<std::mutex> lock(model);
+            const BundlePrediction p = generate_text(bundle, body.prompt, sampling(body), [&sink](const std::string& piece) {
               const std::string line = json_text(Json{{"piece", piece}}) + "\n";
               return sink.write(line.data(), line.size());  // false: the client left; generation stops
             });
@@ -273,9 +303,9 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
           sink.done();
           return true;
         },
-        [&s, start](bool) {  // after the stream, finished or cut off
-          s.waiting.fetch_sub(1);
-          s.metrics.record("/v1/generate", 200, seconds_since(start));
+        [this, start](bool) {  // after the stream, finished or cut off
+          waiting.fetch_sub(1);
+          metrics.record("/v1/generate", 200, seconds_since(start));
         });
   });
 }

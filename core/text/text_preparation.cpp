@@ -19,9 +19,9 @@ PreparedText prepare_text(const Experiment& e, std::size_t max_examples) {
   options.skip_bad_records = d.on_bad_record == "skip";
   std::vector<fs::path> paths;
   for (const auto& path : d.paths) paths.push_back(e.resolve(path));
-  const bool labelled = e.task == "classification";
+  const bool labelled = e.task == Task::Classification;
   TextCorpus corpus;
-  if (d.source == "jsonl") {
+  if (d.source == DataSource::Jsonl) {
     corpus = read_jsonl_corpus(paths, d.text_field, options, labelled ? d.label_field : "");
   } else {
     options.split = record_split_from_string(d.records);
@@ -46,7 +46,7 @@ void split_records_for_training(const Experiment& e, std::vector<TextRecord> rec
   const auto order = seeded_permutation(n, e.seed ^ 0x7e57ull);
   // Labelled records split stratified (data.stratify): each class keeps its share in every split.
   std::vector<std::int64_t> labels(static_cast<std::size_t>(n), 0);
-  const bool stratify = e.task == "classification" && e.data.stratify;
+  const bool stratify = e.task == Task::Classification && e.data.stratify;
   if (stratify) {
     std::map<std::string, std::int64_t> ids;
     for (std::size_t i = 0; i < records.size(); ++i)

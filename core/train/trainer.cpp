@@ -47,7 +47,7 @@ Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, cons
                  TrainerSetup setup)
     : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
       epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir),
-      regression_(experiment.task == "regression"),
+      regression_(experiment.task == Task::Regression),
       pairwise_(setup_.pair_scorer != nullptr) {
   model_->to(setup_.device);
   if (setup_.group) {  // every rank starts from rank 0's weights, whatever its own initialisation drew
@@ -205,7 +205,7 @@ Trainer::Loop Trainer::start_loop() {
     for (const auto& buffer : model_->buffers())
       if (buffer.is_floating_point()) loop.shared_buffers.push_back(buffer);
   loop.clip = spec.clip_grad_norm > 0 ? spec.clip_grad_norm : std::numeric_limits<double>::infinity();
-  loop.bfloat16 = spec.precision == "bfloat16";
+  loop.bfloat16 = spec.precision == Precision::Bfloat16;
   return loop;
 }
 

@@ -392,27 +392,27 @@ class AlignmentTest : public QObject {
         l.prompt = {{"user", "say " + std::string(kTinyWords[i % 8])}};
         l.first = "the " + std::to_string(i) + ".";
         l.second = "a " + std::to_string(i) + ".";
-        l.verdict = i < decided ? (i % 2 ? "second" : "first") : (i % 2 ? "tie" : "skip");
+        l.verdict = i < decided ? (i % 2 ? PairVerdict::Second : PairVerdict::First) : (i % 2 ? PairVerdict::Tie : PairVerdict::Skip);
         labels.append(l);
       }
       return file;
     };
     const fs::path labels = write_labels(12, 5);
     LabelledStageRequest request;
-    request.stage = "reward";
+    request.stage = Stage::Reward;
     request.policy_run = chat;
     request.labels = labels;
     request.name = "mine-reward";
     const Experiment reward = parse_experiment(labelled_stage_experiment(request));
-    QCOMPARE(reward.stage, std::string("reward"));
+    QCOMPARE(to_string(reward.stage), std::string("reward"));
     QCOMPARE(reward.init_from, chat.string());
-    QCOMPARE(reward.data.source, std::string("preferences"));
+    QCOMPARE(to_string(reward.data.source), std::string("preferences"));
     QCOMPARE(reward.data.paths, std::vector<std::string>{labels.string()});
     QCOMPARE(reward.data.context_length, std::int64_t(24));  // the policy's
     // 12 decided pairs: 9 to train on, one batch of 9 per epoch, epochs up to the 60-step target.
     QCOMPARE(reward.train.batch_size, std::int64_t(9));
     QCOMPARE(reward.train.epochs, std::int64_t(60));
-    request.stage = "dpo";
+    request.stage = Stage::Dpo;
     const Experiment dpo = parse_experiment(labelled_stage_experiment(request));
     QVERIFY(is_direct_preference(dpo));
     QCOMPARE(dpo.train.epochs, std::int64_t(40));
@@ -434,7 +434,7 @@ class AlignmentTest : public QObject {
     QCOMPARE(refused(from_base, "a pretrained language model (stage pretrain), not a chat model; dpo starts from a chat model"), QString());
 
     LabelledStageRequest ppo = request;
-    ppo.stage = "ppo";
+    ppo.stage = Stage::Ppo;
     ppo.prompts = root / "prompts.jsonl";
     QCOMPARE(refused(ppo, "no reward run"), QString());
     ppo.reward_run = chat;

@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <set>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
@@ -44,6 +46,28 @@ class ExperimentTest : public QObject {
     QCOMPARE(e.train.epochs, 5);
     QCOMPARE(QString::fromStdString(e.model.type), QStringLiteral("cnn"));
     QCOMPARE(e.data.validation_fraction, 0.1);
+  }
+
+  // Task, stage and data source are enumerations inside Cradle and names in
+  // the files: each name converts to its value and back, and nothing else does.
+  void enumerationsRoundTripTheirNames() {
+    const auto round_trips = [](const std::vector<std::string>& names, auto parse) {
+      for (const auto& name : names) {
+        const auto value = parse(name);
+        QVERIFY2(value.has_value(), name.c_str());
+        QCOMPARE(to_string(*value), name);
+      }
+      QCOMPARE(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+      QVERIFY(!parse("").has_value());
+      QVERIFY(!parse(names.front() + "s").has_value());
+    };
+    round_trips(stage_names(), parse_stage);
+    round_trips(task_names(), parse_task);
+    round_trips(data_source_names(), parse_data_source);
+    QCOMPARE(stage_names().size(), std::size_t{7});
+    QCOMPARE(data_source_names().size(), std::size_t{10});
+    QCOMPARE(to_string(Task::LanguageModel), std::string("language_model"));
+    QCOMPARE(to_string(DataSource::ImageFolder), std::string("image_folder"));
   }
 
   void sampleProjectsRoundTripByteForByte() {

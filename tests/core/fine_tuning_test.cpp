@@ -96,7 +96,7 @@ class FineTuningTest : public QObject {
     const auto e = parse_experiment(sft);
     QVERIFY(is_fine_tuning(e) && e.model.type == "gpt");
     const auto round_trip = parse_experiment(experiment_to_json(e));  // stage, init_from and packing written back
-    QCOMPARE(round_trip.stage, std::string("sft"));
+    QCOMPARE(to_string(round_trip.stage), std::string("sft"));
     QCOMPARE(round_trip.init_from, e.init_from);
 
     Json no_base = sft;

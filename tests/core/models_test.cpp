@@ -21,7 +21,7 @@
 namespace cradle::test {
 namespace {
 
-ModelSpec model_spec(const std::string& json, const std::string& task = "classification") {
+ModelSpec model_spec(const std::string& json, Task task = Task::Classification) {
   const Json model = Json::parse(json);
   return parse_model_spec(JsonObjectReader(model, "model"), task);
 }

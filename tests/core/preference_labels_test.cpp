@@ -26,7 +26,7 @@ PreferenceLabel label_for(const std::string& question, const std::string& verdic
   l.prompt = {{"user", question}};
   l.first = "yes.";
   l.second = "no. Why do you ask?";
-  l.verdict = verdict;
+  l.verdict = *parse_pair_verdict(verdict);
   l.annotator = "ana";
   l.labelled_at = "2026-11-29T17:40:00Z";
   return l;
@@ -65,7 +65,7 @@ class PreferenceLabelsTest : public QObject {
     PreferenceLabelFile reopened(file);
     QCOMPARE(reopened.labels().size(), size_t(4));
     const auto& l = reopened.labels()[0];
-    QCOMPARE(l.verdict, std::string("second"));
+    QCOMPARE(to_string(l.verdict), std::string("second"));
     QVERIFY(!l.first_shown_left);
     QVERIFY(l.first_rating == 2 && l.second_rating == 6);
     QCOMPARE(l.comment, std::string("asks back"));
@@ -134,13 +134,13 @@ class PreferenceLabelsTest : public QObject {
     const auto one = judged("FT"), two = judged("FT"), three = judged("ST");
     const auto majority = merge_labels({one, two, three}, "majority");
     QCOMPARE(majority.size(), size_t(2));
-    QCOMPARE(majority[0].verdict, std::string("first"));  // 2 of 3
-    QCOMPARE(majority[1].verdict, std::string("tie"));
+    QCOMPARE(to_string(majority[0].verdict), std::string("first"));  // 2 of 3
+    QCOMPARE(to_string(majority[1].verdict), std::string("tie"));
     const auto unanimous = merge_labels({one, two, three}, "unanimous");
     QCOMPARE(unanimous.size(), size_t(1));  // only the tie everyone gave
-    QCOMPARE(unanimous[0].verdict, std::string("tie"));
-    QCOMPARE(merge_labels({three, one}, "first")[0].verdict, std::string("second"));
-    QCOMPARE(merge_labels({judged("F"), judged("S")}, "majority")[0].verdict, std::string("tie"));  // an even split
+    QCOMPARE(to_string(unanimous[0].verdict), std::string("tie"));
+    QCOMPARE(to_string(merge_labels({three, one}, "first")[0].verdict), std::string("second"));
+    QCOMPARE(to_string(merge_labels({judged("F"), judged("S")}, "majority")[0].verdict), std::string("tie"));  // an even split
     try {
       merge_labels({one}, "loudest");
       QFAIL("accepted");
@@ -178,7 +178,7 @@ class PreferenceLabelsTest : public QObject {
     write_preference_labels(file, labels);
     const auto back = read_preference_labels(file);
     QCOMPARE(back.size(), size_t(3));
-    QCOMPARE(back[1].verdict, std::string("second"));
+    QCOMPARE(to_string(back[1].verdict), std::string("second"));
     QCOMPARE(back[2].item_id(), labels[2].item_id());
   }
 

@@ -201,7 +201,7 @@ class TextClassificationTest : public QObject {
                              R"({"type": "encoder", "width": 16, "heads": 2, "layers": 1, "position": "rotary", "pooling": "last"})"}) {
       torch::manual_seed(2);
       const Json spec_json = Json::parse(json);
-      auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), "classification"), 16, 30, 3);
+      auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification), 16, 30, 3);
       model->eval();
       torch::NoGradGuard no_grad;
       const auto short_text = torch::tensor({5, 9, 7, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, torch::kInt64).view({1, 16});
@@ -220,7 +220,7 @@ class TextClassificationTest : public QObject {
 
   void layerTableOfATextClassifier() {
     const Json spec_json = Json::parse(R"({"type": "lstm", "embedding_size": 8, "hidden_size": 10, "layers": 1, "bidirectional": true})");
-    auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), "classification"), 16, 30, 3);
+    auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification), 16, 30, 3);
     const auto s = summarize_model(model, {16});
     QCOMPARE(s.layers.front().name, std::string("trim_padding"));
     QCOMPARE(s.layers.front().output_shape, (std::vector<std::int64_t>{16}));  // a full-length text

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include <torch/torch.h>
@@ -15,6 +16,7 @@
 #include "core/experiment/experiment.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
+#include "core/run/stages/stage_registry.h"
 #include "core/train/autocast.h"
 #include "core/train/checkpoint.h"
 #include "core/train/learning_rate_schedule.h"
@@ -118,6 +120,43 @@ class TrainingTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Every stage the experiment file can name has its runner (the registry's
+  // switch over Stage does not compile without one), text stages keep a
+  // tokenizer, and only PPO refuses to train as one rank of a group.
+  void everyStageHasItsRunner() {
+    struct Case {
+      Stage stage;
+      Task task;
+      DataSource source;
+      bool keeps_tokenizer;
+    };
+    const Case cases[] = {{Stage::Pretrain, Task::Classification, DataSource::Idx, false},
+                          {Stage::Pretrain, Task::Regression, DataSource::Csv, false},
+                          {Stage::Pretrain, Task::Classification, DataSource::Jsonl, true},
+                          {Stage::Pretrain, Task::LanguageModel, DataSource::Text, true},
+                          {Stage::Sft, Task::LanguageModel, DataSource::Dialogues, true},
+                          {Stage::Reward, Task::LanguageModel, DataSource::Preferences, true},
+                          {Stage::Dpo, Task::LanguageModel, DataSource::Preferences, true},
+                          {Stage::Ppo, Task::LanguageModel, DataSource::Prompts, true},
+                          {Stage::Prune, Task::Classification, DataSource::Idx, false},
+                          {Stage::Distill, Task::Classification, DataSource::Idx, false},
+                          {Stage::Distill, Task::LanguageModel, DataSource::Text, true}};
+    std::set<Stage> covered;
+    for (const Case& c : cases) {
+      Experiment e;
+      e.stage = c.stage;
+      e.task = c.task;
+      e.data.source = c.source;
+      const auto runner = make_stage_runner(e);
+      QVERIFY(runner);
+      QCOMPARE(runner->keeps_tokenizer(), c.keeps_tokenizer);
+      if (c.stage == Stage::Ppo) QVERIFY_THROWS_EXCEPTION(ConfigError, runner->check_data_parallel());
+      else runner->check_data_parallel();
+      covered.insert(c.stage);
+    }
+    QCOMPARE(covered.size(), stage_names().size());
+  }
+
   // app/common/openmp_wait_policy.cpp runs every Cradle executable (this one
   // too) with OpenMP threads that sleep at barriers unless the environment
   // chose; spinning ones made a loaded machine 20 times slower.

@@ -117,7 +117,7 @@ class TuningTest : public QObject {
     QCOMPARE(json["suggested_lr"].get<double>(), finding.suggestion->lr);
 
     Experiment ppo = experiment;
-    ppo.stage = "ppo";
+    ppo.stage = Stage::Ppo;
     QVERIFY_THROWS_EXCEPTION(ConfigError, find_learning_rate(ppo, range));
   }
 

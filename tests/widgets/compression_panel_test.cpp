@@ -58,7 +58,7 @@ class CompressionPanelTest : public QObject {
     QCOMPARE(train.count(), 1);
     QCOMPARE(train.at(0).at(0).toString(), stage);
     const Experiment pruning = load_experiment(stage.toStdString());
-    QCOMPARE(pruning.stage, std::string("prune"));
+    QCOMPARE(to_string(pruning.stage), std::string("prune"));
     QCOMPARE(pruning.compress.sparsity, 0.5);
     ExperimentRun(pruning, dir.filePath("runs/quadrants-pruned").toStdString()).train();  // as the window trains it
     panel.refresh();

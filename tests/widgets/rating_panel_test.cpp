@@ -76,7 +76,7 @@ PreferenceLabel judged_item(int item, char verdict) {
   l.prompt = {{"user", "question " + std::to_string(item)}};
   l.first = "yes.";
   l.second = "no.";
-  l.verdict = verdict == 'F' ? "first" : verdict == 'S' ? "second" : "tie";
+  l.verdict = verdict == 'F' ? PairVerdict::First : verdict == 'S' ? PairVerdict::Second : PairVerdict::Tie;
   return l;
 }
 
@@ -223,7 +223,7 @@ class RatingPanelTest : public QObject {
     QCOMPARE(labels.size(), expected.size());
     for (std::size_t i = 0; i < labels.size(); ++i) {
       QCOMPARE(labels[i].prompt.back().content, expected[i].prompt);
-      QCOMPARE(labels[i].verdict, expected[i].verdict);
+      QCOMPARE(to_string(labels[i].verdict), expected[i].verdict);
       QCOMPARE(labels[i].annotator, std::string("ana"));
       QCOMPARE(labels[i].generation["runs"][0].get<std::string>(), chat_.toStdString());
     }
@@ -262,7 +262,7 @@ class RatingPanelTest : public QObject {
     QVERIFY2(expected.hasMatch(), qPrintable(output));
     const auto labels = read_preference_labels(dir_.filePath("crash-labels/prompts/cy.jsonl").toStdString());
     QCOMPARE(labels.size(), size_t(1));
-    QCOMPARE(QString::fromStdString(labels[0].verdict), expected.captured(1));
+    QCOMPARE(QString::fromStdString(to_string(labels[0].verdict)), expected.captured(1));
   }
 
   void withoutAutoAdvanceAChoiceCanChangeUntilNext() {
@@ -276,7 +276,7 @@ class RatingPanelTest : public QObject {
     QTest::keyClick(&panel, Qt::Key_2);  // changes the label just given
     const auto labels = read_preference_labels(panel.labelFile().toStdString());
     QCOMPARE(labels.size(), size_t(1));
-    QCOMPARE(labels[0].verdict, verdict_of('2', shown));
+    QCOMPARE(to_string(labels[0].verdict), verdict_of('2', shown));
     QCOMPARE(panel.currentPair()->first, shown.first);  // still on screen
     QTest::keyClick(&panel, Qt::Key_Right);
     QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
@@ -329,7 +329,7 @@ class RatingPanelTest : public QObject {
       panel->findChild<QPushButton*>(button)->click();
       QVERIFY2(window.trainingSession()->running(), qPrintable(panel->errorText() + window.errorText()));
       QVERIFY(window.experimentPath().startsWith(workspace.filePath("labels/twenty/experiments/")));
-      QCOMPARE(load_experiment(window.experimentPath().toStdString()).stage, std::string(stage));
+      QCOMPARE(to_string(load_experiment(window.experimentPath().toStdString()).stage), std::string(stage));
       QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 240000);
       QVERIFY2(window.logText().contains("Training finished"), qPrintable(window.logText()));
     };

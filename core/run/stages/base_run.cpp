@@ -14,8 +14,8 @@ BaseRun adopt_base_run(StageContext& c, const char* needs_gpt) {
   if (c.resuming) return base;
   Experiment& e = c.experiment;
   const FineTuningBase loaded = load_fine_tuning_base(e);
-  const Json base_model = model_spec_to_json(loaded.pretrained.model, "language_model");
-  if (!e.model_inherited && model_spec_to_json(e.model, "language_model") != base_model)
+  const Json base_model = model_spec_to_json(loaded.pretrained.model, Task::LanguageModel);
+  if (!e.model_inherited && model_spec_to_json(e.model, Task::LanguageModel) != base_model)
     throw ConfigError("model: differs from the pretrained run's " + base_model.dump() +
                       "; fine-tuning keeps the pretrained model: leave the model section out");
   if (needs_gpt && loaded.pretrained.model.type != "gpt")

@@ -37,7 +37,6 @@ void ClassificationStage::report_setup(const StageContext& c, Json& report) cons
 }
 
 void ClassificationStage::configure_trainer(const StageContext& c, TrainerSetup& setup) {
-  (void)c;
   setup.augmenter = inputs_.augmenter.get();
 }
 

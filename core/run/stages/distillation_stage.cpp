@@ -24,9 +24,9 @@ class DistillationTeacher {
     const std::string& run = student.compress.teacher;
     experiment_ = load_experiment(open_run_folder(run).experiment_file());
     if (experiment_.task != student.task || is_text_classification(experiment_) != is_text_classification(student))
-      throw ConfigError("compress.teacher: " + run + " is a task \"" + experiment_.task + "\" run on " +
-                        experiment_.data.source + " data; the student's task is \"" + student.task + "\" on " +
-                        student.data.source);
+      throw ConfigError("compress.teacher: " + run + " is a task \"" + to_string(experiment_.task) + "\" run on " +
+                        to_string(experiment_.data.source) + " data; the student's task is \"" + to_string(student.task) + "\" on " +
+                        to_string(student.data.source));
   }
   const Experiment& experiment() const { return experiment_; }
 
@@ -114,7 +114,7 @@ class LanguageModelDistillationStage : public LanguageModelStage {
 }  // namespace
 
 std::unique_ptr<StageRunner> make_distillation_stage(const Experiment& experiment) {
-  if (experiment.task == "language_model") return std::make_unique<LanguageModelDistillationStage>();
+  if (experiment.task == Task::LanguageModel) return std::make_unique<LanguageModelDistillationStage>();
   return std::make_unique<ClassifierDistillationStage>();
 }
 

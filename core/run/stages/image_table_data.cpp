@@ -20,7 +20,7 @@ void ImageTableData::load(Experiment& experiment) {
 }
 
 std::int64_t ImageTableData::outputs(const Experiment& experiment) const {
-  return experiment.task == "regression" ? 1 : data.num_classes();
+  return experiment.task == Task::Regression ? 1 : data.num_classes();
 }
 
 void ImageTableData::describe_skipped(const StageContext& context) const {
@@ -34,7 +34,7 @@ void ImageTableData::describe_normalisation(const StageContext& context) const {
 }
 
 void ImageTableData::report(const Experiment& experiment, Json& report) const {
-  if (experiment.task == "regression")
+  if (experiment.task == Task::Regression)
     report["target"] = Json{{"column", experiment.data.target}, {"train_mean", data.target_mean}, {"train_std", data.target_std}};
   else
     report["class_names"] = data.class_names;
@@ -52,7 +52,7 @@ void ImageTableData::report(const Experiment& experiment, Json& report) const {
 
 std::unique_ptr<SampleSnapshots> ImageTableData::snapshots(const StageContext& context, torch::nn::Sequential model,
                                                            const std::vector<std::int64_t>& input_shape) const {
-  if (context.experiment.task != "classification" || input_shape.size() != 3 || data.validation.size() == 0) return nullptr;
+  if (context.experiment.task != Task::Classification || input_shape.size() != 3 || data.validation.size() == 0) return nullptr;
   return SampleSnapshots::for_images(model, data.validation, data.class_names, data.normalize_mean, data.normalize_std,
                                      context.folder.samples_file());
 }

@@ -11,7 +11,7 @@ void PreferencePairStage::load_pairs(StageContext& c, const char* needs_gpt) {
 
 void PreferencePairStage::report_setup(const StageContext& c, Json& report) const {
   const auto& d = data_;
-  report["stage"] = c.experiment.stage;
+  report["stage"] = to_string(c.experiment.stage);
   report["init_from"] = c.experiment.init_from;
   report["data"] = Json{{"files", d.files},
                         {"train_pairs", d.train_pairs.size()},
@@ -23,7 +23,6 @@ void PreferencePairStage::report_setup(const StageContext& c, Json& report) cons
 }
 
 void PreferencePairStage::configure_trainer(const StageContext& c, TrainerSetup& setup) {
-  (void)c;
   setup.pair_scorer = pair_scorer_.get();
 }
 

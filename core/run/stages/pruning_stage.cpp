@@ -45,8 +45,8 @@ class PruningStage : public ClassificationStage {
   void adopt_original(Experiment& e) {
     const Experiment original = load_experiment(open_run_folder(e.init_from).experiment_file());
     if (original.task != e.task || is_text_classification(original))
-      throw ConfigError("init_from: " + e.init_from + " is a task \"" + original.task + "\" run on " +
-                        original.data.source + " data; stage \"prune\" of task \"" + e.task +
+      throw ConfigError("init_from: " + e.init_from + " is a task \"" + to_string(original.task) + "\" run on " +
+                        to_string(original.data.source) + " data; stage \"prune\" of task \"" + to_string(e.task) +
                         "\" needs an image or table run of the same task");
     if (!e.model_inherited && model_spec_to_json(e.model, original.task) != model_spec_to_json(original.model, original.task))
       throw ConfigError("model: differs from " + e.init_from + "'s " + model_spec_to_json(original.model, original.task).dump() +

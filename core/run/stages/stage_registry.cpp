@@ -5,18 +5,19 @@
 namespace cradle {
 
 std::unique_ptr<StageRunner> make_stage_runner(const Experiment& e) {
-  if (e.stage == "pretrain") {
-    if (e.task == "language_model") return make_language_model_stage();
-    if (is_text_classification(e)) return make_text_classification_stage();
-    return make_classification_stage();
+  switch (e.stage) {  // every stage handled: -Werror=switch
+    case Stage::Pretrain:
+      if (e.task == Task::LanguageModel) return make_language_model_stage();
+      if (is_text_classification(e)) return make_text_classification_stage();
+      return make_classification_stage();
+    case Stage::Sft: return make_fine_tuning_stage();
+    case Stage::Reward: return make_reward_model_stage();
+    case Stage::Dpo: return make_direct_preference_stage();
+    case Stage::Ppo: return make_policy_optimisation_stage();
+    case Stage::Prune: return make_pruning_stage(e);
+    case Stage::Distill: return make_distillation_stage(e);
   }
-  if (e.stage == "sft") return make_fine_tuning_stage();
-  if (e.stage == "reward") return make_reward_model_stage();
-  if (e.stage == "dpo") return make_direct_preference_stage();
-  if (e.stage == "ppo") return make_policy_optimisation_stage();
-  if (e.stage == "prune") return make_pruning_stage(e);
-  if (e.stage == "distill") return make_distillation_stage(e);
-  throw std::logic_error("no runner for stage \"" + e.stage + "\"");  // parse_experiment admits only the stages above
+  throw std::logic_error("make_stage_runner: a stage outside the enumeration");
 }
 
 }  // namespace cradle

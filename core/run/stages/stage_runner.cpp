@@ -5,7 +5,6 @@
 namespace cradle {
 
 std::unique_ptr<SampleSnapshots> StageRunner::sample_snapshots(const StageContext& context) {
-  (void)context;
   return nullptr;
 }
 

@@ -63,16 +63,16 @@ class StageRunner {
   // just been set: the order of what is built here decides the initial weights.
   virtual void build(StageContext& context) = 0;
   // The run folder exists (every rank): for what the stage keeps there itself.
-  virtual void enter_folder(StageContext& context) { (void)context; }
+  virtual void enter_folder(StageContext& context) {}
 
   // Rank 0 only. train.log's lines about the data and the starting point, after the common ones.
-  virtual void describe(const StageContext& context) const { (void)context; }
+  virtual void describe(const StageContext& context) const {}
   // The fixed validation samples shown while training (none by default).
   virtual std::unique_ptr<SampleSnapshots> sample_snapshots(const StageContext& context);
   // report.json's sections of this stage: those known before training (kept
   // when training fails) and those that need the trained model.
   virtual void report_setup(const StageContext& context, Json& report) const = 0;
-  virtual void report_results(const StageContext& context, Json& report) { (void)context, (void)report; }
+  virtual void report_results(const StageContext& context, Json& report) {}
 
   // The training loop, set up and ready to run (to the end or to a stop
   // request). By default the Trainer over data(), with what configure_trainer
@@ -92,9 +92,9 @@ class StageRunner {
  protected:
   virtual const DataSplits& data() const = 0;
   // The stage's own parts of the trainer's setup (a pair scorer, a distiller, pruning callbacks).
-  virtual void configure_trainer(const StageContext& context, TrainerSetup& setup) { (void)context, (void)setup; }
+  virtual void configure_trainer(const StageContext& context, TrainerSetup& setup) {}
   // After the Trainer has put the model on its device.
-  virtual void trainer_ready(const StageContext& context) { (void)context; }
+  virtual void trainer_ready(const StageContext& context) {}
 
   torch::nn::Sequential model_{nullptr};
   std::shared_ptr<const Tokenizer> tokenizer_;

@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool transfers_weights(const StageContext& c) {
-  return c.experiment.stage == "pretrain" && !c.experiment.init_from.empty() && !c.resuming;
+  return c.experiment.stage == Stage::Pretrain && !c.experiment.init_from.empty() && !c.resuming;
 }
 
 // The weights a transfer starts from: a bundle folder's model/model.pt, or a run's last weights.
