@@ -45,22 +45,27 @@ int main(int argc, char** argv) {
     late_ms.push_back(std::max(0.0, (now - last) / 1e6 - 10.0));
     last = now;
   });
-  QObject::connect(window.trainingSession(), &cradle::TrainingSession::finished, &app, [&](const QString& status, const QString& summary) {
-    probe.stop();
-    if (status != QLatin1String("completed")) {
-      std::fprintf(stderr, "training %s: %s\n", qPrintable(status), qPrintable(summary));
-      QApplication::exit(1);
-      return;
-    }
-    QFile report(window.trainingSession()->runFolder() + QStringLiteral("/report.json"));
-    report.open(QIODevice::ReadOnly);
-    const double speed = QJsonDocument::fromJson(report.readAll()).object()[QStringLiteral("median_train_samples_per_second")].toDouble();
-    std::sort(late_ms.begin(), late_ms.end());
-    const auto at = [&](double q) { return late_ms.empty() ? 0.0 : late_ms[static_cast<size_t>(q * (late_ms.size() - 1))]; };
-    std::printf("window samples_per_s %.0f latency_ms median %.2f p99 %.2f max %.2f ticks %zu\n", speed, at(0.5), at(0.99),
-                late_ms.empty() ? 0.0 : late_ms.back(), late_ms.size());
-    QApplication::exit(0);
-  });
+  QObject::connect(window.trainingSession(), &cradle::TrainingSession::finished, &app,
+                   [&](const QString& status, const QString& summary) {
+                     probe.stop();
+                     if (status != QLatin1String("completed")) {
+                       std::fprintf(stderr, "training %s: %s\n", qPrintable(status), qPrintable(summary));
+                       QApplication::exit(1);
+                       return;
+                     }
+                     QFile report(window.trainingSession()->runFolder() + QStringLiteral("/report.json"));
+                     report.open(QIODevice::ReadOnly);
+                     const double speed = QJsonDocument::fromJson(report.readAll())
+                                              .object()[QStringLiteral("median_train_samples_per_second")]
+                                              .toDouble();
+                     std::sort(late_ms.begin(), late_ms.end());
+                     const auto at = [&](double q) {
+                       return late_ms.empty() ? 0.0 : late_ms[static_cast<size_t>(q * (late_ms.size() - 1))];
+                     };
+                     std::printf("window samples_per_s %.0f latency_ms median %.2f p99 %.2f max %.2f ticks %zu\n",
+                                 speed, at(0.5), at(0.99), late_ms.empty() ? 0.0 : late_ms.back(), late_ms.size());
+                     QApplication::exit(0);
+                   });
   clock.start();
   probe.start();
   if (!window.startTraining()) return 1;

@@ -57,11 +57,12 @@ void compare(std::int64_t context, std::int64_t new_tokens, int rounds) {
     }
   }
   const double with_cache = median_of(cached_seconds), without = median_of(recomputed_seconds);
-  std::printf("context %4lld, %lld new tokens: cache %.3f s (%.0f tokens/s), recompute %.3f s (%.0f tokens/s), "
-              "%.1fx faster; greedy output %s\n",
-              static_cast<long long>(context), static_cast<long long>(new_tokens), with_cache,
-              static_cast<double>(new_tokens) / with_cache, without, static_cast<double>(new_tokens) / without,
-              without / with_cache, cached == recomputed ? "identical" : "DIFFERS");
+  std::printf(
+      "context %4lld, %lld new tokens: cache %.3f s (%.0f tokens/s), recompute %.3f s (%.0f tokens/s), "
+      "%.1fx faster; greedy output %s\n",
+      static_cast<long long>(context), static_cast<long long>(new_tokens), with_cache,
+      static_cast<double>(new_tokens) / with_cache, without, static_cast<double>(new_tokens) / without,
+      without / with_cache, cached == recomputed ? "identical" : "DIFFERS");
 }
 
 }  // namespace

@@ -21,8 +21,10 @@ inline void print_processor(std::FILE* out = stdout) {
     if (flags.empty() && (key == "flags" || key == "Features")) flags = " " + value + " ";
   }
   std::string wanted;
-  for (const char* f : {"avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "asimd", "sve"})
-    if (flags.find(std::string(" ") + f + " ") != std::string::npos) wanted += (wanted.empty() ? "" : " ") + std::string(f);
+  for (const char* f :
+       {"avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8", "asimd", "sve"})
+    if (flags.find(std::string(" ") + f + " ") != std::string::npos)
+      wanted += (wanted.empty() ? "" : " ") + std::string(f);
   std::fprintf(out, "processor: %s; %u cores; %s\n", model.c_str(), std::thread::hardware_concurrency(),
                wanted.empty() ? "no AVX2" : wanted.c_str());
 }

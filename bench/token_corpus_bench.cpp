@@ -14,8 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -54,9 +54,12 @@ MemoryNow memory_now() {
   std::string line;
   while (std::getline(status, line)) {
     const auto value = [&] { return std::atol(line.c_str() + line.find(':') + 1); };
-    if (line.rfind("RssAnon:", 0) == 0) m.anon_kb = value();
-    else if (line.rfind("RssFile:", 0) == 0) m.file_kb = value();
-    else if (line.rfind("VmHWM:", 0) == 0) m.hwm_kb = value();
+    if (line.rfind("RssAnon:", 0) == 0)
+      m.anon_kb = value();
+    else if (line.rfind("RssFile:", 0) == 0)
+      m.file_kb = value();
+    else if (line.rfind("VmHWM:", 0) == 0)
+      m.hwm_kb = value();
   }
   return m;
 }
@@ -127,12 +130,13 @@ int train(const fs::path& experiment_file, std::int64_t steps, const std::vector
   const MemoryNow end = memory_now();
   // Weights, gradients and AdamW's two moments, float32.
   const double model_optimizer_mb = static_cast<double>(parameters) * 4 * 4 / 1e6;
-  std::printf("{\"experiment\": \"%s\", \"source\": \"%s\", \"steps\": %lld, \"tokens_per_s\": %.0f, "
-              "\"peak_anon_mb\": %.1f, \"peak_file_mb\": %.1f, \"peak_rss_mb\": %.1f, \"model_optimizer_mb\": %.1f}\n",
-              experiment.name.c_str(), to_string(experiment.data.source).c_str(), static_cast<long long>(steps),
-              median_of(limit.samples_per_second) * static_cast<double>(experiment.data.context_length),
-              static_cast<double>(peak.anon_kb) / 1e3, static_cast<double>(peak.file_kb) / 1e3,
-              static_cast<double>(end.hwm_kb) / 1e3, model_optimizer_mb);
+  std::printf(
+      "{\"experiment\": \"%s\", \"source\": \"%s\", \"steps\": %lld, \"tokens_per_s\": %.0f, "
+      "\"peak_anon_mb\": %.1f, \"peak_file_mb\": %.1f, \"peak_rss_mb\": %.1f, \"model_optimizer_mb\": %.1f}\n",
+      experiment.name.c_str(), to_string(experiment.data.source).c_str(), static_cast<long long>(steps),
+      median_of(limit.samples_per_second) * static_cast<double>(experiment.data.context_length),
+      static_cast<double>(peak.anon_kb) / 1e3, static_cast<double>(peak.file_kb) / 1e3,
+      static_cast<double>(end.hwm_kb) / 1e3, model_optimizer_mb);
   return 0;
 }
 
@@ -142,11 +146,13 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   try {
     if (mode == "tile" && argc == 5) return tile(argv[2], argv[3], std::stod(argv[4]));
-    if (mode == "train" && argc >= 4) return train(argv[2], std::stoll(argv[3]), std::vector<std::string>(argv + 4, argv + argc));
+    if (mode == "train" && argc >= 4)
+      return train(argv[2], std::stoll(argv[3]), std::vector<std::string>(argv + 4, argv + argc));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "cradle-bench-tokens: %s\n", error.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: cradle-bench-tokens tile CORPUS OUT MEGABYTES | train EXPERIMENT STEPS [FIELD=VALUE...]\n");
+  std::fprintf(stderr,
+               "usage: cradle-bench-tokens tile CORPUS OUT MEGABYTES | train EXPERIMENT STEPS [FIELD=VALUE...]\n");
   return 2;
 }

@@ -37,7 +37,8 @@ double matmul_flops_per_second(const std::string& precision) {
   for (int i = 0; i < 12; ++i) {
     const auto start = std::chrono::steady_clock::now();
     const auto c = torch::matmul(a, b);
-    rates.push_back(2.0 * 1024 * 1024 * 1024 / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    rates.push_back(2.0 * 1024 * 1024 * 1024 /
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return median_of(rates);
 }
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
                                                                        : "/projects/fashion-mnist/experiment.json"));
   const int threads = configure_runtime(0);
   const std::int64_t batch = gpt ? 12 : e.train.batch_size, context = e.data.context_length, vocab = 2000;
-  const std::vector<std::int64_t> input_shape = gpt ? std::vector<std::int64_t>{context} : std::vector<std::int64_t>{1, 28, 28};
+  const std::vector<std::int64_t> input_shape =
+      gpt ? std::vector<std::int64_t>{context} : std::vector<std::int64_t>{1, 28, 28};
   const std::int64_t classes = gpt ? vocab : 10;
   torch::manual_seed(1);
   auto model = build_model(e.model, input_shape, classes, {});
@@ -70,8 +72,10 @@ int main(int argc, char** argv) {
   const auto parameters = summary.total_parameters;
   model->train();
   auto optimizer = make_optimizer(e.train, model->parameters());
-  const auto inputs = gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randn({batch, 1, 28, 28});
-  const auto targets = gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randint(0, 10, {batch}, torch::kInt64);
+  const auto inputs =
+      gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randn({batch, 1, 28, 28});
+  const auto targets =
+      gpt ? torch::randint(0, vocab, {batch, context}, torch::kInt64) : torch::randint(0, 10, {batch}, torch::kInt64);
   // On the CPU every operation has finished when it returns, so the clock splits the step exactly.
   std::vector<double> totals, forwards, backwards, updates;
   const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
@@ -104,12 +108,13 @@ int main(int argc, char** argv) {
   // 1024^3 matrix product rate in the same precision.
   const double peak = matmul_flops_per_second(precision);
   const double model_flops = 3.0 * static_cast<double>(batch) * static_cast<double>(summary.flops) / step_seconds;
-  std::printf("{\"impl\": \"cradle\", \"model\": \"%s\", \"precision\": \"%s\", \"threads\": %d, \"parameters\": %lld, "
-              "\"batch\": %lld, \"median_step_ms\": %.3f, \"samples_per_s\": %.1f, \"forward_ms\": %.3f, "
-              "\"backward_ms\": %.3f, \"optimizer_ms\": %.3f, \"model_gflops\": %.2f, \"matmul_gflops\": %.2f, "
-              "\"mfu\": %.4f}\n",
-              kind.c_str(), precision.c_str(), threads, static_cast<long long>(parameters), static_cast<long long>(batch),
-              step_seconds * 1000, static_cast<double>(batch) / step_seconds, median_of(forwards) * 1000,
-              median_of(backwards) * 1000, median_of(updates) * 1000, model_flops / 1e9, peak / 1e9, model_flops / peak);
+  std::printf(
+      "{\"impl\": \"cradle\", \"model\": \"%s\", \"precision\": \"%s\", \"threads\": %d, \"parameters\": %lld, "
+      "\"batch\": %lld, \"median_step_ms\": %.3f, \"samples_per_s\": %.1f, \"forward_ms\": %.3f, "
+      "\"backward_ms\": %.3f, \"optimizer_ms\": %.3f, \"model_gflops\": %.2f, \"matmul_gflops\": %.2f, "
+      "\"mfu\": %.4f}\n",
+      kind.c_str(), precision.c_str(), threads, static_cast<long long>(parameters), static_cast<long long>(batch),
+      step_seconds * 1000, static_cast<double>(batch) / step_seconds, median_of(forwards) * 1000,
+      median_of(backwards) * 1000, median_of(updates) * 1000, model_flops / 1e9, peak / 1e9, model_flops / peak);
   return 0;
 }

@@ -27,6 +27,8 @@ packages=(
   chromium
   # fuzzing the parsers (libFuzzer)
   clang libclang-rt-14-dev
+  # the house style, checked by the test suite (tests/format/check_format.sh)
+  clang-format-14
   # the Debian package's checks (tests/package/check_package.sh)
   lintian desktop-file-utils appstream
   # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh

@@ -57,9 +57,12 @@ AnnotatorAgreementDialog::AnnotatorAgreementDialog(const QString& set_folder, QW
   for (int i = 0; i < names_.size(); ++i) {
     int decided = 0, ties = 0, skips = 0;
     for (const auto& l : labels_[static_cast<std::size_t>(i)]) {
-      if (l.verdict == PairVerdict::Tie) ++ties;
-      else if (l.verdict == PairVerdict::Skip) ++skips;
-      else ++decided;
+      if (l.verdict == PairVerdict::Tie)
+        ++ties;
+      else if (l.verdict == PairVerdict::Skip)
+        ++skips;
+      else
+        ++decided;
     }
     set_cell(annotators_, i, 0, names_[i]);
     set_cell(annotators_, i, 1, QString::number(labels_[static_cast<std::size_t>(i)].size()));
@@ -69,18 +72,22 @@ AnnotatorAgreementDialog::AnnotatorAgreementDialog(const QString& set_folder, QW
   }
   layout->addWidget(annotators_);
 
-  layout->addWidget(new QLabel(tr("Agreement on the items both labelled (skips left out; kappa corrects for chance):"), this));
+  layout->addWidget(
+      new QLabel(tr("Agreement on the items both labelled (skips left out; kappa corrects for chance):"), this));
   const int pairs = static_cast<int>(names_.size() * (names_.size() - 1) / 2);
-  agreement_ = table(this, {tr("Annotator"), tr("Annotator"), tr("Shared items"), tr("Agreement"), tr("Cohen's kappa")}, pairs);
+  agreement_ =
+      table(this, {tr("Annotator"), tr("Annotator"), tr("Shared items"), tr("Agreement"), tr("Cohen's kappa")}, pairs);
   agreement_->setObjectName(QStringLiteral("agreementTable"));
   int row = 0;
   for (int a = 0; a < names_.size(); ++a)
     for (int b = a + 1; b < names_.size(); ++b, ++row) {
-      const LabelAgreement agreement = label_agreement(labels_[static_cast<std::size_t>(a)], labels_[static_cast<std::size_t>(b)]);
+      const LabelAgreement agreement =
+          label_agreement(labels_[static_cast<std::size_t>(a)], labels_[static_cast<std::size_t>(b)]);
       set_cell(agreement_, row, 0, names_[a]);
       set_cell(agreement_, row, 1, names_[b]);
       set_cell(agreement_, row, 2, QString::number(agreement.shared));
-      set_cell(agreement_, row, 3, agreement.shared ? QStringLiteral("%1%").arg(100 * agreement.percent, 0, 'f', 1) : tr("n/a"));
+      set_cell(agreement_, row, 3,
+               agreement.shared ? QStringLiteral("%1%").arg(100 * agreement.percent, 0, 'f', 1) : tr("n/a"));
       set_cell(agreement_, row, 4, agreement.shared ? QString::number(agreement.kappa, 'f', 3) : tr("n/a"));
     }
   layout->addWidget(agreement_);
@@ -88,7 +95,8 @@ AnnotatorAgreementDialog::AnnotatorAgreementDialog(const QString& set_folder, QW
   problems_ = new QLabel(this);
   problems_->setWordWrap(true);
   problems_->setStyleSheet(QStringLiteral("color: %1;").arg(warning_color(palette()).name()));
-  problems_->setText(unreadable.isEmpty() ? QString() : tr("Not read as label files: %1").arg(unreadable.join(QStringLiteral("; "))));
+  problems_->setText(
+      unreadable.isEmpty() ? QString() : tr("Not read as label files: %1").arg(unreadable.join(QStringLiteral("; "))));
   problems_->setVisible(!unreadable.isEmpty());
   layout->addWidget(problems_);
 

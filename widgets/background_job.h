@@ -39,7 +39,8 @@ class BackgroundJobs {
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     // A job still running when the application quits is waited for, not cut
     // off in the middle of LibTorch's work during shutdown.
-    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, thread, [thread] { thread->wait(); });
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, thread,
+                     [thread] { thread->wait(); });
     thread->start(QThread::LowPriority);
   }
   // Jobs whose result will be dropped (a newer one started).

@@ -51,7 +51,9 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   big.setBold(true);
   title_->setFont(big);
   layout->addWidget(title_);
-  hint_ = new QLabel(tr("File ▸ Open Model Bundle… opens a folder written by <tt>cradle-cli export</tt> or a <tt>.cradle</tt> file."), this);
+  hint_ = new QLabel(
+      tr("File ▸ Open Model Bundle… opens a folder written by <tt>cradle-cli export</tt> or a <tt>.cradle</tt> file."),
+      this);
   hint_->setWordWrap(true);
   layout->addWidget(hint_);
   error_ = new QLabel(this);
@@ -178,7 +180,9 @@ bool BundlePanel::openBundle(const QString& path) {
     text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     facts_->addRow(label, text);
   };
-  add(tr("Task"), QString::fromStdString(to_string(b.experiment.task) + (b.experiment.stage != Stage::Pretrain ? " (" + to_string(b.experiment.stage) + ")" : "")));
+  add(tr("Task"), QString::fromStdString(
+                      to_string(b.experiment.task) +
+                      (b.experiment.stage != Stage::Pretrain ? " (" + to_string(b.experiment.stage) + ")" : "")));
   QString model = QString::fromStdString(b.experiment.model.type);
   if (m.contains("model") && m["model"].value("parameters", 0) > 0)
     model += tr(", %L1 parameters").arg(static_cast<qlonglong>(m["model"]["parameters"].get<std::int64_t>()));
@@ -193,15 +197,18 @@ bool BundlePanel::openBundle(const QString& path) {
   if (m.contains("test_metrics") && m["test_metrics"].is_object()) {
     QStringList metrics;
     for (const auto& [name, value] : m["test_metrics"].items())
-      if (value.is_number() && metrics.size() < 6) metrics << QStringLiteral("%1 %2").arg(QString::fromStdString(name), describe_number(value.get<double>()));
+      if (value.is_number() && metrics.size() < 6)
+        metrics << QStringLiteral("%1 %2").arg(QString::fromStdString(name), describe_number(value.get<double>()));
     if (!metrics.isEmpty()) add(tr("Test metrics"), metrics.join(QStringLiteral(", ")));
   }
   if (m.contains("onnx")) {
     QStringList checks;
     for (const auto& check : m["onnx"].value("runtime_checks", Json::array()))
-      checks << tr("%1: max difference %2").arg(QString::fromStdString(check.value("runtime", "")),
-                                                describe_number(check.value("max_abs_difference", 0.0)));
-    add(tr("ONNX"), tr("opset %1, checked — %2").arg(m["onnx"].value("opset", 0)).arg(checks.join(QStringLiteral("; "))));
+      checks << tr("%1: max difference %2")
+                    .arg(QString::fromStdString(check.value("runtime", "")),
+                         describe_number(check.value("max_abs_difference", 0.0)));
+    add(tr("ONNX"),
+        tr("opset %1, checked — %2").arg(m["onnx"].value("opset", 0)).arg(checks.join(QStringLiteral("; "))));
   }
   add(tr("Exported"), QString::fromStdString(m.value("created_at", "") + " from " + m.value("source_run", "")));
   QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QStringLiteral("MODEL_CARD.md")));
@@ -215,7 +222,8 @@ bool BundlePanel::openBundle(const QString& path) {
   // The stack takes the height of the page shown (the others are ignored), and the
   // predictions table, or a language model's output, the rest.
   for (int i = 0; i < tryStack_->count(); ++i)
-    tryStack_->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == tryStack_->currentIndex() ? QSizePolicy::Maximum : QSizePolicy::Ignored);
+    tryStack_->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                        i == tryStack_->currentIndex() ? QSizePolicy::Maximum : QSizePolicy::Ignored);
   if (language_model) tryStack_->widget(kGeneratePage)->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
   tryLayout_->setStretch(0, language_model ? 1 : 0);
   tryStack_->adjustSize();
@@ -245,7 +253,8 @@ void BundlePanel::giveFactsRoom() {
   auto* box = infoSplitter_->widget(0);
   const int chrome = box->sizeHint().height() - factsScroll_->sizeHint().height();
   const int wanted = chrome + factsScroll_->widget()->sizeHint().height() + 4;
-  const int facts = std::clamp(wanted, std::min(total / 3, total - kCardMinimumHeight), std::max(total / 3, total - kCardMinimumHeight - 40));
+  const int facts = std::clamp(wanted, std::min(total / 3, total - kCardMinimumHeight),
+                               std::max(total / 3, total - kCardMinimumHeight - 40));
   infoSplitter_->setSizes({facts, total - facts});
 }
 
@@ -303,7 +312,8 @@ void BundlePanel::showPredictions(const std::vector<BundlePrediction>& predictio
     const QString input = QString::fromStdString(p.input);
     auto* inputItem = new QTableWidgetItem(images ? QFileInfo(input).fileName() : input);
     inputItem->setToolTip(input);
-    if (images && p.error.empty()) inputItem->setIcon(QIcon(QPixmap(input).scaled(40, 40, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    if (images && p.error.empty())
+      inputItem->setIcon(QIcon(QPixmap(input).scaled(40, 40, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     predictions_->setItem(row, 0, inputItem);
     if (!p.error.empty()) {  // "error" as the prediction, the message in the last (stretching) column
       for (const int column : {1, 3}) {
@@ -320,10 +330,13 @@ void BundlePanel::showPredictions(const std::vector<BundlePrediction>& predictio
     }
     if (p.top.empty()) continue;
     predictions_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(p.top.front().label)));
-    predictions_->setItem(row, 2, new QTableWidgetItem(QStringLiteral("%1%").arg(100 * p.top.front().probability, 0, 'f', 1)));
+    predictions_->setItem(row, 2,
+                          new QTableWidgetItem(QStringLiteral("%1%").arg(100 * p.top.front().probability, 0, 'f', 1)));
     QStringList others;
     for (std::size_t i = 1; i < p.top.size(); ++i)
-      others << QStringLiteral("%1 %2%").arg(QString::fromStdString(p.top[i].label)).arg(100 * p.top[i].probability, 0, 'f', 1);
+      others << QStringLiteral("%1 %2%")
+                    .arg(QString::fromStdString(p.top[i].label))
+                    .arg(100 * p.top[i].probability, 0, 'f', 1);
     predictions_->setItem(row, 3, new QTableWidgetItem(others.join(QStringLiteral(", "))));
   }
   predictions_->resizeColumnsToContents();

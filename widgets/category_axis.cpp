@@ -29,7 +29,8 @@ void set_category_axis(QCPAxis* axis, const QStringList& names, int max_characte
   if (rotated) {
     const QFontMetrics metrics(axis->tickLabelFont());
     for (int i = std::max(0, static_cast<int>(shown.size()) - 2); i < shown.size(); ++i)
-      reach = std::max(reach, static_cast<int>(std::ceil(metrics.horizontalAdvance(shown[i]) * std::cos(M_PI / 4))) + 6);
+      reach =
+          std::max(reach, static_cast<int>(std::ceil(metrics.horizontalAdvance(shown[i]) * std::cos(M_PI / 4))) + 6);
   }
   if (reach > 0) {
     rect->setAutoMargins(QCP::msLeft | QCP::msTop | QCP::msBottom);

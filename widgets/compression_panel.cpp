@@ -37,7 +37,8 @@ Json read_report(const QString& run) {
 }
 
 std::optional<double> test_accuracy(const Json& report) {
-  if (report.contains("metrics") && report["metrics"].contains("test") && report["metrics"]["test"].contains("accuracy"))
+  if (report.contains("metrics") && report["metrics"].contains("test") &&
+      report["metrics"]["test"].contains("accuracy"))
     return report["metrics"]["test"]["accuracy"].get<double>();
   return std::nullopt;
 }
@@ -54,7 +55,8 @@ Variant footprint_variant(const QString& run, const QString& how, const Json& fo
   if (footprint.contains("test_accuracy")) v.accuracy = footprint["test_accuracy"].get<double>();
   v.bytes = footprint.value("compressed_bytes", 0.0);
   v.nonzero = footprint.value("nonzero_parameters", 0.0);
-  if (footprint.contains("latency_ms_per_sample")) v.latency_ms = footprint["latency_ms_per_sample"].value("batch_1", 0.0);
+  if (footprint.contains("latency_ms_per_sample"))
+    v.latency_ms = footprint["latency_ms_per_sample"].value("batch_1", 0.0);
   return v;
 }
 
@@ -94,19 +96,21 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   connect(sparsity_, &QSlider::valueChanged, this, show_sparsity);
   show_sparsity(sparsity_->value());
   connect(method_, &QComboBox::currentIndexChanged, this, [this] {
-    sparsity_->setValue(method_->currentData().toString() == QLatin1String("channels") ? 35 : 80);  // each method's default
+    sparsity_->setValue(method_->currentData().toString() == QLatin1String("channels") ? 35
+                                                                                       : 80);  // each method's default
   });
   auto* pruneButton = new QPushButton(tr("Prune and Fine-Tune"), pruneBox);
   pruneButton->setObjectName(QStringLiteral("pruneButton"));
-  connect(pruneButton, &QPushButton::clicked, this, [this] {
-    prune(selectedRun(), method_->currentData().toString(), sparsity_->value() / 100.0);
-  });
+  connect(pruneButton, &QPushButton::clicked, this,
+          [this] { prune(selectedRun(), method_->currentData().toString(), sparsity_->value() / 100.0); });
   pruneLayout->addWidget(pruneButton);
   actions->addWidget(pruneBox, 1);
 
   auto* quantiseBox = new QGroupBox(tr("Quantise"), this);
   auto* quantiseLayout = new QVBoxLayout(quantiseBox);
-  auto* quantiseText = new QLabel(tr("int8 weights with a scale per output channel; int8 arithmetic for the linear layers. No training."), quantiseBox);
+  auto* quantiseText = new QLabel(
+      tr("int8 weights with a scale per output channel; int8 arithmetic for the linear layers. No training."),
+      quantiseBox);
   quantiseText->setWordWrap(true);
   quantiseLayout->addWidget(quantiseText);
   quantise_ = new QPushButton(tr("Quantise to int8"), quantiseBox);
@@ -118,7 +122,8 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
 
   auto* distilBox = new QGroupBox(tr("Distil"), this);
   auto* distilLayout = new QVBoxLayout(distilBox);
-  auto* distilText = new QLabel(tr("The run teaches a student experiment (a smaller model on the same data):"), distilBox);
+  auto* distilText =
+      new QLabel(tr("The run teaches a student experiment (a smaller model on the same data):"), distilBox);
   distilText->setWordWrap(true);
   distilLayout->addWidget(distilText);
   auto* studentRow = new QHBoxLayout;
@@ -126,7 +131,8 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   student_->setPlaceholderText(tr("student experiment.json"));
   auto* browse = new QPushButton(tr("Browse…"), distilBox);
   connect(browse, &QPushButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Student Experiment"), QString(), tr("Experiments (*.json)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Student Experiment"), QString(), tr("Experiments (*.json)"));
     if (!file.isEmpty()) student_->setText(file);
   });
   studentRow->addWidget(student_, 1);
@@ -146,8 +152,8 @@ CompressionPanel::CompressionPanel(QWidget* parent) : QWidget(parent) {
   auto* results = new QHBoxLayout;
   table_ = new QTableWidget(0, 6, this);
   table_->setObjectName(QStringLiteral("compressionVariants"));
-  table_->setHorizontalHeaderLabels({tr("Run"), tr("How"), tr("Test accuracy"), tr("Size (KB, zipped)"), tr("Non-zero parameters"),
-                                     tr("Latency (ms/sample)")});
+  table_->setHorizontalHeaderLabels({tr("Run"), tr("How"), tr("Test accuracy"), tr("Size (KB, zipped)"),
+                                     tr("Non-zero parameters"), tr("Latency (ms/sample)")});
   table_->verticalHeader()->setVisible(false);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setStretchLastSection(true);
@@ -212,7 +218,8 @@ QString CompressionPanel::writeStage(const std::function<Experiment()>& make, co
   try {
     const Experiment experiment = make();
     QDir().mkpath(stagesFolder_);
-    const QString file = QDir(stagesFolder_).filePath(QString::fromStdString(experiment.name) + suffix + QStringLiteral(".json"));
+    const QString file =
+        QDir(stagesFolder_).filePath(QString::fromStdString(experiment.name) + suffix + QStringLiteral(".json"));
     write_text_atomically(file.toStdString(), serialize_experiment(with_absolute_paths(experiment)));
     status_->setText(tr("Wrote %1; training it (the Training tab follows it).").arg(file));
     Q_EMIT trainRequested(file);
@@ -243,8 +250,11 @@ QString CompressionPanel::distil(const QString& teacher_run, const QString& stud
     return {};
   }
   const std::string teacher = std::filesystem::absolute(teacher_run.toStdString()).lexically_normal().string();
-  return writeStage([&] { return load_experiment(student_experiment.toStdString(), {"stage=distill", "compress.teacher=" + teacher}); },
-                     QStringLiteral("-distilled"));
+  return writeStage(
+      [&] {
+        return load_experiment(student_experiment.toStdString(), {"stage=distill", "compress.teacher=" + teacher});
+      },
+      QStringLiteral("-distilled"));
 }
 
 void CompressionPanel::quantise(const QString& run) {
@@ -286,7 +296,8 @@ void CompressionPanel::fillVariants() {
   const QString normal = QDir::cleanPath(QFileInfo(original).absoluteFilePath());
   std::vector<Variant> variants;
   std::optional<Variant> first;
-  for (const auto& info : QDir(QFileInfo(original).absolutePath()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+  for (const auto& info :
+       QDir(QFileInfo(original).absolutePath()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
     const Json report = read_report(info.absoluteFilePath());
     if (!report.contains("compression")) continue;
     const std::string source = report.contains("teacher") ? report.value("teacher", "") : report.value("init_from", "");
@@ -308,10 +319,15 @@ void CompressionPanel::fillVariants() {
     table_->insertRow(row);
     table_->setItem(row, 0, new QTableWidgetItem(QFileInfo(v.run).fileName()));
     table_->setItem(row, 1, new QTableWidgetItem(v.how));
-    table_->setItem(row, 2, new QTableWidgetItem(v.accuracy ? QString::number(*v.accuracy, 'f', 4) : QStringLiteral("—")));
-    table_->setItem(row, 3, new QTableWidgetItem(v.bytes > 0 ? QString::number(v.bytes / 1024.0, 'f', 1) : QStringLiteral("—")));
-    table_->setItem(row, 4, new QTableWidgetItem(v.nonzero > 0 ? QString::number(static_cast<qlonglong>(v.nonzero)) : QStringLiteral("—")));
-    table_->setItem(row, 5, new QTableWidgetItem(v.latency_ms > 0 ? QString::number(v.latency_ms, 'f', 3) : QStringLiteral("—")));
+    table_->setItem(row, 2,
+                    new QTableWidgetItem(v.accuracy ? QString::number(*v.accuracy, 'f', 4) : QStringLiteral("—")));
+    table_->setItem(
+        row, 3, new QTableWidgetItem(v.bytes > 0 ? QString::number(v.bytes / 1024.0, 'f', 1) : QStringLiteral("—")));
+    table_->setItem(
+        row, 4,
+        new QTableWidgetItem(v.nonzero > 0 ? QString::number(static_cast<qlonglong>(v.nonzero)) : QStringLiteral("—")));
+    table_->setItem(
+        row, 5, new QTableWidgetItem(v.latency_ms > 0 ? QString::number(v.latency_ms, 'f', 3) : QStringLiteral("—")));
     const double x = latency ? v.latency_ms : v.bytes / 1024.0;
     if (v.accuracy && x > 0) {
       sizes << x;

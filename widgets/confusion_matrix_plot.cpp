@@ -44,7 +44,8 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent)
   connect(plot_, &QCustomPlot::afterLayout, this, &ConfusionMatrixPlot::fitCountsToCells);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     int truth = 0, predicted = 0;
-    if (cellAt(plot_->mapTo(this, event->position().toPoint()), &truth, &predicted)) Q_EMIT cellClicked(truth, predicted);
+    if (cellAt(plot_->mapTo(this, event->position().toPoint()), &truth, &predicted))
+      Q_EMIT cellClicked(truth, predicted);
   });
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
     int truth = 0, predicted = 0;
@@ -118,7 +119,8 @@ void ConfusionMatrixPlot::setMatrix(const std::vector<std::vector<std::int64_t>>
   }
   if (plot_->plotLayout()->rowCount() == 1) {
     plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
+    plot_->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot_, title, QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
   } else if (auto* heading = qobject_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0))) {
     heading->setText(title);
   }
@@ -136,7 +138,8 @@ void ConfusionMatrixPlot::sizeForMinimumCells() {
     if (auto* heading = plot_->plotLayout()->element(0, 0))
       titleHeight = heading->minimumOuterSizeHint().height() + plot_->plotLayout()->rowSpacing();
   const int cells = classes_ * kMinimumCellPixels;
-  plot_->setMinimumSize(margins.left() + margins.right() + cells + 2, margins.top() + margins.bottom() + titleHeight + cells + 2);
+  plot_->setMinimumSize(margins.left() + margins.right() + cells + 2,
+                        margins.top() + margins.bottom() + titleHeight + cells + 2);
 }
 
 int ConfusionMatrixPlot::widestCount(bool shortened, const QFont& countFont) const {
@@ -151,8 +154,9 @@ int ConfusionMatrixPlot::widestCount(bool shortened, const QFont& countFont) con
 int ConfusionMatrixPlot::comfortableWidth() const {
   if (classes_ == 0) return 0;
   const QMargins margins = plot_->axisRect()->margins();
-  const int cell = classes_ > kMostClassesWithCounts ? kMinimumCellPixels
-                                                      : std::max(kMinimumCellPixels, widestCount(false, count_font(font(), classes_)) + kCountPadding);
+  const int cell = classes_ > kMostClassesWithCounts
+                       ? kMinimumCellPixels
+                       : std::max(kMinimumCellPixels, widestCount(false, count_font(font(), classes_)) + kCountPadding);
   return margins.left() + margins.right() + classes_ * cell + 2 + scroll_->verticalScrollBar()->sizeHint().width();
 }
 
@@ -202,7 +206,8 @@ QString ConfusionMatrixPlot::shortenedCount(std::int64_t count) {
 std::int64_t ConfusionMatrixPlot::shownCount(int truth, int predicted) const {
   if (countStyle_ != CountStyle::Full) return -1;
   for (int i = 0; i < plot_->itemCount(); ++i)
-    if (auto* text = qobject_cast<QCPItemText*>(plot_->item(i)); text && text->objectName() == cell_label_name(truth, predicted))
+    if (auto* text = qobject_cast<QCPItemText*>(plot_->item(i));
+        text && text->objectName() == cell_label_name(truth, predicted))
       return text->visible() ? text->text().toLongLong() : -1;
   return -1;
 }
@@ -214,7 +219,8 @@ QString ConfusionMatrixPlot::cellDescription(int truth, int predicted) const {
   for (const auto c : row) total += c;
   const auto count = row[static_cast<std::size_t>(predicted)];
   const auto name = [this](int i) {
-    return static_cast<std::size_t>(i) < names_.size() ? QString::fromStdString(names_[static_cast<std::size_t>(i)]) : QString::number(i);
+    return static_cast<std::size_t>(i) < names_.size() ? QString::fromStdString(names_[static_cast<std::size_t>(i)])
+                                                       : QString::number(i);
   };
   const double percent = total > 0 ? 100.0 * static_cast<double>(count) / static_cast<double>(total) : 0.0;
   return tr("True %1, predicted %2: %3 of %4 (%5%)")
@@ -242,7 +248,8 @@ bool ConfusionMatrixPlot::cellAt(const QPoint& point, int* truth, int* predicted
 }
 
 QPoint ConfusionMatrixPlot::cellCentre(int truth, int predicted) const {
-  const QPoint local(static_cast<int>(plot_->xAxis->coordToPixel(predicted)), static_cast<int>(plot_->yAxis->coordToPixel(truth)));
+  const QPoint local(static_cast<int>(plot_->xAxis->coordToPixel(predicted)),
+                     static_cast<int>(plot_->yAxis->coordToPixel(truth)));
   return plot_->mapTo(this, local);
 }
 

@@ -100,7 +100,8 @@ QString DataPreviewPanel::samplesHtml() const { return samples_->toPlainText(); 
 void DataPreviewPanel::showExperiment(const Experiment& experiment) {
   // The same data settings need no new preview (edits of the model or the training).
   if (pending_ && experiment_to_json(*pending_)["data"] == experiment_to_json(experiment)["data"] &&
-      pending_->task == experiment.task && pending_->seed == experiment.seed && pending_->base_dir == experiment.base_dir)
+      pending_->task == experiment.task && pending_->seed == experiment.seed &&
+      pending_->base_dir == experiment.base_dir)
     return;
   pending_ = experiment;
   ready_ = false;
@@ -168,8 +169,8 @@ void DataPreviewPanel::showLook(const Look& look) {
     samples_->setPlainText(tr("Columns: %1").arg(columns.join(QStringLiteral(" | "))) + QLatin1Char('\n') +
                            tr("Rows (class): %1").arg(rows.join(QStringLiteral(", "))));
     samples_->setMaximumHeight(samples_->fontMetrics().lineSpacing() * 4);
-    image_->setPixmap(QPixmap(look.folder + QLatin1Char('/') +
-                              QString::fromStdString(look.preview.value("image", std::string()))));
+    image_->setPixmap(
+        QPixmap(look.folder + QLatin1Char('/') + QString::fromStdString(look.preview.value("image", std::string()))));
     scroll->show();
   } else {
     scroll->hide();
@@ -190,8 +191,10 @@ void DataPreviewPanel::showLook(const Look& look) {
           if (++shown > 2) break;
           const QString before = QString::fromStdString(example["before"].get<std::string>()).left(1000);
           if (example.contains("after")) {
-            const auto [b, a] = marked_change_html(before, QString::fromStdString(example["after"].get<std::string>()).left(1000));
-            html += QStringLiteral("<p><i>%1</i><br>%2<br>%3</p>").arg(escaped(example["origin"].get<std::string>()), b, a);
+            const auto [b, a] =
+                marked_change_html(before, QString::fromStdString(example["after"].get<std::string>()).left(1000));
+            html +=
+                QStringLiteral("<p><i>%1</i><br>%2<br>%3</p>").arg(escaped(example["origin"].get<std::string>()), b, a);
           } else {
             html += QStringLiteral("<p><i>%1</i><br>%2<br><b>%3</b></p>")
                         .arg(escaped(example["origin"].get<std::string>()), token_html(before, false),
@@ -200,15 +203,18 @@ void DataPreviewPanel::showLook(const Look& look) {
         }
       }
       const Json& tokenizer = look.preview["tokenizer"];
-      html += QStringLiteral("<h4>%1</h4>").arg(tr("Tokens (%1 tokenizer, %2 tokens)")
-                                                     .arg(escaped(tokenizer["type"].get<std::string>()))
-                                                     .arg(tokenizer["vocab_size"].get<std::int64_t>()));
+      html += QStringLiteral("<h4>%1</h4>")
+                  .arg(tr("Tokens (%1 tokenizer, %2 tokens)")
+                           .arg(escaped(tokenizer["type"].get<std::string>()))
+                           .arg(tokenizer["vocab_size"].get<std::int64_t>()));
       for (const auto& example : tokenizer["examples"]) {
-        if (example.contains("label")) html += QStringLiteral("<p><b>%1</b></p>").arg(escaped(example["label"].get<std::string>()));
+        if (example.contains("label"))
+          html += QStringLiteral("<p><b>%1</b></p>").arg(escaped(example["label"].get<std::string>()));
         html += QStringLiteral("<p>%1</p>").arg(tokens_html(example));
       }
     } else if (QFile::exists(look.folder + QStringLiteral("/table.txt"))) {
-      html = QStringLiteral("<pre>%1</pre>").arg(escaped(read_file((look.folder + QStringLiteral("/table.txt")).toStdString())));
+      html = QStringLiteral("<pre>%1</pre>")
+                 .arg(escaped(read_file((look.folder + QStringLiteral("/table.txt")).toStdString())));
     }
     samples_->setHtml(html);
   }
@@ -222,7 +228,8 @@ void DataPreviewPanel::showLook(const Look& look) {
   const DataProfile& p = *look.profile;
   QStringList shape;
   for (auto d : p.input_shape) shape << QString::number(d);
-  QString text = tr("Training samples: %1\nInput shape: %2").arg(p.train_samples).arg(shape.join(QStringLiteral(" x ")));
+  QString text =
+      tr("Training samples: %1\nInput shape: %2").arg(p.train_samples).arg(shape.join(QStringLiteral(" x ")));
   if (p.vocab_size > 0) text += tr("\nVocabulary: %1 tokens").arg(p.vocab_size);
   if (!p.class_names.empty()) text += tr("\nClasses: %1").arg(p.class_names.size());
   statistics_->setPlainText(text);

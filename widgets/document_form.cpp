@@ -44,7 +44,8 @@ std::optional<Json> number_of(const QString& text, bool whole) {
 }
 
 bool is_line_edit(FieldKind kind) {
-  return kind != FieldKind::Choice && kind != FieldKind::Bool && kind != FieldKind::PathList && kind != FieldKind::Custom;
+  return kind != FieldKind::Choice && kind != FieldKind::Bool && kind != FieldKind::PathList &&
+         kind != FieldKind::Custom;
 }
 
 }  // namespace
@@ -110,8 +111,7 @@ Json parse_value(const QString& text, FieldKind kind) {
       }
       return list;
     }
-    default:
-      return Json(text.toStdString());
+    default: return Json(text.toStdString());
   }
 }
 
@@ -163,9 +163,8 @@ QWidget* DocumentForm::addField(const FieldSpec& spec) {
   } else if (kind == FieldKind::Choice) {
     auto* combo = new QComboBox(row->container);
     for (const auto& [value, text] : spec.choices) combo->addItem(text, value);
-    connect(combo, qOverload<int>(&QComboBox::activated), this, [this, row, combo](int index) {
-      commit(*row, Json(combo->itemData(index).toString().toStdString()));
-    });
+    connect(combo, qOverload<int>(&QComboBox::activated), this,
+            [this, row, combo](int index) { commit(*row, Json(combo->itemData(index).toString().toStdString())); });
     row->editor = combo;
   } else if (kind == FieldKind::Bool) {
     auto* box = new QCheckBox(row->container);
@@ -270,9 +269,9 @@ const DocumentForm::Row* DocumentForm::ownerOf(const QString& error_path) const 
   const Row* best = nullptr;
   for (const Row* row : rows_) {
     const QString& path = row->spec.path;
-    const bool prefix = error_path == path || (error_path.startsWith(path) &&
-                                               (error_path[path.size()] == QLatin1Char('.') ||
-                                                error_path[path.size()] == QLatin1Char('[')));
+    const bool prefix = error_path == path ||
+                        (error_path.startsWith(path) &&
+                         (error_path[path.size()] == QLatin1Char('.') || error_path[path.size()] == QLatin1Char('[')));
     if (prefix && (!best || path.size() > best->spec.path.size())) best = row;
   }
   return best;
@@ -295,8 +294,7 @@ void DocumentForm::showValue(Row& row) {
   const Json* found = document_->find(row.spec.path);
   const Json value = row.spec.derive ? row.spec.derive(document_->json()) : found ? *found : row.spec.fallback;
   switch (row.spec.kind) {
-    case FieldKind::Custom:
-      break;
+    case FieldKind::Custom: break;
     case FieldKind::Choice: {
       auto* combo = static_cast<QComboBox*>(row.editor);
       const QString current = display_value(value, FieldKind::Text);
@@ -355,7 +353,8 @@ void DocumentForm::refresh(const QString& edited_path) {
   }
   for (auto& [label, rows] : sections_) {
     bool any = false;
-    for (const Row* row : rows) any = any || (row->spec.visible ? row->spec.visible(doc) : document_->has(row->spec.path));
+    for (const Row* row : rows)
+      any = any || (row->spec.visible ? row->spec.visible(doc) : document_->has(row->spec.path));
     layout_->setRowVisible(label, any);
   }
   refreshing_ = false;

@@ -21,25 +21,28 @@ namespace cradle {
 class ExperimentDocument;
 
 enum class FieldKind {
-  Text,         // a string
-  Integer,      // a whole number
-  Number,       // a number
-  NumberOrList, // one number or several, comma-separated
-  IntegerList,  // whole numbers, comma-separated
-  TextList,     // strings, comma-separated
-  Choice,       // one of the choices
-  Bool,         // a check box
-  File,         // a path with a file browser
-  Folder,       // a path with a folder browser
-  PathList,     // files or folders, one per line
-  IntegerOrAuto, // a whole number or "auto"
-  Custom         // a widget of its own (addCustomField) that edits the field itself
+  Text,           // a string
+  Integer,        // a whole number
+  Number,         // a number
+  NumberOrList,   // one number or several, comma-separated
+  IntegerList,    // whole numbers, comma-separated
+  TextList,       // strings, comma-separated
+  Choice,         // one of the choices
+  Bool,           // a check box
+  File,           // a path with a file browser
+  Folder,         // a path with a folder browser
+  PathList,       // files or folders, one per line
+  IntegerOrAuto,  // a whole number or "auto"
+  Custom          // a widget of its own (addCustomField) that edits the field itself
 };
 
 struct FieldSpec {
   FieldSpec(QString path_, QString label_, FieldKind kind_, QString tooltip_,
             std::vector<std::pair<QString, QString>> choices_ = {})
-      : path(std::move(path_)), label(std::move(label_)), kind(kind_), tooltip(std::move(tooltip_)),
+      : path(std::move(path_)),
+        label(std::move(label_)),
+        kind(kind_),
+        tooltip(std::move(tooltip_)),
         choices(std::move(choices_)) {}
 
   QString path;

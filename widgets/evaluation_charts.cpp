@@ -15,7 +15,8 @@ namespace {
 void set_title(QCustomPlot* plot, const QString& title) {
   if (plot->plotLayout()->rowCount() == 1) {
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), plot->font().pointSize() + 1, QFont::Bold)));
+    plot->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), plot->font().pointSize() + 1, QFont::Bold)));
   } else if (auto* heading = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) {
     heading->setText(title);
   }
@@ -33,13 +34,14 @@ void clear_chart(QCustomPlot* plot) {
   plot->replot();
 }
 
-void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report, const std::vector<std::string>& class_names) {
+void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report,
+                       const std::vector<std::string>& class_names) {
   clear_chart(plot);
   set_title(plot, QCoreApplication::translate("EvaluationCharts", "Precision, recall, F1"));
   auto* group = new QCPBarsGroup(plot);
   const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c)};
-  const char* names[] = {QT_TRANSLATE_NOOP("EvaluationCharts", "precision"), QT_TRANSLATE_NOOP("EvaluationCharts", "recall"),
-                         QT_TRANSLATE_NOOP("EvaluationCharts", "F1")};
+  const char* names[] = {QT_TRANSLATE_NOOP("EvaluationCharts", "precision"),
+                         QT_TRANSLATE_NOOP("EvaluationCharts", "recall"), QT_TRANSLATE_NOOP("EvaluationCharts", "F1")};
   for (int series = 0; series < 3; ++series) {
     auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
     bars->setName(QCoreApplication::translate("EvaluationCharts", names[series]));
@@ -84,8 +86,10 @@ void draw_predicted_against_true(QCustomPlot* plot, const std::vector<Regression
   const double margin = (high - low) * 0.05 + 1e-9;
   plot->xAxis->setRange(low - margin, high + margin);
   plot->yAxis->setRange(low - margin, high + margin);
-  plot->xAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "true") : QCoreApplication::translate("EvaluationCharts", "true (%1)").arg(unit));
-  plot->yAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "predicted") : QCoreApplication::translate("EvaluationCharts", "predicted (%1)").arg(unit));
+  plot->xAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "true")
+                                       : QCoreApplication::translate("EvaluationCharts", "true (%1)").arg(unit));
+  plot->yAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "predicted")
+                                       : QCoreApplication::translate("EvaluationCharts", "predicted (%1)").arg(unit));
   plot->legend->setVisible(true);
   plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   plot->replot();
@@ -117,7 +121,8 @@ void draw_residual_histogram(QCustomPlot* plot, const std::vector<RegressionPoin
   }
   plot->xAxis->setRange(low - width, high + width);
   plot->yAxis->setRange(0, most * 1.1 + 1);
-  plot->xAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "residual") : QCoreApplication::translate("EvaluationCharts", "residual (%1)").arg(unit));
+  plot->xAxis->setLabel(unit.isEmpty() ? QCoreApplication::translate("EvaluationCharts", "residual")
+                                       : QCoreApplication::translate("EvaluationCharts", "residual (%1)").arg(unit));
   plot->yAxis->setLabel(QCoreApplication::translate("EvaluationCharts", "samples"));
   plot->replot();
 }

@@ -11,7 +11,8 @@ class QCustomPlot;
 
 namespace cradle {
 
-void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report, const std::vector<std::string>& class_names);
+void draw_class_scores(QCustomPlot* plot, const ClassificationReport& report,
+                       const std::vector<std::string>& class_names);
 void draw_predicted_against_true(QCustomPlot* plot, const std::vector<RegressionPoint>& points, const QString& unit);
 void draw_residual_histogram(QCustomPlot* plot, const std::vector<RegressionPoint>& points, const QString& unit);
 

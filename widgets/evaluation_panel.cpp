@@ -47,7 +47,8 @@ struct EvaluationOutcome {
   QString report_folder;
 };
 
-std::shared_ptr<const EvaluationResult> evaluate_one(const QString& run, const QString& checkpoint, const QString& split) {
+std::shared_ptr<const EvaluationResult> evaluate_one(const QString& run, const QString& checkpoint,
+                                                     const QString& split) {
   EvaluationRequest request;
   request.run_dir = run.toStdString();
   request.checkpoint = checkpoint.toStdString();
@@ -109,7 +110,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   compareCheckpoint_->setObjectName(QStringLiteral("evaluationCompareCheckpoint"));
   compareCheckpoint_->addItem(tr("last"), QStringLiteral("last"));
   compareCheckpoint_->addItem(tr("best"), QStringLiteral("best"));
-  compareCheckpoint_->setToolTip(tr("The compared run's checkpoint: the same run's best against its last compares checkpoints"));
+  compareCheckpoint_->setToolTip(
+      tr("The compared run's checkpoint: the same run's best against its last compares checkpoints"));
   comparing->addWidget(compareCheckpoint_);
   evaluate_ = new QPushButton(tr("Evaluate"), this);
   evaluate_->setObjectName(QStringLiteral("evaluateButton"));
@@ -137,7 +139,8 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
     status_->setStyleSheet(QStringLiteral("color: %1;").arg(error_color(palette()).name()));
     status_->setText(tr("No browser could be started for %1.").arg(QDir::toNativeSeparators(report)));
     if (!QDesktopServices::openUrl(QUrl::fromLocalFile(reportFolder_)))
-      status_->setText(status_->text() + QLatin1Char(' ') + tr("Open it from %1.").arg(QDir::toNativeSeparators(reportFolder_)));
+      status_->setText(status_->text() + QLatin1Char(' ') +
+                       tr("Open it from %1.").arg(QDir::toNativeSeparators(reportFolder_)));
   });
   actions->addWidget(openReport_);
   saveCharts_ = new QPushButton(tr("Save Charts…"), this);
@@ -270,14 +273,16 @@ QString EvaluationPanel::runChoice(QComboBox* box) const { return box->currentDa
 QString EvaluationPanel::statusText() const { return status_->text(); }
 QString EvaluationPanel::galleryTitle() const { return galleryTitle_->text(); }
 
-void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, const QString& split, const QString& compare_run,
-                               const QString& compare_checkpoint) {
+void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, const QString& split,
+                               const QString& compare_run, const QString& compare_checkpoint) {
   if (run_->findData(run) < 0) run_->addItem(QFileInfo(run).fileName(), run);
   run_->setCurrentIndex(run_->findData(run));
   evaluate_->setEnabled(false);
   status_->setStyleSheet(QString());
-  status_->setText(compare_run.isEmpty() ? tr("Evaluating %1 on the %2 split…").arg(QFileInfo(run).fileName(), split)
-                                         : tr("Evaluating %1 and %2 on the %3 split…").arg(QFileInfo(run).fileName(), QFileInfo(compare_run).fileName(), split));
+  status_->setText(compare_run.isEmpty()
+                       ? tr("Evaluating %1 on the %2 split…").arg(QFileInfo(run).fileName(), split)
+                       : tr("Evaluating %1 and %2 on the %3 split…")
+                             .arg(QFileInfo(run).fileName(), QFileInfo(compare_run).fileName(), split));
   jobs_.start<EvaluationOutcome>(
       this,
       [run, checkpoint, split, compare_run, compare_checkpoint] {
@@ -289,7 +294,8 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
           write_evaluation_report(*outcome.result, folder);
           outcome.report_folder = QString::fromStdString(folder.string());
           if (!compare_run.isEmpty())
-            outcome.comparison = evaluate_one(compare_run, compare_checkpoint.isEmpty() ? checkpoint : compare_checkpoint, split);
+            outcome.comparison =
+                evaluate_one(compare_run, compare_checkpoint.isEmpty() ? checkpoint : compare_checkpoint, split);
           if (outcome.result->task == "language_model") {
             const auto loaded = load_run_language_model(run.toStdString(), checkpoint.toStdString());
             outcome.playground = std::make_shared<PlaygroundModel>();
@@ -323,8 +329,8 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
 void EvaluationPanel::showResult() {
   const EvaluationResult& r = *result_;
   status_->setText(tr("%1 (%2), %3 split, checkpoint %4: %L5 samples in %6 s")
-                       .arg(QString::fromStdString(r.experiment), QString::fromStdString(r.model_type), QString::fromStdString(r.split),
-                            QString::fromStdString(r.checkpoint))
+                       .arg(QString::fromStdString(r.experiment), QString::fromStdString(r.model_type),
+                            QString::fromStdString(r.split), QString::fromStdString(r.checkpoint))
                        .arg(static_cast<qlonglong>(r.samples))
                        .arg(r.seconds, 0, 'f', 1));
   openReport_->setEnabled(!reportFolder_.isEmpty());
@@ -335,10 +341,12 @@ void EvaluationPanel::showResult() {
     charts_->setCurrentIndex(kClassificationPage);
     const bool comparing = comparison_ && comparison_->classification;
     compareConfusion_->setVisible(comparing);
-    confusion_->setMatrix(r.classification->confusion, r.class_names, tr("Confusion matrix: %1").arg(QString::fromStdString(r.experiment)));
+    confusion_->setMatrix(r.classification->confusion, r.class_names,
+                          tr("Confusion matrix: %1").arg(QString::fromStdString(r.experiment)));
     if (comparing)
-      compareConfusion_->setMatrix(comparison_->classification->confusion, comparison_->class_names,
-                                   tr("Compared: %1").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName()));
+      compareConfusion_->setMatrix(
+          comparison_->classification->confusion, comparison_->class_names,
+          tr("Compared: %1").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName()));
     draw_class_scores(classScores_, *r.classification, r.class_names);
     galleryTitle_->setText(tr("Click a cell of the matrix to see its samples."));
     mistakes_->setEnabled(!r.confident_mistakes.empty());
@@ -357,9 +365,11 @@ void EvaluationPanel::giveMatricesRoom() {
   if (total <= 0) return;  // not laid out yet: the stretch factors share it out
   int wanted = 0;
   for (const ConfusionMatrixPlot* matrix : {confusion_, compareConfusion_})
-    if (!matrix->isHidden()) wanted += std::max(matrix->comfortableWidth(), matrix->plot()->height());  // no narrower than square
+    if (!matrix->isHidden())
+      wanted += std::max(matrix->comfortableWidth(), matrix->plot()->height());  // no narrower than square
   constexpr int kSideMinimum = 220;  // the per-class chart still reads; a larger matrix scrolls instead
-  const int matrixWidth = std::clamp(wanted, std::min(total / 2, total - kSideMinimum), std::max(total / 2, total - kSideMinimum));
+  const int matrixWidth =
+      std::clamp(wanted, std::min(total / 2, total - kSideMinimum), std::max(total / 2, total - kSideMinimum));
   matrixSplitter_->setSizes({matrixWidth, total - matrixWidth});
 }
 
@@ -367,11 +377,12 @@ void EvaluationPanel::fillMetrics() {
   const bool comparing = comparison_ != nullptr;
   metrics_->setColumnCount(comparing ? 3 : 2);
   if (comparing)
-    metrics_->setHorizontalHeaderLabels({tr("Metric"), QFileInfo(QString::fromStdString(result_->run)).fileName(),
-                                         comparison_->run == result_->run
-                                             ? QStringLiteral("%1 (%2)").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName(),
-                                                                             QString::fromStdString(comparison_->checkpoint))
-                                             : QFileInfo(QString::fromStdString(comparison_->run)).fileName()});
+    metrics_->setHorizontalHeaderLabels(
+        {tr("Metric"), QFileInfo(QString::fromStdString(result_->run)).fileName(),
+         comparison_->run == result_->run
+             ? QStringLiteral("%1 (%2)").arg(QFileInfo(QString::fromStdString(comparison_->run)).fileName(),
+                                             QString::fromStdString(comparison_->checkpoint))
+             : QFileInfo(QString::fromStdString(comparison_->run)).fileName()});
   else
     metrics_->setHorizontalHeaderLabels({tr("Metric"), tr("Value")});
   // Each metric as (name, value of the result, value of the comparison).
@@ -380,21 +391,36 @@ void EvaluationPanel::fillMetrics() {
       {tr("loss"), [](const EvaluationResult& r) { return std::optional<double>(r.loss); }},
   };
   const auto classification = [](double ClassificationReport::*field) {
-    return [field](const EvaluationResult& r) { return r.classification ? std::optional<double>((*r.classification).*field) : std::nullopt; };
+    return [field](const EvaluationResult& r) {
+      return r.classification ? std::optional<double>((*r.classification).*field) : std::nullopt;
+    };
   };
   if (result_->classification) {
     rows.push_back({tr("accuracy"), classification(&ClassificationReport::accuracy)});
-    rows.push_back({tr("top-%1 accuracy").arg(result_->classification->top_k), classification(&ClassificationReport::top_k_accuracy)});
-    rows.push_back({tr("macro precision"), [](const EvaluationResult& r) { return r.classification ? std::optional<double>(r.classification->macro.precision) : std::nullopt; }});
-    rows.push_back({tr("macro recall"), [](const EvaluationResult& r) { return r.classification ? std::optional<double>(r.classification->macro.recall) : std::nullopt; }});
-    rows.push_back({tr("macro F1"), [](const EvaluationResult& r) { return r.classification ? std::optional<double>(r.classification->macro.f1) : std::nullopt; }});
-    rows.push_back({tr("weighted F1"), [](const EvaluationResult& r) { return r.classification ? std::optional<double>(r.classification->weighted.f1) : std::nullopt; }});
-    rows.push_back({tr("ROC-AUC"), [](const EvaluationResult& r) { return r.classification ? r.classification->roc_auc : std::nullopt; }});
+    rows.push_back({tr("top-%1 accuracy").arg(result_->classification->top_k),
+                    classification(&ClassificationReport::top_k_accuracy)});
+    rows.push_back({tr("macro precision"), [](const EvaluationResult& r) {
+                      return r.classification ? std::optional<double>(r.classification->macro.precision) : std::nullopt;
+                    }});
+    rows.push_back({tr("macro recall"), [](const EvaluationResult& r) {
+                      return r.classification ? std::optional<double>(r.classification->macro.recall) : std::nullopt;
+                    }});
+    rows.push_back({tr("macro F1"), [](const EvaluationResult& r) {
+                      return r.classification ? std::optional<double>(r.classification->macro.f1) : std::nullopt;
+                    }});
+    rows.push_back({tr("weighted F1"), [](const EvaluationResult& r) {
+                      return r.classification ? std::optional<double>(r.classification->weighted.f1) : std::nullopt;
+                    }});
+    rows.push_back({tr("ROC-AUC"), [](const EvaluationResult& r) {
+                      return r.classification ? r.classification->roc_auc : std::nullopt;
+                    }});
     rows.push_back({tr("calibration error (ECE)"), classification(&ClassificationReport::expected_calibration_error)});
   }
   if (result_->regression) {
     const auto regression = [](double RegressionReport::*field) {
-      return [field](const EvaluationResult& r) { return r.regression ? std::optional<double>((*r.regression).*field) : std::nullopt; };
+      return [field](const EvaluationResult& r) {
+        return r.regression ? std::optional<double>((*r.regression).*field) : std::nullopt;
+      };
     };
     rows.push_back({tr("MAE"), regression(&RegressionReport::mae)});
     rows.push_back({tr("RMSE"), regression(&RegressionReport::rmse)});
@@ -403,7 +429,9 @@ void EvaluationPanel::fillMetrics() {
   }
   if (result_->language_model) {
     const auto lm = [](double LanguageModelReport::*field) {
-      return [field](const EvaluationResult& r) { return r.language_model ? std::optional<double>((*r.language_model).*field) : std::nullopt; };
+      return [field](const EvaluationResult& r) {
+        return r.language_model ? std::optional<double>((*r.language_model).*field) : std::nullopt;
+      };
     };
     rows.push_back({tr("perplexity"), lm(&LanguageModelReport::perplexity)});
     rows.push_back({tr("bits per character"), lm(&LanguageModelReport::bits_per_character)});
@@ -431,10 +459,14 @@ void EvaluationPanel::showCell(int truth, int predicted) {
   std::vector<const Prediction*> chosen;
   for (const auto& p : r.predictions)
     if (p.label == truth && p.predicted == predicted) chosen.push_back(&p);
-  std::stable_sort(chosen.begin(), chosen.end(), [](const Prediction* a, const Prediction* b) { return a->probability > b->probability; });
-  const auto name = [&](std::int64_t c) { return QString::fromStdString(r.class_names.at(static_cast<std::size_t>(c))); };
-  galleryTitle_->setText(truth == predicted ? tr("%1 right: %L2 samples").arg(name(truth)).arg(chosen.size())
-                                            : tr("%1 taken for %2: %L3 samples").arg(name(truth), name(predicted)).arg(chosen.size()));
+  std::stable_sort(chosen.begin(), chosen.end(),
+                   [](const Prediction* a, const Prediction* b) { return a->probability > b->probability; });
+  const auto name = [&](std::int64_t c) {
+    return QString::fromStdString(r.class_names.at(static_cast<std::size_t>(c)));
+  };
+  galleryTitle_->setText(truth == predicted
+                             ? tr("%1 right: %L2 samples").arg(name(truth)).arg(chosen.size())
+                             : tr("%1 taken for %2: %L3 samples").arg(name(truth), name(predicted)).arg(chosen.size()));
   const bool images = !r.sample_views.empty() && r.sample_views.front().rfind("\x89PNG", 0) == 0;
   gallery_->setViewMode(images ? QListView::IconMode : QListView::ListMode);
   for (std::size_t i = 0; i < chosen.size() && i < static_cast<std::size_t>(kGalleryLimit); ++i) {
@@ -466,7 +498,9 @@ void EvaluationPanel::showConfidentMistakes() {
   if (!result_) return;
   const EvaluationResult& r = *result_;
   galleryTitle_->setText(tr("The %1 most confident mistakes").arg(r.confident_mistakes.size()));
-  const auto name = [&](std::int64_t c) { return QString::fromStdString(r.class_names.at(static_cast<std::size_t>(c))); };
+  const auto name = [&](std::int64_t c) {
+    return QString::fromStdString(r.class_names.at(static_cast<std::size_t>(c)));
+  };
   for (const auto& s : r.confident_mistakes) {
     auto* item = new QListWidgetItem(gallery_);
     const auto& p = s.prediction;
@@ -482,7 +516,9 @@ void EvaluationPanel::showConfidentMistakes() {
     }
     item->setToolTip(label);
   }
-  gallery_->setViewMode(!r.confident_mistakes.empty() && !r.confident_mistakes.front().png.empty() ? QListView::IconMode : QListView::ListMode);
+  gallery_->setViewMode(!r.confident_mistakes.empty() && !r.confident_mistakes.front().png.empty()
+                            ? QListView::IconMode
+                            : QListView::ListMode);
 }
 
 QStringList EvaluationPanel::saveCharts(const QString& folder) {
@@ -495,7 +531,8 @@ QStringList EvaluationPanel::saveCharts(const QString& folder) {
   if (!result_) return written;
   if (result_->classification) {
     save(confusion_->plot(), QStringLiteral("confusion-matrix.png"));
-    if (compareConfusion_->isVisible()) save(compareConfusion_->plot(), QStringLiteral("confusion-matrix-compared.png"));
+    if (compareConfusion_->isVisible())
+      save(compareConfusion_->plot(), QStringLiteral("confusion-matrix-compared.png"));
     save(classScores_, QStringLiteral("class-scores.png"));
   } else if (result_->regression) {
     save(scatter_, QStringLiteral("predicted-against-true.png"));

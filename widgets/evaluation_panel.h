@@ -46,8 +46,9 @@ class EvaluationPanel : public QWidget {
   // Evaluates `run` (and `compare_run` when not empty, at `compare_checkpoint`,
   // by default the same) on `split` with `checkpoint` ("last", "best");
   // evaluated() or failed() when done. The same run at another checkpoint compares checkpoints.
-  void evaluate(const QString& run, const QString& checkpoint = QStringLiteral("last"), const QString& split = QStringLiteral("test"),
-                const QString& compare_run = QString(), const QString& compare_checkpoint = QString());
+  void evaluate(const QString& run, const QString& checkpoint = QStringLiteral("last"),
+                const QString& split = QStringLiteral("test"), const QString& compare_run = QString(),
+                const QString& compare_checkpoint = QString());
   bool busy() const { return jobs_.busy(); }
 
   const EvaluationResult* result() const { return result_.get(); }
@@ -66,7 +67,9 @@ class EvaluationPanel : public QWidget {
   QTableWidget* metricsTable() const { return metrics_; }
   QListWidget* gallery() const { return gallery_; }
   // Language models: the evaluated model in the generation playground.
-  class GenerationPlayground* playground() const { return playground_; }
+  class GenerationPlayground* playground() const {
+    return playground_;
+  }
   QString galleryTitle() const;
 
  Q_SIGNALS:

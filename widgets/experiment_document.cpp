@@ -18,7 +18,11 @@ QStringList split_path(const QString& path) { return path.split(QLatin1Char('.')
 class DocumentEdit : public QUndoCommand {
  public:
   DocumentEdit(ExperimentDocument* owner, Json before, Json after, QString path, const QString& text)
-      : QUndoCommand(text), owner_(owner), before_(std::move(before)), after_(std::move(after)), path_(std::move(path)) {}
+      : QUndoCommand(text),
+        owner_(owner),
+        before_(std::move(before)),
+        after_(std::move(after)),
+        path_(std::move(path)) {}
 
   void undo() override { owner_->apply(before_, QString()); }
   void redo() override { owner_->apply(after_, path_); }

@@ -129,8 +129,10 @@ bool ExperimentWizard::openExperiment(const QString& path) {
   // A sweep file beside it that names this experiment is its sweep.
   const QString sweep = sweepPath();
   try {
-    if (QFile::exists(sweep) && QFileInfo(QFileInfo(sweep).dir().filePath(QString::fromStdString(
-                                    load_sweep_spec(sweep.toStdString()).experiment))).absoluteFilePath() == absolute &&
+    if (QFile::exists(sweep) &&
+        QFileInfo(
+            QFileInfo(sweep).dir().filePath(QString::fromStdString(load_sweep_spec(sweep.toStdString()).experiment)))
+                .absoluteFilePath() == absolute &&
         sweep_->loadSweep(sweep))
       openedSweepPath_ = sweep;
   } catch (const Error&) {
@@ -152,7 +154,8 @@ QString ExperimentWizard::sweepPath() const {
 void ExperimentWizard::updateDefaultSavePath() {
   if (!openedPath_.isEmpty() || review_->savePathChosen()) return;
   const QString name = QString::fromStdString(document_->text(QStringLiteral("name"), "new-experiment"));
-  const QString path = QString::fromStdString(WorkspaceLayout{workspace_.toStdString()}.experiment_file(name.toStdString()).string());
+  const QString path =
+      QString::fromStdString(WorkspaceLayout{workspace_.toStdString()}.experiment_file(name.toStdString()).string());
   review_->setSavePath(path);
   savePathChanged(path);
 }
@@ -201,7 +204,8 @@ void ExperimentWizard::accept() {
   const QString path = QFileInfo(review_->savePath()).absoluteFilePath();
   // A new experiment never silently replaces another one's file.
   if (path != openedPath_ && QFile::exists(path) &&
-      QMessageBox::question(this, tr("Replace Experiment"), tr("%1 exists. Replace it?").arg(path)) != QMessageBox::Yes) {
+      QMessageBox::question(this, tr("Replace Experiment"), tr("%1 exists. Replace it?").arg(path)) !=
+          QMessageBox::Yes) {
     trainRequested_ = false;
     return;
   }

@@ -16,15 +16,15 @@
 #include <QVBoxLayout>
 
 #include "core/export/model_bundle.h"
-#include "core/serve/prediction_service.h"
 #include "core/run/run_index.h"
+#include "core/serve/prediction_service.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
 namespace {
 
 struct ExportOutcome {
-  QString text;   // the files and checks, or the error
+  QString text;  // the files and checks, or the error
   bool ok = false;
 };
 
@@ -38,7 +38,9 @@ QString describe_export(const Json& manifest, const QString& destination) {
                     QString::fromStdString(manifest["input"]["shape"].dump()));
   lines << QStringLiteral("  %1  %2").arg(QStringLiteral("manifest"), -12).arg(QStringLiteral("bundle.json"));
   for (const auto& [what, file] : manifest["files"].items())
-    lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(what), -12).arg(QString::fromStdString(file.get<std::string>()));
+    lines << QStringLiteral("  %1  %2")
+                 .arg(QString::fromStdString(what), -12)
+                 .arg(QString::fromStdString(file.get<std::string>()));
   if (manifest.contains("onnx")) {
     const Json& onnx = manifest["onnx"];
     lines << QObject::tr("ONNX opset %1, %2 nodes: %3; the ONNX checker passed")
@@ -117,17 +119,20 @@ ExportDialog::ExportDialog(const QString& runs_folder, const QString& run, QWidg
   connect(run_, &QComboBox::currentIndexChanged, this, &ExportDialog::suggestDestination);
   connect(oneFile_, &QCheckBox::toggled, this, &ExportDialog::suggestDestination);
   connect(browse, &QPushButton::clicked, this, [this] {
-    const QString chosen = oneFile_->isChecked()
-                               ? QFileDialog::getSaveFileName(this, tr("Bundle File"), destination_->text(), tr("Cradle bundles (*.cradle)"))
-                               : QFileDialog::getSaveFileName(this, tr("Bundle Folder (must not exist)"), destination_->text());
+    const QString chosen =
+        oneFile_->isChecked()
+            ? QFileDialog::getSaveFileName(this, tr("Bundle File"), destination_->text(),
+                                           tr("Cradle bundles (*.cradle)"))
+            : QFileDialog::getSaveFileName(this, tr("Bundle Folder (must not exist)"), destination_->text());
     if (!chosen.isEmpty()) destination_->setText(chosen);
   });
-  connect(export_, &QPushButton::clicked, this, [this] {
-    exportRun(run_->currentData().toString(), destination_->text(), onnx_->isChecked());
-  });
+  connect(export_, &QPushButton::clicked, this,
+          [this] { exportRun(run_->currentData().toString(), destination_->text(), onnx_->isChecked()); });
   connect(serve_, &QPushButton::clicked, this, [this] {
-    if (server_) stopServing();
-    else startServing();
+    if (server_)
+      stopServing();
+    else
+      startServing();
   });
   connect(close, &QPushButton::clicked, this, &QDialog::accept);
   suggestDestination();
@@ -170,9 +175,11 @@ void ExportDialog::exportRun(const QString& run, const QString& destination, boo
           outcome.text = describe_export(manifest, destination);
           // A run that did not finish exports as it stood: say so where the files are listed.
           if (const auto summary = summarize_run(run.toStdString()); summary && summary->status != "completed")
-            outcome.text += QLatin1Char('\n') + QObject::tr("Note: this run is %1 after %2 epochs; the bundle holds its weights as they were then.")
-                                                     .arg(QString::fromStdString(summary->status))
-                                                     .arg(summary->epochs);
+            outcome.text +=
+                QLatin1Char('\n') +
+                QObject::tr("Note: this run is %1 after %2 epochs; the bundle holds its weights as they were then.")
+                    .arg(QString::fromStdString(summary->status))
+                    .arg(summary->epochs);
           outcome.ok = true;
         } catch (const std::exception& error) {
           outcome.text = QString::fromUtf8(error.what());
@@ -205,16 +212,21 @@ int ExportDialog::startServing() {
     ModelBundle bundle = open_bundle(bundle_.toStdString());
     // A request that fits this bundle, as `cradle-cli serve` suggests.
     QString example;
-    if (bundle.experiment.task == Task::LanguageModel) example = QStringLiteral("/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'");
-    else if (bundle.input.kind == "image") example = QStringLiteral("/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"");
-    else if (bundle.input.kind == "text") example = QStringLiteral("/v1/predict -d '{\"inputs\": [\"some text\"]}'");
+    if (bundle.experiment.task == Task::LanguageModel)
+      example = QStringLiteral("/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'");
+    else if (bundle.input.kind == "image")
+      example = QStringLiteral("/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"");
+    else if (bundle.input.kind == "text")
+      example = QStringLiteral("/v1/predict -d '{\"inputs\": [\"some text\"]}'");
     else if (bundle.input.table)
-      example = QStringLiteral("/v1/predict -d '{\"inputs\": [%1]}'").arg(QString::fromStdString(example_table_row(*bundle.input.table).dump()));
+      example = QStringLiteral("/v1/predict -d '{\"inputs\": [%1]}'")
+                    .arg(QString::fromStdString(example_table_row(*bundle.input.table).dump()));
     server_ = std::make_unique<PredictionService>(std::move(bundle), options);
     const int port = server_->bind();
     serving_ = std::thread([s = server_.get()] { s->run(); });
     const QString address = QStringLiteral("http://127.0.0.1:%1").arg(port);
-    service_->setText(tr("Serving on %1 — for example:").arg(address) + QStringLiteral("\ncurl -s %1/v1/health\ncurl -s %1%2").arg(address, example));
+    service_->setText(tr("Serving on %1 — for example:").arg(address) +
+                      QStringLiteral("\ncurl -s %1/v1/health\ncurl -s %1%2").arg(address, example));
     serve_->setText(tr("Stop Serving"));
     return port;
   } catch (const std::exception& error) {

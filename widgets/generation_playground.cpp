@@ -3,8 +3,8 @@
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -163,10 +163,11 @@ void GenerationPlayground::generate(const QString& prompt) {
           check_sampling_options(options);
           TextGenerator generator(model->model, model->tokenizer, model->context_length);
           generator.cancel_when([stop] { return stop->load(); });  // checked every token, text or not
-          outcome.generation =
-              model->chat ? generator.generate_from(render_chat_prompt(*model->tokenizer, chat_markers(*model->tokenizer), {{"user", prompt.toStdString()}}),
-                                                    options, sink)
-                          : generator.generate(prompt.toStdString(), options, sink);
+          outcome.generation = model->chat ? generator.generate_from(
+                                                 render_chat_prompt(*model->tokenizer, chat_markers(*model->tokenizer),
+                                                                    {{"user", prompt.toStdString()}}),
+                                                 options, sink)
+                                           : generator.generate(prompt.toStdString(), options, sink);
         } catch (const std::exception& e) {
           outcome.error = QString::fromUtf8(e.what());
         }
@@ -179,7 +180,10 @@ void GenerationPlayground::generate(const QString& prompt) {
         } else {
           const auto& g = outcome.generation;
           const QString count = g.tokens.size() == 1 ? tr("1 token") : tr("%1 tokens").arg(g.tokens.size());
-          status_->setText(tr("%1, %2 tokens/s; finished: %3").arg(count).arg(g.tokens_per_second, 0, 'f', 0).arg(QString::fromStdString(g.finish_reason)));
+          status_->setText(tr("%1, %2 tokens/s; finished: %3")
+                               .arg(count)
+                               .arg(g.tokens_per_second, 0, 'f', 0)
+                               .arg(QString::fromStdString(g.finish_reason)));
         }
         Q_EMIT finished();
       });

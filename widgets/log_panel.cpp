@@ -43,12 +43,13 @@ void LogPanel::showEntry(const Entry& entry) {
   static const char* names[] = {"info", "warning", "error"};
   QString line = QStringLiteral("%1  %2  %3")
                      .arg(entry.time.toString(QStringLiteral("HH:mm:ss")),
-                          QString::fromLatin1(names[static_cast<int>(entry.level)]).leftJustified(7),
-                          entry.text)
+                          QString::fromLatin1(names[static_cast<int>(entry.level)]).leftJustified(7), entry.text)
                      .toHtmlEscaped()
                      .replace(QLatin1Char('\n'), QStringLiteral("<br>"));
-  if (entry.level == Level::Error) line = QStringLiteral("<span style=\"color:%1\">%2</span>").arg(error_color(palette()).name(), line);
-  else if (entry.level == Level::Warning) line = QStringLiteral("<span style=\"color:%1\">%2</span>").arg(warning_color(palette()).name(), line);
+  if (entry.level == Level::Error)
+    line = QStringLiteral("<span style=\"color:%1\">%2</span>").arg(error_color(palette()).name(), line);
+  else if (entry.level == Level::Warning)
+    line = QStringLiteral("<span style=\"color:%1\">%2</span>").arg(warning_color(palette()).name(), line);
   view_->appendHtml(QStringLiteral("<pre style=\"margin:0\">%1</pre>").arg(line));
 }
 

@@ -19,11 +19,11 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QToolBar>
-#include <QStandardPaths>
-#include <QStatusBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -33,18 +33,18 @@
 #include "core/experiment/experiment.h"
 #include "widgets/bundle_panel.h"
 #include "widgets/compression_panel.h"
-#include "widgets/sweep_panel.h"
 #include "widgets/evaluation_panel.h"
-#include "widgets/export_dialog.h"
 #include "widgets/experiment_wizard.h"
+#include "widgets/export_dialog.h"
 #include "widgets/log_panel.h"
-#include "widgets/training_dashboard.h"
 #include "widgets/palette_colors.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
 #include "widgets/rating_panel.h"
 #include "widgets/run_list.h"
+#include "widgets/sweep_panel.h"
 #include "widgets/theme.h"
+#include "widgets/training_dashboard.h"
 #include "widgets/training_session.h"
 #include "widgets/translation.h"
 
@@ -150,7 +150,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (openExperiment(file) && startTraining()) tabs_->setCurrentWidget(dashboard_);
   });
   createDocks();
-  connect(training_, &TrainingSession::logLine, this, [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
+  connect(training_, &TrainingSession::logLine, this,
+          [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
   connect(training_, &TrainingSession::paused, this, [this](qint64 step) {
     log_->add(LogPanel::Level::Info, tr("Paused after step %1").arg(step));
     statusBar()->showMessage(tr("Paused after step %1").arg(step));
@@ -166,7 +167,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateActions();
   });
   connect(training_, &TrainingSession::progress, this, [this](qint64 step, qint64 total, qint64 epoch) {
-    statusBar()->showMessage(tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
+    statusBar()->showMessage(
+        tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
   });
   connect(training_, &TrainingSession::finished, this, &MainWindow::trainingFinished);
   // The rating panel's stage buttons: the experiment it wrote is opened and trained here.
@@ -225,7 +227,8 @@ void MainWindow::showEvent(QShowEvent* event) {
   // Dock sizes take effect only once the window has its size: the first time it is shown, without a saved layout.
   firstLayout_ = false;
   // A smaller share on a small screen: at 1024x768 the tabs need the room more than the explorer.
-  resizeDocks({findChild<QDockWidget*>(QStringLiteral("projectsDock"))}, {std::min(240, width() * 17 / 100)}, Qt::Horizontal);
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("projectsDock"))}, {std::min(240, width() * 17 / 100)},
+              Qt::Horizontal);
   resizeDocks({findChild<QDockWidget*>(QStringLiteral("runsDock"))}, {std::min(170, height() / 5)}, Qt::Vertical);
 }
 
@@ -246,7 +249,8 @@ void MainWindow::createActions() {
   // Explicit: QKeySequence::SaveAs is empty on platforms without a desktop theme.
   saveAsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
   connect(saveAsAction_, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Experiment As"), experimentPath_, tr("Experiment files (*.json)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save Experiment As"), experimentPath_, tr("Experiment files (*.json)"));
     if (!path.isEmpty()) saveExperimentAs(path);
   });
   duplicateAction_ = new QAction(tr("&Duplicate Experiment"), this);
@@ -289,7 +293,8 @@ void MainWindow::createActions() {
   });
   watchRunAction_ = new QAction(tr("&Watch Run Folder..."), this);
   watchRunAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
-  watchRunAction_->setToolTip(tr("Follow any run folder's curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)"));
+  watchRunAction_->setToolTip(
+      tr("Follow any run folder's curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)"));
   connect(watchRunAction_, &QAction::triggered, this, [this] {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), folder(workspace_.runs()));
     if (!folder.isEmpty()) watchRun(folder);
@@ -394,7 +399,8 @@ void MainWindow::createMenus() {
     if (!path.isEmpty()) openBundle(path);
   });
   openBundleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
-  openBundleAction->setToolTip(tr("Open a model exported with cradle-cli export (a folder's bundle.json or a .cradle file) and try it"));
+  openBundleAction->setToolTip(
+      tr("Open a model exported with cradle-cli export (a folder's bundle.json or a .cradle file) and try it"));
   file->addSeparator();
   file->addAction(editAction_);
   file->addAction(saveAsAction_);
@@ -415,13 +421,15 @@ void MainWindow::createMenus() {
     ExportDialog dialog(folder(workspace_.runs()), QString(), this);
     dialog.exec();
   });
-  exportModel->setToolTip(tr("Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP"));
+  exportModel->setToolTip(
+      tr("Hand a finished run over as a model bundle (with ONNX if wanted) and serve it over HTTP"));
   QAction* rate = run->addAction(tr("&Rate Responses"), this, [this] {
     tabs_->setCurrentWidget(rating_);
     rating_->setFocus();
   });
   rate->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-  rate->setToolTip(tr("Compare two replies per prompt and label which is better; the labels train a reward model, DPO or PPO"));
+  rate->setToolTip(
+      tr("Compare two replies per prompt and label which is better; the labels train a reward model, DPO or PPO"));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
@@ -443,11 +451,13 @@ void MainWindow::createMenus() {
     languages->addAction(choice);
     choice->setObjectName(QStringLiteral("language_") + code);
   }
-  view->addAction(tr("Re&fresh Projects and Runs"), this, [this] {
-        explorer_->refresh();
-        if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
-        runs_->refresh();
-      })->setShortcut(QKeySequence::Refresh);
+  view->addAction(tr("Re&fresh Projects and Runs"), this,
+                  [this] {
+                    explorer_->refresh();
+                    if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
+                    runs_->refresh();
+                  })
+      ->setShortcut(QKeySequence::Refresh);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Cradle"), this, &MainWindow::showAbout);
@@ -501,29 +511,42 @@ bool MainWindow::openExperiment(const QString& path) {
   summary_->addRow(tr("Data:"), new QLabel(tr("%1 files, %2% held out for validation")
                                                .arg(QString::fromStdString(to_string(d.source)).toUpper())
                                                .arg(d.validation_fraction * 100, 0, 'g', 3)));
-  summary_->addRow(tr("Classes:"), new QLabel(d.class_names.empty() ? tr("from the labels")
-                                                                     : QString::number(d.class_names.size())));
+  summary_->addRow(tr("Classes:"),
+                   new QLabel(d.class_names.empty() ? tr("from the labels") : QString::number(d.class_names.size())));
   QString model;
-  if (m.type == "cnn") model = tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden));
-  else if (m.type == "mlp") model = tr("MLP, hidden %1").arg(joined(m.hidden));
-  else if (m.type == "lenet5") model = tr("LeNet-5");
-  else if (m.type == "resnet") model = tr("ResNet, widths %1, blocks %2").arg(joined(m.widths), joined(m.blocks));
+  if (m.type == "cnn")
+    model = tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden));
+  else if (m.type == "mlp")
+    model = tr("MLP, hidden %1").arg(joined(m.hidden));
+  else if (m.type == "lenet5")
+    model = tr("LeNet-5");
+  else if (m.type == "resnet")
+    model = tr("ResNet, widths %1, blocks %2").arg(joined(m.widths), joined(m.blocks));
   else if (m.is_recurrent())
-    model = tr("%1, %2 layers, hidden size %3%4").arg(QString::fromStdString(m.type).toUpper()).arg(m.layers).arg(m.hidden_size)
+    model = tr("%1, %2 layers, hidden size %3%4")
+                .arg(QString::fromStdString(m.type).toUpper())
+                .arg(m.layers)
+                .arg(m.hidden_size)
                 .arg(m.bidirectional ? tr(", bidirectional") : QString());
   else
-    model = tr("%1, %2 blocks, width %3, %4 heads").arg(m.type == "gpt" ? tr("GPT") : tr("Transformer encoder"))
-                .arg(m.layers).arg(m.width).arg(m.heads);
+    model = tr("%1, %2 blocks, width %3, %4 heads")
+                .arg(m.type == "gpt" ? tr("GPT") : tr("Transformer encoder"))
+                .arg(m.layers)
+                .arg(m.width)
+                .arg(m.heads);
   // A later stage without a model section keeps the model of the run it starts from.
   if (experiment.model_inherited) model = tr("the model of %1").arg(QString::fromStdString(experiment.init_from));
   summary_->addRow(tr("Model:"), new QLabel(model));
   if (experiment.stage != Stage::Pretrain)
-    summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2").arg(QString::fromStdString(to_string(experiment.stage)),
-                                                                     QString::fromStdString(experiment.init_from))));
-  summary_->addRow(tr("Optimizer:"), new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
+    summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2")
+                                                  .arg(QString::fromStdString(to_string(experiment.stage)),
+                                                       QString::fromStdString(experiment.init_from))));
+  summary_->addRow(tr("Optimizer:"),
+                   new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
   summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
   summary_->addRow(tr("Seed:"), new QLabel(QString::number(experiment.seed)));
-  auto* hint = new QLabel(tr("Train it with Train (Ctrl+T), or from a terminal:\ncradle-cli train %1").arg(QFileInfo(path).absoluteFilePath()));
+  auto* hint = new QLabel(tr("Train it with Train (Ctrl+T), or from a terminal:\ncradle-cli train %1")
+                              .arg(QFileInfo(path).absoluteFilePath()));
   hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
   hint->setWordWrap(true);
   summary_->addRow(QString(), hint);
@@ -617,10 +640,12 @@ bool MainWindow::startTraining() {
   const QString runs = folder(workspace_.runs());
   QDir().mkpath(runs);
   if (!training_->start(experiment, runs)) return false;
-  log_->add(LogPanel::Level::Info, tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
+  log_->add(LogPanel::Level::Info,
+            tr("Training %1 (%2)").arg(QString::fromStdString(experiment.name), experimentPath_));
   dashboard_->followRun(training_->runFolder(), QString::fromStdString(to_string(experiment.task)));
   tabs_->setCurrentWidget(dashboard_);
-  statusBar()->showMessage(tr("Training %1: reading the data and building the model...").arg(QString::fromStdString(experiment.name)));
+  statusBar()->showMessage(
+      tr("Training %1: reading the data and building the model...").arg(QString::fromStdString(experiment.name)));
   updateActions();
   return true;
 }
@@ -629,7 +654,8 @@ bool MainWindow::resumeRun(const QString& run_folder) {
   if (training_->running()) return false;
   QString task;
   try {
-    task = QString::fromStdString(to_string(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task));
+    task = QString::fromStdString(
+        to_string(load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString()).task));
   } catch (const Error& error) {
     reportProblem(QString::fromStdString(error.what()));
     return false;
@@ -663,9 +689,12 @@ void MainWindow::stopTraining() {
 
 void MainWindow::trainingFinished(const QString& status, const QString& summary) {
   QString message;
-  if (status == QLatin1String("completed")) message = tr("Training finished: %1").arg(summary);
-  else if (status == QLatin1String("stopped")) message = tr("Training stopped: %1").arg(summary);
-  else message = tr("Training failed: %1").arg(summary);
+  if (status == QLatin1String("completed"))
+    message = tr("Training finished: %1").arg(summary);
+  else if (status == QLatin1String("stopped"))
+    message = tr("Training stopped: %1").arg(summary);
+  else
+    message = tr("Training failed: %1").arg(summary);
   if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
     dashboard_->setRunState(status == QLatin1String("completed") ? TrainingDashboard::RunState::Finished
                             : status == QLatin1String("stopped") ? TrainingDashboard::RunState::Stopped
@@ -710,7 +739,8 @@ void MainWindow::showPreferences() {
 
 void MainWindow::chooseExperiment() {
   const QString start = experimentPath_.isEmpty() ? QString() : QFileInfo(experimentPath_).absolutePath();
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Experiment"), start, tr("Experiment files (*.json)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open Experiment"), start, tr("Experiment files (*.json)"));
   if (!path.isEmpty()) openExperiment(path);
 }
 

@@ -58,14 +58,26 @@ class MainWindow : public QMainWindow {
   bool resumeRun(const QString& run_folder);
   // Shows a run folder's curves on the dashboard as it grows.
   void watchRun(const QString& run_folder);
-  class TrainingDashboard* dashboard() const { return dashboard_; }
-  class TrainingSession* trainingSession() const { return training_; }
-  class RatingPanel* ratingPanel() const { return rating_; }
+  class TrainingDashboard* dashboard() const {
+    return dashboard_;
+  }
+  class TrainingSession* trainingSession() const {
+    return training_;
+  }
+  class RatingPanel* ratingPanel() const {
+    return rating_;
+  }
   // Opens a model bundle (a folder, its bundle.json, or a .cradle file) in the Model tab.
   bool openBundle(const QString& path);
-  class BundlePanel* bundlePanel() const { return bundle_; }
-  class EvaluationPanel* evaluationPanel() const { return evaluation_; }
-  class CompressionPanel* compressionPanel() const { return compression_; }
+  class BundlePanel* bundlePanel() const {
+    return bundle_;
+  }
+  class EvaluationPanel* evaluationPanel() const {
+    return evaluation_;
+  }
+  class CompressionPanel* compressionPanel() const {
+    return compression_;
+  }
   QString logText() const;
 
  public Q_SLOTS:

@@ -70,9 +70,15 @@ MetricsChart::MetricsChart(const QString& title, const QString& x_label, const Q
       const QString file = QFileDialog::getSaveFileName(this, tr("Export Chart"), title + suffix, filter);
       if (!file.isEmpty()) write(file);
     };
-    menu.addAction(tr("Save as PNG..."), this, [=] { save(tr("PNG images (*.png)"), QStringLiteral(".png"), [this](const QString& f) { savePng(f); }); });
-    menu.addAction(tr("Save as PDF..."), this, [=] { save(tr("PDF documents (*.pdf)"), QStringLiteral(".pdf"), [this](const QString& f) { savePdf(f); }); });
-    menu.addAction(tr("Save Data as CSV..."), this, [=] { save(tr("CSV files (*.csv)"), QStringLiteral(".csv"), [this](const QString& f) { saveCsv(f); }); });
+    menu.addAction(tr("Save as PNG..."), this, [=] {
+      save(tr("PNG images (*.png)"), QStringLiteral(".png"), [this](const QString& f) { savePng(f); });
+    });
+    menu.addAction(tr("Save as PDF..."), this, [=] {
+      save(tr("PDF documents (*.pdf)"), QStringLiteral(".pdf"), [this](const QString& f) { savePdf(f); });
+    });
+    menu.addAction(tr("Save Data as CSV..."), this, [=] {
+      save(tr("CSV files (*.csv)"), QStringLiteral(".csv"), [this](const QString& f) { saveCsv(f); });
+    });
     menu.addSeparator();
     menu.addAction(tr("Autoscale"), this, &MetricsChart::autoscale);
     menu.exec(plot_->mapToGlobal(where));
@@ -143,8 +149,10 @@ void MetricsChart::flush() {
     changed = true;
   }
   if (!changed) return;
-  if (autoscaled_) autoscale();
-  else plot_->replot(QCustomPlot::rpQueuedReplot);
+  if (autoscaled_)
+    autoscale();
+  else
+    plot_->replot(QCustomPlot::rpQueuedReplot);
   ++replots_;
 }
 
@@ -169,8 +177,10 @@ void MetricsChart::setSmoothing(double weight) {
 
 void MetricsChart::setLogScale(bool on) {
   plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-  if (on) plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-  else plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  if (on)
+    plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  else
+    plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   autoscale();
 }
 
@@ -237,7 +247,9 @@ void MetricsChart::moveCrosshair(QMouseEvent* event) {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-bool MetricsChart::savePng(const QString& file, int width, int height) { return plot_->savePng(file, width, height, 2.0); }
+bool MetricsChart::savePng(const QString& file, int width, int height) {
+  return plot_->savePng(file, width, height, 2.0);
+}
 bool MetricsChart::savePdf(const QString& file) { return plot_->savePdf(file); }
 
 bool MetricsChart::saveCsv(const QString& file) const {
@@ -247,8 +259,8 @@ bool MetricsChart::saveCsv(const QString& file) const {
   text << "series," << plot_->xAxis->label() << ',' << plot_->yAxis->label() << '\n';
   for (const Series& s : series_)
     for (std::size_t i = 0; i < s.xs.size(); ++i)
-      text << '"' << QString(s.name).replace('"', QStringLiteral("\"\"")) << "\"," << QString::number(s.xs[i], 'g', 12) << ','
-           << QString::number(s.ys[i], 'g', 10) << '\n';
+      text << '"' << QString(s.name).replace('"', QStringLiteral("\"\"")) << "\"," << QString::number(s.xs[i], 'g', 12)
+           << ',' << QString::number(s.ys[i], 'g', 10) << '\n';
   return text.status() == QTextStream::Ok && out.flush();
 }
 

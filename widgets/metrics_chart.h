@@ -31,7 +31,7 @@ class MetricsChart : public QWidget {
   int addSeries(const QString& name, const QColor& colour, bool dashed = false, bool markers = false);
   // Buffered: drawn at the next repaint tick.
   void append(int series, double x, double y);
-  void clear();  // every series and its points gone
+  void clear();                      // every series and its points gone
   void setSmoothing(double weight);  // 0 (raw) to 0.99: the EMA's weight on the past
   void setLogScale(bool on);
   void autoscale();

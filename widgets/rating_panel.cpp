@@ -40,7 +40,8 @@ std::string prompt_key(const std::vector<ChatMessage>& messages) {
 QString prompt_html(const std::vector<ChatMessage>& messages) {
   QString html;
   for (const auto& m : messages) {
-    const QString text = QString::fromStdString(m.content).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    const QString text =
+        QString::fromStdString(m.content).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
     html += QStringLiteral("<p><b>%1:</b> %2</p>").arg(QString::fromStdString(m.role).toHtmlEscaped(), text);
   }
   return html;
@@ -153,19 +154,23 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
 
   auto* choices = new QHBoxLayout;
   leftButton_ = key_button(labelling_, tr("Left is better (1 / A)"), QStringLiteral("chooseLeft"), tr("Keys 1 or A"));
-  rightButton_ = key_button(labelling_, tr("Right is better (2 / B)"), QStringLiteral("chooseRight"), tr("Keys 2 or B"));
+  rightButton_ =
+      key_button(labelling_, tr("Right is better (2 / B)"), QStringLiteral("chooseRight"), tr("Keys 2 or B"));
   tieButton_ = key_button(labelling_, tr("Tie (T)"), QStringLiteral("chooseTie"), tr("Both equally good or bad (T)"));
   skipButton_ = key_button(labelling_, tr("Skip (S)"), QStringLiteral("chooseSkip"),
                            tr("Recorded as skipped, left out of training (S)"));
-  undoButton_ = key_button(labelling_, tr("Undo (Z)"), QStringLiteral("undoLabel"), tr("Take the last label back and show its item again (Z)"));
-  nextButton_ = key_button(labelling_, tr("Next (→)"), QStringLiteral("nextItem"), tr("Go on after a label when auto-advance is off (→)"));
+  undoButton_ = key_button(labelling_, tr("Undo (Z)"), QStringLiteral("undoLabel"),
+                           tr("Take the last label back and show its item again (Z)"));
+  nextButton_ = key_button(labelling_, tr("Next (→)"), QStringLiteral("nextItem"),
+                           tr("Go on after a label when auto-advance is off (→)"));
   autoAdvance_ = new QCheckBox(tr("Auto-advance"), labelling_);
   autoAdvance_->setChecked(true);
   autoAdvance_->setFocusPolicy(Qt::NoFocus);
   autoAdvance_->setToolTip(tr("Show the next pair as soon as one is labelled; off: stay on it until →"));
-  for (QWidget* w : {static_cast<QWidget*>(leftButton_), static_cast<QWidget*>(rightButton_), static_cast<QWidget*>(tieButton_),
-                     static_cast<QWidget*>(skipButton_), static_cast<QWidget*>(undoButton_), static_cast<QWidget*>(nextButton_),
-                     static_cast<QWidget*>(autoAdvance_)})
+  for (QWidget* w :
+       {static_cast<QWidget*>(leftButton_), static_cast<QWidget*>(rightButton_), static_cast<QWidget*>(tieButton_),
+        static_cast<QWidget*>(skipButton_), static_cast<QWidget*>(undoButton_), static_cast<QWidget*>(nextButton_),
+        static_cast<QWidget*>(autoAdvance_)})
     choices->addWidget(w);
   labelLayout->addLayout(choices);
   connect(leftButton_, &QPushButton::clicked, this, [this] { choose(Verdict::Left); });
@@ -189,16 +194,19 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   trainingFiles_->setFocusPolicy(Qt::NoFocus);
   trainingFiles_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   loop->addWidget(trainingFiles_);
-  rewardButton_ = key_button(loopBox, tr("Train Re&ward Model"), QStringLiteral("trainRewardModel"),
-                             tr("A reward model on these labels, starting from the policy run; trained in the Training tab"));
-  dpoButton_ = key_button(loopBox, tr("Run &DPO"), QStringLiteral("runDpo"), tr("Direct preference optimisation of the policy run on these labels"));
+  rewardButton_ =
+      key_button(loopBox, tr("Train Re&ward Model"), QStringLiteral("trainRewardModel"),
+                 tr("A reward model on these labels, starting from the policy run; trained in the Training tab"));
+  dpoButton_ = key_button(loopBox, tr("Run &DPO"), QStringLiteral("runDpo"),
+                          tr("Direct preference optimisation of the policy run on these labels"));
   ppoButton_ = key_button(loopBox, tr("Run &PPO"), QStringLiteral("runPpo"),
                           tr("PPO of the policy run against the newest reward model, on the prompt set"));
   beforeAfterButton_ = key_button(loopBox, tr("&Before/After..."), QStringLiteral("beforeAfter"),
                                   tr("Rate the policy against the tuned run, blind, on prompts the tuning never saw"));
   agreementButton_ = key_button(loopBox, tr("A&nnotators..."), QStringLiteral("annotatorAgreement"),
                                 tr("Agreement between annotators of this set, and a merged set to train on"));
-  for (QPushButton* b : {rewardButton_, dpoButton_, ppoButton_, beforeAfterButton_, agreementButton_}) loop->addWidget(b);
+  for (QPushButton* b : {rewardButton_, dpoButton_, ppoButton_, beforeAfterButton_, agreementButton_})
+    loop->addWidget(b);
   loop->addStretch(1);
   loop->addWidget(changeButton_);
   labelLayout->insertLayout(0, loop);
@@ -215,7 +223,8 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(beforeAfterButton_, &QPushButton::clicked, this, [this] {
     QString tuned = tunedRun_;
-    if (tuned.isEmpty()) tuned = QFileDialog::getExistingDirectory(this, tr("Choose the Tuned Run (dpo or ppo)"), runsRoot_);
+    if (tuned.isEmpty())
+      tuned = QFileDialog::getExistingDirectory(this, tr("Choose the Tuned Run (dpo or ppo)"), runsRoot_);
     if (!tuned.isEmpty()) startBeforeAfter(tuned);
   });
   connect(agreementButton_, &QPushButton::clicked, this, [this] {
@@ -256,21 +265,25 @@ bool RatingPanel::fail(const QString& message) {
 }
 
 void RatingPanel::showMessage(const QString& text, bool error) {
-  message_->setStyleSheet(error ? QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()) : QString());
+  message_->setStyleSheet(error ? QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name())
+                                : QString());
   message_->setText(text);
 }
 
 bool RatingPanel::start(const RatingSession& s) {
   error_.clear();
-  if (s.annotator.trimmed().isEmpty()) return fail(tr("Enter the annotator's name: each annotator has their own label file."));
+  if (s.annotator.trimmed().isEmpty())
+    return fail(tr("Enter the annotator's name: each annotator has their own label file."));
   if (s.pairs.isEmpty() && (s.prompts.isEmpty() || s.runs.isEmpty()))
     return fail(tr("Choose a prompt file and a chat run (or two), or a file of pairs to rate."));
   std::unique_ptr<PreferenceLabelFile> file;
   std::unique_ptr<CandidateQueue> queue;
   std::deque<CandidatePair> pairs;
-  QString folder = s.labelFile.isEmpty() ? QDir(labelsRoot_).filePath(rating_set_name(s)) : QFileInfo(s.labelFile).absolutePath();
-  const QString path = s.labelFile.isEmpty() ? QDir(folder).filePath(annotator_file_name(s.annotator) + QStringLiteral(".jsonl"))
-                                             : s.labelFile;
+  QString folder =
+      s.labelFile.isEmpty() ? QDir(labelsRoot_).filePath(rating_set_name(s)) : QFileInfo(s.labelFile).absolutePath();
+  const QString path = s.labelFile.isEmpty()
+                           ? QDir(folder).filePath(annotator_file_name(s.annotator) + QStringLiteral(".jsonl"))
+                           : s.labelFile;
   int total = 0, remaining = 0;
   setCursor(Qt::BusyCursor);
   try {
@@ -298,8 +311,9 @@ bool RatingPanel::start(const RatingSession& s) {
       sampling.temperature = s.temperature;
       sampling.top_k = s.topK;
       sampling.top_p = s.topP;
-      queue = std::make_unique<CandidateQueue>(std::move(prompts), runs, sampling, s.seed, 4,
-                                               [&done](const std::vector<ChatMessage>& p) { return done.count(prompt_key(p)) > 0; });
+      queue = std::make_unique<CandidateQueue>(
+          std::move(prompts), runs, sampling, s.seed, 4,
+          [&done](const std::vector<ChatMessage>& p) { return done.count(prompt_key(p)) > 0; });
       remaining = static_cast<int>(queue->prompts());
     }
   } catch (const std::exception& e) {
@@ -330,7 +344,7 @@ bool RatingPanel::start(const RatingSession& s) {
   winRate_->setVisible(s.beforeAfter);
   refreshTrainingFiles();
   showMessage(labelledAtStart_ > 0 ? tr("Continuing %1: %2 items already labelled.").arg(path).arg(labelledAtStart_)
-                                    : tr("Labels go to %1").arg(path));
+                                   : tr("Labels go to %1").arg(path));
   pollQueue();
   setFocus();
   return true;
@@ -363,7 +377,8 @@ void RatingPanel::pollQueue() {
         return;
       }
       sourceDone_ = true;
-      if (!queue_->error().empty()) fail(tr("Generating candidates stopped: %1").arg(QString::fromStdString(queue_->error())));
+      if (!queue_->error().empty())
+        fail(tr("Generating candidates stopped: %1").arg(QString::fromStdString(queue_->error())));
     }
   } else {
     sourceDone_ = true;
@@ -373,7 +388,8 @@ void RatingPanel::pollQueue() {
     sourceDone_ = false;
     showItem(false);
   } else {
-    prompt_->setHtml(tr("<b>Every item of this set is labelled.</b> Train a reward model, run DPO or PPO below, or press Z to take the last label back."));
+    prompt_->setHtml(tr(
+        "<b>Every item of this set is labelled.</b> Train a reward model, run DPO or PPO below, or press Z to take the last label back."));
     left_->clear();
     right_->clear();
     updateProgress();
@@ -388,8 +404,10 @@ void RatingPanel::showItem(bool labelled_already) {
   const auto& left = pair.first_shown_left ? pair.first : pair.second;
   const auto& right = pair.first_shown_left ? pair.second : pair.first;
   const auto show = [](QTextBrowser* view, const std::string& text) {
-    if (text.empty()) view->setHtml(tr("<i>(an empty reply)</i>"));
-    else view->setPlainText(QString::fromStdString(text));
+    if (text.empty())
+      view->setHtml(tr("<i>(an empty reply)</i>"));
+    else
+      view->setPlainText(QString::fromStdString(text));
   };
   show(left_, left);
   show(right_, right);
@@ -434,7 +452,9 @@ PreferenceLabel RatingPanel::labelFor(Verdict verdict) const {
     case Verdict::Tie: label.verdict = PairVerdict::Tie; break;
     case Verdict::Skip: label.verdict = PairVerdict::Skip; break;
   }
-  const auto rating = [](const QComboBox* box) { return box->currentIndex() > 0 ? std::optional<int>(box->currentIndex()) : std::nullopt; };
+  const auto rating = [](const QComboBox* box) {
+    return box->currentIndex() > 0 ? std::optional<int>(box->currentIndex()) : std::nullopt;
+  };
   label.first_rating = rating(pair.first_shown_left ? leftRating_ : rightRating_);
   label.second_rating = rating(pair.first_shown_left ? rightRating_ : leftRating_);
   label.comment = comment_->text().trimmed().toStdString();
@@ -448,8 +468,10 @@ bool RatingPanel::choose(Verdict verdict) {
   if (!current_ || !file_) return false;
   const PreferenceLabel label = labelFor(verdict);
   try {
-    if (currentLabelled_) file_->undo();  // a second choice on the same item replaces the first
-    else ++sessionLabels_;
+    if (currentLabelled_)
+      file_->undo();  // a second choice on the same item replaces the first
+    else
+      ++sessionLabels_;
     file_->append(label);
   } catch (const std::exception& e) {
     return fail(tr("The label was not saved: %1").arg(QString::fromStdString(e.what())));
@@ -480,8 +502,10 @@ bool RatingPanel::undo() {
   } catch (const std::exception& e) {
     return fail(tr("Undo failed: %1").arg(QString::fromStdString(e.what())));
   }
-  if (sessionLabels_ > 0) --sessionLabels_;
-  else --labelledAtStart_;  // a label from an earlier sitting
+  if (sessionLabels_ > 0)
+    --sessionLabels_;
+  else
+    --labelledAtStart_;  // a label from an earlier sitting
   if (current_ && !currentLabelled_) returned_.push_front(*current_);
   CandidatePair pair;
   pair.prompt = label->prompt;
@@ -497,7 +521,10 @@ bool RatingPanel::undo() {
   rightRating_->setCurrentIndex(index_of(label->first_shown_left ? label->second_rating : label->first_rating));
   comment_->setText(QString::fromStdString(label->comment));
   const bool left = (label->verdict == PairVerdict::First) == label->first_shown_left;
-  const QString was = label->verdict == PairVerdict::Tie ? tr("a tie") : label->verdict == PairVerdict::Skip ? tr("skipped") : left ? tr("left better") : tr("right better");
+  const QString was = label->verdict == PairVerdict::Tie    ? tr("a tie")
+                      : label->verdict == PairVerdict::Skip ? tr("skipped")
+                      : left                                ? tr("left better")
+                                                            : tr("right better");
   showMessage(tr("Took back the last label (it was: %1). Choose again.").arg(was));
   return true;
 }
@@ -537,8 +564,10 @@ void RatingPanel::keyPressEvent(QKeyEvent* event) {
     return;
   }
   switch (event->key()) {
-    case Qt::Key_1: case Qt::Key_A: choose(Verdict::Left); break;
-    case Qt::Key_2: case Qt::Key_B: choose(Verdict::Right); break;
+    case Qt::Key_1:
+    case Qt::Key_A: choose(Verdict::Left); break;
+    case Qt::Key_2:
+    case Qt::Key_B: choose(Verdict::Right); break;
     case Qt::Key_T: choose(Verdict::Tie); break;
     case Qt::Key_S: choose(Verdict::Skip); break;
     case Qt::Key_Z: undo(); break;
@@ -560,8 +589,9 @@ void RatingPanel::updateProgress() {
   }
   progress_->setText(tr("%1 of %2 labelled").arg(labelled()).arg(total_));
   const double hours = static_cast<double>(sessionClock_.elapsed()) / 3.6e6;
-  rate_->setText(sessionLabels_ > 0 && hours > 0 ? tr("%1 per hour").arg(static_cast<double>(sessionLabels_) / hours, 0, 'f', 0)
-                                                 : QString());
+  rate_->setText(sessionLabels_ > 0 && hours > 0
+                     ? tr("%1 per hour").arg(static_cast<double>(sessionLabels_) / hours, 0, 'f', 0)
+                     : QString());
   if (session_.beforeAfter && session_.runs.size() == 2) {
     const HeadToHead h = head_to_head(file_->labels(), session_.runs[1].toStdString());
     const auto decided = h.wins + h.losses + h.ties;
@@ -583,8 +613,9 @@ void RatingPanel::updateButtons() {
   rewardButton_->setEnabled(training && trainingFiles_->count() > 0);
   dpoButton_->setEnabled(training && trainingFiles_->count() > 0);
   ppoButton_->setEnabled(training);
-  ppoButton_->setToolTip(rewardRun_.isEmpty() ? tr("PPO against a reward model: train one first, or choose its run folder")
-                                              : tr("PPO against %1, on the prompt set").arg(rewardRun_));
+  ppoButton_->setToolTip(rewardRun_.isEmpty()
+                             ? tr("PPO against a reward model: train one first, or choose its run folder")
+                             : tr("PPO against %1, on the prompt set").arg(rewardRun_));
   beforeAfterButton_->setEnabled(file_ != nullptr);
   agreementButton_->setEnabled(file_ != nullptr);
 }
@@ -617,7 +648,8 @@ QString RatingPanel::trainingLabels() const { return trainingFiles_->currentData
 
 QString RatingPanel::uniqueFile(const QString& folder, const QString& stem, const QString& extension) const {
   QString path = QDir(folder).filePath(stem + extension);
-  for (int n = 2; QFileInfo::exists(path); ++n) path = QDir(folder).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(extension));
+  for (int n = 2; QFileInfo::exists(path); ++n)
+    path = QDir(folder).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(extension));
   return path;
 }
 
@@ -636,7 +668,8 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
       return QString();
     }
   if (session_.runs.isEmpty()) {
-    const QString run = QFileDialog::getExistingDirectory(this, tr("Choose the Chat Run These Pairs Are For"), runsRoot_);
+    const QString run =
+        QFileDialog::getExistingDirectory(this, tr("Choose the Chat Run These Pairs Are For"), runsRoot_);
     if (run.isEmpty()) return QString();
     session_.runs << run;
   }
@@ -658,7 +691,8 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
         request.prompts = session_.prompts.toStdString();
       } else {
         const QString prompts = QDir(folder).filePath(QStringLiteral("prompts.jsonl"));
-        write_text_atomically(prompts.toStdString(), prompts_to_jsonl(load_prompt_file(session_.prompts.toStdString())));
+        write_text_atomically(prompts.toStdString(),
+                              prompts_to_jsonl(load_prompt_file(session_.prompts.toStdString())));
         request.prompts = prompts.toStdString();
       }
     }
@@ -684,7 +718,7 @@ void RatingPanel::trainingFinished(const QString& run_folder, const QString& sta
     } else if (is_direct_preference(e) || is_policy_optimisation(e)) {
       tunedRun_ = run_folder;
       showMessage(tr("%1 tuned (%2): Before/After compares it with the policy it started from.")
-                       .arg(QString::fromStdString(to_string(e.stage)).toUpper(), run_folder));
+                      .arg(QString::fromStdString(to_string(e.stage)).toUpper(), run_folder));
     }
   } catch (const std::exception&) {
     // Not a run this panel follows (the window reports every training).
@@ -699,13 +733,16 @@ bool RatingPanel::startBeforeAfter(const QString& tuned_run) {
   try {
     const Experiment e = load_experiment((tuned + QStringLiteral("/experiment.json")).toStdString());
     if (!is_direct_preference(e) && !is_policy_optimisation(e))
-      throw ConfigError(tuned.toStdString() + ": a stage \"" + to_string(e.stage) + "\" run; before/after compares a dpo or ppo run with its start");
+      throw ConfigError(tuned.toStdString() + ": a stage \"" + to_string(e.stage) +
+                        "\" run; before/after compares a dpo or ppo run with its start");
     const QString policy = QString::fromStdString(e.resolve(e.init_from).lexically_normal().string());
     // <set>/before-after/<tuned run>/<annotator>.jsonl, the prompts beside that folder (not among the label files).
-    const QDir comparisons(QDir(setFolder_.isEmpty() ? labelsRoot_ : setFolder_).filePath(QStringLiteral("before-after")));
+    const QDir comparisons(
+        QDir(setFolder_.isEmpty() ? labelsRoot_ : setFolder_).filePath(QStringLiteral("before-after")));
     const QString folder = comparisons.filePath(QFileInfo(tuned).fileName());
     if (!QDir().mkpath(folder)) throw IoError(folder.toStdString() + ": cannot create the folder");
-    const QString prompts = comparisons.filePath(QFileInfo(tuned).fileName() + QStringLiteral("-held-out-prompts.jsonl"));
+    const QString prompts =
+        comparisons.filePath(QFileInfo(tuned).fileName() + QStringLiteral("-held-out-prompts.jsonl"));
     write_text_atomically(prompts.toStdString(), prompts_to_jsonl(held_out_prompts(e)));
     s.prompts = prompts;
     s.pairs.clear();

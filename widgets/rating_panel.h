@@ -72,8 +72,14 @@ class RatingPanel : public QWidget {
   // The stages' runs: the window reports every training it finishes; a
   // completed reward run enables "Run PPO", a completed dpo or ppo run "Before/after".
   void trainingFinished(const QString& run_folder, const QString& status);
-  void setRewardRun(const QString& run_folder) { rewardRun_ = run_folder; updateButtons(); }
-  void setTunedRun(const QString& run_folder) { tunedRun_ = run_folder; updateButtons(); }
+  void setRewardRun(const QString& run_folder) {
+    rewardRun_ = run_folder;
+    updateButtons();
+  }
+  void setTunedRun(const QString& run_folder) {
+    tunedRun_ = run_folder;
+    updateButtons();
+  }
   // Writes the stage's experiment ("reward", "dpo" or "ppo") from the chosen
   // label file and the runs; its path (and emits stageExperimentWritten), or empty with errorText().
   QString writeStageExperiment(const QString& stage);

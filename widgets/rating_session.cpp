@@ -11,7 +11,8 @@ QString rating_set_name(const RatingSession& session) {
 QString annotator_file_name(const QString& annotator) {
   QString name = annotator.trimmed();
   for (QChar& c : name)
-    if (!(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') || c == QLatin1Char('.'))) c = QLatin1Char('_');
+    if (!(c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_') || c == QLatin1Char('.')))
+      c = QLatin1Char('_');
   if (name.isEmpty() || name.startsWith(QLatin1Char('.'))) name.prepend(QLatin1Char('_'));
   return name;
 }

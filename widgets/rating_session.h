@@ -11,7 +11,7 @@
 namespace cradle {
 
 struct RatingSession {
-  QString prompts;  // a prompt file (JSONL or one prompt per line), answered by `runs`
+  QString prompts;   // a prompt file (JSONL or one prompt per line), answered by `runs`
   QStringList runs;  // one chat run (two samples per prompt) or two (one reply each)
   QString pairs;     // or: a preference JSONL whose pairs are rated again (then prompts and runs are unused)
   QString annotator;

@@ -94,11 +94,13 @@ QLineEdit* RatingSetupForm::pathRow(const QString& placeholder, bool folder, QFo
   row->addWidget(edit, 1);
   auto* browse = new QPushButton(tr("Browse..."), this);
   row->addWidget(browse);
-  const QString title = label.endsWith(QLatin1Char(':')) ? label.chopped(1) : label;  // the field's name, not its form label
+  const QString title =
+      label.endsWith(QLatin1Char(':')) ? label.chopped(1) : label;  // the field's name, not its form label
   connect(browse, &QPushButton::clicked, this, [this, edit, folder, title] {
     const QString start = edit->text().isEmpty() ? browseFolder_ : edit->text();
     const QString chosen = folder ? QFileDialog::getExistingDirectory(this, title, start)
-                                  : QFileDialog::getOpenFileName(this, title, start, tr("Prompts and pairs (*.jsonl *.txt);;All files (*)"));
+                                  : QFileDialog::getOpenFileName(
+                                        this, title, start, tr("Prompts and pairs (*.jsonl *.txt);;All files (*)"));
     if (!chosen.isEmpty()) edit->setText(chosen);
   });
   form->addRow(label, row);
@@ -108,8 +110,8 @@ QLineEdit* RatingSetupForm::pathRow(const QString& placeholder, bool folder, QFo
 void RatingSetupForm::updateEnabled() {
   const bool generate = generate_->isChecked();
   for (QWidget* w : {static_cast<QWidget*>(prompts_), static_cast<QWidget*>(runA_), static_cast<QWidget*>(runB_),
-                     static_cast<QWidget*>(maxTokens_), static_cast<QWidget*>(temperature_), static_cast<QWidget*>(topK_),
-                     static_cast<QWidget*>(topP_)})
+                     static_cast<QWidget*>(maxTokens_), static_cast<QWidget*>(temperature_),
+                     static_cast<QWidget*>(topK_), static_cast<QWidget*>(topP_)})
     w->setEnabled(generate);
   pairs_->setEnabled(!generate);
 }

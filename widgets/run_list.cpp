@@ -36,8 +36,10 @@ RunList::RunList(QWidget* parent) : QTableWidget(0, 5, parent) {
 }
 
 QString RunList::placeholderText() const {
-  return experiment_.isEmpty() ? tr("Open an experiment to see its runs here.")
-                               : tr("No runs of %1 yet: Train (Ctrl+T) puts each run here, with its status and test metric.").arg(experiment_);
+  return experiment_.isEmpty()
+             ? tr("Open an experiment to see its runs here.")
+             : tr("No runs of %1 yet: Train (Ctrl+T) puts each run here, with its status and test metric.")
+                   .arg(experiment_);
 }
 
 void RunList::paintEvent(QPaintEvent* event) {
@@ -70,10 +72,13 @@ void RunList::refresh() {
       item->setToolTip(tip.isEmpty() ? text : tip);
       setItem(row, column, item);
     };
-    cell(0, QString::fromStdString(run.folder.filename().string()), QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));
+    cell(0, QString::fromStdString(run.folder.filename().string()),
+         QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));
     item(row, 0)->setData(Qt::UserRole, QString::fromStdString(run.folder.string()));
     cell(1, QString::fromStdString(run.status), QString::fromStdString(run.problem));
-    cell(2, run.metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run.metric_name)).arg(*run.metric, 0, 'g', 4) : QString());
+    cell(2, run.metric
+                ? QStringLiteral("%1 %2").arg(QString::fromStdString(run.metric_name)).arg(*run.metric, 0, 'g', 4)
+                : QString());
     cell(3, run.status == "incomplete" ? QString() : QString::number(run.epochs));
     cell(4, QString::fromStdString(run.started_at).replace('T', ' ').remove('Z'));
   }

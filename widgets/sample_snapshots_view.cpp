@@ -70,9 +70,12 @@ void SampleSnapshotsView::poll() {
   for (const auto& [number, line] : follower_->read_new()) {
     const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(line)).object();
     const QString kind = object[QStringLiteral("kind")].toString();
-    if (kind == QLatin1String("inputs")) showInputs(object);
-    else if (kind == QLatin1String("predictions")) showPredictions(object);
-    else if (kind == QLatin1String("generations")) showGenerations(object);
+    if (kind == QLatin1String("inputs"))
+      showInputs(object);
+    else if (kind == QLatin1String("predictions"))
+      showPredictions(object);
+    else if (kind == QLatin1String("generations"))
+      showGenerations(object);
   }
 }
 
@@ -94,7 +97,8 @@ void SampleSnapshotsView::showInputs(const QJsonObject& line) {
     images_.push_back(image);
     labels_.push_back(item[QStringLiteral("label")].toString());
     auto* picture = new QLabel(grid_);
-    picture->setPixmap(QPixmap::fromImage(image.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation)));
+    picture->setPixmap(
+        QPixmap::fromImage(image.scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation)));
     picture->setToolTip(tr("true class: %1").arg(labels_.back()));
     auto* caption = new QLabel(labels_.back(), grid_);
     caption->setAlignment(Qt::AlignHCenter);
@@ -156,14 +160,17 @@ void SampleSnapshotsView::showPredictions(const QJsonObject& line) {
 }
 
 void SampleSnapshotsView::showGenerations(const QJsonObject& line) {
-  QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Step %1 (epoch %2)")
-                                                        .arg(line[QStringLiteral("step")].toInteger())
-                                                        .arg(line[QStringLiteral("epoch")].toInteger()));
+  QString html = QStringLiteral("<h4>%1</h4>")
+                     .arg(tr("Step %1 (epoch %2)")
+                              .arg(line[QStringLiteral("step")].toInteger())
+                              .arg(line[QStringLiteral("epoch")].toInteger()));
   for (const auto& value : line[QStringLiteral("items")].toArray()) {
     const QJsonObject item = value.toObject();
     html += QStringLiteral("<p><b>%1</b>%2</p>")
-                .arg(item[QStringLiteral("prompt")].toString().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")),
-                     item[QStringLiteral("text")].toString().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+                .arg(item[QStringLiteral("prompt")].toString().toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                                       QStringLiteral("<br>")),
+                     item[QStringLiteral("text")].toString().toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                                     QStringLiteral("<br>")));
   }
   generations_ = html + QStringLiteral("<hr>") + generations_;  // newest first
   text_->setHtml(generations_);

@@ -33,7 +33,7 @@ class SampleSnapshotsView : public QWidget {
   QString caption(int image) const;  // "Shirt 61%"
   QString generatedText() const;     // the text view as plain text
   QString heading() const;
-  int columnCount() const { return columns_; }  // thumbnails across, as many as the width holds
+  int columnCount() const { return columns_; }            // thumbnails across, as many as the width holds
   QSize sizeHint() const override { return {380, 400}; }  // three thumbnails across where the window has the room
 
  protected:

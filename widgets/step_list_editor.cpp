@@ -21,7 +21,8 @@ QString step_summary(const Json& step) {
   QString text = QString::fromStdString(step.value("op", std::string("?")));
   QStringList parameters;
   for (const auto& [key, value] : step.items())
-    if (key != "op") parameters << QStringLiteral("%1: %2").arg(QString::fromStdString(key), display_value(value, FieldKind::Text));
+    if (key != "op")
+      parameters << QStringLiteral("%1: %2").arg(QString::fromStdString(key), display_value(value, FieldKind::Text));
   if (!parameters.isEmpty()) text += QStringLiteral("  (") + parameters.join(QStringLiteral(", ")) + QLatin1Char(')');
   return text;
 }
@@ -30,7 +31,8 @@ FieldKind kind_of(const Json& value) {
   if (value.is_boolean()) return FieldKind::Bool;
   if (value.is_number_integer()) return FieldKind::Integer;
   if (value.is_number()) return FieldKind::Number;
-  if (value.is_array()) return !value.empty() && value.front().is_number() ? FieldKind::NumberOrList : FieldKind::TextList;
+  if (value.is_array())
+    return !value.empty() && value.front().is_number() ? FieldKind::NumberOrList : FieldKind::TextList;
   return FieldKind::Text;
 }
 
@@ -52,8 +54,7 @@ StepListEditor::StepListEditor(ExperimentDocument* document, QString path, std::
   add->setObjectName(path_ + QStringLiteral("/add"));
   add->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(add);
-  for (const auto& op : operations)
-    menu->addAction(QString::fromStdString(op), this, [this, op] { addStep(op); });
+  for (const auto& op : operations) menu->addAction(QString::fromStdString(op), this, [this, op] { addStep(op); });
   add->setMenu(menu);
   remove_ = new QToolButton(this);
   remove_->setText(tr("Remove"));
@@ -82,7 +83,8 @@ StepListEditor::StepListEditor(ExperimentDocument* document, QString path, std::
     showParameters();
   });
   connect(document_, &ExperimentDocument::changed, this, [this](const QString& edited) {
-    if (edited != path_ || list_->count() != stepCount()) refresh();
+    if (edited != path_ || list_->count() != stepCount())
+      refresh();
     else {  // this editor's own change: the list texts, not the editors being typed in
       const Json list = steps();
       for (int i = 0; i < list_->count() && i < static_cast<int>(list.size()); ++i)
@@ -119,7 +121,8 @@ void StepListEditor::removeStep(int index) {
 void StepListEditor::moveStep(int index, int offset) {
   Json list = steps();
   const int target = index + offset;
-  if (index < 0 || target < 0 || index >= static_cast<int>(list.size()) || target >= static_cast<int>(list.size())) return;
+  if (index < 0 || target < 0 || index >= static_cast<int>(list.size()) || target >= static_cast<int>(list.size()))
+    return;
   std::swap(list[static_cast<size_t>(index)], list[static_cast<size_t>(target)]);
   setSteps(list);
   selectStep(target);
@@ -171,7 +174,8 @@ void StepListEditor::showParameters() {
       editor = box;
     } else {
       auto* edit = new QLineEdit(display_value(value, kind), parameters_);
-      connect(edit, &QLineEdit::textEdited, this, [update, kind](const QString& text) { update(parse_value(text, kind)); });
+      connect(edit, &QLineEdit::textEdited, this,
+              [update, kind](const QString& text) { update(parse_value(text, kind)); });
       editor = edit;
     }
     editor->setObjectName(path_ + QLatin1Char('/') + name);

@@ -23,9 +23,7 @@
 namespace cradle {
 namespace {
 
-QString number_text(const std::optional<double>& value) {
-  return value ? QString::number(*value, 'g', 4) : QString();
-}
+QString number_text(const std::optional<double>& value) { return value ? QString::number(*value, 'g', 4) : QString(); }
 
 QString value_text(const Json& value) {
   if (value.is_number_float()) return QString::number(value.get<double>(), 'g', 3);
@@ -135,7 +133,8 @@ bool SweepPanel::openSweep(const QString& sweep_file) {
           trials[i].status = s.value("status", std::string("pending"));
           trials[i].epochs = s.value("epochs", std::int64_t{0});
           if (s.contains("metric") && s["metric"].is_number()) trials[i].metric = s["metric"].get<double>();
-          if (s.contains("test_metric") && s["test_metric"].is_number()) trials[i].test_metric = s["test_metric"].get<double>();
+          if (s.contains("test_metric") && s["test_metric"].is_number())
+            trials[i].test_metric = s["test_metric"].get<double>();
           trials[i].run = s.value("run", std::string());
         }
     }
@@ -173,7 +172,8 @@ void SweepPanel::run() {
         [self, t] {
           if (!self) return;
           auto trials = self->trials_;
-          if (t.id >= 1 && static_cast<std::size_t>(t.id) <= trials.size()) trials[static_cast<std::size_t>(t.id - 1)] = t;
+          if (t.id >= 1 && static_cast<std::size_t>(t.id) <= trials.size())
+            trials[static_cast<std::size_t>(t.id - 1)] = t;
           self->showTrials(trials);
         },
         Qt::QueuedConnection);
@@ -231,7 +231,8 @@ QStringList SweepPanel::trialRuns() const {
 
 void SweepPanel::showTrials(const std::vector<TrialRecord>& trials) {
   trials_ = trials;
-  QStringList headers = {tr("Trial"), tr("Status"), tr("Epochs"), QString::fromStdString(spec_ ? spec_->metric : ""), tr("Test")};
+  QStringList headers = {tr("Trial"), tr("Status"), tr("Epochs"), QString::fromStdString(spec_ ? spec_->metric : ""),
+                         tr("Test")};
   if (spec_)
     for (const auto& p : spec_->parameters) headers << QString::fromStdString(p.field);
   table_->setSortingEnabled(false);
@@ -292,9 +293,12 @@ void SweepPanel::updateScatter() {
   graph->setData(xs, ys);
   const bool logarithmic = parameter.distribution == "log_uniform";
   scatter_->xAxis->setScaleType(logarithmic ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-  if (logarithmic) scatter_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-  else if (!labels->ticks().isEmpty()) scatter_->xAxis->setTicker(labels);
-  else scatter_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  if (logarithmic)
+    scatter_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  else if (!labels->ticks().isEmpty())
+    scatter_->xAxis->setTicker(labels);
+  else
+    scatter_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   scatter_->xAxis->setLabel(QString::fromStdString(parameter.field));
   scatter_->yAxis->setLabel(QString::fromStdString(spec_->metric));
   scatter_->rescaleAxes();

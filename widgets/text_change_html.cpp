@@ -27,7 +27,8 @@ QStringList word_tokens(const QString& text) {
 // marks (a whitespace-only change is otherwise invisible); line breaks stay breaks.
 QString token_html(QString token, bool changed) {
   if (changed) token.replace(QLatin1Char(' '), QChar(0x00b7)).replace(QLatin1Char('\t'), QChar(0x2192));
-  return token.toHtmlEscaped().replace(QLatin1Char('\n'), changed ? QStringLiteral("\u21b5<br>") : QStringLiteral("<br>"));
+  return token.toHtmlEscaped().replace(QLatin1Char('\n'),
+                                       changed ? QStringLiteral("\u21b5<br>") : QStringLiteral("<br>"));
 }
 
 // Before and after with what changed marked, word by word (the longest
@@ -40,7 +41,8 @@ std::pair<QString, QString> marked_change_html(const QString& before, const QStr
   for (qsizetype i = n - 1; i >= 0; --i)
     for (qsizetype j = m - 1; j >= 0; --j)
       common[i][j] = a[i] == b[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
-  const QString removed = QStringLiteral("<span style=\"background:#f4b6b0;color:#000;text-decoration:line-through\">%1</span>");
+  const QString removed =
+      QStringLiteral("<span style=\"background:#f4b6b0;color:#000;text-decoration:line-through\">%1</span>");
   const QString added = QStringLiteral("<span style=\"background:#b5e3b6;color:#000\">%1</span>");
   QString left, right;
   qsizetype i = 0, j = 0;

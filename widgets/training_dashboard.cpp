@@ -28,12 +28,16 @@ namespace {
 
 QString duration_text(double seconds) {
   const auto s = static_cast<qint64>(std::llround(std::max(0.0, seconds)));
-  return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+  return s >= 3600 ? QStringLiteral("%1:%2:%3")
+                         .arg(s / 3600)
+                         .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+                         .arg(s % 60, 2, 10, QLatin1Char('0'))
                    : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 const QColor kTrain(0x1f, 0x77, 0xb4), kValidation(0xff, 0x7f, 0x0e), kOther(0x2c, 0xa0, 0x2c);
-const QColor kOverlay[] = {QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
+const QColor kOverlay[] = {QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2),
+                           QColor(0x7f, 0x7f, 0x7f)};
 
 }  // namespace
 
@@ -61,7 +65,8 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   progress_->setValue(0);
   top->addWidget(progress_, 1);
   layout->addLayout(top);
-  progressText_ = new QLabel(tr("Not training. Open an experiment and press Train (Ctrl+T), or open a run folder to watch it."), this);
+  progressText_ = new QLabel(
+      tr("Not training. Open an experiment and press Train (Ctrl+T), or open a run folder to watch it."), this);
   progressText_->setObjectName(QStringLiteral("trainingStatus"));
   progressText_->setWordWrap(true);
   layout->addWidget(progressText_);
@@ -82,7 +87,8 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent) {
   autoscale->setToolTip(tr("Fit every chart to its data again (also a double click on a chart)."));
   view->addWidget(autoscale);
   view->addStretch();
-  auto* hint = new QLabel(tr("Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export."), this);
+  auto* hint =
+      new QLabel(tr("Drag to pan, wheel to zoom, click a legend entry to hide it, right-click to export."), this);
   hint->setWordWrap(true);  // wraps on a narrow window rather than widening it
   view->addWidget(hint, 1);
   layout->addLayout(view);
@@ -139,17 +145,19 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
   overlays_ = 0;
   runFolder_ = QFileInfo(run_folder).absoluteFilePath();
   run_ = std::make_unique<Run>();
-  run_->follower = std::make_unique<MetricsFollower>(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")).toStdString());
+  run_->follower =
+      std::make_unique<MetricsFollower>(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")).toStdString());
   run_->name = QFileInfo(runFolder_).fileName();
   if (!task.isEmpty()) {
     run_->task = task.toStdString();
-  } else try {  // the task decides the second chart; a folder without its experiment still shows losses
-    const Json doc = parse_json_text(read_file(QDir(runFolder_).filePath(QStringLiteral("experiment.json")).toStdString()),
-                                     "experiment.json");
-    run_->task = doc.value("task", std::string("classification"));
-  } catch (const std::exception&) {
-    run_->task = "classification";
-  }
+  } else
+    try {  // the task decides the second chart; a folder without its experiment still shows losses
+      const Json doc = parse_json_text(
+          read_file(QDir(runFolder_).filePath(QStringLiteral("experiment.json")).toStdString()), "experiment.json");
+      run_->task = doc.value("task", std::string("classification"));
+    } catch (const std::exception&) {
+      run_->task = "classification";
+    }
   samples_->follow(runFolder_);
   lastStep_ = 0;
   state_ = RunState::Running;
@@ -168,15 +176,17 @@ void TrainingDashboard::explainUntrainedRun() {
   const auto run = summarize_run(runFolder_.toStdString());
   if (!run || run->status != "completed" || run->stage.empty()) return;
   const QString source = QString::fromStdString(run->init_from);
-  const QString figure = run->metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run->metric_name)).arg(*run->metric, 0, 'g', 4)
-                                     : tr("no test figure");
+  const QString figure =
+      run->metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run->metric_name)).arg(*run->metric, 0, 'g', 4)
+                  : tr("no test figure");
   const bool overlaid = !source.isEmpty() && overlayRun(source);
   progress_->setValue(progress_->maximum());
-  progressText_->setText(overlaid ? tr("%1 was made by %2 from %3 without training, so it has no curves of its own; the dashed "
-                                       "curves are those of %3. Test: %4. The Compress tab compares the two.")
-                                        .arg(run_->name, QString::fromStdString(run->stage), QFileInfo(source).fileName(), figure)
-                                  : tr("%1 was made by %2 without training, so it has no curves. Test: %3.")
-                                        .arg(run_->name, QString::fromStdString(run->stage), figure));
+  progressText_->setText(
+      overlaid ? tr("%1 was made by %2 from %3 without training, so it has no curves of its own; the dashed "
+                    "curves are those of %3. Test: %4. The Compress tab compares the two.")
+                     .arg(run_->name, QString::fromStdString(run->stage), QFileInfo(source).fileName(), figure)
+               : tr("%1 was made by %2 without training, so it has no curves. Test: %3.")
+                     .arg(run_->name, QString::fromStdString(run->stage), figure));
 }
 
 void TrainingDashboard::poll() {
@@ -188,7 +198,8 @@ void TrainingDashboard::poll() {
 
 bool TrainingDashboard::overlayRun(const QString& run_folder) {
   Run other;
-  other.follower = std::make_unique<MetricsFollower>(QDir(run_folder).filePath(QStringLiteral("metrics.jsonl")).toStdString());
+  other.follower =
+      std::make_unique<MetricsFollower>(QDir(run_folder).filePath(QStringLiteral("metrics.jsonl")).toStdString());
   other.name = QFileInfo(run_folder).fileName();
   other.task = run_ ? run_->task : "classification";
   const MetricsUpdate update = other.follower->read_new();
@@ -213,7 +224,8 @@ void TrainingDashboard::apply(const MetricsUpdate& update, Run& run, bool overla
     run.speed = throughput_->addSeries(prefix + tr("samples/s"), overlay ? base : kOther, overlay);
     const QString quality = language_model ? tr("Perplexity") : regression ? tr("Mean absolute error") : tr("Accuracy");
     quality_->plot()->yAxis->setLabel(quality.toLower());
-    if (auto* title = qobject_cast<QCPTextElement*>(quality_->plot()->plotLayout()->element(0, 0))) title->setText(quality);
+    if (auto* title = qobject_cast<QCPTextElement*>(quality_->plot()->plotLayout()->element(0, 0)))
+      title->setText(quality);
   }
   // A language model's perplexity is exp(loss); a classifier's accuracy and a regression's error as logged.
   const auto quality_of = [&](double loss, double accuracy, const std::optional<double>& mae) {
@@ -263,7 +275,8 @@ void TrainingDashboard::updateProgress() {
   progress_->setValue(static_cast<int>(std::min(lastStep_, p.total_steps)));
   if (state_ != RunState::Running) {  // no time left to estimate: say where it stands
     const std::int64_t step = stateStep_ >= 0 ? stateStep_ : lastStep_;
-    const QString where = tr("step %1 of %2 · %3 of training").arg(step).arg(p.total_steps).arg(duration_text(r.lastWall));
+    const QString where =
+        tr("step %1 of %2 · %3 of training").arg(step).arg(p.total_steps).arg(duration_text(r.lastWall));
     const QString what = state_ == RunState::Paused    ? tr("Paused after %1")
                          : state_ == RunState::Stopped ? tr("Stopped at %1 (Run > Resume Stopped Run continues it)")
                          : state_ == RunState::Failed  ? tr("Failed at %1")
@@ -272,7 +285,8 @@ void TrainingDashboard::updateProgress() {
     return;
   }
   const std::int64_t done = lastStep_ - p.start_step;
-  const double eta = done > 0 ? r.lastWall / static_cast<double>(done) * static_cast<double>(p.total_steps - lastStep_) : 0;
+  const double eta =
+      done > 0 ? r.lastWall / static_cast<double>(done) * static_cast<double>(p.total_steps - lastStep_) : 0;
   progressText_->setText(tr("Epoch %1 of %2, step %3 of %4 · %5 elapsed · about %6 left · %7 samples/s")
                              .arg(std::max<std::int64_t>(r.lastEpoch, 1))
                              .arg(p.epochs)

@@ -18,13 +18,22 @@ struct TrainingSession::Bridge : TrainingObserver {
 
   template <typename F>
   void post(F f) {
-    QMetaObject::invokeMethod(session.data(), [s = session, f] { if (s) f(s.data()); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        session.data(),
+        [s = session, f] {
+          if (s) f(s.data());
+        },
+        Qt::QueuedConnection);
   }
   void on_started(const TrainingPlan& plan) override {
     total_steps = plan.total_steps;
-    const QString line = (plan.epochs == 1 ? TrainingSession::tr("training: 1 epoch of %2 steps, %3 samples, batch %4")
-                                           : TrainingSession::tr("training: %1 epochs of %2 steps, %3 samples, batch %4").arg(plan.epochs))
-                             .arg(plan.steps_per_epoch).arg(plan.train_samples).arg(plan.batch_size);
+    const QString line =
+        (plan.epochs == 1
+             ? TrainingSession::tr("training: 1 epoch of %2 steps, %3 samples, batch %4")
+             : TrainingSession::tr("training: %1 epochs of %2 steps, %3 samples, batch %4").arg(plan.epochs))
+            .arg(plan.steps_per_epoch)
+            .arg(plan.train_samples)
+            .arg(plan.batch_size);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
   void on_step(const StepMetrics& m) override {
@@ -32,12 +41,22 @@ struct TrainingSession::Bridge : TrainingObserver {
     post([m, total](TrainingSession* s) { Q_EMIT s->progress(m.step, total, m.epoch, m.loss, m.samples_per_second); });
   }
   void on_evaluation(const EvaluationMetrics& m) override {
-    QString line = TrainingSession::tr("epoch %1 %2: loss %3").arg(m.epoch).arg(QString::fromStdString(m.split)).arg(m.loss, 0, 'f', 4);
-    if (m.mae) line += TrainingSession::tr(", mae %1").arg(*m.mae, 0, 'g', 5);
+    QString line = TrainingSession::tr("epoch %1 %2: loss %3")
+                       .arg(m.epoch)
+                       .arg(QString::fromStdString(m.split))
+                       .arg(m.loss, 0, 'f', 4);
+    if (m.mae)
+      line += TrainingSession::tr(", mae %1").arg(*m.mae, 0, 'g', 5);
     else if (!m.extra.empty())  // PPO: the answers' mean score, KL to the reference, length
-      line = TrainingSession::tr("epoch %1 %2:%3").arg(m.epoch).arg(QString::fromStdString(m.split), QString::fromStdString(format_stage_figures(m.extra)));
-    else if (m.reward_gap) line += TrainingSession::tr(", preference accuracy %1, reward gap %2").arg(m.accuracy, 0, 'f', 4).arg(*m.reward_gap, 0, 'g', 4);
-    else line += TrainingSession::tr(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
+      line = TrainingSession::tr("epoch %1 %2:%3")
+                 .arg(m.epoch)
+                 .arg(QString::fromStdString(m.split), QString::fromStdString(format_stage_figures(m.extra)));
+    else if (m.reward_gap)
+      line += TrainingSession::tr(", preference accuracy %1, reward gap %2")
+                  .arg(m.accuracy, 0, 'f', 4)
+                  .arg(*m.reward_gap, 0, 'g', 4);
+    else
+      line += TrainingSession::tr(", accuracy %1").arg(m.accuracy, 0, 'f', 4);
     post([line](TrainingSession* s) { Q_EMIT s->logLine(line); });
   }
   void on_checkpoint(const CheckpointSaved& c) override {
@@ -95,16 +114,23 @@ bool TrainingSession::launch(std::function<std::unique_ptr<ExperimentRun>()> mak
                                     QString::fromStdString(experiment.model.type))
                                .arg(run->model_summary().total_parameters)
                                .arg(run->threads())
-                               .arg(QString::fromStdString(run->device_name()))](TrainingSession* s) { Q_EMIT s->logLine(line); });
+                               .arg(QString::fromStdString(run->device_name()))](TrainingSession* s) {
+        Q_EMIT s->logLine(line);
+      });
       run->add_observer(*bridge);
       const RunResult result = run->train(&stop_, &control_);
-      status = result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
+      status =
+          result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
       if (result.outcome.stopped_early)
-        summary = tr("early stopping after epoch %1 (best epoch %2); ").arg(result.outcome.epochs_completed).arg(result.outcome.best_epoch);
+        summary = tr("early stopping after epoch %1 (best epoch %2); ")
+                      .arg(result.outcome.epochs_completed)
+                      .arg(result.outcome.best_epoch);
       if (result.test && result.test->mae)
         summary += tr("test mae %1 (%2 samples)").arg(*result.test->mae, 0, 'g', 5).arg(result.test->samples);
       else if (result.test && !result.test->extra.empty())
-        summary += tr("test:%1 (%2 prompts)").arg(QString::fromStdString(format_stage_figures(result.test->extra))).arg(result.test->samples);
+        summary += tr("test:%1 (%2 prompts)")
+                       .arg(QString::fromStdString(format_stage_figures(result.test->extra)))
+                       .arg(result.test->samples);
       else if (result.test && result.test->reward_gap)
         summary += tr("test preference accuracy %1, reward gap %2 (%3 pairs)")
                        .arg(result.test->accuracy, 0, 'f', 4)

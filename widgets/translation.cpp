@@ -9,7 +9,9 @@ namespace cradle {
 
 QStringList available_languages() { return {QStringLiteral("en"), QStringLiteral("zh_CN")}; }
 
-QString configured_language() { return QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString(); }
+QString configured_language() {
+  return QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString();
+}
 
 bool install_translation(const QString& language) {
   static QTranslator* installed = nullptr;  // one at a time, owned by the application

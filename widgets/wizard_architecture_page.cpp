@@ -31,7 +31,9 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   setSubTitle(tr("The model and its sizes; the table shows what each layer costs."));
   DocumentForm* f = form_;
   f->addSection(tr("Model"));
-  FieldSpec type{"model.type", tr("Template:"), FieldKind::Choice,
+  FieldSpec type{"model.type",
+                 tr("Template:"),
+                 FieldKind::Choice,
                  tr("The kind of network. Each takes its own sizes below."),
                  {{"mlp", tr("MLP (fully connected)")},
                   {"cnn", tr("CNN stack")},
@@ -44,19 +46,26 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
                   {"encoder", tr("Transformer encoder")}}};
   type.reshape = [](const Json& doc, const Json& value) { return with_model_type(doc, value.get<std::string>()); };
   type.offered = [](const Json& doc, const QString& value) {
-    const auto& types = task_kind_of(doc.value("task", std::string()), section_of(doc, "data").value("source", std::string()))
-                            .model_types;
+    const auto& types =
+        task_kind_of(doc.value("task", std::string()), section_of(doc, "data").value("source", std::string()))
+            .model_types;
     return std::find(types.begin(), types.end(), value.toStdString()) != types.end();
   };
   f->addField(type);
   f->addField({"model.conv_channels", tr("Conv channels:"), FieldKind::IntegerList,
                tr("One convolution block (conv, norm, activation, pool) per number: its output channels.")});
-  f->addField({"model.kernel_size", tr("Kernel size:"), FieldKind::Integer, tr("Side of the square convolution kernel.")});
-  f->addField({"model.padding", tr("Padding:"), FieldKind::Choice,
+  f->addField(
+      {"model.kernel_size", tr("Kernel size:"), FieldKind::Integer, tr("Side of the square convolution kernel.")});
+  f->addField({"model.padding",
+               tr("Padding:"),
+               FieldKind::Choice,
                tr("\"same\" keeps the image size (kernel_size / 2 each side); \"valid\" adds none."),
                {{"same", tr("same")}, {"valid", tr("valid")}}});
   f->addField({"model.stride", tr("Stride:"), FieldKind::Integer, tr("Step of the convolution.")});
-  f->addField({"model.pool", tr("Pooling:"), FieldKind::Choice, tr("2x2 pooling after each block."),
+  f->addField({"model.pool",
+               tr("Pooling:"),
+               FieldKind::Choice,
+               tr("2x2 pooling after each block."),
                {{"max", tr("max")}, {"avg", tr("average")}, {"none", tr("none")}}});
   f->addField({"model.conv_dropout", tr("Channel dropout:"), FieldKind::Number,
                tr("Share of whole channels dropped after each block while training.")});
@@ -64,22 +73,38 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   f->addField({"model.blocks", tr("Blocks per stage:"), FieldKind::IntegerList, tr("Residual blocks in each stage.")});
   f->addField({"model.hidden", tr("Dense layers:"), FieldKind::IntegerList,
                tr("Width of each fully connected layer before the output.")});
-  f->addField({"model.activation", tr("Activation:"), FieldKind::Choice, tr("The non-linearity between layers."),
-               {{"relu", QStringLiteral("ReLU")}, {"gelu", QStringLiteral("GELU")}, {"tanh", QStringLiteral("tanh")},
+  f->addField({"model.activation",
+               tr("Activation:"),
+               FieldKind::Choice,
+               tr("The non-linearity between layers."),
+               {{"relu", QStringLiteral("ReLU")},
+                {"gelu", QStringLiteral("GELU")},
+                {"tanh", QStringLiteral("tanh")},
                 {"sigmoid", QStringLiteral("sigmoid")}}});
-  f->addField({"model.batch_norm", tr("Batch norm:"), FieldKind::Bool, tr("Normalise each layer's outputs over the batch.")});
-  f->addField({"model.layer_norm", tr("Layer norm:"), FieldKind::Bool, tr("Normalise each sample's dense activations (not with batch norm).")});
-  f->addField({"model.embedding_size", tr("Embedding size:"), FieldKind::Integer, tr("Width of each token's embedding.")});
+  f->addField(
+      {"model.batch_norm", tr("Batch norm:"), FieldKind::Bool, tr("Normalise each layer's outputs over the batch.")});
+  f->addField({"model.layer_norm", tr("Layer norm:"), FieldKind::Bool,
+               tr("Normalise each sample's dense activations (not with batch norm).")});
+  f->addField(
+      {"model.embedding_size", tr("Embedding size:"), FieldKind::Integer, tr("Width of each token's embedding.")});
   f->addField({"model.hidden_size", tr("State size:"), FieldKind::Integer, tr("Width of the recurrent state.")});
-  f->addField({"model.layers", tr("Layers:"), FieldKind::Integer, tr("Stacked recurrent layers, or transformer blocks.")});
-  f->addField({"model.width", tr("Width:"), FieldKind::Integer, tr("Transformer width: embeddings and the residual stream.")});
+  f->addField(
+      {"model.layers", tr("Layers:"), FieldKind::Integer, tr("Stacked recurrent layers, or transformer blocks.")});
+  f->addField(
+      {"model.width", tr("Width:"), FieldKind::Integer, tr("Transformer width: embeddings and the residual stream.")});
   f->addField({"model.heads", tr("Attention heads:"), FieldKind::Integer, tr("The width must divide by it.")});
-  f->addField({"model.position", tr("Positions:"), FieldKind::Choice, tr("Learned position embeddings, or rotary (RoPE)."),
+  f->addField({"model.position",
+               tr("Positions:"),
+               FieldKind::Choice,
+               tr("Learned position embeddings, or rotary (RoPE)."),
                {{"learned", tr("learned")}, {"rotary", tr("rotary")}}});
   f->addField({"model.tie_weights", tr("Tie weights:"), FieldKind::Bool,
                tr("The output layer shares the token embedding's matrix (fewer parameters).")});
-  f->addField({"model.bidirectional", tr("Bidirectional:"), FieldKind::Bool, tr("A second stack reads the text backwards.")});
-  f->addField({"model.pooling", tr("Pooling over tokens:"), FieldKind::Choice,
+  f->addField(
+      {"model.bidirectional", tr("Bidirectional:"), FieldKind::Bool, tr("A second stack reads the text backwards.")});
+  f->addField({"model.pooling",
+               tr("Pooling over tokens:"),
+               FieldKind::Choice,
                tr("How a text's states become one vector: the last one, or the mean or max over its tokens."),
                {{"last", tr("last")}, {"mean", tr("mean")}, {"max", tr("max")}}});
   f->addField({"model.dropout", tr("Dropout:"), FieldKind::Number,
@@ -165,7 +190,8 @@ void ArchitecturePage::updateSummary() {
   const std::int64_t machine = physical_memory_bytes();
   const bool too_big = machine > 0 && memory.total() > machine * 8 / 10;
   warning_->setText(too_big ? tr("This needs more than 80% of this machine's %1 of memory: lower the batch size or the "
-                                 "model's sizes.").arg(mebibytes(machine))
+                                 "model's sizes.")
+                                  .arg(mebibytes(machine))
                             : QString());
   warning_->setVisible(too_big);
 }

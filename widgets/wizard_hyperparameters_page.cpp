@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include <QLabel>
-#include <cmath>
 #include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <cmath>
 #include "widgets/custom_plot.h"
 
 #include "core/experiment/experiment_templates.h"
@@ -53,9 +53,10 @@ HyperparametersPage::HyperparametersPage(ExperimentDocument* document, QWidget* 
 
   findButton_ = new QPushButton(tr("Find Learning Rate"), side);
   findButton_->setObjectName(QStringLiteral("findLearningRate"));
-  findButton_->setToolTip(tr("Train a scratch copy of the model for 100 steps while the rate grows from 1e-7 to 10, "
-                             "plot the loss and fill in a tenth of the rate where it is lowest. The experiment's "
-                             "runs are not touched."));
+  findButton_->setToolTip(
+      tr("Train a scratch copy of the model for 100 steps while the rate grows from 1e-7 to 10, "
+         "plot the loss and fill in a tenth of the rate where it is lowest. The experiment's "
+         "runs are not touched."));
   sideLayout->addWidget(findButton_, 0, Qt::AlignLeft);
   finderPlot_ = new QCustomPlot(side);
   finderPlot_->setObjectName(QStringLiteral("learningRateFinderPlot"));
@@ -95,24 +96,37 @@ void HyperparametersPage::addFields() {
                tr("Samples per forward pass (a micro-batch when accumulating). Larger: faster, more memory.")});
   f->addField({"train.accumulate_steps", tr("Gradient accumulation:"), FieldKind::Integer,
                tr("Micro-batches summed per optimizer step: a larger effective batch in the same memory.")});
-  f->addField({"train.loss", tr("Loss:"), FieldKind::Choice, tr("Mean squared or mean absolute error."),
+  f->addField({"train.loss",
+               tr("Loss:"),
+               FieldKind::Choice,
+               tr("Mean squared or mean absolute error."),
                {{"mse", tr("mean squared error")}, {"mae", tr("mean absolute error")}}});
-  f->addField({"train.precision", tr("Precision:"), FieldKind::Choice,
-               tr("bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact."),
-               {{"float32", QStringLiteral("float32")}, {"bfloat16", QStringLiteral("bfloat16")}}});
+  f->addField(
+      {"train.precision",
+       tr("Precision:"),
+       FieldKind::Choice,
+       tr("bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact."),
+       {{"float32", QStringLiteral("float32")}, {"bfloat16", QStringLiteral("bfloat16")}}});
 
   f->addSection(tr("Optimizer"));
-  FieldSpec optimizer{"train.optimizer", tr("Optimizer:"), FieldKind::Choice,
+  FieldSpec optimizer{"train.optimizer",
+                      tr("Optimizer:"),
+                      FieldKind::Choice,
                       tr("The update rule. Adam and AdamW suit most models; SGD with momentum suits CNNs."),
-                      {{"sgd", QStringLiteral("SGD")}, {"adagrad", QStringLiteral("Adagrad")},
-                       {"adadelta", QStringLiteral("Adadelta")}, {"rmsprop", QStringLiteral("RMSprop")},
-                       {"adam", QStringLiteral("Adam")}, {"adamw", QStringLiteral("AdamW")}}};
+                      {{"sgd", QStringLiteral("SGD")},
+                       {"adagrad", QStringLiteral("Adagrad")},
+                       {"adadelta", QStringLiteral("Adadelta")},
+                       {"rmsprop", QStringLiteral("RMSprop")},
+                       {"adam", QStringLiteral("Adam")},
+                       {"adamw", QStringLiteral("AdamW")}}};
   optimizer.reshape = [](const Json& doc, const Json& value) {
     return with_train_shape(doc, value.get<std::string>(), schedule_of(doc), early_stopping_of(doc));
   };
   f->addField(optimizer);
-  f->addField({"train.lr", tr("Learning rate:"), FieldKind::Number, tr("Size of each update; the schedule scales it over the run.")});
-  f->addField({"train.momentum", tr("Momentum:"), FieldKind::Number, tr("Share of the previous update carried into the next.")});
+  f->addField({"train.lr", tr("Learning rate:"), FieldKind::Number,
+               tr("Size of each update; the schedule scales it over the run.")});
+  f->addField({"train.momentum", tr("Momentum:"), FieldKind::Number,
+               tr("Share of the previous update carried into the next.")});
   f->addField({"train.nesterov", tr("Nesterov:"), FieldKind::Bool, tr("Look-ahead momentum.")});
   f->addField({"train.betas", tr("Betas:"), FieldKind::NumberOrList,
                tr("Decay of the gradient's running mean and of its square (two numbers).")});
@@ -123,17 +137,24 @@ void HyperparametersPage::addFields() {
                tr("Pulls weights towards zero; decoupled from the gradient for AdamW.")});
 
   f->addSection(tr("Regularisation"));
-  f->addField({"train.l1", tr("L1 penalty:"), FieldKind::Number, tr("Pushes weights to exactly zero (sparser models).")});
+  f->addField(
+      {"train.l1", tr("L1 penalty:"), FieldKind::Number, tr("Pushes weights to exactly zero (sparser models).")});
   f->addField({"train.label_smoothing", tr("Label smoothing:"), FieldKind::Number,
                tr("Share of the target spread over the other classes: less over-confident predictions.")});
   f->addField({"train.clip_grad_norm", tr("Gradient clipping:"), FieldKind::Number,
                tr("The largest gradient norm applied; 0 turns clipping off. Steadies transformers and RNNs.")});
 
   f->addSection(tr("Learning-rate schedule"));
-  FieldSpec schedule{"train.schedule.type", tr("Schedule:"), FieldKind::Choice,
+  FieldSpec schedule{"train.schedule.type",
+                     tr("Schedule:"),
+                     FieldKind::Choice,
                      tr("How the learning rate moves over the run; the plot shows it."),
-                     {{"constant", tr("constant")}, {"step", tr("step decay")}, {"exponential", tr("exponential decay")},
-                      {"cosine", tr("cosine")}, {"linear", tr("linear decay")}, {"one_cycle", tr("one cycle")},
+                     {{"constant", tr("constant")},
+                      {"step", tr("step decay")},
+                      {"exponential", tr("exponential decay")},
+                      {"cosine", tr("cosine")},
+                      {"linear", tr("linear decay")},
+                      {"one_cycle", tr("one cycle")},
                       {"plateau", tr("cut on plateau")}}};
   schedule.reshape = [](const Json& doc, const Json& value) {
     return with_train_shape(doc, optimizer_of(doc), value.get<std::string>(), early_stopping_of(doc));
@@ -141,15 +162,24 @@ void HyperparametersPage::addFields() {
   f->addField(schedule);
   f->addField({"train.schedule.warmup_steps", tr("Warm-up steps:"), FieldKind::Integer,
                tr("Steps rising linearly from 0 to the learning rate first.")});
-  f->addField({"train.schedule.step_epochs", tr("Every N epochs:"), FieldKind::Integer, tr("Step decay: epochs between cuts.")});
-  f->addField({"train.schedule.gamma", tr("Gamma:"), FieldKind::Number, tr("The factor applied at each cut (step) or each epoch (exponential).")});
-  f->addField({"train.schedule.min_lr", tr("Final rate:"), FieldKind::Number, tr("Where the cosine or linear decay ends; the floor for plateau cuts.")});
-  f->addField({"train.schedule.pct_start", tr("Rising share:"), FieldKind::Number, tr("One cycle: share of the run spent rising.")});
-  f->addField({"train.schedule.div_factor", tr("Start divisor:"), FieldKind::Number, tr("One cycle: starts at the rate divided by this.")});
-  f->addField({"train.schedule.final_div_factor", tr("Final divisor:"), FieldKind::Number, tr("One cycle: ends at the start rate divided by this.")});
-  f->addField({"train.schedule.factor", tr("Cut factor:"), FieldKind::Number, tr("Plateau: the rate is multiplied by this...")});
-  f->addField({"train.schedule.patience", tr("Patience:"), FieldKind::Integer, tr("...after this many epochs without a better validation loss.")});
-  f->addField({"train.schedule.min_delta", tr("Improvement:"), FieldKind::Number, tr("Plateau: the smallest change that counts as better.")});
+  f->addField({"train.schedule.step_epochs", tr("Every N epochs:"), FieldKind::Integer,
+               tr("Step decay: epochs between cuts.")});
+  f->addField({"train.schedule.gamma", tr("Gamma:"), FieldKind::Number,
+               tr("The factor applied at each cut (step) or each epoch (exponential).")});
+  f->addField({"train.schedule.min_lr", tr("Final rate:"), FieldKind::Number,
+               tr("Where the cosine or linear decay ends; the floor for plateau cuts.")});
+  f->addField({"train.schedule.pct_start", tr("Rising share:"), FieldKind::Number,
+               tr("One cycle: share of the run spent rising.")});
+  f->addField({"train.schedule.div_factor", tr("Start divisor:"), FieldKind::Number,
+               tr("One cycle: starts at the rate divided by this.")});
+  f->addField({"train.schedule.final_div_factor", tr("Final divisor:"), FieldKind::Number,
+               tr("One cycle: ends at the start rate divided by this.")});
+  f->addField({"train.schedule.factor", tr("Cut factor:"), FieldKind::Number,
+               tr("Plateau: the rate is multiplied by this...")});
+  f->addField({"train.schedule.patience", tr("Patience:"), FieldKind::Integer,
+               tr("...after this many epochs without a better validation loss.")});
+  f->addField({"train.schedule.min_delta", tr("Improvement:"), FieldKind::Number,
+               tr("Plateau: the smallest change that counts as better.")});
 
   f->addSection(tr("Early stopping"));
   FieldSpec stopping{"train.early_stopping", tr("Stop early:"), FieldKind::Bool,
@@ -160,26 +190,44 @@ void HyperparametersPage::addFields() {
     return with_train_shape(doc, optimizer_of(doc), schedule_of(doc), value.get<bool>());
   };
   f->addField(stopping);
-  f->addField({"train.early_stopping.metric", tr("Watch:"), FieldKind::Choice, tr("The validation metric that must improve."),
-               {{"validation_loss", tr("validation loss")}, {"validation_accuracy", tr("validation accuracy")},
-                {"validation_mae", tr("validation MAE")}, {"validation_rmse", tr("validation RMSE")},
+  f->addField({"train.early_stopping.metric",
+               tr("Watch:"),
+               FieldKind::Choice,
+               tr("The validation metric that must improve."),
+               {{"validation_loss", tr("validation loss")},
+                {"validation_accuracy", tr("validation accuracy")},
+                {"validation_mae", tr("validation MAE")},
+                {"validation_rmse", tr("validation RMSE")},
                 {"validation_r2", tr("validation R²")}}});
-  f->addField({"train.early_stopping.patience", tr("Patience:"), FieldKind::Integer, tr("Epochs without improvement before stopping.")});
-  f->addField({"train.early_stopping.min_delta", tr("Improvement:"), FieldKind::Number, tr("Smaller changes are not improvements.")});
-  f->addField({"train.early_stopping.restore_best", tr("Restore best:"), FieldKind::Bool, tr("End with the best epoch's weights.")});
+  f->addField({"train.early_stopping.patience", tr("Patience:"), FieldKind::Integer,
+               tr("Epochs without improvement before stopping.")});
+  f->addField({"train.early_stopping.min_delta", tr("Improvement:"), FieldKind::Number,
+               tr("Smaller changes are not improvements.")});
+  f->addField({"train.early_stopping.restore_best", tr("Restore best:"), FieldKind::Bool,
+               tr("End with the best epoch's weights.")});
 
   f->addSection(tr("Run"));
-  f->addField({"seed", tr("Seed:"), FieldKind::Integer, tr("Same seed, same threads: the same run, number for number.")});
-  f->addField({"threads", tr("Threads:"), FieldKind::Integer, tr("Processor threads for training; 0 uses every core.")});
-  f->addField({"device", tr("Device:"), FieldKind::Choice, tr("Where training runs; auto takes a CUDA GPU when there is one."),
+  f->addField(
+      {"seed", tr("Seed:"), FieldKind::Integer, tr("Same seed, same threads: the same run, number for number.")});
+  f->addField(
+      {"threads", tr("Threads:"), FieldKind::Integer, tr("Processor threads for training; 0 uses every core.")});
+  f->addField({"device",
+               tr("Device:"),
+               FieldKind::Choice,
+               tr("Where training runs; auto takes a CUDA GPU when there is one."),
                {{"cpu", tr("processor (CPU)")}, {"cuda", tr("GPU (CUDA)")}, {"auto", tr("automatic")}}});
   f->addField({"data.loader_threads", tr("Loader threads:"), FieldKind::IntegerOrAuto,
                tr("Background threads preparing batches; \"auto\" uses one when it helps, 0 none.")});
-  f->addField({"data.prefetch_batches", tr("Prefetched batches:"), FieldKind::Integer, tr("Batches prepared ahead of the training step.")});
-  f->addField({"data.cache", tr("Cache prepared data:"), FieldKind::Bool, tr("Keep decoded data for the next run of the same settings.")});
-  f->addField({"train.log_every", tr("Log every:"), FieldKind::Integer, tr("Optimizer steps between training-metric lines.")});
-  f->addField({"train.keep_checkpoints", tr("Checkpoints kept:"), FieldKind::Integer, tr("The newest epoch checkpoints kept on disk.")});
-  f->addField({"eval.batch_size", tr("Evaluation batch:"), FieldKind::Integer, tr("Samples per batch when validating and testing.")});
+  f->addField({"data.prefetch_batches", tr("Prefetched batches:"), FieldKind::Integer,
+               tr("Batches prepared ahead of the training step.")});
+  f->addField({"data.cache", tr("Cache prepared data:"), FieldKind::Bool,
+               tr("Keep decoded data for the next run of the same settings.")});
+  f->addField(
+      {"train.log_every", tr("Log every:"), FieldKind::Integer, tr("Optimizer steps between training-metric lines.")});
+  f->addField({"train.keep_checkpoints", tr("Checkpoints kept:"), FieldKind::Integer,
+               tr("The newest epoch checkpoints kept on disk.")});
+  f->addField({"eval.batch_size", tr("Evaluation batch:"), FieldKind::Integer,
+               tr("Samples per batch when validating and testing.")});
 }
 
 void HyperparametersPage::setTrainSamples(std::int64_t samples) {
@@ -238,7 +286,9 @@ void HyperparametersPage::findLearningRate() {
         if (!outcome.error.isEmpty() || !f.suggestion) {
           finderCaption_->setText(outcome.error.isEmpty()
                                       ? tr("No suggestion: the loss did not fall between %1 and %2 in %3 steps.")
-                                            .arg(f.range.min_lr).arg(f.range.max_lr).arg(f.points.size())
+                                            .arg(f.range.min_lr)
+                                            .arg(f.range.max_lr)
+                                            .arg(f.points.size())
                                       : outcome.error);
           Q_EMIT learningRateNotFound(finderCaption_->text());
           return;
@@ -261,13 +311,14 @@ void HyperparametersPage::findLearningRate() {
         finderPlot_->replot();
         const double previous = document_->experiment() ? document_->experiment()->train.lr : 0;
         document_->set(QStringLiteral("train.lr"), f.suggestion->lr);
-        finderCaption_->setText(tr("Suggested learning rate %1: %2. Filled in (it was %3; Undo restores it). %4 steps in %5 s%6.")
-                                    .arg(f.suggestion->lr, 0, 'g', 3)
-                                    .arg(QString::fromStdString(f.suggestion->rule))
-                                    .arg(previous, 0, 'g', 3)
-                                    .arg(f.points.size())
-                                    .arg(f.seconds, 0, 'f', 1)
-                                    .arg(f.diverged ? tr(", ended when the loss diverged") : QString()));
+        finderCaption_->setText(
+            tr("Suggested learning rate %1: %2. Filled in (it was %3; Undo restores it). %4 steps in %5 s%6.")
+                .arg(f.suggestion->lr, 0, 'g', 3)
+                .arg(QString::fromStdString(f.suggestion->rule))
+                .arg(previous, 0, 'g', 3)
+                .arg(f.points.size())
+                .arg(f.seconds, 0, 'f', 1)
+                .arg(f.diverged ? tr(", ended when the loss diverged") : QString()));
         Q_EMIT learningRateFound(f.suggestion->lr);
       });
 }
@@ -309,18 +360,22 @@ void HyperparametersPage::updatePlot() {
   plot_->yAxis->setRange(0, highest > 0 ? highest * 1.15 : 1.0);
   plot_->xAxis->setRange(1, std::max(2.0, steps.back()));
   plot_->replot();
-  QString caption = (plan.epochs == 1 ? tr("1 epoch of %2 steps (%3 training samples%4, %5 per step).")
-                                      : tr("%1 epochs of %2 steps (%3 training samples%4, %5 per step).").arg(plan.epochs))
-                        .arg(plan.steps_per_epoch)
-                        .arg(samples)
-                        .arg(trainSamples_ > 0 ? QString() : tr(", assumed until the data is read"))
-                        .arg(train.batch_size * train.accumulate_steps);
+  QString caption =
+      (plan.epochs == 1 ? tr("1 epoch of %2 steps (%3 training samples%4, %5 per step).")
+                        : tr("%1 epochs of %2 steps (%3 training samples%4, %5 per step).").arg(plan.epochs))
+          .arg(plan.steps_per_epoch)
+          .arg(samples)
+          .arg(trainSamples_ > 0 ? QString() : tr(", assumed until the data is read"))
+          .arg(train.batch_size * train.accumulate_steps);
   if (train.schedule.type == "plateau") caption += tr(" The rate is cut further whenever the validation loss stalls.");
   const std::int64_t logged_every = log_interval(train.log_every, plan.steps_per_epoch);
-  caption += logged_every < train.log_every
-                 ? tr(" Training metrics are logged every %1 steps (at least %2 points an epoch, though Log every is %3).")
-                       .arg(logged_every).arg(kMinLogPointsPerEpoch).arg(train.log_every)
-                 : tr(" Training metrics are logged every %1 steps.").arg(logged_every);
+  caption +=
+      logged_every < train.log_every
+          ? tr(" Training metrics are logged every %1 steps (at least %2 points an epoch, though Log every is %3).")
+                .arg(logged_every)
+                .arg(kMinLogPointsPerEpoch)
+                .arg(train.log_every)
+          : tr(" Training metrics are logged every %1 steps.").arg(logged_every);
   caption_->setText(caption);
 }
 

@@ -43,8 +43,8 @@ ReviewPage::ReviewPage(ExperimentDocument* document, QWidget* parent) : WizardPa
     Q_EMIT completeChanged();
   });
   connect(browse, &QToolButton::clicked, this, [this] {
-    const QString chosen = QFileDialog::getSaveFileName(this, tr("Save Experiment"), path_->text(),
-                                                        tr("Experiment files (*.json)"));
+    const QString chosen =
+        QFileDialog::getSaveFileName(this, tr("Save Experiment"), path_->text(), tr("Experiment files (*.json)"));
     if (chosen.isEmpty()) return;
     path_->setText(chosen);
     chosen_ = true;
@@ -66,7 +66,8 @@ void ReviewPage::refresh() {
   const QString canonical = document_->canonicalText();
   json_->setPlainText(canonical.isEmpty() ? QString::fromStdString(document_->json().dump(2) + "\n") : canonical);
   const bool valid = document_->experiment().has_value();
-  verdict_->setText(valid ? tr("Valid: the core accepts this experiment.") : tr("Not valid yet: %1").arg(document_->error()));
+  verdict_->setText(valid ? tr("Valid: the core accepts this experiment.")
+                          : tr("Not valid yet: %1").arg(document_->error()));
   verdict_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;")
                               .arg((valid ? success_color(palette()) : error_color(palette())).name()));
 }

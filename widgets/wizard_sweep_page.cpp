@@ -32,8 +32,9 @@ namespace {
 enum Column { FieldColumn, DistributionColumn, RangeColumn };
 
 // Fields worth varying, offered in each row's editable list (any --set name may be typed).
-const char* const kCommonFields[] = {"train.lr",           "train.weight_decay", "train.batch_size", "train.momentum",
-                                     "train.label_smoothing", "model.dropout",  "train.optimizer",  "train.epochs"};
+const char* const kCommonFields[] = {"train.lr",        "train.weight_decay",    "train.batch_size",
+                                     "train.momentum",  "train.label_smoothing", "model.dropout",
+                                     "train.optimizer", "train.epochs"};
 const char* const kDistributions[] = {"log_uniform", "uniform", "int_uniform", "values"};
 
 // "1e-4, 1e-2" or "adam, adamw" as JSON values; text that is not JSON stays a string.
@@ -52,7 +53,8 @@ Json json_items(const QString& text) {
 
 QString range_text(const Json& items) {
   QStringList parts;
-  for (const auto& item : items) parts << QString::fromStdString(item.is_string() ? item.get<std::string>() : item.dump());
+  for (const auto& item : items)
+    parts << QString::fromStdString(item.is_string() ? item.get<std::string>() : item.dump());
   return parts.join(QStringLiteral(", "));
 }
 
@@ -67,8 +69,9 @@ QString cell_text(QTableWidget* table, int row, int column) {
 
 SweepPage::SweepPage(ExperimentDocument* document, QWidget* parent) : QWizardPage(parent), document_(document) {
   setTitle(tr("Sweep"));
-  setSubTitle(tr("Optionally, try several settings: each trial is this experiment with the fields below changed, "
-                 "trained as a normal run and ranked by the metric. The sweep is saved beside the experiment."));
+  setSubTitle(
+      tr("Optionally, try several settings: each trial is this experiment with the fields below changed, "
+         "trained as a normal run and ranked by the metric. The sweep is saved beside the experiment."));
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   auto* layout = new QVBoxLayout(this);
   enabled_ = new QCheckBox(tr("Write a sweep over this experiment's settings"), this);
@@ -85,8 +88,9 @@ SweepPage::SweepPage(ExperimentDocument* document, QWidget* parent) : QWizardPag
   method_->addItem(tr("random draws"), QStringLiteral("random"));
   method_->addItem(tr("grid of listed values"), QStringLiteral("grid"));
   method_->addItem(tr("successive halving (weak trials stop early)"), QStringLiteral("halving"));
-  method_->setToolTip(tr("Random draws from the ranges; every combination of listed values; or random draws "
-                         "trained a few epochs, the best third going on with three times the epochs."));
+  method_->setToolTip(
+      tr("Random draws from the ranges; every combination of listed values; or random draws "
+         "trained a few epochs, the best third going on with three times the epochs."));
   form->addRow(tr("Method:"), method_);
   metric_ = new QComboBox(left);
   metric_->setObjectName(QStringLiteral("sweepMetric"));
@@ -127,7 +131,8 @@ SweepPage::SweepPage(ExperimentDocument* document, QWidget* parent) : QWizardPag
   table_->horizontalHeader()->setSectionResizeMode(DistributionColumn, QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->hide();
-  table_->setToolTip(tr("Fields as cradle-cli --set names them. Ranges: \"from, to\"; values: a comma-separated list."));
+  table_->setToolTip(
+      tr("Fields as cradle-cli --set names them. Ranges: \"from, to\"; values: a comma-separated list."));
   form->addRow(new QLabel(tr("Fields to vary:"), left));
   form->addRow(table_);
   auto* buttons = new QHBoxLayout;
@@ -161,7 +166,8 @@ SweepPage::SweepPage(ExperimentDocument* document, QWidget* parent) : QWizardPag
   layout->addWidget(settings_, 1);
 
   connect(enabled_, &QCheckBox::toggled, this, [this](bool on) { setSweepEnabled(on); });
-  connect(add, &QPushButton::clicked, this, [this] { addParameter(QString(), QStringLiteral("log_uniform"), QString()); });
+  connect(add, &QPushButton::clicked, this,
+          [this] { addParameter(QString(), QStringLiteral("log_uniform"), QString()); });
   connect(remove, &QPushButton::clicked, this, [this] {
     if (table_->rowCount() == 0) return;
     table_->removeRow(table_->currentRow() >= 0 ? table_->currentRow() : table_->rowCount() - 1);
@@ -286,7 +292,7 @@ void SweepPage::updateMetrics() {
   metric_->clear();
   for (const QString& m : metrics) metric_->addItem(m, m);
   // Classifiers are usually ranked by accuracy; the loss otherwise.
-  const QString preferred = metrics.contains(chosen) ? chosen
+  const QString preferred = metrics.contains(chosen)   ? chosen
                             : task == "classification" ? QStringLiteral("validation_accuracy")
                                                        : QStringLiteral("validation_loss");
   metric_->setCurrentIndex(metric_->findData(preferred));

@@ -45,7 +45,7 @@ class SweepPage : public QWizardPage {
   QComboBox* metricBox() const { return metric_; }
   QSpinBox* trialsBox() const { return trials_; }
 
-  Json sweepJson() const;    // the file as it will be written
+  Json sweepJson() const;     // the file as it will be written
   QString sweepText() const;  // its text, as the preview shows it
   QString verdict() const;
   bool isComplete() const override;  // off, or a sweep the core accepts

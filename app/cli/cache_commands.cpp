@@ -14,8 +14,9 @@ namespace {
 
 std::string local_time_text(std::filesystem::file_time_type time) {
   // file_time_type's clock is not system_clock in C++17: shift by "now" on both clocks.
-  const auto system = std::chrono::system_clock::now() +
-                      std::chrono::duration_cast<std::chrono::system_clock::duration>(time - std::filesystem::file_time_type::clock::now());
+  const auto system =
+      std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                             time - std::filesystem::file_time_type::clock::now());
   const std::time_t t = std::chrono::system_clock::to_time_t(system);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", std::localtime(&t));
@@ -35,7 +36,8 @@ int cache_list() {
   std::printf("\n%-32s  %10s  %-16s  %s\n", "key", "size", "last used", "kind");
   for (const auto& entry : entries) {
     bool text = false;
-    for (const auto& file : entry.files) text = text || file.filename().string().find(".text.json") != std::string::npos;
+    for (const auto& file : entry.files)
+      text = text || file.filename().string().find(".text.json") != std::string::npos;
     std::printf("%-32s  %10s  %-16s  %s\n", entry.key.c_str(), format_byte_size(entry.bytes).c_str(),
                 local_time_text(entry.last_used).c_str(), text ? "prepared text" : "tensors");
   }
@@ -57,9 +59,12 @@ void add_cache_commands(CLI::App& app, CommandChoice& choice) {
   auto max_size = std::make_shared<std::string>();
   auto* cache = app.add_subcommand("cache", "Look at or trim the prepared-data cache");
   cache->require_subcommand(1);
-  cache->add_subcommand("list", "List the cache's entries, most recently used first")->callback([&choice] { choice.run = cache_list; });
+  cache->add_subcommand("list", "List the cache's entries, most recently used first")->callback([&choice] {
+    choice.run = cache_list;
+  });
   auto* prune_command = cache->add_subcommand("prune", "Remove least recently used entries beyond a size");
-  prune_command->add_option("--max-size", *max_size, "Size to keep, e.g. 2G or 500M (default $CRADLE_CACHE_MAX_SIZE or 4G)");
+  prune_command->add_option("--max-size", *max_size,
+                            "Size to keep, e.g. 2G or 500M (default $CRADLE_CACHE_MAX_SIZE or 4G)");
   prune_command->callback([&choice, max_size] { choice.run = [max_size] { return cache_prune(*max_size); }; });
   cache->add_subcommand("clear", "Remove every entry")->callback([&choice] { choice.run = cache_clear; });
 }

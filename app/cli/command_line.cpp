@@ -5,8 +5,9 @@ namespace cradle::cli {
 const CLI::Validator kOverrideSyntax(
     [](std::string& value) {
       const auto equals = value.find('=');
-      return equals == std::string::npos || equals == 0 ? "expected FIELD=VALUE (e.g. train.lr=3e-4), got \"" + value + "\""
-                                                        : std::string();
+      return equals == std::string::npos || equals == 0
+                 ? "expected FIELD=VALUE (e.g. train.lr=3e-4), got \"" + value + "\""
+                 : std::string();
     },
     "FIELD=VALUE");
 

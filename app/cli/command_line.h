@@ -30,9 +30,10 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice);   // eval, g
 void add_pipeline_command(CLI::App& app, CommandChoice& choice);      // pipeline
 void add_export_commands(CLI::App& app, CommandChoice& choice);       // export, predict, serve
 void add_compression_commands(CLI::App& app, CommandChoice& choice);  // prune, distill, quantize
-void add_experiment_commands(CLI::App& app, CommandChoice& choice);   // inspect, data stats/tokenize/preview, runs (commands.cpp)
-void add_lr_find_command(CLI::App& app, CommandChoice& choice);       // lr-find
-void add_sweep_command(CLI::App& app, CommandChoice& choice);         // sweep
-void add_cache_commands(CLI::App& app, CommandChoice& choice);        // cache list/prune/clear
+void add_experiment_commands(CLI::App& app,
+                             CommandChoice& choice);  // inspect, data stats/tokenize/preview, runs (commands.cpp)
+void add_lr_find_command(CLI::App& app, CommandChoice& choice);  // lr-find
+void add_sweep_command(CLI::App& app, CommandChoice& choice);    // sweep
+void add_cache_commands(CLI::App& app, CommandChoice& choice);   // cache list/prune/clear
 
 }  // namespace cradle::cli

@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "app/cli/command_line.h"
-#include "core/experiment/experiment.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
@@ -16,12 +15,13 @@
 #include "core/data/text_classification_data.h"
 #include "core/data/text_data_statistics.h"
 #include "core/data/token_corpus.h"
-#include "core/train/learning_rate_schedule.h"
-#include "core/train/runtime.h"
-#include "core/train/trainer.h"
+#include "core/experiment/experiment.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/fine_tuning_base.h"
 #include "core/run/run_index.h"
+#include "core/train/learning_rate_schedule.h"
+#include "core/train/runtime.h"
+#include "core/train/trainer.h"
 
 namespace cradle::cli {
 namespace {
@@ -146,8 +146,9 @@ int list_runs(const std::filesystem::path& runs_dir, const std::string& experime
   for (const auto& run : runs) {
     char metric[64] = "";
     if (run.metric) std::snprintf(metric, sizeof metric, "%s %.4g", run.metric_name.c_str(), *run.metric);
-    std::printf("%-40s  %-24s  %-11s  %-22s  %6lld  %s\n", run.folder.filename().string().c_str(), run.experiment.c_str(),
-                run.status.c_str(), metric, static_cast<long long>(run.epochs), run.started_at.c_str());
+    std::printf("%-40s  %-24s  %-11s  %-22s  %6lld  %s\n", run.folder.filename().string().c_str(),
+                run.experiment.c_str(), run.status.c_str(), metric, static_cast<long long>(run.epochs),
+                run.started_at.c_str());
     if (!run.problem.empty()) std::printf("  %s\n", run.problem.c_str());
   }
   return 0;
@@ -163,7 +164,8 @@ void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
   auto inspect_request = std::make_shared<ExperimentRequest>();
   auto* inspect_command = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
   inspect_command->add_option("experiment", inspect_request->file, "Experiment file (JSON)")->required();
-  inspect_command->add_option("--set", inspect_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
+  inspect_command->add_option("--set", inspect_request->overrides, "Override a field (repeatable)")
+      ->check(kOverrideSyntax);
   inspect_command->callback([&choice, inspect_request] {
     choice.run = [inspect_request] { return inspect(inspect_request->file, inspect_request->overrides); };
   });
@@ -171,25 +173,35 @@ void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
   auto* data = app.add_subcommand("data", "Look at an experiment's data");
   data->require_subcommand(1);
   auto stats_request = std::make_shared<ExperimentRequest>();
-  auto* stats = data->add_subcommand("stats", "Print (and write) sizes, class histograms and value ranges of every split");
+  auto* stats =
+      data->add_subcommand("stats", "Print (and write) sizes, class histograms and value ranges of every split");
   stats->add_option("experiment", stats_request->file, "Experiment file (JSON)")->required();
   stats->add_option("--set", stats_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   stats->add_option("--out", stats_request->out, "Also write the statistics to this JSON file");
   stats->callback([&choice, stats_request] {
-    choice.run = [stats_request] { return data_stats(stats_request->file, stats_request->overrides, stats_request->out); };
+    choice.run = [stats_request] {
+      return data_stats(stats_request->file, stats_request->overrides, stats_request->out);
+    };
   });
 
   auto tokenize_request = std::make_shared<ExperimentRequest>();
-  auto* tokenize = data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
-  tokenize->add_option("experiment", tokenize_request->file, "Experiment file (JSON): task language_model, source text or jsonl")->required();
+  auto* tokenize =
+      data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
+  tokenize
+      ->add_option("experiment", tokenize_request->file,
+                   "Experiment file (JSON): task language_model, source text or jsonl")
+      ->required();
   tokenize->add_option("--set", tokenize_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
   tokenize->add_option("--out", tokenize_request->out, "The corpus folder to create (it must not exist)")->required();
   tokenize->add_option("--tokenizer", tokenize_request->tokenizer,
                        "Write with this tokenizer.json (a run's, to go on training its model) instead of training one");
-  tokenize->add_flag("--stream", tokenize_request->stream,
-                     "One input file in memory at a time, for text larger than memory (splits by record hash; no dedup_near)");
+  tokenize->add_flag(
+      "--stream", tokenize_request->stream,
+      "One input file in memory at a time, for text larger than memory (splits by record hash; no dedup_near)");
   tokenize->callback([&choice, tokenize_request] {
-    choice.run = [r = tokenize_request] { return data_tokenize(r->file, r->overrides, r->out, r->tokenizer, r->stream); };
+    choice.run = [r = tokenize_request] {
+      return data_tokenize(r->file, r->overrides, r->out, r->tokenizer, r->stream);
+    };
   });
 
   auto preview_request = std::make_shared<ExperimentRequest>();
@@ -209,7 +221,9 @@ void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
   auto* runs = app.add_subcommand("runs", "List the runs in a folder: status, test metric, start time");
   runs->add_option("folder", runs_request->folder, "Folder of run folders (default runs)");
   runs->add_option("--experiment", runs_request->experiment, "Only the runs of this experiment name");
-  runs->callback([&choice, runs_request] { choice.run = [runs_request] { return list_runs(runs_request->folder, runs_request->experiment); }; });
+  runs->callback([&choice, runs_request] {
+    choice.run = [runs_request] { return list_runs(runs_request->folder, runs_request->experiment); };
+  });
 }
 
 }  // namespace cradle::cli

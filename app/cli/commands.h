@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/eval/text_generation.h"
-#include "core/train/learning_rate_range.h"
 #include "core/run/pruning_experiment.h"
+#include "core/train/learning_rate_range.h"
 
 namespace cradle::cli {
 
@@ -66,8 +66,8 @@ int prune(const PruneRequest& request);
 struct DistillRequest {
   std::filesystem::path teacher_run;
   std::filesystem::path student_experiment;
-  double alpha = -1;        // < 0: the default 0.5
-  double temperature = 0;   // 0: the default 2
+  double alpha = -1;       // < 0: the default 0.5
+  double temperature = 0;  // 0: the default 2
   std::vector<std::string> overrides;
   std::filesystem::path out_dir;
 };

@@ -25,8 +25,8 @@ long long count(std::int64_t value) { return static_cast<long long>(value); }
 void print_classification(const EvaluationResult& r) {
   const auto& c = *r.classification;
   std::printf("%s: accuracy %.4f, loss %.4f (%lld samples)\n", r.split.c_str(), c.accuracy, r.loss, count(r.samples));
-  std::printf("top-%lld accuracy %.4f, macro F1 %.4f, weighted F1 %.4f, micro F1 %.4f", count(c.top_k), c.top_k_accuracy,
-              c.macro.f1, c.weighted.f1, c.micro.f1);
+  std::printf("top-%lld accuracy %.4f, macro F1 %.4f, weighted F1 %.4f, micro F1 %.4f", count(c.top_k),
+              c.top_k_accuracy, c.macro.f1, c.weighted.f1, c.micro.f1);
   if (c.roc_auc) std::printf(", ROC-AUC %.4f", *c.roc_auc);
   std::printf(", calibration error %.4f\n\n", c.expected_calibration_error);
   std::size_t width = 5;
@@ -47,7 +47,8 @@ void print_classification(const EvaluationResult& r) {
   if (!confusions.empty()) std::printf("\nmost confused (true -> predicted):");
   for (std::size_t n = 0; n < std::min<std::size_t>(5, confusions.size()); ++n) {
     const auto& [times, i, j] = confusions[n];
-    std::printf("%s %s -> %s %lld", n ? "," : "", r.class_names.at(i).c_str(), r.class_names.at(j).c_str(), count(times));
+    std::printf("%s %s -> %s %lld", n ? "," : "", r.class_names.at(i).c_str(), r.class_names.at(j).c_str(),
+                count(times));
   }
   if (!confusions.empty()) std::printf("\n");
 }
@@ -68,14 +69,16 @@ int evaluate(const EvaluateRequest& request) {
                 r.split.c_str(), g.mae, g.rmse, g.r2, r.loss, count(r.samples), g.mse, g.mean_residual);
   } else if (r.preferences) {
     const auto& p = *r.preferences;
-    std::printf("%s: preference accuracy %.4f, reward gap %.4f, loss %.4f (%lld pairs)\n"
-                "mean reward: chosen %.4f, rejected %.4f\n",
-                r.split.c_str(), p.accuracy, p.reward_gap, p.loss, count(p.pairs), p.chosen_reward, p.rejected_reward);
+    std::printf(
+        "%s: preference accuracy %.4f, reward gap %.4f, loss %.4f (%lld pairs)\n"
+        "mean reward: chosen %.4f, rejected %.4f\n",
+        r.split.c_str(), p.accuracy, p.reward_gap, p.loss, count(p.pairs), p.chosen_reward, p.rejected_reward);
   } else if (r.policy) {
     const auto& p = *r.policy;
-    std::printf("%s: mean score %.4f, %.0f%% ended their turn, %.1f tokens per reply (%lld prompts, %s)\n", r.split.c_str(),
-                p.score, 100 * p.ended_turn, p.response_tokens, count(p.prompts), p.reward.c_str());
-    for (const auto& g : r.generations) std::printf("\n> %s%s  [score %.3f]\n", g.prompt.c_str(), g.text.c_str(), g.score.value_or(0));
+    std::printf("%s: mean score %.4f, %.0f%% ended their turn, %.1f tokens per reply (%lld prompts, %s)\n",
+                r.split.c_str(), p.score, 100 * p.ended_turn, p.response_tokens, count(p.prompts), p.reward.c_str());
+    for (const auto& g : r.generations)
+      std::printf("\n> %s%s  [score %.3f]\n", g.prompt.c_str(), g.text.c_str(), g.score.value_or(0));
   } else if (r.language_model) {
     const auto& m = *r.language_model;
     std::printf("%s: token accuracy %.4f, loss %.4f, perplexity %.2f (%lld sequences, %lld tokens)\n", r.split.c_str(),
@@ -105,7 +108,8 @@ int generate(const GenerateRequest& request) {
   Generation g;
   if (is_chat_policy(loaded.experiment)) {
     // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
-    const auto prompt = render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}});
+    const auto prompt =
+        render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}});
     std::printf("user: %s\nassistant:", request.prompt.c_str());
     std::fflush(stdout);
     g = generator.generate_from(prompt, request.sampling, print);
@@ -115,9 +119,9 @@ int generate(const GenerateRequest& request) {
     g = generator.generate(request.prompt, request.sampling, print);
   }
   std::printf("\n");
-  std::fprintf(stderr, "[%lld tokens in %.2f s, %.0f tokens/s, %s; finished: %s]\n", count(static_cast<std::int64_t>(g.tokens.size())),
-               g.seconds, g.tokens_per_second, g.cached ? "key/value cache" : "context recomputed",
-               g.finish_reason.c_str());
+  std::fprintf(stderr, "[%lld tokens in %.2f s, %.0f tokens/s, %s; finished: %s]\n",
+               count(static_cast<std::int64_t>(g.tokens.size())), g.seconds, g.tokens_per_second,
+               g.cached ? "key/value cache" : "context recomputed", g.finish_reason.c_str());
   return 0;
 }
 
@@ -126,7 +130,8 @@ namespace {
 // Every leaf of a JSON document by its path (a.b[2].c).
 void flatten(const Json& value, const std::string& path, std::map<std::string, std::string>& out) {
   if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) flatten(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
+    for (auto it = value.begin(); it != value.end(); ++it)
+      flatten(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
   } else if (value.is_array() && !value.empty() && (value.front().is_object() || value.front().is_array())) {
     for (std::size_t i = 0; i < value.size(); ++i) flatten(value[i], path + "[" + std::to_string(i) + "]", out);
   } else {
@@ -151,7 +156,8 @@ int compare(const std::vector<std::filesystem::path>& runs) {
     if (fs::exists(run.report_file())) {
       const Json report = parse_json_text(read_file(run.report_file()), run.report_file().string());
       for (const char* key : {"status", "epochs_completed", "steps", "wall_seconds", "median_train_samples_per_second"})
-        if (report.contains(key)) result[key] = report[key].is_string() ? report[key].get<std::string>() : report[key].dump();
+        if (report.contains(key))
+          result[key] = report[key].is_string() ? report[key].get<std::string>() : report[key].dump();
       if (report.contains("model") && report["model"].contains("parameters"))
         result["parameters"] = report["model"]["parameters"].dump();
       if (report.contains("metrics")) flatten(report["metrics"], "", result);
@@ -163,7 +169,8 @@ int compare(const std::vector<std::filesystem::path>& runs) {
     names.push_back(fs::absolute(dir).lexically_normal().filename().string());
     if (names.back().empty()) names.back() = fs::absolute(dir).lexically_normal().parent_path().filename().string();
   }
-  const auto table = [&](const char* title, const std::vector<std::map<std::string, std::string>>& rows, bool only_differing) {
+  const auto table = [&](const char* title, const std::vector<std::map<std::string, std::string>>& rows,
+                         bool only_differing) {
     std::map<std::string, bool> keys;
     for (const auto& row : rows)
       for (const auto& [key, value] : row) keys[key] = true;
@@ -209,7 +216,8 @@ int compare(const std::vector<std::filesystem::path>& runs) {
 
 void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   auto eval_request = std::make_shared<EvaluateRequest>();
-  auto* eval = app.add_subcommand("eval", "Evaluate a run on a split: metrics, report.json, report.html, predictions.csv");
+  auto* eval =
+      app.add_subcommand("eval", "Evaluate a run on a split: metrics, report.json, report.html, predictions.csv");
   eval->add_option("run", eval_request->run_dir, "Run folder")->required();
   eval->add_option("--split", eval_request->split, "train, validation or test (default test)")
       ->check(CLI::IsMember({"train", "validation", "test"}));
@@ -220,20 +228,29 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   auto generate_request = std::make_shared<GenerateRequest>();
   auto no_cache = std::make_shared<bool>(false);
   SamplingOptions& sampling = generate_request->sampling;
-  auto* generate_command = app.add_subcommand("generate", "Generate text from a language-model run, streamed, with tokens/s");
+  auto* generate_command =
+      app.add_subcommand("generate", "Generate text from a language-model run, streamed, with tokens/s");
   generate_command->add_option("run", generate_request->run_dir, "Run folder")->required();
-  generate_command->add_option("--prompt", generate_request->prompt, "Text to continue (default: the start of a new text); \\n is a line break");
-  generate_command->add_option("--checkpoint", generate_request->checkpoint, "last (default), best, or a checkpoint file");
-  generate_command->add_option("--max-tokens", sampling.max_new_tokens, "New tokens at most (default 128)")->check(CLI::Range(1, 1000000));
-  generate_command->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")->check(CLI::Range(0.0, 100.0));
-  generate_command->add_option("--top-k", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
-  generate_command->add_option("--top-p", sampling.top_p, "Nucleus: the likeliest tokens holding this probability (default 1)")
+  generate_command->add_option("--prompt", generate_request->prompt,
+                               "Text to continue (default: the start of a new text); \\n is a line break");
+  generate_command->add_option("--checkpoint", generate_request->checkpoint,
+                               "last (default), best, or a checkpoint file");
+  generate_command->add_option("--max-tokens", sampling.max_new_tokens, "New tokens at most (default 128)")
+      ->check(CLI::Range(1, 1000000));
+  generate_command->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")
+      ->check(CLI::Range(0.0, 100.0));
+  generate_command->add_option("--top-k", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")
+      ->check(CLI::Range(0, 10000000));
+  generate_command
+      ->add_option("--top-p", sampling.top_p, "Nucleus: the likeliest tokens holding this probability (default 1)")
       ->check(CLI::Range(1e-9, 1.0));
-  generate_command->add_option("--repetition-penalty", sampling.repetition_penalty, "Above 1 discourages repeats (default 1)")
+  generate_command
+      ->add_option("--repetition-penalty", sampling.repetition_penalty, "Above 1 discourages repeats (default 1)")
       ->check(CLI::Range(1e-6, 100.0));
   generate_command->add_option("--stop", sampling.stop, "Stop before this string, e.g. \"\\n\\n\" (repeatable)");
   generate_command->add_option("--seed", sampling.seed, "Random seed (default 0)");
-  generate_command->add_flag("--no-cache", *no_cache, "Recompute the context for every token instead of the key/value cache");
+  generate_command->add_flag("--no-cache", *no_cache,
+                             "Recompute the context for every token instead of the key/value cache");
   generate_command->callback([&choice, generate_request, no_cache] {
     choice.run = [generate_request, no_cache] {
       generate_request->sampling.use_cache = !*no_cache;
@@ -244,9 +261,11 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   });
 
   auto compare_runs = std::make_shared<std::vector<fs::path>>();
-  auto* compare_command = app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
+  auto* compare_command =
+      app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
   compare_command->add_option("runs", *compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
-  compare_command->callback([&choice, compare_runs] { choice.run = [compare_runs] { return compare(*compare_runs); }; });
+  compare_command->callback(
+      [&choice, compare_runs] { choice.run = [compare_runs] { return compare(*compare_runs); }; });
 }
 
 }  // namespace cradle::cli

@@ -25,11 +25,14 @@ int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::p
     std::printf("  %-11s %s\n", what.c_str(), file.get<std::string>().c_str());
   if (manifest.contains("onnx")) {
     const Json& graph = manifest["onnx"];
-    std::printf("ONNX opset %lld, %lld nodes, %s: ONNX checker passed\n", static_cast<long long>(graph["opset"].get<std::int64_t>()),
-                static_cast<long long>(graph["nodes"].get<std::int64_t>()), graph["signature"].get<std::string>().c_str());
+    std::printf("ONNX opset %lld, %lld nodes, %s: ONNX checker passed\n",
+                static_cast<long long>(graph["opset"].get<std::int64_t>()),
+                static_cast<long long>(graph["nodes"].get<std::int64_t>()),
+                graph["signature"].get<std::string>().c_str());
     for (const Json& check : graph["runtime_checks"])
       std::printf("  %s on %lld inputs: max |difference| from LibTorch %.3g (tolerance %.0e)\n",
-                  check["runtime"].get<std::string>().c_str(), static_cast<long long>(check["samples"].get<std::int64_t>()),
+                  check["runtime"].get<std::string>().c_str(),
+                  static_cast<long long>(check["samples"].get<std::int64_t>()),
                   check["max_abs_difference"].get<double>(), check["tolerance"].get<double>());
   }
   return 0;
@@ -76,7 +79,8 @@ int predict(const PredictRequest& request) {
       std::printf("%s: %.6g\n", p.input.c_str(), *p.value);
     } else if (!p.top.empty()) {
       std::printf("%s: %s (%.1f%%)", p.input.c_str(), p.top.front().label.c_str(), 100 * p.top.front().probability);
-      for (std::size_t i = 1; i < p.top.size(); ++i) std::printf(", %s %.1f%%", p.top[i].label.c_str(), 100 * p.top[i].probability);
+      for (std::size_t i = 1; i < p.top.size(); ++i)
+        std::printf(", %s %.1f%%", p.top[i].label.c_str(), 100 * p.top[i].probability);
       std::printf("\n");
     }
   }
@@ -103,11 +107,13 @@ int serve(const ServeRequest& request) {
   const int port = service.bind();
   const std::string address = "http://" + request.host + ":" + std::to_string(port);
   std::printf("serving %s on %s (Ctrl+C stops)\n", request.bundle.string().c_str(), address.c_str());
-  std::printf("  GET %s/v1/health, GET %s/v1/model, GET %s/metrics\n", address.c_str(), address.c_str(), address.c_str());
+  std::printf("  GET %s/v1/health, GET %s/v1/model, GET %s/metrics\n", address.c_str(), address.c_str(),
+              address.c_str());
   if (language_model)
     std::printf("  curl -s %s/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'\n", address.c_str());
   else if (kind == "image")
-    std::printf("  curl -s %s/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"\n", address.c_str());
+    std::printf("  curl -s %s/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"\n",
+                address.c_str());
   else if (kind == "table")
     std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [%s]}'\n", address.c_str(), example_row.dump().c_str());
   else
@@ -135,26 +141,43 @@ void add_export_commands(CLI::App& app, CommandChoice& choice) {
     bool onnx = false;
   };
   auto export_request = std::make_shared<ExportRequest>();
-  auto* export_command = app.add_subcommand("export", "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
+  auto* export_command = app.add_subcommand(
+      "export",
+      "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
   export_command->add_option("run", export_request->run, "Run folder")->required();
-  export_command->add_option("--out", export_request->out, "Bundle folder to create, or NAME.cradle for one zip file")->required();
-  export_command->add_flag("--onnx", export_request->onnx, "Also model/model.onnx (opset 13), run in ONNX Runtime and OpenCV's DNN and compared with LibTorch (max difference 1e-4)");
+  export_command->add_option("--out", export_request->out, "Bundle folder to create, or NAME.cradle for one zip file")
+      ->required();
+  export_command->add_flag(
+      "--onnx", export_request->onnx,
+      "Also model/model.onnx (opset 13), run in ONNX Runtime and OpenCV's DNN and compared with LibTorch (max difference 1e-4)");
   export_command->callback([&choice, export_request] {
-    choice.run = [export_request] { return cli::export_bundle(export_request->run, export_request->out, export_request->onnx); };
+    choice.run = [export_request] {
+      return cli::export_bundle(export_request->run, export_request->out, export_request->onnx);
+    };
   });
 
   auto predict_request = std::make_shared<PredictRequest>();
   SamplingOptions& sampling = predict_request->sampling;
-  auto* predict_command = app.add_subcommand("predict", "Predict with a bundle: image files, CSV files (table models), texts, or prompts to continue");
-  predict_command->add_option("bundle", predict_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
-  predict_command->add_option("inputs", predict_request->inputs, "Image files (image models), CSV files with a header naming the feature columns (table models; one prediction per row), texts (text classifiers) or prompts (language models)")
+  auto* predict_command = app.add_subcommand(
+      "predict", "Predict with a bundle: image files, CSV files (table models), texts, or prompts to continue");
+  predict_command->add_option("bundle", predict_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")
       ->required();
-  predict_command->add_option("--top-k", predict_request->top_k, "Classes shown per input (default 3)")->check(CLI::Range(1, 1000));
+  predict_command
+      ->add_option(
+          "inputs", predict_request->inputs,
+          "Image files (image models), CSV files with a header naming the feature columns (table models; one prediction per row), texts (text classifiers) or prompts (language models)")
+      ->required();
+  predict_command->add_option("--top-k", predict_request->top_k, "Classes shown per input (default 3)")
+      ->check(CLI::Range(1, 1000));
   predict_command->add_flag("--json", predict_request->json, "One JSON object per input, a line each");
-  predict_command->add_option("--max-tokens", sampling.max_new_tokens, "Language models: new tokens at most (default 128)")->check(CLI::Range(1, 1000000));
-  predict_command->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")->check(CLI::Range(0.0, 100.0));
+  predict_command
+      ->add_option("--max-tokens", sampling.max_new_tokens, "Language models: new tokens at most (default 128)")
+      ->check(CLI::Range(1, 1000000));
+  predict_command->add_option("--temperature", sampling.temperature, "0 is greedy (default 1)")
+      ->check(CLI::Range(0.0, 100.0));
   predict_command->add_option("--top-p", sampling.top_p, "Nucleus sampling (default 1)")->check(CLI::Range(1e-9, 1.0));
-  predict_command->add_option("--top-k-tokens", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")->check(CLI::Range(0, 10000000));
+  predict_command->add_option("--top-k-tokens", sampling.top_k, "Sample from the k likeliest tokens; 0 all (default)")
+      ->check(CLI::Range(0, 10000000));
   predict_command->add_option("--seed", sampling.seed, "Random seed (default 0)");
   predict_command->callback([&choice, predict_request] {
     choice.run = [predict_request] {
@@ -164,20 +187,30 @@ void add_export_commands(CLI::App& app, CommandChoice& choice) {
   });
 
   auto serve_request = std::make_shared<ServeRequest>();
-  auto* serve_command = app.add_subcommand("serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
-  serve_command->add_option("bundle", serve_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")->required();
-  serve_command->add_option("--host", serve_request->host, "Address to listen on (default 127.0.0.1: this machine only)");
-  serve_command->add_option("--port", serve_request->port, "Port (default 8080; 0: any free one)")->check(CLI::Range(0, 65535));
-  serve_command->add_option("--threads", serve_request->threads, "Connections served at once (default 32; the model answers one request at a time)")
+  auto* serve_command = app.add_subcommand(
+      "serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
+  serve_command->add_option("bundle", serve_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")
+      ->required();
+  serve_command->add_option("--host", serve_request->host,
+                            "Address to listen on (default 127.0.0.1: this machine only)");
+  serve_command->add_option("--port", serve_request->port, "Port (default 8080; 0: any free one)")
+      ->check(CLI::Range(0, 65535));
+  serve_command
+      ->add_option("--threads", serve_request->threads,
+                   "Connections served at once (default 32; the model answers one request at a time)")
       ->check(CLI::Range(2, 1024));
-  serve_command->add_option("--max-connections-per-client", serve_request->max_connections_per_client,
-                            "Connections one client address may hold at once, the rest refused with 429 (default 16; below --threads)")
+  serve_command
+      ->add_option(
+          "--max-connections-per-client", serve_request->max_connections_per_client,
+          "Connections one client address may hold at once, the rest refused with 429 (default 16; below --threads)")
       ->check(CLI::Range(1, 1024));
   serve_command->callback([&choice, serve_request] {
     choice.run = [serve_request] {
       if (serve_request->max_connections_per_client >= serve_request->threads) {
-        std::fprintf(stderr, "cradle-cli serve: --max-connections-per-client (%d) must be below --threads (%d), so one client cannot hold every worker\n",
-                     serve_request->max_connections_per_client, serve_request->threads);
+        std::fprintf(
+            stderr,
+            "cradle-cli serve: --max-connections-per-client (%d) must be below --threads (%d), so one client cannot hold every worker\n",
+            serve_request->max_connections_per_client, serve_request->threads);
         return 2;
       }
       return serve(*serve_request);

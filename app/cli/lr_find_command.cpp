@@ -34,7 +34,8 @@ void print_curve(const std::vector<RangeTestPoint>& points, double suggested, st
     const auto& p = points[i];
     const double share = std::isfinite(p.smoothed) ? std::clamp((p.smoothed - low) / span, 0.0, 1.5) : 1.5;
     const std::string bar(static_cast<std::size_t>(std::lround(share * 30)), '#');
-    std::printf("%12.3g %12.4g %12.4g  %s%s\n", p.lr, p.loss, p.smoothed, bar.c_str(), i == marked ? "  <- suggested" : "");
+    std::printf("%12.3g %12.4g %12.4g  %s%s\n", p.lr, p.loss, p.smoothed, bar.c_str(),
+                i == marked ? "  <- suggested" : "");
   }
 }
 
@@ -42,10 +43,11 @@ void print_curve(const std::vector<RangeTestPoint>& points, double suggested, st
 
 int find_learning_rate(const LearningRateFindRequest& request) {
   const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
-  std::printf("learning-rate range test of %s: %lld steps from %.3g to %.3g (%s, batch %lld); a scratch copy of the model "
-              "trains, the experiment is not changed\n",
-              experiment.name.c_str(), static_cast<long long>(request.range.steps), request.range.min_lr,
-              request.range.max_lr, experiment.train.optimizer.c_str(), static_cast<long long>(experiment.train.batch_size));
+  std::printf(
+      "learning-rate range test of %s: %lld steps from %.3g to %.3g (%s, batch %lld); a scratch copy of the model "
+      "trains, the experiment is not changed\n",
+      experiment.name.c_str(), static_cast<long long>(request.range.steps), request.range.min_lr, request.range.max_lr,
+      experiment.train.optimizer.c_str(), static_cast<long long>(experiment.train.batch_size));
   std::fflush(stdout);
   const LearningRateFinding finding = cradle::find_learning_rate(experiment, request.range);
   std::printf("\n");
@@ -57,7 +59,8 @@ int find_learning_rate(const LearningRateFindRequest& request) {
     std::printf("curve: %s\n", request.out.string().c_str());
   }
   if (!finding.suggestion) {
-    std::printf("no suggestion: the loss did not fall over this range; try a wider one (--min-lr, --max-lr) or more steps\n");
+    std::printf(
+        "no suggestion: the loss did not fall over this range; try a wider one (--min-lr, --max-lr) or more steps\n");
     return 1;
   }
   std::printf("suggested learning rate: %.3g (%s)\n  cradle-cli train %s --set train.lr=%.3g\n", finding.suggestion->lr,
@@ -67,7 +70,8 @@ int find_learning_rate(const LearningRateFindRequest& request) {
 
 void add_lr_find_command(CLI::App& app, CommandChoice& choice) {
   auto request = std::make_shared<LearningRateFindRequest>();
-  auto* lr_find = app.add_subcommand("lr-find", "Learning-rate range test: the loss as the rate grows, and a suggested rate");
+  auto* lr_find =
+      app.add_subcommand("lr-find", "Learning-rate range test: the loss as the rate grows, and a suggested rate");
   lr_find->add_option("experiment", request->experiment_file, "Experiment file (JSON)")->required();
   lr_find->add_option("--steps", request->range.steps, "Optimizer steps (default 100)")->check(CLI::Range(10, 100000));
   lr_find->add_option("--min-lr", request->range.min_lr, "First rate (default 1e-7)")->check(CLI::PositiveNumber);
@@ -78,4 +82,3 @@ void add_lr_find_command(CLI::App& app, CommandChoice& choice) {
 }
 
 }  // namespace cradle::cli
-

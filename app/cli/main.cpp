@@ -1,8 +1,8 @@
 // cradle-cli: everything the studio does, without a window. Each command
 // registers itself (app/cli/command_line.h); this file builds the command
 // line from them, parses it, and runs what it chose.
-#include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <string>
@@ -18,8 +18,10 @@ std::vector<std::string> without_nproc(int argc, char** argv) {
   std::vector<std::string> arguments;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
-    if (argument == "--nproc") ++i;
-    else if (argument.rfind("--nproc=", 0) != 0) arguments.push_back(argument);
+    if (argument == "--nproc")
+      ++i;
+    else if (argument.rfind("--nproc=", 0) != 0)
+      arguments.push_back(argument);
   }
   return arguments;
 }
@@ -39,16 +41,18 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   cradle::cli::CommandChoice choice;
   choice.worker_arguments = without_nproc(argc, argv);
-  for (const auto add : {cradle::cli::add_training_commands, cradle::cli::add_evaluation_commands, cradle::cli::add_pipeline_command,
-                         cradle::cli::add_export_commands, cradle::cli::add_compression_commands, cradle::cli::add_experiment_commands,
-                         cradle::cli::add_lr_find_command, cradle::cli::add_sweep_command, cradle::cli::add_cache_commands})
+  for (const auto add :
+       {cradle::cli::add_training_commands, cradle::cli::add_evaluation_commands, cradle::cli::add_pipeline_command,
+        cradle::cli::add_export_commands, cradle::cli::add_compression_commands, cradle::cli::add_experiment_commands,
+        cradle::cli::add_lr_find_command, cradle::cli::add_sweep_command, cradle::cli::add_cache_commands})
     add(app, choice);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {  // the first word names no command
-      std::fprintf(stderr, "cradle-cli: unknown command \"%s\"; the commands are: %s (cradle-cli --help says what each does)\n", argv[1],
-                   command_names(app).c_str());
+      std::fprintf(stderr,
+                   "cradle-cli: unknown command \"%s\"; the commands are: %s (cradle-cli --help says what each does)\n",
+                   argv[1], command_names(app).c_str());
       return 2;
     }
     const int code = app.exit(error);  // prints help, the version, or the usage error

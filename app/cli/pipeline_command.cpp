@@ -66,7 +66,8 @@ void add_pipeline_command(CLI::App& app, CommandChoice& choice) {
   auto* pipeline = app.add_subcommand("pipeline", "Run a pipeline file's stages in order (pretrain, sft, ...)");
   pipeline->add_option("pipeline", request->file, "Pipeline file (JSON)")->required();
   pipeline->add_option("--out", request->out, "Folder for the stages' runs (default runs/<pipeline name>)");
-  pipeline->callback([&choice, request] { choice.run = [request] { return run_pipeline(request->file, request->out); }; });
+  pipeline->callback(
+      [&choice, request] { choice.run = [request] { return run_pipeline(request->file, request->out); }; });
 }
 
 }  // namespace cradle::cli

@@ -74,7 +74,8 @@ TrialResult execute_trial_as_process(const TrialTask& task, const std::string& m
     for (const auto& o : task.overrides) args.insert(args.end(), {"--set", o});
     if (task.threads > 0) args.insert(args.end(), {"--set", "threads=" + std::to_string(task.threads)});
   }
-  if (task.stop_after_epochs > 0) args.insert(args.end(), {"--stop-after-epochs", std::to_string(task.stop_after_epochs)});
+  if (task.stop_after_epochs > 0)
+    args.insert(args.end(), {"--stop-after-epochs", std::to_string(task.stop_after_epochs)});
   const auto log = std::filesystem::path(task.run_dir.string() + ".log");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -88,8 +89,7 @@ TrialResult execute_trial_as_process(const TrialTask& task, const std::string& m
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) throw IoError("cannot start " + args[0] + ": " + std::strerror(spawned));
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   return read_trial_report(task.run_dir, metric, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), log);
 }
 
@@ -106,8 +106,9 @@ int sweep(const SweepRequest& request) {
   else
     executor = [metric](const TrialTask& task) { return execute_trial_as_process(task, metric); };
   SweepRunner runner(spec, request.sweep_file, out, executor);
-  std::printf("sweep %s: %s over %zu field(s), %s, %lld at a time; trials in %s\n", spec.name.c_str(), spec.method.c_str(),
-              spec.parameters.size(), spec.metric.c_str(), static_cast<long long>(spec.parallel), out.string().c_str());
+  std::printf("sweep %s: %s over %zu field(s), %s, %lld at a time; trials in %s\n", spec.name.c_str(),
+              spec.method.c_str(), spec.parameters.size(), spec.metric.c_str(), static_cast<long long>(spec.parallel),
+              out.string().c_str());
   std::fflush(stdout);
   SweepCallbacks callbacks;
   callbacks.trial_started = [](const TrialRecord& t) {
@@ -116,7 +117,8 @@ int sweep(const SweepRequest& request) {
   };
   callbacks.trial_finished = [&spec](const TrialRecord& t) {
     std::printf("trial %lld %s after %lld epoch(s): %s %s%s\n", static_cast<long long>(t.id), t.status.c_str(),
-                static_cast<long long>(t.epochs), spec.metric.c_str(), t.metric ? std::to_string(*t.metric).c_str() : "-",
+                static_cast<long long>(t.epochs), spec.metric.c_str(),
+                t.metric ? std::to_string(*t.metric).c_str() : "-",
                 t.error.empty() ? "" : (" (" + t.error + ")").c_str());
     std::fflush(stdout);
   };
@@ -130,8 +132,8 @@ int sweep(const SweepRequest& request) {
     throw;
   }
   std::signal(SIGINT, previous);
-  std::printf("\n%s\n%zu trial(s) ranked in %.0f s; %s\n", format_sweep_table(spec, outcome).c_str(), outcome.ranking.size(),
-              outcome.seconds, (out / "summary.csv").string().c_str());
+  std::printf("\n%s\n%zu trial(s) ranked in %.0f s; %s\n", format_sweep_table(spec, outcome).c_str(),
+              outcome.ranking.size(), outcome.seconds, (out / "summary.csv").string().c_str());
   if (!outcome.best_experiment.empty())
     std::printf("best configuration: %s\n  cradle-cli train %s\n", outcome.best_experiment.string().c_str(),
                 outcome.best_experiment.string().c_str());
@@ -144,10 +146,13 @@ int sweep(const SweepRequest& request) {
 
 void add_sweep_command(CLI::App& app, CommandChoice& choice) {
   auto request = std::make_shared<SweepRequest>();
-  auto* sweep_command = app.add_subcommand("sweep", "Run a hyperparameter sweep: grid, random or successive halving; ranks the trials");
+  auto* sweep_command =
+      app.add_subcommand("sweep", "Run a hyperparameter sweep: grid, random or successive halving; ranks the trials");
   sweep_command->add_option("sweep", request->sweep_file, "Sweep file (JSON)")->required();
-  sweep_command->add_option("--out", request->out, "Sweep folder (default runs/<sweep name>); an interrupted sweep continues there");
-  sweep_command->add_option("--parallel", request->parallel, "Trials at once, as separate processes (default: the file's)")
+  sweep_command->add_option("--out", request->out,
+                            "Sweep folder (default runs/<sweep name>); an interrupted sweep continues there");
+  sweep_command
+      ->add_option("--parallel", request->parallel, "Trials at once, as separate processes (default: the file's)")
       ->check(CLI::Range(1, 64));
   sweep_command->callback([&choice, request] { choice.run = [request] { return sweep(*request); }; });
 }

@@ -11,15 +11,17 @@
 namespace cradle::cli {
 namespace {
 
-const char* const kNprocHelp = "Data-parallel: start N worker processes here (train.batch_size per process; torchrun's variables work too)";
+const char* const kNprocHelp =
+    "Data-parallel: start N worker processes here (train.batch_size per process; torchrun's variables work too)";
 const char* const kStopAfterHelp = "Stop (resumably, with a checkpoint) once this many epochs are done";
 
 // --nproc N > 1 starts the workers instead of training here; each runs this same command line without --nproc.
 int run_here_or_as_workers(int nproc, const CommandChoice& choice, const std::function<int()>& here) {
   if (nproc <= 1) return here();
   if (std::getenv("WORLD_SIZE"))
-    throw ConfigError("--nproc: WORLD_SIZE is already set (a torchrun-style launcher started this process); "
-                      "leave --nproc out and let the launcher start the workers");
+    throw ConfigError(
+        "--nproc: WORLD_SIZE is already set (a torchrun-style launcher started this process); "
+        "leave --nproc out and let the launcher start the workers");
   return run_local_workers(nproc, choice.worker_arguments);
 }
 
@@ -34,12 +36,17 @@ void add_training_commands(CLI::App& app, CommandChoice& choice) {
   auto* train = app.add_subcommand("train", "Train an experiment into a new run folder");
   train->add_option("experiment", train_request->training.experiment_file, "Experiment file (JSON)")->required();
   train->add_option("--out", train_request->training.out_dir, "Run folder to create (default runs/<name>-<timestamp>)");
-  train->add_option("--set", train_request->training.overrides, "Override a field, e.g. --set train.lr=3e-4 (repeatable)")->check(kOverrideSyntax);
-  train->add_option("--stop-after-epochs", train_request->training.stop_after_epochs, kStopAfterHelp)->check(CLI::Range(1, 100000));
+  train
+      ->add_option("--set", train_request->training.overrides,
+                   "Override a field, e.g. --set train.lr=3e-4 (repeatable)")
+      ->check(kOverrideSyntax);
+  train->add_option("--stop-after-epochs", train_request->training.stop_after_epochs, kStopAfterHelp)
+      ->check(CLI::Range(1, 100000));
   train->add_option("--nproc", train_request->nproc, kNprocHelp)->check(CLI::Range(1, 256));
   train->callback([&choice, train_request] {
     choice.run = [&choice, train_request] {
-      return run_here_or_as_workers(train_request->nproc, choice, [train_request] { return train_in_terminal(train_request->training); });
+      return run_here_or_as_workers(train_request->nproc, choice,
+                                    [train_request] { return train_in_terminal(train_request->training); });
     };
   });
 

@@ -27,7 +27,7 @@ void prefer_passive_openmp_waits(int, char** argv, char** envp) {
   std::size_t count = 0;
   for (; envp[count] != nullptr; ++count) {
     if (std::strncmp(envp[count], kName, std::strlen(kName)) == 0) return;  // the user chose
-    if (count + 2 >= sizeof environment / sizeof environment[0]) return;   // no room: run as it is
+    if (count + 2 >= sizeof environment / sizeof environment[0]) return;    // no room: run as it is
     environment[count] = envp[count];
   }
   static char passive[] = "OMP_WAIT_POLICY=PASSIVE";
@@ -36,7 +36,7 @@ void prefer_passive_openmp_waits(int, char** argv, char** envp) {
   execve("/proc/self/exe", argv, environment);  // returns only if it failed: then run as it is
 }
 
-__attribute__((section(".preinit_array"), used)) void (*const kPreferPassiveOpenmpWaits)(int, char**, char**) =
-    prefer_passive_openmp_waits;
+__attribute__((section(".preinit_array"),
+               used)) void (*const kPreferPassiveOpenmpWaits)(int, char**, char**) = prefer_passive_openmp_waits;
 
 }  // namespace

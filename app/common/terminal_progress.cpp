@@ -42,25 +42,31 @@ void TerminalProgress::on_started(const TrainingPlan& plan) {
 }
 
 void TerminalProgress::on_step(const StepMetrics& m) {
-  const double fraction = plan_.total_steps > 0 ? static_cast<double>(m.step) / static_cast<double>(plan_.total_steps) : 0;
+  const double fraction =
+      plan_.total_steps > 0 ? static_cast<double>(m.step) / static_cast<double>(plan_.total_steps) : 0;
   const auto done_here = m.step - plan_.start_step;  // a resumed run's clock starts at its first step
-  const double eta = done_here > 0 ? m.wall_seconds / static_cast<double>(done_here) * static_cast<double>(plan_.total_steps - m.step) : 0;
+  const double eta =
+      done_here > 0 ? m.wall_seconds / static_cast<double>(done_here) * static_cast<double>(plan_.total_steps - m.step)
+                    : 0;
   char stats[300];
   if (!m.extra.empty())  // PPO: its score and KL say more than a loss
     std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld%s %6.1f samples/s ETA %s", fraction * 100,
-                  static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), format_stage_figures(m.extra, 3).c_str(),
-                  m.samples_per_second, format_duration(eta).c_str());
+                  static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs),
+                  format_stage_figures(m.extra, 3).c_str(), m.samples_per_second, format_duration(eta).c_str());
   else
     std::snprintf(stats, sizeof stats, " %3.0f%% epoch %lld/%lld loss %.4f %s %.4g %6.0f samples/s ETA %s",
                   fraction * 100, static_cast<long long>(m.epoch), static_cast<long long>(plan_.epochs), m.loss,
-                  m.mae ? "mae" : "acc", m.mae.value_or(m.accuracy), m.samples_per_second, format_duration(eta).c_str());
+                  m.mae ? "mae" : "acc", m.mae.value_or(m.accuracy), m.samples_per_second,
+                  format_duration(eta).c_str());
   if (!interactive_) {
-    std::fprintf(out_, "step %lld/%lld%s\n", static_cast<long long>(m.step), static_cast<long long>(plan_.total_steps), stats);
+    std::fprintf(out_, "step %lld/%lld%s\n", static_cast<long long>(m.step), static_cast<long long>(plan_.total_steps),
+                 stats);
   } else {
     const int bar_width = std::clamp(terminal_width() - static_cast<int>(std::string(stats).size()) - 3, 10, 40);
     const int filled = static_cast<int>(fraction * bar_width);
     std::string bar = "[" + std::string(static_cast<size_t>(filled), '=') +
-                      (filled < bar_width ? ">" + std::string(static_cast<size_t>(bar_width - filled - 1), ' ') : "") + "]";
+                      (filled < bar_width ? ">" + std::string(static_cast<size_t>(bar_width - filled - 1), ' ') : "") +
+                      "]";
     std::fprintf(out_, "\r\033[K%s%s", bar.c_str(), stats);
     bar_drawn_ = true;
   }

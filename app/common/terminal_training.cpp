@@ -1,20 +1,20 @@
 #include "app/common/terminal_training.h"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <unistd.h>
 
 #include "app/common/terminal_progress.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/distributed/data_parallel_group.h"
 #include "core/distributed/distributed_config.h"
-#include "core/run/log_writer.h"
 #include "core/experiment/experiment.h"
 #include "core/run/compression_comparison.h"
 #include "core/run/experiment_run.h"
+#include "core/run/log_writer.h"
 #include "core/run/run_folder.h"
 #include "core/tune/trial_execution.h"
 
@@ -32,17 +32,19 @@ extern "C" void on_interrupt(int) {
 
 // Trains `run` with a progress display and Ctrl+C handling; the exit code.
 // `stop_after_epochs` > 0 stops it (resumably) once that many epochs are done.
-int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nullptr, std::int64_t stop_after_epochs = 0) {
+int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nullptr,
+                        std::int64_t stop_after_epochs = 0) {
   std::printf("run folder %s\n%s model, %lld parameters; %d threads on %s\n", run.folder().root.string().c_str(),
-              run.experiment().model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters), run.threads(),
-              run.device_name().c_str());
+              run.experiment().model.type.c_str(), static_cast<long long>(run.model_summary().total_parameters),
+              run.threads(), run.device_name().c_str());
   if (group)
     std::printf("distributed: %s; batch %lld per process\n", group->description().c_str(),
                 static_cast<long long>(run.experiment().train.batch_size));
   if (!run.resumed_from().empty()) std::printf("resuming from %s\n", run.resumed_from().string().c_str());
 
   if (const auto& skipped = run.skipped_files(); !skipped.empty())
-    std::printf("data: skipped %zu unreadable file(s), e.g. %s (listed in train.log)\n", skipped.size(), skipped.front().c_str());
+    std::printf("data: skipped %zu unreadable file(s), e.g. %s (listed in train.log)\n", skipped.size(),
+                skipped.front().c_str());
   TerminalProgress progress(stdout);
   run.add_observer(progress);
   EpochLimit limit(stop_after_epochs, g_stop);
@@ -65,18 +67,22 @@ int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nul
     std::printf("test:%s (%lld prompts)\n", format_stage_figures(result.test->extra).c_str(),
                 static_cast<long long>(result.test->samples));
   else if (result.test && result.test->reward_gap)
-    std::printf("test preference accuracy: %.4f, reward gap %.4g (%lld pairs)\n", result.test->accuracy, *result.test->reward_gap,
-                static_cast<long long>(result.test->samples));
+    std::printf("test preference accuracy: %.4f, reward gap %.4g (%lld pairs)\n", result.test->accuracy,
+                *result.test->reward_gap, static_cast<long long>(result.test->samples));
   else if (result.test)
-    std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy, static_cast<long long>(result.test->samples));
+    std::printf("test accuracy: %.4f (%lld samples)\n", result.test->accuracy,
+                static_cast<long long>(result.test->samples));
   if (is_pruning(run.experiment()) || is_distillation(run.experiment())) {  // against the original, as train.log has it
     const Json report = Json::parse(read_file(run.folder().report_file()));
     char what[120] = "distilled: the student";
     if (report.contains("pruning") && report["pruning"].contains("flops_ratio"))
-      std::snprintf(what, sizeof what, "pruned channels to %.1f%% of the FLOPs per sample,", 100 * report["pruning"]["flops_ratio"].get<double>());
+      std::snprintf(what, sizeof what, "pruned channels to %.1f%% of the FLOPs per sample,",
+                    100 * report["pruning"]["flops_ratio"].get<double>());
     else if (report.contains("pruning"))
-      std::snprintf(what, sizeof what, "pruned to %.1f%% of the linear and convolution weights,", 100 * report["pruning"]["sparsity"].get<double>());
-    if (report.contains("compression")) std::printf("%s %s\n", what, describe_comparison(report["compression"]).c_str());
+      std::snprintf(what, sizeof what, "pruned to %.1f%% of the linear and convolution weights,",
+                    100 * report["pruning"]["sparsity"].get<double>());
+    if (report.contains("compression"))
+      std::printf("%s %s\n", what, describe_comparison(report["compression"]).c_str());
   }
   std::printf("report: %s\n", run.folder().report_file().string().c_str());
   return result.outcome.status == TrainingStatus::Completed ? 0 : 130;
@@ -86,7 +92,8 @@ int train_with_progress(ExperimentRun& run, const DataParallelGroup* group = nul
 // torchrun or --nproc). Rank 0 prepares the run folder `main_run_dir` and
 // announces it (or its failure) to the others through the group's store; it
 // alone shows progress. The others prepare after it and train quietly.
-using MakeRun = std::function<std::unique_ptr<ExperimentRun>(const std::filesystem::path& run_dir, DataParallelGroup& group)>;
+using MakeRun =
+    std::function<std::unique_ptr<ExperimentRun>(const std::filesystem::path& run_dir, DataParallelGroup& group)>;
 int train_as_rank(const DistributedConfig& config, const std::filesystem::path& main_run_dir, const MakeRun& make_run) {
   DataParallelGroup group(config);
   const std::string kPrepared = "prepared", kFailed = "failed: ";

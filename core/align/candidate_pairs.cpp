@@ -57,7 +57,8 @@ CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vecto
                       std::to_string(runs.size()) + " runs");
   check_sampling_options(sampling_);
   if (runs.size() == 1 && sampling_.temperature == 0)
-    throw ConfigError("two samples of one run at temperature 0 are the same reply: raise the temperature, or compare two runs");
+    throw ConfigError(
+        "two samples of one run at temperature 0 are the same reply: raise the temperature, or compare two runs");
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     if (skip && skip(prompts[i].messages)) continue;
     prompts_.push_back(std::move(prompts[i]));

@@ -44,8 +44,8 @@ class CandidateQueue {
   // run at temperature 0, whose two samples would always be the same). One run's
   // second sample is drawn again (up to 3 times) while it equals the first.
   // `skip` leaves out prompts already labelled (to continue where a person stopped).
-  CandidateQueue(std::vector<ChatPrompt> prompts, const std::vector<std::filesystem::path>& runs, SamplingOptions sampling,
-                 std::uint64_t seed, std::size_t depth = 4,
+  CandidateQueue(std::vector<ChatPrompt> prompts, const std::vector<std::filesystem::path>& runs,
+                 SamplingOptions sampling, std::uint64_t seed, std::size_t depth = 4,
                  std::function<bool(const std::vector<ChatMessage>&)> skip = {});
   ~CandidateQueue();
   CandidateQueue(const CandidateQueue&) = delete;

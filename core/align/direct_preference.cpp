@@ -6,7 +6,8 @@
 
 namespace cradle {
 
-torch::Tensor sequence_logprobs(torch::nn::Sequential& model, const torch::Tensor& inputs, const torch::Tensor& targets) {
+torch::Tensor sequence_logprobs(torch::nn::Sequential& model, const torch::Tensor& inputs,
+                                const torch::Tensor& targets) {
   const auto logits = model->forward(inputs).to(torch::kFloat32);  // [M, T, V]
   const auto scored = targets.ne(kIgnoredTarget);
   const auto safe_targets = targets.masked_fill(scored.logical_not(), 0);

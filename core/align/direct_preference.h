@@ -14,14 +14,16 @@ namespace cradle {
 // inputs [M, T] token ids, targets [M, T] the next tokens with
 // kIgnoredTarget outside the scored reply -> [M] summed log-probabilities
 // (float32), differentiable through `model`.
-torch::Tensor sequence_logprobs(torch::nn::Sequential& model, const torch::Tensor& inputs, const torch::Tensor& targets);
+torch::Tensor sequence_logprobs(torch::nn::Sequential& model, const torch::Tensor& inputs,
+                                const torch::Tensor& targets);
 
 class DirectPreferenceScorer : public PairScorer {
  public:
   // `reference` is frozen here (no gradients, evaluation mode).
   DirectPreferenceScorer(torch::nn::Sequential reference, double beta, double label_smoothing);
   // inputs, targets [B, 2, T] (core/data/preference_data.h's sequence layout).
-  PairScores score(torch::nn::Sequential& policy, const torch::Tensor& inputs, const torch::Tensor& targets) const override;
+  PairScores score(torch::nn::Sequential& policy, const torch::Tensor& inputs,
+                   const torch::Tensor& targets) const override;
   PreferenceLoss loss_options() const override { return {0, label_smoothing_}; }
 
  private:

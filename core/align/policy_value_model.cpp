@@ -20,8 +20,10 @@ PolicyValueOutput PolicyValueModelImpl::forward(const torch::Tensor& tokens) {
   const auto layers = language_model->size();
   std::size_t index = 0;
   for (auto& layer : *language_model) {
-    if (++index == layers) logits = layer.forward(hidden);
-    else hidden = layer.forward(hidden);
+    if (++index == layers)
+      logits = layer.forward(hidden);
+    else
+      hidden = layer.forward(hidden);
   }
   return {logits, value_head->forward(hidden.to(torch::kFloat32)).squeeze(-1)};
 }

@@ -56,8 +56,8 @@ PolicyLoss clipped_policy_loss(const torch::Tensor& new_logprobs, const torch::T
   return out;
 }
 
-torch::Tensor clipped_value_loss(const torch::Tensor& values, const torch::Tensor& old_values, const torch::Tensor& returns,
-                                 const torch::Tensor& mask, double clip_range) {
+torch::Tensor clipped_value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
+                                 const torch::Tensor& returns, const torch::Tensor& mask, double clip_range) {
   const auto clipped = old_values + torch::clamp(values - old_values, -clip_range, clip_range);
   return 0.5 * masked_mean(torch::max((values - returns).pow(2), (clipped - returns).pow(2)), mask);
 }

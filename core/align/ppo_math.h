@@ -33,8 +33,8 @@ PolicyLoss clipped_policy_loss(const torch::Tensor& new_logprobs, const torch::T
                                const torch::Tensor& advantages, const torch::Tensor& mask, double clip_range);
 
 // 0.5 * max((V - G)^2, (clip(V, V_old - c, V_old + c) - G)^2), masked mean.
-torch::Tensor clipped_value_loss(const torch::Tensor& values, const torch::Tensor& old_values, const torch::Tensor& returns,
-                                 const torch::Tensor& mask, double clip_range);
+torch::Tensor clipped_value_loss(const torch::Tensor& values, const torch::Tensor& old_values,
+                                 const torch::Tensor& returns, const torch::Tensor& mask, double clip_range);
 
 // Per position: the entropy of softmax(logits) over the last dimension.
 torch::Tensor entropy_from_logits(const torch::Tensor& logits);

@@ -44,8 +44,12 @@ torch::Tensor at_positions(const torch::Tensor& per_position, const torch::Tenso
 
 PpoTrainer::PpoTrainer(const Experiment& experiment, PolicyValueModel policy, torch::nn::Sequential reference,
                        ResponseScorer& scorer, const PromptData& prompts, PpoSetup setup)
-    : experiment_(experiment), policy_(std::move(policy)), reference_(std::move(reference)), scorer_(scorer),
-      prompts_(prompts), setup_(std::move(setup)),
+    : experiment_(experiment),
+      policy_(std::move(policy)),
+      reference_(std::move(reference)),
+      scorer_(scorer),
+      prompts_(prompts),
+      setup_(std::move(setup)),
       kl_(experiment.align.kl_control == "adaptive", experiment.align.kl_coef, experiment.align.kl_target,
           experiment.align.kl_horizon),
       epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir) {
@@ -69,7 +73,8 @@ TrainingOutcome PpoTrainer::run() {
   try {
     return train_iterations();
   } catch (const c10::Error& error) {
-    const std::string message = "LibTorch error during PPO: " + std::string(error.what_without_backtrace()).substr(0, 300);
+    const std::string message =
+        "LibTorch error during PPO: " + std::string(error.what_without_backtrace()).substr(0, 300);
     for (auto* observer : observers_) observer->on_failed(message);
     throw Error(message);
   } catch (const std::exception& error) {
@@ -153,8 +158,8 @@ PpoTrainer::ResponseView PpoTrainer::policy_view(const torch::Tensor& tokens, co
 
 torch::Tensor PpoTrainer::reference_logprobs(const Rollouts& r) {
   torch::NoGradGuard no_grad;
-  const auto logits = at_positions(reference_->forward(r.tokens).to(torch::kFloat32), r.positions) /
-                      experiment_.align.temperature;
+  const auto logits =
+      at_positions(reference_->forward(r.tokens).to(torch::kFloat32), r.positions) / experiment_.align.temperature;
   return torch::log_softmax(logits, -1).gather(2, r.response.unsqueeze(2)).squeeze(2);
 }
 
@@ -183,8 +188,8 @@ StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int6
   if (align.whiten_advantages) advantages = masked_whiten(advantages, mask);
 
   const auto parameters = policy_->parameters();
-  const double clip = experiment_.train.clip_grad_norm > 0 ? experiment_.train.clip_grad_norm
-                                                           : std::numeric_limits<double>::infinity();
+  const double clip =
+      experiment_.train.clip_grad_norm > 0 ? experiment_.train.clip_grad_norm : std::numeric_limits<double>::infinity();
   double policy_loss = 0, value_loss = 0, total_loss = 0, clip_fraction = 0, approx_kl = 0, entropy = 0;
   std::int64_t updates = 0;
   set_learning_rate(*optimizer_, schedule_->at(step - 1));
@@ -192,22 +197,25 @@ StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int6
     const auto order = seeded_permutation(B, mix_seed(experiment_.seed, static_cast<std::uint64_t>(step), 1000 + pass));
     for (std::int64_t begin = 0; begin < B; begin += align.minibatch_size) {
       const auto end = std::min(B, begin + align.minibatch_size);
-      const auto rows = torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end)).to(setup_.device);
+      const auto rows =
+          torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end)).to(setup_.device);
       const auto m = mask.index_select(0, rows);
-      const auto view = policy_view(r.tokens.index_select(0, rows), r.positions.index_select(0, rows), r.response.index_select(0, rows));
-      const auto pl = clipped_policy_loss(view.logprobs, old.logprobs.index_select(0, rows), advantages.index_select(0, rows), m,
-                                          align.clip_range);
-      const auto vl = clipped_value_loss(view.values, old.values.index_select(0, rows), returns.index_select(0, rows), m,
-                                         align.value_clip_range);
+      const auto view = policy_view(r.tokens.index_select(0, rows), r.positions.index_select(0, rows),
+                                    r.response.index_select(0, rows));
+      const auto pl = clipped_policy_loss(view.logprobs, old.logprobs.index_select(0, rows),
+                                          advantages.index_select(0, rows), m, align.clip_range);
+      const auto vl = clipped_value_loss(view.values, old.values.index_select(0, rows), returns.index_select(0, rows),
+                                         m, align.value_clip_range);
       const auto loss = pl.loss + align.value_loss_coef * vl;
       clear_gradients(*optimizer_);
       loss.backward();
       const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
       const double loss_value = loss.item<double>();
       if (!std::isfinite(loss_value) || !std::isfinite(norm))
-        throw Error("PPO diverged at iteration " + std::to_string(step) + ": the " +
-                    (std::isfinite(loss_value) ? "gradient norm" : "loss") +
-                    " is not finite; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
+        throw Error(
+            "PPO diverged at iteration " + std::to_string(step) + ": the " +
+            (std::isfinite(loss_value) ? "gradient norm" : "loss") +
+            " is not finite; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
       optimizer_->step();
       policy_loss += pl.loss.item<double>();
       value_loss += vl.item<double>();
@@ -242,8 +250,8 @@ StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int6
   return m;
 }
 
-EvaluationMetrics PpoTrainer::evaluate(const std::string& split, const std::vector<ChatPrompt>& prompts, std::int64_t step,
-                                       std::int64_t epoch) {
+EvaluationMetrics PpoTrainer::evaluate(const std::string& split, const std::vector<ChatPrompt>& prompts,
+                                       std::int64_t step, std::int64_t epoch) {
   EvaluationMetrics m;
   m.split = split;
   m.step = step;
@@ -344,8 +352,10 @@ TrainingOutcome PpoTrainer::train_iterations() {
   std::int64_t step = resumed.step, epochs_run = resumed.epoch;
   for (std::int64_t epoch = resumed.epoch + 1; epoch <= spec.epochs; ++epoch) {
     auto batches = index_batches(seeded_permutation(n, epoch_seed(experiment_.seed, epoch)), spec.batch_size);
-    batches.resize(static_cast<std::size_t>(std::min<std::int64_t>(plan.steps_per_epoch, static_cast<std::int64_t>(batches.size()))));
-    if (epoch == resumed.epoch + 1 && done_in_epoch > 0) batches.erase(batches.begin(), batches.begin() + done_in_epoch);
+    batches.resize(static_cast<std::size_t>(
+        std::min<std::int64_t>(plan.steps_per_epoch, static_cast<std::int64_t>(batches.size()))));
+    if (epoch == resumed.epoch + 1 && done_in_epoch > 0)
+      batches.erase(batches.begin(), batches.begin() + done_in_epoch);
     for (const auto& batch : batches) {
       if (setup_.control) {
         if (setup_.control->take_checkpoint_request()) checkpoint(step, epoch - 1, "saved.pt");

@@ -41,7 +41,7 @@ namespace cradle {
 
 // Filled by name, never by position (see TrainerSetup).
 struct PpoSetup {
-  PpoSetup() {}  // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
+  PpoSetup() {}                          // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;
@@ -56,16 +56,16 @@ struct Rollouts {
   std::vector<std::string> texts;  // the responses as text
   std::vector<double> scores;      // from the scorer, before the missing-end penalty
   std::vector<bool> ended;         // the response ended its turn
-  torch::Tensor tokens;     // [B, L] prompt then response, right-padded
-  torch::Tensor positions;  // [B, R] where the logits predicting each response token are
-  torch::Tensor response;   // [B, R] the response tokens
-  torch::Tensor mask;       // [B, R] 1 on real response tokens
+  torch::Tensor tokens;            // [B, L] prompt then response, right-padded
+  torch::Tensor positions;         // [B, R] where the logits predicting each response token are
+  torch::Tensor response;          // [B, R] the response tokens
+  torch::Tensor mask;              // [B, R] 1 on real response tokens
 };
 
 class PpoTrainer {
  public:
-  PpoTrainer(const Experiment& experiment, PolicyValueModel policy, torch::nn::Sequential reference, ResponseScorer& scorer,
-             const PromptData& prompts, PpoSetup setup);
+  PpoTrainer(const Experiment& experiment, PolicyValueModel policy, torch::nn::Sequential reference,
+             ResponseScorer& scorer, const PromptData& prompts, PpoSetup setup);
 
   void add_observer(TrainingObserver& observer) { observers_.push_back(&observer); }
   TrainingOutcome run();
@@ -86,7 +86,8 @@ class PpoTrainer {
   void log_samples(const Rollouts& rollouts, std::int64_t step, std::int64_t epoch);
   void checkpoint(std::int64_t step, std::int64_t epoch, const std::string& file_name);
   CheckpointPosition resume();
-  TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs, std::vector<double> throughputs);
+  TrainingOutcome finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs,
+                         std::vector<double> throughputs);
   double elapsed_seconds() const;
   template <typename Method, typename... Args>
   void notify(Method method, const Args&... args) {

@@ -26,7 +26,8 @@ const Json& field(const Json& record, const char* key, const std::string& where)
 
 std::string text_field(const Json& record, const char* key, const std::string& where) {
   const Json& value = field(record, key, where);
-  if (!value.is_string()) throw DataError(where + ": \"" + key + "\" must be a string, got " + describe_json_type(value));
+  if (!value.is_string())
+    throw DataError(where + ": \"" + key + "\" must be a string, got " + describe_json_type(value));
   return value.get<std::string>();
 }
 
@@ -129,7 +130,8 @@ PreferenceLabel preference_label_from_json(const Json& record, const std::string
   if (record.contains("ratings")) {
     const Json& ratings = record["ratings"];
     if (!ratings.is_object()) throw DataError(where + ": \"ratings\" must be an object");
-    const auto chosen_rating = rating_field(ratings, "chosen", where), rejected_rating = rating_field(ratings, "rejected", where);
+    const auto chosen_rating = rating_field(ratings, "chosen", where),
+               rejected_rating = rating_field(ratings, "rejected", where);
     l.first_rating = first_chosen ? chosen_rating : rejected_rating;
     l.second_rating = first_chosen ? rejected_rating : chosen_rating;
   }
@@ -221,7 +223,8 @@ LabelAgreement label_agreement(const std::vector<PreferenceLabel>& a, const std:
   return out;
 }
 
-std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<PreferenceLabel>>& annotators, const std::string& policy) {
+std::vector<PreferenceLabel> merge_labels(const std::vector<std::vector<PreferenceLabel>>& annotators,
+                                          const std::string& policy) {
   if (policy != "majority" && policy != "unanimous" && policy != "first")
     throw ConfigError("merge policy \"" + policy + "\": expected majority, unanimous or first");
   std::vector<std::string> order;  // items in the order first seen
@@ -265,7 +268,8 @@ namespace cradle {
 
 double HeadToHead::win_rate() const {
   const auto decided = wins + losses + ties;
-  return decided == 0 ? 0.0 : (static_cast<double>(wins) + 0.5 * static_cast<double>(ties)) / static_cast<double>(decided);
+  return decided == 0 ? 0.0
+                      : (static_cast<double>(wins) + 0.5 * static_cast<double>(ties)) / static_cast<double>(decided);
 }
 
 HeadToHead head_to_head(const std::vector<PreferenceLabel>& labels, const std::string& run) {
@@ -277,9 +281,12 @@ HeadToHead head_to_head(const std::vector<PreferenceLabel>& labels, const std::s
       continue;
     const bool first_is_run = runs[0].get<std::string>() == run;
     if (!first_is_run && runs[1].get<std::string>() != run) continue;
-    if (l.verdict == PairVerdict::Tie) ++out.ties;
-    else if ((l.verdict == PairVerdict::First) == first_is_run) ++out.wins;
-    else ++out.losses;
+    if (l.verdict == PairVerdict::Tie)
+      ++out.ties;
+    else if ((l.verdict == PairVerdict::First) == first_is_run)
+      ++out.wins;
+    else
+      ++out.losses;
   }
   return out;
 }

@@ -41,7 +41,7 @@ struct PreferenceLabel {
   std::optional<int> first_rating, second_rating;  // 1..7
   std::string comment;
   std::string annotator;
-  std::string labelled_at;  // UTC, ISO 8601
+  std::string labelled_at;           // UTC, ISO 8601
   Json generation = Json::object();  // the runs and sampling settings that wrote the candidates
 
   // A stable id of (prompt, first, second), shared by every annotator's label of the item.

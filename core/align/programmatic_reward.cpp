@@ -12,13 +12,15 @@ namespace {
 
 // A small general-purpose lexicon: enough to steer a tiny model's tone.
 const std::vector<std::string> kPositive = {
-    "good", "great", "happy", "joy", "love", "luck", "lucky", "success", "win", "wonderful", "kind", "bright", "best",
-    "beautiful", "friend", "friends", "peace", "hope", "glad", "wise", "rich", "smile", "fortune", "fun", "nice",
-    "excellent", "delight", "warm", "gift", "calm", "brave", "free", "trust", "better", "laugh", "true", "well"};
+    "good",  "great",  "happy",   "joy",       "love",   "luck",      "lucky",   "success", "win",  "wonderful",
+    "kind",  "bright", "best",    "beautiful", "friend", "friends",   "peace",   "hope",    "glad", "wise",
+    "rich",  "smile",  "fortune", "fun",       "nice",   "excellent", "delight", "warm",    "gift", "calm",
+    "brave", "free",   "trust",   "better",    "laugh",  "true",      "well"};
 const std::vector<std::string> kNegative = {
-    "bad", "sad", "hate", "fail", "failure", "lose", "loss", "poor", "never", "wrong", "pain", "fear", "angry", "worst",
-    "ugly", "enemy", "war", "death", "die", "dead", "sorry", "trouble", "cold", "cry", "lonely", "dark", "worse", "lie",
-    "cruel", "sick", "broken", "boring", "nothing", "no", "problem", "danger"};
+    "bad",   "sad",   "hate",  "fail",    "failure", "lose",    "loss",   "poor",    "never",
+    "wrong", "pain",  "fear",  "angry",   "worst",   "ugly",    "enemy",  "war",     "death",
+    "die",   "dead",  "sorry", "trouble", "cold",    "cry",     "lonely", "dark",    "worse",
+    "lie",   "cruel", "sick",  "broken",  "boring",  "nothing", "no",     "problem", "danger"};
 
 bool word_byte(unsigned char c) { return std::isalnum(c) || c == '\'' || c >= 0x80; }
 
@@ -29,15 +31,19 @@ std::set<std::string> word_set(std::string_view text, bool case_sensitive) {
 
 class LengthReward : public RewardFunction {
  public:
-  LengthReward(double target, double tolerance, std::string unit) : target_(target), tolerance_(tolerance), unit_(std::move(unit)) {}
+  LengthReward(double target, double tolerance, std::string unit)
+      : target_(target), tolerance_(tolerance), unit_(std::move(unit)) {}
   double score(std::string_view, std::string_view response) const override {
-    const double n = unit_ == "words" ? static_cast<double>(reward_words(response).size())
-                                      : static_cast<double>(std::count_if(response.begin(), response.end(), [](char c) {
-                                          return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // characters, not bytes
-                                        }));
+    const double n = unit_ == "words"
+                         ? static_cast<double>(reward_words(response).size())
+                         : static_cast<double>(std::count_if(response.begin(), response.end(), [](char c) {
+                             return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // characters, not bytes
+                           }));
     return std::max(0.0, 1.0 - std::abs(n - target_) / tolerance_);
   }
-  Json to_json() const override { return {{"type", "length"}, {"target", target_}, {"tolerance", tolerance_}, {"unit", unit_}}; }
+  Json to_json() const override {
+    return {{"type", "length"}, {"target", target_}, {"tolerance", tolerance_}, {"unit", unit_}};
+  }
 
  private:
   double target_, tolerance_;
@@ -100,7 +106,8 @@ class EndsWithReward : public RewardFunction {
   explicit EndsWithReward(std::string suffix) : suffix_(std::move(suffix)) {}
   double score(std::string_view, std::string_view response) const override {
     while (!response.empty() && std::isspace(static_cast<unsigned char>(response.back()))) response.remove_suffix(1);
-    return response.size() >= suffix_.size() && response.substr(response.size() - suffix_.size()) == suffix_ ? 1.0 : 0.0;
+    return response.size() >= suffix_.size() && response.substr(response.size() - suffix_.size()) == suffix_ ? 1.0
+                                                                                                             : 0.0;
   }
   Json to_json() const override { return {{"type", "ends_with"}, {"suffix", suffix_}}; }
 
@@ -147,7 +154,8 @@ std::unique_ptr<RewardFunction> parse(JsonObjectReader r, int depth) {
     if (include.empty() && avoid.empty()) r.fail("include", "name words to include, to avoid, or both");
     for (const auto* list : {&include, &avoid})
       for (const auto& word : *list)
-        if (reward_words(word, true).size() != 1) r.fail(list == &include ? "include" : "avoid", "\"" + word + "\" is not one word");
+        if (reward_words(word, true).size() != 1)
+          r.fail(list == &include ? "include" : "avoid", "\"" + word + "\" is not one word");
     if (!case_sensitive) include = lower_all(include), avoid = lower_all(avoid);
     reward = std::make_unique<KeywordReward>(include, avoid, case_sensitive);
   } else if (type == "sentiment") {
@@ -197,8 +205,9 @@ std::vector<std::string> reward_words(std::string_view text, bool case_sensitive
 }
 
 std::unique_ptr<RewardFunction> parse_reward_function(const Json& description, const std::string& path) {
-  if (!description.is_object()) throw ConfigError(path + ": expected an object such as {\"type\": \"sentiment\"}, got " +
-                                                  describe_json_value(description));
+  if (!description.is_object())
+    throw ConfigError(path + ": expected an object such as {\"type\": \"sentiment\"}, got " +
+                      describe_json_value(description));
   return parse(JsonObjectReader(description, path), 0);
 }
 

@@ -36,12 +36,13 @@ class ProgrammaticScorer : public ResponseScorer {
 // the reward model's own tokenizer, read at its last token.
 class RewardModelScorer : public ResponseScorer {
  public:
-  RewardModelScorer(const std::filesystem::path& run_dir, torch::Device device) : device_(device), run_(run_dir.string()) {
+  RewardModelScorer(const std::filesystem::path& run_dir, torch::Device device)
+      : device_(device), run_(run_dir.string()) {
     const RunFolder run = open_run_folder(run_dir);
     experiment_ = load_experiment(run.experiment_file());
     if (!is_reward_modelling(experiment_))
-      throw ConfigError("align.reward_run: " + run_dir.string() + " is a stage \"" + to_string(experiment_.stage) + "\" " +
-                        to_string(experiment_.task) + " run, not a reward model (stage \"reward\")");
+      throw ConfigError("align.reward_run: " + run_dir.string() + " is a stage \"" + to_string(experiment_.stage) +
+                        "\" " + to_string(experiment_.task) + " run, not a reward model (stage \"reward\")");
     tokenizer_ = load_tokenizer(run.tokenizer_file());
     markers_ = chat_markers(*tokenizer_);
     model_ = build_reward_model(experiment_.model, experiment_.data.context_length, tokenizer_->vocab_size());
@@ -64,7 +65,10 @@ class RewardModelScorer : public ResponseScorer {
     const auto n = rows.size(0), batch = experiment_.eval.batch_size;
     for (std::int64_t begin = 0; begin < n; begin += batch) {
       const auto rewards = model_->forward(rows.slice(0, begin, std::min(n, begin + batch)).to(device_))
-                               .reshape({-1}).to(torch::kFloat64).cpu().contiguous();
+                               .reshape({-1})
+                               .to(torch::kFloat64)
+                               .cpu()
+                               .contiguous();
       scores.insert(scores.end(), rewards.data_ptr<double>(), rewards.data_ptr<double>() + rewards.numel());
     }
     return scores;

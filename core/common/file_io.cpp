@@ -31,8 +31,8 @@ void fsync_path(const fs::path& path, bool directory) {
 
 fs::path temporary_sibling(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
-  return target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                 std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  return target.parent_path() /
+         ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
 }
 
 }  // namespace
@@ -51,8 +51,7 @@ std::string read_file(const fs::path& path) {
   return std::move(buffer).str();
 }
 
-void write_file_atomically(const fs::path& target,
-                           const std::function<void(const fs::path&)>& write_to) {
+void write_file_atomically(const fs::path& target, const std::function<void(const fs::path&)>& write_to) {
   const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
@@ -87,7 +86,8 @@ int remove_abandoned_temporaries(const fs::path& dir) {
     const auto mark = name.rfind(".tmp-");
     if (name.empty() || name.front() != '.' || mark == std::string::npos) continue;
     const long pid = std::strtol(name.c_str() + mark + 5, nullptr, 10);
-    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) removed += fs::remove(entry.path(), ec) ? 1 : 0;
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH))
+      removed += fs::remove(entry.path(), ec) ? 1 : 0;
   }
   return removed;
 }

@@ -9,7 +9,7 @@ std::vector<std::pair<std::int64_t, std::string>> LineFollower::read_new() {
   std::vector<std::pair<std::int64_t, std::string>> lines;
   std::error_code ec;
   const auto size = fs::file_size(file_, ec);
-  if (ec) return lines;  // not written yet
+  if (ec) return lines;                                          // not written yet
   if (size < offset_) offset_ = 0, line_ = 0, partial_.clear();  // replaced by a new file
   if (size == offset_) return lines;
   std::ifstream in(file_, std::ios::binary);

@@ -35,9 +35,12 @@ ChannelPruning prune_channels(torch::nn::Sequential& model, const ModelSpec& spe
                               const std::vector<std::int64_t>& input_shape, std::int64_t outputs,
                               const std::vector<std::int64_t>& category_sizes) {
   if (spec.type != "mlp" && spec.type != "cnn")
-    throw ConfigError("compress.method: \"channels\" rebuilds mlp and cnn models (their widths are conv_channels and "
-                      "hidden); this run's model is \"" + spec.type + "\": use method \"magnitude\"");
-  if (!(share > 0 && share < 1)) throw ConfigError("compress.sparsity: expected a share in (0, 1) of the channels to remove");
+    throw ConfigError(
+        "compress.method: \"channels\" rebuilds mlp and cnn models (their widths are conv_channels and "
+        "hidden); this run's model is \"" +
+        spec.type + "\": use method \"magnitude\"");
+  if (!(share > 0 && share < 1))
+    throw ConfigError("compress.sparsity: expected a share in (0, 1) of the channels to remove");
   ChannelPruning result;
   result.spec = spec;
   if (spec.type == "cnn")
@@ -48,8 +51,8 @@ ChannelPruning prune_channels(torch::nn::Sequential& model, const ModelSpec& spe
   torch::NoGradGuard no_grad;
   std::map<std::string, std::shared_ptr<torch::nn::Module>> old_layers;
   for (const auto& child : model->named_children()) old_layers[child.key()] = child.value();
-  torch::Tensor kept;                    // the previous layer's kept outputs: this layer's inputs
-  std::int64_t previous_channels = 0;    // the last convolution's channels, before flattening
+  torch::Tensor kept;                  // the previous layer's kept outputs: this layer's inputs
+  std::int64_t previous_channels = 0;  // the last convolution's channels, before flattening
   for (const auto& child : result.model->named_children()) {
     const std::string& name = child.key();
     const auto old = old_layers.at(name);
@@ -57,7 +60,8 @@ ChannelPruning prune_channels(torch::nn::Sequential& model, const ModelSpec& spe
     if (const auto conv = std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(old)) {
       const auto all_inputs = torch::arange(conv->weight.size(1));
       const auto inputs = kept.defined() ? kept : all_inputs;
-      const auto outputs_kept = strongest_outputs(conv->weight, inputs, fresh.as<torch::nn::Conv2dImpl>()->weight.size(0));
+      const auto outputs_kept =
+          strongest_outputs(conv->weight, inputs, fresh.as<torch::nn::Conv2dImpl>()->weight.size(0));
       auto* target = fresh.as<torch::nn::Conv2dImpl>();
       target->weight.copy_(conv->weight.index_select(0, outputs_kept).index_select(1, inputs));
       if (conv->bias.defined()) target->bias.copy_(conv->bias.index_select(0, outputs_kept));

@@ -24,7 +24,7 @@ struct PrunedLayer {
 };
 
 struct ChannelPruning {
-  ModelSpec spec;                 // the narrower model
+  ModelSpec spec;  // the narrower model
   torch::nn::Sequential model{nullptr};
   std::vector<PrunedLayer> layers;
 };

@@ -9,7 +9,8 @@
 namespace cradle {
 
 torch::Tensor distillation_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_logits,
-                                const torch::Tensor& targets, double alpha, double temperature, double label_smoothing) {
+                                const torch::Tensor& targets, double alpha, double temperature,
+                                double label_smoothing) {
   if (student_logits.sizes() != teacher_logits.sizes())
     throw ConfigError("distillation: the teacher predicts " + std::to_string(teacher_logits.size(-1)) +
                       " classes per row, the student " + std::to_string(student_logits.size(-1)) +
@@ -31,8 +32,9 @@ Distiller::Distiller(torch::nn::Sequential teacher, double alpha, double tempera
   for (auto& p : teacher_->parameters()) p.set_requires_grad(false);
 }
 
-torch::Tensor Distiller::loss(const torch::Tensor& inputs, const torch::Tensor& targets, const torch::Tensor& student_flat_logits,
-                              const torch::Tensor& flat_targets, double label_smoothing) const {
+torch::Tensor Distiller::loss(const torch::Tensor& inputs, const torch::Tensor& targets,
+                              const torch::Tensor& student_flat_logits, const torch::Tensor& flat_targets,
+                              double label_smoothing) const {
   torch::Tensor teacher_flat;
   {
     torch::NoGradGuard no_grad;

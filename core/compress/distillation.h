@@ -11,7 +11,8 @@ namespace cradle {
 // Logits [N, C] of the student and the teacher for the same N predictions,
 // and their labels [N]; the KL term is averaged over the N predictions.
 torch::Tensor distillation_loss(const torch::Tensor& student_logits, const torch::Tensor& teacher_logits,
-                                const torch::Tensor& targets, double alpha, double temperature, double label_smoothing = 0);
+                                const torch::Tensor& targets, double alpha, double temperature,
+                                double label_smoothing = 0);
 
 class Distiller {
  public:
@@ -22,8 +23,9 @@ class Distiller {
   // them): the teacher reads the same inputs without gradients, and its logits
   // are flattened like the student's (language models: one row per predicted
   // position), to compare with `student_flat_logits` and `flat_targets`.
-  torch::Tensor loss(const torch::Tensor& inputs, const torch::Tensor& targets, const torch::Tensor& student_flat_logits,
-                     const torch::Tensor& flat_targets, double label_smoothing) const;
+  torch::Tensor loss(const torch::Tensor& inputs, const torch::Tensor& targets,
+                     const torch::Tensor& student_flat_logits, const torch::Tensor& flat_targets,
+                     double label_smoothing) const;
 
  private:
   mutable torch::nn::Sequential teacher_;  // forward() is not const in LibTorch; the teacher is never changed

@@ -21,12 +21,13 @@ class DynamicInt8LinearImpl : public torch::nn::Module {
   DynamicInt8LinearImpl(const torch::nn::Linear& linear, bool reduce_range)
       : out_features_(linear->options.out_features()), reduce_range_(reduce_range) {
     const Int8Tensor q = quantize_per_channel(linear->weight);
-    const auto quantized = at::_make_per_channel_quantized_tensor(
-        q.values, q.scales.to(torch::kFloat64), torch::zeros({q.scales.size(0)}, torch::kLong), 0);
+    const auto quantized = at::_make_per_channel_quantized_tensor(q.values, q.scales.to(torch::kFloat64),
+                                                                  torch::zeros({q.scales.size(0)}, torch::kLong), 0);
     static const auto prepack = c10::Dispatcher::singleton()
                                     .findSchemaOrThrow("quantized::linear_prepack", "")
                                     .typed<PackedLinear(at::Tensor, c10::optional<at::Tensor>)>();
-    packed_ = prepack.call(quantized, linear->bias.defined() ? c10::optional<at::Tensor>(linear->bias.detach()) : c10::nullopt);
+    packed_ = prepack.call(quantized,
+                           linear->bias.defined() ? c10::optional<at::Tensor>(linear->bias.detach()) : c10::nullopt);
   }
 
   torch::Tensor forward(const torch::Tensor& input) {
@@ -77,15 +78,23 @@ bool int8_needs_reduced_range() {
 
 std::string select_quantized_engine(const std::string& requested) {
   const auto supported = at::globalContext().supportedQEngines();
-  const auto has = [&](at::QEngine engine) { return std::find(supported.begin(), supported.end(), engine) != supported.end(); };
+  const auto has = [&](at::QEngine engine) {
+    return std::find(supported.begin(), supported.end(), engine) != supported.end();
+  };
   at::QEngine engine;
   if (requested == "auto") {
-    if (has(at::QEngine::ONEDNN)) engine = at::QEngine::ONEDNN;
-    else if (has(at::QEngine::FBGEMM)) engine = at::QEngine::FBGEMM;
-    else if (has(at::QEngine::QNNPACK)) engine = at::QEngine::QNNPACK;
-    else throw ConfigError("quantisation: this LibTorch has no quantised engine (supportedQEngines is empty)");
+    if (has(at::QEngine::ONEDNN))
+      engine = at::QEngine::ONEDNN;
+    else if (has(at::QEngine::FBGEMM))
+      engine = at::QEngine::FBGEMM;
+    else if (has(at::QEngine::QNNPACK))
+      engine = at::QEngine::QNNPACK;
+    else
+      throw ConfigError("quantisation: this LibTorch has no quantised engine (supportedQEngines is empty)");
   } else if (requested == "onednn" || requested == "qnnpack" || requested == "fbgemm") {
-    engine = requested == "onednn" ? at::QEngine::ONEDNN : requested == "qnnpack" ? at::QEngine::QNNPACK : at::QEngine::FBGEMM;
+    engine = requested == "onednn"    ? at::QEngine::ONEDNN
+             : requested == "qnnpack" ? at::QEngine::QNNPACK
+                                      : at::QEngine::FBGEMM;
     if (!has(engine)) throw ConfigError("--engine " + requested + ": this LibTorch has no such quantised engine");
   } else {
     throw ConfigError("--engine \"" + requested + "\": expected auto, onednn, qnnpack or fbgemm");

@@ -78,12 +78,13 @@ void load_int8_weights(const fs::path& path, torch::nn::Module& model) {
   try {
     archive.load_from(path.string());
   } catch (const c10::Error& error) {
-    throw DataError(path.string() + ": not a readable LibTorch archive (" + first_line(error.what_without_backtrace()) + ")");
+    throw DataError(path.string() + ": not a readable LibTorch archive (" + first_line(error.what_without_backtrace()) +
+                    ")");
   }
   const auto fits = [&](const std::string& name, const torch::Tensor& value, const torch::Tensor& target) {
     if (value.sizes() != target.sizes())
-      throw DataError(path.string() + ": tensor \"" + name + "\" has shape " + c10::str(value.sizes()) + ", the model expects " +
-                      c10::str(target.sizes()));
+      throw DataError(path.string() + ": tensor \"" + name + "\" has shape " + c10::str(value.sizes()) +
+                      ", the model expects " + c10::str(target.sizes()));
   };
   for (auto& p : model.named_parameters()) {
     torch::Tensor value, values, scales;

@@ -39,7 +39,8 @@ double scheduled_sparsity(double final_sparsity, std::int64_t cycle, std::int64_
 }
 
 MagnitudePruner::MagnitudePruner(torch::nn::Module& model, std::string scope) : scope_(std::move(scope)) {
-  if (scope_ != "global" && scope_ != "layer") throw ConfigError("pruning scope \"" + scope_ + "\": expected global or layer");
+  if (scope_ != "global" && scope_ != "layer")
+    throw ConfigError("pruning scope \"" + scope_ + "\": expected global or layer");
   weights_ = prunable_weights(model);
   if (weights_.empty()) throw ConfigError("pruning: the model has no linear or convolution weights");
   torch::NoGradGuard no_grad;

@@ -17,7 +17,8 @@ namespace {
 std::int64_t zlib_size(const std::string& bytes) {
   uLongf size = compressBound(static_cast<uLong>(bytes.size()));
   std::vector<Bytef> out(size);
-  if (compress2(out.data(), &size, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()), 9) != Z_OK)
+  if (compress2(out.data(), &size, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uLong>(bytes.size()), 9) !=
+      Z_OK)
     throw IoError("zlib could not compress the weights file");
   return static_cast<std::int64_t>(size);
 }
@@ -71,7 +72,8 @@ Json footprint_to_json(const ModelFootprint& f) {
               {"compressed_bytes", f.compressed_bytes},
               {"parameters", f.parameters},
               {"nonzero_parameters", f.nonzero_parameters},
-              {"latency_ms_per_sample", {{"batch_1", f.batch1_ms_per_sample}, {"batch_" + std::to_string(f.batch), f.batch_ms_per_sample}}}};
+              {"latency_ms_per_sample",
+               {{"batch_1", f.batch1_ms_per_sample}, {"batch_" + std::to_string(f.batch), f.batch_ms_per_sample}}}};
 }
 
 Json compression_comparison(const ModelFootprint& original, const ModelFootprint& compressed, const std::string& metric,

@@ -18,9 +18,9 @@ struct ModelFootprint {
   std::int64_t compressed_bytes = 0;  // zlib level 9 of the file
   std::int64_t parameters = 0;
   std::int64_t nonzero_parameters = 0;
-  std::int64_t batch = 0;            // the training batch timed
-  double batch1_ms_per_sample = 0;   // median
-  double batch_ms_per_sample = 0;    // median, at `batch`
+  std::int64_t batch = 0;           // the training batch timed
+  double batch1_ms_per_sample = 0;  // median
+  double batch_ms_per_sample = 0;   // median, at `batch`
 };
 
 // `inputs`: real inputs, at least `batch` of them (the first sample is used at batch 1).

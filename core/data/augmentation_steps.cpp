@@ -6,7 +6,8 @@ AugmentStep parse_augment_step(JsonObjectReader r) {
   AugmentStep s;
   if (!r.has("op"))
     r.fail("op", "required: one of hflip, vflip, rotate, random_resized_crop, brightness, contrast, noise, cutout");
-  s.op = r.choice("op", "", {"hflip", "vflip", "rotate", "random_resized_crop", "brightness", "contrast", "noise", "cutout"});
+  s.op = r.choice("op", "",
+                  {"hflip", "vflip", "rotate", "random_resized_crop", "brightness", "contrast", "noise", "cutout"});
   const bool always = s.op != "hflip" && s.op != "vflip" && s.op != "cutout";
   s.p = r.number("p", always ? 1.0 : 0.5, Range::between(0, 1));
   if (s.op == "rotate") {

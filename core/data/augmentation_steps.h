@@ -12,13 +12,13 @@ namespace cradle {
 struct AugmentStep {
   // "hflip" | "vflip" | "rotate" | "random_resized_crop" | "brightness" | "contrast" | "noise" | "cutout"
   std::string op;
-  double p = 0.5;                        // share of samples the step is applied to
-  double degrees = 15;                   // rotate: angle drawn from [-degrees, degrees]
+  double p = 0.5;                               // share of samples the step is applied to
+  double degrees = 15;                          // rotate: angle drawn from [-degrees, degrees]
   std::vector<double> scale = {0.08, 1.0};      // random_resized_crop: area share of the crop
   std::vector<double> ratio = {0.75, 4.0 / 3};  // random_resized_crop: aspect ratio (width / height)
-  double amount = 0.2;                   // brightness, contrast: factor drawn from [1 - amount, 1 + amount]
-  double std = 0.05;                     // noise: Gaussian deviation in pixel units ([0, 1] scale)
-  double size = 0.25;                    // cutout: side of the square hole as a share of the image side
+  double amount = 0.2;                          // brightness, contrast: factor drawn from [1 - amount, 1 + amount]
+  double std = 0.05;                            // noise: Gaussian deviation in pixel units ([0, 1] scale)
+  double size = 0.25;                           // cutout: side of the square hole as a share of the image side
 };
 
 AugmentStep parse_augment_step(JsonObjectReader reader);

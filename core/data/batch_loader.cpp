@@ -39,9 +39,8 @@ void BatchLoader::work() {
     std::size_t index;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      has_room_.wait(lock, [&] {
-        return stopping_ || next_to_make_ >= count_ || next_to_make_ < next_to_hand_out_ + prefetch_;
-      });
+      has_room_.wait(
+          lock, [&] { return stopping_ || next_to_make_ >= count_ || next_to_make_ < next_to_hand_out_ + prefetch_; });
       if (stopping_ || next_to_make_ >= count_) return;
       index = next_to_make_++;
     }
@@ -54,8 +53,10 @@ void BatchLoader::work() {
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (error) failed_[index] = error;
-      else done_[index] = std::move(*batch);
+      if (error)
+        failed_[index] = error;
+      else
+        done_[index] = std::move(*batch);
     }
     ready_.notify_all();
   }

@@ -10,8 +10,9 @@ CifarRecords parse_cifar10(std::string_view bytes, const std::string& origin) {
   const auto size = static_cast<std::int64_t>(bytes.size());
   if (size % kCifarRecordBytes != 0) {
     const std::int64_t whole = size / kCifarRecordBytes;
-    throw DataError(origin + ": " + std::to_string(size) + " bytes is not a whole number of 3,073-byte CIFAR-10 records; record " +
-                    std::to_string(whole) + " (from byte " + std::to_string(whole * kCifarRecordBytes) + ") is truncated");
+    throw DataError(origin + ": " + std::to_string(size) +
+                    " bytes is not a whole number of 3,073-byte CIFAR-10 records; record " + std::to_string(whole) +
+                    " (from byte " + std::to_string(whole * kCifarRecordBytes) + ") is truncated");
   }
   CifarRecords records;
   const std::int64_t count = size / kCifarRecordBytes;

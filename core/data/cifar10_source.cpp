@@ -36,7 +36,8 @@ LabelledImages read_cifar10_folder(const fs::path& folder, CifarSplit split, std
   out.pixels = torch::from_blob(pixels.data(), {n, 3, 32, 32}, torch::kUInt8).clone();
   out.labels = torch::from_blob(labels.data(), {n}, torch::kUInt8).to(torch::kInt64);
   if (fs::exists(folder / "batches.meta.txt"))
-    out.class_names = parse_cifar10_meta(read_file(folder / "batches.meta.txt"), (folder / "batches.meta.txt").string());
+    out.class_names =
+        parse_cifar10_meta(read_file(folder / "batches.meta.txt"), (folder / "batches.meta.txt").string());
   return out;
 }
 

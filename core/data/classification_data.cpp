@@ -159,12 +159,15 @@ void center_crop(LabelledImages& images, const std::vector<std::int64_t>& size, 
   const std::int64_t height = images.pixels.size(2), width = images.pixels.size(3);
   if (size[0] > height || size[1] > width)
     throw DataError("data.center_crop: [" + std::to_string(size[0]) + ", " + std::to_string(size[1]) +
-                    "] is larger than the " + std::to_string(height) + "x" + std::to_string(width) + " images of " + origin);
+                    "] is larger than the " + std::to_string(height) + "x" + std::to_string(width) + " images of " +
+                    origin);
   const std::int64_t top = (height - size[0]) / 2, left = (width - size[1]) / 2;
   images.pixels = images.pixels.slice(2, top, top + size[0]).slice(3, left, left + size[1]).contiguous();
 }
 
-std::int64_t max_label(const torch::Tensor& labels) { return labels.numel() > 0 ? labels.max().item<std::int64_t>() : 0; }
+std::int64_t max_label(const torch::Tensor& labels) {
+  return labels.numel() > 0 ? labels.max().item<std::int64_t>() : 0;
+}
 
 std::vector<std::int64_t> sample_shape(const torch::Tensor& pixels) {
   return {pixels.size(1), pixels.size(2), pixels.size(3)};
@@ -236,7 +239,8 @@ ClassificationData load_classification_data(const Experiment& e, SplitsToLoad wh
   // The experiment's names win, then the source's, then "0", "1", ...
   data.class_names = !e.data.class_names.empty() ? e.data.class_names : source_names;
   if (data.class_names.empty())
-    for (std::int64_t c = 0; c <= std::max<std::int64_t>(highest, 1); ++c) data.class_names.push_back(std::to_string(c));
+    for (std::int64_t c = 0; c <= std::max<std::int64_t>(highest, 1); ++c)
+      data.class_names.push_back(std::to_string(c));
   if (highest >= data.num_classes())
     throw DataError(highest_origin + ": label " + std::to_string(highest) + " but " +
                     (e.data.class_names.empty() ? std::string("the source names only ")

@@ -13,14 +13,14 @@ namespace cradle {
 
 struct ClassificationData : DataSplits {
   std::vector<std::string> class_names;
-  std::vector<std::int64_t> input_shape;  // per sample: channels, height, width (images) or features (tables)
-  std::vector<std::string> skipped_files; // unreadable files left out (data.on_bad_file "skip")
-  std::int64_t dropped_rows = 0;          // table rows with missing values (data.missing "drop_row")
+  std::vector<std::int64_t> input_shape;   // per sample: channels, height, width (images) or features (tables)
+  std::vector<std::string> skipped_files;  // unreadable files left out (data.on_bad_file "skip")
+  std::int64_t dropped_rows = 0;           // table rows with missing values (data.missing "drop_row")
   // Tables with data.categorical_encoding "embedding": the last input columns
   // hold category indices, one column per categorical feature; its number of
   // categories plus one (index 0: unknown or missing). Empty otherwise.
   std::vector<std::int64_t> category_sizes;
-  std::vector<double> normalize_mean;     // images: the per-channel values applied (resolved "auto")
+  std::vector<double> normalize_mean;  // images: the per-channel values applied (resolved "auto")
   std::vector<double> normalize_std;
   std::int64_t num_classes() const { return static_cast<std::int64_t>(class_names.size()); }
 };

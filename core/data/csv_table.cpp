@@ -33,8 +33,10 @@ CsvTable parse_csv(std::string_view text, const std::string& origin) {
       if (table.header.empty()) {
         std::set<std::string> seen;
         for (size_t i = 0; i < record.size(); ++i) {
-          if (record[i].empty()) throw DataError(where(record_line) + "header column " + std::to_string(i + 1) + " has no name");
-          if (!seen.insert(record[i]).second) throw DataError(where(record_line) + "header names \"" + record[i] + "\" twice");
+          if (record[i].empty())
+            throw DataError(where(record_line) + "header column " + std::to_string(i + 1) + " has no name");
+          if (!seen.insert(record[i]).second)
+            throw DataError(where(record_line) + "header names \"" + record[i] + "\" twice");
         }
         table.header = std::move(record);
       } else {

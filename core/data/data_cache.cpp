@@ -31,7 +31,8 @@ class KeyHash {
   }
   std::string hex() const {
     char text[40];
-    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(a_), static_cast<unsigned long long>(b_));
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(a_),
+                  static_cast<unsigned long long>(b_));
     return text;
   }
 
@@ -189,10 +190,10 @@ std::optional<ClassificationData> read_tensor_entry(const std::string& key) {
 
 void write_tensor_entry(const std::string& key, const ClassificationData& data) {
   save_tensors(entry_path(key, ".pt"), data);
-  const Json meta = {{"class_names", data.class_names},     {"input_shape", data.input_shape},
-                     {"skipped_files", data.skipped_files}, {"dropped_rows", data.dropped_rows},
+  const Json meta = {{"class_names", data.class_names},       {"input_shape", data.input_shape},
+                     {"skipped_files", data.skipped_files},   {"dropped_rows", data.dropped_rows},
                      {"normalize_mean", data.normalize_mean}, {"normalize_std", data.normalize_std},
-                     {"target_mean", data.target_mean},     {"target_std", data.target_std},
+                     {"target_mean", data.target_mean},       {"target_std", data.target_std},
                      {"category_sizes", data.category_sizes}};
   write_text_atomically(entry_path(key, ".json"), meta.dump() + "\n");  // written last: it marks a complete entry
 }
@@ -228,8 +229,12 @@ std::optional<PreparedText> read_text_entry(const std::string& key) {
 void write_text_entry(const std::string& key, const PreparedText& p) {
   Json steps = Json::array();
   for (const auto& report : p.steps) steps.push_back(text_step_report_to_json(report));
-  const Json j = {{"files", p.files}, {"records_read", p.records_read}, {"skipped", p.skipped}, {"steps", steps},
-                  {"train", records_json(p.train)}, {"validation", records_json(p.validation)},
+  const Json j = {{"files", p.files},
+                  {"records_read", p.records_read},
+                  {"skipped", p.skipped},
+                  {"steps", steps},
+                  {"train", records_json(p.train)},
+                  {"validation", records_json(p.validation)},
                   {"test", records_json(p.test)}};
   write_text_atomically(entry_path(key, ".text.json"), j.dump() + "\n");
 }
@@ -242,7 +247,8 @@ ClassificationData load_classification_data_cached(const Experiment& e, CacheOut
 }
 
 PreparedText prepare_text_cached(const Experiment& e, CacheOutcome* outcome) {
-  return through_cache<PreparedText>(e, outcome, [&] { return prepare_text(e); }, read_text_entry, write_text_entry);
+  return through_cache<PreparedText>(
+      e, outcome, [&] { return prepare_text(e); }, read_text_entry, write_text_entry);
 }
 
 }  // namespace cradle

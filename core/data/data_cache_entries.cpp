@@ -23,7 +23,9 @@ bool is_cache_key_prefix(const std::string& name) {
 }
 
 // write_file_atomically's temporaries: ".<target name>.tmp-<pid>-<n>".
-bool is_temporary(const std::string& name) { return name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos; }
+bool is_temporary(const std::string& name) {
+  return name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos;
+}
 
 }  // namespace
 
@@ -96,10 +98,10 @@ std::uintmax_t parse_byte_size(const std::string& text, const std::string& what)
   if (end == text.c_str() || !(number >= 0) || !std::isfinite(number)) return fail();
   std::string unit(end);
   for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!unit.empty() && unit.back() == 'b') unit.pop_back();                       // "4GB", "4gib"
+  if (!unit.empty() && unit.back() == 'b') unit.pop_back();  // "4GB", "4gib"
   if (unit.size() == 2 && unit[1] == 'i') unit.pop_back();
-  static const std::map<std::string, double> scale = {{"", 1.0}, {"k", 1024.0}, {"m", 1024.0 * 1024}, {"g", 1024.0 * 1024 * 1024},
-                                                      {"t", 1024.0 * 1024 * 1024 * 1024}};
+  static const std::map<std::string, double> scale = {
+      {"", 1.0}, {"k", 1024.0}, {"m", 1024.0 * 1024}, {"g", 1024.0 * 1024 * 1024}, {"t", 1024.0 * 1024 * 1024 * 1024}};
   const auto it = scale.find(unit);
   if (it == scale.end() || number * it->second > 1e18) return fail();
   return static_cast<std::uintmax_t>(number * it->second);
@@ -117,8 +119,10 @@ std::string format_byte_size(std::uintmax_t bytes) {
   int unit = 0;
   while (value >= 1024 && unit < 4) value /= 1024, ++unit;
   char text[32];
-  if (unit == 0) std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
-  else std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  if (unit == 0)
+    std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
   return text;
 }
 

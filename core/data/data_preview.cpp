@@ -6,13 +6,13 @@
 #include <cstdio>
 
 #include "core/common/error.h"
-#include "core/data/token_corpus.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/image_augmentation.h"
 #include "core/data/language_model_data.h"
 #include "core/data/seeded_order.h"
 #include "core/data/tabular_data.h"
+#include "core/data/token_corpus.h"
 #include "core/text/text_preparation.h"
 
 #ifdef CRADLE_WITH_OPENCV
@@ -70,8 +70,8 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
       numbers += (numbers.empty() ? "" : " ") + std::to_string(id);
     }
     const std::string label = record.label.empty() ? std::string() : ", class \"" + record.label + "\"";
-    tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens" + label + ")\n" + pieces + "\n" +
-                   numbers + "\n";
+    tokens_text += "\n== " + record.origin + " (" + std::to_string(ids.size()) + " tokens" + label + ")\n" + pieces +
+                   "\n" + numbers + "\n";
     Json example = {{"origin", record.origin}, {"text", record.text}, {"ids", ids}, {"pieces", piece_list}};
     if (!record.label.empty()) example["label"] = record.label;
     token_examples.push_back(std::move(example));
@@ -79,7 +79,8 @@ std::vector<fs::path> preview_text(const Experiment& e, const PreviewRequest& re
   const fs::path tokens_file = request.out_dir / (numbered(data.text.steps.size() + 1, "tokenizer") + ".txt");
   write_text_atomically(tokens_file, tokens_text);
   written.push_back(tokens_file);
-  document["tokenizer"] = {{"type", tokenizer->type()}, {"vocab_size", tokenizer->vocab_size()}, {"examples", token_examples}};
+  document["tokenizer"] = {
+      {"type", tokenizer->type()}, {"vocab_size", tokenizer->vocab_size()}, {"examples", token_examples}};
   const fs::path json_file = request.out_dir / "preview.json";
   write_text_atomically(json_file, document.dump(2) + "\n");
   written.push_back(json_file);
@@ -93,7 +94,8 @@ std::vector<fs::path> preview_token_corpus(const Experiment& e, const PreviewReq
   const auto& file = *corpus.train;
   const Tokenizer& tokenizer = *corpus.tokenizer;
   std::string tokens_text = "# token corpus " + corpus.folder.string() + ": tokenizer " + tokenizer.type() + ", " +
-                            std::to_string(tokenizer.vocab_size()) + " tokens; the first training documents, tokens separated by |\n";
+                            std::to_string(tokenizer.vocab_size()) +
+                            " tokens; the first training documents, tokens separated by |\n";
   Json examples = Json::array();
   const auto documents = std::min<std::uint64_t>(static_cast<std::uint64_t>(request.samples), file.layout().documents);
   for (std::uint64_t d = 0; d < documents; ++d) {
@@ -112,9 +114,10 @@ std::vector<fs::path> preview_token_corpus(const Experiment& e, const PreviewReq
   }
   std::vector<fs::path> written = {request.out_dir / "01-tokens.txt", request.out_dir / "preview.json"};
   write_text_atomically(written[0], tokens_text);
-  const Json document = {{"kind", "text"},
-                         {"steps", Json::array()},
-                         {"tokenizer", {{"type", tokenizer.type()}, {"vocab_size", tokenizer.vocab_size()}, {"examples", examples}}}};
+  const Json document = {
+      {"kind", "text"},
+      {"steps", Json::array()},
+      {"tokenizer", {{"type", tokenizer.type()}, {"vocab_size", tokenizer.vocab_size()}, {"examples", examples}}}};
   write_text_atomically(written[1], document.dump(2) + "\n");
   return written;
 }
@@ -153,13 +156,17 @@ std::vector<fs::path> preview_csv(const Experiment& e, const PreviewRequest& req
     for (std::size_t c = 0; c < row.encoded.size(); ++c)
       body += padded(p.encoded_columns[c], name_width) + number_text(row.encoded[c]) + "\n";
     body += padded("target", name_width) + number_text(row.target_encoded) + "\n";
-    rows.push_back({{"origin", row.origin}, {"raw", raw}, {"target", row.target_raw}, {"input", row.encoded},
+    rows.push_back({{"origin", row.origin},
+                    {"raw", raw},
+                    {"target", row.target_raw},
+                    {"input", row.encoded},
                     {"encoded_target", row.target_encoded}});
   }
   Json encodings = Json::array();
-  for (const auto& c : p.column_encodings) encodings.push_back({{"column", c.column}, {"kind", c.kind}, {"how", c.how}});
-  const Json document = {{"kind", "table"},           {"columns", p.encoded_columns}, {"encodings", encodings},
-                         {"target", p.target},        {"split_sizes", p.split_sizes}, {"dropped_rows", p.dropped_rows},
+  for (const auto& c : p.column_encodings)
+    encodings.push_back({{"column", c.column}, {"kind", c.kind}, {"how", c.how}});
+  const Json document = {{"kind", "table"},    {"columns", p.encoded_columns}, {"encodings", encodings},
+                         {"target", p.target}, {"split_sizes", p.split_sizes}, {"dropped_rows", p.dropped_rows},
                          {"rows", rows}};
   const fs::path text_file = request.out_dir / "table.txt", json_file = request.out_dir / "preview.json";
   write_text_atomically(text_file, body);
@@ -180,8 +187,10 @@ cv::Mat to_image(const torch::Tensor& normalised, const std::vector<double>& mea
                 pixels.data_ptr<std::uint8_t>());
   cv::Mat out;
   cv::resize(image, out, cv::Size(), scale, scale, cv::INTER_NEAREST);
-  if (channels == 3) cv::cvtColor(out, out, cv::COLOR_RGB2BGR);
-  else cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
+  if (channels == 3)
+    cv::cvtColor(out, out, cv::COLOR_RGB2BGR);
+  else
+    cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
   return out;
 }
 
@@ -212,8 +221,8 @@ std::vector<fs::path> preview_images(const Experiment& e, const PreviewRequest& 
   for (std::int64_t row = 0; row < count; ++row)
     for (std::size_t col = 0; col < stages.size(); ++col)
       to_image(stages[col][row], data.normalize_mean, data.normalize_std, scale)
-          .copyTo(grid(cv::Rect(gap + static_cast<int>(col) * (cell_w + gap), gap + static_cast<int>(row) * (cell_h + gap),
-                                cell_w, cell_h)));
+          .copyTo(grid(cv::Rect(gap + static_cast<int>(col) * (cell_w + gap),
+                                gap + static_cast<int>(row) * (cell_h + gap), cell_w, cell_h)));
   const fs::path png = request.out_dir / "augmentation.png";
   std::vector<uchar> encoded;
   if (!cv::imencode(".png", grid, encoded)) throw IoError(png.string() + ": could not encode the preview image");

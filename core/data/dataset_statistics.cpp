@@ -50,12 +50,14 @@ nlohmann::ordered_json statistics_to_json(const DatasetStatistics& s) {
   nlohmann::ordered_json doc = {{"class_names", s.class_names}, {"input_shape", s.input_shape}};
   nlohmann::ordered_json splits = nlohmann::ordered_json::object();
   for (const auto& split : s.splits) {
-    splits[split.split] = {{"samples", split.samples},         {"class_counts", split.class_counts},
-                           {"input_mean", split.input_mean},   {"input_std", split.input_std},
-                           {"input_min", split.input_min},     {"input_max", split.input_max}};
+    splits[split.split] = {{"samples", split.samples},       {"class_counts", split.class_counts},
+                           {"input_mean", split.input_mean}, {"input_std", split.input_std},
+                           {"input_min", split.input_min},   {"input_max", split.input_max}};
     if (split.target_mean)
-      splits[split.split]["target"] = {{"mean", *split.target_mean}, {"std", *split.target_std},
-                                       {"min", *split.target_min}, {"max", *split.target_max}};
+      splits[split.split]["target"] = {{"mean", *split.target_mean},
+                                       {"std", *split.target_std},
+                                       {"min", *split.target_min},
+                                       {"max", *split.target_max}};
   }
   doc["splits"] = std::move(splits);
   doc["skipped_files"] = s.skipped_files;
@@ -75,11 +77,13 @@ std::string format_dataset_statistics(const DatasetStatistics& s) {
   out += line;
   size_t name_width = 5;
   for (const auto& name : s.class_names) name_width = std::max(name_width, name.size());
-  std::snprintf(line, sizeof line, "%-*s %10s %10s %10s\n", static_cast<int>(name_width), "class", "train", "validation", "test");
+  std::snprintf(line, sizeof line, "%-*s %10s %10s %10s\n", static_cast<int>(name_width), "class", "train",
+                "validation", "test");
   out += line;
   for (size_t c = 0; c < s.class_names.size(); ++c) {
-    std::snprintf(line, sizeof line, "%-*s %10lld %10lld %10lld\n", static_cast<int>(name_width), s.class_names[c].c_str(),
-                  static_cast<long long>(s.splits[0].class_counts[c]), static_cast<long long>(s.splits[1].class_counts[c]),
+    std::snprintf(line, sizeof line, "%-*s %10lld %10lld %10lld\n", static_cast<int>(name_width),
+                  s.class_names[c].c_str(), static_cast<long long>(s.splits[0].class_counts[c]),
+                  static_cast<long long>(s.splits[1].class_counts[c]),
                   static_cast<long long>(s.splits[2].class_counts[c]));
     out += line;
   }

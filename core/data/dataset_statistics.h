@@ -16,8 +16,8 @@ namespace cradle {
 struct SplitStatistics {
   std::string split;
   std::int64_t samples = 0;
-  std::vector<std::int64_t> class_counts;  // per class, in class_names order
-  double input_mean = 0, input_std = 0, input_min = 0, input_max = 0;  // after normalisation
+  std::vector<std::int64_t> class_counts;                                 // per class, in class_names order
+  double input_mean = 0, input_std = 0, input_min = 0, input_max = 0;     // after normalisation
   std::optional<double> target_mean, target_std, target_min, target_max;  // regression, in target units
 };
 

@@ -21,8 +21,8 @@ struct DialogueData : DataSplits {
   std::vector<std::string> files;
   std::vector<std::string> skipped;  // bad lines left out (on_bad_record "skip")
   std::vector<Dialogue> train_dialogues, validation_dialogues, test_dialogues;
-  std::int64_t truncated = 0;  // dialogues cut to data.context_length + 1 tokens
-  std::int64_t dropped = 0;    // dialogues with no response token left after the cut
+  std::int64_t truncated = 0;        // dialogues cut to data.context_length + 1 tokens
+  std::int64_t dropped = 0;          // dialogues with no response token left after the cut
   std::int64_t response_tokens = 0;  // trained targets in the training split
   std::int64_t vocab_size() const { return tokenizer->vocab_size(); }
 };

@@ -48,8 +48,10 @@ EpochBatches::EpochBatches(std::int64_t samples, std::uint64_t seed, std::int64_
       shard_size_(samples == 0 ? 0 : (samples + world_size - 1) / world_size),
       rank_(rank),
       world_size_(world_size) {
-  if (shuffle == Shuffle::Held) held_ = seeded_permutation(samples, seed);
-  else if (samples > 0) computed_.emplace_back(samples, seed);
+  if (shuffle == Shuffle::Held)
+    held_ = seeded_permutation(samples, seed);
+  else if (samples > 0)
+    computed_.emplace_back(samples, seed);
 }
 
 std::int64_t EpochBatches::sample_at(std::int64_t position) const {

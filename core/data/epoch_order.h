@@ -37,7 +37,7 @@ class EpochBatches {
   EpochBatches(std::int64_t samples, std::uint64_t seed, std::int64_t batch_size, Shuffle shuffle, int rank = 0,
                int world_size = 1);
 
-  std::size_t size() const;                       // batches left
+  std::size_t size() const;                        // batches left
   torch::Tensor indices(std::size_t batch) const;  // int64 sample indices
   std::int64_t samples_in(std::size_t batch) const;
   void skip(std::size_t batches);  // drops the first batches (done before a resumed checkpoint)
@@ -47,7 +47,7 @@ class EpochBatches {
   std::int64_t samples_, batch_size_, shard_size_;
   int rank_, world_size_;
   std::size_t first_batch_ = 0;
-  std::vector<std::int64_t> held_;        // Shuffle::Held
+  std::vector<std::int64_t> held_;             // Shuffle::Held
   std::vector<ComputedPermutation> computed_;  // Shuffle::Computed: zero or one
 };
 

@@ -26,8 +26,8 @@ std::string gunzip(std::string_view bytes, const std::string& origin) {
     stream.avail_out = sizeof(chunk);
     rc = inflate(&stream, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
-      const std::string reason = rc == Z_BUF_ERROR ? "stream ends early (truncated file)"
-                                                    : (stream.msg ? stream.msg : "corrupt data");
+      const std::string reason =
+          rc == Z_BUF_ERROR ? "stream ends early (truncated file)" : (stream.msg ? stream.msg : "corrupt data");
       const auto offset = stream.total_in;
       inflateEnd(&stream);
       throw DataError(origin + ": gzip error at compressed byte " + std::to_string(offset) + ": " + reason);

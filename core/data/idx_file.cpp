@@ -37,7 +37,8 @@ IdxArray parse_idx(std::string_view bytes, const std::string& origin) {
       throw DataError(origin + ": IDX dimension " + std::to_string(d) + " at byte " + std::to_string(at) + " is 0");
     expected *= size;
     if (expected > (std::uint64_t(1) << 40))
-      throw DataError(origin + ": IDX dimensions at bytes 4.." + std::to_string(header - 1) + " describe more than 2^40 values");
+      throw DataError(origin + ": IDX dimensions at bytes 4.." + std::to_string(header - 1) +
+                      " describe more than 2^40 values");
     array.dims.push_back(size);
   }
   const std::uint64_t actual = bytes.size() - header;

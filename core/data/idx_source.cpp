@@ -17,7 +17,8 @@ LabelledImages read_idx_images(const std::filesystem::path& images_file, const s
     throw DataError(images_file.string() + ": expected images of rank 3 (count, height, width), got rank " +
                     std::to_string(images.dims.size()));
   if (labels.dims.size() != 1)
-    throw DataError(labels_file.string() + ": expected labels of rank 1, got rank " + std::to_string(labels.dims.size()));
+    throw DataError(labels_file.string() + ": expected labels of rank 1, got rank " +
+                    std::to_string(labels.dims.size()));
   if (images.count() != labels.count())
     throw DataError(labels_file.string() + ": " + std::to_string(labels.count()) + " labels for the " +
                     std::to_string(images.count()) + " images of " + images_file.string());

@@ -30,7 +30,9 @@ class SampleRandom {
 
 torch::Tensor per_channel(const std::vector<double>& values, std::int64_t channels) {
   std::vector<float> v(static_cast<std::size_t>(channels));
-  for (std::int64_t c = 0; c < channels; ++c) v[static_cast<std::size_t>(c)] = static_cast<float>(values.size() == 1 ? values[0] : values[static_cast<std::size_t>(c)]);
+  for (std::int64_t c = 0; c < channels; ++c)
+    v[static_cast<std::size_t>(c)] =
+        static_cast<float>(values.size() == 1 ? values[0] : values[static_cast<std::size_t>(c)]);
   return torch::tensor(v).view({1, channels, 1, 1});
 }
 
@@ -45,10 +47,11 @@ torch::Tensor warp(const torch::Tensor& images, const std::vector<std::int64_t>&
   const auto theta = torch::tensor(flat).view({static_cast<std::int64_t>(chosen.size()), 2, 3});
   const auto subset = images.index_select(0, index) - black;
   const auto grid = F::affine_grid(theta, subset.sizes(), false);
-  const auto warped = F::grid_sample(subset, grid, F::GridSampleFuncOptions()
-                                                       .mode(torch::kBilinear)
-                                                       .padding_mode(torch::kZeros)
-                                                       .align_corners(false)) + black;
+  const auto warped =
+      F::grid_sample(
+          subset, grid,
+          F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false)) +
+      black;
   return images.index_copy(0, index, warped);
 }
 
@@ -65,8 +68,8 @@ torch::Tensor ImageAugmenter::apply(const torch::Tensor& images, const torch::Te
   return x;
 }
 
-torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& images, const torch::Tensor& sample_indices,
-                                         std::int64_t epoch) const {
+torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& images,
+                                         const torch::Tensor& sample_indices, std::int64_t epoch) const {
   torch::NoGradGuard no_grad;
   const AugmentStep& step = steps_.at(s);
   const std::int64_t batch = images.size(0), channels = images.size(1), height = images.size(2), width = images.size(3);
@@ -116,13 +119,15 @@ torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& ima
         }
       }
       const double cx = random.uniform(-(1 - cw), 1 - cw), cy = random.uniform(-(1 - ch), 1 - ch);
-      thetas.push_back({static_cast<float>(cw), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(ch), static_cast<float>(cy)});
+      thetas.push_back(
+          {static_cast<float>(cw), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(ch), static_cast<float>(cy)});
     }
     return warp(images, chosen, thetas, black);
   }
   if (step.op == "brightness" || step.op == "contrast") {
     std::vector<float> factors;
-    for (auto& random : randoms) factors.push_back(static_cast<float>(random.uniform(1 - step.amount, 1 + step.amount)));
+    for (auto& random : randoms)
+      factors.push_back(static_cast<float>(random.uniform(1 - step.amount, 1 + step.amount)));
     const auto f = torch::tensor(factors).view({-1, 1, 1, 1});
     const auto x = subset();
     if (step.op == "brightness") return replace(f * x + (f - 1) * mean / deviation);  // pixels times f
@@ -145,8 +150,10 @@ torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& ima
     const auto cy = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(height));
     const auto cx = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(width));
     const auto top = std::max<std::int64_t>(0, cy - hole_h / 2), left = std::max<std::int64_t>(0, cx - hole_w / 2);
-    x[static_cast<std::int64_t>(k)].slice(1, top, std::min(height, cy - hole_h / 2 + hole_h))
-        .slice(2, left, std::min(width, cx - hole_w / 2 + hole_w)).zero_();
+    x[static_cast<std::int64_t>(k)]
+        .slice(1, top, std::min(height, cy - hole_h / 2 + hole_h))
+        .slice(2, left, std::min(width, cx - hole_w / 2 + hole_w))
+        .zero_();
   }
   return replace(x);
 }

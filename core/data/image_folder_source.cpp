@@ -49,7 +49,8 @@ LabelledImages read_image_folder(const fs::path& folder, const ImageFolderOption
     if (!fs::is_directory(class_dir)) continue;  // a test folder may lack a class
     std::vector<fs::path> images;
     for (const auto& entry : fs::recursive_directory_iterator(class_dir))
-      if (entry.is_regular_file() && !is_hidden(entry.path()) && is_image_file(entry.path())) images.push_back(entry.path());
+      if (entry.is_regular_file() && !is_hidden(entry.path()) && is_image_file(entry.path()))
+        images.push_back(entry.path());
     std::sort(images.begin(), images.end());  // directory order differs between file systems
     for (auto& image : images) files.emplace_back(std::move(image), label);
   }
@@ -60,20 +61,24 @@ LabelledImages read_image_folder(const fs::path& folder, const ImageFolderOption
   pixels.reserve(files.size() * static_cast<size_t>(sample_bytes));
   std::vector<std::int64_t> labels;
   for (const auto& [path, label] : files) {
-    const auto image = decode_image_bytes(read_file(path), {options.height, options.width, options.channels, options.keep_aspect});
+    const auto image =
+        decode_image_bytes(read_file(path), {options.height, options.width, options.channels, options.keep_aspect});
     if (!image.defined()) {
       if (!options.skip_bad_files)
-        throw DataError(path.string() + ": not a readable image (set data.on_bad_file to \"skip\" to leave such files out)");
+        throw DataError(path.string() +
+                        ": not a readable image (set data.on_bad_file to \"skip\" to leave such files out)");
       out.skipped_files.push_back(path.string());
       continue;
     }
     pixels.insert(pixels.end(), image.data_ptr<std::uint8_t>(), image.data_ptr<std::uint8_t>() + image.numel());
     labels.push_back(label);
   }
-  if (labels.empty()) throw DataError(folder.string() + ": none of the " + std::to_string(files.size()) + " images could be read");
+  if (labels.empty())
+    throw DataError(folder.string() + ": none of the " + std::to_string(files.size()) + " images could be read");
 
   const auto n = static_cast<std::int64_t>(labels.size());
-  out.pixels = torch::from_blob(pixels.data(), {n, options.channels, options.height, options.width}, torch::kUInt8).clone();
+  out.pixels =
+      torch::from_blob(pixels.data(), {n, options.channels, options.height, options.width}, torch::kUInt8).clone();
   out.labels = torch::tensor(labels, torch::kInt64);
   return out;
 }

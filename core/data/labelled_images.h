@@ -8,10 +8,10 @@
 namespace cradle {
 
 struct LabelledImages {
-  torch::Tensor pixels;                   // [N, channels, height, width] uint8
-  torch::Tensor labels;                   // [N] int64
-  std::vector<std::string> class_names;   // when the source names its classes, else empty
-  std::vector<std::string> skipped_files; // unreadable files left out, when the experiment allows it
+  torch::Tensor pixels;                    // [N, channels, height, width] uint8
+  torch::Tensor labels;                    // [N] int64
+  std::vector<std::string> class_names;    // when the source names its classes, else empty
+  std::vector<std::string> skipped_files;  // unreadable files left out, when the experiment allows it
 };
 
 }  // namespace cradle

@@ -54,8 +54,9 @@ TensorDataset mapped_sequence_windows(std::shared_ptr<const MappedTokenFile> fil
   // u16 ids are viewed as int16 (LibTorch has no u16) and widened per batch.
   const auto type = layout.token_bytes == 2 ? torch::kInt16 : torch::kInt32;
   // The tensor holds the mapping alive; the memory is read-only, and nothing writes to it.
-  const auto all = torch::from_blob(const_cast<void*>(file->token_data()), {length},
-                                    [file](void*) mutable { file.reset(); }, torch::TensorOptions().dtype(type));
+  const auto all = torch::from_blob(
+      const_cast<void*>(file->token_data()), {length}, [file](void*) mutable { file.reset(); },
+      torch::TensorOptions().dtype(type));
   dataset.inputs = all.as_strided({windows, context_length}, {context_length, 1}, 0);
   dataset.targets = all.as_strided({windows, context_length}, {context_length, 1}, 1);
   dataset.mapped_vocab_size = static_cast<std::int64_t>(layout.vocab_size);
@@ -111,7 +112,8 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
   data.test_tokens = static_cast<std::int64_t>(test_stream.size());
   std::int64_t unknown = 0;
   for (const auto id : validation_stream) unknown += id == kUnkId;
-  data.validation_unknown_rate = validation_stream.empty() ? 0 : static_cast<double>(unknown) / static_cast<double>(validation_stream.size());
+  data.validation_unknown_rate =
+      validation_stream.empty() ? 0 : static_cast<double>(unknown) / static_cast<double>(validation_stream.size());
   data.unigram_baseline_loss = unigram_cross_entropy(train_stream, validation_stream, data.tokenizer->vocab_size());
 
   data.train = sequence_windows(train_stream, T);
@@ -127,12 +129,14 @@ void check_language_model_splits(const Experiment& e, const LanguageModelData& d
   const bool mapped = e.data.source == DataSource::Tokens;
   const auto too_short = [&](const char* split, std::int64_t tokens) {
     return DataError("data: the " + std::string(split) + " split has " + std::to_string(tokens) +
-                     " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) + "); lower context_length" +
+                     " tokens, fewer than data.context_length + 1 (" + std::to_string(T + 1) +
+                     "); lower context_length" +
                      (mapped ? " or write the corpus from more text" : " or give the split a larger fraction"));
   };
   if (data.train.size() == 0) throw too_short("training", data.train_tokens);
   if (data.test.size() == 0) throw too_short("test", data.test_tokens);
-  if (e.data.validation_fraction > 0 && data.validation.size() == 0) throw too_short("validation", data.validation_tokens);
+  if (e.data.validation_fraction > 0 && data.validation.size() == 0)
+    throw too_short("validation", data.validation_tokens);
 }
 
 std::shared_ptr<const Tokenizer> text_tokenizer(const Experiment& e, const PreparedText& text,

@@ -16,7 +16,7 @@ namespace cradle {
 
 struct LanguageModelData : DataSplits {
   std::shared_ptr<const Tokenizer> tokenizer;
-  PreparedText text;  // records per split and the step reports
+  PreparedText text;                       // records per split and the step reports
   CacheOutcome cache = CacheOutcome::Off;  // whether the prepared text came from the data cache
   std::int64_t train_tokens = 0, validation_tokens = 0, test_tokens = 0;
   double validation_unknown_rate = 0;  // share of validation tokens the vocabulary maps to <unk>

@@ -11,7 +11,8 @@ namespace cradle {
 namespace {
 
 // Every record's prompt, files in order; the files read and the bad lines skipped go to the lists.
-std::vector<ChatPrompt> read_prompts(const Experiment& e, std::vector<std::string>& files, std::vector<std::string>& skipped) {
+std::vector<ChatPrompt> read_prompts(const Experiment& e, std::vector<std::string>& files,
+                                     std::vector<std::string>& skipped) {
   std::vector<std::filesystem::path> paths;
   for (const auto& path : e.data.paths) paths.push_back(e.resolve(path));
   std::vector<ChatPrompt> prompts;
@@ -38,7 +39,8 @@ PromptData load_prompt_data(const Experiment& e, std::shared_ptr<const Tokenizer
 }
 
 std::vector<ChatPrompt> held_out_prompts(const Experiment& e) {
-  if (e.data.source != DataSource::Prompts && e.data.source != DataSource::Dialogues && e.data.source != DataSource::Preferences)
+  if (e.data.source != DataSource::Prompts && e.data.source != DataSource::Dialogues &&
+      e.data.source != DataSource::Preferences)
     throw ConfigError("held-out prompts: data.source \"" + to_string(e.data.source) +
                       "\" holds no conversations (expected prompts, dialogues or preferences)");
   std::vector<std::string> files, skipped;

@@ -28,7 +28,8 @@ RecordSplits<Record> split_records(const std::vector<Record>& records, const Exp
   const IndexSplit validation = random_split(test.rest, e.data.validation_fraction);
   const auto test_count = static_cast<std::int64_t>(test.held_out.size());
   const auto validation_count = static_cast<std::int64_t>(validation.held_out.size());
-  if (test_count < 1 || n - test_count - validation_count < 1 || (e.data.validation_fraction > 0 && validation_count < 1))
+  if (test_count < 1 || n - test_count - validation_count < 1 ||
+      (e.data.validation_fraction > 0 && validation_count < 1))
     throw DataError("data: " + std::to_string(n) + " " + what + " are too few for test_fraction " +
                     std::to_string(e.data.test_fraction) + " and validation_fraction " +
                     std::to_string(e.data.validation_fraction) + " (every split needs one)");

@@ -23,7 +23,8 @@ std::int64_t TableEncoding::category_index(std::size_t column, const std::string
   return it != vocab.end() && *it == value ? 1 + (it - vocab.begin()) : 0;
 }
 
-void TableEncoding::encode(const std::vector<double>& numbers, const std::vector<std::string>& categories, float* out) const {
+void TableEncoding::encode(const std::vector<double>& numbers, const std::vector<std::string>& categories,
+                           float* out) const {
   std::int64_t col = 0;
   for (std::size_t k = 0; k < fill.size(); ++k, ++col) {
     const double v = std::isnan(numbers[k]) ? fill[k] : numbers[k];
@@ -50,7 +51,8 @@ bool is_missing_table_cell(const std::string& cell) {
 nlohmann::ordered_json table_encoding_to_json(const TableEncoding& e) {
   nlohmann::ordered_json numeric = nlohmann::ordered_json::array(), categorical = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < e.numeric_names.size(); ++k)
-    numeric.push_back({{"column", e.numeric_names[k]}, {"fill", e.fill[k]}, {"shift", e.shift[k]}, {"scale", e.scale[k]}});
+    numeric.push_back(
+        {{"column", e.numeric_names[k]}, {"fill", e.fill[k]}, {"shift", e.shift[k]}, {"scale", e.scale[k]}});
   for (std::size_t k = 0; k < e.categorical_names.size(); ++k)
     categorical.push_back({{"column", e.categorical_names[k]}, {"categories", e.vocabularies[k]}});
   return {{"numeric", numeric}, {"categorical", categorical}, {"categories_as", e.embedding ? "index" : "one_hot"}};
@@ -69,9 +71,12 @@ TableEncoding table_encoding_from_json(const nlohmann::ordered_json& j, const st
       e.fill.push_back(column.at("fill").get<double>());
       e.shift.push_back(column.at("shift").get<double>());
       e.scale.push_back(column.at("scale").get<double>());
-      if (!std::isfinite(e.fill.back()) || !std::isfinite(e.shift.back()) || !(e.scale.back() > 0) || !std::isfinite(e.scale.back()))
-        throw bad("column \"" + e.numeric_names.back() + "\" has a non-finite fill or shift, or a scale that is not positive");
-      if (!names.insert(e.numeric_names.back()).second) throw bad("column \"" + e.numeric_names.back() + "\" appears twice");
+      if (!std::isfinite(e.fill.back()) || !std::isfinite(e.shift.back()) || !(e.scale.back() > 0) ||
+          !std::isfinite(e.scale.back()))
+        throw bad("column \"" + e.numeric_names.back() +
+                  "\" has a non-finite fill or shift, or a scale that is not positive");
+      if (!names.insert(e.numeric_names.back()).second)
+        throw bad("column \"" + e.numeric_names.back() + "\" appears twice");
     }
     for (const auto& column : j.at("categorical")) {
       e.categorical_names.push_back(column.at("column").get<std::string>());
@@ -80,7 +85,8 @@ TableEncoding table_encoding_from_json(const nlohmann::ordered_json& j, const st
           std::adjacent_find(categories.begin(), categories.end()) != categories.end())
         throw bad("the categories of column \"" + e.categorical_names.back() + "\" are not sorted and distinct");
       e.vocabularies.push_back(std::move(categories));
-      if (!names.insert(e.categorical_names.back()).second) throw bad("column \"" + e.categorical_names.back() + "\" appears twice");
+      if (!names.insert(e.categorical_names.back()).second)
+        throw bad("column \"" + e.categorical_names.back() + "\" appears twice");
     }
   } catch (const nlohmann::ordered_json::exception& error) {
     throw bad(std::string("missing or malformed (") + error.what() + ")");
@@ -93,14 +99,16 @@ nlohmann::ordered_json example_table_row(const TableEncoding& e) {
   nlohmann::ordered_json row = nlohmann::ordered_json::object();
   for (std::size_t k = 0; k < e.numeric_names.size(); ++k) row[e.numeric_names[k]] = e.fill[k];
   for (std::size_t k = 0; k < e.categorical_names.size(); ++k)
-    row[e.categorical_names[k]] = e.vocabularies[k].empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.vocabularies[k].front());
+    row[e.categorical_names[k]] =
+        e.vocabularies[k].empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.vocabularies[k].front());
   return row;
 }
 
 EncodedTableRows encode_table_rows(const TableEncoding& e, const CsvTable& table, const std::string& origin) {
   const auto find = [&](const std::string& name) {
     const auto index = table.column(name);
-    if (index < 0) throw DataError(origin + ": no column \"" + name + "\"; the model reads it (feature columns in training)");
+    if (index < 0)
+      throw DataError(origin + ": no column \"" + name + "\"; the model reads it (feature columns in training)");
     return static_cast<std::size_t>(index);
   };
   std::vector<std::size_t> numeric, categorical;
@@ -124,7 +132,8 @@ EncodedTableRows encode_table_rows(const TableEncoding& e, const CsvTable& table
       errno = 0;
       numbers[k] = std::strtod(cell.c_str(), &end);
       if (end == cell.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(numbers[k]))
-        throw DataError(where + ": column \"" + e.numeric_names[k] + "\": \"" + cell.substr(0, 40) + "\" is not a number");
+        throw DataError(where + ": column \"" + e.numeric_names[k] + "\": \"" + cell.substr(0, 40) +
+                        "\" is not a number");
     }
     for (std::size_t k = 0; k < categorical.size(); ++k) {
       const std::string& cell = cells.at(categorical[k]);

@@ -15,8 +15,8 @@
 #include "core/common/file_io.h"
 #include "core/data/csv_table.h"
 #include "core/data/seeded_order.h"
-#include "core/data/table_encoding.h"
 #include "core/data/splits.h"
+#include "core/data/table_encoding.h"
 
 namespace cradle {
 namespace {
@@ -127,7 +127,8 @@ TableEncoding fit(const DataSpec& d, const Columns& columns, const std::vector<c
     std::int64_t count = 0;
     for (const Row* row : train)
       if (!std::isnan(row->numbers[k])) sum += row->numbers[k], ++count;
-    const double fill = d.missing == "fill_constant" ? d.fill_value : (count > 0 ? sum / static_cast<double>(count) : 0.0);
+    const double fill =
+        d.missing == "fill_constant" ? d.fill_value : (count > 0 ? sum / static_cast<double>(count) : 0.0);
     std::vector<double> values;
     for (const Row* row : train) values.push_back(std::isnan(row->numbers[k]) ? fill : row->numbers[k]);
     double shift = 0, scale = 1;
@@ -201,7 +202,8 @@ TensorDataset encode(const std::vector<const Row*>& rows, const TableEncoding& e
 std::vector<std::int64_t> labels_of(const std::vector<Row>& rows, const std::vector<std::int64_t>& order,
                                     std::map<std::string, std::int64_t>& ids) {
   std::vector<std::int64_t> labels(rows.size());
-  for (auto i : order) labels[static_cast<size_t>(i)] = ids.emplace(rows[static_cast<size_t>(i)].target, ids.size()).first->second;
+  for (auto i : order)
+    labels[static_cast<size_t>(i)] = ids.emplace(rows[static_cast<size_t>(i)].target, ids.size()).first->second;
   return labels;
 }
 
@@ -249,7 +251,8 @@ PreparedTable prepare_table(const Experiment& e) {
   if (d.max_train_samples > 0 && d.max_train_samples < static_cast<std::int64_t>(train_pool.size()))
     train_pool.resize(static_cast<size_t>(d.max_train_samples));
   const auto split = split_by_labels(train_pool, labels_of(rows, train_pool, ids), d.validation_fraction, stratify);
-  if (split.rest.empty()) throw DataError("data.validation_fraction: leaves no training rows out of " + std::to_string(train_pool.size()));
+  if (split.rest.empty())
+    throw DataError("data.validation_fraction: leaves no training rows out of " + std::to_string(train_pool.size()));
   t.train = pick(rows, split.rest);
   t.validation = pick(rows, split.held_out);
   if (t.test_rows.empty()) {
@@ -344,12 +347,16 @@ TablePreview preview_table(const Experiment& e, std::int64_t samples) {
                    static_cast<std::int64_t>(t.test.size())};
   const auto& enc = t.encoding;
   for (size_t k = 0; k < enc.fill.size(); ++k) {
-    std::string how = e.data.scaling == "none" ? "as is" : "(x - " + format_number(enc.shift[k]) + ") / " + format_number(enc.scale[k]);
-    p.column_encodings.push_back({t.columns.numeric_names[k], "numeric", how + ", missing -> " + format_number(enc.fill[k])});
+    std::string how = e.data.scaling == "none"
+                          ? "as is"
+                          : "(x - " + format_number(enc.shift[k]) + ") / " + format_number(enc.scale[k]);
+    p.column_encodings.push_back(
+        {t.columns.numeric_names[k], "numeric", how + ", missing -> " + format_number(enc.fill[k])});
   }
   for (size_t k = 0; k < enc.vocabularies.size(); ++k) {
     std::string values;
-    for (size_t v = 0; v < enc.vocabularies[k].size() && v < 12; ++v) values += (v ? ", " : "") + enc.vocabularies[k][v];
+    for (size_t v = 0; v < enc.vocabularies[k].size() && v < 12; ++v)
+      values += (v ? ", " : "") + enc.vocabularies[k][v];
     if (enc.vocabularies[k].size() > 12) values += ", ...";
     const std::string count = std::to_string(enc.vocabularies[k].size()) + " categories (" + values + ")";
     p.column_encodings.push_back({t.columns.categorical_names[k], "categorical",
@@ -368,14 +375,16 @@ TablePreview preview_table(const Experiment& e, std::int64_t samples) {
     TablePreviewRow out;
     out.origin = row.origin;
     for (size_t k = 0; k < row.numbers.size(); ++k)
-      out.raw.emplace_back(t.columns.numeric_names[k], std::isnan(row.numbers[k]) ? "(missing)" : format_number(row.numbers[k]));
+      out.raw.emplace_back(t.columns.numeric_names[k],
+                           std::isnan(row.numbers[k]) ? "(missing)" : format_number(row.numbers[k]));
     for (size_t k = 0; k < row.categories.size(); ++k)
       out.raw.emplace_back(t.columns.categorical_names[k], row.categories[k].empty() ? "(missing)" : row.categories[k]);
     const auto values = encoded.inputs[static_cast<std::int64_t>(i)];
     for (std::int64_t c = 0; c < values.size(0); ++c) out.encoded.push_back(values[c].item<double>());
     out.target_raw = row.target;
-    out.target_encoded = t.target.regression ? encoded.targets[static_cast<std::int64_t>(i)].item<double>()
-                                             : static_cast<double>(encoded.targets[static_cast<std::int64_t>(i)].item<std::int64_t>());
+    out.target_encoded = t.target.regression
+                             ? encoded.targets[static_cast<std::int64_t>(i)].item<double>()
+                             : static_cast<double>(encoded.targets[static_cast<std::int64_t>(i)].item<std::int64_t>());
     p.rows.push_back(std::move(out));
   }
   return p;

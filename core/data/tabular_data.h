@@ -21,11 +21,11 @@ TableEncoding fit_table_encoding(const Experiment& experiment);
 
 // What the encoding does to a few training rows, for `cradle-cli data preview`.
 struct TablePreviewRow {
-  std::string origin;                                      // file:line
-  std::vector<std::pair<std::string, std::string>> raw;    // feature column, cell as read
-  std::vector<double> encoded;                             // the model's input row
+  std::string origin;                                    // file:line
+  std::vector<std::pair<std::string, std::string>> raw;  // feature column, cell as read
+  std::vector<double> encoded;                           // the model's input row
   std::string target_raw;
-  double target_encoded = 0;                               // class index, or the standardised number
+  double target_encoded = 0;  // class index, or the standardised number
 };
 
 struct TableColumnEncoding {
@@ -35,10 +35,10 @@ struct TableColumnEncoding {
 struct TablePreview {
   std::vector<std::string> encoded_columns;  // names of the model's input columns
   std::vector<TableColumnEncoding> column_encodings;
-  std::string target;                        // how the target is encoded
-  std::vector<std::int64_t> split_sizes;     // train, validation, test rows
+  std::string target;                     // how the target is encoded
+  std::vector<std::int64_t> split_sizes;  // train, validation, test rows
   std::int64_t dropped_rows = 0;
-  std::vector<TablePreviewRow> rows;         // the first training rows
+  std::vector<TablePreviewRow> rows;  // the first training rows
 };
 
 TablePreview preview_table(const Experiment& experiment, std::int64_t samples);

@@ -18,7 +18,8 @@ torch::Tensor widened_token_ids(const torch::Tensor& ids, std::int64_t vocab_siz
     const auto largest = wide.max().item<std::int64_t>();
     if (largest >= vocab_size)
       throw DataError("token file: id " + std::to_string(largest) + " is outside the vocabulary of " +
-                      std::to_string(vocab_size) + " (the file is corrupt; write it again with cradle-cli data tokenize)");
+                      std::to_string(vocab_size) +
+                      " (the file is corrupt; write it again with cradle-cli data tokenize)");
   }
   return wide;
 }
@@ -52,8 +53,8 @@ std::vector<torch::Tensor> index_batches(const std::vector<std::int64_t>& order,
   const auto n = static_cast<std::int64_t>(order.size());
   for (std::int64_t begin = 0; begin < n; begin += batch_size) {
     const std::int64_t end = std::min(n, begin + batch_size);
-    batches.push_back(torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end),
-                                    torch::kInt64));
+    batches.push_back(
+        torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end), torch::kInt64));
   }
   return batches;
 }

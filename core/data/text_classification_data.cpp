@@ -16,18 +16,20 @@ namespace {
 bool is_integer_text(const std::string& s) {
   const std::size_t start = !s.empty() && s.front() == '-' ? 1 : 0;
   return s.size() > start && s.size() < 19 &&
-         std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(), [](unsigned char c) { return std::isdigit(c); });
+         std::all_of(s.begin() + static_cast<std::ptrdiff_t>(start), s.end(),
+                     [](unsigned char c) { return std::isdigit(c); });
 }
 
-std::int64_t class_index(const std::string& label, const std::vector<std::string>& class_names, const std::string& origin) {
+std::int64_t class_index(const std::string& label, const std::vector<std::string>& class_names,
+                         const std::string& origin) {
   const auto found = std::find(class_names.begin(), class_names.end(), label);
   if (found != class_names.end()) return found - class_names.begin();
   if (is_integer_text(label)) {
     const std::int64_t index = std::stoll(label);
     if (index >= 0 && index < static_cast<std::int64_t>(class_names.size())) return index;
   }
-  throw DataError(origin + ": class \"" + label + "\" is not in data.class_names (" + std::to_string(class_names.size()) +
-                  " classes; an integer label indexes them from 0)");
+  throw DataError(origin + ": class \"" + label + "\" is not in data.class_names (" +
+                  std::to_string(class_names.size()) + " classes; an integer label indexes them from 0)");
 }
 
 }  // namespace
@@ -44,7 +46,8 @@ std::vector<std::string> text_class_names(const Experiment& e, const PreparedTex
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   if (std::all_of(names.begin(), names.end(), is_integer_text))
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return std::stoll(a) < std::stoll(b); });
   if (names.size() < 2)
     throw DataError("data: text classification needs at least 2 classes, found " + std::to_string(names.size()) +
                     (names.empty() ? std::string() : " (\"" + names.front() + "\")"));
@@ -122,7 +125,8 @@ std::string format_text_classification_statistics(const TextClassificationData& 
                 static_cast<long long>(data.train.size()), static_cast<long long>(data.validation.size()),
                 static_cast<long long>(data.test.size()));
   out += line;
-  std::snprintf(line, sizeof line, "tokenizer: %s, %lld tokens; %.1f tokens per training text, longest %lld, %lld cut\n",
+  std::snprintf(line, sizeof line,
+                "tokenizer: %s, %lld tokens; %.1f tokens per training text, longest %lld, %lld cut\n",
                 data.tokenizer->type().c_str(), static_cast<long long>(data.vocab_size()), data.mean_tokens,
                 static_cast<long long>(data.longest_tokens), static_cast<long long>(data.truncated_records));
   out += line;
@@ -131,7 +135,8 @@ std::string format_text_classification_statistics(const TextClassificationData& 
   for (std::int64_t c = 0; c < data.num_classes(); ++c) {
     std::snprintf(line, sizeof line, "  %-24s %8lld  %5.1f%%\n", data.class_names[static_cast<std::size_t>(c)].c_str(),
                   static_cast<long long>(counts[c].item<std::int64_t>()),
-                  100.0 * static_cast<double>(counts[c].item<std::int64_t>()) / static_cast<double>(std::max<std::int64_t>(1, data.train.size())));
+                  100.0 * static_cast<double>(counts[c].item<std::int64_t>()) /
+                      static_cast<double>(std::max<std::int64_t>(1, data.train.size())));
     out += line;
   }
   std::snprintf(line, sizeof line, "majority-class baseline: test accuracy %.4f\n", data.majority_baseline_accuracy);

@@ -91,7 +91,8 @@ Json write_corpus_folder(const Experiment& e, const fs::path& folder, const Toke
                            {"bytes", fs::file_size(token_split_file(partial, split))}};
       if (options.on_split) options.on_split(split, static_cast<std::int64_t>(layout.tokens));
     }
-    Json summary = {{"format", "cradle token corpus"}, {"version", 1}, {"written", utc_timestamp()}, {"experiment", e.name}};
+    Json summary = {
+        {"format", "cradle token corpus"}, {"version", 1}, {"written", utc_timestamp()}, {"experiment", e.name}};
     const Json described = source();
     for (const auto& [key, value] : described.items()) summary[key] = value;
     summary["tokenizer"] = {{"type", tokenizer.type()},
@@ -130,10 +131,13 @@ class StreamedRecords {
   explicit StreamedRecords(const Experiment& e) : e_(e) {
     for (const auto& step : e.data.steps) {
       if (step.op == "dedup_near")
-        throw ConfigError("tokenize --stream: data.steps has dedup_near, which compares every record with every other; "
-                          "remove it, or tokenize without --stream (the text in memory)");
-      if (step.op == "dedup_exact") dedup_ = true;
-      else per_record_.push_back(step);
+        throw ConfigError(
+            "tokenize --stream: data.steps has dedup_near, which compares every record with every other; "
+            "remove it, or tokenize without --stream (the text in memory)");
+      if (step.op == "dedup_exact")
+        dedup_ = true;
+      else
+        per_record_.push_back(step);
     }
     std::vector<fs::path> paths;
     for (const auto& path : e.data.paths) paths.push_back(e.resolve(path));
@@ -152,8 +156,9 @@ class StreamedRecords {
     std::unordered_set<std::uint64_t> seen;
     records_read_ = duplicates_ = 0;
     for (const auto& file : files_) {
-      TextCorpus corpus = e_.data.source == DataSource::Jsonl ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
-                                                    : read_text_corpus({file}, options_);
+      TextCorpus corpus = e_.data.source == DataSource::Jsonl
+                              ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
+                              : read_text_corpus({file}, options_);
       records_read_ += static_cast<std::int64_t>(corpus.records.size());
       apply_text_steps(corpus.records, per_record_, 0);
       for (const auto& record : corpus.records) {
@@ -169,8 +174,11 @@ class StreamedRecords {
   Json summary() const {
     std::vector<std::string> files;
     for (const auto& f : files_) files.push_back(f.string());
-    return {{"files", files}, {"records_read", records_read_}, {"duplicates_removed", duplicates_},
-            {"streamed", true}, {"split", "by a seeded hash of each record's origin"}};
+    return {{"files", files},
+            {"records_read", records_read_},
+            {"duplicates_removed", duplicates_},
+            {"streamed", true},
+            {"split", "by a seeded hash of each record's origin"}};
   }
 
  private:
@@ -193,8 +201,8 @@ class StreamedRecords {
 
 Json write_token_corpus(const Experiment& e, const fs::path& folder, const TokenCorpusWriteOptions& options) {
   if (e.task != Task::LanguageModel || (e.data.source != DataSource::Text && e.data.source != DataSource::Jsonl))
-    throw ConfigError("tokenize: needs a language-model experiment reading \"text\" or \"jsonl\" (task \"" + to_string(e.task) +
-                      "\", source \"" + to_string(e.data.source) + "\")");
+    throw ConfigError("tokenize: needs a language-model experiment reading \"text\" or \"jsonl\" (task \"" +
+                      to_string(e.task) + "\", source \"" + to_string(e.data.source) + "\")");
   if (fs::exists(folder))
     throw IoError(folder.string() + ": already exists; a token corpus is written to a new folder, never over one");
   if (options.stream) {
@@ -219,7 +227,8 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
         return true;
       });
     };
-    return write_corpus_folder(e, folder, *tokenizer, feed, [&] { return records.summary(); }, options);
+    return write_corpus_folder(
+        e, folder, *tokenizer, feed, [&] { return records.summary(); }, options);
   }
   const PreparedText text = prepare_text(e);
   std::shared_ptr<const Tokenizer> tokenizer = options.tokenizer;
@@ -240,7 +249,8 @@ Json write_token_corpus(const Experiment& e, const fs::path& folder, const Token
 
 TokenCorpus open_token_corpus(const fs::path& folder) {
   if (!fs::is_directory(folder))
-    throw IoError(folder.string() + ": not a folder; write a token corpus with cradle-cli data tokenize EXPERIMENT --out " +
+    throw IoError(folder.string() +
+                  ": not a folder; write a token corpus with cradle-cli data tokenize EXPERIMENT --out " +
                   folder.string());
   TokenCorpus corpus;
   corpus.folder = folder;

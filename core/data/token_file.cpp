@@ -77,8 +77,7 @@ TokenFileLayout parse_token_file_layout(std::string_view bytes, const std::strin
   if (layout.index_offset != expected_index)
     throw fail(40, "the index is said to start at byte " + std::to_string(layout.index_offset) + ", not " +
                        std::to_string(expected_index));
-  if (layout.documents > (bytes.size() - expected_index) / 8 ||
-      bytes.size() != expected_index + layout.documents * 8)
+  if (layout.documents > (bytes.size() - expected_index) / 8 || bytes.size() != expected_index + layout.documents * 8)
     throw fail(32, "the file has " + std::to_string(bytes.size()) + " bytes, not the " +
                        std::to_string(expected_index) + " of the ids plus 8 for each of " +
                        std::to_string(layout.documents) + " documents (truncated?)");

@@ -2,12 +2,12 @@
 // sets it for this file alone).
 #include "core/distributed/data_parallel_group.h"
 
+#include <glog/logging.h>
+#include <torch/torch.h>
 #include <torch/csrc/distributed/c10d/HashStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#include <glog/logging.h>
-#include <torch/torch.h>
 
 #include <algorithm>
 #include <map>
@@ -18,12 +18,13 @@ namespace cradle {
 
 struct DataParallelGroup::State {
   DistributedConfig config;
-  c10::intrusive_ptr<c10d::Store> store;          // TCPStore (HashStore for a group of one)
-  c10::intrusive_ptr<c10d::Store> cradle_keys;    // our keys, apart from c10d's
+  c10::intrusive_ptr<c10d::Store> store;        // TCPStore (HashStore for a group of one)
+  c10::intrusive_ptr<c10d::Store> cradle_keys;  // our keys, apart from c10d's
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 
   std::string who() const {
-    return "distributed training (rank " + std::to_string(config.rank) + " of " + std::to_string(config.world_size) + ")";
+    return "distributed training (rank " + std::to_string(config.rank) + " of " + std::to_string(config.world_size) +
+           ")";
   }
 
   // Runs a c10d call; a failure (a peer gone, a timeout) becomes one clear Error.
@@ -123,7 +124,8 @@ void DataParallelGroup::broadcast_from_main(const std::vector<torch::Tensor>& te
     std::vector<torch::Tensor> pieces;
     for (const auto& tensor : group) pieces.push_back(tensor.reshape({-1}));
     flats.push_back({torch::cat(pieces)});
-    works.push_back(state_->guarded("broadcasting rank 0's values", [&] { return state_->group->broadcast(flats.back()); }));
+    works.push_back(
+        state_->guarded("broadcasting rank 0's values", [&] { return state_->group->broadcast(flats.back()); }));
   }
   std::size_t i = 0;
   for (const auto& [type, group] : by_type) {
@@ -145,7 +147,8 @@ void DataParallelGroup::average_gradients(const std::vector<torch::Tensor>& para
   std::int64_t bytes = 0;
   for (auto it = parameters.rbegin(); it != parameters.rend(); ++it) {
     if (!it->requires_grad()) continue;
-    const bool fresh = buckets.empty() || bytes >= bucket_bytes || buckets.back().front().scalar_type() != it->scalar_type();
+    const bool fresh =
+        buckets.empty() || bytes >= bucket_bytes || buckets.back().front().scalar_type() != it->scalar_type();
     if (fresh) buckets.emplace_back(), bytes = 0;
     buckets.back().push_back(*it);
     bytes += it->numel() * static_cast<std::int64_t>(it->element_size());
@@ -156,7 +159,8 @@ void DataParallelGroup::average_gradients(const std::vector<torch::Tensor>& para
   for (const auto& bucket : buckets) {
     std::vector<torch::Tensor> pieces;
     pieces.reserve(bucket.size());
-    for (const auto& p : bucket) pieces.push_back(p.grad().defined() ? p.grad().reshape({-1}) : torch::zeros({p.numel()}, p.options()));
+    for (const auto& p : bucket)
+      pieces.push_back(p.grad().defined() ? p.grad().reshape({-1}) : torch::zeros({p.numel()}, p.options()));
     flats.push_back({torch::cat(pieces)});
     works.push_back(state_->guarded("averaging the gradients", [&] { return state_->group->allreduce(flats.back()); }));
   }
@@ -167,8 +171,10 @@ void DataParallelGroup::average_gradients(const std::vector<torch::Tensor>& para
     std::int64_t offset = 0;
     for (auto& p : buckets[b]) {
       const auto mean = flat.narrow(0, offset, p.numel()).view(p.sizes());
-      if (p.grad().defined()) p.mutable_grad().copy_(mean);
-      else p.mutable_grad() = mean.clone();
+      if (p.grad().defined())
+        p.mutable_grad().copy_(mean);
+      else
+        p.mutable_grad() = mean.clone();
       offset += p.numel();
     }
   }
@@ -203,9 +209,7 @@ std::string DataParallelGroup::wait_for(const std::string& key) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-std::int64_t rank_shard_size(std::int64_t samples, int world_size) {
-  return (samples + world_size - 1) / world_size;
-}
+std::int64_t rank_shard_size(std::int64_t samples, int world_size) { return (samples + world_size - 1) / world_size; }
 
 std::vector<std::int64_t> rank_shard(const std::vector<std::int64_t>& order, int rank, int world_size) {
   std::vector<std::int64_t> shard;

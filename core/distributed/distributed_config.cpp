@@ -36,7 +36,8 @@ std::optional<DistributedConfig> distributed_config_from(const EnvironmentLookup
   DistributedConfig config;
   config.world_size = integer_variable("WORLD_SIZE", *world_size, 1, 65536);
   const auto rank = environment("RANK");
-  if (!rank) throw ConfigError("environment variable RANK: missing (WORLD_SIZE is set, so this is one rank of a group)");
+  if (!rank)
+    throw ConfigError("environment variable RANK: missing (WORLD_SIZE is set, so this is one rank of a group)");
   config.rank = integer_variable("RANK", *rank, 0, config.world_size - 1);
   if (const auto local_rank = environment("LOCAL_RANK"))
     config.local_rank = integer_variable("LOCAL_RANK", *local_rank, 0, config.world_size - 1);
@@ -46,7 +47,8 @@ std::optional<DistributedConfig> distributed_config_from(const EnvironmentLookup
   if (const auto address = environment("MASTER_ADDR"); address && !address->empty()) config.master_addr = *address;
   if (config.world_size > 1) {
     const auto port = environment("MASTER_PORT");
-    if (!port) throw ConfigError("environment variable MASTER_PORT: missing (the port rank 0 listens on for the others)");
+    if (!port)
+      throw ConfigError("environment variable MASTER_PORT: missing (the port rank 0 listens on for the others)");
     config.master_port = integer_variable("MASTER_PORT", *port, 1, 65535);
   }
   if (const auto timeout = environment("CRADLE_DIST_TIMEOUT_S"))

@@ -8,21 +8,28 @@
 namespace cradle {
 
 ClassificationMetrics::ClassificationMetrics(std::int64_t classes, std::int64_t top_k, std::int64_t calibration_bins)
-    : classes_(classes), top_k_(std::min(top_k, classes)), bins_(calibration_bins),
+    : classes_(classes),
+      top_k_(std::min(top_k, classes)),
+      bins_(calibration_bins),
       confusion_(static_cast<size_t>(classes), std::vector<std::int64_t>(static_cast<size_t>(classes), 0)),
-      bin_confidence_(static_cast<size_t>(calibration_bins), 0.0), bin_correct_(static_cast<size_t>(calibration_bins), 0.0),
-      bin_count_(static_cast<size_t>(calibration_bins), 0), scores_(static_cast<size_t>(classes)) {
-  if (classes < 1 || calibration_bins < 1) throw std::invalid_argument("ClassificationMetrics: needs a class and a bin");
+      bin_confidence_(static_cast<size_t>(calibration_bins), 0.0),
+      bin_correct_(static_cast<size_t>(calibration_bins), 0.0),
+      bin_count_(static_cast<size_t>(calibration_bins), 0),
+      scores_(static_cast<size_t>(classes)) {
+  if (classes < 1 || calibration_bins < 1)
+    throw std::invalid_argument("ClassificationMetrics: needs a class and a bin");
 }
 
 void ClassificationMetrics::add(const std::vector<double>& probabilities, const std::vector<std::int64_t>& labels) {
   const auto c = static_cast<size_t>(classes_);
   if (probabilities.size() != labels.size() * c)
-    throw std::invalid_argument("ClassificationMetrics: " + std::to_string(probabilities.size()) + " probabilities for " +
-                                std::to_string(labels.size()) + " labels of " + std::to_string(classes_) + " classes");
+    throw std::invalid_argument("ClassificationMetrics: " + std::to_string(probabilities.size()) +
+                                " probabilities for " + std::to_string(labels.size()) + " labels of " +
+                                std::to_string(classes_) + " classes");
   for (size_t i = 0; i < labels.size(); ++i) {
     const auto label = labels[i];
-    if (label < 0 || label >= classes_) throw std::invalid_argument("ClassificationMetrics: label " + std::to_string(label));
+    if (label < 0 || label >= classes_)
+      throw std::invalid_argument("ClassificationMetrics: label " + std::to_string(label));
     const double* row = probabilities.data() + i * c;
     const auto predicted = static_cast<size_t>(std::max_element(row, row + c) - row);
     ++confusion_[static_cast<size_t>(label)][predicted];
@@ -30,7 +37,8 @@ void ClassificationMetrics::add(const std::vector<double>& probabilities, const 
     const auto larger = std::count_if(row, row + c, [&](double p) { return p > row[label]; });
     top_k_hits_ += larger < top_k_;
     const double confidence = row[predicted];
-    const auto bin = std::min<std::int64_t>(bins_ - 1, static_cast<std::int64_t>(confidence * static_cast<double>(bins_)));
+    const auto bin =
+        std::min<std::int64_t>(bins_ - 1, static_cast<std::int64_t>(confidence * static_cast<double>(bins_)));
     bin_confidence_[static_cast<size_t>(bin)] += confidence;
     bin_correct_[static_cast<size_t>(bin)] += predicted == static_cast<size_t>(label) ? 1.0 : 0.0;
     ++bin_count_[static_cast<size_t>(bin)];
@@ -53,7 +61,8 @@ std::optional<double> roc_auc(const std::vector<double>& scores, const std::vect
   for (size_t i = 0; i < n;) {
     size_t j = i;
     while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) ++j;
-    const double rank = (static_cast<double>(i) + static_cast<double>(j)) / 2 + 1;  // 1-based mean rank of the tie group
+    const double rank =
+        (static_cast<double>(i) + static_cast<double>(j)) / 2 + 1;  // 1-based mean rank of the tie group
     for (size_t k = i; k <= j; ++k)
       if (positive[order[k]]) positive_ranks += rank;
     i = j + 1;
@@ -106,11 +115,12 @@ ClassificationReport ClassificationMetrics::report() const {
   // One label and one prediction per sample: every wrong prediction is one
   // false positive and one false negative, so micro averages equal accuracy.
   r.micro = {r.accuracy, r.accuracy, r.accuracy};
-  if (c == 2) r.roc_auc = r.classes[1].roc_auc;
-  else if (auc_count > 0) r.roc_auc = auc_sum / auc_count;
+  if (c == 2)
+    r.roc_auc = r.classes[1].roc_auc;
+  else if (auc_count > 0)
+    r.roc_auc = auc_sum / auc_count;
   for (size_t b = 0; b < static_cast<size_t>(bins_); ++b)
-    if (bin_count_[b] > 0)
-      r.expected_calibration_error += std::abs(bin_correct_[b] - bin_confidence_[b]) / n;
+    if (bin_count_[b] > 0) r.expected_calibration_error += std::abs(bin_correct_[b] - bin_confidence_[b]) / n;
   return r;
 }
 

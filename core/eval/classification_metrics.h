@@ -18,7 +18,7 @@
 namespace cradle {
 
 struct ClassScores {
-  std::int64_t support = 0;  // samples of this class
+  std::int64_t support = 0;    // samples of this class
   std::int64_t predicted = 0;  // samples predicted as this class
   double precision = 0, recall = 0, f1 = 0;
   std::optional<double> roc_auc;

@@ -28,8 +28,9 @@ std::string general(double value) {
 std::string percent(double value) { return fixed(100 * value, 2) + "%"; }
 
 std::string class_name(const EvaluationResult& r, std::int64_t index) {
-  return index >= 0 && index < static_cast<std::int64_t>(r.class_names.size()) ? r.class_names[static_cast<std::size_t>(index)]
-                                                                               : std::to_string(index);
+  return index >= 0 && index < static_cast<std::int64_t>(r.class_names.size())
+             ? r.class_names[static_cast<std::size_t>(index)]
+             : std::to_string(index);
 }
 
 Json sample_json(const EvaluationResult& r, const InspectedSample& s) {
@@ -78,7 +79,8 @@ void write_samples(std::ostringstream& h, const EvaluationResult& r, const std::
     const auto& p = s.prediction;
     const bool right = p.label == p.predicted;
     h << "<div class='card" << (s.png.empty() && !s.text.empty() ? " wide" : "") << "'>";
-    if (!s.png.empty()) h << "<img alt='sample " << p.index << "' src='data:image/png;base64," << base64_encode(s.png) << "'>";
+    if (!s.png.empty())
+      h << "<img alt='sample " << p.index << "' src='data:image/png;base64," << base64_encode(s.png) << "'>";
     if (!s.text.empty()) h << "<div class=text>" << html_escape(s.text) << "</div>";
     h << "<div>#" << p.index << " true <b>" << html_escape(class_name(r, p.label)) << "</b></div>";
     h << "<div class=" << (right ? "right" : "wrong") << ">predicted <b>" << html_escape(class_name(r, p.predicted))
@@ -100,8 +102,10 @@ void write_classification(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "micro F1", fixed(c.micro.f1));
   metric_row(h, "macro precision / recall", fixed(c.macro.precision) + " / " + fixed(c.macro.recall));
   if (c.roc_auc) metric_row(h, c.classes.size() == 2 ? "ROC-AUC" : "ROC-AUC (one-vs-rest, mean)", fixed(*c.roc_auc));
-  metric_row(h, "expected calibration error (" + std::to_string(c.calibration_bins) + " bins)", fixed(c.expected_calibration_error));
-  if (r.training_report_accuracy) metric_row(h, "test accuracy in the training report", percent(*r.training_report_accuracy));
+  metric_row(h, "expected calibration error (" + std::to_string(c.calibration_bins) + " bins)",
+             fixed(c.expected_calibration_error));
+  if (r.training_report_accuracy)
+    metric_row(h, "test accuracy in the training report", percent(*r.training_report_accuracy));
   h << "</table>\n";
 
   h << "<h2>Per class</h2><table><tr><th class=name>class</th><th>support</th><th>predicted</th><th>precision</th>"
@@ -109,8 +113,8 @@ void write_classification(std::ostringstream& h, const EvaluationResult& r) {
   for (std::size_t i = 0; i < c.classes.size(); ++i) {
     const auto& k = c.classes[i];
     h << "<tr><td class=name>" << html_escape(class_name(r, static_cast<std::int64_t>(i))) << "</td><td>" << k.support
-      << "</td><td>" << k.predicted << "</td><td>" << fixed(k.precision, 3) << "</td><td>" << fixed(k.recall, 3) << "</td><td>"
-      << fixed(k.f1, 3) << "</td><td class=barcell><span class=bar style='width:" << fixed(200 * k.f1, 1)
+      << "</td><td>" << k.predicted << "</td><td>" << fixed(k.precision, 3) << "</td><td>" << fixed(k.recall, 3)
+      << "</td><td>" << fixed(k.f1, 3) << "</td><td class=barcell><span class=bar style='width:" << fixed(200 * k.f1, 1)
       << "px'></span></td><td>" << (k.roc_auc ? fixed(*k.roc_auc, 3) : std::string("&ndash;")) << "</td></tr>\n";
   }
   h << "</table>\n";
@@ -130,8 +134,8 @@ void write_classification(std::ostringstream& h, const EvaluationResult& r) {
       const double share = row_total > 0 ? static_cast<double>(v) / static_cast<double>(row_total) : 0;
       const double alpha = v == 0 ? 0 : 0.08 + 0.92 * share;
       const char* rgb = i == j ? "47,129,247" : "207,34,46";
-      h << "<td title='" << percent(share) << " of the row' style='background:rgba(" << rgb << "," << fixed(alpha, 3) << ")"
-        << (alpha > 0.55 ? ";color:#fff" : "") << "'>" << v << "</td>";
+      h << "<td title='" << percent(share) << " of the row' style='background:rgba(" << rgb << "," << fixed(alpha, 3)
+        << ")" << (alpha > 0.55 ? ";color:#fff" : "") << "'>" << v << "</td>";
     }
     h << "</tr>\n";
   }
@@ -168,22 +172,24 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
   const double size = 360, margin = 48;
   const auto x = [&](double v) { return margin + (v - low) / (high - low) * size; };
   const auto y = [&](double v) { return margin + size - (v - low) / (high - low) * size; };
-  h << "<h2>Predicted against true</h2><svg xmlns='http://www.w3.org/2000/svg' width='" << size + 2 * margin << "' height='"
-    << size + 2 * margin << "'><rect x='" << margin << "' y='" << margin << "' width='" << size << "' height='" << size
-    << "' fill='none' stroke='#d0d7de'/><line x1='" << x(low) << "' y1='" << y(low) << "' x2='" << x(high) << "' y2='"
-    << y(high) << "' stroke='#57606a' stroke-dasharray='4 3'/>";
+  h << "<h2>Predicted against true</h2><svg xmlns='http://www.w3.org/2000/svg' width='" << size + 2 * margin
+    << "' height='" << size + 2 * margin << "'><rect x='" << margin << "' y='" << margin << "' width='" << size
+    << "' height='" << size << "' fill='none' stroke='#d0d7de'/><line x1='" << x(low) << "' y1='" << y(low) << "' x2='"
+    << x(high) << "' y2='" << y(high) << "' stroke='#57606a' stroke-dasharray='4 3'/>";
   const std::size_t step = std::max<std::size_t>(1, r.regression_points.size() / 2000);  // at most about 2,000 dots
   for (std::size_t i = 0; i < r.regression_points.size(); i += step)
-    h << "<circle cx='" << fixed(x(r.regression_points[i].truth), 1) << "' cy='" << fixed(y(r.regression_points[i].predicted), 1)
-      << "' r='2' fill='#2f81f7' fill-opacity='0.5'/>";
+    h << "<circle cx='" << fixed(x(r.regression_points[i].truth), 1) << "' cy='"
+      << fixed(y(r.regression_points[i].predicted), 1) << "' r='2' fill='#2f81f7' fill-opacity='0.5'/>";
   // Axis names and the range at both ends of each axis (the same on both: the identity line is the diagonal).
-  h << "<text x='" << margin + size / 2 << "' y='" << size + 2 * margin - 6 << "' text-anchor=middle font-size=12>true</text>"
+  h << "<text x='" << margin + size / 2 << "' y='" << size + 2 * margin - 6
+    << "' text-anchor=middle font-size=12>true</text>"
     << "<text x='" << margin << "' y='" << margin + size + 14 << "' font-size=11 text-anchor=middle>" << general(low)
     << "</text><text x='" << margin + size << "' y='" << margin + size + 14 << "' font-size=11 text-anchor=middle>"
-    << general(high) << "</text><text x='" << margin - 4 << "' y='" << margin + size << "' font-size=11 text-anchor=end>"
-    << general(low) << "</text><text x='" << margin - 4 << "' y='" << margin + 4 << "' font-size=11 text-anchor=end>"
-    << general(high) << "</text><text x='12' y='" << margin + size / 2 << "' font-size=12 transform='rotate(-90 12 "
-    << margin + size / 2 << ")' text-anchor=middle>predicted</text></svg>\n";
+    << general(high) << "</text><text x='" << margin - 4 << "' y='" << margin + size
+    << "' font-size=11 text-anchor=end>" << general(low) << "</text><text x='" << margin - 4 << "' y='" << margin + 4
+    << "' font-size=11 text-anchor=end>" << general(high) << "</text><text x='12' y='" << margin + size / 2
+    << "' font-size=12 transform='rotate(-90 12 " << margin + size / 2
+    << ")' text-anchor=middle>predicted</text></svg>\n";
 
   constexpr int kBins = 30;
   double rmin = 0, rmax = 0;
@@ -194,19 +200,21 @@ void write_regression(std::ostringstream& h, const EvaluationResult& r) {
   if (rmax <= rmin) rmax = rmin + 1;
   std::vector<std::int64_t> bins(kBins, 0);
   for (const auto& p : r.regression_points)
-    ++bins[static_cast<std::size_t>(std::min<double>(kBins - 1, (p.predicted - p.truth - rmin) / (rmax - rmin) * kBins))];
+    ++bins[static_cast<std::size_t>(
+        std::min<double>(kBins - 1, (p.predicted - p.truth - rmin) / (rmax - rmin) * kBins))];
   const double tallest = static_cast<double>(*std::max_element(bins.begin(), bins.end()));
   const double width = 440, height = 160, bar = width / kBins;
   h << "<h2>Residuals (predicted &minus; true)</h2><svg xmlns='http://www.w3.org/2000/svg' width='" << width + 20
     << "' height='" << height + 40 << "'>";
   for (int i = 0; i < kBins; ++i) {
-    const double bar_height = tallest > 0 ? static_cast<double>(bins[static_cast<std::size_t>(i)]) / tallest * height : 0;
-    h << "<rect x='" << fixed(10 + i * bar, 1) << "' y='" << fixed(10 + height - bar_height, 1) << "' width='" << fixed(bar - 1, 1)
-      << "' height='" << fixed(bar_height, 1) << "' fill='#2f81f7'><title>" << bins[static_cast<std::size_t>(i)]
-      << "</title></rect>";
+    const double bar_height =
+        tallest > 0 ? static_cast<double>(bins[static_cast<std::size_t>(i)]) / tallest * height : 0;
+    h << "<rect x='" << fixed(10 + i * bar, 1) << "' y='" << fixed(10 + height - bar_height, 1) << "' width='"
+      << fixed(bar - 1, 1) << "' height='" << fixed(bar_height, 1) << "' fill='#2f81f7'><title>"
+      << bins[static_cast<std::size_t>(i)] << "</title></rect>";
   }
-  h << "<text x='10' y='" << height + 32 << "' font-size=12>" << general(rmin) << "</text><text x='" << width + 10 << "' y='"
-    << height + 32 << "' font-size=12 text-anchor=end>" << general(rmax) << "</text></svg>\n";
+  h << "<text x='10' y='" << height + 32 << "' font-size=12>" << general(rmin) << "</text><text x='" << width + 10
+    << "' y='" << height + 32 << "' font-size=12 text-anchor=end>" << general(rmax) << "</text></svg>\n";
 }
 
 void write_preferences(std::ostringstream& h, const EvaluationResult& r) {
@@ -217,7 +225,8 @@ void write_preferences(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "mean reward of the chosen replies", fixed(p.chosen_reward));
   metric_row(h, "mean reward of the rejected replies", fixed(p.rejected_reward));
   if (p.chosen_logprob) metric_row(h, "policy log-probability of the chosen replies (mean)", fixed(*p.chosen_logprob));
-  if (p.rejected_logprob) metric_row(h, "policy log-probability of the rejected replies (mean)", fixed(*p.rejected_logprob));
+  if (p.rejected_logprob)
+    metric_row(h, "policy log-probability of the rejected replies (mean)", fixed(*p.rejected_logprob));
   metric_row(h, "pairwise loss", fixed(p.loss));
   metric_row(h, "pairs", std::to_string(p.pairs));
   h << "</table>\n";
@@ -234,7 +243,8 @@ void write_language_model(std::ostringstream& h, const EvaluationResult& r) {
   metric_row(h, "bits per character", fixed(m.bits_per_character));
   metric_row(h, "next-token accuracy", percent(m.token_accuracy));
   metric_row(h, "tokens / characters", std::to_string(m.tokens) + " / " + std::to_string(m.characters));
-  if (r.training_report_accuracy) metric_row(h, "token accuracy in the training report", percent(*r.training_report_accuracy));
+  if (r.training_report_accuracy)
+    metric_row(h, "token accuracy in the training report", percent(*r.training_report_accuracy));
   h << "</table>\n";
   write_generations(h, r);
 }
@@ -333,7 +343,8 @@ Json evaluation_to_json(const EvaluationResult& r) {
     j["class_samples"] = samples;
   } else if (r.regression) {
     const auto& g = *r.regression;
-    metrics.update(Json{{"mse", g.mse}, {"rmse", g.rmse}, {"mae", g.mae}, {"r2", g.r2}, {"mean_residual", g.mean_residual}});
+    metrics.update(
+        Json{{"mse", g.mse}, {"rmse", g.rmse}, {"mae", g.mae}, {"r2", g.r2}, {"mean_residual", g.mean_residual}});
     j["metrics"] = metrics;
   } else if (r.preferences) {
     const auto& p = *r.preferences;
@@ -346,7 +357,9 @@ Json evaluation_to_json(const EvaluationResult& r) {
     j["metrics"] = metrics;
   } else if (r.policy) {
     const auto& p = *r.policy;
-    metrics.update(Json{{"score", p.score}, {"ended_turn", p.ended_turn}, {"response_tokens", p.response_tokens},
+    metrics.update(Json{{"score", p.score},
+                        {"ended_turn", p.ended_turn},
+                        {"response_tokens", p.response_tokens},
                         {"prompts", p.prompts}});
     j["metrics"] = metrics;
     j["reward"] = p.reward;
@@ -374,7 +387,8 @@ std::string predictions_csv(const EvaluationResult& r) {
   if (r.regression) {
     out << "index,true,predicted,residual\n";
     for (const auto& p : r.regression_points)
-      out << p.index << ',' << general(p.truth) << ',' << general(p.predicted) << ',' << general(p.predicted - p.truth) << '\n';
+      out << p.index << ',' << general(p.truth) << ',' << general(p.predicted) << ',' << general(p.predicted - p.truth)
+          << '\n';
   } else if (r.classification) {
     out << "index,true,predicted,probability,true_probability\n";
     for (const auto& p : r.predictions)
@@ -387,21 +401,31 @@ std::string predictions_csv(const EvaluationResult& r) {
 std::string evaluation_to_html(const EvaluationResult& r) {
   std::ostringstream h;
   const std::string title = r.experiment + ": " + r.split + " split";
-  h << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html_escape(title) << "</title><style>" << kStyle
-    << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n<p class=meta>" << html_escape(r.model_type) << " "
-    << html_escape(r.policy ? std::string("PPO policy")
+  h << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" << html_escape(title) << "</title><style>"
+    << kStyle << "</style></head><body>\n<h1>" << html_escape(title) << "</h1>\n<p class=meta>"
+    << html_escape(r.model_type) << " "
+    << html_escape(r.policy        ? std::string("PPO policy")
                    : r.preferences ? std::string(r.preferences->chosen_logprob ? "DPO policy" : "reward model")
-                   : r.task == "language_model" ? std::string("language model") : r.task)
+                   : r.task == "language_model" ? std::string("language model")
+                                                : r.task)
     << ", " << r.samples
-    << (r.policy ? " prompts" : r.preferences ? " preference pairs" : r.task == "language_model" ? " sequences" : " samples")
-    << ", weights "
-    << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
-    << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run) << "</code>.</p>\n";
-  if (r.classification) write_classification(h, r);
-  else if (r.regression) write_regression(h, r);
-  else if (r.preferences) write_preferences(h, r);
-  else if (r.policy) write_policy(h, r);
-  else if (r.language_model) write_language_model(h, r);
+    << (r.policy                     ? " prompts"
+        : r.preferences              ? " preference pairs"
+        : r.task == "language_model" ? " sequences"
+                                     : " samples")
+    << ", weights " << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
+    << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run)
+    << "</code>.</p>\n";
+  if (r.classification)
+    write_classification(h, r);
+  else if (r.regression)
+    write_regression(h, r);
+  else if (r.preferences)
+    write_preferences(h, r);
+  else if (r.policy)
+    write_policy(h, r);
+  else if (r.language_model)
+    write_language_model(h, r);
   h << "<p class=note>Written by Cradle " CRADLE_VERSION "."
     << (r.classification || r.regression ? " Every sample's prediction is in predictions.csv beside this file." : "")
     << "</p>\n</body></html>\n";
@@ -427,7 +451,8 @@ std::vector<fs::path> write_evaluation_report(const EvaluationResult& result, co
   std::vector<std::string> names = {"report.json", "report.html"};
   if (result.classification || result.regression) names.push_back("predictions.csv");
   try {
-    write_text_atomically(partial / names[0], evaluation_to_json(result).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    write_text_atomically(partial / names[0],
+                          evaluation_to_json(result).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
     write_text_atomically(partial / names[1], evaluation_to_html(result));
     if (names.size() > 2) write_text_atomically(partial / names[2], predictions_csv(result));
     const fs::path previous = dir.parent_path() / ("." + dir.filename().string() + ".previous");

@@ -22,7 +22,8 @@ std::filesystem::path default_evaluation_dir(const EvaluationResult& result);
 
 // Writes the three files into `dir` (created, or replaced whole) and returns
 // their paths; on failure (a full disk) `dir` is as it was.
-std::vector<std::filesystem::path> write_evaluation_report(const EvaluationResult& result, const std::filesystem::path& dir);
+std::vector<std::filesystem::path> write_evaluation_report(const EvaluationResult& result,
+                                                           const std::filesystem::path& dir);
 
 // Text with &, <, >, " and ' escaped for HTML.
 std::string html_escape(const std::string& text);

@@ -48,7 +48,7 @@ struct PolicyScores {
   double ended_turn = 0;       // share of replies that ended their turn
   double response_tokens = 0;  // mean
   std::int64_t prompts = 0;
-  std::string reward;          // what scored them
+  std::string reward;  // what scored them
 };
 
 struct EvaluationResult {
@@ -66,7 +66,7 @@ struct EvaluationResult {
 
   std::vector<std::string> class_names;
   std::optional<ClassificationReport> classification;
-  std::vector<Prediction> predictions;           // every sample, in split order (predictions.csv)
+  std::vector<Prediction> predictions;              // every sample, in split order (predictions.csv)
   std::vector<InspectedSample> confident_mistakes;  // wrong with the highest probability first
   std::vector<InspectedSample> class_samples;       // the first few of each true class
   // With EvaluationRequest::keep_sample_views: per sample, in split order, a PNG
@@ -79,7 +79,7 @@ struct EvaluationResult {
   std::optional<LanguageModelReport> language_model;
   std::optional<PreferenceScores> preferences;  // reward models: pairs ordered right, reward gap
   std::optional<PolicyScores> policy;           // PPO policies
-  std::string sampling;  // the generation settings, in words
+  std::string sampling;                         // the generation settings, in words
   std::vector<GeneratedSample> generations;
 
   std::optional<double> training_report_accuracy;  // report.json's test accuracy, for the test split

@@ -20,12 +20,13 @@ torch::Tensor pair_rewards(torch::nn::Sequential& model, const torch::Tensor& in
   return model->forward(inputs.reshape({-1, inputs.size(2)})).reshape({-1, 2}).to(torch::kFloat32);
 }
 
-PairScores RewardHeadScorer::score(torch::nn::Sequential& model, const torch::Tensor& inputs, const torch::Tensor&) const {
+PairScores RewardHeadScorer::score(torch::nn::Sequential& model, const torch::Tensor& inputs,
+                                   const torch::Tensor&) const {
   return {pair_rewards(model, inputs), torch::Tensor()};
 }
 
-PreferenceScores evaluate_preferences(const PairScorer& scorer, torch::nn::Sequential& model, const TensorDataset& pairs,
-                                      std::int64_t batch_size, torch::Device device) {
+PreferenceScores evaluate_preferences(const PairScorer& scorer, torch::nn::Sequential& model,
+                                      const TensorDataset& pairs, std::int64_t batch_size, torch::Device device) {
   PreferenceScores scores;
   scores.pairs = pairs.size();
   if (scores.pairs == 0) return scores;

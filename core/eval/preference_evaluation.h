@@ -15,7 +15,7 @@ namespace cradle {
 
 struct PreferenceScores {
   double loss = 0, accuracy = 0, reward_gap = 0;
-  double chosen_reward = 0, rejected_reward = 0;  // means
+  double chosen_reward = 0, rejected_reward = 0;           // means
   std::optional<double> chosen_logprob, rejected_logprob;  // DPO: the policy's mean log-probability of each reply
   std::int64_t pairs = 0;
 };
@@ -39,7 +39,8 @@ struct PairScores {
 class PairScorer {
  public:
   virtual ~PairScorer() = default;
-  virtual PairScores score(torch::nn::Sequential& model, const torch::Tensor& inputs, const torch::Tensor& targets) const = 0;
+  virtual PairScores score(torch::nn::Sequential& model, const torch::Tensor& inputs,
+                           const torch::Tensor& targets) const = 0;
   virtual PreferenceLoss loss_options() const = 0;
 };
 
@@ -47,7 +48,8 @@ class PairScorer {
 class RewardHeadScorer : public PairScorer {
  public:
   explicit RewardHeadScorer(double margin = 0) : margin_(margin) {}
-  PairScores score(torch::nn::Sequential& model, const torch::Tensor& inputs, const torch::Tensor& targets) const override;
+  PairScores score(torch::nn::Sequential& model, const torch::Tensor& inputs,
+                   const torch::Tensor& targets) const override;
   PreferenceLoss loss_options() const override { return {margin_, 0}; }
 
  private:
@@ -57,7 +59,7 @@ class RewardHeadScorer : public PairScorer {
 // inputs [B, 2, T] -> rewards [B, 2] from a reward model's head.
 torch::Tensor pair_rewards(torch::nn::Sequential& model, const torch::Tensor& inputs);
 
-PreferenceScores evaluate_preferences(const PairScorer& scorer, torch::nn::Sequential& model, const TensorDataset& pairs,
-                                      std::int64_t batch_size, torch::Device device);
+PreferenceScores evaluate_preferences(const PairScorer& scorer, torch::nn::Sequential& model,
+                                      const TensorDataset& pairs, std::int64_t batch_size, torch::Device device);
 
 }  // namespace cradle

@@ -11,7 +11,7 @@
 namespace cradle {
 
 struct RegressionScores {
-  double loss = 0;  // the training loss (train.loss) on standardised targets
+  double loss = 0;                    // the training loss (train.loss) on standardised targets
   double mse = 0, rmse = 0, mae = 0;  // in target units
   double r2 = 0;                      // 1 - residual / total sum of squares (of this split)
   std::int64_t samples = 0;

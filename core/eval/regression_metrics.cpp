@@ -30,8 +30,10 @@ RegressionReport RegressionMetrics::report() const {
   r.rmse = std::sqrt(r.mse);
   r.mae = absolute_ / n;
   r.mean_residual = residual_ / n;
-  if (target_m2_ > 0) r.r2 = 1.0 - squared_ / target_m2_;
-  else r.r2 = squared_ == 0 ? 1.0 : 0.0;
+  if (target_m2_ > 0)
+    r.r2 = 1.0 - squared_ / target_m2_;
+  else
+    r.r2 = squared_ == 0 ? 1.0 : 0.0;
   return r;
 }
 

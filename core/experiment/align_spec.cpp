@@ -14,15 +14,29 @@ bool stage_has_align_section(Stage stage) {
 
 AlignSpec parse_align_spec(JsonObjectReader r, Stage stage) {
   AlignSpec a;
-  const std::vector<std::pair<const char*, Stage>> owners = {
-      {"margin", Stage::Reward},           {"beta", Stage::Dpo},          {"label_smoothing", Stage::Dpo},
-      {"reward_run", Stage::Ppo},          {"reward_function", Stage::Ppo}, {"max_new_tokens", Stage::Ppo},
-      {"temperature", Stage::Ppo},         {"top_k", Stage::Ppo},         {"top_p", Stage::Ppo},
-      {"missing_end_penalty", Stage::Ppo}, {"kl_control", Stage::Ppo},    {"kl_coef", Stage::Ppo},
-      {"kl_target", Stage::Ppo},           {"kl_horizon", Stage::Ppo},    {"gamma", Stage::Ppo},
-      {"lambda", Stage::Ppo},              {"whiten_advantages", Stage::Ppo}, {"clip_range", Stage::Ppo},
-      {"value_clip_range", Stage::Ppo},    {"value_loss_coef", Stage::Ppo}, {"ppo_epochs", Stage::Ppo},
-      {"minibatch_size", Stage::Ppo},      {"logged_samples", Stage::Ppo}};
+  const std::vector<std::pair<const char*, Stage>> owners = {{"margin", Stage::Reward},
+                                                             {"beta", Stage::Dpo},
+                                                             {"label_smoothing", Stage::Dpo},
+                                                             {"reward_run", Stage::Ppo},
+                                                             {"reward_function", Stage::Ppo},
+                                                             {"max_new_tokens", Stage::Ppo},
+                                                             {"temperature", Stage::Ppo},
+                                                             {"top_k", Stage::Ppo},
+                                                             {"top_p", Stage::Ppo},
+                                                             {"missing_end_penalty", Stage::Ppo},
+                                                             {"kl_control", Stage::Ppo},
+                                                             {"kl_coef", Stage::Ppo},
+                                                             {"kl_target", Stage::Ppo},
+                                                             {"kl_horizon", Stage::Ppo},
+                                                             {"gamma", Stage::Ppo},
+                                                             {"lambda", Stage::Ppo},
+                                                             {"whiten_advantages", Stage::Ppo},
+                                                             {"clip_range", Stage::Ppo},
+                                                             {"value_clip_range", Stage::Ppo},
+                                                             {"value_loss_coef", Stage::Ppo},
+                                                             {"ppo_epochs", Stage::Ppo},
+                                                             {"minibatch_size", Stage::Ppo},
+                                                             {"logged_samples", Stage::Ppo}};
   for (const auto& [key, owner] : owners)
     if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {to_string(owner)}, to_string(stage));
   if (stage == Stage::Reward) {
@@ -33,13 +47,15 @@ AlignSpec parse_align_spec(JsonObjectReader r, Stage stage) {
   } else if (stage == Stage::Ppo) {
     a.reward_run = r.string("reward_run", "");
     if (const Json* function = r.raw("reward_function")) {
-      if (!function->is_object()) r.fail("reward_function", "expected an object such as {\"type\": \"length\", \"target\": 12}");
+      if (!function->is_object())
+        r.fail("reward_function", "expected an object such as {\"type\": \"length\", \"target\": 12}");
       // Checked now, so a bad reward fails before any training; kept canonical.
       a.reward_function = parse_reward_function(*function, r.path_of("reward_function"))->to_json();
     }
     if (a.reward_run.empty() == a.reward_function.is_null())
-      r.fail("reward_run", "the PPO stage needs exactly one of align.reward_run (a reward run's folder) and "
-                           "align.reward_function (a programmatic reward)");
+      r.fail("reward_run",
+             "the PPO stage needs exactly one of align.reward_run (a reward run's folder) and "
+             "align.reward_function (a programmatic reward)");
     a.max_new_tokens = r.integer("max_new_tokens", a.max_new_tokens, Range::between(1, 1 << 16));
     a.temperature = r.number("temperature", a.temperature, Range::greater_than(0));
     a.top_k = r.integer("top_k", a.top_k, Range::at_least(0));
@@ -71,8 +87,10 @@ Json align_spec_to_json(const AlignSpec& a, Stage stage) {
     j["beta"] = a.beta;
     j["label_smoothing"] = a.label_smoothing;
   } else if (stage == Stage::Ppo) {
-    if (!a.reward_run.empty()) j["reward_run"] = a.reward_run;
-    else j["reward_function"] = a.reward_function;
+    if (!a.reward_run.empty())
+      j["reward_run"] = a.reward_run;
+    else
+      j["reward_function"] = a.reward_function;
     j["max_new_tokens"] = a.max_new_tokens;
     j["temperature"] = a.temperature;
     j["top_k"] = a.top_k;

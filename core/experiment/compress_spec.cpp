@@ -10,7 +10,7 @@ bool stage_has_compress_section(Stage stage) { return stage == Stage::Prune || s
 CompressSpec parse_compress_spec(JsonObjectReader r, Stage stage) {
   CompressSpec c;
   const std::vector<std::pair<const char*, Stage>> owners = {
-      {"method", Stage::Prune},  {"scope", Stage::Prune}, {"sparsity", Stage::Prune},    {"cycles", Stage::Prune},
+      {"method", Stage::Prune},    {"scope", Stage::Prune},   {"sparsity", Stage::Prune},     {"cycles", Stage::Prune},
       {"teacher", Stage::Distill}, {"alpha", Stage::Distill}, {"temperature", Stage::Distill}};
   for (const auto& [key, owner] : owners)
     if (r.has(key) && stage != owner) r.fail_not_used_by(key, "stage", {to_string(owner)}, to_string(stage));
@@ -28,7 +28,8 @@ CompressSpec parse_compress_spec(JsonObjectReader r, Stage stage) {
     c.sparsity = r.number("sparsity", c.sparsity, {0.0, 1.0, true, true});
     c.cycles = r.integer("cycles", c.cycles, Range::between(1, 1000));
     if (structured && c.cycles != 1)
-      r.fail("cycles", "method \"channels\" removes the channels once, then fine-tunes for train.epochs: cycles must be 1");
+      r.fail("cycles",
+             "method \"channels\" removes the channels once, then fine-tunes for train.epochs: cycles must be 1");
   }
   r.finish();
   return c;

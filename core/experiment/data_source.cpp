@@ -6,9 +6,9 @@
 
 namespace cradle {
 namespace {
-constexpr DataSource kSources[] = {DataSource::Idx,    DataSource::Cifar10, DataSource::ImageFolder, DataSource::Csv,
-                                   DataSource::Text,   DataSource::Jsonl,   DataSource::Tokens,      DataSource::Dialogues,
-                                   DataSource::Preferences, DataSource::Prompts};
+constexpr DataSource kSources[] = {
+    DataSource::Idx,   DataSource::Cifar10, DataSource::ImageFolder, DataSource::Csv,         DataSource::Text,
+    DataSource::Jsonl, DataSource::Tokens,  DataSource::Dialogues,   DataSource::Preferences, DataSource::Prompts};
 }  // namespace
 
 std::string to_string(DataSource source) {

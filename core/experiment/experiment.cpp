@@ -13,9 +13,8 @@ namespace {
 
 bool is_safe_name(const std::string& name) {
   return !name.empty() && name.size() <= 100 && name.front() != '.' &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-         });
+         std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 // A source's test split is either named (`path_key`: a file or folder) or a
@@ -49,8 +48,10 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, Task task) {
     } else if (r.has("separator")) {
       r.fail("separator", "only used with data.records \"separator\"");
     }
-    if (task == Task::Classification) d.label_from = r.choice("label_from", d.label_from, {"folder", "file"});
-    else if (r.has("label_from")) r.fail("label_from", "only used by task \"classification\"");
+    if (task == Task::Classification)
+      d.label_from = r.choice("label_from", d.label_from, {"folder", "file"});
+    else if (r.has("label_from"))
+      r.fail("label_from", "only used by task \"classification\"");
   } else {
     d.text_field = r.string("text_field", d.text_field);
     if (task == Task::Classification) {
@@ -67,7 +68,8 @@ void parse_text_source(JsonObjectReader& r, DataSpec& d, Task task) {
   d.tokenizer.vocab_size = t.integer("vocab_size", d.tokenizer.vocab_size, Range::between(0, 1 << 20));
   if (d.tokenizer.type != "char" && d.tokenizer.vocab_size == 0)
     t.fail("vocab_size", "required for a \"" + d.tokenizer.type + "\" tokenizer (for example 2000)");
-  d.tokenizer.character_coverage = t.number("character_coverage", d.tokenizer.character_coverage, {0.5, 1.0, false, false});
+  d.tokenizer.character_coverage =
+      t.number("character_coverage", d.tokenizer.character_coverage, {0.5, 1.0, false, false});
   d.tokenizer.special_tokens = t.strings("special_tokens", d.tokenizer.special_tokens);
   for (const auto& token : d.tokenizer.special_tokens)
     if (token.empty() || token.find(',') != std::string::npos)
@@ -84,16 +86,44 @@ void check_fields_belong_to_source(const JsonObjectReader& r, const std::string&
   const std::vector<std::string> texts = {"text", "jsonl"};
   const std::vector<std::string> files = {"text", "jsonl", "dialogues", "preferences", "prompts"};
   const std::vector<std::pair<const char*, std::vector<std::string>>> owners = {
-      {"train_images", {"idx"}}, {"train_labels", {"idx"}},  {"test_images", {"idx"}},
-      {"test_labels", {"idx"}},  {"folder", {"cifar10", "image_folder", "tokens"}}, {"test_folder", {"image_folder"}},
-      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"}}, {"image_size", {"image_folder"}},
-      {"channels", images}, {"resize", {"image_folder"}},
-      {"on_bad_file", {"image_folder"}}, {"file", {"csv"}}, {"test_file", {"csv"}}, {"target", {"csv"}},
-      {"columns", {"csv"}}, {"categorical", {"csv"}}, {"categorical_encoding", {"csv"}}, {"missing", {"csv"}}, {"fill_value", {"csv"}},
-      {"scaling", {"csv"}}, {"normalize", images}, {"class_names", labelled}, {"stratify", labelled},
-      {"paths", files}, {"include", files}, {"exclude", files}, {"records", {"text"}}, {"separator", {"text"}},
-      {"text_field", {"jsonl"}}, {"label_field", {"jsonl"}}, {"label_from", {"text"}}, {"on_bad_record", files}, {"steps", texts}, {"tokenizer", texts},
-      {"context_length", {"text", "jsonl", "tokens", "dialogues", "preferences", "prompts"}}, {"packing", {"dialogues"}}, {"center_crop", images}, {"augment", images}};
+      {"train_images", {"idx"}},
+      {"train_labels", {"idx"}},
+      {"test_images", {"idx"}},
+      {"test_labels", {"idx"}},
+      {"folder", {"cifar10", "image_folder", "tokens"}},
+      {"test_folder", {"image_folder"}},
+      {"test_fraction", {"image_folder", "csv", "text", "jsonl", "dialogues", "preferences", "prompts"}},
+      {"image_size", {"image_folder"}},
+      {"channels", images},
+      {"resize", {"image_folder"}},
+      {"on_bad_file", {"image_folder"}},
+      {"file", {"csv"}},
+      {"test_file", {"csv"}},
+      {"target", {"csv"}},
+      {"columns", {"csv"}},
+      {"categorical", {"csv"}},
+      {"categorical_encoding", {"csv"}},
+      {"missing", {"csv"}},
+      {"fill_value", {"csv"}},
+      {"scaling", {"csv"}},
+      {"normalize", images},
+      {"class_names", labelled},
+      {"stratify", labelled},
+      {"paths", files},
+      {"include", files},
+      {"exclude", files},
+      {"records", {"text"}},
+      {"separator", {"text"}},
+      {"text_field", {"jsonl"}},
+      {"label_field", {"jsonl"}},
+      {"label_from", {"text"}},
+      {"on_bad_record", files},
+      {"steps", texts},
+      {"tokenizer", texts},
+      {"context_length", {"text", "jsonl", "tokens", "dialogues", "preferences", "prompts"}},
+      {"packing", {"dialogues"}},
+      {"center_crop", images},
+      {"augment", images}};
   for (const auto& [key, sources] : owners) {
     if (!r.has(key) || std::find(sources.begin(), sources.end(), source) != sources.end()) continue;
     r.fail_not_used_by(key, "source", sources, source);
@@ -117,14 +147,14 @@ void read_source_fields(JsonObjectReader& r, DataSpec& d, Task task) {
       d.categorical = r.strings("categorical", d.categorical);
       d.categorical_encoding = r.choice("categorical_encoding", d.categorical_encoding, {"one_hot", "embedding"});
       d.missing = r.choice("missing", d.missing, {"drop_row", "fill_mean", "fill_constant"});
-      if (d.missing == "fill_constant") d.fill_value = r.number("fill_value", d.fill_value);
-      else if (r.has("fill_value")) r.fail("fill_value", "only used with data.missing \"fill_constant\"");
+      if (d.missing == "fill_constant")
+        d.fill_value = r.number("fill_value", d.fill_value);
+      else if (r.has("fill_value"))
+        r.fail("fill_value", "only used with data.missing \"fill_constant\"");
       d.scaling = r.choice("scaling", d.scaling, {"standard", "minmax", "none"});
       break;
     case DataSource::Text:
-    case DataSource::Jsonl:
-      parse_text_source(r, d, task);
-      break;
+    case DataSource::Jsonl: parse_text_source(r, d, task); break;
     case DataSource::Tokens:
       // A corpus cradle-cli data tokenize wrote: its splits and tokenizer are fixed there.
       d.folder = r.required_string("folder");
@@ -144,9 +174,7 @@ void read_source_fields(JsonObjectReader& r, DataSpec& d, Task task) {
       if (d.source == DataSource::Dialogues) d.packing = r.boolean("packing", d.packing);
       break;
     case DataSource::Cifar10:
-    case DataSource::ImageFolder:
-      d.folder = r.required_string("folder");
-      break;
+    case DataSource::ImageFolder: d.folder = r.required_string("folder"); break;
   }
   if (d.source == DataSource::Idx || d.source == DataSource::Cifar10) {
     d.channels = r.integer("channels", 0, Range::between(0, 3));
@@ -155,7 +183,8 @@ void read_source_fields(JsonObjectReader& r, DataSpec& d, Task task) {
   if (d.source == DataSource::ImageFolder) {
     read_test_split(r, "test_folder", d.test_folder, d.test_fraction);
     d.image_size = r.integers("image_size", d.image_size, Range::between(1, 4096));
-    if (d.image_size.size() != 2) r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
+    if (d.image_size.size() != 2)
+      r.fail("image_size", "expected [height, width], got " + std::to_string(d.image_size.size()) + " numbers");
     d.channels = r.integer("channels", d.channels, Range::between(1, 3));
     if (d.channels == 2) r.fail("channels", "must be 1 (grayscale) or 3 (RGB), got 2");
     d.resize = r.choice("resize", d.resize, {"stretch", "pad"});
@@ -214,7 +243,9 @@ fs::path Experiment::resolve(const std::string& path) const {
   return (base_dir / p).lexically_normal();
 }
 
-bool is_text_classification(const Experiment& e) { return e.task == Task::Classification && is_text_source(e.data.source); }
+bool is_text_classification(const Experiment& e) {
+  return e.task == Task::Classification && is_text_source(e.data.source);
+}
 
 bool is_fine_tuning(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Sft; }
 
@@ -224,7 +255,9 @@ bool is_direct_preference(const Experiment& e) { return e.task == Task::Language
 
 bool is_policy_optimisation(const Experiment& e) { return e.task == Task::LanguageModel && e.stage == Stage::Ppo; }
 
-bool is_chat_policy(const Experiment& e) { return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e); }
+bool is_chat_policy(const Experiment& e) {
+  return is_fine_tuning(e) || is_direct_preference(e) || is_policy_optimisation(e);
+}
 
 bool is_pruning(const Experiment& e) { return e.stage == Stage::Prune; }
 bool is_channel_pruning(const Experiment& e) { return e.stage == Stage::Prune && e.compress.method == "channels"; }
@@ -239,16 +272,19 @@ namespace {
 void check_stage_reads_its_source(const Experiment& e) {
   const bool pairs_stage = e.stage == Stage::Reward || e.stage == Stage::Dpo;
   if (e.stage == Stage::Sft && e.data.source != DataSource::Dialogues)
-    throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" + to_string(e.data.source) + "\"");
-  if (pairs_stage && e.data.source != DataSource::Preferences)
-    throw ConfigError("data.source: stage \"" + to_string(e.stage) + "\" reads \"preferences\" (JSONL preference pairs), got \"" +
+    throw ConfigError("data.source: stage \"sft\" reads \"dialogues\" (JSONL conversations), got \"" +
                       to_string(e.data.source) + "\"");
+  if (pairs_stage && e.data.source != DataSource::Preferences)
+    throw ConfigError("data.source: stage \"" + to_string(e.stage) +
+                      "\" reads \"preferences\" (JSONL preference pairs), got \"" + to_string(e.data.source) + "\"");
   if (e.stage == Stage::Ppo && e.data.source != DataSource::Prompts)
-    throw ConfigError("data.source: stage \"ppo\" reads \"prompts\" (JSONL prompts), got \"" + to_string(e.data.source) + "\"");
+    throw ConfigError("data.source: stage \"ppo\" reads \"prompts\" (JSONL prompts), got \"" +
+                      to_string(e.data.source) + "\"");
   if (e.stage != Stage::Sft && e.data.source == DataSource::Dialogues)
     throw ConfigError("data.source: \"dialogues\" is read by task \"language_model\" with stage \"sft\"");
   if (!pairs_stage && e.data.source == DataSource::Preferences)
-    throw ConfigError("data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\" or \"dpo\"");
+    throw ConfigError(
+        "data.source: \"preferences\" is read by task \"language_model\" with stage \"reward\" or \"dpo\"");
   if (e.stage != Stage::Ppo && e.data.source == DataSource::Prompts)
     throw ConfigError("data.source: \"prompts\" is read by task \"language_model\" with stage \"ppo\"");
 }
@@ -256,11 +292,13 @@ void check_stage_reads_its_source(const Experiment& e) {
 // PPO's own loop reads align's settings in place of these.
 void check_ppo_training(const Experiment& e) {
   if (e.train.accumulate_steps != 1)
-    throw ConfigError("train.accumulate_steps: PPO steps the optimizer once per align.minibatch_size rollouts; leave it at 1");
+    throw ConfigError(
+        "train.accumulate_steps: PPO steps the optimizer once per align.minibatch_size rollouts; leave it at 1");
   if (e.train.precision != Precision::Float32) throw ConfigError("train.precision: PPO runs in \"float32\"");
   if (e.train.early_stopping.enabled)
     throw ConfigError("train.early_stopping: PPO has no validation loss to watch; set train.epochs instead");
-  if (e.train.schedule.type == "plateau") throw ConfigError("train.schedule: \"plateau\" needs a validation loss; PPO has none");
+  if (e.train.schedule.type == "plateau")
+    throw ConfigError("train.schedule: \"plateau\" needs a validation loss; PPO has none");
   if (e.train.l1 > 0 || e.train.label_smoothing > 0)
     throw ConfigError(std::string("train.") + (e.train.l1 > 0 ? "l1" : "label_smoothing") + ": not used by PPO");
 }
@@ -269,43 +307,52 @@ void check_ppo_training(const Experiment& e) {
 void check_compression_stage(const Experiment& e, bool has_model_section, bool text) {
   if (e.stage == Stage::Distill) {
     if (e.task == Task::Regression)
-      throw ConfigError("stage: \"distill\" matches the teacher's class (or next-token) probabilities; task \"regression\" has none");
+      throw ConfigError(
+          "stage: \"distill\" matches the teacher's class (or next-token) probabilities; task \"regression\" has none");
     if (is_text_source(e.data.source) && e.task == Task::Classification)
-      throw ConfigError("stage: \"distill\" of text classifiers is not built; image and table classifiers and language models are");
+      throw ConfigError(
+          "stage: \"distill\" of text classifiers is not built; image and table classifiers and language models are");
     if (!has_model_section) throw ConfigError("model: required for stage \"distill\": the student's architecture");
   }
   if (e.stage == Stage::Prune) {
     if (text)
-      throw ConfigError("stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
-                        to_string(e.data.source) + "\"");
+      throw ConfigError(
+          "stage: \"prune\" compresses image and table models (sources idx, cifar10, image_folder, csv), got source \"" +
+          to_string(e.data.source) + "\"");
     if (e.train.early_stopping.enabled)
-      throw ConfigError("train.early_stopping: a pruned run ends at its final sparsity; early stopping would keep an "
-                        "earlier, denser epoch. Set train.epochs instead");
+      throw ConfigError(
+          "train.early_stopping: a pruned run ends at its final sparsity; early stopping would keep an "
+          "earlier, denser epoch. Set train.epochs instead");
     if (e.train.epochs < e.compress.cycles)
       throw ConfigError("train.epochs: " + std::to_string(e.train.epochs) + " is fewer than compress.cycles " +
-                        std::to_string(e.compress.cycles) + " (pruning happens at the start of each of the first cycles epochs)");
+                        std::to_string(e.compress.cycles) +
+                        " (pruning happens at the start of each of the first cycles epochs)");
   }
 }
 
 // Which sources and models a task reads (`text`: the source holds text of some kind).
 void check_task_source(const Experiment& e, bool text) {
   if (e.task == Task::LanguageModel && !text)
-    throw ConfigError("data.source: task \"language_model\" reads \"text\", \"jsonl\" or \"tokens\", got \"" + to_string(e.data.source) + "\"");
+    throw ConfigError("data.source: task \"language_model\" reads \"text\", \"jsonl\" or \"tokens\", got \"" +
+                      to_string(e.data.source) + "\"");
   if (e.data.source == DataSource::Tokens && (e.task != Task::LanguageModel || e.stage != Stage::Pretrain))
-    throw ConfigError("data.source: \"tokens\" (a token corpus) is read by language-model pretraining only, not task \"" +
-                      to_string(e.task) + "\" stage \"" + to_string(e.stage) + "\"");
+    throw ConfigError(
+        "data.source: \"tokens\" (a token corpus) is read by language-model pretraining only, not task \"" +
+        to_string(e.task) + "\" stage \"" + to_string(e.stage) + "\"");
 }
 
 void check_task_model(const Experiment& e, const Json& document, bool text) {
   const bool has_data_field = document.contains("data") && document["data"].is_object();
   if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent())
-    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" + e.model.type + "\"");
+    throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" +
+                      e.model.type + "\"");
   for (const char* field : {"class_names", "stratify"})
     if (e.task != Task::Classification && has_data_field && document["data"].contains(field))
       throw ConfigError(std::string("data.") + field + ": task \"" + to_string(e.task) + "\" has no classes" +
                         (e.task == Task::Regression ? " (it predicts numbers)" : ""));
   if (e.task == Task::Regression && e.data.source != DataSource::Csv)
-    throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + to_string(e.data.source) + "\"");
+    throw ConfigError("data.source: task \"regression\" reads a \"csv\" table, got \"" + to_string(e.data.source) +
+                      "\"");
   if (e.task == Task::Regression && e.model.type != "mlp")
     throw ConfigError("model.type: task \"regression\" on a table needs \"mlp\", got \"" + e.model.type + "\"");
   if (e.task == Task::Classification && text && !e.model.is_recurrent() && e.model.type != "encoder")
@@ -315,8 +362,9 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
     throw ConfigError("model.type: \"" + e.model.type + "\" reads text (source \"text\" or \"jsonl\"); for " +
                       to_string(e.data.source) + " data use \"mlp\", \"cnn\", \"lenet5\" or \"resnet\"");
   if (e.data.categorical_encoding == "embedding" && e.model.type != "mlp")
-    throw ConfigError("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
-                      e.model.type + "\"");
+    throw ConfigError(
+        "data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
+        e.model.type + "\"");
   if (e.data.validation_fraction == 0 && e.train.early_stopping.enabled)
     throw ConfigError("train.early_stopping: needs a validation split; data.validation_fraction is 0");
   if (e.data.validation_fraction == 0 && e.train.schedule.type == "plateau")
@@ -332,8 +380,8 @@ Experiment parse_experiment(const Json& document) {
   Experiment e;
   const auto version = r.integer("format_version", kExperimentFormatVersion);
   if (version != kExperimentFormatVersion)
-    r.fail("format_version", "this Cradle reads version " + std::to_string(kExperimentFormatVersion) +
-                                 ", got " + std::to_string(version));
+    r.fail("format_version", "this Cradle reads version " + std::to_string(kExperimentFormatVersion) + ", got " +
+                                 std::to_string(version));
   e.name = r.required_string("name");
   if (!is_safe_name(e.name))
     r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the run folder), got \"" + e.name + "\"");
@@ -347,9 +395,11 @@ Experiment parse_experiment(const Json& document) {
   if (e.stage != Stage::Pretrain && !compression_stage && e.task != Task::LanguageModel)
     r.fail("stage", "only task \"language_model\" has the alignment stages, got task \"" + to_string(e.task) + "\"");
   e.init_from = r.string("init_from", e.init_from);
-  const bool starts_from_a_run = e.stage != Stage::Pretrain && e.stage != Stage::Distill;  // a student starts from scratch
+  const bool starts_from_a_run =
+      e.stage != Stage::Pretrain && e.stage != Stage::Distill;  // a student starts from scratch
   if (starts_from_a_run && e.init_from.empty())
-    r.fail("init_from", "required for stage \"" + to_string(e.stage) + "\": the folder of the run it starts from (pretrained or fine-tuned)");
+    r.fail("init_from", "required for stage \"" + to_string(e.stage) +
+                            "\": the folder of the run it starts from (pretrained or fine-tuned)");
   // Plain training may start from another run's or bundle's weights (transfer learning); a student may not.
   if (e.stage == Stage::Distill && r.has("init_from"))
     r.fail("init_from", "a distilled student starts from scratch; stage \"distill\" does not read it");
@@ -357,14 +407,19 @@ Experiment parse_experiment(const Json& document) {
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
   e.train = parse_train_spec(r.object("train"), e.task);
-  if (stage_has_align_section(e.stage)) e.align = parse_align_spec(r.object("align"), e.stage);
-  else if (r.has("align")) r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + to_string(e.stage) + "\"");
-  if (stage_has_compress_section(e.stage)) e.compress = parse_compress_spec(r.object("compress"), e.stage);
-  else if (r.has("compress")) r.fail("compress", "only the stages prune and distill read it, got stage \"" + to_string(e.stage) + "\"");
+  if (stage_has_align_section(e.stage))
+    e.align = parse_align_spec(r.object("align"), e.stage);
+  else if (r.has("align"))
+    r.fail("align", "only the stages reward, dpo and ppo read it, got stage \"" + to_string(e.stage) + "\"");
+  if (stage_has_compress_section(e.stage))
+    e.compress = parse_compress_spec(r.object("compress"), e.stage);
+  else if (r.has("compress"))
+    r.fail("compress", "only the stages prune and distill read it, got stage \"" + to_string(e.stage) + "\"");
   e.eval = parse_eval(r.object("eval"));
   r.finish();
   // The task decides which sources and models make sense.
-  const bool text = is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == DataSource::Tokens;
+  const bool text =
+      is_text_source(e.data.source) || is_conversation_source(e.data.source) || e.data.source == DataSource::Tokens;
   check_stage_reads_its_source(e);
   if (e.stage == Stage::Ppo) check_ppo_training(e);
   check_compression_stage(e, document.contains("model"), text);
@@ -430,9 +485,7 @@ void write_source_fields(Json& data, const Experiment& e) {
       data["scaling"] = d.scaling;
       break;
     case DataSource::Text:
-    case DataSource::Jsonl:
-      write_text_source_fields(data, e);
-      break;
+    case DataSource::Jsonl: write_text_source_fields(data, e); break;
     case DataSource::Tokens:
       data["folder"] = d.folder;
       data["context_length"] = d.context_length;
@@ -449,11 +502,10 @@ void write_source_fields(Json& data, const Experiment& e) {
       if (d.source == DataSource::Dialogues) data["packing"] = d.packing;
       break;
     case DataSource::Cifar10:
-    case DataSource::ImageFolder:
-      data["folder"] = d.folder;
-      break;
+    case DataSource::ImageFolder: data["folder"] = d.folder; break;
   }
-  if ((d.source == DataSource::Idx || d.source == DataSource::Cifar10) && d.channels != 0) data["channels"] = d.channels;
+  if ((d.source == DataSource::Idx || d.source == DataSource::Cifar10) && d.channels != 0)
+    data["channels"] = d.channels;
   if (d.source == DataSource::ImageFolder) {
     write_test_split(data, "test_folder", d.test_folder, d.test_fraction);
     data["image_size"] = d.image_size;
@@ -486,8 +538,9 @@ Json data_to_json(const Experiment& e) {
   data["cache"] = d.cache;
   if (d.source != DataSource::Csv && !text) {
     const auto one_or_many = [](const std::vector<double>& v) { return v.size() == 1 ? Json(v.front()) : Json(v); };
-    data["normalize"] = d.normalize_auto ? Json("auto")
-                                         : Json{{"mean", one_or_many(d.normalize_mean)}, {"std", one_or_many(d.normalize_std)}};
+    data["normalize"] = d.normalize_auto
+                            ? Json("auto")
+                            : Json{{"mean", one_or_many(d.normalize_mean)}, {"std", one_or_many(d.normalize_std)}};
   }
   return data;
 }
@@ -514,9 +567,7 @@ Json experiment_to_json(const Experiment& e) {
   return doc;
 }
 
-std::string serialize_experiment(const Experiment& experiment) {
-  return experiment_to_json(experiment).dump(2) + "\n";
-}
+std::string serialize_experiment(const Experiment& experiment) { return experiment_to_json(experiment).dump(2) + "\n"; }
 
 Json parse_json_text(const std::string& text, const std::string& origin) {
   try {
@@ -526,7 +577,8 @@ Json parse_json_text(const std::string& text, const std::string& origin) {
     // a number too large for a double is an out_of_range error with no position.
     std::string message = error.what();
     const auto bracket = message.find("] ");
-    if (message.rfind("[json.exception.", 0) == 0 && bracket != std::string::npos) message = message.substr(bracket + 2);
+    if (message.rfind("[json.exception.", 0) == 0 && bracket != std::string::npos)
+      message = message.substr(bracket + 2);
     throw ConfigError(origin + ": " + message);
   }
 }
@@ -547,9 +599,9 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
   for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
-  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.compress.teacher, &copy.data.folder, &copy.data.test_folder, &copy.data.file, &copy.data.test_file,
-                            &copy.data.train_images, &copy.data.train_labels,
-                            &copy.data.test_images, &copy.data.test_labels})
+  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.compress.teacher, &copy.data.folder,
+                            &copy.data.test_folder, &copy.data.file, &copy.data.test_file, &copy.data.train_images,
+                            &copy.data.train_labels, &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
   return copy;
 }

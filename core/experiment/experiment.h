@@ -10,8 +10,8 @@
 
 #include "core/data/augmentation_steps.h"
 #include "core/experiment/align_spec.h"
-#include "core/experiment/data_source.h"
 #include "core/experiment/compress_spec.h"
+#include "core/experiment/data_source.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/experiment/model_spec.h"
 #include "core/experiment/stage.h"
@@ -27,30 +27,30 @@ inline constexpr std::int64_t kAutoLoaderThreads = -1;
 
 struct DataSpec {
   DataSource source = DataSource::Idx;  // core/experiment/data_source.h
-  std::string folder;          // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
-  std::string test_folder;     // image_folder: optional; else test_fraction of `folder` is held out
-  double test_fraction = 0.2;  // image_folder without test_folder
+  std::string folder;                   // cifar10: cifar-10-batches-bin; image_folder: one sub-folder per class
+  std::string test_folder;              // image_folder: optional; else test_fraction of `folder` is held out
+  double test_fraction = 0.2;           // image_folder without test_folder
   std::vector<std::int64_t> image_size = {32, 32};  // image_folder: height, width to decode to
   // image_folder: 1 grayscale, 3 RGB (decoded so). idx, cifar10: 0 keeps the
   // source's channels, 1 or 3 converts (luminance, or the gray value repeated).
   std::int64_t channels = 3;
-  std::string resize = "stretch";                    // image_folder: "stretch" | "pad" (keep the aspect ratio)
-  std::string on_bad_file = "fail";                  // image_folder: "fail" | "skip" unreadable images
-  std::string file;                       // csv: the table (header row first)
-  std::string test_file;                  // csv: optional; else test_fraction of `file` is held out
-  std::string target;                     // csv: the column to predict
-  std::vector<std::string> columns;       // csv: feature columns; empty: all but the target
-  std::vector<std::string> categorical;   // csv: feature columns holding categories
+  std::string resize = "stretch";                // image_folder: "stretch" | "pad" (keep the aspect ratio)
+  std::string on_bad_file = "fail";              // image_folder: "fail" | "skip" unreadable images
+  std::string file;                              // csv: the table (header row first)
+  std::string test_file;                         // csv: optional; else test_fraction of `file` is held out
+  std::string target;                            // csv: the column to predict
+  std::vector<std::string> columns;              // csv: feature columns; empty: all but the target
+  std::vector<std::string> categorical;          // csv: feature columns holding categories
   std::string categorical_encoding = "one_hot";  // csv: "one_hot" | "embedding" (an index per column, mlp only)
-  std::string missing = "fill_mean";      // csv: "drop_row" | "fill_mean" | "fill_constant"
-  double fill_value = 0.0;                // csv: for fill_constant
-  std::string scaling = "standard";       // csv: "standard" | "minmax" | "none", fitted on training rows
-  std::vector<std::string> paths;          // text, jsonl: files or folders
-  std::vector<std::string> include;        // text, jsonl: file-name patterns taken from folders
-  std::vector<std::string> exclude;        // text, jsonl: file-name patterns left out of folders
-  std::string records = "file";            // text: "file" | "line" | "paragraph" | "separator"
-  std::string separator = "%";             // text with records "separator": the line between records
-  std::string text_field = "text";         // jsonl: the string field holding the text
+  std::string missing = "fill_mean";             // csv: "drop_row" | "fill_mean" | "fill_constant"
+  double fill_value = 0.0;                       // csv: for fill_constant
+  std::string scaling = "standard";              // csv: "standard" | "minmax" | "none", fitted on training rows
+  std::vector<std::string> paths;                // text, jsonl: files or folders
+  std::vector<std::string> include;              // text, jsonl: file-name patterns taken from folders
+  std::vector<std::string> exclude;              // text, jsonl: file-name patterns left out of folders
+  std::string records = "file";                  // text: "file" | "line" | "paragraph" | "separator"
+  std::string separator = "%";                   // text with records "separator": the line between records
+  std::string text_field = "text";               // jsonl: the string field holding the text
   // jsonl, task classification: the field holding each record's class (a
   // string, or an integer).
   std::string label_field = "label";
@@ -58,27 +58,28 @@ struct DataSpec {
   // (each path is a folder with one sub-folder of text files per class) or
   // "file" (the name of the file it was read from, without extension).
   std::string label_from = "folder";
-  std::string on_bad_record = "fail";      // text, jsonl: "fail" | "skip" invalid UTF-8 or malformed lines
-  std::vector<TextStep> steps;             // text, jsonl: cleaning and de-duplication, in order
-  TokenizerSpec tokenizer;                 // text, jsonl
-  std::int64_t context_length = 64;        // text, jsonl: tokens per training sequence (classification: per text, longer ones truncated)
-  bool packing = false;                    // dialogues: several short dialogues share one training sequence
-  std::string train_images;    // idx: the four files
+  std::string on_bad_record = "fail";  // text, jsonl: "fail" | "skip" invalid UTF-8 or malformed lines
+  std::vector<TextStep> steps;         // text, jsonl: cleaning and de-duplication, in order
+  TokenizerSpec tokenizer;             // text, jsonl
+  std::int64_t context_length =
+      64;                // text, jsonl: tokens per training sequence (classification: per text, longer ones truncated)
+  bool packing = false;  // dialogues: several short dialogues share one training sequence
+  std::string train_images;  // idx: the four files
   std::string train_labels;
   std::string test_images;
   std::string test_labels;
-  std::vector<std::string> class_names;  // empty: "0", "1", ...
-  double validation_fraction = 0.1;      // taken from the training file, seeded
-  bool stratify = true;                  // held-out splits keep each class's share
-  std::int64_t max_train_samples = 0;    // 0: all; a seeded subset otherwise
-  std::int64_t max_test_samples = 0;     // 0: all; the first N otherwise
-  std::vector<std::int64_t> center_crop;   // images: [height, width] cut from the centre after loading; empty: none
-  std::vector<AugmentStep> augment;        // images: random changes to training batches, in order
+  std::vector<std::string> class_names;   // empty: "0", "1", ...
+  double validation_fraction = 0.1;       // taken from the training file, seeded
+  bool stratify = true;                   // held-out splits keep each class's share
+  std::int64_t max_train_samples = 0;     // 0: all; a seeded subset otherwise
+  std::int64_t max_test_samples = 0;      // 0: all; the first N otherwise
+  std::vector<std::int64_t> center_crop;  // images: [height, width] cut from the centre after loading; empty: none
+  std::vector<AugmentStep> augment;       // images: random changes to training batches, in order
   // Background threads preparing batches; 0: the training thread does it;
   // kAutoLoaderThreads ("auto"): one when cores or an accelerator would otherwise idle.
   std::int64_t loader_threads = kAutoLoaderThreads;
-  std::int64_t prefetch_batches = 4;       // batches prepared ahead of the training step
-  bool cache = true;                       // keep prepared data for the next run (core/data/data_cache.h)
+  std::int64_t prefetch_batches = 4;  // batches prepared ahead of the training step
+  bool cache = true;                  // keep prepared data for the next run (core/data/data_cache.h)
   // Images: (pixel - mean) / std, applied after scaling pixels to [0, 1]: one
   // value for all channels or one per channel; "auto" (normalize_auto)
   // computes them per channel on the training split.
@@ -96,14 +97,14 @@ struct Experiment {
   std::string description;
   Task task = Task::Classification;  // core/experiment/task.h
   std::uint64_t seed = 42;
-  std::int64_t threads = 0;    // 0: every core
-  std::string device = "cpu";  // cpu | cuda | auto
+  std::int64_t threads = 0;       // 0: every core
+  std::string device = "cpu";     // cpu | cuda | auto
   Stage stage = Stage::Pretrain;  // core/experiment/stage.h
-  std::string init_from;  // the run folder a later stage starts from
+  std::string init_from;          // the run folder a later stage starts from
   DataSpec data;
   ModelSpec model;
   TrainSpec train;
-  AlignSpec align;  // stages reward, dpo and ppo
+  AlignSpec align;        // stages reward, dpo and ppo
   CompressSpec compress;  // stages prune and distill
   EvalSpec eval;
 

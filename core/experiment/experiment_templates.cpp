@@ -16,8 +16,10 @@ Json carried_over(const Json& defaults, const Json& old, const std::vector<std::
     if (std::find(reset.begin(), reset.end(), key) != reset.end()) continue;
     const auto found = old.find(key);
     if (found == old.end()) continue;
-    if (value.is_object() && found->is_object()) value = carried_over(value, *found);
-    else if (value.type() == found->type() || (value.is_number() && found->is_number())) value = *found;
+    if (value.is_object() && found->is_object())
+      value = carried_over(value, *found);
+    else if (value.type() == found->type() || (value.is_number() && found->is_number()))
+      value = *found;
   }
   return out;
 }
@@ -37,8 +39,10 @@ Json canonical(const std::string& task, const std::string& source, const std::st
   e.name = "new-experiment";
   e.task = *parse_task(task);  // the catalogue's tasks are the parser's
   e.data.source = *parse_data_source(source);
-  if (source == "image_folder") e.data.channels = 3;
-  else if (source == "idx" || source == "cifar10") e.data.channels = 0;
+  if (source == "image_folder")
+    e.data.channels = 3;
+  else if (source == "idx" || source == "cifar10")
+    e.data.channels = 0;
   if (source == "text") e.data.include = {"*.txt"};
   if (source == "jsonl") e.data.include = {"*.jsonl"};
   Json model = {{"type", model_type}};
@@ -54,7 +58,10 @@ const char* kFashion = "/usr/share/datasets/fashion-mnist/";
 
 const std::vector<TaskKind>& task_kinds() {
   static const std::vector<TaskKind> kinds = {
-      {"image_classification", "classification", {"idx", "cifar10", "image_folder"}, {"cnn", "lenet5", "resnet", "mlp"}},
+      {"image_classification",
+       "classification",
+       {"idx", "cifar10", "image_folder"},
+       {"cnn", "lenet5", "resnet", "mlp"}},
       {"table_classification", "classification", {"csv"}, {"mlp"}},
       {"table_regression", "regression", {"csv"}, {"mlp"}},
       {"text_classification", "classification", {"text", "jsonl"}, {"gru", "lstm", "rnn", "encoder"}},
@@ -101,8 +108,10 @@ Json experiment_template(const std::string& kind_id) {
     data["exclude"] = {"*.dat", "*.u8", "chinese", "tang300", "song100"};
     data["records"] = "separator";
     data["separator"] = "%";
-    data["steps"] = {{{"op", "remove_control"}}, {{"op", "normalize_unicode"}, {"form", "NFKC"}},
-                     {{"op", "collapse_whitespace"}, {"keep_newlines", true}}, {{"op", "dedup_exact"}}};
+    data["steps"] = {{{"op", "remove_control"}},
+                     {{"op", "normalize_unicode"}, {"form", "NFKC"}},
+                     {{"op", "collapse_whitespace"}, {"keep_newlines", true}},
+                     {{"op", "dedup_exact"}}};
     data["tokenizer"]["type"] = "bpe";
     data["tokenizer"]["vocab_size"] = 2000;
     model["dropout"] = 0.1;
@@ -142,10 +151,11 @@ Json with_data_source(const Json& document, const std::string& source) {
   // A token corpus is text already tokenised: its context length carries over to and from text.
   const auto text_like = [](const std::string& s) { return is_text(s) || s == "tokens"; };
   Json data = canonical(task, source, text_like(source) ? "gru" : "mlp")["data"];
-  const std::vector<std::string> common = {"class_names", "validation_fraction", "stratify", "max_train_samples",
-                                           "max_test_samples", "loader_threads", "prefetch_batches", "cache"};
-  const std::vector<std::string> text = {"paths", "exclude", "on_bad_record", "steps", "tokenizer", "context_length",
-                                         "test_fraction"};
+  const std::vector<std::string> common = {
+      "class_names",      "validation_fraction", "stratify",         "max_train_samples",
+      "max_test_samples", "loader_threads",      "prefetch_batches", "cache"};
+  const std::vector<std::string> text = {"paths",     "exclude",        "on_bad_record", "steps",
+                                         "tokenizer", "context_length", "test_fraction"};
   const bool both_text = text_like(source) && text_like(old_source);
   Json kept = Json::object();
   for (const auto& [key, value] : old.items())

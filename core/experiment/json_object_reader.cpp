@@ -71,8 +71,7 @@ std::string describe_json_value(const Json& value) {
   return text;
 }
 
-JsonObjectReader::JsonObjectReader(const Json& object, std::string path)
-    : object_(object), path_(std::move(path)) {
+JsonObjectReader::JsonObjectReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {
   if (!object_.is_object())
     throw ConfigError((path_.empty() ? std::string("experiment") : path_) + ": expected an object, got " +
                       type_name(object_));
@@ -80,9 +79,7 @@ JsonObjectReader::JsonObjectReader(const Json& object, std::string path)
 
 bool JsonObjectReader::has(const std::string& key) const { return object_.contains(key); }
 
-std::string JsonObjectReader::path_of(const std::string& key) const {
-  return path_.empty() ? key : path_ + "." + key;
-}
+std::string JsonObjectReader::path_of(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 void JsonObjectReader::fail(const std::string& key, const std::string& message) const {
   throw ConfigError(path_of(key) + ": " + message);
@@ -127,8 +124,7 @@ std::int64_t JsonObjectReader::integer(const std::string& key, std::int64_t fall
   const Json* v = lookup(key);
   if (!v) return fallback;
   if (!v->is_number_integer()) {
-    if (v->is_number_float())
-      fail(key, "expected a whole number, got " + describe_json_value(*v));
+    if (v->is_number_float()) fail(key, "expected a whole number, got " + describe_json_value(*v));
     fail(key, "expected a whole number, got " + type_name(*v) + " " + describe_json_value(*v));
   }
   const auto value = v->get<std::int64_t>();
@@ -153,8 +149,8 @@ bool JsonObjectReader::boolean(const std::string& key, bool fallback) {
   return v->get<bool>();
 }
 
-std::vector<std::int64_t> JsonObjectReader::integers(const std::string& key,
-                                                     std::vector<std::int64_t> fallback, Range each) {
+std::vector<std::int64_t> JsonObjectReader::integers(const std::string& key, std::vector<std::int64_t> fallback,
+                                                     Range each) {
   const Json* v = lookup(key);
   if (!v) return fallback;
   if (!v->is_array()) fail(key, "expected an array of whole numbers, got " + type_name(*v));
@@ -190,7 +186,8 @@ std::vector<double> JsonObjectReader::numbers(const std::string& key, std::vecto
   if (!v) return fallback;
   std::vector<double> values;
   const auto check = [&](const Json& item, const std::string& item_key) {
-    if (!item.is_number()) fail(item_key, "expected a number, got " + type_name(item) + " " + describe_json_value(item));
+    if (!item.is_number())
+      fail(item_key, "expected a number, got " + type_name(item) + " " + describe_json_value(item));
     const double value = item.get<double>();
     if (!each.contains(value)) fail(item_key, "must be " + each.describe() + ", got " + describe_json_value(item));
     values.push_back(value);

@@ -42,14 +42,12 @@ class JsonObjectReader {
 
   std::string string(const std::string& key, const std::string& fallback);
   std::string required_string(const std::string& key);
-  std::string choice(const std::string& key, const std::string& fallback,
-                     std::initializer_list<const char*> allowed);
+  std::string choice(const std::string& key, const std::string& fallback, std::initializer_list<const char*> allowed);
   std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed);
   std::int64_t integer(const std::string& key, std::int64_t fallback, Range range = {});
   double number(const std::string& key, double fallback, Range range = {});
   bool boolean(const std::string& key, bool fallback);
-  std::vector<std::int64_t> integers(const std::string& key, std::vector<std::int64_t> fallback,
-                                     Range each = {});
+  std::vector<std::int64_t> integers(const std::string& key, std::vector<std::int64_t> fallback, Range each = {});
   std::vector<std::string> strings(const std::string& key, std::vector<std::string> fallback);
   // One number or a non-empty array of numbers.
   std::vector<double> numbers(const std::string& key, std::vector<double> fallback, Range each = {});

@@ -87,12 +87,14 @@ ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
     m.embedding_size = r.integer("embedding_size", m.embedding_size, Range::between(1, 1 << 16));
     m.hidden_size = r.integer("hidden_size", m.hidden_size, Range::between(1, 1 << 16));
   }
-  if (reads(t, "layers")) m.layers = r.integer("layers", t == "gpt" || t == "encoder" ? 4 : m.layers, Range::between(1, 64));
+  if (reads(t, "layers"))
+    m.layers = r.integer("layers", t == "gpt" || t == "encoder" ? 4 : m.layers, Range::between(1, 64));
   if (reads(t, "width")) {
     m.width = r.integer("width", m.width, Range::between(8, 1 << 14));
     m.heads = r.integer("heads", m.heads, Range::between(1, 256));
     if (m.width % m.heads != 0)
-      r.fail("heads", "model.width " + std::to_string(m.width) + " must divide into " + std::to_string(m.heads) + " heads");
+      r.fail("heads",
+             "model.width " + std::to_string(m.width) + " must divide into " + std::to_string(m.heads) + " heads");
     m.position = r.choice("position", m.position, {"learned", "rotary"});
     if (m.position == "rotary" && (m.width / m.heads) % 2 != 0)
       r.fail("position", "rotary embeddings need an even head width; " + std::to_string(m.width) + " / " +
@@ -100,7 +102,8 @@ ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
   }
   if (reads(t, "tie_weights")) m.tie_weights = r.boolean("tie_weights", m.tie_weights);
   if (reads(t, "bidirectional")) m.bidirectional = r.boolean("bidirectional", m.bidirectional);
-  if (reads(t, "pooling")) m.pooling = r.choice("pooling", t == "encoder" ? "mean" : m.pooling, {"last", "mean", "max"});
+  if (reads(t, "pooling"))
+    m.pooling = r.choice("pooling", t == "encoder" ? "mean" : m.pooling, {"last", "mean", "max"});
   m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
   r.finish();
   return m;

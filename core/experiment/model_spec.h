@@ -33,14 +33,15 @@ struct ModelSpec {
   std::int64_t layers = 2;            // recurrent: stacked layers; gpt, encoder: transformer blocks
   std::int64_t width = 128;           // gpt, encoder: model width (embedding and residual stream)
   std::int64_t heads = 4;             // gpt, encoder: attention heads (width must divide by it)
-  std::string position = "learned";   // gpt, encoder: "learned" position embeddings or "rotary" (RoPE on queries and keys)
-  bool tie_weights = true;            // gpt: the output layer shares the token embedding's matrix
+  std::string position =
+      "learned";            // gpt, encoder: "learned" position embeddings or "rotary" (RoPE on queries and keys)
+  bool tie_weights = true;  // gpt: the output layer shares the token embedding's matrix
   // Text classification only (a language model predicts at every position, left to right):
-  bool bidirectional = false;         // recurrent: a second stack reads the text backwards
+  bool bidirectional = false;  // recurrent: a second stack reads the text backwards
   // How a text's per-token states become one vector for the classifier:
   // "last" (recurrent: the final state of each direction; encoder: the last
   // token), "mean" or "max" over the text's tokens (padding left out).
-  std::string pooling = "last";       // recurrent (default "last"), encoder (default "mean")
+  std::string pooling = "last";  // recurrent (default "last"), encoder (default "mean")
 
   bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
   bool reads_tokens() const { return is_recurrent() || type == "gpt" || type == "encoder"; }

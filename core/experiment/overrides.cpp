@@ -28,8 +28,7 @@ void apply_override(Json& document, std::string_view assignment) {
     const size_t dot = key.find('.', start);
     const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty()) throw ConfigError("--set " + key + ": empty name in the key path");
-    if (!node->is_object())
-      throw ConfigError("--set " + key + ": " + walked + " is not an object, cannot set " + part);
+    if (!node->is_object()) throw ConfigError("--set " + key + ": " + walked + " is not an object, cannot set " + part);
     walked += (walked.empty() ? "" : ".") + part;
     if (dot == std::string::npos) {
       (*node)[part] = std::move(value);

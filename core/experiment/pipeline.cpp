@@ -12,7 +12,8 @@ namespace {
 
 bool is_folder_name(const std::string& name) {
   return !name.empty() && name.size() <= 100 && name.front() != '.' &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
+         std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 }  // namespace
@@ -23,25 +24,27 @@ Pipeline parse_pipeline(const Json& document, const std::filesystem::path& base_
   Pipeline pipeline;
   pipeline.name = r.required_string("name");
   if (!is_folder_name(pipeline.name))
-    r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the pipeline's folder), got \"" + pipeline.name + "\"");
+    r.fail("name", "use letters, digits, '-', '_' and '.' only (it names the pipeline's folder), got \"" +
+                       pipeline.name + "\"");
   auto stages = r.objects("stages");
   if (stages.empty()) r.fail("stages", "required: a list of {\"name\", \"experiment\"} objects, run in order");
   for (auto& s : stages) {
     PipelineStage stage;
     stage.name = s.required_string("name");
     if (!is_folder_name(stage.name))
-      s.fail("name", "use letters, digits, '-', '_' and '.' only (it names the stage's run folder), got \"" + stage.name + "\"");
+      s.fail("name", "use letters, digits, '-', '_' and '.' only (it names the stage's run folder), got \"" +
+                         stage.name + "\"");
     for (const auto& earlier : pipeline.stages)
       if (earlier.name == stage.name) s.fail("name", "\"" + stage.name + "\" names an earlier stage too");
     const std::filesystem::path experiment = s.required_string("experiment");
     stage.experiment = (experiment.is_absolute() ? experiment : base_dir / experiment).lexically_normal();
     stage.init_from = s.string("init_from", "");
-    if (!stage.init_from.empty() &&
-        std::none_of(pipeline.stages.begin(), pipeline.stages.end(), [&](const PipelineStage& e) { return e.name == stage.init_from; }))
+    if (!stage.init_from.empty() && std::none_of(pipeline.stages.begin(), pipeline.stages.end(),
+                                                 [&](const PipelineStage& e) { return e.name == stage.init_from; }))
       s.fail("init_from", "\"" + stage.init_from + "\" is not an earlier stage of this pipeline");
     stage.reward_from = s.string("reward_from", "");
-    if (!stage.reward_from.empty() &&
-        std::none_of(pipeline.stages.begin(), pipeline.stages.end(), [&](const PipelineStage& e) { return e.name == stage.reward_from; }))
+    if (!stage.reward_from.empty() && std::none_of(pipeline.stages.begin(), pipeline.stages.end(),
+                                                   [&](const PipelineStage& e) { return e.name == stage.reward_from; }))
       s.fail("reward_from", "\"" + stage.reward_from + "\" is not an earlier stage of this pipeline");
     stage.overrides = s.strings("set", {});
     s.finish();

@@ -17,10 +17,10 @@
 namespace cradle {
 
 struct PipelineStage {
-  std::string name;                  // names the stage's run folder inside the pipeline's
-  std::filesystem::path experiment;  // absolute
-  std::string init_from;             // an earlier stage's name, or empty
-  std::string reward_from;           // PPO: the earlier reward stage it maximises (its align.reward_run)
+  std::string name;                    // names the stage's run folder inside the pipeline's
+  std::filesystem::path experiment;    // absolute
+  std::string init_from;               // an earlier stage's name, or empty
+  std::string reward_from;             // PPO: the earlier reward stage it maximises (its align.reward_run)
   std::vector<std::string> overrides;  // --set key=value applied to the experiment
 };
 

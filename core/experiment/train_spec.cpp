@@ -96,11 +96,14 @@ EarlyStoppingSpec parse_early_stopping(JsonObjectReader r, Task task) {
   s.enabled = true;
   s.metric = r.choice("metric", s.metric,
                       {"validation_loss", "validation_accuracy", "validation_mae", "validation_rmse", "validation_r2"});
-  const bool regression_metric = s.metric == "validation_mae" || s.metric == "validation_rmse" || s.metric == "validation_r2";
+  const bool regression_metric =
+      s.metric == "validation_mae" || s.metric == "validation_rmse" || s.metric == "validation_r2";
   if (regression_metric && task != Task::Regression)
     r.fail("metric", "\"" + s.metric + "\" is measured for task \"regression\" only, not \"" + to_string(task) + "\"");
   if (s.metric == "validation_accuracy" && task == Task::Regression)
-    r.fail("metric", "task \"regression\" has no accuracy; use validation_loss, validation_mae, validation_rmse or validation_r2");
+    r.fail(
+        "metric",
+        "task \"regression\" has no accuracy; use validation_loss, validation_mae, validation_rmse or validation_r2");
   s.patience = r.integer("patience", s.patience, Range::at_least(1));
   s.min_delta = r.number("min_delta", s.min_delta, Range::at_least(0));
   s.restore_best = r.boolean("restore_best", s.restore_best);
@@ -116,8 +119,10 @@ std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch) 
 
 TrainSpec parse_train_spec(JsonObjectReader r, Task task) {
   TrainSpec t;
-  if (task == Task::Regression) t.loss = r.choice("loss", t.loss, {"mse", "mae"});
-  else if (r.has("loss")) r.fail("loss", "only used by task \"regression\" (classifiers use cross-entropy)");
+  if (task == Task::Regression)
+    t.loss = r.choice("loss", t.loss, {"mse", "mae"});
+  else if (r.has("loss"))
+    r.fail("loss", "only used by task \"regression\" (classifiers use cross-entropy)");
   t.epochs = r.integer("epochs", t.epochs, Range::between(1, 100000));
   t.batch_size = r.integer("batch_size", t.batch_size, Range::between(1, 1 << 20));
   t.optimizer = r.choice("optimizer", t.optimizer, {"sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw"});
@@ -140,12 +145,15 @@ TrainSpec parse_train_spec(JsonObjectReader r, Task task) {
   if (uses(t.optimizer, "alpha")) t.alpha = r.number("alpha", t.alpha, {0.0, 1.0, false, true});
   t.weight_decay = r.number("weight_decay", t.optimizer == "adamw" ? 0.01 : 0.0, Range::at_least(0));
   t.l1 = r.number("l1", t.l1, Range::at_least(0));
-  if (task != Task::Regression) t.label_smoothing = r.number("label_smoothing", t.label_smoothing, {0.0, 1.0, false, true});
-  else if (r.has("label_smoothing")) r.fail("label_smoothing", "only used by tasks with classes, not \"regression\"");
+  if (task != Task::Regression)
+    t.label_smoothing = r.number("label_smoothing", t.label_smoothing, {0.0, 1.0, false, true});
+  else if (r.has("label_smoothing"))
+    r.fail("label_smoothing", "only used by tasks with classes, not \"regression\"");
   t.clip_grad_norm = r.number("clip_grad_norm", t.clip_grad_norm, Range::at_least(0));
   t.accumulate_steps = r.integer("accumulate_steps", t.accumulate_steps, Range::between(1, 1 << 16));
-  t.precision = r.choice("precision", to_string(t.precision), {"float32", "bfloat16"}) == "bfloat16" ? Precision::Bfloat16
-                                                                                           : Precision::Float32;
+  t.precision = r.choice("precision", to_string(t.precision), {"float32", "bfloat16"}) == "bfloat16"
+                    ? Precision::Bfloat16
+                    : Precision::Float32;
   t.schedule = parse_schedule(r.object("schedule"));
   if (r.has("early_stopping")) t.early_stopping = parse_early_stopping(r.object("early_stopping"), task);
   if (r.has("freeze")) {
@@ -191,8 +199,8 @@ Json train_spec_to_json(const TrainSpec& t, Task task) {
   train["schedule"] = schedule_to_json(t.schedule);
   if (t.early_stopping.enabled) {
     const auto& s = t.early_stopping;
-    train["early_stopping"] = {{"metric", s.metric}, {"patience", s.patience}, {"min_delta", s.min_delta},
-                               {"restore_best", s.restore_best}};
+    train["early_stopping"] = {
+        {"metric", s.metric}, {"patience", s.patience}, {"min_delta", s.min_delta}, {"restore_best", s.restore_best}};
   }
   if (!t.freeze.layers.empty()) train["freeze"] = {{"layers", t.freeze.layers}, {"until_epoch", t.freeze.until_epoch}};
   if (!t.layer_lr.empty()) {

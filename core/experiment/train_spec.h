@@ -35,11 +35,12 @@ struct ScheduleSpec {
 
 // Stop when a validation metric stops improving; keep the best weights.
 struct EarlyStoppingSpec {
-  bool enabled = false;                    // written and read as the presence of the section
-  std::string metric = "validation_loss";  // validation_loss | validation_accuracy | validation_mae | validation_rmse | validation_r2
-  std::int64_t patience = 3;               // epochs without improvement before stopping
-  double min_delta = 0.0;                  // smaller changes are not improvements
-  bool restore_best = true;                // end with the best epoch's weights (tested on them)
+  bool enabled = false;  // written and read as the presence of the section
+  std::string metric =
+      "validation_loss";  // validation_loss | validation_accuracy | validation_mae | validation_rmse | validation_r2
+  std::int64_t patience = 3;  // epochs without improvement before stopping
+  double min_delta = 0.0;     // smaller changes are not improvements
+  bool restore_best = true;   // end with the best epoch's weights (tested on them)
   bool higher_is_better() const { return metric == "validation_accuracy" || metric == "validation_r2"; }
 };
 
@@ -61,24 +62,24 @@ struct TrainSpec {
   std::string loss = "mse";        // regression: "mse" | "mae"
   std::string optimizer = "adam";  // sgd | adagrad | adadelta | rmsprop | adam | adamw
   double lr = 1e-3;
-  double momentum = 0.9;           // sgd (0.9), rmsprop (0)
-  bool nesterov = false;           // sgd
+  double momentum = 0.9;                     // sgd (0.9), rmsprop (0)
+  bool nesterov = false;                     // sgd
   std::vector<double> betas = {0.9, 0.999};  // adam, adamw
-  double eps = 1e-8;               // all but sgd (adagrad 1e-10, adadelta 1e-6)
-  double rho = 0.9;                // adadelta: decay of the running averages
-  double alpha = 0.99;             // rmsprop: decay of the squared-gradient average
-  double weight_decay = 0.0;       // L2 added to the gradient; decoupled for adamw (default 0.01)
-  double l1 = 0.0;                 // L1 penalty on weights (tensors of 2+ dimensions)
-  double label_smoothing = 0.0;    // classification and language models
-  double clip_grad_norm = 0.0;     // 0: off; else the largest gradient norm applied
-  std::int64_t accumulate_steps = 1;  // micro-batches per optimizer step
+  double eps = 1e-8;                         // all but sgd (adagrad 1e-10, adadelta 1e-6)
+  double rho = 0.9;                          // adadelta: decay of the running averages
+  double alpha = 0.99;                       // rmsprop: decay of the squared-gradient average
+  double weight_decay = 0.0;                 // L2 added to the gradient; decoupled for adamw (default 0.01)
+  double l1 = 0.0;                           // L1 penalty on weights (tensors of 2+ dimensions)
+  double label_smoothing = 0.0;              // classification and language models
+  double clip_grad_norm = 0.0;               // 0: off; else the largest gradient norm applied
+  std::int64_t accumulate_steps = 1;         // micro-batches per optimizer step
   Precision precision = Precision::Float32;
   ScheduleSpec schedule;
   EarlyStoppingSpec early_stopping;
   FreezeSpec freeze;
   std::vector<LayerRateSpec> layer_lr;  // the first group naming a layer decides its rate
-  std::int64_t log_every = 50;        // optimizer steps between training-metric lines
-  std::int64_t keep_checkpoints = 2;  // epoch checkpoints kept (the newest)
+  std::int64_t log_every = 50;          // optimizer steps between training-metric lines
+  std::int64_t keep_checkpoints = 2;    // epoch checkpoints kept (the newest)
 };
 
 // Optimizer steps between training-metric lines in a run of `steps_per_epoch`:

@@ -23,7 +23,8 @@ void put32(std::string& out, std::uint32_t v) {
   put16(out, v >> 16);
 }
 std::uint32_t get16(std::string_view b, std::uint64_t at) {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) | static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8;
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8;
 }
 std::uint32_t get32(std::string_view b, std::uint64_t at) { return get16(b, at) | get16(b, at + 2) << 16; }
 
@@ -40,7 +41,9 @@ std::uint32_t crc_of(std::string_view data) {
 [[noreturn]] void bad(const std::string& origin, const std::string& what) { throw DataError(origin + ": " + what); }
 
 bool safe_name(const std::string& name) {
-  if (name.empty() || name.front() == '/' || name.find('\\') != std::string::npos || name.find(':') != std::string::npos) return false;
+  if (name.empty() || name.front() == '/' || name.find('\\') != std::string::npos ||
+      name.find(':') != std::string::npos)
+    return false;
   std::size_t start = 0;
   while (start <= name.size()) {
     const auto end = std::min(name.find('/', start), name.size());
@@ -67,21 +70,48 @@ void pack_bundle(const fs::path& folder, const fs::path& archive) {
     const std::uint32_t crc = crc_of(data), offset = static_cast<std::uint32_t>(out.size());
     const auto size = static_cast<std::uint32_t>(data.size());
     // Local header: version 2.0, no flags, stored, no time, CRC, sizes, name.
-    put32(out, kLocalHeader); put16(out, 20); put16(out, 0); put16(out, 0); put16(out, 0); put16(out, 0x21);
-    put32(out, crc); put32(out, size); put32(out, size); put16(out, static_cast<std::uint32_t>(name.size())); put16(out, 0);
+    put32(out, kLocalHeader);
+    put16(out, 20);
+    put16(out, 0);
+    put16(out, 0);
+    put16(out, 0);
+    put16(out, 0x21);
+    put32(out, crc);
+    put32(out, size);
+    put32(out, size);
+    put16(out, static_cast<std::uint32_t>(name.size()));
+    put16(out, 0);
     out += name;
     out += data;
-    put32(central, kCentralHeader); put16(central, 20); put16(central, 20); put16(central, 0); put16(central, 0);
-    put16(central, 0); put16(central, 0x21); put32(central, crc); put32(central, size); put32(central, size);
-    put16(central, static_cast<std::uint32_t>(name.size())); put16(central, 0); put16(central, 0); put16(central, 0);
-    put16(central, 0); put32(central, 0); put32(central, offset);
+    put32(central, kCentralHeader);
+    put16(central, 20);
+    put16(central, 20);
+    put16(central, 0);
+    put16(central, 0);
+    put16(central, 0);
+    put16(central, 0x21);
+    put32(central, crc);
+    put32(central, size);
+    put32(central, size);
+    put16(central, static_cast<std::uint32_t>(name.size()));
+    put16(central, 0);
+    put16(central, 0);
+    put16(central, 0);
+    put16(central, 0);
+    put32(central, 0);
+    put32(central, offset);
     central += name;
   }
   const auto directory_offset = static_cast<std::uint32_t>(out.size());
   out += central;
-  put32(out, kEndRecord); put16(out, 0); put16(out, 0);
-  put16(out, static_cast<std::uint32_t>(files.size())); put16(out, static_cast<std::uint32_t>(files.size()));
-  put32(out, static_cast<std::uint32_t>(central.size())); put32(out, directory_offset); put16(out, 0);
+  put32(out, kEndRecord);
+  put16(out, 0);
+  put16(out, 0);
+  put16(out, static_cast<std::uint32_t>(files.size()));
+  put16(out, static_cast<std::uint32_t>(files.size()));
+  put32(out, static_cast<std::uint32_t>(central.size()));
+  put32(out, directory_offset);
+  put16(out, 0);
   write_text_atomically(archive, out);
 }
 
@@ -94,16 +124,19 @@ std::vector<ZipEntry> read_zip_directory(std::string_view b, const std::string& 
     if (end == lowest) bad(origin, "not a zip archive: no end-of-directory record");
     --end;
   }
-  const std::uint32_t count = get16(b, end + 10), directory_size = get32(b, end + 12), directory_offset = get32(b, end + 16);
-  if (count == 0xFFFF || directory_offset == 0xFFFFFFFFu) bad(origin, "a zip64 archive; Cradle reads the archives it writes (no zip64)");
+  const std::uint32_t count = get16(b, end + 10), directory_size = get32(b, end + 12),
+                      directory_offset = get32(b, end + 16);
+  if (count == 0xFFFF || directory_offset == 0xFFFFFFFFu)
+    bad(origin, "a zip64 archive; Cradle reads the archives it writes (no zip64)");
   if (static_cast<std::uint64_t>(directory_offset) + directory_size > end)
-    bad(origin, "the central directory (byte " + std::to_string(directory_offset) + ", " + std::to_string(directory_size) +
-                    " bytes) runs past the end record");
+    bad(origin, "the central directory (byte " + std::to_string(directory_offset) + ", " +
+                    std::to_string(directory_size) + " bytes) runs past the end record");
   std::vector<ZipEntry> entries;
   std::set<std::string> names;
   std::uint64_t at = directory_offset;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const std::string where = "entry " + std::to_string(i + 1) + " of the central directory (byte " + std::to_string(at) + ")";
+    const std::string where =
+        "entry " + std::to_string(i + 1) + " of the central directory (byte " + std::to_string(at) + ")";
     if (at + 46 > static_cast<std::uint64_t>(directory_offset) + directory_size || get32(b, at) != kCentralHeader)
       bad(origin, where + " is not a directory entry");
     const std::uint32_t method = get16(b, at + 10), crc = get32(b, at + 16), compressed = get32(b, at + 20),
@@ -113,7 +146,8 @@ std::vector<ZipEntry> read_zip_directory(std::string_view b, const std::string& 
     ZipEntry e;
     e.name = std::string(b.substr(at + 46, name_length));
     if (method != 0 || compressed != size)
-      bad(origin, "\"" + e.name + "\" is compressed (method " + std::to_string(method) + "); Cradle reads stored entries, as it writes them");
+      bad(origin, "\"" + e.name + "\" is compressed (method " + std::to_string(method) +
+                      "); Cradle reads stored entries, as it writes them");
     if (!safe_name(e.name)) bad(origin, "entry name \"" + e.name + "\" would leave the bundle's folder");
     if (!names.insert(e.name).second) bad(origin, "entry \"" + e.name + "\" appears twice");
     if (static_cast<std::uint64_t>(local) + 30 > b.size() || get32(b, local) != kLocalHeader)
@@ -122,7 +156,8 @@ std::vector<ZipEntry> read_zip_directory(std::string_view b, const std::string& 
     e.size = size;
     e.crc32 = crc;
     if (e.offset + e.size > directory_offset)
-      bad(origin, "\"" + e.name + "\": its " + std::to_string(size) + " bytes at byte " + std::to_string(e.offset) + " run past the data");
+      bad(origin, "\"" + e.name + "\": its " + std::to_string(size) + " bytes at byte " + std::to_string(e.offset) +
+                      " run past the data");
     entries.push_back(std::move(e));
     at += 46 + static_cast<std::uint64_t>(name_length) + extra + comment;
   }
@@ -135,7 +170,8 @@ void unpack_bundle(const fs::path& archive, const fs::path& folder) {
   const auto entries = read_zip_directory(bytes, archive.string());
   for (const auto& e : entries) {
     const std::string_view data(bytes.data() + e.offset, static_cast<std::size_t>(e.size));
-    if (crc_of(data) != e.crc32) throw DataError(archive.string() + ": \"" + e.name + "\" fails its CRC-32 check (the file is damaged)");
+    if (crc_of(data) != e.crc32)
+      throw DataError(archive.string() + ": \"" + e.name + "\" fails its CRC-32 check (the file is damaged)");
     const fs::path target = folder / fs::path(e.name);
     fs::create_directories(target.parent_path());
     write_text_atomically(target, data);

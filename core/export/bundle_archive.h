@@ -12,7 +12,7 @@
 namespace cradle {
 
 struct ZipEntry {
-  std::string name;  // a relative path with '/' separators
+  std::string name;          // a relative path with '/' separators
   std::uint64_t offset = 0;  // of the data in the archive
   std::uint64_t size = 0;
   std::uint32_t crc32 = 0;

@@ -20,14 +20,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // Softmax over the model's outputs for a batch; the top k per row.
-void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<BundlePrediction*>& rows, std::int64_t top_k) {
+void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<BundlePrediction*>& rows,
+                 std::int64_t top_k) {
   torch::NoGradGuard no_grad;
   const auto outputs = bundle.model->forward(inputs).to(torch::kFloat32);
   if (bundle.experiment.task == Task::Regression) {
     // Targets were standardised with the training split's mean and deviation (report.json's "target").
     const Json target = bundle.manifest.value("target", Json::object());
     const double mean = target.value("train_mean", 0.0), deviation = target.value("train_std", 1.0);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i]->value = outputs.reshape({-1})[static_cast<std::int64_t>(i)].item<double>() * deviation + mean;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      rows[i]->value = outputs.reshape({-1})[static_cast<std::int64_t>(i)].item<double>() * deviation + mean;
     return;
   }
   const auto probabilities = torch::softmax(outputs, 1);
@@ -45,7 +47,8 @@ void fill_scores(ModelBundle& bundle, const torch::Tensor& inputs, std::vector<B
 
 }  // namespace
 
-std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& encoded, std::int64_t top_k) {
+std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& encoded,
+                                                  std::int64_t top_k) {
   if (bundle.input.kind != "image")
     throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not images");
 #if CRADLE_WITH_OPENCV
@@ -79,7 +82,8 @@ std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std
 #endif
 }
 
-std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<fs::path>& files,
+                                             std::int64_t top_k) {
   std::vector<EncodedImage> encoded;
   std::vector<std::size_t> readable;  // where each read file's answer goes
   std::vector<BundlePrediction> predictions(files.size());
@@ -103,7 +107,8 @@ const TableEncoding& table_encoding_of(const ModelBundle& bundle) {
   if (bundle.input.kind != "table")
     throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not table rows");
   if (!bundle.input.table)
-    throw ConfigError(bundle.dir.string() + ": bundle.json has no input.table (exported by an older Cradle); export the run again");
+    throw ConfigError(bundle.dir.string() +
+                      ": bundle.json has no input.table (exported by an older Cradle); export the run again");
   return *bundle.input.table;
 }
 
@@ -123,20 +128,25 @@ void predict_table(ModelBundle& bundle, const std::string& name, const std::func
   std::vector<BundlePrediction*> targets;
   for (auto i = first; i < predictions.size(); ++i) targets.push_back(&predictions[i]);
   if (targets.empty()) return;
-  const auto inputs = torch::from_blob(rows.values.data(), {static_cast<std::int64_t>(targets.size()), encoding.width()}, torch::kFloat32);
+  const auto inputs = torch::from_blob(rows.values.data(),
+                                       {static_cast<std::int64_t>(targets.size()), encoding.width()}, torch::kFloat32);
   fill_scores(bundle, inputs, targets, top_k);
 }
 
 }  // namespace
 
-std::vector<BundlePrediction> predict_table_rows(ModelBundle& bundle, const std::vector<fs::path>& files, std::int64_t top_k) {
+std::vector<BundlePrediction> predict_table_rows(ModelBundle& bundle, const std::vector<fs::path>& files,
+                                                 std::int64_t top_k) {
   table_encoding_of(bundle);
   std::vector<BundlePrediction> predictions;
   for (const auto& file : files)
-    predict_table(bundle, file.string(), [&] {
-      if (!fs::is_regular_file(file)) throw IoError(file.string() + ": no such file");
-      return parse_csv(read_file(file), file.string());
-    }, predictions, top_k);
+    predict_table(
+        bundle, file.string(),
+        [&] {
+          if (!fs::is_regular_file(file)) throw IoError(file.string() + ": no such file");
+          return parse_csv(read_file(file), file.string());
+        },
+        predictions, top_k);
   return predictions;
 }
 
@@ -144,13 +154,17 @@ std::vector<BundlePrediction> predict_table_records(ModelBundle& bundle, const s
                                                     const std::vector<std::string>& names, std::int64_t top_k) {
   table_encoding_of(bundle);
   std::vector<BundlePrediction> predictions;
-  for (std::size_t i = 0; i < rows.size(); ++i) predict_table(bundle, names.at(i), [&] { return rows[i]; }, predictions, top_k);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    predict_table(
+        bundle, names.at(i), [&] { return rows[i]; }, predictions, top_k);
   return predictions;
 }
 
-std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k) {
+std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts,
+                                             std::int64_t top_k) {
   if (!is_text_classification(bundle.experiment))
-    throw ConfigError(bundle.dir.string() + ": this bundle is not a text classifier (its task is " + to_string(bundle.experiment.task) + ")");
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a text classifier (its task is " +
+                      to_string(bundle.experiment.task) + ")");
   std::vector<BundlePrediction> predictions(texts.size());
   std::vector<TextRecord> records;
   std::vector<BundlePrediction*> rows;
@@ -159,7 +173,8 @@ std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vec
     // The training texts went through the experiment's steps; a step that would drop this one (a filter) leaves it as it is.
     std::vector<TextRecord> one = {{texts[i], "input " + std::to_string(i + 1), bundle.class_names.front()}};
     apply_text_steps(one, bundle.experiment.data.steps, 0);
-    records.push_back(one.empty() ? TextRecord{texts[i], "input " + std::to_string(i + 1), bundle.class_names.front()} : one.front());
+    records.push_back(one.empty() ? TextRecord{texts[i], "input " + std::to_string(i + 1), bundle.class_names.front()}
+                                  : one.front());
     rows.push_back(&predictions[i]);
   }
   if (!records.empty()) {
@@ -170,15 +185,16 @@ std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vec
 }
 
 BundlePrediction generate_text(ModelBundle& bundle, const std::string& prompt, const SamplingOptions& options,
-                         const TextGenerator::TextSink& sink) {
+                               const TextGenerator::TextSink& sink) {
   if (bundle.experiment.task != Task::LanguageModel)
-    throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " + to_string(bundle.experiment.task) + ")");
+    throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " +
+                      to_string(bundle.experiment.task) + ")");
   TextGenerator generator(bundle.model, bundle.tokenizer, bundle.input.shape[0]);
   BundlePrediction p;
   p.input = prompt;
   if (is_chat_policy(bundle.experiment))
-    p.generation = generator.generate_from(render_chat_prompt(*bundle.tokenizer, chat_markers(*bundle.tokenizer), {{"user", prompt}}),
-                                           options, sink);
+    p.generation = generator.generate_from(
+        render_chat_prompt(*bundle.tokenizer, chat_markers(*bundle.tokenizer), {{"user", prompt}}), options, sink);
   else
     p.generation = generator.generate(prompt, options, sink);
   return p;

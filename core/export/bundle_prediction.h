@@ -20,22 +20,24 @@ struct ClassScore {
 };
 
 struct BundlePrediction {
-  std::string input;                  // the file or text as given
-  std::string error;                  // this input could not be read; the others still were
-  std::vector<ClassScore> top;        // classifiers: the likeliest classes, best first
-  std::optional<double> value;        // regression
+  std::string input;                     // the file or text as given
+  std::string error;                     // this input could not be read; the others still were
+  std::vector<ClassScore> top;           // classifiers: the likeliest classes, best first
+  std::optional<double> value;           // regression
   std::optional<Generation> generation;  // language models
 };
 
 // Classifiers and regressors on image files; one bad file is an error entry.
-std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<std::filesystem::path>& files, std::int64_t top_k);
+std::vector<BundlePrediction> predict_images(ModelBundle& bundle, const std::vector<std::filesystem::path>& files,
+                                             std::int64_t top_k);
 
 struct EncodedImage {
   std::string name;   // how errors and results name it
   std::string bytes;  // PNG, JPEG or BMP
 };
 // The same for images already in memory (the HTTP service).
-std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& images, std::int64_t top_k);
+std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std::vector<EncodedImage>& images,
+                                                  std::int64_t top_k);
 // Table models on the rows of CSV files (a header naming the feature columns;
 // other columns are ignored): one prediction per row, named "file:line". A
 // file that cannot be read or encoded is one error entry.
@@ -46,10 +48,11 @@ std::vector<BundlePrediction> predict_table_rows(ModelBundle& bundle, const std:
 std::vector<BundlePrediction> predict_table_records(ModelBundle& bundle, const std::vector<CsvTable>& rows,
                                                     const std::vector<std::string>& names, std::int64_t top_k);
 // Text classifiers.
-std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts, std::int64_t top_k);
+std::vector<BundlePrediction> classify_texts(ModelBundle& bundle, const std::vector<std::string>& texts,
+                                             std::int64_t top_k);
 // Language models: the continuation of `prompt` (a chat model's reply to it), streamed to `sink`.
 BundlePrediction generate_text(ModelBundle& bundle, const std::string& prompt, const SamplingOptions& options,
-                         const TextGenerator::TextSink& sink = {});
+                               const TextGenerator::TextSink& sink = {});
 
 Json prediction_to_json(const BundlePrediction& prediction);
 

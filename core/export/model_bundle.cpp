@@ -33,7 +33,9 @@ torch::nn::Sequential build_bundle_model(const Experiment& e, const BundleInput&
 Json input_to_json(const BundleInput& input) {
   Json j = {{"kind", input.kind}, {"shape", input.shape}};
   if (input.kind == "image")
-    j.update({{"keep_aspect", input.keep_aspect}, {"normalize_mean", input.normalize_mean}, {"normalize_std", input.normalize_std},
+    j.update({{"keep_aspect", input.keep_aspect},
+              {"normalize_mean", input.normalize_mean},
+              {"normalize_std", input.normalize_std},
               {"pixel_scale", "value / 255, then (value - mean) / std per channel"}});
   if (!input.category_sizes.empty()) j["category_sizes"] = input.category_sizes;
   if (input.table) j["table"] = table_encoding_to_json(*input.table);
@@ -56,9 +58,11 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
   if (input.kind != "image" && input.kind != "table" && input.kind != "text")
     throw DataError(file.string() + ": input.kind \"" + input.kind + "\" is not image, table or text");
   if (input.shape.empty() || (input.kind == "image" && input.shape.size() != 3))
-    throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " does not fit input.kind \"" + input.kind + "\"");
+    throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " does not fit input.kind \"" +
+                    input.kind + "\"");
   for (const auto size : input.shape)
-    if (size < 1 || size > (1 << 20)) throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " holds a size out of range");
+    if (size < 1 || size > (1 << 20))
+      throw DataError(file.string() + ": input.shape " + Json(input.shape).dump() + " holds a size out of range");
   if (input.kind == "image") {
     input.keep_aspect = field<bool>(j, file, "keep_aspect");
     input.normalize_mean = field<std::vector<double>>(j, file, "normalize_mean");
@@ -72,8 +76,8 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
   if (input.kind == "table" && j.contains("table")) {
     input.table = table_encoding_from_json(j["table"], file.string());
     if (input.table->width() != input.shape[0])
-      throw DataError(file.string() + ": input.table encodes " + std::to_string(input.table->width()) + " values per row, input.shape says " +
-                      std::to_string(input.shape[0]));
+      throw DataError(file.string() + ": input.table encodes " + std::to_string(input.table->width()) +
+                      " values per row, input.shape says " + std::to_string(input.shape[0]));
   }
   return input;
 }
@@ -101,7 +105,8 @@ BundleSource read_bundle_source(const RunFolder& run, const Experiment& e, const
     input.kind = "text";
     input.shape = {e.data.context_length};
     if (is_text_classification(e)) source.class_names = report.value("class_names", std::vector<std::string>{});
-    source.outputs = e.task == Task::LanguageModel ? source.vocabulary : static_cast<std::int64_t>(source.class_names.size());
+    source.outputs =
+        e.task == Task::LanguageModel ? source.vocabulary : static_cast<std::int64_t>(source.class_names.size());
     if (source.outputs < 1) throw DataError(run.report_file().string() + ": has no class_names; the bundle needs them");
     return source;
   }
@@ -128,8 +133,8 @@ OnnxExport export_bundle_onnx(const Experiment& e, const BundleSource& source, t
   const bool tokens = e.task == Task::LanguageModel;
   if (source.input.kind == "text" && !tokens)
     throw ConfigError("ONNX export of text classifiers is not built yet (their padding masks); export without --onnx");
-  const auto inputs =
-      tokens ? language_model_check_inputs(e, source.tokenizer, model) : std::vector<torch::Tensor>{source.check_inputs};
+  const auto inputs = tokens ? language_model_check_inputs(e, source.tokenizer, model)
+                             : std::vector<torch::Tensor>{source.check_inputs};
   return export_checked_onnx(model, source.input.shape, e.name, tokens, inputs);
 #else
   throw ConfigError("ONNX export needs a build with OpenCV and libonnx");
@@ -149,14 +154,16 @@ Json bundle_manifest(const RunFolder& run, const Experiment& e, const Json& repo
   manifest["experiment"] = e.name;
   manifest["task"] = to_string(e.task);
   manifest["stage"] = to_string(e.stage);
-  manifest["model"] =
-      Json{{"type", e.model.type}, {"parameters", report.contains("model") ? report["model"].value("parameters", 0) : 0}};
+  manifest["model"] = Json{{"type", e.model.type},
+                           {"parameters", report.contains("model") ? report["model"].value("parameters", 0) : 0}};
   manifest["input"] = input_to_json(source.input);
   manifest["outputs"] = source.outputs;
   if (!source.class_names.empty()) manifest["class_names"] = source.class_names;
   if (report.contains("target")) manifest["target"] = report["target"];  // regression: the standardisation to undo
-  manifest["files"] = Json{{"weights", "model/model.pt"}, {"safetensors", "model/model.safetensors"},
-                           {"experiment", "experiment.json"}, {"card", "MODEL_CARD.md"}};
+  manifest["files"] = Json{{"weights", "model/model.pt"},
+                           {"safetensors", "model/model.safetensors"},
+                           {"experiment", "experiment.json"},
+                           {"card", "MODEL_CARD.md"}};
   if (source.tokenizer) manifest["files"]["tokenizer"] = "model/tokenizer.json";
   if (onnx) {
     manifest["files"]["onnx"] = "model/model.onnx";
@@ -173,7 +180,8 @@ Json bundle_manifest(const RunFolder& run, const Experiment& e, const Json& repo
                             {"runtime_checks", checks}};
   }
   if (!report.empty()) manifest["files"]["report"] = "report.json";
-  if (report.contains("metrics") && report["metrics"].contains("test")) manifest["test_metrics"] = report["metrics"]["test"];
+  if (report.contains("metrics") && report["metrics"].contains("test"))
+    manifest["test_metrics"] = report["metrics"]["test"];
   return manifest;
 }
 
@@ -190,8 +198,9 @@ void write_bundle_model(const RunFolder& run, const RunFolder& bundle, const Exp
   NamedTensors tensors;
   for (const auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value());
   for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
-  write_safetensors(bundle.model_file().parent_path() / "model.safetensors", tensors,
-                    {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
+  write_safetensors(
+      bundle.model_file().parent_path() / "model.safetensors", tensors,
+      {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
   if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", onnx->graph.bytes);
   write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
   if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
@@ -221,8 +230,10 @@ Json export_bundle(const fs::path& run_dir, const fs::path& out_dir, bool onnx) 
   const RunFolder run = open_run_folder(run_dir);
   const Experiment e = load_experiment(run.experiment_file());
   if (is_reward_modelling(e))
-    throw ConfigError(run_dir.string() + ": a reward model scores replies for PPO; it has nothing to predict on its own");
-  if (!fs::exists(run.model_file())) throw IoError(run.model_file().string() + ": no such file; export takes a finished run");
+    throw ConfigError(run_dir.string() +
+                      ": a reward model scores replies for PPO; it has nothing to predict on its own");
+  if (!fs::exists(run.model_file()))
+    throw IoError(run.model_file().string() + ": no such file; export takes a finished run");
   const Json report = fs::exists(run.report_file()) ? Json::parse(read_file(run.report_file())) : Json::object();
   check_run_folder_is_free(out_dir);
 
@@ -252,7 +263,8 @@ ModelBundle open_bundle(const fs::path& path) {
   fs::path dir = path;
   if (fs::is_regular_file(path)) {  // a .cradle file: unpacked for as long as the bundle is open
     std::string pattern = (fs::temp_directory_path() / "cradle-bundle-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw IoError(fs::temp_directory_path().string() + ": cannot make a folder to unpack " + path.string());
+    if (!::mkdtemp(pattern.data()))
+      throw IoError(fs::temp_directory_path().string() + ": cannot make a folder to unpack " + path.string());
     b.unpacked = std::shared_ptr<const fs::path>(new fs::path(pattern), [](const fs::path* folder) {
       std::error_code ignored;
       fs::remove_all(*folder, ignored);
@@ -264,19 +276,23 @@ ModelBundle open_bundle(const fs::path& path) {
   b.dir = dir;
   const fs::path file = dir / "bundle.json";
   if (!fs::exists(file))
-    throw IoError(dir.string() + ": no bundle.json; not a Cradle model bundle (make one with cradle-cli export RUN --out DIR)");
+    throw IoError(dir.string() +
+                  ": no bundle.json; not a Cradle model bundle (make one with cradle-cli export RUN --out DIR)");
   b.manifest = parse_json_text(read_file(file), file.string());
   if (!b.manifest.is_object() || b.manifest.value("format", "") != "cradle-bundle")
     throw DataError(file.string() + ": \"format\" is not \"cradle-bundle\"");
   if (b.manifest.value("format_version", 0) != 1)
-    throw DataError(file.string() + ": format_version " +
-                    (b.manifest.contains("format_version") ? b.manifest["format_version"].dump() : std::string("(missing)")) +
-                    " is not one this Cradle reads (1)");
-  if (!b.manifest.contains("input") || !b.manifest["input"].is_object()) throw DataError(file.string() + ": field \"input\" is missing");
+    throw DataError(
+        file.string() + ": format_version " +
+        (b.manifest.contains("format_version") ? b.manifest["format_version"].dump() : std::string("(missing)")) +
+        " is not one this Cradle reads (1)");
+  if (!b.manifest.contains("input") || !b.manifest["input"].is_object())
+    throw DataError(file.string() + ": field \"input\" is missing");
   b.input = input_from_json(b.manifest["input"], file);
   b.outputs = field<std::int64_t>(b.manifest, file, "outputs");
   if (b.outputs < 1) throw DataError(file.string() + ": outputs must be at least 1");
-  if (b.manifest.contains("class_names")) b.class_names = field<std::vector<std::string>>(b.manifest, file, "class_names");
+  if (b.manifest.contains("class_names"))
+    b.class_names = field<std::vector<std::string>>(b.manifest, file, "class_names");
   const RunFolder folder{dir};
   b.experiment = load_experiment(folder.experiment_file());
   std::int64_t vocabulary = 0;
@@ -285,8 +301,8 @@ ModelBundle open_bundle(const fs::path& path) {
     vocabulary = b.tokenizer->vocab_size();
   }
   if (is_text_classification(b.experiment) && static_cast<std::int64_t>(b.class_names.size()) != b.outputs)
-    throw DataError(file.string() + ": class_names lists " + std::to_string(b.class_names.size()) + " classes, outputs is " +
-                    std::to_string(b.outputs));
+    throw DataError(file.string() + ": class_names lists " + std::to_string(b.class_names.size()) +
+                    " classes, outputs is " + std::to_string(b.outputs));
   b.model = build_bundle_model(b.experiment, b.input, b.outputs, vocabulary);
   load_weights_file(folder.model_file(), *b.model);
   b.model->eval();

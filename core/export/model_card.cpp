@@ -35,7 +35,8 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
   if (report.contains("finished_at")) md << ", trained until " << report.value("finished_at", "");
   md << ".\n\n";
 
-  md << "## Intended use\n\nThis model " << what_it_does(e, manifest) << ". It was trained for this task on the data below "
+  md << "## Intended use\n\nThis model " << what_it_does(e, manifest)
+     << ". It was trained for this task on the data below "
      << "and is meant for trying that task on similar data: inputs unlike the training data (other sources, sizes, "
      << "languages, styles) get answers without warning.\n\n";
 
@@ -56,11 +57,13 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
   const std::string kind = input.value("kind", "");
   if (kind == "image") {
     const auto shape = input["shape"];
-    md << "- Images decoded to " << shape[0].get<int>() << " channel(s) of " << shape[1].get<int>() << "x" << shape[2].get<int>()
-       << " pixels (" << (input.value("keep_aspect", false) ? "scaled to fit and padded with black" : "stretched")
+    md << "- Images decoded to " << shape[0].get<int>() << " channel(s) of " << shape[1].get<int>() << "x"
+       << shape[2].get<int>() << " pixels ("
+       << (input.value("keep_aspect", false) ? "scaled to fit and padded with black" : "stretched")
        << "), scaled to [0, 1], then normalised per channel: mean " << input["normalize_mean"].dump() << ", std "
        << input["normalize_std"].dump() << ".\n";
-    if (!e.data.augment.empty()) md << "- Training used " << e.data.augment.size() << " augmentation step(s); prediction uses none.\n";
+    if (!e.data.augment.empty())
+      md << "- Training used " << e.data.augment.size() << " augmentation step(s); prediction uses none.\n";
   } else if (kind == "text") {
     md << "- Tokenizer: `model/tokenizer.json`; context of " << input["shape"][0].get<int>() << " tokens.\n";
     for (const auto& step : e.data.steps) md << "- Text step: " << text_step_to_json(step).dump() << "\n";
@@ -69,20 +72,27 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
        << "`, categories `" << e.data.categorical_encoding << "`, missing values `" << e.data.missing << "`).\n";
   }
 
-  md << "\n## Architecture\n\n- `" << e.model.type << "`, " << manifest["model"].value("parameters", 0) << " parameters\n";
+  md << "\n## Architecture\n\n- `" << e.model.type << "`, " << manifest["model"].value("parameters", 0)
+     << " parameters\n";
   md << "- Model section of the experiment: `" << model_spec_to_json(e.model, e.task).dump() << "`\n";
 
-  md << "\n## Training\n\n- Optimizer " << e.train.optimizer << ", learning rate " << number(e.train.lr) << " (" << e.train.schedule.type
-     << " schedule), batch " << e.train.batch_size << ", " << e.train.epochs << " epoch(s), seed " << e.seed << "\n";
-  if (e.stage != Stage::Pretrain) md << "- Stage `" << to_string(e.stage) << "` starting from `" << e.init_from << "`\n";
-  if (report.contains("wall_seconds")) md << "- Trained in " << number(report["wall_seconds"].get<double>()) << " s on " << report.value("device", "") << "\n";
+  md << "\n## Training\n\n- Optimizer " << e.train.optimizer << ", learning rate " << number(e.train.lr) << " ("
+     << e.train.schedule.type << " schedule), batch " << e.train.batch_size << ", " << e.train.epochs
+     << " epoch(s), seed " << e.seed << "\n";
+  if (e.stage != Stage::Pretrain)
+    md << "- Stage `" << to_string(e.stage) << "` starting from `" << e.init_from << "`\n";
+  if (report.contains("wall_seconds"))
+    md << "- Trained in " << number(report["wall_seconds"].get<double>()) << " s on " << report.value("device", "")
+       << "\n";
 
   md << "\n## Metrics (test split)\n\n";
   if (report.contains("metrics") && report["metrics"].contains("test")) {
     md << "| metric | value |\n| --- | --- |\n";
     for (const auto& [key, value] : report["metrics"]["test"].items())
-      if (value.is_number_integer()) md << "| " << key << " | " << value.dump() << " |\n";
-      else if (value.is_number()) md << "| " << key << " | " << number(value.get<double>()) << " |\n";
+      if (value.is_number_integer())
+        md << "| " << key << " | " << value.dump() << " |\n";
+      else if (value.is_number())
+        md << "| " << key << " | " << number(value.get<double>()) << " |\n";
   } else {
     md << "The run recorded no test metrics.\n";
   }
@@ -91,7 +101,8 @@ std::string model_card_markdown(const Experiment& e, const Json& report, const J
   md << "- The figures above are from one test split of the training data's source; they say little about other data.\n";
   if (e.task == Task::LanguageModel)
     md << "- Generated text can be wrong, offensive or repeat the training data; nothing filters it.\n";
-  if (report.contains("quantization")) md << "- Weights stored as int8 (per-channel scales); see report.json's compression figures.\n";
+  if (report.contains("quantization"))
+    md << "- Weights stored as int8 (per-channel scales); see report.json's compression figures.\n";
   md << "- Small models trained on a desktop: check them on your own data before relying on them.\n";
   return md.str();
 }

@@ -15,8 +15,10 @@ namespace {
 void require_passed(const OnnxRuntimeCheck& check) {
   if (check.passed) return;
   char line[300];
-  std::snprintf(line, sizeof line, "ONNX export: %s's outputs differ from LibTorch's by up to %.3g (> %.0e) on %lld inputs; not written",
-                check.runtime.c_str(), check.max_abs_difference, check.tolerance, static_cast<long long>(check.samples));
+  std::snprintf(line, sizeof line,
+                "ONNX export: %s's outputs differ from LibTorch's by up to %.3g (> %.0e) on %lld inputs; not written",
+                check.runtime.c_str(), check.max_abs_difference, check.tolerance,
+                static_cast<long long>(check.samples));
   throw Error(line);
 }
 
@@ -41,8 +43,9 @@ OnnxExport export_checked_onnx(torch::nn::Sequential& model, const std::vector<s
     out.checks.push_back(check_onnx_with_onnxruntime(out.graph, model, inputs));
     require_passed(out.checks.back());
   } else {
-    unable.push_back("ONNX Runtime is not installed here (Node.js with the onnxruntime-node package: scripts/install-deps.sh "
-                     "installs it, or set CRADLE_ONNXRUNTIME_NODE)");
+    unable.push_back(
+        "ONNX Runtime is not installed here (Node.js with the onnxruntime-node package: scripts/install-deps.sh "
+        "installs it, or set CRADLE_ONNXRUNTIME_NODE)");
   }
   if (out.checks.empty()) {
     std::string why;

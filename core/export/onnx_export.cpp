@@ -20,8 +20,8 @@ namespace cradle {
 namespace {
 
 // A value's declaration: fixed sizes, or named dynamic axes for the negative entries.
-void value_info(onnx::ValueInfoProto* info, const std::string& name, int element_type, const std::vector<std::string>& dynamic,
-                const std::vector<std::int64_t>& fixed) {
+void value_info(onnx::ValueInfoProto* info, const std::string& name, int element_type,
+                const std::vector<std::string>& dynamic, const std::vector<std::int64_t>& fixed) {
   info->set_name(name);
   auto* type = info->mutable_type()->mutable_tensor_type();
   type->set_elem_type(element_type);
@@ -47,7 +47,8 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
     const auto& o = conv->options;
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
     if (!padding || !c10::get_if<torch::enumtype::kZeros>(&o.padding_mode()))
-      throw ConfigError("ONNX export: layer \"" + name + "\" (Conv2d) uses \"same\"/\"valid\" or non-zero padding mode; not expressed yet");
+      throw ConfigError("ONNX export: layer \"" + name +
+                        "\" (Conv2d) uses \"same\"/\"valid\" or non-zero padding mode; not expressed yet");
     std::vector<std::string> inputs = {x, g.weight(name + ".weight", conv->weight)};
     if (conv->bias.defined()) inputs.push_back(g.weight(name + ".bias", conv->bias));
     const auto out = g.node("Conv", inputs, name);
@@ -63,14 +64,15 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
     const auto parameters = layer->named_parameters(false);
     const auto buffers = layer->named_buffers(false);
     const double eps = layer->as<torch::nn::BatchNorm1dImpl>() ? layer->as<torch::nn::BatchNorm1dImpl>()->options.eps()
-                                                                : layer->as<torch::nn::BatchNorm2dImpl>()->options.eps();
+                                                               : layer->as<torch::nn::BatchNorm2dImpl>()->options.eps();
     if (!parameters.contains("weight") || !buffers.contains("running_mean"))
       throw ConfigError("ONNX export: layer \"" + name + "\" (BatchNorm) has no affine weights or running statistics");
-    const auto out = g.node("BatchNormalization",
-                            {x, g.weight(name + ".weight", parameters["weight"]), g.weight(name + ".bias", parameters["bias"]),
-                             g.weight(name + ".running_mean", buffers["running_mean"]),
-                             g.weight(name + ".running_var", buffers["running_var"])},
-                            name);
+    const auto out =
+        g.node("BatchNormalization",
+               {x, g.weight(name + ".weight", parameters["weight"]), g.weight(name + ".bias", parameters["bias"]),
+                g.weight(name + ".running_mean", buffers["running_mean"]),
+                g.weight(name + ".running_var", buffers["running_var"])},
+               name);
     g.real("epsilon", eps);
     return out;
   }
@@ -112,9 +114,11 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
     std::map<std::string, std::shared_ptr<torch::nn::Module>> parts;
     for (const auto& part : block->named_children()) parts[part.key()] = part.value();
     std::string out = x;
-    for (const char* part : {"conv1", "norm1"}) out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
+    for (const char* part : {"conv1", "norm1"})
+      out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
     out = g.node("Relu", {out}, name);
-    for (const char* part : {"conv2", "norm2"}) out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
+    for (const char* part : {"conv2", "norm2"})
+      out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
     std::string skip = x;
     for (const auto& part : parts.at("shortcut")->named_children())
       skip = vision_layer_to_onnx(g, skip, name + ".shortcut." + part.key(), part.value(), rank);
@@ -133,8 +137,8 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
 
 }  // namespace
 
-OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64_t>& input_shape, const std::string& graph_name,
-                      bool token_input) {
+OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64_t>& input_shape,
+                      const std::string& graph_name, bool token_input) {
   onnx::ModelProto proto;
   proto.set_ir_version(onnx::IR_VERSION);
   proto.set_producer_name("cradle");
@@ -158,7 +162,8 @@ OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64
   if (token_input) {  // the sequence length, read from the input's shape, cuts the position tables
     sequence.context = input_shape.at(0);
     const auto shape = g.node("Shape", {out.input_name}, "sequence");
-    sequence.length = g.node("Slice", {shape, g.integers("sequence.start", {1}), g.integers("sequence.end", {2})}, "sequence");
+    sequence.length =
+        g.node("Slice", {shape, g.integers("sequence.start", {1}), g.integers("sequence.end", {2})}, "sequence");
   }
   std::string x = out.input_name;
   std::int64_t rank = static_cast<std::int64_t>(input_shape.size()) + 1;
@@ -185,7 +190,8 @@ OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64
       if (y.empty() && layer->as<torch::nn::LayerNormImpl>()) y = sequence_layer_to_onnx(g, x, name, layer, sequence);
     }
     if (y.empty())
-      throw ConfigError("ONNX export: layer \"" + name + "\" (" + layer_kind(*layer) + ") cannot be expressed in ONNX by this exporter yet; "
+      throw ConfigError("ONNX export: layer \"" + name + "\" (" + layer_kind(*layer) +
+                        ") cannot be expressed in ONNX by this exporter yet; "
                         "nothing was written");
     x = y;
   }
@@ -195,8 +201,8 @@ OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64
   const auto result = model->forward(probe);
   if (token_input) {
     value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch", "sequence"}, {result.size(-1)});
-    out.signature = "input_ids: int64 [batch, sequence <= " + std::to_string(sequence.context) + "] -> logits: float32 [batch, sequence, " +
-                    std::to_string(result.size(-1)) + "]";
+    out.signature = "input_ids: int64 [batch, sequence <= " + std::to_string(sequence.context) +
+                    "] -> logits: float32 [batch, sequence, " + std::to_string(result.size(-1)) + "]";
   } else {
     const std::vector<std::int64_t> output_shape(result.sizes().begin() + 1, result.sizes().end());
     value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch"}, output_shape);
@@ -205,7 +211,8 @@ OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64
       for (const auto d : shape) s += ", " + std::to_string(d);
       return s;
     };
-    out.signature = "input: float32 [batch" + dims(input_shape) + "] -> output: float32 [batch" + dims(output_shape) + "]";
+    out.signature =
+        "input: float32 [batch" + dims(input_shape) + "] -> output: float32 [batch" + dims(output_shape) + "]";
   }
   try {
     onnx::checker::check_model(proto);

@@ -35,7 +35,7 @@ struct OnnxGraph {
 // `input_shape`: one sample's shape (channels, height, width; features; or
 // for token models {context length}). ConfigError naming the first layer it
 // cannot express; Error when ONNX's checker rejects the graph.
-OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64_t>& input_shape, const std::string& graph_name,
-                      bool token_input = false);
+OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64_t>& input_shape,
+                      const std::string& graph_name, bool token_input = false);
 
 }  // namespace cradle

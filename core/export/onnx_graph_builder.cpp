@@ -18,7 +18,8 @@ std::string OnnxGraphBuilder::weight(const std::string& name, const torch::Tenso
   proto->set_name(name);
   proto->set_data_type(onnx::TensorProto::FLOAT);
   for (const auto d : t.sizes()) proto->add_dims(d);
-  proto->set_raw_data(std::string(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()) * sizeof(float)));
+  proto->set_raw_data(
+      std::string(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()) * sizeof(float)));
   return name;
 }
 
@@ -41,11 +42,13 @@ std::string OnnxGraphBuilder::scalar(const std::string& name, float value) {
   return unique;
 }
 
-std::string OnnxGraphBuilder::node(const std::string& op, const std::vector<std::string>& inputs, const std::string& hint) {
+std::string OnnxGraphBuilder::node(const std::string& op, const std::vector<std::string>& inputs,
+                                   const std::string& hint) {
   return node_with_outputs(op, inputs, hint, 1).front();
 }
 
-std::vector<std::string> OnnxGraphBuilder::node_with_outputs(const std::string& op, const std::vector<std::string>& inputs,
+std::vector<std::string> OnnxGraphBuilder::node_with_outputs(const std::string& op,
+                                                             const std::vector<std::string>& inputs,
                                                              const std::string& hint, int count) {
   auto* n = graph_.add_node();
   n->set_op_type(op);
@@ -80,8 +83,8 @@ void OnnxGraphBuilder::real(const char* name, double value) {
   a->set_f(static_cast<float>(value));
 }
 
-std::string OnnxGraphBuilder::linear(const std::string& x, const std::string& hint, const torch::Tensor& w, const torch::Tensor& b,
-                                     bool rank2) {
+std::string OnnxGraphBuilder::linear(const std::string& x, const std::string& hint, const torch::Tensor& w,
+                                     const torch::Tensor& b, bool rank2) {
   if (rank2) {
     std::vector<std::string> inputs = {x, weight(hint + ".weight", w)};
     if (b.defined()) inputs.push_back(weight(hint + ".bias", b));
@@ -111,7 +114,8 @@ std::string OnnxGraphBuilder::layer_norm(const std::string& x, const std::string
   const auto square = node("Mul", {centred, centred}, hint);
   const auto variance = node("ReduceMean", {square}, hint);
   ints("axes", {-1});
-  const auto spread = node("Sqrt", {node("Add", {variance, scalar(hint + ".eps", static_cast<float>(eps))}, hint)}, hint);
+  const auto spread =
+      node("Sqrt", {node("Add", {variance, scalar(hint + ".eps", static_cast<float>(eps))}, hint)}, hint);
   auto y = node("Div", {centred, spread}, hint);
   if (w.defined()) y = node("Mul", {y, weight(hint + ".weight", w)}, hint);
   if (b.defined()) y = node("Add", {y, weight(hint + ".bias", b)}, hint);

@@ -39,10 +39,13 @@ class OnnxGraphBuilder {
   void real(const char* name, double value);
 
   // Common compounds.
-  std::string linear(const std::string& x, const std::string& hint, const torch::Tensor& weight, const torch::Tensor& bias,
+  std::string linear(const std::string& x, const std::string& hint, const torch::Tensor& weight,
+                     const torch::Tensor& bias,
                      bool rank2);  // Gemm for [N, in], MatMul (+ Add) for any rank
-  std::string gelu(const std::string& x, const std::string& hint);  // 0.5 x (1 + erf(x / sqrt 2)), as LibTorch's exact GELU
-  std::string layer_norm(const std::string& x, const std::string& hint, const torch::Tensor& weight, const torch::Tensor& bias,
+  std::string gelu(const std::string& x,
+                   const std::string& hint);  // 0.5 x (1 + erf(x / sqrt 2)), as LibTorch's exact GELU
+  std::string layer_norm(const std::string& x, const std::string& hint, const torch::Tensor& weight,
+                         const torch::Tensor& bias,
                          double eps);  // over the last axis; opset 13 has no LayerNormalization, so as arithmetic
 
   int node_count() const { return graph_.node_size(); }

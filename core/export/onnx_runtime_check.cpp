@@ -1,12 +1,12 @@
 #include "core/export/onnx_runtime_check.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <torch/torch.h>
 #include <unistd.h>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -84,21 +84,21 @@ int run_node(const std::vector<std::string>& args, const fs::path& log) {
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return -1;
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
 
-OnnxRuntimeCheck check_onnx_with_opencv(const OnnxGraph& graph, torch::nn::Sequential& model, const torch::Tensor& inputs,
-                                        double tolerance) {
+OnnxRuntimeCheck check_onnx_with_opencv(const OnnxGraph& graph, torch::nn::Sequential& model,
+                                        const torch::Tensor& inputs, double tolerance) {
   OnnxRuntimeCheck check;
   check.runtime = std::string("OpenCV DNN ") + CV_VERSION;
   check.tolerance = tolerance;
   if (graph.token_input)
-    throw OnnxRuntimeUnable("ONNX check: OpenCV's DNN module " CV_VERSION " cannot run token models (Gather with computed indices); "
-                "ONNX Runtime checks them");
+    throw OnnxRuntimeUnable("ONNX check: OpenCV's DNN module " CV_VERSION
+                            " cannot run token models (Gather with computed indices); "
+                            "ONNX Runtime checks them");
   cv::dnn::Net net;
   try {
     net = cv::dnn::readNetFromONNX(graph.bytes.data(), graph.bytes.size());
@@ -144,8 +144,9 @@ OnnxRuntimeCheck check_onnx_with_onnxruntime(const OnnxGraph& graph, torch::nn::
                                              const std::vector<torch::Tensor>& batches, double tolerance) {
   const auto package = find_onnxruntime_node();
   if (!package)
-    throw OnnxRuntimeUnable("ONNX check: ONNX Runtime is not installed (Node.js with the onnxruntime-node package; scripts/install-deps.sh "
-                "installs both, CRADLE_ONNXRUNTIME_NODE names another copy)");
+    throw OnnxRuntimeUnable(
+        "ONNX check: ONNX Runtime is not installed (Node.js with the onnxruntime-node package; scripts/install-deps.sh "
+        "installs both, CRADLE_ONNXRUNTIME_NODE names another copy)");
   char pattern[] = "/tmp/cradle-onnxruntime.XXXXXX";
   if (!::mkdtemp(pattern)) throw IoError("ONNX check: cannot create a temporary folder under /tmp");
   const fs::path dir = pattern;
@@ -158,7 +159,9 @@ OnnxRuntimeCheck check_onnx_with_onnxruntime(const OnnxGraph& graph, torch::nn::
   } cleanup{dir};
   write_text_atomically(dir / "model.onnx", graph.bytes);
   write_text_atomically(dir / "runner.js", kRunnerScript);
-  Json request = {{"model", (dir / "model.onnx").string()}, {"input_name", graph.input_name}, {"output_name", graph.output_name},
+  Json request = {{"model", (dir / "model.onnx").string()},
+                  {"input_name", graph.input_name},
+                  {"output_name", graph.output_name},
                   {"inputs", Json::array()}};
   std::vector<torch::Tensor> expected;
   for (std::size_t i = 0; i < batches.size(); ++i) {
@@ -166,16 +169,18 @@ OnnxRuntimeCheck check_onnx_with_onnxruntime(const OnnxGraph& graph, torch::nn::
                                          : batches[i].to(torch::kCPU, torch::kFloat32).contiguous();
     const fs::path file = dir / ("input_" + std::to_string(i) + ".bin");
     write_text_atomically(file, std::string(static_cast<const char*>(input.data_ptr()), input.nbytes()));
-    request["inputs"].push_back({{"file", file.string()}, {"dims", input.sizes().vec()}, {"type", graph.token_input ? "int64" : "float32"}});
+    request["inputs"].push_back(
+        {{"file", file.string()}, {"dims", input.sizes().vec()}, {"type", graph.token_input ? "int64" : "float32"}});
     expected.push_back(reference_outputs(model, input));
   }
   write_text_atomically(dir / "request.json", request.dump());
-  const int status = run_node({(dir / "runner.js").string(), *package, (dir / "request.json").string()}, dir / "log.txt");
+  const int status =
+      run_node({(dir / "runner.js").string(), *package, (dir / "request.json").string()}, dir / "log.txt");
   if (status != 0) {
     std::string log = fs::exists(dir / "log.txt") ? read_file(dir / "log.txt") : "";
     while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
-    throw OnnxRuntimeUnable("ONNX check: ONNX Runtime (" + *package + ") could not run the graph (exit " + std::to_string(status) + "): " +
-                (log.empty() ? "no message" : log.substr(0, 2000)));
+    throw OnnxRuntimeUnable("ONNX check: ONNX Runtime (" + *package + ") could not run the graph (exit " +
+                            std::to_string(status) + "): " + (log.empty() ? "no message" : log.substr(0, 2000)));
   }
   const Json result = Json::parse(read_file(dir / "result.json"));
   OnnxRuntimeCheck check;
@@ -189,7 +194,8 @@ OnnxRuntimeCheck check_onnx_with_onnxruntime(const OnnxGraph& graph, torch::nn::
       throw Error("ONNX check: ONNX Runtime's output has shape " + output["dims"].dump() + ", LibTorch's " +
                   Json(expected[i].sizes().vec()).dump());
     const auto got = torch::from_blob(const_cast<char*>(bytes.data()), {expected[i].numel()}, torch::kFloat32);
-    check.max_abs_difference = std::max(check.max_abs_difference, (got - expected[i].reshape({-1})).abs().max().item<double>());
+    check.max_abs_difference =
+        std::max(check.max_abs_difference, (got - expected[i].reshape({-1})).abs().max().item<double>());
     check.samples += expected[i].size(0);
   }
   check.passed = check.max_abs_difference <= tolerance;

@@ -35,8 +35,8 @@ struct OnnxRuntimeCheck {
 };
 
 // OnnxRuntimeUnable when OpenCV cannot read or run the graph.
-OnnxRuntimeCheck check_onnx_with_opencv(const OnnxGraph& graph, torch::nn::Sequential& model, const torch::Tensor& inputs,
-                                        double tolerance = 1e-4);
+OnnxRuntimeCheck check_onnx_with_opencv(const OnnxGraph& graph, torch::nn::Sequential& model,
+                                        const torch::Tensor& inputs, double tolerance = 1e-4);
 
 // The onnxruntime-node package folder, when one is installed and Node.js is on the PATH.
 std::optional<std::string> find_onnxruntime_node();

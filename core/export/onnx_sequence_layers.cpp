@@ -12,8 +12,8 @@
 namespace cradle {
 namespace {
 
-std::string sequence_slice(OnnxGraphBuilder& g, const std::string& table, const std::string& hint, const OnnxSequence& s,
-                           std::int64_t axes) {
+std::string sequence_slice(OnnxGraphBuilder& g, const std::string& table, const std::string& hint,
+                           const OnnxSequence& s, std::int64_t axes) {
   // The first `length` rows (and columns, for a square table) of a constant table.
   std::vector<std::int64_t> zeros(static_cast<std::size_t>(axes), 0), axis_list;
   for (std::int64_t a = 0; a < axes; ++a) axis_list.push_back(a);
@@ -22,23 +22,27 @@ std::string sequence_slice(OnnxGraphBuilder& g, const std::string& table, const 
     ends = g.node("Concat", {s.length, s.length}, hint);
     g.integer("axis", 0);
   }
-  return g.node("Slice", {table, g.integers(hint + ".starts", zeros), ends, g.integers(hint + ".axes", axis_list)}, hint);
+  return g.node("Slice", {table, g.integers(hint + ".starts", zeros), ends, g.integers(hint + ".axes", axis_list)},
+                hint);
 }
 
-std::string embedding(OnnxGraphBuilder& g, const std::string& ids, const std::string& name, torch::nn::EmbeddingImpl& tokens,
-                      torch::nn::EmbeddingImpl* positions, const OnnxSequence& s) {
+std::string embedding(OnnxGraphBuilder& g, const std::string& ids, const std::string& name,
+                      torch::nn::EmbeddingImpl& tokens, torch::nn::EmbeddingImpl* positions, const OnnxSequence& s) {
   auto x = g.node("Gather", {g.weight(name + ".tokens.weight", tokens.weight), ids}, name);
-  if (positions) x = g.node("Add", {x, sequence_slice(g, g.weight(name + ".positions.weight", positions->weight), name, s, 1)}, name);
+  if (positions)
+    x = g.node("Add", {x, sequence_slice(g, g.weight(name + ".positions.weight", positions->weight), name, s, 1)},
+               name);
   return x;
 }
 
 // RoPE on x [B, H, T, D] with cos/sin tables [T, D/2] (the GPT-NeoX halves, as core/models/gpt.cpp).
-std::string rotate(OnnxGraphBuilder& g, const std::string& x, const std::string& hint, const std::string& cos, const std::string& sin,
-                   std::int64_t head_width) {
+std::string rotate(OnnxGraphBuilder& g, const std::string& x, const std::string& hint, const std::string& cos,
+                   const std::string& sin, std::int64_t head_width) {
   const std::int64_t half = head_width / 2;
   const auto axis = g.integers(hint + ".axis", {3});
   const auto first = g.node("Slice", {x, g.integers(hint + ".s", {0}), g.integers(hint + ".e", {half}), axis}, hint);
-  const auto second = g.node("Slice", {x, g.integers(hint + ".s", {half}), g.integers(hint + ".e", {head_width}), axis}, hint);
+  const auto second =
+      g.node("Slice", {x, g.integers(hint + ".s", {half}), g.integers(hint + ".e", {head_width}), axis}, hint);
   const auto a = g.node("Sub", {g.node("Mul", {first, cos}, hint), g.node("Mul", {second, sin}, hint)}, hint);
   const auto b = g.node("Add", {g.node("Mul", {first, sin}, hint), g.node("Mul", {second, cos}, hint)}, hint);
   const auto out = g.node("Concat", {a, b}, hint);
@@ -46,7 +50,8 @@ std::string rotate(OnnxGraphBuilder& g, const std::string& x, const std::string&
   return out;
 }
 
-std::string attention(OnnxGraphBuilder& g, const std::string& x, const std::string& name, SelfAttentionImpl& a, const OnnxSequence& s) {
+std::string attention(OnnxGraphBuilder& g, const std::string& x, const std::string& name, SelfAttentionImpl& a,
+                      const OnnxSequence& s) {
   if (!a.causal() || a.masks_padding())
     throw ConfigError("ONNX export: layer \"" + name + "\" (encoder attention over padded texts): not expressed yet");
   const std::int64_t width = a.qkv->weight.size(1), heads = a.heads(), head_width = width / heads;
@@ -71,7 +76,9 @@ std::string attention(OnnxGraphBuilder& g, const std::string& x, const std::stri
   const auto keys_t = g.node("Transpose", {k}, name);
   g.ints("perm", {0, 1, 3, 2});
   auto scores = g.node("MatMul", {q, keys_t}, name);
-  scores = g.node("Mul", {scores, g.scalar(name + ".scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_width))))}, name);
+  scores = g.node(
+      "Mul", {scores, g.scalar(name + ".scale", static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_width))))},
+      name);
   // The causal mask: -inf above the diagonal, cut to the sequence's length.
   const auto future = torch::full({s.context, s.context}, -std::numeric_limits<float>::infinity()).triu(1);
   scores = g.node("Add", {scores, sequence_slice(g, g.weight(name + ".causal_mask", future), name, s, 2)}, name);
@@ -83,12 +90,13 @@ std::string attention(OnnxGraphBuilder& g, const std::string& x, const std::stri
   return g.linear(mixed, name + ".projection", a.projection->weight, a.projection->bias, false);
 }
 
-std::string transformer_block(OnnxGraphBuilder& g, const std::string& x, const std::string& name, TransformerBlockImpl& b,
-                              const OnnxSequence& s) {
+std::string transformer_block(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                              TransformerBlockImpl& b, const OnnxSequence& s) {
   const auto norm = [&](torch::nn::LayerNormImpl& n, const std::string& in, const std::string& hint) {
     return g.layer_norm(in, hint, n.weight, n.bias, n.options.eps());
   };
-  const auto h = g.node("Add", {x, attention(g, norm(*b.norm1, x, name + ".norm1"), name + ".attention", *b.attention, s)}, name);
+  const auto h =
+      g.node("Add", {x, attention(g, norm(*b.norm1, x, name + ".norm1"), name + ".attention", *b.attention, s)}, name);
   auto m = g.linear(norm(*b.norm2, h, name + ".norm2"), name + ".expand", b.expand->weight, b.expand->bias, false);
   m = g.linear(g.gelu(m, name + ".gelu"), name + ".contract", b.contract->weight, b.contract->bias, false);
   return g.node("Add", {h, m}, name);
@@ -99,17 +107,19 @@ torch::Tensor gates_in_onnx_order(const torch::Tensor& t, const std::string& cel
   if (cell == "rnn") return t;
   const auto blocks = t.chunk(cell == "lstm" ? 4 : 3, 0);
   if (cell == "lstm") return torch::cat({blocks[0], blocks[3], blocks[1], blocks[2]});  // i f g o -> i o f c
-  return torch::cat({blocks[1], blocks[0], blocks[2]});                                  // r z n -> z r h
+  return torch::cat({blocks[1], blocks[0], blocks[2]});                                 // r z n -> z r h
 }
 
-std::string recurrent_stack(OnnxGraphBuilder& g, const std::string& x, const std::string& name, RecurrentStackImpl& stack) {
+std::string recurrent_stack(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                            RecurrentStackImpl& stack) {
   std::shared_ptr<torch::nn::Module> inner;
   std::string cell;
   for (const auto& child : stack.named_children()) inner = child.value(), cell = child.key();
   const auto parameters = inner->named_parameters();
   for (const auto& p : parameters)
     if (p.key().find("reverse") != std::string::npos)
-      throw ConfigError("ONNX export: layer \"" + name + "\" (bidirectional " + cell + " over padded texts): not expressed yet");
+      throw ConfigError("ONNX export: layer \"" + name + "\" (bidirectional " + cell +
+                        " over padded texts): not expressed yet");
   if (const auto rnn = std::dynamic_pointer_cast<torch::nn::RNNImpl>(inner);
       rnn && !c10::get_if<torch::enumtype::kTanh>(&rnn->options.nonlinearity()))
     throw ConfigError("ONNX export: layer \"" + name + "\" (ReLU RNN): not expressed yet");
@@ -121,7 +131,8 @@ std::string recurrent_stack(OnnxGraphBuilder& g, const std::string& x, const std
     const std::string l = "l" + std::to_string(layer);
     const auto w = gates_in_onnx_order(parameters["weight_ih_" + l], cell).unsqueeze(0);
     const auto r = gates_in_onnx_order(parameters["weight_hh_" + l], cell).unsqueeze(0);
-    const auto b = torch::cat({gates_in_onnx_order(parameters["bias_ih_" + l], cell), gates_in_onnx_order(parameters["bias_hh_" + l], cell)})
+    const auto b = torch::cat({gates_in_onnx_order(parameters["bias_ih_" + l], cell),
+                               gates_in_onnx_order(parameters["bias_hh_" + l], cell)})
                        .unsqueeze(0);
     const std::string hint = name + "." + l;
     y = g.node(op, {y, g.weight(hint + ".W", w), g.weight(hint + ".R", r), g.weight(hint + ".B", b)}, hint);
@@ -140,8 +151,10 @@ std::string sequence_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, co
                                    const std::shared_ptr<torch::nn::Module>& layer, const OnnxSequence& s) {
   if (const auto e = std::dynamic_pointer_cast<TokenEmbeddingImpl>(layer))
     return embedding(g, x, name, *e->tokens, e->positions ? e->positions.get() : nullptr, s);
-  if (const auto e = std::dynamic_pointer_cast<torch::nn::EmbeddingImpl>(layer)) return embedding(g, x, name, *e, nullptr, s);
-  if (const auto b = std::dynamic_pointer_cast<TransformerBlockImpl>(layer)) return transformer_block(g, x, name, *b, s);
+  if (const auto e = std::dynamic_pointer_cast<torch::nn::EmbeddingImpl>(layer))
+    return embedding(g, x, name, *e, nullptr, s);
+  if (const auto b = std::dynamic_pointer_cast<TransformerBlockImpl>(layer))
+    return transformer_block(g, x, name, *b, s);
   if (const auto n = std::dynamic_pointer_cast<torch::nn::LayerNormImpl>(layer)) {
     if (n->options.normalized_shape().size() != 1)
       throw ConfigError("ONNX export: layer \"" + name + "\" (LayerNorm over several axes): not expressed yet");

@@ -18,8 +18,8 @@ struct DtypeName {
   torch::ScalarType type;
   const char* name;
 };
-constexpr DtypeName kDtypes[] = {{torch::kFloat32, "F32"}, {torch::kFloat64, "F64"}, {torch::kFloat16, "F16"},
-                                 {torch::kBFloat16, "BF16"}, {torch::kInt64, "I64"},  {torch::kInt32, "I32"},
+constexpr DtypeName kDtypes[] = {{torch::kFloat32, "F32"},   {torch::kFloat64, "F64"}, {torch::kFloat16, "F16"},
+                                 {torch::kBFloat16, "BF16"}, {torch::kInt64, "I64"},   {torch::kInt32, "I32"},
                                  {torch::kInt16, "I16"},     {torch::kInt8, "I8"},     {torch::kUInt8, "U8"},
                                  {torch::kBool, "BOOL"}};
 
@@ -29,10 +29,10 @@ const char* dtype_name(torch::ScalarType type) {
   throw Error(std::string("safetensors: no dtype name for ") + c10::toString(type));
 }
 
-
 }  // namespace
 
-void write_safetensors(const fs::path& path, const NamedTensors& tensors, const std::map<std::string, std::string>& metadata) {
+void write_safetensors(const fs::path& path, const NamedTensors& tensors,
+                       const std::map<std::string, std::string>& metadata) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::vector<torch::Tensor> data;
@@ -41,7 +41,8 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors, const 
     if (name == "__metadata__") throw Error("safetensors: a tensor may not be named __metadata__");
     const auto t = tensor.detach().cpu().contiguous();
     const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * t.element_size();
-    header[name] = {{"dtype", dtype_name(t.scalar_type())}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", dtype_name(t.scalar_type())}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
     data.push_back(t);
   }
@@ -49,10 +50,12 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors, const 
   text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned
   std::string out(8, '\0');
   const std::uint64_t length = text.size();
-  for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((length >> (8 * i)) & 0xFF);  // little-endian
+  for (int i = 0; i < 8; ++i)
+    out[static_cast<std::size_t>(i)] = static_cast<char>((length >> (8 * i)) & 0xFF);  // little-endian
   out += text;
   out.reserve(out.size() + offset);
-  for (const auto& t : data) out.append(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel() * t.element_size()));
+  for (const auto& t : data)
+    out.append(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel() * t.element_size()));
   write_text_atomically(path, out);
 }
 
@@ -61,9 +64,12 @@ SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& o
   SafetensorsFile file;
   file.metadata = layout.metadata;
   for (const auto& e : layout.entries) {
-    const auto found = std::find_if(std::begin(kDtypes), std::end(kDtypes), [&](const DtypeName& d) { return e.dtype == d.name; });
+    const auto found =
+        std::find_if(std::begin(kDtypes), std::end(kDtypes), [&](const DtypeName& d) { return e.dtype == d.name; });
     auto tensor = torch::empty(e.shape, torch::TensorOptions().dtype(found->type));
-    if (e.end > e.begin) std::memcpy(tensor.data_ptr(), bytes.data() + layout.data_start + e.begin, static_cast<std::size_t>(e.end - e.begin));
+    if (e.end > e.begin)
+      std::memcpy(tensor.data_ptr(), bytes.data() + layout.data_start + e.begin,
+                  static_cast<std::size_t>(e.end - e.begin));
     file.tensors.emplace_back(e.name, tensor);
   }
   return file;

@@ -13,7 +13,8 @@ std::int64_t category_embedding_width(std::int64_t categories) {
   return std::clamp<std::int64_t>(static_cast<std::int64_t>(width), 1, 600);
 }
 
-CategoryEmbeddingImpl::CategoryEmbeddingImpl(std::int64_t numeric_columns, const std::vector<std::int64_t>& category_sizes)
+CategoryEmbeddingImpl::CategoryEmbeddingImpl(std::int64_t numeric_columns,
+                                             const std::vector<std::int64_t>& category_sizes)
     : numeric_columns_(numeric_columns), output_width_(numeric_columns) {
   for (size_t k = 0; k < category_sizes.size(); ++k) {
     const std::int64_t width = category_embedding_width(category_sizes[k]);

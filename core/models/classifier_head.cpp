@@ -14,7 +14,8 @@ void append_dense_head(torch::nn::Sequential& net, const ModelSpec& spec, std::i
     const std::string n = std::to_string(i + 1);
     net->push_back("fc" + n, torch::nn::Linear(width, spec.hidden[i]));
     if (spec.batch_norm) net->push_back("fc_norm" + n, torch::nn::BatchNorm1d(spec.hidden[i]));
-    if (spec.layer_norm) net->push_back("fc_norm" + n, torch::nn::LayerNorm(torch::nn::LayerNormOptions({spec.hidden[i]})));
+    if (spec.layer_norm)
+      net->push_back("fc_norm" + n, torch::nn::LayerNorm(torch::nn::LayerNormOptions({spec.hidden[i]})));
     net->push_back("fc_act" + n, make_activation(spec.activation));
     if (spec.dropout > 0) net->push_back("fc_drop" + n, FastDropout(spec.dropout));
     width = spec.hidden[i];

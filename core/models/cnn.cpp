@@ -35,14 +35,17 @@ torch::nn::Sequential build_cnn(const ModelSpec& spec, const std::vector<std::in
     // A 2x2 pool then halves (rounding down).
     const std::int64_t lost = same ? 0 : spec.kernel_size - 1;
     if (height - lost < 1 || width - lost < 1)
-      throw ConfigError("model.kernel_size: block " + n + " gets a " + std::to_string(height) + "x" + std::to_string(width) +
-                        " input, smaller than its " + std::to_string(spec.kernel_size) + "x" +
-                        std::to_string(spec.kernel_size) + " kernel without padding; use padding \"same\" or fewer blocks");
+      throw ConfigError("model.kernel_size: block " + n + " gets a " + std::to_string(height) + "x" +
+                        std::to_string(width) + " input, smaller than its " + std::to_string(spec.kernel_size) + "x" +
+                        std::to_string(spec.kernel_size) +
+                        " kernel without padding; use padding \"same\" or fewer blocks");
     height = (height - lost - 1) / spec.stride + 1;
     width = (width - lost - 1) / spec.stride + 1;
     if (spec.pool != "none") {
-      if (spec.pool == "max") net->push_back("pool" + n, torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
-      else net->push_back("pool" + n, torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2)));
+      if (spec.pool == "max")
+        net->push_back("pool" + n, torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+      else
+        net->push_back("pool" + n, torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(2)));
       height /= 2;
       width /= 2;
     }
@@ -50,7 +53,8 @@ torch::nn::Sequential build_cnn(const ModelSpec& spec, const std::vector<std::in
     if (spec.conv_dropout > 0) net->push_back("conv_dropout" + n, torch::nn::Dropout2d(spec.conv_dropout));
     if (height < 1 || width < 1)
       throw ConfigError("model.conv_channels: block " + n + " shrinks the " + std::to_string(input_shape.at(1)) + "x" +
-                        std::to_string(input_shape.at(2)) + " input to nothing; use fewer blocks, stride 1 or pool \"none\"");
+                        std::to_string(input_shape.at(2)) +
+                        " input to nothing; use fewer blocks, stride 1 or pool \"none\"");
     channels = out;
   }
   net->push_back("flatten", torch::nn::Flatten());

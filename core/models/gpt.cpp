@@ -12,9 +12,11 @@
 namespace cradle {
 namespace nn = torch::nn;
 
-torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim, const torch::Device& device) {
+torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim,
+                            const torch::Device& device) {
   const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(device);
-  const auto inverse_frequency = torch::pow(10000.0, -torch::arange(0, dim / 2, options) * 2.0 / static_cast<double>(dim));
+  const auto inverse_frequency =
+      torch::pow(10000.0, -torch::arange(0, dim / 2, options) * 2.0 / static_cast<double>(dim));
   return torch::outer(torch::arange(first_position, first_position + length, options), inverse_frequency);
 }
 
@@ -70,7 +72,9 @@ const torch::Tensor& SelfAttentionImpl::future_mask(std::int64_t length, const t
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   const std::int64_t batch = x.size(0), length = x.size(1), width = x.size(2), head_width = width / heads_;
   const auto parts = qkv->forward(x).chunk(3, 2);
-  const auto split = [&](const torch::Tensor& t) { return t.view({batch, length, heads_, head_width}).transpose(1, 2); };
+  const auto split = [&](const torch::Tensor& t) {
+    return t.view({batch, length, heads_, head_width}).transpose(1, 2);
+  };
   auto q = split(parts[0]), k = split(parts[1]);
   const auto v = split(parts[2]);
   if (rotary_) {
@@ -80,9 +84,10 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   // Heads folded into the batch for the products. In place on the fresh
   // product: it keeps its inputs, not its output, for the backward pass.
   const std::int64_t stacks = batch * heads_;
-  auto scores = batched_matmul(q.reshape({stacks, length, head_width}), k.reshape({stacks, length, head_width}).transpose(1, 2))
-                    .view({batch, heads_, length, length})
-                    .mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
+  auto scores =
+      batched_matmul(q.reshape({stacks, length, head_width}), k.reshape({stacks, length, head_width}).transpose(1, 2))
+          .view({batch, heads_, length, length})
+          .mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
   constexpr float kNever = -std::numeric_limits<float>::infinity();
   if (causal_) scores.masked_fill_(future_mask(length, x.device()), kNever);
   if (padding_) {
@@ -121,9 +126,11 @@ torch::Tensor SelfAttentionImpl::forward_cached(const torch::Tensor& x, Attentio
   const auto keys = cache.keys.narrow(2, 0, total), values = cache.values.narrow(2, 0, total);
   auto scores = torch::matmul(q, keys.transpose(2, 3)).mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
   if (fresh > 1)  // new position i (absolute seen + i) sees keys up to seen + i
-    scores.masked_fill_(torch::ones({fresh, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(seen + 1),
-                        -std::numeric_limits<float>::infinity());
-  const auto mixed = torch::matmul(torch::softmax(scores, 3), values).transpose(1, 2).contiguous().view({batch, fresh, width});
+    scores.masked_fill_(
+        torch::ones({fresh, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(seen + 1),
+        -std::numeric_limits<float>::infinity());
+  const auto mixed =
+      torch::matmul(torch::softmax(scores, 3), values).transpose(1, 2).contiguous().view({batch, fresh, width});
   return projection->forward(mixed);
 }
 
@@ -131,7 +138,8 @@ TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t head
                                            bool causal, std::shared_ptr<const PaddingContext> padding)
     : heads_(heads) {
   norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({width})));
-  attention = register_module("attention", SelfAttention(width, heads, dropout_rate, rotary, causal, std::move(padding)));
+  attention =
+      register_module("attention", SelfAttention(width, heads, dropout_rate, rotary, causal, std::move(padding)));
   norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({width})));
   expand = register_module("expand", nn::Linear(width, 4 * width));
   contract = register_module("contract", nn::Linear(4 * width, width));
@@ -143,7 +151,8 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
   return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
 }
 
-torch::Tensor TransformerBlockImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity) {
+torch::Tensor TransformerBlockImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache,
+                                                   std::int64_t capacity) {
   const auto h = x + attention->forward_cached(norm1->forward(x), cache, capacity);
   return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
 }
@@ -179,8 +188,8 @@ void initialize_transformer(torch::nn::Module& net, std::int64_t layers) {
       p.zero_();
       continue;
     }
-    const bool residual_output = name.find("projection.weight") != std::string::npos ||
-                                 name.find("contract.weight") != std::string::npos;
+    const bool residual_output =
+        name.find("projection.weight") != std::string::npos || name.find("contract.weight") != std::string::npos;
     p.normal_(0.0, residual_output ? 0.02 / std::sqrt(2.0 * static_cast<double>(layers)) : 0.02);
   }
 }
@@ -194,8 +203,10 @@ torch::nn::Sequential build_gpt(const ModelSpec& spec, std::int64_t context, std
     net->push_back("block" + std::to_string(i + 1),
                    std::make_shared<TransformerBlockImpl>(spec.width, spec.heads, spec.dropout, rotary));
   net->push_back("final_norm", nn::LayerNorm(nn::LayerNormOptions({spec.width})));
-  if (spec.tie_weights) net->push_back("logits", std::make_shared<TiedLogitsImpl>(embedding->tokens.ptr()));
-  else net->push_back("logits", nn::Linear(nn::LinearOptions(spec.width, vocab_size).bias(false)));
+  if (spec.tie_weights)
+    net->push_back("logits", std::make_shared<TiedLogitsImpl>(embedding->tokens.ptr()));
+  else
+    net->push_back("logits", nn::Linear(nn::LinearOptions(spec.width, vocab_size).bias(false)));
 
   initialize_transformer(*net, spec.layers);
   return net;

@@ -102,7 +102,8 @@ TORCH_MODULE(TiedLogits);
 // RoPE's angles for positions first_position .. first_position + length - 1
 // and heads of `dim` values: [length, dim / 2] float32, position times
 // 10000^(-2i/dim). The ONNX exporter stores them as a table.
-torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim, const torch::Device& device);
+torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim,
+                            const torch::Device& device);
 
 // GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
 // that write into the residual stream scaled by 1/sqrt(2 * layers).

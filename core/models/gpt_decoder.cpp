@@ -14,7 +14,8 @@ bool GptDecoder::supports(const torch::nn::Sequential& model) {
   return true;
 }
 
-GptDecoder::GptDecoder(torch::nn::Sequential model, std::int64_t capacity) : model_(std::move(model)), capacity_(capacity) {
+GptDecoder::GptDecoder(torch::nn::Sequential model, std::int64_t capacity)
+    : model_(std::move(model)), capacity_(capacity) {
   if (!supports(model_)) throw std::logic_error("GptDecoder: not a GPT built by build_gpt");
   embedding_ = std::dynamic_pointer_cast<TokenEmbeddingImpl>(model_->ptr(0));
   for (std::size_t i = 1; i + 2 < model_->size(); ++i)

@@ -15,7 +15,8 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::
   if (spec.is_recurrent()) return build_recurrent_language_model(spec, num_classes);
   if (spec.type == "gpt") return build_gpt(spec, input_shape.at(0), num_classes);
   if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes, category_sizes);
-  if (!category_sizes.empty()) throw ConfigError("model.type: embedded categories need an \"mlp\", got \"" + spec.type + "\"");
+  if (!category_sizes.empty())
+    throw ConfigError("model.type: embedded categories need an \"mlp\", got \"" + spec.type + "\"");
   if (spec.type == "lenet5") return build_lenet5(spec, input_shape, num_classes);
   if (spec.type == "resnet") return build_resnet(spec, input_shape, num_classes);
   return build_cnn(spec, input_shape, num_classes);

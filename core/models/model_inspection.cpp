@@ -41,7 +41,7 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   ModelSummary summary;
   torch::NoGradGuard no_grad;
   const bool was_training = model->is_training();
-  model->eval();  // batch norm must not update its statistics here
+  model->eval();                          // batch norm must not update its statistics here
   std::vector<std::int64_t> shape = {2};  // two samples: BatchNorm1d refuses a batch of one in training
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
   const auto device = model->parameters().empty() ? torch::kCPU : model->parameters().front().device();
@@ -50,8 +50,9 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   const bool reads_tokens = !model->is_empty() && (model->ptr(0)->as<torch::nn::Embedding>() != nullptr ||
                                                    model->ptr(0)->as<TokenEmbedding>() != nullptr ||
                                                    model->ptr(0)->as<TrimPadding>() != nullptr);
-  torch::Tensor x = reads_tokens ? torch::full(shape, kUnkId, torch::TensorOptions().device(device).dtype(torch::kInt64))
-                                 : torch::zeros(shape, torch::TensorOptions().device(device));
+  torch::Tensor x = reads_tokens
+                        ? torch::full(shape, kUnkId, torch::TensorOptions().device(device).dtype(torch::kInt64))
+                        : torch::zeros(shape, torch::TensorOptions().device(device));
   const auto children = model->named_children();
   size_t i = 0;
   for (auto it = model->begin(); it != model->end(); ++it, ++i) {

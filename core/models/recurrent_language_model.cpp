@@ -9,19 +9,34 @@ namespace cradle {
 RecurrentStackImpl::RecurrentStackImpl(const std::string& cell, std::int64_t input_size, std::int64_t hidden_size,
                                        std::int64_t layers, double dropout, bool bidirectional,
                                        std::shared_ptr<const PaddingContext> padding)
-    : gates_(cell == "lstm" ? 4 : cell == "gru" ? 3 : 1), input_size_(input_size), hidden_size_(hidden_size),
-      layers_(layers), directions_(bidirectional ? 2 : 1), padding_(std::move(padding)) {
+    : gates_(cell == "lstm"  ? 4
+             : cell == "gru" ? 3
+                             : 1),
+      input_size_(input_size),
+      hidden_size_(hidden_size),
+      layers_(layers),
+      directions_(bidirectional ? 2 : 1),
+      padding_(std::move(padding)) {
   // LibTorch applies this dropout between layers only; with one layer it would warn.
   const double between = layers > 1 ? dropout : 0.0;
   if (cell == "lstm") {
     lstm_ = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(input_size, hidden_size)
-                                                        .num_layers(layers).dropout(between).batch_first(true).bidirectional(bidirectional)));
+                                                        .num_layers(layers)
+                                                        .dropout(between)
+                                                        .batch_first(true)
+                                                        .bidirectional(bidirectional)));
   } else if (cell == "gru") {
     gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input_size, hidden_size)
-                                                     .num_layers(layers).dropout(between).batch_first(true).bidirectional(bidirectional)));
+                                                     .num_layers(layers)
+                                                     .dropout(between)
+                                                     .batch_first(true)
+                                                     .bidirectional(bidirectional)));
   } else {
     rnn_ = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(input_size, hidden_size)
-                                                     .num_layers(layers).dropout(between).batch_first(true).bidirectional(bidirectional)));
+                                                     .num_layers(layers)
+                                                     .dropout(between)
+                                                     .batch_first(true)
+                                                     .bidirectional(bidirectional)));
   }
 }
 

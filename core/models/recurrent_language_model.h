@@ -22,7 +22,8 @@ namespace cradle {
 class RecurrentStackImpl : public torch::nn::Module, public CostedLayer {
  public:
   RecurrentStackImpl(const std::string& cell, std::int64_t input_size, std::int64_t hidden_size, std::int64_t layers,
-                     double dropout, bool bidirectional = false, std::shared_ptr<const PaddingContext> padding = nullptr);
+                     double dropout, bool bidirectional = false,
+                     std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
 

@@ -10,13 +10,16 @@ namespace cradle {
 namespace nn = torch::nn;
 
 BasicBlockImpl::BasicBlockImpl(std::int64_t in_channels, std::int64_t out_channels, std::int64_t stride) {
-  conv1_ = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(in_channels, out_channels, 3).stride(stride).padding(1).bias(false)));
+  conv1_ = register_module(
+      "conv1", nn::Conv2d(nn::Conv2dOptions(in_channels, out_channels, 3).stride(stride).padding(1).bias(false)));
   norm1_ = register_module("norm1", nn::BatchNorm2d(out_channels));
-  conv2_ = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(out_channels, out_channels, 3).padding(1).bias(false)));
+  conv2_ =
+      register_module("conv2", nn::Conv2d(nn::Conv2dOptions(out_channels, out_channels, 3).padding(1).bias(false)));
   norm2_ = register_module("norm2", nn::BatchNorm2d(out_channels));
   shortcut_ = register_module("shortcut", nn::Sequential());
   if (stride != 1 || in_channels != out_channels) {
-    shortcut_->push_back("conv", nn::Conv2d(nn::Conv2dOptions(in_channels, out_channels, 1).stride(stride).bias(false)));
+    shortcut_->push_back("conv",
+                         nn::Conv2d(nn::Conv2dOptions(in_channels, out_channels, 1).stride(stride).bias(false)));
     shortcut_->push_back("norm", nn::BatchNorm2d(out_channels));
   }
 }
@@ -28,7 +31,8 @@ torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
 }
 
 LayerCost BasicBlockImpl::cost(const Shape& input_shape, const Shape& output_shape) const {
-  const std::int64_t in = input_shape.at(0), out = output_shape.at(0), positions = output_shape.at(1) * output_shape.at(2);
+  const std::int64_t in = input_shape.at(0), out = output_shape.at(0),
+                     positions = output_shape.at(1) * output_shape.at(2);
   LayerCost c;
   c.flops = 2 * positions * out * (in * 9 + out * 9 + (shortcut_->is_empty() ? 0 : in));
   // conv1, norm1, relu, conv2, norm2, sum, relu (and the projection's conv and norm).

@@ -17,7 +17,8 @@ torch::nn::Sequential build_reward_model(const ModelSpec& spec, std::int64_t con
   torch::nn::Sequential net;
   // Layer names as build_gpt's, so a language model's weights load by name.
   net->push_back("trim", TrimPadding(padding));
-  net->push_back("embedding", std::make_shared<TokenEmbeddingImpl>(vocab_size, spec.width, context, !rotary, spec.dropout));
+  net->push_back("embedding",
+                 std::make_shared<TokenEmbeddingImpl>(vocab_size, spec.width, context, !rotary, spec.dropout));
   for (std::int64_t i = 0; i < spec.layers; ++i)
     net->push_back("block" + std::to_string(i + 1),
                    std::make_shared<TransformerBlockImpl>(spec.width, spec.heads, spec.dropout, rotary));
@@ -32,11 +33,14 @@ std::vector<std::string> copy_matching_weights(const torch::nn::Module& from, to
   torch::NoGradGuard no_grad;
   const auto source_parameters = from.named_parameters(), source_buffers = from.named_buffers();
   std::vector<std::string> missing;
-  const auto copy = [&](const torch::OrderedDict<std::string, torch::Tensor>& source, torch::OrderedDict<std::string, torch::Tensor> target) {
+  const auto copy = [&](const torch::OrderedDict<std::string, torch::Tensor>& source,
+                        torch::OrderedDict<std::string, torch::Tensor> target) {
     for (auto& item : target) {
       const torch::Tensor* found = source.find(item.key());
-      if (found && found->sizes() == item.value().sizes()) item.value().copy_(*found);
-      else missing.push_back(item.key());
+      if (found && found->sizes() == item.value().sizes())
+        item.value().copy_(*found);
+      else
+        missing.push_back(item.key());
     }
   };
   copy(source_parameters, to.named_parameters());

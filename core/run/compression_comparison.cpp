@@ -37,7 +37,8 @@ Json compare_with_original(const CompressedRun& run) {
   torch::nn::Sequential original = run.build_original();
   load_weights_file(original_weights, *original);
   original->to(run.device);
-  const auto inputs = run.test.slice(0, std::min<std::int64_t>(run.test.size(), e.train.batch_size)).inputs.to(run.device);
+  const auto inputs =
+      run.test.slice(0, std::min<std::int64_t>(run.test.size(), e.train.batch_size)).inputs.to(run.device);
   const ModelFootprint before = measure_footprint(original, original_weights, inputs, e.train.batch_size);
   torch::nn::Sequential compressed = run.model;  // a handle: the same module
   const ModelFootprint after = measure_footprint(compressed, run.weights, inputs, e.train.batch_size);
@@ -52,14 +53,15 @@ std::string describe_comparison(const Json& c) {
   const Json& b = c["compressed"];
   const std::string metric = c["metric"].get<std::string>();
   char line[600];
-  std::snprintf(line, sizeof line,
-                "against %s: %s %.4f -> %.4f, parameters %lld -> %lld (non-zero %lld -> %lld), weights file %lld -> %lld bytes "
-                "(zlib %lld -> %lld), %.4f -> %.4f ms per sample at batch 1",
-                c["original_run"].get<std::string>().c_str(), metric.c_str(), a[metric].get<double>(), b[metric].get<double>(),
-                a["parameters"].get<long long>(), b["parameters"].get<long long>(), a["nonzero_parameters"].get<long long>(),
-                b["nonzero_parameters"].get<long long>(), a["file_bytes"].get<long long>(), b["file_bytes"].get<long long>(),
-                a["compressed_bytes"].get<long long>(), b["compressed_bytes"].get<long long>(),
-                a["latency_ms_per_sample"]["batch_1"].get<double>(), b["latency_ms_per_sample"]["batch_1"].get<double>());
+  std::snprintf(
+      line, sizeof line,
+      "against %s: %s %.4f -> %.4f, parameters %lld -> %lld (non-zero %lld -> %lld), weights file %lld -> %lld bytes "
+      "(zlib %lld -> %lld), %.4f -> %.4f ms per sample at batch 1",
+      c["original_run"].get<std::string>().c_str(), metric.c_str(), a[metric].get<double>(), b[metric].get<double>(),
+      a["parameters"].get<long long>(), b["parameters"].get<long long>(), a["nonzero_parameters"].get<long long>(),
+      b["nonzero_parameters"].get<long long>(), a["file_bytes"].get<long long>(), b["file_bytes"].get<long long>(),
+      a["compressed_bytes"].get<long long>(), b["compressed_bytes"].get<long long>(),
+      a["latency_ms_per_sample"]["batch_1"].get<double>(), b["latency_ms_per_sample"]["batch_1"].get<double>());
   return line;
 }
 

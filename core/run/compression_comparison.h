@@ -24,7 +24,7 @@ struct CompressedRun {
   torch::Device device = torch::kCPU;
   std::filesystem::path original_run;
   std::function<torch::nn::Sequential()> build_original;  // a fresh model of the original's shape
-  double target_std = 1.0;  // regression: targets were standardised by it
+  double target_std = 1.0;                                // regression: targets were standardised by it
 };
 
 Json compare_with_original(const CompressedRun& run);

@@ -6,15 +6,15 @@
 #include "core/data/data_cache.h"
 #include "core/data/dataset_statistics.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/language_model_data.h"
 #include "core/data/preference_data.h"
 #include "core/data/prompt_data.h"
-#include "core/models/reward_model.h"
-#include "core/data/language_model_data.h"
-#include "core/run/fine_tuning_base.h"
 #include "core/data/text_classification_data.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
+#include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
+#include "core/run/fine_tuning_base.h"
 
 namespace cradle {
 namespace {

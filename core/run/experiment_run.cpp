@@ -33,9 +33,9 @@ struct ExperimentRun::State {
   std::vector<TrainingObserver*> observers;  // the caller's
   std::unique_ptr<MetricsWriter> metrics;
   std::unique_ptr<LogWriter> log;
-  std::unique_ptr<SampleSnapshots> samples;  // images and language models with a validation split
-  fs::path resume_from;                      // empty for a new run
-  DataParallelGroup* group = nullptr;        // data-parallel runs
+  std::unique_ptr<SampleSnapshots> samples;                    // images and language models with a validation split
+  fs::path resume_from;                                        // empty for a new run
+  DataParallelGroup* group = nullptr;                          // data-parallel runs
   std::function<double(std::int64_t)> learning_rate_override;  // the range test
 
   void write_log(const std::string& line) {
@@ -68,15 +68,16 @@ fs::path newest_checkpoint(const fs::path& dir) {
 // Processes sharing a machine share its cores, unless the experiment names a thread count.
 int configure_threads(const Experiment& experiment, const DataParallelGroup* group) {
   const int local_processes = group ? group->config().local_world_size : 1;
-  return configure_runtime(experiment.threads == 0 && local_processes > 1
-                               ? threads_per_local_process(static_cast<int>(std::thread::hardware_concurrency()),
-                                                           local_processes)
-                               : experiment.threads);
+  return configure_runtime(
+      experiment.threads == 0 && local_processes > 1
+          ? threads_per_local_process(static_cast<int>(std::thread::hardware_concurrency()), local_processes)
+          : experiment.threads);
 }
 
 }  // namespace
 
-std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs, DataParallelGroup* group) {
+std::unique_ptr<ExperimentRun> ExperimentRun::resume(const fs::path& run_dir, std::int64_t epochs,
+                                                     DataParallelGroup* group) {
   const RunFolder folder = open_run_folder(run_dir);
   Experiment experiment = load_experiment(folder.experiment_file());
   if (epochs > 0) experiment.train.epochs = epochs;
@@ -109,7 +110,8 @@ ExperimentRun::ExperimentRun(const Experiment& experiment, const fs::path& run_d
   if (!c.writes) return;  // the rest writes the run folder: rank 0's job
   const bool epochs_changed =
       c.resuming && load_experiment(c.folder.experiment_file()).train.epochs != c.experiment.train.epochs;
-  if (!c.resuming || epochs_changed) write_text_atomically(c.folder.experiment_file(), serialize_experiment(c.experiment));
+  if (!c.resuming || epochs_changed)
+    write_text_atomically(c.folder.experiment_file(), serialize_experiment(c.experiment));
   s.open_writers();
   s.describe_start(epochs_changed);
 }
@@ -156,11 +158,13 @@ void ExperimentRun::State::describe_start(bool epochs_changed) {
   write_log("cradle " CRADLE_VERSION ", LibTorch " TORCH_VERSION ", " + std::to_string(threads) + " threads, device " +
             c.device.str() + ", precision " + to_string(e.train.precision));
   if (e.train.precision == Precision::Bfloat16 && !c.device.is_cuda() && !cpu_has_native_bfloat16())
-    write_log("warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
-              "likely slower than float32");
+    write_log(
+        "warning: this processor has no native bfloat16 (avx512_bf16, amx_bf16): bfloat16 is emulated and "
+        "likely slower than float32");
   const CacheOutcome cache = stage->data_cache();
   if (cache != CacheOutcome::Off)
-    write_log(std::string("data: ") + (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
+    write_log(std::string("data: ") +
+              (cache == CacheOutcome::Hit ? "read from the cache " : "prepared and cached in ") +
               data_cache_dir().string() + " (key " + data_cache_key(e) + ")");
   stage->describe(c);
 }
@@ -205,7 +209,8 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   State& s = *state_;
   const StageContext& c = s.context;
   FinalMetrics final_metrics;
-  const auto run_training = s.stage->prepare_training(c, s.trainer_setup(stop, control), s.observers_with(final_metrics));
+  const auto run_training =
+      s.stage->prepare_training(c, s.trainer_setup(stop, control), s.observers_with(final_metrics));
 
   RunReportStart start;
   const std::string now = utc_timestamp();

@@ -18,9 +18,9 @@ FineTuningBase load_fine_tuning_base(const Experiment& e) {
     throw ConfigError("init_from: " + base.root.string() + " is a reward model; stage \"" + to_string(e.stage) +
                       "\" starts from a language model (a pretrained, sft, dpo or ppo run)");
   if (e.data.context_length != pretrained.data.context_length)
-    throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " differs from the pretrained run's " +
-                      std::to_string(pretrained.data.context_length) + " (its model's positions); set it to " +
-                      std::to_string(pretrained.data.context_length));
+    throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) +
+                      " differs from the pretrained run's " + std::to_string(pretrained.data.context_length) +
+                      " (its model's positions); set it to " + std::to_string(pretrained.data.context_length));
   loaded.weights = resolve_checkpoint(base.root, "last");
   loaded.tokenizer = load_tokenizer(base.tokenizer_file());
   return loaded;

@@ -10,8 +10,8 @@
 namespace cradle {
 
 struct FineTuningBase {
-  Experiment pretrained;              // the run's frozen experiment
-  std::filesystem::path weights;      // its final weights (or newest checkpoint)
+  Experiment pretrained;          // the run's frozen experiment
+  std::filesystem::path weights;  // its final weights (or newest checkpoint)
   std::shared_ptr<const Tokenizer> tokenizer;
 };
 

@@ -38,7 +38,8 @@ class ScratchFolder {
  public:
   ScratchFolder() {
     std::string pattern = (fs::temp_directory_path() / "cradle-lr-find-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw IoError("cannot create a scratch folder under " + fs::temp_directory_path().string());
+    if (!::mkdtemp(pattern.data()))
+      throw IoError("cannot create a scratch folder under " + fs::temp_directory_path().string());
     path_ = pattern;
   }
   ~ScratchFolder() {
@@ -56,11 +57,13 @@ class ScratchFolder {
 }  // namespace
 
 LearningRateFinding find_learning_rate(const Experiment& experiment, const LearningRateRange& range,
-                                       const StopSignal* stop, const std::function<void(const RangeTestPoint&)>& on_point) {
+                                       const StopSignal* stop,
+                                       const std::function<void(const RangeTestPoint&)>& on_point) {
   check_learning_rate_range(range);
-  if (experiment.stage == Stage::Ppo) throw ConfigError("stage ppo: the learning-rate range test needs batches of a dataset");
+  if (experiment.stage == Stage::Ppo)
+    throw ConfigError("stage ppo: the learning-rate range test needs batches of a dataset");
   Experiment test = experiment;
-  test.train.log_every = 1;  // every step's loss
+  test.train.log_every = 1;         // every step's loss
   test.train.epochs = range.steps;  // at least one step an epoch: never short of steps (the observer stops it)
   test.train.early_stopping.enabled = false;
   test.train.keep_checkpoints = 1;
@@ -90,8 +93,8 @@ LearningRateFinding find_learning_rate(const Experiment& experiment, const Learn
 Json learning_rate_finding_json(const LearningRateFinding& finding) {
   Json points = Json::array();
   for (const auto& p : finding.points) points.push_back(Json{{"lr", p.lr}, {"loss", p.loss}, {"smoothed", p.smoothed}});
-  Json out = {{"min_lr", finding.range.min_lr}, {"max_lr", finding.range.max_lr}, {"steps", finding.range.steps},
-              {"steps_run", finding.points.size()}, {"diverged", finding.diverged}, {"seconds", finding.seconds}};
+  Json out = {{"min_lr", finding.range.min_lr},     {"max_lr", finding.range.max_lr}, {"steps", finding.range.steps},
+              {"steps_run", finding.points.size()}, {"diverged", finding.diverged},   {"seconds", finding.seconds}};
   if (const auto& s = finding.suggestion) {
     out["suggested_lr"] = s->lr;
     out["rule"] = s->rule;

@@ -16,14 +16,15 @@ std::string format(const char* pattern, Args... args) {
 
 std::string format_stage_figures(const std::vector<std::pair<std::string, double>>& extra, std::size_t limit) {
   std::string text;
-  for (std::size_t i = 0; i < extra.size() && i < limit; ++i) text += format(" %s %.4g", extra[i].first.c_str(), extra[i].second);
+  for (std::size_t i = 0; i < extra.size() && i < limit; ++i)
+    text += format(" %s %.4g", extra[i].first.c_str(), extra[i].second);
   return text;
 }
 
 void LogWriter::on_started(const TrainingPlan& p) {
-  write(format("training: %lld samples, batch %lld, %lld epoch%s of %lld steps", static_cast<long long>(p.train_samples),
-               static_cast<long long>(p.batch_size), static_cast<long long>(p.epochs), p.epochs == 1 ? "" : "s",
-               static_cast<long long>(p.steps_per_epoch)));
+  write(format("training: %lld samples, batch %lld, %lld epoch%s of %lld steps",
+               static_cast<long long>(p.train_samples), static_cast<long long>(p.batch_size),
+               static_cast<long long>(p.epochs), p.epochs == 1 ? "" : "s", static_cast<long long>(p.steps_per_epoch)));
 }
 
 void LogWriter::on_step(const StepMetrics& m) {
@@ -40,7 +41,8 @@ void LogWriter::on_evaluation(const EvaluationMetrics& m) {
                  static_cast<long long>(m.samples)));
   else
     write(format("[%8.1fs] %s after epoch %lld: loss %.4f accuracy %.4f (%lld samples)", m.wall_seconds,
-                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, m.accuracy, static_cast<long long>(m.samples)) +
+                 m.split.c_str(), static_cast<long long>(m.epoch), m.loss, m.accuracy,
+                 static_cast<long long>(m.samples)) +
           format_stage_figures(m.extra));
 }
 

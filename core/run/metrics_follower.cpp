@@ -19,7 +19,8 @@ struct BadField : std::runtime_error {
 // A count or step: a JSON integer, or a float holding a whole number in
 // range. (nlohmann's get<int64_t> of 1e84 is undefined behaviour; the fuzz
 // target found it.)
-std::int64_t whole_number(const nlohmann::json& json, const char* key, std::optional<std::int64_t> fallback = std::nullopt) {
+std::int64_t whole_number(const nlohmann::json& json, const char* key,
+                          std::optional<std::int64_t> fallback = std::nullopt) {
   if (!json.contains(key)) {
     if (fallback) return *fallback;
     throw BadField(std::string("key '") + key + "' not found");
@@ -34,11 +35,13 @@ std::int64_t whole_number(const nlohmann::json& json, const char* key, std::opti
 }
 
 // The numeric fields a line has beyond the ones every run writes (PPO's score, kl, ...), by name.
-std::vector<std::pair<std::string, double>> extra_fields(const nlohmann::json& json, std::initializer_list<const char*> known) {
+std::vector<std::pair<std::string, double>> extra_fields(const nlohmann::json& json,
+                                                         std::initializer_list<const char*> known) {
   std::vector<std::pair<std::string, double>> extra;
   for (const auto& item : json.items()) {
     const std::string& key = item.key();
-    if (!item.value().is_number() || std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
+    if (!item.value().is_number() || std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
+      continue;
     extra.emplace_back(key, item.value().get<double>());
   }
   return extra;
@@ -77,8 +80,8 @@ bool parse_metrics_line(const std::string& line, MetricsUpdate& update, std::str
       m.backward_seconds = json.value("backward_s", 0.0);
       m.optimizer_seconds = json.value("optimizer_s", 0.0);
       m.wall_seconds = json.value("wall_time", 0.0);
-      m.extra = extra_fields(json, {"step", "epoch", "loss", "accuracy", "mae", "lr", "samples_per_sec", "data_wait_s", "forward_s",
-                                    "backward_s", "optimizer_s", "wall_time"});
+      m.extra = extra_fields(json, {"step", "epoch", "loss", "accuracy", "mae", "lr", "samples_per_sec", "data_wait_s",
+                                    "forward_s", "backward_s", "optimizer_s", "wall_time"});
       update.steps.push_back(m);
     } else if (kind == "eval") {
       EvaluationMetrics m;

@@ -8,9 +8,12 @@ namespace cradle {
 
 void MetricsWriter::on_started(const TrainingPlan& p) {
   // The plan first, so that a dashboard following the file knows the run's length.
-  const nlohmann::ordered_json line = {{"kind", "start"},           {"epochs", p.epochs},
-                                       {"steps_per_epoch", p.steps_per_epoch}, {"total_steps", p.total_steps},
-                                       {"train_samples", p.train_samples}, {"batch_size", p.batch_size},
+  const nlohmann::ordered_json line = {{"kind", "start"},
+                                       {"epochs", p.epochs},
+                                       {"steps_per_epoch", p.steps_per_epoch},
+                                       {"total_steps", p.total_steps},
+                                       {"train_samples", p.train_samples},
+                                       {"batch_size", p.batch_size},
                                        {"start_step", p.start_step}};
   out_.append(line.dump());
 }
@@ -38,9 +41,9 @@ void MetricsWriter::on_step(const StepMetrics& m) {
 }
 
 void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
-  nlohmann::ordered_json line = {{"kind", "eval"},       {"step", m.step},         {"epoch", m.epoch},
-                                 {"split", m.split},     {"loss", m.loss},         {"accuracy", m.accuracy},
-                                 {"samples", m.samples}, {"wall_time", m.wall_seconds}};
+  nlohmann::ordered_json line = {
+      {"kind", "eval"}, {"step", m.step},         {"epoch", m.epoch},     {"split", m.split},
+      {"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"wall_time", m.wall_seconds}};
   if (m.mae) {
     line.erase("accuracy");
     line["mae"] = *m.mae;
@@ -48,8 +51,11 @@ void MetricsWriter::on_evaluation(const EvaluationMetrics& m) {
     line["r2"] = m.r2.value_or(0);
   }
   const std::pair<const char*, const std::optional<double>*> optional_fields[] = {
-      {"reward_gap", &m.reward_gap},         {"chosen_reward", &m.chosen_reward},   {"rejected_reward", &m.rejected_reward},
-      {"chosen_logprob", &m.chosen_logprob}, {"rejected_logprob", &m.rejected_logprob}};
+      {"reward_gap", &m.reward_gap},
+      {"chosen_reward", &m.chosen_reward},
+      {"rejected_reward", &m.rejected_reward},
+      {"chosen_logprob", &m.chosen_logprob},
+      {"rejected_logprob", &m.rejected_logprob}};
   for (const auto& [key, value] : optional_fields)
     if (*value) line[key] = **value;
   for (const auto& [key, value] : m.extra) line[key] = value;

@@ -14,11 +14,11 @@ namespace cradle {
 
 struct PruningStageRequest {
   std::filesystem::path run_dir;
-  std::string method = "magnitude";  // or "channels"
-  double sparsity = 0;               // 0: the method's default (0.8 magnitude, 0.35 channels)
-  std::string scope;                 // empty: the method's default
-  std::int64_t cycles = 0;           // 0: 3 for magnitude, 1 for channels
-  std::int64_t epochs = 0;           // 0: cycles + 1 (magnitude), cycles + 3 (channels)
+  std::string method = "magnitude";    // or "channels"
+  double sparsity = 0;                 // 0: the method's default (0.8 magnitude, 0.35 channels)
+  std::string scope;                   // empty: the method's default
+  std::int64_t cycles = 0;             // 0: 3 for magnitude, 1 for channels
+  std::int64_t epochs = 0;             // 0: cycles + 1 (magnitude), cycles + 3 (channels)
   std::vector<std::string> overrides;  // field=value, applied last
 };
 

@@ -15,9 +15,9 @@
 #include "core/common/utc_time.h"
 #include "core/data/classification_data.h"
 #include "core/data/dialogue_data.h"
+#include "core/data/language_model_data.h"
 #include "core/data/preference_data.h"
 #include "core/data/prompt_data.h"
-#include "core/data/language_model_data.h"
 #include "core/data/text_classification_data.h"
 #include "core/eval/image_thumbnails.h"
 #include "core/eval/preference_evaluation.h"
@@ -41,7 +41,7 @@ namespace {
 std::vector<std::string> record_starts(const LanguageModelData& data, const std::string& split, std::int64_t count) {
   std::vector<std::string> starts;
   if (data.token_corpus) {
-    const auto& file = split == "train" ? *data.token_corpus->train
+    const auto& file = split == "train"        ? *data.token_corpus->train
                        : split == "validation" ? *data.token_corpus->validation
                                                : *data.token_corpus->test;
     const auto documents = static_cast<std::int64_t>(file.layout().documents);
@@ -53,7 +53,9 @@ std::vector<std::string> record_starts(const LanguageModelData& data, const std:
     }
     return starts;
   }
-  const auto& records = split == "train" ? data.text.train : split == "validation" ? data.text.validation : data.text.test;
+  const auto& records = split == "train"        ? data.text.train
+                        : split == "validation" ? data.text.validation
+                                                : data.text.test;
   count = std::min<std::int64_t>(count, static_cast<std::int64_t>(records.size()));
   for (std::int64_t i = 0; i < count; ++i)
     starts.push_back(records[static_cast<std::size_t>(i * static_cast<std::int64_t>(records.size()) / count)].text);
@@ -125,8 +127,9 @@ void evaluate_classification(torch::nn::Sequential& model, const TensorDataset& 
   for (const auto& p : result.predictions)
     if (p.label >= 0 && p.label < classes && per_class[static_cast<std::size_t>(p.label)]++ < request.samples_per_class)
       result.class_samples.push_back({p, "", ""});
-  std::stable_sort(result.class_samples.begin(), result.class_samples.end(),
-                   [](const InspectedSample& a, const InspectedSample& b) { return a.prediction.label < b.prediction.label; });
+  std::stable_sort(
+      result.class_samples.begin(), result.class_samples.end(),
+      [](const InspectedSample& a, const InspectedSample& b) { return a.prediction.label < b.prediction.label; });
 }
 
 // What each shown sample looked like: a thumbnail or its text.
@@ -147,14 +150,16 @@ void evaluate_regression(torch::nn::Sequential& model, const TensorDataset& data
     const auto batch = dataset.slice(begin, std::min(n, begin + batch_size));
     const auto outputs = model->forward(batch.inputs.to(device)).reshape({-1}).to(torch::kFloat64);
     const auto targets = batch.targets.to(device).to(torch::kFloat64);
-    loss_sum += regression_loss(experiment.train.loss, outputs, targets).item<double>() * static_cast<double>(targets.size(0));
+    loss_sum +=
+        regression_loss(experiment.train.loss, outputs, targets).item<double>() * static_cast<double>(targets.size(0));
     // Standardised units back to the target's own.
     const auto predicted = (outputs * data.target_std + data.target_mean).cpu().contiguous();
     const auto truth = (targets * data.target_std + data.target_mean).cpu().contiguous();
     const std::vector<double> p(predicted.data_ptr<double>(), predicted.data_ptr<double>() + predicted.numel());
     const std::vector<double> t(truth.data_ptr<double>(), truth.data_ptr<double>() + truth.numel());
     metrics.add(p, t);
-    for (std::size_t i = 0; i < p.size(); ++i) result.regression_points.push_back({begin + static_cast<std::int64_t>(i), t[i], p[i]});
+    for (std::size_t i = 0; i < p.size(); ++i)
+      result.regression_points.push_back({begin + static_cast<std::int64_t>(i), t[i], p[i]});
   }
   result.regression = metrics.report();
   result.samples = n;
@@ -166,8 +171,10 @@ void evaluate_regression(torch::nn::Sequential& model, const TensorDataset& data
 std::string describe_sampling(const SamplingOptions& s) {
   std::ostringstream words;
   words << "up to " << s.max_new_tokens << " tokens, ";
-  if (s.temperature == 0) words << "greedy";
-  else words << "temperature " << s.temperature << ", top-k " << s.top_k << ", top-p " << s.top_p;
+  if (s.temperature == 0)
+    words << "greedy";
+  else
+    words << "temperature " << s.temperature << ", top-k " << s.top_k << ", top-p " << s.top_p;
   if (s.repetition_penalty != 1) words << ", repetition penalty " << s.repetition_penalty;
   words << ", seed " << s.seed << " (+ prompt number)";
   return words.str();
@@ -179,9 +186,9 @@ struct ReportPrompt {
 };
 
 void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const Tokenizer> tokenizer,
-                             const TensorDataset& dataset,
-                             const std::vector<ReportPrompt>& prompts, const Experiment& experiment, torch::Device device,
-                             const EvaluationRequest& request, EvaluationResult& result) {
+                             const TensorDataset& dataset, const std::vector<ReportPrompt>& prompts,
+                             const Experiment& experiment, torch::Device device, const EvaluationRequest& request,
+                             EvaluationResult& result) {
   LanguageModelMetrics metrics;
   const std::int64_t n = dataset.size(), batch_size = experiment.eval.batch_size;
   {
@@ -193,16 +200,18 @@ void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const
       const auto targets = batch.targets.to(device);
       // Fine-tuning data marks prompt and padding positions as not predicted: they are left out.
       const auto [flat_logits, flat_targets] = flatten_predictions(logits, targets);
-      const double nats = torch::nn::functional::cross_entropy(
-                              flat_logits, flat_targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                              .to(torch::kFloat64)
-                              .item<double>();
+      const double nats =
+          torch::nn::functional::cross_entropy(flat_logits, flat_targets,
+                                               torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+              .to(torch::kFloat64)
+              .item<double>();
       const auto correct = flat_logits.argmax(1).eq(flat_targets).sum().item<std::int64_t>();
       std::int64_t characters = 0;
       const auto rows = batch.targets.cpu();
       for (std::int64_t r = 0; r < rows.size(0); ++r) {
         const auto row = rows[r];
-        characters += utf8_characters(tokenizer->decode(to_vector(row.index_select(0, row.ge(0).nonzero().squeeze(1)))));
+        characters +=
+            utf8_characters(tokenizer->decode(to_vector(row.index_select(0, row.ge(0).nonzero().squeeze(1)))));
       }
       metrics.add(nats, flat_targets.numel(), correct, characters, rows.size(0));
     }
@@ -267,7 +276,8 @@ void evaluate_reward_model(const RunUnderEvaluation& e, EvaluationResult& result
   const auto data = load_preference_data(e.experiment, e.tokenizer());
   auto model = e.loaded(build_reward_model(e.experiment.model, e.experiment.data.context_length, data.vocab_size()));
   const RewardHeadScorer scorer(e.experiment.align.margin);
-  result.preferences = evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
+  result.preferences =
+      evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
   result.samples = result.preferences->pairs;
   result.loss = result.preferences->loss;
 }
@@ -282,7 +292,8 @@ void evaluate_direct_preference_policy(const RunUnderEvaluation& e, EvaluationRe
   model->to(e.device);
   reference->to(e.device);
   const DirectPreferenceScorer scorer(reference, e.experiment.align.beta, e.experiment.align.label_smoothing);
-  result.preferences = evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
+  result.preferences =
+      evaluate_preferences(scorer, model, chosen_split(data, e.request.split), e.batch_size(), e.device);
   result.samples = result.preferences->pairs;
   result.loss = result.preferences->loss;
 }
@@ -292,9 +303,12 @@ void evaluate_direct_preference_policy(const RunUnderEvaluation& e, EvaluationRe
 void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) {
   const EvaluationRequest& request = e.request;
   const auto data = load_prompt_data(e.experiment, e.tokenizer());
-  auto model = e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.tokenizer->vocab_size(), {}));
+  auto model =
+      e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.tokenizer->vocab_size(), {}));
   const auto scorer = make_response_scorer(e.experiment, e.device);
-  const auto& prompts = request.split == "train" ? data.train : request.split == "validation" ? data.validation : data.test;
+  const auto& prompts = request.split == "train"        ? data.train
+                        : request.split == "validation" ? data.validation
+                                                        : data.test;
   if (prompts.empty()) throw ConfigError("split " + request.split + ": this run has no " + request.split + " prompts");
   TextGenerator generator(model, data.tokenizer, e.experiment.data.context_length);
   std::vector<std::vector<ChatMessage>> conversations;
@@ -303,7 +317,8 @@ void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) 
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     SamplingOptions options = request.sampling;
     options.seed += static_cast<std::uint64_t>(i);
-    auto generation = generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
+    auto generation =
+        generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
     if (!generation.text.empty() && generation.text.front() == ' ') generation.text.erase(0, 1);  // after the marker
     policy.ended_turn += generation.finish_reason == "end_of_text" ? 1 : 0;
     policy.response_tokens += static_cast<double>(generation.tokens.size());
@@ -393,13 +408,15 @@ void evaluate_image_or_table_model(const RunUnderEvaluation& e, EvaluationResult
       load_classification_data(e.experiment, e.request.split == "test" ? SplitsToLoad::TestOnly : SplitsToLoad::All);
   const auto& dataset = chosen_split(data, e.request.split);
   if (e.experiment.task == Task::Regression) {
-    auto model = e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, 1, data.category_sizes)), dataset);
+    auto model =
+        e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, 1, data.category_sizes)), dataset);
     evaluate_regression(model, dataset, e.batch_size(), e.device, e.experiment, data, result);
     return;
   }
   result.class_names = trained_class_names(e.run, data.class_names);
   const auto classes = static_cast<std::int64_t>(result.class_names.size());
-  auto model = e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, classes, data.category_sizes)), dataset);
+  auto model =
+      e.prepared(e.loaded(build_model(e.experiment.model, data.input_shape, classes, data.category_sizes)), dataset);
   evaluate_classification(model, dataset, e.batch_size(), e.device, classes, e.request, result);
   if (data.input_shape.size() != 3) return;  // images below
   describe_samples(result, [&](InspectedSample& s) {
@@ -450,12 +467,16 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
     case Stage::Pretrain:
     case Stage::Prune:
     case Stage::Distill:
-      if (experiment.task == Task::LanguageModel) evaluate_pretrained_language_model(evaluated, result);
-      else if (is_text_classification(experiment)) evaluate_text_classifier(evaluated, result);
-      else evaluate_image_or_table_model(evaluated, result);
+      if (experiment.task == Task::LanguageModel)
+        evaluate_pretrained_language_model(evaluated, result);
+      else if (is_text_classification(experiment))
+        evaluate_text_classifier(evaluated, result);
+      else
+        evaluate_image_or_table_model(evaluated, result);
       break;
   }
-  if (request.split == "test" && experiment.task != Task::Regression) result.training_report_accuracy = training_report_accuracy(run);
+  if (request.split == "test" && experiment.task != Task::Regression)
+    result.training_report_accuracy = training_report_accuracy(run);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

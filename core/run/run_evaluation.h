@@ -15,12 +15,13 @@ namespace cradle {
 
 struct EvaluationRequest {
   std::filesystem::path run_dir;
-  std::string split = "test";       // train, validation or test
-  std::string checkpoint = "last";  // last (model/model.pt, else the newest checkpoint), best (checkpoints/best.pt), or a file
-  std::int64_t top_k = 5;           // for top-k accuracy
+  std::string split = "test";  // train, validation or test
+  std::string checkpoint =
+      "last";              // last (model/model.pt, else the newest checkpoint), best (checkpoints/best.pt), or a file
+  std::int64_t top_k = 5;  // for top-k accuracy
   std::int64_t confident_mistakes = 16;
   std::int64_t samples_per_class = 4;
-  std::int64_t prompts = 3;   // language models: texts generated from the first words of records spread over the split
+  std::int64_t prompts = 3;  // language models: texts generated from the first words of records spread over the split
   // Classifiers: also every sample's view in result.sample_views (a PNG
   // thumbnail or the text), for a gallery of any confusion-matrix cell.
   bool keep_sample_views = false;

@@ -22,7 +22,8 @@ fs::path default_run_dir(const Experiment& experiment, const fs::path& runs_root
 void check_run_folder_is_free(const fs::path& root) {
   std::error_code ec;
   if (fs::exists(root, ec) && !fs::is_empty(root, ec))
-    throw IoError(root.string() + ": the folder exists and is not empty; choose another folder, so what is there is kept");
+    throw IoError(root.string() +
+                  ": the folder exists and is not empty; choose another folder, so what is there is kept");
 }
 
 RunFolder create_run_folder(const fs::path& root) {
@@ -37,8 +38,7 @@ RunFolder create_run_folder(const fs::path& root) {
 RunFolder open_run_folder(const fs::path& root) {
   RunFolder run{fs::absolute(root)};
   if (!fs::is_directory(root)) throw IoError(root.string() + ": no such run folder");
-  if (!fs::exists(run.experiment_file()))
-    throw IoError(root.string() + ": not a run folder (no experiment.json)");
+  if (!fs::exists(run.experiment_file())) throw IoError(root.string() + ": not a run folder (no experiment.json)");
   return run;
 }
 

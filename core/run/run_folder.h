@@ -23,7 +23,7 @@ struct RunFolder {
   std::filesystem::path log_file() const { return root / "train.log"; }
   std::filesystem::path checkpoint_dir() const { return root / "checkpoints"; }
   std::filesystem::path model_file() const { return root / "model" / "model.pt"; }
-  std::filesystem::path reference_file() const { return root / "model" / "reference.pt"; }  // dpo, ppo
+  std::filesystem::path reference_file() const { return root / "model" / "reference.pt"; }    // dpo, ppo
   std::filesystem::path tokenizer_file() const { return root / "model" / "tokenizer.json"; }  // language models
   std::filesystem::path report_file() const { return root / "report.json"; }
   std::filesystem::path samples_file() const { return root / "samples.jsonl"; }  // core/run/sample_snapshots.h

@@ -46,8 +46,8 @@ double metric_value(const EvaluationResult& r) {
 
 Json test_scores(const EvaluationResult& r) {
   if (r.regression)
-    return Json{{"loss", r.loss}, {"mse", r.regression->mse}, {"rmse", r.regression->rmse}, {"mae", r.regression->mae},
-                {"r2", r.regression->r2}, {"samples", r.samples}};
+    return Json{{"loss", r.loss},           {"mse", r.regression->mse}, {"rmse", r.regression->rmse},
+                {"mae", r.regression->mae}, {"r2", r.regression->r2},   {"samples", r.samples}};
   Json scores = {{"loss", r.loss}, {"samples", r.samples}};
   if (r.classification) scores["accuracy"] = r.classification->accuracy;
   if (r.language_model) {
@@ -105,7 +105,8 @@ struct Int8Check {
 Measured evaluate_original_checking_int8(const RunFolder& original, std::int64_t batch, const std::string& engine,
                                          Int8Check& check) {
   const Measured before = evaluate_and_time(
-      original.root, original.model_file(), batch, false, [&](torch::nn::Sequential& model, const TensorDataset& split) {
+      original.root, original.model_file(), batch, false,
+      [&](torch::nn::Sequential& model, const TensorDataset& split) {
         check.float_model = model;
         const auto samples = split.slice(0, std::min<std::int64_t>(split.size(), kInt8CheckSamples)).inputs;
         check.samples = samples.size(0);
@@ -113,11 +114,11 @@ Measured evaluate_original_checking_int8(const RunFolder& original, std::int64_t
       });
   if (check.relative_error > kMaxInt8RelativeError) {
     char message[400];
-    std::snprintf(message, sizeof message,
-                  "quantize: int8 compute with the %s engine on this processor is %.1f%% off the float32 model on %lld test samples "
-                  "(at most %.0f%% is accepted); nothing was written. Try another --engine.",
-                  engine.c_str(), 100 * check.relative_error, static_cast<long long>(check.samples),
-                  100 * kMaxInt8RelativeError);
+    std::snprintf(
+        message, sizeof message,
+        "quantize: int8 compute with the %s engine on this processor is %.1f%% off the float32 model on %lld test samples "
+        "(at most %.0f%% is accepted); nothing was written. Try another --engine.",
+        engine.c_str(), 100 * check.relative_error, static_cast<long long>(check.samples), 100 * kMaxInt8RelativeError);
     throw ConfigError(message);
   }
   return before;
@@ -155,7 +156,8 @@ QuantizedRun write_quantized_run(const RunFolder& original, const RunFolder& run
   return q;
 }
 
-Json int8_compute_json(const QuantizedRun& q, const Int8Check& check, const std::string& engine, const std::string& metric) {
+Json int8_compute_json(const QuantizedRun& q, const Int8Check& check, const std::string& engine,
+                       const std::string& metric) {
   Json int8_compute = {{"latency_ms_per_sample", footprint_to_json(q.int8.footprint)["latency_ms_per_sample"]},
                        {"batch", q.int8.footprint.batch}};
   int8_compute["engine"] = engine;
@@ -184,7 +186,8 @@ Json quantize_run(const QuantizationRequest& request) {
   const std::string engine = select_quantized_engine(request.engine);
   const fs::path out_dir = request.out_dir.empty() ? fs::path(request.run_dir.string() + "-int8") : request.out_dir;
   check_run_folder_is_free(out_dir);
-  const Json original_report = fs::exists(original.report_file()) ? Json::parse(read_file(original.report_file())) : Json::object();
+  const Json original_report =
+      fs::exists(original.report_file()) ? Json::parse(read_file(original.report_file())) : Json::object();
   const std::string started_at = utc_timestamp();
   const std::int64_t batch = experiment.train.batch_size;
   Int8Check check;
@@ -207,11 +210,15 @@ Json quantize_run(const QuantizationRequest& request) {
     if (original_report.contains(key)) report[key] = original_report[key];
   Json quantised = Json::array();
   for (const auto& t : q.tensors)
-    quantised.push_back({{"tensor", t.name}, {"shape", t.shape}, {"max_abs_error", t.max_abs_error}, {"relative_error", t.relative_error}});
-  report["quantization"] = Json{{"scheme", "int8 weights, symmetric, one float32 scale per output channel; dequantised at load"},
-                                {"int8_parameters", q.int8_parameters},
-                                {"float32_parameters", q.float_parameters},
-                                {"tensors", quantised}};
+    quantised.push_back({{"tensor", t.name},
+                         {"shape", t.shape},
+                         {"max_abs_error", t.max_abs_error},
+                         {"relative_error", t.relative_error}});
+  report["quantization"] =
+      Json{{"scheme", "int8 weights, symmetric, one float32 scale per output channel; dequantised at load"},
+           {"int8_parameters", q.int8_parameters},
+           {"float32_parameters", q.float_parameters},
+           {"tensors", quantised}};
   const std::string metric = metric_name(experiment);
   report["compression"] = compression_comparison(before.footprint, q.weight_only.footprint, metric,
                                                  metric_value(before.result), metric_value(q.weight_only.result));
@@ -234,20 +241,22 @@ std::string describe_quantization(const Json& report) {
   const long long batch = i["batch"].get<long long>();
   const std::string at_batch = "batch_" + std::to_string(batch);
   char text[900];
-  std::snprintf(text, sizeof text,
-                "weights file %lld -> %lld bytes (%.2fx smaller); %lld of %lld parameters stored as int8\n"
-                "%s: float32 %.4f, int8 weights %.4f, int8 compute %.4f\n"
-                "ms per sample at batch 1: float32 %.4f, int8 weights %.4f, int8 compute %.4f (%lld of %lld linear layers, %s)\n"
-                "ms per sample at batch %lld: float32 %.4f, int8 weights %.4f, int8 compute %.4f",
-                a["file_bytes"].get<long long>(), b["file_bytes"].get<long long>(),
-                static_cast<double>(a["file_bytes"].get<long long>()) / static_cast<double>(std::max<long long>(1, b["file_bytes"].get<long long>())),
-                report["quantization"]["int8_parameters"].get<long long>(), report["model"]["parameters"].get<long long>(),
-                metric.c_str(), a[metric].get<double>(), b[metric].get<double>(), i[metric].get<double>(),
-                a["latency_ms_per_sample"]["batch_1"].get<double>(), b["latency_ms_per_sample"]["batch_1"].get<double>(),
-                i["latency_ms_per_sample"]["batch_1"].get<double>(), i["quantized_linear_layers"].get<long long>(),
-                i["linear_layers"].get<long long>(), i["engine"].get<std::string>().c_str(),
-                batch, a["latency_ms_per_sample"][at_batch].get<double>(),
-                b["latency_ms_per_sample"][at_batch].get<double>(), i["latency_ms_per_sample"][at_batch].get<double>());
+  std::snprintf(
+      text, sizeof text,
+      "weights file %lld -> %lld bytes (%.2fx smaller); %lld of %lld parameters stored as int8\n"
+      "%s: float32 %.4f, int8 weights %.4f, int8 compute %.4f\n"
+      "ms per sample at batch 1: float32 %.4f, int8 weights %.4f, int8 compute %.4f (%lld of %lld linear layers, %s)\n"
+      "ms per sample at batch %lld: float32 %.4f, int8 weights %.4f, int8 compute %.4f",
+      a["file_bytes"].get<long long>(), b["file_bytes"].get<long long>(),
+      static_cast<double>(a["file_bytes"].get<long long>()) /
+          static_cast<double>(std::max<long long>(1, b["file_bytes"].get<long long>())),
+      report["quantization"]["int8_parameters"].get<long long>(), report["model"]["parameters"].get<long long>(),
+      metric.c_str(), a[metric].get<double>(), b[metric].get<double>(), i[metric].get<double>(),
+      a["latency_ms_per_sample"]["batch_1"].get<double>(), b["latency_ms_per_sample"]["batch_1"].get<double>(),
+      i["latency_ms_per_sample"]["batch_1"].get<double>(), i["quantized_linear_layers"].get<long long>(),
+      i["linear_layers"].get<long long>(), i["engine"].get<std::string>().c_str(), batch,
+      a["latency_ms_per_sample"][at_batch].get<double>(), b["latency_ms_per_sample"][at_batch].get<double>(),
+      i["latency_ms_per_sample"][at_batch].get<double>());
   return text;
 }
 

@@ -20,9 +20,10 @@ Json scores_json(const EvaluationMetrics& m, bool language_model) {
     return scores;
   }
   if (m.mae)  // regression, in target units
-    return Json{{"loss", m.loss},       {"mse", m.rmse.value_or(0) * m.rmse.value_or(0)},
-                {"rmse", *m.rmse},      {"mae", *m.mae},
-                {"r2", m.r2.value_or(0)}, {"samples", m.samples}, {"epoch", m.epoch}};
+    return Json{{"loss", m.loss},         {"mse", m.rmse.value_or(0) * m.rmse.value_or(0)},
+                {"rmse", *m.rmse},        {"mae", *m.mae},
+                {"r2", m.r2.value_or(0)}, {"samples", m.samples},
+                {"epoch", m.epoch}};
   Json scores = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"samples", m.samples}, {"epoch", m.epoch}};
   if (m.reward_gap) {  // a reward model or DPO: accuracy is the share of pairs ordered right
     scores["reward_gap"] = *m.reward_gap;
@@ -68,7 +69,8 @@ void report_data_parallel(Json& report, const Experiment& e, int processes) {
                                {"batch_size_per_step", e.train.batch_size * processes}};
 }
 
-void report_outcome(Json& report, const Experiment& e, const TrainingOutcome& outcome, const FinalMetrics& final_metrics) {
+void report_outcome(Json& report, const Experiment& e, const TrainingOutcome& outcome,
+                    const FinalMetrics& final_metrics) {
   report["status"] = to_string(outcome.status);
   report["finished_at"] = utc_timestamp();
   report["epochs_completed"] = outcome.epochs_completed;
@@ -104,14 +106,14 @@ void record_failure(const std::filesystem::path& report_file, Json report, const
   report["finished_at"] = utc_timestamp();
   try {
     write_text_atomically(report_file, report.dump(2) + "\n");
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
 }
 
 std::optional<std::string> first_start(const RunFolder& folder) {
   try {
     const Json report = Json::parse(read_file(folder.report_file()));
-    if (report.contains("started_at") && report["started_at"].is_string()) return report["started_at"].get<std::string>();
+    if (report.contains("started_at") && report["started_at"].is_string())
+      return report["started_at"].get<std::string>();
   } catch (const std::exception&) {  // no report (a killed run) or a damaged one: the resume's own time
   }
   return std::nullopt;

@@ -24,8 +24,8 @@ class FinalMetrics : public TrainingObserver {
 struct RunReportStart {
   int threads = 1;
   std::string device;
-  std::string started_at;            // when the run first started (a resumed run: its first part)
-  std::string resumed_at;            // empty for a new run
+  std::string started_at;              // when the run first started (a resumed run: its first part)
+  std::string resumed_at;              // empty for a new run
   std::filesystem::path resumed_from;  // the checkpoint a resumed run continues from
   std::int64_t parameters = 0;
 };

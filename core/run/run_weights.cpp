@@ -62,7 +62,8 @@ RunLanguageModel load_run_language_model(const fs::path& run_dir, const std::str
   loaded.experiment = load_experiment(run.experiment_file());
   const Experiment& e = loaded.experiment;
   if (e.task != Task::LanguageModel)
-    throw ConfigError(run_dir.string() + ": a " + to_string(e.task) + " run; text generation needs a language-model run");
+    throw ConfigError(run_dir.string() + ": a " + to_string(e.task) +
+                      " run; text generation needs a language-model run");
   if (is_reward_modelling(e))
     throw ConfigError(run_dir.string() + ": a reward model scores replies; it does not generate text");
   configure_runtime(e.threads);

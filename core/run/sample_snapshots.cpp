@@ -14,16 +14,20 @@ namespace {
 constexpr std::int64_t kImages = 16, kPrompts = 3, kPromptTokens = 16, kNewTokens = 48;
 
 // Generated text may hold broken UTF-8 (a byte-level token cut short): replaced, not fatal.
-std::string line_of(const nlohmann::json& json) { return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string line_of(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace
 
 SampleSnapshots::SampleSnapshots(torch::nn::Sequential model, const std::filesystem::path& file)
     : model_(std::move(model)), out_(file) {}
 
-std::unique_ptr<SampleSnapshots> SampleSnapshots::for_images(torch::nn::Sequential model, const TensorDataset& validation,
-                                                             std::vector<std::string> class_names, std::vector<double> mean,
-                                                             std::vector<double> std, const std::filesystem::path& file) {
+std::unique_ptr<SampleSnapshots> SampleSnapshots::for_images(torch::nn::Sequential model,
+                                                             const TensorDataset& validation,
+                                                             std::vector<std::string> class_names,
+                                                             std::vector<double> mean, std::vector<double> std,
+                                                             const std::filesystem::path& file) {
   std::unique_ptr<SampleSnapshots> s(new SampleSnapshots(std::move(model), file));
   const std::int64_t n = std::min<std::int64_t>(kImages, validation.size());
   s->images_ = true;
@@ -35,7 +39,8 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_images(torch::nn::Sequenti
   return s;
 }
 
-std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::Sequential model, const TensorDataset& validation,
+std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::Sequential model,
+                                                                     const TensorDataset& validation,
                                                                      std::shared_ptr<const Tokenizer> tokenizer,
                                                                      std::int64_t context_length, std::uint64_t seed,
                                                                      const std::filesystem::path& file) {
@@ -44,7 +49,8 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::
   const std::int64_t n = validation.size();
   for (std::int64_t i = 0; i < std::min(kPrompts, n); ++i) {
     const std::int64_t at = i * n / kPrompts;
-    const auto row = validation.slice(at, at + 1).inputs[0].slice(0, 0, std::min(kPromptTokens, context_length)).contiguous();
+    const auto row =
+        validation.slice(at, at + 1).inputs[0].slice(0, 0, std::min(kPromptTokens, context_length)).contiguous();
     s->prompts_.emplace_back(row.data_ptr<std::int64_t>(), row.data_ptr<std::int64_t>() + row.numel());
   }
   s->tokenizer_ = std::move(tokenizer);
@@ -86,7 +92,8 @@ void SampleSnapshots::write_inputs() {
     const auto image = pixels[i].contiguous();
     const auto* data = image.data_ptr<std::uint8_t>();
     const auto label = labels_[i].item<std::int64_t>();
-    items.push_back({{"label", label < static_cast<std::int64_t>(class_names_.size()) ? class_names_[label] : std::to_string(label)},
+    items.push_back({{"label", label < static_cast<std::int64_t>(class_names_.size()) ? class_names_[label]
+                                                                                      : std::to_string(label)},
                      {"pixels", std::vector<int>(data, data + image.numel())}});
   }
   out_.append(line_of(nlohmann::json{{"kind", "inputs"}, {"shape", inputs_.sizes().slice(1).vec()}, {"items", items}}));
@@ -94,14 +101,16 @@ void SampleSnapshots::write_inputs() {
 }
 
 void SampleSnapshots::write_predictions(const EvaluationMetrics& m) {
-  const auto probabilities = torch::softmax(model_->forward(inputs_.to(model_device(*model_))).to(torch::kFloat32), 1).cpu();
+  const auto probabilities =
+      torch::softmax(model_->forward(inputs_.to(model_device(*model_))).to(torch::kFloat32), 1).cpu();
   const auto [best, index] = probabilities.max(1);
   nlohmann::json items = nlohmann::json::array();
   for (std::int64_t i = 0; i < best.size(0); ++i) {
     const auto predicted = index[i].item<std::int64_t>();
-    items.push_back({{"predicted", predicted < static_cast<std::int64_t>(class_names_.size()) ? class_names_[predicted]
-                                                                                              : std::to_string(predicted)},
-                     {"probability", best[i].item<double>()}});
+    items.push_back(
+        {{"predicted", predicted < static_cast<std::int64_t>(class_names_.size()) ? class_names_[predicted]
+                                                                                  : std::to_string(predicted)},
+         {"probability", best[i].item<double>()}});
   }
   out_.append(line_of(nlohmann::json{{"kind", "predictions"}, {"step", m.step}, {"epoch", m.epoch}, {"items", items}}));
 }
@@ -116,7 +125,8 @@ void SampleSnapshots::write_generations(const EvaluationMetrics& m) {
     options.seed = seed_ + i;
     options.stop_at_end_of_text = ends_at_end_of_turn_;
     const auto continuation = generate_tokens(model_, prompts_[i], context_length_, options);
-    items.push_back({{"prompt", tokenizer_->decode(prompts_[i])}, {"text", continuation_text(*tokenizer_, prompts_[i], continuation)}});
+    items.push_back({{"prompt", tokenizer_->decode(prompts_[i])},
+                     {"text", continuation_text(*tokenizer_, prompts_[i], continuation)}});
   }
   out_.append(line_of(nlohmann::json{{"kind", "generations"}, {"step", m.step}, {"epoch", m.epoch}, {"items", items}}));
 }

@@ -30,16 +30,19 @@ class SampleSnapshots : public TrainingObserver {
                                                      std::vector<std::string> class_names, std::vector<double> mean,
                                                      std::vector<double> std, const std::filesystem::path& file);
   // Language models: prompts are the first tokens of validation sequences.
-  static std::unique_ptr<SampleSnapshots> for_language_model(torch::nn::Sequential model, const TensorDataset& validation,
+  static std::unique_ptr<SampleSnapshots> for_language_model(torch::nn::Sequential model,
+                                                             const TensorDataset& validation,
                                                              std::shared_ptr<const Tokenizer> tokenizer,
                                                              std::int64_t context_length, std::uint64_t seed,
                                                              const std::filesystem::path& file);
 
   // Fine-tuned chat models: the replies to fixed conversations (each rendered
   // up to the assistant's marker), ending at the end-of-turn token.
-  static std::unique_ptr<SampleSnapshots> for_chat(torch::nn::Sequential model, std::vector<std::vector<std::int64_t>> prompts,
-                                                   std::shared_ptr<const Tokenizer> tokenizer, std::int64_t context_length,
-                                                   std::uint64_t seed, const std::filesystem::path& file);
+  static std::unique_ptr<SampleSnapshots> for_chat(torch::nn::Sequential model,
+                                                   std::vector<std::vector<std::int64_t>> prompts,
+                                                   std::shared_ptr<const Tokenizer> tokenizer,
+                                                   std::int64_t context_length, std::uint64_t seed,
+                                                   const std::filesystem::path& file);
 
   void on_evaluation(const EvaluationMetrics& m) override;  // validation only
 

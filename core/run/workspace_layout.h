@@ -16,7 +16,9 @@ struct WorkspaceLayout {
   std::filesystem::path labels() const { return root / "labels"; }
   std::filesystem::path compress() const { return root / "compress"; }
   std::filesystem::path experiment_folder(const std::string& name) const { return root / name; }
-  std::filesystem::path experiment_file(const std::string& name) const { return experiment_folder(name) / "experiment.json"; }
+  std::filesystem::path experiment_file(const std::string& name) const {
+    return experiment_folder(name) / "experiment.json";
+  }
 };
 
 }  // namespace cradle

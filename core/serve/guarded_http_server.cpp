@@ -67,7 +67,8 @@ std::string socket_address(socket_t sock, bool peer, int* port = nullptr) {
 // the current deadline.
 class GuardedSocketStream final : public httplib::Stream {
  public:
-  GuardedSocketStream(socket_t sock, std::chrono::milliseconds write_timeout) : sock_(sock), write_timeout_(write_timeout) {}
+  GuardedSocketStream(socket_t sock, std::chrono::milliseconds write_timeout)
+      : sock_(sock), write_timeout_(write_timeout) {}
 
   enum class Head { Complete, Closed, TimedOut, TooLarge };
 
@@ -83,7 +84,8 @@ class GuardedSocketStream final : public httplib::Stream {
   // Reads until the buffer holds a whole head (up to its blank line) or the deadline passes.
   Head read_head(Clock::time_point deadline, std::size_t max_bytes) {
     for (;;) {
-      if (const auto end = head_end(); end != std::string::npos) return end - position_ > max_bytes ? Head::TooLarge : Head::Complete;
+      if (const auto end = head_end(); end != std::string::npos)
+        return end - position_ > max_bytes ? Head::TooLarge : Head::Complete;
       if (buffered() > max_bytes) return Head::TooLarge;
       if (!wait_for(sock_, POLLIN, milliseconds_until(deadline))) return Head::TimedOut;
       if (fill() <= 0) return Head::Closed;
@@ -215,8 +217,11 @@ int GuardedHttpServer::bind_guarded(const std::string& host, int port) {
   errno = 0;
   const int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
-    if (errno == EADDRINUSE) throw IoError("port " + std::to_string(port) + " is in use (another service is listening there); choose another --port");
-    throw IoError(host + ":" + std::to_string(port) + ": cannot listen there (" + (errno ? std::strerror(errno) : "not this machine's address") + ")");
+    if (errno == EADDRINUSE)
+      throw IoError("port " + std::to_string(port) +
+                    " is in use (another service is listening there); choose another --port");
+    throw IoError(host + ":" + std::to_string(port) + ": cannot listen there (" +
+                  (errno ? std::strerror(errno) : "not this machine's address") + ")");
   }
   ::listen(svr_sock_, guard_.listen_backlog);  // httplib listens with a backlog of 5; a second listen() raises it
   return bound;
@@ -260,8 +265,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   };
   bool ok = false;
   if (!take_client_slot(client)) {
-    refuse(429, "too many connections from " + client + " (at most " + std::to_string(guard_.max_connections_per_client) +
-                    " at once); close some or retry later");
+    refuse(429, "too many connections from " + client + " (at most " +
+                    std::to_string(guard_.max_connections_per_client) + " at once); close some or retry later");
   } else {
     const auto running = [this] { return svr_sock_ != INVALID_SOCKET; };
     for (std::size_t served = 0; served < guard_.keep_alive_requests; ++served) {
@@ -269,7 +274,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       const Clock::time_point arrival = served == 0 ? accepted : Clock::now();
       const auto head = stream.read_head(arrival + guard_.head_timeout, guard_.max_head_bytes);
       if (head == GuardedSocketStream::Head::TimedOut) {
-        refuse(408, "the request line and headers did not arrive within " + std::to_string(guard_.head_timeout.count()) + " ms");
+        refuse(408, "the request line and headers did not arrive within " +
+                        std::to_string(guard_.head_timeout.count()) + " ms");
         break;
       }
       if (head == GuardedSocketStream::Head::TooLarge) {
@@ -283,9 +289,11 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
         break;
       }
       const auto declared = header_values(text, "content-length");
-      const double body_bytes = declared.empty() ? static_cast<double>(payload_max_length_) : std::stod(declared.front());
-      stream.set_deadline(Clock::now() + guard_.head_timeout +
-                          std::chrono::milliseconds(static_cast<long long>(1000 * body_bytes / guard_.min_body_bytes_per_second)));
+      const double body_bytes =
+          declared.empty() ? static_cast<double>(payload_max_length_) : std::stod(declared.front());
+      stream.set_deadline(
+          Clock::now() + guard_.head_timeout +
+          std::chrono::milliseconds(static_cast<long long>(1000 * body_bytes / guard_.min_body_bytes_per_second)));
       t_arrival = arrival;
       bool connection_closed = false;
       ok = process_request(stream, served + 1 == guard_.keep_alive_requests, connection_closed, nullptr);

@@ -36,8 +36,8 @@ struct ConnectionGuard {
   // more than it uses: leave room above the parallelism a client really has.
   int max_connections_per_client = 16;
   int listen_backlog = 128;
-  std::size_t keep_alive_requests = 100;      // requests on one connection before it is closed
-  std::chrono::seconds keep_alive_idle{5};    // an idle kept-alive connection is closed after this
+  std::size_t keep_alive_requests = 100;    // requests on one connection before it is closed
+  std::chrono::seconds keep_alive_idle{5};  // an idle kept-alive connection is closed after this
 };
 
 class GuardedHttpServer : public httplib::Server {

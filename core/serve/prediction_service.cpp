@@ -46,7 +46,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void refuse(httplib::Response& res, int status, const std::string& message) { answer(res, status, Json{{"error", message}}); }
+void refuse(httplib::Response& res, int status, const std::string& message) {
+  answer(res, status, Json{{"error", message}});
+}
 
 }  // namespace
 
@@ -56,8 +58,8 @@ struct PredictionService::State {
   ServiceOptions options;
   GuardedHttpServer server;
   ServiceMetrics metrics;
-  std::mutex model;                // one request at a time uses the model
-  std::atomic<int> waiting{0};     // requests holding or waiting for it
+  std::mutex model;             // one request at a time uses the model
+  std::atomic<int> waiting{0};  // requests holding or waiting for it
   Json model_description;
   int port = 0;
 
@@ -81,7 +83,9 @@ struct PredictionService::State {
   bool with_model(httplib::Response& res, const std::function<void()>& work) {
     if (waiting.fetch_add(1) >= options.max_waiting) {
       waiting.fetch_sub(1);
-      refuse(res, 503, "busy: " + std::to_string(options.max_waiting) + " requests are already waiting for the model; retry later");
+      refuse(
+          res, 503,
+          "busy: " + std::to_string(options.max_waiting) + " requests are already waiting for the model; retry later");
       return false;
     }
     try {
@@ -107,7 +111,7 @@ struct PredictionService::State {
   }
 
   PredictInputs inputs_kind() const {
-    return bundle.input.kind == "image" ? PredictInputs::Images
+    return bundle.input.kind == "image"   ? PredictInputs::Images
            : bundle.input.kind == "table" ? PredictInputs::Rows
                                           : PredictInputs::Texts;
   }
@@ -125,11 +129,12 @@ struct PredictionService::State {
     const std::size_t bytes = static_cast<std::size_t>(context) * kPromptBytesPerToken;
     if (prompt.size() > bytes)
       throw RequestError("\"prompt\" is " + std::to_string(prompt.size()) + " bytes; this model reads at most " +
-                         std::to_string(context) + " tokens of context, so prompts are limited to " + std::to_string(bytes) + " bytes");
+                         std::to_string(context) + " tokens of context, so prompts are limited to " +
+                         std::to_string(bytes) + " bytes");
     const auto tokens = static_cast<std::int64_t>(bundle.tokenizer->encode(prompt).size());
     if (tokens > context)
-      throw RequestError("\"prompt\" is " + std::to_string(tokens) + " tokens; this model reads at most " + std::to_string(context) +
-                         " tokens of context");
+      throw RequestError("\"prompt\" is " + std::to_string(tokens) + " tokens; this model reads at most " +
+                         std::to_string(context) + " tokens of context");
   }
 };
 
@@ -155,16 +160,24 @@ void PredictionService::State::describe_model() {
   if (std::filesystem::exists(card)) model_description["card"] = read_file(card);
   if (language_model)
     model_description["request"] = Json{{"endpoint", "POST /v1/generate"},
-                                          {"body", {{"prompt", "string"}, {"max_tokens", "1.." + std::to_string(options.max_tokens)},
-                                                    {"temperature", ">= 0"}, {"top_k", ">= 0"}, {"top_p", "(0, 1]"},
-                                                    {"repetition_penalty", "> 0"}, {"seed", ">= 0"}, {"stream", "boolean"}}}};
+                                        {"body",
+                                         {{"prompt", "string"},
+                                          {"max_tokens", "1.." + std::to_string(options.max_tokens)},
+                                          {"temperature", ">= 0"},
+                                          {"top_k", ">= 0"},
+                                          {"top_p", "(0, 1]"},
+                                          {"repetition_penalty", "> 0"},
+                                          {"seed", ">= 0"},
+                                          {"stream", "boolean"}}}};
   else
-    model_description["request"] = Json{{"endpoint", "POST /v1/predict"},
-                                          {"body", {{"inputs", images ? "array of base64-encoded PNG, JPEG or BMP files"
-                                                              : inputs_kind == PredictInputs::Rows ? "array of objects: feature column -> number, string or null"
-                                                                                                   : "array of texts"},
-                                                    {"top_k", "1..1000"}}},
-                                          {"max_inputs", options.max_inputs}};
+    model_description["request"] = Json{
+        {"endpoint", "POST /v1/predict"},
+        {"body",
+         {{"inputs", images                               ? "array of base64-encoded PNG, JPEG or BMP files"
+                     : inputs_kind == PredictInputs::Rows ? "array of objects: feature column -> number, string or null"
+                                                          : "array of texts"},
+          {"top_k", "1..1000"}}},
+        {"max_inputs", options.max_inputs}};
 }
 
 // What httplib answers on its own, the status endpoints, and the wrong methods.
@@ -176,10 +189,11 @@ void PredictionService::State::route_errors_and_status() {
   // Whatever httplib answers on its own (413, 404, 400 for a broken request) gets a JSON body too.
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const std::string message = res.status == 413 ? "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes"
-                                : res.status == 404 ? "no such endpoint: " + req.method + " " + req.path +
-                                                          " (GET /v1/health, GET /v1/model, POST /v1/predict, POST /v1/generate, GET /metrics)"
-                                                    : "the request could not be read (" + std::to_string(res.status) + ")";
+    const std::string message =
+        res.status == 413   ? "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes"
+        : res.status == 404 ? "no such endpoint: " + req.method + " " + req.path +
+                                  " (GET /v1/health, GET /v1/model, POST /v1/predict, POST /v1/generate, GET /metrics)"
+                            : "the request could not be read (" + std::to_string(res.status) + ")";
     const int status = res.status;
     refuse(res, status, message);
     // Unknown paths share one label: a client sending random paths must not grow the metrics without bound.
@@ -187,7 +201,9 @@ void PredictionService::State::route_errors_and_status() {
     metrics.record(known.count(req.path) ? req.path : "other", status, 0);
   });
   server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
-    handle("/v1/health", res, [&] { answer(res, 200, Json{{"status", "ok"}, {"model", bundle.manifest.value("experiment", "")}}); });
+    handle("/v1/health", res, [&] {
+      answer(res, 200, Json{{"status", "ok"}, {"model", bundle.manifest.value("experiment", "")}});
+    });
   });
   server.Get("/v1/model", [this](const httplib::Request&, httplib::Response& res) {
     handle("/v1/model", res, [&] { answer(res, 200, model_description); });
@@ -211,45 +227,47 @@ void PredictionService::State::route_predict() {
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
   const bool images = bundle.input.kind == "image";
   const PredictInputs inputs_kind = this->inputs_kind();
-  server.Post("/v1/predict", [this, language_model, images, inputs_kind](const httplib::Request& req, httplib::Response& res) {
-    handle("/v1/predict", res, [&] {
-      if (language_model) throw RequestError("this bundle is a language model: use POST /v1/generate");
-      const PredictBody body = parse_predict_body(req.body, inputs_kind, options.max_inputs);
-      std::vector<BundlePrediction> predictions;
-      if (!with_model(res, [&] {
-            if (images) {
-              std::vector<EncodedImage> encoded;
-              for (std::size_t i = 0; i < body.inputs.size(); ++i) encoded.push_back({"inputs[" + std::to_string(i) + "]", body.inputs[i]});
-              predictions = predict_image_bytes(bundle, encoded, body.top_k);
-            } else if (inputs_kind == PredictInputs::Rows) {
-              std::vector<CsvTable> rows;
-              std::vector<std::string> names;
-              for (const auto& record : body.rows) {
-                CsvTable table;  // one row, its header the object's keys
-                table.rows.emplace_back();
-                for (const auto& [column, cell] : record) {
-                  table.header.push_back(column);
-                  table.rows.back().push_back(cell);
-                }
-                names.push_back("inputs[" + std::to_string(rows.size()) + "]");
-                rows.push_back(std::move(table));
-              }
-              predictions = predict_table_records(bundle, rows, names, body.top_k);
-            } else {
-              predictions = classify_texts(bundle, body.inputs, body.top_k);
-            }
-          }))
-        return;
-      Json out = Json::array();
-      for (const auto& p : predictions) {
-        if (!p.error.empty()) throw RequestError(p.error);
-        Json one = prediction_to_json(p);
-        if (images) one.erase("input");  // the bytes themselves: no use echoing them
-        out.push_back(one);
-      }
-      answer(res, 200, Json{{"predictions", out}});
-    });
-  });
+  server.Post("/v1/predict",
+              [this, language_model, images, inputs_kind](const httplib::Request& req, httplib::Response& res) {
+                handle("/v1/predict", res, [&] {
+                  if (language_model) throw RequestError("this bundle is a language model: use POST /v1/generate");
+                  const PredictBody body = parse_predict_body(req.body, inputs_kind, options.max_inputs);
+                  std::vector<BundlePrediction> predictions;
+                  if (!with_model(res, [&] {
+                        if (images) {
+                          std::vector<EncodedImage> encoded;
+                          for (std::size_t i = 0; i < body.inputs.size(); ++i)
+                            encoded.push_back({"inputs[" + std::to_string(i) + "]", body.inputs[i]});
+                          predictions = predict_image_bytes(bundle, encoded, body.top_k);
+                        } else if (inputs_kind == PredictInputs::Rows) {
+                          std::vector<CsvTable> rows;
+                          std::vector<std::string> names;
+                          for (const auto& record : body.rows) {
+                            CsvTable table;  // one row, its header the object's keys
+                            table.rows.emplace_back();
+                            for (const auto& [column, cell] : record) {
+                              table.header.push_back(column);
+                              table.rows.back().push_back(cell);
+                            }
+                            names.push_back("inputs[" + std::to_string(rows.size()) + "]");
+                            rows.push_back(std::move(table));
+                          }
+                          predictions = predict_table_records(bundle, rows, names, body.top_k);
+                        } else {
+                          predictions = classify_texts(bundle, body.inputs, body.top_k);
+                        }
+                      }))
+                    return;
+                  Json out = Json::array();
+                  for (const auto& p : predictions) {
+                    if (!p.error.empty()) throw RequestError(p.error);
+                    Json one = prediction_to_json(p);
+                    if (images) one.erase("input");  // the bytes themselves: no use echoing them
+                    out.push_back(one);
+                  }
+                  answer(res, 200, Json{{"predictions", out}});
+                });
+              });
 }
 
 // POST /v1/generate: text from a language model, whole or streamed as NDJSON.
@@ -288,10 +306,11 @@ void PredictionService::State::route_generate() {
           Json last;
           try {
             std::lock_guard<std::mutex> lock(model);
-            const BundlePrediction p = generate_text(bundle, body.prompt, sampling(body), [&sink](const std::string& piece) {
-              const std::string line = json_text(Json{{"piece", piece}}) + "\n";
-              return sink.write(line.data(), line.size());  // false: the client left; generation stops
-            });
+            const BundlePrediction p =
+                generate_text(bundle, body.prompt, sampling(body), [&sink](const std::string& piece) {
+                  const std::string line = json_text(Json{{"piece", piece}}) + "\n";
+                  return sink.write(line.data(), line.size());  // false: the client left; generation stops
+                });
             last = prediction_to_json(p);
             last["seed"] = *body.seed;
             last["done"] = true;

@@ -26,14 +26,14 @@ namespace cradle {
 
 struct ServiceOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;           // 0: any free port (see PredictionService::bind)
-  int threads = 32;          // connections served at once (the model itself answers one request at a time)
-  int max_waiting = 32;      // requests queued for the model before 503
+  int port = 8080;       // 0: any free port (see PredictionService::bind)
+  int threads = 32;      // connections served at once (the model itself answers one request at a time)
+  int max_waiting = 32;  // requests queued for the model before 503
   std::size_t max_body_bytes = 8u << 20;
   int timeout_seconds = 30;  // reading a request, writing an answer
   std::size_t max_inputs = 256;
   std::int64_t max_tokens = 1024;
-  ConnectionGuard guard;     // slow clients, connections per client address, the listen backlog
+  ConnectionGuard guard;  // slow clients, connections per client address, the listen backlog
 };
 
 class PredictionService {

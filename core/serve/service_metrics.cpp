@@ -51,8 +51,8 @@ std::string ServiceMetrics::prometheus_text() const {
     long long cumulative = 0;
     for (std::size_t b = 0; b < kBucketCount; ++b) {
       cumulative += l.buckets[b];
-      out << "cradle_request_duration_seconds_bucket{endpoint=\"" << endpoint << "\",le=\"" << bound_text(kBounds[b]) << "\"} "
-          << cumulative << "\n";
+      out << "cradle_request_duration_seconds_bucket{endpoint=\"" << endpoint << "\",le=\"" << bound_text(kBounds[b])
+          << "\"} " << cumulative << "\n";
     }
     out << "cradle_request_duration_seconds_bucket{endpoint=\"" << endpoint << "\",le=\"+Inf\"} " << l.count << "\n";
     out << "cradle_request_duration_seconds_sum{endpoint=\"" << endpoint << "\"} " << l.sum << "\n";

@@ -36,14 +36,15 @@ void only_fields(const RequestJson& doc, const std::set<std::string>& known) {
   }
 }
 
-std::int64_t whole(const RequestJson& doc, const char* key, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+std::int64_t whole(const RequestJson& doc, const char* key, std::int64_t fallback, std::int64_t low,
+                   std::int64_t high) {
   if (!doc.contains(key)) return fallback;
   const auto& v = doc[key];
   if (!v.is_number_integer()) throw RequestError(std::string("\"") + key + "\" must be a whole number");
   const auto value = v.get<std::int64_t>();
   if (value < low || value > high)
-    throw RequestError(std::string("\"") + key + "\" must be from " + std::to_string(low) + " to " + std::to_string(high) + ", got " +
-                       std::to_string(value));
+    throw RequestError(std::string("\"") + key + "\" must be from " + std::to_string(low) + " to " +
+                       std::to_string(high) + ", got " + std::to_string(value));
   return value;
 }
 
@@ -53,8 +54,8 @@ double real(const RequestJson& doc, const char* key, double fallback, double low
   if (!v.is_number()) throw RequestError(std::string("\"") + key + "\" must be a number");
   const double value = v.get<double>();
   if (value > high || value < low || (low_open && value == low))
-    throw RequestError(std::string("\"") + key + "\" must be " + (low_open ? "above " : "from ") + RequestJson(low).dump() + " to " +
-                       RequestJson(high).dump() + ", got " + v.dump());
+    throw RequestError(std::string("\"") + key + "\" must be " + (low_open ? "above " : "from ") +
+                       RequestJson(low).dump() + " to " + RequestJson(high).dump() + ", got " + v.dump());
   return value;
 }
 
@@ -76,10 +77,12 @@ std::vector<std::string> header_values(const std::string& head, const std::strin
   std::size_t line_start = head.find('\n');  // past the request line
   while (line_start != std::string::npos && line_start + 1 < head.size()) {
     const std::size_t next = head.find('\n', line_start + 1);
-    const std::string line = head.substr(line_start + 1, next == std::string::npos ? std::string::npos : next - line_start - 1);
+    const std::string line =
+        head.substr(line_start + 1, next == std::string::npos ? std::string::npos : next - line_start - 1);
     line_start = next;
     const auto colon = line.find(':');
-    if (colon != std::string::npos && lower_case(trimmed(line.substr(0, colon))) == name) values.push_back(trimmed(line.substr(colon + 1)));
+    if (colon != std::string::npos && lower_case(trimmed(line.substr(0, colon))) == name)
+      values.push_back(trimmed(line.substr(colon + 1)));
   }
   return values;
 }
@@ -90,14 +93,16 @@ std::string request_head_problem(const std::string& head) {
     const bool digits = !value.empty() && value.size() <= 18 &&
                         std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) return "Content-Length must be a whole number of bytes, got \"" + value.substr(0, 40) + "\"";
-    if (value != lengths.front()) return "two different Content-Length headers (" + lengths.front() + " and " + value + ")";
+    if (value != lengths.front())
+      return "two different Content-Length headers (" + lengths.front() + " and " + value + ")";
   }
   return "";
 }
 
 std::string decode_base64(const std::string& text, const std::string& what) {
   static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (text.size() % 4 != 0) throw RequestError(what + ": base64 length " + std::to_string(text.size()) + " is not a multiple of 4");
+  if (text.size() % 4 != 0)
+    throw RequestError(what + ": base64 length " + std::to_string(text.size()) + " is not a multiple of 4");
   std::string out;
   out.reserve(text.size() / 4 * 3);
   for (std::size_t i = 0; i < text.size(); i += 4) {
@@ -125,14 +130,18 @@ std::string decode_base64(const std::string& text, const std::string& what) {
 
 PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std::size_t max_inputs) {
   const bool images = kind == PredictInputs::Images;
-  const char* what = images ? "base64-encoded image files" : kind == PredictInputs::Rows ? "table rows (objects of column: value)" : "texts";
+  const char* what = images                        ? "base64-encoded image files"
+                     : kind == PredictInputs::Rows ? "table rows (objects of column: value)"
+                                                   : "texts";
   const RequestJson doc = parse_object(body);
   only_fields(doc, {"inputs", "top_k"});
-  if (!doc.contains("inputs") || !doc["inputs"].is_array()) throw RequestError(std::string("\"inputs\" must be an array of ") + what);
+  if (!doc.contains("inputs") || !doc["inputs"].is_array())
+    throw RequestError(std::string("\"inputs\" must be an array of ") + what);
   const auto& inputs = doc["inputs"];
   if (inputs.empty()) throw RequestError("\"inputs\" is empty");
   if (inputs.size() > max_inputs)
-    throw RequestError("\"inputs\" holds " + std::to_string(inputs.size()) + " items; at most " + std::to_string(max_inputs) + " per request");
+    throw RequestError("\"inputs\" holds " + std::to_string(inputs.size()) + " items; at most " +
+                       std::to_string(max_inputs) + " per request");
   PredictBody parsed;
   parsed.top_k = whole(doc, "top_k", 3, 1, 1000);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -156,7 +165,8 @@ PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std:
       parsed.rows.push_back(std::move(record));
       continue;
     }
-    if (!inputs[i].is_string()) throw RequestError(where + " must be a string" + (images ? " (a base64-encoded image file)" : ""));
+    if (!inputs[i].is_string())
+      throw RequestError(where + " must be a string" + (images ? " (a base64-encoded image file)" : ""));
     parsed.inputs.push_back(images ? decode_base64(inputs[i].get<std::string>(), where) : inputs[i].get<std::string>());
   }
   return parsed;

@@ -72,7 +72,7 @@ std::vector<std::int64_t> CharTokenizer::encode(std::string_view text) const {
     const std::size_t length = std::min(code_point_length(static_cast<unsigned char>(text[i])), text.size() - i);
     const auto found = ids_.find(std::string(text.substr(i, length)));
     ids.push_back(found == ids_.end() || found->second < static_cast<std::int64_t>(specials_.size()) ? kUnkId
-                                                                                                      : found->second);
+                                                                                                     : found->second);
     i += length;
   }
   return ids;

@@ -33,7 +33,8 @@ ChatMarkers chat_markers(const Tokenizer& tokenizer) {
   return markers;
 }
 
-RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers, const std::vector<ChatMessage>& messages) {
+RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                         const std::vector<ChatMessage>& messages) {
   RenderedChat chat;
   const auto add = [&](std::int64_t id, bool trained) {
     chat.ids.push_back(id);

@@ -28,7 +28,8 @@ struct RenderedChat {
   std::vector<bool> trained;  // per id: the assistant wrote it (content or end-of-turn)
 };
 
-RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers, const std::vector<ChatMessage>& messages);
+RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers,
+                         const std::vector<ChatMessage>& messages);
 
 // `messages` (the conversation so far) followed by the assistant's marker:
 // what the model continues to answer.

@@ -14,16 +14,19 @@ using Json = nlohmann::ordered_json;
 const std::string& string_field(const Json& object, const char* key, const std::string& where) {
   const auto found = object.find(key);
   if (found == object.end()) throw DataError(where + ": no \"" + key + "\" field");
-  if (!found->is_string()) throw DataError(where + ": \"" + key + "\" must be a string, got " + describe_json_type(*found));
+  if (!found->is_string())
+    throw DataError(where + ": \"" + key + "\" must be a string, got " + describe_json_type(*found));
   return found->get_ref<const std::string&>();
 }
 
 std::vector<ChatMessage> message_list(const Json& value, const std::string& where, const std::string& key) {
-  if (!value.is_array()) throw DataError(where + ": \"" + key + "\" must be an array of messages, got " + describe_json_type(value));
+  if (!value.is_array())
+    throw DataError(where + ": \"" + key + "\" must be an array of messages, got " + describe_json_type(value));
   std::vector<ChatMessage> messages;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const std::string item = where + ": " + key + "[" + std::to_string(i) + "]";
-    if (!value[i].is_object()) throw DataError(item + ": expected {\"role\", \"content\"}, got " + describe_json_type(value[i]));
+    if (!value[i].is_object())
+      throw DataError(item + ": expected {\"role\", \"content\"}, got " + describe_json_type(value[i]));
     ChatMessage message{string_field(value[i], "role", item), string_field(value[i], "content", item)};
     if (message.role != "system" && message.role != "user" && message.role != "assistant")
       throw DataError(item + ": role must be \"system\", \"user\" or \"assistant\", got \"" + message.role + "\"");
@@ -60,9 +63,12 @@ std::vector<ChatMessage> parse_hh_transcript(std::string_view transcript) {
   // Some dumps drop the blank lines before the first turn.
   const std::size_t position = transcript.find(human);
   std::string text;
-  if (position != std::string_view::npos) text = std::string(transcript.substr(position));
-  else if (transcript.rfind("Human:", 0) == 0) text = "\n\n" + std::string(transcript);
-  else throw DataError("no \"\\n\\nHuman:\" turn");
+  if (position != std::string_view::npos)
+    text = std::string(transcript.substr(position));
+  else if (transcript.rfind("Human:", 0) == 0)
+    text = "\n\n" + std::string(transcript);
+  else
+    throw DataError("no \"\\n\\nHuman:\" turn");
   std::size_t at = 0;
   while (at < text.size()) {
     const bool is_human = text.compare(at, human.size(), human) == 0;
@@ -115,7 +121,8 @@ PreferenceSet parse_preference_jsonl(std::string_view content, const std::string
           return;
         }
         if (!object.contains("chosen") || !object.contains("rejected"))
-          throw DataError(where + ": expected {\"prompt\", \"chosen\", \"rejected\"} or HH-RLHF {\"chosen\", \"rejected\"}");
+          throw DataError(where +
+                          ": expected {\"prompt\", \"chosen\", \"rejected\"} or HH-RLHF {\"chosen\", \"rejected\"}");
         PreferencePair pair;
         pair.origin = where;
         const Json& chosen = object["chosen"];
@@ -176,7 +183,8 @@ PromptSet parse_prompt_jsonl(std::string_view content, const std::string& origin
             throw DataError(where + ": chosen: " + error.what());
           }
         } else {
-          throw DataError(where + ": expected {\"prompt\": ...}, {\"messages\": [...]} or an HH-RLHF {\"chosen\"} transcript");
+          throw DataError(where +
+                          ": expected {\"prompt\": ...}, {\"messages\": [...]} or an HH-RLHF {\"chosen\"} transcript");
         }
         // The conversation up to its last user turn: what the policy answers.
         while (!prompt.messages.empty() && prompt.messages.back().role != "user") prompt.messages.pop_back();

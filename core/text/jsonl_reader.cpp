@@ -70,8 +70,10 @@ void read_jsonl_texts(std::string_view content, const std::string& origin, const
         if (!label_field.empty()) {
           const auto class_value = object.find(label_field);
           if (class_value == object.end()) throw DataError(where + ": no \"" + label_field + "\" field (the class)");
-          if (class_value->is_string()) label = class_value->get<std::string>();
-          else if (class_value->is_number_integer()) label = class_value->dump();
+          if (class_value->is_string())
+            label = class_value->get<std::string>();
+          else if (class_value->is_number_integer())
+            label = class_value->dump();
           else
             throw DataError(where + ": \"" + label_field + "\" must be a string or an integer, got " +
                             describe_json_type(*class_value));

@@ -119,10 +119,18 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const Toke
       "model_type=" + spec.type,
       "vocab_size=" + std::to_string(spec.vocab_size),
       "character_coverage=" + std::to_string(spec.character_coverage),
-      "pad_id=0", "unk_id=1", "bos_id=2", "eos_id=3",
-      "pad_piece=<pad>", "unk_piece=<unk>", "bos_piece=<bos>", "eos_piece=<eos>",
-      "normalization_rule_name=identity", "remove_extra_whitespaces=false",
-      "max_sentence_length=1048576", "hard_vocab_limit=false",
+      "pad_id=0",
+      "unk_id=1",
+      "bos_id=2",
+      "eos_id=3",
+      "pad_piece=<pad>",
+      "unk_piece=<unk>",
+      "bos_piece=<bos>",
+      "eos_piece=<eos>",
+      "normalization_rule_name=identity",
+      "remove_extra_whitespaces=false",
+      "max_sentence_length=1048576",
+      "hard_vocab_limit=false",
       "num_threads=" + std::to_string(std::max(1u, std::thread::hardware_concurrency()))};
   if (!symbols.empty()) options.push_back("user_defined_symbols=" + symbols);
   std::vector<const char*> option_pointers, sentence_pointers;
@@ -134,7 +142,7 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const Toke
   }
   char error[1024] = "";
   void* handle = b.train(sentence_pointers.data(), lengths.data(), texts.size(), option_pointers.data(),
-                   option_pointers.size(), error, sizeof error);
+                         option_pointers.size(), error, sizeof error);
   if (!handle) throw DataError(std::string("data.tokenizer: sentencepiece training failed: ") + error);
   return std::unique_ptr<SentencePieceTokenizer>(new SentencePieceTokenizer(spec.type, handle));
 }
@@ -180,8 +188,10 @@ void SentencePieceTokenizer::save(const fs::path& file) const {
   write_text_atomically(model_file, read_string([&](char* out, std::size_t capacity) {
                           return bridge().model_into(handle_, out, capacity);
                         }));
-  const nlohmann::ordered_json document = {
-      {"format_version", 1}, {"type", type_}, {"model_file", model_file.filename().string()}, {"vocab_size", vocab_size()}};
+  const nlohmann::ordered_json document = {{"format_version", 1},
+                                           {"type", type_},
+                                           {"model_file", model_file.filename().string()},
+                                           {"vocab_size", vocab_size()}};
   write_text_atomically(file, document.dump(1) + "\n");
 }
 

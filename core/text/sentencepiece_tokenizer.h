@@ -16,7 +16,8 @@ class SentencePieceTokenizer : public Tokenizer {
  public:
   ~SentencePieceTokenizer() override;
 
-  static std::unique_ptr<SentencePieceTokenizer> train(const TokenizerSpec& spec, const std::vector<std::string>& texts);
+  static std::unique_ptr<SentencePieceTokenizer> train(const TokenizerSpec& spec,
+                                                       const std::vector<std::string>& texts);
   // `model`: the serialized sentencepiece model; `origin` names it in errors.
   static std::unique_ptr<SentencePieceTokenizer> load(const std::string& type, const std::string& model,
                                                       const std::string& origin);

@@ -51,12 +51,11 @@ bool starts_with_ci(std::string_view text, std::size_t at, std::string_view word
 // (0 when it is not an entity, which then stays as written).
 std::size_t decode_entity(std::string_view text, std::size_t at, std::string& out) {
   static const std::unordered_map<std::string_view, UChar32> named = {
-      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-      {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"hellip", 0x2026},
-      {"mdash", 0x2014}, {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},
-      {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"middot", 0xB7},  {"bull", 0x2022},
-      {"euro", 0x20AC},  {"pound", 0xA3},   {"yen", 0xA5},     {"cent", 0xA2},    {"deg", 0xB0},
-      {"times", 0xD7},   {"divide", 0xF7},  {"para", 0xB6},    {"sect", 0xA7},    {"shy", 0xAD}};
+      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},    {"nbsp", 0xA0},
+      {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"hellip", 0x2026}, {"mdash", 0x2014}, {"ndash", 0x2013},
+      {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},  {"laquo", 0xAB},   {"raquo", 0xBB},
+      {"middot", 0xB7},  {"bull", 0x2022},  {"euro", 0x20AC},  {"pound", 0xA3},    {"yen", 0xA5},     {"cent", 0xA2},
+      {"deg", 0xB0},     {"times", 0xD7},   {"divide", 0xF7},  {"para", 0xB6},     {"sect", 0xA7},    {"shy", 0xAD}};
   const std::size_t semicolon = text.find(';', at + 1);
   if (semicolon == std::string_view::npos || semicolon - at > 12) return 0;
   const std::string_view name = text.substr(at + 1, semicolon - at - 1);
@@ -67,7 +66,7 @@ std::size_t decode_entity(std::string_view text, std::size_t at, std::string& ou
     if (digits.empty()) return 0;
     std::uint32_t value = 0;
     for (char d : digits) {
-      const int v = std::isdigit(static_cast<unsigned char>(d)) ? d - '0'
+      const int v = std::isdigit(static_cast<unsigned char>(d))           ? d - '0'
                     : hex && std::isxdigit(static_cast<unsigned char>(d)) ? std::tolower(d) - 'a' + 10
                                                                           : -1;
       if (v < 0 || value > 0x10FFFF) return 0;
@@ -86,7 +85,8 @@ std::size_t decode_entity(std::string_view text, std::size_t at, std::string& ou
 }  // namespace
 
 std::string strip_html(std::string_view text) {
-  static const char* const block_tags[] = {"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "hr", "pre"};
+  static const char* const block_tags[] = {"br", "p",  "div", "li", "h1",         "h2", "h3",
+                                           "h4", "h5", "h6",  "tr", "blockquote", "hr", "pre"};
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -111,7 +111,8 @@ std::string strip_html(std::string_view text) {
         if (starts_with_ci(text, i + 1, raw)) {
           const std::string end_tag = std::string("</") + raw;
           std::size_t end = i + 1;
-          while ((end = text.find("</", end)) != std::string_view::npos && !starts_with_ci(text, end, end_tag)) end += 2;
+          while ((end = text.find("</", end)) != std::string_view::npos && !starts_with_ci(text, end, end_tag))
+            end += 2;
           const std::size_t gt = end == std::string_view::npos ? std::string_view::npos : text.find('>', end);
           i = gt == std::string_view::npos ? text.size() : gt;  // the closing '>' is consumed below
           break;
@@ -149,10 +150,11 @@ std::string strip_html(std::string_view text) {
 
 std::string normalize_unicode(std::string_view text, UnicodeForm form) {
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* normalizer = form == UnicodeForm::NFKC ? icu::Normalizer2::getNFKCInstance(status)
-                                                                  : icu::Normalizer2::getNFCInstance(status);
+  const icu::Normalizer2* normalizer =
+      form == UnicodeForm::NFKC ? icu::Normalizer2::getNFKCInstance(status) : icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) throw Error(std::string("ICU normaliser unavailable: ") + u_errorName(status));
-  const icu::UnicodeString source = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+  const icu::UnicodeString source =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
   icu::UnicodeString normalized = normalizer->normalize(source, status);
   if (U_FAILURE(status)) throw Error(std::string("Unicode normalisation failed: ") + u_errorName(status));
   std::string out;
@@ -170,10 +172,13 @@ std::string remove_control_characters(std::string_view text) {
       ++i;
       if (i < text.size() && text[i] == '[') {  // CSI: parameters, intermediates, one final byte @..~
         ++i;
-        while (i < text.size() && (static_cast<unsigned char>(text[i]) < 0x40 || static_cast<unsigned char>(text[i]) > 0x7E)) ++i;
+        while (i < text.size() &&
+               (static_cast<unsigned char>(text[i]) < 0x40 || static_cast<unsigned char>(text[i]) > 0x7E))
+          ++i;
         if (i < text.size()) ++i;
       } else if (i < text.size() && text[i] == ']') {  // OSC: up to BEL or ESC '\'
-        while (i < text.size() && text[i] != '\a' && !(text[i] == 0x1B && i + 1 < text.size() && text[i + 1] == '\\')) ++i;
+        while (i < text.size() && text[i] != '\a' && !(text[i] == 0x1B && i + 1 < text.size() && text[i + 1] == '\\'))
+          ++i;
         i += i < text.size() && text[i] == '\a' ? 1 : 2;
       } else if (i < text.size()) {
         ++i;  // two-byte escape (ESC c, ESC ( B, ...)
@@ -221,26 +226,27 @@ std::string remove_symbols(std::string_view text, const SymbolClasses& classes) 
   bool after_emoji = false;  // joiners, variation selectors and skin tones go with the emoji they follow
   for_each_code_point(text, [&](UChar32 c, std::size_t begin, std::size_t end) {
     bool remove = false;
-    const bool pictograph = u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
-                            u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
+    const bool pictograph =
+        u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
     const bool emoji_part = c == 0x200D || c == 0xFE0F || c == 0x20E3 || u_hasBinaryProperty(c, UCHAR_EMOJI_MODIFIER);
     if (classes.emoji && (pictograph || (after_emoji && emoji_part))) {
       remove = true;
     } else {
       const auto category = static_cast<UCharCategory>(u_charType(c));
       switch (category) {
-        case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION: case U_CONNECTOR_PUNCTUATION:
-        case U_OTHER_PUNCTUATION: case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
-          remove = classes.punctuation;
-          break;
-        case U_DECIMAL_DIGIT_NUMBER:
-          remove = classes.digits;
-          break;
-        case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
-          remove = classes.symbols && !pictograph;
-          break;
-        default:
-          break;
+        case U_DASH_PUNCTUATION:
+        case U_START_PUNCTUATION:
+        case U_END_PUNCTUATION:
+        case U_CONNECTOR_PUNCTUATION:
+        case U_OTHER_PUNCTUATION:
+        case U_INITIAL_PUNCTUATION:
+        case U_FINAL_PUNCTUATION: remove = classes.punctuation; break;
+        case U_DECIMAL_DIGIT_NUMBER: remove = classes.digits; break;
+        case U_MATH_SYMBOL:
+        case U_CURRENCY_SYMBOL:
+        case U_MODIFIER_SYMBOL:
+        case U_OTHER_SYMBOL: remove = classes.symbols && !pictograph; break;
+        default: break;
       }
     }
     after_emoji = (pictograph || (after_emoji && emoji_part)) && remove;
@@ -269,8 +275,10 @@ std::string collapse_whitespace(std::string_view text, bool keep_newlines) {
       return;
     }
     if (!out.empty()) {
-      if (pending_newlines > 0) out.append(pending_newlines > 1 ? "\n\n" : "\n");
-      else if (pending_space) out += ' ';
+      if (pending_newlines > 0)
+        out.append(pending_newlines > 1 ? "\n\n" : "\n");
+      else if (pending_space)
+        out += ' ';
     }
     pending_space = false;
     pending_newlines = 0;
@@ -280,7 +288,8 @@ std::string collapse_whitespace(std::string_view text, bool keep_newlines) {
 }
 
 std::string to_lower_case(std::string_view text) {
-  icu::UnicodeString value = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+  icu::UnicodeString value =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
   value.toLower(icu::Locale::getRoot());
   std::string out;
   value.toUTF8String(out);

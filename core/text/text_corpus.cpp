@@ -45,8 +45,8 @@ class RecordBuilder {
       const std::string where = origin_ + ":" + std::to_string(first_line_);
       const std::string_view raw = content_.substr(first_offset_, end_offset_ - first_offset_);
       if (const auto bad = first_invalid_utf8_byte(raw)) {
-        const std::string message = where + ": invalid UTF-8 at byte " + std::to_string(first_offset_ + *bad) +
-                                    " of " + origin_;
+        const std::string message =
+            where + ": invalid UTF-8 at byte " + std::to_string(first_offset_ + *bad) + " of " + origin_;
         if (!options_.skip_bad_records) throw DataError(message);
         corpus_.skipped.push_back(message);
       } else {
@@ -90,20 +90,22 @@ void split_text_records(std::string_view content, const std::string& origin, con
     const std::size_t end = newline == std::string_view::npos ? content.size() : newline;
     const std::string_view line = trim_line_end(content.substr(offset, end - offset));
     switch (options.split) {
-      case RecordSplit::File:
-        record.add_line(line, line_number, offset);
-        break;
+      case RecordSplit::File: record.add_line(line, line_number, offset); break;
       case RecordSplit::Line:
         record.add_line(line, line_number, offset);
         record.emit();
         break;
       case RecordSplit::Paragraph:
-        if (is_blank(line)) record.emit();
-        else record.add_line(line, line_number, offset);
+        if (is_blank(line))
+          record.emit();
+        else
+          record.add_line(line, line_number, offset);
         break;
       case RecordSplit::SeparatorLine:
-        if (line == options.separator) record.emit();
-        else record.add_line(line, line_number, offset);
+        if (line == options.separator)
+          record.emit();
+        else
+          record.add_line(line, line_number, offset);
         break;
     }
     offset = end + 1;

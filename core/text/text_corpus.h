@@ -24,10 +24,10 @@ RecordSplit record_split_from_string(const std::string& name);  // "file" | "lin
 
 struct TextCorpusOptions {
   RecordSplit split = RecordSplit::File;
-  std::string separator = "%";                 // RecordSplit::SeparatorLine: a line holding exactly this
+  std::string separator = "%";                   // RecordSplit::SeparatorLine: a line holding exactly this
   std::vector<std::string> include = {"*.txt"};  // file-name patterns taken from folders ('*' and '?')
   std::vector<std::string> exclude;              // file-name patterns left out of folders
-  bool skip_bad_records = false;               // invalid UTF-8: skip the record (else a DataError)
+  bool skip_bad_records = false;                 // invalid UTF-8: skip the record (else a DataError)
 };
 
 struct TextCorpus {

@@ -23,7 +23,8 @@ std::vector<std::uint32_t> code_points(const std::string& text) {
     const auto lead = static_cast<unsigned char>(text[i]);
     const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     std::uint32_t value = 0;
-    for (std::size_t k = 0; k < length && i + k < text.size(); ++k) value = (value << 8) | static_cast<unsigned char>(text[i + k]);
+    for (std::size_t k = 0; k < length && i + k < text.size(); ++k)
+      value = (value << 8) | static_cast<unsigned char>(text[i + k]);
     points.push_back(value);  // the UTF-8 bytes packed: unique per code point, no decoding needed
     i += length;
   }
@@ -78,15 +79,17 @@ std::int64_t choose_lsh_bands(std::int64_t num_hashes, double threshold) {
     if (num_hashes % bands != 0) continue;
     const double rows = static_cast<double>(num_hashes / bands);
     const auto candidate = [&](double s) { return 1 - std::pow(1 - std::pow(s, rows), static_cast<double>(bands)); };
-    const double error = integrate(candidate, 0, threshold) +
-                         integrate([&](double s) { return 1 - candidate(s); }, threshold, 1);
+    const double error =
+        integrate(candidate, 0, threshold) + integrate([&](double s) { return 1 - candidate(s); }, threshold, 1);
     if (error < best_error) best_error = error, best = bands;
   }
   return best;
 }
 
-std::vector<Duplicate> find_near_duplicates(const std::vector<std::string>& texts, const NearDuplicateOptions& options) {
-  const std::int64_t bands = options.bands > 0 ? options.bands : choose_lsh_bands(options.num_hashes, options.threshold);
+std::vector<Duplicate> find_near_duplicates(const std::vector<std::string>& texts,
+                                            const NearDuplicateOptions& options) {
+  const std::int64_t bands =
+      options.bands > 0 ? options.bands : choose_lsh_bands(options.num_hashes, options.threshold);
   const auto rows = static_cast<std::size_t>(options.num_hashes / bands);
   std::vector<std::vector<std::uint64_t>> kept_signatures(texts.size());
   // Per band: bucket key -> the kept records that fell in it.
@@ -111,7 +114,8 @@ std::vector<Duplicate> find_near_duplicates(const std::vector<std::string>& text
         std::size_t equal = 0;
         for (std::size_t h = 0; h < signature.size(); ++h) equal += signature[h] == theirs[h];
         const double similarity = static_cast<double>(equal) / static_cast<double>(signature.size());
-        if (similarity >= options.threshold && similarity > match_similarity) match = other, match_similarity = similarity;
+        if (similarity >= options.threshold && similarity > match_similarity)
+          match = other, match_similarity = similarity;
       }
     }
     if (match != i) {

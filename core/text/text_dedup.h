@@ -11,9 +11,9 @@
 namespace cradle {
 
 struct Duplicate {
-  std::size_t index;     // the record removed
-  std::size_t kept;      // the earlier record it duplicates
-  double similarity;     // 1 for exact duplicates; the estimated Jaccard similarity otherwise
+  std::size_t index;  // the record removed
+  std::size_t kept;   // the earlier record it duplicates
+  double similarity;  // 1 for exact duplicates; the estimated Jaccard similarity otherwise
 };
 
 std::vector<Duplicate> find_exact_duplicates(const std::vector<std::string>& texts);

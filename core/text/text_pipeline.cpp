@@ -56,7 +56,8 @@ void remove_records(std::vector<TextRecord>& records, const std::vector<std::str
   records = std::move(kept);
 }
 
-void run_step(std::vector<TextRecord>& records, const TextStep& step, TextStepReport& report, std::size_t max_examples) {
+void run_step(std::vector<TextRecord>& records, const TextStep& step, TextStepReport& report,
+              std::size_t max_examples) {
   if (const auto edit = edit_for(step)) {
     std::vector<TextRecord> kept;
     kept.reserve(records.size());
@@ -152,8 +153,10 @@ Json text_step_report_to_json(const TextStepReport& report) {
   Json examples = Json::array();
   for (const auto& e : report.examples) {
     Json example = {{"origin", e.origin}, {"before", e.before}};
-    if (e.reason.empty()) example["after"] = e.after;
-    else example["removed_because"] = e.reason;
+    if (e.reason.empty())
+      example["after"] = e.after;
+    else
+      example["removed_because"] = e.reason;
     examples.push_back(std::move(example));
   }
   j["examples"] = std::move(examples);

@@ -26,7 +26,7 @@ PreparedText prepare_text(const Experiment& e, std::size_t max_examples) {
   } else {
     options.split = record_split_from_string(d.records);
     options.separator = d.separator;
-    corpus = !labelled                   ? read_text_corpus(paths, options)
+    corpus = !labelled                ? read_text_corpus(paths, options)
              : d.label_from == "file" ? read_class_files(paths, options)
                                       : read_class_folders(paths, options);
   }
@@ -82,7 +82,8 @@ Json prepared_text_summary(const PreparedText& p) {
   return Json{{"files", p.files.size()},
               {"records_read", p.records_read},
               {"records_skipped", p.skipped.size()},
-              {"skipped_examples", std::vector<std::string>(p.skipped.begin(), p.skipped.begin() + static_cast<std::ptrdiff_t>(shown))},
+              {"skipped_examples",
+               std::vector<std::string>(p.skipped.begin(), p.skipped.begin() + static_cast<std::ptrdiff_t>(shown))},
               {"steps", std::move(steps)},
               {"train_records", p.train.size()},
               {"validation_records", p.validation.size()},

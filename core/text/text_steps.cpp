@@ -5,7 +5,7 @@
 namespace cradle {
 
 const std::vector<std::string>& text_step_ops() {
-  static const std::vector<std::string> ops = {"strip_html",     "normalize_unicode", "remove_control",
+  static const std::vector<std::string> ops = {"strip_html",     "normalize_unicode",   "remove_control",
                                                "remove_symbols", "collapse_whitespace", "lowercase",
                                                "filter_length",  "dedup_exact",         "dedup_near"};
   return ops;
@@ -13,10 +13,13 @@ const std::vector<std::string>& text_step_ops() {
 
 TextStep parse_text_step(JsonObjectReader r) {
   TextStep s;
-  if (!r.has("op")) r.fail("op", "required: one of strip_html, normalize_unicode, remove_control, remove_symbols, "
-                                 "collapse_whitespace, lowercase, filter_length, dedup_exact, dedup_near");
-  s.op = r.choice("op", "", {"strip_html", "normalize_unicode", "remove_control", "remove_symbols",
-                             "collapse_whitespace", "lowercase", "filter_length", "dedup_exact", "dedup_near"});
+  if (!r.has("op"))
+    r.fail("op",
+           "required: one of strip_html, normalize_unicode, remove_control, remove_symbols, "
+           "collapse_whitespace, lowercase, filter_length, dedup_exact, dedup_near");
+  s.op = r.choice("op", "",
+                  {"strip_html", "normalize_unicode", "remove_control", "remove_symbols", "collapse_whitespace",
+                   "lowercase", "filter_length", "dedup_exact", "dedup_near"});
   if (s.op == "normalize_unicode") {
     s.form = r.choice("form", s.form, {"NFKC", "NFC"});
   } else if (s.op == "remove_symbols") {

@@ -32,7 +32,8 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& file) {
     const auto model_file = file.parent_path() / document["model_file"].get<std::string>();
     return SentencePieceTokenizer::load(type, read_file(model_file), model_file.string());
   }
-  throw DataError(where + ": unknown tokenizer type \"" + type + "\" (this Cradle reads \"char\", \"bpe\", \"unigram\")");
+  throw DataError(where + ": unknown tokenizer type \"" + type +
+                  "\" (this Cradle reads \"char\", \"bpe\", \"unigram\")");
 }
 
 }  // namespace cradle

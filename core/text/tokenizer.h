@@ -32,9 +32,9 @@ class Tokenizer {
 };
 
 struct TokenizerSpec {
-  std::string type = "char";  // "char" | "bpe" | "unigram" (sentencepiece)
-  std::int64_t vocab_size = 0;             // char: 0 keeps every character the coverage allows; required otherwise
-  double character_coverage = 1.0;         // share of training characters the vocabulary must cover
+  std::string type = "char";        // "char" | "bpe" | "unigram" (sentencepiece)
+  std::int64_t vocab_size = 0;      // char: 0 keeps every character the coverage allows; required otherwise
+  double character_coverage = 1.0;  // share of training characters the vocabulary must cover
   std::vector<std::string> special_tokens = {"<|system|>", "<|user|>", "<|assistant|>"};  // after pad, unk, bos, eos
 };
 

@@ -32,8 +32,10 @@ void save_archive_atomically(const std::filesystem::path& path, torch::serialize
       while (failure == 0 && written < size) {
         const ssize_t n = ::write(fd, bytes + written, size - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) failure = n < 0 ? errno : ENOSPC;
-        else written += static_cast<std::size_t>(n);
+        if (n <= 0)
+          failure = n < 0 ? errno : ENOSPC;
+        else
+          written += static_cast<std::size_t>(n);
       }
       return size;
     });

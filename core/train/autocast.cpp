@@ -24,8 +24,10 @@ AutocastScope::~AutocastScope() {
   // As torch.autocast's exit: the cast copies of the weights are dropped when
   // the outermost scope ends, so the next step casts the updated weights.
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-  if (cuda_) at::autocast::set_enabled(false);
-  else at::autocast::set_cpu_enabled(false);
+  if (cuda_)
+    at::autocast::set_enabled(false);
+  else
+    at::autocast::set_cpu_enabled(false);
 }
 
 bool cpu_has_native_bfloat16() {

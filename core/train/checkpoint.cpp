@@ -34,7 +34,8 @@ void read_module_state(torch::serialize::InputArchive& archive, torch::nn::Modul
   for (auto& child : module.named_children()) {
     torch::serialize::InputArchive child_archive;
     if (!archive.try_read(child.key(), child_archive))
-      throw DataError(path.string() + ": has no layer \"" + prefix + child.key() + "\"; it was saved for another model");
+      throw DataError(path.string() + ": has no layer \"" + prefix + child.key() +
+                      "\"; it was saved for another model");
     read_module_state(child_archive, *child.value(), path, prefix + child.key() + ".");
   }
 }
@@ -45,7 +46,8 @@ torch::serialize::InputArchive open_archive(const fs::path& path) {
   try {
     archive.load_from(path.string());
   } catch (const c10::Error& error) {
-    throw DataError(path.string() + ": not a readable LibTorch archive (" + first_line(error.what_without_backtrace()) + ")");
+    throw DataError(path.string() + ": not a readable LibTorch archive (" + first_line(error.what_without_backtrace()) +
+                    ")");
   }
   return archive;
 }
@@ -67,7 +69,8 @@ void read_matching_state(torch::serialize::InputArchive* archive, torch::nn::Mod
     if (!archive || !archive->try_read(name, value, is_buffer))
       reasons.push_back(prefix + name + ": not there");
     else if (value.sizes() != target.sizes())
-      reasons.push_back(prefix + name + ": shape " + c10::str(value.sizes()) + " there, " + c10::str(target.sizes()) + " here");
+      reasons.push_back(prefix + name + ": shape " + c10::str(value.sizes()) + " there, " + c10::str(target.sizes()) +
+                        " here");
     else
       fitting.push_back({prefix + name, target, value});
   };
@@ -115,9 +118,11 @@ void save_checkpoint(const fs::path& path, const torch::nn::Module& model, const
     if (loop->cpu_generator.defined()) loop_archive.write("cpu_generator", loop->cpu_generator);
     if (loop->cuda_generator.defined()) loop_archive.write("cuda_generator", loop->cuda_generator);
     loop_archive.write("plateau", torch::tensor({loop->plateau_scale, loop->plateau_best}, torch::kFloat64));
-    loop_archive.write("counters", torch::tensor({loop->plateau_bad_epochs, loop->best_epoch, loop->epochs_without_improvement}));
+    loop_archive.write("counters",
+                       torch::tensor({loop->plateau_bad_epochs, loop->best_epoch, loop->epochs_without_improvement}));
     loop_archive.write("best_metric", torch::tensor(loop->best_metric, torch::kFloat64));
-    if (loop->kl_coefficient) loop_archive.write("kl_coefficient", torch::tensor(*loop->kl_coefficient, torch::kFloat64));
+    if (loop->kl_coefficient)
+      loop_archive.write("kl_coefficient", torch::tensor(*loop->kl_coefficient, torch::kFloat64));
     archive.write("loop", loop_archive);
   }
   save_archive_atomically(path, archive);
@@ -128,7 +133,8 @@ CheckpointPosition load_checkpoint(const fs::path& path, torch::nn::Module& mode
   auto archive = open_archive(path);
   try {
     torch::serialize::InputArchive model_archive;
-    if (!archive.try_read("model", model_archive)) throw DataError(path.string() + ": not a Cradle checkpoint (no model)");
+    if (!archive.try_read("model", model_archive))
+      throw DataError(path.string() + ": not a Cradle checkpoint (no model)");
     read_module_state(model_archive, model, path, "");
     if (optimizer) {
       torch::serialize::InputArchive optimizer_archive;

@@ -22,7 +22,7 @@ struct CheckpointPosition {
 
 // The training loop's memory besides model and optimizer.
 struct LoopState {
-  torch::Tensor cpu_generator;  // the default CPU generator's state (dropout draws from it)
+  torch::Tensor cpu_generator;   // the default CPU generator's state (dropout draws from it)
   torch::Tensor cuda_generator;  // training on a GPU: that GPU's default generator (dropout there draws from it)
   double plateau_scale = 1.0;
   double plateau_best = std::numeric_limits<double>::infinity();

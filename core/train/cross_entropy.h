@@ -9,6 +9,7 @@
 
 namespace cradle {
 
-torch::Tensor softmax_cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets, double label_smoothing = 0);
+torch::Tensor softmax_cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets,
+                                    double label_smoothing = 0);
 
 }  // namespace cradle

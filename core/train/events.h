@@ -25,8 +25,8 @@ struct StepMetrics {
   std::int64_t step = 0;   // 1-based, counted over the whole run
   std::int64_t epoch = 0;  // 1-based
   double loss = 0;
-  double accuracy = 0;          // classification and language models
-  std::optional<double> mae;    // regression, in target units (accuracy is then unused)
+  double accuracy = 0;        // classification and language models
+  std::optional<double> mae;  // regression, in target units (accuracy is then unused)
   double lr = 0;
   double samples_per_second = 0;
   double data_wait_seconds = 0;  // time spent assembling batches in this window
@@ -44,9 +44,10 @@ struct EvaluationMetrics {
   std::int64_t step = 0;
   std::int64_t epoch = 0;
   double loss = 0;
-  double accuracy = 0;                   // classification and language models
-  std::optional<double> mae, rmse, r2;   // regression, in target units (accuracy is then unused)
-  std::optional<double> reward_gap;      // reward models, DPO: mean reward of chosen minus rejected (accuracy: pairs ordered right)
+  double accuracy = 0;                  // classification and language models
+  std::optional<double> mae, rmse, r2;  // regression, in target units (accuracy is then unused)
+  std::optional<double>
+      reward_gap;  // reward models, DPO: mean reward of chosen minus rejected (accuracy: pairs ordered right)
   std::optional<double> chosen_reward, rejected_reward;    // their means
   std::optional<double> chosen_logprob, rejected_logprob;  // DPO: the policy's mean log-probability of each reply
   std::int64_t samples = 0;
@@ -66,10 +67,10 @@ struct TrainingOutcome {
   TrainingStatus status = TrainingStatus::Completed;
   std::int64_t steps = 0;
   std::int64_t epochs_completed = 0;
-  bool stopped_early = false;        // train.early_stopping ended the run before train.epochs
-  std::int64_t best_epoch = 0;       // the epoch of the best validation metric (0: no validation)
-  std::optional<double> best_metric; // its value (train.early_stopping.metric, else the validation loss)
-  bool restored_best = false;        // the model ends with the best epoch's weights
+  bool stopped_early = false;         // train.early_stopping ended the run before train.epochs
+  std::int64_t best_epoch = 0;        // the epoch of the best validation metric (0: no validation)
+  std::optional<double> best_metric;  // its value (train.early_stopping.metric, else the validation loss)
+  bool restored_best = false;         // the model ends with the best epoch's weights
   double wall_seconds = 0;
   double median_samples_per_second = 0;
 };

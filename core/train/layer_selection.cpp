@@ -31,7 +31,8 @@ bool layer_selected(const std::vector<std::string>& patterns, const std::string&
   return false;
 }
 
-void check_layer_patterns(const std::vector<std::string>& patterns, const torch::nn::Module& model, const std::string& field) {
+void check_layer_patterns(const std::vector<std::string>& patterns, const torch::nn::Module& model,
+                          const std::string& field) {
   std::vector<std::string> layers;
   for (const auto& child : model.named_children()) layers.push_back(child.key());
   for (const auto& pattern : patterns) {

@@ -19,6 +19,7 @@ bool layer_selected(const std::vector<std::string>& patterns, const std::string&
 
 // ConfigError naming `field` when a pattern selects none of the model's layers
 // (a typo would otherwise freeze nothing, silently); the message lists them.
-void check_layer_patterns(const std::vector<std::string>& patterns, const torch::nn::Module& model, const std::string& field);
+void check_layer_patterns(const std::vector<std::string>& patterns, const torch::nn::Module& model,
+                          const std::string& field);
 
 }  // namespace cradle

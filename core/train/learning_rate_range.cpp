@@ -65,16 +65,18 @@ std::optional<LearningRateSuggestion> suggest_learning_rate(const std::vector<Ra
   std::size_t at = 0;
   for (std::size_t i = half; i < lowest; ++i) {
     const std::size_t before = i - 1, after = i + 1;
-    const double slope = (centred[after] - centred[before]) / (std::log(finite[after].lr) - std::log(finite[before].lr));
+    const double slope =
+        (centred[after] - centred[before]) / (std::log(finite[after].lr) - std::log(finite[before].lr));
     if (slope < steepest) steepest = slope, at = i;
   }
   if (steepest >= 0) return std::nullopt;
   // A tenth of the rate at the lowest loss: below where training turns unstable, with room for the loss to
   // keep falling (the steepest point alone is noisy and often far too low).
   char rule[300];
-  std::snprintf(rule, sizeof rule, "a tenth of %.3g, where the loss is lowest; it falls fastest at %.3g%s",
-                finite[lowest].lr, finite[at].lr,
-                lowest + half >= n - 1 ? " (still falling at the end of the range: a larger max_lr may find more)" : "");
+  std::snprintf(
+      rule, sizeof rule, "a tenth of %.3g, where the loss is lowest; it falls fastest at %.3g%s", finite[lowest].lr,
+      finite[at].lr,
+      lowest + half >= n - 1 ? " (still falling at the end of the range: a larger max_lr may find more)" : "");
   return LearningRateSuggestion{finite[lowest].lr / 10, rule, finite[at].lr, finite[lowest].lr};
 }
 

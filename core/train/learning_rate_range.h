@@ -47,7 +47,7 @@ class RangeTestCurve {
 
 struct LearningRateSuggestion {
   double lr = 0;
-  std::string rule;  // how it was chosen, for the user
+  std::string rule;        // how it was chosen, for the user
   double steepest_lr = 0;  // where the loss falls fastest against log(lr)
   double lowest_lr = 0;    // where it is lowest
 };

@@ -19,7 +19,9 @@ double cosine_between(double start, double end, double pct) {
 
 LearningRateSchedule::LearningRateSchedule(const ScheduleSpec& spec, double base_lr, std::int64_t total_steps,
                                            std::int64_t steps_per_epoch)
-    : spec_(spec), base_lr_(base_lr), total_steps_(std::max<std::int64_t>(1, total_steps)),
+    : spec_(spec),
+      base_lr_(base_lr),
+      total_steps_(std::max<std::int64_t>(1, total_steps)),
       steps_per_epoch_(std::max<std::int64_t>(1, steps_per_epoch)) {}
 
 double LearningRateSchedule::at(std::int64_t step) const {
@@ -44,7 +46,8 @@ double LearningRateSchedule::at(std::int64_t step) const {
     // (reached one step after the last, as Hugging Face's schedules do, so no step is wasted at min_lr).
     const double span = static_cast<double>(std::max<std::int64_t>(1, total_steps_ - s.warmup_steps));
     const double progress = std::clamp(static_cast<double>(step - s.warmup_steps) / span, 0.0, 1.0);
-    lr = s.type == "cosine" ? cosine_between(base_lr_, s.min_lr, progress) : base_lr_ + (s.min_lr - base_lr_) * progress;
+    lr =
+        s.type == "cosine" ? cosine_between(base_lr_, s.min_lr, progress) : base_lr_ + (s.min_lr - base_lr_) * progress;
   } else if (s.type == "plateau") {
     lr = std::max(s.min_lr, base_lr_ * state_.scale);
   }
@@ -71,11 +74,13 @@ std::string LearningRateSchedule::describe() const {
     steps.insert(spec_.warmup_steps - 1);
     steps.insert(spec_.warmup_steps);
   }
-  if (spec_.type == "one_cycle") steps.insert(static_cast<std::int64_t>(spec_.pct_start * static_cast<double>(total_steps_)) - 1);
+  if (spec_.type == "one_cycle")
+    steps.insert(static_cast<std::int64_t>(spec_.pct_start * static_cast<double>(total_steps_)) - 1);
   for (int tenth = 1; tenth < 10; ++tenth) steps.insert(total_steps_ * tenth / 10);
   std::string text = "learning rate: " + spec_.type + " over " + std::to_string(total_steps_) + " steps (" +
                      std::to_string(steps_per_epoch_) + " per epoch)";
-  if (spec_.type == "plateau") text += "; cut by " + std::to_string(spec_.factor).substr(0, 6) + " when the validation loss stalls";
+  if (spec_.type == "plateau")
+    text += "; cut by " + std::to_string(spec_.factor).substr(0, 6) + " when the validation loss stalls";
   text += "\n";
   for (const auto step : steps) {
     if (step < 0 || step >= total_steps_) continue;

@@ -17,7 +17,8 @@ TrainingPlan plan_training(const TrainSpec& spec, std::int64_t train_samples);
 
 class LearningRateSchedule {
  public:
-  LearningRateSchedule(const ScheduleSpec& spec, double base_lr, std::int64_t total_steps, std::int64_t steps_per_epoch);
+  LearningRateSchedule(const ScheduleSpec& spec, double base_lr, std::int64_t total_steps,
+                       std::int64_t steps_per_epoch);
 
   // The rate for the optimizer step with 0-based index `step`.
   double at(std::int64_t step) const;

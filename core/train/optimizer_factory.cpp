@@ -42,7 +42,8 @@ std::unique_ptr<torch::optim::Optimizer> grouped(const std::vector<ScaledParamet
   return std::make_unique<OptimizerType>(std::move(groups), options);
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_grouped_optimizer(const TrainSpec& spec, const std::vector<ScaledParameters>& sets) {
+std::unique_ptr<torch::optim::Optimizer> make_grouped_optimizer(const TrainSpec& spec,
+                                                                const std::vector<ScaledParameters>& sets) {
   namespace optim = torch::optim;
   const std::string& name = spec.optimizer;
   const double decay = spec.weight_decay;
@@ -51,10 +52,11 @@ std::unique_ptr<torch::optim::Optimizer> make_grouped_optimizer(const TrainSpec&
   if (name == "adagrad") return grouped<optim::Adagrad>(sets, optim::AdagradOptions(spec.lr).eps(spec.eps), decay);
   if (name == "adadelta") return grouped<Adadelta>(sets, AdadeltaOptions(spec.lr).rho(spec.rho).eps(spec.eps), decay);
   if (name == "rmsprop")
-    return grouped<optim::RMSprop>(sets, optim::RMSpropOptions(spec.lr).alpha(spec.alpha).eps(spec.eps).momentum(spec.momentum),
-                                   decay);
+    return grouped<optim::RMSprop>(
+        sets, optim::RMSpropOptions(spec.lr).alpha(spec.alpha).eps(spec.eps).momentum(spec.momentum), decay);
   const auto betas = std::make_tuple(spec.betas.at(0), spec.betas.at(1));
-  if (name == "adamw") return grouped<optim::AdamW>(sets, optim::AdamWOptions(spec.lr).betas(betas).eps(spec.eps), decay);
+  if (name == "adamw")
+    return grouped<optim::AdamW>(sets, optim::AdamWOptions(spec.lr).betas(betas).eps(spec.eps), decay);
   return grouped<optim::Adam>(sets, optim::AdamOptions(spec.lr).betas(betas).eps(spec.eps), decay);
 }
 
@@ -65,8 +67,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& spec,
   return make_grouped_optimizer(spec, {ScaledParameters{1.0, parameters}});
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& spec,
-                                                        const torch::OrderedDict<std::string, torch::Tensor>& named_parameters) {
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(
+    const TrainSpec& spec, const torch::OrderedDict<std::string, torch::Tensor>& named_parameters) {
   std::vector<ScaledParameters> sets;
   for (const auto& item : named_parameters) {
     double scale = 1.0;
@@ -91,7 +93,8 @@ std::vector<double> learning_rate_scales(const torch::optim::Optimizer& optimize
 
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, const std::vector<double>& scales) {
   auto& groups = optimizer.param_groups();
-  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lr * (i < scales.size() ? scales[i] : 1.0));
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    groups[i].options().set_lr(lr * (i < scales.size() ? scales[i] : 1.0));
 }
 
 double current_learning_rate(const torch::optim::Optimizer& optimizer) {

@@ -14,8 +14,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& spec,
                                                         const std::vector<torch::Tensor>& parameters);
 // The same with train.layer_lr: parameters of the layers a group names get its
 // multiple of the rate (their group's starting lr is spec.lr times it).
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSpec& spec,
-                                                        const torch::OrderedDict<std::string, torch::Tensor>& named_parameters);
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(
+    const TrainSpec& spec, const torch::OrderedDict<std::string, torch::Tensor>& named_parameters);
 // Each parameter group's rate relative to train.lr, read once after make_optimizer.
 std::vector<double> learning_rate_scales(const torch::optim::Optimizer& optimizer, double base_lr);
 

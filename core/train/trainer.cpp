@@ -14,8 +14,8 @@
 #include "core/common/error.h"
 #include "core/compress/distillation.h"
 #include "core/data/batch_loader.h"
-#include "core/data/image_augmentation.h"
 #include "core/data/epoch_order.h"
+#include "core/data/image_augmentation.h"
 #include "core/data/seeded_order.h"
 #include "core/distributed/data_parallel_group.h"
 #include "core/eval/classifier_evaluation.h"
@@ -32,9 +32,7 @@
 namespace cradle {
 namespace fs = std::filesystem;
 
-const char* to_string(TrainingStatus status) {
-  return status == TrainingStatus::Completed ? "completed" : "stopped";
-}
+const char* to_string(TrainingStatus status) { return status == TrainingStatus::Completed ? "completed" : "stopped"; }
 
 double median_throughput(std::vector<double> samples_per_second) {
   if (samples_per_second.empty()) return 0;
@@ -43,9 +41,11 @@ double median_throughput(std::vector<double> samples_per_second) {
   return *middle;
 }
 
-Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
-                 TrainerSetup setup)
-    : experiment_(experiment), model_(std::move(model)), data_(data), setup_(std::move(setup)),
+Trainer::Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data, TrainerSetup setup)
+    : experiment_(experiment),
+      model_(std::move(model)),
+      data_(data),
+      setup_(std::move(setup)),
       epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir),
       regression_(experiment.task == Task::Regression),
       pairwise_(setup_.pair_scorer != nullptr) {
@@ -86,8 +86,8 @@ TrainingOutcome Trainer::run() {
   try {
     return train_epochs();
   } catch (const c10::Error& error) {
-    const std::string message = "LibTorch error during training: " +
-                                std::string(error.what_without_backtrace()).substr(0, 300);
+    const std::string message =
+        "LibTorch error during training: " + std::string(error.what_without_backtrace()).substr(0, 300);
     for (auto* observer : observers_) observer->on_failed(message);
     throw Error(message);
   } catch (const std::exception& error) {
@@ -144,8 +144,8 @@ struct Trainer::Loop {
   double clip = 0;  // train.clip_grad_norm, or infinity
   std::vector<torch::Tensor> parameters;
   std::vector<torch::Tensor> shared_buffers;  // a group's BatchNorm statistics, rank 0's shared after every step
-  std::vector<double> throughputs;  // full logging windows only
-  std::vector<double> partial;      // epoch-end windows, used when a run is too short for a full one
+  std::vector<double> throughputs;            // full logging windows only
+  std::vector<double> partial;                // epoch-end windows, used when a run is too short for a full one
   const std::vector<double>& measured_throughputs() const { return throughputs.empty() ? partial : throughputs; }
 };
 
@@ -237,7 +237,8 @@ bool Trainer::train_epoch(Loop& loop, std::int64_t epoch) {
   for (std::size_t b = 0; b < batches.size();) {
     if (setup_.control) {
       if (setup_.control->take_checkpoint_request()) checkpoint(loop.step, epoch - 1, "saved.pt");
-      if (setup_.control->paused()) window.exclude(wait_while_paused(loop.step));  // throughput counts training time only
+      if (setup_.control->paused())
+        window.exclude(wait_while_paused(loop.step));  // throughput counts training time only
     }
     const bool stop_requested = setup_.stop && setup_.stop->requested();
     if (group ? group->any(stop_requested) : stop_requested) return false;  // a group stops together, at the same step
@@ -274,7 +275,7 @@ void Trainer::train_micro_batch(Loop& loop, BatchLoader& loader, TrainingWindow&
     const AutocastScope autocast(loop.bfloat16, setup_.device);
     if (pairwise_) {
       predictions = setup_.pair_scorer->score(model_, inputs, targets).rewards;  // [B, 2]
-      flat_targets = predictions.select(1, 0);  // one prediction per pair
+      flat_targets = predictions.select(1, 0);                                   // one prediction per pair
       loss = pairwise_preference_loss(predictions, setup_.pair_scorer->loss_options());
     } else if (const auto outputs = model_->forward(inputs); regression_) {
       predictions = outputs.reshape({-1}).to(torch::kFloat32);
@@ -302,7 +303,8 @@ void Trainer::optimizer_step(Loop& loop, std::int64_t epoch) {
   const auto& spec = experiment_.train;
   DataParallelGroup* const group = setup_.group;
   if (group) group->average_gradients(loop.parameters);
-  if (spec.l1 > 0) absolute_weight_sum(*model_).mul(spec.l1).backward();  // the same on every rank: added after averaging
+  if (spec.l1 > 0)
+    absolute_weight_sum(*model_).mul(spec.l1).backward();  // the same on every rank: added after averaging
   if (loop.check_gradient_norm || spec.clip_grad_norm > 0) {
     const double norm = torch::nn::utils::clip_grad_norm_(loop.parameters, loop.clip);
     if (!std::isfinite(norm)) diverged("gradient norm", norm, loop.step + 1, epoch);
@@ -326,7 +328,8 @@ void Trainer::log_window(Loop& loop, TrainingWindow& window, std::int64_t epoch)
 bool Trainer::end_epoch(std::int64_t step, std::int64_t epoch) {
   bool stop_early = false;
   if (data_.validation.size() > 0) {
-    auto validation = writes_results() ? evaluate_split("validation", data_.validation, step, epoch) : EvaluationMetrics{};
+    auto validation =
+        writes_results() ? evaluate_split("validation", data_.validation, step, epoch) : EvaluationMetrics{};
     if (setup_.group) share_validation(validation);
     schedule_->observe_validation_loss(validation.loss);
     stop_early = track_best(validation, step, epoch);
@@ -341,7 +344,8 @@ bool Trainer::track_best(const EvaluationMetrics& validation, std::int64_t step,
   const bool higher_is_better = early.enabled && early.higher_is_better();
   const double value = metric_value(validation, metric);
   const double delta = early.enabled ? early.min_delta : 0.0;
-  const bool improved = !best_metric_ || (higher_is_better ? value > *best_metric_ + delta : value < *best_metric_ - delta);
+  const bool improved =
+      !best_metric_ || (higher_is_better ? value > *best_metric_ + delta : value < *best_metric_ - delta);
   if (improved) {
     best_metric_ = value;
     best_epoch_ = epoch;
@@ -364,8 +368,8 @@ namespace {
 // The default generator of the GPU training runs on (CUDA builds; in a
 // CPU-only LibTorch this is never reached, since the device cannot be CUDA).
 at::Generator cuda_generator_of(const torch::Device& device) {
-  const auto index = device.has_index() ? device.index()
-                                        : static_cast<c10::DeviceIndex>(at::detail::getCUDAHooks().current_device());
+  const auto index =
+      device.has_index() ? device.index() : static_cast<c10::DeviceIndex>(at::detail::getCUDAHooks().current_device());
   return at::globalContext().defaultGenerator(torch::Device(torch::kCUDA, index));
 }
 
@@ -439,12 +443,16 @@ void Trainer::restore_best_weights() {
 
 void Trainer::diverged(const std::string& what, double value, std::int64_t step, std::int64_t epoch) const {
   throw Error("training diverged at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) + "): the " +
-              what + " is " + (std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf") +
+              what + " is " +
+              (std::isnan(value) ? "nan"
+               : value > 0       ? "inf"
+                                 : "-inf") +
               "; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
 }
 
 TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::int64_t epochs_completed,
-                                std::vector<double> throughputs, const std::function<void(TrainingOutcome&)>& complete) {
+                                std::vector<double> throughputs,
+                                const std::function<void(TrainingOutcome&)>& complete) {
   TrainingOutcome outcome;
   outcome.status = status;
   outcome.steps = steps;
@@ -457,13 +465,15 @@ TrainingOutcome Trainer::finish(TrainingStatus status, std::int64_t steps, std::
 }
 
 void Trainer::share_validation(EvaluationMetrics& m) {
-  auto figures = torch::tensor({m.loss, m.accuracy, m.mae.value_or(0), m.rmse.value_or(0), m.r2.value_or(0)}, torch::kFloat64);
+  auto figures =
+      torch::tensor({m.loss, m.accuracy, m.mae.value_or(0), m.rmse.value_or(0), m.r2.value_or(0)}, torch::kFloat64);
   setup_.group->broadcast_from_main({figures});
   if (writes_results()) return;
   m.split = "validation";
   m.loss = figures[0].item<double>();
   m.accuracy = figures[1].item<double>();
-  if (regression_) m.mae = figures[2].item<double>(), m.rmse = figures[3].item<double>(), m.r2 = figures[4].item<double>();
+  if (regression_)
+    m.mae = figures[2].item<double>(), m.rmse = figures[3].item<double>(), m.r2 = figures[4].item<double>();
 }
 
 EvaluationMetrics Trainer::evaluate_split(const std::string& split, const TensorDataset& dataset, std::int64_t step,
@@ -473,7 +483,8 @@ EvaluationMetrics Trainer::evaluate_split(const std::string& split, const Tensor
   m.step = step;
   m.epoch = epoch;
   if (pairwise_) {
-    const auto scores = evaluate_preferences(*setup_.pair_scorer, model_, dataset, experiment_.eval.batch_size, setup_.device);
+    const auto scores =
+        evaluate_preferences(*setup_.pair_scorer, model_, dataset, experiment_.eval.batch_size, setup_.device);
     m.loss = scores.loss;
     m.accuracy = scores.accuracy;
     m.reward_gap = scores.reward_gap;

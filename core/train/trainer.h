@@ -34,12 +34,11 @@ class TrainingWindow;
 class ImageAugmenter;
 class PairScorer;
 
-
 // Filled by name (`setup.stop = &stop;`), never by position: several fields
 // share a type, and the constructor below keeps `TrainerSetup{a, b, c}` from
 // compiling, so reordering them cannot silently swap values.
 struct TrainerSetup {
-  TrainerSetup() {}  // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
+  TrainerSetup() {}                      // NOLINT(modernize-use-equals-default): user-provided, so not an aggregate
   std::filesystem::path checkpoint_dir;  // empty: no checkpoints
   const StopSignal* stop = nullptr;
   torch::Device device = torch::kCPU;
@@ -71,8 +70,7 @@ struct TrainerSetup {
 
 class Trainer {
  public:
-  Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data,
-          TrainerSetup setup);
+  Trainer(const Experiment& experiment, torch::nn::Sequential model, const DataSplits& data, TrainerSetup setup);
 
   void add_observer(TrainingObserver& observer) { observers_.push_back(&observer); }
 

@@ -27,9 +27,7 @@ void TrainingWindow::add(const torch::Tensor& loss, const torch::Tensor& predict
     case Predictions::Pairs:  // [B, 2] rewards, the chosen reply first
       correct_ += predictions.select(1, 0).gt(predictions.select(1, 1)).sum();
       break;
-    case Predictions::Classes:
-      correct_ += predictions.argmax(1).eq(flat_targets).sum();
-      break;
+    case Predictions::Classes: correct_ += predictions.argmax(1).eq(flat_targets).sum(); break;
   }
   samples_ += samples;
   predictions_ += flat_targets.numel();

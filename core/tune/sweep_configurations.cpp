@@ -12,7 +12,8 @@ double unit(std::mt19937_64& generator) { return static_cast<double>(generator()
 
 Json draw(const SweepParameter& p, std::mt19937_64& generator) {
   const double u = unit(generator);
-  if (p.distribution == "values") return p.values[std::min(p.values.size() - 1, static_cast<std::size_t>(u * p.values.size()))];
+  if (p.distribution == "values")
+    return p.values[std::min(p.values.size() - 1, static_cast<std::size_t>(u * p.values.size()))];
   if (p.distribution == "uniform") return p.min + u * (p.max - p.min);
   if (p.distribution == "log_uniform") return std::exp(std::log(p.min) + u * (std::log(p.max) - std::log(p.min)));
   const auto low = static_cast<std::int64_t>(p.min), high = static_cast<std::int64_t>(p.max);  // int_uniform
@@ -40,7 +41,8 @@ std::string TrialConfiguration::describe() const {
   std::string out;
   for (const auto& [field, value] : values) {
     const auto dot = field.rfind('.');
-    out += (out.empty() ? "" : ", ") + (dot == std::string::npos ? field : field.substr(dot + 1)) + " " + short_value(value);
+    out += (out.empty() ? "" : ", ") + (dot == std::string::npos ? field : field.substr(dot + 1)) + " " +
+           short_value(value);
   }
   return out;
 }

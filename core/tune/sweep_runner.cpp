@@ -34,9 +34,14 @@ std::optional<double> read_optional(const Json& value) {
 Json record_json(const TrialRecord& t) {
   Json values = Json::object();
   for (const auto& [field, value] : t.configuration.values) values[field] = value;
-  return Json{{"id", t.id},         {"values", values},   {"status", t.status},
-              {"epochs", t.epochs}, {"metric", optional_number(t.metric)}, {"test_metric", optional_number(t.test_metric)},
-              {"error", t.error},   {"run", t.run}};
+  return Json{{"id", t.id},
+              {"values", values},
+              {"status", t.status},
+              {"epochs", t.epochs},
+              {"metric", optional_number(t.metric)},
+              {"test_metric", optional_number(t.test_metric)},
+              {"error", t.error},
+              {"run", t.run}};
 }
 
 std::vector<std::string> trial_overrides(const SweepSpec& spec, const TrialConfiguration& configuration) {
@@ -55,8 +60,11 @@ std::string summary_csv_field(const std::string& text) {
 }  // namespace
 
 SweepRunner::SweepRunner(SweepSpec spec, fs::path sweep_file, fs::path out_dir, TrialExecutor executor, int threads)
-    : spec_(std::move(spec)), sweep_file_(std::move(sweep_file)), out_dir_(std::move(out_dir)),
-      executor_(std::move(executor)), threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())) {
+    : spec_(std::move(spec)),
+      sweep_file_(std::move(sweep_file)),
+      out_dir_(std::move(out_dir)),
+      executor_(std::move(executor)),
+      threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())) {
   const fs::path experiment = sweep_file_.parent_path() / spec_.experiment;
   full_epochs_ = load_experiment(experiment, spec_.set).train.epochs;
   std::int64_t id = 0;
@@ -79,7 +87,8 @@ SweepRunner::SweepRunner(SweepSpec spec, fs::path sweep_file, fs::path out_dir, 
 void SweepRunner::save_state() const {
   Json trials = Json::array();
   for (const auto& t : trials_) trials.push_back(record_json(t));
-  write_text_atomically(out_dir_ / "trials.json", Json{{"sweep", sweep_spec_to_json(spec_)}, {"trials", trials}}.dump(2) + "\n");
+  write_text_atomically(out_dir_ / "trials.json",
+                        Json{{"sweep", sweep_spec_to_json(spec_)}, {"trials", trials}}.dump(2) + "\n");
 }
 
 void SweepRunner::load_state() {
@@ -87,7 +96,8 @@ void SweepRunner::load_state() {
   if (!fs::exists(file)) return;
   const Json state = parse_json_text(read_file(file), file.string());
   if (!state.contains("sweep") || state["sweep"] != sweep_spec_to_json(spec_))
-    throw ConfigError(file.string() + ": this folder holds another sweep's trials (the sweep file changed); "
+    throw ConfigError(file.string() +
+                      ": this folder holds another sweep's trials (the sweep file changed); "
                       "choose another --out or remove the folder");
   const Json& saved = state["trials"];
   if (!saved.is_array() || saved.size() != trials_.size())
@@ -100,7 +110,7 @@ void SweepRunner::load_state() {
     t.metric = read_optional(s.value("metric", Json()));
     t.test_metric = read_optional(s.value("test_metric", Json()));
     t.error = s.value("error", std::string());
-    if (t.status == "running") t.status = "halted";  // interrupted: continues from its checkpoint
+    if (t.status == "running") t.status = "halted";   // interrupted: continues from its checkpoint
     if (t.status == "skipped") t.status = "pending";  // a new time budget
   }
 }
@@ -109,8 +119,8 @@ bool SweepRunner::out_of_time() const {
   return spec_.max_minutes > 0 && now_seconds() - started_ > spec_.max_minutes * 60;
 }
 
-void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t stop_after_epochs, const StopSignal* stop,
-                            const SweepCallbacks& callbacks) {
+void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t stop_after_epochs,
+                            const StopSignal* stop, const SweepCallbacks& callbacks) {
   std::mutex mutex;
   std::atomic<std::size_t> next{0};
   const int per_trial = std::max(1, threads_ / static_cast<int>(spec_.parallel));
@@ -129,7 +139,8 @@ void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t 
         task.overrides = trial_overrides(spec_, t.configuration);
         task.run_dir = out_dir_ / t.run;
         task.resume = fs::exists(task.run_dir / "checkpoints");
-        if (!task.resume && fs::exists(task.run_dir)) fs::remove_all(task.run_dir);  // started, no checkpoint yet: again
+        if (!task.resume && fs::exists(task.run_dir))
+          fs::remove_all(task.run_dir);  // started, no checkpoint yet: again
         task.stop_after_epochs = stop_after_epochs;
         task.threads = spec_.parallel > 1 ? per_trial : 0;
         t.status = "running";
@@ -183,7 +194,8 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
       const std::int64_t target = last ? full_epochs_ : epochs;
       std::vector<std::size_t> todo;
       for (std::size_t i : survivors)
-        if (trials_[i].status != "failed" && trials_[i].status != "completed" && trials_[i].epochs < target) todo.push_back(i);
+        if (trials_[i].status != "failed" && trials_[i].status != "completed" && trials_[i].epochs < target)
+          todo.push_back(i);
       run_batch(todo, last ? 0 : target, stop, callbacks);
       if (last || (stop && stop->requested()) || out_of_time()) break;
       std::stable_sort(survivors.begin(), survivors.end(),
@@ -218,9 +230,10 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
       if (v) std::snprintf(text, sizeof text, "%.6g", *v);
       return v ? std::string(text) : std::string();
     };
-    std::string line = (rank ? std::to_string(rank) : std::string()) + "," + std::to_string(t.id) + "," + t.status + "," +
-                       std::to_string(t.epochs) + "," + number(t.metric) + "," + number(t.test_metric);
-    for (const auto& [field, value] : t.configuration.values) line += "," + summary_csv_field(value.is_string() ? value.get<std::string>() : value.dump());
+    std::string line = (rank ? std::to_string(rank) : std::string()) + "," + std::to_string(t.id) + "," + t.status +
+                       "," + std::to_string(t.epochs) + "," + number(t.metric) + "," + number(t.test_metric);
+    for (const auto& [field, value] : t.configuration.values)
+      line += "," + summary_csv_field(value.is_string() ? value.get<std::string>() : value.dump());
     return line + "," + summary_csv_field(t.run) + "\n";
   };
   for (std::size_t r = 0; r < outcome.ranking.size(); ++r) csv += row(r + 1, trials_[outcome.ranking[r]]);
@@ -229,7 +242,8 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
   write_text_atomically(out_dir_ / "summary.csv", csv);
   if (!outcome.ranking.empty()) {
     const TrialRecord& best = trials_[outcome.ranking.front()];
-    Experiment experiment = load_experiment(sweep_file_.parent_path() / spec_.experiment, trial_overrides(spec_, best.configuration));
+    Experiment experiment =
+        load_experiment(sweep_file_.parent_path() / spec_.experiment, trial_overrides(spec_, best.configuration));
     outcome.best_experiment = out_dir_ / "best-experiment.json";
     write_text_atomically(outcome.best_experiment, serialize_experiment(with_absolute_paths(experiment)));
   }
@@ -250,11 +264,12 @@ std::string format_sweep_table(const SweepSpec& spec, const SweepOutcome& outcom
       return v ? std::string(text) : std::string("-");
     };
     std::snprintf(line, sizeof line, "%4s %5lld %-9s %6lld %12s %10s  %s\n", rank.c_str(), static_cast<long long>(t.id),
-                  t.status.c_str(), static_cast<long long>(t.epochs), number(t.metric).c_str(), number(t.test_metric).c_str(),
-                  t.configuration.describe().c_str());
+                  t.status.c_str(), static_cast<long long>(t.epochs), number(t.metric).c_str(),
+                  number(t.test_metric).c_str(), t.configuration.describe().c_str());
     out += line;
   };
-  for (std::size_t r = 0; r < outcome.ranking.size(); ++r) put(std::to_string(r + 1), outcome.trials[outcome.ranking[r]]);
+  for (std::size_t r = 0; r < outcome.ranking.size(); ++r)
+    put(std::to_string(r + 1), outcome.trials[outcome.ranking[r]]);
   for (const auto& t : outcome.trials)
     if (!t.metric) put("", t);
   return out;

@@ -23,21 +23,21 @@
 namespace cradle {
 
 struct TrialTask {
-  std::int64_t trial = 0;                       // 1-based
-  std::filesystem::path experiment_file;        // the sweep's experiment
-  std::vector<std::string> overrides;           // the sweep's `set`, then the trial's values
-  std::filesystem::path run_dir;                // a new run folder, or the trial's own when `resume`
-  bool resume = false;                          // continue the run in run_dir from its newest checkpoint
-  std::int64_t stop_after_epochs = 0;           // halving: stop (resumably) once this many epochs are done; 0: to the end
-  int threads = 0;                              // 0: the experiment's own
+  std::int64_t trial = 0;                 // 1-based
+  std::filesystem::path experiment_file;  // the sweep's experiment
+  std::vector<std::string> overrides;     // the sweep's `set`, then the trial's values
+  std::filesystem::path run_dir;          // a new run folder, or the trial's own when `resume`
+  bool resume = false;                    // continue the run in run_dir from its newest checkpoint
+  std::int64_t stop_after_epochs = 0;     // halving: stop (resumably) once this many epochs are done; 0: to the end
+  int threads = 0;                        // 0: the experiment's own
 };
 
 struct TrialResult {
-  std::string status;             // completed | stopped | failed
-  std::optional<double> metric;   // the sweep's metric after the last validation
+  std::string status;                 // completed | stopped | failed
+  std::optional<double> metric;       // the sweep's metric after the last validation
   std::optional<double> test_metric;  // the task's headline test figure, when the run finished
-  std::int64_t epochs = 0;        // epochs trained so far
-  std::string error;              // failed: why
+  std::int64_t epochs = 0;            // epochs trained so far
+  std::string error;                  // failed: why
 };
 
 using TrialExecutor = std::function<TrialResult(const TrialTask&)>;
@@ -54,8 +54,8 @@ struct TrialRecord {
 };
 
 struct SweepOutcome {
-  std::vector<TrialRecord> trials;  // in trial order
-  std::vector<std::size_t> ranking; // indices into trials with a metric, best first
+  std::vector<TrialRecord> trials;        // in trial order
+  std::vector<std::size_t> ranking;       // indices into trials with a metric, best first
   std::filesystem::path best_experiment;  // empty when no trial gave a metric
   double seconds = 0;
 };

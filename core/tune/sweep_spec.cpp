@@ -28,9 +28,11 @@ SweepParameter parse_parameter(const std::string& field, const Json& value, cons
     bad(p.distribution + ": [min, max]");
   p.min = argument[0].get<double>();
   p.max = argument[1].get<double>();
-  if (!std::isfinite(p.min) || !std::isfinite(p.max) || !(p.min < p.max)) bad(p.distribution + ": min must be below max");
+  if (!std::isfinite(p.min) || !std::isfinite(p.max) || !(p.min < p.max))
+    bad(p.distribution + ": min must be below max");
   if (!std::isfinite(p.max - p.min)) bad(p.distribution + ": the interval is too wide");
-  if (p.distribution == "int_uniform" && (std::abs(p.min) > 1e15 || std::abs(p.max) > 1e15)) bad("int_uniform: beyond 1e15");
+  if (p.distribution == "int_uniform" && (std::abs(p.min) > 1e15 || std::abs(p.max) > 1e15))
+    bad("int_uniform: beyond 1e15");
   if (p.distribution == "log_uniform" && p.min <= 0) bad("log_uniform: min must be > 0");
   if (p.distribution == "int_uniform" && (p.min != std::floor(p.min) || p.max != std::floor(p.max)))
     bad("int_uniform: whole numbers");
@@ -58,8 +60,9 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& origin) {
         r.fail("name", "letters, digits, '-', '_' and '.' only (it names the sweep's folder)");
     spec.experiment = r.required_string("experiment");
     spec.method = r.choice("method", spec.method, {"grid", "random", "halving"});
-    spec.metric = r.choice("metric", spec.metric,
-                           {"validation_loss", "validation_accuracy", "validation_mae", "validation_rmse", "validation_r2"});
+    spec.metric =
+        r.choice("metric", spec.metric,
+                 {"validation_loss", "validation_accuracy", "validation_mae", "validation_rmse", "validation_r2"});
     spec.trials = r.integer("trials", spec.method == "grid" ? 0 : 8, Range::between(0, 10000));
     if (spec.method != "grid" && spec.trials < 1) r.fail("trials", "at least 1 for method " + spec.method);
     spec.max_minutes = r.number("max_minutes", 0, Range::at_least(0));
@@ -93,13 +96,23 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
 Json sweep_spec_to_json(const SweepSpec& spec) {
   Json parameters = Json::object();
   for (const auto& p : spec.parameters) {
-    if (p.distribution == "values") parameters[p.field] = Json{{"values", p.values}};
-    else parameters[p.field] = Json{{p.distribution, Json::array({p.min, p.max})}};
+    if (p.distribution == "values")
+      parameters[p.field] = Json{{"values", p.values}};
+    else
+      parameters[p.field] = Json{{p.distribution, Json::array({p.min, p.max})}};
   }
-  return Json{{"format_version", 1},        {"name", spec.name},         {"experiment", spec.experiment},
-              {"method", spec.method},      {"metric", spec.metric},     {"parameters", parameters},
-              {"trials", spec.trials},      {"max_minutes", spec.max_minutes}, {"parallel", spec.parallel},
-              {"seed", spec.seed},          {"min_epochs", spec.min_epochs},   {"reduction", spec.reduction},
+  return Json{{"format_version", 1},
+              {"name", spec.name},
+              {"experiment", spec.experiment},
+              {"method", spec.method},
+              {"metric", spec.metric},
+              {"parameters", parameters},
+              {"trials", spec.trials},
+              {"max_minutes", spec.max_minutes},
+              {"parallel", spec.parallel},
+              {"seed", spec.seed},
+              {"min_epochs", spec.min_epochs},
+              {"reduction", spec.reduction},
               {"set", spec.set}};
 }
 

@@ -30,18 +30,18 @@ struct SweepParameter {
 
 struct SweepSpec {
   std::string name;
-  std::string experiment;        // the experiment file, relative to the sweep file
-  std::string method = "random"; // grid | random | halving (successive halving of random trials)
+  std::string experiment;         // the experiment file, relative to the sweep file
+  std::string method = "random";  // grid | random | halving (successive halving of random trials)
   // validation_loss | validation_accuracy | validation_mae | validation_rmse | validation_r2
   std::string metric = "validation_loss";
   std::vector<SweepParameter> parameters;
-  std::int64_t trials = 8;        // random, halving: configurations; grid: at most this many (0: all)
-  double max_minutes = 0;         // 0: no limit; else no trial starts after this long
-  std::int64_t parallel = 1;      // trials at once; the machine's threads are divided between them
-  std::uint64_t seed = 1;         // of the random draws
-  std::int64_t min_epochs = 1;    // halving: the first rung's epochs
-  std::int64_t reduction = 3;     // halving: keep the best 1/reduction at each rung, with reduction x the epochs
-  std::vector<std::string> set;   // overrides every trial gets ("train.epochs=3")
+  std::int64_t trials = 8;       // random, halving: configurations; grid: at most this many (0: all)
+  double max_minutes = 0;        // 0: no limit; else no trial starts after this long
+  std::int64_t parallel = 1;     // trials at once; the machine's threads are divided between them
+  std::uint64_t seed = 1;        // of the random draws
+  std::int64_t min_epochs = 1;   // halving: the first rung's epochs
+  std::int64_t reduction = 3;    // halving: keep the best 1/reduction at each rung, with reduction x the epochs
+  std::vector<std::string> set;  // overrides every trial gets ("train.epochs=3")
 
   bool higher_is_better() const { return metric == "validation_accuracy" || metric == "validation_r2"; }
 };

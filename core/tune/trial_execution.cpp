@@ -47,9 +47,12 @@ TrialResult execute_trial_in_process(const TrialTask& task, const std::string& m
   if (validation) result.metric = sweep_metric_value(metric, *validation);
   if (outcome.test) {
     const Experiment& e = run->experiment();
-    if (e.task == Task::Regression) result.test_metric = outcome.test->rmse;
-    else if (e.task == Task::LanguageModel) result.test_metric = std::exp(outcome.test->loss);
-    else result.test_metric = outcome.test->accuracy;
+    if (e.task == Task::Regression)
+      result.test_metric = outcome.test->rmse;
+    else if (e.task == Task::LanguageModel)
+      result.test_metric = std::exp(outcome.test->loss);
+    else
+      result.test_metric = outcome.test->accuracy;
   }
   return result;
 }

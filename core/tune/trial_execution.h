@@ -33,6 +33,7 @@ class EpochLimit : public TrainingObserver {
 std::optional<double> sweep_metric_value(const std::string& metric, const EvaluationMetrics& validation);
 
 // Trains `task` with ExperimentRun; `stop` (Ctrl+C, the studio's Stop) ends it resumably.
-TrialResult execute_trial_in_process(const TrialTask& task, const std::string& metric, const StopSignal* stop = nullptr);
+TrialResult execute_trial_in_process(const TrialTask& task, const std::string& metric,
+                                     const StopSignal* stop = nullptr);
 
 }  // namespace cradle

@@ -11,8 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
 #include <sys/types.h>
+#include <csignal>
 
 #include "tests/app/cli_process.h"
 #include "tests/app/report_checks.h"
@@ -43,7 +43,8 @@ class CliTest : public QObject {
     QCOMPARE(r.out.trimmed(), QStringLiteral("cradle-cli " CRADLE_VERSION));
     r = run_cli({"--help"});
     QCOMPARE(r.exit_code, 0);
-    for (const char* command : {"train", "eval", "inspect", "data"}) QVERIFY2(r.out.contains(command), qPrintable(r.out));
+    for (const char* command : {"train", "eval", "inspect", "data"})
+      QVERIFY2(r.out.contains(command), qPrintable(r.out));
   }
 
   void usageErrorsExitWithTwo() {
@@ -84,8 +85,9 @@ class CliTest : public QObject {
     images.resize(100);
     images.close();
     const QString out = dir.filePath("run");
-    expect_one_line_error(run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out}),
-                          "train-images.idx: IDX header says 20x8x8 = 1280 values after byte 16, the file has 84 (truncated)");
+    expect_one_line_error(
+        run_cli({"train", write_quadrant_experiment(dir.path()), "--out", out}),
+        "train-images.idx: IDX header says 20x8x8 = 1280 values after byte 16, the file has 84 (truncated)");
     QVERIFY(!QDir(out).exists());
   }
 
@@ -153,7 +155,7 @@ class CliTest : public QObject {
     }
     QCOMPARE(start_lines, 1);
     QCOMPARE(train_lines, 15);  // log_every 5, but at least 5 lines in an epoch of ten steps: every second step
-    QCOMPARE(eval_lines, 4);   // validation x3, test
+    QCOMPARE(eval_lines, 4);    // validation x3, test
 
     // The frozen experiment names absolute data paths, so eval works from anywhere.
     QVERIFY(QDir::isAbsolutePath(read_json(out + "/experiment.json")["data"].toObject()["test_images"].toString()));
@@ -170,11 +172,14 @@ class CliTest : public QObject {
     const QString experiment = write_quadrant_experiment(dir.path());
     const QString first = dir.filePath("runs/first"), second = dir.filePath("runs/second");
     QCOMPARE(run_cli({"train", experiment, "--out", first, "--set", "train.epochs=2"}).exit_code, 0);
-    QCOMPARE(run_cli({"train", experiment, "--out", second, "--set", "train.epochs=2", "--set", "train.lr=0.003"}).exit_code, 0);
+    QCOMPARE(
+        run_cli({"train", experiment, "--out", second, "--set", "train.epochs=2", "--set", "train.lr=0.003"}).exit_code,
+        0);
 
     const auto eval = run_cli({"eval", first});
     QVERIFY2(eval.exit_code == 0, qPrintable(eval.out + eval.err));
-    QVERIFY2(eval.out.contains(QRegularExpression("test: accuracy [0-9.]+, loss [0-9.]+ \\(60 samples\\)")), qPrintable(eval.out));
+    QVERIFY2(eval.out.contains(QRegularExpression("test: accuracy [0-9.]+, loss [0-9.]+ \\(60 samples\\)")),
+             qPrintable(eval.out));
     QVERIFY(eval.out.contains("macro F1 ") && eval.out.contains("precision  recall"));
     const QString folder = first + "/evaluation/test-last";
     for (const char* file : {"report.json", "report.html", "predictions.csv"})
@@ -200,7 +205,8 @@ class CliTest : public QObject {
     QCOMPARE(page.title, QStringLiteral("quadrants: test split"));
 
     // Another split, the best checkpoint, a chosen folder.
-    const auto validation = run_cli({"eval", first, "--split", "validation", "--checkpoint", "best", "--out", dir.filePath("val")});
+    const auto validation =
+        run_cli({"eval", first, "--split", "validation", "--checkpoint", "best", "--out", dir.filePath("val")});
     QVERIFY2(validation.exit_code == 0, qPrintable(validation.out + validation.err));
     const auto validation_report = read_json(dir.filePath("val/report.json"));
     QCOMPARE(validation_report["split"].toString(), QStringLiteral("validation"));
@@ -209,7 +215,8 @@ class CliTest : public QObject {
     const auto from_file = run_cli({"eval", first, "--checkpoint", first + "/checkpoints/epoch-0001.pt"});
     QVERIFY2(from_file.exit_code == 0, qPrintable(from_file.err));
     QVERIFY(QFile::exists(first + "/evaluation/test-epoch-0001/report.html"));
-    expect_one_line_error(run_cli({"eval", first, "--checkpoint", "nowhere.pt"}), "nowhere.pt: no such checkpoint file");
+    expect_one_line_error(run_cli({"eval", first, "--checkpoint", "nowhere.pt"}),
+                          "nowhere.pt: no such checkpoint file");
     QCOMPARE(run_cli({"eval", first, "--split", "dev"}).exit_code, 2);
 
     const auto compared = run_cli({"compare", first, second});
@@ -224,10 +231,13 @@ class CliTest : public QObject {
   void pipelineRunsEveryStageAndSkipsWhatIsDone() {
     QTemporaryDir dir;
     {
-      QFile corpus(dir.filePath("corpus.txt")), dialogues(dir.filePath("dialogues.jsonl")), preferences(dir.filePath("preferences.jsonl"));
-      QVERIFY(corpus.open(QIODevice::WriteOnly) && dialogues.open(QIODevice::WriteOnly) && preferences.open(QIODevice::WriteOnly));
+      QFile corpus(dir.filePath("corpus.txt")), dialogues(dir.filePath("dialogues.jsonl")),
+          preferences(dir.filePath("preferences.jsonl"));
+      QVERIFY(corpus.open(QIODevice::WriteOnly) && dialogues.open(QIODevice::WriteOnly) &&
+              preferences.open(QIODevice::WriteOnly));
       const char* words[] = {"cat", "dog", "sun", "map"};
-      for (int i = 0; i < 120; ++i) corpus.write(QByteArray("the ") + words[i % 4] + " sees a " + words[i / 4 % 4] + ".\n%\n");
+      for (int i = 0; i < 120; ++i)
+        corpus.write(QByteArray("the ") + words[i % 4] + " sees a " + words[i / 4 % 4] + ".\n%\n");
       for (int i = 0; i < 60; ++i)
         dialogues.write(QByteArray("{\"messages\": [{\"role\": \"user\", \"content\": \"say ") + words[i % 4] +
                         "\"}, {\"role\": \"assistant\", \"content\": \"" + words[i % 4] + ".\"}]}\n");
@@ -247,7 +257,8 @@ class CliTest : public QObject {
     write("sft.json", R"({"name": "chat", "task": "language_model", "stage": "sft", "init_from": "set by the pipeline",
       "threads": 1, "data": {"source": "dialogues", "paths": ["dialogues.jsonl"], "context_length": 16},
       "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
-    write("reward.json", R"({"name": "judge", "task": "language_model", "stage": "reward", "init_from": "set by the pipeline",
+    write("reward.json",
+          R"({"name": "judge", "task": "language_model", "stage": "reward", "init_from": "set by the pipeline",
       "threads": 1, "data": {"source": "preferences", "paths": ["preferences.jsonl"], "context_length": 16},
       "train": {"epochs": 1, "batch_size": 8, "log_every": 5}})");
     write("ppo.json", R"({"name": "ppo", "task": "language_model", "stage": "ppo", "init_from": "set by the pipeline",
@@ -268,7 +279,8 @@ class CliTest : public QObject {
     QVERIFY(first.out.contains("== stage 5/5: dpo =="));
     // PPO's iterations print its score and KL; its reward model is the reward stage's run.
     QVERIFY2(first.out.contains(QRegularExpression("score -?[0-9.]+ kl -?[0-9.]+")), qPrintable(first.out));
-    QCOMPARE(read_json(out + "/ppo/experiment.json")["align"].toObject()["reward_run"].toString(), QDir(out + "/reward").absolutePath());
+    QCOMPARE(read_json(out + "/ppo/experiment.json")["align"].toObject()["reward_run"].toString(),
+             QDir(out + "/reward").absolutePath());
     QCOMPARE(read_json(out + "/ppo/report.json")["stage"].toString(), QStringLiteral("ppo"));
     QCOMPARE(read_json(out + "/dpo/report.json")["status"].toString(), QStringLiteral("completed"));
     const auto sft = read_json(out + "/sft/report.json");
@@ -280,11 +292,15 @@ class CliTest : public QObject {
     QCOMPARE(again.exit_code, 0);
     QCOMPARE(again.out.count("already completed"), 5);
     // A chat run answers a user's turn.
-    const auto chat = run_cli({"generate", out + "/sft", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
+    const auto chat =
+        run_cli({"generate", out + "/sft", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
     QVERIFY2(chat.exit_code == 0 && chat.out.startsWith("user: say cat\nassistant:"), qPrintable(chat.out + chat.err));
-    const auto tuned = run_cli({"generate", out + "/ppo", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
-    QVERIFY2(tuned.exit_code == 0 && tuned.out.startsWith("user: say cat\nassistant:"), qPrintable(tuned.out + tuned.err));
-    write("broken.json", R"({"name": "tiny", "stages": [{"name": "sft", "experiment": "sft.json", "init_from": "nothing"}]})");
+    const auto tuned =
+        run_cli({"generate", out + "/ppo", "--prompt", "say cat", "--max-tokens", "8", "--temperature", "0"});
+    QVERIFY2(tuned.exit_code == 0 && tuned.out.startsWith("user: say cat\nassistant:"),
+             qPrintable(tuned.out + tuned.err));
+    write("broken.json",
+          R"({"name": "tiny", "stages": [{"name": "sft", "experiment": "sft.json", "init_from": "nothing"}]})");
     expect_one_line_error(run_cli({"pipeline", dir.filePath("broken.json")}),
                           "stages[0].init_from: \"nothing\" is not an earlier stage of this pipeline");
   }
@@ -293,7 +309,8 @@ class CliTest : public QObject {
   void dataParallelWorkersTrainWhatOneProcessTrains() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 200, 40);
-    const QString experiment = write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3,"optimizer":"adam","batch_size":64}})");
+    const QString experiment =
+        write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3,"optimizer":"adam","batch_size":64}})");
     const QString one = dir.filePath("one"), two = dir.filePath("two");
     const auto single = run_cli({"train", experiment, "--out", one});
     QVERIFY2(single.exit_code == 0, qPrintable(single.out + single.err));
@@ -331,8 +348,8 @@ class CliTest : public QObject {
     write_quadrant_dataset(dir.path(), 400, 40);
     const QString out = dir.filePath("run");
     QProcess launcher;
-    launcher.start(CRADLE_CLI_PATH, {"train", write_quadrant_experiment(dir.path(), R"({"train":{"epochs":100000}})"), "--out",
-                                     out, "--nproc", "2", "--set", "train.log_every=1"});
+    launcher.start(CRADLE_CLI_PATH, {"train", write_quadrant_experiment(dir.path(), R"({"train":{"epochs":100000}})"),
+                                     "--out", out, "--nproc", "2", "--set", "train.log_every=1"});
     QVERIFY(launcher.waitForStarted());
     QString output;
     QTRY_VERIFY_WITH_TIMEOUT((output += launcher.readAllStandardOutput()).contains("epoch 2/"), 60000);
@@ -345,7 +362,8 @@ class CliTest : public QObject {
     QCOMPARE(launcher.exitCode(), 137);  // 128 + SIGKILL: the first failure's
     const QString errors = launcher.readAllStandardError();
     QVERIFY2(errors.contains("worker rank 1 was killed by signal 9"), qPrintable(errors));
-    QVERIFY2(errors.contains("(rank 0 of 2)") && errors.contains("another worker has probably failed"), qPrintable(errors));
+    QVERIFY2(errors.contains("(rank 0 of 2)") && errors.contains("another worker has probably failed"),
+             qPrintable(errors));
     QCOMPARE(read_json(out + "/report.json")["status"].toString(), QStringLiteral("failed"));
   }
 
@@ -353,7 +371,9 @@ class CliTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 200, 40);
     const QString run = dir.filePath("run"), int8 = dir.filePath("run-int8");
-    QCOMPARE(run_cli({"train", write_quadrant_experiment(dir.path(), R"({"model":{"hidden":[64]}})"), "--out", run}).exit_code, 0);
+    QCOMPARE(run_cli({"train", write_quadrant_experiment(dir.path(), R"({"model":{"hidden":[64]}})"), "--out", run})
+                 .exit_code,
+             0);
     const auto r = run_cli({"quantize", run});  // default folder: <run>-int8
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.contains(QRegularExpression("weights file \\d+ -> \\d+ bytes")), qPrintable(r.out));
@@ -374,7 +394,8 @@ class CliTest : public QObject {
     const QString run = dir.filePath("run");
     QCOMPARE(run_cli({"train", experiment, "--out", run}).exit_code, 0);
     // prune: the run's own experiment (data included) with the stage added.
-    const auto pruned = run_cli({"prune", run, "--method", "channels", "--sparsity", "0.5", "--epochs", "2", "--out", dir.filePath("narrow")});
+    const auto pruned = run_cli(
+        {"prune", run, "--method", "channels", "--sparsity", "0.5", "--epochs", "2", "--out", dir.filePath("narrow")});
     QVERIFY2(pruned.exit_code == 0, qPrintable(pruned.out + pruned.err));
     QVERIFY(pruned.out.contains("pruned channels to"));
     const auto report = read_json(dir.filePath("narrow/report.json"));
@@ -397,14 +418,17 @@ class CliTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);
     const QString experiment = write_quadrant_experiment(dir.path());
-    const auto nested = run_process(CRADLE_CLI_PATH, {"train", experiment, "--nproc", "2"}, 60000, {"WORLD_SIZE=2", "RANK=0"});
+    const auto nested =
+        run_process(CRADLE_CLI_PATH, {"train", experiment, "--nproc", "2"}, 60000, {"WORLD_SIZE=2", "RANK=0"});
     expect_one_line_error(nested, "--nproc: WORLD_SIZE is already set");
     // torchrun's variables with no rank 0 listening: an error naming the address after CRADLE_DIST_TIMEOUT_S.
-    const auto alone = run_process(CRADLE_CLI_PATH, {"train", experiment, "--out", dir.filePath("run")}, 60000,
-                                   {"WORLD_SIZE=2", "RANK=1", "MASTER_ADDR=127.0.0.1", "MASTER_PORT=9", "CRADLE_DIST_TIMEOUT_S=2"});
+    const auto alone =
+        run_process(CRADLE_CLI_PATH, {"train", experiment, "--out", dir.filePath("run")}, 60000,
+                    {"WORLD_SIZE=2", "RANK=1", "MASTER_ADDR=127.0.0.1", "MASTER_PORT=9", "CRADLE_DIST_TIMEOUT_S=2"});
     expect_one_line_error(alone, "distributed training (rank 1 of 2)");
     QVERIFY(alone.err.contains("127.0.0.1:9"));
-    const auto bad = run_process(CRADLE_CLI_PATH, {"train", experiment}, 60000, {"WORLD_SIZE=2", "RANK=x", "MASTER_PORT=1"});
+    const auto bad =
+        run_process(CRADLE_CLI_PATH, {"train", experiment}, 60000, {"WORLD_SIZE=2", "RANK=x", "MASTER_PORT=1"});
     expect_one_line_error(bad, "environment variable RANK=\"x\"");
   }
 
@@ -546,7 +570,8 @@ class CliTest : public QObject {
     QVERIFY2(stats.exit_code == 0 && stats.out.contains("majority-class baseline"), qPrintable(stats.out + stats.err));
     QVERIFY2(stats.out.contains(QRegularExpression("neg\\s+\\d+")), qPrintable(stats.out));
     const auto inspect = run_cli({"inspect", dir.filePath("reviews.json")});
-    QVERIFY2(inspect.out.contains("lstm text classifier") && inspect.out.contains("2 classes"), qPrintable(inspect.out));
+    QVERIFY2(inspect.out.contains("lstm text classifier") && inspect.out.contains("2 classes"),
+             qPrintable(inspect.out));
     const QString out = dir.filePath("run");
     const auto r = run_cli({"train", dir.filePath("reviews.json"), "--out", out});
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
@@ -555,7 +580,8 @@ class CliTest : public QObject {
     QCOMPARE(report["files"].toObject()["tokenizer"].toString(), QStringLiteral("model/tokenizer.json"));
     const auto data = report["data"].toObject();
     const double accuracy = report["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
-    QVERIFY2(accuracy > 0.9 && accuracy > data["majority_baseline_accuracy"].toDouble() + 0.3, qPrintable(QString::number(accuracy)));
+    QVERIFY2(accuracy > 0.9 && accuracy > data["majority_baseline_accuracy"].toDouble() + 0.3,
+             qPrintable(QString::number(accuracy)));
     const auto eval = run_cli({"eval", out});
     QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out + eval.err));
     // Its bundle classifies new texts.
@@ -578,7 +604,9 @@ class CliTest : public QObject {
     QVERIFY(exported.out.contains("image input [1,8,8], 4 outputs"));
     QVERIFY2(exported.out.contains("ONNX checker passed"), qPrintable(exported.out));
     for (const char* runtime : {"OpenCV DNN", "ONNX Runtime"})
-      QVERIFY2(exported.out.contains(QRegularExpression(QString(runtime) + " [0-9.]+ on 20 inputs: max \\|difference\\| from LibTorch [0-9.e-]+ \\(tolerance 1e-04\\)")),
+      QVERIFY2(exported.out.contains(QRegularExpression(
+                   QString(runtime) +
+                   " [0-9.]+ on 20 inputs: max \\|difference\\| from LibTorch [0-9.e-]+ \\(tolerance 1e-04\\)")),
                qPrintable(exported.out));
     QVERIFY(QFile::exists(bundle + "/model/model.onnx"));
     // A bright top-right quadrant: class 1.
@@ -593,7 +621,8 @@ class CliTest : public QObject {
     broken.close();
     const auto good = run_cli({"predict", bundle, dir.filePath("top-right.png"), "--top-k", "2"});
     QVERIFY2(good.exit_code == 0 && good.out.contains("top-right.png: top-right ("), qPrintable(good.out + good.err));
-    const auto mixed = run_cli({"predict", bundle, dir.filePath("top-right.png"), dir.filePath("broken.png"), "--json"});
+    const auto mixed =
+        run_cli({"predict", bundle, dir.filePath("top-right.png"), dir.filePath("broken.png"), "--json"});
     QCOMPARE(mixed.exit_code, 1);  // one input failed; the other was still answered
     QVERIFY(mixed.out.contains("\"label\":\"top-right\""));
     QVERIFY(mixed.out.contains("broken.png: not a readable image"));
@@ -663,8 +692,9 @@ class CliTest : public QObject {
     QTemporaryDir dir;
     QFile corpus(dir.filePath("corpus.txt"));
     QVERIFY(corpus.open(QIODevice::WriteOnly));
-    corpus.write("First <b>record</b> here.\n%\nfirst record HERE.\n%\n\x1b[31mThird\x1b[m record, long enough.\n%\nx\n"
-                 "%\nAnother record to keep the splits filled.\n%\nAnd one more for the test split.\n");
+    corpus.write(
+        "First <b>record</b> here.\n%\nfirst record HERE.\n%\n\x1b[31mThird\x1b[m record, long enough.\n%\nx\n"
+        "%\nAnother record to keep the splits filled.\n%\nAnd one more for the test split.\n");
     corpus.close();
     QFile file(dir.filePath("text.json"));
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -683,12 +713,13 @@ class CliTest : public QObject {
     QVERIFY2(html.contains("-- before\nFirst <b>record</b> here.\n-- after\nFirst record here."), qPrintable(html));
     const QString dedup = QString::fromUtf8(read_all(out + "/03-dedup_exact.txt"));
     QVERIFY2(dedup.contains("-- removed: duplicate of " + dir.filePath("corpus.txt") + ":1"), qPrintable(dedup));
-    QVERIFY(QString::fromUtf8(read_all(out + "/04-filter_length.txt")).contains("-- removed: 1 characters, below min_chars 3"));
+    QVERIFY(QString::fromUtf8(read_all(out + "/04-filter_length.txt"))
+                .contains("-- removed: 1 characters, below min_chars 3"));
     const auto preview = read_json(out + "/preview.json");
     QCOMPARE(preview["steps"].toArray().size(), 4);
     // sentencepiece through its bridge, in the CLI process (which holds LibTorch and iostreams).
-    const auto bpe = run_cli({"data", "stats", dir.filePath("text.json"), "--set",
-                              R"(data.tokenizer={"type": "bpe", "vocab_size": 40})"});
+    const auto bpe = run_cli(
+        {"data", "stats", dir.filePath("text.json"), "--set", R"(data.tokenizer={"type": "bpe", "vocab_size": 40})"});
     QVERIFY2(bpe.exit_code == 0, qPrintable(bpe.out + bpe.err));
     QVERIFY2(bpe.out.contains("tokenizer bpe: "), qPrintable(bpe.out));
     QVERIFY2(bpe.err.isEmpty(), qPrintable(bpe.err));  // sentencepiece's progress log stays quiet
@@ -697,12 +728,13 @@ class CliTest : public QObject {
   void dataPreviewShowsTablesAsReadAndAsEncoded() {
     QTemporaryDir dir;
     const QString out = dir.filePath("preview");
-    const auto r = run_cli({"data", "preview", CRADLE_SOURCE_DIR "/projects/tabular-regression/experiment.json", "--out",
-                            out, "--n", "3", "--set", "data.categorical_encoding=embedding"});
+    const auto r = run_cli({"data", "preview", CRADLE_SOURCE_DIR "/projects/tabular-regression/experiment.json",
+                            "--out", out, "--n", "3", "--set", "data.categorical_encoding=embedding"});
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     const QString table = QString::fromUtf8(read_all(out + "/table.txt"));
-    QVERIFY2(table.contains("district          categorical  5 categories (centre, east, north, south, west) -> index 1..5"),
-             qPrintable(table));
+    QVERIFY2(
+        table.contains("district          categorical  5 categories (centre, east, north, south, west) -> index 1..5"),
+        qPrintable(table));
     QCOMPARE(table.count("-- as read\n"), 3);
     const auto preview = read_json(out + "/preview.json");
     QCOMPARE(preview["kind"].toString(), QString("table"));
@@ -758,14 +790,17 @@ class CliTest : public QObject {
   void aFullDiskFailsTheRunCleanly() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 60, 20);
-    const auto experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [256]}, "train": {"epochs": 1}})");
+    const auto experiment =
+        write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [256]}, "train": {"epochs": 1}})");
     const QString out = dir.filePath("run");
     QCOMPARE(run_cli({"train", experiment, "--out", out}).exit_code, 0);
-    const QByteArray first = read_all(out + "/checkpoints/epoch-0001.pt"), best = read_all(out + "/checkpoints/best.pt");
+    const QByteArray first = read_all(out + "/checkpoints/epoch-0001.pt"),
+                     best = read_all(out + "/checkpoints/best.pt");
     const QByteArray log = read_all(out + "/train.log");
     QVERIFY(first.size() > 2 * 40960 && log.size() < 40960);  // the limit below: the checkpoint cannot fit, the log can
     const auto limited = [](const QStringList& arguments) {  // SIGXFSZ ignored: a write past the limit fails with EFBIG
-      return run_process("bash", QStringList{"-c", "ulimit -f 40; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH} + arguments);
+      return run_process(
+          "bash", QStringList{"-c", "ulimit -f 40; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH} + arguments);
     };
     const auto r = limited({"resume", out, "--epochs", "2"});
     expect_one_line_error(r, ".pt: write failed: File too large");  // best.pt or epoch-0002.pt, whichever comes first
@@ -778,7 +813,8 @@ class CliTest : public QObject {
     QCOMPARE(left, (QStringList{"best.pt", "epoch-0001.pt"}));
     QVERIFY(read_all(out + "/train.log").endsWith('\n'));  // no line cut in half
 
-    const auto e = run_process("bash", {"-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH, "eval", out});
+    const auto e =
+        run_process("bash", {"-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", CRADLE_CLI_PATH, "eval", out});
     expect_one_line_error(e, "File too large");
     QVERIFY(!QDir(out + "/evaluation/test-last").exists());
     QVERIFY(QDir(out + "/evaluation").entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
@@ -821,7 +857,8 @@ class CliTest : public QObject {
     for (const auto& line : lines)
       if (line.contains("\"kind\":\"train\"")) ++train_lines;
     QCOMPARE(train_lines, 9);
-    QVERIFY(QString::fromUtf8(read_all(resumed + "/train.log")).contains("resumed from checkpoints/epoch-0001.pt, train.epochs now 3"));
+    QVERIFY(QString::fromUtf8(read_all(resumed + "/train.log"))
+                .contains("resumed from checkpoints/epoch-0001.pt, train.epochs now 3"));
     expect_one_line_error(run_cli({"resume", dir.filePath("nowhere")}), "nowhere: no such run folder");
   }
 
@@ -845,12 +882,16 @@ class CliTest : public QObject {
     const auto r = run_cli({"runs", runs});
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
     QVERIFY2(r.out.startsWith("3 runs in "), qPrintable(r.out));
-    const double accuracy = read_json(runs + "/done/report.json")["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
-    QVERIFY2(r.out.contains(QRegularExpression(QString("done\\s+quadrants\\s+completed\\s+accuracy %1\\s+1 ")
-                                                   .arg(QString::number(accuracy, 'g', 4)))), qPrintable(r.out));
+    const double accuracy =
+        read_json(runs + "/done/report.json")["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    QVERIFY2(
+        r.out.contains(QRegularExpression(
+            QString("done\\s+quadrants\\s+completed\\s+accuracy %1\\s+1 ").arg(QString::number(accuracy, 'g', 4)))),
+        qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression("training\\s+quadrants\\s+incomplete")), qPrintable(r.out));
-    QVERIFY2(r.out.contains(QRegularExpression("damaged\\s+quadrants\\s+unreadable")) && r.out.contains("report.json: "),
-             qPrintable(r.out));
+    QVERIFY2(
+        r.out.contains(QRegularExpression("damaged\\s+quadrants\\s+unreadable")) && r.out.contains("report.json: "),
+        qPrintable(r.out));
     QVERIFY(!r.out.contains("notes"));
     // The newest finished run first; filtering by experiment; an absent folder has none.
     QVERIFY(r.out.indexOf("done") < r.out.indexOf("training"));

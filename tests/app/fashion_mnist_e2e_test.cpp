@@ -39,7 +39,8 @@ class FashionMnistEndToEndTest : public QObject {
                             "data.max_train_samples=6000", "--set", "data.max_test_samples=2000"},
                            600000);
     QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
-    const double accuracy = read_json(out + "/report.json")["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
+    const double accuracy =
+        read_json(out + "/report.json")["metrics"].toObject()["test"].toObject()["accuracy"].toDouble();
     // Ten classes: chance is 0.1; one epoch on 5,400 images reaches about 0.8.
     QVERIFY2(accuracy > 0.7, qPrintable(QString::number(accuracy)));
 

@@ -26,9 +26,11 @@ QJsonObject step_report(const QJsonObject& data, const QString& op) {
 
 // Trains `project` briefly; returns the report.
 QJsonObject train_subset(const QString& project, const QString& out, const QStringList& extra = {}) {
-  QStringList args = {"train", QStringLiteral(CRADLE_SOURCE_DIR "/projects/") + project + "/experiment.json", "--out", out,
-                      "--set", "train.epochs=1", "--set", "data.max_train_samples=3000", "--set",
-                      "data.max_test_samples=500"};
+  QStringList args = {"train", QStringLiteral(CRADLE_SOURCE_DIR "/projects/") + project + "/experiment.json",
+                      "--out", out,
+                      "--set", "train.epochs=1",
+                      "--set", "data.max_train_samples=3000",
+                      "--set", "data.max_test_samples=500"};
   args += extra;
   const auto r = run_cli(args, 600000);
   if (r.exit_code != 0) qWarning("%s", qPrintable(r.out + r.err));
@@ -44,8 +46,11 @@ void expect_one_line_error_contains(const ProcessResult& r, const QString& fragm
 void expect_onnx_export_matches(const QString& run, const QString& bundle) {
   const auto exported = run_cli({"export", run, "--out", bundle, "--onnx"}, 600000);
   QVERIFY2(exported.exit_code == 0, qPrintable(exported.out + exported.err));
-  QVERIFY2(exported.out.contains("input_ids: int64 [batch, sequence <= 64] -> logits: float32 [batch, sequence, "), qPrintable(exported.out));
-  const auto match = QRegularExpression("ONNX Runtime [0-9.]+ on 16 inputs: max \\|difference\\| from LibTorch ([0-9.e+-]+)").match(exported.out);
+  QVERIFY2(exported.out.contains("input_ids: int64 [batch, sequence <= 64] -> logits: float32 [batch, sequence, "),
+           qPrintable(exported.out));
+  const auto match =
+      QRegularExpression("ONNX Runtime [0-9.]+ on 16 inputs: max \\|difference\\| from LibTorch ([0-9.e+-]+)")
+          .match(exported.out);
   QVERIFY2(match.hasMatch(), qPrintable(exported.out));
   QVERIFY2(match.captured(1).toDouble() <= 1e-4, qPrintable(exported.out));
   QVERIFY(QFile::exists(bundle + "/model/model.onnx"));
@@ -80,7 +85,8 @@ class FortunesEndToEndTest : public QObject {
     QVERIFY(step_report(data, "remove_control")["records_changed"].toInt() > 0);  // backspace overstrikes
     const double loss = report["metrics"].toObject()["validation"].toObject()["loss"].toDouble();
     const double baseline = data["unigram_baseline_loss"].toDouble();
-    QVERIFY2(loss < baseline - 0.3, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
+    QVERIFY2(loss < baseline - 0.3,
+             qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     QVERIFY(QFile::exists(out + "/model/tokenizer.json"));
     expect_eval_reproduces(out, report);
     expect_onnx_export_matches(out, dir.filePath("bundle"));  // the LSTM as ONNX's LSTM operator
@@ -90,16 +96,17 @@ class FortunesEndToEndTest : public QObject {
     // The GPT sample with its sentencepiece BPE tokenizer, shortened: 375 steps of 8 sequences at a constant rate.
     QTemporaryDir dir;
     const QString out = dir.filePath("run");
-    const auto report = train_subset("fortunes-gpt", out,
-                                     {"--set", R"(train.schedule={"type": "constant", "warmup_steps": 20})", "--set",
-                                      "train.batch_size=8"});
+    const auto report = train_subset(
+        "fortunes-gpt", out,
+        {"--set", R"(train.schedule={"type": "constant", "warmup_steps": 20})", "--set", "train.batch_size=8"});
     QCOMPARE(report["status"].toString(), QStringLiteral("completed"));
     const auto data = report["data"].toObject();
     QCOMPARE(data["tokenizer"].toObject()["type"].toString(), QString("bpe"));
     QVERIFY(QFile::exists(out + "/model/tokenizer.model"));
     const double loss = report["metrics"].toObject()["validation"].toObject()["loss"].toDouble();
     const double baseline = data["unigram_baseline_loss"].toDouble();
-    QVERIFY2(loss < baseline - 0.5, qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
+    QVERIFY2(loss < baseline - 0.5,
+             qPrintable(QString("validation loss %1, unigram baseline %2").arg(loss).arg(baseline)));
     expect_eval_reproduces(out, report);
     const auto evaluation = read_json(out + "/evaluation/test-last/report.json");
     QCOMPARE(evaluation["generations"].toArray().size(), 3);
@@ -108,7 +115,8 @@ class FortunesEndToEndTest : public QObject {
 
     // Greedy text, streamed: the same with the key/value cache as recomputing the
     // context, past the 64-token context (the window moves), and the speed reported.
-    const QStringList greedy = {"generate", out, "--prompt", "The meaning of life", "--temperature", "0", "--max-tokens", "100"};
+    const QStringList greedy = {"generate",      out, "--prompt",     "The meaning of life",
+                                "--temperature", "0", "--max-tokens", "100"};
     const auto cached = run_cli(greedy), recomputed = run_cli(greedy + QStringList{"--no-cache"});
     QVERIFY2(cached.exit_code == 0 && recomputed.exit_code == 0, qPrintable(cached.err + recomputed.err));
     QVERIFY(cached.out.startsWith("The meaning of life"));
@@ -116,8 +124,24 @@ class FortunesEndToEndTest : public QObject {
     QVERIFY2(cached.err.contains(QRegularExpression("tokens/s, key/value cache")), qPrintable(cached.err));
     QVERIFY(recomputed.err.contains("context recomputed"));
     // Sampling with every option, seeded: the same text twice.
-    const QStringList sampled = {"generate", out, "--prompt", "A", "--temperature", "0.9", "--top-k", "50", "--top-p", "0.9",
-                                 "--repetition-penalty", "1.2", "--seed", "4", "--max-tokens", "40", "--stop", "\n\n"};
+    const QStringList sampled = {"generate",
+                                 out,
+                                 "--prompt",
+                                 "A",
+                                 "--temperature",
+                                 "0.9",
+                                 "--top-k",
+                                 "50",
+                                 "--top-p",
+                                 "0.9",
+                                 "--repetition-penalty",
+                                 "1.2",
+                                 "--seed",
+                                 "4",
+                                 "--max-tokens",
+                                 "40",
+                                 "--stop",
+                                 "\n\n"};
     QCOMPARE(run_cli(sampled).out, run_cli(sampled).out);
     expect_one_line_error_contains(run_cli({"generate", out, "--top-p", "0"}), "top-p");
   }
@@ -140,8 +164,9 @@ class FortunesEndToEndTest : public QObject {
     QVERIFY(tokenizer["characters"].toArray().size() > 3000);  // CJK characters each get a token
     for (const auto& c : tokenizer["characters"].toArray()) QVERIFY(!c.toString().contains(QChar(0x1b)));
     const double loss = report["metrics"].toObject()["validation"].toObject()["loss"].toDouble();
-    QVERIFY2(loss < data["unigram_baseline_loss"].toDouble(),
-             qPrintable(QString("validation loss %1, baseline %2").arg(loss).arg(data["unigram_baseline_loss"].toDouble())));
+    QVERIFY2(
+        loss < data["unigram_baseline_loss"].toDouble(),
+        qPrintable(QString("validation loss %1, baseline %2").arg(loss).arg(data["unigram_baseline_loss"].toDouble())));
     expect_eval_reproduces(out, report);
   }
 };

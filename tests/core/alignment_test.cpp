@@ -12,10 +12,10 @@
 
 #include "core/align/candidate_pairs.h"
 #include "core/align/direct_preference.h"
-#include "core/align/labelled_stages.h"
-#include "core/align/preference_labels.h"
 #include "core/align/kl_controller.h"
+#include "core/align/labelled_stages.h"
 #include "core/align/ppo_math.h"
+#include "core/align/preference_labels.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/prompt_data.h"
@@ -45,13 +45,15 @@ std::string alignment_error_of(const Json& document) {
 }
 
 Json tiny_dpo_experiment(const fs::path& dir, const fs::path& base) {
-  Json doc = {{"name", "dpo"},
-              {"task", "language_model"},
-              {"stage", "dpo"},
-              {"threads", 2},
-              {"data", {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
-              {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.002}, {"log_every", 5}}},
-              {"align", {{"beta", 0.1}}}};
+  Json doc = {
+      {"name", "dpo"},
+      {"task", "language_model"},
+      {"stage", "dpo"},
+      {"threads", 2},
+      {"data",
+       {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
+      {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.002}, {"log_every", 5}}},
+      {"align", {{"beta", 0.1}}}};
   doc["init_from"] = base.string();
   doc["data"]["paths"] = Json::array({(dir / "preferences.jsonl").string()});
   return doc;
@@ -59,14 +61,15 @@ Json tiny_dpo_experiment(const fs::path& dir, const fs::path& base) {
 
 // PPO on the tiny chat world: prompts are the dialogues' user turns.
 Json tiny_ppo_experiment(const fs::path& dir, const fs::path& sft, const Json& reward) {
-  Json doc = {{"name", "ppo"},
-              {"task", "language_model"},
-              {"stage", "ppo"},
-              {"threads", 2},
-              {"data", {{"source", "prompts"}, {"context_length", 24}, {"test_fraction", 0.1}, {"validation_fraction", 0.1}}},
-              {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.001}, {"clip_grad_norm", 1.0}}},
-              {"align", {{"max_new_tokens", 12}, {"ppo_epochs", 4}, {"minibatch_size", 8}, {"kl_horizon", 50}}},
-              {"eval", {{"batch_size", 64}}}};
+  Json doc = {
+      {"name", "ppo"},
+      {"task", "language_model"},
+      {"stage", "ppo"},
+      {"threads", 2},
+      {"data", {{"source", "prompts"}, {"context_length", 24}, {"test_fraction", 0.1}, {"validation_fraction", 0.1}}},
+      {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.001}, {"clip_grad_norm", 1.0}}},
+      {"align", {{"max_new_tokens", 12}, {"ppo_epochs", 4}, {"minibatch_size", 8}, {"kl_horizon", 50}}},
+      {"eval", {{"batch_size", 64}}}};
   doc["init_from"] = sft.string();
   doc["data"]["paths"] = Json::array({(dir / "dialogues.jsonl").string()});
   for (const auto& [key, value] : reward.items()) doc["align"][key] = value;
@@ -93,8 +96,9 @@ class AlignmentTest : public QObject {
     QVERIFY(is_direct_preference(e) && reads_preference_pairs(e) && is_chat_policy(e));
     QCOMPARE(parse_experiment(experiment_to_json(e)).align.beta, 0.1);
     dpo["align"]["margin"] = 1.0;
-    QVERIFY2(alignment_error_of(dpo).find("align.margin: only used by stage \"reward\", not \"dpo\"") != std::string::npos,
-             alignment_error_of(dpo).c_str());
+    QVERIFY2(
+        alignment_error_of(dpo).find("align.margin: only used by stage \"reward\", not \"dpo\"") != std::string::npos,
+        alignment_error_of(dpo).c_str());
     dpo["align"].erase("margin");
     dpo["align"]["beta"] = 0;
     QVERIFY(alignment_error_of(dpo).find("align.beta") != std::string::npos);
@@ -161,26 +165,32 @@ class AlignmentTest : public QObject {
     QVERIFY(torch::allclose(gae.advantages, torch::tensor({{0.45125f, 0.475f, 0.5f}})));
     QVERIFY(torch::allclose(gae.returns, torch::tensor({{0.95125f, 0.975f, 1.0f}})));
     // A response of 2 tokens padded to 3: nothing after its end counts.
-    gae = generalized_advantages(torch::tensor({{0.0f, 1.0f, 7.0f}}), torch::full({1, 3}, 0.5f), torch::tensor({{1.0f, 1.0f, 0.0f}}),
-                                 1.0, 0.95);
+    gae = generalized_advantages(torch::tensor({{0.0f, 1.0f, 7.0f}}), torch::full({1, 3}, 0.5f),
+                                 torch::tensor({{1.0f, 1.0f, 0.0f}}), 1.0, 0.95);
     QVERIFY(torch::allclose(gae.advantages, torch::tensor({{0.475f, 0.5f, 0.0f}})));
 
     // Ratio 1.5 with advantage +1 is clipped at 1.2; with advantage -1 the unclipped term is the larger loss.
     const auto old_logprobs = torch::zeros({1, 2});
     const auto new_logprobs = torch::full({1, 2}, std::log(1.5f));
-    auto policy = clipped_policy_loss(new_logprobs, old_logprobs, torch::tensor({{1.0f, -1.0f}}), torch::ones({1, 2}), 0.2);
+    auto policy =
+        clipped_policy_loss(new_logprobs, old_logprobs, torch::tensor({{1.0f, -1.0f}}), torch::ones({1, 2}), 0.2);
     QVERIFY(std::abs(policy.loss.item<double>() - (-1.2 + 1.5) / 2) < 1e-6);
     QVERIFY(std::abs(policy.clip_fraction.item<double>() - 0.5) < 1e-6);
     QVERIFY(std::abs(policy.approx_kl.item<double>() - 0.5 * std::pow(std::log(1.5), 2)) < 1e-6);
     policy = clipped_policy_loss(old_logprobs, old_logprobs, torch::tensor({{1.0f, 3.0f}}), torch::ones({1, 2}), 0.2);
     QVERIFY(std::abs(policy.loss.item<double>() + 2.0) < 1e-6 && policy.clip_fraction.item<double>() == 0);
     // The value moved 1 from 0 towards a return of 1; clipped at 0.2 the error is 0.8: 0.5 * 0.64.
-    QVERIFY(std::abs(clipped_value_loss(torch::ones({1, 1}), torch::zeros({1, 1}), torch::ones({1, 1}), torch::ones({1, 1}), 0.2)
-                         .item<double>() - 0.32) < 1e-6);
-    QVERIFY(std::abs(explained_variance(torch::tensor({{1.0f, 2.0f, 4.0f}}), torch::tensor({{1.0f, 2.0f, 4.0f}}), ones) - 1) < 1e-9);
+    QVERIFY(std::abs(clipped_value_loss(torch::ones({1, 1}), torch::zeros({1, 1}), torch::ones({1, 1}),
+                                        torch::ones({1, 1}), 0.2)
+                         .item<double>() -
+                     0.32) < 1e-6);
+    QVERIFY(
+        std::abs(explained_variance(torch::tensor({{1.0f, 2.0f, 4.0f}}), torch::tensor({{1.0f, 2.0f, 4.0f}}), ones) -
+                 1) < 1e-9);
     // Uniform logits over 4 tokens: entropy log 4.
     QVERIFY(std::abs(entropy_from_logits(torch::zeros({1, 4})).item<double>() - std::log(4.0)) < 1e-6);
-    const auto whitened = masked_whiten(torch::tensor({{1.0f, 2.0f, 3.0f, 9.0f}}), torch::tensor({{1.0f, 1.0f, 1.0f, 0.0f}}));
+    const auto whitened =
+        masked_whiten(torch::tensor({{1.0f, 2.0f, 3.0f, 9.0f}}), torch::tensor({{1.0f, 1.0f, 1.0f, 0.0f}}));
     QVERIFY(torch::allclose(whitened, torch::tensor({{-1.0f, 0.0f, 1.0f, 0.0f}}), 1e-4));
 
     // The adaptive controller: KL twice the target raises beta by 0.2 * n / horizon; half of it lowers beta as much.
@@ -200,7 +210,8 @@ class AlignmentTest : public QObject {
     const fs::path root = dir.path().toStdString();
     const fs::path sft = tiny_chat_policy(root);
     // The fine-tuned policy answers "say cat" with "cat." (4 characters); the reward asks for 12.
-    const Json reward = {{"reward_function", {{"type", "length"}, {"target", 12}, {"tolerance", 12}, {"unit", "characters"}}}};
+    const Json reward = {
+        {"reward_function", {{"type", "length"}, {"target", 12}, {"tolerance", 12}, {"unit", "characters"}}}};
     Json controlled = tiny_ppo_experiment(root, sft, reward);
     controlled["align"]["kl_target"] = 4.0;
     controlled["align"]["kl_coef"] = 0.1;
@@ -218,7 +229,11 @@ class AlignmentTest : public QObject {
     const double kl = report["metrics"]["validation"]["kl"].get<double>();
     const double free_kl = extra_of(*without_kl.validation, "kl");
     const QString figures = QString("score %1 -> %2, KL %3 (beta 0: %4, score %5)")
-                                .arg(before).arg(after).arg(kl).arg(free_kl).arg(extra_of(*without_kl.validation, "score"));
+                                .arg(before)
+                                .arg(after)
+                                .arg(kl)
+                                .arg(free_kl)
+                                .arg(extra_of(*without_kl.validation, "score"));
     qInfo("%s", qPrintable(figures));
     // The score rises far above the fine-tuned policy's; the adaptive controller
     // keeps the KL near its target of 4 nats, while without a penalty it runs far past it.
@@ -240,8 +255,8 @@ class AlignmentTest : public QObject {
 
     // Every iteration streams PPO's figures; samples.jsonl shows responses and their scores.
     const std::string metrics = read_file(root / "ppo" / "metrics.jsonl");
-    for (const char* field : {"\"score\":", "\"kl\":", "\"kl_coef\":", "\"entropy\":", "\"clip_fraction\":", "\"approx_kl\":",
-                              "\"value_loss\":", "\"explained_variance\":", "\"response_length\":"})
+    for (const char* field : {"\"score\":", "\"kl\":", "\"kl_coef\":", "\"entropy\":", "\"clip_fraction\":",
+                              "\"approx_kl\":", "\"value_loss\":", "\"explained_variance\":", "\"response_length\":"})
       QVERIFY2(metrics.find(field) != std::string::npos, field);
     QVERIFY(read_file(root / "ppo" / "samples.jsonl").find("\"score\":") != std::string::npos);
     // The run's model is a plain language model again: it generates like the sft run's.
@@ -253,7 +268,8 @@ class AlignmentTest : public QObject {
     const auto evaluation = evaluate_run(request);
     QVERIFY(evaluation.policy);
     QCOMPARE(evaluation.policy->prompts, report["data"]["test_prompts"].get<std::int64_t>());
-    QVERIFY2(evaluation.policy->score > before, qPrintable(QString("greedy test score %1").arg(evaluation.policy->score)));
+    QVERIFY2(evaluation.policy->score > before,
+             qPrintable(QString("greedy test score %1").arg(evaluation.policy->score)));
     QVERIFY(evaluation.generations.front().score);
     QVERIFY(evaluation_to_html(evaluation).find("mean score of the replies") != std::string::npos);
 
@@ -267,12 +283,14 @@ class AlignmentTest : public QObject {
     const fs::path root = dir.path().toStdString();
     const fs::path sft = tiny_chat_policy(root);
     write_tiny_preferences(root, 240);  // the judge prefers "the W." to "a W."
-    Json judge = {{"name", "judge"},
-                  {"task", "language_model"},
-                  {"stage", "reward"},
-                  {"threads", 2},
-                  {"data", {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
-                  {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
+    Json judge = {
+        {"name", "judge"},
+        {"task", "language_model"},
+        {"stage", "reward"},
+        {"threads", 2},
+        {"data",
+         {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
+        {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
     judge["init_from"] = sft.string();
     judge["data"]["paths"] = Json::array({(root / "preferences.jsonl").string()});
     ExperimentRun(parse_experiment(judge), root / "judge").train();
@@ -285,7 +303,9 @@ class AlignmentTest : public QObject {
     const Json report = Json::parse(read_file(root / "ppo" / "report.json"));
     const double before = report["metrics"]["validation_before_training"]["score"].get<double>();
     const double after = report["metrics"]["validation"]["score"].get<double>();
-    const QString figures = QString("reward model score %1 -> %2, KL %3").arg(before).arg(after)
+    const QString figures = QString("reward model score %1 -> %2, KL %3")
+                                .arg(before)
+                                .arg(after)
                                 .arg(report["metrics"]["validation"]["kl"].get<double>());
     qInfo("%s", qPrintable(figures));
     if (qEnvironmentVariableIsSet("CRADLE_TEST_TRACE")) {
@@ -332,7 +352,8 @@ class AlignmentTest : public QObject {
     QCOMPARE(pairs[0].generation["runs"].size(), size_t(2));
 
     // The same seed gives the same candidates and sides; prompts already labelled are left out.
-    CandidateQueue again(prompts, {sft}, sampling, 7, 2, [](const std::vector<ChatMessage>& p) { return p[0].content == "say cat"; });
+    CandidateQueue again(prompts, {sft}, sampling, 7, 2,
+                         [](const std::vector<ChatMessage>& p) { return p[0].content == "say cat"; });
     const auto rest = collect(again);
     QCOMPARE(rest.size(), size_t(7));
     QCOMPARE(rest[0].first, pairs[1].first);
@@ -343,8 +364,10 @@ class AlignmentTest : public QObject {
     bool finished = false;
     int polled = 0;
     while (!finished) {
-      if (two_policies.try_next(finished)) ++polled;
-      else if (!finished) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (two_policies.try_next(finished))
+        ++polled;
+      else if (!finished)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     QCOMPARE(polled, 8);
     // Pairs already on file come back as candidates, sides drawn the same way.
@@ -392,7 +415,8 @@ class AlignmentTest : public QObject {
         l.prompt = {{"user", "say " + std::string(kTinyWords[i % 8])}};
         l.first = "the " + std::to_string(i) + ".";
         l.second = "a " + std::to_string(i) + ".";
-        l.verdict = i < decided ? (i % 2 ? PairVerdict::Second : PairVerdict::First) : (i % 2 ? PairVerdict::Tie : PairVerdict::Skip);
+        l.verdict = i < decided ? (i % 2 ? PairVerdict::Second : PairVerdict::First)
+                                : (i % 2 ? PairVerdict::Tie : PairVerdict::Skip);
         labels.append(l);
       }
       return file;
@@ -428,10 +452,13 @@ class AlignmentTest : public QObject {
     };
     LabelledStageRequest few = request;
     few.labels = write_labels(8, 6);
-    QCOMPARE(refused(few, "8 decided pairs (6 ties and skips left out); a reward model or DPO needs at least 10"), QString());
+    QCOMPARE(refused(few, "8 decided pairs (6 ties and skips left out); a reward model or DPO needs at least 10"),
+             QString());
     LabelledStageRequest from_base = request;
     from_base.policy_run = base;
-    QCOMPARE(refused(from_base, "a pretrained language model (stage pretrain), not a chat model; dpo starts from a chat model"), QString());
+    QCOMPARE(refused(from_base,
+                     "a pretrained language model (stage pretrain), not a chat model; dpo starts from a chat model"),
+             QString());
 
     LabelledStageRequest ppo = request;
     ppo.stage = Stage::Ppo;
@@ -497,7 +524,8 @@ class AlignmentTest : public QObject {
     ExperimentRun run(parse_experiment(tiny_dpo_experiment(root, root / "base")), dpo_dir);
     const auto result = run.train();
     QVERIFY(result.test);
-    QVERIFY2(result.test->accuracy >= 0.9, qPrintable(QString("held-out preference accuracy %1").arg(result.test->accuracy)));
+    QVERIFY2(result.test->accuracy >= 0.9,
+             qPrintable(QString("held-out preference accuracy %1").arg(result.test->accuracy)));
     QVERIFY(result.test->reward_gap && *result.test->reward_gap > 0.5);
     QVERIFY(result.test->chosen_logprob && result.test->rejected_logprob);
     QVERIFY(*result.test->chosen_logprob > *result.test->rejected_logprob);
@@ -506,7 +534,8 @@ class AlignmentTest : public QObject {
     QVERIFY(report["metrics"]["test"].contains("chosen_logprob"));
     QVERIFY(fs::exists(dpo_dir / "model" / "reference.pt"));
     const std::string metrics = read_file(dpo_dir / "metrics.jsonl");
-    QVERIFY(metrics.find("\"reward_gap\":") != std::string::npos && metrics.find("\"rejected_logprob\":") != std::string::npos);
+    QVERIFY(metrics.find("\"reward_gap\":") != std::string::npos &&
+            metrics.find("\"rejected_logprob\":") != std::string::npos);
 
     // The reference kept in the run folder is the base model: scoring the base
     // as the policy gives zero rewards, so the margin came from training.

@@ -32,7 +32,9 @@ torch::Tensor random_images(std::int64_t n = 6, std::int64_t channels = 3, std::
   return torch::randn({n, channels, size, size});
 }
 
-torch::Tensor sample_range(std::int64_t n = 6, std::int64_t first = 0) { return torch::arange(first, first + n, torch::kInt64); }
+torch::Tensor sample_range(std::int64_t n = 6, std::int64_t first = 0) {
+  return torch::arange(first, first + n, torch::kInt64);
+}
 
 ImageAugmenter make_augmenter(std::vector<AugmentStep> steps) {
   return ImageAugmenter(std::move(steps), {0.5}, {0.25}, 42);
@@ -52,8 +54,9 @@ class AugmentationTest : public QObject {
   }
 
   void sameSeedEpochAndSampleGiveTheSameResult() {
-    const auto a = make_augmenter({augment_step("rotate"), augment_step("random_resized_crop"), augment_step("brightness"), augment_step("contrast"),
-                              augment_step("noise"), augment_step("cutout"), augment_step("hflip")});
+    const auto a = make_augmenter({augment_step("rotate"), augment_step("random_resized_crop"),
+                                   augment_step("brightness"), augment_step("contrast"), augment_step("noise"),
+                                   augment_step("cutout"), augment_step("hflip")});
     const auto x = random_images();
     const auto once = a.apply(x, sample_range(), 3);
     QVERIFY(torch::equal(once, a.apply(x, sample_range(), 3)));
@@ -117,7 +120,8 @@ class AugmentationTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 40, 8);
     const auto file = write_quadrant_experiment(
-        dir.path(), R"({"data": {"center_crop": [6, 6], "augment": [{"op": "hflip"}, {"op": "rotate", "degrees": 10}]}})");
+        dir.path(),
+        R"({"data": {"center_crop": [6, 6], "augment": [{"op": "hflip"}, {"op": "rotate", "degrees": 10}]}})");
     const auto e = load_experiment(file.toStdString());
     QCOMPARE(e.data.augment.size(), size_t(2));
     QCOMPARE(e.data.augment[0].p, 0.5);
@@ -142,7 +146,8 @@ class AugmentationTest : public QObject {
       load_classification_data(too_large);
       QFAIL("accepted");
     } catch (const DataError& error) {
-      QVERIFY2(QString(error.what()).startsWith("data.center_crop: [9, 9] is larger than the 8x8 images of "), error.what());
+      QVERIFY2(QString(error.what()).startsWith("data.center_crop: [9, 9] is larger than the 8x8 images of "),
+               error.what());
     }
   }
 
@@ -154,7 +159,8 @@ class AugmentationTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 400, 100);
     const auto accuracy_with = [&](const std::string& augment, const char* run) {
-      const auto file = write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 3}, "data": {"augment": )" + augment + "}}");
+      const auto file =
+          write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 3}, "data": {"augment": )" + augment + "}}");
       ExperimentRun experiment_run(load_experiment(file.toStdString()), dir.filePath(run).toStdString());
       return experiment_run.train().test->accuracy;
     };
@@ -176,8 +182,9 @@ class AugmentationTest : public QObject {
     QVERIFY(torch::equal(rgb.test.inputs.select(1, 2), gray.test.inputs.select(1, 0)));
     const auto text = serialize_experiment(e);
     QVERIFY(text.find("\"channels\": 3") != std::string::npos);
-    QVERIFY(serialize_experiment(load_experiment(write_quadrant_experiment(dir.path()).toStdString())).find("channels") ==
-            std::string::npos);  // 0, as the source, is not written
+    QVERIFY(
+        serialize_experiment(load_experiment(write_quadrant_experiment(dir.path()).toStdString())).find("channels") ==
+        std::string::npos);  // 0, as the source, is not written
   }
 
   void loaderHandsOutBatchesInOrder() {
@@ -201,7 +208,12 @@ class AugmentationTest : public QObject {
   void loaderStaysWithinItsPrefetchBound() {
     std::atomic<int> made{0};
     BatchLoader loader(
-        100, [&](std::size_t) { ++made; return Batch{torch::zeros({1}), torch::zeros({1})}; }, 4, 2);
+        100,
+        [&](std::size_t) {
+          ++made;
+          return Batch{torch::zeros({1}), torch::zeros({1})};
+        },
+        4, 2);
     QTest::qWait(100);
     QVERIFY2(made.load() <= 4, qPrintable(QString::number(made.load())));
     loader.next();
@@ -211,7 +223,13 @@ class AugmentationTest : public QObject {
 
   void loaderWithoutThreadsMakesBatchesOnDemand() {
     std::vector<std::size_t> made;
-    BatchLoader loader(3, [&](std::size_t i) { made.push_back(i); return Batch{torch::zeros({1}), torch::zeros({1})}; }, 4, 0);
+    BatchLoader loader(
+        3,
+        [&](std::size_t i) {
+          made.push_back(i);
+          return Batch{torch::zeros({1}), torch::zeros({1})};
+        },
+        4, 0);
     QVERIFY(made.empty());
     loader.next();
     QCOMPARE(made, std::vector<std::size_t>{0});

@@ -12,8 +12,8 @@
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
 #include "core/train/runtime.h"
-#include "tests/support/synthetic_data.h"
 #include "tests/core/train_to_test_accuracy.h"
+#include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -29,12 +29,13 @@ void expect_data_error(const std::function<void()>& action, const QString& fragm
 }
 
 QString write_cifar_experiment(const QString& dir, const std::string& extra = "{}") {
-  nlohmann::ordered_json doc = {{"name", "cifar"},
-                                {"seed", 3},
-                                {"threads", 1},
-                                {"data", {{"source", "cifar10"}, {"folder", "cifar-10-batches-bin"}, {"validation_fraction", 0.1}}},
-                                {"model", {{"type", "mlp"}, {"hidden", {32}}}},
-                                {"train", {{"epochs", 3}, {"batch_size", 20}, {"lr", 0.003}, {"log_every", 10}}}};
+  nlohmann::ordered_json doc = {
+      {"name", "cifar"},
+      {"seed", 3},
+      {"threads", 1},
+      {"data", {{"source", "cifar10"}, {"folder", "cifar-10-batches-bin"}, {"validation_fraction", 0.1}}},
+      {"model", {{"type", "mlp"}, {"hidden", {32}}}},
+      {"train", {{"epochs", 3}, {"batch_size", 20}, {"lr", 0.003}, {"log_every", 10}}}};
   doc.merge_patch(nlohmann::ordered_json::parse(extra));
   const QString path = dir + "/experiment.json";
   QFile file(path);
@@ -62,8 +63,9 @@ class Cifar10Test : public QObject {
 
   void rejectsTruncatedRecords() {
     const QByteArray bytes = cifar10_records(2, 1).chopped(5);
-    expect_data_error([&] { parse_cifar10(bytes.toStdString(), "b.bin"); },
-                      "b.bin: 6141 bytes is not a whole number of 3,073-byte CIFAR-10 records; record 1 (from byte 3073) is truncated");
+    expect_data_error(
+        [&] { parse_cifar10(bytes.toStdString(), "b.bin"); },
+        "b.bin: 6141 bytes is not a whole number of 3,073-byte CIFAR-10 records; record 1 (from byte 3073) is truncated");
     expect_data_error([&] { parse_cifar10("", "e.bin"); }, "e.bin: empty file");
   }
 
@@ -75,11 +77,13 @@ class Cifar10Test : public QObject {
   }
 
   void readsClassNames() {
-    const auto names = parse_cifar10_meta("airplane\r\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n", "m");
+    const auto names =
+        parse_cifar10_meta("airplane\r\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n", "m");
     QCOMPARE(names.size(), size_t(10));
     QCOMPARE(names[0], std::string("airplane"));
     QCOMPARE(names[9], std::string("truck"));
-    expect_data_error([] { parse_cifar10_meta("a\nb\n", "meta.txt"); }, "meta.txt: expected 10 class names, one per line, found 2");
+    expect_data_error([] { parse_cifar10_meta("a\nb\n", "meta.txt"); },
+                      "meta.txt: expected 10 class names, one per line, found 2");
     expect_data_error([] { parse_cifar10_meta("a\xff\n", "meta.txt"); }, "meta.txt: byte 1 is not valid UTF-8");
   }
 
@@ -122,8 +126,7 @@ class Cifar10Test : public QObject {
       parse_experiment(doc(R"({"source": "cifar10", "folder": "f", "test_images": "t"})"));
       QFAIL("IDX field accepted for cifar10");
     } catch (const ConfigError& error) {
-      QCOMPARE(QString(error.what()),
-               QStringLiteral("data.test_images: only used by source \"idx\", not \"cifar10\""));
+      QCOMPARE(QString(error.what()), QStringLiteral("data.test_images: only used by source \"idx\", not \"cifar10\""));
     }
     QVERIFY_THROWS_EXCEPTION(ConfigError, parse_experiment(doc(R"({"source": "cifar10"})")));
   }

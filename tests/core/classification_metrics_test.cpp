@@ -38,7 +38,8 @@ class ClassificationMetricsTest : public QObject {
     QVERIFY(near(r.top_k_accuracy, 4.0 / 5));  // only sample 4's class is outside its two likeliest
     QVERIFY((r.confusion == std::vector<std::vector<std::int64_t>>{{2, 1, 0}, {0, 1, 0}, {1, 0, 0}}));
     // Class 0: TP 2, FP 1 (sample 4), FN 1 (sample 2). Class 1: TP 1, FP 1, FN 0. Class 2: never predicted.
-    QVERIFY(near(r.classes[0].precision, 2.0 / 3) && near(r.classes[0].recall, 2.0 / 3) && near(r.classes[0].f1, 2.0 / 3));
+    QVERIFY(near(r.classes[0].precision, 2.0 / 3) && near(r.classes[0].recall, 2.0 / 3) &&
+            near(r.classes[0].f1, 2.0 / 3));
     QVERIFY(near(r.classes[1].precision, 0.5) && near(r.classes[1].recall, 1.0) && near(r.classes[1].f1, 2.0 / 3));
     QVERIFY(r.classes[2].precision == 0 && r.classes[2].recall == 0 && r.classes[2].f1 == 0);
     QCOMPARE(r.classes[2].predicted, std::int64_t(0));
@@ -52,7 +53,8 @@ class ClassificationMetricsTest : public QObject {
     QVERIFY(near(*r.roc_auc, (5.0 / 6 + 2) / 3));
     // Five bins of 0.2: [0.4, 0.6) holds 0.5 (wrong): |0 - 0.5|; [0.6, 0.8) holds 0.6 (right) and 0.7 (wrong):
     // |1 - 1.3|; [0.8, 1] holds 0.8 and 0.9 (both right): |2 - 1.7|. ECE = (0.5 + 0.3 + 0.3) / 5.
-    QVERIFY2(near(r.expected_calibration_error, 1.1 / 5), qPrintable(QString::number(r.expected_calibration_error, 'g', 17)));
+    QVERIFY2(near(r.expected_calibration_error, 1.1 / 5),
+             qPrintable(QString::number(r.expected_calibration_error, 'g', 17)));
   }
 
   void batchesAccumulateToTheWholeSplit() {
@@ -81,13 +83,14 @@ class ClassificationMetricsTest : public QObject {
     one.add({1.0, 1.0}, {0, 0});
     const auto r = one.report();
     QVERIFY(near(r.accuracy, 1.0) && near(r.classes[0].f1, 1.0) && near(r.top_k_accuracy, 1.0));
-    QCOMPARE(r.top_k, std::int64_t(1));  // k never exceeds the classes
+    QCOMPARE(r.top_k, std::int64_t(1));            // k never exceeds the classes
     QVERIFY(!r.roc_auc && !r.classes[0].roc_auc);  // nothing to rank against
     QVERIFY(near(r.expected_calibration_error, 0.0));
 
     const auto empty = ClassificationMetrics(4).report();
     QCOMPARE(empty.samples, std::int64_t(0));
-    QVERIFY(empty.accuracy == 0 && empty.macro.f1 == 0 && empty.weighted.f1 == 0 && empty.expected_calibration_error == 0);
+    QVERIFY(empty.accuracy == 0 && empty.macro.f1 == 0 && empty.weighted.f1 == 0 &&
+            empty.expected_calibration_error == 0);
     QVERIFY(!empty.roc_auc);
     QVERIFY(!std::isnan(empty.macro.precision));
   }

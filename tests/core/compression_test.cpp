@@ -18,12 +18,12 @@
 #include "core/compress/magnitude_pruning.h"
 #include "core/compress/model_footprint.h"
 #include "core/experiment/experiment.h"
+#include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_quantization.h"
 #include "core/run/run_weights.h"
 #include "core/train/checkpoint.h"
-#include "core/models/model_factory.h"
 #include "tests/core/tiny_chat_fixture.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
@@ -107,7 +107,8 @@ class CompressionTest : public QObject {
   void pruneStageFineTunesWithTheMasksAndComparesWithTheOriginal() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 400, 100);
-    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 4}})");
+    const QString experiment =
+        write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 4}})");
     const fs::path root = dir.path().toStdString();
     ExperimentRun(load_experiment(experiment.toStdString()), root / "dense").train();
 
@@ -137,10 +138,12 @@ class CompressionTest : public QObject {
     // 64*64 + 4*64 linear weights, 80% of them zero; biases stay.
     QVERIFY2(weights - nonzero >= static_cast<std::int64_t>(0.8 * (64 * 64 + 4 * 64)) - 1,
              qPrintable(QString("%1 of %2 non-zero").arg(nonzero).arg(weights)));
-    QVERIFY(c["compressed"]["compressed_bytes"].get<std::int64_t>() < c["original"]["compressed_bytes"].get<std::int64_t>());
+    QVERIFY(c["compressed"]["compressed_bytes"].get<std::int64_t>() <
+            c["original"]["compressed_bytes"].get<std::int64_t>());
     QCOMPARE(c["metric"].get<std::string>(), std::string("test_accuracy"));
     QCOMPARE(c["compressed"]["test_accuracy"].get<double>(), result.test->accuracy);
-    const double original_accuracy = Json::parse(read_file(root / "dense" / "report.json"))["metrics"]["test"]["accuracy"];
+    const double original_accuracy =
+        Json::parse(read_file(root / "dense" / "report.json"))["metrics"]["test"]["accuracy"];
     QVERIFY(std::abs(c["original"]["test_accuracy"].get<double>() - original_accuracy) < 1e-9);
     QVERIFY2(result.test->accuracy > 0.9, qPrintable(QString::number(result.test->accuracy)));
     QVERIFY(c["compressed"]["latency_ms_per_sample"]["batch_1"].get<double>() > 0);
@@ -219,7 +222,8 @@ class CompressionTest : public QObject {
   void channelPruningStageRebuildsANarrowerModel() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 300, 80);
-    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64, 32]}, "train": {"epochs": 3}})");
+    const QString experiment =
+        write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64, 32]}, "train": {"epochs": 3}})");
     const fs::path root = dir.path().toStdString();
     ExperimentRun(load_experiment(experiment.toStdString()), root / "wide").train();
     Json doc = Json::parse(read_file(experiment.toStdString()));
@@ -242,7 +246,8 @@ class CompressionTest : public QObject {
     QCOMPARE(load_experiment(root / "narrow" / "experiment.json").model.hidden, (std::vector<std::int64_t>{32, 16}));
     EvaluationRequest request;
     request.run_dir = root / "narrow";
-    QVERIFY(std::abs(evaluate_run(request).classification->accuracy - c["compressed"]["test_accuracy"].get<double>()) < 1e-9);
+    QVERIFY(std::abs(evaluate_run(request).classification->accuracy - c["compressed"]["test_accuracy"].get<double>()) <
+            1e-9);
     doc["compress"]["cycles"] = 2;
     QVERIFY(config_error(doc).find("compress.cycles") != std::string::npos);
   }
@@ -265,7 +270,8 @@ class CompressionTest : public QObject {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
     torch::manual_seed(1);
-    torch::nn::Sequential model(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(), torch::nn::Linear(512, 10));
+    torch::nn::Sequential model(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(),
+                                torch::nn::Linear(512, 10));
     save_model_weights(root / "float.pt", *model);
     const auto report = save_int8_weights(root / "model.pt", *model);
     QCOMPARE(report.size(), size_t(2));  // the two weight matrices; biases and BatchNorm stay float
@@ -273,10 +279,12 @@ class CompressionTest : public QObject {
     QVERIFY(report[0].relative_error > 0 && report[0].relative_error < 0.01);
     QVERIFY(is_int8_weights_file(root / "model.pt"));
     QVERIFY(!is_int8_weights_file(root / "float.pt"));
-    const double ratio = static_cast<double>(fs::file_size(root / "float.pt")) / static_cast<double>(fs::file_size(root / "model.pt"));
+    const double ratio =
+        static_cast<double>(fs::file_size(root / "float.pt")) / static_cast<double>(fs::file_size(root / "model.pt"));
     QVERIFY2(ratio > 3.5, qPrintable(QString::number(ratio)));  // 136k weights: the issue's target
     torch::manual_seed(2);
-    torch::nn::Sequential other(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(), torch::nn::Linear(512, 10));
+    torch::nn::Sequential other(torch::nn::Linear(256, 512), torch::nn::BatchNorm1d(512), torch::nn::ReLU(),
+                                torch::nn::Linear(512, 10));
     load_weights_file(root / "model.pt", *other);  // what eval and generate call
     const auto a = model->named_parameters(), b = other->named_parameters();
     for (const auto& p : a) {
@@ -284,14 +292,16 @@ class CompressionTest : public QObject {
       const double bound = is_int8_candidate(p.value()) ? p.value().abs().max().item<double>() / 127 / 2 + 1e-6 : 0.0;
       QVERIFY2(difference <= bound, qPrintable(QString::fromStdString(p.key()) + ": " + QString::number(difference)));
     }
-    torch::nn::Sequential wrong(torch::nn::Linear(256, 32), torch::nn::BatchNorm1d(32), torch::nn::ReLU(), torch::nn::Linear(32, 10));
+    torch::nn::Sequential wrong(torch::nn::Linear(256, 32), torch::nn::BatchNorm1d(32), torch::nn::ReLU(),
+                                torch::nn::Linear(32, 10));
     QVERIFY_THROWS_EXCEPTION(DataError, load_int8_weights(root / "model.pt", *wrong));
   }
 
   void int8ComputeFollowsTheFloatModel() {
     select_quantized_engine("auto");
     torch::manual_seed(3);
-    torch::nn::Sequential model(torch::nn::Flatten(), torch::nn::Linear(48, 32), torch::nn::ReLU(), torch::nn::Linear(32, 5));
+    torch::nn::Sequential model(torch::nn::Flatten(), torch::nn::Linear(48, 32), torch::nn::ReLU(),
+                                torch::nn::Linear(32, 5));
     model->eval();
     auto int8 = with_dynamic_int8_linears(model);
     QCOMPARE(int8.quantized_layers, std::int64_t(2));
@@ -301,7 +311,8 @@ class CompressionTest : public QObject {
     const auto expected = model->forward(x), got = int8.model->forward(x);
     QCOMPARE(got.sizes(), expected.sizes());
     const double relative = ((got - expected).norm() / expected.norm()).item<double>();
-    qInfo("int8 compute on %s: %s activations, relative error %.4f", at::globalContext().qEngine() == at::QEngine::ONEDNN ? "onednn" : "another engine",
+    qInfo("int8 compute on %s: %s activations, relative error %.4f",
+          at::globalContext().qEngine() == at::QEngine::ONEDNN ? "onednn" : "another engine",
           int8.reduced_range ? "7-bit (reduced range)" : "8-bit", relative);
     QVERIFY2(relative < 0.03, qPrintable(QString::number(relative)));
     QVERIFY(std::abs(int8_relative_error(model, x) - relative) < 1e-3);
@@ -312,7 +323,8 @@ class CompressionTest : public QObject {
   void quantizeWritesARunThatEvaluatesAsItsReportSays() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 300, 80);
-    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
+    const QString experiment =
+        write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
     const fs::path root = dir.path().toStdString();
     ExperimentRun(load_experiment(experiment.toStdString()), root / "float").train();
     const Json report = quantize_run({root / "float", root / "int8", "auto"});
@@ -322,7 +334,8 @@ class CompressionTest : public QObject {
     QVERIFY2(ratio > 2.5, qPrintable(QString::number(ratio)));  // a tiny model: the archive's own overhead weighs more
     QCOMPARE(report["quantization"]["tensors"].size(), size_t(2));
     QCOMPARE(report["int8_compute"]["quantized_linear_layers"].get<std::int64_t>(), std::int64_t(2));
-    const double before = c["original"]["test_accuracy"].get<double>(), after = c["compressed"]["test_accuracy"].get<double>();
+    const double before = c["original"]["test_accuracy"].get<double>(),
+                 after = c["compressed"]["test_accuracy"].get<double>();
     QVERIFY2(std::abs(before - after) <= 0.02, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
     // `eval` of the new run (int8 weights dequantised at load) gives the reported accuracy.
     EvaluationRequest request;
@@ -349,7 +362,8 @@ class CompressionTest : public QObject {
     const double expected = 0.5 * 4 * kl + 0.5 * ce;
     QVERIFY(std::abs(distillation_loss(student, teacher, label, 0.5, 2.0).item<double>() - expected) < 1e-6);
     QVERIFY(std::abs(distillation_loss(student, teacher, label, 0.0, 2.0).item<double>() - ce) < 1e-6);
-    QVERIFY(std::abs(distillation_loss(student, student, label, 1.0, 3.0).item<double>()) < 1e-7);  // the same logits: no KL
+    QVERIFY(std::abs(distillation_loss(student, student, label, 1.0, 3.0).item<double>()) <
+            1e-7);  // the same logits: no KL
     try {
       distillation_loss(student, torch::zeros({1, 3}), label, 0.5, 2.0);
       QFAIL("accepted");
@@ -361,7 +375,8 @@ class CompressionTest : public QObject {
   void distillStageTrainsAStudentAndComparesItWithTheTeacher() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 400, 100);
-    const QString experiment = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
+    const QString experiment =
+        write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [64]}, "train": {"epochs": 3}})");
     const fs::path root = dir.path().toStdString();
     ExperimentRun(load_experiment(experiment.toStdString()), root / "teacher").train();
     Json doc = Json::parse(read_file(experiment.toStdString()));
@@ -378,10 +393,12 @@ class CompressionTest : public QObject {
     QCOMPARE(c["compressed"]["parameters"].get<std::int64_t>(), std::int64_t(64 * 4 + 4 + 4 * 4 + 4));
     QCOMPARE(c["original"]["parameters"].get<std::int64_t>(), std::int64_t(64 * 64 + 64 + 64 * 4 + 4));
     QCOMPARE(c["compressed"]["test_accuracy"].get<double>(), result.test->accuracy);
-    const double teacher_accuracy = Json::parse(read_file(root / "teacher" / "report.json"))["metrics"]["test"]["accuracy"];
+    const double teacher_accuracy =
+        Json::parse(read_file(root / "teacher" / "report.json"))["metrics"]["test"]["accuracy"];
     QVERIFY(std::abs(c["original"]["test_accuracy"].get<double>() - teacher_accuracy) < 1e-9);
-    QVERIFY(read_file(root / "student" / "train.log").find("distilled: the student against " + (root / "teacher").string() +
-                                                           ": test_accuracy") != std::string::npos);
+    QVERIFY(read_file(root / "student" / "train.log")
+                .find("distilled: the student against " + (root / "teacher").string() + ": test_accuracy") !=
+            std::string::npos);
     // The teacher's folder is frozen into the run as an absolute path.
     QCOMPARE(load_experiment(root / "student" / "experiment.json").compress.teacher, (root / "teacher").string());
   }
@@ -408,7 +425,8 @@ class CompressionTest : public QObject {
     QVERIFY(c["compressed"]["parameters"].get<std::int64_t>() < c["original"]["parameters"].get<std::int64_t>());
     const double perplexity = c["compressed"]["test_perplexity"].get<double>();
     QVERIFY2(perplexity > 1 && perplexity < 40, qPrintable(QString::number(perplexity)));
-    QCOMPARE(read_file(root / "student" / "model" / "tokenizer.json"), read_file(root / "teacher" / "model" / "tokenizer.json"));
+    QCOMPARE(read_file(root / "student" / "model" / "tokenizer.json"),
+             read_file(root / "teacher" / "model" / "tokenizer.json"));
   }
 
   void distillStageChecksItsFile() {
@@ -430,7 +448,8 @@ class CompressionTest : public QObject {
     QVERIFY(config_error(with_init).find("init_from: a distilled student starts from scratch") != std::string::npos);
     auto prune_field = doc;
     prune_field["compress"]["sparsity"] = 0.5;
-    QVERIFY2(config_error(prune_field).find("compress.sparsity") != std::string::npos, config_error(prune_field).c_str());
+    QVERIFY2(config_error(prune_field).find("compress.sparsity") != std::string::npos,
+             config_error(prune_field).c_str());
   }
 
   void pruneStageChecksItsFile() {
@@ -453,7 +472,8 @@ class CompressionTest : public QObject {
     QVERIFY(config_error(few_epochs).find("fewer than compress.cycles 2") != std::string::npos);
     auto early = doc;
     early["train"]["early_stopping"] = {{"patience", 2}};
-    QVERIFY(config_error(early).find("train.early_stopping: a pruned run ends at its final sparsity") != std::string::npos);
+    QVERIFY(config_error(early).find("train.early_stopping: a pruned run ends at its final sparsity") !=
+            std::string::npos);
     auto stray = doc;
     stray.erase("stage");
     stray.erase("init_from");

@@ -108,7 +108,7 @@ class DataCacheTest : public QObject {
 
     touch_data_cache_entry(folder, std::string(32, 'a'));  // a becomes the most recent
     const auto result = evict_data_cache(folder, 250);
-    QCOMPARE(result.entries_removed, std::int64_t(2));      // b and c; a and d fit
+    QCOMPARE(result.entries_removed, std::int64_t(2));  // b and c; a and d fit
     QCOMPARE(result.bytes_left, std::uintmax_t(200));
     entries = list_data_cache(folder);
     QCOMPARE(entries.size(), size_t(2));
@@ -173,7 +173,8 @@ class DataCacheTest : public QObject {
     QCOMPARE(QString(to_string(first)), QString("miss"));
     QCOMPARE(QString(to_string(second)), QString("hit"));
     QCOMPARE(b.steps.at(0).removed(), std::int64_t(1));
-    QCOMPARE(QString::fromStdString(b.steps.at(0).examples.at(0).reason), QString::fromStdString(a.steps.at(0).examples.at(0).reason));
+    QCOMPARE(QString::fromStdString(b.steps.at(0).examples.at(0).reason),
+             QString::fromStdString(a.steps.at(0).examples.at(0).reason));
     QCOMPARE(a.train.size(), b.train.size());
     QCOMPARE(QString::fromStdString(b.test.at(0).origin), QString::fromStdString(a.test.at(0).origin));
     e.data.cache = false;

@@ -87,9 +87,13 @@ class DistributedTest : public QObject {
 
   void readsTorchrunsVariables() {
     QVERIFY(!distributed_config_from(lookup_in({})).has_value());
-    const auto config = distributed_config_from(lookup_in({{"WORLD_SIZE", "4"}, {"RANK", "3"}, {"LOCAL_RANK", "1"},
-                                                           {"LOCAL_WORLD_SIZE", "2"}, {"MASTER_ADDR", "10.0.0.5"},
-                                                           {"MASTER_PORT", "29400"}, {"CRADLE_DIST_TIMEOUT_S", "30"}}));
+    const auto config = distributed_config_from(lookup_in({{"WORLD_SIZE", "4"},
+                                                           {"RANK", "3"},
+                                                           {"LOCAL_RANK", "1"},
+                                                           {"LOCAL_WORLD_SIZE", "2"},
+                                                           {"MASTER_ADDR", "10.0.0.5"},
+                                                           {"MASTER_PORT", "29400"},
+                                                           {"CRADLE_DIST_TIMEOUT_S", "30"}}));
     QVERIFY(config.has_value());
     QCOMPARE(config->rank, 3);
     QCOMPARE(config->world_size, 4);
@@ -113,10 +117,11 @@ class DistributedTest : public QObject {
     };
     QVERIFY(message({{"WORLD_SIZE", "2"}, {"MASTER_PORT", "1"}}).find("RANK: missing") != std::string::npos);
     QVERIFY(message({{"WORLD_SIZE", "two"}, {"RANK", "0"}}).find("WORLD_SIZE=\"two\"") != std::string::npos);
-    QVERIFY(message({{"WORLD_SIZE", "2"}, {"RANK", "2"}, {"MASTER_PORT", "1"}}).find("RANK=\"2\": expected a whole number from 0 to 1") !=
-            std::string::npos);
+    QVERIFY(message({{"WORLD_SIZE", "2"}, {"RANK", "2"}, {"MASTER_PORT", "1"}})
+                .find("RANK=\"2\": expected a whole number from 0 to 1") != std::string::npos);
     QVERIFY(message({{"WORLD_SIZE", "2"}, {"RANK", "0"}}).find("MASTER_PORT: missing") != std::string::npos);
-    QVERIFY(message({{"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_PORT", "70000"}}).find("MASTER_PORT") != std::string::npos);
+    QVERIFY(message({{"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_PORT", "70000"}}).find("MASTER_PORT") !=
+            std::string::npos);
   }
 
   // The test: 2 ranks x batch 32 == 1 process x batch 64, within float tolerance.
@@ -177,8 +182,7 @@ class DistributedTest : public QObject {
     }
     try {
       connected.set_value();  // rank 0 failed to connect: let the leaver go rather than hang
-    } catch (const std::future_error&) {
-    }
+    } catch (const std::future_error&) {}
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     qInfo("%s (after %.1f s)", message.c_str(), seconds);
     QVERIFY2(message.find("distributed training (rank 0 of 2): summing failed") != std::string::npos, message.c_str());

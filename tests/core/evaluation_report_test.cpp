@@ -109,8 +109,8 @@ class EvaluationReportTest : public QObject {
     QCOMPARE(png.substr(37, 4), std::string("IDAT"));
     std::string raw(2 * (1 + 9), '\0');
     uLongf raw_size = raw.size();
-    QCOMPARE(uncompress(reinterpret_cast<Bytef*>(raw.data()), &raw_size, reinterpret_cast<const Bytef*>(png.data() + 41),
-                        idat_length),
+    QCOMPARE(uncompress(reinterpret_cast<Bytef*>(raw.data()), &raw_size,
+                        reinterpret_cast<const Bytef*>(png.data() + 41), idat_length),
              Z_OK);
     QCOMPARE(raw_size, uLongf(20));
     QCOMPARE(raw[0], '\0');  // filter: none
@@ -122,8 +122,12 @@ class EvaluationReportTest : public QObject {
   }
 
   void base64OfTheRfcVectors() {
-    const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                           {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
                                                            {"foobar", "Zm9vYmFy"}};
     for (const auto& [plain, encoded] : vectors) QCOMPARE(base64_encode(plain), std::string(encoded));
     QCOMPARE(base64_encode(std::string("\xff\xfe", 2)), std::string("//4="));
@@ -143,14 +147,15 @@ class EvaluationReportTest : public QObject {
     const std::string html = evaluation_to_html(r);
     QVERIFY(html.find("<title>demo: test split</title>") != std::string::npos);
     QVERIFY(html.find("src='data:image/png;base64,iVBORw0KGgo") != std::string::npos);  // the PNG signature in base64
-    QVERIFY(html.find("a &lt;b&gt;cat&lt;/b&gt; text") != std::string::npos);          // text escaped, never markup
+    QVERIFY(html.find("a &lt;b&gt;cat&lt;/b&gt; text") != std::string::npos);           // text escaped, never markup
     QVERIFY(html.find("<script") == std::string::npos && html.find("http://") == html.find("http://www.w3.org"));
     QVERIFY(html.find("class=confusion") != std::string::npos);
     QVERIFY(html.find("bird, &quot;small&quot;") != std::string::npos);
 
     const std::string csv = predictions_csv(r);
-    QCOMPARE(csv, std::string("index,true,predicted,probability,true_probability\n0,cat,cat,0.7,0.7\n1,dog,dog,0.8,0.8\n"
-                              "2,\"bird, \"\"small\"\"\",cat,0.6,0.1\n"));
+    QCOMPARE(csv,
+             std::string("index,true,predicted,probability,true_probability\n0,cat,cat,0.7,0.7\n1,dog,dog,0.8,0.8\n"
+                         "2,\"bird, \"\"small\"\"\",cat,0.6,0.1\n"));
     QCOMPARE(default_evaluation_dir(r).string(), std::string("/runs/demo/evaluation/test-best"));
   }
 

@@ -35,7 +35,8 @@ class ExperimentTemplatesTest : public QObject {
       const std::string problem = verdict(doc);
       if (kind.id == "image_classification" || kind.id == "language_model") {
         QVERIFY2(problem.empty(), problem.c_str());
-        QCOMPARE(QString::fromStdString(experiment_to_json(parse_experiment(doc)).dump()), QString::fromStdString(doc.dump()));  // canonical as it is
+        QCOMPARE(QString::fromStdString(experiment_to_json(parse_experiment(doc)).dump()),
+                 QString::fromStdString(doc.dump()));  // canonical as it is
       } else {
         // Tables and labelled text need the user's files, and the core says which field.
         QVERIFY2(problem.rfind("data.file:", 0) == 0 || problem.rfind("data.paths:", 0) == 0, problem.c_str());

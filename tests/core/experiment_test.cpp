@@ -8,9 +8,9 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
-#include "core/tune/sweep_spec.h"
-#include "core/experiment/pipeline.h"
 #include "core/experiment/overrides.h"
+#include "core/experiment/pipeline.h"
+#include "core/tune/sweep_spec.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -110,11 +110,15 @@ class ExperimentTest : public QObject {
     QCOMPARE(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json", "init_from": "b"},
                                              {"name": "b", "experiment": "b.json"}]})"),
              std::string("stages[0].init_from: \"b\" is not an earlier stage of this pipeline"));
-    QCOMPARE(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json"}, {"name": "a", "experiment": "b.json"}]})"),
-             std::string("stages[1].name: \"a\" names an earlier stage too"));
+    QCOMPARE(
+        error(
+            R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json"}, {"name": "a", "experiment": "b.json"}]})"),
+        std::string("stages[1].name: \"a\" names an earlier stage too"));
     QCOMPARE(error(R"({"name": "p", "stages": []})").rfind("stages: required", 0), size_t(0));
-    QVERIFY(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json", "sett": []}]})").find("stages[0].sett: unknown key") == 0);
-    QVERIFY(error(R"({"name": "../x", "stages": [{"name": "a", "experiment": "a.json"}]})").find("name: use letters") == 0);
+    QVERIFY(error(R"({"name": "p", "stages": [{"name": "a", "experiment": "a.json", "sett": []}]})")
+                .find("stages[0].sett: unknown key") == 0);
+    QVERIFY(error(R"({"name": "../x", "stages": [{"name": "a", "experiment": "a.json"}]})").find("name: use letters") ==
+            0);
   }
 
   void savedDefaultsReloadUnchanged() {
@@ -155,16 +159,21 @@ class ExperimentTest : public QObject {
   }
 
   void reportsInvalidChoices() {
-    expect_config_error(with("model.type=transformer"), "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt, encoder; got \"transformer\"");
+    expect_config_error(
+        with("model.type=transformer"),
+        "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt, encoder; got \"transformer\"");
     expect_config_error(with("device=tpu"), "device: must be one of cpu, cuda, auto; got \"tpu\"");
   }
 
   void reportsFieldsThatDoNotApply() {
-    expect_config_error(with("train.momentum=0.5"), "train.momentum: only used by optimizers \"sgd\" and \"rmsprop\", not \"adam\"");
+    expect_config_error(with("train.momentum=0.5"),
+                        "train.momentum: only used by optimizers \"sgd\" and \"rmsprop\", not \"adam\"");
     Json doc = with("model.type=mlp");
     apply_override(doc, "model.kernel_size=3");
     expect_config_error(doc, "model.kernel_size: only used by model type \"cnn\", not \"mlp\"");
-    expect_config_error(with("model.kernel_size=4"), "model.kernel_size: must be odd with padding \"same\" (kernel_size / 2 each side keeps the size), got 4");
+    expect_config_error(
+        with("model.kernel_size=4"),
+        "model.kernel_size: must be odd with padding \"same\" (kernel_size / 2 each side keeps the size), got 4");
   }
 
   void reportsUnsafeNameAndVersion() {
@@ -202,7 +211,8 @@ class ExperimentTest : public QObject {
                         "data.normalize.mean: expected a number or a non-empty array of numbers");
     Json csv = Json::parse(R"({"name": "t", "data": {"source": "csv", "file": "f.csv", "target": "y",
                                                      "normalize": "auto"}})");
-    expect_config_error(csv, "data.normalize: only used by sources \"idx\", \"cifar10\" and \"image_folder\", not \"csv\"");
+    expect_config_error(csv,
+                        "data.normalize: only used by sources \"idx\", \"cifar10\" and \"image_folder\", not \"csv\"");
   }
 
   void aTestSplitIsNamedOrHeldOutNotBoth() {
@@ -214,7 +224,8 @@ class ExperimentTest : public QObject {
                         "data.test_fraction: not used when data.test_file names the test data");
     expect_config_error(data(R"({"source": "image_folder", "folder": "f", "test_folder": "g", "test_fraction": 0.3})"),
                         "data.test_fraction: not used when data.test_folder names the test data");
-    const auto held_out = parse_experiment(data(R"({"source": "csv", "file": "a.csv", "target": "y", "test_fraction": 0.3})"));
+    const auto held_out =
+        parse_experiment(data(R"({"source": "csv", "file": "a.csv", "target": "y", "test_fraction": 0.3})"));
     QCOMPARE(held_out.data.test_fraction, 0.3);
     QVERIFY(experiment_to_json(held_out)["data"]["test_fraction"] == Json(0.3));
     QVERIFY(!experiment_to_json(held_out)["data"].contains("test_file"));

@@ -84,16 +84,22 @@ class ExportTest : public QObject {
     const std::string f32 = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
     QCOMPARE(data_error(safetensors_bytes(f32, std::string(8, '\0'))), std::string("accepted"));
     QVERIFY(data_error("abc").find("shorter than the 8-byte header length") != std::string::npos);
-    QVERIFY(data_error(safetensors_bytes(f32, std::string(8, '\0')).substr(0, 20)).find("runs past the end") != std::string::npos);
-    QVERIFY(data_error(safetensors_bytes("{\"a\":", "")).find("not valid JSON") != std::string::npos);
-    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"F8","shape":[2],"data_offsets":[0,2]}})", "ab")).find("unknown dtype \"F8\"") !=
+    QVERIFY(data_error(safetensors_bytes(f32, std::string(8, '\0')).substr(0, 20)).find("runs past the end") !=
             std::string::npos);
-    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", std::string(8, '\0')))
-                .find("needs 12 bytes, data_offsets give 8") != std::string::npos);
-    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}})",
-                                         "abc"))
-                .find("overlaps or leaves a gap") != std::string::npos);
-    QVERIFY(data_error(safetensors_bytes(f32, std::string(9, '\0'))).find("1 data bytes after the last tensor") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes("{\"a\":", "")).find("not valid JSON") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(R"({"a":{"dtype":"F8","shape":[2],"data_offsets":[0,2]}})", "ab"))
+                .find("unknown dtype \"F8\"") != std::string::npos);
+    QVERIFY(
+        data_error(safetensors_bytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", std::string(8, '\0')))
+            .find("needs 12 bytes, data_offsets give 8") != std::string::npos);
+    QVERIFY(
+        data_error(
+            safetensors_bytes(
+                R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[1,3]}})",
+                "abc"))
+            .find("overlaps or leaves a gap") != std::string::npos);
+    QVERIFY(data_error(safetensors_bytes(f32, std::string(9, '\0'))).find("1 data bytes after the last tensor") !=
+            std::string::npos);
   }
 
   // A bundle moved to another folder alone predicts what the run's model predicts.
@@ -101,7 +107,8 @@ class ExportTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 200, 20);
     const fs::path root = dir.path().toStdString();
-    const Experiment e = load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3}})").toStdString());
+    const Experiment e =
+        load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":3}})").toStdString());
     ExperimentRun(e, root / "run").train();
     const Json manifest = export_bundle(root / "run", root / "bundle", /*onnx=*/true);
     // OpenCV's DNN module and ONNX Runtime both ran the graph on the 20 test images and agree with LibTorch.
@@ -117,7 +124,7 @@ class ExportTest : public QObject {
     QCOMPARE(manifest["input"]["shape"].dump(), std::string("[1,8,8]"));
     fs::rename(root / "bundle", root / "moved");
     export_bundle(root / "run", root / "model.cradle");  // the one-file form, read further down
-    fs::remove_all(root / "run");  // nothing of the run is left to lean on
+    fs::remove_all(root / "run");                        // nothing of the run is left to lean on
     QVERIFY(fs::exists(root / "moved" / "MODEL_CARD.md"));
     QVERIFY(fs::file_size(root / "moved" / "model" / "model.onnx") > 1000);
     QVERIFY(read_file(root / "moved" / "MODEL_CARD.md").find("## Metrics (test split)") != std::string::npos);
@@ -127,7 +134,11 @@ class ExportTest : public QObject {
     const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
     std::vector<fs::path> files;
     for (int i = 0; i < 4; ++i) {
-      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0]).mul(255).round().to(torch::kUInt8).contiguous();
+      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0])
+                              .mul(255)
+                              .round()
+                              .to(torch::kUInt8)
+                              .contiguous();
       files.push_back(root / ("image" + std::to_string(i) + ".png"));
       write_text_atomically(files.back(), encode_png(pixels.data_ptr<std::uint8_t>(), 8, 8, 1));
     }
@@ -172,9 +183,10 @@ class ExportTest : public QObject {
       bool batch_norm;
       const char* pool;
     };
-    for (const Case c : {Case{"mlp", "relu", true, "max"}, Case{"mlp", "gelu", false, "max"}, Case{"cnn", "relu", true, "max"},
-                         Case{"cnn", "tanh", false, "avg"}, Case{"cnn", "sigmoid", true, "none"}, Case{"mlp", "relu", false, "layer_norm"},
-                         Case{"resnet", "relu", true, "none"}}) {
+    for (const Case c :
+         {Case{"mlp", "relu", true, "max"}, Case{"mlp", "gelu", false, "max"}, Case{"cnn", "relu", true, "max"},
+          Case{"cnn", "tanh", false, "avg"}, Case{"cnn", "sigmoid", true, "none"},
+          Case{"mlp", "relu", false, "layer_norm"}, Case{"resnet", "relu", true, "none"}}) {
       ModelSpec spec;
       spec.type = c.type;
       spec.activation = c.activation;
@@ -203,7 +215,10 @@ class ExportTest : public QObject {
         else
           checks.push_back(check_onnx_with_opencv(graph, model, inputs));
         for (const auto& check : checks) {
-          const QString label = QString("%1/%2/%3/batch %4: %5").arg(c.type, c.activation, check.runtime.c_str()).arg(batch).arg(check.max_abs_difference);
+          const QString label = QString("%1/%2/%3/batch %4: %5")
+                                    .arg(c.type, c.activation, check.runtime.c_str())
+                                    .arg(batch)
+                                    .arg(check.max_abs_difference);
           QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
           QCOMPARE(check.samples, batch);
         }
@@ -251,7 +266,8 @@ class ExportTest : public QObject {
                                                   torch::randint(vocabulary, {1, 5}, torch::kInt64),
                                                   torch::randint(vocabulary, {2, 1}, torch::kInt64)};
       const auto check = check_onnx_with_onnxruntime(graph, model, batches);
-      const QString label = QString("%1 %2: %3 (%4)").arg(c.type, c.position).arg(check.max_abs_difference).arg(check.runtime.c_str());
+      const QString label =
+          QString("%1 %2: %3 (%4)").arg(c.type, c.position).arg(check.max_abs_difference).arg(check.runtime.c_str());
       QVERIFY2(check.passed && check.max_abs_difference < 1e-4, qPrintable(label));
       QCOMPARE(check.samples, std::int64_t(6));
       // OpenCV's DNN module cannot run them, and says so rather than disagreeing.
@@ -266,7 +282,8 @@ class ExportTest : public QObject {
     auto model = build_model(spec, {context}, vocabulary, {});
     const auto graph = export_onnx(model, {context}, "case", true);
     auto other = build_model(spec, {context}, vocabulary, {});
-    const auto check = check_onnx_with_onnxruntime(graph, other, {torch::randint(vocabulary, {2, context}, torch::kInt64)});
+    const auto check =
+        check_onnx_with_onnxruntime(graph, other, {torch::randint(vocabulary, {2, context}, torch::kInt64)});
     QVERIFY(!check.passed && check.max_abs_difference > 1e-3);
   }
 
@@ -292,9 +309,11 @@ class ExportTest : public QObject {
       unpack_bundle(root / "flipped.cradle", root / "never");
       QFAIL("accepted");
     } catch (const DataError& error) {
-      QVERIFY2(std::string(error.what()).find("\"model/weights.bin\" fails its CRC-32 check") != std::string::npos, error.what());
+      QVERIFY2(std::string(error.what()).find("\"model/weights.bin\" fails its CRC-32 check") != std::string::npos,
+               error.what());
     }
-    QVERIFY_THROWS_EXCEPTION(DataError, read_zip_directory(std::string_view(bytes).substr(0, bytes.size() - 30), "cut"));
+    QVERIFY_THROWS_EXCEPTION(DataError,
+                             read_zip_directory(std::string_view(bytes).substr(0, bytes.size() - 30), "cut"));
     std::string escaping = bytes;
     const auto at = escaping.rfind("model/weights.bin");  // the central directory's copy of the name
     escaping.replace(at, 6, "../../");
@@ -310,7 +329,9 @@ class ExportTest : public QObject {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
     QVERIFY_THROWS_EXCEPTION(IoError, open_bundle(root));
-    write_text_atomically(root / "bundle.json", R"({"format": "cradle-bundle", "format_version": 1, "input": {"kind": "sound", "shape": [1]}, "outputs": 2})");
+    write_text_atomically(
+        root / "bundle.json",
+        R"({"format": "cradle-bundle", "format_version": 1, "input": {"kind": "sound", "shape": [1]}, "outputs": 2})");
     try {
       open_bundle(root);
       QFAIL("accepted");

@@ -35,8 +35,7 @@ class FileIoTest : public QObject {
         throw IoError("disk full (simulated)");
       });
       QFAIL("the writer's error was swallowed");
-    } catch (const IoError&) {
-    }
+    } catch (const IoError&) {}
     QCOMPARE(QString::fromStdString(read_file(path)), QStringLiteral("good old bytes"));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"checkpoint.pt"});
   }

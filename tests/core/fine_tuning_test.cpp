@@ -53,7 +53,8 @@ class FineTuningTest : public QObject {
     const auto chat = render_chat(*tokenizer, markers, {{"user", "ab"}, {"assistant", "cd"}});
     const auto a = ids_of(*tokenizer, "a")[0], b = ids_of(*tokenizer, "b")[0];
     const auto c = ids_of(*tokenizer, "c")[0], d = ids_of(*tokenizer, "d")[0];
-    QVERIFY((chat.ids == std::vector<std::int64_t>{kEosId, markers.user, a, b, kEosId, markers.assistant, c, d, kEosId}));
+    QVERIFY(
+        (chat.ids == std::vector<std::int64_t>{kEosId, markers.user, a, b, kEosId, markers.assistant, c, d, kEosId}));
     QVERIFY((chat.trained == std::vector<bool>{false, false, false, false, false, false, true, true, true}));
     const auto prompt = render_chat_prompt(*tokenizer, markers, {{"user", "ab"}});
     QVERIFY((prompt == std::vector<std::int64_t>{kEosId, markers.user, a, b, kEosId, markers.assistant}));
@@ -63,11 +64,13 @@ class FineTuningTest : public QObject {
     const auto data = dialogue_sequences({chat}, 10, false, &cut, &dropped);
     QCOMPARE(data.size(), std::int64_t(1));
     const auto I = kIgnoredTarget;
-    QVERIFY(torch::equal(data.inputs[0], torch::tensor({kEosId, markers.user, a, b, kEosId, markers.assistant, c, d, kPadId, kPadId})));
+    QVERIFY(torch::equal(data.inputs[0],
+                         torch::tensor({kEosId, markers.user, a, b, kEosId, markers.assistant, c, d, kPadId, kPadId})));
     QVERIFY(torch::equal(data.targets[0], torch::tensor({I, I, I, I, I, c, d, kEosId, I, I})));
     QVERIFY(cut == 0 && dropped == 0);
     // Cut to 7 tokens (context 6): the reply's first token stays a target. Cut to 6: nothing left, dropped.
-    QVERIFY(torch::equal(dialogue_sequences({chat}, 6, false, &cut, &dropped).targets[0], torch::tensor({I, I, I, I, I, c})));
+    QVERIFY(torch::equal(dialogue_sequences({chat}, 6, false, &cut, &dropped).targets[0],
+                         torch::tensor({I, I, I, I, I, c})));
     QCOMPARE(dialogue_sequences({chat}, 5, false, &cut, &dropped).size(), std::int64_t(0));
     QVERIFY(cut == 2 && dropped == 1);
     // Packing: two 9-token dialogues share a 19-token window; without it, a row each.
@@ -113,7 +116,8 @@ class FineTuningTest : public QObject {
             std::string::npos);
     Json classifier = sft;
     classifier["task"] = "classification";
-    QVERIFY(error_of(classifier).find("stage: only task \"language_model\" has the alignment stages") != std::string::npos);
+    QVERIFY(error_of(classifier).find("stage: only task \"language_model\" has the alignment stages") !=
+            std::string::npos);
     Json reward = sft;
     reward["stage"] = "reward";
     QVERIFY(error_of(reward).find("stage \"reward\" reads \"preferences\"") != std::string::npos);
@@ -157,7 +161,8 @@ class FineTuningTest : public QObject {
     const auto e = parse_experiment(tiny_sft_experiment(root, base_dir));
     // The pretrained model's response-only loss on the validation dialogues, before fine-tuning.
     const auto base = load_experiment(base_dir / "experiment.json");
-    auto pretrained = build_model(base.model, {24}, load_tokenizer(base_dir / "model" / "tokenizer.json")->vocab_size(), {});
+    auto pretrained =
+        build_model(base.model, {24}, load_tokenizer(base_dir / "model" / "tokenizer.json")->vocab_size(), {});
     load_weights_file(base_dir / "model" / "model.pt", *pretrained);
     const auto data = load_dialogue_data(e, load_tokenizer(base_dir / "model" / "tokenizer.json"));
     const double before = evaluate_classifier(pretrained, data.validation, 64, torch::kCPU).loss;
@@ -165,8 +170,10 @@ class FineTuningTest : public QObject {
     ExperimentRun run(e, sft_dir);
     const auto result = run.train();
     QVERIFY(result.validation);
-    QVERIFY2(result.validation->loss < 0.5 * before,
-             qPrintable(QString("response-only validation loss %1 after, %2 before").arg(result.validation->loss).arg(before)));
+    QVERIFY2(
+        result.validation->loss < 0.5 * before,
+        qPrintable(
+            QString("response-only validation loss %1 after, %2 before").arg(result.validation->loss).arg(before)));
     const Json report = Json::parse(read_file(sft_dir / "report.json"));
     QCOMPARE(report["stage"].get<std::string>(), std::string("sft"));
     QVERIFY2(report["replies"]["ended_turn"].get<double>() >= 0.9, report["replies"].dump().c_str());
@@ -218,7 +225,8 @@ class FineTuningTest : public QObject {
     ExperimentRun run(parse_experiment(doc), judge);
     const auto result = run.train();
     QVERIFY(result.test);
-    QVERIFY2(result.test->accuracy >= 0.9, qPrintable(QString("held-out preference accuracy %1").arg(result.test->accuracy)));
+    QVERIFY2(result.test->accuracy >= 0.9,
+             qPrintable(QString("held-out preference accuracy %1").arg(result.test->accuracy)));
     const Json report = Json::parse(read_file(judge / "report.json"));
     QCOMPARE(report["stage"].get<std::string>(), std::string("reward"));
     QVERIFY(report["metrics"]["test"]["reward_gap"].get<double>() > 0);
@@ -234,7 +242,8 @@ class FineTuningTest : public QObject {
     QVERIFY(evaluation.preferences);
     QCOMPARE(evaluation.preferences->pairs, std::int64_t(48));
     QVERIFY(std::abs(evaluation.preferences->accuracy - result.test->accuracy) < 1e-9);
-    QVERIFY(std::abs(evaluation.preferences->reward_gap - report["metrics"]["test"]["reward_gap"].get<double>()) < 1e-4);
+    QVERIFY(std::abs(evaluation.preferences->reward_gap - report["metrics"]["test"]["reward_gap"].get<double>()) <
+            1e-4);
     QVERIFY(evaluation_to_html(evaluation).find("preference accuracy (pairs ordered right)") != std::string::npos);
     auto resumed = ExperimentRun::resume(judge, 7);
     QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(7));

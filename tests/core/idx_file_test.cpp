@@ -71,7 +71,9 @@ class IdxFileTest : public QObject {
     expect_error(QByteArray("\0\0", 2), "header alone needs 4");
   }
 
-  void rejectsTruncatedData() { expect_error(idx_bytes({3, 2, 2}, std::vector<std::uint8_t>(11)), "the file has 11 (truncated)"); }
+  void rejectsTruncatedData() {
+    expect_error(idx_bytes({3, 2, 2}, std::vector<std::uint8_t>(11)), "the file has 11 (truncated)");
+  }
 
   void rejectsTrailingBytes() { expect_error(idx_bytes({2}, {1, 2, 3}), "(trailing bytes)"); }
 
@@ -94,9 +96,7 @@ class IdxFileTest : public QObject {
     }
   }
 
-  void reportsMissingFile() {
-    QVERIFY_THROWS_EXCEPTION(IoError, read_idx_file("/nonexistent/cradle/file.idx"));
-  }
+  void reportsMissingFile() { QVERIFY_THROWS_EXCEPTION(IoError, read_idx_file("/nonexistent/cradle/file.idx")); }
 };
 
 CRADLE_REGISTER_TEST(IdxFileTest);

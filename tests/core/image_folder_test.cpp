@@ -5,9 +5,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <torch/torch.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <torch/torch.h>
 
 #include <random>
 
@@ -65,13 +65,14 @@ void add_stray_files(const QString& root) {
 }
 
 Experiment folder_experiment(const QString& root, const std::string& extra = "{}") {
-  Json doc = {{"name", "shapes"},
-              {"seed", 5},
-              {"threads", 1},
-              {"data",
-               {{"source", "image_folder"}, {"folder", root.toStdString()}, {"image_size", {16, 16}}, {"test_fraction", 0.25}}},
-              {"model", {{"type", "mlp"}, {"hidden", {24}}}},
-              {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
+  Json doc = {
+      {"name", "shapes"},
+      {"seed", 5},
+      {"threads", 1},
+      {"data",
+       {{"source", "image_folder"}, {"folder", root.toStdString()}, {"image_size", {16, 16}}, {"test_fraction", 0.25}}},
+      {"model", {{"type", "mlp"}, {"hidden", {24}}}},
+      {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
   doc.merge_patch(Json::parse(extra));
   return parse_experiment(doc);
 }
@@ -159,12 +160,13 @@ class ImageFolderTest : public QObject {
     write_image_folder(dir.filePath("test"), 1, 4);
     QDir().mkpath(dir.filePath("test/purple"));
     const auto e = folder_experiment(dir.filePath("train"), R"({"data": {"test_fraction": null, "test_folder": ")" +
-                                                                 dir.filePath("test").toStdString() + R"("}})");
+                                                                dir.filePath("test").toStdString() + R"("}})");
     try {
       load_classification_data(e);
       QFAIL("an unknown test class was accepted");
     } catch (const DataError& error) {
-      QVERIFY2(QString(error.what()).contains("class \"purple\" is not among the training folder's classes"), error.what());
+      QVERIFY2(QString(error.what()).contains("class \"purple\" is not among the training folder's classes"),
+               error.what());
     }
   }
 
@@ -195,7 +197,9 @@ class ImageFolderTest : public QObject {
     expect(R"({"data": {"on_bad_file": "ignore"}})", "data.on_bad_file: must be one of fail, skip; got \"ignore\"");
     expect(R"({"data": {"resize": "crop"}})", "data.resize: must be one of stretch, pad; got \"crop\"");
     expect(R"({"data": {"test_images": "x"}})", "data.test_images: only used by source \"idx\", not \"image_folder\"");
-    expect(R"({"data": {"source": "cifar10"}})", "data.test_fraction: only used by sources \"image_folder\", \"csv\", \"text\", \"jsonl\", \"dialogues\", \"preferences\" and \"prompts\", not \"cifar10\"");
+    expect(
+        R"({"data": {"source": "cifar10"}})",
+        "data.test_fraction: only used by sources \"image_folder\", \"csv\", \"text\", \"jsonl\", \"dialogues\", \"preferences\" and \"prompts\", not \"cifar10\"");
   }
 
   void trainsAClassifierOnAFewHundredImages() {

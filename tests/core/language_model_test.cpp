@@ -8,9 +8,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <algorithm>
 #include <map>
 
 #include "core/common/error.h"
@@ -20,8 +20,8 @@
 #include "core/experiment/overrides.h"
 #include "core/models/model_factory.h"
 #include "core/run/experiment_run.h"
-#include "core/run/sample_snapshots.h"
 #include "core/run/run_evaluation.h"
+#include "core/run/sample_snapshots.h"
 #include "core/text/char_tokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
 #include "core/train/runtime.h"
@@ -94,10 +94,12 @@ class LanguageModelTest : public QObject {
     Json doc = good;
     doc["task"] = "classification";
     doc["model"] = Json::parse(R"({"type": "gpt"})");
-    QCOMPARE(config_error_of(doc), QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"gpt\""));
+    QCOMPARE(config_error_of(doc),
+             QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"gpt\""));
     doc = good;
     doc["model"] = Json::parse(R"({"type": "cnn"})");
-    QCOMPARE(config_error_of(doc), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"cnn\""));
+    QCOMPARE(config_error_of(doc),
+             QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"cnn\""));
     doc = good;
     doc["data"]["records"] = "line";
     doc["data"]["separator"] = "%";
@@ -208,7 +210,8 @@ class LanguageModelTest : public QObject {
     QCOMPARE(QString::fromStdString(a.test[0].origin), QString::fromStdString(b.test[0].origin));
     auto other = e;
     other.seed = 7;
-    QVERIFY(prepare_text(other).test[0].origin != a.test[0].origin || prepare_text(other).test[1].origin != a.test[1].origin);
+    QVERIFY(prepare_text(other).test[0].origin != a.test[0].origin ||
+            prepare_text(other).test[1].origin != a.test[1].origin);
   }
 
   void lstmLearnsBelowTheUnigramEntropy() {

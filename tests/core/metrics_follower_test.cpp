@@ -21,13 +21,18 @@ class MetricsFollowerTest : public QObject {
     MetricsFollower follower(file);
     QVERIFY(follower.read_new().empty());  // not written yet
     const auto append = [&](const std::string& text) { std::ofstream(file, std::ios::app) << text; };
-    append(R"({"kind":"start","epochs":2,"steps_per_epoch":10,"total_steps":20,"train_samples":160,"batch_size":16,"start_step":0})"
-           "\n"
-           R"({"kind":"train","step":5,"epoch":1,"split":"train","loss":1.25,"accuracy":0.5,"lr":0.01,"samples_per_sec":900,)");
+    append(
+        R"({"kind":"start","epochs":2,"steps_per_epoch":10,"total_steps":20,"train_samples":160,"batch_size":16,"start_step":0})"
+        "\n"
+        R"({"kind":"train","step":5,"epoch":1,"split":"train","loss":1.25,"accuracy":0.5,"lr":0.01,"samples_per_sec":900,)");
     auto update = follower.read_new();
     QVERIFY(update.plan && update.plan->total_steps == 20 && update.plan->batch_size == 16);
     QVERIFY(update.steps.empty());  // the second line is not complete yet
-    append(R"("wall_time":0.5})" "\n" R"({"kind":"eval","step":10,"epoch":1,"split":"validation","loss":0.9,"accuracy":0.75,"samples":40,"wall_time":1})" "\n");
+    append(
+        R"("wall_time":0.5})"
+        "\n"
+        R"({"kind":"eval","step":10,"epoch":1,"split":"validation","loss":0.9,"accuracy":0.75,"samples":40,"wall_time":1})"
+        "\n");
     update = follower.read_new();
     QCOMPARE(update.steps.size(), size_t(1));
     QCOMPARE(update.steps[0].loss, 1.25);
@@ -38,7 +43,10 @@ class MetricsFollowerTest : public QObject {
     QCOMPARE(update.evaluations[0].accuracy, 0.75);
     QVERIFY(follower.read_new().empty());  // nothing new
 
-    append("{\"kind\":\"train\",\"step\":\"six\"}\nnot json\n" R"({"kind":"eval","step":20,"epoch":2,"split":"test","loss":0.3,"mae":0.2,"rmse":0.3,"r2":0.9,"samples":80})" "\n");
+    append(
+        "{\"kind\":\"train\",\"step\":\"six\"}\nnot json\n"
+        R"({"kind":"eval","step":20,"epoch":2,"split":"test","loss":0.3,"mae":0.2,"rmse":0.3,"r2":0.9,"samples":80})"
+        "\n");
     update = follower.read_new();
     QCOMPARE(update.problems.size(), size_t(2));
     QVERIFY2(update.problems[0].rfind("metrics.jsonl:4: ", 0) == 0, update.problems[0].c_str());
@@ -47,7 +55,9 @@ class MetricsFollowerTest : public QObject {
     QCOMPARE(*update.evaluations[0].mae, 0.2);
 
     // A new run writing a new, shorter file: read again from its start.
-    std::ofstream(file, std::ios::trunc) << R"({"kind":"eval","step":1,"epoch":1,"split":"validation","loss":2,"accuracy":0.1,"samples":4})" "\n";
+    std::ofstream(file, std::ios::trunc)
+        << R"({"kind":"eval","step":1,"epoch":1,"split":"validation","loss":2,"accuracy":0.1,"samples":4})"
+           "\n";
     update = follower.read_new();
     QCOMPARE(update.evaluations.size(), size_t(1));
     QCOMPARE(update.evaluations[0].loss, 2.0);
@@ -57,9 +67,11 @@ class MetricsFollowerTest : public QObject {
     MetricsUpdate update;
     std::string problem;
     // A float step is read when it is whole; one beyond any count is a named problem, never undefined behaviour.
-    QVERIFY(parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 20.0, "epoch": 2, "loss": 0.3})", update, problem));
+    QVERIFY(parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 20.0, "epoch": 2, "loss": 0.3})", update,
+                               problem));
     QCOMPARE(update.evaluations.back().step, std::int64_t(20));
-    QVERIFY(!parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 2.3e84, "epoch": 2, "loss": 0.3})", update, problem));
+    QVERIFY(!parse_metrics_line(R"({"kind": "eval", "split": "test", "step": 2.3e84, "epoch": 2, "loss": 0.3})", update,
+                                problem));
     QCOMPARE(QString::fromStdString(problem), QStringLiteral("step is not a whole number: 2.3e+84"));
     QVERIFY(!parse_metrics_line(R"({"kind": "train", "step": 1.5, "epoch": 1, "loss": 1})", update, problem));
     QVERIFY(!parse_metrics_line(R"({"kind": "start", "epochs": 2, "total_steps": 4})", update, problem));
@@ -71,8 +83,8 @@ class MetricsFollowerTest : public QObject {
     MetricsUpdate update;
     std::string problem;
     QVERIFY(parse_metrics_line(
-        R"({"kind": "train", "step": 3, "epoch": 1, "loss": 0.5, "lr": 0.001, "score": 0.75, "kl": 2.5, "split": "train"})", update,
-        problem));
+        R"({"kind": "train", "step": 3, "epoch": 1, "loss": 0.5, "lr": 0.001, "score": 0.75, "kl": 2.5, "split": "train"})",
+        update, problem));
     const auto& extra = update.steps.back().extra;
     QCOMPARE(extra.size(), size_t(2));
     QCOMPARE(extra[0].first, std::string("kl"));  // by name

@@ -73,7 +73,8 @@ class ModelsTest : public QObject {
 
   void resnetStagesHalveAndProject() {
     torch::manual_seed(1);
-    auto model = build_model(model_spec(R"({"type": "resnet", "widths": [16, 32, 64], "blocks": [3, 3, 3]})"), {3, 32, 32}, 10, {});
+    auto model = build_model(model_spec(R"({"type": "resnet", "widths": [16, 32, 64], "blocks": [3, 3, 3]})"),
+                             {3, 32, 32}, 10, {});
     const auto s = summarize_model(model, {3, 32, 32});
     QCOMPARE(layer(s, "stage1_block3").output_shape, (Shape{16, 32, 32}));
     QCOMPARE(layer(s, "stage2_block1").output_shape, (Shape{32, 16, 16}));
@@ -82,7 +83,7 @@ class ModelsTest : public QObject {
     // A projecting block: two 3x3 convolutions, a 1x1 projection, three batch norms (2 values per channel).
     QCOMPARE(layer(s, "stage2_block1").parameters, std::int64_t(16 * 32 * 9 + 32 * 32 * 9 + 16 * 32 + 3 * 64));
     QCOMPARE(layer(s, "stage2_block2").parameters, std::int64_t(2 * 32 * 32 * 9 + 2 * 64));  // identity skip
-    QVERIFY(s.total_parameters > 270000 && s.total_parameters < 280000);  // ResNet-20: "0.27M"
+    QVERIFY(s.total_parameters > 270000 && s.total_parameters < 280000);                     // ResNet-20: "0.27M"
   }
 
   void cnnStrideAndPoolingOptions() {
@@ -96,8 +97,10 @@ class ModelsTest : public QObject {
     auto avg = build_model(model_spec(R"({"type": "cnn", "conv_channels": [4], "pool": "avg"})"), {1, 8, 8}, 2, {});
     QCOMPARE(layer(summarize_model(avg, {1, 8, 8}), "pool1").kind, std::string("AvgPool2d"));
     // "valid" padding: 28 - 4 + 1 = 25, pooled 12 (rounded down); 12 - 4 + 1 = 9.
-    auto valid = build_model(model_spec(R"({"type": "cnn", "conv_channels": [6, 16], "kernel_size": 4, "padding": "valid",
-                                            "stride": 1, "conv_dropout": 0.25, "hidden": []})"), {1, 28, 28}, 10, {});
+    auto valid =
+        build_model(model_spec(R"({"type": "cnn", "conv_channels": [6, 16], "kernel_size": 4, "padding": "valid",
+                                            "stride": 1, "conv_dropout": 0.25, "hidden": []})"),
+                    {1, 28, 28}, 10, {});
     const auto v = summarize_model(valid, {1, 28, 28});
     QCOMPARE(layer(v, "conv1").output_shape, (Shape{6, 25, 25}));
     QCOMPARE(layer(v, "pool1").output_shape, (Shape{6, 12, 12}));
@@ -108,11 +111,14 @@ class ModelsTest : public QObject {
     valid->train();
     const auto maps = valid->ptr(5)->as<torch::nn::Dropout2d>()->forward(torch::ones({2, 8, 3, 3}));
     const auto per_map = maps.sum({2, 3});
-    QVERIFY(((per_map == 0) | ((per_map - 9 / 0.75).abs() < 1e-4)).all().item<bool>());  // kept maps scaled by 1 / (1 - p)
+    QVERIFY(
+        ((per_map == 0) | ((per_map - 9 / 0.75).abs() < 1e-4)).all().item<bool>());  // kept maps scaled by 1 / (1 - p)
     QVERIFY((per_map == 0).any().item<bool>());
     QVERIFY_THROWS_EXCEPTION(ConfigError, model_spec(R"({"type": "cnn", "kernel_size": 4})"));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(model_spec(R"({"type": "cnn", "conv_channels": [4, 4, 4], "kernel_size": 5,
-                                                                    "padding": "valid"})"), {1, 12, 12}, 2, {}));
+    QVERIFY_THROWS_EXCEPTION(ConfigError,
+                             build_model(model_spec(R"({"type": "cnn", "conv_channels": [4, 4, 4], "kernel_size": 5,
+                                                                    "padding": "valid"})"),
+                                         {1, 12, 12}, 2, {}));
   }
 
   void cnnPoolsBeforeItsActivationWithTheSameResult() {
@@ -121,7 +127,9 @@ class ModelsTest : public QObject {
     for (const char* activation : {"relu", "tanh"}) {
       torch::manual_seed(4);
       auto model = build_model(model_spec(std::string(R"({"type": "cnn", "conv_channels": [3], "hidden": [],
-                                                          "activation": ")") + activation + "\"}"), {1, 6, 6}, 2, {});
+                                                          "activation": ")") +
+                                          activation + "\"}"),
+                               {1, 6, 6}, 2, {});
       const auto s = summarize_model(model, {1, 6, 6});
       QCOMPARE(s.layers.at(3).name, std::string("pool1"));
       QCOMPARE(s.layers.at(4).name, std::string("conv_act1"));
@@ -141,13 +149,15 @@ class ModelsTest : public QObject {
       QVERIFY2(torch::allclose(pooled_first, x.grad(), 1e-5, 1e-6), activation);
     }
     // gelu is not monotonic: it keeps the textbook order.
-    auto gelu = build_model(model_spec(R"({"type": "cnn", "conv_channels": [3], "activation": "gelu"})"), {1, 6, 6}, 2, {});
+    auto gelu =
+        build_model(model_spec(R"({"type": "cnn", "conv_channels": [3], "activation": "gelu"})"), {1, 6, 6}, 2, {});
     QCOMPARE(summarize_model(gelu, {1, 6, 6}).layers.at(3).name, std::string("conv_act1"));
   }
 
   void mlpLayerNorm() {
     torch::manual_seed(1);
-    auto model = build_model(model_spec(R"({"type": "mlp", "hidden": [32], "batch_norm": false, "layer_norm": true})"), {20}, 3, {});
+    auto model = build_model(model_spec(R"({"type": "mlp", "hidden": [32], "batch_norm": false, "layer_norm": true})"),
+                             {20}, 3, {});
     const auto s = summarize_model(model, {20});
     QCOMPARE(layer(s, "fc_norm1").kind, std::string("LayerNorm"));
     QCOMPARE(layer(s, "fc_norm1").parameters, std::int64_t(64));
@@ -158,7 +168,8 @@ class ModelsTest : public QObject {
     // Per block: 2 LayerNorms (4C), qkv (3C*C + 3C), projection (C*C + C), MLP (4C*C + 4C + 4C*C + C) = 12C^2 + 13C.
     const std::int64_t vocab = 50, context = 16, width = 32, layers = 2;
     torch::manual_seed(1);
-    auto tied = build_model(model_spec(R"({"type": "gpt", "layers": 2, "heads": 4, "width": 32})"), {context}, vocab, {});
+    auto tied =
+        build_model(model_spec(R"({"type": "gpt", "layers": 2, "heads": 4, "width": 32})"), {context}, vocab, {});
     const auto s = summarize_model(tied, {context});
     const std::int64_t per_block = 12 * width * width + 13 * width;
     QCOMPARE(s.total_parameters, vocab * width + context * width + layers * per_block + 2 * width);
@@ -168,7 +179,8 @@ class ModelsTest : public QObject {
     QCOMPARE(layer(s, "block1").flops, std::int64_t(2 * context * 12 * width * width + 4 * context * context * width));
     QCOMPARE(layer(s, "logits").flops, std::int64_t(2 * context * width * vocab));
     auto untied = build_model(model_spec(R"({"type": "gpt", "layers": 2, "heads": 4, "width": 32, "tie_weights": false,
-                                             "position": "rotary"})"), {context}, vocab, {});
+                                             "position": "rotary"})"),
+                              {context}, vocab, {});
     // Rotary: no position table; untied: its own output matrix.
     QCOMPARE(summarize_model(untied, {context}).total_parameters, 2 * vocab * width + layers * per_block + 2 * width);
   }
@@ -176,9 +188,10 @@ class ModelsTest : public QObject {
   void gptAttendsOnlyToThePast() {
     for (const char* position : {"learned", "rotary"}) {
       torch::manual_seed(2);
-      auto model = build_model(model_spec(std::string(R"({"type": "gpt", "layers": 2, "heads": 2, "width": 16, "position": ")") +
-                                          position + "\"}"),
-                               {12}, 20, {});
+      auto model =
+          build_model(model_spec(std::string(R"({"type": "gpt", "layers": 2, "heads": 2, "width": 16, "position": ")") +
+                                 position + "\"}"),
+                      {12}, 20, {});
       model->eval();
       auto a = torch::randint(0, 20, {1, 12}, torch::kInt64);
       auto b = a.clone();
@@ -228,7 +241,8 @@ class ModelsTest : public QObject {
         targets.push_back(stream.slice(0, s + 1, s + 25));
       }
       const auto logits = model->forward(torch::stack(inputs));
-      const auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, 5}), torch::stack(targets).reshape({-1}));
+      const auto loss =
+          torch::nn::functional::cross_entropy(logits.reshape({-1, 5}), torch::stack(targets).reshape({-1}));
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
@@ -238,7 +252,8 @@ class ModelsTest : public QObject {
   }
 
   void lenetAndResnetLearnSmallImages() {
-    for (const char* model : {R"({"type": "lenet5"})", R"({"type": "resnet", "widths": [8, 16, 32], "blocks": [1, 1, 1]})"}) {
+    for (const char* model :
+         {R"({"type": "lenet5"})", R"({"type": "resnet", "widths": [8, 16, 32], "blocks": [1, 1, 1]})"}) {
       QTemporaryDir dir;
       const auto e = cifar_experiment(dir.path(), model);
       configure_runtime(e.threads);
@@ -256,7 +271,8 @@ class ModelsTest : public QObject {
       }
       return QString("accepted");
     };
-    QCOMPARE(error(R"({"type": "gpt", "width": 30, "heads": 4})"), QString("model.heads: model.width 30 must divide into 4 heads"));
+    QCOMPARE(error(R"({"type": "gpt", "width": 30, "heads": 4})"),
+             QString("model.heads: model.width 30 must divide into 4 heads"));
     QCOMPARE(error(R"({"type": "gpt", "width": 12, "heads": 4, "position": "rotary"})"),
              QString("model.position: rotary embeddings need an even head width; 12 / 4 heads is odd"));
     QCOMPARE(error(R"({"type": "resnet", "widths": [8, 16], "blocks": [1]})"),

@@ -40,7 +40,8 @@ double run_steps(torch::optim::Optimizer& optimizer, const torch::Tensor& p, int
 }
 
 TrainSpec train_spec(const std::string& json) {
-  Json doc = {{"name", "x"}, {"data", {{"train_images", "a"}, {"train_labels", "b"}, {"test_images", "c"}, {"test_labels", "d"}}}};
+  Json doc = {{"name", "x"},
+              {"data", {{"train_images", "a"}, {"train_labels", "b"}, {"test_images", "c"}, {"test_labels", "d"}}}};
   doc["train"] = Json::parse(json);
   return parse_experiment(doc).train;
 }
@@ -84,7 +85,7 @@ class OptimisationTest : public QObject {
     const auto a = dropout->forward(x);
     const double kept = a.ne(0).to(torch::kFloat64).mean().item<double>();
     QVERIFY2(std::abs(kept - 0.7) < 0.003, qPrintable(QString::number(kept)));  // 1M draws: deviation 0.0005
-    QVERIFY(((a == 0) | ((a - 1 / 0.7).abs() < 1e-6)).all().item<bool>());        // kept values scaled by 1 / (1 - p)
+    QVERIFY(((a == 0) | ((a - 1 / 0.7).abs() < 1e-6)).all().item<bool>());      // kept values scaled by 1 / (1 - p)
     torch::manual_seed(1);
     QVERIFY(torch::equal(dropout->forward(x), a));   // the seed decides the mask
     QVERIFY(!torch::equal(dropout->forward(x), a));  // and each call draws a new one
@@ -169,17 +170,18 @@ class OptimisationTest : public QObject {
     };
     QVERIFY(std::abs(trial("adamw").first - 2.0 * (1 - 0.1 * 0.5)) < 1e-6);
     QVERIFY(std::abs(trial("adam").first - (2.0 - 0.1)) < 1e-4);  // Adam's first step has size lr
-    QVERIFY(std::abs(trial("adadelta").first - 2.0) > 1e-4);       // decay reaches Adadelta's weights too
+    QVERIFY(std::abs(trial("adadelta").first - 2.0) > 1e-4);      // decay reaches Adadelta's weights too
     for (const char* optimizer : {"adamw", "adam", "adadelta", "sgd"})
       QCOMPARE(trial(optimizer).second, 2.0);  // biases are never decayed
   }
 
   void everyOptimizerMinimisesAQuadratic() {
     const double initial = Quadratic().loss(start_point()).item<double>();
-    for (const char* json : {R"({"optimizer": "sgd", "lr": 0.05})", R"({"optimizer": "sgd", "lr": 0.05, "nesterov": true})",
-                             R"({"optimizer": "adagrad", "lr": 0.5})", R"({"optimizer": "adadelta", "lr": 1.0, "eps": 1e-3})",
-                             R"({"optimizer": "rmsprop", "lr": 0.01})", R"({"optimizer": "adam", "lr": 0.05})",
-                             R"({"optimizer": "adamw", "lr": 0.05, "weight_decay": 0})"}) {
+    for (const char* json :
+         {R"({"optimizer": "sgd", "lr": 0.05})", R"({"optimizer": "sgd", "lr": 0.05, "nesterov": true})",
+          R"({"optimizer": "adagrad", "lr": 0.5})", R"({"optimizer": "adadelta", "lr": 1.0, "eps": 1e-3})",
+          R"({"optimizer": "rmsprop", "lr": 0.01})", R"({"optimizer": "adam", "lr": 0.05})",
+          R"({"optimizer": "adamw", "lr": 0.05, "weight_decay": 0})"}) {
       auto p = start_point();
       auto optimizer = make_optimizer(train_spec(json), {p});
       const double final_loss = run_steps(*optimizer, p, 2000);
@@ -188,18 +190,22 @@ class OptimisationTest : public QObject {
   }
 
   void optimizerFieldsAreCheckedPerOptimizer() {
-    QCOMPARE(config_error(R"({"optimizer": "adam", "rho": 0.9})"), QString("train.rho: only used by optimizer \"adadelta\", not \"adam\""));
+    QCOMPARE(config_error(R"({"optimizer": "adam", "rho": 0.9})"),
+             QString("train.rho: only used by optimizer \"adadelta\", not \"adam\""));
     QCOMPARE(config_error(R"({"optimizer": "sgd", "betas": [0.9, 0.99]})"),
              QString("train.betas: only used by optimizers \"adam\" and \"adamw\", not \"sgd\""));
     QCOMPARE(config_error(R"({"optimizer": "sgd", "momentum": 0, "nesterov": true})"),
              QString("train.nesterov: needs train.momentum above 0"));
-    QCOMPARE(config_error(R"({"optimizer": "adam", "betas": [0.9]})"), QString("train.betas: expected [beta1, beta2], got 1 numbers"));
+    QCOMPARE(config_error(R"({"optimizer": "adam", "betas": [0.9]})"),
+             QString("train.betas: expected [beta1, beta2], got 1 numbers"));
     QCOMPARE(config_error(R"({"schedule": {"type": "cosine", "gamma": 0.5}})"),
              QString("train.schedule.gamma: only used by schedule types \"step\" and \"exponential\", not \"cosine\""));
     QCOMPARE(config_error(R"({"schedule": {"type": "one_cycle", "warmup_steps": 5}})").left(47),
              QString("train.schedule.warmup_steps: only used by sched"));
-    QCOMPARE(config_error(R"({"early_stopping": {"metric": "validation_r2"}})"),
-             QString("train.early_stopping.metric: \"validation_r2\" is measured for task \"regression\" only, not \"classification\""));
+    QCOMPARE(
+        config_error(R"({"early_stopping": {"metric": "validation_r2"}})"),
+        QString(
+            "train.early_stopping.metric: \"validation_r2\" is measured for task \"regression\" only, not \"classification\""));
     QCOMPARE(config_error(R"({"accumulate_steps": 0})").left(35), QString("train.accumulate_steps: must be bet"));
     // Per-optimizer defaults, as PyTorch's.
     QCOMPARE(train_spec(R"({"optimizer": "adadelta"})").lr, 1.0);
@@ -209,15 +215,16 @@ class OptimisationTest : public QObject {
   }
 
   void schedulesGiveTheHandComputedRates() {
-    const auto rate = [](const std::string& json, std::int64_t step, std::int64_t total = 10, std::int64_t per_epoch = 5) {
+    const auto rate = [](const std::string& json, std::int64_t step, std::int64_t total = 10,
+                         std::int64_t per_epoch = 5) {
       return LearningRateSchedule(train_spec(R"({"schedule": )" + json + "}").schedule, 1.0, total, per_epoch).at(step);
     };
     const auto near = [](double a, double b) { return std::abs(a - b) < 1e-9; };
     QCOMPARE(rate(R"({"type": "constant"})", 7), 1.0);
     QCOMPARE(rate(R"({"type": "constant", "warmup_steps": 4})", 0), 0.25);
     QCOMPARE(rate(R"({"type": "constant", "warmup_steps": 4})", 3), 1.0);
-    QCOMPARE(rate(R"({"type": "step", "gamma": 0.5})", 4), 1.0);   // epoch 1
-    QCOMPARE(rate(R"({"type": "step", "gamma": 0.5})", 5), 0.5);   // epoch 2
+    QCOMPARE(rate(R"({"type": "step", "gamma": 0.5})", 4), 1.0);  // epoch 1
+    QCOMPARE(rate(R"({"type": "step", "gamma": 0.5})", 5), 0.5);  // epoch 2
     QCOMPARE(rate(R"({"type": "step", "gamma": 0.5, "step_epochs": 2})", 9), 1.0);
     QCOMPARE(rate(R"({"type": "exponential", "gamma": 0.5})", 12, 20), 0.25);  // epoch 3
     // Cosine and linear after 2 warm-up steps, over the 8 that follow.
@@ -232,8 +239,9 @@ class OptimisationTest : public QObject {
   }
 
   void plateauCutsAfterPatienceAndStopsAtTheFloor() {
-    LearningRateSchedule s(train_spec(R"({"schedule": {"type": "plateau", "patience": 1, "factor": 0.5, "min_lr": 0.2}})").schedule,
-                           1.0, 100, 10);
+    LearningRateSchedule s(
+        train_spec(R"({"schedule": {"type": "plateau", "patience": 1, "factor": 0.5, "min_lr": 0.2}})").schedule, 1.0,
+        100, 10);
     QVERIFY(!s.observe_validation_loss(1.0));  // the first is the best so far
     QVERIFY(!s.observe_validation_loss(1.0));  // 1 epoch without improvement: within patience
     QVERIFY(s.observe_validation_loss(1.0));   // 2: cut

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cmath>
+#include <csignal>
 
 #include "core/align/preference_labels.h"
 #include "core/common/error.h"
@@ -36,8 +36,10 @@ PreferenceLabel label_for(const std::string& question, const std::string& verdic
 std::vector<PreferenceLabel> judged(const std::string& verdicts) {
   std::vector<PreferenceLabel> labels;
   for (std::size_t i = 0; i < verdicts.size(); ++i)
-    labels.push_back(label_for("question " + std::to_string(i),
-                               verdicts[i] == 'F' ? "first" : verdicts[i] == 'S' ? "second" : verdicts[i] == 'T' ? "tie" : "skip"));
+    labels.push_back(label_for("question " + std::to_string(i), verdicts[i] == 'F'   ? "first"
+                                                                : verdicts[i] == 'S' ? "second"
+                                                                : verdicts[i] == 'T' ? "tie"
+                                                                                     : "skip"));
   return labels;
 }
 
@@ -140,7 +142,8 @@ class PreferenceLabelsTest : public QObject {
     QCOMPARE(unanimous.size(), size_t(1));  // only the tie everyone gave
     QCOMPARE(to_string(unanimous[0].verdict), std::string("tie"));
     QCOMPARE(to_string(merge_labels({three, one}, "first")[0].verdict), std::string("second"));
-    QCOMPARE(to_string(merge_labels({judged("F"), judged("S")}, "majority")[0].verdict), std::string("tie"));  // an even split
+    QCOMPARE(to_string(merge_labels({judged("F"), judged("S")}, "majority")[0].verdict),
+             std::string("tie"));  // an even split
     try {
       merge_labels({one}, "loudest");
       QFAIL("accepted");

@@ -41,10 +41,11 @@ class ProgrammaticRewardTest : public QObject {
   void lengthFallsLinearlyAroundItsTarget() {
     const char* words = R"({"type": "length", "target": 4, "tolerance": 2})";
     QCOMPARE(score(words, "one two three four"), 1.0);
-    QCOMPARE(score(words, "one two three"), 0.5);        // 1 word off of a tolerance of 2
-    QCOMPARE(score(words, "one"), 0.0);                   // 3 off: clipped at 0
-    QCOMPARE(score(words, "a b c d e f"), 0.0);           // 2 off
-    QCOMPARE(score(R"({"type": "length", "target": 3, "tolerance": 3, "unit": "characters"})", "héé"), 1.0);  // 3 characters, 5 bytes
+    QCOMPARE(score(words, "one two three"), 0.5);  // 1 word off of a tolerance of 2
+    QCOMPARE(score(words, "one"), 0.0);            // 3 off: clipped at 0
+    QCOMPARE(score(words, "a b c d e f"), 0.0);    // 2 off
+    QCOMPARE(score(R"({"type": "length", "target": 3, "tolerance": 3, "unit": "characters"})", "héé"),
+             1.0);  // 3 characters, 5 bytes
   }
 
   void keywordsCountWholeWords() {
@@ -72,8 +73,8 @@ class ProgrammaticRewardTest : public QObject {
     const char* rule = R"({"type": "sum", "terms": [
         {"weight": 2.0, "reward": {"type": "ends_with", "suffix": "?"}},
         {"weight": -0.5, "reward": {"type": "length", "target": 2, "tolerance": 1}}]})";
-    QCOMPARE(score(rule, "Really?"), 2.0 - 0.0);       // 1 word: length score 0
-    QCOMPARE(score(rule, "Really now?"), 2.0 - 0.5);   // 2 words: length score 1
+    QCOMPARE(score(rule, "Really?"), 2.0 - 0.0);      // 1 word: length score 0
+    QCOMPARE(score(rule, "Really now?"), 2.0 - 0.5);  // 2 words: length score 1
     const auto reward = parse_reward_function(Json::parse(rule));
     QCOMPARE(parse_reward_function(reward->to_json())->to_json().dump(), reward->to_json().dump());
     QCOMPARE(parse_reward_function(Json::parse(R"({"type": "sentiment"})"))->to_json().dump(),
@@ -85,13 +86,16 @@ class ProgrammaticRewardTest : public QObject {
              std::string("reward.type: must be one of length, keywords, sentiment, ends_with, sum; got \"lenght\""));
     QCOMPARE(error_of(R"({"target": 3})").rfind("reward.type: required", 0), size_t(0));
     QCOMPARE(error_of(R"({"type": "length"})"), std::string("reward.target: required: the length that scores 1"));
-    QCOMPARE(error_of(R"({"type": "keywords", "include": ["two words"]})"), std::string("reward.include: \"two words\" is not one word"));
+    QCOMPARE(error_of(R"({"type": "keywords", "include": ["two words"]})"),
+             std::string("reward.include: \"two words\" is not one word"));
     QCOMPARE(error_of(R"({"type": "keywords"})").rfind("reward.include: name words", 0), size_t(0));
     QCOMPARE(error_of(R"({"type": "sum", "terms": [{"weight": 1, "reward": 3}]})"),
              std::string("reward.terms[0].reward: expected an object, got 3"));
-    QCOMPARE(error_of(R"({"type": "sum", "terms": [{"reward": {"type": "ends_with"}}]})").rfind("reward.terms[0].reward.suffix", 0),
+    QCOMPARE(error_of(R"({"type": "sum", "terms": [{"reward": {"type": "ends_with"}}]})")
+                 .rfind("reward.terms[0].reward.suffix", 0),
              size_t(0));
-    QCOMPARE(error_of(R"({"type": "ends_with", "suffix": "?", "extra": 1})").rfind("reward.extra: unknown key", 0), size_t(0));
+    QCOMPARE(error_of(R"({"type": "ends_with", "suffix": "?", "extra": 1})").rfind("reward.extra: unknown key", 0),
+             size_t(0));
     QCOMPARE(error_of("[1]").rfind("reward: expected an object", 0), size_t(0));
   }
 };

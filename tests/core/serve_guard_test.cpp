@@ -60,18 +60,22 @@ class RawClient {
     sockaddr_in local{};
     local.sin_family = AF_INET;
     ::inet_pton(AF_INET, source, &local.sin_addr);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) throw std::runtime_error("bind to a loopback source failed");
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+      throw std::runtime_error("bind to a loopback source failed");
     sockaddr_in remote{};
     remote.sin_family = AF_INET;
     remote.sin_port = htons(static_cast<std::uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) throw std::runtime_error("connect failed");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0)
+      throw std::runtime_error("connect failed");
   }
   ~RawClient() { ::close(fd_); }
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
-  bool send(const std::string& bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
+  bool send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
   // Everything the server sends until it closes the connection or `seconds` pass.
   std::string read_all(double seconds) {
     std::string out;
@@ -113,7 +117,9 @@ class ServeGuardTest : public QObject {
   void initTestCase() {
     write_quadrant_dataset(dir_.path(), 60, 8);
     const fs::path root = dir_.path().toStdString();
-    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":1}})").toStdString()), root / "run").train();
+    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":1}})").toStdString()),
+                  root / "run")
+        .train();
     bundle_ = root / "bundle";
     export_bundle(root / "run", bundle_);
   }
@@ -136,7 +142,8 @@ class ServeGuardTest : public QObject {
       drippers.emplace_back([&, i] {
         RawClient client("127.0.0.2", running.port);
         const auto start = Clock::now();
-        const std::string head = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+        const std::string head =
+            "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
         for (std::size_t b = 0; b < head.size() && !done && !client.server_spoke(); ++b) {
           client.send(head.substr(b, 1));
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -165,7 +172,8 @@ class ServeGuardTest : public QObject {
     int timed_out = 0, refused = 0;
     for (std::size_t i = 0; i < answers.size(); ++i) {
       const int status = status_of(answers[i]);
-      QVERIFY2(status == 408 || status == 429, qPrintable(QString::fromStdString("dripper got: " + answers[i].substr(0, 200))));
+      QVERIFY2(status == 408 || status == 429,
+               qPrintable(QString::fromStdString("dripper got: " + answers[i].substr(0, 200))));
       if (status == 408) {
         ++timed_out;
         QVERIFY2(lasted[i] < 3.5, qPrintable(QString("a dripper was held %1 s").arg(lasted[i])));
@@ -222,7 +230,8 @@ class ServeGuardTest : public QObject {
       second.bind();
       QFAIL("a second service bound a port in use");
     } catch (const IoError& error) {
-      QVERIFY2(std::string(error.what()).find("port " + std::to_string(first.port) + " is in use") != std::string::npos, error.what());
+      QVERIFY2(std::string(error.what()).find("port " + std::to_string(first.port) + " is in use") != std::string::npos,
+               error.what());
     }
   }
 
@@ -242,7 +251,8 @@ class ServeGuardTest : public QObject {
       seconds.push_back(seconds_since(start));
     }
     std::nth_element(seconds.begin(), seconds.begin() + 15, seconds.end());
-    QVERIFY2(seconds[15] < 0.030, qPrintable(QString("median %1 s per kept-alive request: the delayed-ACK stall").arg(seconds[15])));
+    QVERIFY2(seconds[15] < 0.030,
+             qPrintable(QString("median %1 s per kept-alive request: the delayed-ACK stall").arg(seconds[15])));
   }
 
   void listensWithALargeBacklog() {

@@ -60,15 +60,16 @@ class ServeTest : public QObject {
  private:
   QTemporaryDir dir_;
   fs::path bundle_;
-  std::vector<std::string> images_;        // PNG files of test samples
-  std::vector<std::string> expected_;      // the label each should get
-  fs::path language_bundle_;               // a character-level LSTM, context 16
+  std::vector<std::string> images_;    // PNG files of test samples
+  std::vector<std::string> expected_;  // the label each should get
+  fs::path language_bundle_;           // a character-level LSTM, context 16
 
  private Q_SLOTS:
   void initTestCase() {
     write_quadrant_dataset(dir_.path(), 200, 12);
     const fs::path root = dir_.path().toStdString();
-    const Experiment e = load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":3}})").toStdString());
+    const Experiment e =
+        load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":3}})").toStdString());
     ExperimentRun(e, root / "run").train();
     bundle_ = root / "bundle";
     export_bundle(root / "run", bundle_);
@@ -76,7 +77,11 @@ class ServeTest : public QObject {
     const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
     std::vector<EncodedImage> encoded;
     for (int i = 0; i < 12; ++i) {
-      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0]).mul(255).round().to(torch::kUInt8).contiguous();
+      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0])
+                              .mul(255)
+                              .round()
+                              .to(torch::kUInt8)
+                              .contiguous();
       images_.push_back(encode_png(pixels.data_ptr<std::uint8_t>(), 8, 8, 1));
       encoded.push_back({"image", images_.back()});
     }
@@ -118,17 +123,20 @@ class ServeTest : public QObject {
 
     const auto too_long = post(Json{{"prompt", "the cat sees the ball. the dog"}}.dump());
     QCOMPARE(too_long->status, 400);
-    QVERIFY2(too_long->body.find("30 tokens; this model reads at most 16 tokens of context") != std::string::npos, too_long->body.c_str());
+    QVERIFY2(too_long->body.find("30 tokens; this model reads at most 16 tokens of context") != std::string::npos,
+             too_long->body.c_str());
     const auto start = std::chrono::steady_clock::now();
     const auto huge = post(Json{{"prompt", std::string(7 << 20, 'a')}}.dump());
     QCOMPARE(huge->status, 400);
     QVERIFY2(huge->body.find("prompts are limited to 256 bytes") != std::string::npos, huge->body.c_str());
-    qInfo("a 7 MB prompt was refused in %.2f s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    qInfo("a 7 MB prompt was refused in %.2f s",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 
     const auto broken = post("{\"prompt\": \"caf\xc3\"}");
     QCOMPARE(broken->status, 400);
     QVERIFY2(broken->body.find("not valid UTF-8 at byte 15") != std::string::npos, broken->body.c_str());
-    const auto broken_text = running.client().Post("/v1/generate", std::string("{\"prompt\": \"\xff\xfe\"}"), "application/json");
+    const auto broken_text =
+        running.client().Post("/v1/generate", std::string("{\"prompt\": \"\xff\xfe\"}"), "application/json");
     QCOMPARE(broken_text->status, 400);
     QVERIFY(Json::parse(broken_text->body).contains("error"));
   }
@@ -177,7 +185,8 @@ class ServeTest : public QObject {
     const std::vector<Bad> barrage = {
         {"POST", "/v1/predict", "{bad", 400, "not valid JSON"},
         {"POST", "/v1/predict", "[1, 2]", 400, "must be a JSON object"},
-        {"POST", "/v1/predict", "{\"inputs\": [\"x\"], \"top_k\": 444e4400000}", 400, "not valid JSON"},  // found by the fuzz target
+        {"POST", "/v1/predict", "{\"inputs\": [\"x\"], \"top_k\": 444e4400000}", 400,
+         "not valid JSON"},  // found by the fuzz target
         {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"extra\": 1}", 400, "unknown field \"extra\""},
         {"POST", "/v1/predict", "{}", 400, "\"inputs\" must be an array"},
         {"POST", "/v1/predict", "{\"inputs\": \"x\"}", 400, "\"inputs\" must be an array"},
@@ -187,9 +196,11 @@ class ServeTest : public QObject {
         {"POST", "/v1/predict", "{\"inputs\": [\"@@@@\"]}", 400, "inputs[0]: not base64 at character 0"},
         {"POST", "/v1/predict", "{\"inputs\": [\"aGVsbG8=\"]}", 400, "inputs[0]: not a readable image"},
         {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"top_k\": 0}", 400, "\"top_k\" must be from 1"},
-        {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"top_k\": \"3\"}", 400, "\"top_k\" must be a whole number"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + image + "\"], \"top_k\": \"3\"}", 400,
+         "\"top_k\" must be a whole number"},
         {"POST", "/v1/generate", "{\"prompt\": \"hi\"}", 400, "not a language model"},
-        {"POST", "/v1/predict", "{\"inputs\": [\"" + std::string(100 * 1024, 'A') + "\"]}", 413, "larger than 65536 bytes"},
+        {"POST", "/v1/predict", "{\"inputs\": [\"" + std::string(100 * 1024, 'A') + "\"]}", 413,
+         "larger than 65536 bytes"},
         {"GET", "/v1/predict", "", 405, "takes POST"},
         {"POST", "/v1/health", "{}", 405, "takes GET"},
         {"GET", "/v1/nowhere", "", 404, "no such endpoint"},
@@ -199,11 +210,13 @@ class ServeTest : public QObject {
       httplib::Result result = bad.method == std::string("GET")    ? client.Get(bad.path)
                                : bad.method == std::string("POST") ? client.Post(bad.path, bad.body, "application/json")
                                                                    : client.Delete(bad.path);
-      const QString label = QString("%1 %2 %3").arg(bad.method, bad.path, QString::fromStdString(bad.body.substr(0, 40)));
+      const QString label =
+          QString("%1 %2 %3").arg(bad.method, bad.path, QString::fromStdString(bad.body.substr(0, 40)));
       QVERIFY2(result, qPrintable(label + ": no answer"));
       QVERIFY2(result->status == bad.status, qPrintable(label + ": status " + QString::number(result->status)));
       const Json error = Json::parse(result->body);
-      QVERIFY2(error["error"].get<std::string>().find(bad.says) != std::string::npos, qPrintable(label + ": " + QString::fromStdString(result->body)));
+      QVERIFY2(error["error"].get<std::string>().find(bad.says) != std::string::npos,
+               qPrintable(label + ": " + QString::fromStdString(result->body)));
     }
     // A client that sends half a request and leaves does not take the service down either.
     {
@@ -215,7 +228,8 @@ class ServeTest : public QObject {
     }
     auto health = client.Get("/v1/health");
     QVERIFY(health && health->status == 200);
-    const Json ok = Json::parse(client.Post("/v1/predict", "{\"inputs\": [\"" + image + "\"]}", "application/json")->body);
+    const Json ok =
+        Json::parse(client.Post("/v1/predict", "{\"inputs\": [\"" + image + "\"]}", "application/json")->body);
     QCOMPARE(ok["predictions"][0]["label"].get<std::string>(), expected_[0]);
   }
 
@@ -232,7 +246,8 @@ class ServeTest : public QObject {
         auto client = running.client();
         for (int r = 0; r < per_client; ++r) {
           const std::size_t i = static_cast<std::size_t>((c * per_client + r) % 12);
-          const auto result = client.Post("/v1/predict", Json{{"inputs", {base64(images_[i])}}}.dump(), "application/json");
+          const auto result =
+              client.Post("/v1/predict", Json{{"inputs", {base64(images_[i])}}}.dump(), "application/json");
           const bool correct = result && result->status == 200 &&
                                Json::parse(result->body)["predictions"][0]["label"].get<std::string>() == expected_[i];
           (correct ? right : wrong)++;
@@ -244,9 +259,11 @@ class ServeTest : public QObject {
     // /metrics counts them, in Prometheus' text format.
     const auto metrics = running.client().Get("/metrics");
     QCOMPARE(metrics->status, 200);
-    QVERIFY2(metrics->body.find("cradle_requests_total{endpoint=\"/v1/predict\",code=\"200\"} 200\n") != std::string::npos,
-             metrics->body.c_str());
-    QVERIFY(metrics->body.find("cradle_request_duration_seconds_count{endpoint=\"/v1/predict\"} 200\n") != std::string::npos);
+    QVERIFY2(
+        metrics->body.find("cradle_requests_total{endpoint=\"/v1/predict\",code=\"200\"} 200\n") != std::string::npos,
+        metrics->body.c_str());
+    QVERIFY(metrics->body.find("cradle_request_duration_seconds_count{endpoint=\"/v1/predict\"} 200\n") !=
+            std::string::npos);
     QVERIFY(metrics->body.find("# TYPE cradle_request_duration_seconds histogram") != std::string::npos);
   }
 
@@ -254,13 +271,15 @@ class ServeTest : public QObject {
     ServiceOptions options;
     options.max_waiting = 0;  // every request for the model is one too many
     RunningService running(open_bundle(bundle_), options);
-    const auto result = running.client().Post("/v1/predict", Json{{"inputs", {base64(images_[0])}}}.dump(), "application/json");
+    const auto result =
+        running.client().Post("/v1/predict", Json{{"inputs", {base64(images_[0])}}}.dump(), "application/json");
     QCOMPARE(result->status, 503);
     QVERIFY(Json::parse(result->body)["error"].get<std::string>().find("busy") != std::string::npos);
   }
 
   void requestBodiesParseStrictly() {
-    const auto generate = parse_generate_body(R"({"prompt": "hi", "max_tokens": 5, "temperature": 0, "stream": true, "seed": 9})", 100);
+    const auto generate =
+        parse_generate_body(R"({"prompt": "hi", "max_tokens": 5, "temperature": 0, "stream": true, "seed": 9})", 100);
     QCOMPARE(generate.prompt, std::string("hi"));
     QCOMPARE(generate.max_tokens, std::int64_t(5));
     QVERIFY(generate.stream);
@@ -269,7 +288,8 @@ class ServeTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "top_p": 0})", 100));
     QVERIFY_THROWS_EXCEPTION(RequestError, parse_generate_body(R"({"prompt": "hi", "stream": "yes"})", 100));
     // Table rows: numbers written back exactly, null as a missing cell, other types refused by field.
-    const auto rows = parse_predict_body(R"({"inputs": [{"x": 0.1, "kind": "red", "y": null, "n": -3}]})", PredictInputs::Rows, 4);
+    const auto rows =
+        parse_predict_body(R"({"inputs": [{"x": 0.1, "kind": "red", "y": null, "n": -3}]})", PredictInputs::Rows, 4);
     QCOMPARE(rows.rows.size(), std::size_t(1));
     QVERIFY(rows.inputs.empty());
     for (const auto& [column, cell] : rows.rows[0]) {

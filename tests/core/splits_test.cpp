@@ -10,7 +10,8 @@
 namespace cradle::test {
 namespace {
 
-std::map<std::int64_t, int> class_counts(const std::vector<std::int64_t>& indices, const std::vector<std::int64_t>& labels) {
+std::map<std::int64_t, int> class_counts(const std::vector<std::int64_t>& indices,
+                                         const std::vector<std::int64_t>& labels) {
   std::map<std::int64_t, int> counts;
   for (auto i : indices) ++counts[labels[static_cast<size_t>(i)]];
   return counts;

@@ -11,13 +11,13 @@
 #include "core/data/classification_data.h"
 #include "core/data/csv_table.h"
 #include "core/data/tabular_data.h"
-#include "core/models/category_embedding.h"
-#include "core/models/model_inspection.h"
 #include "core/experiment/experiment.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
-#include "core/run/experiment_run.h"
+#include "core/models/category_embedding.h"
 #include "core/models/model_factory.h"
+#include "core/models/model_inspection.h"
+#include "core/run/experiment_run.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
 #include "tests/core/train_to_test_accuracy.h"
@@ -57,12 +57,13 @@ QString write_table(const QString& dir, int rows, std::uint32_t seed, const char
 }
 
 Experiment table_experiment(const QString& file, const std::string& extra = "{}") {
-  Json doc = {{"name", "table"},
-              {"seed", 2},
-              {"threads", 1},
-              {"data", {{"source", "csv"}, {"file", file.toStdString()}, {"target", "label"}, {"categorical", {"colour"}}}},
-              {"model", {{"type", "mlp"}, {"hidden", {16}}}},
-              {"train", {{"epochs", 20}, {"batch_size", 16}, {"lr", 0.01}, {"log_every", 10}}}};
+  Json doc = {
+      {"name", "table"},
+      {"seed", 2},
+      {"threads", 1},
+      {"data", {{"source", "csv"}, {"file", file.toStdString()}, {"target", "label"}, {"categorical", {"colour"}}}},
+      {"model", {{"type", "mlp"}, {"hidden", {16}}}},
+      {"train", {{"epochs", 20}, {"batch_size", 16}, {"lr", 0.01}, {"log_every", 10}}}};
   doc.merge_patch(Json::parse(extra));
   return parse_experiment(doc);
 }
@@ -74,7 +75,8 @@ class TabularTest : public QObject {
 
  private Q_SLOTS:
   void parsesQuotedFieldsAndLineEndings() {
-    const auto table = parse_csv("\xEF\xBB\xBFname,note\r\n\"Smith, J\",\"said \"\"hi\"\"\"\r\n\nb,\"two\nlines\"\nc,\n", "t.csv");
+    const auto table =
+        parse_csv("\xEF\xBB\xBFname,note\r\n\"Smith, J\",\"said \"\"hi\"\"\"\r\n\nb,\"two\nlines\"\nc,\n", "t.csv");
     QCOMPARE(table.header, (std::vector<std::string>{"name", "note"}));
     QCOMPARE(table.rows.size(), size_t(3));
     QCOMPARE(table.rows[0][0], std::string("Smith, J"));
@@ -133,14 +135,16 @@ class TabularTest : public QObject {
       load_classification_data(table_experiment(path));
       QFAIL("a non-numeric cell was accepted");
     } catch (const DataError& error) {
-      QCOMPARE(QString(error.what()), path + ":4: column \"x2\": \"six\" is not a number (list the column in "
-                                            "data.categorical if it holds categories)");
+      QCOMPARE(QString(error.what()), path +
+                                          ":4: column \"x2\": \"six\" is not a number (list the column in "
+                                          "data.categorical if it holds categories)");
     }
     try {
       load_classification_data(table_experiment(path, R"({"data": {"target": "kind"}})"));
       QFAIL("an absent target column was accepted");
     } catch (const DataError& error) {
-      QCOMPARE(QString(error.what()), path + ": no column \"kind\" (data.target); the columns are x1, x2, colour, label");
+      QCOMPARE(QString(error.what()),
+               path + ": no column \"kind\" (data.target); the columns are x1, x2, colour, label");
     }
   }
 
@@ -148,7 +152,8 @@ class TabularTest : public QObject {
     QTemporaryDir dir;
     const auto e = table_experiment(write_table(dir.path(), 60, 4), R"({"model": {"type": "cnn"}})");
     const auto data = load_classification_data(e);
-    QVERIFY_THROWS_EXCEPTION(ConfigError, build_model(e.model, data.input_shape, data.num_classes(), data.category_sizes));
+    QVERIFY_THROWS_EXCEPTION(ConfigError,
+                             build_model(e.model, data.input_shape, data.num_classes(), data.category_sizes));
   }
 
   void separateTestFileAndSchema() {
@@ -187,7 +192,7 @@ class TabularTest : public QObject {
                                     R"({"task": "regression", "data": {"target": "y"}, "model": {"batch_norm": false},
                                         "train": {"epochs": 40, "loss": "mse"}})");
     const auto data = load_classification_data(e);
-    QVERIFY(std::abs(data.target_mean - 1020) < 5);            // the training rows' mean
+    QVERIFY(std::abs(data.target_mean - 1020) < 5);  // the training rows' mean
     QVERIFY(data.target_std > 20 && data.target_std < 40);
     QCOMPARE(data.train.targets.scalar_type(), torch::kFloat32);
     QVERIFY(std::abs(data.train.targets.mean().item<double>()) < 1e-4);  // standardised
@@ -196,7 +201,9 @@ class TabularTest : public QObject {
     Trainer trainer(e, model, data, TrainerSetup{});
     struct Test : TrainingObserver {
       EvaluationMetrics test;
-      void on_evaluation(const EvaluationMetrics& m) override { if (m.split == "test") test = m; }
+      void on_evaluation(const EvaluationMetrics& m) override {
+        if (m.split == "test") test = m;
+      }
     } observer;
     trainer.add_observer(observer);
     trainer.run();
@@ -213,10 +220,12 @@ class TabularTest : public QObject {
     file.write("x,y\n1,2\n2,3\n3,lots\n4,5\n5,6\n");
     file.close();
     try {
-      load_classification_data(table_experiment(dir.filePath("bad.csv"), R"({"task": "regression", "data": {"target": "y", "categorical": []}})"));
+      load_classification_data(table_experiment(
+          dir.filePath("bad.csv"), R"({"task": "regression", "data": {"target": "y", "categorical": []}})"));
       QFAIL("accepted");
     } catch (const DataError& error) {
-      QVERIFY2(QString(error.what()).endsWith("bad.csv:4: target column \"y\": \"lots\" is not a number (task \"regression\")"),
+      QVERIFY2(QString(error.what())
+                   .endsWith("bad.csv:4: target column \"y\": \"lots\" is not a number (task \"regression\")"),
                error.what());
     }
     const auto config_error = [&](const char* extra) {
@@ -231,7 +240,8 @@ class TabularTest : public QObject {
              QString("train.loss: only used by task \"regression\" (classifiers use cross-entropy)"));
     QCOMPARE(config_error(R"({"task": "regression", "model": {"type": "cnn"}})"),
              QString("model.type: task \"regression\" on a table needs \"mlp\", got \"cnn\""));
-    QCOMPARE(config_error(R"({"task": "regression", "train": {"loss": "huber"}})").left(31), QString("train.loss: must be one of mse,"));
+    QCOMPARE(config_error(R"({"task": "regression", "train": {"loss": "huber"}})").left(31),
+             QString("train.loss: must be one of mse,"));
   }
 
   void embeddedCategoriesAreIndicesWithZeroForUnknown() {
@@ -244,8 +254,8 @@ class TabularTest : public QObject {
     const auto e = table_experiment(train, R"({"data": {"categorical_encoding": "embedding", "test_file": ")" +
                                                dir.filePath("test.csv").toStdString() + R"("}})");
     const auto data = load_classification_data(e);
-    QCOMPARE(data.input_shape, (std::vector<std::int64_t>{3}));       // x1, x2, colour index
-    QCOMPARE(data.category_sizes, (std::vector<std::int64_t>{4}));    // blue, green, red + unknown
+    QCOMPARE(data.input_shape, (std::vector<std::int64_t>{3}));     // x1, x2, colour index
+    QCOMPARE(data.category_sizes, (std::vector<std::int64_t>{4}));  // blue, green, red + unknown
     // Sorted vocabulary: blue 1, green 2, red 3; label "a" is exactly the red rows.
     const auto index = data.train.inputs.select(1, 2);
     QVERIFY(torch::equal(index.eq(3), data.train.targets.eq(0)));
@@ -273,23 +283,29 @@ class TabularTest : public QObject {
   void embeddingNeedsAnMlp() {
     QTemporaryDir dir;
     try {
-      table_experiment(write_table(dir.path(), 30, 2), R"({"data": {"categorical_encoding": "embedding"}, "model": {"type": "cnn"}})");
+      table_experiment(write_table(dir.path(), 30, 2),
+                       R"({"data": {"categorical_encoding": "embedding"}, "model": {"type": "cnn"}})");
+      QFAIL("accepted");
+    } catch (const ConfigError& error) {
+      QCOMPARE(
+          QString(error.what()),
+          QString(
+              "data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"cnn\""));
+    }
+    try {
+      parse_experiment(Json::parse(
+          R"({"name": "x", "data": {"source": "cifar10", "folder": "f", "categorical_encoding": "embedding"}})"));
       QFAIL("accepted");
     } catch (const ConfigError& error) {
       QCOMPARE(QString(error.what()),
-               QString("data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"cnn\""));
-    }
-    try {
-      parse_experiment(Json::parse(R"({"name": "x", "data": {"source": "cifar10", "folder": "f", "categorical_encoding": "embedding"}})"));
-      QFAIL("accepted");
-    } catch (const ConfigError& error) {
-      QCOMPARE(QString(error.what()), QString("data.categorical_encoding: only used by source \"csv\", not \"cifar10\""));
+               QString("data.categorical_encoding: only used by source \"csv\", not \"cifar10\""));
     }
   }
 
   void embeddedCategoriesLearnTheRule() {
     QTemporaryDir dir;
-    const auto e = table_experiment(write_table(dir.path(), 600, 7), R"({"data": {"categorical_encoding": "embedding"}})");
+    const auto e =
+        table_experiment(write_table(dir.path(), 600, 7), R"({"data": {"categorical_encoding": "embedding"}})");
     configure_runtime(e.threads);
     const double accuracy = train_to_test_accuracy(e, load_classification_data(e));
     QVERIFY2(accuracy > 0.9, qPrintable(QString::number(accuracy)));
@@ -299,14 +315,16 @@ class TabularTest : public QObject {
     // x = 0..9 scaled min-max on the training rows (all of them: validation 0, a separate test file).
     QTemporaryDir dir;
     QString text = "x,kind,label\n";
-    for (int i = 0; i < 10; ++i) text += QString("%1,%2,%3\n").arg(i).arg(i % 2 ? "odd" : "even").arg(i < 5 ? "low" : "high");
+    for (int i = 0; i < 10; ++i)
+      text += QString("%1,%2,%3\n").arg(i).arg(i % 2 ? "odd" : "even").arg(i < 5 ? "low" : "high");
     QFile file(dir.filePath("t.csv"));
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(text.toUtf8());
     file.close();
     const auto e = table_experiment(dir.filePath("t.csv"),
                                     R"({"data": {"categorical": ["kind"], "scaling": "minmax", "validation_fraction": 0,
-                                                 "stratify": false, "test_file": ")" + dir.filePath("t.csv").toStdString() + R"("}})");
+                                                 "stratify": false, "test_file": ")" +
+                                        dir.filePath("t.csv").toStdString() + R"("}})");
     const TablePreview p = preview_table(e, 6);
     QCOMPARE(p.encoded_columns, (std::vector<std::string>{"x", "kind=even", "kind=odd"}));
     QCOMPARE(p.split_sizes, (std::vector<std::int64_t>{10, 0, 10}));
@@ -334,11 +352,14 @@ class TabularTest : public QObject {
       file.open(QIODevice::WriteOnly);
       file.write("note,label,colour,x2,x1\nfirst,a,red,120,9.5\nsecond,b,purple,,12\nthird,c,,-40,NA\n");
     }
-    const auto e = table_experiment(write_table(dir.path(), 90, 3),
-                                    R"({"train": {"epochs": 2}, "model": {"batch_norm": false}, "data": {"columns": ["x1", "x2", "colour"], "test_file": ")" + rows.toStdString() + R"("}})");
+    const auto e = table_experiment(
+        write_table(dir.path(), 90, 3),
+        R"({"train": {"epochs": 2}, "model": {"batch_norm": false}, "data": {"columns": ["x1", "x2", "colour"], "test_file": ")" +
+            rows.toStdString() + R"("}})");
     ExperimentRun(e, root / "run").train();
     const Json manifest = export_bundle(root / "run", root / "bundle", /*onnx=*/true);
-    QCOMPARE(manifest["input"]["table"]["categorical"][0]["categories"].dump(), std::string(R"(["blue","green","red"])"));
+    QCOMPARE(manifest["input"]["table"]["categorical"][0]["categories"].dump(),
+             std::string(R"(["blue","green","red"])"));
     QVERIFY(manifest["onnx"]["runtime_checks"][0]["max_abs_difference"].get<double>() < 1e-4);
     const auto expected_inputs = load_classification_data(e, SplitsToLoad::TestOnly).test.inputs;
     fs::rename(root / "bundle", root / "moved");
@@ -361,7 +382,8 @@ class TabularTest : public QObject {
 
     // The same rows in memory (as the HTTP service receives them), one table each, named as given.
     std::vector<CsvTable> records;
-    for (const char* line : {"9.5,120,red", "12,,purple", "NA,-40,"}) records.push_back(parse_csv(std::string("x1,x2,colour\n") + line, "r"));
+    for (const char* line : {"9.5,120,red", "12,,purple", "NA,-40,"})
+      records.push_back(parse_csv(std::string("x1,x2,colour\n") + line, "r"));
     const auto from_records = predict_table_records(bundle, records, {"a", "b", "c"}, 3);
     QCOMPARE(from_records.size(), std::size_t(3));
     for (std::size_t i = 0; i < 3; ++i) {
@@ -379,8 +401,10 @@ class TabularTest : public QObject {
       const auto p = predict_table_rows(bundle, {path.toStdString()}, 1);
       return p.size() == 1 ? p[0].error : std::string("predicted");
     };
-    QVERIFY2(bad("x1,colour\n1,red\n").find("no column \"x2\"") != std::string::npos, bad("x1,colour\n1,red\n").c_str());
-    QVERIFY(bad("x1,x2,colour\n1,2,red\nten,2,red\n").find("bad.csv:3: column \"x1\": \"ten\" is not a number") != std::string::npos);
+    QVERIFY2(bad("x1,colour\n1,red\n").find("no column \"x2\"") != std::string::npos,
+             bad("x1,colour\n1,red\n").c_str());
+    QVERIFY(bad("x1,x2,colour\n1,2,red\nten,2,red\n").find("bad.csv:3: column \"x1\": \"ten\" is not a number") !=
+            std::string::npos);
     QVERIFY(bad("x1,x2,colour\n1,\"2\n").find("bad.csv") != std::string::npos);
     QVERIFY(predict_table_rows(bundle, {root / "absent.csv"}, 1).at(0).error.find("no such file") != std::string::npos);
   }

@@ -92,8 +92,10 @@ class TextClassificationTest : public QObject {
       }
       return QString("accepted");
     };
-    QCOMPARE(error("{\"text\": \"a\", \"y\": 1}\n{\"text\": \"b\"}\n"), QString("d.jsonl:2: no \"y\" field (the class)"));
-    QCOMPARE(error("{\"text\": \"a\", \"y\": 0.5}\n"), QString("d.jsonl:1: \"y\" must be a string or an integer, got a number"));
+    QCOMPARE(error("{\"text\": \"a\", \"y\": 1}\n{\"text\": \"b\"}\n"),
+             QString("d.jsonl:2: no \"y\" field (the class)"));
+    QCOMPARE(error("{\"text\": \"a\", \"y\": 0.5}\n"),
+             QString("d.jsonl:1: \"y\" must be a string or an integer, got a number"));
     QCOMPARE(error("{\"text\": \"a\", \"y\": \"\"}\n"), QString("d.jsonl:1: \"y\" is empty"));
     // Skipping bad records skips the unlabelled one only.
     TextCorpus skipping;
@@ -117,7 +119,8 @@ class TextClassificationTest : public QObject {
     QCOMPARE(by_folder.records[2].label, std::string("pos"));
     QVERIFY_THROWS_EXCEPTION(IoError, read_class_folders({root / "reviews" / "pos"}, options));  // no class folders
 
-    const auto by_file = read_class_files({root / "reviews" / "neg" / "a.txt", root / "reviews" / "stray.txt"}, options);
+    const auto by_file =
+        read_class_files({root / "reviews" / "neg" / "a.txt", root / "reviews" / "stray.txt"}, options);
     QCOMPARE(by_file.records.back().label, std::string("stray"));
     QCOMPARE(by_file.records.front().label, std::string("a"));
   }
@@ -133,24 +136,32 @@ class TextClassificationTest : public QObject {
     // The canonical form reads back the same.
     QCOMPARE(serialize_experiment(parse_experiment(experiment_to_json(e))), serialize_experiment(e));
     QCOMPARE(parse_experiment(Json::parse(R"({"name": "t", "task": "classification",
-      "data": {"source": "jsonl", "paths": ["x.jsonl"]}, "model": {"type": "encoder"}})")).model.pooling, std::string("mean"));
+      "data": {"source": "jsonl", "paths": ["x.jsonl"]}, "model": {"type": "encoder"}})"))
+                 .model.pooling,
+             std::string("mean"));
 
     Json lm = base;
     lm["task"] = "language_model";
-    QCOMPARE(config_error(lm), QString("model.bidirectional: only used by task \"classification\" (a text classifier); a "
-                                       "language_model model reads its input left to right and predicts at every position"));
+    QCOMPARE(config_error(lm),
+             QString("model.bidirectional: only used by task \"classification\" (a text classifier); a "
+                     "language_model model reads its input left to right and predicts at every position"));
     lm["model"] = Json{{"type", "encoder"}};
-    QCOMPARE(config_error(lm), QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"encoder\""));
+    QCOMPARE(
+        config_error(lm),
+        QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"encoder\""));
     lm["model"] = Json{{"type", "gru"}};
     lm["data"]["label_field"] = "y";
     QCOMPARE(config_error(lm), QString("data.label_field: only used by task \"classification\""));
 
     Json cnn = base;
     cnn["model"] = Json{{"type", "cnn"}};
-    QCOMPARE(config_error(cnn), QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"cnn\""));
-    Json images = Json::parse(R"({"name": "t", "data": {"source": "cifar10", "folder": "c"}, "model": {"type": "encoder"}})");
+    QCOMPARE(config_error(cnn),
+             QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"cnn\""));
+    Json images =
+        Json::parse(R"({"name": "t", "data": {"source": "cifar10", "folder": "c"}, "model": {"type": "encoder"}})");
     QVERIFY(config_error(images).startsWith("model.type: \"encoder\" reads text"));
-    Json folder = Json::parse(R"({"name": "t", "data": {"source": "text", "paths": ["p"], "label_from": "name"}, "model": {"type": "gru"}})");
+    Json folder = Json::parse(
+        R"({"name": "t", "data": {"source": "text", "paths": ["p"], "label_from": "name"}, "model": {"type": "gru"}})");
     QVERIFY(config_error(folder).startsWith("data.label_from: must be one of"));
   }
 
@@ -159,17 +170,20 @@ class TextClassificationTest : public QObject {
     // 3:1 class balance; the test and validation splits keep it.
     std::string content;
     for (int i = 0; i < 200; ++i)
-      content += Json{{"text", std::string(1 + i % 30, i % 4 == 0 ? 'b' : 'a')}, {"label", i % 4 == 0 ? 1 : 0}}.dump() + "\n";
+      content +=
+          Json{{"text", std::string(1 + i % 30, i % 4 == 0 ? 'b' : 'a')}, {"label", i % 4 == 0 ? 1 : 0}}.dump() + "\n";
     write_text_atomically(fs::path(dir.path().toStdString()) / "d.jsonl", content);
-    Json doc = Json::parse(R"({"name": "t", "seed": 9, "data": {"source": "jsonl", "paths": ["d.jsonl"], "context_length": 20,
+    Json doc =
+        Json::parse(R"({"name": "t", "seed": 9, "data": {"source": "jsonl", "paths": ["d.jsonl"], "context_length": 20,
       "tokenizer": {"type": "char"}, "test_fraction": 0.2, "validation_fraction": 0.25, "cache": false}, "model": {"type": "gru"}})");
     auto e = parse_experiment(doc);
     e.base_dir = dir.path().toStdString();
     const auto data = load_text_classification_data(e);
     QCOMPARE(data.class_names, (std::vector<std::string>{"0", "1"}));  // integer labels, numeric order
     QCOMPARE(data.test.size(), std::int64_t(40));
-    QCOMPARE(data.test.targets.sum().item<std::int64_t>(), std::int64_t(10));        // a quarter of class 1
-    QCOMPARE(data.validation.targets.sum().item<std::int64_t>(), std::int64_t(10));  // 0.25 of the 160 left, a quarter of them
+    QCOMPARE(data.test.targets.sum().item<std::int64_t>(), std::int64_t(10));  // a quarter of class 1
+    QCOMPARE(data.validation.targets.sum().item<std::int64_t>(),
+             std::int64_t(10));  // 0.25 of the 160 left, a quarter of them
     QCOMPARE(data.majority_baseline_accuracy, 0.75);
     // Left-aligned ids, <pad> after, cut at context_length.
     const auto lengths = data.train.inputs.ne(kPadId).sum(1);
@@ -184,7 +198,8 @@ class TextClassificationTest : public QObject {
     e.data.class_names = {"ham", "spam"};
     QCOMPARE(load_text_classification_data(e).class_names, (std::vector<std::string>{"ham", "spam"}));
     e.data.class_names = {"only", "x"};
-    write_text_atomically(fs::path(dir.path().toStdString()) / "d.jsonl", "{\"text\": \"a\", \"label\": \"other\"}\n" + content);
+    write_text_atomically(fs::path(dir.path().toStdString()) / "d.jsonl",
+                          "{\"text\": \"a\", \"label\": \"other\"}\n" + content);
     try {
       load_text_classification_data(e);
       QFAIL("an unknown class was accepted");
@@ -194,17 +209,20 @@ class TextClassificationTest : public QObject {
   }
 
   void paddingNeverChangesAPrediction() {
-    for (const char* json : {R"({"type": "gru", "embedding_size": 8, "hidden_size": 12, "bidirectional": true})",
-                             R"({"type": "lstm", "embedding_size": 8, "hidden_size": 12, "layers": 2, "pooling": "mean"})",
-                             R"({"type": "rnn", "embedding_size": 8, "hidden_size": 12, "bidirectional": true, "pooling": "max"})",
-                             R"({"type": "encoder", "width": 16, "heads": 2, "layers": 2})",
-                             R"({"type": "encoder", "width": 16, "heads": 2, "layers": 1, "position": "rotary", "pooling": "last"})"}) {
+    for (const char* json :
+         {R"({"type": "gru", "embedding_size": 8, "hidden_size": 12, "bidirectional": true})",
+          R"({"type": "lstm", "embedding_size": 8, "hidden_size": 12, "layers": 2, "pooling": "mean"})",
+          R"({"type": "rnn", "embedding_size": 8, "hidden_size": 12, "bidirectional": true, "pooling": "max"})",
+          R"({"type": "encoder", "width": 16, "heads": 2, "layers": 2})",
+          R"({"type": "encoder", "width": 16, "heads": 2, "layers": 1, "position": "rotary", "pooling": "last"})"}) {
       torch::manual_seed(2);
       const Json spec_json = Json::parse(json);
-      auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification), 16, 30, 3);
+      auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification),
+                                         16, 30, 3);
       model->eval();
       torch::NoGradGuard no_grad;
-      const auto short_text = torch::tensor({5, 9, 7, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, torch::kInt64).view({1, 16});
+      const auto short_text =
+          torch::tensor({5, 9, 7, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, torch::kInt64).view({1, 16});
       const auto long_text = torch::arange(4, 20, torch::kInt64).view({1, 16});
       const auto alone = model->forward(short_text.narrow(1, 0, 4));
       const auto padded_alone = model->forward(short_text);
@@ -219,11 +237,13 @@ class TextClassificationTest : public QObject {
   }
 
   void layerTableOfATextClassifier() {
-    const Json spec_json = Json::parse(R"({"type": "lstm", "embedding_size": 8, "hidden_size": 10, "layers": 1, "bidirectional": true})");
-    auto model = build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification), 16, 30, 3);
+    const Json spec_json =
+        Json::parse(R"({"type": "lstm", "embedding_size": 8, "hidden_size": 10, "layers": 1, "bidirectional": true})");
+    auto model =
+        build_text_classifier(parse_model_spec(JsonObjectReader(spec_json, "model"), Task::Classification), 16, 30, 3);
     const auto s = summarize_model(model, {16});
     QCOMPARE(s.layers.front().name, std::string("trim_padding"));
-    QCOMPARE(s.layers.front().output_shape, (std::vector<std::int64_t>{16}));  // a full-length text
+    QCOMPARE(s.layers.front().output_shape, (std::vector<std::int64_t>{16}));    // a full-length text
     QCOMPARE(s.layers.at(2).output_shape, (std::vector<std::int64_t>{16, 20}));  // both directions
     QCOMPARE(s.layers.back().output_shape, (std::vector<std::int64_t>{3}));
     // Embedding 30x8; per direction 4 gates x 10 x (8 + 10 + 2 biases); classifier 20x3 + 3.
@@ -231,8 +251,10 @@ class TextClassificationTest : public QObject {
   }
 
   void gruAndEncoderLearnTopics() {
-    for (const char* json : {R"({"type": "gru", "embedding_size": 16, "hidden_size": 24, "layers": 1, "bidirectional": true, "pooling": "max"})",
-                             R"({"type": "encoder", "width": 32, "heads": 2, "layers": 1})"}) {
+    for (
+        const char* json :
+        {R"({"type": "gru", "embedding_size": 16, "hidden_size": 24, "layers": 1, "bidirectional": true, "pooling": "max"})",
+         R"({"type": "encoder", "width": 32, "heads": 2, "layers": 1})"}) {
       QTemporaryDir dir;
       const Experiment e = topics_experiment(dir.path(), json);
       configure_runtime(e.threads);
@@ -242,8 +264,10 @@ class TextClassificationTest : public QObject {
       Trainer trainer(e, model, data, TrainerSetup{});
       trainer.run();
       const auto scores = evaluate_classifier(model, data.test, 64, torch::kCPU);
-      QVERIFY2(scores.accuracy > 0.9 && scores.accuracy > data.majority_baseline_accuracy + 0.3,
-               qPrintable(QString("%1: %2 (baseline %3)").arg(json).arg(scores.accuracy).arg(data.majority_baseline_accuracy)));
+      QVERIFY2(
+          scores.accuracy > 0.9 && scores.accuracy > data.majority_baseline_accuracy + 0.3,
+          qPrintable(
+              QString("%1: %2 (baseline %3)").arg(json).arg(scores.accuracy).arg(data.majority_baseline_accuracy)));
     }
   }
 };

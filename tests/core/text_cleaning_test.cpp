@@ -20,7 +20,8 @@ TextStep step(const char* op) {
   return s;
 }
 
-const char* const kTangLine = "\xe5\xba\x8a\xe5\x89\x8d\xe6\x98\x8e\xe6\x9c\x88\xe5\x85\x89\xef\xbc\x8c";  // 床前明月光，
+const char* const kTangLine =
+    "\xe5\xba\x8a\xe5\x89\x8d\xe6\x98\x8e\xe6\x9c\x88\xe5\x85\x89\xef\xbc\x8c";  // 床前明月光，
 
 }  // namespace
 
@@ -48,20 +49,27 @@ class TextCleaningTest : public QObject {
     // The colour codes of the fortunes-zh files.
     const std::string coloured = std::string("\x1b[33m    -- ") + kTangLine + "\x1b[m\x1b[32m\x1b[m";
     QCOMPARE(q(remove_control_characters(coloured)), QString::fromUtf8((std::string("    -- ") + kTangLine).c_str()));
-    QCOMPARE(q(remove_control_characters("a\tb\r\nc\x07\x7f" "d\xc2\x85" "e")), QString("a\tb\ncde"));
+    QCOMPARE(q(remove_control_characters("a\tb\r\nc\x07\x7f"
+                                         "d\xc2\x85"
+                                         "e")),
+             QString("a\tb\ncde"));
     QCOMPARE(q(remove_control_characters("_\bB_\bO_\bL_\bD and x\b_y and z\bz")), QString("BOLD and xy and z"));
     QCOMPARE(q(remove_control_characters("title\x1b]0;window\x07 rest")), QString("title rest"));
   }
 
   void removesSymbolClassesOnly() {
-    const std::string text = std::string("Hi, \xf0\x9f\x91\x8b\xf0\x9f\x8f\xbd 3 cats! 5\xe2\x82\xac ") + kTangLine;  // 👋🏽 €
+    const std::string text =
+        std::string("Hi, \xf0\x9f\x91\x8b\xf0\x9f\x8f\xbd 3 cats! 5\xe2\x82\xac ") + kTangLine;  // 👋🏽 €
     SymbolClasses emoji;
     emoji.emoji = true;
-    QCOMPARE(q(remove_symbols(text, emoji)), QString::fromUtf8((std::string("Hi,  3 cats! 5\xe2\x82\xac ") + kTangLine).c_str()));
+    QCOMPARE(q(remove_symbols(text, emoji)),
+             QString::fromUtf8((std::string("Hi,  3 cats! 5\xe2\x82\xac ") + kTangLine).c_str()));
     SymbolClasses punctuation;
     punctuation.punctuation = true;  // the full-width comma too
-    QCOMPARE(q(remove_symbols(text, punctuation)),
-             QString::fromUtf8("Hi \xf0\x9f\x91\x8b\xf0\x9f\x8f\xbd 3 cats 5\xe2\x82\xac \xe5\xba\x8a\xe5\x89\x8d\xe6\x98\x8e\xe6\x9c\x88\xe5\x85\x89"));
+    QCOMPARE(
+        q(remove_symbols(text, punctuation)),
+        QString::fromUtf8(
+            "Hi \xf0\x9f\x91\x8b\xf0\x9f\x8f\xbd 3 cats 5\xe2\x82\xac \xe5\xba\x8a\xe5\x89\x8d\xe6\x98\x8e\xe6\x9c\x88\xe5\x85\x89"));
     SymbolClasses digits_and_symbols;
     digits_and_symbols.digits = digits_and_symbols.symbols = true;
     QCOMPARE(q(remove_symbols("5\xe2\x82\xac + \xd9\xa3 = x \xf0\x9f\x98\x80", digits_and_symbols)),
@@ -71,7 +79,10 @@ class TextCleaningTest : public QObject {
   void collapsesWhitespaceAndLowercases() {
     QCOMPARE(q(collapse_whitespace("  a \t b  \n\n\n\n c \u3000d\n", true)), QString("a b\n\nc d"));
     QCOMPARE(q(collapse_whitespace("a\nb\n\nc", false)), QString("a b c"));
-    QCOMPARE(q(to_lower_case("\xc3\x84PFEL \xce\xa3OFIA Stra\xc3\x9f" "e")), QString::fromUtf8("\xc3\xa4pfel \xcf\x83ofia stra\xc3\x9f" "e"));
+    QCOMPARE(q(to_lower_case("\xc3\x84PFEL \xce\xa3OFIA Stra\xc3\x9f"
+                             "e")),
+             QString::fromUtf8("\xc3\xa4pfel \xcf\x83ofia stra\xc3\x9f"
+                               "e"));
     QCOMPARE(count_code_points(kTangLine), std::int64_t(6));
   }
 
@@ -80,7 +91,7 @@ class TextCleaningTest : public QObject {
         "The quick brown fox jumps over the lazy dog near the river bank today.",
         "An entirely different sentence about compilers and linkers and loaders.",
         "the quick  brown fox jumps over the lazy dog near the river bank today.",  // exact after folding
-        "The quick brown fox jumps over the lazy dog near the river bank, today!",   // near
+        "The quick brown fox jumps over the lazy dog near the river bank, today!",  // near
     };
     const auto exact = find_exact_duplicates(texts);
     QCOMPARE(exact.size(), size_t(1));
@@ -116,14 +127,16 @@ class TextCleaningTest : public QObject {
   }
 
   void pipelineReportsEveryStep() {
-    std::vector<TextRecord> records = {
-        {"<b>Hello</b>   World", "a:1", ""}, {"hello world", "a:2", ""}, {"\x1b[31m\x1b[m", "a:3", ""}, {"tiny", "a:4", ""},
-        {"Something else entirely, long enough.", "a:5", ""}};
+    std::vector<TextRecord> records = {{"<b>Hello</b>   World", "a:1", ""},
+                                       {"hello world", "a:2", ""},
+                                       {"\x1b[31m\x1b[m", "a:3", ""},
+                                       {"tiny", "a:4", ""},
+                                       {"Something else entirely, long enough.", "a:5", ""}};
     TextStep filter = step("filter_length");
     filter.min_chars = 6;
-    const auto reports = apply_text_steps(records, {step("strip_html"), step("remove_control"),
-                                                    step("collapse_whitespace"), step("lowercase"),
-                                                    step("dedup_exact"), filter});
+    const auto reports =
+        apply_text_steps(records, {step("strip_html"), step("remove_control"), step("collapse_whitespace"),
+                                   step("lowercase"), step("dedup_exact"), filter});
     QCOMPARE(reports.size(), size_t(6));
     QCOMPARE(reports[0].records_changed, std::int64_t(1));
     QCOMPARE(q(reports[0].examples[0].after), QString("Hello   World"));
@@ -148,9 +161,12 @@ class TextCleaningTest : public QObject {
       }
       return QString("accepted");
     };
-    QCOMPARE(error_of(R"({"op": "dedup_near", "bands": 7})"), QString("data.steps[2].bands: must divide num_hashes (128), got 7"));
-    QCOMPARE(error_of(R"({"op": "remove_symbols", "classes": ["emoji", "kanji"]})"),
-             QString("data.steps[2].classes: unknown class \"kanji\" (use \"emoji\", \"punctuation\", \"digits\" or \"symbols\")"));
+    QCOMPARE(error_of(R"({"op": "dedup_near", "bands": 7})"),
+             QString("data.steps[2].bands: must divide num_hashes (128), got 7"));
+    QCOMPARE(
+        error_of(R"({"op": "remove_symbols", "classes": ["emoji", "kanji"]})"),
+        QString(
+            "data.steps[2].classes: unknown class \"kanji\" (use \"emoji\", \"punctuation\", \"digits\" or \"symbols\")"));
     QVERIFY(error_of(R"({"op": "lowercase", "form": "NFC"})").startsWith("data.steps[2].form: unknown key"));
     QVERIFY(error_of(R"({"op": "stem"})").startsWith("data.steps[2].op: "));
     QVERIFY(error_of(R"({"form": "NFC"})").startsWith("data.steps[2].op: required"));

@@ -47,11 +47,12 @@ class TextSourcesTest : public QObject {
 
  private Q_SLOTS:
   void splitsFortuneRecordsAtSeparatorLines() {
-    const auto corpus = split("A fool and his money\nare soon parted.\n%\nSecond one.\r\n%\n%\n\nThird\n", RecordSplit::SeparatorLine);
+    const auto corpus =
+        split("A fool and his money\nare soon parted.\n%\nSecond one.\r\n%\n%\n\nThird\n", RecordSplit::SeparatorLine);
     QCOMPARE(corpus.records.size(), size_t(3));
     QCOMPARE(QString::fromStdString(corpus.records[0].text), QString("A fool and his money\nare soon parted."));
     QCOMPARE(QString::fromStdString(corpus.records[1].text), QString("Second one."));  // CRLF trimmed
-    QCOMPARE(QString::fromStdString(corpus.records[2].origin), QString("f.txt:7"));   // empty records dropped
+    QCOMPARE(QString::fromStdString(corpus.records[2].origin), QString("f.txt:7"));    // empty records dropped
     QCOMPARE(QString::fromStdString(corpus.records[2].text), QString("\nThird"));
   }
 
@@ -117,7 +118,8 @@ class TextSourcesTest : public QObject {
 
   void readsJsonlTextFields() {
     TextCorpus corpus;
-    read_jsonl_texts("{\"text\": \"first\", \"id\": 1}\n\n  \n{\"text\": \"\\u6708\\u4e0b\"}\n", "d.jsonl", "text", false, corpus);
+    read_jsonl_texts("{\"text\": \"first\", \"id\": 1}\n\n  \n{\"text\": \"\\u6708\\u4e0b\"}\n", "d.jsonl", "text",
+                     false, corpus);
     QCOMPARE(corpus.records.size(), size_t(2));
     QCOMPARE(QString::fromStdString(corpus.records[1].text), QString::fromUtf8("\xe6\x9c\x88\xe4\xb8\x8b"));
     QCOMPARE(QString::fromStdString(corpus.records[1].origin), QString("d.jsonl:4"));
@@ -130,11 +132,13 @@ class TextSourcesTest : public QObject {
         read_jsonl_texts(content, "d.jsonl", "text", false, corpus);
       });
     };
-    QCOMPARE(error_for("{\"text\": \"ok\"}\n{\"text\": 3}\n"), QString("d.jsonl:2: \"text\" must be a string, got a number"));
+    QCOMPARE(error_for("{\"text\": \"ok\"}\n{\"text\": 3}\n"),
+             QString("d.jsonl:2: \"text\" must be a string, got a number"));
     QCOMPARE(error_for("{\"body\": \"x\"}\n"), QString("d.jsonl:1: no \"text\" field"));
     QCOMPARE(error_for("[1, 2]\n"), QString("d.jsonl:1: expected a JSON object, got an array"));
     QVERIFY(error_for("{\"text\": \"ok\"}\n{\"text\": \"unclosed}\n").startsWith("d.jsonl:2: not JSON: "));
-    QCOMPARE(error_for("{\"text\": \"ok\"}\n{\"text\": \"\xc3\"}\n"), QString("d.jsonl:2: invalid UTF-8 at byte 25 of d.jsonl"));
+    QCOMPARE(error_for("{\"text\": \"ok\"}\n{\"text\": \"\xc3\"}\n"),
+             QString("d.jsonl:2: invalid UTF-8 at byte 25 of d.jsonl"));
     TextCorpus corpus;
     read_jsonl_texts("{\"text\": \"ok\"}\n{oops\n{\"text\": \"fine\"}\n", "d.jsonl", "text", true, corpus);
     QCOMPARE(corpus.records.size(), size_t(2));
@@ -153,9 +157,11 @@ class TextSourcesTest : public QObject {
     QVERIFY((set.dialogues[0].messages == std::vector<ChatMessage>{{"user", "Hi"}, {"assistant", "Hello!"}}));
     QCOMPARE(QString::fromStdString(set.dialogues[1].messages[1].content), QString("4"));
     QCOMPARE(set.dialogues[2].messages.size(), size_t(3));
-    QCOMPARE(data_error_of([] { parse_dialogue_jsonl("{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "c.jsonl"); }),
+    QCOMPARE(data_error_of(
+                 [] { parse_dialogue_jsonl("{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "c.jsonl"); }),
              QString("c.jsonl:1: the last message must be the assistant's, got \"user\""));
-    QCOMPARE(data_error_of([] { parse_dialogue_jsonl("{\"messages\": [{\"role\": \"bot\", \"content\": \"x\"}]}", "c.jsonl"); }),
+    QCOMPARE(data_error_of(
+                 [] { parse_dialogue_jsonl("{\"messages\": [{\"role\": \"bot\", \"content\": \"x\"}]}", "c.jsonl"); }),
              QString("c.jsonl:1: messages[0]: role must be \"system\", \"user\" or \"assistant\", got \"bot\""));
     QCOMPARE(data_error_of([] { parse_dialogue_jsonl("{\"text\": \"x\"}", "c.jsonl"); }),
              QString("c.jsonl:1: expected {\"prompt\", \"response\"} or {\"messages\": [...]}"));
@@ -177,16 +183,21 @@ class TextSourcesTest : public QObject {
     QCOMPARE(QString::fromStdString(hh.prompt[2].content), QString("Sure?"));
     QCOMPARE(QString::fromStdString(hh.chosen), QString("Yes, 4."));
     QCOMPARE(QString::fromStdString(hh.rejected), QString("No, 5."));
-    QCOMPARE(data_error_of([] {
-               parse_preference_jsonl("{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: b\", \"rejected\": \"\\n\\nHuman: X\\n\\nAssistant: c\"}",
-                                      "p.jsonl");
-             }),
-             QString("p.jsonl:1: \"chosen\" and \"rejected\" must share every turn before the last reply"));
-    QCOMPARE(data_error_of([] { parse_preference_jsonl("{\"chosen\": \"plain text\", \"rejected\": \"x\"}", "p.jsonl"); }),
-             QString("p.jsonl:1: no \"\\n\\nHuman:\" turn"));
-    QCOMPARE(data_error_of([] { parse_preference_jsonl("{\"prompt\": \"p\", \"chosen\": \"a\"}", "p.jsonl"); }),
-             QString("p.jsonl:1: expected {\"prompt\", \"chosen\", \"rejected\"} or HH-RLHF {\"chosen\", \"rejected\"}"));
-    const auto skipped = parse_preference_jsonl("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": 1}\n", "p.jsonl", true);
+    QCOMPARE(
+        data_error_of([] {
+          parse_preference_jsonl(
+              "{\"chosen\": \"\\n\\nHuman: a\\n\\nAssistant: b\", \"rejected\": \"\\n\\nHuman: X\\n\\nAssistant: c\"}",
+              "p.jsonl");
+        }),
+        QString("p.jsonl:1: \"chosen\" and \"rejected\" must share every turn before the last reply"));
+    QCOMPARE(
+        data_error_of([] { parse_preference_jsonl("{\"chosen\": \"plain text\", \"rejected\": \"x\"}", "p.jsonl"); }),
+        QString("p.jsonl:1: no \"\\n\\nHuman:\" turn"));
+    QCOMPARE(
+        data_error_of([] { parse_preference_jsonl("{\"prompt\": \"p\", \"chosen\": \"a\"}", "p.jsonl"); }),
+        QString("p.jsonl:1: expected {\"prompt\", \"chosen\", \"rejected\"} or HH-RLHF {\"chosen\", \"rejected\"}"));
+    const auto skipped =
+        parse_preference_jsonl("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": 1}\n", "p.jsonl", true);
     QCOMPARE(skipped.pairs.size(), size_t(0));
     QCOMPARE(skipped.skipped.size(), size_t(1));
   }

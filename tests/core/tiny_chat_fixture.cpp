@@ -16,11 +16,14 @@ std::shared_ptr<const Tokenizer> letter_tokenizer() {
 
 void write_tiny_chat_files(const fs::path& dir) {
   std::ofstream corpus(dir / "corpus.txt", std::ios::binary);
-  for (int i = 0; i < 300; ++i) corpus << "the " << kTinyWords[i % 8] << " sees a " << kTinyWords[(i / 8) % 8] << ".\n%\n";
+  for (int i = 0; i < 300; ++i)
+    corpus << "the " << kTinyWords[i % 8] << " sees a " << kTinyWords[(i / 8) % 8] << ".\n%\n";
   std::ofstream dialogues(dir / "dialogues.jsonl", std::ios::binary);
   for (int i = 0; i < 160; ++i)
-    dialogues << Json{{"messages", {{{"role", "user"}, {"content", std::string("say ") + kTinyWords[i % 8]}},
-                                    {{"role", "assistant"}, {"content", std::string(kTinyWords[i % 8]) + "."}}}}}.dump()
+    dialogues << Json{{"messages",
+                       {{{"role", "user"}, {"content", std::string("say ") + kTinyWords[i % 8]}},
+                        {{"role", "assistant"}, {"content", std::string(kTinyWords[i % 8]) + "."}}}}}
+                     .dump()
               << "\n";
 }
 
@@ -28,7 +31,9 @@ void write_tiny_preferences(const fs::path& dir, int pairs) {
   std::ofstream out(dir / "preferences.jsonl", std::ios::binary);
   for (int i = 0; i < pairs; ++i) {
     const std::string word = kTinyWords[(i * 5) % 8];
-    out << Json{{"prompt", "say " + std::string(kTinyWords[i % 8])}, {"chosen", "the " + word + "."}, {"rejected", "a " + word + "."}}
+    out << Json{{"prompt", "say " + std::string(kTinyWords[i % 8])},
+                {"chosen", "the " + word + "."},
+                {"rejected", "a " + word + "."}}
                .dump()
         << "\n";
   }
@@ -46,12 +51,13 @@ Json tiny_pretrain_experiment(const fs::path& dir) {
 }
 
 Json tiny_sft_experiment(const fs::path& dir, const fs::path& base) {
-  Json doc = {{"name", "chat"},
-              {"task", "language_model"},
-              {"stage", "sft"},
-              {"threads", 2},
-              {"data", {{"source", "dialogues"}, {"context_length", 24}, {"test_fraction", 0.1}, {"validation_fraction", 0.1}}},
-              {"train", {{"epochs", 12}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
+  Json doc = {
+      {"name", "chat"},
+      {"task", "language_model"},
+      {"stage", "sft"},
+      {"threads", 2},
+      {"data", {{"source", "dialogues"}, {"context_length", 24}, {"test_fraction", 0.1}, {"validation_fraction", 0.1}}},
+      {"train", {{"epochs", 12}, {"batch_size", 16}, {"lr", 0.003}, {"log_every", 5}}}};
   doc["init_from"] = base.string();
   doc["data"]["paths"] = Json::array({(dir / "dialogues.jsonl").string()});
   return doc;

@@ -34,7 +34,8 @@ namespace cradle::test {
 namespace fs = std::filesystem;
 namespace {
 
-fs::path write_tokens(const fs::path& file, std::uint64_t vocab, const std::vector<std::vector<std::int64_t>>& documents) {
+fs::path write_tokens(const fs::path& file, std::uint64_t vocab,
+                      const std::vector<std::vector<std::int64_t>>& documents) {
   TokenFileWriter writer(file, vocab);
   for (const auto& d : documents) writer.add_document(d);
   writer.finish();
@@ -75,8 +76,8 @@ class TokenCorpusTest : public QObject {
  private Q_SLOTS:
   void tokenFilesRoundTripInBothWidths() {
     QTemporaryDir dir;
-    const fs::path small = write_tokens(fs::path(dir.path().toStdString()) / "small.tokens", 300,
-                                        {{5, 6, 7}, {299, 3}, {4}});
+    const fs::path small =
+        write_tokens(fs::path(dir.path().toStdString()) / "small.tokens", 300, {{5, 6, 7}, {299, 3}, {4}});
     const auto file = MappedTokenFile::open(small);
     QCOMPARE(file->layout().token_bytes, 2u);
     QCOMPARE(file->layout().tokens, std::uint64_t(8));  // <eos> added to the first and the last, kept on the second
@@ -106,9 +107,7 @@ class TokenCorpusTest : public QObject {
   void malformedTokenFilesNameTheFileAndTheByte() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    const auto fresh = [&](const char* name) {
-      return write_tokens(root / name, 300, {{5, 6, 7}, {8, 9}});
-    };
+    const auto fresh = [&](const char* name) { return write_tokens(root / name, 300, {{5, 6, 7}, {8, 9}}); };
     const fs::path truncated = fresh("truncated.tokens");
     fs::resize_file(truncated, fs::file_size(truncated) - 3);
     QString message = data_error_of(truncated);
@@ -156,7 +155,8 @@ class TokenCorpusTest : public QObject {
     QVERIFY(torch::equal(a.inputs, b.inputs) && torch::equal(a.targets, b.targets));
     QVERIFY(torch::equal(mapped.slice(20, 24).targets, held.slice(20, 24).targets));
     QVERIFY(torch::equal(mapped.head(5).slice(0, 5).inputs, held.slice(0, 5).inputs));
-    QVERIFY(torch::equal(mapped.select({7, 2}).batch(torch::tensor({1}, torch::kInt64)).inputs, held.slice(2, 3).inputs));
+    QVERIFY(
+        torch::equal(mapped.select({7, 2}).batch(torch::tensor({1}, torch::kInt64)).inputs, held.slice(2, 3).inputs));
   }
 
   void computedShuffleIsAPermutationAndTheHeldOneUnchanged() {
@@ -230,8 +230,10 @@ class TokenCorpusTest : public QObject {
     const fs::path run_dir = root / "run";
     const auto result = ExperimentRun(mapped, run_dir).train();
     QVERIFY(result.validation && result.test);
-    QVERIFY2(result.validation->loss < 0.8 * from_file.unigram_baseline_loss,
-             qPrintable(QString("validation %1, unigram %2").arg(result.validation->loss).arg(from_file.unigram_baseline_loss)));
+    QVERIFY2(
+        result.validation->loss < 0.8 * from_file.unigram_baseline_loss,
+        qPrintable(
+            QString("validation %1, unigram %2").arg(result.validation->loss).arg(from_file.unigram_baseline_loss)));
     const Json report = Json::parse(read_file(run_dir / "report.json"));
     QCOMPARE(report["data"]["token_corpus"].get<std::string>(), corpus.string());
     // The run's saved tokenizer is the corpus's; evaluation maps the corpus again.
@@ -289,14 +291,16 @@ class TokenCorpusTest : public QObject {
     const auto read = summary["records_read"].get<std::int64_t>();
     QVERIFY2(read > 240, qPrintable(QString::number(read)));  // the fourth file's copies too
     std::uint64_t documents = 0;
-    for (const char* split : kTokenCorpusSplits) documents += summary["splits"][split]["documents"].get<std::uint64_t>();
+    for (const char* split : kTokenCorpusSplits)
+      documents += summary["splits"][split]["documents"].get<std::uint64_t>();
     QCOMPARE(documents, std::uint64_t(64));  // every duplicate dropped, across files
     QCOMPARE(summary["duplicates_removed"].get<std::int64_t>(), read - 64);
     QVERIFY(summary["splits"]["train"]["documents"].get<std::uint64_t>() > 40);
     // Seeded: the same corpus again, byte for byte.
     write_token_corpus(e, root / "again", options);
     for (const char* split : kTokenCorpusSplits)
-      QVERIFY(read_file(token_split_file(root / "streamed", split)) == read_file(token_split_file(root / "again", split)));
+      QVERIFY(read_file(token_split_file(root / "streamed", split)) ==
+              read_file(token_split_file(root / "again", split)));
     // It trains like any corpus.
     Json mapped = grammar_experiment(root);
     mapped["data"] = Json{{"source", "tokens"}, {"folder", (root / "streamed").string()}, {"context_length", 16}};
@@ -336,8 +340,9 @@ class TokenCorpusTest : public QObject {
       load_language_model_data(parse_experiment(doc), other);
       QFAIL("accepted a tokenizer that numbers tokens differently");
     } catch (const DataError& error) {
-      QVERIFY2(QString(error.what()).contains("in the run's tokenizer") && QString(error.what()).contains("--tokenizer"),
-               error.what());
+      QVERIFY2(
+          QString(error.what()).contains("in the run's tokenizer") && QString(error.what()).contains("--tokenizer"),
+          error.what());
     }
   }
 

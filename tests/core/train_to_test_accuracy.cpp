@@ -9,7 +9,8 @@ namespace cradle::test {
 
 double train_to_test_accuracy(const Experiment& experiment, const ClassificationData& data) {
   torch::manual_seed(experiment.seed);
-  Trainer trainer(experiment, build_model(experiment.model, data.input_shape, data.num_classes(), data.category_sizes), data, TrainerSetup{});
+  Trainer trainer(experiment, build_model(experiment.model, data.input_shape, data.num_classes(), data.category_sizes),
+                  data, TrainerSetup{});
   struct TestAccuracy : TrainingObserver {
     double accuracy = -1;
     void on_evaluation(const EvaluationMetrics& m) override {

@@ -21,9 +21,9 @@
 #include "core/train/checkpoint.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/optimizer_factory.h"
+#include "core/train/run_control.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
-#include "core/train/run_control.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -150,8 +150,10 @@ class TrainingTest : public QObject {
       const auto runner = make_stage_runner(e);
       QVERIFY(runner);
       QCOMPARE(runner->keeps_tokenizer(), c.keeps_tokenizer);
-      if (c.stage == Stage::Ppo) QVERIFY_THROWS_EXCEPTION(ConfigError, runner->check_data_parallel());
-      else runner->check_data_parallel();
+      if (c.stage == Stage::Ppo)
+        QVERIFY_THROWS_EXCEPTION(ConfigError, runner->check_data_parallel());
+      else
+        runner->check_data_parallel();
       covered.insert(c.stage);
     }
     QCOMPARE(covered.size(), stage_names().size());
@@ -171,7 +173,8 @@ class TrainingTest : public QObject {
     Fixture f(R"({"train": {"epochs": 1, "log_every": 50}})");  // the default
     const Recorder recorder = f.train();
     QVERIFY(recorder.plan.steps_per_epoch < 50);
-    QVERIFY2(recorder.steps.size() >= static_cast<std::size_t>(kMinLogPointsPerEpoch), qPrintable(QString::number(recorder.steps.size())));
+    QVERIFY2(recorder.steps.size() >= static_cast<std::size_t>(kMinLogPointsPerEpoch),
+             qPrintable(QString::number(recorder.steps.size())));
   }
 
   void loadsSplitsFromTheExperiment() {
@@ -255,8 +258,9 @@ class TrainingTest : public QObject {
       const auto& resumed = i < first.steps.size() ? first.steps[i] : second.steps[i - first.steps.size()];
       QCOMPARE(resumed.step, straight.steps[i].step);
       QCOMPARE(resumed.lr, straight.steps[i].lr);
-      QVERIFY2(resumed.loss == straight.steps[i].loss,
-               qPrintable(QString("step %1: %2 vs %3").arg(resumed.step).arg(resumed.loss).arg(straight.steps[i].loss)));
+      QVERIFY2(
+          resumed.loss == straight.steps[i].loss,
+          qPrintable(QString("step %1: %2 vs %3").arg(resumed.step).arg(resumed.loss).arg(straight.steps[i].loss)));
     }
     QCOMPARE(second.evaluations.back().loss, straight.evaluations.back().loss);
     QCOMPARE(second.outcome.best_epoch, straight.outcome.best_epoch);
@@ -342,7 +346,8 @@ class TrainingTest : public QObject {
     QCOMPARE(std::count_if(r.checkpoints.begin(), r.checkpoints.end(),
                            [](const CheckpointSaved& c) { return c.path.filename().string().rfind("epoch-", 0) == 0; }),
              4);
-    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files), (QStringList{"best.pt", "epoch-0003.pt", "epoch-0004.pt"}));
+    QCOMPARE(QDir(checkpoints.path()).entryList(QDir::Files),
+             (QStringList{"best.pt", "epoch-0003.pt", "epoch-0004.pt"}));
   }
 
   void checkpointRestoresTheSameOutputs() {
@@ -393,7 +398,8 @@ class TrainingTest : public QObject {
       load_model_weights(path, *other);
       QFAIL("weights of another shape were loaded");
     } catch (const DataError& error) {
-      QVERIFY2(QString(error.what()).contains("fc1.weight\" has shape [16, 64], the model expects [32, 64]"), error.what());
+      QVERIFY2(QString(error.what()).contains("fc1.weight\" has shape [16, 64], the model expects [32, 64]"),
+               error.what());
     }
     write_text_atomically(path, "not an archive");
     QVERIFY_THROWS_EXCEPTION(DataError, load_model_weights(path, *other));
@@ -439,7 +445,8 @@ class TrainingTest : public QObject {
     } catch (const Error& error) {
       // 10 steps per epoch: epoch 2 starts at step 11, with a rate of 1e18.
       const QString message(error.what());
-      QVERIFY2(QRegularExpression(R"(^training diverged at step 1[1-9] \(epoch 2\): the (loss|gradient norm) is (nan|inf|-inf);)")
+      QVERIFY2(QRegularExpression(
+                   R"(^training diverged at step 1[1-9] \(epoch 2\): the (loss|gradient norm) is (nan|inf|-inf);)")
                    .match(message)
                    .hasMatch(),
                error.what());

@@ -53,7 +53,8 @@ class TransferTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 128, 32);
     const fs::path source = dir.filePath("runs/source").toStdString();
-    ExperimentRun(load_experiment(write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 2}})").toStdString()), source)
+    ExperimentRun(load_experiment(write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 2}})").toStdString()),
+                  source)
         .train();
     // A new head (another hidden layer, so the output layer's shape changes), the old first layer frozen.
     const QString adapted = write_quadrant_experiment(dir.path(), R"({"model": {"hidden": [16, 8]},
@@ -69,11 +70,13 @@ class TransferTest : public QObject {
     const auto not_loaded = report["transfer"]["not_loaded"].dump();
     QVERIFY2(not_loaded.find("out.weight: shape [4, 16] there, [4, 8] here") != std::string::npos, not_loaded.c_str());
     // A layer is taken whole or not at all: the new head's bias has the old one's shape but stays fresh.
-    QVERIFY2(not_loaded.find("out.bias: fits, but the rest of its layer does not") != std::string::npos, not_loaded.c_str());
+    QVERIFY2(not_loaded.find("out.bias: fits, but the rest of its layer does not") != std::string::npos,
+             not_loaded.c_str());
     QVERIFY2(not_loaded.find("fc2.weight: not there") != std::string::npos, not_loaded.c_str());
     QVERIFY(read_file(run / "train.log").find("transfer: 2 tensors from") != std::string::npos);
     // Frozen for the whole run: exactly the source's weights; the new layers trained.
-    QVERIFY(torch::equal(tensor_in(run / "model/model.pt", "fc1", "weight"), tensor_in(source / "model/model.pt", "fc1", "weight")));
+    QVERIFY(torch::equal(tensor_in(run / "model/model.pt", "fc1", "weight"),
+                         tensor_in(source / "model/model.pt", "fc1", "weight")));
     QVERIFY(tensor_in(run / "model/model.pt", "out", "weight").sizes() == torch::IntArrayRef({4, 8}));
     // The experiment frozen into the run names its start, so it can be traced.
     QCOMPARE(load_experiment(run / "experiment.json").init_from, source.string());
@@ -118,14 +121,19 @@ class TransferTest : public QObject {
       ExperimentRun make(experiment, run);
       QFAIL("a freeze pattern matching nothing was accepted");
     } catch (const ConfigError& error) {
-      QVERIFY2(QString(error.what()).contains("train.freeze.layers: \"conv*\" matches no layer of the model (its layers: flatten, fc1"),
+      QVERIFY2(QString(error.what())
+                   .contains("train.freeze.layers: \"conv*\" matches no layer of the model (its layers: flatten, fc1"),
                error.what());
     }
     QVERIFY(!fs::exists(run));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, load_experiment(write_quadrant_experiment(dir.path(),
-        R"({"train": {"freeze": {"layers": []}}})").toStdString()));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, load_experiment(write_quadrant_experiment(dir.path(),
-        R"({"train": {"layer_lr": [{"layers": ["fc1"], "scale": 0}]}})").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(
+        ConfigError,
+        load_experiment(
+            write_quadrant_experiment(dir.path(), R"({"train": {"freeze": {"layers": []}}})").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(
+        ConfigError, load_experiment(write_quadrant_experiment(
+                                         dir.path(), R"({"train": {"layer_lr": [{"layers": ["fc1"], "scale": 0}]}})")
+                                         .toStdString()));
   }
 };
 

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
 #include "core/run/learning_rate_finder.h"
 #include "core/train/learning_rate_range.h"
@@ -21,7 +22,6 @@
 #include "core/tune/sweep_runner.h"
 #include "core/tune/sweep_spec.h"
 #include "core/tune/trial_execution.h"
-#include "core/common/file_io.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -82,7 +82,8 @@ class TuningTest : public QObject {
       const auto suggestion = suggest_learning_rate(points);
       QVERIFY(suggestion.has_value());
       // Within a quarter of a decade (the centred average leans a little towards the gentler, lower side).
-      QVERIFY2(std::abs(std::log10(suggestion->lowest_lr / best)) < 0.25, qPrintable(QString::number(suggestion->lowest_lr)));
+      QVERIFY2(std::abs(std::log10(suggestion->lowest_lr / best)) < 0.25,
+               qPrintable(QString::number(suggestion->lowest_lr)));
       QVERIFY(std::abs(suggestion->lr - suggestion->lowest_lr / 10) < 1e-15);
       QVERIFY(suggestion->steepest_lr < suggestion->lowest_lr);
     }
@@ -97,7 +98,8 @@ class TuningTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 256, 32);
     const Experiment experiment = load_experiment(
-        write_quadrant_experiment(dir.path(), R"({"train": {"batch_size": 16, "optimizer": "sgd", "momentum": 0}})").toStdString());
+        write_quadrant_experiment(dir.path(), R"({"train": {"batch_size": 16, "optimizer": "sgd", "momentum": 0}})")
+            .toStdString());
     const int scratch_before = scratch_folders();
     std::vector<RangeTestPoint> heard;
     const LearningRateRange range{1e-4, 1e3, 60};
@@ -106,11 +108,13 @@ class TuningTest : public QObject {
     QCOMPARE(heard.size(), finding.points.size());
     QVERIFY(finding.points.size() >= 20 && finding.points.size() <= 60);
     for (std::size_t i = 0; i < finding.points.size(); ++i)  // each step at the range's rate (steps span epochs)
-      QVERIFY2(std::abs(finding.points[i].lr / range.at(static_cast<std::int64_t>(i)) - 1) < 1e-6, qPrintable(QString::number(i)));
+      QVERIFY2(std::abs(finding.points[i].lr / range.at(static_cast<std::int64_t>(i)) - 1) < 1e-6,
+               qPrintable(QString::number(i)));
     QVERIFY2(finding.diverged, "plain SGD at 1000 blows up");
     QVERIFY(finding.suggestion.has_value());
-    QVERIFY2(finding.suggestion->lr > 1e-4 && finding.suggestion->lr < 10, qPrintable(QString::number(finding.suggestion->lr)));
-    QCOMPARE(scratch_folders(), scratch_before);  // the scratch run is removed
+    QVERIFY2(finding.suggestion->lr > 1e-4 && finding.suggestion->lr < 10,
+             qPrintable(QString::number(finding.suggestion->lr)));
+    QCOMPARE(scratch_folders(), scratch_before);                                        // the scratch run is removed
     QCOMPARE(QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 0);  // nothing beside the data
     const Json json = learning_rate_finding_json(finding);
     QCOMPARE(json["points"].size(), finding.points.size());
@@ -130,7 +134,8 @@ class TuningTest : public QObject {
       }
       return QString();
     };
-    const std::string good = R"({"name": "s", "experiment": "e.json", "parameters": {"train.lr": {"log_uniform": [1e-4, 1e-2]}}})";
+    const std::string good =
+        R"({"name": "s", "experiment": "e.json", "parameters": {"train.lr": {"log_uniform": [1e-4, 1e-2]}}})";
     QCOMPARE(message(good), QString());
     const SweepSpec spec = parse_sweep_spec(good, "s.json");
     QCOMPARE(spec.method, std::string("random"));
@@ -140,16 +145,20 @@ class TuningTest : public QObject {
                 .contains("parameters.train.lr: log_uniform: min must be > 0"));
     QVERIFY(message(R"({"name": "s", "experiment": "e.json", "parameters": {"train.lr": {"normal": [0, 1]}}})")
                 .contains("unknown distribution \"normal\""));
-    QVERIFY(message(R"({"name": "s", "experiment": "e.json", "method": "grid", "parameters": {"train.lr": {"uniform": [0, 1]}}})")
-                .contains("grid needs"));
-    QVERIFY(message(R"({"name": "s", "experiment": "e.json", "parameters": {"a": {"values": [1]}}, "trails": 3})").contains("trails"));
+    QVERIFY(
+        message(
+            R"({"name": "s", "experiment": "e.json", "method": "grid", "parameters": {"train.lr": {"uniform": [0, 1]}}})")
+            .contains("grid needs"));
+    QVERIFY(message(R"({"name": "s", "experiment": "e.json", "parameters": {"a": {"values": [1]}}, "trails": 3})")
+                .contains("trails"));
     QVERIFY(message(R"({"name": "s", "experiment": "e.json", "parameters": {}})").contains("parameters"));
     QVERIFY(message("{\"name\": ").startsWith("s.json: not valid JSON"));
   }
 
   void configurationsAreTheGridOrSeededDraws() {
     SweepSpec grid = parse_sweep_spec(R"({"name": "g", "experiment": "e", "method": "grid",
-        "parameters": {"train.lr": {"values": [0.1, 0.01]}, "train.optimizer": {"values": ["sgd", "adam", "adamw"]}}})", "g");
+        "parameters": {"train.lr": {"values": [0.1, 0.01]}, "train.optimizer": {"values": ["sgd", "adam", "adamw"]}}})",
+                                      "g");
     const auto all = sweep_configurations(grid);
     QCOMPARE(all.size(), std::size_t(6));
     QCOMPARE(all[0].overrides(), (std::vector<std::string>{"train.lr=0.1", "train.optimizer=\"sgd\""}));
@@ -159,7 +168,8 @@ class TuningTest : public QObject {
 
     const SweepSpec random = parse_sweep_spec(R"({"name": "r", "experiment": "e", "trials": 50, "seed": 7,
         "parameters": {"train.lr": {"log_uniform": [1e-4, 1e-1]}, "train.batch_size": {"int_uniform": [8, 12]},
-                       "train.label_smoothing": {"uniform": [0, 0.2]}}})", "r");
+                       "train.label_smoothing": {"uniform": [0, 0.2]}}})",
+                                              "r");
     const auto drawn = sweep_configurations(random);
     QCOMPARE(drawn.size(), std::size_t(50));
     QCOMPARE(sweep_configurations(random)[17].overrides(), drawn[17].overrides());  // seeded
@@ -181,7 +191,8 @@ class TuningTest : public QObject {
   void randomSweepRanksTrialsAndContinuesWhereItStopped() {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 128, 32);
-    write_quadrant_experiment(dir.path(), R"({"train": {"epochs": 2, "batch_size": 16, "optimizer": "sgd", "momentum": 0}})");
+    write_quadrant_experiment(dir.path(),
+                              R"({"train": {"epochs": 2, "batch_size": 16, "optimizer": "sgd", "momentum": 0}})");
     const QString sweep_file = dir.filePath("sweep.json");
     write_text_atomically(sweep_file.toStdString(), R"({"name": "quadrant-lr", "experiment": "experiment.json",
         "method": "grid", "metric": "validation_accuracy",
@@ -211,7 +222,8 @@ class TuningTest : public QObject {
     const TrialRecord& best = outcome.trials[outcome.ranking.front()];
     const Experiment winner = load_experiment(outcome.best_experiment);
     QCOMPARE(winner.train.lr, best.configuration.values[0].second.get<double>());
-    QCOMPARE(QString::fromStdString(winner.data.train_images), dir.filePath("train-images.idx"));  // paths made absolute
+    QCOMPARE(QString::fromStdString(winner.data.train_images),
+             dir.filePath("train-images.idx"));  // paths made absolute
     const std::string csv = read_file(out / "summary.csv");
     QVERIFY(csv.rfind("rank,trial,status,epochs,validation_accuracy,test,train.lr,run\n1,", 0) == 0);
     QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 4L);
@@ -264,8 +276,11 @@ class TuningTest : public QObject {
         "parameters": {"train.lrr": {"values": [0.1]}}})");
     int calls = 0;
     try {
-      SweepRunner(load_sweep_spec(sweep_file.toStdString()), sweep_file.toStdString(), dir.filePath("out").toStdString(),
-                  [&](const TrialTask&) { ++calls; return TrialResult{}; });
+      SweepRunner(load_sweep_spec(sweep_file.toStdString()), sweep_file.toStdString(),
+                  dir.filePath("out").toStdString(), [&](const TrialTask&) {
+                    ++calls;
+                    return TrialResult{};
+                  });
       QFAIL("a misspelt field was accepted");
     } catch (const ConfigError& error) {
       QVERIFY2(QString(error.what()).contains("trial 1") && QString(error.what()).contains("lrr"), error.what());

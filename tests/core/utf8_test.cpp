@@ -17,11 +17,13 @@ class Utf8Test : public QObject {
 
   void findsTheFirstBadByte() {
     QCOMPARE(first_invalid_utf8_byte("ab\xff"), std::optional<std::size_t>(2));
-    QCOMPARE(first_invalid_utf8_byte("a\xc3"), std::optional<std::size_t>(1));                 // truncated
-    QCOMPARE(first_invalid_utf8_byte("\xc0\xaf"), std::optional<std::size_t>(0));             // overlong '/'
-    QCOMPARE(first_invalid_utf8_byte("x\xed\xa0\x80"), std::optional<std::size_t>(1));       // surrogate
-    QCOMPARE(first_invalid_utf8_byte("\xf4\x90\x80\x80"), std::optional<std::size_t>(0));     // > U+10FFFF
-    QCOMPARE(first_invalid_utf8_byte("ok\xe6\x9c" "A"), std::optional<std::size_t>(2));       // bad continuation
+    QCOMPARE(first_invalid_utf8_byte("a\xc3"), std::optional<std::size_t>(1));             // truncated
+    QCOMPARE(first_invalid_utf8_byte("\xc0\xaf"), std::optional<std::size_t>(0));          // overlong '/'
+    QCOMPARE(first_invalid_utf8_byte("x\xed\xa0\x80"), std::optional<std::size_t>(1));     // surrogate
+    QCOMPARE(first_invalid_utf8_byte("\xf4\x90\x80\x80"), std::optional<std::size_t>(0));  // > U+10FFFF
+    QCOMPARE(first_invalid_utf8_byte("ok\xe6\x9c"
+                                     "A"),
+             std::optional<std::size_t>(2));  // bad continuation
   }
 };
 

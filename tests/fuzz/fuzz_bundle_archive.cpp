@@ -32,7 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& e : cradle::read_zip_directory(bytes, "model.cradle")) {
       if (e.offset + e.size > size || escapes(e.name)) __builtin_trap();
     }
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   return 0;
 }

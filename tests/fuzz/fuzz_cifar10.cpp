@@ -20,7 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (auto label : records.labels)
         if (label >= cradle::kCifarClasses) __builtin_trap();
     }
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   return 0;
 }

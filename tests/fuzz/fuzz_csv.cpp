@@ -45,7 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       __builtin_trap();
     for (const float v : rows.values)
       if (std::isnan(v)) __builtin_trap();  // scaling may overflow float32 to inf, never give NaN
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   return 0;
 }

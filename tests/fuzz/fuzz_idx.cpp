@@ -18,7 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint64_t count = 1;
     for (auto d : array.dims) count *= static_cast<std::uint64_t>(d);
     if (count != array.values.size()) __builtin_trap();
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   return 0;
 }

@@ -19,8 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cradle::read_jsonl_texts(input, "fuzz.jsonl", "text", false, corpus);
     for (const auto& record : corpus.records)
       if (cradle::first_invalid_utf8_byte(record.text)) __builtin_trap();
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   try {  // labelled records (text classification), bad lines skipped: never throws, every record labelled
     cradle::TextCorpus corpus;
     cradle::read_jsonl_texts(input, "fuzz.jsonl", "text", true, corpus, "label");
@@ -40,8 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto set = cradle::parse_preference_jsonl(input, "fuzz.jsonl", false);
     for (const auto& pair : set.pairs)
       if (pair.prompt.empty() || pair.prompt.back().role != "user") __builtin_trap();
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   try {  // PPO's prompts: every accepted prompt ends with the user's turn
     const auto set = cradle::parse_prompt_jsonl(input, "fuzz.jsonl", true);
     for (const auto& prompt : set.prompts)
@@ -50,14 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     __builtin_trap();
   }
   try {  // the rating panel's labels: an accepted one survives writing and reading back unchanged
-    cradle::for_each_jsonl_object(input, "fuzz.jsonl", [](const nlohmann::ordered_json& record, const std::string& where) {
-      const auto label = cradle::preference_label_from_json(record, where);
-      const auto again = cradle::preference_label_from_json(cradle::preference_label_to_json(label), where);
-      if (again.item_id() != label.item_id() || again.verdict != label.verdict ||
-          again.first_shown_left != label.first_shown_left || again.first_rating != label.first_rating)
-        __builtin_trap();
-    }, nullptr);
-  } catch (const cradle::DataError&) {
-  }
+    cradle::for_each_jsonl_object(
+        input, "fuzz.jsonl",
+        [](const nlohmann::ordered_json& record, const std::string& where) {
+          const auto label = cradle::preference_label_from_json(record, where);
+          const auto again = cradle::preference_label_from_json(cradle::preference_label_to_json(label), where);
+          if (again.item_id() != label.item_id() || again.verdict != label.verdict ||
+              again.first_shown_left != label.first_shown_left || again.first_rating != label.first_rating)
+            __builtin_trap();
+        },
+        nullptr);
+  } catch (const cradle::DataError&) {}
   return 0;
 }

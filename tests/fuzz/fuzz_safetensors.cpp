@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto layout = cradle::parse_safetensors_header(bytes, "model.safetensors");
     for (const auto& e : layout.entries)
-      if (e.begin > e.end || layout.data_start + e.end > size || cradle::safetensors_element_size(e.dtype) == 0) __builtin_trap();
-  } catch (const cradle::DataError&) {
-  }
+      if (e.begin > e.end || layout.data_start + e.end > size || cradle::safetensors_element_size(e.dtype) == 0)
+        __builtin_trap();
+  } catch (const cradle::DataError&) {}
   return 0;
 }

@@ -16,7 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (layout.index_offset < cradle::kTokenFileHeaderBytes + ids || layout.index_offset > size) __builtin_trap();
     if (layout.index_offset + layout.documents * 8 != size) __builtin_trap();
     if (layout.tokens > 0 && layout.largest_id >= layout.vocab_size) __builtin_trap();
-  } catch (const cradle::DataError&) {
-  }
+  } catch (const cradle::DataError&) {}
   return 0;
 }

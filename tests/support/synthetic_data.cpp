@@ -3,8 +3,8 @@
 #include <QDir>
 #include <QFile>
 
-#include <nlohmann/json.hpp>
 #include <zlib.h>
+#include <nlohmann/json.hpp>
 
 #include <random>
 #include <stdexcept>
@@ -58,20 +58,19 @@ void write_quadrant_dataset(const QString& dir, int train_count, int test_count,
 }
 
 QString write_quadrant_experiment(const QString& dir, const std::string& extra) {
-  nlohmann::ordered_json doc = {
-      {"name", "quadrants"},
-      {"seed", 7},
-      {"threads", 1},
-      {"data",
-       {{"train_images", "train-images.idx"},
-        {"train_labels", "train-labels.idx"},
-        {"test_images", "test-images.idx"},
-        {"test_labels", "test-labels.idx"},
-        {"class_names", {"top-left", "top-right", "bottom-left", "bottom-right"}},
-        {"validation_fraction", 0.2}}},
-      {"model", {{"type", "mlp"}, {"hidden", {16}}, {"batch_norm", false}}},
-      {"train", {{"epochs", 2}, {"batch_size", 16}, {"lr", 0.01}, {"log_every", 5}}},
-      {"eval", {{"batch_size", 64}}}};
+  nlohmann::ordered_json doc = {{"name", "quadrants"},
+                                {"seed", 7},
+                                {"threads", 1},
+                                {"data",
+                                 {{"train_images", "train-images.idx"},
+                                  {"train_labels", "train-labels.idx"},
+                                  {"test_images", "test-images.idx"},
+                                  {"test_labels", "test-labels.idx"},
+                                  {"class_names", {"top-left", "top-right", "bottom-left", "bottom-right"}},
+                                  {"validation_fraction", 0.2}}},
+                                {"model", {{"type", "mlp"}, {"hidden", {16}}, {"batch_norm", false}}},
+                                {"train", {{"epochs", 2}, {"batch_size", 16}, {"lr", 0.01}, {"log_every", 5}}},
+                                {"eval", {{"batch_size", 64}}}};
   doc.merge_patch(nlohmann::ordered_json::parse(extra));
   const QString path = dir + "/experiment.json";
   QFile file(path);

@@ -21,6 +21,6 @@ int run_registered_tests(int argc, char** argv);
 
 }  // namespace cradle::test
 
-#define CRADLE_REGISTER_TEST(Class)                                                   \
-  static const bool cradle_registered_##Class = ::cradle::test::register_test(         \
-      #Class, [] { return std::unique_ptr<QObject>(std::make_unique<Class>()); })
+#define CRADLE_REGISTER_TEST(Class)             \
+  static const bool cradle_registered_##Class = \
+      ::cradle::test::register_test(#Class, [] { return std::unique_ptr<QObject>(std::make_unique<Class>()); })

@@ -4,17 +4,17 @@
 // unreadable file an error row, the others answered), keeps the open bundle
 // when another fails to open, and streams a language model's continuation
 // into the view, stopping when asked.
+#include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QScrollArea>
-#include <QScrollBar>
-#include <QApplication>
 #include <QTest>
 
 #include <torch/torch.h>
@@ -65,7 +65,11 @@ class BundlePanelTest : public QObject {
     const ClassificationData data = load_classification_data(e, SplitsToLoad::TestOnly);
     std::vector<fs::path> files;
     for (int i = 0; i < 4; ++i) {
-      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0]).mul(255).round().to(torch::kUInt8).contiguous();
+      const auto pixels = (data.test.inputs[i][0] * data.normalize_std[0] + data.normalize_mean[0])
+                              .mul(255)
+                              .round()
+                              .to(torch::kUInt8)
+                              .contiguous();
       files.push_back(root / ("sample" + std::to_string(i) + ".png"));
       write_text_atomically(files.back(), encode_png(pixels.data_ptr<std::uint8_t>(), 8, 8, 1));
     }
@@ -121,17 +125,22 @@ class BundlePanelTest : public QObject {
       QVERIFY(QTest::qWaitForWindowExposed(&window));
       QVERIFY(window.openBundle(QString::fromStdString((root / "bundle").string())));
       QApplication::processEvents();
-      if (!screenshots_.isEmpty()) QVERIFY(window.grab().save(QDir(screenshots_).filePath(QStringLiteral("model-tab-%1.png").arg(size.width()))));
+      if (!screenshots_.isEmpty())
+        QVERIFY(window.grab().save(QDir(screenshots_).filePath(QStringLiteral("model-tab-%1.png").arg(size.width()))));
       QCOMPARE(window.size(), size);
       BundlePanel* panel = window.bundlePanel();
       auto* card = panel->findChild<QWidget*>(QStringLiteral("modelCard"));
-      QVERIFY2(card->height() >= 150, qPrintable(QStringLiteral("the model card is %1 px tall at %2x%3").arg(card->height()).arg(size.width()).arg(size.height())));
+      QVERIFY2(card->height() >= 150, qPrintable(QStringLiteral("the model card is %1 px tall at %2x%3")
+                                                     .arg(card->height())
+                                                     .arg(size.width())
+                                                     .arg(size.height())));
       // Every fact is whole on screen, or its pane scrolls to it.
       auto* facts = panel->findChild<QScrollArea*>(QStringLiteral("bundleFacts"));
       QVERIFY(facts);
       const bool scrolls = facts->verticalScrollBar()->maximum() > 0;
       for (auto* label : facts->widget()->findChildren<QLabel*>()) {
-        QVERIFY2(label->height() >= label->heightForWidth(label->width()) || !label->wordWrap(), qPrintable(label->text()));
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()) || !label->wordWrap(),
+                 qPrintable(label->text()));
         const QRect shown(label->mapTo(facts->viewport(), QPoint(0, 0)), label->size());
         QVERIFY2(scrolls || facts->viewport()->rect().contains(shown), qPrintable(label->text()));
       }
@@ -150,7 +159,8 @@ class BundlePanelTest : public QObject {
     panel.generate(QStringLiteral("say cat"), 8, /*temperature=*/0);
     QVERIFY(finished.wait(60000));
     // The chat model's reply, on its own line after the prompt, in the text as streamed.
-    QVERIFY2(panel.generatedText().startsWith("say cat\n\n") && panel.generatedText().size() > 9, qPrintable(panel.generatedText()));
+    QVERIFY2(panel.generatedText().startsWith("say cat\n\n") && panel.generatedText().size() > 9,
+             qPrintable(panel.generatedText()));
     QVERIFY2(panel.generationStatus().contains("tokens/s"), qPrintable(panel.generationStatus()));
     if (!screenshots_.isEmpty()) {
       panel.resize(1000, 600);

@@ -39,8 +39,10 @@ class CompressionPanelTest : public QObject {
     QTemporaryDir dir;
     write_quadrant_dataset(dir.path(), 200, 20);
     const QString run = dir.filePath("runs/quadrants");
-    ExperimentRun(load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":2}, "model": {"hidden": [32]}})").toStdString()),
-                  run.toStdString())
+    ExperimentRun(
+        load_experiment(write_quadrant_experiment(dir.path(), R"({"train":{"epochs":2}, "model": {"hidden": [32]}})")
+                            .toStdString()),
+        run.toStdString())
         .train();
     CompressionPanel panel;
     panel.setFolders(dir.filePath("runs"), dir.filePath("compress"));
@@ -71,14 +73,17 @@ class CompressionPanelTest : public QObject {
       const QString name = table->item(row, 0)->text();
       const double kb = table->item(row, 3)->text().toDouble();
       if (row == 0) original_kb = kb;
-      if (name == "quadrants-int8") QVERIFY2(kb < original_kb / 2, qPrintable(QString("%1 KB vs %2 KB").arg(kb).arg(original_kb)));
-      if (name == "quadrants-pruned") QVERIFY(table->item(row, 4)->text().toLongLong() < table->item(0, 4)->text().toLongLong());
+      if (name == "quadrants-int8")
+        QVERIFY2(kb < original_kb / 2, qPrintable(QString("%1 KB vs %2 KB").arg(kb).arg(original_kb)));
+      if (name == "quadrants-pruned")
+        QVERIFY(table->item(row, 4)->text().toLongLong() < table->item(0, 4)->text().toLongLong());
       QVERIFY(table->item(row, 2)->text().toDouble() > 0);
     }
     QCOMPARE(panel.tradeOffChart()->graph(0)->dataCount(), 3);
     const auto points = [&] {
       std::vector<double> x;
-      for (auto it = panel.tradeOffChart()->graph(0)->data()->constBegin(); it != panel.tradeOffChart()->graph(0)->data()->constEnd(); ++it)
+      for (auto it = panel.tradeOffChart()->graph(0)->data()->constBegin();
+           it != panel.tradeOffChart()->graph(0)->data()->constEnd(); ++it)
         x.push_back(it->key);
       std::sort(x.begin(), x.end());
       return x;
@@ -86,8 +91,9 @@ class CompressionPanelTest : public QObject {
     std::vector<double> kilobytes;
     for (int row = 0; row < 3; ++row) kilobytes.push_back(table->item(row, 3)->text().toDouble());
     std::sort(kilobytes.begin(), kilobytes.end());
-    for (std::size_t i = 0; i < 3; ++i) QVERIFY(std::abs(points()[i] - kilobytes[i]) < 0.06);  // the table rounds to 0.1 KB
-    panel.setChartAxis("latency");  // the same variants against their latency
+    for (std::size_t i = 0; i < 3; ++i)
+      QVERIFY(std::abs(points()[i] - kilobytes[i]) < 0.06);  // the table rounds to 0.1 KB
+    panel.setChartAxis("latency");                           // the same variants against their latency
     QCOMPARE(panel.tradeOffChart()->graph(0)->dataCount(), 3);
     QVERIFY(panel.tradeOffChart()->xAxis->label().contains("latency"));
     panel.setChartAxis("size");

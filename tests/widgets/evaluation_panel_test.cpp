@@ -54,9 +54,12 @@ class EvaluationPanelTest : public QObject {
     write_quadrant_dataset(dir_.path(), 200, 40);
     const fs::path root = dir_.path().toStdString();
     // One epoch leaves mistakes to look at; the other run trains longer.
-    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":1, "lr": 0.002}})").toStdString()),
-                  root / "runs" / "short").train();
-    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":4}})").toStdString()), root / "runs" / "long")
+    ExperimentRun(
+        load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":1, "lr": 0.002}})").toStdString()),
+        root / "runs" / "short")
+        .train();
+    ExperimentRun(load_experiment(write_quadrant_experiment(dir_.path(), R"({"train":{"epochs":4}})").toStdString()),
+                  root / "runs" / "long")
         .train();
     run_ = dir_.filePath("runs/short");
     other_ = dir_.filePath("runs/long");
@@ -84,7 +87,8 @@ class EvaluationPanelTest : public QObject {
   void categoryAxesKeepRoomForTheLastLabel() {
     QCustomPlot plot;
     plot.resize(500, 260);
-    const QStringList names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+    const QStringList names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                               "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     set_category_axis(plot.xAxis, names);
     plot.xAxis->setRange(-0.6, names.size() - 0.4);
     plot.replot();
@@ -96,7 +100,6 @@ class EvaluationPanelTest : public QObject {
     QCOMPARE(plot.xAxis->tickLabelRotation(), 0.0);
     QCOMPARE(plot.axisRect()->autoMargins(), QCP::msAll);
   }
-
 
   void heatMapCellsAndGalleryFollowTheReport() {
     EvaluationPanel panel;
@@ -115,7 +118,8 @@ class EvaluationPanelTest : public QObject {
     std::int64_t total = 0, wrong = 0;
     for (int t = 0; t < 4; ++t)
       for (int p = 0; p < 4; ++p) {
-        QCOMPARE(panel.confusionPlot()->shownCount(t, p), counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
+        QCOMPARE(panel.confusionPlot()->shownCount(t, p),
+                 counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
         total += counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
         if (t != p) wrong += counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
       }
@@ -127,8 +131,9 @@ class EvaluationPanelTest : public QObject {
       for (int p = 0; p < 4; ++p) {
         const auto expected = counts[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
         if (expected == 0) continue;
-        QTest::mouseClick(panel.confusionPlot()->plot(), Qt::LeftButton, Qt::NoModifier,
-                          panel.confusionPlot()->plot()->mapFrom(panel.confusionPlot(), panel.confusionPlot()->cellCentre(t, p)));
+        QTest::mouseClick(
+            panel.confusionPlot()->plot(), Qt::LeftButton, Qt::NoModifier,
+            panel.confusionPlot()->plot()->mapFrom(panel.confusionPlot(), panel.confusionPlot()->cellCentre(t, p)));
         QCOMPARE(panel.gallery()->count(), static_cast<int>(expected));
         for (int i = 0; i < panel.gallery()->count(); ++i) {
           const auto index = panel.gallery()->item(i)->data(Qt::UserRole).toLongLong();
@@ -159,8 +164,9 @@ class EvaluationPanelTest : public QObject {
     QVERIFY(!panel.comparisonConfusionPlot()->isHidden());
     for (int t = 0; t < 4; ++t)
       for (int p = 0; p < 4; ++p)
-        QCOMPARE(panel.comparisonConfusionPlot()->shownCount(t, p),
-                 panel.comparison()->classification->confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
+        QCOMPARE(
+            panel.comparisonConfusionPlot()->shownCount(t, p),
+            panel.comparison()->classification->confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)]);
     // The accuracy row holds each run's own figure.
     for (int row = 0; row < panel.metricsTable()->rowCount(); ++row)
       if (panel.metricsTable()->item(row, 0)->text() == "accuracy") {
@@ -182,7 +188,8 @@ class EvaluationPanelTest : public QObject {
     bool perplexity = false;
     for (int row = 0; row < panel.metricsTable()->rowCount(); ++row)
       if (panel.metricsTable()->item(row, 0)->text() == "perplexity")
-        perplexity = std::abs(panel.metricsTable()->item(row, 1)->text().toDouble() - panel.result()->language_model->perplexity) < 1e-3;
+        perplexity = std::abs(panel.metricsTable()->item(row, 1)->text().toDouble() -
+                              panel.result()->language_model->perplexity) < 1e-3;
     QVERIFY(perplexity);
     GenerationPlayground* playground = panel.playground();
     QVERIFY(playground->hasModel());

@@ -9,36 +9,36 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
-#include <QUndoStack>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QGuiApplication>
-#include <QScreen>
 #include <QTest>
+#include <QUndoStack>
 
 #include "core/experiment/experiment.h"
 #include "core/experiment/experiment_templates.h"
+#include "core/tune/sweep_runner.h"
+#include "core/tune/sweep_spec.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
+#include "widgets/custom_plot.h"
 #include "widgets/data_preview_panel.h"
 #include "widgets/document_form.h"
 #include "widgets/experiment_document.h"
 #include "widgets/experiment_wizard.h"
-#include "widgets/wizard_sweep_page.h"
-#include "core/tune/sweep_runner.h"
-#include "core/tune/sweep_spec.h"
-#include "widgets/custom_plot.h"
 #include "widgets/step_list_editor.h"
 #include "widgets/text_change_html.h"
 #include "widgets/wizard_architecture_page.h"
 #include "widgets/wizard_hyperparameters_page.h"
 #include "widgets/wizard_review_page.h"
+#include "widgets/wizard_sweep_page.h"
 #include "widgets/wizard_task_data_page.h"
 
 namespace cradle::test {
@@ -134,8 +134,11 @@ class ExperimentWizardTest : public QObject {
     const QDir projects(QStringLiteral(CRADLE_SOURCE_DIR "/projects"));
     int checked = 0;
     QStringList files;
-    for (const QString& project : projects.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) files << project + "/experiment.json";
-    files << "fashion-mnist/prune.json" << "fashion-mnist/prune-channels.json" << "fashion-mnist/distill.json";  // the compression stages
+    for (const QString& project : projects.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+      files << project + "/experiment.json";
+    files << "fashion-mnist/prune.json"
+          << "fashion-mnist/prune-channels.json"
+          << "fashion-mnist/distill.json";  // the compression stages
     for (const QString& name : files) {
       const QString project = QString(name).replace('/', '-');
       const QString file = projects.filePath(name);
@@ -191,9 +194,15 @@ class ExperimentWizardTest : public QObject {
     const QRect room = QGuiApplication::primaryScreen()->availableGeometry();
     QVERIFY2(wizard.width() <= std::max(room.width(), wizard.minimumSizeHint().width()) &&
                  wizard.height() <= std::max(room.height(), wizard.minimumSizeHint().height()),
-             qPrintable(QStringLiteral("%1x%2 on a screen of %3x%4").arg(wizard.width()).arg(wizard.height()).arg(room.width()).arg(room.height())));
+             qPrintable(QStringLiteral("%1x%2 on a screen of %3x%4")
+                            .arg(wizard.width())
+                            .arg(wizard.height())
+                            .arg(room.width())
+                            .arg(room.height())));
     QVERIFY2(wizard.minimumSizeHint().width() <= 1000 && wizard.minimumSizeHint().height() <= 720,
-             qPrintable(QStringLiteral("needs %1x%2").arg(wizard.minimumSizeHint().width()).arg(wizard.minimumSizeHint().height())));
+             qPrintable(QStringLiteral("needs %1x%2")
+                            .arg(wizard.minimumSizeHint().width())
+                            .arg(wizard.minimumSizeHint().height())));
   }
 
   void theSchedulePlotFitsItsRates() {
@@ -284,7 +293,7 @@ class ExperimentWizardTest : public QObject {
     // Only the doubled space and the tags differ; "Once" and "upon" stay plain.
     QVERIFY2(before.startsWith("Once upon<span"), qPrintable(before));
     QVERIFY2(before.contains("line-through\">\u00b7\u00b7</span>"), qPrintable(before));  // the visible double space
-    QVERIFY(before.contains("&lt;b&gt;time&lt;/b&gt;"));                        // escaped, struck out
+    QVERIFY(before.contains("&lt;b&gt;time&lt;/b&gt;"));                                  // escaped, struck out
     QVERIFY2(after.startsWith("Once upon<span"), qPrintable(after));
     QVERIFY(after.contains("#b5e3b6;color:#000\">\u00b7</span>"));
     QVERIFY(after.endsWith("time</span>"));
@@ -380,7 +389,8 @@ class ExperimentWizardTest : public QObject {
     QVERIFY(QDir(dir.path()).mkpath("corpus"));
     QFile corpus(dir.filePath("corpus/tales.txt"));
     QVERIFY(corpus.open(QIODevice::WriteOnly));
-    for (int i = 0; i < 40; ++i) corpus.write(QByteArray("Once upon a time  a fox met a crow number ") + QByteArray::number(i) + "\n");
+    for (int i = 0; i < 40; ++i)
+      corpus.write(QByteArray("Once upon a time  a fox met a crow number ") + QByteArray::number(i) + "\n");
     corpus.close();
     ExperimentWizard wizard(dir.path());
     wizard.startNew("language_model");
@@ -400,7 +410,8 @@ class ExperimentWizardTest : public QObject {
     QVERIFY(preview->samplesHtml().contains("Tokens (char tokenizer"));
     // Then the model: the layer table and the totals for this vocabulary.
     QTRY_VERIFY_WITH_TIMEOUT(wizard.architecturePage()->layerTable()->rowCount() > 0, 10000);
-    QVERIFY2(wizard.architecturePage()->totalsText().startsWith("Parameters:"), qPrintable(wizard.architecturePage()->totalsText()));
+    QVERIFY2(wizard.architecturePage()->totalsText().startsWith("Parameters:"),
+             qPrintable(wizard.architecturePage()->totalsText()));
     const QString totals = wizard.architecturePage()->totalsText();
     type_into(&wizard, "model.width", "64");
     QTRY_VERIFY(wizard.architecturePage()->totalsText() != totals);
@@ -421,7 +432,9 @@ class WizardScreenshots : public QObject {
     const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("studio-screenshots"));
     QDir().mkpath(out);
     ExperimentWizard wizard(QDir::temp().filePath("cradle-screenshots"));
-    QVERIFY(wizard.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/") + qEnvironmentVariable("CRADLE_SCREENSHOT_PROJECT", "fortunes-gpt") + "/experiment.json"));
+    QVERIFY(wizard.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/") +
+                                  qEnvironmentVariable("CRADLE_SCREENSHOT_PROJECT", "fortunes-gpt") +
+                                  "/experiment.json"));
     wizard.resize(1280, 800);
     wizard.show();
     QTRY_VERIFY_WITH_TIMEOUT(wizard.taskDataPage()->preview()->ready(), 120000);

@@ -52,8 +52,10 @@ class ExportDialogTest : public QObject {
     QVERIFY2(text.contains("the ONNX checker passed"), qPrintable(text));
     QVERIFY2(text.contains("bundle.json"), qPrintable(text));  // every file written is listed
     QVERIFY(!text.contains("Note: this run is"));              // a finished run: nothing to warn about
-    QVERIFY2(text.contains(QRegularExpression("OpenCV DNN [0-9.]+ on 20 inputs: max \\|difference\\| from LibTorch [0-9.e-]+ \\(tolerance 0.0001\\): passed")),
-             qPrintable(text));
+    QVERIFY2(
+        text.contains(QRegularExpression(
+            "OpenCV DNN [0-9.]+ on 20 inputs: max \\|difference\\| from LibTorch [0-9.e-]+ \\(tolerance 0.0001\\): passed")),
+        qPrintable(text));
     QVERIFY2(text.contains(QRegularExpression("ONNX Runtime [0-9.]+ on 20 inputs")), qPrintable(text));
     // What the dialog wrote loads back as a bundle.
     ModelBundle bundle = open_bundle(file.toStdString());
@@ -82,7 +84,8 @@ class ExportDialogTest : public QObject {
     dialog.exportRun(run_, dir_.filePath("busy"), false);
     QVERIFY(failed.wait(60000));
     QVERIFY2(dialog.resultText().startsWith("Export failed; nothing was written."), qPrintable(dialog.resultText()));
-    QVERIFY2(!dialog.resultText().contains("--out"), qPrintable(dialog.resultText()));  // the window's words, not the command line's
+    QVERIFY2(!dialog.resultText().contains("--out"),
+             qPrintable(dialog.resultText()));  // the window's words, not the command line's
     QCOMPARE(read_file(dir_.filePath("busy/keep.txt").toStdString()), std::string("mine"));
     QCOMPARE(dialog.startServing(), 0);  // nothing exported: nothing to serve
   }

@@ -2,25 +2,25 @@
 // error from the core without losing what was open; its project explorer,
 // run list, recent experiments and saved layout.
 #include <QCoreApplication>
+#include <QDialog>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QMenuBar>
-#include <QMenu>
-#include <QTimer>
-#include <QDialog>
 #include <QTest>
+#include <QTimer>
 
 #include <QAction>
 #include <QApplication>
@@ -40,17 +40,17 @@
 #include "widgets/confusion_matrix_plot.h"
 #include "widgets/custom_plot.h"
 #include "widgets/evaluation_panel.h"
-#include "widgets/sweep_panel.h"
-#include "widgets/wizard_sweep_page.h"
-#include "widgets/metrics_chart.h"
-#include "widgets/training_dashboard.h"
 #include "widgets/experiment_wizard.h"
-#include "widgets/wizard_review_page.h"
+#include "widgets/metrics_chart.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
 #include "widgets/run_list.h"
+#include "widgets/sweep_panel.h"
 #include "widgets/theme.h"
+#include "widgets/training_dashboard.h"
 #include "widgets/training_session.h"
+#include "widgets/wizard_review_page.h"
+#include "widgets/wizard_sweep_page.h"
 
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
@@ -83,7 +83,8 @@ class MainWindowTest : public QObject {
     QVERIFY(files.contains(QDir(CRADLE_SOURCE_DIR "/projects").absoluteFilePath("fashion-mnist/experiment.json")));
     QVERIFY(files.contains(workspace.filePath("mine/experiment.json")));
     QCOMPARE(files.filter("not-a-project").size(), 0);
-    QVERIFY(explorer->select(workspace.filePath("mine/experiment.json")) && window.experimentPath().isEmpty());  // selecting quietly
+    QVERIFY(explorer->select(workspace.filePath("mine/experiment.json")) &&
+            window.experimentPath().isEmpty());  // selecting quietly
     // Choosing an item (as a click does) opens it.
     explorer->setCurrentItem(explorer->topLevelItem(0)->child(0));
     QVERIFY2(window.experimentPath().endsWith("/experiment.json"), qPrintable(window.experimentPath()));
@@ -116,8 +117,8 @@ class MainWindowTest : public QObject {
     QCOMPARE(runs->item(0, 3)->text(), QStringLiteral("3"));
     QCOMPARE(runs->item(0, 4)->text(), QStringLiteral("2026-11-29 08:00:00"));
     // An experiment without runs says what will appear.
-    write(workspace.filePath("fresh.json"), QByteArray(read_all(write_quadrant_experiment(workspace.path())))
-                                                .replace("\"quadrants\"", "\"fresh\""));
+    write(workspace.filePath("fresh.json"),
+          QByteArray(read_all(write_quadrant_experiment(workspace.path()))).replace("\"quadrants\"", "\"fresh\""));
     QVERIFY(window.openExperiment(workspace.filePath("fresh.json")));
     QCOMPARE(runs->rowCount(), 0);
     QVERIFY2(runs->placeholderText().contains("No runs of fresh yet"), qPrintable(runs->placeholderText()));
@@ -127,12 +128,15 @@ class MainWindowTest : public QObject {
   // chosen in the explorer or the run list when there is one.
   void evaluateOffersTheNewestOrTheChosenRun() {
     QTemporaryDir workspace;
-    for (const auto& [name, started] : {std::pair{"older", "2026-11-01T08:00:00Z"}, std::pair{"newer", "2026-11-29T08:00:00Z"}}) {
+    for (const auto& [name, started] :
+         {std::pair{"older", "2026-11-01T08:00:00Z"}, std::pair{"newer", "2026-11-29T08:00:00Z"}}) {
       const QString run = workspace.filePath(QStringLiteral("runs/") + name);
       QVERIFY(QDir().mkpath(run + "/model"));
-      write_text_atomically((run + "/experiment.json").toStdString(), R"({"name": "quadrants", "task": "classification"})");
+      write_text_atomically((run + "/experiment.json").toStdString(),
+                            R"({"name": "quadrants", "task": "classification"})");
       write_text_atomically((run + "/model/model.pt").toStdString(), "weights");
-      write_text_atomically((run + "/report.json").toStdString(), std::string(R"({"status": "completed", "started_at": ")") + started + "\"}");
+      write_text_atomically((run + "/report.json").toStdString(),
+                            std::string(R"({"status": "completed", "started_at": ")") + started + "\"}");
     }
     QTest::qWait(20);
     QVERIFY(QDir().mkpath(workspace.filePath("runs/older/evaluation")));  // the older folder changed last
@@ -161,7 +165,8 @@ class MainWindowTest : public QObject {
       // The window takes the size asked for: no tab asks for more room than it has beside the Projects dock.
       QCOMPARE(window.size(), size);
       for (int i = 0; i < tabs->count(); ++i)
-        QVERIFY2(tabs->widget(i)->minimumSizeHint().width() <= tabs->width() && tabs->widget(i)->minimumSizeHint().height() <= tabs->height(),
+        QVERIFY2(tabs->widget(i)->minimumSizeHint().width() <= tabs->width() &&
+                     tabs->widget(i)->minimumSizeHint().height() <= tabs->height(),
                  qPrintable(QStringLiteral("the %1 tab needs %2x%3 of %4x%5")
                                 .arg(tabs->tabText(i))
                                 .arg(tabs->widget(i)->minimumSizeHint().width())
@@ -173,11 +178,14 @@ class MainWindowTest : public QObject {
       QVERIFY(evaluate->isVisible());
       ConfusionMatrixPlot* matrix = evaluate->confusionPlot();
       for (const int classes : {10, 100}) {
-        std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 3));
+        std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(classes),
+                                                      std::vector<std::int64_t>(static_cast<std::size_t>(classes), 3));
         std::vector<std::string> names;
         for (int c = 0; c < classes; ++c) {
-          counts[static_cast<std::size_t>(c)][static_cast<std::size_t>(c)] = 1000 - c;  // Fashion-MNIST's test set: 1,000 a class
-          names.push_back(classes == 10 ? std::string("Ankle boot ") + std::to_string(c) : "class " + std::to_string(c));
+          counts[static_cast<std::size_t>(c)][static_cast<std::size_t>(c)] =
+              1000 - c;  // Fashion-MNIST's test set: 1,000 a class
+          names.push_back(classes == 10 ? std::string("Ankle boot ") + std::to_string(c)
+                                        : "class " + std::to_string(c));
         }
         matrix->setMatrix(counts, names, QStringLiteral("Confusion matrix"));
         QApplication::processEvents();
@@ -189,7 +197,9 @@ class MainWindowTest : public QObject {
                                   .arg(matrix->cellPixels().width())
                                   .arg(matrix->cellPixels().height());
         if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT_DIR"); !out.isEmpty())
-          QVERIFY(window.grab().save(QDir(QString::fromLocal8Bit(out)).filePath(QStringLiteral("evaluate-%1-classes-%2.png").arg(classes).arg(size.width()))));
+          QVERIFY(window.grab().save(
+              QDir(QString::fromLocal8Bit(out))
+                  .filePath(QStringLiteral("evaluate-%1-classes-%2.png").arg(classes).arg(size.width()))));
         QVERIFY2(matrix->cellPixels().width() >= ConfusionMatrixPlot::kMinimumCellPixels, qPrintable(where));
         QVERIFY2(matrix->cellPixels().height() >= ConfusionMatrixPlot::kMinimumCellPixels, qPrintable(where));
         for (QCPAxis* axis : {matrix->plot()->xAxis, matrix->plot()->yAxis}) {  // every class named on both axes
@@ -197,13 +207,15 @@ class MainWindowTest : public QObject {
           QVERIFY(ticker);
           QCOMPARE(ticker->ticks().size(), classes);
         }
-        QCOMPARE(matrix->cellDescription(1, 1), QStringLiteral("True %1, predicted %1: 999 of %2 (%3%)")
-                                                    .arg(QString::fromStdString(names[1]))
-                                                    .arg(999 + 3 * (classes - 1))
-                                                    .arg(QString::number(100.0 * 999 / (999 + 3 * (classes - 1)), 'f', 1)));
+        QCOMPARE(matrix->cellDescription(1, 1),
+                 QStringLiteral("True %1, predicted %1: 999 of %2 (%3%)")
+                     .arg(QString::fromStdString(names[1]))
+                     .arg(999 + 3 * (classes - 1))
+                     .arg(QString::number(100.0 * 999 / (999 + 3 * (classes - 1)), 'f', 1)));
         if (classes == 10) {
           // In full at the usual size; at the smallest, shortened ("1k") at worst.
-          QVERIFY2(matrix->countStyle() == (size.width() >= 1280 ? ConfusionMatrixPlot::CountStyle::Full : ConfusionMatrixPlot::CountStyle::Shortened) ||
+          QVERIFY2(matrix->countStyle() == (size.width() >= 1280 ? ConfusionMatrixPlot::CountStyle::Full
+                                                                 : ConfusionMatrixPlot::CountStyle::Shortened) ||
                        matrix->countStyle() == ConfusionMatrixPlot::CountStyle::Full,
                    qPrintable(where));
           if (matrix->countStyle() == ConfusionMatrixPlot::CountStyle::Full) {
@@ -241,9 +253,12 @@ class MainWindowTest : public QObject {
         QWidget* modal = QApplication::activeModalWidget();
         if (!modal) return;
         ++dialogs;
-        if (modal->windowTitle().trimmed().isEmpty() || modal->windowTitle().endsWith(QLatin1Char(':'))) untitled << what + QStringLiteral(" (") + modal->metaObject()->className() + ')';
-        if (auto* dialog = qobject_cast<QDialog*>(modal)) dialog->reject();
-        else modal->close();
+        if (modal->windowTitle().trimmed().isEmpty() || modal->windowTitle().endsWith(QLatin1Char(':')))
+          untitled << what + QStringLiteral(" (") + modal->metaObject()->className() + ')';
+        if (auto* dialog = qobject_cast<QDialog*>(modal))
+          dialog->reject();
+        else
+          modal->close();
       });
       poll.start();
       trigger();
@@ -252,7 +267,8 @@ class MainWindowTest : public QObject {
       for (QWidget* top : QApplication::topLevelWidgets())  // a dialog shown without blocking
         if (auto* dialog = qobject_cast<QDialog*>(top); dialog && dialog->isVisible()) {
           ++dialogs;
-          if (dialog->windowTitle().trimmed().isEmpty()) untitled << what + QStringLiteral(" (") + dialog->metaObject()->className() + ')';
+          if (dialog->windowTitle().trimmed().isEmpty())
+            untitled << what + QStringLiteral(" (") + dialog->metaObject()->className() + ')';
           dialog->reject();
         }
     };
@@ -273,7 +289,8 @@ class MainWindowTest : public QObject {
         title_of_dialogs_from(button->text(), [button] { button->click(); });
       }
     QVERIFY2(untitled.isEmpty(), qPrintable(untitled.join(QStringLiteral(", "))));
-    QVERIFY2(actions >= 10 && dialogs >= 10, qPrintable(QStringLiteral("%1 actions opened %2 dialogs").arg(actions).arg(dialogs)));
+    QVERIFY2(actions >= 10 && dialogs >= 10,
+             qPrintable(QStringLiteral("%1 actions opened %2 dialogs").arg(actions).arg(dialogs)));
   }
 
   void remembersRecentExperimentsAndTheLayout() {
@@ -471,8 +488,9 @@ class MainWindowTest : public QObject {
     QTemporaryDir workspace;
     write_quadrant_dataset(workspace.path(), 64, 16);
     const QString original = workspace.filePath("runs/quadrants");
-    ExperimentRun(load_experiment(write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})").toStdString()),
-                  original.toStdString())
+    ExperimentRun(
+        load_experiment(write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})").toStdString()),
+        original.toStdString())
         .train();
     MainWindow window;
     window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), workspace.path());
@@ -516,7 +534,8 @@ class MainWindowTest : public QObject {
     write_quadrant_experiment(workspace.path(), R"({"train": {"epochs": 1}})");
     QFile file(workspace.filePath("sweep.json"));
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"name": "lr-grid", "experiment": "experiment.json", "method": "grid", "metric": "validation_accuracy",
+    file.write(
+        R"({"name": "lr-grid", "experiment": "experiment.json", "method": "grid", "metric": "validation_accuracy",
                    "parameters": {"train.lr": {"values": [0.001, 0.05]}}})");
     file.close();
     MainWindow window;
@@ -623,7 +642,8 @@ class MainWindowTest : public QObject {
     window.resize(1280, 800);
     const QImage image = window.grab().toImage();
     QCOMPARE(image.size(), QSize(1280, 800));
-    if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT"); !out.isEmpty()) QVERIFY(image.save(QString::fromLocal8Bit(out)));
+    if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT"); !out.isEmpty())
+      QVERIFY(image.save(QString::fromLocal8Bit(out)));
   }
 };
 

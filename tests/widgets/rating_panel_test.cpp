@@ -8,17 +8,17 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QLabel>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
-#include <QElapsedTimer>
-#include <QLabel>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -113,7 +113,8 @@ class RatingPanelTest : public QObject {
     QVERIFY(!panel->start(session(QStringLiteral(" "))));
     QVERIFY(under_start->isVisible());
     QVERIFY2(under_start->text().contains("annotator"), qPrintable(under_start->text()));
-    QVERIFY2(window.statusBar()->currentMessage().contains("annotator"), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusBar()->currentMessage().contains("annotator"),
+             qPrintable(window.statusBar()->currentMessage()));
     RatingSession classifier = session(QStringLiteral("ana"));
     classifier.runs = QStringList{dir_.filePath("base")};  // the pretrained base run: it does not chat
     QVERIFY(!panel->start(classifier));
@@ -143,8 +144,8 @@ class RatingPanelTest : public QObject {
       QVERIFY(scroll);
       QCOMPARE(scroll->verticalScrollBar()->value(), 0);
       const QRect view = scroll->viewport()->rect();
-      for (const char* name : {"chooseLeft", "chooseRight", "chooseTie", "chooseSkip", "undoLabel", "nextItem", "leftReply", "rightReply",
-                               "trainRewardModel", "changeRatingSet"}) {
+      for (const char* name : {"chooseLeft", "chooseRight", "chooseTie", "chooseSkip", "undoLabel", "nextItem",
+                               "leftReply", "rightReply", "trainRewardModel", "changeRatingSet"}) {
         auto* widget = panel->findChild<QWidget*>(QString::fromLatin1(name));
         QVERIFY2(widget, name);
         const QRect shown(widget->mapTo(scroll->viewport(), QPoint(0, 0)), widget->size());
@@ -408,8 +409,11 @@ class RatingWalkthrough : public QObject {
  private Q_SLOTS:
   void labelTrainCompare() {
     const QString out = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("studio-screenshots"));
-    const QString policy = qEnvironmentVariable("CRADLE_RATING_POLICY", QStringLiteral(CRADLE_SOURCE_DIR "/runs/alignment-demo/sft"));
-    const int labels = qEnvironmentVariableIntValue("CRADLE_RATING_LABELS") > 0 ? qEnvironmentVariableIntValue("CRADLE_RATING_LABELS") : 20;
+    const QString policy =
+        qEnvironmentVariable("CRADLE_RATING_POLICY", QStringLiteral(CRADLE_SOURCE_DIR "/runs/alignment-demo/sft"));
+    const int labels = qEnvironmentVariableIntValue("CRADLE_RATING_LABELS") > 0
+                           ? qEnvironmentVariableIntValue("CRADLE_RATING_LABELS")
+                           : 20;
     QDir().mkpath(out);
     QStandardPaths::setTestModeEnabled(true);
     QTemporaryDir workspace;
@@ -444,7 +448,8 @@ class RatingWalkthrough : public QObject {
     };
     clock.start();
     label(labels, QStringLiteral("6-rating-panel.png"));
-    qInfo("labelled %d pairs by keyboard in %.1f s (candidates written ahead by the worker)", labels, clock.elapsed() / 1000.0);
+    qInfo("labelled %d pairs by keyboard in %.1f s (candidates written ahead by the worker)", labels,
+          clock.elapsed() / 1000.0);
     const auto train = [&](const char* button) {
       clock.start();
       panel->findChild<QPushButton*>(button)->click();

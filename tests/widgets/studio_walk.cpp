@@ -47,7 +47,8 @@ class StudioWalk : public QObject {
   void shoot(QWidget* widget, const QString& name) {
     QApplication::processEvents();
     QTest::qWait(200);
-    const QString file = QDir(out_).filePath(QStringLiteral("%1-%2.png").arg(shot_++, 2, 10, QLatin1Char('0')).arg(name));
+    const QString file =
+        QDir(out_).filePath(QStringLiteral("%1-%2.png").arg(shot_++, 2, 10, QLatin1Char('0')).arg(name));
     QVERIFY2(widget->grab().save(file), qPrintable(file));
     qInfo("%s", qPrintable(file));
   }
@@ -88,7 +89,8 @@ class StudioWalk : public QObject {
     QApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     out_ = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR", QStringLiteral("studio-walk"));
     QDir().mkpath(out_);
-    const QStringList size = qEnvironmentVariable("CRADLE_WALK_SIZE", QStringLiteral("1280x800")).split(QLatin1Char('x'));
+    const QStringList size =
+        qEnvironmentVariable("CRADLE_WALK_SIZE", QStringLiteral("1280x800")).split(QLatin1Char('x'));
     if (size.size() == 2) size_ = QSize(size[0].toInt(), size[1].toInt());
   }
 
@@ -151,7 +153,8 @@ class StudioWalk : public QObject {
     QVERIFY(evaluated.wait(120000));
     shoot(&window, QStringLiteral("evaluate"));
     ConfusionMatrixPlot* matrix = evaluation->confusionPlot();
-    QTest::mouseClick(matrix->plot(), Qt::LeftButton, Qt::NoModifier, matrix->plot()->mapFrom(matrix, matrix->cellCentre(6, 0)));
+    QTest::mouseClick(matrix->plot(), Qt::LeftButton, Qt::NoModifier,
+                      matrix->plot()->mapFrom(matrix, matrix->cellCentre(6, 0)));
     shoot(&window, QStringLiteral("evaluate-cell-shirt-as-tshirt"));
 
     // Export, as the dialog shows it, then the bundle in the Model tab.
@@ -162,8 +165,9 @@ class StudioWalk : public QObject {
     QVERIFY(window.openBundle(bundle));
     shoot(&window, QStringLiteral("model-tab"));
 
-    for (QWidget* page : {static_cast<QWidget*>(window.ratingPanel()), window.findChild<QWidget*>(QStringLiteral("compressionPanel")),
-                          window.findChild<QWidget*>(QStringLiteral("sweepPanel"))}) {
+    for (QWidget* page :
+         {static_cast<QWidget*>(window.ratingPanel()), window.findChild<QWidget*>(QStringLiteral("compressionPanel")),
+          window.findChild<QWidget*>(QStringLiteral("sweepPanel"))}) {
       if (!page) continue;
       show_tab(window, page);
       shoot(&window, page->objectName().isEmpty() ? QStringLiteral("rate") : page->objectName());

@@ -3,14 +3,14 @@
 // from, a run written by another process (cradle-cli) is followed live, the
 // charts export, and a million points arrive in a handful of repaints.
 #include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QScrollArea>
-#include <QApplication>
 #include <QTest>
 
 #include "core/run/metrics_follower.h"
@@ -72,7 +72,8 @@ class TrainingDashboardTest : public QObject {
     QVERIFY2(dashboard->progressText().startsWith("Finished: step 24 of 24"), qPrintable(dashboard->progressText()));
     // The crosshair reads the exact logged value.
     const QString readout = loss->valuesAt(static_cast<double>(written.steps.front().step));
-    QVERIFY2(readout.contains(QString("train: %1").arg(written.steps.front().loss, 0, 'g', 6)), qPrintable(readout + " / " + QString::number(written.steps.front().loss, 'g', 6)));
+    QVERIFY2(readout.contains(QString("train: %1").arg(written.steps.front().loss, 0, 'g', 6)),
+             qPrintable(readout + " / " + QString::number(written.steps.front().loss, 'g', 6)));
 
     // The qualitative view: 16 fixed validation images with the last validation's predictions.
     SampleSnapshotsView* samples = dashboard->samples();
@@ -89,8 +90,12 @@ class TrainingDashboardTest : public QObject {
       QApplication::processEvents();
       auto* scroll = alone.findChild<QScrollArea*>();
       QVERIFY2(scroll->widget()->minimumSizeHint().width() <= scroll->viewport()->width(),
-               qPrintable(QStringLiteral("%1 columns need %2 px of %3").arg(alone.columnCount()).arg(scroll->widget()->minimumSizeHint().width()).arg(scroll->viewport()->width())));
-      QVERIFY2(alone.columnCount() > columns || alone.columnCount() == 16, qPrintable(QString::number(alone.columnCount())));
+               qPrintable(QStringLiteral("%1 columns need %2 px of %3")
+                              .arg(alone.columnCount())
+                              .arg(scroll->widget()->minimumSizeHint().width())
+                              .arg(scroll->viewport()->width())));
+      QVERIFY2(alone.columnCount() > columns || alone.columnCount() == 16,
+               qPrintable(QString::number(alone.columnCount())));
       columns = alone.columnCount();
     }
 
@@ -145,7 +150,8 @@ class TrainingDashboardTest : public QObject {
     window.stopTraining();
     QTRY_VERIFY_WITH_TIMEOUT(!session->running(), 60000);
     QVERIFY2(window.logText().contains("Training stopped"), qPrintable(window.logText()));
-    QVERIFY2(window.dashboard()->progressText().startsWith("Stopped at step "), qPrintable(window.dashboard()->progressText()));
+    QVERIFY2(window.dashboard()->progressText().startsWith("Stopped at step "),
+             qPrintable(window.dashboard()->progressText()));
     QVERIFY(!window.dashboard()->progressText().contains("left"));
     const QString folder = session->runFolder();
     QVERIFY(QFile::exists(folder + "/checkpoints/stopped.pt"));
@@ -153,7 +159,8 @@ class TrainingDashboardTest : public QObject {
     QVERIFY(window.resumeRun(folder));
     QTRY_VERIFY_WITH_TIMEOUT(!session->running(), 120000);
     QVERIFY2(window.logText().contains("Training finished: test accuracy"), qPrintable(window.logText()));
-    QVERIFY2(window.dashboard()->progressText().startsWith("Finished: step 4000 of 4000"), qPrintable(window.dashboard()->progressText()));
+    QVERIFY2(window.dashboard()->progressText().startsWith("Finished: step 4000 of 4000"),
+             qPrintable(window.dashboard()->progressText()));
     const MetricsUpdate written = read_metrics(folder);
     QCOMPARE(written.steps.back().step, std::int64_t(20 * 200));  // 1,600 training samples / 8, 20 epochs
   }
@@ -161,15 +168,15 @@ class TrainingDashboardTest : public QObject {
   void followsARunThatCradleCliWrites() {
     QTemporaryDir data;
     write_quadrant_dataset(data.path(), 600, 16);
-    const QString experiment = write_quadrant_experiment(
-        data.path(), R"({"train": {"epochs": 3, "log_every": 1}, "data": {"cache": false}})");
+    const QString experiment =
+        write_quadrant_experiment(data.path(), R"({"train": {"epochs": 3, "log_every": 1}, "data": {"cache": false}})");
     const QString out = data.filePath("cli-run");
     TrainingDashboard dashboard;
     dashboard.followRun(out);  // before the folder exists
     QProcess cli;
     cli.start(QStringLiteral(CRADLE_CLI_PATH), {"train", experiment, "--out", out});
     QVERIFY(cli.waitForStarted());
-    QTRY_VERIFY_WITH_TIMEOUT(dashboard.lossChart()->pointCount(0) > 0, 60000);  // live, while it trains
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.lossChart()->pointCount(0) > 0, 60000);      // live, while it trains
     if (cli.state() != QProcess::NotRunning) QVERIFY(cli.waitForFinished(120000));  // false when already finished
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 0);
@@ -191,11 +198,13 @@ class TrainingDashboardTest : public QObject {
     QTemporaryDir run;
     QFile file(run.filePath("samples.jsonl"));
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"kind":"generations","step":10,"epoch":1,"items":[{"prompt":"Once","text":" upon a tmie"}]})" "\n");
+    file.write(R"({"kind":"generations","step":10,"epoch":1,"items":[{"prompt":"Once","text":" upon a tmie"}]})"
+               "\n");
     file.flush();
     SampleSnapshotsView view;
     view.follow(run.path());
-    file.write(R"({"kind":"generations","step":20,"epoch":2,"items":[{"prompt":"Once","text":" upon a time"}]})" "\n");
+    file.write(R"({"kind":"generations","step":20,"epoch":2,"items":[{"prompt":"Once","text":" upon a time"}]})"
+               "\n");
     file.close();
     view.poll();
     const QString text = view.generatedText();
@@ -211,7 +220,7 @@ class TrainingDashboardTest : public QObject {
     for (int i = 0; i < 1000000; ++i) chart.append(series, i, 1.0 / (1 + i * 1e-4));
     QTRY_COMPARE(chart.replotCount(), 1);  // one batch, one repaint
     QTest::qWait(100);
-    QCOMPARE(chart.replotCount(), 1);      // nothing new, nothing drawn
+    QCOMPARE(chart.replotCount(), 1);  // nothing new, nothing drawn
     QCOMPARE(chart.pointCount(series), 1000000);
     chart.setSmoothing(0.9);
     chart.setLogScale(true);
@@ -239,7 +248,8 @@ class DashboardScreenshot : public QObject {
     window.show();
     QVERIFY(window.startTraining());
     // After the first validation: its point on the curves and the predictions on the samples.
-    QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->samples()->imageCount() > 0 && window.dashboard()->lastStep() >= 1000, 600000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.dashboard()->samples()->imageCount() > 0 && window.dashboard()->lastStep() >= 1000,
+                             600000);
     QTest::qWait(500);
     QVERIFY(window.grab().save(QDir(out).filePath("5-dashboard-mid-run.png")));
     window.stopTraining();

@@ -33,12 +33,14 @@ class TranslationTest : public QObject {
       MainWindow window;
       QCOMPARE(window.menuBar()->actions().first()->text(), QStringLiteral("文件(&F)"));
       QCOMPARE(window.windowTitle(), QStringLiteral("Cradle"));
-      window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"), QDir::tempPath() + "/cradle-no-workspace");
+      window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"),
+                               QDir::tempPath() + "/cradle-no-workspace");
       QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fortunes-topics/experiment.json")));
       window.resize(1280, 800);
       const QImage image = window.grab().toImage();
       QCOMPARE(image.size(), QSize(1280, 800));
-      if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT_ZH"); !out.isEmpty()) QVERIFY(image.save(QString::fromLocal8Bit(out)));
+      if (const QByteArray out = qgetenv("CRADLE_SCREENSHOT_ZH"); !out.isEmpty())
+        QVERIFY(image.save(QString::fromLocal8Bit(out)));
     }
     QVERIFY(!install_translation(QStringLiteral("en")));  // English: the source strings
     MainWindow english;
@@ -68,7 +70,8 @@ class TranslationTest : public QObject {
     const QByteArray text = ts.readAll();
     QVERIFY(text.contains("<translation>"));
     // A string added to the sources and not to the .ts comes back unfinished.
-    QVERIFY2(!text.contains("type=\"unfinished\""), "run lupdate (see widgets/CMakeLists.txt) and translate the new strings");
+    QVERIFY2(!text.contains("type=\"unfinished\""),
+             "run lupdate (see widgets/CMakeLists.txt) and translate the new strings");
   }
 };
 

@@ -35,11 +35,11 @@ class DirectPreferenceStage : public PreferencePairStage {
 
   void describe(const StageContext& c) const override {
     const auto& d = data_;
-    c.log("DPO from " + c.experiment.init_from + " (beta " + Json(c.experiment.align.beta).dump() + ", label smoothing " +
-          Json(c.experiment.align.label_smoothing).dump() + "): " + std::to_string(d.train_pairs.size()) +
-          " training pairs from " + std::to_string(d.files.size()) + " file(s), " + std::to_string(d.skipped.size()) +
-          " bad lines skipped, " + std::to_string(d.undecided) + " ties and skips left out, " +
-          std::to_string(d.truncated) + " cut to their last data.context_length tokens");
+    c.log("DPO from " + c.experiment.init_from + " (beta " + Json(c.experiment.align.beta).dump() +
+          ", label smoothing " + Json(c.experiment.align.label_smoothing).dump() +
+          "): " + std::to_string(d.train_pairs.size()) + " training pairs from " + std::to_string(d.files.size()) +
+          " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.undecided) +
+          " ties and skips left out, " + std::to_string(d.truncated) + " cut to their last data.context_length tokens");
   }
 
   std::unique_ptr<SampleSnapshots> sample_snapshots(const StageContext& c) override {

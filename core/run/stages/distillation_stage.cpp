@@ -25,8 +25,8 @@ class DistillationTeacher {
     experiment_ = load_experiment(open_run_folder(run).experiment_file());
     if (experiment_.task != student.task || is_text_classification(experiment_) != is_text_classification(student))
       throw ConfigError("compress.teacher: " + run + " is a task \"" + to_string(experiment_.task) + "\" run on " +
-                        to_string(experiment_.data.source) + " data; the student's task is \"" + to_string(student.task) + "\" on " +
-                        to_string(student.data.source));
+                        to_string(experiment_.data.source) + " data; the student's task is \"" +
+                        to_string(student.task) + "\" on " + to_string(student.data.source));
   }
   const Experiment& experiment() const { return experiment_; }
 
@@ -42,8 +42,8 @@ class DistillationTeacher {
               std::function<torch::nn::Sequential()> build_teacher) const {
     report["stage"] = "distill";
     report["teacher"] = c.experiment.compress.teacher;
-    report["compression"] = compare_compressed_model(c, std::move(student), data, c.experiment.compress.teacher,
-                                                     std::move(build_teacher));
+    report["compression"] =
+        compare_compressed_model(c, std::move(student), data, c.experiment.compress.teacher, std::move(build_teacher));
     c.log("distilled: the student " + describe_comparison(report["compression"]));
   }
 

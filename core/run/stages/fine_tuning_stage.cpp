@@ -35,11 +35,11 @@ class FineTuningStage : public StageRunner {
 
   void describe(const StageContext& c) const override {
     const auto& d = data_;
-    c.log("fine-tuning " + c.experiment.init_from + " (" + base_.weights.filename().string() + "): " +
-          std::to_string(d.train_dialogues.size()) + " training dialogues from " + std::to_string(d.files.size()) +
-          " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " + std::to_string(d.truncated) +
-          " cut to data.context_length, " + std::to_string(d.dropped) + " dropped with no response left; " +
-          std::to_string(d.response_tokens) + " response tokens trained" +
+    c.log("fine-tuning " + c.experiment.init_from + " (" + base_.weights.filename().string() +
+          "): " + std::to_string(d.train_dialogues.size()) + " training dialogues from " +
+          std::to_string(d.files.size()) + " file(s), " + std::to_string(d.skipped.size()) + " bad lines skipped, " +
+          std::to_string(d.truncated) + " cut to data.context_length, " + std::to_string(d.dropped) +
+          " dropped with no response left; " + std::to_string(d.response_tokens) + " response tokens trained" +
           (c.experiment.data.packing ? ", packed into " + std::to_string(d.train.size()) + " sequences" : ""));
   }
 

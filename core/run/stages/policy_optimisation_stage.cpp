@@ -24,8 +24,9 @@ class PolicyOptimisationStage : public StageRunner {
   bool keeps_tokenizer() const override { return true; }
 
   void check_data_parallel() const override {
-    throw ConfigError("stage \"ppo\" trains in one process (its rollouts are not sharded between ranks); run it "
-                      "without --nproc or WORLD_SIZE");
+    throw ConfigError(
+        "stage \"ppo\" trains in one process (its rollouts are not sharded between ranks); run it "
+        "without --nproc or WORLD_SIZE");
   }
   void check_learning_rate_override() const override {
     throw ConfigError("stage ppo has no learning-rate override: its steps are rollouts");
@@ -36,7 +37,8 @@ class PolicyOptimisationStage : public StageRunner {
     const Experiment& e = c.experiment;
     if (e.align.max_new_tokens >= e.data.context_length)
       throw ConfigError("align.max_new_tokens: " + std::to_string(e.align.max_new_tokens) +
-                        " leaves no room for the prompt in data.context_length " + std::to_string(e.data.context_length));
+                        " leaves no room for the prompt in data.context_length " +
+                        std::to_string(e.data.context_length));
     prompts_ = load_prompt_data(e, base_.tokenizer);
     tokenizer_ = prompts_.tokenizer;
     input_shape_ = {e.data.context_length};
@@ -57,8 +59,9 @@ class PolicyOptimisationStage : public StageRunner {
     c.log("PPO from " + c.experiment.init_from + " against the " + scorer_->description() + ": " +
           std::to_string(d.train.size()) + " training prompts from " + std::to_string(d.files.size()) + " file(s), " +
           std::to_string(d.skipped.size()) + " bad lines skipped; KL " + a.kl_control + " (coefficient " +
-          Json(a.kl_coef).dump() + (a.kl_control == "adaptive" ? ", target " + Json(a.kl_target).dump() + " nats" : "") +
-          "), " + std::to_string(a.ppo_epochs) + " PPO epochs over minibatches of " + std::to_string(a.minibatch_size));
+          Json(a.kl_coef).dump() +
+          (a.kl_control == "adaptive" ? ", target " + Json(a.kl_target).dump() + " nats" : "") + "), " +
+          std::to_string(a.ppo_epochs) + " PPO epochs over minibatches of " + std::to_string(a.minibatch_size));
   }
 
   void report_setup(const StageContext& c, Json& report) const override {
@@ -105,8 +108,6 @@ class PolicyOptimisationStage : public StageRunner {
 
 }  // namespace
 
-std::unique_ptr<StageRunner> make_policy_optimisation_stage() {
-  return std::make_unique<PolicyOptimisationStage>();
-}
+std::unique_ptr<StageRunner> make_policy_optimisation_stage() { return std::make_unique<PolicyOptimisationStage>(); }
 
 }  // namespace cradle

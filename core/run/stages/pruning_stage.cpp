@@ -48,8 +48,10 @@ class PruningStage : public ClassificationStage {
       throw ConfigError("init_from: " + e.init_from + " is a task \"" + to_string(original.task) + "\" run on " +
                         to_string(original.data.source) + " data; stage \"prune\" of task \"" + to_string(e.task) +
                         "\" needs an image or table run of the same task");
-    if (!e.model_inherited && model_spec_to_json(e.model, original.task) != model_spec_to_json(original.model, original.task))
-      throw ConfigError("model: differs from " + e.init_from + "'s " + model_spec_to_json(original.model, original.task).dump() +
+    if (!e.model_inherited &&
+        model_spec_to_json(e.model, original.task) != model_spec_to_json(original.model, original.task))
+      throw ConfigError("model: differs from " + e.init_from + "'s " +
+                        model_spec_to_json(original.model, original.task).dump() +
                         "; a pruned run keeps the model of the run it starts from: leave the model section out");
     e.model = original.model;
     e.model_inherited = false;  // the frozen experiment names it, so the run stands alone
@@ -66,8 +68,11 @@ class MagnitudePruningStage : public PruningStage {
     report_start(c, report);
     Json layers = Json::array();
     for (const auto& l : pruner_->layers())
-      layers.push_back(
-          {{"layer", l.layer}, {"shape", l.shape}, {"weights", l.weights}, {"zeros", l.zeros}, {"sparsity", l.sparsity()}});
+      layers.push_back({{"layer", l.layer},
+                        {"shape", l.shape},
+                        {"weights", l.weights},
+                        {"zeros", l.zeros},
+                        {"sparsity", l.sparsity()}});
     report["pruning"] = Json{{"sparsity", pruner_->sparsity()}, {"layers", layers}};
     report["compression"] = compare_compressed_model(c, model_, data(), c.experiment.init_from,
                                                      [this, &c] { return build_for_data(c.experiment.model); });
@@ -84,10 +89,11 @@ class MagnitudePruningStage : public PruningStage {
       pruner_->prune_to(scheduled_sparsity(spec.sparsity, epoch, spec.cycles));
       if (epoch > spec.cycles) return;
       char line[200];
-      std::snprintf(line, sizeof line,
-                    "epoch %lld: pruned to %.1f%% of the linear and convolution weights (%s magnitude, cycle %lld of %lld)",
-                    static_cast<long long>(epoch), 100 * pruner_->sparsity(), spec.scope.c_str(),
-                    static_cast<long long>(epoch), static_cast<long long>(spec.cycles));
+      std::snprintf(
+          line, sizeof line,
+          "epoch %lld: pruned to %.1f%% of the linear and convolution weights (%s magnitude, cycle %lld of %lld)",
+          static_cast<long long>(epoch), 100 * pruner_->sparsity(), spec.scope.c_str(), static_cast<long long>(epoch),
+          static_cast<long long>(spec.cycles));
       c.log(line);
     };
     setup.after_optimizer_step = [this] { pruner_->apply_masks(); };
@@ -121,7 +127,8 @@ class ChannelPruningStage : public PruningStage {
     if (!removed_.empty()) {
       std::string removed;
       for (const auto& l : removed_)
-        removed += (removed.empty() ? "" : ", ") + l.layer + " " + std::to_string(l.total) + " -> " + std::to_string(l.kept);
+        removed +=
+            (removed.empty() ? "" : ", ") + l.layer + " " + std::to_string(l.total) + " -> " + std::to_string(l.kept);
       c.log("pruned channels and neurons by the L1 norm of their filters: " + removed);
     }
     inputs_.describe_normalisation(c);
@@ -132,24 +139,27 @@ class ChannelPruningStage : public PruningStage {
     const ModelSpec original = load_experiment(open_run_folder(c.experiment.init_from).experiment_file()).model;
     const ModelSpec& pruned = c.experiment.model;
     Json layers = Json::array();
-    for (std::size_t i = 0; pruned.type == "cnn" && i < pruned.conv_channels.size() && i < original.conv_channels.size(); ++i)
-      layers.push_back(
-          {{"layer", "conv" + std::to_string(i + 1)}, {"kept", pruned.conv_channels[i]}, {"of", original.conv_channels[i]}});
+    for (std::size_t i = 0;
+         pruned.type == "cnn" && i < pruned.conv_channels.size() && i < original.conv_channels.size(); ++i)
+      layers.push_back({{"layer", "conv" + std::to_string(i + 1)},
+                        {"kept", pruned.conv_channels[i]},
+                        {"of", original.conv_channels[i]}});
     for (std::size_t i = 0; i < pruned.hidden.size() && i < original.hidden.size(); ++i)
-      layers.push_back({{"layer", "fc" + std::to_string(i + 1)}, {"kept", pruned.hidden[i]}, {"of", original.hidden[i]}});
+      layers.push_back(
+          {{"layer", "fc" + std::to_string(i + 1)}, {"kept", pruned.hidden[i]}, {"of", original.hidden[i]}});
     const auto build_original = [this, original] { return build_for_data(original); };
     auto original_model = build_original();
     const std::int64_t original_flops = summarize_model(original_model, input_shape_).flops;
     const std::int64_t pruned_flops = summarize_model(model_, input_shape_).flops;
-    report["pruning"] = Json{
-        {"method", "channels"},
-        {"share_removed", c.experiment.compress.sparsity},
-        {"layers", layers},
-        {"flops_per_sample", {{"original", original_flops}, {"pruned", pruned_flops}}},
-        {"flops_ratio", static_cast<double>(pruned_flops) / static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
+    report["pruning"] = Json{{"method", "channels"},
+                             {"share_removed", c.experiment.compress.sparsity},
+                             {"layers", layers},
+                             {"flops_per_sample", {{"original", original_flops}, {"pruned", pruned_flops}}},
+                             {"flops_ratio", static_cast<double>(pruned_flops) /
+                                                 static_cast<double>(std::max<std::int64_t>(1, original_flops))}};
     report["compression"] = compare_compressed_model(c, model_, data(), c.experiment.init_from, build_original);
-    c.log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " + std::to_string(pruned_flops) +
-          "; " + describe_comparison(report["compression"]));
+    c.log("pruned channels: FLOPs per sample " + std::to_string(original_flops) + " -> " +
+          std::to_string(pruned_flops) + "; " + describe_comparison(report["compression"]));
   }
 
  private:

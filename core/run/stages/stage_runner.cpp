@@ -4,9 +4,7 @@
 
 namespace cradle {
 
-std::unique_ptr<SampleSnapshots> StageRunner::sample_snapshots(const StageContext& context) {
-  return nullptr;
-}
+std::unique_ptr<SampleSnapshots> StageRunner::sample_snapshots(const StageContext& context) { return nullptr; }
 
 StageRunner::TrainingLoop StageRunner::prepare_training(const StageContext& context, TrainerSetup setup,
                                                         const std::vector<TrainingObserver*>& observers) {

@@ -35,13 +35,14 @@ class SampleSnapshots;
 
 // What ExperimentRun shares with its stage runner.
 struct StageContext {
-  Experiment experiment;  // the run's frozen copy (absolute paths); a stage completes it (a base run's model, computed normalisation)
+  Experiment
+      experiment;  // the run's frozen copy (absolute paths); a stage completes it (a base run's model, computed normalisation)
   bool resuming = false;  // continuing from a checkpoint in the run's own folder
   bool writes = true;     // a single process or rank 0: the one that writes the run folder
   torch::Device device = torch::kCPU;
   // A text run's own tokenizer, when it already has one: a resumed run's, or the one rank 0 wrote for the other ranks.
   std::shared_ptr<const Tokenizer> saved_tokenizer;
-  RunFolder folder;  // set once the folder exists (from enter_folder on)
+  RunFolder folder;                             // set once the folder exists (from enter_folder on)
   std::function<void(const std::string&)> log;  // a line of train.log (does nothing on ranks that do not write)
 };
 

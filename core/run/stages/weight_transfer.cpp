@@ -21,7 +21,8 @@ fs::path transfer_weights_file(const std::string& init_from) {
       fs::exists(source / "bundle.json") ? source / "model" / "model.pt" : resolve_checkpoint(source, "last");
   if (!fs::exists(weights)) throw IoError("init_from: " + weights.string() + ": no such file");
   if (is_int8_weights_file(weights))
-    throw ConfigError("init_from: " + init_from + " holds int8 weights (a quantised run); start from the run it was made from");
+    throw ConfigError("init_from: " + init_from +
+                      " holds int8 weights (a quantised run); start from the run it was made from");
   return weights;
 }
 

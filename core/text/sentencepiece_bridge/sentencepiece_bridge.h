@@ -20,15 +20,17 @@ extern "C" {
 
 // Trains on `count` sentences with sentencepiece's trainer options given as
 // "key=value" strings; the serialized model is kept in the returned handle.
-CRADLE_SPM_API void* cradle_spm_train(const char* const* sentences, const size_t* lengths, size_t count, const char* const* options,
-                       size_t option_count, char* error, size_t error_size);
+CRADLE_SPM_API void* cradle_spm_train(const char* const* sentences, const size_t* lengths, size_t count,
+                                      const char* const* options, size_t option_count, char* error, size_t error_size);
 CRADLE_SPM_API void* cradle_spm_load(const char* model, size_t size, char* error, size_t error_size);
 CRADLE_SPM_API void cradle_spm_free(void* handle);
 
 CRADLE_SPM_API size_t cradle_spm_model_into(void* handle, char* out, size_t capacity);  // the serialized model
 CRADLE_SPM_API int32_t cradle_spm_vocab_size(void* handle);
-CRADLE_SPM_API size_t cradle_spm_encode_into(void* handle, const char* text, size_t length, int32_t* ids, size_t capacity);
-CRADLE_SPM_API size_t cradle_spm_decode_into(void* handle, const int32_t* ids, size_t count, char* out, size_t capacity);
+CRADLE_SPM_API size_t cradle_spm_encode_into(void* handle, const char* text, size_t length, int32_t* ids,
+                                             size_t capacity);
+CRADLE_SPM_API size_t cradle_spm_decode_into(void* handle, const int32_t* ids, size_t count, char* out,
+                                             size_t capacity);
 CRADLE_SPM_API size_t cradle_spm_piece_into(void* handle, int32_t id, char* out, size_t capacity);
 
 #ifdef __cplusplus
