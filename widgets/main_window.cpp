@@ -55,7 +55,7 @@ static void initialize_widget_resources() { Q_INIT_RESOURCE(resources); }
 namespace cradle {
 namespace {
 
-QString folder(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+QString path_text(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
 
 constexpr int kMaxRecent = 8;
 
@@ -133,10 +133,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
   workspace_.root = configuredWorkspace().toStdString();
-  rating_->setFolders(folder(workspace_.labels()), folder(workspace_.runs()));
-  evaluation_->setRunsFolder(folder(workspace_.runs()));
-  compression_->setFolders(folder(workspace_.runs()), folder(workspace_.compress()));
-  sweep_->setRunsFolder(folder(workspace_.runs()));
+  rating_->setFolders(path_text(workspace_.labels()), path_text(workspace_.runs()));
+  evaluation_->setRunsFolder(path_text(workspace_.runs()));
+  compression_->setFolders(path_text(workspace_.runs()), path_text(workspace_.compress()));
+  sweep_->setRunsFolder(path_text(workspace_.runs()));
   // A sweep's trials on the dashboard: the first followed, the others overlaid.
   connect(sweep_, &SweepPanel::overlayRequested, this, [this](const QStringList& runs) {
     if (runs.isEmpty()) return;
@@ -288,7 +288,8 @@ void MainWindow::createActions() {
   resumeRunAction_ = new QAction(tr("Resume Stopped Run..."), this);
   resumeRunAction_->setToolTip(tr("Continue a stopped run from its newest checkpoint"));
   connect(resumeRunAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Resume Stopped Run"), folder(workspace_.runs()));
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Resume Stopped Run"), path_text(workspace_.runs()));
     if (!folder.isEmpty()) resumeRun(folder);
   });
   watchRunAction_ = new QAction(tr("&Watch Run Folder..."), this);
@@ -296,13 +297,15 @@ void MainWindow::createActions() {
   watchRunAction_->setToolTip(
       tr("Follow any run folder's curves as it trains, from this window or cradle-cli (Ctrl+Shift+W)"));
   connect(watchRunAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), folder(workspace_.runs()));
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Watch Run Folder"), path_text(workspace_.runs()));
     if (!folder.isEmpty()) watchRun(folder);
   });
   compareAction_ = new QAction(tr("&Compare with Run..."), this);
   compareAction_->setToolTip(tr("Overlay another run's curves on the dashboard"));
   connect(compareAction_, &QAction::triggered, this, [this] {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Compare with Run"), folder(workspace_.runs()));
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Compare with Run"), path_text(workspace_.runs()));
     if (!folder.isEmpty() && !dashboard_->overlayRun(folder))
       statusBar()->showMessage(tr("%1 has no metrics to compare").arg(folder));
   });
@@ -351,12 +354,12 @@ QString MainWindow::configuredWorkspace() {
 void MainWindow::setProjectFolders(const QString& samples, const QString& workspace) {
   workspace_.root = workspace.toStdString();
   explorer_->setFolders(samples, workspace);
-  rating_->setFolders(folder(workspace_.labels()), folder(workspace_.runs()));
-  evaluation_->setRunsFolder(folder(workspace_.runs()));
-  compression_->setFolders(folder(workspace_.runs()), folder(workspace_.compress()));
-  sweep_->setRunsFolder(folder(workspace_.runs()));
+  rating_->setFolders(path_text(workspace_.labels()), path_text(workspace_.runs()));
+  evaluation_->setRunsFolder(path_text(workspace_.runs()));
+  compression_->setFolders(path_text(workspace_.runs()), path_text(workspace_.compress()));
+  sweep_->setRunsFolder(path_text(workspace_.runs()));
   if (!experimentPath_.isEmpty()) explorer_->select(experimentPath_);
-  runs_->showRuns(folder(workspace_.runs()), experimentName_);
+  runs_->showRuns(path_text(workspace_.runs()), experimentName_);
 }
 
 QStringList MainWindow::recentExperiments() const {
@@ -418,7 +421,7 @@ void MainWindow::createMenus() {
   run->addActions({resumeRunAction_, watchRunAction_, compareAction_, exportChartsAction_});
   run->addSeparator();
   QAction* exportModel = run->addAction(tr("&Export Model..."), this, [this] {
-    ExportDialog dialog(folder(workspace_.runs()), QString(), this);
+    ExportDialog dialog(path_text(workspace_.runs()), QString(), this);
     dialog.exec();
   });
   exportModel->setToolTip(
@@ -554,7 +557,7 @@ bool MainWindow::openExperiment(const QString& path) {
   experimentName_ = QString::fromStdString(experiment.name);
   const QString absolute = QFileInfo(path).absoluteFilePath();
   explorer_->select(absolute);
-  runs_->showRuns(folder(workspace_.runs()), experimentName_);
+  runs_->showRuns(path_text(workspace_.runs()), experimentName_);
   rememberRecent(absolute);
   document_->setPlainText(fileText);
   statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).absoluteFilePath()));
@@ -613,10 +616,10 @@ QString MainWindow::duplicateExperiment() {
   try {
     Experiment experiment = with_absolute_paths(load_experiment(experimentPath_.toStdString()));
     QString name = QString::fromStdString(experiment.name) + QStringLiteral("-copy");
-    for (int n = 2; QFileInfo::exists(folder(workspace_.experiment_folder(name.toStdString()))); ++n)
+    for (int n = 2; QFileInfo::exists(path_text(workspace_.experiment_folder(name.toStdString()))); ++n)
       name = QString::fromStdString(experiment.name) + QStringLiteral("-copy-%1").arg(n);
     experiment.name = name.toStdString();
-    const QString target = folder(workspace_.experiment_file(name.toStdString()));
+    const QString target = path_text(workspace_.experiment_file(name.toStdString()));
     QDir().mkpath(QFileInfo(target).absolutePath());
     write_text_atomically(target.toStdString(), serialize_experiment(experiment));
     explorer_->refresh();
@@ -637,7 +640,7 @@ bool MainWindow::startTraining() {
     error_->show();
     return false;
   }
-  const QString runs = folder(workspace_.runs());
+  const QString runs = path_text(workspace_.runs());
   QDir().mkpath(runs);
   if (!training_->start(experiment, runs)) return false;
   log_->add(LogPanel::Level::Info,
