@@ -296,7 +296,7 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
           if (!compare_run.isEmpty())
             outcome.comparison =
                 evaluate_one(compare_run, compare_checkpoint.isEmpty() ? checkpoint : compare_checkpoint, split);
-          if (outcome.result->task == "language_model") {
+          if (outcome.result->task == Task::LanguageModel) {
             const auto loaded = load_run_language_model(run.toStdString(), checkpoint.toStdString());
             outcome.playground = std::make_shared<PlaygroundModel>();
             outcome.playground->model = loaded.model;

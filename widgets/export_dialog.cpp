@@ -174,11 +174,11 @@ void ExportDialog::exportRun(const QString& run, const QString& destination, boo
           const Json manifest = export_bundle(run.toStdString(), destination.toStdString(), onnx);
           outcome.text = describe_export(manifest, destination);
           // A run that did not finish exports as it stood: say so where the files are listed.
-          if (const auto summary = summarize_run(run.toStdString()); summary && summary->status != "completed")
+          if (const auto summary = summarize_run(run.toStdString()); summary && summary->status != RunStatus::Completed)
             outcome.text +=
                 QLatin1Char('\n') +
                 QObject::tr("Note: this run is %1 after %2 epochs; the bundle holds its weights as they were then.")
-                    .arg(QString::fromStdString(summary->status))
+                    .arg(QString::fromStdString(to_string(summary->status)))
                     .arg(summary->epochs);
           outcome.ok = true;
         } catch (const std::exception& error) {

@@ -74,7 +74,8 @@ void ProjectExplorer::addFolder(const QString& title, const QString& folder,
     if (found == runs.end()) continue;
     for (const RunSummary& run : found->second) {
       const QString folderName = QString::fromStdString(run.folder.filename().string());
-      auto* child = new QTreeWidgetItem(item, {tr("%1 (%2)").arg(folderName, QString::fromStdString(run.status))});
+      auto* child =
+          new QTreeWidgetItem(item, {tr("%1 (%2)").arg(folderName, QString::fromStdString(to_string(run.status)))});
       child->setData(0, kFileRole, QFileInfo(file).absoluteFilePath());
       child->setData(0, kRunRole, QString::fromStdString(run.folder.string()));
       child->setToolTip(0, QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));

@@ -75,11 +75,11 @@ void RunList::refresh() {
     cell(0, QString::fromStdString(run.folder.filename().string()),
          QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));
     item(row, 0)->setData(Qt::UserRole, QString::fromStdString(run.folder.string()));
-    cell(1, QString::fromStdString(run.status), QString::fromStdString(run.problem));
+    cell(1, QString::fromStdString(to_string(run.status)), QString::fromStdString(run.problem));
     cell(2, run.metric
                 ? QStringLiteral("%1 %2").arg(QString::fromStdString(run.metric_name)).arg(*run.metric, 0, 'g', 4)
                 : QString());
-    cell(3, run.status == "incomplete" ? QString() : QString::number(run.epochs));
+    cell(3, run.status == RunStatus::Incomplete ? QString() : QString::number(run.epochs));
     cell(4, QString::fromStdString(run.started_at).replace('T', ' ').remove('Z'));
   }
 }

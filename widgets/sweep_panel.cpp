@@ -130,7 +130,7 @@ bool SweepPanel::openSweep(const QString& sweep_file) {
       if (saved.contains("trials") && saved["trials"].size() == trials.size())
         for (std::size_t i = 0; i < trials.size(); ++i) {
           const Json& s = saved["trials"][i];
-          trials[i].status = s.value("status", std::string("pending"));
+          trials[i].status = parse_trial_state(s.value("status", std::string("pending"))).value_or(TrialState::Pending);
           trials[i].epochs = s.value("epochs", std::int64_t{0});
           if (s.contains("metric") && s["metric"].is_number()) trials[i].metric = s["metric"].get<double>();
           if (s.contains("test_metric") && s["test_metric"].is_number())
@@ -248,7 +248,7 @@ void SweepPanel::showTrials(const std::vector<TrialRecord>& trials) {
       table_->setItem(row, column, item);
     };
     cell(0, QString::number(t.id), static_cast<double>(t.id));
-    cell(1, QString::fromStdString(t.status), 0);
+    cell(1, QString::fromStdString(to_string(t.status)), 0);
     if (!t.error.empty()) table_->item(row, 1)->setToolTip(QString::fromStdString(t.error));
     cell(2, QString::number(t.epochs), static_cast<double>(t.epochs));
     cell(3, number_text(t.metric), t.metric.value_or(NAN));

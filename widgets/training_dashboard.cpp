@@ -45,7 +45,7 @@ const QColor kOverlay[] = {QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b), Q
 struct TrainingDashboard::Run {
   std::unique_ptr<MetricsFollower> follower;
   QString name;
-  std::string task;
+  Task task = Task::Classification;
   std::optional<TrainingPlan> plan;
   int trainLoss = -1, validationLoss = -1, trainQuality = -1, validationQuality = -1, rate = -1, speed = -1;
   double lastWall = 0, lastSpeed = 0;
@@ -149,14 +149,14 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
       std::make_unique<MetricsFollower>(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")).toStdString());
   run_->name = QFileInfo(runFolder_).fileName();
   if (!task.isEmpty()) {
-    run_->task = task.toStdString();
+    run_->task = parse_task(task.toStdString()).value_or(Task::Classification);
   } else
     try {  // the task decides the second chart; a folder without its experiment still shows losses
       const Json doc = parse_json_text(
           read_file(QDir(runFolder_).filePath(QStringLiteral("experiment.json")).toStdString()), "experiment.json");
-      run_->task = doc.value("task", std::string("classification"));
+      run_->task = parse_task(doc.value("task", std::string("classification"))).value_or(Task::Classification);
     } catch (const std::exception&) {
-      run_->task = "classification";
+      run_->task = Task::Classification;
     }
   samples_->follow(runFolder_);
   lastStep_ = 0;
@@ -174,7 +174,7 @@ void TrainingDashboard::followRun(const QString& run_folder, const QString& task
 void TrainingDashboard::explainUntrainedRun() {
   if (QFileInfo::exists(QDir(runFolder_).filePath(QStringLiteral("metrics.jsonl")))) return;
   const auto run = summarize_run(runFolder_.toStdString());
-  if (!run || run->status != "completed" || run->stage.empty()) return;
+  if (!run || run->status != RunStatus::Completed || run->stage.empty()) return;
   const QString source = QString::fromStdString(run->init_from);
   const QString figure =
       run->metric ? QStringLiteral("%1 %2").arg(QString::fromStdString(run->metric_name)).arg(*run->metric, 0, 'g', 4)
@@ -201,7 +201,7 @@ bool TrainingDashboard::overlayRun(const QString& run_folder) {
   other.follower =
       std::make_unique<MetricsFollower>(QDir(run_folder).filePath(QStringLiteral("metrics.jsonl")).toStdString());
   other.name = QFileInfo(run_folder).fileName();
-  other.task = run_ ? run_->task : "classification";
+  other.task = run_ ? run_->task : Task::Classification;
   const MetricsUpdate update = other.follower->read_new();
   if (update.steps.empty() && update.evaluations.empty()) return false;
   apply(update, other, true);
@@ -210,8 +210,8 @@ bool TrainingDashboard::overlayRun(const QString& run_folder) {
 }
 
 void TrainingDashboard::apply(const MetricsUpdate& update, Run& run, bool overlay) {
-  const bool language_model = run.task == "language_model";
-  const bool regression = run.task == "regression";
+  const bool language_model = run.task == Task::LanguageModel;
+  const bool regression = run.task == Task::Regression;
   if (run.trainLoss < 0) {  // the run's series, created on its first records
     const QString prefix = overlay ? run.name + QLatin1Char(' ') : QString();
     const QColor base = kOverlay[overlays_ % 4];

@@ -147,7 +147,7 @@ int list_runs(const std::filesystem::path& runs_dir, const std::string& experime
     char metric[64] = "";
     if (run.metric) std::snprintf(metric, sizeof metric, "%s %.4g", run.metric_name.c_str(), *run.metric);
     std::printf("%-40s  %-24s  %-11s  %-22s  %6lld  %s\n", run.folder.filename().string().c_str(),
-                run.experiment.c_str(), run.status.c_str(), metric, static_cast<long long>(run.epochs),
+                run.experiment.c_str(), to_string(run.status).c_str(), metric, static_cast<long long>(run.epochs),
                 run.started_at.c_str());
     if (!run.problem.empty()) std::printf("  %s\n", run.problem.c_str());
   }

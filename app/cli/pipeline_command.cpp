@@ -39,14 +39,14 @@ int run_pipeline(const fs::path& file, const fs::path& out) {
     std::fflush(stdout);
     const auto existing = summarize_run(dir);
     int code = 0;
-    if (existing && existing->status == "completed") {
+    if (existing && existing->status == RunStatus::Completed) {
       std::printf("already completed in %s; skipped\n", dir.string().c_str());
       continue;
-    } else if (existing && existing->status == "failed") {
+    } else if (existing && existing->status == RunStatus::Failed) {
       throw ConfigError("stage " + stage.name + " failed before (" + existing->problem + "); see " +
                         (dir / "report.json").string() + ", and remove " + dir.string() + " to run it again");
     } else if (existing) {
-      std::printf("continuing the %s run in %s\n", existing->status.c_str(), dir.string().c_str());
+      std::printf("continuing the %s run in %s\n", to_string(existing->status).c_str(), dir.string().c_str());
       std::fflush(stdout);
       code = resume_in_terminal(dir, 0);
     } else {

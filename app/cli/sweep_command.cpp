@@ -40,14 +40,17 @@ TrialResult read_trial_report(const std::filesystem::path& run_dir, const std::s
   TrialResult result;
   const auto report_file = run_dir / "report.json";
   if (!std::filesystem::exists(report_file)) {
-    result.status = "failed";
+    result.status = RunStatus::Failed;
     result.error = "exit code " + std::to_string(exit_code) + " without a report; see " + log.string();
     return result;
   }
   const Json report = parse_json_text(read_file(report_file), report_file.string());
   const std::string status = report.value("status", std::string("failed"));
-  result.status = status == "completed" ? "completed" : status == "stopped" ? "stopped" : "failed";
-  if (result.status == "failed") result.error = report.value("error", std::string("failed; see ") + log.string());
+  result.status = status == "completed" ? RunStatus::Completed
+                  : status == "stopped" ? RunStatus::Stopped
+                                        : RunStatus::Failed;
+  if (result.status == RunStatus::Failed)
+    result.error = report.value("error", std::string("failed; see ") + log.string());
   result.epochs = report.value("epochs_completed", std::int64_t{0});
   const std::string key = metric.substr(metric.find('_') + 1);  // validation_accuracy -> accuracy
   const Json validation = report.value(Json::json_pointer("/metrics/validation"), Json::object());
@@ -116,8 +119,8 @@ int sweep(const SweepRequest& request) {
     std::fflush(stdout);
   };
   callbacks.trial_finished = [&spec](const TrialRecord& t) {
-    std::printf("trial %lld %s after %lld epoch(s): %s %s%s\n", static_cast<long long>(t.id), t.status.c_str(),
-                static_cast<long long>(t.epochs), spec.metric.c_str(),
+    std::printf("trial %lld %s after %lld epoch(s): %s %s%s\n", static_cast<long long>(t.id),
+                to_string(t.status).c_str(), static_cast<long long>(t.epochs), spec.metric.c_str(),
                 t.metric ? std::to_string(*t.metric).c_str() : "-",
                 t.error.empty() ? "" : (" (" + t.error + ")").c_str());
     std::fflush(stdout);

@@ -304,7 +304,7 @@ std::string html_escape(const std::string& text) {
 Json evaluation_to_json(const EvaluationResult& r) {
   Json j = {{"run", r.run},
             {"experiment", r.experiment},
-            {"task", r.task},
+            {"task", to_string(r.task)},
             {"model", r.model_type},
             {"split", r.split},
             {"checkpoint", {{"choice", r.checkpoint}, {"file", r.weights_file}}},
@@ -406,13 +406,13 @@ std::string evaluation_to_html(const EvaluationResult& r) {
     << html_escape(r.model_type) << " "
     << html_escape(r.policy        ? std::string("PPO policy")
                    : r.preferences ? std::string(r.preferences->chosen_logprob ? "DPO policy" : "reward model")
-                   : r.task == "language_model" ? std::string("language model")
-                                                : r.task)
+                   : r.task == Task::LanguageModel ? std::string("language model")
+                                                   : to_string(r.task))
     << ", " << r.samples
-    << (r.policy                     ? " prompts"
-        : r.preferences              ? " preference pairs"
-        : r.task == "language_model" ? " sequences"
-                                     : " samples")
+    << (r.policy                        ? " prompts"
+        : r.preferences                 ? " preference pairs"
+        : r.task == Task::LanguageModel ? " sequences"
+                                        : " samples")
     << ", weights " << html_escape(r.checkpoint) << " (<code>" << html_escape(r.weights_file) << "</code>), evaluated "
     << html_escape(r.evaluated_at) << " in " << fixed(r.seconds, 1) << " s. Run <code>" << html_escape(r.run)
     << "</code>.</p>\n";

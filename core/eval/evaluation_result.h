@@ -12,6 +12,7 @@
 #include "core/eval/language_model_metrics.h"
 #include "core/eval/preference_evaluation.h"
 #include "core/eval/regression_metrics.h"
+#include "core/experiment/task.h"
 
 namespace cradle {
 
@@ -54,7 +55,7 @@ struct PolicyScores {
 struct EvaluationResult {
   std::string run;         // the run folder
   std::string experiment;  // its name
-  std::string task;        // classification, regression, language_model
+  Task task = Task::Classification;
   std::string model_type;
   std::string split;       // train, validation, test
   std::string checkpoint;  // last, best, or the file given

@@ -14,8 +14,8 @@ namespace cradle {
 // What a person wants to build; each maps to a `task` and the sources and
 // model types that suit it.
 struct TaskKind {
-  std::string
-      id;  // image_classification | table_classification | table_regression | text_classification | language_model
+  // image_classification | table_classification | table_regression | text_classification | language_model
+  std::string id;
   std::string task;
   std::vector<std::string> sources;
   std::vector<std::string> model_types;

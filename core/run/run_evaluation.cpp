@@ -453,7 +453,7 @@ EvaluationResult evaluate_run(const EvaluationRequest& request) {
   EvaluationResult result;
   result.run = run.root.string();
   result.experiment = experiment.name;
-  result.task = to_string(experiment.task);
+  result.task = experiment.task;
   result.model_type = experiment.model.type;
   result.split = request.split;
   result.checkpoint = request.checkpoint;

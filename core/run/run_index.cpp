@@ -1,14 +1,19 @@
 #include "core/run/run_index.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <system_error>
 
+#include "core/common/enum_names.h"
 #include "core/common/file_io.h"
 #include "core/experiment/json_object_reader.h"
 
 namespace cradle {
 namespace fs = std::filesystem;
 namespace {
+
+// The statuses report.json can hold.
+constexpr RunStatus kReportStatuses[] = {RunStatus::Completed, RunStatus::Stopped, RunStatus::Failed};
 
 std::string text_or_empty(const Json& object, const char* key) {
   const auto found = object.find(key);
@@ -18,8 +23,11 @@ std::string text_or_empty(const Json& object, const char* key) {
 void read_report(const fs::path& file, RunSummary& run) {
   const Json report = Json::parse(read_file(file));
   if (!report.is_object()) throw std::runtime_error("not a JSON object");
-  run.status = text_or_empty(report, "status");
-  if (run.status.empty()) throw std::runtime_error("no status");
+  const std::string status = text_or_empty(report, "status");
+  if (status.empty()) throw std::runtime_error("no status");
+  const auto found = parse_enum_name(status, kReportStatuses);
+  if (!found) throw std::runtime_error("unknown status \"" + status + "\"");
+  run.status = *found;
   run.started_at = text_or_empty(report, "started_at");
   run.finished_at = text_or_empty(report, "finished_at");
   run.stage = text_or_empty(report, "stage");
@@ -27,12 +35,23 @@ void read_report(const fs::path& file, RunSummary& run) {
   if (report.contains("epochs_completed") && report["epochs_completed"].is_number_integer())
     run.epochs = report["epochs_completed"].get<std::int64_t>();
   if (report.contains("steps") && report["steps"].is_number_integer()) run.steps = report["steps"].get<std::int64_t>();
-  run.metric_name = run.task == "regression" ? "rmse" : run.task == "language_model" ? "perplexity" : "accuracy";
+  run.metric_name = run.task == Task::Regression ? "rmse" : run.task == Task::LanguageModel ? "perplexity" : "accuracy";
   const auto value = report.value(Json::json_pointer("/metrics/test/" + run.metric_name), Json());
   if (value.is_number()) run.metric = value.get<double>();
 }
 
 }  // namespace
+
+std::string to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::Completed: return "completed";
+    case RunStatus::Stopped: return "stopped";
+    case RunStatus::Failed: return "failed";
+    case RunStatus::Incomplete: return "incomplete";
+    case RunStatus::Unreadable: return "unreadable";
+  }
+  throw std::logic_error("to_string(RunStatus): a value outside the enumeration");
+}
 
 std::optional<RunSummary> summarize_run(const fs::path& folder) {
   const fs::path experiment_file = folder / "experiment.json";
@@ -43,21 +62,21 @@ std::optional<RunSummary> summarize_run(const fs::path& folder) {
   try {
     const Json experiment = Json::parse(read_file(experiment_file));
     run.experiment = text_or_empty(experiment, "name");
-    run.task = text_or_empty(experiment, "task");
+    run.task = parse_task(text_or_empty(experiment, "task"));
   } catch (const std::exception& error) {
-    run.status = "unreadable";
+    run.status = RunStatus::Unreadable;
     run.problem = "experiment.json: " + std::string(error.what());
     return run;
   }
   const fs::path report = folder / "report.json";
   if (!fs::exists(report, ec)) {
-    run.status = "incomplete";
+    run.status = RunStatus::Incomplete;
     return run;
   }
   try {
     read_report(report, run);
   } catch (const std::exception& error) {
-    run.status = "unreadable";
+    run.status = RunStatus::Unreadable;
     run.problem = "report.json: " + std::string(error.what());
   }
   return run;

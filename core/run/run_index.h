@@ -9,15 +9,25 @@
 #include <string>
 #include <vector>
 
+#include "core/experiment/task.h"
+
 namespace cradle {
+
+// How a run stands: report.json's status, or what its folder says without one.
+enum class RunStatus {
+  Completed,   // report.json: trained to the end
+  Stopped,     // report.json: stopped on request, with a checkpoint to resume from
+  Failed,      // report.json: the error is in it
+  Incomplete,  // no report yet: training, or killed
+  Unreadable,  // experiment.json or report.json could not be read (RunSummary::problem says why)
+};
+std::string to_string(RunStatus status);  // "completed", "stopped", "failed", "incomplete", "unreadable"
 
 struct RunSummary {
   std::filesystem::path folder;
-  std::string experiment;  // the experiment's name (from experiment.json)
-  std::string task;
-  // report.json's status ("completed", "stopped", "failed"); "incomplete" when
-  // there is no report yet (training, or killed); "unreadable" with `problem`.
-  std::string status;
+  std::string experiment;    // the experiment's name (from experiment.json)
+  std::optional<Task> task;  // absent when experiment.json names none Cradle knows
+  RunStatus status = RunStatus::Incomplete;
   std::string problem;
   std::string started_at, finished_at;  // UTC, as the report writes them
   std::int64_t epochs = 0, steps = 0;

@@ -46,8 +46,8 @@ struct EvaluationMetrics {
   double loss = 0;
   double accuracy = 0;                  // classification and language models
   std::optional<double> mae, rmse, r2;  // regression, in target units (accuracy is then unused)
-  std::optional<double>
-      reward_gap;  // reward models, DPO: mean reward of chosen minus rejected (accuracy: pairs ordered right)
+  // Reward models, DPO: mean reward of chosen minus rejected (accuracy: pairs ordered right).
+  std::optional<double> reward_gap;
   std::optional<double> chosen_reward, rejected_reward;    // their means
   std::optional<double> chosen_logprob, rejected_logprob;  // DPO: the policy's mean log-probability of each reply
   std::int64_t samples = 0;

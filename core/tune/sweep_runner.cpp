@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
@@ -36,7 +38,7 @@ Json record_json(const TrialRecord& t) {
   for (const auto& [field, value] : t.configuration.values) values[field] = value;
   return Json{{"id", t.id},
               {"values", values},
-              {"status", t.status},
+              {"status", to_string(t.status)},
               {"epochs", t.epochs},
               {"metric", optional_number(t.metric)},
               {"test_metric", optional_number(t.test_metric)},
@@ -105,13 +107,13 @@ void SweepRunner::load_state() {
   for (std::size_t i = 0; i < trials_.size(); ++i) {
     TrialRecord& t = trials_[i];
     const Json& s = saved[i];
-    t.status = s.value("status", std::string("pending"));
+    t.status = parse_trial_state(s.value("status", std::string("pending"))).value_or(TrialState::Pending);
     t.epochs = s.value("epochs", std::int64_t{0});
     t.metric = read_optional(s.value("metric", Json()));
     t.test_metric = read_optional(s.value("test_metric", Json()));
     t.error = s.value("error", std::string());
-    if (t.status == "running") t.status = "halted";   // interrupted: continues from its checkpoint
-    if (t.status == "skipped") t.status = "pending";  // a new time budget
+    if (t.status == TrialState::Running) t.status = TrialState::Halted;   // interrupted: continues from its checkpoint
+    if (t.status == TrialState::Skipped) t.status = TrialState::Pending;  // a new time budget
   }
 }
 
@@ -143,7 +145,7 @@ void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t 
           fs::remove_all(task.run_dir);  // started, no checkpoint yet: again
         task.stop_after_epochs = stop_after_epochs;
         task.threads = spec_.parallel > 1 ? per_trial : 0;
-        t.status = "running";
+        t.status = TrialState::Running;
         save_state();
         if (callbacks.trial_started) callbacks.trial_started(t);
       }
@@ -151,12 +153,14 @@ void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t 
       try {
         result = executor_(task);
       } catch (const std::exception& error) {
-        result.status = "failed";
+        result.status = RunStatus::Failed;
         result.error = error.what();
       }
       std::lock_guard<std::mutex> lock(mutex);
       TrialRecord& t = trials_[batch[k]];
-      t.status = result.status == "completed" ? "completed" : result.status == "stopped" ? "halted" : "failed";
+      t.status = result.status == RunStatus::Completed ? TrialState::Completed
+                 : result.status == RunStatus::Stopped ? TrialState::Halted
+                                                       : TrialState::Failed;
       t.epochs = result.epochs;
       t.metric = result.metric;
       t.test_metric = result.test_metric;
@@ -184,7 +188,7 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
   if (spec_.method != "halving") {
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < trials_.size(); ++i)
-      if (trials_[i].status == "pending" || trials_[i].status == "halted") todo.push_back(i);
+      if (trials_[i].status == TrialState::Pending || trials_[i].status == TrialState::Halted) todo.push_back(i);
     run_batch(todo, 0, stop, callbacks);
   } else {
     std::vector<std::size_t> survivors;
@@ -194,7 +198,8 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
       const std::int64_t target = last ? full_epochs_ : epochs;
       std::vector<std::size_t> todo;
       for (std::size_t i : survivors)
-        if (trials_[i].status != "failed" && trials_[i].status != "completed" && trials_[i].epochs < target)
+        if (trials_[i].status != TrialState::Failed && trials_[i].status != TrialState::Completed &&
+            trials_[i].epochs < target)
           todo.push_back(i);
       run_batch(todo, last ? 0 : target, stop, callbacks);
       if (last || (stop && stop->requested()) || out_of_time()) break;
@@ -208,7 +213,7 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
   }
   const bool interrupted = stop && stop->requested();
   for (auto& t : trials_)
-    if (t.status == "pending" && !interrupted && out_of_time()) t.status = "skipped";
+    if (t.status == TrialState::Pending && !interrupted && out_of_time()) t.status = TrialState::Skipped;
   save_state();
 
   SweepOutcome outcome;
@@ -217,7 +222,7 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
     if (trials_[i].metric) outcome.ranking.push_back(i);
   // Finished trials first (a halted one was judged on fewer epochs), then by the metric.
   std::stable_sort(outcome.ranking.begin(), outcome.ranking.end(), [&](std::size_t a, std::size_t b) {
-    const bool a_done = trials_[a].status == "completed", b_done = trials_[b].status == "completed";
+    const bool a_done = trials_[a].status == TrialState::Completed, b_done = trials_[b].status == TrialState::Completed;
     if (a_done != b_done) return a_done;
     return better(trials_[a], trials_[b]);
   });
@@ -230,8 +235,9 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
       if (v) std::snprintf(text, sizeof text, "%.6g", *v);
       return v ? std::string(text) : std::string();
     };
-    std::string line = (rank ? std::to_string(rank) : std::string()) + "," + std::to_string(t.id) + "," + t.status +
-                       "," + std::to_string(t.epochs) + "," + number(t.metric) + "," + number(t.test_metric);
+    std::string line = (rank ? std::to_string(rank) : std::string()) + "," + std::to_string(t.id) + "," +
+                       to_string(t.status) + "," + std::to_string(t.epochs) + "," + number(t.metric) + "," +
+                       number(t.test_metric);
     for (const auto& [field, value] : t.configuration.values)
       line += "," + summary_csv_field(value.is_string() ? value.get<std::string>() : value.dump());
     return line + "," + summary_csv_field(t.run) + "\n";
@@ -251,6 +257,24 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
   return outcome;
 }
 
+std::string to_string(TrialState state) {
+  switch (state) {
+    case TrialState::Pending: return "pending";
+    case TrialState::Running: return "running";
+    case TrialState::Completed: return "completed";
+    case TrialState::Halted: return "halted";
+    case TrialState::Failed: return "failed";
+    case TrialState::Skipped: return "skipped";
+  }
+  throw std::logic_error("to_string(TrialState): a value outside the enumeration");
+}
+
+std::optional<TrialState> parse_trial_state(const std::string& name) {
+  constexpr TrialState kStates[] = {TrialState::Pending, TrialState::Running, TrialState::Completed,
+                                    TrialState::Halted,  TrialState::Failed,  TrialState::Skipped};
+  return parse_enum_name(name, kStates);
+}
+
 std::string format_sweep_table(const SweepSpec& spec, const SweepOutcome& outcome) {
   std::string out;
   char line[512];
@@ -264,7 +288,7 @@ std::string format_sweep_table(const SweepSpec& spec, const SweepOutcome& outcom
       return v ? std::string(text) : std::string("-");
     };
     std::snprintf(line, sizeof line, "%4s %5lld %-9s %6lld %12s %10s  %s\n", rank.c_str(), static_cast<long long>(t.id),
-                  t.status.c_str(), static_cast<long long>(t.epochs), number(t.metric).c_str(),
+                  to_string(t.status).c_str(), static_cast<long long>(t.epochs), number(t.metric).c_str(),
                   number(t.test_metric).c_str(), t.configuration.describe().c_str());
     out += line;
   };

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/run/run_index.h"
 #include "core/train/stop_signal.h"
 #include "core/tune/sweep_configurations.h"
 #include "core/tune/sweep_spec.h"
@@ -33,20 +34,31 @@ struct TrialTask {
 };
 
 struct TrialResult {
-  std::string status;                 // completed | stopped | failed
-  std::optional<double> metric;       // the sweep's metric after the last validation
-  std::optional<double> test_metric;  // the task's headline test figure, when the run finished
-  std::int64_t epochs = 0;            // epochs trained so far
-  std::string error;                  // failed: why
+  RunStatus status = RunStatus::Failed;  // Completed, Stopped or Failed
+  std::optional<double> metric;          // the sweep's metric after the last validation
+  std::optional<double> test_metric;     // the task's headline test figure, when the run finished
+  std::int64_t epochs = 0;               // epochs trained so far
+  std::string error;                     // failed: why
 };
 
 using TrialExecutor = std::function<TrialResult(const TrialTask&)>;
 
+// Where a trial of the sweep stands (sweep.json's "status").
+enum class TrialState {
+  Pending,
+  Running,
+  Completed,
+  Halted,  // stopped at a halving rung, resumable
+  Failed,
+  Skipped,  // over the time budget
+};
+std::string to_string(TrialState state);  // "pending", "running", "completed", "halted", "failed", "skipped"
+std::optional<TrialState> parse_trial_state(const std::string& name);
+
 struct TrialRecord {
   std::int64_t id = 0;
   TrialConfiguration configuration;
-  // pending | running | completed | halted (stopped at a halving rung, resumable) | failed | skipped (over the time budget)
-  std::string status = "pending";
+  TrialState status = TrialState::Pending;
   std::int64_t epochs = 0;
   std::optional<double> metric, test_metric;
   std::string error;

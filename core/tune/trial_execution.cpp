@@ -41,7 +41,7 @@ TrialResult execute_trial_in_process(const TrialTask& task, const std::string& m
   run->add_observer(limit);
   TrialResult result;
   const RunResult outcome = run->train(&stop_run);
-  result.status = outcome.outcome.status == TrainingStatus::Completed ? "completed" : "stopped";
+  result.status = outcome.outcome.status == TrainingStatus::Completed ? RunStatus::Completed : RunStatus::Stopped;
   result.epochs = outcome.outcome.epochs_completed;
   const auto& validation = limit.last_validation ? limit.last_validation : outcome.validation;
   if (validation) result.metric = sweep_metric_value(metric, *validation);

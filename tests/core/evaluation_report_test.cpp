@@ -29,7 +29,7 @@ EvaluationResult small_classification() {
   EvaluationResult r;
   r.run = "/runs/demo";
   r.experiment = "demo";
-  r.task = "classification";
+  r.task = Task::Classification;
   r.model_type = "cnn";
   r.split = "test";
   r.checkpoint = "best";
@@ -163,7 +163,7 @@ class EvaluationReportTest : public QObject {
     EvaluationResult r;
     r.run = "/runs/houses";
     r.experiment = "houses";
-    r.task = "regression";
+    r.task = Task::Regression;
     r.split = "validation";
     r.checkpoint = "/elsewhere/epoch-0003.pt";
     RegressionMetrics m;

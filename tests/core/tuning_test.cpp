@@ -208,13 +208,13 @@ class TuningTest : public QObject {
     };
     SweepOutcome first = SweepRunner(spec, sweep_file.toStdString(), out, executor).run(&stop);
     QCOMPARE(calls, 2);
-    QCOMPARE(first.trials[2].status, std::string("pending"));
+    QCOMPARE(to_string(first.trials[2].status), std::string("pending"));
     QVERIFY(fs::exists(out / "trials/trial-001/report.json"));
 
     SweepOutcome outcome = SweepRunner(spec, sweep_file.toStdString(), out, executor).run();
     QCOMPARE(calls, 3);  // only the third trial trained again
     QCOMPARE(outcome.ranking.size(), std::size_t(3));
-    for (const auto& t : outcome.trials) QCOMPARE(t.status, std::string("completed"));
+    for (const auto& t : outcome.trials) QCOMPARE(to_string(t.status), std::string("completed"));
     // Plain SGD at 1e-4 for two epochs learns nothing useful; 0.05 and 0.5 do.
     QVERIFY(outcome.trials[outcome.ranking.back()].configuration.values[0].second.get<double>() == 0.0001);
     for (std::size_t r = 1; r < outcome.ranking.size(); ++r)
@@ -258,9 +258,10 @@ class TuningTest : public QObject {
     for (int i = 4; i < 6; ++i) QVERIFY(tasks[i].resume && tasks[i].stop_after_epochs == 2);
     QVERIFY(tasks[6].resume && tasks[6].stop_after_epochs == 0);
     std::map<std::string, int> statuses;
-    for (const auto& t : outcome.trials) ++statuses[t.status + "@" + std::to_string(t.epochs)];
+    for (const auto& t : outcome.trials) ++statuses[to_string(t.status) + "@" + std::to_string(t.epochs)];
     QCOMPARE(statuses, (std::map<std::string, int>{{"completed@4", 1}, {"halted@1", 2}, {"halted@2", 1}}));
-    QCOMPARE(outcome.trials[outcome.ranking.front()].status, std::string("completed"));  // finished trials rank first
+    QCOMPARE(to_string(outcome.trials[outcome.ranking.front()].status),
+             std::string("completed"));  // finished trials rank first
     // The winner was among the two best after the first rung.
     const TrialRecord& winner = outcome.trials[outcome.ranking.front()];
     QCOMPARE(tasks[6].trial, winner.id);

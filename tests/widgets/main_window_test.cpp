@@ -504,7 +504,7 @@ class MainWindowTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!window.trainingSession()->running(), 120000);
     QVERIFY2(window.logText().contains("Training finished: test accuracy"), qPrintable(window.logText()));
     const auto pruned = summarize_run(window.trainingSession()->runFolder().toStdString());
-    QVERIFY(pruned && pruned->status == "completed");
+    QVERIFY(pruned && pruned->status == RunStatus::Completed);
     QCOMPARE(pruned->stage, std::string("prune"));
     QCOMPARE(compress->variantsTable()->rowCount(), 2);  // refreshed when training finished
 

@@ -35,8 +35,8 @@ class SampleSnapshots;
 
 // What ExperimentRun shares with its stage runner.
 struct StageContext {
-  Experiment
-      experiment;  // the run's frozen copy (absolute paths); a stage completes it (a base run's model, computed normalisation)
+  // The run's frozen copy (absolute paths); a stage completes it (a base run's model, computed normalisation).
+  Experiment experiment;
   bool resuming = false;  // continuing from a checkpoint in the run's own folder
   bool writes = true;     // a single process or rank 0: the one that writes the run folder
   torch::Device device = torch::kCPU;
