@@ -37,6 +37,7 @@
 #include "widgets/experiment_wizard.h"
 #include "widgets/export_dialog.h"
 #include "widgets/log_panel.h"
+#include "widgets/model_description_text.h"
 #include "widgets/palette_colors.h"
 #include "widgets/preferences_dialog.h"
 #include "widgets/project_explorer.h"
@@ -58,12 +59,6 @@ namespace {
 QString path_text(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
 
 constexpr int kMaxRecent = 8;
-
-QString joined(const std::vector<std::int64_t>& values) {
-  QStringList parts;
-  for (auto v : values) parts << QString::number(v);
-  return parts.join(QStringLiteral(", "));
-}
 
 }  // namespace
 
@@ -508,7 +503,6 @@ bool MainWindow::openExperiment(const QString& path) {
 
   while (summary_->rowCount() > 0) summary_->removeRow(0);
   const auto& d = experiment.data;
-  const auto& m = experiment.model;
   const auto& t = experiment.train;
   summary_->addRow(tr("Task:"), new QLabel(QString::fromStdString(to_string(experiment.task))));
   summary_->addRow(tr("Data:"), new QLabel(tr("%1 files, %2% held out for validation")
@@ -516,29 +510,10 @@ bool MainWindow::openExperiment(const QString& path) {
                                                .arg(d.validation_fraction * 100, 0, 'g', 3)));
   summary_->addRow(tr("Classes:"),
                    new QLabel(d.class_names.empty() ? tr("from the labels") : QString::number(d.class_names.size())));
-  QString model;
-  if (m.type == "cnn")
-    model = tr("CNN, conv channels %1, dense %2").arg(joined(m.conv_channels), joined(m.hidden));
-  else if (m.type == "mlp")
-    model = tr("MLP, hidden %1").arg(joined(m.hidden));
-  else if (m.type == "lenet5")
-    model = tr("LeNet-5");
-  else if (m.type == "resnet")
-    model = tr("ResNet, widths %1, blocks %2").arg(joined(m.widths), joined(m.blocks));
-  else if (m.is_recurrent())
-    model = tr("%1, %2 layers, hidden size %3%4")
-                .arg(QString::fromStdString(m.type).toUpper())
-                .arg(m.layers)
-                .arg(m.hidden_size)
-                .arg(m.bidirectional ? tr(", bidirectional") : QString());
-  else
-    model = tr("%1, %2 blocks, width %3, %4 heads")
-                .arg(m.type == "gpt" ? tr("GPT") : tr("Transformer encoder"))
-                .arg(m.layers)
-                .arg(m.width)
-                .arg(m.heads);
   // A later stage without a model section keeps the model of the run it starts from.
-  if (experiment.model_inherited) model = tr("the model of %1").arg(QString::fromStdString(experiment.init_from));
+  const QString model = experiment.model_inherited
+                            ? tr("the model of %1").arg(QString::fromStdString(experiment.init_from))
+                            : model_description_text(describe_model(experiment.model));
   summary_->addRow(tr("Model:"), new QLabel(model));
   if (experiment.stage != Stage::Pretrain)
     summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2")
@@ -690,21 +665,27 @@ void MainWindow::stopTraining() {
   statusBar()->showMessage(tr("Stopping at the next step..."));
 }
 
-void MainWindow::trainingFinished(const QString& status, const QString& summary) {
-  QString message;
-  if (status == QLatin1String("completed"))
-    message = tr("Training finished: %1").arg(summary);
-  else if (status == QLatin1String("stopped"))
-    message = tr("Training stopped: %1").arg(summary);
-  else
-    message = tr("Training failed: %1").arg(summary);
+void MainWindow::trainingFinished(RunStatus status, const QString& summary) {
+  QString message = tr("Training failed: %1").arg(summary);
+  auto state = TrainingDashboard::RunState::Failed;
+  switch (status) {
+    case RunStatus::Completed:
+      message = tr("Training finished: %1").arg(summary);
+      state = TrainingDashboard::RunState::Finished;
+      break;
+    case RunStatus::Stopped:
+      message = tr("Training stopped: %1").arg(summary);
+      state = TrainingDashboard::RunState::Stopped;
+      break;
+    case RunStatus::Failed:
+    case RunStatus::Incomplete:  // a session reports only the three above
+    case RunStatus::Unreadable: break;
+  }
   if (dashboard_->followedRun() == QFileInfo(training_->runFolder()).absoluteFilePath())
-    dashboard_->setRunState(status == QLatin1String("completed") ? TrainingDashboard::RunState::Finished
-                            : status == QLatin1String("stopped") ? TrainingDashboard::RunState::Stopped
-                                                                 : TrainingDashboard::RunState::Failed);
+    dashboard_->setRunState(state);
   else
     dashboard_->poll();  // the last records
-  log_->add(status == QLatin1String("failed") ? LogPanel::Level::Error : LogPanel::Level::Info, message);
+  log_->add(state == TrainingDashboard::RunState::Failed ? LogPanel::Level::Error : LogPanel::Level::Info, message);
   statusBar()->showMessage(message);
   notify(message);
   rating_->trainingFinished(training_->runFolder(), status);

@@ -10,6 +10,7 @@
 #include <QMainWindow>
 #include <QString>
 
+#include "core/run/run_index.h"
 #include "core/run/workspace_layout.h"
 
 class QAction;
@@ -97,7 +98,7 @@ class MainWindow : public QMainWindow {
   void createActions();
   void createMenus();
   void createDocks();
-  void trainingFinished(const QString& status, const QString& summary);
+  void trainingFinished(RunStatus status, const QString& summary);
   // A refusal or failure: in the status bar (for 20 s) and the log.
   void reportProblem(const QString& message);
   void updateActions();

@@ -15,13 +15,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
-#include <set>
-
 #include "core/align/labelled_stages.h"
-#include "core/common/error.h"
-#include "core/common/file_io.h"
-#include "core/common/utc_time.h"
-#include "core/data/prompt_data.h"
 #include "core/experiment/experiment.h"
 #include "widgets/annotator_agreement_dialog.h"
 #include "widgets/palette_colors.h"
@@ -29,13 +23,6 @@
 
 namespace cradle {
 namespace {
-
-// A prompt's identity for "already labelled": its turns, role and text.
-std::string prompt_key(const std::vector<ChatMessage>& messages) {
-  std::string key;
-  for (const auto& m : messages) key += m.role + '\x1f' + m.content + '\x1e';
-  return key;
-}
 
 QString prompt_html(const std::vector<ChatMessage>& messages) {
   QString html;
@@ -55,6 +42,18 @@ QComboBox* rating_box(QWidget* parent, const QString& name) {
   box->setFocusPolicy(Qt::NoFocus);  // the digit keys choose, they do not rate
   box->setToolTip(RatingPanel::tr("Optional: how good this reply is on its own, 1 (bad) to 7 (excellent)"));
   return box;
+}
+
+QString path_text(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+
+QString verdict_text(ShownVerdict verdict) {
+  switch (verdict) {
+    case ShownVerdict::Left: return RatingPanel::tr("left better");
+    case ShownVerdict::Right: return RatingPanel::tr("right better");
+    case ShownVerdict::Tie: return RatingPanel::tr("a tie");
+    case ShownVerdict::Skip: return RatingPanel::tr("skipped");
+  }
+  return QString();
 }
 
 QPushButton* key_button(QWidget* parent, const QString& text, const QString& name, const QString& tip) {
@@ -211,15 +210,15 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
   loop->addWidget(changeButton_);
   labelLayout->insertLayout(0, loop);
   layout->addWidget(labelling_, 1);
-  connect(rewardButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(QStringLiteral("reward")); });
-  connect(dpoButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(QStringLiteral("dpo")); });
+  connect(rewardButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(Stage::Reward); });
+  connect(dpoButton_, &QPushButton::clicked, this, [this] { writeStageExperiment(Stage::Dpo); });
   connect(ppoButton_, &QPushButton::clicked, this, [this] {
     if (rewardRun_.isEmpty()) {
       const QString run = QFileDialog::getExistingDirectory(this, tr("Choose the Reward Model's Run"), runsRoot_);
       if (run.isEmpty()) return;
       rewardRun_ = run;
     }
-    writeStageExperiment(QStringLiteral("ppo"));
+    writeStageExperiment(Stage::Ppo);
   });
   connect(beforeAfterButton_, &QPushButton::clicked, this, [this] {
     QString tuned = tunedRun_;
@@ -228,14 +227,14 @@ RatingPanel::RatingPanel(QWidget* parent) : QWidget(parent) {
     if (!tuned.isEmpty()) startBeforeAfter(tuned);
   });
   connect(agreementButton_, &QPushButton::clicked, this, [this] {
-    AnnotatorAgreementDialog dialog(setFolder_, this);
+    AnnotatorAgreementDialog dialog(setFolder(), this);
     dialog.exec();
     refreshTrainingFiles();
     if (!dialog.mergedFile().isEmpty()) setTrainingLabels(dialog.mergedFile());
   });
   connect(changeButton_, &QPushButton::clicked, this, [this] { setupBox_->setVisible(!setupBox_->isVisible()); });
   connect(reveal_, &QCheckBox::toggled, this, [this] {
-    if (current_) showItem(currentLabelled_);
+    if (currentPair()) showItem();
   });
   connect(&poll_, &QTimer::timeout, this, &RatingPanel::pollQueue);
   poll_.setInterval(50);
@@ -272,134 +271,68 @@ void RatingPanel::showMessage(const QString& text, bool error) {
 
 bool RatingPanel::start(const RatingSession& s) {
   error_.clear();
-  if (s.annotator.trimmed().isEmpty())
+  if (QString::fromStdString(s.annotator).trimmed().isEmpty())
     return fail(tr("Enter the annotator's name: each annotator has their own label file."));
-  if (s.pairs.isEmpty() && (s.prompts.isEmpty() || s.runs.isEmpty()))
+  if (s.pairs.empty() && (s.prompts.empty() || s.runs.empty()))
     return fail(tr("Choose a prompt file and a chat run (or two), or a file of pairs to rate."));
-  std::unique_ptr<PreferenceLabelFile> file;
-  std::unique_ptr<CandidateQueue> queue;
-  std::deque<CandidatePair> pairs;
-  QString folder =
-      s.labelFile.isEmpty() ? QDir(labelsRoot_).filePath(rating_set_name(s)) : QFileInfo(s.labelFile).absolutePath();
-  const QString path = s.labelFile.isEmpty()
-                           ? QDir(folder).filePath(annotator_file_name(s.annotator) + QStringLiteral(".jsonl"))
-                           : s.labelFile;
-  int total = 0, remaining = 0;
+  std::unique_ptr<RatingSitting> sitting;
   setCursor(Qt::BusyCursor);
   try {
-    if (!QDir().mkpath(folder)) throw IoError(folder.toStdString() + ": cannot create the folder");
-    file = std::make_unique<PreferenceLabelFile>(path.toStdString());
-    if (!s.pairs.isEmpty()) {
-      for (auto& pair : load_candidate_pairs(s.pairs.toStdString(), s.seed)) {
-        ++total;
-        PreferenceLabel probe;
-        probe.prompt = pair.prompt;
-        probe.first = pair.first;
-        probe.second = pair.second;
-        if (!file->has_item(probe.item_id())) pairs.push_back(std::move(pair));
-      }
-      remaining = static_cast<int>(pairs.size());
-    } else {
-      auto prompts = load_prompt_file(s.prompts.toStdString());
-      total = static_cast<int>(prompts.size());
-      std::set<std::string> done;
-      for (const auto& label : file->labels()) done.insert(prompt_key(label.prompt));
-      std::vector<std::filesystem::path> runs;
-      for (const QString& run : s.runs) runs.emplace_back(run.toStdString());
-      SamplingOptions sampling;
-      sampling.max_new_tokens = s.maxNewTokens;
-      sampling.temperature = s.temperature;
-      sampling.top_k = s.topK;
-      sampling.top_p = s.topP;
-      queue = std::make_unique<CandidateQueue>(
-          std::move(prompts), runs, sampling, s.seed, 4,
-          [&done](const std::vector<ChatMessage>& p) { return done.count(prompt_key(p)) > 0; });
-      remaining = static_cast<int>(queue->prompts());
-    }
+    sitting = std::make_unique<RatingSitting>(s, labelsRoot_.toStdString());
   } catch (const std::exception& e) {
     unsetCursor();
     return fail(QString::fromStdString(e.what()));
   }
   unsetCursor();
   poll_.stop();
-  queue_ = std::move(queue);  // the old worker (if any) stops here
-  file_ = std::move(file);
-  filePairs_ = std::move(pairs);
-  returned_.clear();
-  current_.reset();
-  currentLabelled_ = false;
-  sourceDone_ = false;
-  session_ = s;
-  session_.labelFile = path;
-  setFolder_ = folder;
-  total_ = total;
-  labelledAtStart_ = total - remaining;
-  sessionLabels_ = 0;
-  sessionClock_.start();
+  sitting_ = std::move(sitting);  // the old worker (if any) stops here
   setup_->setSession(s);
   setupBox_->hide();
   setupMessage_->hide();
   labelling_->setEnabled(true);
-  reveal_->setVisible(s.beforeAfter);
-  winRate_->setVisible(s.beforeAfter);
+  reveal_->setVisible(s.before_after);
+  winRate_->setVisible(s.before_after);
   refreshTrainingFiles();
-  showMessage(labelledAtStart_ > 0 ? tr("Continuing %1: %2 items already labelled.").arg(path).arg(labelledAtStart_)
-                                   : tr("Labels go to %1").arg(path));
+  const QString path = labelFile();
+  const int earlier = sitting_->labelled();
+  showMessage(earlier > 0 ? tr("Continuing %1: %2 items already labelled.").arg(path).arg(earlier)
+                          : tr("Labels go to %1").arg(path));
   pollQueue();
   setFocus();
   return true;
 }
 
 void RatingPanel::pollQueue() {
-  if (current_) {
-    poll_.stop();
-    return;
-  }
-  if (!returned_.empty()) {
-    current_ = std::move(returned_.front());
-    returned_.pop_front();
-  } else if (!filePairs_.empty()) {
-    current_ = std::move(filePairs_.front());
-    filePairs_.pop_front();
-  } else if (queue_) {
-    bool finished = false;
-    current_ = queue_->try_next(finished);
-    if (!current_) {
-      if (!finished) {
-        if (!poll_.isActive()) {
-          prompt_->setHtml(tr("<i>Writing the next candidates...</i>"));
-          left_->clear();
-          right_->clear();
-          poll_.start();
-        }
-        updateProgress();
-        updateButtons();
-        return;
+  if (!sitting_) return;
+  switch (sitting_->poll()) {
+    case RatingSitting::Next::Shown:
+      poll_.stop();
+      showItem();
+      return;
+    case RatingSitting::Next::Waiting:
+      if (!poll_.isActive()) {
+        prompt_->setHtml(tr("<i>Writing the next candidates...</i>"));
+        left_->clear();
+        right_->clear();
+        poll_.start();
       }
-      sourceDone_ = true;
-      if (!queue_->error().empty())
-        fail(tr("Generating candidates stopped: %1").arg(QString::fromStdString(queue_->error())));
-    }
-  } else {
-    sourceDone_ = true;
+      break;
+    case RatingSitting::Next::Finished:
+      poll_.stop();
+      prompt_->setHtml(tr(
+          "<b>Every item of this set is labelled.</b> Train a reward model, run DPO or PPO below, or press Z to take the last label back."));
+      left_->clear();
+      right_->clear();
+      if (!sitting_->source_error().empty())
+        fail(tr("Generating candidates stopped: %1").arg(QString::fromStdString(sitting_->source_error())));
+      break;
   }
-  poll_.stop();
-  if (current_) {
-    sourceDone_ = false;
-    showItem(false);
-  } else {
-    prompt_->setHtml(tr(
-        "<b>Every item of this set is labelled.</b> Train a reward model, run DPO or PPO below, or press Z to take the last label back."));
-    left_->clear();
-    right_->clear();
-    updateProgress();
-    updateButtons();
-  }
+  updateProgress();
+  updateButtons();
 }
 
-void RatingPanel::showItem(bool labelled_already) {
-  const CandidatePair& pair = *current_;
-  currentLabelled_ = labelled_already;
+void RatingPanel::showItem() {
+  const CandidatePair& pair = *sitting_->current();
   prompt_->setHtml(prompt_html(pair.prompt));
   const auto& left = pair.first_shown_left ? pair.first : pair.second;
   const auto& right = pair.first_shown_left ? pair.second : pair.first;
@@ -428,63 +361,40 @@ void RatingPanel::showItem(bool labelled_already) {
 
 QString RatingPanel::leftText() const { return left_->toPlainText(); }
 QString RatingPanel::rightText() const { return right_->toPlainText(); }
-QString RatingPanel::labelFile() const { return file_ ? QString::fromStdString(file_->path().string()) : QString(); }
+QString RatingPanel::labelFile() const { return sitting_ ? path_text(sitting_->label_file()) : QString(); }
+QString RatingPanel::setFolder() const { return sitting_ ? path_text(sitting_->set_folder()) : QString(); }
 
 const std::vector<PreferenceLabel>& RatingPanel::labels() const {
   static const std::vector<PreferenceLabel> none;
-  return file_ ? file_->labels() : none;
+  return sitting_ ? sitting_->labels() : none;
 }
 
-int RatingPanel::labelled() const { return labelledAtStart_ + sessionLabels_; }
-int RatingPanel::total() const { return total_; }
-bool RatingPanel::finished() const { return file_ && !current_ && sourceDone_; }
+int RatingPanel::labelled() const { return sitting_ ? sitting_->labelled() : 0; }
+int RatingPanel::total() const { return sitting_ ? sitting_->total() : 0; }
+bool RatingPanel::finished() const { return sitting_ && sitting_->finished(); }
 
-PreferenceLabel RatingPanel::labelFor(Verdict verdict) const {
-  const CandidatePair& pair = *current_;
-  PreferenceLabel label;
-  label.prompt = pair.prompt;
-  label.first = pair.first;
-  label.second = pair.second;
-  label.first_shown_left = pair.first_shown_left;
-  switch (verdict) {
-    case Verdict::Left: label.verdict = pair.first_shown_left ? PairVerdict::First : PairVerdict::Second; break;
-    case Verdict::Right: label.verdict = pair.first_shown_left ? PairVerdict::Second : PairVerdict::First; break;
-    case Verdict::Tie: label.verdict = PairVerdict::Tie; break;
-    case Verdict::Skip: label.verdict = PairVerdict::Skip; break;
-  }
+ChoiceNotes RatingPanel::notes() const {
   const auto rating = [](const QComboBox* box) {
     return box->currentIndex() > 0 ? std::optional<int>(box->currentIndex()) : std::nullopt;
   };
-  label.first_rating = rating(pair.first_shown_left ? leftRating_ : rightRating_);
-  label.second_rating = rating(pair.first_shown_left ? rightRating_ : leftRating_);
-  label.comment = comment_->text().trimmed().toStdString();
-  label.annotator = session_.annotator.toStdString();
-  label.labelled_at = utc_timestamp();
-  label.generation = pair.generation;
-  return label;
+  ChoiceNotes notes;
+  notes.left_rating = rating(leftRating_);
+  notes.right_rating = rating(rightRating_);
+  notes.comment = comment_->text().trimmed().toStdString();
+  return notes;
 }
 
 bool RatingPanel::choose(Verdict verdict) {
-  if (!current_ || !file_) return false;
-  const PreferenceLabel label = labelFor(verdict);
+  if (!currentPair()) return false;
   try {
-    if (currentLabelled_)
-      file_->undo();  // a second choice on the same item replaces the first
-    else
-      ++sessionLabels_;
-    file_->append(label);
+    sitting_->choose(verdict, notes());
   } catch (const std::exception& e) {
     return fail(tr("The label was not saved: %1").arg(QString::fromStdString(e.what())));
   }
-  const QString said = verdict == Verdict::Left    ? tr("left better")
-                       : verdict == Verdict::Right ? tr("right better")
-                       : verdict == Verdict::Tie   ? tr("a tie")
-                                                   : tr("skipped");
-  showMessage(tr("Saved: %1.").arg(said));
+  showMessage(tr("Saved: %1.").arg(verdict_text(verdict)));
   if (autoAdvance_->isChecked()) {
     advance();
   } else {
-    currentLabelled_ = true;
     updateProgress();
     updateButtons();
   }
@@ -492,46 +402,30 @@ bool RatingPanel::choose(Verdict verdict) {
 }
 
 bool RatingPanel::undo() {
-  if (!file_ || file_->labels().empty()) {
+  if (!sitting_ || sitting_->labels().empty()) {
     showMessage(tr("Nothing to undo."));
     return false;
   }
   std::optional<PreferenceLabel> label;
   try {
-    label = file_->undo();
+    label = sitting_->undo();
   } catch (const std::exception& e) {
     return fail(tr("Undo failed: %1").arg(QString::fromStdString(e.what())));
   }
-  if (sessionLabels_ > 0)
-    --sessionLabels_;
-  else
-    --labelledAtStart_;  // a label from an earlier sitting
-  if (current_ && !currentLabelled_) returned_.push_front(*current_);
-  CandidatePair pair;
-  pair.prompt = label->prompt;
-  pair.first = label->first;
-  pair.second = label->second;
-  pair.first_shown_left = label->first_shown_left;
-  pair.generation = label->generation;
-  current_ = std::move(pair);
   poll_.stop();
-  showItem(false);
+  showItem();
   const auto index_of = [](const std::optional<int>& r) { return r ? *r : 0; };
   leftRating_->setCurrentIndex(index_of(label->first_shown_left ? label->first_rating : label->second_rating));
   rightRating_->setCurrentIndex(index_of(label->first_shown_left ? label->second_rating : label->first_rating));
   comment_->setText(QString::fromStdString(label->comment));
-  const bool left = (label->verdict == PairVerdict::First) == label->first_shown_left;
-  const QString was = label->verdict == PairVerdict::Tie    ? tr("a tie")
-                      : label->verdict == PairVerdict::Skip ? tr("skipped")
-                      : left                                ? tr("left better")
-                                                            : tr("right better");
-  showMessage(tr("Took back the last label (it was: %1). Choose again.").arg(was));
+  showMessage(tr("Took back the last label (it was: %1). Choose again.")
+                  .arg(verdict_text(shown_verdict(label->verdict, label->first_shown_left))));
   return true;
 }
 
 bool RatingPanel::next() {
-  if (!current_) return false;
-  if (!currentLabelled_) {
+  if (!currentPair()) return false;
+  if (!sitting_->current_labelled()) {
     showMessage(tr("Choose first: 1 or A (left), 2 or B (right), T (tie) or S (skip)."));
     return false;
   }
@@ -540,8 +434,7 @@ bool RatingPanel::next() {
 }
 
 void RatingPanel::advance() {
-  current_.reset();
-  currentLabelled_ = false;
+  sitting_->advance();
   leftRating_->setCurrentIndex(0);
   rightRating_->setCurrentIndex(0);
   comment_->clear();
@@ -559,7 +452,7 @@ void RatingPanel::setComment(const QString& comment) { comment_->setText(comment
 
 void RatingPanel::keyPressEvent(QKeyEvent* event) {
   const auto modifiers = event->modifiers() & ~Qt::KeypadModifier;
-  if (modifiers != Qt::NoModifier || !file_) {
+  if (modifiers != Qt::NoModifier || !sitting_) {
     QWidget::keyPressEvent(event);
     return;
   }
@@ -581,54 +474,49 @@ QString RatingPanel::progressText() const { return progress_->text(); }
 QString RatingPanel::winRateText() const { return winRate_->text(); }
 
 void RatingPanel::updateProgress() {
-  if (!file_) {
+  if (!sitting_) {
     progress_->setText(tr("Choose what to rate above."));
     rate_->clear();
     winRate_->clear();
     return;
   }
-  progress_->setText(tr("%1 of %2 labelled").arg(labelled()).arg(total_));
-  const double hours = static_cast<double>(sessionClock_.elapsed()) / 3.6e6;
-  rate_->setText(sessionLabels_ > 0 && hours > 0
-                     ? tr("%1 per hour").arg(static_cast<double>(sessionLabels_) / hours, 0, 'f', 0)
-                     : QString());
-  if (session_.beforeAfter && session_.runs.size() == 2) {
-    const HeadToHead h = head_to_head(file_->labels(), session_.runs[1].toStdString());
-    const auto decided = h.wins + h.losses + h.ties;
+  progress_->setText(tr("%1 of %2 labelled").arg(sitting_->labelled()).arg(sitting_->total()));
+  const double per_hour = sitting_->labels_per_hour();
+  rate_->setText(per_hour > 0 ? tr("%1 per hour").arg(per_hour, 0, 'f', 0) : QString());
+  if (const auto h = sitting_->after_versus_before()) {
+    const auto decided = h->wins + h->losses + h->ties;
     winRate_->setText(decided == 0 ? tr("After vs before: nothing decided yet")
                                    : tr("After vs before: win rate %1% (%2 wins, %3 losses, %4 ties)")
-                                         .arg(100 * h.win_rate(), 0, 'f', 1)
-                                         .arg(h.wins)
-                                         .arg(h.losses)
-                                         .arg(h.ties));
+                                         .arg(100 * h->win_rate(), 0, 'f', 1)
+                                         .arg(h->wins)
+                                         .arg(h->losses)
+                                         .arg(h->ties));
   }
 }
 
 void RatingPanel::updateButtons() {
-  const bool item = current_.has_value();
+  const bool item = currentPair() != nullptr;
   for (QPushButton* b : {leftButton_, rightButton_, tieButton_, skipButton_}) b->setEnabled(item);
-  undoButton_->setEnabled(file_ && !file_->labels().empty());
-  nextButton_->setEnabled(item && currentLabelled_);
-  const bool training = file_ && !session_.beforeAfter;
+  undoButton_->setEnabled(sitting_ && !sitting_->labels().empty());
+  nextButton_->setEnabled(item && sitting_->current_labelled());
+  const bool training = sitting_ && !sitting_->session().before_after;
   rewardButton_->setEnabled(training && trainingFiles_->count() > 0);
   dpoButton_->setEnabled(training && trainingFiles_->count() > 0);
   ppoButton_->setEnabled(training);
   ppoButton_->setToolTip(rewardRun_.isEmpty()
                              ? tr("PPO against a reward model: train one first, or choose its run folder")
                              : tr("PPO against %1, on the prompt set").arg(rewardRun_));
-  beforeAfterButton_->setEnabled(file_ != nullptr);
-  agreementButton_->setEnabled(file_ != nullptr);
+  beforeAfterButton_->setEnabled(sitting_ != nullptr);
+  agreementButton_->setEnabled(sitting_ != nullptr);
 }
 
 void RatingPanel::refreshTrainingFiles() {
   const QString chosen = trainingLabels();
   trainingFiles_->clear();
-  if (!file_) return;
-  const QString own = labelFile();
-  trainingFiles_->addItem(tr("%1's labels").arg(session_.annotator), own);
-  const QDir merged(QDir(setFolder_).filePath(QStringLiteral("merged")));
-  for (const QString& name : merged.entryList({QStringLiteral("*.jsonl")}, QDir::Files, QDir::Name))
-    trainingFiles_->addItem(tr("merged: %1").arg(name), merged.filePath(name));
+  if (!sitting_) return;
+  trainingFiles_->addItem(tr("%1's labels").arg(QString::fromStdString(sitting_->session().annotator)), labelFile());
+  for (const auto& file : sitting_->merged_label_files())
+    trainingFiles_->addItem(tr("merged: %1").arg(QString::fromStdString(file.filename().string())), path_text(file));
   const int index = trainingFiles_->findData(chosen);
   trainingFiles_->setCurrentIndex(index >= 0 ? index : 0);
   updateButtons();
@@ -646,59 +534,29 @@ void RatingPanel::setTrainingLabels(const QString& file) {
 
 QString RatingPanel::trainingLabels() const { return trainingFiles_->currentData().toString(); }
 
-QString RatingPanel::uniqueFile(const QString& folder, const QString& stem, const QString& extension) const {
-  QString path = QDir(folder).filePath(stem + extension);
-  for (int n = 2; QFileInfo::exists(path); ++n)
-    path = QDir(folder).filePath(QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(extension));
-  return path;
-}
-
-QString RatingPanel::writeStageExperiment(const QString& stage) {
+QString RatingPanel::writeStageExperiment(Stage stage) {
   error_.clear();
-  if (!file_) {
+  if (!sitting_) {
     fail(tr("Start labelling first."));
     return QString();
   }
   // What can be checked without asking anything is checked first: too few labels
   // refuse before a folder picker opens.
-  if (stage != QLatin1String("ppo")) try {
+  if (stage != Stage::Ppo) try {
       decided_pairs(trainingLabels().toStdString());
     } catch (const std::exception& e) {
       fail(QString::fromStdString(e.what()));
       return QString();
     }
-  if (session_.runs.isEmpty()) {
+  if (!sitting_->has_policy_run()) {
     const QString run =
         QFileDialog::getExistingDirectory(this, tr("Choose the Chat Run These Pairs Are For"), runsRoot_);
     if (run.isEmpty()) return QString();
-    session_.runs << run;
+    sitting_->set_policy_run(run.toStdString());
   }
-  const QString folder = QDir(setFolder_).filePath(QStringLiteral("experiments"));
-  LabelledStageRequest request;
-  request.stage = *parse_stage(stage.toStdString());  // the buttons name reward, dpo or ppo
-  request.policy_run = session_.runs[0].toStdString();
-  request.labels = trainingLabels().toStdString();
-  request.reward_run = rewardRun_.toStdString();
-  request.name = (rating_set_name(session_) + QLatin1Char('-') + stage).toStdString();
-  request.max_new_tokens = session_.maxNewTokens;
   try {
-    if (!QDir().mkpath(folder)) throw IoError(folder.toStdString() + ": cannot create the folder");
-    if (stage == QLatin1String("ppo")) {
-      // PPO reads JSONL prompts: a pairs file as it is, a text prompt set written out once.
-      if (!session_.pairs.isEmpty()) {
-        request.prompts = session_.pairs.toStdString();
-      } else if (QFileInfo(session_.prompts).suffix() == QLatin1String("jsonl")) {
-        request.prompts = session_.prompts.toStdString();
-      } else {
-        const QString prompts = QDir(folder).filePath(QStringLiteral("prompts.jsonl"));
-        write_text_atomically(prompts.toStdString(),
-                              prompts_to_jsonl(load_prompt_file(session_.prompts.toStdString())));
-        request.prompts = prompts.toStdString();
-      }
-    }
-    const Json experiment = labelled_stage_experiment(request);
-    const QString path = uniqueFile(folder, stage, QStringLiteral(".json"));
-    write_text_atomically(path.toStdString(), experiment.dump(2) + "\n");
+    const QString path =
+        path_text(sitting_->write_stage_experiment(stage, trainingLabels().toStdString(), rewardRun_.toStdString()));
     showMessage(tr("Wrote %1; training it in the Training tab.").arg(path));
     Q_EMIT stageExperimentWritten(path);
     return path;
@@ -708,8 +566,8 @@ QString RatingPanel::writeStageExperiment(const QString& stage) {
   }
 }
 
-void RatingPanel::trainingFinished(const QString& run_folder, const QString& status) {
-  if (status != QLatin1String("completed")) return;
+void RatingPanel::trainingFinished(const QString& run_folder, RunStatus status) {
+  if (status != RunStatus::Completed) return;
   try {
     const Experiment e = load_experiment((run_folder + QStringLiteral("/experiment.json")).toStdString());
     if (is_reward_modelling(e)) {
@@ -729,26 +587,10 @@ void RatingPanel::trainingFinished(const QString& run_folder, const QString& sta
 bool RatingPanel::startBeforeAfter(const QString& tuned_run) {
   const QString tuned = tuned_run.isEmpty() ? tunedRun_ : tuned_run;
   if (tuned.isEmpty()) return fail(tr("No tuned run yet: run DPO or PPO first, or choose its folder."));
-  RatingSession s = session_;
+  if (!sitting_) return fail(tr("Start labelling first."));
+  RatingSession s;
   try {
-    const Experiment e = load_experiment((tuned + QStringLiteral("/experiment.json")).toStdString());
-    if (!is_direct_preference(e) && !is_policy_optimisation(e))
-      throw ConfigError(tuned.toStdString() + ": a stage \"" + to_string(e.stage) +
-                        "\" run; before/after compares a dpo or ppo run with its start");
-    const QString policy = QString::fromStdString(e.resolve(e.init_from).lexically_normal().string());
-    // <set>/before-after/<tuned run>/<annotator>.jsonl, the prompts beside that folder (not among the label files).
-    const QDir comparisons(
-        QDir(setFolder_.isEmpty() ? labelsRoot_ : setFolder_).filePath(QStringLiteral("before-after")));
-    const QString folder = comparisons.filePath(QFileInfo(tuned).fileName());
-    if (!QDir().mkpath(folder)) throw IoError(folder.toStdString() + ": cannot create the folder");
-    const QString prompts =
-        comparisons.filePath(QFileInfo(tuned).fileName() + QStringLiteral("-held-out-prompts.jsonl"));
-    write_text_atomically(prompts.toStdString(), prompts_to_jsonl(held_out_prompts(e)));
-    s.prompts = prompts;
-    s.pairs.clear();
-    s.runs = QStringList{policy, tuned};
-    s.beforeAfter = true;
-    s.labelFile = QDir(folder).filePath(annotator_file_name(s.annotator) + QStringLiteral(".jsonl"));
+    s = sitting_->before_after_session(tuned.toStdString());
   } catch (const std::exception& e) {
     return fail(QString::fromStdString(e.what()));
   }

@@ -1,24 +1,21 @@
 #pragma once
 // The rating panel (issue 9): people compare two replies to a prompt and say
 // which is better, by keyboard (1/A left, 2/B right, T tie, S skip, Z undo,
-// → next) or mouse, with optional 1-7 ratings and a comment. Candidates come
-// from a worker thread a few items ahead (core/align/candidate_pairs.h); each
-// label is on disk before the next item shows (core/align/preference_labels.h).
+// → next) or mouse, with optional 1-7 ratings and a comment. The sitting
+// itself (what is shown, what was labelled, undo, where the files go) is
+// core/align/rating_sitting.h; this panel lays it out and forwards the keys.
 // The labels then train the next stage: "Train reward model", "Run DPO" and
 // "Run PPO" write the stage's experiment (core/align/labelled_stages.h) and
 // ask the window to train it; "Before/after" rates the old policy against the
 // tuned one on prompts it never trained on, blind, and shows the win rate.
-#include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
 
-#include <deque>
 #include <memory>
-#include <optional>
 
-#include "core/align/candidate_pairs.h"
-#include "core/align/preference_labels.h"
-#include "widgets/rating_session.h"
+#include "core/align/rating_sitting.h"
+#include "core/experiment/stage.h"
+#include "core/run/run_index.h"
 
 class QCheckBox;
 class QComboBox;
@@ -48,7 +45,7 @@ class RatingPanel : public QWidget {
   bool start(const RatingSession& session);
   QString errorText() const { return error_; }
 
-  enum class Verdict { Left, Right, Tie, Skip };
+  using Verdict = ShownVerdict;
   // What the keys do; each returns false when there is nothing to act on.
   bool choose(Verdict verdict);
   bool undo();
@@ -58,7 +55,7 @@ class RatingPanel : public QWidget {
   void setRatings(int left, int right);
   void setComment(const QString& comment);
 
-  const CandidatePair* currentPair() const { return current_ ? &*current_ : nullptr; }
+  const CandidatePair* currentPair() const { return sitting_ ? sitting_->current() : nullptr; }
   QString leftText() const;
   QString rightText() const;
   QString labelFile() const;
@@ -71,7 +68,7 @@ class RatingPanel : public QWidget {
 
   // The stages' runs: the window reports every training it finishes; a
   // completed reward run enables "Run PPO", a completed dpo or ppo run "Before/after".
-  void trainingFinished(const QString& run_folder, const QString& status);
+  void trainingFinished(const QString& run_folder, RunStatus status);
   void setRewardRun(const QString& run_folder) {
     rewardRun_ = run_folder;
     updateButtons();
@@ -80,15 +77,15 @@ class RatingPanel : public QWidget {
     tunedRun_ = run_folder;
     updateButtons();
   }
-  // Writes the stage's experiment ("reward", "dpo" or "ppo") from the chosen
-  // label file and the runs; its path (and emits stageExperimentWritten), or empty with errorText().
-  QString writeStageExperiment(const QString& stage);
+  // Writes the stage's experiment (reward, dpo or ppo) from the chosen label
+  // file and the runs; its path (and emits stageExperimentWritten), or empty with errorText().
+  QString writeStageExperiment(Stage stage);
   // Starts the blind before/after sitting for the tuned run (or `tuned_run`).
   bool startBeforeAfter(const QString& tuned_run = QString());
   // The label file the stage buttons train on: the annotator's, or a merged set.
   void setTrainingLabels(const QString& file);
   QString trainingLabels() const;
-  QString setFolder() const { return setFolder_; }
+  QString setFolder() const;
 
  Q_SIGNALS:
   void stageExperimentWritten(const QString& experiment_file);
@@ -100,14 +97,13 @@ class RatingPanel : public QWidget {
  private:
   void pollQueue();
   void advance();  // the next item, with empty ratings and comment
-  void showItem(bool labelled_already);
+  void showItem();
   void showMessage(const QString& text, bool error = false);
   void updateProgress();
   void updateButtons();
   void refreshTrainingFiles();
   bool fail(const QString& message);
-  PreferenceLabel labelFor(Verdict verdict) const;
-  QString uniqueFile(const QString& folder, const QString& stem, const QString& extension) const;
+  ChoiceNotes notes() const;
 
   RatingSetupForm* setup_;
   QGroupBox* setupBox_;
@@ -122,17 +118,8 @@ class RatingPanel : public QWidget {
   QPushButton *leftButton_, *rightButton_, *tieButton_, *skipButton_, *undoButton_, *nextButton_;
   QPushButton *rewardButton_, *dpoButton_, *ppoButton_, *beforeAfterButton_, *agreementButton_, *changeButton_;
 
-  QString labelsRoot_, runsRoot_, error_, setFolder_;
-  RatingSession session_;
-  std::unique_ptr<PreferenceLabelFile> file_;
-  std::unique_ptr<CandidateQueue> queue_;
-  std::deque<CandidatePair> filePairs_;  // a pairs file's items not yet labelled
-  std::deque<CandidatePair> returned_;   // items an undo put back, shown before new ones
-  std::optional<CandidatePair> current_;
-  bool currentLabelled_ = false;  // shown after its label was saved (auto-advance off)
-  bool sourceDone_ = false;
-  int labelledAtStart_ = 0, total_ = 0, sessionLabels_ = 0;
-  QElapsedTimer sessionClock_;
+  QString labelsRoot_, runsRoot_, error_;
+  std::unique_ptr<RatingSitting> sitting_;
   QTimer poll_;
   QString rewardRun_, tunedRun_;
 };

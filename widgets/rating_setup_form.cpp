@@ -116,35 +116,42 @@ void RatingSetupForm::updateEnabled() {
   pairs_->setEnabled(!generate);
 }
 
+namespace {
+
+std::filesystem::path path_of(const QLineEdit* edit) { return edit->text().trimmed().toStdString(); }
+QString text_of(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+
+}  // namespace
+
 RatingSession RatingSetupForm::session() const {
   RatingSession s;
   if (generate_->isChecked()) {
-    s.prompts = prompts_->text().trimmed();
+    s.prompts = path_of(prompts_);
     for (QLineEdit* run : {runA_, runB_})
-      if (!run->text().trimmed().isEmpty()) s.runs << run->text().trimmed();
+      if (!run->text().trimmed().isEmpty()) s.runs.push_back(path_of(run));
   } else {
-    s.pairs = pairs_->text().trimmed();
+    s.pairs = path_of(pairs_);
   }
-  s.annotator = annotator_->text().trimmed();
-  s.maxNewTokens = maxTokens_->value();
-  s.temperature = temperature_->value();
-  s.topK = topK_->value();
-  s.topP = topP_->value();
+  s.annotator = annotator_->text().trimmed().toStdString();
+  s.sampling.max_new_tokens = maxTokens_->value();
+  s.sampling.temperature = temperature_->value();
+  s.sampling.top_k = topK_->value();
+  s.sampling.top_p = topP_->value();
   s.seed = static_cast<std::uint64_t>(seed_->value());
   return s;
 }
 
 void RatingSetupForm::setSession(const RatingSession& s) {
-  (s.pairs.isEmpty() ? generate_ : fromFile_)->setChecked(true);
-  prompts_->setText(s.prompts);
-  runA_->setText(s.runs.value(0));
-  runB_->setText(s.runs.value(1));
-  pairs_->setText(s.pairs);
-  annotator_->setText(s.annotator);
-  maxTokens_->setValue(static_cast<int>(s.maxNewTokens));
-  temperature_->setValue(s.temperature);
-  topK_->setValue(static_cast<int>(s.topK));
-  topP_->setValue(s.topP);
+  (s.pairs.empty() ? generate_ : fromFile_)->setChecked(true);
+  prompts_->setText(text_of(s.prompts));
+  runA_->setText(s.runs.size() > 0 ? text_of(s.runs[0]) : QString());
+  runB_->setText(s.runs.size() > 1 ? text_of(s.runs[1]) : QString());
+  pairs_->setText(text_of(s.pairs));
+  annotator_->setText(QString::fromStdString(s.annotator));
+  maxTokens_->setValue(static_cast<int>(s.sampling.max_new_tokens));
+  temperature_->setValue(s.sampling.temperature);
+  topK_->setValue(static_cast<int>(s.sampling.top_k));
+  topP_->setValue(s.sampling.top_p);
   seed_->setValue(static_cast<int>(s.seed));
   updateEnabled();
 }

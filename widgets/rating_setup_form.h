@@ -3,7 +3,7 @@
 // runs (or a pairs file), the sampling settings, and the annotator's name.
 #include <QWidget>
 
-#include "widgets/rating_session.h"
+#include "core/align/rating_sitting.h"
 
 class QCheckBox;
 class QDoubleSpinBox;

@@ -30,7 +30,8 @@ RunList::RunList(QWidget* parent) : QTableWidget(0, 5, parent) {
     menu.addAction(tr("Show on the Dashboard"), this, [this, folder] { Q_EMIT watchRequested(folder); });
     menu.addAction(tr("Compare on the Dashboard"), this, [this, folder] { Q_EMIT compareRequested(folder); });
     QAction* resume = menu.addAction(tr("Resume This Run"), this, [this, folder] { Q_EMIT resumeRequested(folder); });
-    resume->setEnabled(item(row, 1) && item(row, 1)->text() == QLatin1String("stopped"));
+    resume->setEnabled(item(row, 1) &&
+                       item(row, 1)->data(Qt::UserRole).toInt() == static_cast<int>(RunStatus::Stopped));
     menu.exec(viewport()->mapToGlobal(where));
   });
 }
@@ -76,6 +77,7 @@ void RunList::refresh() {
          QDir::toNativeSeparators(QString::fromStdString(run.folder.string())));
     item(row, 0)->setData(Qt::UserRole, QString::fromStdString(run.folder.string()));
     cell(1, QString::fromStdString(to_string(run.status)), QString::fromStdString(run.problem));
+    item(row, 1)->setData(Qt::UserRole, static_cast<int>(run.status));  // the status itself, for Resume
     cell(2, run.metric
                 ? QStringLiteral("%1 %2").arg(QString::fromStdString(run.metric_name)).arg(*run.metric, 0, 'g', 4)
                 : QString());

@@ -104,7 +104,8 @@ bool TrainingSession::launch(std::function<std::unique_ptr<ExperimentRun>()> mak
   auto bridge = std::make_shared<Bridge>();
   bridge->session = this;
   thread_ = QThread::create([this, bridge, make_run] {
-    QString status = QStringLiteral("failed"), summary;
+    RunStatus status = RunStatus::Failed;
+    QString summary;
     try {
       // Reading the data and building the model happen here, off the window's thread.
       const std::unique_ptr<ExperimentRun> run = make_run();
@@ -119,8 +120,7 @@ bool TrainingSession::launch(std::function<std::unique_ptr<ExperimentRun>()> mak
       });
       run->add_observer(*bridge);
       const RunResult result = run->train(&stop_, &control_);
-      status =
-          result.outcome.status == TrainingStatus::Completed ? QStringLiteral("completed") : QStringLiteral("stopped");
+      status = result.outcome.status == TrainingStatus::Completed ? RunStatus::Completed : RunStatus::Stopped;
       if (result.outcome.stopped_early)
         summary = tr("early stopping after epoch %1 (best epoch %2); ")
                       .arg(result.outcome.epochs_completed)

@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "core/experiment/experiment.h"
+#include "core/run/run_index.h"
 #include "core/train/run_control.h"
 #include "core/train/stop_signal.h"
 
@@ -46,8 +47,8 @@ class TrainingSession : public QObject {
   void paused(qint64 step);
   void resumed(qint64 step);
   void checkpointSaved(const QString& file);
-  // status: "completed", "stopped" or "failed"; summary: one readable line.
-  void finished(const QString& status, const QString& summary);
+  // status: Completed, Stopped or Failed; summary: one readable line.
+  void finished(cradle::RunStatus status, const QString& summary);
 
  private:
   struct Bridge;
@@ -59,3 +60,6 @@ class TrainingSession : public QObject {
 };
 
 }  // namespace cradle
+
+// The finished signal carries it (a QSignalSpy records it by its meta type).
+Q_DECLARE_METATYPE(cradle::RunStatus)

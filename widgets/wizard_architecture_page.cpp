@@ -46,9 +46,7 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
                   {"encoder", tr("Transformer encoder")}}};
   type.reshape = [](const Json& doc, const Json& value) { return with_model_type(doc, value.get<std::string>()); };
   type.offered = [](const Json& doc, const QString& value) {
-    const auto& types =
-        task_kind_of(doc.value("task", std::string()), section_of(doc, "data").value("source", std::string()))
-            .model_types;
+    const auto& types = task_kind_of(doc).model_types;
     return std::find(types.begin(), types.end(), value.toStdString()) != types.end();
   };
   f->addField(type);

@@ -19,6 +19,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/experiment/experiment_templates.h"
 #include "core/experiment/overrides.h"
 #include "core/tune/sweep_configurations.h"
 #include "core/tune/sweep_spec.h"
@@ -278,9 +279,9 @@ QWidget* SweepPage::distributionBox(const QString& distribution) {
 }
 
 void SweepPage::updateMetrics() {
-  const std::string task = document_->json().value("task", std::string("classification"));
+  const Task task = task_kind_of(document_->json()).task;
   QStringList metrics = {QStringLiteral("validation_loss")};
-  if (task == "regression")
+  if (task == Task::Regression)
     metrics << QStringLiteral("validation_mae") << QStringLiteral("validation_rmse") << QStringLiteral("validation_r2");
   else
     metrics << QStringLiteral("validation_accuracy");
@@ -292,9 +293,9 @@ void SweepPage::updateMetrics() {
   metric_->clear();
   for (const QString& m : metrics) metric_->addItem(m, m);
   // Classifiers are usually ranked by accuracy; the loss otherwise.
-  const QString preferred = metrics.contains(chosen)   ? chosen
-                            : task == "classification" ? QStringLiteral("validation_accuracy")
-                                                       : QStringLiteral("validation_loss");
+  const QString preferred = metrics.contains(chosen)       ? chosen
+                            : task == Task::Classification ? QStringLiteral("validation_accuracy")
+                                                           : QStringLiteral("validation_loss");
   metric_->setCurrentIndex(metric_->findData(preferred));
 }
 

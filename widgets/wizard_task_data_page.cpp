@@ -88,9 +88,7 @@ void TaskDataPage::addFields() {
                   {"text_classification", tr("Text classification")},
                   {"language_model", tr("Language model")}}};
   task.visible = [](const Json&) { return true; };
-  task.derive = [](const Json& doc) {
-    return Json(task_kind_of(doc.is_object() ? doc.value("task", std::string()) : std::string(), source_of(doc)).id);
-  };
+  task.derive = [](const Json& doc) { return Json(task_kind_of(doc).id); };
   task.reshape = [](const Json& doc, const Json& value) { return with_task_kind(doc, value.get<std::string>()); };
   f->addField(task);
 
@@ -108,8 +106,9 @@ void TaskDataPage::addFields() {
                     {"tokens", tr("Token corpus (cradle-cli data tokenize)")}}};
   source.reshape = [](const Json& doc, const Json& value) { return with_data_source(doc, value.get<std::string>()); };
   source.offered = [](const Json& doc, const QString& value) {
-    const auto& sources = task_kind_of(doc.value("task", std::string()), source_of(doc)).sources;
-    return std::find(sources.begin(), sources.end(), value.toStdString()) != sources.end();
+    const auto& sources = task_kind_of(doc).sources;
+    const auto source = parse_data_source(value.toStdString());
+    return source && std::find(sources.begin(), sources.end(), *source) != sources.end();
   };
   f->addField(source);
   f->addField(

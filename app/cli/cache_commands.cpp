@@ -44,8 +44,8 @@ int cache_list() {
   return 0;
 }
 
-int cache_prune(const std::string& max_size) {
-  const auto limit = max_size.empty() ? data_cache_limit() : parse_byte_size(max_size, "--max-size");
+int cache_prune(const CachePruneRequest& request) {
+  const auto limit = request.max_size.empty() ? data_cache_limit() : parse_byte_size(request.max_size, "--max-size");
   const auto result = evict_data_cache(data_cache_dir(), limit);
   std::printf("removed %lld entries (%s); %s left in %s\n", static_cast<long long>(result.entries_removed),
               format_byte_size(result.bytes_removed).c_str(), format_byte_size(result.bytes_left).c_str(),
@@ -53,19 +53,20 @@ int cache_prune(const std::string& max_size) {
   return 0;
 }
 
-int cache_clear() { return cache_prune("0"); }
+int cache_clear() { return cache_prune(CachePruneRequest{"0"}); }
 
 void add_cache_commands(CLI::App& app, CommandChoice& choice) {
-  auto max_size = std::make_shared<std::string>();
+  auto prune_request = std::make_shared<CachePruneRequest>();
   auto* cache = app.add_subcommand("cache", "Look at or trim the prepared-data cache");
   cache->require_subcommand(1);
   cache->add_subcommand("list", "List the cache's entries, most recently used first")->callback([&choice] {
     choice.run = cache_list;
   });
   auto* prune_command = cache->add_subcommand("prune", "Remove least recently used entries beyond a size");
-  prune_command->add_option("--max-size", *max_size,
+  prune_command->add_option("--max-size", prune_request->max_size,
                             "Size to keep, e.g. 2G or 500M (default $CRADLE_CACHE_MAX_SIZE or 4G)");
-  prune_command->callback([&choice, max_size] { choice.run = [max_size] { return cache_prune(*max_size); }; });
+  prune_command->callback(
+      [&choice, prune_request] { choice.run = [prune_request] { return cache_prune(*prune_request); }; });
   cache->add_subcommand("clear", "Remove every entry")->callback([&choice] { choice.run = cache_clear; });
 }
 

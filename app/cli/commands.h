@@ -12,7 +12,14 @@
 
 namespace cradle::cli {
 
-int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides);
+// The experiment file and its --set overrides: what inspect and the data commands read.
+struct ExperimentRequest {
+  std::filesystem::path experiment_file;
+  std::vector<std::string> overrides;
+};
+
+// Validates the experiment; prints what it trains, its model's layer table and the schedule.
+int inspect(const ExperimentRequest& request);
 struct EvaluateRequest {
   std::filesystem::path run_dir;
   std::string split = "test";
@@ -31,12 +38,21 @@ struct GenerateRequest {
 // Streams the continuation to stdout, the speed to stderr.
 int generate(const GenerateRequest& request);
 
-// The stages of a pipeline file, in `out` (default runs/<name>), each in a
-// folder named after it; completed stages are skipped, stopped ones resumed.
-int run_pipeline(const std::filesystem::path& file, const std::filesystem::path& out);
+struct PipelineRequest {
+  std::filesystem::path file;
+  std::filesystem::path out;  // default runs/<pipeline name>
+};
+// The stages of a pipeline file, each in a folder named after it; completed
+// stages are skipped, stopped ones resumed.
+int run_pipeline(const PipelineRequest& request);
 
+struct ExportRequest {
+  std::filesystem::path run_dir;
+  std::filesystem::path out;  // a bundle folder, or NAME.cradle for one zip file
+  bool onnx = false;          // also model/model.onnx, checked against ONNX Runtime and OpenCV
+};
 // Writes a model bundle of a finished run (core/export/model_bundle.h) and prints what it holds.
-int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx);
+int export_bundle(const ExportRequest& request);
 
 struct PredictRequest {
   std::filesystem::path bundle;
@@ -82,30 +98,47 @@ struct QuantizeRequest {
 // Writes the int8 run folder (core/run/run_quantization.h) and prints the comparison.
 int quantize(const QuantizeRequest& request);
 
+struct CompareRequest {
+  std::vector<std::filesystem::path> runs;  // two or more run folders
+};
 // Side by side: the experiment fields that differ, and every final metric.
-int compare(const std::vector<std::filesystem::path>& runs);
-// Prints the dataset statistics; writes them as JSON to `out` when given.
-int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-               const std::filesystem::path& out);
+int compare(const CompareRequest& request);
 
+struct DataStatsRequest : ExperimentRequest {
+  std::filesystem::path out;  // also the statistics as JSON, when given
+};
+// Prints the dataset statistics.
+int data_stats(const DataStatsRequest& request);
+
+struct DataTokenizeRequest : ExperimentRequest {
+  std::filesystem::path out_dir;    // the corpus folder to create
+  std::filesystem::path tokenizer;  // a tokenizer.json (such as a run's) to write with instead of training one
+  bool stream = false;              // one input file in memory at a time (TokenCorpusWriteOptions::stream)
+};
 // Writes the experiment's text as a token corpus folder (core/data/token_corpus.h)
 // and prints the experiment fields that train on it.
-// `tokenizer` (a tokenizer.json, such as a run's): written with it instead of a
-// new one; `stream`: one input file in memory at a time (TokenCorpusWriteOptions::stream).
-int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer, bool stream);
+int data_tokenize(const DataTokenizeRequest& request);
 
+struct DataPreviewRequest : ExperimentRequest {
+  std::filesystem::path out_dir;
+  std::int64_t samples = 8;  // per preprocessing step
+};
 // Writes before/after samples of every preprocessing step into out_dir.
-int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                 std::int64_t samples, const std::filesystem::path& out_dir);
+int data_preview(const DataPreviewRequest& request);
 
-// The runs in runs_dir (newest first), those of one experiment when `experiment` is given.
-int list_runs(const std::filesystem::path& runs_dir, const std::string& experiment);
+struct RunsRequest {
+  std::filesystem::path runs_dir = "runs";
+  std::string experiment;  // only this experiment's runs, when given
+};
+// The runs in a folder, newest first.
+int list_runs(const RunsRequest& request);
 
-// The data cache: its entries; trimmed to max_size ("" = the configured
-// limit); emptied.
+// The data cache: its entries; trimmed to a size; emptied.
+struct CachePruneRequest {
+  std::string max_size;  // "2G", "500M"; empty: the configured limit
+};
 int cache_list();
-int cache_prune(const std::string& max_size);
+int cache_prune(const CachePruneRequest& request);
 int cache_clear();
 
 struct LearningRateFindRequest {

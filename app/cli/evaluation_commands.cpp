@@ -145,7 +145,8 @@ std::string shorten(const std::string& text, std::size_t width) {
 
 }  // namespace
 
-int compare(const std::vector<std::filesystem::path>& runs) {
+int compare(const CompareRequest& request) {
+  const std::vector<std::filesystem::path>& runs = request.runs;
   if (runs.size() < 2) throw ConfigError("compare: name at least two run folders");
   std::vector<std::map<std::string, std::string>> configs, results;
   std::vector<std::string> names;
@@ -260,12 +261,12 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
     };
   });
 
-  auto compare_runs = std::make_shared<std::vector<fs::path>>();
+  auto compare_request = std::make_shared<CompareRequest>();
   auto* compare_command =
       app.add_subcommand("compare", "Side by side: the configurations that differ and the final metrics");
-  compare_command->add_option("runs", *compare_runs, "Run folders (two or more)")->required()->expected(2, -1);
+  compare_command->add_option("runs", compare_request->runs, "Run folders (two or more)")->required()->expected(2, -1);
   compare_command->callback(
-      [&choice, compare_runs] { choice.run = [compare_runs] { return compare(*compare_runs); }; });
+      [&choice, compare_request] { choice.run = [compare_request] { return compare(*compare_request); }; });
 }
 
 }  // namespace cradle::cli

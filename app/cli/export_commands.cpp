@@ -15,9 +15,9 @@
 
 namespace cradle::cli {
 
-int export_bundle(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool onnx) {
-  const Json manifest = cradle::export_bundle(run_dir, out_dir, onnx);
-  std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", out_dir.string().c_str(),
+int export_bundle(const ExportRequest& request) {
+  const Json manifest = cradle::export_bundle(request.run_dir, request.out, request.onnx);
+  std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", request.out.string().c_str(),
               manifest["model"]["type"].get<std::string>().c_str(), manifest["task"].get<std::string>().c_str(),
               manifest["input"]["kind"].get<std::string>().c_str(), manifest["input"]["shape"].dump().c_str(),
               static_cast<long long>(manifest["outputs"].get<std::int64_t>()));
@@ -135,27 +135,24 @@ int serve(const ServeRequest& request) {
   return 0;
 }
 
-void add_export_commands(CLI::App& app, CommandChoice& choice) {
-  struct ExportRequest {
-    std::filesystem::path run, out;
-    bool onnx = false;
-  };
+namespace {
+
+void add_export_command(CLI::App& app, CommandChoice& choice) {
   auto export_request = std::make_shared<ExportRequest>();
   auto* export_command = app.add_subcommand(
       "export",
       "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
-  export_command->add_option("run", export_request->run, "Run folder")->required();
+  export_command->add_option("run", export_request->run_dir, "Run folder")->required();
   export_command->add_option("--out", export_request->out, "Bundle folder to create, or NAME.cradle for one zip file")
       ->required();
   export_command->add_flag(
       "--onnx", export_request->onnx,
       "Also model/model.onnx (opset 13), run in ONNX Runtime and OpenCV's DNN and compared with LibTorch (max difference 1e-4)");
-  export_command->callback([&choice, export_request] {
-    choice.run = [export_request] {
-      return cli::export_bundle(export_request->run, export_request->out, export_request->onnx);
-    };
-  });
+  export_command->callback(
+      [&choice, export_request] { choice.run = [export_request] { return cli::export_bundle(*export_request); }; });
+}
 
+void add_predict_command(CLI::App& app, CommandChoice& choice) {
   auto predict_request = std::make_shared<PredictRequest>();
   SamplingOptions& sampling = predict_request->sampling;
   auto* predict_command = app.add_subcommand(
@@ -185,7 +182,9 @@ void add_export_commands(CLI::App& app, CommandChoice& choice) {
       return predict(*predict_request);
     };
   });
+}
 
+void add_serve_command(CLI::App& app, CommandChoice& choice) {
   auto serve_request = std::make_shared<ServeRequest>();
   auto* serve_command = app.add_subcommand(
       "serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
@@ -216,6 +215,14 @@ void add_export_commands(CLI::App& app, CommandChoice& choice) {
       return serve(*serve_request);
     };
   });
+}
+
+}  // namespace
+
+void add_export_commands(CLI::App& app, CommandChoice& choice) {
+  add_export_command(app, choice);
+  add_predict_command(app, choice);
+  add_serve_command(app, choice);
 }
 
 }  // namespace cradle::cli

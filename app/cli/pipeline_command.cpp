@@ -14,9 +14,10 @@
 namespace cradle::cli {
 namespace fs = std::filesystem;
 
-int run_pipeline(const fs::path& file, const fs::path& out) {
-  const Pipeline pipeline = load_pipeline(file);
-  const fs::path root = fs::absolute(out.empty() ? fs::path("runs") / pipeline.name : out).lexically_normal();
+int run_pipeline(const PipelineRequest& request) {
+  const Pipeline pipeline = load_pipeline(request.file);
+  const fs::path root =
+      fs::absolute(request.out.empty() ? fs::path("runs") / pipeline.name : request.out).lexically_normal();
   const auto overrides_of = [&](const PipelineStage& stage) {
     auto overrides = stage.overrides;
     if (!stage.init_from.empty()) overrides.push_back("init_from=" + (root / stage.init_from).string());
@@ -59,15 +60,11 @@ int run_pipeline(const fs::path& file, const fs::path& out) {
 }
 
 void add_pipeline_command(CLI::App& app, CommandChoice& choice) {
-  struct Request {
-    std::string file, out;
-  };
-  auto request = std::make_shared<Request>();
+  auto request = std::make_shared<PipelineRequest>();
   auto* pipeline = app.add_subcommand("pipeline", "Run a pipeline file's stages in order (pretrain, sft, ...)");
   pipeline->add_option("pipeline", request->file, "Pipeline file (JSON)")->required();
   pipeline->add_option("--out", request->out, "Folder for the stages' runs (default runs/<pipeline name>)");
-  pipeline->callback(
-      [&choice, request] { choice.run = [request] { return run_pipeline(request->file, request->out); }; });
+  pipeline->callback([&choice, request] { choice.run = [request] { return run_pipeline(*request); }; });
 }
 
 }  // namespace cradle::cli

@@ -18,6 +18,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/run/run_index.h"
 #include "core/tune/sweep_runner.h"
 #include "core/tune/trial_execution.h"
 
@@ -46,9 +47,7 @@ TrialResult read_trial_report(const std::filesystem::path& run_dir, const std::s
   }
   const Json report = parse_json_text(read_file(report_file), report_file.string());
   const std::string status = report.value("status", std::string("failed"));
-  result.status = status == "completed" ? RunStatus::Completed
-                  : status == "stopped" ? RunStatus::Stopped
-                                        : RunStatus::Failed;
+  result.status = parse_report_status(status).value_or(RunStatus::Failed);
   if (result.status == RunStatus::Failed)
     result.error = report.value("error", std::string("failed; see ") + log.string());
   result.epochs = report.value("epochs_completed", std::int64_t{0});

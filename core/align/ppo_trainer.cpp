@@ -163,10 +163,61 @@ torch::Tensor PpoTrainer::reference_logprobs(const Rollouts& r) {
   return torch::log_softmax(logits, -1).gather(2, r.response.unsqueeze(2)).squeeze(2);
 }
 
+PpoTrainer::Targets PpoTrainer::targets(const Rollouts& r, const ResponseView& old, const torch::Tensor& reference,
+                                        double beta) const {
+  const auto& align = experiment_.align;
+  const auto& mask = r.mask;
+  Targets t;
+  t.kl_tokens = (old.logprobs - reference) * mask;
+  auto rewards = -beta * t.kl_tokens;
+  std::vector<double> penalised(r.scores);
+  for (std::size_t b = 0; b < penalised.size(); ++b)
+    if (!r.ended[b]) penalised[b] -= align.missing_end_penalty;
+  const auto lengths = mask.sum(1).to(torch::kInt64);
+  const auto score_tensor = torch::tensor(penalised, torch::kFloat32).to(setup_.device);
+  rewards.scatter_add_(1, (lengths - 1).clamp_min(0).unsqueeze(1), score_tensor.unsqueeze(1));
+  const Advantages estimate = generalized_advantages(rewards, old.values, mask, align.gamma, align.lambda);
+  t.advantages = estimate.advantages;
+  t.returns = estimate.returns;
+  if (align.whiten_advantages) t.advantages = masked_whiten(t.advantages, mask);
+  return t;
+}
+
+void PpoTrainer::update_minibatch(const Rollouts& r, const ResponseView& old, const Targets& t,
+                                  const torch::Tensor& rows, std::int64_t step, UpdateSums& sums) {
+  const auto& align = experiment_.align;
+  const double clip =
+      experiment_.train.clip_grad_norm > 0 ? experiment_.train.clip_grad_norm : std::numeric_limits<double>::infinity();
+  const auto m = r.mask.index_select(0, rows);
+  const auto view =
+      policy_view(r.tokens.index_select(0, rows), r.positions.index_select(0, rows), r.response.index_select(0, rows));
+  const auto pl = clipped_policy_loss(view.logprobs, old.logprobs.index_select(0, rows),
+                                      t.advantages.index_select(0, rows), m, align.clip_range);
+  const auto vl = clipped_value_loss(view.values, old.values.index_select(0, rows), t.returns.index_select(0, rows), m,
+                                     align.value_clip_range);
+  const auto loss = pl.loss + align.value_loss_coef * vl;
+  clear_gradients(*optimizer_);
+  loss.backward();
+  const double norm = torch::nn::utils::clip_grad_norm_(policy_->parameters(), clip);
+  const double loss_value = loss.item<double>();
+  if (!std::isfinite(loss_value) || !std::isfinite(norm))
+    throw Error(
+        "PPO diverged at iteration " + std::to_string(step) + ": the " +
+        (std::isfinite(loss_value) ? "gradient norm" : "loss") +
+        " is not finite; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
+  optimizer_->step();
+  sums.policy_loss += pl.loss.item<double>();
+  sums.value_loss += vl.item<double>();
+  sums.total_loss += loss_value;
+  sums.clip_fraction += pl.clip_fraction.item<double>();
+  sums.approx_kl += pl.approx_kl.item<double>();
+  sums.entropy += masked_mean(view.entropy.detach(), m).item<double>();
+  ++sums.updates;
+}
+
 StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int64_t epoch) {
   const auto& align = experiment_.align;
   const auto B = r.tokens.size(0);
-  const auto& mask = r.mask;
   ResponseView old;
   torch::Tensor reference;
   {
@@ -174,24 +225,9 @@ StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int6
     old = policy_view(r.tokens, r.positions, r.response);
     reference = reference_logprobs(r);
   }
-  // Rewards: the KL penalty on every token, the score on the last.
-  const auto kl_tokens = (old.logprobs - reference) * mask;
   const double beta = kl_.coefficient();
-  auto rewards = -beta * kl_tokens;
-  std::vector<double> penalised(r.scores);
-  for (std::int64_t b = 0; b < B; ++b)
-    if (!r.ended[static_cast<std::size_t>(b)]) penalised[static_cast<std::size_t>(b)] -= align.missing_end_penalty;
-  const auto lengths = mask.sum(1).to(torch::kInt64);
-  const auto score_tensor = torch::tensor(penalised, torch::kFloat32).to(setup_.device);
-  rewards.scatter_add_(1, (lengths - 1).clamp_min(0).unsqueeze(1), score_tensor.unsqueeze(1));
-  auto [advantages, returns] = generalized_advantages(rewards, old.values, mask, align.gamma, align.lambda);
-  if (align.whiten_advantages) advantages = masked_whiten(advantages, mask);
-
-  const auto parameters = policy_->parameters();
-  const double clip =
-      experiment_.train.clip_grad_norm > 0 ? experiment_.train.clip_grad_norm : std::numeric_limits<double>::infinity();
-  double policy_loss = 0, value_loss = 0, total_loss = 0, clip_fraction = 0, approx_kl = 0, entropy = 0;
-  std::int64_t updates = 0;
+  const Targets t = targets(r, old, reference, beta);
+  UpdateSums sums;
   set_learning_rate(*optimizer_, schedule_->at(step - 1));
   for (std::int64_t pass = 0; pass < align.ppo_epochs; ++pass) {
     const auto order = seeded_permutation(B, mix_seed(experiment_.seed, static_cast<std::uint64_t>(step), 1000 + pass));
@@ -199,53 +235,29 @@ StepMetrics PpoTrainer::optimise(const Rollouts& r, std::int64_t step, std::int6
       const auto end = std::min(B, begin + align.minibatch_size);
       const auto rows =
           torch::tensor(std::vector<std::int64_t>(order.begin() + begin, order.begin() + end)).to(setup_.device);
-      const auto m = mask.index_select(0, rows);
-      const auto view = policy_view(r.tokens.index_select(0, rows), r.positions.index_select(0, rows),
-                                    r.response.index_select(0, rows));
-      const auto pl = clipped_policy_loss(view.logprobs, old.logprobs.index_select(0, rows),
-                                          advantages.index_select(0, rows), m, align.clip_range);
-      const auto vl = clipped_value_loss(view.values, old.values.index_select(0, rows), returns.index_select(0, rows),
-                                         m, align.value_clip_range);
-      const auto loss = pl.loss + align.value_loss_coef * vl;
-      clear_gradients(*optimizer_);
-      loss.backward();
-      const double norm = torch::nn::utils::clip_grad_norm_(parameters, clip);
-      const double loss_value = loss.item<double>();
-      if (!std::isfinite(loss_value) || !std::isfinite(norm))
-        throw Error(
-            "PPO diverged at iteration " + std::to_string(step) + ": the " +
-            (std::isfinite(loss_value) ? "gradient norm" : "loss") +
-            " is not finite; checkpoints saved before it are untouched. Lower train.lr or set train.clip_grad_norm");
-      optimizer_->step();
-      policy_loss += pl.loss.item<double>();
-      value_loss += vl.item<double>();
-      total_loss += loss_value;
-      clip_fraction += pl.clip_fraction.item<double>();
-      approx_kl += pl.approx_kl.item<double>();
-      entropy += masked_mean(view.entropy.detach(), m).item<double>();
-      ++updates;
+      update_minibatch(r, old, t, rows, step, sums);
     }
   }
-  const double n = static_cast<double>(std::max<std::int64_t>(1, updates));
-  const double kl = kl_tokens.sum(1).mean().item<double>();  // nats per response
+  const double n = static_cast<double>(std::max<std::int64_t>(1, sums.updates));
+  const double kl = t.kl_tokens.sum(1).mean().item<double>();  // nats per response
   double ended = 0;
   for (const bool e : r.ended) ended += e ? 1 : 0;
   StepMetrics m;
   m.step = step;
   m.epoch = epoch;
-  m.loss = total_loss / n;
+  m.loss = sums.total_loss / n;
   m.accuracy = ended / static_cast<double>(B);  // PPO: the share of responses that ended their turn
   m.lr = current_learning_rate(*optimizer_);
   m.extra = {{"score", mean_of(r.scores)},
              {"kl", kl},
              {"kl_coef", beta},
-             {"entropy", entropy / n},
-             {"clip_fraction", clip_fraction / n},
-             {"approx_kl", approx_kl / n},
-             {"policy_loss", policy_loss / n},
-             {"value_loss", value_loss / n},
-             {"explained_variance", explained_variance(old.values, returns, mask)},
-             {"response_length", mask.sum(1).mean().item<double>()}};
+             {"entropy", sums.entropy / n},
+             {"clip_fraction", sums.clip_fraction / n},
+             {"approx_kl", sums.approx_kl / n},
+             {"policy_loss", sums.policy_loss / n},
+             {"value_loss", sums.value_loss / n},
+             {"explained_variance", explained_variance(old.values, t.returns, r.mask)},
+             {"response_length", r.mask.sum(1).mean().item<double>()}};
   kl_.update(kl, B);
   return m;
 }

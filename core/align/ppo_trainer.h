@@ -81,6 +81,20 @@ class PpoTrainer {
   ResponseView policy_view(const torch::Tensor& tokens, const torch::Tensor& positions, const torch::Tensor& response);
   torch::Tensor reference_logprobs(const Rollouts& rollouts);
   StepMetrics optimise(const Rollouts& rollouts, std::int64_t step, std::int64_t epoch);
+  // What the updates aim at: the rewards (the KL penalty on every token, the
+  // score on the last) as advantages and returns.
+  struct Targets {
+    torch::Tensor kl_tokens, advantages, returns;
+  };
+  Targets targets(const Rollouts& rollouts, const ResponseView& old, const torch::Tensor& reference, double beta) const;
+  // The sums over one iteration's minibatch updates, for the logged means.
+  struct UpdateSums {
+    double policy_loss = 0, value_loss = 0, total_loss = 0, clip_fraction = 0, approx_kl = 0, entropy = 0;
+    std::int64_t updates = 0;
+  };
+  // One optimizer step on the rollouts' `rows`.
+  void update_minibatch(const Rollouts& rollouts, const ResponseView& old, const Targets& targets,
+                        const torch::Tensor& rows, std::int64_t step, UpdateSums& sums);
   EvaluationMetrics evaluate(const std::string& split, const std::vector<ChatPrompt>& prompts, std::int64_t step,
                              std::int64_t epoch);
   void log_samples(const Rollouts& rollouts, std::int64_t step, std::int64_t epoch);

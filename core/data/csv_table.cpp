@@ -13,6 +13,28 @@ std::int64_t CsvTable::column(const std::string& name) const {
   return it == header.end() ? -1 : static_cast<std::int64_t>(it - header.begin());
 }
 
+namespace {
+
+// The header (the first record: every column named once) or a row of as many fields.
+void add_csv_record(CsvTable& table, std::vector<std::string> record, const std::string& where, std::int64_t line) {
+  if (table.header.empty()) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < record.size(); ++i) {
+      if (record[i].empty()) throw DataError(where + "header column " + std::to_string(i + 1) + " has no name");
+      if (!seen.insert(record[i]).second) throw DataError(where + "header names \"" + record[i] + "\" twice");
+    }
+    table.header = std::move(record);
+    return;
+  }
+  if (record.size() != table.header.size())
+    throw DataError(where + std::to_string(record.size()) + " fields, the header has " +
+                    std::to_string(table.header.size()));
+  table.rows.push_back(std::move(record));
+  table.row_lines.push_back(line);
+}
+
+}  // namespace
+
 CsvTable parse_csv(std::string_view text, const std::string& origin) {
   if (const auto bad = first_invalid_utf8_byte(text))
     throw DataError(origin + ": byte " + std::to_string(*bad) + " is not valid UTF-8");
@@ -29,24 +51,8 @@ CsvTable parse_csv(std::string_view text, const std::string& origin) {
     record.push_back(std::move(field));
     field.clear();
     const bool blank = record.size() == 1 && record[0].empty() && !field_was_quoted;
-    if (!blank) {
-      if (table.header.empty()) {
-        std::set<std::string> seen;
-        for (size_t i = 0; i < record.size(); ++i) {
-          if (record[i].empty())
-            throw DataError(where(record_line) + "header column " + std::to_string(i + 1) + " has no name");
-          if (!seen.insert(record[i]).second)
-            throw DataError(where(record_line) + "header names \"" + record[i] + "\" twice");
-        }
-        table.header = std::move(record);
-      } else {
-        if (record.size() != table.header.size())
-          throw DataError(where(record_line) + std::to_string(record.size()) + " fields, the header has " +
-                          std::to_string(table.header.size()));
-        table.rows.push_back(std::move(record));
-        table.row_lines.push_back(record_line);
-      }
-    }
+    if (!blank)
+      add_csv_record(table, std::move(record), origin + ":" + std::to_string(record_line) + ": ", record_line);
     record.clear();
     field_was_quoted = false;
     record_has_content = false;

@@ -55,6 +55,57 @@ torch::Tensor warp(const torch::Tensor& images, const std::vector<std::int64_t>&
   return images.index_copy(0, index, warped);
 }
 
+// Rotations by up to ±degrees about the centre.
+std::vector<std::array<float, 6>> rotation_maps(std::vector<SampleRandom>& randoms, double degrees, double aspect) {
+  std::vector<std::array<float, 6>> thetas;
+  for (auto& random : randoms) {
+    const double angle = random.uniform(-degrees, degrees) * M_PI / 180.0;
+    const float c = static_cast<float>(std::cos(angle)), sn = static_cast<float>(std::sin(angle));
+    // Normalised coordinates stretch a non-square image: correct by the aspect ratio.
+    thetas.push_back({c, static_cast<float>(-sn * aspect), 0.f, static_cast<float>(sn / aspect), c, 0.f});
+  }
+  return thetas;
+}
+
+// Crops of a random share of the area and aspect ratio (torchvision's
+// RandomResizedCrop: ten tries, then the whole image), stretched to the image.
+std::vector<std::array<float, 6>> resized_crop_maps(std::vector<SampleRandom>& randoms, const AugmentStep& step) {
+  std::vector<std::array<float, 6>> thetas;
+  for (auto& random : randoms) {
+    double cw = 1, ch = 1;  // crop width and height as shares of the image
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const double area = random.uniform(step.scale[0], step.scale[1]);
+      const double ratio = std::exp(random.uniform(std::log(step.ratio[0]), std::log(step.ratio[1])));
+      const double w = std::sqrt(area * ratio), h = std::sqrt(area / ratio);
+      if (w <= 1 && h <= 1) {
+        cw = w, ch = h;
+        break;
+      }
+    }
+    const double cx = random.uniform(-(1 - cw), 1 - cw), cy = random.uniform(-(1 - ch), 1 - ch);
+    thetas.push_back(
+        {static_cast<float>(cw), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(ch), static_cast<float>(cy)});
+  }
+  return thetas;
+}
+
+// A square hole per sample (clipped at the borders) set to the normalised mean, 0.
+torch::Tensor cut_out(torch::Tensor x, std::vector<SampleRandom>& randoms, double size) {
+  const std::int64_t height = x.size(2), width = x.size(3);
+  const auto hole_h = std::max<std::int64_t>(1, std::llround(size * static_cast<double>(height)));
+  const auto hole_w = std::max<std::int64_t>(1, std::llround(size * static_cast<double>(width)));
+  for (std::size_t k = 0; k < randoms.size(); ++k) {
+    const auto cy = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(height));
+    const auto cx = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(width));
+    const auto top = std::max<std::int64_t>(0, cy - hole_h / 2), left = std::max<std::int64_t>(0, cx - hole_w / 2);
+    x[static_cast<std::int64_t>(k)]
+        .slice(1, top, std::min(height, cy - hole_h / 2 + hole_h))
+        .slice(2, left, std::min(width, cx - hole_w / 2 + hole_w))
+        .zero_();
+  }
+  return x;
+}
+
 }  // namespace
 
 ImageAugmenter::ImageAugmenter(std::vector<AugmentStep> steps, std::vector<double> mean, std::vector<double> std,
@@ -94,36 +145,10 @@ torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& ima
 
   if (step.op == "hflip") return replace(subset().flip({3}));
   if (step.op == "vflip") return replace(subset().flip({2}));
-  if (step.op == "rotate") {
-    std::vector<std::array<float, 6>> thetas;
-    const double aspect = static_cast<double>(height) / static_cast<double>(width);
-    for (auto& random : randoms) {
-      const double angle = random.uniform(-step.degrees, step.degrees) * M_PI / 180.0;
-      const float c = static_cast<float>(std::cos(angle)), sn = static_cast<float>(std::sin(angle));
-      // Normalised coordinates stretch a non-square image: correct by the aspect ratio.
-      thetas.push_back({c, static_cast<float>(-sn * aspect), 0.f, static_cast<float>(sn / aspect), c, 0.f});
-    }
-    return warp(images, chosen, thetas, black);
-  }
-  if (step.op == "random_resized_crop") {
-    std::vector<std::array<float, 6>> thetas;
-    for (auto& random : randoms) {
-      double cw = 1, ch = 1;  // crop width and height as shares of the image
-      for (int attempt = 0; attempt < 10; ++attempt) {
-        const double area = random.uniform(step.scale[0], step.scale[1]);
-        const double ratio = std::exp(random.uniform(std::log(step.ratio[0]), std::log(step.ratio[1])));
-        const double w = std::sqrt(area * ratio), h = std::sqrt(area / ratio);
-        if (w <= 1 && h <= 1) {
-          cw = w, ch = h;
-          break;
-        }
-      }
-      const double cx = random.uniform(-(1 - cw), 1 - cw), cy = random.uniform(-(1 - ch), 1 - ch);
-      thetas.push_back(
-          {static_cast<float>(cw), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(ch), static_cast<float>(cy)});
-    }
-    return warp(images, chosen, thetas, black);
-  }
+  if (step.op == "rotate")
+    return warp(images, chosen,
+                rotation_maps(randoms, step.degrees, static_cast<double>(height) / static_cast<double>(width)), black);
+  if (step.op == "random_resized_crop") return warp(images, chosen, resized_crop_maps(randoms, step), black);
   if (step.op == "brightness" || step.op == "contrast") {
     std::vector<float> factors;
     for (auto& random : randoms)
@@ -142,20 +167,7 @@ torch::Tensor ImageAugmenter::apply_step(std::size_t s, const torch::Tensor& ima
     }
     return replace(subset() + torch::stack(noise) * static_cast<float>(step.std) / deviation);
   }
-  // cutout: a square hole (clipped at the borders) set to the normalised mean, 0.
-  const auto hole_h = std::max<std::int64_t>(1, std::llround(step.size * static_cast<double>(height)));
-  const auto hole_w = std::max<std::int64_t>(1, std::llround(step.size * static_cast<double>(width)));
-  auto x = subset().clone();
-  for (std::size_t k = 0; k < randoms.size(); ++k) {
-    const auto cy = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(height));
-    const auto cx = static_cast<std::int64_t>(randoms[k].bits() % static_cast<std::uint64_t>(width));
-    const auto top = std::max<std::int64_t>(0, cy - hole_h / 2), left = std::max<std::int64_t>(0, cx - hole_w / 2);
-    x[static_cast<std::int64_t>(k)]
-        .slice(1, top, std::min(height, cy - hole_h / 2 + hole_h))
-        .slice(2, left, std::min(width, cx - hole_w / 2 + hole_w))
-        .zero_();
-  }
-  return replace(x);
+  return replace(cut_out(subset().clone(), randoms, step.size));  // cutout
 }
 
 }  // namespace cradle

@@ -24,7 +24,15 @@ Json carried_over(const Json& defaults, const Json& old, const std::vector<std::
   return out;
 }
 
-bool is_text(const std::string& source) { return source == "text" || source == "jsonl"; }
+// The document's task (classification where it names none the parser knows: the review page says what is wrong).
+Task task_of(const Json& document) {
+  return parse_task(document.value("task", std::string("classification"))).value_or(Task::Classification);
+}
+
+// A token corpus is text already tokenised: its context length carries over to and from text.
+bool text_like(std::optional<DataSource> source) {
+  return source && (is_text_source(*source) || *source == DataSource::Tokens);
+}
 
 Json section(const Json& document, const char* key) {
   const auto found = document.find(key);
@@ -34,17 +42,17 @@ Json section(const Json& document, const char* key) {
 // The canonical document of an experiment with the given task and source and
 // the parser's defaults everywhere else (empty data paths included: the
 // wizard asks for them).
-Json canonical(const std::string& task, const std::string& source, const std::string& model_type) {
+Json canonical(Task task, DataSource source, const std::string& model_type) {
   Experiment e;
   e.name = "new-experiment";
-  e.task = *parse_task(task);  // the catalogue's tasks are the parser's
-  e.data.source = *parse_data_source(source);
-  if (source == "image_folder")
+  e.task = task;
+  e.data.source = source;
+  if (source == DataSource::ImageFolder)
     e.data.channels = 3;
-  else if (source == "idx" || source == "cifar10")
+  else if (source == DataSource::Idx || source == DataSource::Cifar10)
     e.data.channels = 0;
-  if (source == "text") e.data.include = {"*.txt"};
-  if (source == "jsonl") e.data.include = {"*.jsonl"};
+  if (source == DataSource::Text) e.data.include = {"*.txt"};
+  if (source == DataSource::Jsonl) e.data.include = {"*.jsonl"};
   Json model = {{"type", model_type}};
   e.model = parse_model_spec(JsonObjectReader(model, "model"), e.task);
   Json train = Json::object();
@@ -59,13 +67,19 @@ const char* kFashion = "/usr/share/datasets/fashion-mnist/";
 const std::vector<TaskKind>& task_kinds() {
   static const std::vector<TaskKind> kinds = {
       {"image_classification",
-       "classification",
-       {"idx", "cifar10", "image_folder"},
+       Task::Classification,
+       {DataSource::Idx, DataSource::Cifar10, DataSource::ImageFolder},
        {"cnn", "lenet5", "resnet", "mlp"}},
-      {"table_classification", "classification", {"csv"}, {"mlp"}},
-      {"table_regression", "regression", {"csv"}, {"mlp"}},
-      {"text_classification", "classification", {"text", "jsonl"}, {"gru", "lstm", "rnn", "encoder"}},
-      {"language_model", "language_model", {"text", "jsonl", "tokens"}, {"gpt", "lstm", "gru", "rnn"}},
+      {"table_classification", Task::Classification, {DataSource::Csv}, {"mlp"}},
+      {"table_regression", Task::Regression, {DataSource::Csv}, {"mlp"}},
+      {"text_classification",
+       Task::Classification,
+       {DataSource::Text, DataSource::Jsonl},
+       {"gru", "lstm", "rnn", "encoder"}},
+      {"language_model",
+       Task::LanguageModel,
+       {DataSource::Text, DataSource::Jsonl, DataSource::Tokens},
+       {"gpt", "lstm", "gru", "rnn"}},
   };
   return kinds;
 }
@@ -76,12 +90,23 @@ const TaskKind& task_kind(const std::string& id) {
   throw ConfigError("unknown kind of task \"" + id + "\"");
 }
 
-const TaskKind& task_kind_of(const std::string& task, const std::string& source) {
-  if (task == "regression") return task_kind("table_regression");
-  if (task == "language_model") return task_kind("language_model");
-  if (source == "csv") return task_kind("table_classification");
-  if (is_text(source)) return task_kind("text_classification");
+const TaskKind& task_kind_of(std::optional<Task> task, std::optional<DataSource> source) {
+  switch (task.value_or(Task::Classification)) {
+    case Task::Regression: return task_kind("table_regression");
+    case Task::LanguageModel: return task_kind("language_model");
+    case Task::Classification: break;
+  }
+  if (source == DataSource::Csv) return task_kind("table_classification");
+  if (source && is_text_source(*source)) return task_kind("text_classification");
   return task_kind("image_classification");
+}
+
+const TaskKind& task_kind_of(const Json& document) {
+  const auto text = [](const Json& object, const char* key) {
+    const auto found = object.is_object() ? object.find(key) : object.end();
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
+  return task_kind_of(parse_task(text(document, "task")), parse_data_source(text(section(document, "data"), "source")));
 }
 
 Json experiment_template(const std::string& kind_id) {
@@ -124,7 +149,7 @@ Json experiment_template(const std::string& kind_id) {
     model = with_model_type(doc, "gru")["model"];
     model["bidirectional"] = true;
   } else {
-    doc["name"] = kind.task == "regression" ? "table-regression" : "table-classifier";
+    doc["name"] = kind.task == Task::Regression ? "table-regression" : "table-classifier";
     model["hidden"] = {64, 64};
     train["epochs"] = 20;
   }
@@ -144,13 +169,12 @@ Json with_task_kind(const Json& document, const std::string& kind_id) {
   return doc;
 }
 
-Json with_data_source(const Json& document, const std::string& source) {
-  const std::string task = document.value("task", std::string("classification"));
+Json with_data_source(const Json& document, const std::string& source_name) {
+  const auto source = parse_data_source(source_name);
+  if (!source) throw ConfigError("data.source: \"" + source_name + "\" is not a data source Cradle reads");
   const Json old = section(document, "data");
-  const std::string old_source = old.value("source", std::string());
-  // A token corpus is text already tokenised: its context length carries over to and from text.
-  const auto text_like = [](const std::string& s) { return is_text(s) || s == "tokens"; };
-  Json data = canonical(task, source, text_like(source) ? "gru" : "mlp")["data"];
+  const auto old_source = parse_data_source(old.value("source", std::string()));
+  Json data = canonical(task_of(document), *source, text_like(source) ? "gru" : "mlp")["data"];
   const std::vector<std::string> common = {
       "class_names",      "validation_fraction", "stratify",         "max_train_samples",
       "max_test_samples", "loader_threads",      "prefetch_batches", "cache"};
@@ -166,13 +190,6 @@ Json with_data_source(const Json& document, const std::string& source) {
   doc["data"] = carried_over(data, kept);
   return doc;
 }
-
-namespace {
-// The document's task (classification where it names none the parser knows: the review page says what is wrong).
-Task task_of(const Json& document) {
-  return parse_task(document.value("task", std::string("classification"))).value_or(Task::Classification);
-}
-}  // namespace
 
 Json with_model_type(const Json& document, const std::string& type) {
   const Task task = task_of(document);

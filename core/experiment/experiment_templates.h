@@ -16,15 +16,18 @@ namespace cradle {
 struct TaskKind {
   // image_classification | table_classification | table_regression | text_classification | language_model
   std::string id;
-  std::string task;
-  std::vector<std::string> sources;
-  std::vector<std::string> model_types;
+  Task task = Task::Classification;
+  std::vector<DataSource> sources;       // the first is the template's
+  std::vector<std::string> model_types;  // the first is the template's
 };
 
 const std::vector<TaskKind>& task_kinds();
 const TaskKind& task_kind(const std::string& id);  // ConfigError for an unknown id
-// The kind an experiment file is (from its task and source).
-const TaskKind& task_kind_of(const std::string& task, const std::string& source);
+// The kind an experiment is, from its task and source; an unknown or missing
+// task counts as classification, an unknown source as images.
+const TaskKind& task_kind_of(std::optional<Task> task, std::optional<DataSource> source);
+// The same for a document being edited (its "task" and "data.source", as far as they are there).
+const TaskKind& task_kind_of(const Json& document);
 
 // A complete, canonical experiment for the kind. Image classification and the
 // language model start from the Fashion-MNIST and fortunes data Debian ships;

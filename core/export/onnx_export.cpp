@@ -38,52 +38,47 @@ std::string layer_kind(const torch::nn::Module& layer) {
   return kind;
 }
 
-// The layers of image and table models; an empty string for any other layer.
 std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
-                                 const std::shared_ptr<torch::nn::Module>& layer, std::int64_t& rank) {
-  if (const auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(layer))
-    return g.linear(x, name, linear->weight, linear->bias, rank == 2);
-  if (const auto conv = std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(layer)) {
-    const auto& o = conv->options;
-    const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
-    if (!padding || !c10::get_if<torch::enumtype::kZeros>(&o.padding_mode()))
-      throw ConfigError("ONNX export: layer \"" + name +
-                        "\" (Conv2d) uses \"same\"/\"valid\" or non-zero padding mode; not expressed yet");
-    std::vector<std::string> inputs = {x, g.weight(name + ".weight", conv->weight)};
-    if (conv->bias.defined()) inputs.push_back(g.weight(name + ".bias", conv->bias));
-    const auto out = g.node("Conv", inputs, name);
-    const auto pads = pair_of(*padding);
-    g.ints("kernel_shape", pair_of(o.kernel_size()));
-    g.ints("strides", pair_of(o.stride()));
-    g.ints("dilations", pair_of(o.dilation()));
-    g.ints("pads", {pads[0], pads[1], pads[0], pads[1]});
-    g.integer("group", o.groups());
-    return out;
-  }
-  if (layer->as<torch::nn::BatchNorm1dImpl>() || layer->as<torch::nn::BatchNorm2dImpl>()) {
-    const auto parameters = layer->named_parameters(false);
-    const auto buffers = layer->named_buffers(false);
-    const double eps = layer->as<torch::nn::BatchNorm1dImpl>() ? layer->as<torch::nn::BatchNorm1dImpl>()->options.eps()
-                                                               : layer->as<torch::nn::BatchNorm2dImpl>()->options.eps();
-    if (!parameters.contains("weight") || !buffers.contains("running_mean"))
-      throw ConfigError("ONNX export: layer \"" + name + "\" (BatchNorm) has no affine weights or running statistics");
-    const auto out =
-        g.node("BatchNormalization",
-               {x, g.weight(name + ".weight", parameters["weight"]), g.weight(name + ".bias", parameters["bias"]),
-                g.weight(name + ".running_mean", buffers["running_mean"]),
-                g.weight(name + ".running_var", buffers["running_var"])},
-               name);
-    g.real("epsilon", eps);
-    return out;
-  }
-  if (layer->as<torch::nn::ReLUImpl>()) return g.node("Relu", {x}, name);
-  if (layer->as<torch::nn::TanhImpl>()) return g.node("Tanh", {x}, name);
-  if (layer->as<torch::nn::SigmoidImpl>()) return g.node("Sigmoid", {x}, name);
-  if (const auto gelu = std::dynamic_pointer_cast<torch::nn::GELUImpl>(layer)) {
-    if (gelu->options.approximate() != "none")
-      throw ConfigError("ONNX export: layer \"" + name + "\" (tanh-approximated GELU): not expressed yet");
-    return g.gelu(x, name);
-  }
+                                 const std::shared_ptr<torch::nn::Module>& layer, std::int64_t& rank);
+
+std::string conv_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                         const torch::nn::Conv2dImpl& conv) {
+  const auto& o = conv.options;
+  const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (!padding || !c10::get_if<torch::enumtype::kZeros>(&o.padding_mode()))
+    throw ConfigError("ONNX export: layer \"" + name +
+                      "\" (Conv2d) uses \"same\"/\"valid\" or non-zero padding mode; not expressed yet");
+  std::vector<std::string> inputs = {x, g.weight(name + ".weight", conv.weight)};
+  if (conv.bias.defined()) inputs.push_back(g.weight(name + ".bias", conv.bias));
+  const auto out = g.node("Conv", inputs, name);
+  const auto pads = pair_of(*padding);
+  g.ints("kernel_shape", pair_of(o.kernel_size()));
+  g.ints("strides", pair_of(o.stride()));
+  g.ints("dilations", pair_of(o.dilation()));
+  g.ints("pads", {pads[0], pads[1], pads[0], pads[1]});
+  g.integer("group", o.groups());
+  return out;
+}
+
+std::string batch_norm_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                               const torch::nn::Module& layer, double eps) {
+  const auto parameters = layer.named_parameters(false);
+  const auto buffers = layer.named_buffers(false);
+  if (!parameters.contains("weight") || !buffers.contains("running_mean"))
+    throw ConfigError("ONNX export: layer \"" + name + "\" (BatchNorm) has no affine weights or running statistics");
+  const auto out =
+      g.node("BatchNormalization",
+             {x, g.weight(name + ".weight", parameters["weight"]), g.weight(name + ".bias", parameters["bias"]),
+              g.weight(name + ".running_mean", buffers["running_mean"]),
+              g.weight(name + ".running_var", buffers["running_var"])},
+             name);
+  g.real("epsilon", eps);
+  return out;
+}
+
+// Max, average and global average pooling; an empty string for any other layer.
+std::string pooling_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                            const std::shared_ptr<torch::nn::Module>& layer) {
   if (const auto pool = std::dynamic_pointer_cast<torch::nn::MaxPool2dImpl>(layer)) {
     const auto out = g.node("MaxPool", {x}, name);
     g.ints("kernel_shape", pair_of(pool->options.kernel_size()));
@@ -109,22 +104,47 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
       throw ConfigError("ONNX export: layer \"" + name + "\" (AdaptiveAvgPool2d to other than 1x1): not expressed yet");
     return g.node("GlobalAveragePool", {x}, name);
   }
-  if (const auto block = std::dynamic_pointer_cast<BasicBlockImpl>(layer)) {
-    // relu(norm2(conv2(relu(norm1(conv1(x))))) + shortcut(x)), the shortcut a projection or the identity.
-    std::map<std::string, std::shared_ptr<torch::nn::Module>> parts;
-    for (const auto& part : block->named_children()) parts[part.key()] = part.value();
-    std::string out = x;
-    for (const char* part : {"conv1", "norm1"})
-      out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
-    out = g.node("Relu", {out}, name);
-    for (const char* part : {"conv2", "norm2"})
-      out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
-    std::string skip = x;
-    for (const auto& part : parts.at("shortcut")->named_children())
-      skip = vision_layer_to_onnx(g, skip, name + ".shortcut." + part.key(), part.value(), rank);
-    return g.node("Relu", {g.node("Add", {out, skip}, name)}, name);
+  return {};
+}
+
+// relu(norm2(conv2(relu(norm1(conv1(x))))) + shortcut(x)), the shortcut a projection or the identity.
+std::string basic_block_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                                BasicBlockImpl& block, std::int64_t& rank) {
+  std::map<std::string, std::shared_ptr<torch::nn::Module>> parts;
+  for (const auto& part : block.named_children()) parts[part.key()] = part.value();
+  std::string out = x;
+  for (const char* part : {"conv1", "norm1"})
+    out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
+  out = g.node("Relu", {out}, name);
+  for (const char* part : {"conv2", "norm2"})
+    out = vision_layer_to_onnx(g, out, name + "." + part, parts.at(part), rank);
+  std::string skip = x;
+  for (const auto& part : parts.at("shortcut")->named_children())
+    skip = vision_layer_to_onnx(g, skip, name + ".shortcut." + part.key(), part.value(), rank);
+  return g.node("Relu", {g.node("Add", {out, skip}, name)}, name);
+}
+
+// The layers of image and table models; an empty string for any other layer.
+std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                                 const std::shared_ptr<torch::nn::Module>& layer, std::int64_t& rank) {
+  if (const auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(layer))
+    return g.linear(x, name, linear->weight, linear->bias, rank == 2);
+  if (const auto conv = layer->as<torch::nn::Conv2dImpl>()) return conv_to_onnx(g, x, name, *conv);
+  if (const auto norm = layer->as<torch::nn::BatchNorm1dImpl>())
+    return batch_norm_to_onnx(g, x, name, *layer, norm->options.eps());
+  if (const auto norm = layer->as<torch::nn::BatchNorm2dImpl>())
+    return batch_norm_to_onnx(g, x, name, *layer, norm->options.eps());
+  if (layer->as<torch::nn::ReLUImpl>()) return g.node("Relu", {x}, name);
+  if (layer->as<torch::nn::TanhImpl>()) return g.node("Tanh", {x}, name);
+  if (layer->as<torch::nn::SigmoidImpl>()) return g.node("Sigmoid", {x}, name);
+  if (const auto gelu = layer->as<torch::nn::GELUImpl>()) {
+    if (gelu->options.approximate() != "none")
+      throw ConfigError("ONNX export: layer \"" + name + "\" (tanh-approximated GELU): not expressed yet");
+    return g.gelu(x, name);
   }
-  if (const auto flatten = std::dynamic_pointer_cast<torch::nn::FlattenImpl>(layer)) {
+  if (auto pooled = pooling_to_onnx(g, x, name, layer); !pooled.empty()) return pooled;
+  if (const auto block = layer->as<BasicBlockImpl>()) return basic_block_to_onnx(g, x, name, *block, rank);
+  if (const auto flatten = layer->as<torch::nn::FlattenImpl>()) {
     if (flatten->options.start_dim() != 1 || flatten->options.end_dim() != -1)
       throw ConfigError("ONNX export: layer \"" + name + "\" (Flatten of other dimensions): not expressed yet");
     const auto out = g.node("Flatten", {x}, name);
@@ -133,6 +153,53 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
     return out;
   }
   return {};
+}
+
+// One layer of the model's top level, with the exporter that knows it; throws for a layer none knows.
+std::string model_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                                const std::shared_ptr<torch::nn::Module>& layer, bool token_input,
+                                const OnnxSequence& sequence, std::int64_t& rank) {
+  std::string y;
+  if (const auto tied = layer->as<TiedLogitsImpl>()) {
+    // The embedding's own matrix, stored once; ONNX Runtime folds the transpose.
+    const auto transposed = g.node("Transpose", {g.weight(name + ".tied_weight", tied->embedding_weight())}, name);
+    g.ints("perm", {1, 0});
+    y = g.node("MatMul", {x, transposed}, name);
+  } else if (token_input) {
+    y = sequence_layer_to_onnx(g, x, name, layer, sequence);
+    rank = 3;  // [batch, sequence, channels] after the embedding
+    if (y.empty() && layer->as<torch::nn::LinearImpl>()) y = vision_layer_to_onnx(g, x, name, layer, rank);
+  } else {
+    y = vision_layer_to_onnx(g, x, name, layer, rank);
+    if (y.empty() && layer->as<torch::nn::LayerNormImpl>()) y = sequence_layer_to_onnx(g, x, name, layer, sequence);
+  }
+  if (y.empty())
+    throw ConfigError("ONNX export: layer \"" + name + "\" (" + layer_kind(*layer) +
+                      ") cannot be expressed in ONNX by this exporter yet; "
+                      "nothing was written");
+  return y;
+}
+
+// The graph's output declaration and the one-line signature; the output's shape comes from a probe through the model.
+void declare_output(onnx::GraphProto& graph, torch::nn::Sequential& model, const std::vector<std::int64_t>& input_shape,
+                    std::int64_t context, OnnxGraph& out) {
+  const auto probe = out.token_input ? torch::zeros({1, 1}, torch::kInt64) : torch::zeros(input_shape).unsqueeze(0);
+  const auto result = model->forward(probe);
+  if (out.token_input) {
+    value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch", "sequence"}, {result.size(-1)});
+    out.signature = "input_ids: int64 [batch, sequence <= " + std::to_string(context) +
+                    "] -> logits: float32 [batch, sequence, " + std::to_string(result.size(-1)) + "]";
+    return;
+  }
+  const std::vector<std::int64_t> output_shape(result.sizes().begin() + 1, result.sizes().end());
+  value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch"}, output_shape);
+  const auto dims = [](const std::vector<std::int64_t>& shape) {
+    std::string s;
+    for (const auto d : shape) s += ", " + std::to_string(d);
+    return s;
+  };
+  out.signature =
+      "input: float32 [batch" + dims(input_shape) + "] -> output: float32 [batch" + dims(output_shape) + "]";
 }
 
 }  // namespace
@@ -175,45 +242,11 @@ OnnxGraph export_onnx(torch::nn::Sequential& model, const std::vector<std::int64
     if (layer->as<torch::nn::DropoutImpl>() || layer->as<torch::nn::Dropout2dImpl>() || layer->as<FastDropoutImpl>() ||
         layer->as<ChannelsLastImpl>())
       continue;  // identity at inference: nothing to add
-    std::string y;
-    if (const auto tied = std::dynamic_pointer_cast<TiedLogitsImpl>(layer)) {
-      // The embedding's own matrix, stored once; ONNX Runtime folds the transpose.
-      const auto transposed = g.node("Transpose", {g.weight(name + ".tied_weight", tied->embedding_weight())}, name);
-      g.ints("perm", {1, 0});
-      y = g.node("MatMul", {x, transposed}, name);
-    } else if (token_input) {
-      y = sequence_layer_to_onnx(g, x, name, layer, sequence);
-      rank = 3;  // [batch, sequence, channels] after the embedding
-      if (y.empty() && layer->as<torch::nn::LinearImpl>()) y = vision_layer_to_onnx(g, x, name, layer, rank);
-    } else {
-      y = vision_layer_to_onnx(g, x, name, layer, rank);
-      if (y.empty() && layer->as<torch::nn::LayerNormImpl>()) y = sequence_layer_to_onnx(g, x, name, layer, sequence);
-    }
-    if (y.empty())
-      throw ConfigError("ONNX export: layer \"" + name + "\" (" + layer_kind(*layer) +
-                        ") cannot be expressed in ONNX by this exporter yet; "
-                        "nothing was written");
-    x = y;
+    x = model_layer_to_onnx(g, x, name, layer, token_input, sequence, rank);
   }
-  // The last value, renamed, is the graph's output; its shape comes from a probe through the model.
+  // The last value, renamed, is the graph's output.
   graph.mutable_node(graph.node_size() - 1)->set_output(0, out.output_name);
-  const auto probe = token_input ? torch::zeros({1, 1}, torch::kInt64) : torch::zeros(input_shape).unsqueeze(0);
-  const auto result = model->forward(probe);
-  if (token_input) {
-    value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch", "sequence"}, {result.size(-1)});
-    out.signature = "input_ids: int64 [batch, sequence <= " + std::to_string(sequence.context) +
-                    "] -> logits: float32 [batch, sequence, " + std::to_string(result.size(-1)) + "]";
-  } else {
-    const std::vector<std::int64_t> output_shape(result.sizes().begin() + 1, result.sizes().end());
-    value_info(graph.add_output(), out.output_name, onnx::TensorProto::FLOAT, {"batch"}, output_shape);
-    const auto dims = [](const std::vector<std::int64_t>& shape) {
-      std::string s;
-      for (const auto d : shape) s += ", " + std::to_string(d);
-      return s;
-    };
-    out.signature =
-        "input: float32 [batch" + dims(input_shape) + "] -> output: float32 [batch" + dims(output_shape) + "]";
-  }
+  declare_output(graph, model, input_shape, sequence.context, out);
   try {
     onnx::checker::check_model(proto);
   } catch (const std::exception& error) {

@@ -25,7 +25,7 @@ void read_report(const fs::path& file, RunSummary& run) {
   if (!report.is_object()) throw std::runtime_error("not a JSON object");
   const std::string status = text_or_empty(report, "status");
   if (status.empty()) throw std::runtime_error("no status");
-  const auto found = parse_enum_name(status, kReportStatuses);
+  const auto found = parse_report_status(status);
   if (!found) throw std::runtime_error("unknown status \"" + status + "\"");
   run.status = *found;
   run.started_at = text_or_empty(report, "started_at");
@@ -52,6 +52,8 @@ std::string to_string(RunStatus status) {
   }
   throw std::logic_error("to_string(RunStatus): a value outside the enumeration");
 }
+
+std::optional<RunStatus> parse_report_status(const std::string& name) { return parse_enum_name(name, kReportStatuses); }
 
 std::optional<RunSummary> summarize_run(const fs::path& folder) {
   const fs::path experiment_file = folder / "experiment.json";

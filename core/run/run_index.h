@@ -22,6 +22,8 @@ enum class RunStatus {
   Unreadable,  // experiment.json or report.json could not be read (RunSummary::problem says why)
 };
 std::string to_string(RunStatus status);  // "completed", "stopped", "failed", "incomplete", "unreadable"
+// What report.json's "status" can say: completed, stopped or failed; nothing for anything else.
+std::optional<RunStatus> parse_report_status(const std::string& name);
 
 struct RunSummary {
   std::filesystem::path folder;

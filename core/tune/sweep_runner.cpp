@@ -175,57 +175,35 @@ void SweepRunner::run_batch(const std::vector<std::size_t>& batch, std::int64_t 
   for (auto& w : workers) w.join();
 }
 
-SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& callbacks) {
-  started_ = now_seconds();
-  fs::create_directories(out_dir_ / "trials");
-  load_state();
-  save_state();
-  const auto better = [this](const TrialRecord& a, const TrialRecord& b) {
-    if (a.metric.has_value() != b.metric.has_value()) return a.metric.has_value();
-    if (!a.metric) return a.id < b.id;
-    return spec_.higher_is_better() ? *a.metric > *b.metric : *a.metric < *b.metric;
-  };
-  if (spec_.method != "halving") {
-    std::vector<std::size_t> todo;
-    for (std::size_t i = 0; i < trials_.size(); ++i)
-      if (trials_[i].status == TrialState::Pending || trials_[i].status == TrialState::Halted) todo.push_back(i);
-    run_batch(todo, 0, stop, callbacks);
-  } else {
-    std::vector<std::size_t> survivors;
-    for (std::size_t i = 0; i < trials_.size(); ++i) survivors.push_back(i);
-    for (std::int64_t epochs = std::min(spec_.min_epochs, full_epochs_);;) {
-      const bool last = epochs >= full_epochs_ || survivors.size() == 1;
-      const std::int64_t target = last ? full_epochs_ : epochs;
-      std::vector<std::size_t> todo;
-      for (std::size_t i : survivors)
-        if (trials_[i].status != TrialState::Failed && trials_[i].status != TrialState::Completed &&
-            trials_[i].epochs < target)
-          todo.push_back(i);
-      run_batch(todo, last ? 0 : target, stop, callbacks);
-      if (last || (stop && stop->requested()) || out_of_time()) break;
-      std::stable_sort(survivors.begin(), survivors.end(),
-                       [&](std::size_t a, std::size_t b) { return better(trials_[a], trials_[b]); });
-      const auto keep = static_cast<std::size_t>(
-          std::ceil(static_cast<double>(survivors.size()) / static_cast<double>(spec_.reduction)));
-      survivors.resize(std::max<std::size_t>(1, keep));
-      epochs *= spec_.reduction;
-    }
-  }
-  const bool interrupted = stop && stop->requested();
-  for (auto& t : trials_)
-    if (t.status == TrialState::Pending && !interrupted && out_of_time()) t.status = TrialState::Skipped;
-  save_state();
+bool SweepRunner::ranks_before(const TrialRecord& a, const TrialRecord& b) const {
+  if (a.metric.has_value() != b.metric.has_value()) return a.metric.has_value();
+  if (!a.metric) return a.id < b.id;
+  return spec_.higher_is_better() ? *a.metric > *b.metric : *a.metric < *b.metric;
+}
 
-  SweepOutcome outcome;
-  outcome.trials = trials_;
-  for (std::size_t i = 0; i < trials_.size(); ++i)
-    if (trials_[i].metric) outcome.ranking.push_back(i);
-  // Finished trials first (a halted one was judged on fewer epochs), then by the metric.
-  std::stable_sort(outcome.ranking.begin(), outcome.ranking.end(), [&](std::size_t a, std::size_t b) {
-    const bool a_done = trials_[a].status == TrialState::Completed, b_done = trials_[b].status == TrialState::Completed;
-    if (a_done != b_done) return a_done;
-    return better(trials_[a], trials_[b]);
-  });
+void SweepRunner::run_halving(const StopSignal* stop, const SweepCallbacks& callbacks) {
+  std::vector<std::size_t> survivors;
+  for (std::size_t i = 0; i < trials_.size(); ++i) survivors.push_back(i);
+  for (std::int64_t epochs = std::min(spec_.min_epochs, full_epochs_);;) {
+    const bool last = epochs >= full_epochs_ || survivors.size() == 1;
+    const std::int64_t target = last ? full_epochs_ : epochs;
+    std::vector<std::size_t> todo;
+    for (std::size_t i : survivors)
+      if (trials_[i].status != TrialState::Failed && trials_[i].status != TrialState::Completed &&
+          trials_[i].epochs < target)
+        todo.push_back(i);
+    run_batch(todo, last ? 0 : target, stop, callbacks);
+    if (last || (stop && stop->requested()) || out_of_time()) break;
+    std::stable_sort(survivors.begin(), survivors.end(),
+                     [&](std::size_t a, std::size_t b) { return ranks_before(trials_[a], trials_[b]); });
+    const auto keep = static_cast<std::size_t>(
+        std::ceil(static_cast<double>(survivors.size()) / static_cast<double>(spec_.reduction)));
+    survivors.resize(std::max<std::size_t>(1, keep));
+    epochs *= spec_.reduction;
+  }
+}
+
+void SweepRunner::write_summary(const SweepOutcome& outcome) const {
   std::string csv = "rank,trial,status,epochs," + spec_.metric + ",test";
   for (const auto& p : spec_.parameters) csv += "," + summary_csv_field(p.field);
   csv += ",run\n";
@@ -246,6 +224,37 @@ SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& call
   for (const auto& t : trials_)
     if (!t.metric) csv += row(0, t);
   write_text_atomically(out_dir_ / "summary.csv", csv);
+}
+
+SweepOutcome SweepRunner::run(const StopSignal* stop, const SweepCallbacks& callbacks) {
+  started_ = now_seconds();
+  fs::create_directories(out_dir_ / "trials");
+  load_state();
+  save_state();
+  if (spec_.method == "halving") {
+    run_halving(stop, callbacks);
+  } else {
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < trials_.size(); ++i)
+      if (trials_[i].status == TrialState::Pending || trials_[i].status == TrialState::Halted) todo.push_back(i);
+    run_batch(todo, 0, stop, callbacks);
+  }
+  const bool interrupted = stop && stop->requested();
+  for (auto& t : trials_)
+    if (t.status == TrialState::Pending && !interrupted && out_of_time()) t.status = TrialState::Skipped;
+  save_state();
+
+  SweepOutcome outcome;
+  outcome.trials = trials_;
+  for (std::size_t i = 0; i < trials_.size(); ++i)
+    if (trials_[i].metric) outcome.ranking.push_back(i);
+  // Finished trials first (a halted one was judged on fewer epochs), then by the metric.
+  std::stable_sort(outcome.ranking.begin(), outcome.ranking.end(), [&](std::size_t a, std::size_t b) {
+    const bool a_done = trials_[a].status == TrialState::Completed, b_done = trials_[b].status == TrialState::Completed;
+    if (a_done != b_done) return a_done;
+    return ranks_before(trials_[a], trials_[b]);
+  });
+  write_summary(outcome);
   if (!outcome.ranking.empty()) {
     const TrialRecord& best = trials_[outcome.ranking.front()];
     Experiment experiment =

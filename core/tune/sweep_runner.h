@@ -91,6 +91,13 @@ class SweepRunner {
   // Runs `tasks` (indices into trials_), `parallel` at a time.
   void run_batch(const std::vector<std::size_t>& trials, std::int64_t stop_after_epochs, const StopSignal* stop,
                  const SweepCallbacks& callbacks);
+  // Successive halving: every trial for min_epochs, the best 1/reduction of
+  // them for reduction times as many, and so on up to the full run.
+  void run_halving(const StopSignal* stop, const SweepCallbacks& callbacks);
+  // Ranked first: a trial with a metric, then the better metric, then the lower id.
+  bool ranks_before(const TrialRecord& a, const TrialRecord& b) const;
+  // summary.csv: the ranked trials, then those without a metric.
+  void write_summary(const SweepOutcome& outcome) const;
   bool out_of_time() const;
 
   SweepSpec spec_;

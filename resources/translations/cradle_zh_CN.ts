@@ -61,6 +61,106 @@
     </message>
 </context>
 <context>
+    <name>ModelDescription</name>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>CNN</source>
+        <translation>CNN</translation>
+    </message>
+    <message>
+        <source>LeNet-5</source>
+        <translation>LeNet-5</translation>
+    </message>
+    <message>
+        <source>ResNet</source>
+        <translation>ResNet</translation>
+    </message>
+    <message>
+        <source>LSTM</source>
+        <translation>LSTM</translation>
+    </message>
+    <message>
+        <source>GRU</source>
+        <translation>GRU</translation>
+    </message>
+    <message>
+        <source>RNN</source>
+        <translation>RNN</translation>
+    </message>
+    <message>
+        <source>GPT</source>
+        <translation>GPT</translation>
+    </message>
+    <message>
+        <source>Transformer encoder</source>
+        <translation>Transformer 编码器</translation>
+    </message>
+    <message>
+        <source>conv channels %1</source>
+        <translation>卷积通道 %1</translation>
+    </message>
+    <message>
+        <source>dense %1</source>
+        <translation>全连接层 %1</translation>
+    </message>
+    <message>
+        <source>hidden %1</source>
+        <translation>隐藏层 %1</translation>
+    </message>
+    <message>
+        <source>widths %1</source>
+        <translation>宽度 %1</translation>
+    </message>
+    <message>
+        <source>blocks %1</source>
+        <translation>残差块 %1</translation>
+    </message>
+    <message>
+        <source>%1 layer</source>
+        <translation>%1 层</translation>
+    </message>
+    <message>
+        <source>%1 layers</source>
+        <translation>%1 层</translation>
+    </message>
+    <message>
+        <source>hidden size %1</source>
+        <translation>隐藏状态 %1</translation>
+    </message>
+    <message>
+        <source>%1 block</source>
+        <translation>%1 个模块</translation>
+    </message>
+    <message>
+        <source>%1 blocks</source>
+        <translation>%1 个模块</translation>
+    </message>
+    <message>
+        <source>width %1</source>
+        <translation>宽度 %1</translation>
+    </message>
+    <message>
+        <source>%1 head</source>
+        <translation>%1 个注意力头</translation>
+    </message>
+    <message>
+        <source>%1 heads</source>
+        <translation>%1 个注意力头</translation>
+    </message>
+    <message>
+        <source>bidirectional</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the parts of a model&apos;s description: &quot;CNN, conv channels 32, 64, dense 128&quot;.</extracomment>
+        <translation>，</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Bundle %1: %2 model (%3), %4 input %5</source>
@@ -1894,42 +1994,6 @@ Classes: %1</source>
     <message>
         <source>from the labels</source>
         <translation>来自标签</translation>
-    </message>
-    <message>
-        <source>CNN, conv channels %1, dense %2</source>
-        <translation>CNN，卷积通道 %1，全连接层 %2</translation>
-    </message>
-    <message>
-        <source>MLP, hidden %1</source>
-        <translation>MLP，隐藏层 %1</translation>
-    </message>
-    <message>
-        <source>LeNet-5</source>
-        <translation>LeNet-5</translation>
-    </message>
-    <message>
-        <source>ResNet, widths %1, blocks %2</source>
-        <translation>ResNet，宽度 %1，残差块 %2</translation>
-    </message>
-    <message>
-        <source>%1, %2 layers, hidden size %3%4</source>
-        <translation>%1，%2 层，隐藏状态 %3%4</translation>
-    </message>
-    <message>
-        <source>, bidirectional</source>
-        <translation>，双向</translation>
-    </message>
-    <message>
-        <source>%1, %2 blocks, width %3, %4 heads</source>
-        <translation>%1，%2 个模块，宽度 %3，%4 个注意力头</translation>
-    </message>
-    <message>
-        <source>GPT</source>
-        <translation>GPT</translation>
-    </message>
-    <message>
-        <source>Transformer encoder</source>
-        <translation>Transformer 编码器</translation>
     </message>
     <message>
         <source>Model:</source>

@@ -541,7 +541,9 @@ class CliTest : public QObject {
     QVERIFY2(accuracy > 0.95, qPrintable(QString::number(accuracy)));
     const auto eval = run_cli({"eval", out});
     QVERIFY2(eval.out.contains(QString("test: accuracy %1").arg(accuracy, 0, 'f', 4)), qPrintable(eval.out));
-    QVERIFY(run_cli({"inspect", dir.filePath("table.json")}).out.contains("mlp on 4 inputs, 2 classes"));
+    const auto inspect = run_cli({"inspect", dir.filePath("table.json")});
+    QVERIFY2(inspect.out.contains("mlp on 4 inputs, 2 classes") && inspect.out.contains("\nmodel: MLP, hidden 8\n"),
+             qPrintable(inspect.out));
   }
 
   void trainsATextClassifierFromClassFolders() {
@@ -570,7 +572,8 @@ class CliTest : public QObject {
     QVERIFY2(stats.exit_code == 0 && stats.out.contains("majority-class baseline"), qPrintable(stats.out + stats.err));
     QVERIFY2(stats.out.contains(QRegularExpression("neg\\s+\\d+")), qPrintable(stats.out));
     const auto inspect = run_cli({"inspect", dir.filePath("reviews.json")});
-    QVERIFY2(inspect.out.contains("lstm text classifier") && inspect.out.contains("2 classes"),
+    QVERIFY2(inspect.out.contains("lstm text classifier") && inspect.out.contains("2 classes") &&
+                 inspect.out.contains("model: LSTM, 1 layer, hidden size 16, bidirectional"),
              qPrintable(inspect.out));
     const QString out = dir.filePath("run");
     const auto r = run_cli({"train", dir.filePath("reviews.json"), "--out", out});

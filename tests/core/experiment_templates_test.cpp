@@ -30,8 +30,8 @@ class ExperimentTemplatesTest : public QObject {
   void templatesAreCanonicalAndAskOnlyForTheirData() {
     for (const TaskKind& kind : task_kinds()) {
       const Json doc = experiment_template(kind.id);
-      QCOMPARE(doc["task"].get<std::string>(), kind.task);
-      QCOMPARE(task_kind_of(kind.task, doc["data"]["source"].get<std::string>()).id, kind.id);
+      QCOMPARE(doc["task"].get<std::string>(), to_string(kind.task));
+      QCOMPARE(task_kind_of(doc).id, kind.id);
       const std::string problem = verdict(doc);
       if (kind.id == "image_classification" || kind.id == "language_model") {
         QVERIFY2(problem.empty(), problem.c_str());

@@ -10,6 +10,7 @@
 #include "core/data/classification_data.h"
 #include "core/experiment/experiment.h"
 #include "core/models/batched_matmul.h"
+#include "core/models/model_description.h"
 #include "core/models/model_factory.h"
 #include "core/models/model_inspection.h"
 #include "core/models/model_summary.h"
@@ -282,6 +283,33 @@ class ModelsTest : public QObject {
     QCOMPARE(error(R"({"type": "mlp", "layer_norm": true})"),
              QString("model.layer_norm: choose one normalisation: set model.batch_norm to false"));
     QCOMPARE(model_spec(R"({"type": "gpt"})").layers, std::int64_t(4));
+  }
+
+  // The words cradle-cli inspect and the Experiment tab both show (the window
+  // translates the same parts): the sizes that set each family, as written.
+  void everyModelTypeIsDescribedByItsSizes() {
+    const auto text = [](const std::string& json, Task task = Task::Classification) {
+      return QString::fromStdString(to_text(describe_model(model_spec(json, task))));
+    };
+    QCOMPARE(text(R"({"type": "cnn", "conv_channels": [8, 16], "hidden": [32]})"),
+             QString("CNN, conv channels 8, 16, dense 32"));
+    QCOMPARE(text(R"({"type": "mlp", "hidden": [64, 32]})"), QString("MLP, hidden 64, 32"));
+    QCOMPARE(text(R"({"type": "lenet5"})"), QString("LeNet-5"));
+    QCOMPARE(text(R"({"type": "resnet", "widths": [8, 16], "blocks": [1, 2]})"),
+             QString("ResNet, widths 8, 16, blocks 1, 2"));
+    QCOMPARE(text(R"({"type": "gru", "layers": 3, "hidden_size": 48, "bidirectional": true})"),
+             QString("GRU, 3 layers, hidden size 48, bidirectional"));
+    QCOMPARE(text(R"({"type": "gpt", "layers": 2, "width": 64, "heads": 4})", Task::LanguageModel),
+             QString("GPT, 2 blocks, width 64, 4 heads"));
+    QCOMPARE(text(R"({"type": "encoder", "layers": 1, "width": 32, "heads": 2})"),
+             QString("Transformer encoder, 1 block, width 32, 2 heads"));
+    for (const char* type : {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder"}) {
+      const auto task = std::string(type) == "gpt" ? Task::LanguageModel : Task::Classification;
+      const ModelDescription d = describe_model(model_spec(std::string(R"({"type": ")") + type + "\"}", task));
+      QVERIFY2(text(std::string(R"({"type": ")") + type + "\"}", task)
+                   .startsWith(QString::fromStdString(to_string(d.family))),
+               type);
+    }
   }
 };
 

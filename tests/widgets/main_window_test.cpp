@@ -319,6 +319,10 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.findChild<QLabel*>("experimentTitle")->text(), QStringLiteral("fashion-mnist"));
     QVERIFY(window.findChild<QPlainTextEdit*>("experimentDocument")->toPlainText().contains("\"conv_channels\""));
     QVERIFY(window.errorText().isEmpty());
+    bool model_described = false;  // as cradle-cli inspect names it (core/models/model_description.h)
+    for (auto* label : window.findChildren<QLabel*>())
+      model_described |= label->text() == QStringLiteral("CNN, conv channels 32, 64, dense 128");
+    QVERIFY(model_described);
   }
 
   void opensTheCompressionStages() {

@@ -116,7 +116,7 @@ class RatingPanelTest : public QObject {
     QVERIFY2(window.statusBar()->currentMessage().contains("annotator"),
              qPrintable(window.statusBar()->currentMessage()));
     RatingSession classifier = session(QStringLiteral("ana"));
-    classifier.runs = QStringList{dir_.filePath("base")};  // the pretrained base run: it does not chat
+    classifier.runs = {dir_.filePath("base").toStdString()};  // the pretrained base run: it does not chat
     QVERIFY(!panel->start(classifier));
     QVERIFY2(under_start->text().contains("needs a chat model"), qPrintable(under_start->text()));
     QVERIFY(window.statusBar()->currentMessage().contains("needs a chat model"));
@@ -171,8 +171,8 @@ class RatingPanelTest : public QObject {
     panel.setFolders(dir_.filePath("labels"), dir_.filePath("runs"));
     write_tiny_preferences(dir_.path().toStdString(), 6);
     RatingSession s;
-    s.pairs = dir_.filePath("preferences.jsonl");
-    s.annotator = QStringLiteral("few");
+    s.pairs = dir_.filePath("preferences.jsonl").toStdString();
+    s.annotator = "few";
     QVERIFY2(panel.start(s), qPrintable(panel.errorText()));
     QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
     QTest::keyClick(&panel, Qt::Key_A);
@@ -317,7 +317,7 @@ class RatingPanelTest : public QObject {
     const QString prompts = workspace.filePath("twenty.txt");
     write_prompts(prompts, 20);
     RatingSession s = session("ana");
-    s.prompts = prompts;
+    s.prompts = prompts.toStdString();
     QVERIFY2(panel->start(s), qPrintable(panel->errorText()));
     for (int i = 0; i < 20; ++i) {
       QTRY_VERIFY_WITH_TIMEOUT(panel->currentPair() != nullptr, 30000);
@@ -364,10 +364,10 @@ class RatingPanelTest : public QObject {
  private:
   RatingSession session(const QString& annotator) const {
     RatingSession s;
-    s.prompts = prompts_;
-    s.runs = QStringList{chat_};
-    s.annotator = annotator;
-    s.maxNewTokens = 8;
+    s.prompts = prompts_.toStdString();
+    s.runs = {chat_.toStdString()};
+    s.annotator = annotator.toStdString();
+    s.sampling.max_new_tokens = 8;
     s.seed = 3;
     return s;
   }
@@ -385,10 +385,10 @@ class RatingCrashChild : public QObject {
     RatingPanel panel;
     panel.setFolders(qEnvironmentVariable("CRADLE_CRASH_LABELS"), QString());
     RatingSession s;
-    s.prompts = qEnvironmentVariable("CRADLE_CRASH_PROMPTS");
-    s.runs = QStringList{qEnvironmentVariable("CRADLE_CRASH_RUN")};
-    s.annotator = QStringLiteral("cy");
-    s.maxNewTokens = 8;
+    s.prompts = qEnvironmentVariable("CRADLE_CRASH_PROMPTS").toStdString();
+    s.runs = {qEnvironmentVariable("CRADLE_CRASH_RUN").toStdString()};
+    s.annotator = "cy";
+    s.sampling.max_new_tokens = 8;
     QVERIFY2(panel.start(s), qPrintable(panel.errorText()));
     QTRY_VERIFY_WITH_TIMEOUT(panel.currentPair() != nullptr, 30000);
     std::printf("expected verdict %s\n", verdict_of('2', *panel.currentPair()).c_str());
@@ -424,10 +424,10 @@ class RatingWalkthrough : public QObject {
     RatingPanel* panel = window.ratingPanel();
     window.findChild<QTabWidget*>("centralTabs")->setCurrentWidget(panel);
     RatingSession s;
-    s.prompts = QStringLiteral(CRADLE_SOURCE_DIR "/projects/alignment-demo/data/instructions.jsonl");
-    s.runs = QStringList{policy};
-    s.annotator = QStringLiteral("walkthrough");
-    s.maxNewTokens = 24;
+    s.prompts = CRADLE_SOURCE_DIR "/projects/alignment-demo/data/instructions.jsonl";
+    s.runs = {policy.toStdString()};
+    s.annotator = "walkthrough";
+    s.sampling.max_new_tokens = 24;
     QVERIFY2(panel->start(s), qPrintable(panel->errorText()));
     const auto taste = [](const QString& left, const QString& right) {
       if (left == right) return Qt::Key_T;

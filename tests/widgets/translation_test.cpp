@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
 #include <QMenuBar>
 #include <QProcess>
 #include <QSettings>
@@ -36,6 +37,11 @@ class TranslationTest : public QObject {
       window.setProjectFolders(QStringLiteral(CRADLE_SOURCE_DIR "/projects"),
                                QDir::tempPath() + "/cradle-no-workspace");
       QVERIFY(window.openExperiment(QStringLiteral(CRADLE_SOURCE_DIR "/projects/fortunes-topics/experiment.json")));
+      // The core's description of the model (family, sizes), worded and joined in Chinese.
+      bool model_described = false;
+      for (auto* label : window.findChildren<QLabel*>())
+        model_described |= label->text() == QStringLiteral("GRU，1 层，隐藏状态 128，双向");
+      QVERIFY(model_described);
       window.resize(1280, 800);
       const QImage image = window.grab().toImage();
       QCOMPARE(image.size(), QSize(1280, 800));

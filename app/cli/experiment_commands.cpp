@@ -16,6 +16,7 @@
 #include "core/data/text_data_statistics.h"
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
+#include "core/models/model_description.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/fine_tuning_base.h"
 #include "core/run/run_index.h"
@@ -36,8 +37,8 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 
 }  // namespace
 
-int inspect(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides) {
-  Experiment experiment = load_experiment(experiment_file, overrides);
+int inspect(const ExperimentRequest& request) {
+  Experiment experiment = load_experiment(request.experiment_file, request.overrides);
   if (experiment.model_inherited) experiment.model = load_fine_tuning_base(experiment).pretrained.model;
   // All splits (through the data cache, which the next `train` then reuses):
   // the schedule needs the number of training samples.
@@ -47,30 +48,31 @@ int inspect(const std::filesystem::path& experiment_file, const std::vector<std:
   const char* type = experiment.model.type.c_str();
   const auto count = [](std::int64_t value) { return static_cast<long long>(value); };
   if (experiment.task == Task::LanguageModel && !is_reward_modelling(experiment)) {
-    std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n\n", name, type,
+    std::printf("experiment %s: %s language model, %lld-token vocabulary, context %lld\n", name, type,
                 count(data.vocab_size), count(experiment.data.context_length));
   } else if (is_reward_modelling(experiment)) {
-    std::printf("experiment %s: %s reward model, %lld-token vocabulary, texts cut to %lld tokens\n\n", name, type,
+    std::printf("experiment %s: %s reward model, %lld-token vocabulary, texts cut to %lld tokens\n", name, type,
                 count(data.vocab_size), count(experiment.data.context_length));
   } else if (is_text_classification(experiment)) {
-    std::printf("experiment %s: %s text classifier, %lld-token vocabulary, texts cut to %lld tokens, %lld classes\n\n",
+    std::printf("experiment %s: %s text classifier, %lld-token vocabulary, texts cut to %lld tokens, %lld classes\n",
                 name, type, count(data.vocab_size), count(experiment.data.context_length), count(data.outputs));
   } else {
     std::string shape;
     for (auto d : data.input_shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
     if (experiment.task == Task::Regression)
-      std::printf("experiment %s: %s on %s inputs, one numeric output\n\n", name, type, shape.c_str());
+      std::printf("experiment %s: %s on %s inputs, one numeric output\n", name, type, shape.c_str());
     else
-      std::printf("experiment %s: %s on %s inputs, %lld classes\n\n", name, type, shape.c_str(), count(data.outputs));
+      std::printf("experiment %s: %s on %s inputs, %lld classes\n", name, type, shape.c_str(), count(data.outputs));
   }
+  std::printf("model: %s\n\n", to_text(describe_model(experiment.model)).c_str());
   std::fputs(format_model_summary(summary, experiment.train.batch_size).c_str(), stdout);
   print_schedule(experiment.train, data.train_samples);
   return 0;
 }
 
-int data_stats(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-               const std::filesystem::path& out) {
-  const Experiment experiment = load_experiment(experiment_file, overrides);
+int data_stats(const DataStatsRequest& request) {
+  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
+  const std::filesystem::path& out = request.out;
   configure_runtime(experiment.threads);
   std::printf("experiment %s: %s data\n", experiment.name.c_str(), to_string(experiment.data.source).c_str());
   if (experiment.task == Task::LanguageModel) {
@@ -100,23 +102,22 @@ int data_stats(const std::filesystem::path& experiment_file, const std::vector<s
   return 0;
 }
 
-int data_preview(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                 std::int64_t samples, const std::filesystem::path& out_dir) {
-  const Experiment experiment = load_experiment(experiment_file, overrides);
+int data_preview(const DataPreviewRequest& request) {
+  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
   configure_runtime(experiment.threads);
-  for (const auto& file : write_data_preview(experiment, PreviewRequest{samples, out_dir}))
+  for (const auto& file : write_data_preview(experiment, PreviewRequest{request.samples, request.out_dir}))
     std::printf("%s\n", file.string().c_str());
   return 0;
 }
 
-int data_tokenize(const std::filesystem::path& experiment_file, const std::vector<std::string>& overrides,
-                  const std::filesystem::path& out_dir, const std::filesystem::path& tokenizer, bool stream) {
-  const Experiment experiment = load_experiment(experiment_file, overrides);
+int data_tokenize(const DataTokenizeRequest& request) {
+  const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
   configure_runtime(experiment.threads);
   const auto start = std::chrono::steady_clock::now();
+  const std::filesystem::path& out_dir = request.out_dir;
   TokenCorpusWriteOptions options;
-  if (!tokenizer.empty()) options.tokenizer = load_tokenizer(tokenizer);
-  options.stream = stream;
+  if (!request.tokenizer.empty()) options.tokenizer = load_tokenizer(request.tokenizer);
+  options.stream = request.stream;
   options.on_split = [](const std::string& split, std::int64_t tokens) {
     std::printf("%-10s %12lld tokens\n", split.c_str(), static_cast<long long>(tokens));
     std::fflush(stdout);
@@ -135,10 +136,11 @@ int data_tokenize(const std::filesystem::path& experiment_file, const std::vecto
   return 0;
 }
 
-int list_runs(const std::filesystem::path& runs_dir, const std::string& experiment) {
+int list_runs(const RunsRequest& request) {
+  const std::filesystem::path& runs_dir = request.runs_dir;
   std::vector<RunSummary> runs;
   for (auto& run : cradle::list_runs(runs_dir))
-    if (experiment.empty() || run.experiment == experiment) runs.push_back(std::move(run));
+    if (request.experiment.empty() || run.experiment == request.experiment) runs.push_back(std::move(run));
   std::printf("%zu run%s in %s\n", runs.size(), runs.size() == 1 ? "" : "s", runs_dir.string().c_str());
   if (runs.empty()) return 0;
   std::printf("\n%-40s  %-24s  %-11s  %-22s  %6s  %s\n", "run", "experiment", "status", "test metric", "epochs",
@@ -154,76 +156,64 @@ int list_runs(const std::filesystem::path& runs_dir, const std::string& experime
   return 0;
 }
 
-void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
-  struct ExperimentRequest {  // what inspect and the data commands share
-    std::string file, out, tokenizer;
-    std::vector<std::string> overrides;
-    bool stream = false;
-    std::int64_t samples = 8;
-  };
-  auto inspect_request = std::make_shared<ExperimentRequest>();
-  auto* inspect_command = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
-  inspect_command->add_option("experiment", inspect_request->file, "Experiment file (JSON)")->required();
-  inspect_command->add_option("--set", inspect_request->overrides, "Override a field (repeatable)")
-      ->check(kOverrideSyntax);
-  inspect_command->callback([&choice, inspect_request] {
-    choice.run = [inspect_request] { return inspect(inspect_request->file, inspect_request->overrides); };
-  });
+namespace {
 
+// The experiment argument and --set, which every command here takes.
+void add_experiment_options(CLI::App& command, ExperimentRequest& request, const std::string& what) {
+  command.add_option("experiment", request.experiment_file, what)->required();
+  command.add_option("--set", request.overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
+}
+
+void add_data_commands(CLI::App& app, CommandChoice& choice) {
   auto* data = app.add_subcommand("data", "Look at an experiment's data");
   data->require_subcommand(1);
-  auto stats_request = std::make_shared<ExperimentRequest>();
+  auto stats_request = std::make_shared<DataStatsRequest>();
   auto* stats =
       data->add_subcommand("stats", "Print (and write) sizes, class histograms and value ranges of every split");
-  stats->add_option("experiment", stats_request->file, "Experiment file (JSON)")->required();
-  stats->add_option("--set", stats_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
+  add_experiment_options(*stats, *stats_request, "Experiment file (JSON)");
   stats->add_option("--out", stats_request->out, "Also write the statistics to this JSON file");
-  stats->callback([&choice, stats_request] {
-    choice.run = [stats_request] {
-      return data_stats(stats_request->file, stats_request->overrides, stats_request->out);
-    };
-  });
+  stats->callback([&choice, stats_request] { choice.run = [stats_request] { return data_stats(*stats_request); }; });
 
-  auto tokenize_request = std::make_shared<ExperimentRequest>();
+  auto tokenize_request = std::make_shared<DataTokenizeRequest>();
   auto* tokenize =
       data->add_subcommand("tokenize", "Write a language-model experiment's text once as a memory-mapped token corpus");
-  tokenize
-      ->add_option("experiment", tokenize_request->file,
-                   "Experiment file (JSON): task language_model, source text or jsonl")
+  add_experiment_options(*tokenize, *tokenize_request,
+                         "Experiment file (JSON): task language_model, source text or jsonl");
+  tokenize->add_option("--out", tokenize_request->out_dir, "The corpus folder to create (it must not exist)")
       ->required();
-  tokenize->add_option("--set", tokenize_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
-  tokenize->add_option("--out", tokenize_request->out, "The corpus folder to create (it must not exist)")->required();
   tokenize->add_option("--tokenizer", tokenize_request->tokenizer,
                        "Write with this tokenizer.json (a run's, to go on training its model) instead of training one");
   tokenize->add_flag(
       "--stream", tokenize_request->stream,
       "One input file in memory at a time, for text larger than memory (splits by record hash; no dedup_near)");
-  tokenize->callback([&choice, tokenize_request] {
-    choice.run = [r = tokenize_request] {
-      return data_tokenize(r->file, r->overrides, r->out, r->tokenizer, r->stream);
-    };
-  });
+  tokenize->callback(
+      [&choice, tokenize_request] { choice.run = [tokenize_request] { return data_tokenize(*tokenize_request); }; });
 
-  auto preview_request = std::make_shared<ExperimentRequest>();
+  auto preview_request = std::make_shared<DataPreviewRequest>();
   auto* preview = data->add_subcommand("preview", "Write before/after samples of every preprocessing step to a folder");
-  preview->add_option("experiment", preview_request->file, "Experiment file (JSON)")->required();
-  preview->add_option("--out", preview_request->out, "Folder to write (created if needed)")->required();
+  add_experiment_options(*preview, *preview_request, "Experiment file (JSON)");
+  preview->add_option("--out", preview_request->out_dir, "Folder to write (created if needed)")->required();
   preview->add_option("--n", preview_request->samples, "Samples per step (default 8)")->check(CLI::Range(1, 1000));
-  preview->add_option("--set", preview_request->overrides, "Override a field (repeatable)")->check(kOverrideSyntax);
-  preview->callback([&choice, preview_request] {
-    choice.run = [r = preview_request] { return data_preview(r->file, r->overrides, r->samples, r->out); };
-  });
+  preview->callback(
+      [&choice, preview_request] { choice.run = [preview_request] { return data_preview(*preview_request); }; });
+}
 
-  struct RunsRequest {
-    std::string folder = "runs", experiment;
-  };
+}  // namespace
+
+void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
+  auto inspect_request = std::make_shared<ExperimentRequest>();
+  auto* inspect_command = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
+  add_experiment_options(*inspect_command, *inspect_request, "Experiment file (JSON)");
+  inspect_command->callback(
+      [&choice, inspect_request] { choice.run = [inspect_request] { return inspect(*inspect_request); }; });
+
+  add_data_commands(app, choice);
+
   auto runs_request = std::make_shared<RunsRequest>();
   auto* runs = app.add_subcommand("runs", "List the runs in a folder: status, test metric, start time");
-  runs->add_option("folder", runs_request->folder, "Folder of run folders (default runs)");
+  runs->add_option("folder", runs_request->runs_dir, "Folder of run folders (default runs)");
   runs->add_option("--experiment", runs_request->experiment, "Only the runs of this experiment name");
-  runs->callback([&choice, runs_request] {
-    choice.run = [runs_request] { return list_runs(runs_request->folder, runs_request->experiment); };
-  });
+  runs->callback([&choice, runs_request] { choice.run = [runs_request] { return list_runs(*runs_request); }; });
 }
 
 }  // namespace cradle::cli
