@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/cli/command_line.h"
+#include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/data/classification_data.h"
 #include "core/data/data_cache.h"
@@ -16,6 +17,7 @@
 #include "core/data/text_data_statistics.h"
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
+#include "core/hub/hub_model.h"
 #include "core/models/model_description.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/fine_tuning_base.h"
@@ -35,9 +37,51 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
               static_cast<long long>(spec.accumulate_steps), schedule.describe().c_str());
 }
 
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value), text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+// A Hugging Face model folder: its architecture and sizes, the weights read and
+// checked against config.json, and what full fine-tuning would hold in memory.
+int inspect_hub_folder(const std::filesystem::path& folder) {
+  const HubModel hub = load_hub_model(folder);
+  const HubModelConfig& c = hub.config;
+  std::printf("Hugging Face model %s: %s (model_type %s)\n", folder.string().c_str(), to_string(c.architecture).c_str(),
+              c.model_type.c_str());
+  std::printf(
+      "  %lld layers, width %lld, %lld attention heads of %lld (%lld key/value heads), MLP %lld, "
+      "vocabulary %lld, context %lld\n",
+      static_cast<long long>(c.num_hidden_layers), static_cast<long long>(c.hidden_size),
+      static_cast<long long>(c.num_attention_heads), static_cast<long long>(c.head_dim),
+      static_cast<long long>(c.num_key_value_heads), static_cast<long long>(c.intermediate_size),
+      static_cast<long long>(c.vocab_size), static_cast<long long>(c.max_position_embeddings));
+  std::printf("  rotary positions with theta %g", c.rope_theta);
+  if (c.rope_scaling)
+    std::printf(", Llama 3 scaling x%g from a context of %lld", c.rope_scaling->factor,
+                static_cast<long long>(c.rope_scaling->original_max_position_embeddings));
+  std::printf("; %s\n", c.tie_word_embeddings ? "output tied to the embedding" : "separate output layer");
+  const std::int64_t parameters = c.parameters();
+  std::printf("  weights: %s in %lld file%s, %s parameters, every tensor's shape as config.json says\n",
+              hub.stored_dtype.c_str(), static_cast<long long>(hub.weight_files), hub.weight_files == 1 ? "" : "s",
+              with_thousands(parameters).c_str());
+  // float32 weights, gradients and AdamW's two moments: 16 bytes a parameter before activations.
+  std::printf("  full fine-tuning in float32 with AdamW holds %.1f MiB before activations (16 bytes a parameter)\n",
+              static_cast<double>(parameters) * 16.0 / (1024.0 * 1024.0));
+  return 0;
+}
+
 }  // namespace
 
 int inspect(const ExperimentRequest& request) {
+  if (std::filesystem::is_directory(request.experiment_file)) {
+    if (!request.overrides.empty()) throw ConfigError("inspect: --set changes experiment files, not a model folder");
+    return inspect_hub_folder(request.experiment_file);
+  }
   Experiment experiment = load_experiment(request.experiment_file, request.overrides);
   if (experiment.model_inherited) experiment.model = load_fine_tuning_base(experiment).pretrained.model;
   // All splits (through the data cache, which the next `train` then reuses):
@@ -202,8 +246,10 @@ void add_data_commands(CLI::App& app, CommandChoice& choice) {
 
 void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
   auto inspect_request = std::make_shared<ExperimentRequest>();
-  auto* inspect_command = app.add_subcommand("inspect", "Validate an experiment and print its model's layer table");
-  add_experiment_options(*inspect_command, *inspect_request, "Experiment file (JSON)");
+  auto* inspect_command = app.add_subcommand(
+      "inspect", "Validate an experiment and print its model's layer table, or check a Hugging Face model folder");
+  add_experiment_options(*inspect_command, *inspect_request,
+                         "Experiment file (JSON), or a Hugging Face model folder (config.json and safetensors)");
   inspect_command->callback(
       [&choice, inspect_request] { choice.run = [inspect_request] { return inspect(*inspect_request); }; });
 

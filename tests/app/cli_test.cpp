@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <sys/types.h>
+#include <cmath>
 #include <csignal>
 
 #include "tests/app/cli_process.h"
@@ -23,6 +24,55 @@ namespace cradle::test {
 namespace {
 
 QJsonObject read_json(const QString& path) { return QJsonDocument::fromJson(read_all(path)).object(); }
+
+// A tiny Llama checkpoint as the Hub lays it out (config.json, model.safetensors
+// with F32 tensors under the Hub's names), written by hand: 2 layers, width 16,
+// 2 heads sharing 1 key/value head, MLP 32, vocabulary 40, tied output.
+void write_tiny_llama_folder(const QString& folder) {
+  QDir().mkpath(folder);
+  QFile config(folder + "/config.json");
+  QVERIFY(config.open(QIODevice::WriteOnly));
+  config.write(R"({"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 40,
+    "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+    "num_key_value_heads": 1, "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+    "hidden_act": "silu", "tie_word_embeddings": true, "torch_dtype": "float32"})");
+  config.close();
+  std::vector<std::pair<QString, std::vector<int>>> shapes = {{"model.embed_tokens.weight", {40, 16}},
+                                                              {"model.norm.weight", {16}}};
+  for (int layer = 0; layer < 2; ++layer) {
+    const QString p = QString("model.layers.%1.").arg(layer);
+    shapes.push_back({p + "input_layernorm.weight", {16}});
+    shapes.push_back({p + "post_attention_layernorm.weight", {16}});
+    shapes.push_back({p + "self_attn.q_proj.weight", {16, 16}});
+    shapes.push_back({p + "self_attn.k_proj.weight", {8, 16}});
+    shapes.push_back({p + "self_attn.v_proj.weight", {8, 16}});
+    shapes.push_back({p + "self_attn.o_proj.weight", {16, 16}});
+    shapes.push_back({p + "mlp.gate_proj.weight", {32, 16}});
+    shapes.push_back({p + "mlp.up_proj.weight", {32, 16}});
+    shapes.push_back({p + "mlp.down_proj.weight", {16, 32}});
+  }
+  QJsonObject header;
+  QByteArray data;
+  for (const auto& [name, shape] : shapes) {
+    int count = 1;
+    QJsonArray dims;
+    for (int d : shape) count *= d, dims.append(d);
+    const qsizetype begin = data.size();
+    for (int i = 0; i < count; ++i) {
+      const float value = 0.1f * static_cast<float>(std::sin(0.37 * (i + begin)));
+      data.append(reinterpret_cast<const char*>(&value), sizeof value);
+    }
+    header[name] = QJsonObject{{"dtype", "F32"}, {"shape", dims}, {"data_offsets", QJsonArray{begin, data.size()}}};
+  }
+  QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
+  while (json.size() % 8) json.append(' ');
+  const quint64 length = static_cast<quint64>(json.size());
+  QFile weights(folder + "/model.safetensors");
+  QVERIFY(weights.open(QIODevice::WriteOnly));
+  weights.write(reinterpret_cast<const char*>(&length), 8);
+  weights.write(json);
+  weights.write(data);
+}
 
 void expect_one_line_error(const ProcessResult& r, const QString& fragment) {
   QCOMPARE(r.exit_code, 1);
@@ -915,6 +965,21 @@ class CliTest : public QObject {
     QVERIFY2(r.out.contains("fc1"), qPrintable(r.out));
     // 64*16+16 + 16*4+4
     QVERIFY2(r.out.contains("total parameters: 1,108"), qPrintable(r.out));
+  }
+
+  void inspectChecksAHuggingFaceModelFolder() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny-llama");
+    write_tiny_llama_folder(folder);
+    const auto r = run_cli({"inspect", folder});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("LlamaForCausalLM (model_type llama)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("2 layers, width 16, 2 attention heads of 8 (1 key/value heads), MLP 32, vocabulary 40"),
+             qPrintable(r.out));
+    // 40*16 + 2*(2*16 + 16*16 + 2*8*16 + 16*16 + 3*32*16) + 16: every tensor read, none left over.
+    QVERIFY2(r.out.contains("F32 in 1 file, 5,328 parameters"), qPrintable(r.out));
+    QFile::remove(folder + "/model.safetensors");
+    expect_one_line_error(run_cli({"inspect", folder}), "no model.safetensors or model.safetensors.index.json");
   }
 
 #ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI

@@ -1,0 +1,143 @@
+#include "core/models/llama.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/common/error.h"
+
+namespace cradle {
+namespace {
+
+torch::nn::Linear hub_linear(std::int64_t in, std::int64_t out, bool bias) {
+  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+// cat(-x[..., d/2:], x[..., :d/2]): dimension i turns with i + d/2.
+torch::Tensor rotate_half(const torch::Tensor& x) {
+  const auto half = x.size(-1) / 2;
+  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies, std::int64_t length, torch::Device device) {
+  const auto positions = torch::arange(length, torch::dtype(torch::kFloat32).device(device));
+  const auto angles = torch::outer(positions, inverse_frequencies.to(device));
+  const auto both = torch::cat({angles, angles}, -1);
+  return {both.cos(), both.sin()};
+}
+
+}  // namespace
+
+RmsNormImpl::RmsNormImpl(std::int64_t size, double eps) : eps_(eps) {
+  weight = register_parameter("weight", torch::ones({size}));
+}
+
+torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
+  const auto x32 = x.to(torch::kFloat32);
+  const auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps_);
+  return weight * normed.to(x.scalar_type());
+}
+
+torch::Tensor rotary_inverse_frequencies(const HubModelConfig& config) {
+  const auto d = config.head_dim;
+  auto inverse = 1.0 / torch::pow(config.rope_theta,
+                                  torch::arange(0, d, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(d));
+  if (!config.rope_scaling) return inverse;
+  // Llama 3: long wavelengths slowed by `factor`, short ones kept, those between blended.
+  const auto& s = *config.rope_scaling;
+  const double old_context = static_cast<double>(s.original_max_position_embeddings);
+  const double low_wavelength = old_context / s.low_freq_factor, high_wavelength = old_context / s.high_freq_factor;
+  auto values = inverse.contiguous();
+  auto* f = values.data_ptr<float>();
+  for (std::int64_t i = 0; i < values.numel(); ++i) {
+    const double frequency = f[i];
+    const double wavelength = 2 * M_PI / frequency;
+    double scaled = frequency;
+    if (wavelength > low_wavelength) {
+      scaled = frequency / s.factor;
+    } else if (wavelength >= high_wavelength) {
+      const double smooth = (old_context / wavelength - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+      scaled = (1 - smooth) * frequency / s.factor + smooth * frequency;
+    }
+    f[i] = static_cast<float>(scaled);
+  }
+  return values;
+}
+
+LlamaAttentionImpl::LlamaAttentionImpl(const HubModelConfig& c)
+    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim) {
+  const bool qkv_bias = c.attention_bias || c.qkv_bias;
+  q_proj = register_module("q_proj", hub_linear(c.hidden_size, heads_ * head_dim_, qkv_bias));
+  k_proj = register_module("k_proj", hub_linear(c.hidden_size, kv_heads_ * head_dim_, qkv_bias));
+  v_proj = register_module("v_proj", hub_linear(c.hidden_size, kv_heads_ * head_dim_, qkv_bias));
+  o_proj = register_module("o_proj", hub_linear(heads_ * head_dim_, c.hidden_size, c.attention_bias));
+}
+
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rotary) {
+  const auto batch = x.size(0), length = x.size(1);
+  const auto split = [&](const torch::Tensor& t, std::int64_t heads) {
+    return t.view({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
+  };
+  auto q = split(q_proj(x), heads_), k = split(k_proj(x), kv_heads_), v = split(v_proj(x), kv_heads_);
+  q = q * rotary.cos + rotate_half(q) * rotary.sin;
+  k = k * rotary.cos + rotate_half(k) * rotary.sin;
+  if (kv_heads_ != heads_) {  // each key/value head serves heads / kv_heads query heads in a row
+    k = k.repeat_interleave(heads_ / kv_heads_, 1);
+    v = v.repeat_interleave(heads_ / kv_heads_, 1);
+  }
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
+  const auto future = torch::ones({length, length}, x.options()).triu(1).to(torch::kBool);
+  scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+  const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+  const auto mixed = torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, heads_ * head_dim_});
+  return o_proj(mixed);
+}
+
+LlamaMlpImpl::LlamaMlpImpl(const HubModelConfig& c) {
+  gate_proj = register_module("gate_proj", hub_linear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  up_proj = register_module("up_proj", hub_linear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  down_proj = register_module("down_proj", hub_linear(c.intermediate_size, c.hidden_size, c.mlp_bias));
+}
+
+torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
+  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const HubModelConfig& c) {
+  input_layernorm = register_module("input_layernorm", RmsNorm(c.hidden_size, c.rms_norm_eps));
+  self_attn = register_module("self_attn", LlamaAttention(c));
+  post_attention_layernorm = register_module("post_attention_layernorm", RmsNorm(c.hidden_size, c.rms_norm_eps));
+  mlp = register_module("mlp", LlamaMlp(c));
+}
+
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const RotaryTables& rotary) {
+  const auto attended = x + self_attn(input_layernorm(x), rotary);
+  return attended + mlp(post_attention_layernorm(attended));
+}
+
+LlamaBodyImpl::LlamaBodyImpl(const HubModelConfig& c) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(LlamaDecoderLayer(c));
+  norm = register_module("norm", RmsNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
+    : config_(config), inverse_frequencies_(rotary_inverse_frequencies(config)) {
+  model = register_module("model", LlamaBody(config));
+  if (!config.tie_word_embeddings)
+    lm_head = register_module("lm_head", hub_linear(config.hidden_size, config.vocab_size, false));
+}
+
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids) {
+  TORCH_CHECK(input_ids.dim() == 2, "LlamaForCausalLM: expected token ids [batch, length], got ", input_ids.sizes());
+  const auto length = input_ids.size(1);
+  TORCH_CHECK(length <= config_.max_position_embeddings, "LlamaForCausalLM: ", length,
+              " tokens are more than the model's context of ", config_.max_position_embeddings);
+  const RotaryTables rotary = rotary_tables(inverse_frequencies_, length, input_ids.device());
+  auto x = model->embed_tokens(input_ids);
+  for (const auto& layer : *model->layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, rotary);
+  x = model->norm(x);
+  return lm_head ? lm_head(x) : torch::matmul(x, model->embed_tokens->weight.t());
+}
+
+}  // namespace cradle

@@ -1,0 +1,92 @@
+#pragma once
+// The Llama family's decoder (Llama 2 and 3, Mistral, Qwen2), as the Hub's
+// transformers defines it, with the Hub's module names so a checkpoint's
+// tensors load by name: model.embed_tokens; per layer input_layernorm →
+// self_attn (q/k/v/o_proj, rotary positions in the rotate-half layout,
+// grouped-query attention, causal) → residual → post_attention_layernorm →
+// mlp (down(silu(gate(x)) * up(x))) → residual; model.norm; lm_head (or the
+// embedding's matrix when tied). RMSNorm and the softmax run in float32.
+#include <torch/torch.h>
+
+#include "core/hub/hub_config.h"
+
+namespace cradle {
+
+// x * rsqrt(mean(x²) + eps) * weight, computed in float32.
+class RmsNormImpl : public torch::nn::Module {
+ public:
+  RmsNormImpl(std::int64_t size, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+
+ private:
+  double eps_;
+};
+TORCH_MODULE(RmsNorm);
+
+// cos and sin of each position's rotation angles, [T, head_dim] (the
+// frequencies repeated for the two halves), for positions start..start+T-1.
+struct RotaryTables {
+  torch::Tensor cos, sin;
+};
+
+class LlamaAttentionImpl : public torch::nn::Module {
+ public:
+  explicit LlamaAttentionImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rotary);
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+ private:
+  std::int64_t heads_, kv_heads_, head_dim_;
+};
+TORCH_MODULE(LlamaAttention);
+
+class LlamaMlpImpl : public torch::nn::Module {
+ public:
+  explicit LlamaMlpImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(LlamaMlp);
+
+class LlamaDecoderLayerImpl : public torch::nn::Module {
+ public:
+  explicit LlamaDecoderLayerImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rotary);
+  RmsNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+  LlamaAttention self_attn{nullptr};
+  LlamaMlp mlp{nullptr};
+};
+TORCH_MODULE(LlamaDecoderLayer);
+
+// "model": the embedding, the layers and the final norm.
+class LlamaBodyImpl : public torch::nn::Module {
+ public:
+  explicit LlamaBodyImpl(const HubModelConfig& config);
+  torch::nn::Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RmsNorm norm{nullptr};
+};
+TORCH_MODULE(LlamaBody);
+
+class LlamaForCausalLMImpl : public torch::nn::Module {
+ public:
+  explicit LlamaForCausalLMImpl(const HubModelConfig& config);
+  // Token ids [B, T] (T at most the config's context) → logits [B, T, vocab].
+  torch::Tensor forward(const torch::Tensor& input_ids);
+  const HubModelConfig& config() const { return config_; }
+
+  LlamaBody model{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // absent when tied to the embedding
+
+ private:
+  HubModelConfig config_;
+  torch::Tensor inverse_frequencies_;  // [head_dim / 2], float32
+};
+TORCH_MODULE(LlamaForCausalLM);
+
+// The rotary inverse frequencies 1 / theta^(2i/d), stretched by Llama 3's
+// rope_scaling where the config has it.
+torch::Tensor rotary_inverse_frequencies(const HubModelConfig& config);
+
+}  // namespace cradle

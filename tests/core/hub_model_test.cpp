@@ -1,0 +1,246 @@
+// Hugging Face Hub model folders (core/hub/): tiny checkpoints of the Llama
+// family written in the Hub's exact layout (config.json keys, tensor names,
+// safetensors, shards with their index, F32 and BF16), opened by Cradle and
+// by an independent reference written in PyTorch's Python API from the
+// published description (tests/reference/hub_llama_reference.py, Debian's
+// python3-torch): logits within 1e-4, the first 64 greedy tokens the same.
+// Broken folders are refused naming the file and the tensor or field.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/export/safetensors.h"
+#include "core/hub/hub_model.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+Json tiny_config(const std::string& architecture, const std::string& model_type) {
+  return {{"architectures", {architecture}},
+          {"model_type", model_type},
+          {"vocab_size", 96},
+          {"hidden_size", 32},
+          {"intermediate_size", 64},
+          {"num_hidden_layers", 2},
+          {"num_attention_heads", 4},
+          {"num_key_value_heads", 2},
+          {"max_position_embeddings", 128},
+          {"rms_norm_eps", 1e-5},
+          {"rope_theta", 10000.0},
+          {"hidden_act", "silu"},
+          {"tie_word_embeddings", false},
+          {"torch_dtype", "float32"},
+          {"bos_token_id", 1},
+          {"eos_token_id", 2}};
+}
+
+// Random weights of the shapes the config gives, by the Hub's names.
+NamedTensors random_weights(const Json& config, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  LlamaForCausalLM model(parse_hub_config(config, "config.json"));
+  NamedTensors tensors;
+  for (const auto& item : model->named_parameters()) {
+    const bool norm = item.key().find("norm") != std::string::npos;
+    const auto shape = item.value().sizes();
+    tensors.emplace_back(item.key(), norm ? 1 + 0.1 * torch::randn(shape) : 0.2 * torch::randn(shape));
+  }
+  return tensors;
+}
+
+// The folder as the Hub stores it: config.json and model.safetensors, or two
+// shards and model.safetensors.index.json.
+void write_folder(const fs::path& folder, const Json& config, const NamedTensors& tensors, bool sharded,
+                  torch::ScalarType dtype = torch::kFloat32) {
+  fs::create_directories(folder);
+  write_text_atomically(folder / "config.json", config.dump(2));
+  NamedTensors stored;
+  for (const auto& [name, tensor] : tensors) stored.emplace_back(name, tensor.to(dtype));
+  if (!sharded) {
+    write_safetensors(folder / "model.safetensors", stored, {{"format", "pt"}});
+    return;
+  }
+  NamedTensors first(stored.begin(), stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2));
+  NamedTensors second(stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2), stored.end());
+  const char* names[] = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
+  write_safetensors(folder / names[0], first, {{"format", "pt"}});
+  write_safetensors(folder / names[1], second, {{"format", "pt"}});
+  Json map = Json::object();
+  for (const auto& [name, tensor] : first) map[name] = names[0];
+  for (const auto& [name, tensor] : second) map[name] = names[1];
+  write_text_atomically(folder / "model.safetensors.index.json",
+                        Json{{"metadata", {{"total_size", 0}}}, {"weight_map", map}}.dump(2));
+}
+
+struct Reference {
+  torch::Tensor logits;  // [T, vocab]
+  std::vector<std::int64_t> greedy;
+};
+
+Reference python_reference(const fs::path& folder, const std::vector<std::int64_t>& ids, int greedy) {
+  QString joined;
+  for (const auto id : ids) joined += (joined.isEmpty() ? "" : ",") + QString::number(id);
+  QProcess python;
+  python.start("/usr/bin/python3", {CRADLE_SOURCE_DIR "/tests/reference/hub_llama_reference.py",
+                                    QString::fromStdString(folder.string()), joined, QString::number(greedy)});
+  if (!python.waitForFinished(120000) || python.exitCode() != 0)
+    throw std::runtime_error("the Python reference failed: " + python.readAllStandardError().toStdString());
+  const Json out = Json::parse(python.readAllStandardOutput().toStdString());
+  std::vector<float> flat;
+  for (const auto& row : out["logits"])
+    for (const auto& value : row) flat.push_back(value.get<float>());
+  Reference r;
+  r.logits = torch::tensor(flat).view({static_cast<std::int64_t>(ids.size()), -1});
+  r.greedy = out["greedy"].get<std::vector<std::int64_t>>();
+  return r;
+}
+
+std::vector<std::int64_t> greedy_tokens(LlamaForCausalLM& model, std::vector<std::int64_t> ids, int count) {
+  torch::NoGradGuard no_grad;
+  std::vector<std::int64_t> picked;
+  for (int i = 0; i < count; ++i) {
+    const auto logits = model->forward(torch::tensor(ids).unsqueeze(0));
+    picked.push_back(logits[0][-1].argmax().item<std::int64_t>());
+    ids.push_back(picked.back());
+  }
+  return picked;
+}
+
+std::string refusal(const fs::path& folder) {
+  try {
+    load_hub_model(folder);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+class HubModelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(dir_.isValid()); }
+
+  void llamaFamilyLogitsMatchTheReference_data() {
+    QTest::addColumn<QString>("variant");
+    for (const char* variant : {"llama-tied-llama3-rope", "qwen2-biases", "mistral", "llama-bf16-sharded"})
+      QTest::newRow(variant) << QString(variant);
+  }
+
+  void llamaFamilyLogitsMatchTheReference() {
+    QFETCH(QString, variant);
+    Json config = tiny_config("LlamaForCausalLM", "llama");
+    bool sharded = false;
+    torch::ScalarType dtype = torch::kFloat32;
+    if (variant == "llama-tied-llama3-rope") {
+      config["tie_word_embeddings"] = true;
+      // head width 8: wavelengths 6.3, 63, 628 and 6283 fall in all three of Llama 3's regions.
+      config["rope_scaling"] = {{"rope_type", "llama3"},
+                                {"factor", 8.0},
+                                {"low_freq_factor", 1.0},
+                                {"high_freq_factor", 4.0},
+                                {"original_max_position_embeddings", 64}};
+    } else if (variant == "qwen2-biases") {
+      config = tiny_config("Qwen2ForCausalLM", "qwen2");
+      config["num_key_value_heads"] = 1;
+      config["rope_theta"] = 1000000.0;
+    } else if (variant == "mistral") {
+      config = tiny_config("MistralForCausalLM", "mistral");
+      config["sliding_window"] = 4096;
+    } else {
+      sharded = true;
+      dtype = torch::kBFloat16;
+      config["torch_dtype"] = "bfloat16";
+    }
+    const fs::path folder = fs::path(dir_.path().toStdString()) / variant.toStdString();
+    write_folder(folder, config, random_weights(config, 7), sharded, dtype);
+
+    HubModel hub = load_hub_model(folder);
+    QCOMPARE(hub.weight_files, std::int64_t(sharded ? 2 : 1));
+    QCOMPARE(QString::fromStdString(hub.stored_dtype), QString(sharded ? "BF16" : "F32"));
+    std::int64_t parameters = 0;
+    for (const auto& p : hub.model->parameters()) parameters += p.numel();
+    QCOMPARE(parameters, hub.config.parameters());
+
+    const std::vector<std::int64_t> ids = {1, 17, 42, 5, 88, 23, 9, 64, 31, 2, 77, 50};
+    torch::Tensor logits;
+    {
+      torch::NoGradGuard no_grad;
+      logits = hub.model->forward(torch::tensor(ids).unsqueeze(0))[0];
+    }
+    const Reference reference = python_reference(folder, ids, 64);
+    QCOMPARE(logits.sizes(), reference.logits.sizes());
+    const double difference = (logits - reference.logits).abs().max().item<double>();
+    qInfo("%s: max |logit difference| from the reference %.2e", qPrintable(variant), difference);
+    QVERIFY2(difference <= 1e-4, qPrintable(QString("max |logit difference| %1").arg(difference)));
+    QCOMPARE(greedy_tokens(hub.model, ids, 64), reference.greedy);
+  }
+
+  void brokenFoldersAreRefusedByName() {
+    const Json config = tiny_config("LlamaForCausalLM", "llama");
+    const NamedTensors weights = random_weights(config, 3);
+    const fs::path root = fs::path(dir_.path().toStdString()) / "broken";
+
+    write_folder(root / "shard", config, weights, true);
+    fs::remove(root / "shard" / "model-00002-of-00002.safetensors");
+    QVERIFY2(refusal(root / "shard")
+                     .find("model-00002-of-00002.safetensors: a shard model.safetensors.index.json "
+                           "names is missing") != std::string::npos,
+             refusal(root / "shard").c_str());
+
+    NamedTensors wrong = weights;
+    wrong[1].second = torch::zeros({7, 32});
+    write_folder(root / "shape", config, wrong, false);
+    QVERIFY2(refusal(root / "shape").find("tensor " + wrong[1].first + " is [7, 32]; config.json makes it") !=
+                 std::string::npos,
+             refusal(root / "shape").c_str());
+
+    NamedTensors extra = weights;
+    extra.emplace_back("model.layers.9.mlp.gate_proj.weight", torch::zeros({2, 2}));
+    write_folder(root / "extra", config, extra, false);
+    QVERIFY(refusal(root / "extra").find("model.layers.9.mlp.gate_proj.weight [2, 2] has no place") !=
+            std::string::npos);
+
+    NamedTensors missing(weights.begin() + 1, weights.end());
+    write_folder(root / "missing", config, missing, false);
+    QVERIFY(refusal(root / "missing").find("no tensor " + weights[0].first) != std::string::npos);
+
+    Json other = config;
+    other["architectures"] = {"GPTNeoXForCausalLM"};
+    write_folder(root / "neox", other, weights, false);
+    QVERIFY2(refusal(root / "neox")
+                     .find("config.json: architectures: \"GPTNeoXForCausalLM\" is not an architecture "
+                           "Cradle builds; it reads LlamaForCausalLM") != std::string::npos,
+             refusal(root / "neox").c_str());
+
+    Json yarn = config;
+    yarn["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+    write_folder(root / "yarn", yarn, weights, false);
+    QVERIFY(refusal(root / "yarn").find("rope scaling type \"yarn\" is not built") != std::string::npos);
+
+    write_folder(root / "truncated", config, weights, false);
+    const auto file = root / "truncated" / "model.safetensors";
+    fs::resize_file(file, fs::file_size(file) - 100);
+    QVERIFY2(refusal(root / "truncated").find("model.safetensors") != std::string::npos,
+             refusal(root / "truncated").c_str());
+
+    fs::create_directories(root / "empty");
+    QVERIFY(refusal(root / "empty").find("config.json: no such file") != std::string::npos);
+  }
+
+ private:
+  QTemporaryDir dir_;
+};
+
+CRADLE_REGISTER_TEST(HubModelTest);
+
+}  // namespace cradle::test
+
+#include "hub_model_test.moc"
