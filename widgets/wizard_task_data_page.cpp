@@ -107,8 +107,8 @@ void TaskDataPage::addFields() {
   source.reshape = [](const Json& doc, const Json& value) { return with_data_source(doc, value.get<std::string>()); };
   source.offered = [](const Json& doc, const QString& value) {
     const auto& sources = task_kind_of(doc).sources;
-    const auto source = parse_data_source(value.toStdString());
-    return source && std::find(sources.begin(), sources.end(), *source) != sources.end();
+    const auto offered = parse_data_source(value.toStdString());
+    return offered && std::find(sources.begin(), sources.end(), *offered) != sources.end();
   };
   f->addField(source);
   f->addField(

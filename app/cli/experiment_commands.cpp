@@ -37,15 +37,6 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
               static_cast<long long>(spec.accumulate_steps), schedule.describe().c_str());
 }
 
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value), text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
-
 // A Hugging Face model folder: its architecture and sizes, the weights read and
 // checked against config.json, and what full fine-tuning would hold in memory.
 int inspect_hub_folder(const std::filesystem::path& folder) {
@@ -116,34 +107,25 @@ int inspect(const ExperimentRequest& request) {
 
 int data_stats(const DataStatsRequest& request) {
   const Experiment experiment = load_experiment(request.experiment_file, request.overrides);
-  const std::filesystem::path& out = request.out;
   configure_runtime(experiment.threads);
   std::printf("experiment %s: %s data\n", experiment.name.c_str(), to_string(experiment.data.source).c_str());
+  const auto report = [&request](const std::string& text, const Json& summary) {
+    std::fputs(text.c_str(), stdout);
+    if (request.out.empty()) return 0;
+    write_text_atomically(request.out, summary.dump(2) + "\n");
+    std::printf("written to %s\n", request.out.string().c_str());
+    return 0;
+  };
   if (experiment.task == Task::LanguageModel) {
     const auto data = load_language_model_data(experiment);
-    std::fputs(format_text_data_statistics(data).c_str(), stdout);
-    if (!out.empty()) {
-      write_text_atomically(out, language_model_data_summary(data).dump(2) + "\n");
-      std::printf("written to %s\n", out.string().c_str());
-    }
-    return 0;
+    return report(format_text_data_statistics(data), language_model_data_summary(data));
   }
   if (is_text_classification(experiment)) {
     const auto data = load_text_classification_data(experiment);
-    std::fputs(format_text_classification_statistics(data).c_str(), stdout);
-    if (!out.empty()) {
-      write_text_atomically(out, text_classification_data_summary(data).dump(2) + "\n");
-      std::printf("written to %s\n", out.string().c_str());
-    }
-    return 0;
+    return report(format_text_classification_statistics(data), text_classification_data_summary(data));
   }
   const auto statistics = compute_dataset_statistics(load_classification_data_cached(experiment));
-  std::fputs(format_dataset_statistics(statistics).c_str(), stdout);
-  if (!out.empty()) {
-    write_text_atomically(out, statistics_to_json(statistics).dump(2) + "\n");
-    std::printf("written to %s\n", out.string().c_str());
-  }
-  return 0;
+  return report(format_dataset_statistics(statistics), statistics_to_json(statistics));
 }
 
 int data_preview(const DataPreviewRequest& request) {

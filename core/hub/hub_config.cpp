@@ -1,7 +1,5 @@
 #include "core/hub/hub_config.h"
 
-#include <system_error>
-
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 
@@ -153,17 +151,6 @@ HubModelConfig load_hub_config(const fs::path& folder) {
   if (!fs::is_regular_file(file))
     throw IoError(file.string() + ": no such file (a Hugging Face model folder has config.json)");
   return parse_hub_config_text(read_file(file), file.string());
-}
-
-bool is_hub_model_folder(const fs::path& folder) {
-  std::error_code error;
-  if (!fs::is_regular_file(folder / "config.json", error)) return false;
-  try {
-    const Json config = Json::parse(read_file(folder / "config.json"));
-    return config.is_object() && config.contains("architectures");
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 }  // namespace cradle

@@ -59,7 +59,4 @@ HubModelConfig parse_hub_config_text(const std::string& text, const std::string&
 // <folder>/config.json; IoError when it is missing.
 HubModelConfig load_hub_config(const std::filesystem::path& folder);
 
-// Whether `folder` looks like a Hub model folder (it has a config.json naming architectures).
-bool is_hub_model_folder(const std::filesystem::path& folder);
-
 }  // namespace cradle

@@ -18,11 +18,11 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
   return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
-RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies, std::int64_t length, torch::Device device) {
-  const auto positions = torch::arange(length, torch::dtype(torch::kFloat32).device(device));
-  const auto angles = torch::outer(positions, inverse_frequencies.to(device));
+PositionTables position_tables(const torch::Tensor& inverse_frequencies, std::int64_t length, torch::Device device) {
+  const auto options = torch::dtype(torch::kFloat32).device(device);
+  const auto angles = torch::outer(torch::arange(length, options), inverse_frequencies.to(device));
   const auto both = torch::cat({angles, angles}, -1);
-  return {both.cos(), both.sin()};
+  return {both.cos(), both.sin(), torch::ones({length, length}, options).triu(1).to(torch::kBool)};
 }
 
 }  // namespace
@@ -72,21 +72,20 @@ LlamaAttentionImpl::LlamaAttentionImpl(const HubModelConfig& c)
   o_proj = register_module("o_proj", hub_linear(heads_ * head_dim_, c.hidden_size, c.attention_bias));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rotary) {
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const PositionTables& positions) {
   const auto batch = x.size(0), length = x.size(1);
   const auto split = [&](const torch::Tensor& t, std::int64_t heads) {
     return t.view({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
   };
   auto q = split(q_proj(x), heads_), k = split(k_proj(x), kv_heads_), v = split(v_proj(x), kv_heads_);
-  q = q * rotary.cos + rotate_half(q) * rotary.sin;
-  k = k * rotary.cos + rotate_half(k) * rotary.sin;
+  q = q * positions.cos + rotate_half(q) * positions.sin;
+  k = k * positions.cos + rotate_half(k) * positions.sin;
   if (kv_heads_ != heads_) {  // each key/value head serves heads / kv_heads query heads in a row
     k = k.repeat_interleave(heads_ / kv_heads_, 1);
     v = v.repeat_interleave(heads_ / kv_heads_, 1);
   }
   auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
-  const auto future = torch::ones({length, length}, x.options()).triu(1).to(torch::kBool);
-  scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+  scores = scores.masked_fill(positions.future, -std::numeric_limits<float>::infinity());
   const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
   const auto mixed = torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, heads_ * head_dim_});
   return o_proj(mixed);
@@ -109,8 +108,8 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const HubModelConfig& c) {
   mlp = register_module("mlp", LlamaMlp(c));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const RotaryTables& rotary) {
-  const auto attended = x + self_attn(input_layernorm(x), rotary);
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const PositionTables& positions) {
+  const auto attended = x + self_attn(input_layernorm(x), positions);
   return attended + mlp(post_attention_layernorm(attended));
 }
 
@@ -133,9 +132,9 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids) {
   const auto length = input_ids.size(1);
   TORCH_CHECK(length <= config_.max_position_embeddings, "LlamaForCausalLM: ", length,
               " tokens are more than the model's context of ", config_.max_position_embeddings);
-  const RotaryTables rotary = rotary_tables(inverse_frequencies_, length, input_ids.device());
+  const PositionTables positions = position_tables(inverse_frequencies_, length, input_ids.device());
   auto x = model->embed_tokens(input_ids);
-  for (const auto& layer : *model->layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, rotary);
+  for (const auto& layer : *model->layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, positions);
   x = model->norm(x);
   return lm_head ? lm_head(x) : torch::matmul(x, model->embed_tokens->weight.t());
 }

@@ -24,16 +24,18 @@ class RmsNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RmsNorm);
 
-// cos and sin of each position's rotation angles, [T, head_dim] (the
-// frequencies repeated for the two halves), for positions start..start+T-1.
-struct RotaryTables {
-  torch::Tensor cos, sin;
+// What every layer needs about the positions of a forward pass, computed once
+// for all of them: cos and sin of each position's rotation angles, [T,
+// head_dim] (the frequencies repeated for the two halves), and the causal
+// mask, [T, T], true where a query would see a later token.
+struct PositionTables {
+  torch::Tensor cos, sin, future;
 };
 
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
   explicit LlamaAttentionImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rotary);
+  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions);
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
  private:
@@ -52,7 +54,7 @@ TORCH_MODULE(LlamaMlp);
 class LlamaDecoderLayerImpl : public torch::nn::Module {
  public:
   explicit LlamaDecoderLayerImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rotary);
+  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions);
   RmsNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
   LlamaAttention self_attn{nullptr};
   LlamaMlp mlp{nullptr};

@@ -13,16 +13,16 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
   return text;
 }
 
+}  // namespace
+
 std::string with_thousands(std::int64_t value) {
   std::string digits = std::to_string(value), out;
   for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
     out += digits[i];
   }
   return out;
 }
-
-}  // namespace
 
 std::string format_count(double value) {
   const char* units[] = {"", " k", " M", " G", " T", " P"};

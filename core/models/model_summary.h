@@ -31,5 +31,7 @@ std::string format_model_summary(const ModelSummary& summary, std::int64_t batch
 
 // "1.23 G", "456.0 M", "12.0 k", "999".
 std::string format_count(double value);
+// "1,234,567".
+std::string with_thousands(std::int64_t value);
 
 }  // namespace cradle
