@@ -30,10 +30,11 @@ struct EvaluateRequest {
 int evaluate(const EvaluateRequest& request);
 
 struct GenerateRequest {
-  std::filesystem::path run_dir;
+  std::filesystem::path run_dir;  // a run folder, or a Hugging Face model folder
   std::string checkpoint = "last";
   std::string prompt;
   SamplingOptions sampling;
+  bool plain_text = false;  // a model folder's prompt continued as text, not put in its chat template
 };
 // Streams the continuation to stdout, the speed to stderr.
 int generate(const GenerateRequest& request);

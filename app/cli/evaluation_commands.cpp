@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
@@ -11,6 +12,9 @@
 #include "core/common/file_io.h"
 #include "core/eval/evaluation_report.h"
 #include "core/eval/text_generation.h"
+#include "core/hub/hub_chat_template.h"
+#include "core/hub/hub_model.h"
+#include "core/hub/hub_tokenizer.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
@@ -97,32 +101,66 @@ int evaluate(const EvaluateRequest& request) {
   return 0;
 }
 
-int generate(const GenerateRequest& request) {
-  const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
-  TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
-  const auto print = [](const std::string& piece) {
-    std::fputs(piece.c_str(), stdout);
-    std::fflush(stdout);  // each piece as soon as it is known
-    return true;
-  };
+namespace {
+
+bool print_piece(const std::string& piece) {
+  std::fputs(piece.c_str(), stdout);
+  std::fflush(stdout);  // each piece as soon as it is known
+  return true;
+}
+
+// The prompt shown and continued: as the user's chat turn when `chat_prompt`
+// holds its ids in the model's chat format, else as text; then the speed.
+int stream_generation(TextGenerator& generator, const GenerateRequest& request,
+                      const std::optional<std::vector<std::int64_t>>& chat_prompt) {
   Generation g;
-  if (is_chat_policy(loaded.experiment)) {
-    // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
-    const auto prompt =
-        render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}});
+  if (chat_prompt) {
     std::printf("user: %s\nassistant:", request.prompt.c_str());
     std::fflush(stdout);
-    g = generator.generate_from(prompt, request.sampling, print);
+    g = generator.generate_from(*chat_prompt, request.sampling, print_piece);
   } else {
     std::fputs(request.prompt.c_str(), stdout);
     std::fflush(stdout);
-    g = generator.generate(request.prompt, request.sampling, print);
+    g = generator.generate(request.prompt, request.sampling, print_piece);
   }
   std::printf("\n");
   std::fprintf(stderr, "[%lld tokens in %.2f s, %.0f tokens/s, %s; finished: %s]\n",
                count(static_cast<std::int64_t>(g.tokens.size())), g.seconds, g.tokens_per_second,
                g.cached ? "key/value cache" : "context recomputed", g.finish_reason.c_str());
   return 0;
+}
+
+// A downloaded model as it is: its tokenizer, its chat template (unless
+// plain_text), and the end-of-text ids of config.json and the tokenizer.
+int generate_from_model_folder(const GenerateRequest& request) {
+  if (request.checkpoint != "last")
+    throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's");
+  const HubModel hub = load_hub_model(request.run_dir);
+  const std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(request.run_dir);
+  check_tokenizer_fits(*tokenizer, hub.config.vocab_size, request.run_dir);
+  std::vector<std::int64_t> end_ids;
+  if (hub.config.eos_token_id) end_ids.push_back(*hub.config.eos_token_id);
+  if (tokenizer->special_tokens().eos) end_ids.push_back(*tokenizer->special_tokens().eos);
+  TextGenerator generator(
+      hub.model, tokenizer,
+      [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); }, end_ids);
+  if (tokenizer->chat_template().empty() || request.plain_text) return stream_generation(generator, request, {});
+  const nlohmann::ordered_json messages = {{{"role", "user"}, {"content", request.prompt}}};
+  // As transformers' apply_chat_template: the template writes the special tokens itself.
+  return stream_generation(generator, request, tokenizer->encode(apply_hub_chat_template(*tokenizer, messages, true)));
+}
+
+}  // namespace
+
+int generate(const GenerateRequest& request) {
+  if (is_hub_model_folder(request.run_dir)) return generate_from_model_folder(request);
+  const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
+  TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
+  if (!is_chat_policy(loaded.experiment)) return stream_generation(generator, request, {});
+  // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
+  return stream_generation(
+      generator, request,
+      render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}}));
 }
 
 namespace {
@@ -229,9 +267,13 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   auto generate_request = std::make_shared<GenerateRequest>();
   auto no_cache = std::make_shared<bool>(false);
   SamplingOptions& sampling = generate_request->sampling;
-  auto* generate_command =
-      app.add_subcommand("generate", "Generate text from a language-model run, streamed, with tokens/s");
-  generate_command->add_option("run", generate_request->run_dir, "Run folder")->required();
+  auto* generate_command = app.add_subcommand("generate",
+                                              "Generate text from a language-model run or a Hugging Face model folder, "
+                                              "streamed, with tokens/s");
+  generate_command->add_option("run", generate_request->run_dir, "Run folder, or a Hugging Face model folder")
+      ->required();
+  generate_command->add_flag("--no-chat-template", generate_request->plain_text,
+                             "A model folder: continue the prompt as text instead of putting it in its chat template");
   generate_command->add_option("--prompt", generate_request->prompt,
                                "Text to continue (default: the start of a new text); \\n is a line break");
   generate_command->add_option("--checkpoint", generate_request->checkpoint,

@@ -75,7 +75,10 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
       static_cast<long long>(c.num_attention_heads), static_cast<long long>(c.head_dim),
       static_cast<long long>(c.num_key_value_heads), static_cast<long long>(c.intermediate_size),
       static_cast<long long>(c.vocab_size), static_cast<long long>(c.max_position_embeddings));
-  std::printf("  rotary positions with theta %g", c.rope_theta);
+  if (c.architecture == HubArchitecture::Gpt2)
+    std::printf("  learned positions, %s MLP, LayerNorm", c.activation.c_str());
+  else
+    std::printf("  rotary positions with theta %g", c.rope_theta);
   if (c.rope_scaling)
     std::printf(", Llama 3 scaling x%g from a context of %lld", c.rope_scaling->factor,
                 static_cast<long long>(c.rope_scaling->original_max_position_embeddings));

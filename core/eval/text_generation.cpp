@@ -75,44 +75,75 @@ std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int6
   return torch::multinomial(probabilities, 1, false, generator).item<std::int64_t>();
 }
 
-std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
-                                          std::int64_t context_length, const SamplingOptions& options,
-                                          const TokenSink& sink) {
+namespace {
+
+// The next token's logits [vocab] (float32, CPU) for the window ids[start, end).
+using LogitsAfter = std::function<torch::Tensor(const std::vector<std::int64_t>& ids, std::int64_t start)>;
+
+// The loop every model kind shares: window, logits, choice, until a limit, an end id or the sink says stop.
+std::vector<std::int64_t> generation_loop(const LogitsAfter& logits_after, const std::vector<std::int64_t>& prompt,
+                                          std::int64_t context_length, const std::vector<std::int64_t>& end_ids,
+                                          const SamplingOptions& options, const TokenSink& sink) {
+  // Its own generator: the same draws for the same seed, and the global random stream untouched.
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  std::vector<std::int64_t> ids = prompt, generated;
+  for (std::int64_t step = 0; step < options.max_new_tokens; ++step) {
+    const std::int64_t start = context_window_start(static_cast<std::int64_t>(ids.size()), context_length);
+    const std::int64_t token = choose_next_token(logits_after(ids, start), ids, options, generator);
+    ids.push_back(token);
+    generated.push_back(token);
+    if (sink && !sink(token)) break;
+    if (options.stop_at_end_of_text && std::find(end_ids.begin(), end_ids.end(), token) != end_ids.end()) break;
+  }
+  return generated;
+}
+
+void check_generation_request(const std::vector<std::int64_t>& prompt, std::int64_t context_length,
+                              const SamplingOptions& options) {
   check_sampling_options(options);
   if (prompt.empty()) throw ConfigError("generation: the prompt has no tokens");
   if (context_length < 1) throw ConfigError("generation: the context length must be at least 1");
+}
+
+}  // namespace
+
+std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
+                                          std::int64_t context_length, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+  check_generation_request(prompt, context_length, options);
   torch::NoGradGuard no_grad;
   const EvaluationMode evaluation(*model);
-  // Its own generator: the same draws for the same seed, and the global random stream untouched.
-  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
   const torch::Device device = model_device(*model);
-
   std::optional<GptDecoder> decoder;
   if (options.use_cache && GptDecoder::supports(model)) decoder.emplace(model, context_length);
   std::int64_t cache_start = 0;  // the decoder holds ids[cache_start, cache_start + decoder->length())
-
-  std::vector<std::int64_t> ids = prompt, generated;
-  for (std::int64_t step = 0; step < options.max_new_tokens; ++step) {
-    const auto length = static_cast<std::int64_t>(ids.size());
-    const std::int64_t start = context_window_start(length, context_length);
-    torch::Tensor logits;
+  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
     if (decoder) {
       if (start != cache_start || decoder->length() == 0) {
         decoder->reset();
         cache_start = start;
       }
-      logits = decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
-    } else {
-      const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
-      logits = model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
+      return decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
     }
-    const std::int64_t token = choose_next_token(logits, ids, options, generator);
-    ids.push_back(token);
-    generated.push_back(token);
-    if (sink && !sink(token)) break;
-    if (options.stop_at_end_of_text && token == kEosId) break;
-  }
-  return generated;
+    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
+    return model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
+  };
+  return generation_loop(logits_after, prompt, context_length, {kEosId}, options, sink);
+}
+
+std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
+                                          const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+  const std::int64_t context_length = model.config().max_position_embeddings;
+  check_generation_request(prompt, context_length, options);
+  torch::NoGradGuard no_grad;
+  const EvaluationMode evaluation(model);
+  const torch::Device device = model_device(model);
+  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
+    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
+    return model.forward(window.view({1, -1}).to(device))[0][-1].to(torch::kFloat32).cpu();
+  };
+  return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
 }
 
 std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
@@ -126,17 +157,33 @@ std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std:
 
 TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer,
                              std::int64_t context_length)
-    : model_(std::move(model)), tokenizer_(std::move(tokenizer)), context_length_(context_length) {}
-
-bool TextGenerator::uses_cache(const SamplingOptions& options) const {
-  return options.use_cache && GptDecoder::supports(model_);
+    : end_ids_({kEosId}), can_cache_(GptDecoder::supports(model)), tokenizer_(std::move(tokenizer)) {
+  generate_ids_ = [model, context_length](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
+                                          const TokenSink& sink) mutable {
+    return generate_tokens(model, prompt, context_length, options, sink);
+  };
+  prompt_ids_ = [tokenizer = tokenizer_](const std::string& prompt) {
+    std::vector<std::int64_t> ids = {kEosId};
+    const auto prompt_ids = tokenizer->encode(prompt);
+    ids.insert(ids.end(), prompt_ids.begin(), prompt_ids.end());
+    return ids;
+  };
 }
 
+TextGenerator::TextGenerator(std::shared_ptr<CausalLanguageModelImpl> model, std::shared_ptr<const Tokenizer> tokenizer,
+                             std::function<std::vector<std::int64_t>(const std::string&)> prompt_ids,
+                             std::vector<std::int64_t> end_ids)
+    : prompt_ids_(std::move(prompt_ids)), end_ids_(std::move(end_ids)), tokenizer_(std::move(tokenizer)) {
+  generate_ids_ = [model, end = end_ids_](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+    return generate_tokens(*model, prompt, end, options, sink);
+  };
+}
+
+bool TextGenerator::uses_cache(const SamplingOptions& options) const { return options.use_cache && can_cache_; }
+
 Generation TextGenerator::generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink) {
-  std::vector<std::int64_t> ids = {kEosId};
-  const auto prompt_ids = tokenizer_->encode(prompt);
-  ids.insert(ids.end(), prompt_ids.begin(), prompt_ids.end());
-  return generate_from(ids, options, sink);
+  return generate_from(prompt_ids_(prompt), options, sink);
 }
 
 Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, const SamplingOptions& options,
@@ -164,13 +211,13 @@ Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, co
   const auto begin = std::chrono::steady_clock::now();
   std::string text;
   std::vector<std::int64_t> generated;
-  generate_tokens(model_, ids, context_length_, options, [&](std::int64_t token) {
+  generate_ids_(ids, options, [&](std::int64_t token) {
     generated.push_back(token);
     if (cancelled_ && cancelled_()) {
       result.finish_reason = "cancelled";
       return false;
     }
-    if (options.stop_at_end_of_text && token == kEosId) {
+    if (options.stop_at_end_of_text && std::find(end_ids_.begin(), end_ids_.end(), token) != end_ids_.end()) {
       result.finish_reason = "end_of_text";
       return false;
     }

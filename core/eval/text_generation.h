@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/models/causal_language_model.h"
 #include "core/text/tokenizer.h"
 
 namespace cradle {
@@ -52,6 +53,13 @@ std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const st
                                           std::int64_t context_length, const SamplingOptions& options,
                                           const TokenSink& sink = {});
 
+// The same from a model read from a Hugging Face folder, which recomputes the
+// window at each step (a key/value cache for it is issue 30's next step) and
+// ends at any of `end_ids` when options.stop_at_end_of_text is set.
+std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
+                                          const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
+                                          const TokenSink& sink = {});
+
 // The text `generated` adds after `prompt`: decoded together, so a word
 // boundary between them (sentencepiece's leading space) is kept.
 std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
@@ -69,12 +77,18 @@ struct Generation {
 class TextGenerator {
  public:
   TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer, std::int64_t context_length);
+  // A Hugging Face model and its tokenizer (core/hub/): a prompt's ids begin as
+  // the tokenizer's post-processor says (Llama's `<s>`), and generation ends
+  // at any of `end_ids` (the config's and the tokenizer's end-of-text tokens).
+  TextGenerator(std::shared_ptr<CausalLanguageModelImpl> model, std::shared_ptr<const Tokenizer> tokenizer,
+                std::function<std::vector<std::int64_t>(const std::string&)> prompt_ids,
+                std::vector<std::int64_t> end_ids);
 
   // Called with each new piece of text as soon as it is certain (a piece that
   // could begin a stop string waits); returning false cancels.
   using TextSink = std::function<bool(const std::string& piece)>;
 
-  // The prompt's tokens follow <eos>, as every record does in training.
+  // A run's model: the prompt's tokens follow <eos>, as every record does in training.
   Generation generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink = {});
   // From token ids as they are (a chat prompt, core/text/chat_template.h).
   Generation generate_from(const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
@@ -88,10 +102,14 @@ class TextGenerator {
   void cancel_when(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
  private:
+  using IdGeneration = std::function<std::vector<std::int64_t>(const std::vector<std::int64_t>& prompt,
+                                                               const SamplingOptions& options, const TokenSink& sink)>;
   std::function<bool()> cancelled_;
-  torch::nn::Sequential model_;
+  IdGeneration generate_ids_;
+  std::function<std::vector<std::int64_t>(const std::string&)> prompt_ids_;
+  std::vector<std::int64_t> end_ids_;
+  bool can_cache_ = false;
   std::shared_ptr<const Tokenizer> tokenizer_;
-  std::int64_t context_length_;
 };
 
 }  // namespace cradle

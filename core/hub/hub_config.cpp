@@ -7,12 +7,13 @@ namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
-const char* const kSupported = "LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM";
+const char* const kSupported = "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM and GPT2LMHeadModel";
 
 std::optional<HubArchitecture> parse_architecture(const std::string& name) {
   if (name == "LlamaForCausalLM") return HubArchitecture::Llama;
   if (name == "MistralForCausalLM") return HubArchitecture::Mistral;
   if (name == "Qwen2ForCausalLM") return HubArchitecture::Qwen2;
+  if (name == "GPT2LMHeadModel") return HubArchitecture::Gpt2;
   return std::nullopt;
 }
 
@@ -44,16 +45,38 @@ std::optional<Llama3RopeScaling> parse_rope_scaling(JsonObjectReader& r) {
   return scaling;
 }
 
-HubModelConfig read_config(JsonObjectReader& r) {
-  HubModelConfig c;
-  const auto architectures = r.strings("architectures", {});
-  if (architectures.size() != 1) r.fail("architectures", "expected one architecture (" + std::string(kSupported) + ")");
-  const auto architecture = parse_architecture(architectures.front());
-  if (!architecture)
-    r.fail("architectures",
-           "\"" + architectures.front() + "\" is not an architecture Cradle builds; it reads " + kSupported);
-  c.architecture = *architecture;
-  c.model_type = r.string("model_type", "");
+// GPT-2's keys (GPT2Config), into the shared fields: one head width, as
+// many key/value heads as heads, an MLP of n_inner or 4 * n_embd.
+void read_gpt2_config(JsonObjectReader& r, HubModelConfig& c) {
+  for (const char* key : {"vocab_size", "n_embd", "n_layer", "n_head"})
+    if (!r.has(key)) r.fail(key, "required");
+  c.vocab_size = r.integer("vocab_size", 0, Range::between(1, 1e7));
+  c.hidden_size = r.integer("n_embd", 0, Range::between(1, 1e6));
+  c.num_hidden_layers = r.integer("n_layer", 0, Range::between(1, 1000));
+  c.num_attention_heads = r.integer("n_head", 0, Range::between(1, 1e4));
+  c.num_key_value_heads = c.num_attention_heads;
+  if (c.hidden_size % c.num_attention_heads != 0)
+    r.fail("n_embd", "does not divide into " + std::to_string(c.num_attention_heads) + " heads");
+  c.head_dim = c.hidden_size / c.num_attention_heads;
+  const Json* inner = r.raw("n_inner");
+  c.intermediate_size =
+      inner && !inner->is_null() ? r.integer("n_inner", 0, Range::between(1, 1e7)) : 4 * c.hidden_size;
+  c.max_position_embeddings =
+      r.integer("n_positions", r.integer("n_ctx", 1024, Range::between(1, 1e7)), Range::between(1, 1e7));
+  c.layer_norm_epsilon = r.number("layer_norm_epsilon", 1e-5, Range::greater_than(0));
+  c.activation = r.string("activation_function", "gelu_new");
+  if (c.activation == "gelu_pytorch_tanh") c.activation = "gelu_new";  // the same tanh approximation
+  if (c.activation != "gelu_new" && c.activation != "gelu")
+    r.fail("activation_function", "\"" + c.activation + "\" is not built; GPT-2's MLP reads gelu_new and gelu");
+  if (!r.boolean("scale_attn_weights", true)) r.fail("scale_attn_weights", "unscaled attention is not built");
+  if (r.boolean("scale_attn_by_inverse_layer_idx", false))
+    r.fail("scale_attn_by_inverse_layer_idx", "attention scaled by the layer's index is not built");
+  (void)r.boolean("reorder_and_upcast_attn", false);  // Cradle's attention softmax already runs in float32
+  c.tie_word_embeddings = r.boolean("tie_word_embeddings", true);
+}
+
+// The Llama family's keys (LlamaConfig, MistralConfig, Qwen2Config).
+void read_llama_family_config(JsonObjectReader& r, HubModelConfig& c) {
   // Far above any published model, and low enough that parameters() cannot overflow.
   const Range positive = Range::between(1, 1e9);
   c.vocab_size = r.integer("vocab_size", 0, Range::between(1, 1e7));
@@ -97,9 +120,25 @@ HubModelConfig read_config(JsonObjectReader& r) {
     const std::int64_t size = r.integer("sliding_window", 0, positive);
     if (size < c.max_position_embeddings) c.max_position_embeddings = size;  // the context that stays exact
   }
+}
+
+HubModelConfig read_config(JsonObjectReader& r) {
+  HubModelConfig c;
+  const auto architectures = r.strings("architectures", {});
+  if (architectures.size() != 1) r.fail("architectures", "expected one architecture (" + std::string(kSupported) + ")");
+  const auto architecture = parse_architecture(architectures.front());
+  if (!architecture)
+    r.fail("architectures",
+           "\"" + architectures.front() + "\" is not an architecture Cradle builds; it reads " + kSupported);
+  c.architecture = *architecture;
+  c.model_type = r.string("model_type", "");
   c.torch_dtype = r.string("torch_dtype", "");
   c.bos_token_id = optional_id(r, "bos_token_id");
   c.eos_token_id = optional_id(r, "eos_token_id");
+  if (c.architecture == HubArchitecture::Gpt2)
+    read_gpt2_config(r, c);
+  else
+    read_llama_family_config(r, c);
   return c;
 }
 
@@ -110,11 +149,21 @@ std::string to_string(HubArchitecture architecture) {
     case HubArchitecture::Llama: return "LlamaForCausalLM";
     case HubArchitecture::Mistral: return "MistralForCausalLM";
     case HubArchitecture::Qwen2: return "Qwen2ForCausalLM";
+    case HubArchitecture::Gpt2: return "GPT2LMHeadModel";
   }
   return "unknown";
 }
 
 std::int64_t HubModelConfig::parameters() const {
+  const std::int64_t embedding = vocab_size * hidden_size;
+  const std::int64_t output = tie_word_embeddings ? 0 : embedding;
+  if (architecture == HubArchitecture::Gpt2) {  // every projection and norm has a bias
+    const std::int64_t attention =
+        hidden_size * 3 * hidden_size + 3 * hidden_size + hidden_size * hidden_size + hidden_size;
+    const std::int64_t mlp = 2 * hidden_size * intermediate_size + intermediate_size + hidden_size;
+    const std::int64_t layer = attention + mlp + 4 * hidden_size;
+    return embedding + max_position_embeddings * hidden_size + num_hidden_layers * layer + 2 * hidden_size + output;
+  }
   const std::int64_t q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim;
   std::int64_t attention = hidden_size * q + 2 * hidden_size * kv + q * hidden_size;
   if (attention_bias) attention += q + 2 * kv + hidden_size;
@@ -122,8 +171,7 @@ std::int64_t HubModelConfig::parameters() const {
   std::int64_t mlp = 3 * hidden_size * intermediate_size;
   if (mlp_bias) mlp += 2 * intermediate_size + hidden_size;
   const std::int64_t layer = attention + mlp + 2 * hidden_size;
-  const std::int64_t embedding = vocab_size * hidden_size;
-  return embedding + num_hidden_layers * layer + hidden_size + (tie_word_embeddings ? 0 : embedding);
+  return embedding + num_hidden_layers * layer + hidden_size + output;
 }
 
 HubModelConfig parse_hub_config(const Json& config, const std::string& origin) {

@@ -1,11 +1,13 @@
 #pragma once
 // A Hugging Face Hub model folder's config.json: the architecture and the
 // sizes that shape its tensors. Read for the decoder-only families Cradle
-// builds (core/models/llama.h): LlamaForCausalLM, MistralForCausalLM and
-// Qwen2ForCausalLM, which share one module tree (model.embed_tokens,
-// model.layers.N.{self_attn,mlp}, model.norm, lm_head) and differ in
-// biases and defaults. Anything else is refused naming the `architectures`
-// value and what is supported. No LibTorch here.
+// builds: LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM, which
+// share one module tree (core/models/llama.h: model.embed_tokens,
+// model.layers.N.{self_attn,mlp}, model.norm, lm_head) and differ in biases
+// and defaults, and GPT2LMHeadModel (core/models/gpt2.h), whose keys
+// (n_embd, n_layer, ...) are read into the same fields. Anything else is
+// refused naming the `architectures` value and what is supported. No
+// LibTorch here.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -15,7 +17,7 @@
 
 namespace cradle {
 
-enum class HubArchitecture { Llama, Mistral, Qwen2 };
+enum class HubArchitecture { Llama, Mistral, Qwen2, Gpt2 };
 std::string to_string(HubArchitecture architecture);  // "LlamaForCausalLM", ...
 
 // Llama 3's frequency-dependent stretch of the rotary positions
@@ -35,11 +37,13 @@ struct HubModelConfig {
   std::int64_t intermediate_size = 0;
   std::int64_t num_hidden_layers = 0;
   std::int64_t num_attention_heads = 0;
-  std::int64_t num_key_value_heads = 0;  // grouped-query attention: heads share key/value heads
-  std::int64_t head_dim = 0;             // config.head_dim, or hidden_size / num_attention_heads
-  std::int64_t max_position_embeddings = 0;
-  double rms_norm_eps = 1e-6;
-  double rope_theta = 10000.0;
+  std::int64_t num_key_value_heads = 0;      // grouped-query attention: heads share key/value heads
+  std::int64_t head_dim = 0;                 // config.head_dim, or hidden_size / num_attention_heads
+  std::int64_t max_position_embeddings = 0;  // GPT-2: n_positions, the rows of its learned position table
+  double rms_norm_eps = 1e-6;                // the Llama family's RMSNorm
+  double layer_norm_epsilon = 1e-5;          // GPT-2's LayerNorm
+  std::string activation = "silu";           // the MLP's: silu (Llama family); gelu_new or gelu (GPT-2)
+  double rope_theta = 10000.0;               // the Llama family's rotary positions
   std::optional<Llama3RopeScaling> rope_scaling;
   bool tie_word_embeddings = false;
   bool attention_bias = false;  // biases on q, k, v and o (Llama's attention_bias)

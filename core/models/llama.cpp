@@ -121,17 +121,15 @@ LlamaBodyImpl::LlamaBodyImpl(const HubModelConfig& c) {
 }
 
 LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
-    : config_(config), inverse_frequencies_(rotary_inverse_frequencies(config)) {
+    : CausalLanguageModelImpl(config), inverse_frequencies_(rotary_inverse_frequencies(config)) {
   model = register_module("model", LlamaBody(config));
   if (!config.tie_word_embeddings)
     lm_head = register_module("lm_head", hub_linear(config.hidden_size, config.vocab_size, false));
 }
 
 torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids) {
-  TORCH_CHECK(input_ids.dim() == 2, "LlamaForCausalLM: expected token ids [batch, length], got ", input_ids.sizes());
+  check_input(input_ids);
   const auto length = input_ids.size(1);
-  TORCH_CHECK(length <= config_.max_position_embeddings, "LlamaForCausalLM: ", length,
-              " tokens are more than the model's context of ", config_.max_position_embeddings);
   const PositionTables positions = position_tables(inverse_frequencies_, length, input_ids.device());
   auto x = model->embed_tokens(input_ids);
   for (const auto& layer : *model->layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, positions);

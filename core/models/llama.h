@@ -8,7 +8,7 @@
 // embedding's matrix when tied). RMSNorm and the softmax run in float32.
 #include <torch/torch.h>
 
-#include "core/hub/hub_config.h"
+#include "core/models/causal_language_model.h"
 
 namespace cradle {
 
@@ -71,18 +71,15 @@ class LlamaBodyImpl : public torch::nn::Module {
 };
 TORCH_MODULE(LlamaBody);
 
-class LlamaForCausalLMImpl : public torch::nn::Module {
+class LlamaForCausalLMImpl : public CausalLanguageModelImpl {
  public:
   explicit LlamaForCausalLMImpl(const HubModelConfig& config);
-  // Token ids [B, T] (T at most the config's context) → logits [B, T, vocab].
-  torch::Tensor forward(const torch::Tensor& input_ids);
-  const HubModelConfig& config() const { return config_; }
+  torch::Tensor forward(const torch::Tensor& input_ids) override;
 
   LlamaBody model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // absent when tied to the embedding
 
  private:
-  HubModelConfig config_;
   torch::Tensor inverse_frequencies_;  // [head_dim / 2], float32
 };
 TORCH_MODULE(LlamaForCausalLM);

@@ -1027,6 +1027,25 @@ class CliTest : public QObject {
     expect_one_line_error(run_cli({"inspect", folder}), "no model.safetensors or model.safetensors.index.json");
   }
 
+  // A downloaded model tried before tuning: its tokenizer, its chat template
+  // (or the prompt as plain text), greedy output the same every time.
+  void generateRunsAHuggingFaceModelFolder() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny-llama");
+    write_tiny_llama_folder(folder);
+    write_tiny_llama_tokenizer(folder, 0);
+    const QStringList greedy = {"generate", folder, "--prompt", "the cat", "--max-tokens", "12", "--temperature", "0"};
+    const auto chat = run_cli(greedy);
+    QVERIFY2(chat.exit_code == 0, qPrintable(chat.out + chat.err));
+    QVERIFY2(chat.out.startsWith("user: the cat\nassistant:"), qPrintable(chat.out));
+    QVERIFY2(chat.err.contains("tokens in") && chat.err.contains("context recomputed; finished: "),
+             qPrintable(chat.err));
+    QCOMPARE(run_cli(greedy).out, chat.out);
+    const auto plain = run_cli(QStringList(greedy) << "--no-chat-template");
+    QVERIFY2(plain.exit_code == 0 && plain.out.startsWith("the cat"), qPrintable(plain.out + plain.err));
+    expect_one_line_error(run_cli({"generate", folder, "--checkpoint", "best"}), "--checkpoint names a run's weights");
+  }
+
 #ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI
   void headlessStudioTrainsInTheTerminal() {
     QTemporaryDir dir;

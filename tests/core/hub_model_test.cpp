@@ -15,6 +15,8 @@
 #include "core/common/file_io.h"
 #include "core/export/safetensors.h"
 #include "core/hub/hub_model.h"
+#include "core/models/gpt2.h"
+#include "core/models/llama.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -40,13 +42,37 @@ Json tiny_config(const std::string& architecture, const std::string& model_type)
           {"eos_token_id", 2}};
 }
 
+Json tiny_gpt2_config() {
+  return {{"architectures", {"GPT2LMHeadModel"}},
+          {"model_type", "gpt2"},
+          {"vocab_size", 96},
+          {"n_embd", 32},
+          {"n_layer", 2},
+          {"n_head", 4},
+          {"n_inner", nullptr},
+          {"n_positions", 128},
+          {"n_ctx", 128},
+          {"activation_function", "gelu_new"},
+          {"layer_norm_epsilon", 1e-5},
+          {"attn_pdrop", 0.1},
+          {"resid_pdrop", 0.1},
+          {"scale_attn_weights", true},
+          {"bos_token_id", 95},
+          {"eos_token_id", 95}};
+}
+
 // Random weights of the shapes the config gives, by the Hub's names.
 NamedTensors random_weights(const Json& config, std::uint64_t seed) {
   torch::manual_seed(seed);
-  LlamaForCausalLM model(parse_hub_config(config, "config.json"));
+  const HubModelConfig parsed = parse_hub_config(config, "config.json");
+  std::shared_ptr<CausalLanguageModelImpl> model;
+  if (parsed.architecture == HubArchitecture::Gpt2)
+    model = Gpt2LMHeadModel(parsed).ptr();
+  else
+    model = LlamaForCausalLM(parsed).ptr();
   NamedTensors tensors;
   for (const auto& item : model->named_parameters()) {
-    const bool norm = item.key().find("norm") != std::string::npos;
+    const bool norm = item.key().find("norm") != std::string::npos || item.key().find(".ln_") != std::string::npos;
     const auto shape = item.value().sizes();
     tensors.emplace_back(item.key(), norm ? 1 + 0.1 * torch::randn(shape) : 0.2 * torch::randn(shape));
   }
@@ -82,11 +108,13 @@ struct Reference {
   std::vector<std::int64_t> greedy;
 };
 
-Reference python_reference(const fs::path& folder, const std::vector<std::int64_t>& ids, int greedy) {
+// `script`: hub_llama_reference.py or hub_gpt2_reference.py in tests/reference.
+Reference python_reference(const QString& script, const fs::path& folder, const std::vector<std::int64_t>& ids,
+                           int greedy) {
   QString joined;
   for (const auto id : ids) joined += (joined.isEmpty() ? "" : ",") + QString::number(id);
   QProcess python;
-  python.start("/usr/bin/python3", {CRADLE_SOURCE_DIR "/tests/reference/hub_llama_reference.py",
+  python.start("/usr/bin/python3", {CRADLE_SOURCE_DIR "/tests/reference/" + script,
                                     QString::fromStdString(folder.string()), joined, QString::number(greedy)});
   if (!python.waitForFinished(120000) || python.exitCode() != 0)
     throw std::runtime_error("the Python reference failed: " + python.readAllStandardError().toStdString());
@@ -100,15 +128,35 @@ Reference python_reference(const fs::path& folder, const std::vector<std::int64_
   return r;
 }
 
-std::vector<std::int64_t> greedy_tokens(LlamaForCausalLM& model, std::vector<std::int64_t> ids, int count) {
+std::vector<std::int64_t> greedy_tokens(CausalLanguageModelImpl& model, std::vector<std::int64_t> ids, int count) {
   torch::NoGradGuard no_grad;
   std::vector<std::int64_t> picked;
   for (int i = 0; i < count; ++i) {
-    const auto logits = model->forward(torch::tensor(ids).unsqueeze(0));
+    const auto logits = model.forward(torch::tensor(ids).unsqueeze(0));
     picked.push_back(logits[0][-1].argmax().item<std::int64_t>());
     ids.push_back(picked.back());
   }
   return picked;
+}
+
+// Cradle's logits and greedy tokens against the reference script's: 1e-4, the same 64 tokens.
+void compare_with_reference(const QString& variant, const QString& script, const fs::path& folder) {
+  HubModel hub = load_hub_model(folder);
+  std::int64_t parameters = 0;
+  for (const auto& p : hub.model->parameters()) parameters += p.numel();
+  QCOMPARE(parameters, hub.config.parameters());
+  const std::vector<std::int64_t> ids = {1, 17, 42, 5, 88, 23, 9, 64, 31, 2, 77, 50};
+  torch::Tensor logits;
+  {
+    torch::NoGradGuard no_grad;
+    logits = hub.model->forward(torch::tensor(ids).unsqueeze(0))[0];
+  }
+  const Reference reference = python_reference(script, folder, ids, 64);
+  QCOMPARE(logits.sizes(), reference.logits.sizes());
+  const double difference = (logits - reference.logits).abs().max().item<double>();
+  qInfo("%s: max |logit difference| from the reference %.2e", qPrintable(variant), difference);
+  QVERIFY2(difference <= 1e-4, qPrintable(QString("max |logit difference| %1").arg(difference)));
+  QCOMPARE(greedy_tokens(*hub.model, ids, 64), reference.greedy);
 }
 
 std::string refusal(const fs::path& folder) {
@@ -165,22 +213,56 @@ class HubModelTest : public QObject {
     HubModel hub = load_hub_model(folder);
     QCOMPARE(hub.weight_files, std::int64_t(sharded ? 2 : 1));
     QCOMPARE(QString::fromStdString(hub.stored_dtype), QString(sharded ? "BF16" : "F32"));
-    std::int64_t parameters = 0;
-    for (const auto& p : hub.model->parameters()) parameters += p.numel();
-    QCOMPARE(parameters, hub.config.parameters());
+    compare_with_reference(variant, "hub_llama_reference.py", folder);
+  }
 
-    const std::vector<std::int64_t> ids = {1, 17, 42, 5, 88, 23, 9, 64, 31, 2, 77, 50};
-    torch::Tensor logits;
-    {
-      torch::NoGradGuard no_grad;
-      logits = hub.model->forward(torch::tensor(ids).unsqueeze(0))[0];
+  // GPT-2: Conv1D weights [in, out], learned positions, LayerNorm, gelu_new;
+  // tensors named as GPT2LMHeadModel saves them and as GPT2Model's files do
+  // (no "transformer.", causal-mask buffers), tied and separate outputs.
+  void gpt2LogitsMatchTheReference_data() {
+    QTest::addColumn<QString>("variant");
+    for (const char* variant : {"gpt2-tied", "gpt2-bare-names-with-buffers", "gpt2-untied-f16-erf-gelu"})
+      QTest::newRow(variant) << QString(variant);
+  }
+
+  void gpt2LogitsMatchTheReference() {
+    QFETCH(QString, variant);
+    Json config = tiny_gpt2_config();
+    if (variant == "gpt2-untied-f16-erf-gelu") {
+      config["tie_word_embeddings"] = false;
+      config["activation_function"] = "gelu";
     }
-    const Reference reference = python_reference(folder, ids, 64);
-    QCOMPARE(logits.sizes(), reference.logits.sizes());
-    const double difference = (logits - reference.logits).abs().max().item<double>();
-    qInfo("%s: max |logit difference| from the reference %.2e", qPrintable(variant), difference);
-    QVERIFY2(difference <= 1e-4, qPrintable(QString("max |logit difference| %1").arg(difference)));
-    QCOMPARE(greedy_tokens(hub.model, ids, 64), reference.greedy);
+    NamedTensors weights = random_weights(config, 11);
+    if (variant == "gpt2-bare-names-with-buffers") {
+      for (auto& [name, tensor] : weights) name = name.substr(std::string("transformer.").size());
+      for (int layer = 0; layer < 2; ++layer) {
+        weights.emplace_back("h." + std::to_string(layer) + ".attn.bias", torch::ones({1, 1, 128, 128}).tril());
+        weights.emplace_back("h." + std::to_string(layer) + ".attn.masked_bias", torch::tensor(-1e4));
+      }
+    }
+    const fs::path folder = fs::path(dir_.path().toStdString()) / variant.toStdString();
+    write_folder(folder, config, weights, false,
+                 variant == "gpt2-untied-f16-erf-gelu" ? torch::kFloat16 : torch::kFloat32);
+    compare_with_reference(variant, "hub_gpt2_reference.py", folder);
+  }
+
+  // The published sizes of GPT-2 small and SmolLM-135M give their published parameter counts.
+  void publishedConfigsGiveTheirParameterCounts() {
+    Json gpt2 = tiny_gpt2_config();
+    gpt2.update({{"vocab_size", 50257}, {"n_embd", 768}, {"n_layer", 12}, {"n_head", 12}, {"n_positions", 1024}});
+    QCOMPARE(parse_hub_config(gpt2, "config.json").parameters(), std::int64_t{124439808});
+    Json smollm = tiny_config("LlamaForCausalLM", "llama");
+    smollm.update({{"vocab_size", 49152},
+                   {"hidden_size", 576},
+                   {"intermediate_size", 1536},
+                   {"num_hidden_layers", 30},
+                   {"num_attention_heads", 9},
+                   {"num_key_value_heads", 3},
+                   {"tie_word_embeddings", true}});
+    QCOMPARE(parse_hub_config(smollm, "config.json").parameters(), std::int64_t{134515008});
+    Json unscaled = tiny_gpt2_config();
+    unscaled["scale_attn_by_inverse_layer_idx"] = true;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, parse_hub_config(unscaled, "config.json"));
   }
 
   void brokenFoldersAreRefusedByName() {

@@ -120,7 +120,8 @@ def forward(config, w, ids):
     return x @ output.T
 
 
-def main():
+def main(forward=forward):
+    """FOLDER TOKEN_IDS GREEDY_TOKENS on the command line; `forward(config, weights, ids)` gives the logits."""
     folder, ids_text, greedy_count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with open(os.path.join(folder, "config.json")) as f:
         config = json.load(f)

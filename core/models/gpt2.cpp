@@ -1,0 +1,89 @@
+#include "core/models/gpt2.h"
+
+#include <cmath>
+#include <limits>
+
+namespace cradle {
+namespace {
+
+torch::nn::LayerNorm gpt2_layer_norm(const HubModelConfig& c) {
+  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_epsilon));
+}
+
+}  // namespace
+
+Gpt2Conv1DImpl::Gpt2Conv1DImpl(std::int64_t in, std::int64_t out) {
+  weight = register_parameter("weight", torch::randn({in, out}) * 0.02);
+  bias = register_parameter("bias", torch::zeros({out}));
+}
+
+torch::Tensor Gpt2Conv1DImpl::forward(const torch::Tensor& x) { return torch::matmul(x, weight) + bias; }
+
+Gpt2AttentionImpl::Gpt2AttentionImpl(const HubModelConfig& c) : heads_(c.num_attention_heads), head_dim_(c.head_dim) {
+  c_attn = register_module("c_attn", Gpt2Conv1D(c.hidden_size, 3 * c.hidden_size));
+  c_proj = register_module("c_proj", Gpt2Conv1D(c.hidden_size, c.hidden_size));
+}
+
+torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& future) {
+  const auto batch = x.size(0), length = x.size(1), width = heads_ * head_dim_;
+  const auto qkv = c_attn(x).split(width, -1);
+  const auto heads = [&](const torch::Tensor& t) {
+    return t.view({batch, length, heads_, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
+  };
+  const auto q = heads(qkv[0]), k = heads(qkv[1]), v = heads(qkv[2]);
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
+  scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+  const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
+  return c_proj(torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, width}));
+}
+
+Gpt2MlpImpl::Gpt2MlpImpl(const HubModelConfig& c) : tanh_approximation_(c.activation == "gelu_new") {
+  c_fc = register_module("c_fc", Gpt2Conv1D(c.hidden_size, c.intermediate_size));
+  c_proj = register_module("c_proj", Gpt2Conv1D(c.intermediate_size, c.hidden_size));
+}
+
+torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x) {
+  // gelu_new is 0.5x(1 + tanh(sqrt(2/π)(x + 0.044715x³))), LibTorch's tanh approximation.
+  return c_proj(torch::gelu(c_fc(x), tanh_approximation_ ? "tanh" : "none"));
+}
+
+Gpt2BlockImpl::Gpt2BlockImpl(const HubModelConfig& c) {
+  ln_1 = register_module("ln_1", gpt2_layer_norm(c));
+  attn = register_module("attn", Gpt2Attention(c));
+  ln_2 = register_module("ln_2", gpt2_layer_norm(c));
+  mlp = register_module("mlp", Gpt2Mlp(c));
+}
+
+torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& future) {
+  const auto attended = x + attn(ln_1(x), future);
+  return attended + mlp(ln_2(attended));
+}
+
+Gpt2BodyImpl::Gpt2BodyImpl(const HubModelConfig& c) {
+  wte = register_module("wte", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  wpe = register_module("wpe", torch::nn::Embedding(c.max_position_embeddings, c.hidden_size));
+  h = register_module("h", torch::nn::ModuleList());
+  for (std::int64_t i = 0; i < c.num_hidden_layers; ++i) h->push_back(Gpt2Block(c));
+  ln_f = register_module("ln_f", gpt2_layer_norm(c));
+}
+
+Gpt2LMHeadModelImpl::Gpt2LMHeadModelImpl(const HubModelConfig& config) : CausalLanguageModelImpl(config) {
+  transformer = register_module("transformer", Gpt2Body(config));
+  if (!config.tie_word_embeddings)
+    lm_head = register_module(
+        "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
+}
+
+torch::Tensor Gpt2LMHeadModelImpl::forward(const torch::Tensor& input_ids) {
+  check_input(input_ids);
+  const auto length = input_ids.size(1);
+  const auto device = input_ids.device();
+  const auto future = torch::ones({length, length}, torch::dtype(torch::kBool).device(device)).triu(1);
+  auto x =
+      transformer->wte(input_ids) + transformer->wpe(torch::arange(length, torch::dtype(torch::kLong).device(device)));
+  for (const auto& block : *transformer->h) x = block->as<Gpt2BlockImpl>()->forward(x, future);
+  x = transformer->ln_f(x);
+  return lm_head ? lm_head(x) : torch::matmul(x, transformer->wte->weight.t());
+}
+
+}  // namespace cradle

@@ -1,0 +1,77 @@
+#pragma once
+// GPT-2 (GPT2LMHeadModel) as the Hub's transformers defines it, with the
+// Hub's module names so a checkpoint's tensors load by name:
+// transformer.wte (tokens) + transformer.wpe (learned positions); per block
+// ln_1 → attn (c_attn: query, key and value in one projection; c_proj) →
+// residual → ln_2 → mlp (c_proj(gelu_new(c_fc(x)))) → residual;
+// transformer.ln_f; lm_head, tied to wte unless the config says otherwise.
+// Its projections are Conv1D: weights stored [in, out], x @ W + b.
+#include <torch/torch.h>
+
+#include "core/models/causal_language_model.h"
+
+namespace cradle {
+
+// transformers' Conv1D: a linear layer whose weight is stored transposed, [in, out].
+class Gpt2Conv1DImpl : public torch::nn::Module {
+ public:
+  Gpt2Conv1DImpl(std::int64_t in, std::int64_t out);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight, bias;
+};
+TORCH_MODULE(Gpt2Conv1D);
+
+class Gpt2AttentionImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2AttentionImpl(const HubModelConfig& config);
+  // `future`: [T, T], true where a query would see a later token.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future);
+  Gpt2Conv1D c_attn{nullptr}, c_proj{nullptr};
+
+ private:
+  std::int64_t heads_, head_dim_;
+};
+TORCH_MODULE(Gpt2Attention);
+
+class Gpt2MlpImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2MlpImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  Gpt2Conv1D c_fc{nullptr}, c_proj{nullptr};
+
+ private:
+  bool tanh_approximation_;  // gelu_new; false: the exact (erf) GELU
+};
+TORCH_MODULE(Gpt2Mlp);
+
+class Gpt2BlockImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2BlockImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future);
+  torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
+  Gpt2Attention attn{nullptr};
+  Gpt2Mlp mlp{nullptr};
+};
+TORCH_MODULE(Gpt2Block);
+
+// "transformer": the two embeddings, the blocks and the final norm.
+class Gpt2BodyImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2BodyImpl(const HubModelConfig& config);
+  torch::nn::Embedding wte{nullptr}, wpe{nullptr};
+  torch::nn::ModuleList h{nullptr};
+  torch::nn::LayerNorm ln_f{nullptr};
+};
+TORCH_MODULE(Gpt2Body);
+
+class Gpt2LMHeadModelImpl : public CausalLanguageModelImpl {
+ public:
+  explicit Gpt2LMHeadModelImpl(const HubModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& input_ids) override;
+
+  Gpt2Body transformer{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // absent when tied to wte
+};
+TORCH_MODULE(Gpt2LMHeadModel);
+
+}  // namespace cradle
