@@ -13,6 +13,7 @@
 #include "core/eval/evaluation_report.h"
 #include "core/eval/text_generation.h"
 #include "core/hub/hub_chat_template.h"
+#include "core/hub/hub_end_tokens.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
 #include "core/run/run_evaluation.h"
@@ -131,19 +132,17 @@ int stream_generation(TextGenerator& generator, const GenerateRequest& request,
 }
 
 // A downloaded model as it is: its tokenizer, its chat template (unless
-// plain_text), and the end-of-text ids of config.json and the tokenizer.
+// plain_text), and its end-of-text ids (core/hub/hub_end_tokens.h).
 int generate_from_model_folder(const GenerateRequest& request) {
   if (request.checkpoint != "last")
     throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's");
   const HubModel hub = load_hub_model(request.run_dir);
   const std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(request.run_dir);
   check_tokenizer_fits(*tokenizer, hub.config.vocab_size, request.run_dir);
-  std::vector<std::int64_t> end_ids;
-  if (hub.config.eos_token_id) end_ids.push_back(*hub.config.eos_token_id);
-  if (tokenizer->special_tokens().eos) end_ids.push_back(*tokenizer->special_tokens().eos);
   TextGenerator generator(
       hub.model, tokenizer,
-      [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); }, end_ids);
+      [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); },
+      hub_end_of_text_ids(request.run_dir, hub.config, *tokenizer));
   if (tokenizer->chat_template().empty() || request.plain_text) return stream_generation(generator, request, {});
   const nlohmann::ordered_json messages = {{{"role", "user"}, {"content", request.prompt}}};
   // As transformers' apply_chat_template: the template writes the special tokens itself.

@@ -20,9 +20,19 @@ std::optional<HubArchitecture> parse_architecture(const std::string& name) {
 std::optional<std::int64_t> optional_id(JsonObjectReader& r, const char* key) {
   const Json* value = r.raw(key);
   if (!value || value->is_null()) return std::nullopt;
-  if (value->is_array() && !value->empty()) value = &value->front();  // Llama 3 lists several end tokens
+  if (value->is_array() && !value->empty()) value = &value->front();
   if (!value->is_number_integer()) r.fail(key, "expected a token id");
   return value->get<std::int64_t>();
+}
+
+std::vector<std::int64_t> token_ids(JsonObjectReader& r, const char* key) {
+  const Json* value = r.raw(key);
+  if (!value) return {};
+  try {
+    return read_token_ids(*value, key);
+  } catch (const ConfigError&) {
+    r.fail(key, "expected a token id or a list of them");
+  }
 }
 
 std::optional<Llama3RopeScaling> parse_rope_scaling(JsonObjectReader& r) {
@@ -134,7 +144,7 @@ HubModelConfig read_config(JsonObjectReader& r) {
   c.model_type = r.string("model_type", "");
   c.torch_dtype = r.string("torch_dtype", "");
   c.bos_token_id = optional_id(r, "bos_token_id");
-  c.eos_token_id = optional_id(r, "eos_token_id");
+  c.eos_token_ids = token_ids(r, "eos_token_id");
   if (c.architecture == HubArchitecture::Gpt2)
     read_gpt2_config(r, c);
   else
@@ -172,6 +182,19 @@ std::int64_t HubModelConfig::parameters() const {
   if (mlp_bias) mlp += 2 * intermediate_size + hidden_size;
   const std::int64_t layer = attention + mlp + 2 * hidden_size;
   return embedding + num_hidden_layers * layer + hidden_size + output;
+}
+
+std::vector<std::int64_t> read_token_ids(const Json& value, const std::string& key) {
+  if (value.is_null()) return {};
+  const auto id = [&](const Json& item) {
+    if (!item.is_number_integer() || item.get<std::int64_t>() < 0 || item.get<std::int64_t>() >= (1LL << 40))
+      throw ConfigError(key + ": expected a token id or a list of them, found " + item.dump());
+    return item.get<std::int64_t>();
+  };
+  if (!value.is_array()) return {id(value)};
+  std::vector<std::int64_t> ids;
+  for (const auto& item : value) ids.push_back(id(item));
+  return ids;
 }
 
 HubModelConfig parse_hub_config(const Json& config, const std::string& origin) {

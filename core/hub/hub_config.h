@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/experiment/json_object_reader.h"
 
@@ -50,7 +51,8 @@ struct HubModelConfig {
   bool qkv_bias = false;        // biases on q, k and v only (Qwen2)
   bool mlp_bias = false;
   std::string torch_dtype;  // as stored: "float32", "float16", "bfloat16" (informational)
-  std::optional<std::int64_t> bos_token_id, eos_token_id;
+  std::optional<std::int64_t> bos_token_id;
+  std::vector<std::int64_t> eos_token_ids;  // one, or several (Llama 3 ends at any of three)
 
   std::int64_t parameters() const;  // the count the tensors must add up to
 };
@@ -60,6 +62,9 @@ struct HubModelConfig {
 // sliding-window attention shorter than the context.
 HubModelConfig parse_hub_config(const Json& config, const std::string& origin);
 HubModelConfig parse_hub_config_text(const std::string& text, const std::string& origin);
+// A token id or a list of them (eos_token_id may be either); ConfigError naming `key`.
+std::vector<std::int64_t> read_token_ids(const Json& value, const std::string& key);
+
 // <folder>/config.json; IoError when it is missing.
 HubModelConfig load_hub_config(const std::filesystem::path& folder);
 

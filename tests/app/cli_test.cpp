@@ -1044,6 +1044,19 @@ class CliTest : public QObject {
     const auto plain = run_cli(QStringList(greedy) << "--no-chat-template");
     QVERIFY2(plain.exit_code == 0 && plain.out.startsWith("the cat"), qPrintable(plain.out + plain.err));
     expect_one_line_error(run_cli({"generate", folder, "--checkpoint", "best"}), "--checkpoint names a run's weights");
+    // generation_config.json's end tokens end the text, as transformers' generate() does: here, any token.
+    QJsonArray every_id;
+    for (int id = 0; id < 40; ++id) every_id.append(id);
+    QFile generation(folder + "/generation_config.json");
+    QVERIFY(generation.open(QIODevice::WriteOnly));
+    generation.write(QJsonDocument(QJsonObject{{"eos_token_id", every_id}}).toJson());
+    generation.close();
+    const auto ended = run_cli(greedy);
+    QVERIFY2(ended.err.contains("[1 tokens") && ended.err.contains("finished: end_of_text"), qPrintable(ended.err));
+    QVERIFY(generation.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    generation.write(R"({"eos_token_id": "</s>"})");
+    generation.close();
+    expect_one_line_error(run_cli(greedy), "generation_config.json: eos_token_id: expected a token id");
   }
 
 #ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI

@@ -47,9 +47,12 @@ BpeModel BpeModel::from_json(const nlohmann::json& spec, const std::string& wher
   const auto vocab = spec.find("vocab");
   if (vocab == spec.end() || !vocab->is_object()) throw ConfigError(where + ".vocab: expected an object");
   model.ids_.reserve(vocab->size());
+  // Vocabularies number their tokens 0, 1, 2, ...: an id far past the count is a broken file, not a big table.
+  const std::int64_t id_ceiling = static_cast<std::int64_t>(vocab->size()) + (1 << 20);
   for (const auto& [token, id] : vocab->items()) {
-    if (!id.is_number_integer() || id.get<std::int64_t>() < 0 || id.get<std::int64_t>() >= (1 << 30))
-      throw ConfigError(where + ".vocab[\"" + token + "\"]: the id must be an integer from 0 to 2^30");
+    if (!id.is_number_integer() || id.get<std::int64_t>() < 0 || id.get<std::int64_t>() >= id_ceiling)
+      throw ConfigError(where + ".vocab[\"" + token + "\"]: the id must be an integer from 0 to " +
+                        std::to_string(id_ceiling - 1) + " (the vocabulary's size plus 2^20)");
     const auto index = id.get<std::int32_t>();
     if (index >= static_cast<std::int32_t>(model.tokens_.size())) {
       model.tokens_.resize(index + 1);

@@ -31,6 +31,17 @@ std::string with_unicode_white_space(const std::string& pattern) {
   return out;
 }
 
+// ICU's budget for one search, in its match-engine steps (each on the order of
+// a millisecond): far beyond what a tokenizer's word pattern takes on any text,
+// so a pattern that backtracks without end fails instead of hanging.
+constexpr std::int32_t kSearchStepLimit = 2000;
+
+std::string search_failure(const char* doing, UErrorCode status) {
+  if (status == U_REGEX_TIME_OUT)
+    return std::string(doing) + " text: a tokenizer pattern backtracked past ICU's step limit on it";
+  return std::string(doing) + " text failed: " + u_errorName(status);
+}
+
 icu::UnicodeString unicode_of(std::string_view text) {
   return icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
 }
@@ -77,6 +88,7 @@ std::vector<std::string> UnicodePattern::split(std::string_view text, SplitBehav
   const icu::UnicodeString unicode = unicode_of(text);
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexMatcher> matcher(compiled_->pattern->matcher(unicode, status));
+  if (U_SUCCESS(status)) matcher->setTimeLimit(kSearchStepLimit, status);
   // Cut the text into alternating gaps and matches, then glue as the behaviour says.
   struct Span {
     std::int32_t begin, end;
@@ -91,7 +103,7 @@ std::vector<std::string> UnicodePattern::split(std::string_view text, SplitBehav
     spans.push_back({begin, end, true});
     done = end;
   }
-  if (U_FAILURE(status)) throw DataError(std::string("splitting text failed: ") + u_errorName(status));
+  if (U_FAILURE(status)) throw DataError(search_failure("splitting", status));
   if (done < unicode.length()) spans.push_back({done, unicode.length(), false});
 
   std::vector<std::string> pieces;
@@ -111,6 +123,7 @@ std::string UnicodePattern::replace_all(std::string_view text, const std::string
   const icu::UnicodeString unicode = unicode_of(text);
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexMatcher> matcher(compiled_->pattern->matcher(unicode, status));
+  if (U_SUCCESS(status)) matcher->setTimeLimit(kSearchStepLimit, status);
   icu::UnicodeString out;
   std::int32_t done = 0;
   while (U_SUCCESS(status) && matcher->find(status)) {
@@ -119,7 +132,7 @@ std::string UnicodePattern::replace_all(std::string_view text, const std::string
     out.append(unicode, done, begin - done).append(unicode_of(replacement));
     done = end;
   }
-  if (U_FAILURE(status)) throw DataError(std::string("replacing text failed: ") + u_errorName(status));
+  if (U_FAILURE(status)) throw DataError(search_failure("replacing", status));
   out.append(unicode, done, unicode.length() - done);
   std::string utf8;
   out.toUTF8String(utf8);

@@ -110,8 +110,9 @@ Value map_items(const Value& v, const ValueList& a, const KeywordArguments& k, i
 
 using FilterFunction = Value (*)(const Value&, const ValueList&, const KeywordArguments&, int);
 
-const std::map<std::string, FilterFunction>& filters() {
-  static const std::map<std::string, FilterFunction> table = {
+// Filters of strings and single values.
+void add_text_filters(std::map<std::string, FilterFunction>& table) {
+  const std::pair<const char*, FilterFunction> entries[] = {
       {"trim", [](const Value& v, const ValueList& a, const KeywordArguments&,
                   int) { return Value::from(strip_chars(v.str(), true, true)); }},
       {"tojson",
@@ -120,10 +121,6 @@ const std::map<std::string, FilterFunction>& filters() {
          const Value chosen = indent ? *indent : argument(a, 0, Value::none());
          return Value::from(to_json(v, chosen.kind == Value::Kind::Integer ? static_cast<int>(chosen.integer) : -1));
        }},
-      {"length", [](const Value& v, const ValueList&, const KeywordArguments&,
-                    int line) { return Value::from(length_of(v, line)); }},
-      {"count", [](const Value& v, const ValueList&, const KeywordArguments&,
-                   int line) { return Value::from(length_of(v, line)); }},
       {"upper", [](const Value& v, const ValueList&, const KeywordArguments&,
                    int) { return Value::from(map_ascii(v.str(), std::toupper)); }},
       {"lower", [](const Value& v, const ValueList&, const KeywordArguments&,
@@ -141,40 +138,29 @@ const std::map<std::string, FilterFunction>& filters() {
          if (a.size() < 2) fail_at(line, "replace needs the text to find and its replacement");
          return Value::from(replace_all_text(v.str(), a[0].str(), a[1].str()));
        }},
-      {"join",
-       [](const Value& v, const ValueList& a, const KeywordArguments&, int line) {
+      {"indent",
+       [](const Value& v, const ValueList& a, const KeywordArguments& k, int) {
+         const Value* width_kw = keyword(k, "width");
+         const Value* first_kw = keyword(k, "first");
+         const Value width = width_kw ? *width_kw : argument(a, 0, Value::from(std::int64_t{4}));
+         const bool first = (first_kw ? *first_kw : argument(a, 1, Value::from(false))).truthy();
+         const std::string pad =
+             width.kind == Value::Kind::String ? width.text : std::string(static_cast<std::size_t>(width.integer), ' ');
          std::string out;
-         const std::string separator = argument(a, 0, Value::from("")).str();
-         const ValueList items = items_of(v, line);
-         for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i].str();
-         return Value::from(out);
+         const std::string& s = v.text;
+         for (std::size_t i = 0; i < s.size(); ++i) {
+           out += s[i];
+           if (s[i] == '\n' && i + 1 < s.size() && s[i + 1] != '\n') out += pad;
+         }
+         return Value::from(first && !s.empty() ? pad + out : out);
        }},
-      {"first",
-       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
-         const ValueList items = items_of(v, line);
-         return items.empty() ? Value() : items.front();
-       }},
-      {"last",
-       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
-         const ValueList items = items_of(v, line);
-         return items.empty() ? Value() : items.back();
-       }},
+      {"string", [](const Value& v, const ValueList&, const KeywordArguments&, int) { return Value::from(v.str()); }},
+      {"safe", [](const Value& v, const ValueList&, const KeywordArguments&, int) { return v; }},
       {"default",
        [](const Value& v, const ValueList& a, const KeywordArguments&, int) {
          const bool falsy_too = argument(a, 1, Value::from(false)).truthy();
          return v.is_undefined() || (falsy_too && !v.truthy()) ? argument(a, 0, Value::from("")) : v;
        }},
-      {"list", [](const Value& v, const ValueList&, const KeywordArguments&,
-                  int line) { return Value::from(items_of(v, line)); }},
-      {"items",
-       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
-         if (v.kind != Value::Kind::Dict) fail_at(line, "items needs a dict, not a " + v.type_name());
-         ValueList pairs;
-         for (const auto& [key, value] : *v.dict) pairs.push_back(Value::from(ValueList{Value::from(key), value}));
-         return Value::from(pairs);
-       }},
-      {"string", [](const Value& v, const ValueList&, const KeywordArguments&, int) { return Value::from(v.str()); }},
-      {"safe", [](const Value& v, const ValueList&, const KeywordArguments&, int) { return v; }},
       {"int",
        [](const Value& v, const ValueList&, const KeywordArguments&, int) {
          if (v.kind == Value::Kind::String) {
@@ -198,6 +184,44 @@ const std::map<std::string, FilterFunction>& filters() {
          const bool representable = v.integer != std::numeric_limits<std::int64_t>::min();
          return Value::from(representable && v.integer < 0 ? -v.integer : v.integer);
        }},
+  };
+  for (const auto& [name, filter] : entries) table.emplace(name, filter);
+}
+
+// Filters of lists, dicts and strings as sequences.
+void add_sequence_filters(std::map<std::string, FilterFunction>& table) {
+  const std::pair<const char*, FilterFunction> entries[] = {
+      {"length", [](const Value& v, const ValueList&, const KeywordArguments&,
+                    int line) { return Value::from(length_of(v, line)); }},
+      {"count", [](const Value& v, const ValueList&, const KeywordArguments&,
+                   int line) { return Value::from(length_of(v, line)); }},
+      {"join",
+       [](const Value& v, const ValueList& a, const KeywordArguments&, int line) {
+         std::string out;
+         const std::string separator = argument(a, 0, Value::from("")).str();
+         const ValueList items = items_of(v, line);
+         for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i].str();
+         return Value::from(out);
+       }},
+      {"first",
+       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
+         const ValueList items = items_of(v, line);
+         return items.empty() ? Value() : items.front();
+       }},
+      {"last",
+       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
+         const ValueList items = items_of(v, line);
+         return items.empty() ? Value() : items.back();
+       }},
+      {"list", [](const Value& v, const ValueList&, const KeywordArguments&,
+                  int line) { return Value::from(items_of(v, line)); }},
+      {"items",
+       [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
+         if (v.kind != Value::Kind::Dict) fail_at(line, "items needs a dict, not a " + v.type_name());
+         ValueList pairs;
+         for (const auto& [key, value] : *v.dict) pairs.push_back(Value::from(ValueList{Value::from(key), value}));
+         return Value::from(pairs);
+       }},
       {"reverse",
        [](const Value& v, const ValueList&, const KeywordArguments&, int line) {
          if (v.kind == Value::Kind::String) return Value::from(std::string(v.text.rbegin(), v.text.rend()));
@@ -211,23 +235,17 @@ const std::map<std::string, FilterFunction>& filters() {
                         int line) { return select_by_attribute(v, a, line, false); }},
       {"map", [](const Value& v, const ValueList& a, const KeywordArguments& k,
                  int line) { return map_items(v, a, k, line); }},
-      {"indent",
-       [](const Value& v, const ValueList& a, const KeywordArguments& k, int) {
-         const Value* width_kw = keyword(k, "width");
-         const Value* first_kw = keyword(k, "first");
-         const Value width = width_kw ? *width_kw : argument(a, 0, Value::from(std::int64_t{4}));
-         const bool first = (first_kw ? *first_kw : argument(a, 1, Value::from(false))).truthy();
-         const std::string pad =
-             width.kind == Value::Kind::String ? width.text : std::string(static_cast<std::size_t>(width.integer), ' ');
-         std::string out;
-         const std::string& s = v.text;
-         for (std::size_t i = 0; i < s.size(); ++i) {
-           out += s[i];
-           if (s[i] == '\n' && i + 1 < s.size() && s[i + 1] != '\n') out += pad;
-         }
-         return Value::from(first && !s.empty() ? pad + out : out);
-       }},
   };
+  for (const auto& [name, filter] : entries) table.emplace(name, filter);
+}
+
+const std::map<std::string, FilterFunction>& filters() {
+  static const std::map<std::string, FilterFunction> table = [] {
+    std::map<std::string, FilterFunction> all;
+    add_text_filters(all);
+    add_sequence_filters(all);
+    return all;
+  }();
   return table;
 }
 
