@@ -48,11 +48,15 @@ struct PipelineRequest {
 int run_pipeline(const PipelineRequest& request);
 
 struct ExportRequest {
-  std::filesystem::path run_dir;
-  std::filesystem::path out;  // a bundle folder, or NAME.cradle for one zip file
-  bool onnx = false;          // also model/model.onnx, checked against ONNX Runtime and OpenCV
+  std::filesystem::path run_dir;  // a run folder, or a Hugging Face model folder (--format gguf)
+  std::filesystem::path out;      // a bundle folder, NAME.cradle for one zip file, or NAME.gguf
+  std::string format = "bundle";  // "bundle" | "gguf"
+  std::string gguf_type = "f16";  // gguf: the matrices' type, f32 | f16 | q8_0
+  bool onnx = false;              // also model/model.onnx, checked against ONNX Runtime and OpenCV
 };
-// Writes a model bundle of a finished run (core/export/model_bundle.h) and prints what it holds.
+// Writes a model bundle of a finished run (core/export/model_bundle.h), or a
+// GGUF file and Ollama Modelfile of a Hugging Face model folder
+// (core/hub/hub_gguf_export.h), and prints what it holds.
 int export_bundle(const ExportRequest& request);
 
 struct PredictRequest {

@@ -9,13 +9,49 @@
 #include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/hub/hub_gguf_export.h"
+#include "core/hub/hub_model.h"
 #include "core/serve/prediction_service.h"
 
 namespace cradle::cli {
 
+namespace {
+
+// A downloaded model as llama.cpp and Ollama run it: NAME.gguf and NAME.Modelfile beside it.
+int export_gguf(const ExportRequest& request) {
+  if (!is_hub_model_folder(request.run_dir))
+    throw ConfigError("export --format gguf: " + request.run_dir.string() +
+                      " is not a Hugging Face model folder (config.json and safetensors weights)");
+  if (request.onnx) throw ConfigError("export: --onnx belongs to --format bundle");
+  if (request.out.extension() != ".gguf")
+    throw ConfigError("export --format gguf: --out " + request.out.string() + " should end in .gguf");
+  GgufExportOptions options;
+  options.type = parse_ggml_type(request.gguf_type);
+  const HubModel hub = load_hub_model(request.run_dir);
+  const auto tokenizer = HubTokenizer::load(request.run_dir);
+  const GgufExportSummary summary = export_hub_gguf(hub, *tokenizer, options, request.out);
+  auto modelfile = request.out;
+  modelfile.replace_extension(".Modelfile");
+  write_text_atomically(modelfile, ollama_modelfile(request.out, summary));
+  std::string types;
+  for (const auto& [type, count] : summary.tensors_by_type)
+    types += (types.empty() ? "" : ", ") + std::to_string(count) + " " + type;
+  const double mib = static_cast<double>(summary.tensor_bytes) / (1024.0 * 1024.0);
+  std::printf("GGUF %s: architecture %s, %lld tensors (%s), %lld parameters, %.*f MiB of tensor data\n",
+              request.out.string().c_str(), summary.architecture.c_str(), static_cast<long long>(summary.tensors),
+              types.c_str(), static_cast<long long>(summary.parameters), mib < 10 ? 3 : 1, mib);
+  std::printf("  Modelfile %s (ollama create NAME -f %s)\n", modelfile.string().c_str(), modelfile.string().c_str());
+  std::printf("  llama.cpp: llama-cli -m %s -cnv\n", request.out.string().c_str());
+  return 0;
+}
+
+}  // namespace
+
 int export_bundle(const ExportRequest& request) {
+  if (request.format == "gguf") return export_gguf(request);
   const Json manifest = cradle::export_bundle(request.run_dir, request.out, request.onnx);
   std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", request.out.string().c_str(),
               manifest["model"]["type"].get<std::string>().c_str(), manifest["task"].get<std::string>().c_str(),
@@ -141,10 +177,23 @@ void add_export_command(CLI::App& app, CommandChoice& choice) {
   auto export_request = std::make_shared<ExportRequest>();
   auto* export_command = app.add_subcommand(
       "export",
-      "Write a model bundle of a finished run: weights, safetensors, experiment, tokenizer, report, model card");
-  export_command->add_option("run", export_request->run_dir, "Run folder")->required();
-  export_command->add_option("--out", export_request->out, "Bundle folder to create, or NAME.cradle for one zip file")
+      "Write a model bundle of a finished run (weights, safetensors, experiment, tokenizer, report, model card), or a GGUF file of a Hugging Face model folder");
+  export_command
+      ->add_option("run", export_request->run_dir, "Run folder (or a Hugging Face model folder with --format gguf)")
       ->required();
+  export_command
+      ->add_option("--out", export_request->out,
+                   "Bundle folder to create, NAME.cradle for one zip file, or NAME.gguf (--format gguf)")
+      ->required();
+  export_command
+      ->add_option(
+          "--format", export_request->format,
+          "bundle (default), or gguf: a GGUF file for llama.cpp and Ollama, with an Ollama Modelfile beside it")
+      ->check(CLI::IsMember({"bundle", "gguf"}));
+  export_command
+      ->add_option("--type", export_request->gguf_type,
+                   "gguf: the matrices' type, f32, f16 (default) or q8_0; norms and biases stay f32")
+      ->check(CLI::IsMember({"f32", "f16", "q8_0"}));
   export_command->add_flag(
       "--onnx", export_request->onnx,
       "Also model/model.onnx (opset 13), run in ONNX Runtime and OpenCV's DNN and compared with LibTorch (max difference 1e-4)");

@@ -139,9 +139,20 @@ std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const 
   torch::NoGradGuard no_grad;
   const EvaluationMode evaluation(model);
   const torch::Device device = model_device(model);
+  std::optional<KeyValueCache> cache;
+  if (options.use_cache) cache.emplace(model.new_cache(context_length));
+  std::int64_t cache_start = 0;  // the cache holds ids[cache_start, cache_start + cache->length())
   const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
-    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
-    return model.forward(window.view({1, -1}).to(device))[0][-1].to(torch::kFloat32).cpu();
+    if (cache && (start != cache_start || cache->length() == 0)) {  // the window moved: start again from it
+      cache->reset();
+      cache_start = start;
+    }
+    const std::int64_t first = cache ? cache_start + cache->length() : start;
+    const auto fresh = torch::tensor(std::vector<std::int64_t>(ids.begin() + first, ids.end()), torch::kInt64)
+                           .view({1, -1})
+                           .to(device);
+    const auto logits = cache ? model.forward_cached(fresh, *cache) : model.forward(fresh);
+    return logits[0][-1].to(torch::kFloat32).cpu();
   };
   return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
 }
@@ -173,7 +184,10 @@ TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const 
 TextGenerator::TextGenerator(std::shared_ptr<CausalLanguageModelImpl> model, std::shared_ptr<const Tokenizer> tokenizer,
                              std::function<std::vector<std::int64_t>(const std::string&)> prompt_ids,
                              std::vector<std::int64_t> end_ids)
-    : prompt_ids_(std::move(prompt_ids)), end_ids_(std::move(end_ids)), tokenizer_(std::move(tokenizer)) {
+    : prompt_ids_(std::move(prompt_ids)),
+      end_ids_(std::move(end_ids)),
+      can_cache_(true),
+      tokenizer_(std::move(tokenizer)) {
   generate_ids_ = [model, end = end_ids_](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
                                           const TokenSink& sink) {
     return generate_tokens(*model, prompt, end, options, sink);

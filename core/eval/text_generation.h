@@ -30,7 +30,7 @@ struct SamplingOptions {
   std::vector<std::string> stop;    // generation ends before the first of these strings
   std::uint64_t seed = 0;
   bool stop_at_end_of_text = true;  // <eos> ends the text
-  bool use_cache = true;            // GPT only; other models recompute
+  bool use_cache = true;            // GPTs and Hugging Face models; recurrent models recompute
 };
 
 // ConfigError naming the option when one is out of range.
@@ -53,9 +53,9 @@ std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const st
                                           std::int64_t context_length, const SamplingOptions& options,
                                           const TokenSink& sink = {});
 
-// The same from a model read from a Hugging Face folder, which recomputes the
-// window at each step (a key/value cache for it is issue 30's next step) and
-// ends at any of `end_ids` when options.stop_at_end_of_text is set.
+// The same from a model read from a Hugging Face folder, with its key/value
+// cache unless options.use_cache is off, ending at any of `end_ids` when
+// options.stop_at_end_of_text is set.
 std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
                                           const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
                                           const TokenSink& sink = {});

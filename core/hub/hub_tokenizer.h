@@ -62,6 +62,9 @@ class HubTokenizer : public Tokenizer {
   const HubSpecialTokens& special_tokens() const { return special_; }
   // tokenizer_config.json's "chat_template" (the "default" one of a list); empty when none.
   const std::string& chat_template() const { return chat_template_; }
+  bool byte_level() const { return byte_level_; }
+  // tokenizer.json as read, for writers that carry its vocabulary elsewhere (core/hub/gguf_vocabulary.h).
+  const std::string& tokenizer_json() const { return tokenizer_json_; }
 
  private:
   HubTokenizer() = default;

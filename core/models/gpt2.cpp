@@ -24,13 +24,16 @@ Gpt2AttentionImpl::Gpt2AttentionImpl(const HubModelConfig& c) : heads_(c.num_att
   c_proj = register_module("c_proj", Gpt2Conv1D(c.hidden_size, c.hidden_size));
 }
 
-torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& future) {
+torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache,
+                                         std::size_t layer) {
   const auto batch = x.size(0), length = x.size(1), width = heads_ * head_dim_;
   const auto qkv = c_attn(x).split(width, -1);
   const auto heads = [&](const torch::Tensor& t) {
     return t.view({batch, length, heads_, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
   };
-  const auto q = heads(qkv[0]), k = heads(qkv[1]), v = heads(qkv[2]);
+  const auto q = heads(qkv[0]);
+  auto k = heads(qkv[1]), v = heads(qkv[2]);
+  if (cache) std::tie(k, v) = cache->append(layer, k, v);
   auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
   scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
   const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
@@ -54,8 +57,9 @@ Gpt2BlockImpl::Gpt2BlockImpl(const HubModelConfig& c) {
   mlp = register_module("mlp", Gpt2Mlp(c));
 }
 
-torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& future) {
-  const auto attended = x + attn(ln_1(x), future);
+torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache,
+                                     std::size_t layer) {
+  const auto attended = x + attn(ln_1(x), future, cache, layer);
   return attended + mlp(ln_2(attended));
 }
 
@@ -74,14 +78,15 @@ Gpt2LMHeadModelImpl::Gpt2LMHeadModelImpl(const HubModelConfig& config) : CausalL
         "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
 }
 
-torch::Tensor Gpt2LMHeadModelImpl::forward(const torch::Tensor& input_ids) {
-  check_input(input_ids);
-  const auto length = input_ids.size(1);
+torch::Tensor Gpt2LMHeadModelImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {
+  const std::int64_t first = cache ? cache->length() : 0, length = input_ids.size(1);
+  check_input(input_ids, first);
   const auto device = input_ids.device();
-  const auto future = torch::ones({length, length}, torch::dtype(torch::kBool).device(device)).triu(1);
-  auto x =
-      transformer->wte(input_ids) + transformer->wpe(torch::arange(length, torch::dtype(torch::kLong).device(device)));
-  for (const auto& block : *transformer->h) x = block->as<Gpt2BlockImpl>()->forward(x, future);
+  const auto future = future_positions(first, length, device);
+  auto x = transformer->wte(input_ids) +
+           transformer->wpe(torch::arange(first, first + length, torch::dtype(torch::kLong).device(device)));
+  for (std::size_t i = 0; i < transformer->h->size(); ++i)
+    x = transformer->h[i]->as<Gpt2BlockImpl>()->forward(x, future, cache, i);
   x = transformer->ln_f(x);
   return lm_head ? lm_head(x) : torch::matmul(x, transformer->wte->weight.t());
 }

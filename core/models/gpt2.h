@@ -24,8 +24,10 @@ TORCH_MODULE(Gpt2Conv1D);
 class Gpt2AttentionImpl : public torch::nn::Module {
  public:
   explicit Gpt2AttentionImpl(const HubModelConfig& config);
-  // `future`: [T, T], true where a query would see a later token.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future);
+  // `future`: [T, first + T], true where a query would see a later position
+  // (first: the positions `cache` already holds; this layer's keys and values join its layer `layer`).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache = nullptr,
+                        std::size_t layer = 0);
   Gpt2Conv1D c_attn{nullptr}, c_proj{nullptr};
 
  private:
@@ -47,7 +49,8 @@ TORCH_MODULE(Gpt2Mlp);
 class Gpt2BlockImpl : public torch::nn::Module {
  public:
   explicit Gpt2BlockImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache = nullptr,
+                        std::size_t layer = 0);
   torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
   Gpt2Attention attn{nullptr};
   Gpt2Mlp mlp{nullptr};
@@ -67,10 +70,12 @@ TORCH_MODULE(Gpt2Body);
 class Gpt2LMHeadModelImpl : public CausalLanguageModelImpl {
  public:
   explicit Gpt2LMHeadModelImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& input_ids) override;
 
   Gpt2Body transformer{nullptr};
   torch::nn::Linear lm_head{nullptr};  // absent when tied to wte
+
+ protected:
+  torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) override;
 };
 TORCH_MODULE(Gpt2LMHeadModel);
 

@@ -18,11 +18,13 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
   return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
-PositionTables position_tables(const torch::Tensor& inverse_frequencies, std::int64_t length, torch::Device device) {
+// Positions first .. first + length - 1 (first > 0 after a key/value cache's).
+PositionTables position_tables(const torch::Tensor& inverse_frequencies, std::int64_t first, std::int64_t length,
+                               torch::Device device) {
   const auto options = torch::dtype(torch::kFloat32).device(device);
-  const auto angles = torch::outer(torch::arange(length, options), inverse_frequencies.to(device));
+  const auto angles = torch::outer(torch::arange(first, first + length, options), inverse_frequencies.to(device));
   const auto both = torch::cat({angles, angles}, -1);
-  return {both.cos(), both.sin(), torch::ones({length, length}, options).triu(1).to(torch::kBool)};
+  return {both.cos(), both.sin(), future_positions(first, length, device)};
 }
 
 }  // namespace
@@ -72,7 +74,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const HubModelConfig& c)
   o_proj = register_module("o_proj", hub_linear(heads_ * head_dim_, c.hidden_size, c.attention_bias));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const PositionTables& positions) {
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const PositionTables& positions, KeyValueCache* cache,
+                                          std::size_t layer) {
   const auto batch = x.size(0), length = x.size(1);
   const auto split = [&](const torch::Tensor& t, std::int64_t heads) {
     return t.view({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
@@ -80,6 +83,7 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const Position
   auto q = split(q_proj(x), heads_), k = split(k_proj(x), kv_heads_), v = split(v_proj(x), kv_heads_);
   q = q * positions.cos + rotate_half(q) * positions.sin;
   k = k * positions.cos + rotate_half(k) * positions.sin;
+  if (cache) std::tie(k, v) = cache->append(layer, k, v);  // the key/value heads only, before they are shared out
   if (kv_heads_ != heads_) {  // each key/value head serves heads / kv_heads query heads in a row
     k = k.repeat_interleave(heads_ / kv_heads_, 1);
     v = v.repeat_interleave(heads_ / kv_heads_, 1);
@@ -108,8 +112,9 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const HubModelConfig& c) {
   mlp = register_module("mlp", LlamaMlp(c));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const PositionTables& positions) {
-  const auto attended = x + self_attn(input_layernorm(x), positions);
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const PositionTables& positions,
+                                             KeyValueCache* cache, std::size_t layer) {
+  const auto attended = x + self_attn(input_layernorm(x), positions, cache, layer);
   return attended + mlp(post_attention_layernorm(attended));
 }
 
@@ -127,12 +132,13 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
     lm_head = register_module("lm_head", hub_linear(config.hidden_size, config.vocab_size, false));
 }
 
-torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids) {
-  check_input(input_ids);
-  const auto length = input_ids.size(1);
-  const PositionTables positions = position_tables(inverse_frequencies_, length, input_ids.device());
+torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {
+  const std::int64_t first = cache ? cache->length() : 0;
+  check_input(input_ids, first);
+  const PositionTables positions = position_tables(inverse_frequencies_, first, input_ids.size(1), input_ids.device());
   auto x = model->embed_tokens(input_ids);
-  for (const auto& layer : *model->layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, positions);
+  for (std::size_t i = 0; i < model->layers->size(); ++i)
+    x = model->layers[i]->as<LlamaDecoderLayerImpl>()->forward(x, positions, cache, i);
   x = model->norm(x);
   return lm_head ? lm_head(x) : torch::matmul(x, model->embed_tokens->weight.t());
 }

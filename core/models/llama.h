@@ -27,7 +27,8 @@ TORCH_MODULE(RmsNorm);
 // What every layer needs about the positions of a forward pass, computed once
 // for all of them: cos and sin of each position's rotation angles, [T,
 // head_dim] (the frequencies repeated for the two halves), and the causal
-// mask, [T, T], true where a query would see a later token.
+// mask, [T, first + T], true where a query would see a later position (first:
+// the positions a key/value cache already holds).
 struct PositionTables {
   torch::Tensor cos, sin, future;
 };
@@ -35,7 +36,9 @@ struct PositionTables {
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
   explicit LlamaAttentionImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions);
+  // With a cache, this layer's keys and values join cache's layer `layer`.
+  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions, KeyValueCache* cache = nullptr,
+                        std::size_t layer = 0);
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
  private:
@@ -54,7 +57,8 @@ TORCH_MODULE(LlamaMlp);
 class LlamaDecoderLayerImpl : public torch::nn::Module {
  public:
   explicit LlamaDecoderLayerImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions);
+  torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions, KeyValueCache* cache = nullptr,
+                        std::size_t layer = 0);
   RmsNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
   LlamaAttention self_attn{nullptr};
   LlamaMlp mlp{nullptr};
@@ -74,10 +78,12 @@ TORCH_MODULE(LlamaBody);
 class LlamaForCausalLMImpl : public CausalLanguageModelImpl {
  public:
   explicit LlamaForCausalLMImpl(const HubModelConfig& config);
-  torch::Tensor forward(const torch::Tensor& input_ids) override;
 
   LlamaBody model{nullptr};
   torch::nn::Linear lm_head{nullptr};  // absent when tied to the embedding
+
+ protected:
+  torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) override;
 
  private:
   torch::Tensor inverse_frequencies_;  // [head_dim / 2], float32

@@ -1038,9 +1038,12 @@ class CliTest : public QObject {
     const auto chat = run_cli(greedy);
     QVERIFY2(chat.exit_code == 0, qPrintable(chat.out + chat.err));
     QVERIFY2(chat.out.startsWith("user: the cat\nassistant:"), qPrintable(chat.out));
-    QVERIFY2(chat.err.contains("tokens in") && chat.err.contains("context recomputed; finished: "),
-             qPrintable(chat.err));
+    QVERIFY2(chat.err.contains("tokens in") && chat.err.contains("key/value cache; finished: "), qPrintable(chat.err));
     QCOMPARE(run_cli(greedy).out, chat.out);
+    // The key/value cache changes nothing but the speed.
+    const auto recomputed = run_cli(QStringList(greedy) << "--no-cache");
+    QVERIFY2(recomputed.err.contains("context recomputed; finished: "), qPrintable(recomputed.err));
+    QCOMPARE(recomputed.out, chat.out);
     const auto plain = run_cli(QStringList(greedy) << "--no-chat-template");
     QVERIFY2(plain.exit_code == 0 && plain.out.startsWith("the cat"), qPrintable(plain.out + plain.err));
     expect_one_line_error(run_cli({"generate", folder, "--checkpoint", "best"}), "--checkpoint names a run's weights");
@@ -1057,6 +1060,35 @@ class CliTest : public QObject {
     generation.write(R"({"eos_token_id": "</s>"})");
     generation.close();
     expect_one_line_error(run_cli(greedy), "generation_config.json: eos_token_id: expected a token id");
+  }
+
+  // A downloaded model for llama.cpp and Ollama: NAME.gguf and NAME.Modelfile
+  // (core.GgufExportTest checks the file itself against independent readers).
+  void exportWritesAGgufFileOfAModelFolder() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny-llama");
+    write_tiny_llama_folder(folder);
+    write_tiny_llama_tokenizer(folder, 0);
+    const QString gguf = dir.filePath("out/tiny.gguf");
+    const auto r = run_cli({"export", folder, "--format", "gguf", "--type", "q8_0", "--out", gguf});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    // Only down_proj's rows (32 values) are whole Q8_0 blocks; the other matrices
+    // (rows of 16) fall back to F16, the five norms stay F32.
+    QVERIFY2(r.out.contains("architecture llama, 20 tensors (13 F16, 5 F32, 2 Q8_0), 5328 parameters"),
+             qPrintable(r.out));
+    QFile file(gguf);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.read(4), QByteArray("GGUF"));
+    QFile modelfile(dir.filePath("out/tiny.Modelfile"));
+    QVERIFY(modelfile.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(modelfile.readAll());
+    QVERIFY2(text.contains("FROM ./tiny.gguf\n") && text.contains("PARAMETER stop \"</s>\"\n"), qPrintable(text));
+    // Refusals name what is wrong; nothing is written.
+    expect_one_line_error(run_cli({"export", dir.path(), "--format", "gguf", "--out", dir.filePath("x.gguf")}),
+                          "is not a Hugging Face model folder");
+    expect_one_line_error(run_cli({"export", folder, "--format", "gguf", "--out", dir.filePath("x.bin")}),
+                          "should end in .gguf");
+    QVERIFY(!QFile::exists(dir.filePath("x.gguf")));
   }
 
 #ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI

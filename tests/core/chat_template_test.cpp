@@ -6,7 +6,6 @@
 // corners, on conversations with and without a system message, several turns
 // and add_generation_prompt. A template that raises or does not parse fails
 // in both, and Cradle names the template's line.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,19 +16,13 @@
 #include "core/hub/hub_chat_template.h"
 #include "core/hub/tokenizer/byte_level_alphabet.h"
 #include "core/text/jinja/jinja_template.h"
+#include "tests/support/npm_verifiers.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
 using ordered = nlohmann::ordered_json;
-
-fs::path npm_packages() {
-  if (const char* named = std::getenv("CRADLE_NPM_ROOT")) return named;
-  for (const char* root : {"/usr/local/lib/cradle", "/usr/lib/cradle"})
-    if (fs::exists(fs::path(root) / "node_modules" / "@huggingface" / "jinja")) return root;
-  throw std::runtime_error("@huggingface/jinja is missing: run scripts/install-deps.sh");
-}
 
 struct NamedTemplate {
   const char* name;
@@ -131,14 +124,10 @@ struct Rendered {
 
 std::vector<Rendered> javascript_renders(const ordered& cases, const fs::path& scratch) {
   write_text_atomically(scratch / "cases.json", cases.dump());
-  QProcess node;
-  node.start("node", {CRADLE_SOURCE_DIR "/tests/reference/chat_template_reference.mjs",
-                      QString::fromStdString(npm_packages().string()),
-                      QString::fromStdString((scratch / "cases.json").string())});
-  if (!node.waitForFinished(120000) || node.exitCode() != 0)
-    throw std::runtime_error("the JavaScript reference failed: " + node.readAllStandardError().toStdString());
+  const std::string output = run_node_reference("chat_template_reference.mjs", "@huggingface/jinja",
+                                                {QString::fromStdString((scratch / "cases.json").string())});
   std::vector<Rendered> out;
-  for (const auto& line : QString::fromUtf8(node.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts)) {
+  for (const auto& line : QString::fromStdString(output).split('\n', Qt::SkipEmptyParts)) {
     const auto row = ordered::parse(line.toStdString());
     out.push_back({row.value("text", ""), row.value("error", "")});
   }

@@ -13,95 +13,17 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/eval/text_generation.h"
 #include "core/export/safetensors.h"
 #include "core/hub/hub_model.h"
 #include "core/models/gpt2.h"
 #include "core/models/llama.h"
+#include "tests/core/tiny_hub_folder.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
-
-Json tiny_config(const std::string& architecture, const std::string& model_type) {
-  return {{"architectures", {architecture}},
-          {"model_type", model_type},
-          {"vocab_size", 96},
-          {"hidden_size", 32},
-          {"intermediate_size", 64},
-          {"num_hidden_layers", 2},
-          {"num_attention_heads", 4},
-          {"num_key_value_heads", 2},
-          {"max_position_embeddings", 128},
-          {"rms_norm_eps", 1e-5},
-          {"rope_theta", 10000.0},
-          {"hidden_act", "silu"},
-          {"tie_word_embeddings", false},
-          {"torch_dtype", "float32"},
-          {"bos_token_id", 1},
-          {"eos_token_id", 2}};
-}
-
-Json tiny_gpt2_config() {
-  return {{"architectures", {"GPT2LMHeadModel"}},
-          {"model_type", "gpt2"},
-          {"vocab_size", 96},
-          {"n_embd", 32},
-          {"n_layer", 2},
-          {"n_head", 4},
-          {"n_inner", nullptr},
-          {"n_positions", 128},
-          {"n_ctx", 128},
-          {"activation_function", "gelu_new"},
-          {"layer_norm_epsilon", 1e-5},
-          {"attn_pdrop", 0.1},
-          {"resid_pdrop", 0.1},
-          {"scale_attn_weights", true},
-          {"bos_token_id", 95},
-          {"eos_token_id", 95}};
-}
-
-// Random weights of the shapes the config gives, by the Hub's names.
-NamedTensors random_weights(const Json& config, std::uint64_t seed) {
-  torch::manual_seed(seed);
-  const HubModelConfig parsed = parse_hub_config(config, "config.json");
-  std::shared_ptr<CausalLanguageModelImpl> model;
-  if (parsed.architecture == HubArchitecture::Gpt2)
-    model = Gpt2LMHeadModel(parsed).ptr();
-  else
-    model = LlamaForCausalLM(parsed).ptr();
-  NamedTensors tensors;
-  for (const auto& item : model->named_parameters()) {
-    const bool norm = item.key().find("norm") != std::string::npos || item.key().find(".ln_") != std::string::npos;
-    const auto shape = item.value().sizes();
-    tensors.emplace_back(item.key(), norm ? 1 + 0.1 * torch::randn(shape) : 0.2 * torch::randn(shape));
-  }
-  return tensors;
-}
-
-// The folder as the Hub stores it: config.json and model.safetensors, or two
-// shards and model.safetensors.index.json.
-void write_folder(const fs::path& folder, const Json& config, const NamedTensors& tensors, bool sharded,
-                  torch::ScalarType dtype = torch::kFloat32) {
-  fs::create_directories(folder);
-  write_text_atomically(folder / "config.json", config.dump(2));
-  NamedTensors stored;
-  for (const auto& [name, tensor] : tensors) stored.emplace_back(name, tensor.to(dtype));
-  if (!sharded) {
-    write_safetensors(folder / "model.safetensors", stored, {{"format", "pt"}});
-    return;
-  }
-  NamedTensors first(stored.begin(), stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2));
-  NamedTensors second(stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2), stored.end());
-  const char* names[] = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
-  write_safetensors(folder / names[0], first, {{"format", "pt"}});
-  write_safetensors(folder / names[1], second, {{"format", "pt"}});
-  Json map = Json::object();
-  for (const auto& [name, tensor] : first) map[name] = names[0];
-  for (const auto& [name, tensor] : second) map[name] = names[1];
-  write_text_atomically(folder / "model.safetensors.index.json",
-                        Json{{"metadata", {{"total_size", 0}}}, {"weight_map", map}}.dump(2));
-}
 
 struct Reference {
   torch::Tensor logits;  // [T, vocab]
@@ -244,6 +166,63 @@ class HubModelTest : public QObject {
     write_folder(folder, config, weights, false,
                  variant == "gpt2-untied-f16-erf-gelu" ? torch::kFloat16 : torch::kFloat32);
     compare_with_reference(variant, "hub_gpt2_reference.py", folder);
+  }
+
+  // Decoding with the key/value cache — a prompt, then one token or a few at
+  // a time — gives every position the logits of one full forward pass; and
+  // generation with and without it picks the same tokens, also when the
+  // window moves past a small context.
+  void keyValueCacheGivesTheFullPassLogits_data() {
+    QTest::addColumn<QString>("architecture");
+    QTest::newRow("Llama 3 (grouped-query, rope scaling)") << "llama";
+    QTest::newRow("Qwen2 (biases)") << "qwen2";
+    QTest::newRow("GPT-2") << "gpt2";
+  }
+  void keyValueCacheGivesTheFullPassLogits() {
+    QFETCH(QString, architecture);
+    Json config = architecture == "gpt2"    ? tiny_gpt2_config()
+                  : architecture == "qwen2" ? tiny_config("Qwen2ForCausalLM", "qwen2")
+                                            : tiny_config("LlamaForCausalLM", "llama");
+    if (architecture == "llama")
+      config["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"original_max_position_embeddings", 16}};
+    const HubModelConfig parsed = parse_hub_config(config, "config.json");
+    torch::manual_seed(4);
+    std::shared_ptr<CausalLanguageModelImpl> model;
+    if (parsed.architecture == HubArchitecture::Gpt2)
+      model = Gpt2LMHeadModel(parsed).ptr();
+    else
+      model = LlamaForCausalLM(parsed).ptr();
+    model->eval();
+    torch::NoGradGuard no_grad;
+    const auto ids = torch::randint(0, 96, {1, 40});
+    const auto full = model->forward(ids)[0];
+    KeyValueCache cache = model->new_cache(64);
+    std::vector<torch::Tensor> pieces;
+    std::int64_t at = 0;
+    for (const std::int64_t step : {5, 1, 1, 3, 1, 7, 1, 21}) {
+      pieces.push_back(model->forward_cached(ids.narrow(1, at, step), cache)[0]);
+      at += step;
+    }
+    QCOMPARE(cache.length(), std::int64_t{40});
+    const double difference = (torch::cat(pieces) - full).abs().max().item<double>();
+    QVERIFY2(difference < 1e-5, qPrintable(QString("max |difference| %1").arg(difference)));
+    QVERIFY_THROWS_EXCEPTION(c10::Error, model->forward_cached(ids.narrow(1, 0, 25), cache));  // 65 > 64
+
+    config[architecture == "gpt2" ? "n_positions" : "max_position_embeddings"] = 16;
+    const HubModelConfig small = parse_hub_config(config, "config.json");
+    std::shared_ptr<CausalLanguageModelImpl> short_model;
+    torch::manual_seed(4);
+    if (small.architecture == HubArchitecture::Gpt2)
+      short_model = Gpt2LMHeadModel(small).ptr();
+    else
+      short_model = LlamaForCausalLM(small).ptr();
+    SamplingOptions options;
+    options.temperature = 0;
+    options.max_new_tokens = 40;
+    const std::vector<std::int64_t> prompt = {3, 1, 4, 1, 5};
+    const auto cached = generate_tokens(*short_model, prompt, {}, options);
+    options.use_cache = false;
+    QCOMPARE(generate_tokens(*short_model, prompt, {}, options), cached);
   }
 
   // The published sizes of GPT-2 small and SmolLM-135M give their published parameter counts.

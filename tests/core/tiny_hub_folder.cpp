@@ -1,0 +1,88 @@
+#include "tests/core/tiny_hub_folder.h"
+
+#include "core/common/file_io.h"
+#include "core/hub/hub_config.h"
+#include "core/models/gpt2.h"
+#include "core/models/llama.h"
+
+namespace cradle::test {
+namespace fs = std::filesystem;
+
+Json tiny_config(const std::string& architecture, const std::string& model_type) {
+  return {{"architectures", {architecture}},
+          {"model_type", model_type},
+          {"vocab_size", 96},
+          {"hidden_size", 32},
+          {"intermediate_size", 64},
+          {"num_hidden_layers", 2},
+          {"num_attention_heads", 4},
+          {"num_key_value_heads", 2},
+          {"max_position_embeddings", 128},
+          {"rms_norm_eps", 1e-5},
+          {"rope_theta", 10000.0},
+          {"hidden_act", "silu"},
+          {"tie_word_embeddings", false},
+          {"torch_dtype", "float32"},
+          {"bos_token_id", 1},
+          {"eos_token_id", 2}};
+}
+
+Json tiny_gpt2_config() {
+  return {{"architectures", {"GPT2LMHeadModel"}},
+          {"model_type", "gpt2"},
+          {"vocab_size", 96},
+          {"n_embd", 32},
+          {"n_layer", 2},
+          {"n_head", 4},
+          {"n_inner", nullptr},
+          {"n_positions", 128},
+          {"n_ctx", 128},
+          {"activation_function", "gelu_new"},
+          {"layer_norm_epsilon", 1e-5},
+          {"attn_pdrop", 0.1},
+          {"resid_pdrop", 0.1},
+          {"scale_attn_weights", true},
+          {"bos_token_id", 95},
+          {"eos_token_id", 95}};
+}
+
+NamedTensors random_weights(const Json& config, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  const HubModelConfig parsed = parse_hub_config(config, "config.json");
+  std::shared_ptr<CausalLanguageModelImpl> model;
+  if (parsed.architecture == HubArchitecture::Gpt2)
+    model = Gpt2LMHeadModel(parsed).ptr();
+  else
+    model = LlamaForCausalLM(parsed).ptr();
+  NamedTensors tensors;
+  for (const auto& item : model->named_parameters()) {
+    const bool norm = item.key().find("norm") != std::string::npos || item.key().find(".ln_") != std::string::npos;
+    const auto shape = item.value().sizes();
+    tensors.emplace_back(item.key(), norm ? 1 + 0.1 * torch::randn(shape) : 0.2 * torch::randn(shape));
+  }
+  return tensors;
+}
+
+void write_folder(const fs::path& folder, const Json& config, const NamedTensors& tensors, bool sharded,
+                  torch::ScalarType dtype) {
+  fs::create_directories(folder);
+  write_text_atomically(folder / "config.json", config.dump(2));
+  NamedTensors stored;
+  for (const auto& [name, tensor] : tensors) stored.emplace_back(name, tensor.to(dtype));
+  if (!sharded) {
+    write_safetensors(folder / "model.safetensors", stored, {{"format", "pt"}});
+    return;
+  }
+  NamedTensors first(stored.begin(), stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2));
+  NamedTensors second(stored.begin() + static_cast<std::ptrdiff_t>(stored.size() / 2), stored.end());
+  const char* names[] = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
+  write_safetensors(folder / names[0], first, {{"format", "pt"}});
+  write_safetensors(folder / names[1], second, {{"format", "pt"}});
+  Json map = Json::object();
+  for (const auto& [name, tensor] : first) map[name] = names[0];
+  for (const auto& [name, tensor] : second) map[name] = names[1];
+  write_text_atomically(folder / "model.safetensors.index.json",
+                        Json{{"metadata", {{"total_size", 0}}}, {"weight_map", map}}.dump(2));
+}
+
+}  // namespace cradle::test

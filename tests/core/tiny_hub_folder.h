@@ -1,0 +1,26 @@
+#pragma once
+// Tiny Hugging Face model folders for tests: config.json with the Hub's real
+// keys (a Llama-family model or GPT-2 of width 32, 2 layers, vocabulary 96)
+// and random weights by the Hub's tensor names, written as model.safetensors
+// or as two shards with model.safetensors.index.json.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/experiment/json_object_reader.h"
+#include "core/export/safetensors.h"
+
+namespace cradle::test {
+
+Json tiny_config(const std::string& architecture, const std::string& model_type);
+Json tiny_gpt2_config();
+
+// Random weights of the shapes the config gives, by the Hub's names (norms near 1).
+NamedTensors random_weights(const Json& config, std::uint64_t seed);
+
+void write_folder(const std::filesystem::path& folder, const Json& config, const NamedTensors& tensors, bool sharded,
+                  torch::ScalarType dtype = torch::kFloat32);
+
+}  // namespace cradle::test
