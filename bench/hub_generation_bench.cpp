@@ -1,8 +1,10 @@
 // Generation at batch 1 on a Hugging Face model of SmolLM-135M's shape (30
 // layers, width 576, 9 heads, 3 key/value heads, MLP 1536, vocabulary 49152,
-// tied output; random weights, float32), with the key/value cache and without
-// it, against the memory-bandwidth limit: every new token reads every weight
-// once, so tokens/s cannot pass (measured copy rate) / (weight bytes).
+// tied output; random weights) with the key/value cache, in float32 and, where
+// the processor computes it natively, bfloat16 (core/eval/inference_weights.h),
+// and recomputing the context (float32), against the memory-bandwidth limit:
+// every new token reads every weight once, so tokens/s cannot pass
+// (measured copy rate) / (weight bytes).
 // Usage: cradle-bench-hub-generation [NEW_TOKENS [ROUNDS]]   (defaults 64 and 3)
 // The copy rate is a 512 MiB tensor copy's bytes read and written per second
 // (the median of 5). Prints medians.
@@ -18,6 +20,7 @@
 #include "core/eval/text_generation.h"
 #include "core/hub/hub_config.h"
 #include "core/models/llama.h"
+#include "core/train/autocast.h"
 #include "core/train/runtime.h"
 
 using namespace cradle;
@@ -74,12 +77,10 @@ int main(int argc, char** argv) {
     torch::NoGradGuard no_grad;
     for (auto& p : model->parameters()) p.normal_(0, 0.02);
   }
-  std::int64_t weight_bytes = 0;
-  for (const auto& p : model->parameters()) weight_bytes += static_cast<std::int64_t>(p.nbytes());
+  std::int64_t weight_count = 0;
+  for (const auto& p : model->parameters()) weight_count += p.numel();
   const double rate = copy_rate();
-  const double limit = rate / static_cast<double>(weight_bytes);
-  std::printf("weights: %.1f MiB of float32; copy rate %.1f GB/s (read + written); limit %.1f tokens/s\n",
-              static_cast<double>(weight_bytes) / (1024.0 * 1024.0), rate / 1e9, limit);
+  std::printf("%lld weights; copy rate %.1f GB/s (read + written)\n", static_cast<long long>(weight_count), rate / 1e9);
 
   std::vector<std::int64_t> prompt;
   for (std::int64_t i = 0; i < 16; ++i) prompt.push_back(100 + i * 997 % 49000);
@@ -87,22 +88,33 @@ int main(int argc, char** argv) {
   options.max_new_tokens = new_tokens;
   options.temperature = 0;
   options.stop_at_end_of_text = false;
-  std::vector<std::int64_t> cached_tokens, recomputed_tokens;
-  for (const bool cache : {true, false}) {
-    options.use_cache = cache;
+  std::vector<std::int64_t> cached_tokens, recomputed_tokens, scratch;
+  struct Variant {
+    const char* name;
+    torch::ScalarType type;
+    bool cache;
+  };
+  std::vector<Variant> variants = {{"float32, key/value cache", torch::kFloat32, true},
+                                   {"float32, recomputed", torch::kFloat32, false}};
+  if (cpu_has_native_bfloat16()) variants.push_back({"bfloat16, key/value cache", torch::kBFloat16, true});
+  for (const auto& variant : variants) {
+    model->to(variant.type);
+    options.use_cache = variant.cache;
     std::vector<double> seconds;
+    auto& tokens = variant.type != torch::kFloat32 ? scratch : (variant.cache ? cached_tokens : recomputed_tokens);
     for (int round = 0; round < rounds; ++round) {
       const auto start = std::chrono::steady_clock::now();
-      (cache ? cached_tokens : recomputed_tokens) = generate_tokens(*model, prompt, {}, options);
+      tokens = generate_tokens(*model, prompt, {}, options);
       seconds.push_back(seconds_since(start));
     }
     const double per_second = static_cast<double>(new_tokens) / median_of(seconds);
-    std::printf(
-        "%-22s %6.1f tokens/s (median of %d runs of %lld tokens after a 16-token prompt)%s\n",
-        cache ? "key/value cache:" : "context recomputed:", per_second, rounds, static_cast<long long>(new_tokens),
-        cache ? (" = " + std::to_string(static_cast<int>(100 * per_second / limit + 0.5)) + "% of the limit").c_str()
-              : "");
+    const double bytes = static_cast<double>(weight_count) * static_cast<double>(c10::elementSize(variant.type));
+    const double limit = rate / bytes;
+    std::printf("%-26s %6.1f tokens/s; weights %.0f MiB, limit %.1f tokens/s: %.0f%% of it\n", variant.name, per_second,
+                bytes / (1024.0 * 1024.0), limit, 100 * per_second / limit);
   }
+  std::printf("(medians of %d runs of %lld tokens after a 16-token prompt)\n", rounds,
+              static_cast<long long>(new_tokens));
   std::printf("greedy tokens identical: %s\n", cached_tokens == recomputed_tokens ? "yes" : "NO");
   return cached_tokens == recomputed_tokens ? 0 : 1;
 }

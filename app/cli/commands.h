@@ -34,7 +34,8 @@ struct GenerateRequest {
   std::string checkpoint = "last";
   std::string prompt;
   SamplingOptions sampling;
-  bool plain_text = false;  // a model folder's prompt continued as text, not put in its chat template
+  bool plain_text = false;       // a model folder's prompt continued as text, not put in its chat template
+  std::string weights = "auto";  // a model folder's weights while generating: auto | float32 | bfloat16
 };
 // Streams the continuation to stdout, the speed to stderr.
 int generate(const GenerateRequest& request);

@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/eval/evaluation_report.h"
+#include "core/eval/inference_weights.h"
 #include "core/eval/text_generation.h"
 #include "core/hub/hub_chat_template.h"
 #include "core/hub/hub_end_tokens.h"
@@ -136,23 +137,30 @@ int stream_generation(TextGenerator& generator, const GenerateRequest& request,
 int generate_from_model_folder(const GenerateRequest& request) {
   if (request.checkpoint != "last")
     throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's");
+  const ChosenWeights weights = choose_inference_weights(parse_inference_weights(request.weights), torch::kCPU);
   const HubModel hub = load_hub_model(request.run_dir);
   const std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(request.run_dir);
   check_tokenizer_fits(*tokenizer, hub.config.vocab_size, request.run_dir);
+  hub.model->to(weights.type);
   TextGenerator generator(
       hub.model, tokenizer,
       [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); },
       hub_end_of_text_ids(request.run_dir, hub.config, *tokenizer));
-  if (tokenizer->chat_template().empty() || request.plain_text) return stream_generation(generator, request, {});
-  const nlohmann::ordered_json messages = {{{"role", "user"}, {"content", request.prompt}}};
-  // As transformers' apply_chat_template: the template writes the special tokens itself.
-  return stream_generation(generator, request, tokenizer->encode(apply_hub_chat_template(*tokenizer, messages, true)));
+  std::optional<std::vector<std::int64_t>> chat_prompt;
+  if (!tokenizer->chat_template().empty() && !request.plain_text) {
+    const nlohmann::ordered_json messages = {{{"role", "user"}, {"content", request.prompt}}};
+    // As transformers' apply_chat_template: the template writes the special tokens itself.
+    chat_prompt = tokenizer->encode(apply_hub_chat_template(*tokenizer, messages, true));
+  }
+  std::fprintf(stderr, "[weights: %s]\n", weights.reason.c_str());
+  return stream_generation(generator, request, chat_prompt);
 }
 
 }  // namespace
 
 int generate(const GenerateRequest& request) {
   if (is_hub_model_folder(request.run_dir)) return generate_from_model_folder(request);
+  if (request.weights != "auto") throw ConfigError("generate: --weights belongs to a Hugging Face model folder");
   const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
   TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
   if (!is_chat_policy(loaded.experiment)) return stream_generation(generator, request, {});
@@ -273,6 +281,11 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
       ->required();
   generate_command->add_flag("--no-chat-template", generate_request->plain_text,
                              "A model folder: continue the prompt as text instead of putting it in its chat template");
+  generate_command
+      ->add_option("--weights", generate_request->weights,
+                   "A model folder: its weights' type while generating, auto (default: bfloat16 where the processor "
+                   "computes it natively, else float32), float32 or bfloat16")
+      ->check(CLI::IsMember({"auto", "float32", "bfloat16"}));
   generate_command->add_option("--prompt", generate_request->prompt,
                                "Text to continue (default: the start of a new text); \\n is a line break");
   generate_command->add_option("--checkpoint", generate_request->checkpoint,

@@ -18,13 +18,14 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
   return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
-// Positions first .. first + length - 1 (first > 0 after a key/value cache's).
+// Positions first .. first + length - 1 (first > 0 after a key/value cache's);
+// the angles in float32, cos and sin in the model's weight type.
 PositionTables position_tables(const torch::Tensor& inverse_frequencies, std::int64_t first, std::int64_t length,
-                               torch::Device device) {
+                               torch::Device device, torch::ScalarType type) {
   const auto options = torch::dtype(torch::kFloat32).device(device);
   const auto angles = torch::outer(torch::arange(first, first + length, options), inverse_frequencies.to(device));
   const auto both = torch::cat({angles, angles}, -1);
-  return {both.cos(), both.sin(), future_positions(first, length, device)};
+  return {both.cos().to(type), both.sin().to(type), future_positions(first, length, device)};
 }
 
 }  // namespace
@@ -135,8 +136,9 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
 torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {
   const std::int64_t first = cache ? cache->length() : 0;
   check_input(input_ids, first);
-  const PositionTables positions = position_tables(inverse_frequencies_, first, input_ids.size(1), input_ids.device());
   auto x = model->embed_tokens(input_ids);
+  const PositionTables positions =
+      position_tables(inverse_frequencies_, first, input_ids.size(1), input_ids.device(), x.scalar_type());
   for (std::size_t i = 0; i < model->layers->size(); ++i)
     x = model->layers[i]->as<LlamaDecoderLayerImpl>()->forward(x, positions, cache, i);
   x = model->norm(x);

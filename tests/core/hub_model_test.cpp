@@ -208,6 +208,21 @@ class HubModelTest : public QObject {
     QVERIFY2(difference < 1e-5, qPrintable(QString("max |difference| %1").arg(difference)));
     QVERIFY_THROWS_EXCEPTION(c10::Error, model->forward_cached(ids.narrow(1, 0, 25), cache));  // 65 > 64
 
+    // bfloat16 weights (generation's choice where the processor computes it
+    // natively): the same positions, cached or not, within bfloat16's rounding.
+    model->to(torch::kBFloat16);
+    const auto half = model->forward(ids)[0].to(torch::kFloat32);
+    KeyValueCache half_cache = model->new_cache(64);
+    const auto half_cached = torch::cat({model->forward_cached(ids.narrow(1, 0, 30), half_cache)[0],
+                                         model->forward_cached(ids.narrow(1, 30, 10), half_cache)[0]})
+                                 .to(torch::kFloat32);
+    const double spread = full.std().item<double>();
+    const double from_float32 = (half - full).abs().max().item<double>() / spread;
+    const double cached_half = (half_cached - half).abs().max().item<double>() / spread;
+    qInfo("bfloat16: max |difference| %.3f of the logits' spread from float32, %.3f cached", from_float32, cached_half);
+    QVERIFY2(from_float32 < 0.1 && cached_half < 0.1, qPrintable(QString("%1, %2").arg(from_float32).arg(cached_half)));
+    model->to(torch::kFloat32);
+
     config[architecture == "gpt2" ? "n_positions" : "max_position_embeddings"] = 16;
     const HubModelConfig small = parse_hub_config(config, "config.json");
     std::shared_ptr<CausalLanguageModelImpl> short_model;
