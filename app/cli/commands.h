@@ -34,8 +34,9 @@ struct GenerateRequest {
   std::string checkpoint = "last";
   std::string prompt;
   SamplingOptions sampling;
-  bool plain_text = false;       // a model folder's prompt continued as text, not put in its chat template
-  std::string weights = "auto";  // a model folder's weights while generating: auto | float32 | bfloat16
+  bool plain_text = false;        // a model folder's prompt continued as text, not put in its chat template
+  std::string weights = "auto";   // a model folder's weights while generating: auto | float32 | bfloat16
+  std::filesystem::path adapter;  // a model folder: a peft LoRA adapter folded in first
 };
 // Streams the continuation to stdout, the speed to stderr.
 int generate(const GenerateRequest& request);
@@ -49,16 +50,27 @@ struct PipelineRequest {
 int run_pipeline(const PipelineRequest& request);
 
 struct ExportRequest {
-  std::filesystem::path run_dir;  // a run folder, or a Hugging Face model folder (--format gguf)
-  std::filesystem::path out;      // a bundle folder, NAME.cradle for one zip file, or NAME.gguf
-  std::string format = "bundle";  // "bundle" | "gguf"
+  std::filesystem::path run_dir;  // a run folder, or a Hugging Face model folder (--format gguf | hf)
+  std::filesystem::path out;      // a bundle folder, NAME.cradle for one zip file, NAME.gguf, or a Hub folder
+  std::string format = "bundle";  // "bundle" | "gguf" | "hf"
   std::string gguf_type = "f16";  // gguf: the matrices' type, f32 | f16 | q8_0
+  std::string dtype;              // hf: float32 | float16 | bfloat16; default the source's
+  std::filesystem::path adapter;  // gguf, hf: a peft LoRA adapter merged into the model folder's weights
   bool onnx = false;              // also model/model.onnx, checked against ONNX Runtime and OpenCV
 };
 // Writes a model bundle of a finished run (core/export/model_bundle.h), or a
-// GGUF file and Ollama Modelfile of a Hugging Face model folder
-// (core/hub/hub_gguf_export.h), and prints what it holds.
+// GGUF file and Ollama Modelfile (core/hub/hub_gguf_export.h) or a Hub folder
+// (core/hub/hub_folder_export.h) of a Hugging Face model folder, and prints what it holds.
 int export_bundle(const ExportRequest& request);
+
+struct MergeRequest {
+  std::filesystem::path model;    // a Hugging Face model folder
+  std::filesystem::path adapter;  // a peft LoRA adapter folder for it
+  std::filesystem::path out;      // the merged Hub folder to create
+  std::string dtype;              // float32 | float16 | bfloat16; default the model folder's
+};
+// The adapter folded into the model's weights, written as a Hub folder.
+int merge_adapter(const MergeRequest& request);
 
 struct PredictRequest {
   std::filesystem::path bundle;

@@ -17,6 +17,7 @@
 #include "core/hub/hub_end_tokens.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
+#include "core/hub/peft_adapter.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
@@ -138,7 +139,12 @@ int generate_from_model_folder(const GenerateRequest& request) {
   if (request.checkpoint != "last")
     throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's");
   const ChosenWeights weights = choose_inference_weights(parse_inference_weights(request.weights), torch::kCPU);
-  const HubModel hub = load_hub_model(request.run_dir);
+  HubModel hub = load_hub_model(request.run_dir);
+  if (!request.adapter.empty()) {
+    const LoadedAdapter adapter = merge_peft_adapter(hub, request.adapter);
+    std::fprintf(stderr, "[adapter %s: LoRA r = %lld on %zu projections, merged]\n", request.adapter.string().c_str(),
+                 static_cast<long long>(adapter.config.options.rank), adapter.modules.size());
+  }
   const std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(request.run_dir);
   check_tokenizer_fits(*tokenizer, hub.config.vocab_size, request.run_dir);
   hub.model->to(weights.type);
@@ -161,6 +167,7 @@ int generate_from_model_folder(const GenerateRequest& request) {
 int generate(const GenerateRequest& request) {
   if (is_hub_model_folder(request.run_dir)) return generate_from_model_folder(request);
   if (request.weights != "auto") throw ConfigError("generate: --weights belongs to a Hugging Face model folder");
+  if (!request.adapter.empty()) throw ConfigError("generate: --adapter belongs to a Hugging Face model folder");
   const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
   TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
   if (!is_chat_policy(loaded.experiment)) return stream_generation(generator, request, {});
@@ -286,6 +293,8 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
                    "A model folder: its weights' type while generating, auto (default: bfloat16 where the processor "
                    "computes it natively, else float32), float32 or bfloat16")
       ->check(CLI::IsMember({"auto", "float32", "bfloat16"}));
+  generate_command->add_option("--adapter", generate_request->adapter,
+                               "A model folder: a peft LoRA adapter folder for it, merged in before generating");
   generate_command->add_option("--prompt", generate_request->prompt,
                                "Text to continue (default: the start of a new text); \\n is a line break");
   generate_command->add_option("--checkpoint", generate_request->checkpoint,

@@ -12,25 +12,64 @@
 #include "core/common/file_io.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/hub/hub_folder_export.h"
 #include "core/hub/hub_gguf_export.h"
 #include "core/hub/hub_model.h"
+#include "core/hub/peft_adapter.h"
 #include "core/serve/prediction_service.h"
 
 namespace cradle::cli {
 
 namespace {
 
+// The model folder's weights, with `adapter` (when named) folded in; says so on stderr.
+HubModel open_model_folder(const std::string& command, const std::filesystem::path& folder,
+                           const std::filesystem::path& adapter) {
+  if (!is_hub_model_folder(folder))
+    throw ConfigError(command + ": " + folder.string() +
+                      " is not a Hugging Face model folder (config.json and safetensors weights)");
+  HubModel hub = load_hub_model(folder);
+  if (adapter.empty()) return hub;
+  const LoadedAdapter loaded = merge_peft_adapter(hub, adapter);
+  std::fprintf(stderr, "[adapter %s: LoRA r = %lld, alpha %g on %zu projections, merged]\n", adapter.string().c_str(),
+               static_cast<long long>(loaded.config.options.rank), loaded.config.options.alpha, loaded.modules.size());
+  return hub;
+}
+
+void print_hub_folder(const std::filesystem::path& out, const HubFolderExportSummary& summary) {
+  std::printf("Hugging Face folder %s: %lld tensors, %lld parameters in %s (%.1f MiB)\n", out.string().c_str(),
+              static_cast<long long>(summary.tensors), static_cast<long long>(summary.parameters),
+              summary.dtype.c_str(), static_cast<double>(summary.bytes) / (1024.0 * 1024.0));
+  std::string copied;
+  for (const auto& file : summary.copied_files) copied += " " + file;
+  std::printf("  config.json model.safetensors README.md%s\n", copied.c_str());
+  std::printf("  transformers: AutoModelForCausalLM.from_pretrained(\"%s\")\n", out.string().c_str());
+}
+
+// A downloaded (or merged) model as transformers loads it.
+int export_hf(const ExportRequest& request) {
+  if (request.onnx) throw ConfigError("export: --onnx belongs to --format bundle");
+  check_hub_folder_destination(request.out);
+  const HubModel hub = open_model_folder("export --format hf", request.run_dir, request.adapter);
+  HubFolderExportOptions options;
+  if (!request.dtype.empty()) options.dtype = parse_hub_dtype(request.dtype);
+  if (!request.adapter.empty()) {
+    const auto config = read_peft_adapter_config(request.adapter);
+    options.note = "The LoRA adapter " + request.adapter.filename().string() +
+                   " (r = " + std::to_string(config.options.rank) + ") is merged into the weights.";
+  }
+  print_hub_folder(request.out, export_hub_folder(hub, request.out, options));
+  return 0;
+}
+
 // A downloaded model as llama.cpp and Ollama run it: NAME.gguf and NAME.Modelfile beside it.
 int export_gguf(const ExportRequest& request) {
-  if (!is_hub_model_folder(request.run_dir))
-    throw ConfigError("export --format gguf: " + request.run_dir.string() +
-                      " is not a Hugging Face model folder (config.json and safetensors weights)");
   if (request.onnx) throw ConfigError("export: --onnx belongs to --format bundle");
   if (request.out.extension() != ".gguf")
     throw ConfigError("export --format gguf: --out " + request.out.string() + " should end in .gguf");
   GgufExportOptions options;
   options.type = parse_ggml_type(request.gguf_type);
-  const HubModel hub = load_hub_model(request.run_dir);
+  const HubModel hub = open_model_folder("export --format gguf", request.run_dir, request.adapter);
   const auto tokenizer = HubTokenizer::load(request.run_dir);
   const GgufExportSummary summary = export_hub_gguf(hub, *tokenizer, options, request.out);
   auto modelfile = request.out;
@@ -52,6 +91,9 @@ int export_gguf(const ExportRequest& request) {
 
 int export_bundle(const ExportRequest& request) {
   if (request.format == "gguf") return export_gguf(request);
+  if (request.format == "hf") return export_hf(request);
+  if (!request.adapter.empty()) throw ConfigError("export: --adapter belongs to a Hugging Face model folder");
+  if (!request.dtype.empty()) throw ConfigError("export: --dtype belongs to --format hf");
   const Json manifest = cradle::export_bundle(request.run_dir, request.out, request.onnx);
   std::printf("bundle %s: %s model (%s), %s input %s, %lld outputs\n", request.out.string().c_str(),
               manifest["model"]["type"].get<std::string>().c_str(), manifest["task"].get<std::string>().c_str(),
@@ -71,6 +113,20 @@ int export_bundle(const ExportRequest& request) {
                   static_cast<long long>(check["samples"].get<std::int64_t>()),
                   check["max_abs_difference"].get<double>(), check["tolerance"].get<double>());
   }
+  return 0;
+}
+
+int merge_adapter(const MergeRequest& request) {
+  check_hub_folder_destination(request.out);
+  HubModel hub = open_model_folder("merge", request.model, request.adapter);
+  HubFolderExportOptions options;
+  if (!request.dtype.empty()) options.dtype = parse_hub_dtype(request.dtype);
+  const auto config = read_peft_adapter_config(request.adapter);
+  options.base_model = config.base_model.empty() ? request.model.filename().string() : config.base_model;
+  options.note = "The LoRA adapter " + request.adapter.filename().string() +
+                 " (r = " + std::to_string(config.options.rank) + ", alpha " + Json(config.options.alpha).dump() +
+                 ", on " + describe(config.targets) + ") is merged into the weights.";
+  print_hub_folder(request.out, export_hub_folder(hub, request.out, options));
   return 0;
 }
 
@@ -177,19 +233,28 @@ void add_export_command(CLI::App& app, CommandChoice& choice) {
   auto export_request = std::make_shared<ExportRequest>();
   auto* export_command = app.add_subcommand(
       "export",
-      "Write a model bundle of a finished run (weights, safetensors, experiment, tokenizer, report, model card), or a GGUF file of a Hugging Face model folder");
+      "Write a model bundle of a finished run (weights, safetensors, experiment, tokenizer, report, model card), or a "
+      "GGUF file or Hugging Face folder of a Hugging Face model folder");
   export_command
-      ->add_option("run", export_request->run_dir, "Run folder (or a Hugging Face model folder with --format gguf)")
+      ->add_option("run", export_request->run_dir,
+                   "Run folder (or a Hugging Face model folder with --format gguf or hf)")
       ->required();
   export_command
       ->add_option("--out", export_request->out,
-                   "Bundle folder to create, NAME.cradle for one zip file, or NAME.gguf (--format gguf)")
+                   "Bundle folder to create, NAME.cradle for one zip file, NAME.gguf (--format gguf), or a new "
+                   "folder (--format hf)")
       ->required();
   export_command
-      ->add_option(
-          "--format", export_request->format,
-          "bundle (default), or gguf: a GGUF file for llama.cpp and Ollama, with an Ollama Modelfile beside it")
-      ->check(CLI::IsMember({"bundle", "gguf"}));
+      ->add_option("--format", export_request->format,
+                   "bundle (default); gguf: a GGUF file for llama.cpp and Ollama, with an Ollama Modelfile beside "
+                   "it; hf: a Hugging Face folder transformers loads")
+      ->check(CLI::IsMember({"bundle", "gguf", "hf"}));
+  export_command->add_option("--adapter", export_request->adapter,
+                             "gguf, hf: a peft LoRA adapter folder, merged into the model folder's weights");
+  export_command
+      ->add_option("--dtype", export_request->dtype,
+                   "hf: the weights' type, float32, float16 or bfloat16 (default: as the model folder stores them)")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16"}));
   export_command
       ->add_option("--type", export_request->gguf_type,
                    "gguf: the matrices' type, f32, f16 (default) or q8_0; norms and biases stay f32")
@@ -266,10 +331,26 @@ void add_serve_command(CLI::App& app, CommandChoice& choice) {
   });
 }
 
+void add_merge_command(CLI::App& app, CommandChoice& choice) {
+  auto request = std::make_shared<MergeRequest>();
+  auto* merge = app.add_subcommand(
+      "merge", "Fold a LoRA adapter (peft's layout) into a Hugging Face model folder's weights, as a new model folder");
+  merge->add_option("model", request->model, "The Hugging Face model folder the adapter was trained on")->required();
+  merge->add_option("adapter", request->adapter, "The adapter folder (adapter_config.json, adapter_model.safetensors)")
+      ->required();
+  merge->add_option("--out", request->out, "The merged model folder to create")->required();
+  merge
+      ->add_option("--dtype", request->dtype,
+                   "The weights' type, float32, float16 or bfloat16 (default: as the model folder stores them)")
+      ->check(CLI::IsMember({"float32", "float16", "bfloat16"}));
+  merge->callback([&choice, request] { choice.run = [request] { return merge_adapter(*request); }; });
+}
+
 }  // namespace
 
 void add_export_commands(CLI::App& app, CommandChoice& choice) {
   add_export_command(app, choice);
+  add_merge_command(app, choice);
   add_predict_command(app, choice);
   add_serve_command(app, choice);
 }

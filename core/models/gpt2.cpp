@@ -10,18 +10,14 @@ torch::nn::LayerNorm gpt2_layer_norm(const HubModelConfig& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_epsilon));
 }
 
+// transformers' Conv1D: the weight stored [in, out].
+LoraLinear gpt2_conv1d(std::int64_t in, std::int64_t out) { return LoraLinear(in, out, true, true); }
+
 }  // namespace
 
-Gpt2Conv1DImpl::Gpt2Conv1DImpl(std::int64_t in, std::int64_t out) {
-  weight = register_parameter("weight", torch::randn({in, out}) * 0.02);
-  bias = register_parameter("bias", torch::zeros({out}));
-}
-
-torch::Tensor Gpt2Conv1DImpl::forward(const torch::Tensor& x) { return torch::matmul(x, weight) + bias; }
-
 Gpt2AttentionImpl::Gpt2AttentionImpl(const HubModelConfig& c) : heads_(c.num_attention_heads), head_dim_(c.head_dim) {
-  c_attn = register_module("c_attn", Gpt2Conv1D(c.hidden_size, 3 * c.hidden_size));
-  c_proj = register_module("c_proj", Gpt2Conv1D(c.hidden_size, c.hidden_size));
+  c_attn = register_module("c_attn", gpt2_conv1d(c.hidden_size, 3 * c.hidden_size));
+  c_proj = register_module("c_proj", gpt2_conv1d(c.hidden_size, c.hidden_size));
 }
 
 torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache,
@@ -41,8 +37,8 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
 }
 
 Gpt2MlpImpl::Gpt2MlpImpl(const HubModelConfig& c) : tanh_approximation_(c.activation == "gelu_new") {
-  c_fc = register_module("c_fc", Gpt2Conv1D(c.hidden_size, c.intermediate_size));
-  c_proj = register_module("c_proj", Gpt2Conv1D(c.intermediate_size, c.hidden_size));
+  c_fc = register_module("c_fc", gpt2_conv1d(c.hidden_size, c.intermediate_size));
+  c_proj = register_module("c_proj", gpt2_conv1d(c.intermediate_size, c.hidden_size));
 }
 
 torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x) {

@@ -5,21 +5,14 @@
 // ln_1 → attn (c_attn: query, key and value in one projection; c_proj) →
 // residual → ln_2 → mlp (c_proj(gelu_new(c_fc(x)))) → residual;
 // transformer.ln_f; lm_head, tied to wte unless the config says otherwise.
-// Its projections are Conv1D: weights stored [in, out], x @ W + b.
+// Its projections are Conv1D: weights stored [in, out], x @ W + b (a
+// transposed LoraLinear, core/models/lora_linear.h).
 #include <torch/torch.h>
 
 #include "core/models/causal_language_model.h"
+#include "core/models/lora_linear.h"
 
 namespace cradle {
-
-// transformers' Conv1D: a linear layer whose weight is stored transposed, [in, out].
-class Gpt2Conv1DImpl : public torch::nn::Module {
- public:
-  Gpt2Conv1DImpl(std::int64_t in, std::int64_t out);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::Tensor weight, bias;
-};
-TORCH_MODULE(Gpt2Conv1D);
 
 class Gpt2AttentionImpl : public torch::nn::Module {
  public:
@@ -28,7 +21,7 @@ class Gpt2AttentionImpl : public torch::nn::Module {
   // (first: the positions `cache` already holds; this layer's keys and values join its layer `layer`).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& future, KeyValueCache* cache = nullptr,
                         std::size_t layer = 0);
-  Gpt2Conv1D c_attn{nullptr}, c_proj{nullptr};
+  LoraLinear c_attn{nullptr}, c_proj{nullptr};
 
  private:
   std::int64_t heads_, head_dim_;
@@ -39,7 +32,7 @@ class Gpt2MlpImpl : public torch::nn::Module {
  public:
   explicit Gpt2MlpImpl(const HubModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x);
-  Gpt2Conv1D c_fc{nullptr}, c_proj{nullptr};
+  LoraLinear c_fc{nullptr}, c_proj{nullptr};
 
  private:
   bool tanh_approximation_;  // gelu_new; false: the exact (erf) GELU

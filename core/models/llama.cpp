@@ -8,9 +8,7 @@
 namespace cradle {
 namespace {
 
-torch::nn::Linear hub_linear(std::int64_t in, std::int64_t out, bool bias) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
-}
+LoraLinear hub_linear(std::int64_t in, std::int64_t out, bool bias) { return LoraLinear(in, out, bias); }
 
 // cat(-x[..., d/2:], x[..., :d/2]): dimension i turns with i + d/2.
 torch::Tensor rotate_half(const torch::Tensor& x) {
@@ -130,7 +128,8 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
     : CausalLanguageModelImpl(config), inverse_frequencies_(rotary_inverse_frequencies(config)) {
   model = register_module("model", LlamaBody(config));
   if (!config.tie_word_embeddings)
-    lm_head = register_module("lm_head", hub_linear(config.hidden_size, config.vocab_size, false));
+    lm_head = register_module(
+        "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
 }
 
 torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {

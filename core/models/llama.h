@@ -5,10 +5,12 @@
 // self_attn (q/k/v/o_proj, rotary positions in the rotate-half layout,
 // grouped-query attention, causal) → residual → post_attention_layernorm →
 // mlp (down(silu(gate(x)) * up(x))) → residual; model.norm; lm_head (or the
-// embedding's matrix when tied). RMSNorm and the softmax run in float32.
+// embedding's matrix when tied). RMSNorm and the softmax run in float32. The
+// projections can carry LoRA adapters (core/models/lora_linear.h).
 #include <torch/torch.h>
 
 #include "core/models/causal_language_model.h"
+#include "core/models/lora_linear.h"
 
 namespace cradle {
 
@@ -39,7 +41,7 @@ class LlamaAttentionImpl : public torch::nn::Module {
   // With a cache, this layer's keys and values join cache's layer `layer`.
   torch::Tensor forward(const torch::Tensor& x, const PositionTables& positions, KeyValueCache* cache = nullptr,
                         std::size_t layer = 0);
-  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  LoraLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
  private:
   std::int64_t heads_, kv_heads_, head_dim_;
@@ -50,7 +52,7 @@ class LlamaMlpImpl : public torch::nn::Module {
  public:
   explicit LlamaMlpImpl(const HubModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x);
-  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  LoraLinear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 };
 TORCH_MODULE(LlamaMlp);
 

@@ -1096,6 +1096,59 @@ class CliTest : public QObject {
     QVERIFY(!QFile::exists(dir.filePath("x.gguf")));
   }
 
+  // A LoRA adapter in peft's layout (written by the independent reference,
+  // tests/reference/peft_lora_reference.py): merged into a new model folder,
+  // generated from directly, and merged on the way to GGUF (core.PeftAdapterTest
+  // checks the logits).
+  void mergeFoldsAnAdapterIntoAModelFolder() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny-llama"), adapter = dir.filePath("tiny-adapter");
+    write_tiny_llama_folder(folder);
+    write_tiny_llama_tokenizer(folder, 0);
+    QProcess python;
+    python.start("/usr/bin/python3", {CRADLE_SOURCE_DIR "/tests/reference/peft_lora_reference.py", "write", folder,
+                                      adapter, "4", "16", "q_proj,v_proj,down_proj", "1"});
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+
+    const QString merged = dir.filePath("merged");
+    const auto r = run_cli({"merge", folder, adapter, "--out", merged});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.err.contains("LoRA r = 4, alpha 16 on 6 projections, merged"), qPrintable(r.err));
+    QVERIFY2(r.out.contains("Hugging Face folder " + merged + ": 20 tensors, 5328 parameters in float32"),
+             qPrintable(r.out));
+    for (const char* file :
+         {"config.json", "model.safetensors", "README.md", "tokenizer.json", "tokenizer_config.json"})
+      QVERIFY2(QFile::exists(merged + "/" + file), file);
+    QVERIFY(read_all(merged + "/README.md").contains("The LoRA adapter tiny-adapter (r = 4, alpha 16"));
+
+    // The merged folder and the base with the adapter answer alike; the base alone differs.
+    const QStringList greedy = {"--prompt",      "the cat", "--max-tokens", "12",
+                                "--temperature", "0",       "--weights",    "float32"};
+    const auto from_merged = run_cli(QStringList{"generate", merged} + greedy);
+    const auto with_adapter = run_cli(QStringList{"generate", folder, "--adapter", adapter} + greedy);
+    QVERIFY2(from_merged.exit_code == 0 && with_adapter.exit_code == 0, qPrintable(from_merged.err + with_adapter.err));
+    QCOMPARE(with_adapter.out, from_merged.out);
+    QVERIFY(with_adapter.err.contains("[adapter "));
+
+    // export --format hf: the same as merge; --dtype halves the file.
+    const QString half = dir.filePath("half");
+    const auto exported =
+        run_cli({"export", folder, "--format", "hf", "--adapter", adapter, "--dtype", "bfloat16", "--out", half});
+    QVERIFY2(exported.exit_code == 0 && exported.out.contains("in bfloat16"), qPrintable(exported.out + exported.err));
+    QVERIFY(read_all(half + "/config.json").contains("\"torch_dtype\": \"bfloat16\""));
+    const auto gguf =
+        run_cli({"export", folder, "--format", "gguf", "--adapter", adapter, "--out", dir.filePath("merged.gguf")});
+    QVERIFY2(gguf.exit_code == 0 && gguf.err.contains("merged]"), qPrintable(gguf.out + gguf.err));
+
+    // Refusals name what is wrong, and an existing folder is left as it was.
+    expect_one_line_error(run_cli({"merge", folder, folder, "--out", dir.filePath("x")}), "no adapter_config.json");
+    expect_one_line_error(run_cli({"merge", folder, adapter, "--out", merged}), "already exists");
+    QVERIFY(QFile::exists(merged + "/model.safetensors"));
+    expect_one_line_error(run_cli({"export", dir.path(), "--format", "hf", "--out", dir.filePath("y")}),
+                          "is not a Hugging Face model folder");
+  }
+
 #ifdef CRADLE_GUI_PATH  // built with CRADLE_WITH_GUI
   void headlessStudioTrainsInTheTerminal() {
     QTemporaryDir dir;

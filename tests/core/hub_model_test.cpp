@@ -5,7 +5,6 @@
 // published description (tests/reference/hub_llama_reference.py, Debian's
 // python3-torch): logits within 1e-4, the first 64 greedy tokens the same.
 // Broken folders are refused naming the file and the tensor or field.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,31 +23,6 @@
 namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
-
-struct Reference {
-  torch::Tensor logits;  // [T, vocab]
-  std::vector<std::int64_t> greedy;
-};
-
-// `script`: hub_llama_reference.py or hub_gpt2_reference.py in tests/reference.
-Reference python_reference(const QString& script, const fs::path& folder, const std::vector<std::int64_t>& ids,
-                           int greedy) {
-  QString joined;
-  for (const auto id : ids) joined += (joined.isEmpty() ? "" : ",") + QString::number(id);
-  QProcess python;
-  python.start("/usr/bin/python3", {CRADLE_SOURCE_DIR "/tests/reference/" + script,
-                                    QString::fromStdString(folder.string()), joined, QString::number(greedy)});
-  if (!python.waitForFinished(120000) || python.exitCode() != 0)
-    throw std::runtime_error("the Python reference failed: " + python.readAllStandardError().toStdString());
-  const Json out = Json::parse(python.readAllStandardOutput().toStdString());
-  std::vector<float> flat;
-  for (const auto& row : out["logits"])
-    for (const auto& value : row) flat.push_back(value.get<float>());
-  Reference r;
-  r.logits = torch::tensor(flat).view({static_cast<std::int64_t>(ids.size()), -1});
-  r.greedy = out["greedy"].get<std::vector<std::int64_t>>();
-  return r;
-}
 
 std::vector<std::int64_t> greedy_tokens(CausalLanguageModelImpl& model, std::vector<std::int64_t> ids, int count) {
   torch::NoGradGuard no_grad;
@@ -73,7 +47,8 @@ void compare_with_reference(const QString& variant, const QString& script, const
     torch::NoGradGuard no_grad;
     logits = hub.model->forward(torch::tensor(ids).unsqueeze(0))[0];
   }
-  const Reference reference = python_reference(script, folder, ids, 64);
+  const ReferenceOutput reference =
+      run_reference_script(script.toStdString(), {folder.string(), comma_joined(ids), "64"});
   QCOMPARE(logits.sizes(), reference.logits.sizes());
   const double difference = (logits - reference.logits).abs().max().item<double>();
   qInfo("%s: max |logit difference| from the reference %.2e", qPrintable(variant), difference);

@@ -1,5 +1,10 @@
 #include "tests/core/tiny_hub_folder.h"
 
+#include <QProcess>
+#include <QStringList>
+
+#include <stdexcept>
+
 #include "core/common/file_io.h"
 #include "core/hub/hub_config.h"
 #include "core/models/gpt2.h"
@@ -83,6 +88,29 @@ void write_folder(const fs::path& folder, const Json& config, const NamedTensors
   for (const auto& [name, tensor] : second) map[name] = names[1];
   write_text_atomically(folder / "model.safetensors.index.json",
                         Json{{"metadata", {{"total_size", 0}}}, {"weight_map", map}}.dump(2));
+}
+
+ReferenceOutput run_reference_script(const std::string& script, const std::vector<std::string>& arguments) {
+  QStringList line = {QString::fromStdString(std::string(CRADLE_SOURCE_DIR) + "/tests/reference/" + script)};
+  for (const auto& argument : arguments) line << QString::fromStdString(argument);
+  QProcess python;
+  python.start("/usr/bin/python3", line);
+  if (!python.waitForFinished(120000) || python.exitCode() != 0)
+    throw std::runtime_error(script + " failed: " + python.readAllStandardError().toStdString());
+  const Json out = Json::parse(python.readAllStandardOutput().toStdString());
+  std::vector<float> flat;
+  for (const auto& row : out["logits"])
+    for (const auto& value : row) flat.push_back(value.get<float>());
+  ReferenceOutput r;
+  r.logits = torch::tensor(flat).view({static_cast<std::int64_t>(out["logits"].size()), -1});
+  r.greedy = out["greedy"].get<std::vector<std::int64_t>>();
+  return r;
+}
+
+std::string comma_joined(const std::vector<std::int64_t>& ids) {
+  std::string text;
+  for (const auto id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
 }
 
 }  // namespace cradle::test

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/experiment/json_object_reader.h"
 #include "core/export/safetensors.h"
@@ -22,5 +23,15 @@ NamedTensors random_weights(const Json& config, std::uint64_t seed);
 
 void write_folder(const std::filesystem::path& folder, const Json& config, const NamedTensors& tensors, bool sharded,
                   torch::ScalarType dtype = torch::kFloat32);
+
+// The logits and greedy tokens of an independent Python reference (Debian's
+// python3-torch) for token ids: /usr/bin/python3 tests/reference/<script>
+// with `arguments`, printing {"logits": [[...]], "greedy": [...]}.
+struct ReferenceOutput {
+  torch::Tensor logits;  // [T, vocab]
+  std::vector<std::int64_t> greedy;
+};
+ReferenceOutput run_reference_script(const std::string& script, const std::vector<std::string>& arguments);
+std::string comma_joined(const std::vector<std::int64_t>& ids);
 
 }  // namespace cradle::test

@@ -120,13 +120,8 @@ def forward(config, w, ids):
     return x @ output.T
 
 
-def main(forward=forward):
-    """FOLDER TOKEN_IDS GREEDY_TOKENS on the command line; `forward(config, weights, ids)` gives the logits."""
-    folder, ids_text, greedy_count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    with open(os.path.join(folder, "config.json")) as f:
-        config = json.load(f)
-    weights = read_weights(folder)
-    ids = [int(t) for t in ids_text.split(",")]
+def logits_and_greedy(forward, config, weights, ids, greedy_count):
+    """The logits of `ids` and the `greedy_count` tokens a greedy continuation picks, as printed JSON."""
     with torch.no_grad():
         logits = forward(config, weights, ids)
         greedy = []
@@ -136,6 +131,15 @@ def main(forward=forward):
             greedy.append(token)
             context.append(token)
     json.dump({"logits": logits.tolist(), "greedy": greedy}, sys.stdout)
+
+
+def main(forward=forward):
+    """FOLDER TOKEN_IDS GREEDY_TOKENS on the command line; `forward(config, weights, ids)` gives the logits."""
+    folder, ids_text, greedy_count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    ids = [int(t) for t in ids_text.split(",")]
+    logits_and_greedy(forward, config, read_weights(folder), ids, greedy_count)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,40 @@
+#pragma once
+// LoRA over a whole model: which projections carry adapters (chosen as peft
+// chooses them, by module name), freezing the base so that only the adapters
+// train, switching them off, and folding them in. The projections themselves
+// are core/models/lora_linear.h; the adapter files are core/hub/peft_adapter.h.
+#include <torch/torch.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/hub/hub_config.h"
+#include "core/models/lora_linear.h"
+
+namespace cradle {
+
+// The attention and MLP projections of an architecture: q/k/v/o, gate/up/down
+// for the Llama family; c_attn, c_proj, c_fc for GPT-2.
+LoraTargets default_lora_targets(HubArchitecture architecture);
+
+// The projections of `model` by name, with or without adapters.
+std::vector<std::pair<std::string, LoraLinearImpl*>> lora_projections(torch::nn::Module& model);
+
+struct LoraAttachment {
+  std::vector<std::string> modules;  // the projections that got an adapter
+  std::int64_t adapter_parameters = 0, base_parameters = 0;
+};
+
+// Adds an adapter to every projection `targets` matches. ConfigError naming
+// the targets and the projections the model has when they match none.
+LoraAttachment attach_lora(torch::nn::Module& model, const LoraOptions& options, const LoraTargets& targets);
+
+// Only the adapters train: every other parameter stops requiring gradients.
+void freeze_all_but_adapters(torch::nn::Module& model);
+void set_adapters_enabled(torch::nn::Module& model, bool enabled);
+// Folds every adapter into its projection's weight; the count folded.
+std::int64_t merge_adapters(torch::nn::Module& model);
+bool has_adapters(torch::nn::Module& model);
+
+}  // namespace cradle
