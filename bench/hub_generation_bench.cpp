@@ -17,9 +17,8 @@
 #include <vector>
 
 #include "bench/processor.h"
+#include "bench/smollm_shape.h"
 #include "core/eval/text_generation.h"
-#include "core/hub/hub_config.h"
-#include "core/models/llama.h"
 #include "core/train/autocast.h"
 #include "core/train/runtime.h"
 
@@ -58,25 +57,7 @@ int main(int argc, char** argv) {
   bench::print_processor();
   std::printf("threads: %d\n", configure_runtime(0));
 
-  const Json config = {{"architectures", {"LlamaForCausalLM"}},
-                       {"model_type", "llama"},
-                       {"vocab_size", 49152},
-                       {"hidden_size", 576},
-                       {"intermediate_size", 1536},
-                       {"num_hidden_layers", 30},
-                       {"num_attention_heads", 9},
-                       {"num_key_value_heads", 3},
-                       {"max_position_embeddings", 2048},
-                       {"rms_norm_eps", 1e-5},
-                       {"rope_theta", 10000.0},
-                       {"hidden_act", "silu"},
-                       {"tie_word_embeddings", true}};
-  torch::manual_seed(1);
-  LlamaForCausalLM model(parse_hub_config(config, "SmolLM-135M shape"));
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : model->parameters()) p.normal_(0, 0.02);
-  }
+  LlamaForCausalLM model = bench::smollm_135m_shaped_model();
   std::int64_t weight_count = 0;
   for (const auto& p : model->parameters()) weight_count += p.numel();
   const double rate = copy_rate();

@@ -1,5 +1,6 @@
 #include "app/cli/commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -17,12 +18,14 @@
 #include "core/data/text_data_statistics.h"
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
+#include "core/hub/fine_tuning_memory.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
 #include "core/models/model_description.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/fine_tuning_base.h"
 #include "core/run/run_index.h"
+#include "core/train/autocast.h"
 #include "core/train/learning_rate_schedule.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
@@ -63,6 +66,39 @@ void print_hub_tokenizer(const std::filesystem::path& folder, std::int64_t embed
               tokenizer->chat_template().empty() ? "no chat template" : "its own chat template");
 }
 
+// A training step's memory, estimated (core/hub/fine_tuning_memory.h), for
+// full fine-tuning and for LoRA, with and without gradient checkpointing; a
+// warning where it passes 80% of the machine's memory.
+void print_fine_tuning_memory(const HubModelConfig& config) {
+  FineTuningMemoryOptions options;
+  options.context = std::min<std::int64_t>(512, config.max_position_embeddings);
+  const double mib = 1024.0 * 1024.0;
+  const std::int64_t machine = physical_memory_bytes();
+  std::printf("  a training step at batch 1, context %lld, AdamW (estimated tensors, MiB; %.0f MiB in this machine):\n",
+              static_cast<long long>(options.context), static_cast<double>(machine) / mib);
+  const auto line = [&](const char* what, const FineTuningMemoryOptions& o) {
+    const FineTuningMemory m = estimate_fine_tuning_memory(config, o);
+    std::printf(
+        "    %-34s %8.0f  (%s trainable; weights %.0f, gradients and AdamW %.0f, activations %.0f, logits %.0f)%s\n",
+        what, static_cast<double>(m.total()) / mib, with_thousands(m.trainable).c_str(),
+        static_cast<double>(m.weights) / mib, static_cast<double>(m.gradients + m.optimizer) / mib,
+        static_cast<double>(m.activations) / mib, static_cast<double>(m.logits) / mib,
+        static_cast<double>(m.total()) > 0.8 * static_cast<double>(machine) ? "  over 80% of memory" : "");
+  };
+  line("full fine-tuning", options);
+  options.gradient_checkpointing = true;
+  line("full, gradient checkpointing", options);
+  options.gradient_checkpointing = false;
+  options.lora = LoraOptions();
+  line("LoRA r = 8 on every projection", options);
+  options.gradient_checkpointing = true;
+  line("LoRA, gradient checkpointing", options);
+  if (cpu_has_native_bfloat16()) {
+    options.bfloat16_base = true;
+    line("LoRA, bfloat16 base, checkpointing", options);
+  }
+}
+
 int inspect_hub_folder(const std::filesystem::path& folder) {
   const HubModel hub = load_hub_model(folder);
   const HubModelConfig& c = hub.config;
@@ -88,9 +124,7 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
   std::printf("  weights: %s in %lld file%s, %s parameters, every tensor's shape as config.json says\n",
               hub.stored_dtype.c_str(), static_cast<long long>(hub.weight_files), hub.weight_files == 1 ? "" : "s",
               with_thousands(parameters).c_str());
-  // float32 weights, gradients and AdamW's two moments: 16 bytes a parameter before activations.
-  std::printf("  full fine-tuning in float32 with AdamW holds %.1f MiB before activations (16 bytes a parameter)\n",
-              static_cast<double>(parameters) * 16.0 / (1024.0 * 1024.0));
+  print_fine_tuning_memory(c);
   return 0;
 }
 

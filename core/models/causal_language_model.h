@@ -50,15 +50,25 @@ class CausalLanguageModelImpl : public torch::nn::Module {
 
   const HubModelConfig& config() const { return config_; }
 
+  // While training, each layer's activations are recomputed in the backward
+  // pass instead of kept (core/train/activation_checkpoint.h).
+  void set_gradient_checkpointing(bool on) { gradient_checkpointing_ = on; }
+  bool gradient_checkpointing() const { return gradient_checkpointing_; }
+
  protected:
   explicit CausalLanguageModelImpl(HubModelConfig config) : config_(std::move(config)) {}
   // The architecture's forward pass; with a cache, the ids stand at positions
   // cache->length() onwards and each layer appends to it (advance is the caller's).
   virtual torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) = 0;
   void check_input(const torch::Tensor& input_ids, std::int64_t first_position) const;
+  // Whether this forward pass checkpoints its layers: asked for, training, and no cache.
+  bool checkpoints_layers(const KeyValueCache* cache) const {
+    return gradient_checkpointing_ && is_training() && cache == nullptr;
+  }
 
  private:
   HubModelConfig config_;
+  bool gradient_checkpointing_ = false;
 };
 
 // [n, first + n], true where query i (at position first + i) would see a later position.

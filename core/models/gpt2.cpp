@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/train/activation_checkpoint.h"
+
 namespace cradle {
 namespace {
 
@@ -81,8 +83,14 @@ torch::Tensor Gpt2LMHeadModelImpl::run(const torch::Tensor& input_ids, KeyValueC
   const auto future = future_positions(first, length, device);
   auto x = transformer->wte(input_ids) +
            transformer->wpe(torch::arange(first, first + length, torch::dtype(torch::kLong).device(device)));
-  for (std::size_t i = 0; i < transformer->h->size(); ++i)
-    x = transformer->h[i]->as<Gpt2BlockImpl>()->forward(x, future, cache, i);
+  const bool checkpointed = checkpoints_layers(cache);
+  for (std::size_t i = 0; i < transformer->h->size(); ++i) {
+    auto block = transformer->h->ptr<Gpt2BlockImpl>(i);
+    if (checkpointed)
+      x = run_checkpointed([block, future](const torch::Tensor& h) { return block->forward(h, future); }, x);
+    else
+      x = block->forward(x, future, cache, i);
+  }
   x = transformer->ln_f(x);
   return lm_head ? lm_head(x) : torch::matmul(x, transformer->wte->weight.t());
 }

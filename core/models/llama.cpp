@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/train/activation_checkpoint.h"
 
 namespace cradle {
 namespace {
@@ -138,8 +139,14 @@ torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValue
   auto x = model->embed_tokens(input_ids);
   const PositionTables positions =
       position_tables(inverse_frequencies_, first, input_ids.size(1), input_ids.device(), x.scalar_type());
-  for (std::size_t i = 0; i < model->layers->size(); ++i)
-    x = model->layers[i]->as<LlamaDecoderLayerImpl>()->forward(x, positions, cache, i);
+  const bool checkpointed = checkpoints_layers(cache);
+  for (std::size_t i = 0; i < model->layers->size(); ++i) {
+    auto layer = model->layers->ptr<LlamaDecoderLayerImpl>(i);
+    if (checkpointed)
+      x = run_checkpointed([layer, positions](const torch::Tensor& h) { return layer->forward(h, positions); }, x);
+    else
+      x = layer->forward(x, positions, cache, i);
+  }
   x = model->norm(x);
   return lm_head ? lm_head(x) : torch::matmul(x, model->embed_tokens->weight.t());
 }

@@ -88,6 +88,14 @@ void freeze_all_but_adapters(torch::nn::Module& model) {
   }
 }
 
+void keep_adapters_in_float32(torch::nn::Module& model) {
+  for (const auto& [name, projection] : lora_projections(model)) {
+    if (!projection->has_adapter()) continue;
+    projection->lora_A->to(torch::kFloat32);
+    projection->lora_B->to(torch::kFloat32);
+  }
+}
+
 void set_adapters_enabled(torch::nn::Module& model, bool enabled) {
   for (const auto& [name, projection] : lora_projections(model)) projection->set_adapter_enabled(enabled);
 }

@@ -32,6 +32,10 @@ LoraAttachment attach_lora(torch::nn::Module& model, const LoraOptions& options,
 
 // Only the adapters train: every other parameter stops requiring gradients.
 void freeze_all_but_adapters(torch::nn::Module& model);
+// The adapters in float32 whatever the base's type: a base frozen in
+// bfloat16 halves its memory, while the weights that train keep float32's
+// precision (their optimizer state too).
+void keep_adapters_in_float32(torch::nn::Module& model);
 void set_adapters_enabled(torch::nn::Module& model, bool enabled);
 // Folds every adapter into its projection's weight; the count folded.
 std::int64_t merge_adapters(torch::nn::Module& model);

@@ -30,8 +30,10 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
     y = torch::nn::functional::linear(x, weight, bias);
   }
   if (!has_adapter() || !adapter_enabled_) return y;
-  const auto dropped = options_.dropout > 0 ? torch::dropout(x, options_.dropout, is_training()) : x;
-  return y + lora_B(lora_A(dropped)) * options_.scaling();
+  // The adapter may be kept in float32 over a bfloat16 base (core/models/lora.h, keep_adapters_in_float32).
+  const auto own = x.to(lora_A->weight.scalar_type());
+  const auto dropped = options_.dropout > 0 ? torch::dropout(own, options_.dropout, is_training()) : own;
+  return y + (lora_B(lora_A(dropped)) * options_.scaling()).to(y.scalar_type());
 }
 
 void LoraLinearImpl::attach_adapter(const LoraOptions& options) {

@@ -1014,6 +1014,13 @@ class CliTest : public QObject {
     // 40*16 + 2*(2*16 + 16*16 + 2*8*16 + 16*16 + 3*32*16) + 16: every tensor read, none left over.
     QVERIFY2(r.out.contains("F32 in 1 file, 5,328 parameters"), qPrintable(r.out));
     QVERIFY2(r.out.contains("tokenizer: none"), qPrintable(r.out));
+    // A training step's memory: every weight trains in full fine-tuning; LoRA's rank 8 on the seven
+    // projections of both layers trains 2 * 8 * (32 + 24 + 24 + 32 + 48 + 48 + 48) parameters.
+    QVERIFY2(r.out.contains("a training step at batch 1, context 64, AdamW"), qPrintable(r.out));
+    QVERIFY2(QRegularExpression("full fine-tuning +[0-9]+  \\(5,328 trainable").match(r.out).hasMatch(),
+             qPrintable(r.out));
+    QVERIFY2(QRegularExpression("LoRA r = 8 on every projection +[0-9]+  \\(4,096 trainable").match(r.out).hasMatch(),
+             qPrintable(r.out));
     // Its tokenizer: kind, size, special tokens, chat template; one with an id
     // the embedding has no row for is refused naming both files.
     write_tiny_llama_tokenizer(folder, 0);

@@ -14,6 +14,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/export/safetensors.h"
+#include "core/hub/fine_tuning_memory.h"
 #include "core/hub/hub_folder_export.h"
 #include "core/hub/peft_adapter.h"
 #include "core/models/lora.h"
@@ -256,6 +257,40 @@ class PeftAdapterTest : public QObject {
     load_peft_adapter(unmerged, adapter);
     QVERIFY_THROWS_EXCEPTION(ConfigError, export_hub_folder(unmerged, root_ / "never", options));
     QVERIFY(!fs::exists(root_ / "never"));
+  }
+
+  // inspect's estimate counts the adapters attach_lora adds, and what each saving takes away.
+  void memoryEstimateFollowsTheModel_data() {
+    QTest::addColumn<QString>("variant");
+    QTest::newRow("llama") << "llama";
+    QTest::newRow("gpt2") << "gpt2";
+  }
+
+  void memoryEstimateFollowsTheModel() {
+    QFETCH(QString, variant);
+    const Json config = config_for(variant);
+    const HubModelConfig parsed = parse_hub_config(config, "config.json");
+    FineTuningMemoryOptions options;
+    options.context = 64;
+    const FineTuningMemory full = estimate_fine_tuning_memory(parsed, options);
+    QCOMPARE(full.trainable, parsed.parameters());
+    QCOMPARE(full.weights, 4 * parsed.parameters());
+    QCOMPARE(full.optimizer, 2 * full.gradients);
+    options.lora = LoraOptions().with_rank(4);
+    const FineTuningMemory lora = estimate_fine_tuning_memory(parsed, options);
+    const fs::path model = root_ / ("model-memory-" + variant.toStdString());
+    write_folder(model, config, random_weights(config, 16), false);
+    HubModel hub = load_hub_model(model);
+    const LoraAttachment attached =
+        attach_lora(*hub.model, LoraOptions().with_rank(4), default_lora_targets(parsed.architecture));
+    QCOMPARE(lora.trainable, attached.adapter_parameters);
+    QVERIFY(lora.gradients + lora.optimizer < full.gradients + full.optimizer);
+    options.gradient_checkpointing = true;
+    QVERIFY(estimate_fine_tuning_memory(parsed, options).activations < lora.activations);
+    options.targets = LoraTargets{{"q_proj", "c_attn"}, ""};
+    HubModel again = load_hub_model(model);
+    QCOMPARE(estimate_fine_tuning_memory(parsed, options).trainable,
+             attach_lora(*again.model, LoraOptions().with_rank(4), *options.targets).adapter_parameters);
   }
 
   void badAdaptersAreRefusedNamingFileAndField_data() {
