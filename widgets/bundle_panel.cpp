@@ -236,6 +236,7 @@ bool BundlePanel::openBundle(const QString& path) {
     playing->tokenizer = bundle_->tokenizer;
     playing->context_length = bundle_->input.shape.at(0);
     playing->chat = is_chat_policy(bundle_->experiment);
+    playing->spec = bundle_->experiment.model;
     playground_->setModel(playing);
   } else {
     playground_->setModel(nullptr);

@@ -303,6 +303,7 @@ void EvaluationPanel::evaluate(const QString& run, const QString& checkpoint, co
             outcome.playground->tokenizer = loaded.tokenizer;
             outcome.playground->context_length = loaded.experiment.data.context_length;
             outcome.playground->chat = is_chat_policy(loaded.experiment);
+            outcome.playground->spec = loaded.experiment.model;
           }
         } catch (const std::exception& error) {
           outcome.error = QString::fromUtf8(error.what());

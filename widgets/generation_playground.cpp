@@ -14,7 +14,7 @@
 
 #include "core/eval/text_generation.h"
 #include "core/run/run_evaluation.h"
-#include "core/text/chat_template.h"
+#include "core/run/run_text_generator.h"
 
 namespace cradle {
 namespace {
@@ -161,13 +161,13 @@ void GenerationPlayground::generate(const QString& prompt) {
         };
         try {
           check_sampling_options(options);
-          TextGenerator generator(model->model, model->tokenizer, model->context_length);
+          TextGenerator generator =
+              model_text_generator(model->model, model->tokenizer, model->context_length, model->spec);
           generator.cancel_when([stop] { return stop->load(); });  // checked every token, text or not
-          outcome.generation = model->chat ? generator.generate_from(
-                                                 render_chat_prompt(*model->tokenizer, chat_markers(*model->tokenizer),
-                                                                    {{"user", prompt.toStdString()}}),
-                                                 options, sink)
-                                           : generator.generate(prompt.toStdString(), options, sink);
+          outcome.generation =
+              model->chat ? generator.generate_from(
+                                user_turn_prompt(model->spec, model->tokenizer, prompt.toStdString()), options, sink)
+                          : generator.generate(prompt.toStdString(), options, sink);
         } catch (const std::exception& e) {
           outcome.error = QString::fromUtf8(e.what());
         }

@@ -14,6 +14,7 @@
 #include <torch/nn/modules/container/sequential.h>
 
 #include "core/eval/text_generation.h"
+#include "core/experiment/model_spec.h"
 #include "core/text/tokenizer.h"
 #include "widgets/background_job.h"
 
@@ -30,6 +31,7 @@ struct PlaygroundModel {
   std::shared_ptr<const Tokenizer> tokenizer;
   std::int64_t context_length = 0;
   bool chat = false;  // a fine-tuned policy: the prompt is the user's turn
+  ModelSpec spec;     // a model from a Hugging Face folder speaks its own chat template (core/run/run_text_generator.h)
 };
 
 class GenerationPlayground : public QWidget {

@@ -17,6 +17,7 @@ QString family_text(ModelFamily family) {
     case ModelFamily::Rnn: return QCoreApplication::translate("ModelDescription", "RNN");
     case ModelFamily::Gpt: return QCoreApplication::translate("ModelDescription", "GPT");
     case ModelFamily::TransformerEncoder: return QCoreApplication::translate("ModelDescription", "Transformer encoder");
+    case ModelFamily::Pretrained: return QCoreApplication::translate("ModelDescription", "Hugging Face model");
   }
   return QString::fromStdString(to_string(family));
 }
@@ -57,6 +58,7 @@ QString model_description_text(const ModelDescription& description) {
   QStringList parts{family_text(description.family)};
   for (const auto& size : description.sizes) parts << size_text(size);
   if (description.bidirectional) parts << QCoreApplication::translate("ModelDescription", "bidirectional");
+  if (!description.folder.empty()) parts << QString::fromStdString(model_folder_name(description.folder));
   //: Between the parts of a model's description: "CNN, conv channels 32, 64, dense 128".
   return parts.join(QCoreApplication::translate("ModelDescription", ", "));
 }

@@ -20,6 +20,7 @@
 #include "core/hub/peft_adapter.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_folder.h"
+#include "core/run/run_text_generator.h"
 #include "core/run/run_weights.h"
 #include "core/text/chat_template.h"
 
@@ -169,12 +170,12 @@ int generate(const GenerateRequest& request) {
   if (request.weights != "auto") throw ConfigError("generate: --weights belongs to a Hugging Face model folder");
   if (!request.adapter.empty()) throw ConfigError("generate: --adapter belongs to a Hugging Face model folder");
   const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
-  TextGenerator generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length);
-  if (!is_chat_policy(loaded.experiment)) return stream_generation(generator, request, {});
+  const ModelSpec& spec = loaded.experiment.model;
+  TextGenerator generator =
+      model_text_generator(loaded.model, loaded.tokenizer, loaded.experiment.data.context_length, spec);
+  if (!is_chat_policy(loaded.experiment) || request.plain_text) return stream_generation(generator, request, {});
   // A chat model: the prompt is the user's turn, and the reply ends with the assistant's.
-  return stream_generation(
-      generator, request,
-      render_chat_prompt(*loaded.tokenizer, chat_markers(*loaded.tokenizer), {{"user", request.prompt}}));
+  return stream_generation(generator, request, user_turn_prompt(spec, loaded.tokenizer, request.prompt));
 }
 
 namespace {
@@ -287,7 +288,7 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   generate_command->add_option("run", generate_request->run_dir, "Run folder, or a Hugging Face model folder")
       ->required();
   generate_command->add_flag("--no-chat-template", generate_request->plain_text,
-                             "A model folder: continue the prompt as text instead of putting it in its chat template");
+                             "Continue the prompt as text instead of putting it in the model's chat template");
   generate_command
       ->add_option("--weights", generate_request->weights,
                    "A model folder: its weights' type while generating, auto (default: bfloat16 where the processor "

@@ -53,10 +53,11 @@ TensorDataset dialogue_sequences(const std::vector<RenderedChat>& chats, std::in
   return {inputs, targets};
 }
 
-DialogueData load_dialogue_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
+DialogueData load_dialogue_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer,
+                                std::shared_ptr<const ChatFormat> format) {
   DialogueData data;
   data.tokenizer = std::move(tokenizer);
-  data.markers = chat_markers(*data.tokenizer);
+  data.format = std::move(format);
   std::vector<std::filesystem::path> paths;
   for (const auto& path : e.data.paths) paths.push_back(e.resolve(path));
   std::vector<Dialogue> dialogues;
@@ -73,7 +74,7 @@ DialogueData load_dialogue_data(const Experiment& e, std::shared_ptr<const Token
 
   const auto sequences = [&](const std::vector<Dialogue>& split, bool count) {
     std::vector<RenderedChat> chats;
-    for (const auto& d : split) chats.push_back(render_chat(*data.tokenizer, data.markers, d.messages));
+    for (const auto& d : split) chats.push_back(data.format->render(d.messages));
     return dialogue_sequences(chats, e.data.context_length, e.data.packing, count ? &data.truncated : nullptr,
                               count ? &data.dropped : nullptr);
   };

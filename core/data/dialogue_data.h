@@ -1,7 +1,7 @@
 #pragma once
 // The splits of a supervised fine-tuning experiment (stage "sft"): dialogues
-// from JSONL files rendered through the chat template with the pretrained
-// run's tokenizer, as sequences whose targets are the next tokens where the
+// from JSONL files rendered in the model's chat format (core/text/chat_format.h)
+// with its tokenizer, as sequences whose targets are the next tokens where the
 // assistant wrote them and kIgnoredTarget elsewhere (prompt and padding), so
 // the loss covers the responses only.
 #include <cstdint>
@@ -11,13 +11,14 @@
 
 #include "core/data/data_splits.h"
 #include "core/experiment/experiment.h"
-#include "core/text/chat_template.h"
+#include "core/text/chat_format.h"
+#include "core/text/tokenizer.h"
 
 namespace cradle {
 
 struct DialogueData : DataSplits {
   std::shared_ptr<const Tokenizer> tokenizer;
-  ChatMarkers markers;
+  std::shared_ptr<const ChatFormat> format;
   std::vector<std::string> files;
   std::vector<std::string> skipped;  // bad lines left out (on_bad_record "skip")
   std::vector<Dialogue> train_dialogues, validation_dialogues, test_dialogues;
@@ -28,7 +29,8 @@ struct DialogueData : DataSplits {
 };
 
 // DataError for unreadable files or lines (naming file:line) and for too few dialogues.
-DialogueData load_dialogue_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer);
+DialogueData load_dialogue_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer,
+                                std::shared_ptr<const ChatFormat> format);
 
 // Rendered dialogues as inputs [N, context_length] (padded with <pad>) and
 // targets [N, context_length]; with `packing`, consecutive dialogues share a

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "core/common/error.h"
+#include "core/hub/pretrained_language_model.h"
 #include "core/models/evaluation_mode.h"
 #include "core/models/gpt_decoder.h"
 
@@ -105,36 +106,10 @@ void check_generation_request(const std::vector<std::int64_t>& prompt, std::int6
   if (context_length < 1) throw ConfigError("generation: the context length must be at least 1");
 }
 
-}  // namespace
-
-std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
-                                          std::int64_t context_length, const SamplingOptions& options,
-                                          const TokenSink& sink) {
-  check_generation_request(prompt, context_length, options);
-  torch::NoGradGuard no_grad;
-  const EvaluationMode evaluation(*model);
-  const torch::Device device = model_device(*model);
-  std::optional<GptDecoder> decoder;
-  if (options.use_cache && GptDecoder::supports(model)) decoder.emplace(model, context_length);
-  std::int64_t cache_start = 0;  // the decoder holds ids[cache_start, cache_start + decoder->length())
-  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
-    if (decoder) {
-      if (start != cache_start || decoder->length() == 0) {
-        decoder->reset();
-        cache_start = start;
-      }
-      return decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
-    }
-    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
-    return model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
-  };
-  return generation_loop(logits_after, prompt, context_length, {kEosId}, options, sink);
-}
-
-std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
-                                          const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
-                                          const TokenSink& sink) {
-  const std::int64_t context_length = model.config().max_position_embeddings;
+// A Hugging Face architecture over a window of `context_length` positions, with its key/value cache unless asked not to.
+std::vector<std::int64_t> generate_with_cache(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
+                                              std::int64_t context_length, const std::vector<std::int64_t>& end_ids,
+                                              const SamplingOptions& options, const TokenSink& sink) {
   check_generation_request(prompt, context_length, options);
   torch::NoGradGuard no_grad;
   const EvaluationMode evaluation(model);
@@ -157,6 +132,42 @@ std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const 
   return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
 }
 
+}  // namespace
+
+std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
+                                          std::int64_t context_length, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+  const std::vector<std::int64_t> end_ids =
+      options.end_ids.empty() ? std::vector<std::int64_t>{kEosId} : options.end_ids;
+  if (const auto pretrained = pretrained_language_model(model))
+    return generate_with_cache(*pretrained, prompt, context_length, end_ids, options, sink);
+  check_generation_request(prompt, context_length, options);
+  torch::NoGradGuard no_grad;
+  const EvaluationMode evaluation(*model);
+  const torch::Device device = model_device(*model);
+  std::optional<GptDecoder> decoder;
+  if (options.use_cache && GptDecoder::supports(model)) decoder.emplace(model, context_length);
+  std::int64_t cache_start = 0;  // the decoder holds ids[cache_start, cache_start + decoder->length())
+  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
+    if (decoder) {
+      if (start != cache_start || decoder->length() == 0) {
+        decoder->reset();
+        cache_start = start;
+      }
+      return decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
+    }
+    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
+    return model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
+  };
+  return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
+}
+
+std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
+                                          const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
+                                          const TokenSink& sink) {
+  return generate_with_cache(model, prompt, model.config().max_position_embeddings, end_ids, options, sink);
+}
+
 std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
                               const std::vector<std::int64_t>& generated) {
   std::vector<std::int64_t> all = prompt;
@@ -168,7 +179,9 @@ std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std:
 
 TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer,
                              std::int64_t context_length)
-    : end_ids_({kEosId}), can_cache_(GptDecoder::supports(model)), tokenizer_(std::move(tokenizer)) {
+    : end_ids_({kEosId}),
+      can_cache_(GptDecoder::supports(model) || pretrained_language_model(model)),
+      tokenizer_(std::move(tokenizer)) {
   generate_ids_ = [model, context_length](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
                                           const TokenSink& sink) mutable {
     return generate_tokens(model, prompt, context_length, options, sink);
@@ -188,9 +201,9 @@ TextGenerator::TextGenerator(std::shared_ptr<CausalLanguageModelImpl> model, std
       end_ids_(std::move(end_ids)),
       can_cache_(true),
       tokenizer_(std::move(tokenizer)) {
-  generate_ids_ = [model, end = end_ids_](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
-                                          const TokenSink& sink) {
-    return generate_tokens(*model, prompt, end, options, sink);
+  generate_ids_ = [model](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
+                          const TokenSink& sink) {
+    return generate_tokens(*model, prompt, options.end_ids, options, sink);
   };
 }
 
@@ -200,9 +213,11 @@ Generation TextGenerator::generate(const std::string& prompt, const SamplingOpti
   return generate_from(prompt_ids_(prompt), options, sink);
 }
 
-Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, const SamplingOptions& options,
+Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, const SamplingOptions& asked,
                                         const TextSink& sink) {
-  check_sampling_options(options);
+  check_sampling_options(asked);
+  SamplingOptions options = asked;
+  if (options.end_ids.empty()) options.end_ids = end_ids_;
 
   // A piece that could be the start of a stop string is held back until it is not.
   std::size_t hold = 0;
@@ -231,7 +246,8 @@ Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, co
       result.finish_reason = "cancelled";
       return false;
     }
-    if (options.stop_at_end_of_text && std::find(end_ids_.begin(), end_ids_.end(), token) != end_ids_.end()) {
+    const auto& end_ids = options.end_ids;
+    if (options.stop_at_end_of_text && std::find(end_ids.begin(), end_ids.end(), token) != end_ids.end()) {
       result.finish_reason = "end_of_text";
       return false;
     }

@@ -31,6 +31,9 @@ struct SamplingOptions {
   std::uint64_t seed = 0;
   bool stop_at_end_of_text = true;  // <eos> ends the text
   bool use_cache = true;            // GPTs and Hugging Face models; recurrent models recompute
+  // The ids that end the text when stop_at_end_of_text is set; empty: Cradle's <eos>. A chat
+  // model's end of turn (core/text/chat_format.h), a model folder's end-of-text ids.
+  std::vector<std::int64_t> end_ids;
 };
 
 // ConfigError naming the option when one is out of range.
@@ -48,7 +51,9 @@ std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int6
 using TokenSink = std::function<bool(std::int64_t token)>;
 
 // Generates up to options.max_new_tokens after `prompt` (ids; not empty) and
-// returns the new ids. The model is put in evaluation mode for the call.
+// returns the new ids. The model is put in evaluation mode for the call. A
+// model folder's architecture (core/hub/pretrained_language_model.h) runs
+// with its key/value cache over `context_length` positions.
 std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const std::vector<std::int64_t>& prompt,
                                           std::int64_t context_length, const SamplingOptions& options,
                                           const TokenSink& sink = {});
@@ -95,6 +100,9 @@ class TextGenerator {
                            const TextSink& sink = {});
 
   bool uses_cache(const SamplingOptions& options) const;
+  // The ids that end a text unless options.end_ids names others: a chat
+  // model's end of turn (core/text/chat_format.h) instead of <eos>.
+  void end_at(std::vector<std::int64_t> end_ids) { end_ids_ = std::move(end_ids); }
 
   // Asked after every token (a piece of text may take several tokens, or
   // none, to appear): returning true ends the generation as "cancelled". A

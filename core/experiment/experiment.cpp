@@ -343,9 +343,15 @@ void check_task_source(const Experiment& e, bool text) {
 
 void check_task_model(const Experiment& e, const Json& document, bool text) {
   const bool has_data_field = document.contains("data") && document["data"].is_object();
-  if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent())
+  if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent() && !e.model.is_pretrained())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" +
                       e.model.type + "\"");
+  // A model folder's weights are tuned, not trained from nothing; stage "sft" reads them (init_from the folder).
+  if (e.model.is_pretrained() && (e.task != Task::LanguageModel || e.stage != Stage::Sft))
+    throw ConfigError(
+        "model.type: \"pretrained\" (a Hugging Face model folder) is fine-tuned by stage \"sft\" of "
+        "task \"language_model\", got stage \"" +
+        to_string(e.stage) + "\" of task \"" + to_string(e.task) + "\"");
   for (const char* field : {"class_names", "stratify"})
     if (e.task != Task::Classification && has_data_field && document["data"].contains(field))
       throw ConfigError(std::string("data.") + field + ": task \"" + to_string(e.task) + "\" has no classes" +
@@ -365,6 +371,21 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
     throw ConfigError(
         "data.categorical_encoding: \"embedding\" feeds category indices to an \"mlp\", got model type \"" +
         e.model.type + "\"");
+  // LoRA and checkpointing are built into the Hugging Face architectures; an inherited model is checked by the stage.
+  for (const auto& [field, asked] :
+       {std::pair<const char*, bool>{"lora", e.train.lora.enabled},
+        std::pair<const char*, bool>{"gradient_checkpointing", e.train.gradient_checkpointing}}) {
+    if (!asked) continue;
+    if (e.task != Task::LanguageModel || e.stage != Stage::Sft)
+      throw ConfigError(std::string("train.") + field +
+                        ": stage \"sft\" of task \"language_model\" reads it (a "
+                        "model from a Hugging Face folder), got stage \"" +
+                        to_string(e.stage) + "\"");
+    if (!e.model_inherited && !e.model.is_pretrained())
+      throw ConfigError(std::string("train.") + field +
+                        ": tunes a model read from a Hugging Face folder (init_from the folder), got model type \"" +
+                        e.model.type + "\"");
+  }
   if (e.data.validation_fraction == 0 && e.train.early_stopping.enabled)
     throw ConfigError("train.early_stopping: needs a validation split; data.validation_fraction is 0");
   if (e.data.validation_fraction == 0 && e.train.schedule.type == "plateau")
@@ -599,9 +620,10 @@ Experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 Experiment with_absolute_paths(const Experiment& experiment) {
   Experiment copy = experiment;
   for (auto& path : copy.data.paths) path = fs::absolute(experiment.resolve(path)).lexically_normal().string();
-  for (std::string* path : {&copy.init_from, &copy.align.reward_run, &copy.compress.teacher, &copy.data.folder,
-                            &copy.data.test_folder, &copy.data.file, &copy.data.test_file, &copy.data.train_images,
-                            &copy.data.train_labels, &copy.data.test_images, &copy.data.test_labels})
+  for (std::string* path :
+       {&copy.init_from, &copy.model.folder, &copy.align.reward_run, &copy.compress.teacher, &copy.data.folder,
+        &copy.data.test_folder, &copy.data.file, &copy.data.test_file, &copy.data.train_images, &copy.data.train_labels,
+        &copy.data.test_images, &copy.data.test_labels})
     if (!path->empty()) *path = fs::absolute(experiment.resolve(*path)).lexically_normal().string();
   return copy;
 }

@@ -100,7 +100,7 @@ struct Experiment {
   std::int64_t threads = 0;       // 0: every core
   std::string device = "cpu";     // cpu | cuda | auto
   Stage stage = Stage::Pretrain;  // core/experiment/stage.h
-  std::string init_from;          // the run folder a later stage starts from
+  std::string init_from;          // the run folder a later stage starts from (sft: or a Hugging Face model folder)
   DataSpec data;
   ModelSpec model;
   TrainSpec train;

@@ -29,7 +29,8 @@ const std::vector<std::pair<const char*, std::vector<std::string>>>& field_owner
       {"position", {"gpt", "encoder"}},
       {"tie_weights", {"gpt"}},
       {"bidirectional", {"lstm", "gru", "rnn"}},
-      {"pooling", {"lstm", "gru", "rnn", "encoder"}}};
+      {"pooling", {"lstm", "gru", "rnn", "encoder"}},
+      {"folder", {"pretrained"}}};
   return owners;
 }
 
@@ -46,7 +47,8 @@ bool reads(const std::string& type, const std::string& field, Task task) {
 
 ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
   ModelSpec m;
-  m.type = r.choice("type", m.type, {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder"});
+  m.type = r.choice("type", m.type,
+                    {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder", "pretrained"});
   for (const auto& [key, types] : field_owners()) {
     if (!r.has(key) || reads(m.type, key, task)) continue;
     if (is_classifier_field(key) && std::find(types.begin(), types.end(), m.type) != types.end())
@@ -104,6 +106,12 @@ ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
   if (reads(t, "bidirectional")) m.bidirectional = r.boolean("bidirectional", m.bidirectional);
   if (reads(t, "pooling"))
     m.pooling = r.choice("pooling", t == "encoder" ? "mean" : m.pooling, {"last", "mean", "max"});
+  if (reads(t, "folder")) {
+    m.folder = r.required_string("folder");
+    if (r.has("dropout")) r.fail("dropout", "a pretrained model keeps its own (its config.json's)");
+    r.finish();
+    return m;
+  }
   m.dropout = r.number("dropout", m.dropout, {0.0, 1.0, false, true});
   r.finish();
   return m;
@@ -112,6 +120,10 @@ ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
 Json model_spec_to_json(const ModelSpec& m, Task task) {
   Json model = Json::object();
   model["type"] = m.type;
+  if (m.is_pretrained()) {
+    model["folder"] = m.folder;
+    return model;
+  }
   const auto& t = m.type;
   const auto reads = [&](const std::string& type, const char* field) { return cradle::reads(type, field, task); };
   if (reads(t, "conv_channels")) {

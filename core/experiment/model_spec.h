@@ -14,7 +14,9 @@ namespace cradle {
 struct ModelSpec {
   // Images and tables: mlp | cnn | lenet5 | resnet. Language models: lstm | gru | rnn | gpt.
   // Text classification: lstm | gru | rnn | encoder (a transformer encoder).
+  // A language model read from a Hugging Face model folder: pretrained.
   std::string type = "cnn";
+  std::string folder;  // pretrained: the model folder (config.json, safetensors); its config decides the rest
   std::vector<std::int64_t> conv_channels = {32, 64};  // cnn: one block (conv, norm, act, pool) each
   std::int64_t kernel_size = 3;                        // cnn: odd with "same" padding
   std::string padding = "same";                        // cnn: "same" (kernel_size / 2 on each side) or "valid" (none)
@@ -44,7 +46,8 @@ struct ModelSpec {
   std::string pooling = "last";  // recurrent (default "last"), encoder (default "mean")
 
   bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
-  bool reads_tokens() const { return is_recurrent() || type == "gpt" || type == "encoder"; }
+  bool is_pretrained() const { return type == "pretrained"; }
+  bool reads_tokens() const { return is_recurrent() || type == "gpt" || type == "encoder" || is_pretrained(); }
 };
 
 // `task` decides which fields a type reads: pooling and bidirectional belong to text classification.

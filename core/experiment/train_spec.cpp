@@ -111,6 +111,40 @@ EarlyStoppingSpec parse_early_stopping(JsonObjectReader r, Task task) {
   return s;
 }
 
+// train.lora: rank, alpha, dropout, rank_stabilised and target_modules as
+// peft writes them (a list of names, or one string: a regular expression or "all-linear").
+LoraSpec parse_lora(JsonObjectReader r) {
+  LoraSpec lora;
+  lora.enabled = true;
+  LoraOptions& o = lora.options;
+  o.rank = r.integer("rank", o.rank, Range::between(1, 4096));
+  o.alpha = r.number("alpha", o.alpha, Range::greater_than(0));
+  o.dropout = r.number("dropout", o.dropout, {0.0, 1.0, false, true});
+  o.rank_stabilised = r.boolean("rank_stabilised", o.rank_stabilised);
+  if (const Json* targets = r.raw("target_modules")) {
+    if (targets->is_string()) {
+      lora.targets.pattern = targets->get<std::string>();
+      if (lora.targets.pattern.empty()) r.fail("target_modules", "an empty pattern matches no projection");
+    } else {
+      lora.targets.names = r.strings("target_modules", {});
+      if (lora.targets.names.empty())
+        r.fail("target_modules", "name at least one projection (\"q_proj\"), or leave it out for the defaults");
+    }
+  }
+  r.finish();
+  return lora;
+}
+
+Json lora_to_json(const LoraSpec& lora) {
+  Json out = {{"rank", lora.options.rank},
+              {"alpha", lora.options.alpha},
+              {"dropout", lora.options.dropout},
+              {"rank_stabilised", lora.options.rank_stabilised}};
+  if (!lora.targets.names.empty()) out["target_modules"] = lora.targets.names;
+  if (!lora.targets.pattern.empty()) out["target_modules"] = lora.targets.pattern;
+  return out;
+}
+
 }  // namespace
 
 std::int64_t log_interval(std::int64_t log_every, std::int64_t steps_per_epoch) {
@@ -171,6 +205,8 @@ TrainSpec parse_train_spec(JsonObjectReader r, Task task) {
     group.finish();
     t.layer_lr.push_back(std::move(rate));
   }
+  if (r.has("lora")) t.lora = parse_lora(r.object("lora"));
+  t.gradient_checkpointing = r.boolean("gradient_checkpointing", t.gradient_checkpointing);
   t.log_every = r.integer("log_every", t.log_every, Range::at_least(1));
   t.keep_checkpoints = r.integer("keep_checkpoints", t.keep_checkpoints, Range::at_least(0));
   r.finish();
@@ -208,6 +244,8 @@ Json train_spec_to_json(const TrainSpec& t, Task task) {
     for (const auto& g : t.layer_lr) groups.push_back({{"layers", g.layers}, {"scale", g.scale}});
     train["layer_lr"] = groups;
   }
+  if (t.lora.enabled) train["lora"] = lora_to_json(t.lora);
+  if (t.gradient_checkpointing) train["gradient_checkpointing"] = true;
   train["log_every"] = t.log_every;
   train["keep_checkpoints"] = t.keep_checkpoints;
   return train;

@@ -8,6 +8,7 @@
 
 #include "core/experiment/json_object_reader.h"
 #include "core/experiment/task.h"
+#include "core/models/lora_options.h"
 
 namespace cradle {
 
@@ -56,6 +57,15 @@ struct LayerRateSpec {
   double scale = 1.0;  // times train.lr (and its schedule)
 };
 
+// LoRA: low-rank adapters on a pretrained model's projections train, its
+// own weights stay frozen (core/models/lora.h). Models read from a Hugging
+// Face folder (model type "pretrained") only.
+struct LoraSpec {
+  bool enabled = false;  // written and read as the presence of the section
+  LoraOptions options;
+  LoraTargets targets;  // none named: the architecture's attention and MLP projections
+};
+
 struct TrainSpec {
   std::int64_t epochs = 5;
   std::int64_t batch_size = 64;    // samples per forward pass (a micro-batch when accumulating)
@@ -78,6 +88,8 @@ struct TrainSpec {
   EarlyStoppingSpec early_stopping;
   FreezeSpec freeze;
   std::vector<LayerRateSpec> layer_lr;  // the first group naming a layer decides its rate
+  LoraSpec lora;
+  bool gradient_checkpointing = false;  // pretrained models: layers recomputed in the backward pass, not kept
   std::int64_t log_every = 50;          // optimizer steps between training-metric lines
   std::int64_t keep_checkpoints = 2;    // epoch checkpoints kept (the newest)
 };

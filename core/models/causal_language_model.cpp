@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/hub/fine_tuning_memory.h"
+
 namespace cradle {
 
 std::pair<torch::Tensor, torch::Tensor> KeyValueCache::append(std::size_t layer, const torch::Tensor& keys,
@@ -31,6 +33,19 @@ torch::Tensor CausalLanguageModelImpl::forward_cached(const torch::Tensor& input
   auto logits = run(input_ids, &cache);
   cache.advance(input_ids.size(1));
   return logits;
+}
+
+LayerCost CausalLanguageModelImpl::cost(const Shape& input_shape, const Shape& output_shape) const {
+  const HubModelConfig& c = config_;
+  const std::int64_t tokens = input_shape.empty() ? 1 : input_shape.front();
+  // Every weight but a separate embedding's multiplies each token; attention adds scores and their weighted sum.
+  const std::int64_t multiplied = c.parameters() - (c.tie_word_embeddings ? 0 : c.vocab_size * c.hidden_size);
+  const std::int64_t attention = 4 * c.num_hidden_layers * tokens * tokens * c.num_attention_heads * c.head_dim;
+  FineTuningMemoryOptions options;
+  options.context = tokens;
+  options.gradient_checkpointing = gradient_checkpointing_;
+  const FineTuningMemory memory = estimate_fine_tuning_memory(c, options);
+  return {2 * multiplied * tokens + attention, (memory.activations + memory.logits) / 4};
 }
 
 KeyValueCache CausalLanguageModelImpl::new_cache(std::int64_t capacity) const {

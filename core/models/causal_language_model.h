@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/hub/hub_config.h"
+#include "core/models/layer_cost.h"
 
 namespace cradle {
 
@@ -37,7 +38,7 @@ class KeyValueCache {
   std::int64_t length_ = 0;
 };
 
-class CausalLanguageModelImpl : public torch::nn::Module {
+class CausalLanguageModelImpl : public torch::nn::Module, public CostedLayer {
  public:
   // Token ids [B, T] (T at most the config's context) → logits [B, T, vocab].
   torch::Tensor forward(const torch::Tensor& input_ids) { return run(input_ids, nullptr); }
@@ -49,6 +50,9 @@ class CausalLanguageModelImpl : public torch::nn::Module {
   KeyValueCache new_cache(std::int64_t capacity) const;
 
   const HubModelConfig& config() const { return config_; }
+  // A forward pass over T tokens (the input shape [T]): its multiply-adds and
+  // the activations a training step keeps (core/hub/fine_tuning_memory.h), per sample.
+  LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
 
   // While training, each layer's activations are recomputed in the backward
   // pass instead of kept (core/train/activation_checkpoint.h).

@@ -1,5 +1,7 @@
 #include "core/models/model_description.h"
 
+#include <filesystem>
+
 #include "core/common/error.h"
 
 namespace cradle {
@@ -36,6 +38,11 @@ std::string size_text(const ModelDescription::Size& size) {
 
 }  // namespace
 
+std::string model_folder_name(const std::string& folder) {
+  const std::filesystem::path path = std::filesystem::path(folder).lexically_normal();
+  return path.has_filename() ? path.filename().string() : path.parent_path().filename().string();
+}
+
 ModelDescription describe_model(const ModelSpec& m) {
   ModelDescription d;
   if (m.type == "mlp") {
@@ -57,6 +64,9 @@ ModelDescription describe_model(const ModelSpec& m) {
     d.family = m.type == "gpt" ? ModelFamily::Gpt : ModelFamily::TransformerEncoder;
     d.sizes = {
         {ModelSize::TransformerBlocks, {m.layers}}, {ModelSize::Width, {m.width}}, {ModelSize::Heads, {m.heads}}};
+  } else if (m.is_pretrained()) {
+    d.family = ModelFamily::Pretrained;
+    d.folder = m.folder;
   } else {
     throw ConfigError("model.type: \"" + m.type + "\" is not a model Cradle builds");
   }
@@ -74,6 +84,7 @@ std::string to_string(ModelFamily family) {
     case ModelFamily::Rnn: return "RNN";
     case ModelFamily::Gpt: return "GPT";
     case ModelFamily::TransformerEncoder: return "Transformer encoder";
+    case ModelFamily::Pretrained: return "Hugging Face model";
   }
   return "model";
 }
@@ -82,6 +93,7 @@ std::string to_text(const ModelDescription& description) {
   std::string text = to_string(description.family);
   for (const auto& size : description.sizes) text += ", " + size_text(size);
   if (description.bidirectional) text += ", bidirectional";
+  if (!description.folder.empty()) text += ", " + model_folder_name(description.folder);
   return text;
 }
 

@@ -12,7 +12,7 @@
 
 namespace cradle {
 
-enum class ModelFamily { Mlp, Cnn, LeNet5, ResNet, Lstm, Gru, Rnn, Gpt, TransformerEncoder };
+enum class ModelFamily { Mlp, Cnn, LeNet5, ResNet, Lstm, Gru, Rnn, Gpt, TransformerEncoder, Pretrained };
 
 // A size and how it reads: a list after its name ("conv channels 32, 64") or
 // a count before it ("2 layers").
@@ -37,13 +37,17 @@ struct ModelDescription {
   ModelFamily family = ModelFamily::Mlp;
   std::vector<Size> sizes;     // in the order they are said
   bool bidirectional = false;  // recurrent: a second stack reads backwards
+  std::string folder;          // pretrained: the Hugging Face model folder it was read from
 };
 
 // ConfigError for a model type Cradle does not build.
 ModelDescription describe_model(const ModelSpec& model);
 
 std::string to_string(ModelFamily family);  // "CNN", "LeNet-5", "Transformer encoder"
-// "CNN, conv channels 32, 64, dense 128"; "LSTM, 2 layers, hidden size 256, bidirectional".
+// "CNN, conv channels 32, 64, dense 128"; "LSTM, 2 layers, hidden size 256, bidirectional";
+// "Hugging Face model, SmolLM2-135M-Instruct" (the folder's name).
 std::string to_text(const ModelDescription& description);
+// A model folder's own name ("SmolLM2-135M-Instruct" for ".../SmolLM2-135M-Instruct/").
+std::string model_folder_name(const std::string& folder);
 
 }  // namespace cradle

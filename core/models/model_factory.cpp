@@ -1,6 +1,7 @@
 #include "core/models/model_factory.h"
 
 #include "core/common/error.h"
+#include "core/hub/pretrained_language_model.h"
 #include "core/models/cnn.h"
 #include "core/models/gpt.h"
 #include "core/models/lenet.h"
@@ -12,6 +13,7 @@ namespace cradle {
 
 torch::nn::Sequential build_model(const ModelSpec& spec, const std::vector<std::int64_t>& input_shape,
                                   std::int64_t num_classes, const std::vector<std::int64_t>& category_sizes) {
+  if (spec.is_pretrained()) return load_pretrained_sequential(spec.folder);  // its config decides the shapes
   if (spec.is_recurrent()) return build_recurrent_language_model(spec, num_classes);
   if (spec.type == "gpt") return build_gpt(spec, input_shape.at(0), num_classes);
   if (spec.type == "mlp") return build_mlp(spec, input_shape, num_classes, category_sizes);

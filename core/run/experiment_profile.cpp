@@ -15,6 +15,8 @@
 #include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
 #include "core/run/fine_tuning_base.h"
+#include "core/run/pretrained_tuning.h"
+#include "core/run/run_chat_format.h"
 
 namespace cradle {
 namespace {
@@ -54,7 +56,9 @@ DataProfile profile_data(const Experiment& experiment) {
     return profile;
   }
   if (is_fine_tuning(experiment)) {
-    const auto data = load_dialogue_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    const auto base = load_fine_tuning_base(experiment);
+    const auto data =
+        load_dialogue_data(experiment, base.tokenizer, run_chat_format(base.pretrained.model, base.tokenizer));
     profile.input_shape = {experiment.data.context_length};
     profile.vocab_size = profile.outputs = data.vocab_size();
     profile.train_samples = data.train.size();
@@ -101,6 +105,7 @@ ModelSummary summarize_experiment_model(const Experiment& experiment, const Data
     return summarize_model(model, data.input_shape);
   }
   auto model = build_model(experiment.model, data.input_shape, data.outputs, data.category_sizes);
+  prepare_pretrained_tuning(model, experiment.model, experiment.train);  // LoRA: the adapters are what trains
   return summarize_model(model, data.input_shape);
 }
 

@@ -234,6 +234,7 @@ RunResult ExperimentRun::train(const StopSignal* stop, RunControl* control) {
   // the model) ends with the report saying so, where the disk still takes it.
   try {
     result.outcome = run_training();
+    s.stage->finish_model(c);
     save_model_weights(c.folder.model_file(), *s.stage->model());
     result.validation = final_metrics.validation;
     result.test = final_metrics.test;

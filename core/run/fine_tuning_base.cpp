@@ -1,12 +1,44 @@
 #include "core/run/fine_tuning_base.h"
 
 #include "core/common/error.h"
+#include "core/hub/hub_model.h"
+#include "core/hub/hub_tokenizer.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
 
 namespace cradle {
 
+namespace {
+
+// A Hugging Face model folder: its architecture, weights and tokenizer are the folder's own.
+FineTuningBase model_folder_base(const Experiment& e, const std::filesystem::path& folder) {
+  const std::string where = folder.string();
+  if (e.stage != Stage::Sft)
+    throw ConfigError("init_from: " + where + " is a Hugging Face model folder; stage \"sft\" tunes one, stage \"" +
+                      to_string(e.stage) + "\" starts from a run (fine-tune the folder's model first)");
+  const HubModelConfig config = load_hub_config(folder);
+  if (e.data.context_length > config.max_position_embeddings)
+    throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " is more than " + where +
+                      "/config.json's max_position_embeddings " + std::to_string(config.max_position_embeddings));
+  FineTuningBase loaded;
+  loaded.pretrained.task = Task::LanguageModel;
+  loaded.pretrained.stage = Stage::Pretrain;
+  loaded.pretrained.data.context_length = e.data.context_length;
+  loaded.pretrained.model.type = "pretrained";
+  loaded.pretrained.model.folder = std::filesystem::absolute(folder).lexically_normal().string();
+  auto tokenizer = HubTokenizer::load(folder);
+  if (tokenizer->vocab_size() > config.vocab_size)
+    throw DataError(where + "/tokenizer.json: " + std::to_string(tokenizer->vocab_size()) +
+                    " tokens, more than config.json's vocab_size " + std::to_string(config.vocab_size) +
+                    " (the embedding's rows)");
+  loaded.tokenizer = std::move(tokenizer);
+  return loaded;  // no weights file: building model type "pretrained" reads the folder's
+}
+
+}  // namespace
+
 FineTuningBase load_fine_tuning_base(const Experiment& e) {
+  if (is_hub_model_folder(e.resolve(e.init_from))) return model_folder_base(e, e.resolve(e.init_from));
   const RunFolder base = open_run_folder(e.resolve(e.init_from));
   FineTuningBase loaded;
   loaded.pretrained = load_experiment(base.experiment_file());

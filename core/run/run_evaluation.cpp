@@ -26,8 +26,10 @@
 #include "core/models/model_factory.h"
 #include "core/models/reward_model.h"
 #include "core/models/text_classifier.h"
+#include "core/run/run_chat_format.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
+#include "core/text/chat_template.h"
 #include "core/train/checkpoint.h"
 #include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
@@ -188,7 +190,7 @@ struct ReportPrompt {
 void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const Tokenizer> tokenizer,
                              const TensorDataset& dataset, const std::vector<ReportPrompt>& prompts,
                              const Experiment& experiment, torch::Device device, const EvaluationRequest& request,
-                             EvaluationResult& result) {
+                             EvaluationResult& result, const std::vector<std::int64_t>& end_ids = {kEosId}) {
   LanguageModelMetrics metrics;
   const std::int64_t n = dataset.size(), batch_size = experiment.eval.batch_size;
   {
@@ -221,6 +223,7 @@ void evaluate_language_model(torch::nn::Sequential& model, std::shared_ptr<const
   result.loss = result.language_model->cross_entropy;
 
   TextGenerator generator(model, std::move(tokenizer), experiment.data.context_length);
+  generator.end_at(end_ids);
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     SamplingOptions options = request.sampling;
     options.seed += static_cast<std::uint64_t>(i);
@@ -347,7 +350,7 @@ void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) 
 }
 
 void evaluate_fine_tuned_model(const RunUnderEvaluation& e, EvaluationResult& result) {
-  const auto data = load_dialogue_data(e.experiment, e.tokenizer());
+  const auto data = load_dialogue_data(e.experiment, e.tokenizer(), run_chat_format(e.experiment.model, e.tokenizer()));
   auto model = e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {}));
   // Prompts: conversations of the split without their last reply.
   const std::string& split = e.request.split;
@@ -358,11 +361,10 @@ void evaluate_fine_tuned_model(const RunUnderEvaluation& e, EvaluationResult& re
   for (std::size_t i = 0; i < dialogues.size() && static_cast<std::int64_t>(prompts.size()) < e.request.prompts; ++i) {
     auto messages = dialogues[i].messages;
     messages.pop_back();
-    prompts.push_back({"user: " + messages.back().content + "\nassistant:",
-                       render_chat_prompt(*data.tokenizer, data.markers, messages)});
+    prompts.push_back({"user: " + messages.back().content + "\nassistant:", data.format->prompt(messages)});
   }
   evaluate_language_model(model, data.tokenizer, chosen_split(data, split), prompts, e.experiment, e.device, e.request,
-                          result);
+                          result, data.format->end_ids());
 }
 
 void evaluate_pretrained_language_model(const RunUnderEvaluation& e, EvaluationResult& result) {

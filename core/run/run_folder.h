@@ -6,6 +6,7 @@
 //   checkpoints/      epoch-NNNN.pt (the newest few), stopped.pt
 //   model/model.pt    the final weights
 //   model/reference.pt DPO and PPO: the frozen reference policy (the weights they started from)
+//   adapter/          LoRA runs: the adapters in peft's layout (adapter_config.json, adapter_model.safetensors)
 //   report.json       status, timings, final metrics
 //   samples.jsonl     predictions on fixed samples, or generated text, at each validation
 #include <filesystem>
@@ -25,6 +26,7 @@ struct RunFolder {
   std::filesystem::path model_file() const { return root / "model" / "model.pt"; }
   std::filesystem::path reference_file() const { return root / "model" / "reference.pt"; }    // dpo, ppo
   std::filesystem::path tokenizer_file() const { return root / "model" / "tokenizer.json"; }  // language models
+  std::filesystem::path adapter_dir() const { return root / "adapter"; }                      // LoRA runs
   std::filesystem::path report_file() const { return root / "report.json"; }
   std::filesystem::path samples_file() const { return root / "samples.jsonl"; }  // core/run/sample_snapshots.h
 };

@@ -62,6 +62,7 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_language_model(torch::nn::
 std::unique_ptr<SampleSnapshots> SampleSnapshots::for_chat(torch::nn::Sequential model,
                                                            std::vector<std::vector<std::int64_t>> prompts,
                                                            std::shared_ptr<const Tokenizer> tokenizer,
+                                                           std::vector<std::int64_t> end_ids,
                                                            std::int64_t context_length, std::uint64_t seed,
                                                            const std::filesystem::path& file) {
   std::unique_ptr<SampleSnapshots> s(new SampleSnapshots(std::move(model), file));
@@ -69,7 +70,7 @@ std::unique_ptr<SampleSnapshots> SampleSnapshots::for_chat(torch::nn::Sequential
   s->tokenizer_ = std::move(tokenizer);
   s->context_length_ = context_length;
   s->seed_ = seed;
-  s->ends_at_end_of_turn_ = true;
+  s->end_ids_ = std::move(end_ids);
   return s;
 }
 
@@ -123,7 +124,8 @@ void SampleSnapshots::write_generations(const EvaluationMetrics& m) {
     options.temperature = 0.8;
     options.top_k = 40;
     options.seed = seed_ + i;
-    options.stop_at_end_of_text = ends_at_end_of_turn_;
+    options.stop_at_end_of_text = !end_ids_.empty();
+    options.end_ids = end_ids_;
     const auto continuation = generate_tokens(model_, prompts_[i], context_length_, options);
     items.push_back({{"prompt", tokenizer_->decode(prompts_[i])},
                      {"text", continuation_text(*tokenizer_, prompts_[i], continuation)}});

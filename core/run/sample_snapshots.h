@@ -37,12 +37,12 @@ class SampleSnapshots : public TrainingObserver {
                                                              const std::filesystem::path& file);
 
   // Fine-tuned chat models: the replies to fixed conversations (each rendered
-  // up to the assistant's marker), ending at the end-of-turn token.
+  // up to the assistant's turn), ending at one of `end_ids` (the end of turn).
   static std::unique_ptr<SampleSnapshots> for_chat(torch::nn::Sequential model,
                                                    std::vector<std::vector<std::int64_t>> prompts,
                                                    std::shared_ptr<const Tokenizer> tokenizer,
-                                                   std::int64_t context_length, std::uint64_t seed,
-                                                   const std::filesystem::path& file);
+                                                   std::vector<std::int64_t> end_ids, std::int64_t context_length,
+                                                   std::uint64_t seed, const std::filesystem::path& file);
 
   void on_evaluation(const EvaluationMetrics& m) override;  // validation only
 
@@ -63,7 +63,7 @@ class SampleSnapshots : public TrainingObserver {
   std::shared_ptr<const Tokenizer> tokenizer_;
   std::int64_t context_length_ = 0;
   std::uint64_t seed_ = 0;
-  bool ends_at_end_of_turn_ = false;  // chat: a reply ends at <eos>; pretraining prompts stand mid-text
+  std::vector<std::int64_t> end_ids_;  // chat: what ends a reply; none for pretraining prompts (they stand mid-text)
 };
 
 }  // namespace cradle

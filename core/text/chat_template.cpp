@@ -17,6 +17,24 @@ std::int64_t marker_id(const Tokenizer& tokenizer, const std::string& text) {
                   "\"<|assistant|>\" (the default)");
 }
 
+class CradleChatFormat : public ChatFormat {
+ public:
+  explicit CradleChatFormat(std::shared_ptr<const Tokenizer> tokenizer)
+      : tokenizer_(std::move(tokenizer)), markers_(chat_markers(*tokenizer_)) {}
+  RenderedChat render(const std::vector<ChatMessage>& messages) const override {
+    return render_chat(*tokenizer_, markers_, messages);
+  }
+  std::vector<std::int64_t> prompt(const std::vector<ChatMessage>& messages) const override {
+    return render_chat_prompt(*tokenizer_, markers_, messages);
+  }
+  std::vector<std::int64_t> end_ids() const override { return {markers_.end_of_turn}; }
+  std::string name() const override { return "Cradle's chat markers"; }
+
+ private:
+  std::shared_ptr<const Tokenizer> tokenizer_;
+  ChatMarkers markers_;
+};
+
 std::int64_t role_marker(const ChatMarkers& markers, const std::string& role) {
   if (role == "system") return markers.system;
   if (role == "user") return markers.user;
@@ -55,6 +73,10 @@ std::vector<std::int64_t> render_chat_prompt(const Tokenizer& tokenizer, const C
   auto ids = render_chat(tokenizer, markers, messages).ids;
   ids.push_back(markers.assistant);
   return ids;
+}
+
+std::shared_ptr<const ChatFormat> cradle_chat_format(std::shared_ptr<const Tokenizer> tokenizer) {
+  return std::make_shared<CradleChatFormat>(std::move(tokenizer));
 }
 
 }  // namespace cradle

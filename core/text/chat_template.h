@@ -8,8 +8,10 @@
 // (data.tokenizer.special_tokens) and <eos> ends a turn, so the model learns
 // to stop. Only the assistant's content and its end-of-turn are trained.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "core/text/chat_format.h"
 #include "core/text/conversation_records.h"
 #include "core/text/tokenizer.h"
 
@@ -23,11 +25,6 @@ struct ChatMarkers {
 // The markers' ids in `tokenizer`; DataError naming the missing marker.
 ChatMarkers chat_markers(const Tokenizer& tokenizer);
 
-struct RenderedChat {
-  std::vector<std::int64_t> ids;
-  std::vector<bool> trained;  // per id: the assistant wrote it (content or end-of-turn)
-};
-
 RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers,
                          const std::vector<ChatMessage>& messages);
 
@@ -35,5 +32,8 @@ RenderedChat render_chat(const Tokenizer& tokenizer, const ChatMarkers& markers,
 // what the model continues to answer.
 std::vector<std::int64_t> render_chat_prompt(const Tokenizer& tokenizer, const ChatMarkers& markers,
                                              const std::vector<ChatMessage>& messages);
+
+// The above as a ChatFormat (core/text/chat_format.h); DataError naming a missing marker.
+std::shared_ptr<const ChatFormat> cradle_chat_format(std::shared_ptr<const Tokenizer> tokenizer);
 
 }  // namespace cradle

@@ -159,6 +159,10 @@
         <extracomment>Between the parts of a model&apos;s description: &quot;CNN, conv channels 32, 64, dense 128&quot;.</extracomment>
         <translation>，</translation>
     </message>
+    <message>
+        <source>Hugging Face model</source>
+        <translation>Hugging Face 模型</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

@@ -19,6 +19,7 @@
 #include "core/run/experiment_run.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_weights.h"
+#include "core/text/chat_template.h"
 #include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
 #include "tests/core/tiny_chat_fixture.h"
@@ -164,7 +165,8 @@ class FineTuningTest : public QObject {
     auto pretrained =
         build_model(base.model, {24}, load_tokenizer(base_dir / "model" / "tokenizer.json")->vocab_size(), {});
     load_weights_file(base_dir / "model" / "model.pt", *pretrained);
-    const auto data = load_dialogue_data(e, load_tokenizer(base_dir / "model" / "tokenizer.json"));
+    std::shared_ptr<const Tokenizer> tokenizer = load_tokenizer(base_dir / "model" / "tokenizer.json");
+    const auto data = load_dialogue_data(e, tokenizer, cradle_chat_format(tokenizer));
     const double before = evaluate_classifier(pretrained, data.validation, 64, torch::kCPU).loss;
 
     ExperimentRun run(e, sft_dir);

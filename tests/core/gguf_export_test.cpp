@@ -31,46 +31,6 @@ using nlohmann::json;
 
 constexpr std::int64_t kVocabulary = 320;      // 256 bytes and a few merges, and added tokens
 const char* const kBoundary = "\xE2\x96\x81";  // ▁
-const char* const kChatMl =
-    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
-    "'<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
-
-json added_token(std::int64_t id, const std::string& content, bool special) {
-  return {{"id", id},        {"content", content},     {"single_word", false}, {"lstrip", false},
-          {"rstrip", false}, {"normalized", !special}, {"special", special}};
-}
-
-// GPT-2's byte alphabet and three merges (Ġt, he, Ġthe), ids 256..258; added tokens at 300..302.
-json byte_level_tokenizer(const json& pre_tokenizer) {
-  json vocab = json::object();
-  for (int b = 0; b < 256; ++b) vocab[to_byte_level(std::string(1, static_cast<char>(b)))] = b;
-  vocab["\xC4\xA0t"] = 256;
-  vocab["he"] = 257;
-  vocab["\xC4\xA0the"] = 258;
-  return {{"version", "1.0"},
-          {"added_tokens",
-           {added_token(300, "<|endoftext|>", true), added_token(301, "<|im_start|>", true),
-            added_token(302, "<|im_end|>", true), added_token(303, "<tool>", false)}},
-          {"normalizer", nullptr},
-          {"pre_tokenizer", pre_tokenizer},
-          {"post_processor", nullptr},
-          {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},
-          {"model",
-           {{"type", "BPE"},
-            {"dropout", nullptr},
-            {"unk_token", nullptr},
-            {"continuing_subword_prefix", ""},
-            {"end_of_word_suffix", ""},
-            {"fuse_unk", false},
-            {"byte_fallback", false},
-            {"vocab", vocab},
-            {"merges", {"\xC4\xA0 t", "h e", "\xC4\xA0t he"}}}}};
-}
-
-json byte_level(bool use_regex) {
-  return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", use_regex}};
-}
-
 json llama3_pre_tokenizer() {
   return {
       {"type", "Sequence"},
@@ -81,7 +41,7 @@ json llama3_pre_tokenizer() {
             R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)"}}},
          {"behavior", "Isolated"},
          {"invert", false}},
-        byte_level(false)}}};
+        tiny_byte_level(false)}}};
 }
 
 // Llama 2's layout: <unk> <s> </s>, the 256 byte tokens <0xNN>, ▁ and a..z, merges ▁t, he, ▁the.
@@ -98,7 +58,8 @@ json sentencepiece_tokenizer() {
   vocab["he"] = 287;
   vocab[std::string(kBoundary) + "the"] = 288;
   return {{"version", "1.0"},
-          {"added_tokens", {added_token(0, "<unk>", true), added_token(1, "<s>", true), added_token(2, "</s>", true)}},
+          {"added_tokens",
+           {tiny_added_token(0, "<unk>", true), tiny_added_token(1, "<s>", true), tiny_added_token(2, "</s>", true)}},
           {"normalizer",
            {{"type", "Sequence"},
             {"normalizers",
@@ -138,7 +99,7 @@ struct ExportCase {
 
 ExportCase export_case(const std::string& name) {
   ExportCase c;
-  const json chat_ml_config = {{"bos_token", nullptr}, {"eos_token", "<|im_end|>"}, {"chat_template", kChatMl}};
+  const json chat_ml_config = {{"bos_token", nullptr}, {"eos_token", "<|im_end|>"}, {"chat_template", kTinyChatMl}};
   if (name == "Llama") {
     c.config = tiny_config("LlamaForCausalLM", "llama");
     c.tokenizer = sentencepiece_tokenizer();
@@ -154,7 +115,7 @@ ExportCase export_case(const std::string& name) {
                                 {"low_freq_factor", 1.0},
                                 {"high_freq_factor", 4.0},
                                 {"original_max_position_embeddings", 16}};
-    c.tokenizer = byte_level_tokenizer(llama3_pre_tokenizer());
+    c.tokenizer = tiny_byte_level_tokenizer(llama3_pre_tokenizer());
     c.tokenizer_config = chat_ml_config;
     c.architecture = "llama";
   } else if (name == "Mistral") {
@@ -166,14 +127,14 @@ ExportCase export_case(const std::string& name) {
   } else if (name == "Qwen2") {
     c.config = tiny_config("Qwen2ForCausalLM", "qwen2");
     c.config["tie_word_embeddings"] = true;
-    c.tokenizer = byte_level_tokenizer(byte_level(true));
+    c.tokenizer = tiny_byte_level_tokenizer(tiny_byte_level(true));
     c.tokenizer_config = chat_ml_config;
     c.architecture = "qwen2";
   } else {  // GPT-2, its output tied to the embedding
     c.config = tiny_gpt2_config();
     c.config["bos_token_id"] = 300;
     c.config["eos_token_id"] = 300;
-    c.tokenizer = byte_level_tokenizer(byte_level(true));
+    c.tokenizer = tiny_byte_level_tokenizer(tiny_byte_level(true));
     c.tokenizer_config = {{"bos_token", "<|endoftext|>"}, {"eos_token", "<|endoftext|>"}};
     c.architecture = "gpt2";
   }
@@ -359,7 +320,7 @@ class GgufExportTest : public QObject {
         QCOMPARE(types[303], 4);  // added, not special: user-defined
         QCOMPARE(m["tokenizer.ggml.add_bos_token"].get<bool>(), false);
         if (std::string(name) != "GPT-2") {
-          QCOMPARE(m["tokenizer.chat_template"].get<std::string>(), std::string(kChatMl));
+          QCOMPARE(m["tokenizer.chat_template"].get<std::string>(), std::string(kTinyChatMl));
           QCOMPARE(m["tokenizer.ggml.eos_token_id"].get<int>(), 302);
         }
       }
@@ -427,7 +388,7 @@ class GgufExportTest : public QObject {
   void unknownPreTokenizersAreRefused() {
     ExportCase c = export_case("Qwen2");
     c.tokenizer["pre_tokenizer"] = {{"type", "Sequence"},
-                                    {"pretokenizers", {{{"type", "WhitespaceSplit"}}, byte_level(false)}}};
+                                    {"pretokenizers", {{{"type", "WhitespaceSplit"}}, tiny_byte_level(false)}}};
     const fs::path folder = fs::path(dir_.path().toStdString()) / "unknown-pre";
     write_case(folder, c, 6);
     const HubModel hub = load_hub_model(folder);

@@ -7,11 +7,17 @@
 
 #include "core/common/file_io.h"
 #include "core/hub/hub_config.h"
+#include "core/hub/tokenizer/byte_level_alphabet.h"
 #include "core/models/gpt2.h"
 #include "core/models/llama.h"
 
 namespace cradle::test {
 namespace fs = std::filesystem;
+
+extern const char* const kTinyChatMl;
+const char* const kTinyChatMl =
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+    "'<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
 Json tiny_config(const std::string& architecture, const std::string& model_type) {
   return {{"architectures", {architecture}},
@@ -111,6 +117,41 @@ std::string comma_joined(const std::vector<std::int64_t>& ids) {
   std::string text;
   for (const auto id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
   return text;
+}
+
+Json tiny_added_token(std::int64_t id, const std::string& content, bool special) {
+  return {{"id", id},        {"content", content},     {"single_word", false}, {"lstrip", false},
+          {"rstrip", false}, {"normalized", !special}, {"special", special}};
+}
+
+Json tiny_byte_level_tokenizer(const Json& pre_tokenizer) {
+  Json vocab = Json::object();
+  for (int b = 0; b < 256; ++b) vocab[to_byte_level(std::string(1, static_cast<char>(b)))] = b;
+  vocab["\xC4\xA0t"] = 256;
+  vocab["he"] = 257;
+  vocab["\xC4\xA0the"] = 258;
+  return {{"version", "1.0"},
+          {"added_tokens",
+           {tiny_added_token(300, "<|endoftext|>", true), tiny_added_token(301, "<|im_start|>", true),
+            tiny_added_token(302, "<|im_end|>", true), tiny_added_token(303, "<tool>", false)}},
+          {"normalizer", nullptr},
+          {"pre_tokenizer", pre_tokenizer},
+          {"post_processor", nullptr},
+          {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},
+          {"model",
+           {{"type", "BPE"},
+            {"dropout", nullptr},
+            {"unk_token", nullptr},
+            {"continuing_subword_prefix", ""},
+            {"end_of_word_suffix", ""},
+            {"fuse_unk", false},
+            {"byte_fallback", false},
+            {"vocab", vocab},
+            {"merges", {"\xC4\xA0 t", "h e", "\xC4\xA0t he"}}}}};
+}
+
+Json tiny_byte_level(bool use_regex) {
+  return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", use_regex}};
 }
 
 }  // namespace cradle::test

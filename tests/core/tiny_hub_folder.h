@@ -34,4 +34,15 @@ struct ReferenceOutput {
 ReferenceOutput run_reference_script(const std::string& script, const std::vector<std::string>& arguments);
 std::string comma_joined(const std::vector<std::int64_t>& ids);
 
+// A tokenizer.json's added token.
+Json tiny_added_token(std::int64_t id, const std::string& content, bool special);
+// A byte-level BPE tokenizer.json: GPT-2's byte alphabet and three merges (Ġt,
+// he, Ġthe), ids 256..258; added tokens <|endoftext|>, <|im_start|>,
+// <|im_end|> (special) and <tool> at 300..303.
+Json tiny_byte_level_tokenizer(const Json& pre_tokenizer);
+// The ByteLevel pre-tokenizer (with GPT-2's word pattern when use_regex).
+Json tiny_byte_level(bool use_regex);
+// ChatML, as Qwen2 and SmolLM2's instruct models write it.
+extern const char* const kTinyChatMl;
+
 }  // namespace cradle::test

@@ -47,8 +47,8 @@ class DirectPreferenceStage : public PreferencePairStage {
     std::vector<std::vector<std::int64_t>> prompts;
     for (std::size_t i = 0; i < std::min<std::size_t>(3, data_.validation_pairs.size()); ++i)
       prompts.push_back(render_chat_prompt(*tokenizer_, data_.markers, data_.validation_pairs[i].prompt));
-    return SampleSnapshots::for_chat(model_, std::move(prompts), tokenizer_, c.experiment.data.context_length,
-                                     c.experiment.seed, c.folder.samples_file());
+    return SampleSnapshots::for_chat(model_, std::move(prompts), tokenizer_, {data_.markers.end_of_turn},
+                                     c.experiment.data.context_length, c.experiment.seed, c.folder.samples_file());
   }
 };
 

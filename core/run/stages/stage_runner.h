@@ -10,7 +10,7 @@
 // (core/run/experiment_run.cpp), which calls the hooks below in this order:
 //   load → (torch's seed set) build → (run folder made) enter_folder →
 //   describe, sample_snapshots → prepare_training → report_setup → (the loop
-//   runs) → report_results.
+//   runs) → finish_model → report_results.
 // core/run/stages/stage_registry.cpp maps an experiment to its runner;
 // ARCHITECTURE.md says how to add one.
 #include <torch/nn.h>
@@ -74,6 +74,9 @@ class StageRunner {
   // when training fails) and those that need the trained model.
   virtual void report_setup(const StageContext& context, Json& report) const = 0;
   virtual void report_results(const StageContext& context, Json& report) {}
+  // Rank 0, once training has ended, just before model/model.pt is written
+  // from model(): for what the stage keeps beside it (a LoRA run's adapters).
+  virtual void finish_model(const StageContext& context) {}
 
   // The training loop, set up and ready to run (to the end or to a stop
   // request). By default the Trainer over data(), with what configure_trainer

@@ -1,0 +1,33 @@
+#pragma once
+// What train.lora and train.gradient_checkpointing do to a model read from a
+// Hugging Face folder (model type "pretrained"), and what a LoRA run keeps of
+// it: the adapters in peft's layout (the run folder's adapter/), while
+// model/model.pt holds them folded into the weights, so the run's model loads
+// and generates as the plain architecture.
+#include <torch/nn.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/experiment/experiment.h"
+#include "core/models/lora.h"
+
+namespace cradle {
+
+struct PretrainedTuning {
+  bool lora = false;
+  LoraAttachment attachment;  // LoRA: the projections given adapters, and the parameters that train
+  bool gradient_checkpointing = false;
+  std::string describe() const;  // train.log's line ("" when neither is asked for)
+};
+
+// Adds the adapters (from torch's current seed) and freezes the rest, and
+// switches checkpointing on, as `train` asks. ConfigError when it asks them of
+// a model that is not from a folder, or names no projection of the model.
+PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const ModelSpec& spec, const TrainSpec& train);
+
+// A LoRA run's end: its adapters written to `folder` as peft writes them
+// (base_model_name_or_path the model folder), then folded into the weights.
+void save_and_merge_adapters(torch::nn::Sequential& model, const ModelSpec& spec, const std::filesystem::path& folder);
+
+}  // namespace cradle

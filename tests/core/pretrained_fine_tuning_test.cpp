@@ -1,0 +1,227 @@
+// Supervised fine-tuning that starts from a Hugging Face model folder: the
+// model's own chat template marks the assistant's turns for training; LoRA
+// and gradient checkpointing from the experiment; the run keeps its adapters
+// in peft's layout, checked by an independent reference written from peft's
+// description (tests/reference/peft_lora_reference.py), which folds them into
+// the folder's weights and must give the logits of the run's model.pt.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include "core/common/error.h"
+#include "core/common/file_io.h"
+#include "core/data/dialogue_data.h"
+#include "core/eval/classifier_evaluation.h"
+#include "core/eval/text_generation.h"
+#include "core/hub/hub_chat_format.h"
+#include "core/hub/hub_chat_template.h"
+#include "core/hub/pretrained_language_model.h"
+#include "core/run/experiment_run.h"
+#include "core/run/run_chat_format.h"
+#include "core/run/run_text_generator.h"
+#include "core/run/run_weights.h"
+#include "tests/core/tiny_chat_fixture.h"
+#include "tests/core/tiny_hub_folder.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kImEnd = 302;  // <|im_end|> in tiny_byte_level_tokenizer
+
+// A tiny Llama folder that chats in ChatML, its turns ending at <|im_end|>.
+void write_chat_model_folder(const fs::path& folder, const std::string& chat_template = kTinyChatMl) {
+  Json config = tiny_config("LlamaForCausalLM", "llama");
+  config["vocab_size"] = 320;
+  config["eos_token_id"] = kImEnd;
+  write_folder(folder, config, random_weights(config, 7), false);
+  write_text_atomically(folder / "tokenizer.json", tiny_byte_level_tokenizer(tiny_byte_level(true)).dump());
+  Json tokenizer_config = {{"bos_token", nullptr}, {"eos_token", "<|im_end|>"}};
+  if (!chat_template.empty()) tokenizer_config["chat_template"] = chat_template;
+  write_text_atomically(folder / "tokenizer_config.json", tokenizer_config.dump());
+}
+
+// The texts of the runs of trained ids, each token as the tokenizer spells it.
+std::vector<std::string> trained_texts(const HubTokenizer& tokenizer, const RenderedChat& chat) {
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < chat.ids.size(); ++i) {
+    if (!chat.trained[i]) continue;
+    if (i == 0 || !chat.trained[i - 1]) texts.emplace_back();
+    texts.back() += tokenizer.token_text(chat.ids[i]);
+  }
+  return texts;
+}
+
+Json lora_sft_experiment(const fs::path& dir, const fs::path& model_folder) {
+  Json doc = tiny_sft_experiment(dir, model_folder);
+  doc["data"]["context_length"] = 48;
+  doc["train"] = {{"epochs", 4},
+                  {"batch_size", 16},
+                  {"lr", 0.01},
+                  {"log_every", 5},
+                  {"gradient_checkpointing", true},
+                  {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.0}}}};
+  return doc;
+}
+
+std::string config_error_of(const Json& document) {
+  try {
+    parse_experiment(document);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+class PretrainedFineTuningTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void theModelsTemplateMarksTheAssistantsTurns() {
+    QTemporaryDir dir;
+    write_chat_model_folder(fs::path(dir.path().toStdString()));
+    std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(dir.path().toStdString());
+    const auto format = hub_chat_format(tokenizer, {kImEnd});
+    const std::vector<ChatMessage> messages = {{"system", "Be brief."},
+                                               {"user", "hello"},
+                                               {"assistant", "Hi there"},
+                                               {"user", "bye"},
+                                               {"assistant", "the end"}};
+    const auto chat = format->render(messages);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& m : messages) list.push_back({{"role", m.role}, {"content", m.content}});
+    // The pieces encoded one by one give the ids of the whole rendering (ChatML's turns split at special tokens).
+    QVERIFY(chat.ids == tokenizer->encode(apply_hub_chat_template(*tokenizer, list, false)));
+    const auto texts = trained_texts(*tokenizer, chat);
+    QCOMPARE(texts.size(), std::size_t(2));
+    QCOMPARE(texts[0], std::string("Hi there<|im_end|>\n"));
+    QCOMPARE(texts[1], std::string("the end<|im_end|>\n"));
+    // The prompt ends where the assistant's turn begins.
+    const auto prompt = format->prompt({messages.begin(), messages.begin() + 2});
+    QCOMPARE(tokenizer->decode(prompt).substr(tokenizer->decode(prompt).size() - 10), std::string("assistant\n"));
+    QVERIFY(std::equal(prompt.begin(), prompt.end(), chat.ids.begin()));
+    QVERIFY(format->end_ids() == std::vector<std::int64_t>{kImEnd});
+  }
+
+  void aTemplateThatRewritesHistoryIsRefused() {
+    QTemporaryDir dir;
+    // Shows the last message only: the first turn renders differently once another follows.
+    write_chat_model_folder(fs::path(dir.path().toStdString()),
+                            "{% for m in messages %}{% if loop.last %}{{ m['content'] }}{% endif %}{% endfor %}");
+    std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(dir.path().toStdString());
+    const auto format = hub_chat_format(tokenizer, {kImEnd});
+    try {
+      format->render({{"user", "hello"}, {"assistant", "hi"}});
+      QFAIL("rendered");
+    } catch (const ConfigError& error) {
+      QVERIFY2(std::string(error.what()).find("renders differently") != std::string::npos, error.what());
+    }
+    QTemporaryDir plain;
+    write_chat_model_folder(fs::path(plain.path().toStdString()), "");
+    try {
+      hub_chat_format(HubTokenizer::load(plain.path().toStdString()), {kImEnd});
+      QFAIL("accepted a tokenizer without a chat template");
+    } catch (const ConfigError& error) {
+      QVERIFY2(std::string(error.what()).find("no chat_template") != std::string::npos, error.what());
+    }
+  }
+
+  void loraAndCheckpointingAskForAModelFolder() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    Json pretrain = tiny_pretrain_experiment(root);
+    pretrain["train"]["lora"] = Json::object();
+    QVERIFY(config_error_of(pretrain).find("train.lora: stage \"sft\"") != std::string::npos);
+    Json sft = tiny_sft_experiment(root, root / "base");
+    sft["model"] = {{"type", "gpt"}};
+    sft["train"]["gradient_checkpointing"] = true;
+    QVERIFY2(config_error_of(sft).find("got model type \"gpt\"") != std::string::npos, config_error_of(sft).c_str());
+    sft["train"].erase("gradient_checkpointing");
+    sft["train"]["lora"] = {{"rank", 0}};
+    QVERIFY(config_error_of(sft).find("train.lora.rank") != std::string::npos);
+    // Written back as read.
+    write_chat_model_folder(root / "model");
+    Json lora = lora_sft_experiment(root, root / "model");
+    lora["train"]["lora"]["target_modules"] = "q_proj|v_proj";
+    const auto e = parse_experiment(lora);
+    QCOMPARE(experiment_to_json(e)["train"]["lora"].dump(),
+             std::string(
+                 R"({"rank":4,"alpha":8.0,"dropout":0.0,"rank_stabilised":false,"target_modules":"q_proj|v_proj"})"));
+    QVERIFY(experiment_to_json(e)["train"]["gradient_checkpointing"].get<bool>());
+  }
+
+  void loraSftOnAModelFolderKeepsPeftAdapters() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString(), folder = root / "model", run_dir = root / "run";
+    write_tiny_chat_files(root);
+    write_chat_model_folder(folder);
+    const auto e = parse_experiment(lora_sft_experiment(root, folder));
+
+    // The folder's response-only loss on the validation dialogues before tuning.
+    auto base = load_pretrained_sequential(folder);
+    std::shared_ptr<const Tokenizer> tokenizer = HubTokenizer::load(folder);
+    ModelSpec spec;
+    spec.type = "pretrained";
+    spec.folder = folder.string();
+    const auto data = load_dialogue_data(e, tokenizer, run_chat_format(spec, tokenizer));
+    const double before = evaluate_classifier(base, data.validation, 64, torch::kCPU).loss;
+
+    ExperimentRun run(e, run_dir);
+    // Only the adapters train: rank 4 on the 7 projections of 2 layers.
+    QVERIFY(run.model_summary().trainable_parameters < run.model_summary().total_parameters / 5);
+    run.train();
+    const std::string log = read_file(run_dir / "train.log");
+    QVERIFY2(log.find("LoRA: adapters on 14 projections") != std::string::npos, log.c_str());
+    QVERIFY(log.find("gradient checkpointing") != std::string::npos);
+    QVERIFY(log.find("the model's chat_template") != std::string::npos);
+
+    // The run's model (adapters merged into model.pt) answers better than the folder's.
+    auto tuned = load_run_language_model(run_dir);
+    QVERIFY(pretrained_language_model(tuned.model) != nullptr);
+    const double after = evaluate_classifier(tuned.model, data.validation, 64, torch::kCPU).loss;
+    QVERIFY2(after < 0.8 * before, (std::to_string(before) + " -> " + std::to_string(after)).c_str());
+    const Json report = Json::parse(read_file(run_dir / "report.json"));
+    QCOMPARE(report["lora"]["projections"].get<int>(), 14);
+    QCOMPARE(report["chat_format"].get<std::string>(), std::string("the model's chat_template"));
+
+    // peft's files: the reference folds them into the folder's weights and gets model.pt's logits.
+    const Json adapter_config = Json::parse(read_file(run_dir / "adapter" / "adapter_config.json"));
+    QCOMPARE(adapter_config["r"].get<int>(), 4);
+    QCOMPARE(adapter_config["base_model_name_or_path"].get<std::string>(), folder.string());
+    const std::vector<std::int64_t> ids = data.format->prompt({{"user", "say cat"}});
+    const auto reference = run_reference_script(
+        "peft_lora_reference.py", {"logits", folder.string(), (run_dir / "adapter").string(), comma_joined(ids), "8"});
+    {
+      torch::NoGradGuard no_grad;
+      tuned.model->eval();
+      const auto logits = tuned.model->forward(torch::tensor(ids).view({1, -1}))[0];
+      const double difference = (logits - reference.logits).abs().max().item<double>();
+      QVERIFY2(difference < 1e-4, std::to_string(difference).c_str());
+    }
+    SamplingOptions greedy;
+    greedy.temperature = 0;
+    greedy.max_new_tokens = 8;
+    greedy.stop_at_end_of_text = false;
+    QVERIFY(generate_tokens(tuned.model, ids, 48, greedy) == reference.greedy);
+    // What the command line and the playground run: the user's turn in the model's template, its cache.
+    TextGenerator generator = model_text_generator(tuned.model, tuned.tokenizer, 48, tuned.experiment.model);
+    QVERIFY(user_turn_prompt(tuned.experiment.model, tuned.tokenizer, "say cat") == ids);
+    const Generation generation = generator.generate_from(ids, greedy);
+    QVERIFY(generation.tokens == reference.greedy && generation.cached);
+
+    // A fifth epoch resumes from the last checkpoint (adapters included) with the run's own tokenizer.
+    auto resumed = ExperimentRun::resume(run_dir, 5);
+    QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(5));
+    QVERIFY(fs::exists(run_dir / "adapter" / "adapter_model.safetensors"));
+  }
+};
+
+CRADLE_REGISTER_TEST(PretrainedFineTuningTest);
+
+}  // namespace cradle::test
+
+#include "pretrained_fine_tuning_test.moc"
