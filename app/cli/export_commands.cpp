@@ -16,18 +16,26 @@
 #include "core/hub/hub_gguf_export.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/peft_adapter.h"
+#include "core/models/model_description.h"
+#include "core/run/run_hub_model.h"
 #include "core/serve/prediction_service.h"
 
 namespace cradle::cli {
 
 namespace {
 
-// The model folder's weights, with `adapter` (when named) folded in; says so on stderr.
+// The model folder's weights, with `adapter` (when named) folded in; says so on stderr. A run tuned from
+// a folder gives the folder's model with the run's weights (a LoRA run's adapters are already merged in).
 HubModel open_model_folder(const std::string& command, const std::filesystem::path& folder,
                            const std::filesystem::path& adapter) {
-  if (!is_hub_model_folder(folder))
-    throw ConfigError(command + ": " + folder.string() +
-                      " is not a Hugging Face model folder (config.json and safetensors weights)");
+  if (!is_hub_model_folder(folder)) {
+    if (!std::filesystem::exists(folder / "experiment.json"))
+      throw ConfigError(command + ": " + folder.string() +
+                        " is not a Hugging Face model folder (config.json and safetensors weights) or a run");
+    if (!adapter.empty())
+      throw ConfigError(command + ": --adapter belongs to a model folder; a run's own adapters are in its model.pt");
+    return load_run_hub_model(folder);
+  }
   HubModel hub = load_hub_model(folder);
   if (adapter.empty()) return hub;
   const LoadedAdapter loaded = merge_peft_adapter(hub, adapter);
@@ -58,6 +66,11 @@ int export_hf(const ExportRequest& request) {
     options.note = "The LoRA adapter " + request.adapter.filename().string() +
                    " (r = " + std::to_string(config.options.rank) + ") is merged into the weights.";
   }
+  if (!is_hub_model_folder(request.run_dir)) {
+    options.base_model = model_folder_name(hub.folder.string());
+    options.note = "Fine-tuned in Cradle (run " + model_folder_name(request.run_dir.string()) +
+                   "); any LoRA adapters are merged into the weights.";
+  }
   print_hub_folder(request.out, export_hub_folder(hub, request.out, options));
   return 0;
 }
@@ -70,7 +83,7 @@ int export_gguf(const ExportRequest& request) {
   GgufExportOptions options;
   options.type = parse_ggml_type(request.gguf_type);
   const HubModel hub = open_model_folder("export --format gguf", request.run_dir, request.adapter);
-  const auto tokenizer = HubTokenizer::load(request.run_dir);
+  const auto tokenizer = HubTokenizer::load(hub.folder);  // a run's is its source folder's
   const GgufExportSummary summary = export_hub_gguf(hub, *tokenizer, options, request.out);
   auto modelfile = request.out;
   modelfile.replace_extension(".Modelfile");

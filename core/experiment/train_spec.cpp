@@ -121,6 +121,7 @@ LoraSpec parse_lora(JsonObjectReader r) {
   o.alpha = r.number("alpha", o.alpha, Range::greater_than(0));
   o.dropout = r.number("dropout", o.dropout, {0.0, 1.0, false, true});
   o.rank_stabilised = r.boolean("rank_stabilised", o.rank_stabilised);
+  lora.base_dtype = r.choice("base_dtype", lora.base_dtype, {"auto", "float32", "bfloat16"});
   if (const Json* targets = r.raw("target_modules")) {
     if (targets->is_string()) {
       lora.targets.pattern = targets->get<std::string>();
@@ -139,7 +140,8 @@ Json lora_to_json(const LoraSpec& lora) {
   Json out = {{"rank", lora.options.rank},
               {"alpha", lora.options.alpha},
               {"dropout", lora.options.dropout},
-              {"rank_stabilised", lora.options.rank_stabilised}};
+              {"rank_stabilised", lora.options.rank_stabilised},
+              {"base_dtype", lora.base_dtype}};
   if (!lora.targets.names.empty()) out["target_modules"] = lora.targets.names;
   if (!lora.targets.pattern.empty()) out["target_modules"] = lora.targets.pattern;
   return out;

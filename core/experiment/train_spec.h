@@ -64,6 +64,9 @@ struct LoraSpec {
   bool enabled = false;  // written and read as the presence of the section
   LoraOptions options;
   LoraTargets targets;  // none named: the architecture's attention and MLP projections
+  // The frozen base's type: "bfloat16" halves its memory (the adapters stay float32); "auto" is bfloat16 where
+  // the processor computes it natively (avx512_bf16, amx_bf16), else float32.
+  std::string base_dtype = "auto";
 };
 
 struct TrainSpec {

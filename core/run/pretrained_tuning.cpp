@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/hub/peft_adapter.h"
 #include "core/hub/pretrained_language_model.h"
+#include "core/train/autocast.h"
 
 namespace cradle {
 
@@ -17,15 +18,21 @@ std::string PretrainedTuning::describe() const {
     char percent[32];
     std::snprintf(percent, sizeof percent, "%.2f%%", share);
     line = "LoRA: adapters on " + std::to_string(a.modules.size()) + " projections train " +
-           std::to_string(a.adapter_parameters) + " parameters (" + percent + " of the model), the rest frozen";
+           std::to_string(a.adapter_parameters) + " parameters (" + percent + " of the model), the rest frozen" +
+           (bfloat16_base ? " in bfloat16" : "");
   }
   if (gradient_checkpointing)
     line += std::string(line.empty() ? "" : "; ") + "gradient checkpointing: layers recomputed in the backward pass";
   return line;
 }
 
-PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const ModelSpec& spec,
-                                           const TrainSpec& train) {
+bool lora_base_in_bfloat16(const LoraSpec& lora, torch::Device device) {
+  if (lora.base_dtype == "auto") return !device.is_cuda() && cpu_has_native_bfloat16();
+  return lora.base_dtype == "bfloat16";
+}
+
+PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const ModelSpec& spec, const TrainSpec& train,
+                                           torch::Device device) {
   PretrainedTuning tuning;
   if (!train.lora.enabled && !train.gradient_checkpointing) return tuning;
   const auto pretrained = pretrained_language_model(model);
@@ -40,6 +47,11 @@ PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const M
     tuning.lora = true;
     tuning.attachment = attach_lora(*pretrained, train.lora.options, targets);
     freeze_all_but_adapters(*pretrained);
+    tuning.bfloat16_base = lora_base_in_bfloat16(train.lora, device);
+    if (tuning.bfloat16_base) {
+      pretrained->to(torch::kBFloat16);
+      keep_adapters_in_float32(*pretrained);
+    }
   }
   tuning.gradient_checkpointing = train.gradient_checkpointing;
   pretrained->set_gradient_checkpointing(train.gradient_checkpointing);

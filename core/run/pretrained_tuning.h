@@ -16,15 +16,22 @@ namespace cradle {
 
 struct PretrainedTuning {
   bool lora = false;
-  LoraAttachment attachment;  // LoRA: the projections given adapters, and the parameters that train
+  LoraAttachment attachment;   // LoRA: the projections given adapters, and the parameters that train
+  bool bfloat16_base = false;  // LoRA: the frozen weights held in bfloat16, the adapters in float32
   bool gradient_checkpointing = false;
   std::string describe() const;  // train.log's line ("" when neither is asked for)
 };
 
-// Adds the adapters (from torch's current seed) and freezes the rest, and
-// switches checkpointing on, as `train` asks. ConfigError when it asks them of
-// a model that is not from a folder, or names no projection of the model.
-PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const ModelSpec& spec, const TrainSpec& train);
+// Adds the adapters (from torch's current seed), freezes the rest (in
+// bfloat16 where train.lora.base_dtype says so for `device`), and switches
+// checkpointing on, as `train` asks. ConfigError when it asks them of a model
+// that is not from a folder, or names no projection of the model.
+PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const ModelSpec& spec, const TrainSpec& train,
+                                           torch::Device device = torch::kCPU);
+
+// train.lora.base_dtype for a device: "auto" is bfloat16 on a processor that
+// computes it natively (not yet on a GPU, where it is untested here).
+bool lora_base_in_bfloat16(const LoraSpec& lora, torch::Device device);
 
 // A LoRA run's end: its adapters written to `folder` as peft writes them
 // (base_model_name_or_path the model folder), then folded into the weights.

@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/compress/int8_weights.h"
 #include "core/models/model_factory.h"
+#include "core/run/pretrained_tuning.h"
 #include "core/run/run_folder.h"
 #include "core/train/checkpoint.h"
 #include "core/train/runtime.h"
@@ -70,7 +71,15 @@ RunLanguageModel load_run_language_model(const fs::path& run_dir, const std::str
   loaded.tokenizer = load_tokenizer(run.tokenizer_file());
   loaded.weights = resolve_checkpoint(run_dir, checkpoint);
   loaded.model = build_model(e.model, {e.data.context_length}, loaded.tokenizer->vocab_size(), {});
+  // A LoRA run's checkpoints hold its adapters apart; model.pt has them folded in.
+  const bool adapters_apart = e.train.lora.enabled && loaded.weights.filename() != run.model_file().filename();
+  if (adapters_apart) {
+    TrainSpec in_float32 = e.train;  // folded in float32, whatever the base trained in
+    in_float32.lora.base_dtype = "float32";
+    prepare_pretrained_tuning(loaded.model, e.model, in_float32);
+  }
   load_weights_file(loaded.weights, *loaded.model);
+  if (adapters_apart) merge_adapters(*loaded.model);
   loaded.model->to(resolve_device(e.device));
   loaded.model->eval();
   return loaded;

@@ -14,13 +14,18 @@
 #include "core/data/dialogue_data.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/eval/text_generation.h"
+#include "core/export/safetensors.h"
 #include "core/hub/hub_chat_format.h"
 #include "core/hub/hub_chat_template.h"
+#include "core/hub/hub_folder_export.h"
 #include "core/hub/pretrained_language_model.h"
 #include "core/run/experiment_run.h"
+#include "core/run/pretrained_tuning.h"
 #include "core/run/run_chat_format.h"
+#include "core/run/run_hub_model.h"
 #include "core/run/run_text_generator.h"
 #include "core/run/run_weights.h"
+#include "core/train/autocast.h"
 #include "tests/core/tiny_chat_fixture.h"
 #include "tests/core/tiny_hub_folder.h"
 #include "tests/support/test_registry.h"
@@ -62,7 +67,7 @@ Json lora_sft_experiment(const fs::path& dir, const fs::path& model_folder) {
                   {"lr", 0.01},
                   {"log_every", 5},
                   {"gradient_checkpointing", true},
-                  {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.0}}}};
+                  {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.0}, {"base_dtype", "float32"}}}};
   return doc;
 }
 
@@ -149,9 +154,34 @@ class PretrainedFineTuningTest : public QObject {
     lora["train"]["lora"]["target_modules"] = "q_proj|v_proj";
     const auto e = parse_experiment(lora);
     QCOMPARE(experiment_to_json(e)["train"]["lora"].dump(),
-             std::string(
-                 R"({"rank":4,"alpha":8.0,"dropout":0.0,"rank_stabilised":false,"target_modules":"q_proj|v_proj"})"));
+             std::string(R"({"rank":4,"alpha":8.0,"dropout":0.0,"rank_stabilised":false,"base_dtype":"float32",)"
+                         R"("target_modules":"q_proj|v_proj"})"));
     QVERIFY(experiment_to_json(e)["train"]["gradient_checkpointing"].get<bool>());
+  }
+
+  void loraOverABfloat16Base() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString(), folder = root / "model", run_dir = root / "run";
+    write_tiny_chat_files(root);
+    write_chat_model_folder(folder);
+    Json doc = lora_sft_experiment(root, folder);
+    doc["train"]["lora"]["base_dtype"] = "bfloat16";  // emulated where the processor lacks it: slower, the same
+    ExperimentRun run(parse_experiment(doc), run_dir);
+    const RunResult result = run.train();
+    const Json report = Json::parse(read_file(run_dir / "report.json"));
+    QCOMPARE(report["lora"]["base_dtype"].get<std::string>(), std::string("bfloat16"));
+    QVERIFY(read_file(run_dir / "train.log").find("the rest frozen in bfloat16") != std::string::npos);
+    // The adapters trained in float32 (peft's file holds float32 either way) and moved the model.
+    const auto adapter = read_safetensors(run_dir / "adapter" / "adapter_model.safetensors");
+    double largest_b = 0;
+    for (const auto& [name, tensor] : adapter.tensors)
+      if (name.find("lora_B") != std::string::npos) largest_b = std::max(largest_b, tensor.abs().max().item<double>());
+    QVERIFY(largest_b > 1e-3);  // lora_B starts at zero
+    QVERIFY(result.validation);
+    const double loss = result.validation->loss;
+    QVERIFY2(loss < 3.0, std::to_string(loss).c_str());  // from about 5.9 (ln 320 is 5.8)
+    // "auto" is bfloat16 exactly where the processor computes it natively.
+    QCOMPARE(lora_base_in_bfloat16(LoraSpec{}, torch::kCPU), cpu_has_native_bfloat16());
   }
 
   void loraSftOnAModelFolderKeepsPeftAdapters() {
@@ -212,6 +242,27 @@ class PretrainedFineTuningTest : public QObject {
     QVERIFY(user_turn_prompt(tuned.experiment.model, tuned.tokenizer, "say cat") == ids);
     const Generation generation = generator.generate_from(ids, greedy);
     QVERIFY(generation.tokens == reference.greedy && generation.cached);
+
+    // The run as a Hub folder: the folder's model with the run's weights, reloaded with the same logits.
+    const HubModel exported = load_run_hub_model(run_dir);
+    QCOMPARE(exported.folder.string(), folder.string());
+    export_hub_folder(exported, root / "exported", {});
+    const HubModel reloaded = load_hub_model(root / "exported");
+    {
+      torch::NoGradGuard no_grad;
+      const auto input = torch::tensor(ids).view({1, -1});
+      QVERIFY(torch::equal(reloaded.model->forward(input), tuned.model->forward(input)));
+    }
+    QVERIFY(fs::exists(root / "exported" / "tokenizer_config.json"));
+    // A checkpoint holds the adapters apart; loaded, they are folded in as model.pt's are.
+    auto from_checkpoint = load_run_language_model(run_dir, (run_dir / "checkpoints" / "epoch-0004.pt").string());
+    {
+      torch::NoGradGuard no_grad;
+      const auto input = torch::tensor(ids).view({1, -1});
+      const double apart =
+          (from_checkpoint.model->forward(input) - tuned.model->forward(input)).abs().max().item<double>();
+      QVERIFY2(apart < 1e-4, std::to_string(apart).c_str());
+    }
 
     // A fifth epoch resumes from the last checkpoint (adapters included) with the run's own tokenizer.
     auto resumed = ExperimentRun::resume(run_dir, 5);

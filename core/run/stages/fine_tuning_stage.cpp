@@ -35,7 +35,7 @@ class FineTuningStage : public StageRunner {
   void build(StageContext& c) override {
     model_ = build_model(c.experiment.model, input_shape_, outputs_, {});  // a model folder's come with it
     if (!c.resuming && !base_.weights.empty()) load_weights_file(base_.weights, *model_);  // a checkpoint has its own
-    tuning_ = prepare_pretrained_tuning(model_, c.experiment.model, c.experiment.train);
+    tuning_ = prepare_pretrained_tuning(model_, c.experiment.model, c.experiment.train, c.device);
   }
 
   void describe(const StageContext& c) const override {
@@ -81,7 +81,8 @@ class FineTuningStage : public StageRunner {
     if (tuning_.lora)
       report["lora"] = Json{{"projections", tuning_.attachment.modules.size()},
                             {"adapter_parameters", tuning_.attachment.adapter_parameters},
-                            {"frozen_parameters", tuning_.attachment.base_parameters}};
+                            {"frozen_parameters", tuning_.attachment.base_parameters},
+                            {"base_dtype", tuning_.bfloat16_base ? "bfloat16" : "float32"}};
     if (tuning_.gradient_checkpointing) report["gradient_checkpointing"] = true;
   }
 
