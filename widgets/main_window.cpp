@@ -31,6 +31,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/hub/hub_model.h"
 #include "widgets/bundle_panel.h"
 #include "widgets/compression_panel.h"
 #include "widgets/evaluation_panel.h"
@@ -508,13 +509,26 @@ bool MainWindow::openExperiment(const QString& path) {
   summary_->addRow(tr("Data:"), new QLabel(tr("%1 files, %2% held out for validation")
                                                .arg(QString::fromStdString(to_string(d.source)).toUpper())
                                                .arg(d.validation_fraction * 100, 0, 'g', 3)));
-  summary_->addRow(tr("Classes:"),
-                   new QLabel(d.class_names.empty() ? tr("from the labels") : QString::number(d.class_names.size())));
-  // A later stage without a model section keeps the model of the run it starts from.
-  const QString model = experiment.model_inherited
-                            ? tr("the model of %1").arg(QString::fromStdString(experiment.init_from))
-                            : model_description_text(describe_model(experiment.model));
+  if (experiment.task == Task::Classification)
+    summary_->addRow(tr("Classes:"),
+                     new QLabel(d.class_names.empty() ? tr("from the labels") : QString::number(d.class_names.size())));
+  // A later stage without a model section keeps the model of the run (or Hugging Face folder) it starts from.
+  const QString init_from = QString::fromStdString(experiment.init_from);
+  const bool from_folder =
+      !experiment.init_from.empty() && is_hub_model_folder(experiment.resolve(experiment.init_from));
+  const QString model = from_folder                  ? tr("the Hugging Face model in %1").arg(init_from)
+                        : experiment.model_inherited ? tr("the model of %1").arg(init_from)
+                                                     : model_description_text(describe_model(experiment.model));
   summary_->addRow(tr("Model:"), new QLabel(model));
+  if (t.lora.enabled || t.gradient_checkpointing) {
+    QStringList tuning;
+    if (t.lora.enabled)
+      tuning << tr("LoRA adapters (rank %1, alpha %2), the rest frozen")
+                    .arg(t.lora.options.rank)
+                    .arg(t.lora.options.alpha);
+    if (t.gradient_checkpointing) tuning << tr("gradient checkpointing");
+    summary_->addRow(tr("Tuning:"), new QLabel(tuning.join(QStringLiteral("; "))));
+  }
   if (experiment.stage != Stage::Pretrain)
     summary_->addRow(tr("Stage:"), new QLabel(tr("%1, from %2")
                                                   .arg(QString::fromStdString(to_string(experiment.stage)),

@@ -7,6 +7,8 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/run/run_chat_format.h"
+#include "core/run/run_text_generator.h"
 #include "core/run/run_weights.h"
 #include "core/text/chat_template.h"
 
@@ -44,7 +46,7 @@ std::vector<CandidatePair> load_candidate_pairs(const std::filesystem::path& fil
 struct CandidateQueue::Policy {
   std::string run;
   RunLanguageModel loaded;
-  ChatMarkers markers;
+  std::shared_ptr<const ChatFormat> format;  // Cradle's markers, or a model folder's own template
   std::unique_ptr<TextGenerator> generator;
 };
 
@@ -71,9 +73,10 @@ CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vecto
     if (!is_chat_policy(policy->loaded.experiment))
       throw ConfigError(run.string() + ": a stage \"" + to_string(policy->loaded.experiment.stage) +
                         "\" run; the rating panel needs a chat model (an sft, ppo or dpo run)");
-    policy->markers = chat_markers(*policy->loaded.tokenizer);
-    policy->generator = std::make_unique<TextGenerator>(policy->loaded.model, policy->loaded.tokenizer,
-                                                        policy->loaded.experiment.data.context_length);
+    const auto& experiment = policy->loaded.experiment;
+    policy->format = run_chat_format(experiment.model, policy->loaded.tokenizer);
+    policy->generator = std::make_unique<TextGenerator>(model_text_generator(
+        policy->loaded.model, policy->loaded.tokenizer, experiment.data.context_length, experiment.model));
     policies_.push_back(std::move(policy));
   }
   worker_ = std::thread([this] { work(); });
@@ -97,13 +100,14 @@ CandidatePair CandidateQueue::make_pair(std::size_t item) {
   const bool one_policy = policies_.size() == 1;
   for (int side = 0; side < 2; ++side) {
     Policy& policy = *policies_[one_policy ? 0 : static_cast<std::size_t>(side)];
-    const auto ids = render_chat_prompt(*policy.loaded.tokenizer, policy.markers, pair.prompt);
+    const auto ids = policy.format->prompt(pair.prompt);
     // Two samples of one policy differ by seed; two policies get the same one.
     // A second sample equal to the first says nothing to compare, so it is drawn
     // again (a few times, seeds still fixed by the item) before it is shown as it is.
     const int attempts = one_policy && side == 1 ? kSampleAttempts : 1;
     for (int attempt = 0; attempt < attempts; ++attempt) {
       SamplingOptions options = sampling_;
+      options.end_ids = policy.format->end_ids();
       options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(one_policy ? side : 0) +
                      kRetrySeedStride * static_cast<std::uint64_t>(attempt);
       std::string text = policy.generator->generate_from(ids, options).text;

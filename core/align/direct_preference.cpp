@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "core/models/evaluation_mode.h"
+#include "core/models/lora.h"
 #include "core/train/prediction_units.h"
 
 namespace cradle {
@@ -17,8 +19,26 @@ torch::Tensor sequence_logprobs(torch::nn::Sequential& model, const torch::Tenso
 
 DirectPreferenceScorer::DirectPreferenceScorer(torch::nn::Sequential reference, double beta, double label_smoothing)
     : reference_(std::move(reference)), beta_(beta), label_smoothing_(label_smoothing) {
+  if (!reference_) return;
   reference_->eval();
   for (auto& p : reference_->parameters()) p.set_requires_grad(false);
+}
+
+DirectPreferenceScorer DirectPreferenceScorer::with_adapters_off(double beta, double label_smoothing) {
+  return DirectPreferenceScorer(torch::nn::Sequential(nullptr), beta, label_smoothing);
+}
+
+torch::Tensor DirectPreferenceScorer::reference_logprobs(torch::nn::Sequential& policy, const torch::Tensor& inputs,
+                                                         const torch::Tensor& targets) const {
+  torch::NoGradGuard no_grad;
+  if (reference_) {
+    auto reference = reference_;  // a handle to the same module: scoring does not change it
+    return sequence_logprobs(reference, inputs, targets);
+  }
+  // As a separate reference would be: frozen, in evaluation mode (no adapter dropout).
+  const EvaluationMode evaluation(*policy);
+  const AdaptersSwitchedOff base_only(*policy);
+  return sequence_logprobs(policy, inputs, targets);
 }
 
 PairScores DirectPreferenceScorer::score(torch::nn::Sequential& policy, const torch::Tensor& inputs,
@@ -26,13 +46,8 @@ PairScores DirectPreferenceScorer::score(torch::nn::Sequential& policy, const to
   const auto T = inputs.size(2);
   const auto flat_inputs = inputs.reshape({-1, T}), flat_targets = targets.reshape({-1, T});
   const auto logprobs = sequence_logprobs(policy, flat_inputs, flat_targets).reshape({-1, 2});
-  torch::Tensor reference_logprobs;
-  {
-    torch::NoGradGuard no_grad;
-    auto reference = reference_;  // a handle to the same module: scoring does not change it
-    reference_logprobs = sequence_logprobs(reference, flat_inputs, flat_targets).reshape({-1, 2});
-  }
-  return {beta_ * (logprobs - reference_logprobs), logprobs.detach()};
+  const auto reference = reference_logprobs(policy, flat_inputs, flat_targets).reshape({-1, 2});
+  return {beta_ * (logprobs - reference), logprobs.detach()};
 }
 
 }  // namespace cradle

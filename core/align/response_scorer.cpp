@@ -9,6 +9,7 @@
 #include "core/data/preference_data.h"
 #include "core/models/evaluation_mode.h"
 #include "core/models/reward_model.h"
+#include "core/run/run_chat_format.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
 
@@ -44,7 +45,7 @@ class RewardModelScorer : public ResponseScorer {
       throw ConfigError("align.reward_run: " + run_dir.string() + " is a stage \"" + to_string(experiment_.stage) +
                         "\" " + to_string(experiment_.task) + " run, not a reward model (stage \"reward\")");
     tokenizer_ = load_tokenizer(run.tokenizer_file());
-    markers_ = chat_markers(*tokenizer_);
+    format_ = run_chat_format(experiment_.model, tokenizer_);
     model_ = build_reward_model(experiment_.model, experiment_.data.context_length, tokenizer_->vocab_size());
     load_weights_file(resolve_checkpoint(run.root, "last"), *model_);
     model_->to(device_);
@@ -58,7 +59,8 @@ class RewardModelScorer : public ResponseScorer {
       conversations.push_back(prompts[i]);
       conversations.back().push_back({"assistant", responses[i]});
     }
-    const auto rows = conversation_rows(*tokenizer_, markers_, conversations, experiment_.data.context_length);
+    const auto rows = conversation_rows(*format_, conversations, experiment_.data.context_length,
+                                        reward_padding_id(experiment_.model));
     torch::NoGradGuard no_grad;
     const EvaluationMode evaluation(*model_);
     std::vector<double> scores;
@@ -80,7 +82,7 @@ class RewardModelScorer : public ResponseScorer {
   std::string run_;
   Experiment experiment_;
   std::shared_ptr<const Tokenizer> tokenizer_;
-  ChatMarkers markers_;
+  std::shared_ptr<const ChatFormat> format_;
   torch::nn::Sequential model_{nullptr};
 };
 

@@ -346,10 +346,12 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
   if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent() && !e.model.is_pretrained())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" +
                       e.model.type + "\"");
-  // A model folder's weights are tuned, not trained from nothing; stage "sft" reads them (init_from the folder).
-  if (e.model.is_pretrained() && (e.task != Task::LanguageModel || e.stage != Stage::Sft))
+  // A model folder's weights are tuned, not trained from nothing: stages sft, reward and dpo read them (init_from).
+  const bool tunes_model_folders =
+      e.task == Task::LanguageModel && (e.stage == Stage::Sft || e.stage == Stage::Reward || e.stage == Stage::Dpo);
+  if (e.model.is_pretrained() && !tunes_model_folders)
     throw ConfigError(
-        "model.type: \"pretrained\" (a Hugging Face model folder) is fine-tuned by stage \"sft\" of "
+        "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"sft\", \"reward\" and \"dpo\" of "
         "task \"language_model\", got stage \"" +
         to_string(e.stage) + "\" of task \"" + to_string(e.task) + "\"");
   for (const char* field : {"class_names", "stratify"})
@@ -376,9 +378,9 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
        {std::pair<const char*, bool>{"lora", e.train.lora.enabled},
         std::pair<const char*, bool>{"gradient_checkpointing", e.train.gradient_checkpointing}}) {
     if (!asked) continue;
-    if (e.task != Task::LanguageModel || e.stage != Stage::Sft)
+    if (!tunes_model_folders)
       throw ConfigError(std::string("train.") + field +
-                        ": stage \"sft\" of task \"language_model\" reads it (a "
+                        ": stages \"sft\", \"reward\" and \"dpo\" of task \"language_model\" read it (a "
                         "model from a Hugging Face folder), got stage \"" +
                         to_string(e.stage) + "\"");
     if (!e.model_inherited && !e.model.is_pretrained())

@@ -50,6 +50,10 @@ class CausalLanguageModelImpl : public torch::nn::Module, public CostedLayer {
   KeyValueCache new_cache(std::int64_t capacity) const;
 
   const HubModelConfig& config() const { return config_; }
+  // The final norm's output [B, T, hidden] for token ids [B, T]: what the
+  // output layer reads, and what a reward model's head reads (core/hub/hub_reward_model.h).
+  torch::Tensor hidden_states(const torch::Tensor& input_ids) { return run_layers(input_ids, nullptr); }
+
   // A forward pass over T tokens (the input shape [T]): its multiply-adds and
   // the activations a training step keeps (core/hub/fine_tuning_memory.h), per sample.
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
@@ -61,9 +65,14 @@ class CausalLanguageModelImpl : public torch::nn::Module, public CostedLayer {
 
  protected:
   explicit CausalLanguageModelImpl(HubModelConfig config) : config_(std::move(config)) {}
-  // The architecture's forward pass; with a cache, the ids stand at positions
+  // The architecture's layers up to its final norm; with a cache, the ids stand at positions
   // cache->length() onwards and each layer appends to it (advance is the caller's).
-  virtual torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) = 0;
+  virtual torch::Tensor run_layers(const torch::Tensor& input_ids, KeyValueCache* cache) = 0;
+  // Hidden states → logits: the architecture's own output layer, or its embedding when tied.
+  virtual torch::Tensor output_logits(const torch::Tensor& hidden) = 0;
+  torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) {
+    return output_logits(run_layers(input_ids, cache));
+  }
   void check_input(const torch::Tensor& input_ids, std::int64_t first_position) const;
   // Whether this forward pass checkpoints its layers: asked for, training, and no cache.
   bool checkpoints_layers(const KeyValueCache* cache) const {

@@ -76,7 +76,7 @@ Gpt2LMHeadModelImpl::Gpt2LMHeadModelImpl(const HubModelConfig& config) : CausalL
         "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
 }
 
-torch::Tensor Gpt2LMHeadModelImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {
+torch::Tensor Gpt2LMHeadModelImpl::run_layers(const torch::Tensor& input_ids, KeyValueCache* cache) {
   const std::int64_t first = cache ? cache->length() : 0, length = input_ids.size(1);
   check_input(input_ids, first);
   const auto device = input_ids.device();
@@ -91,8 +91,11 @@ torch::Tensor Gpt2LMHeadModelImpl::run(const torch::Tensor& input_ids, KeyValueC
     else
       x = block->forward(x, future, cache, i);
   }
-  x = transformer->ln_f(x);
-  return lm_head ? lm_head(x) : torch::matmul(x, transformer->wte->weight.t());
+  return transformer->ln_f(x);
+}
+
+torch::Tensor Gpt2LMHeadModelImpl::output_logits(const torch::Tensor& hidden) {
+  return lm_head ? lm_head(hidden) : torch::matmul(hidden, transformer->wte->weight.t());
 }
 
 }  // namespace cradle

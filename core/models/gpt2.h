@@ -68,7 +68,8 @@ class Gpt2LMHeadModelImpl : public CausalLanguageModelImpl {
   torch::nn::Linear lm_head{nullptr};  // absent when tied to wte
 
  protected:
-  torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) override;
+  torch::Tensor run_layers(const torch::Tensor& input_ids, KeyValueCache* cache) override;
+  torch::Tensor output_logits(const torch::Tensor& hidden) override;
 };
 TORCH_MODULE(Gpt2LMHeadModel);
 

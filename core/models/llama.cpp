@@ -133,7 +133,7 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const HubModelConfig& config)
         "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
 }
 
-torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValueCache* cache) {
+torch::Tensor LlamaForCausalLMImpl::run_layers(const torch::Tensor& input_ids, KeyValueCache* cache) {
   const std::int64_t first = cache ? cache->length() : 0;
   check_input(input_ids, first);
   auto x = model->embed_tokens(input_ids);
@@ -147,8 +147,11 @@ torch::Tensor LlamaForCausalLMImpl::run(const torch::Tensor& input_ids, KeyValue
     else
       x = layer->forward(x, positions, cache, i);
   }
-  x = model->norm(x);
-  return lm_head ? lm_head(x) : torch::matmul(x, model->embed_tokens->weight.t());
+  return model->norm(x);
+}
+
+torch::Tensor LlamaForCausalLMImpl::output_logits(const torch::Tensor& hidden) {
+  return lm_head ? lm_head(hidden) : torch::matmul(hidden, model->embed_tokens->weight.t());
 }
 
 }  // namespace cradle

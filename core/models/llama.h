@@ -85,7 +85,8 @@ class LlamaForCausalLMImpl : public CausalLanguageModelImpl {
   torch::nn::Linear lm_head{nullptr};  // absent when tied to the embedding
 
  protected:
-  torch::Tensor run(const torch::Tensor& input_ids, KeyValueCache* cache) override;
+  torch::Tensor run_layers(const torch::Tensor& input_ids, KeyValueCache* cache) override;
+  torch::Tensor output_logits(const torch::Tensor& hidden) override;
 
  private:
   torch::Tensor inverse_frequencies_;  // [head_dim / 2], float32

@@ -37,6 +37,18 @@ void freeze_all_but_adapters(torch::nn::Module& model);
 // precision (their optimizer state too).
 void keep_adapters_in_float32(torch::nn::Module& model);
 void set_adapters_enabled(torch::nn::Module& model, bool enabled);
+// The adapters off for a scope, so the model computes as its frozen base
+// (DPO's and PPO's reference without a second copy); on again at its end.
+class AdaptersSwitchedOff {
+ public:
+  explicit AdaptersSwitchedOff(torch::nn::Module& model) : model_(model) { set_adapters_enabled(model_, false); }
+  ~AdaptersSwitchedOff() { set_adapters_enabled(model_, true); }
+  AdaptersSwitchedOff(const AdaptersSwitchedOff&) = delete;
+  AdaptersSwitchedOff& operator=(const AdaptersSwitchedOff&) = delete;
+
+ private:
+  torch::nn::Module& model_;
+};
 // Folds every adapter into its projection's weight; the count folded.
 std::int64_t merge_adapters(torch::nn::Module& model);
 bool has_adapters(torch::nn::Module& model);

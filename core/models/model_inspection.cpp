@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/hub/hub_reward_model.h"
 #include "core/models/causal_language_model.h"
 #include "core/models/gpt.h"
 #include "core/models/layer_cost.h"
@@ -47,11 +48,13 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   shape.insert(shape.end(), input_shape.begin(), input_shape.end());
   const auto device = model->parameters().empty() ? torch::kCPU : model->parameters().front().device();
   // A model that starts with an embedding (or a text classifier's padding cut, or is a model folder's
-  // architecture) reads token ids: <unk> everywhere is a full-length text (zeros would be all padding).
+  // architecture, or a reward model on one) reads token ids: <unk> everywhere is a full-length text
+  // (zeros would be all padding).
   const bool reads_tokens =
       !model->is_empty() &&
       (model->ptr(0)->as<torch::nn::Embedding>() != nullptr || model->ptr(0)->as<TokenEmbedding>() != nullptr ||
-       model->ptr(0)->as<TrimPadding>() != nullptr || model->ptr(0)->as<CausalLanguageModelImpl>() != nullptr);
+       model->ptr(0)->as<TrimPadding>() != nullptr || model->ptr(0)->as<CausalLanguageModelImpl>() != nullptr ||
+       model->ptr(0)->as<HubRewardModelImpl>() != nullptr);
   torch::Tensor x = reads_tokens
                         ? torch::full(shape, kUnkId, torch::TensorOptions().device(device).dtype(torch::kInt64))
                         : torch::zeros(shape, torch::TensorOptions().device(device));

@@ -4,13 +4,18 @@
 
 #include <stdexcept>
 
+#include "core/hub/hub_reward_model.h"
 #include "core/models/gpt.h"
 #include "core/models/padding_mask.h"
 #include "core/models/sequence_pooling.h"
+#include "core/text/tokenizer.h"
 
 namespace cradle {
 
+std::int64_t reward_padding_id(const ModelSpec& model) { return model.is_pretrained() ? kNoToken : kPadId; }
+
 torch::nn::Sequential build_reward_model(const ModelSpec& spec, std::int64_t context, std::int64_t vocab_size) {
+  if (spec.is_pretrained()) return load_hub_reward_sequential(spec.folder);  // its config decides the shapes
   if (spec.type != "gpt") throw std::invalid_argument("build_reward_model: needs a gpt model, got " + spec.type);
   const bool rotary = spec.position == "rotary";
   auto padding = std::make_shared<PaddingContext>();

@@ -48,7 +48,9 @@ DataProfile profile_data(const Experiment& experiment) {
     return profile;
   }
   if (reads_preference_pairs(experiment)) {
-    const auto data = load_preference_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    const auto base = load_fine_tuning_base(experiment);
+    const auto data =
+        load_preference_data(experiment, base.tokenizer, run_chat_format(base.pretrained.model, base.tokenizer));
     profile.input_shape = {experiment.data.context_length};
     profile.vocab_size = data.vocab_size();
     profile.outputs = is_reward_modelling(experiment) ? 1 : data.vocab_size();

@@ -10,16 +10,24 @@ namespace cradle {
 
 namespace {
 
+// A model folder's positions bound the context, not the context it was tuned at before.
+void check_context_fits(const Experiment& e, const std::filesystem::path& folder) {
+  const HubModelConfig config = load_hub_config(folder);
+  if (e.data.context_length > config.max_position_embeddings)
+    throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " is more than " +
+                      folder.string() + "/config.json's max_position_embeddings " +
+                      std::to_string(config.max_position_embeddings));
+}
+
 // A Hugging Face model folder: its architecture, weights and tokenizer are the folder's own.
 FineTuningBase model_folder_base(const Experiment& e, const std::filesystem::path& folder) {
   const std::string where = folder.string();
-  if (e.stage != Stage::Sft)
-    throw ConfigError("init_from: " + where + " is a Hugging Face model folder; stage \"sft\" tunes one, stage \"" +
+  if (e.stage != Stage::Sft && e.stage != Stage::Reward && e.stage != Stage::Dpo)
+    throw ConfigError("init_from: " + where +
+                      " is a Hugging Face model folder; stages \"sft\", \"reward\" and \"dpo\" tune one, stage \"" +
                       to_string(e.stage) + "\" starts from a run (fine-tune the folder's model first)");
+  check_context_fits(e, folder);
   const HubModelConfig config = load_hub_config(folder);
-  if (e.data.context_length > config.max_position_embeddings)
-    throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) + " is more than " + where +
-                      "/config.json's max_position_embeddings " + std::to_string(config.max_position_embeddings));
   FineTuningBase loaded;
   loaded.pretrained.task = Task::LanguageModel;
   loaded.pretrained.stage = Stage::Pretrain;
@@ -49,7 +57,9 @@ FineTuningBase load_fine_tuning_base(const Experiment& e) {
   if (pretrained.stage == Stage::Reward && e.stage != Stage::Reward)
     throw ConfigError("init_from: " + base.root.string() + " is a reward model; stage \"" + to_string(e.stage) +
                       "\" starts from a language model (a pretrained, sft, dpo or ppo run)");
-  if (e.data.context_length != pretrained.data.context_length)
+  if (pretrained.model.is_pretrained())
+    check_context_fits(e, pretrained.model.folder);
+  else if (e.data.context_length != pretrained.data.context_length)
     throw ConfigError("data.context_length: " + std::to_string(e.data.context_length) +
                       " differs from the pretrained run's " + std::to_string(pretrained.data.context_length) +
                       " (its model's positions); set it to " + std::to_string(pretrained.data.context_length));

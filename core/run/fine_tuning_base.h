@@ -1,7 +1,7 @@
 #pragma once
 // What a fine-tuning stage (stage "sft") starts from: the pretrained run
 // named by init_from, whose model, tokenizer and weights it keeps; or a
-// Hugging Face model folder (stage "sft" only), whose model is type
+// Hugging Face model folder (stages "sft", "reward" and "dpo"), whose model is type
 // "pretrained" and whose tokenizer is its tokenizer.json.
 #include <filesystem>
 #include <memory>
@@ -19,7 +19,7 @@ struct FineTuningBase {
 
 // IoError when init_from is not a run folder or has no weights; ConfigError
 // when it is not a language model or its context length differs (for a model
-// folder: exceeds its positions); DataError when a folder's tokenizer has
+// folder, or a run tuned from one: exceeds its positions); DataError when a folder's tokenizer has
 // more tokens than its embedding.
 FineTuningBase load_fine_tuning_base(const Experiment& fine_tuning);
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/hub/hub_reward_model.h"
 #include "core/hub/peft_adapter.h"
 #include "core/hub/pretrained_language_model.h"
 #include "core/train/autocast.h"
@@ -26,6 +27,15 @@ std::string PretrainedTuning::describe() const {
   return line;
 }
 
+void PretrainedTuning::report(Json& report) const {
+  if (lora)
+    report["lora"] = Json{{"projections", attachment.modules.size()},
+                          {"adapter_parameters", attachment.adapter_parameters},
+                          {"frozen_parameters", attachment.base_parameters},
+                          {"base_dtype", bfloat16_base ? "bfloat16" : "float32"}};
+  if (gradient_checkpointing) report["gradient_checkpointing"] = true;
+}
+
 bool lora_base_in_bfloat16(const LoraSpec& lora, torch::Device device) {
   if (lora.base_dtype == "auto") return !device.is_cuda() && cpu_has_native_bfloat16();
   return lora.base_dtype == "bfloat16";
@@ -35,7 +45,7 @@ PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const M
                                            torch::Device device) {
   PretrainedTuning tuning;
   if (!train.lora.enabled && !train.gradient_checkpointing) return tuning;
-  const auto pretrained = pretrained_language_model(model);
+  const auto pretrained = pretrained_architecture(model);  // a language model's, or a reward model's
   if (!pretrained)
     throw ConfigError(std::string("train.") + (train.lora.enabled ? "lora" : "gradient_checkpointing") +
                       ": tunes a model read from a Hugging Face folder (init_from the folder), got model type \"" +
@@ -58,15 +68,17 @@ PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const M
   return tuning;
 }
 
-void save_and_merge_adapters(torch::nn::Sequential& model, const ModelSpec& spec, const std::filesystem::path& folder) {
+std::string save_and_merge_adapters(torch::nn::Sequential& model, const std::string& base_model,
+                                    const std::filesystem::path& folder) {
   const auto pretrained = pretrained_language_model(model);
-  if (!pretrained || !has_adapters(*pretrained)) return;
+  if (!pretrained || !has_adapters(*pretrained)) return "";
   HubModel hub;
-  hub.folder = spec.folder;
   hub.config = pretrained->config();
   hub.model = pretrained;
-  save_peft_adapter(hub, spec.folder, folder);
+  save_peft_adapter(hub, base_model, folder);
   merge_adapters(*pretrained);
+  return "adapters saved in peft's layout: " + folder.string() + " (over " + base_model +
+         "); model/model.pt holds them merged into the weights";
 }
 
 }  // namespace cradle

@@ -19,7 +19,8 @@ struct PretrainedTuning {
   LoraAttachment attachment;   // LoRA: the projections given adapters, and the parameters that train
   bool bfloat16_base = false;  // LoRA: the frozen weights held in bfloat16, the adapters in float32
   bool gradient_checkpointing = false;
-  std::string describe() const;  // train.log's line ("" when neither is asked for)
+  std::string describe() const;     // train.log's line ("" when neither is asked for)
+  void report(Json& report) const;  // report.json's "lora" and "gradient_checkpointing"
 };
 
 // Adds the adapters (from torch's current seed), freezes the rest (in
@@ -33,8 +34,11 @@ PretrainedTuning prepare_pretrained_tuning(torch::nn::Sequential& model, const M
 // computes it natively (not yet on a GPU, where it is untested here).
 bool lora_base_in_bfloat16(const LoraSpec& lora, torch::Device device);
 
-// A LoRA run's end: its adapters written to `folder` as peft writes them
-// (base_model_name_or_path the model folder), then folded into the weights.
-void save_and_merge_adapters(torch::nn::Sequential& model, const ModelSpec& spec, const std::filesystem::path& folder);
+// A LoRA run's end: its adapters written to `folder` as peft writes them,
+// then folded into the weights; train.log's line ("" without adapters).
+// `base_model` (base_model_name_or_path) is what they apply to: the model
+// folder, or the run the stage started from when it tuned one already.
+std::string save_and_merge_adapters(torch::nn::Sequential& model, const std::string& base_model,
+                                    const std::filesystem::path& folder);
 
 }  // namespace cradle

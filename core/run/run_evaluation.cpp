@@ -29,6 +29,7 @@
 #include "core/run/run_chat_format.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
+#include "core/run/stages/base_run.h"
 #include "core/text/chat_template.h"
 #include "core/train/checkpoint.h"
 #include "core/train/prediction_units.h"
@@ -273,10 +274,15 @@ struct RunUnderEvaluation {
   }
   std::int64_t batch_size() const { return experiment.eval.batch_size; }
   std::shared_ptr<const Tokenizer> tokenizer() const { return load_tokenizer(run.tokenizer_file()); }
+  PreferenceData preference_data() const {
+    auto tokenizer = this->tokenizer();
+    auto format = run_chat_format(experiment.model, tokenizer);
+    return load_preference_data(experiment, std::move(tokenizer), std::move(format));
+  }
 };
 
 void evaluate_reward_model(const RunUnderEvaluation& e, EvaluationResult& result) {
-  const auto data = load_preference_data(e.experiment, e.tokenizer());
+  const auto data = e.preference_data();
   auto model = e.loaded(build_reward_model(e.experiment.model, e.experiment.data.context_length, data.vocab_size()));
   const RewardHeadScorer scorer(e.experiment.align.margin);
   result.preferences =
@@ -287,11 +293,11 @@ void evaluate_reward_model(const RunUnderEvaluation& e, EvaluationResult& result
 
 // The policy's implicit rewards against the reference it started from (model/reference.pt).
 void evaluate_direct_preference_policy(const RunUnderEvaluation& e, EvaluationResult& result) {
-  const auto data = load_preference_data(e.experiment, e.tokenizer());
+  const auto data = e.preference_data();
   auto model = build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {});
-  auto reference = build_model(e.experiment.model, {e.experiment.data.context_length}, data.vocab_size(), {});
+  auto reference =
+      load_run_reference(e.experiment, e.run.reference_file(), {e.experiment.data.context_length}, data.vocab_size());
   load_weights_file(e.weights, *model);
-  load_model_weights(e.run.reference_file(), *reference);
   model->to(e.device);
   reference->to(e.device);
   const DirectPreferenceScorer scorer(reference, e.experiment.align.beta, e.experiment.align.label_smoothing);

@@ -2337,6 +2337,22 @@ cradle-cli train %1</translation>
         <source>Sweep</source>
         <translation>超参数搜索</translation>
     </message>
+    <message>
+        <source>the Hugging Face model in %1</source>
+        <translation>%1 中的 Hugging Face 模型</translation>
+    </message>
+    <message>
+        <source>LoRA adapters (rank %1, alpha %2), the rest frozen</source>
+        <translation>LoRA 适配器（秩 %1，alpha %2），其余冻结</translation>
+    </message>
+    <message>
+        <source>gradient checkpointing</source>
+        <translation>梯度检查点</translation>
+    </message>
+    <message>
+        <source>Tuning:</source>
+        <translation>微调：</translation>
+    </message>
 </context>
 <context>
     <name>cradle::MetricsChart</name>

@@ -44,21 +44,6 @@ std::string alignment_error_of(const Json& document) {
   return "accepted";
 }
 
-Json tiny_dpo_experiment(const fs::path& dir, const fs::path& base) {
-  Json doc = {
-      {"name", "dpo"},
-      {"task", "language_model"},
-      {"stage", "dpo"},
-      {"threads", 2},
-      {"data",
-       {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
-      {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.002}, {"log_every", 5}}},
-      {"align", {{"beta", 0.1}}}};
-  doc["init_from"] = base.string();
-  doc["data"]["paths"] = Json::array({(dir / "preferences.jsonl").string()});
-  return doc;
-}
-
 // PPO on the tiny chat world: prompts are the dialogues' user turns.
 Json tiny_ppo_experiment(const fs::path& dir, const fs::path& sft, const Json& reward) {
   Json doc = {

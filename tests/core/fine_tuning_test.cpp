@@ -196,15 +196,16 @@ class FineTuningTest : public QObject {
   void preferencePairsKeepTheirEnds() {
     const auto tokenizer = letter_tokenizer();
     const auto markers = chat_markers(*tokenizer);
+    const auto format = cradle_chat_format(tokenizer);
     const PreferencePair pair{{{"user", "ab"}}, "cd", "e", "test:1"};
-    const auto data = preference_pairs_dataset(*tokenizer, markers, {pair}, 12);
+    const auto data = preference_pairs_dataset(*format, {pair}, 12, kPadId);
     QCOMPARE(data.inputs.sizes().vec(), (std::vector<std::int64_t>{1, 2, 12}));
     const auto c = ids_of(*tokenizer, "c")[0], d = ids_of(*tokenizer, "d")[0], e = ids_of(*tokenizer, "e")[0];
     // <eos> <|user|> a b <eos> <|assistant|> c d <eos>, padded; the rejected side one token shorter.
     QVERIFY(torch::equal(data.inputs[0][0].slice(0, 6, 10), torch::tensor({c, d, kEosId, kPadId})));
     QVERIFY(torch::equal(data.inputs[0][1].slice(0, 6, 9), torch::tensor({e, kEosId, kPadId})));
     std::int64_t cut = 0;
-    const auto short_window = preference_pairs_dataset(*tokenizer, markers, {pair}, 4, &cut);
+    const auto short_window = preference_pairs_dataset(*format, {pair}, 4, kPadId, &cut);
     QVERIFY(torch::equal(short_window.inputs[0][0], torch::tensor({markers.assistant, c, d, kEosId})));  // the last 4
     QCOMPARE(cut, std::int64_t(2));
   }

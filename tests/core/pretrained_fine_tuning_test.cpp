@@ -34,20 +34,6 @@ namespace cradle::test {
 namespace {
 namespace fs = std::filesystem;
 
-constexpr std::int64_t kImEnd = 302;  // <|im_end|> in tiny_byte_level_tokenizer
-
-// A tiny Llama folder that chats in ChatML, its turns ending at <|im_end|>.
-void write_chat_model_folder(const fs::path& folder, const std::string& chat_template = kTinyChatMl) {
-  Json config = tiny_config("LlamaForCausalLM", "llama");
-  config["vocab_size"] = 320;
-  config["eos_token_id"] = kImEnd;
-  write_folder(folder, config, random_weights(config, 7), false);
-  write_text_atomically(folder / "tokenizer.json", tiny_byte_level_tokenizer(tiny_byte_level(true)).dump());
-  Json tokenizer_config = {{"bos_token", nullptr}, {"eos_token", "<|im_end|>"}};
-  if (!chat_template.empty()) tokenizer_config["chat_template"] = chat_template;
-  write_text_atomically(folder / "tokenizer_config.json", tokenizer_config.dump());
-}
-
 // The texts of the runs of trained ids, each token as the tokenizer spells it.
 std::vector<std::string> trained_texts(const HubTokenizer& tokenizer, const RenderedChat& chat) {
   std::vector<std::string> texts;
@@ -88,9 +74,9 @@ class PretrainedFineTuningTest : public QObject {
  private Q_SLOTS:
   void theModelsTemplateMarksTheAssistantsTurns() {
     QTemporaryDir dir;
-    write_chat_model_folder(fs::path(dir.path().toStdString()));
+    write_tiny_chat_model_folder(fs::path(dir.path().toStdString()));
     std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(dir.path().toStdString());
-    const auto format = hub_chat_format(tokenizer, {kImEnd});
+    const auto format = hub_chat_format(tokenizer, {kTinyImEnd});
     const std::vector<ChatMessage> messages = {{"system", "Be brief."},
                                                {"user", "hello"},
                                                {"assistant", "Hi there"},
@@ -109,16 +95,16 @@ class PretrainedFineTuningTest : public QObject {
     const auto prompt = format->prompt({messages.begin(), messages.begin() + 2});
     QCOMPARE(tokenizer->decode(prompt).substr(tokenizer->decode(prompt).size() - 10), std::string("assistant\n"));
     QVERIFY(std::equal(prompt.begin(), prompt.end(), chat.ids.begin()));
-    QVERIFY(format->end_ids() == std::vector<std::int64_t>{kImEnd});
+    QVERIFY(format->end_ids() == std::vector<std::int64_t>{kTinyImEnd});
   }
 
   void aTemplateThatRewritesHistoryIsRefused() {
     QTemporaryDir dir;
     // Shows the last message only: the first turn renders differently once another follows.
-    write_chat_model_folder(fs::path(dir.path().toStdString()),
-                            "{% for m in messages %}{% if loop.last %}{{ m['content'] }}{% endif %}{% endfor %}");
+    write_tiny_chat_model_folder(fs::path(dir.path().toStdString()),
+                                 "{% for m in messages %}{% if loop.last %}{{ m['content'] }}{% endif %}{% endfor %}");
     std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(dir.path().toStdString());
-    const auto format = hub_chat_format(tokenizer, {kImEnd});
+    const auto format = hub_chat_format(tokenizer, {kTinyImEnd});
     try {
       format->render({{"user", "hello"}, {"assistant", "hi"}});
       QFAIL("rendered");
@@ -126,9 +112,9 @@ class PretrainedFineTuningTest : public QObject {
       QVERIFY2(std::string(error.what()).find("renders differently") != std::string::npos, error.what());
     }
     QTemporaryDir plain;
-    write_chat_model_folder(fs::path(plain.path().toStdString()), "");
+    write_tiny_chat_model_folder(fs::path(plain.path().toStdString()), "");
     try {
-      hub_chat_format(HubTokenizer::load(plain.path().toStdString()), {kImEnd});
+      hub_chat_format(HubTokenizer::load(plain.path().toStdString()), {kTinyImEnd});
       QFAIL("accepted a tokenizer without a chat template");
     } catch (const ConfigError& error) {
       QVERIFY2(std::string(error.what()).find("no chat_template") != std::string::npos, error.what());
@@ -140,7 +126,7 @@ class PretrainedFineTuningTest : public QObject {
     const fs::path root = dir.path().toStdString();
     Json pretrain = tiny_pretrain_experiment(root);
     pretrain["train"]["lora"] = Json::object();
-    QVERIFY(config_error_of(pretrain).find("train.lora: stage \"sft\"") != std::string::npos);
+    QVERIFY(config_error_of(pretrain).find("train.lora: stages \"sft\", \"reward\" and \"dpo\"") != std::string::npos);
     Json sft = tiny_sft_experiment(root, root / "base");
     sft["model"] = {{"type", "gpt"}};
     sft["train"]["gradient_checkpointing"] = true;
@@ -149,7 +135,7 @@ class PretrainedFineTuningTest : public QObject {
     sft["train"]["lora"] = {{"rank", 0}};
     QVERIFY(config_error_of(sft).find("train.lora.rank") != std::string::npos);
     // Written back as read.
-    write_chat_model_folder(root / "model");
+    write_tiny_chat_model_folder(root / "model");
     Json lora = lora_sft_experiment(root, root / "model");
     lora["train"]["lora"]["target_modules"] = "q_proj|v_proj";
     const auto e = parse_experiment(lora);
@@ -163,7 +149,7 @@ class PretrainedFineTuningTest : public QObject {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString(), folder = root / "model", run_dir = root / "run";
     write_tiny_chat_files(root);
-    write_chat_model_folder(folder);
+    write_tiny_chat_model_folder(folder);
     Json doc = lora_sft_experiment(root, folder);
     doc["train"]["lora"]["base_dtype"] = "bfloat16";  // emulated where the processor lacks it: slower, the same
     ExperimentRun run(parse_experiment(doc), run_dir);
@@ -188,7 +174,7 @@ class PretrainedFineTuningTest : public QObject {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString(), folder = root / "model", run_dir = root / "run";
     write_tiny_chat_files(root);
-    write_chat_model_folder(folder);
+    write_tiny_chat_model_folder(folder);
     const auto e = parse_experiment(lora_sft_experiment(root, folder));
 
     // The folder's response-only loss on the validation dialogues before tuning.

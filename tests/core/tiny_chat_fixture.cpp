@@ -63,6 +63,21 @@ Json tiny_sft_experiment(const fs::path& dir, const fs::path& base) {
   return doc;
 }
 
+Json tiny_dpo_experiment(const fs::path& dir, const fs::path& base) {
+  Json doc = {
+      {"name", "dpo"},
+      {"task", "language_model"},
+      {"stage", "dpo"},
+      {"threads", 2},
+      {"data",
+       {{"source", "preferences"}, {"context_length", 24}, {"test_fraction", 0.2}, {"validation_fraction", 0.1}}},
+      {"train", {{"epochs", 4}, {"batch_size", 16}, {"lr", 0.002}, {"log_every", 5}}},
+      {"align", {{"beta", 0.1}}}};
+  doc["init_from"] = base.string();
+  doc["data"]["paths"] = Json::array({(dir / "preferences.jsonl").string()});
+  return doc;
+}
+
 std::filesystem::path tiny_chat_policy(const std::filesystem::path& root) {
   write_tiny_chat_files(root);
   Json pretrain = tiny_pretrain_experiment(root);

@@ -24,6 +24,8 @@ void write_tiny_preferences(const std::filesystem::path& dir, int pairs);
 
 Json tiny_pretrain_experiment(const std::filesystem::path& dir);
 Json tiny_sft_experiment(const std::filesystem::path& dir, const std::filesystem::path& base);
+// DPO (beta 0.1) on <dir>/preferences.jsonl from `base`.
+Json tiny_dpo_experiment(const std::filesystem::path& dir, const std::filesystem::path& base);
 
 // Writes the files, pretrains <root>/base for an epoch and fine-tunes it into
 // <root>/chat (a chat policy that answers "say W" with "W."); returns <root>/chat.

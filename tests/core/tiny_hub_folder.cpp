@@ -154,4 +154,15 @@ Json tiny_byte_level(bool use_regex) {
   return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", use_regex}};
 }
 
+void write_tiny_chat_model_folder(const std::filesystem::path& folder, const std::string& chat_template) {
+  Json config = tiny_config("LlamaForCausalLM", "llama");
+  config["vocab_size"] = 320;
+  config["eos_token_id"] = kTinyImEnd;
+  write_folder(folder, config, random_weights(config, 7), false);
+  write_text_atomically(folder / "tokenizer.json", tiny_byte_level_tokenizer(tiny_byte_level(true)).dump());
+  Json tokenizer_config = {{"bos_token", nullptr}, {"eos_token", "<|im_end|>"}};
+  if (!chat_template.empty()) tokenizer_config["chat_template"] = chat_template;
+  write_text_atomically(folder / "tokenizer_config.json", tokenizer_config.dump());
+}
+
 }  // namespace cradle::test

@@ -45,4 +45,9 @@ Json tiny_byte_level(bool use_regex);
 // ChatML, as Qwen2 and SmolLM2's instruct models write it.
 extern const char* const kTinyChatMl;
 
+constexpr std::int64_t kTinyImEnd = 302;  // <|im_end|> in tiny_byte_level_tokenizer
+// A tiny Llama folder (vocabulary 320) that chats in `chat_template` (none
+// when empty), its turns ending at <|im_end|>.
+void write_tiny_chat_model_folder(const std::filesystem::path& folder, const std::string& chat_template = kTinyChatMl);
+
 }  // namespace cradle::test

@@ -340,6 +340,25 @@ class MainWindowTest : public QObject {
     QVERIFY(stage_shown && model_named);
   }
 
+  void summarisesLoraTuningOfAModelFolder() {
+    QTemporaryDir dir;
+    const std::filesystem::path root = dir.path().toStdString();
+    std::filesystem::create_directories(root / "SmolLM2");
+    write_text_atomically(root / "SmolLM2" / "config.json", "{}");  // a model folder's two files, as the summary looks
+    write_text_atomically(root / "SmolLM2" / "model.safetensors", "");
+    write_text_atomically(root / "sft.json", R"({"name": "sft", "task": "language_model", "stage": "sft",
+      "init_from": "SmolLM2", "data": {"source": "dialogues", "paths": ["chats.jsonl"]},
+      "train": {"lora": {"rank": 4, "alpha": 8}, "gradient_checkpointing": true}})");
+    MainWindow window;
+    QVERIFY(window.openExperiment(QString::fromStdString((root / "sft.json").string())));
+    QStringList labels;
+    for (auto* label : window.findChildren<QLabel*>()) labels << label->text();
+    QVERIFY2(labels.contains(QStringLiteral("the Hugging Face model in SmolLM2")), qPrintable(labels.join(" | ")));
+    QVERIFY(
+        labels.contains(QStringLiteral("LoRA adapters (rank 4, alpha 8), the rest frozen; gradient checkpointing")));
+    QVERIFY(!labels.contains(QStringLiteral("Classes:")));  // a language model has none
+  }
+
   void showsTheCoreMessageAndKeepsTheOpenExperiment() {
     MainWindow window;
     const QString good = QStringLiteral(CRADLE_SOURCE_DIR "/projects/fashion-mnist/experiment.json");

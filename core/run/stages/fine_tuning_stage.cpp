@@ -78,20 +78,13 @@ class FineTuningStage : public StageRunner {
                           {"dropped", d.dropped},
                           {"skipped_lines", d.skipped.size()}};
     report["chat_format"] = format_->name();
-    if (tuning_.lora)
-      report["lora"] = Json{{"projections", tuning_.attachment.modules.size()},
-                            {"adapter_parameters", tuning_.attachment.adapter_parameters},
-                            {"frozen_parameters", tuning_.attachment.base_parameters},
-                            {"base_dtype", tuning_.bfloat16_base ? "bfloat16" : "float32"}};
-    if (tuning_.gradient_checkpointing) report["gradient_checkpointing"] = true;
+    tuning_.report(report);
   }
 
   // A LoRA run keeps its adapters in peft's layout; model.pt gets them folded in.
   void finish_model(const StageContext& c) override {
     if (!tuning_.lora) return;
-    save_and_merge_adapters(model_, c.experiment.model, c.folder.adapter_dir());
-    c.log("adapters saved in peft's layout: " + c.folder.adapter_dir().string() +
-          "; model/model.pt holds them merged into the weights");
+    c.log(save_and_merge_adapters(model_, adapter_base_model(c.experiment), c.folder.adapter_dir()));
   }
 
   void report_results(const StageContext& c, Json& report) override { report["replies"] = reply_check(c); }

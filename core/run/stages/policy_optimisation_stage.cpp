@@ -33,7 +33,7 @@ class PolicyOptimisationStage : public StageRunner {
   }
 
   void load(StageContext& c) override {
-    base_ = adopt_base_run(c, "PPO tunes a GPT");
+    base_ = adopt_base_run(c, {"PPO tunes a GPT"});
     const Experiment& e = c.experiment;
     if (e.align.max_new_tokens >= e.data.context_length)
       throw ConfigError("align.max_new_tokens: " + std::to_string(e.align.max_new_tokens) +

@@ -1,10 +1,12 @@
 #include "core/run/stages/preference_pair_stage.h"
 
+#include "core/run/run_chat_format.h"
+
 namespace cradle {
 
-void PreferencePairStage::load_pairs(StageContext& c, const char* needs_gpt) {
-  base_ = adopt_base_run(c, needs_gpt);
-  data_ = load_preference_data(c.experiment, base_.tokenizer);
+void PreferencePairStage::load_pairs(StageContext& c, const BaseModelNeed& need) {
+  base_ = adopt_base_run(c, need);
+  data_ = load_preference_data(c.experiment, base_.tokenizer, run_chat_format(c.experiment.model, base_.tokenizer));
   tokenizer_ = data_.tokenizer;
   input_shape_ = {c.experiment.data.context_length};
 }
@@ -20,6 +22,7 @@ void PreferencePairStage::report_setup(const StageContext& c, Json& report) cons
                         {"truncated", d.truncated},
                         {"undecided", d.undecided},
                         {"skipped_lines", d.skipped.size()}};
+  report["chat_format"] = d.format->name();
 }
 
 void PreferencePairStage::configure_trainer(const StageContext& c, TrainerSetup& setup) {

@@ -17,8 +17,9 @@ class PreferencePairStage : public StageRunner {
   const std::vector<std::string>& skipped() const override { return data_.skipped; }
 
  protected:
-  // `needs_gpt`: why the stage refuses a base run that is not a GPT (base_run.h).
-  void load_pairs(StageContext& context, const char* needs_gpt);
+  // `need`: which base models the stage tunes (base_run.h). The pairs are
+  // rendered in the base model's chat format (core/run/run_chat_format.h).
+  void load_pairs(StageContext& context, const BaseModelNeed& need);
   const DataSplits& data() const override { return data_; }
   void configure_trainer(const StageContext& context, TrainerSetup& setup) override;
 
