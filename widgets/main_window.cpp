@@ -535,7 +535,9 @@ bool MainWindow::openExperiment(const QString& path) {
                                                        QString::fromStdString(experiment.init_from))));
   summary_->addRow(tr("Optimizer:"),
                    new QLabel(tr("%1, learning rate %2").arg(QString::fromStdString(t.optimizer)).arg(t.lr)));
-  summary_->addRow(tr("Schedule:"), new QLabel(tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
+  summary_->addRow(tr("Schedule:"),
+                   new QLabel(t.epochs == 1 ? tr("1 epoch, batch %1").arg(t.batch_size)
+                                            : tr("%1 epochs, batch %2").arg(t.epochs).arg(t.batch_size)));
   summary_->addRow(tr("Seed:"), new QLabel(QString::number(experiment.seed)));
   auto* hint = new QLabel(tr("Train it with Train (Ctrl+T), or from a terminal:\ncradle-cli train %1")
                               .arg(QFileInfo(path).absoluteFilePath()));

@@ -100,6 +100,7 @@ ModelSummary summarize_experiment_model(const Experiment& experiment, const Data
   torch::manual_seed(experiment.seed);
   if (is_reward_modelling(experiment)) {
     auto model = build_reward_model(experiment.model, experiment.data.context_length, data.vocab_size);
+    prepare_pretrained_tuning(model, experiment.model, experiment.train);  // LoRA: the adapters and the head train
     return summarize_model(model, data.input_shape);
   }
   if (is_text_classification(experiment)) {

@@ -2353,6 +2353,10 @@ cradle-cli train %1</translation>
         <source>Tuning:</source>
         <translation>微调：</translation>
     </message>
+    <message>
+        <source>1 epoch, batch %1</source>
+        <translation>1 轮，批大小 %1</translation>
+    </message>
 </context>
 <context>
     <name>cradle::MetricsChart</name>

@@ -23,7 +23,9 @@
 #include "core/hub/hub_tokenizer.h"
 #include "core/hub/pretrained_language_model.h"
 #include "core/models/lora.h"
+#include "core/run/experiment_profile.h"
 #include "core/run/experiment_run.h"
+#include "core/run/fine_tuning_base.h"
 #include "core/run/pretrained_tuning.h"
 #include "core/run/run_chat_format.h"
 #include "core/run/run_evaluation.h"
@@ -325,6 +327,11 @@ class PretrainedPreferenceTest : public QObject {
     const auto& summary = run.model_summary();
     QVERIFY(summary.trainable_parameters < summary.total_parameters / 5);
     QVERIFY(summary.flops > 0);
+    // inspect's figures (the experiment alone, before a run) count the same.
+    Experiment inspected = parse_experiment(doc);
+    inspected.model = load_fine_tuning_base(inspected).pretrained.model;
+    const auto profile = profile_data(inspected);
+    QCOMPARE(summarize_experiment_model(inspected, profile).trainable_parameters, summary.trainable_parameters);
     const auto result = run.train();
     QVERIFY(result.test);
     qInfo("LoRA reward model on the folder: held-out accuracy %.3f", result.test->accuracy);

@@ -9,4 +9,5 @@ build=$(realpath "$1")
 now="$build/golden-now"
 rm -rf "$now"
 "$here/run_trajectories.sh" "$build" "$now"
-python3 "$here/trajectory.py" compare "$here/reference" "$now" --rtol "$(cat "$here/reference/RTOL")" --atol "$(cat "$here/reference/ATOL")"
+python3 "$here/trajectory.py" compare "$here/reference" "$now" --rtol "$(cat "$here/reference/RTOL")" --atol "$(cat "$here/reference/ATOL")" \
+  --accuracy-atol "$(cat "$here/reference/ACCURACY_ATOL")"

@@ -2,7 +2,7 @@
 """Golden trajectories: what a short training run computed, and whether two agree.
 
   trajectory.py summarise RUN_DIR            the run's logged losses and metrics, and its final ones, as JSON
-  trajectory.py compare REFERENCE NOW [--exact] [--rtol R] [--atol A]
+  trajectory.py compare REFERENCE NOW [--exact] [--rtol R] [--atol A] [--accuracy-atol C]
                                              every summary in REFERENCE against NOW's namesake
 
 A summary keeps from metrics.jsonl every "train" and "eval" line's step, split and numeric
@@ -10,7 +10,9 @@ fields except the timings (they differ on every run), and from report.json the f
 metrics and the epochs and steps done. `--exact` asks for the same numbers bit for bit
 (one machine, the same thread count: before and after a change meant to alter nothing);
 without it a number passes within rtol of the reference's (relative) or atol (absolute,
-for values near zero): what holds across processors, whose kernels round differently.
+for values near zero), an accuracy within C absolute (a count of flipped samples: a
+sample near the decision boundary falls either way): what holds across processors, whose
+kernels round differently.
 """
 import json
 import math
@@ -44,7 +46,11 @@ def summarise(run):
     return {"points": points, "final": final}
 
 
-def differences(reference, now, exact, rtol, atol, where=""):
+def is_accuracy(where):
+    return where.rsplit(".", 1)[-1].endswith("accuracy")
+
+
+def differences(reference, now, exact, rtol, atol, where="", accuracy_atol=0.0):
     """Every place where `now` differs from `reference`, as readable lines."""
     found = []
     if isinstance(reference, dict) and isinstance(now, dict):
@@ -52,18 +58,18 @@ def differences(reference, now, exact, rtol, atol, where=""):
             if key not in now:
                 found.append(f"{where}.{key}: missing")
             else:
-                found += differences(reference[key], now[key], exact, rtol, atol, f"{where}.{key}")
+                found += differences(reference[key], now[key], exact, rtol, atol, f"{where}.{key}", accuracy_atol)
         found += [f"{where}.{key}: not in the reference" for key in now if key not in reference]
     elif isinstance(reference, list) and isinstance(now, list):
         if len(reference) != len(now):
             found.append(f"{where}: {len(now)} entries, the reference has {len(reference)}")
         for i, (a, b) in enumerate(zip(reference, now)):
-            found += differences(a, b, exact, rtol, atol, f"{where}[{i}]")
+            found += differences(a, b, exact, rtol, atol, f"{where}[{i}]", accuracy_atol)
     elif isinstance(reference, (int, float)) and isinstance(now, (int, float)) and not isinstance(reference, bool):
         if exact:
             same = reference == now or (math.isnan(reference) and math.isnan(now))
         else:
-            same = math.isclose(reference, now, rel_tol=rtol, abs_tol=atol)
+            same = math.isclose(reference, now, rel_tol=rtol, abs_tol=max(atol, accuracy_atol) if is_accuracy(where) else atol)
         if not same:
             found.append(f"{where}: {now!r}, the reference {reference!r} (relative difference "
                          f"{abs(now - reference) / max(abs(reference), 1e-300):.3g})")
@@ -82,7 +88,7 @@ def largest_relative_difference(reference, now):
     return 0.0
 
 
-def compare(reference_dir, now_dir, exact, rtol, atol):
+def compare(reference_dir, now_dir, exact, rtol, atol, accuracy_atol):
     names = sorted(n for n in os.listdir(reference_dir) if n.endswith(".json"))
     if not names:
         print(f"golden: no references in {reference_dir}", file=sys.stderr)
@@ -98,7 +104,7 @@ def compare(reference_dir, now_dir, exact, rtol, atol):
             continue
         with open(path, encoding="utf-8") as f:
             now = json.load(f)
-        found = differences(reference, now, exact, rtol, atol)
+        found = differences(reference, now, exact, rtol, atol, "", accuracy_atol)
         largest = largest_relative_difference(reference, now)
         if found:
             failed += 1
@@ -122,7 +128,8 @@ def main(argv):
         exact = "--exact" in options
         rtol = float(options[options.index("--rtol") + 1]) if "--rtol" in options else 0.05
         atol = float(options[options.index("--atol") + 1]) if "--atol" in options else 1e-3
-        return compare(argv[2], argv[3], exact, rtol, atol)
+        accuracy_atol = float(options[options.index("--accuracy-atol") + 1]) if "--accuracy-atol" in options else 0.0
+        return compare(argv[2], argv[3], exact, rtol, atol, accuracy_atol)
     print(__doc__, file=sys.stderr)
     return 2
 

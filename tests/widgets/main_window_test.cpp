@@ -348,7 +348,7 @@ class MainWindowTest : public QObject {
     write_text_atomically(root / "SmolLM2" / "model.safetensors", "");
     write_text_atomically(root / "sft.json", R"({"name": "sft", "task": "language_model", "stage": "sft",
       "init_from": "SmolLM2", "data": {"source": "dialogues", "paths": ["chats.jsonl"]},
-      "train": {"lora": {"rank": 4, "alpha": 8}, "gradient_checkpointing": true}})");
+      "train": {"epochs": 1, "lora": {"rank": 4, "alpha": 8}, "gradient_checkpointing": true}})");
     MainWindow window;
     QVERIFY(window.openExperiment(QString::fromStdString((root / "sft.json").string())));
     QStringList labels;
@@ -356,7 +356,8 @@ class MainWindowTest : public QObject {
     QVERIFY2(labels.contains(QStringLiteral("the Hugging Face model in SmolLM2")), qPrintable(labels.join(" | ")));
     QVERIFY(
         labels.contains(QStringLiteral("LoRA adapters (rank 4, alpha 8), the rest frozen; gradient checkpointing")));
-    QVERIFY(!labels.contains(QStringLiteral("Classes:")));  // a language model has none
+    QVERIFY(!labels.contains(QStringLiteral("Classes:")));          // a language model has none
+    QVERIFY(labels.contains(QStringLiteral("1 epoch, batch 64")));  // in the singular
   }
 
   void showsTheCoreMessageAndKeepsTheOpenExperiment() {
