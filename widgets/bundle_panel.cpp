@@ -20,8 +20,12 @@
 
 #include <algorithm>
 
+#include "core/common/error.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/hub/hub_model.h"
+#include "core/hub/hub_tokenizer.h"
+#include "core/hub/pretrained_language_model.h"
 #include "widgets/generation_playground.h"
 #include "widgets/palette_colors.h"
 
@@ -69,7 +73,8 @@ BundlePanel::BundlePanel(QWidget* parent) : QWidget(parent) {
   row->setChildrenCollapsible(false);
   infoSplitter_ = new QSplitter(Qt::Vertical, row);
   infoSplitter_->setChildrenCollapsible(false);
-  auto* factsBox = new QGroupBox(tr("Bundle"), infoSplitter_);
+  factsBox_ = new QGroupBox(tr("Bundle"), infoSplitter_);
+  auto* factsBox = factsBox_;
   auto* factsBoxLayout = new QVBoxLayout(factsBox);
   factsScroll_ = new QScrollArea(factsBox);
   factsScroll_->setObjectName(QStringLiteral("bundleFacts"));
@@ -150,6 +155,7 @@ BundlePanel::~BundlePanel() = default;
 QString BundlePanel::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
 
 QString BundlePanel::inputKind() const {
+  if (modelFolder_) return QStringLiteral("language_model");
   if (!bundle_) return {};
   if (bundle_->experiment.task == Task::LanguageModel) return QStringLiteral("language_model");
   return QString::fromStdString(bundle_->input.kind);
@@ -160,26 +166,19 @@ bool BundlePanel::openBundle(const QString& path) {
   try {
     opened = std::make_shared<ModelBundle>(open_bundle(path.toStdString()));
   } catch (const std::exception& e) {
-    error_->setStyleSheet(QStringLiteral("color: %1").arg(error_color(palette()).name()));
-    error_->setText(tr("Could not open %1: %2").arg(path, QString::fromUtf8(e.what())));
-    error_->show();
+    showProblem(tr("Could not open %1: %2").arg(path, QString::fromUtf8(e.what())));
     return false;
   }
   jobs_.invalidate();  // an answer from the previous bundle is dropped
   bundle_ = opened;
+  modelFolder_ = false;
   path_ = path;
-  error_->hide();
-  hint_->hide();
   const ModelBundle& b = *bundle_;
   const Json& m = b.manifest;
   title_->setText(tr("%1 — %2").arg(QString::fromStdString(b.experiment.name), QFileInfo(path).fileName()));
-  while (facts_->rowCount() > 0) facts_->removeRow(0);
-  const auto add = [this](const QString& label, const QString& value) {
-    auto* text = new QLabel(value);
-    text->setWordWrap(true);
-    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    facts_->addRow(label, text);
-  };
+  factsBox_->setTitle(tr("Bundle"));
+  clearFacts();
+  const auto add = [this](const QString& label, const QString& value) { addFact(label, value); };
   add(tr("Task"), QString::fromStdString(
                       to_string(b.experiment.task) +
                       (b.experiment.stage != Stage::Pretrain ? " (" + to_string(b.experiment.stage) + ")" : "")));
@@ -216,7 +215,93 @@ bool BundlePanel::openBundle(const QString& path) {
   cardView_->setMarkdown(card_.isEmpty() ? tr("*This bundle has no model card.*") : card_);
   giveFactsRoom();
 
-  const QString kind = inputKind();
+  std::shared_ptr<PlaygroundModel> playing;
+  if (inputKind() == QLatin1String("language_model")) {
+    playing = std::make_shared<PlaygroundModel>();
+    playing->model = bundle_->model;
+    playing->tokenizer = bundle_->tokenizer;
+    playing->context_length = bundle_->input.shape.at(0);
+    playing->chat = is_chat_policy(bundle_->experiment);
+    playing->spec = bundle_->experiment.model;
+  }
+  showTryPage(inputKind(), playing);
+  return true;
+}
+
+bool BundlePanel::openModelFolder(const QString& folder) {
+  std::shared_ptr<PlaygroundModel> playing = std::make_shared<PlaygroundModel>();
+  HubModelConfig config;
+  std::string stored_dtype;
+  std::shared_ptr<const HubTokenizer> tokenizer;
+  try {
+    const std::filesystem::path where = folder.toStdString();
+    if (!is_hub_model_folder(where))
+      throw ConfigError(where.string() + ": not a Hugging Face model folder (config.json and model.safetensors)");
+    HubModel hub = load_hub_model(where);
+    tokenizer = HubTokenizer::load(where);
+    check_tokenizer_fits(*tokenizer, hub.config.vocab_size, where);
+    config = hub.config;
+    stored_dtype = hub.stored_dtype;
+    playing->model = pretrained_sequential(hub);
+    playing->tokenizer = tokenizer;
+    playing->context_length = config.max_position_embeddings;
+    playing->chat = !tokenizer->chat_template().empty();
+    playing->spec.type = "pretrained";
+    playing->spec.folder = std::filesystem::absolute(where).lexically_normal().string();
+  } catch (const std::exception& e) {
+    showProblem(tr("Could not open %1: %2").arg(folder, QString::fromUtf8(e.what())));
+    return false;
+  }
+  jobs_.invalidate();
+  bundle_.reset();
+  modelFolder_ = true;
+  path_ = folder;
+  title_->setText(tr("%1 — a Hugging Face model folder").arg(QFileInfo(folder).fileName()));
+  factsBox_->setTitle(tr("Model folder"));
+  clearFacts();
+  addFact(tr("Architecture"), QString::fromStdString(to_string(config.architecture) + " (" + config.model_type + ")"));
+  addFact(tr("Parameters"), QStringLiteral("%L1").arg(static_cast<qlonglong>(config.parameters())));
+  addFact(tr("Shape"), tr("%1 layers, width %2, %3 heads (%4 key/value), intermediate %5")
+                           .arg(config.num_hidden_layers)
+                           .arg(config.hidden_size)
+                           .arg(config.num_attention_heads)
+                           .arg(config.num_key_value_heads)
+                           .arg(config.intermediate_size));
+  addFact(tr("Vocabulary"), tr("%L1 tokens (%2)")
+                                .arg(static_cast<qlonglong>(config.vocab_size))
+                                .arg(QString::fromStdString(tokenizer->kind())));
+  addFact(tr("Context"), tr("%L1 positions").arg(static_cast<qlonglong>(config.max_position_embeddings)));
+  addFact(tr("Weights"), tr("%1, computed in float32").arg(QString::fromStdString(stored_dtype)));
+  addFact(tr("Chat"), playing->chat ? tr("its own chat template: a prompt is the user's turn")
+                                    : tr("no chat template: a prompt is continued as text"));
+  QFile readme(QDir(folder).filePath(QStringLiteral("README.md")));
+  card_ = readme.open(QIODevice::ReadOnly) ? QString::fromUtf8(readme.readAll()) : QString();
+  cardView_->setMarkdown(card_.isEmpty() ? tr("*This folder has no README.md (the Hub's model card).*") : card_);
+  giveFactsRoom();
+  showTryPage(inputKind(), playing);
+  return true;
+}
+
+void BundlePanel::showProblem(const QString& text) {
+  error_->setStyleSheet(QStringLiteral("color: %1").arg(error_color(palette()).name()));
+  error_->setText(text);
+  error_->show();
+}
+
+void BundlePanel::clearFacts() {
+  error_->hide();
+  hint_->hide();
+  while (facts_->rowCount() > 0) facts_->removeRow(0);
+}
+
+void BundlePanel::addFact(const QString& label, const QString& value) {
+  auto* text = new QLabel(value);
+  text->setWordWrap(true);
+  text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  facts_->addRow(label, text);
+}
+
+void BundlePanel::showTryPage(const QString& kind, std::shared_ptr<PlaygroundModel> playing) {
   const bool language_model = kind == QLatin1String("language_model");
   tryStack_->setCurrentIndex(language_model ? kGeneratePage : kind == QLatin1String("text") ? kTextsPage : kFilesPage);
   // The stack takes the height of the page shown (the others are ignored), and the
@@ -230,20 +315,9 @@ bool BundlePanel::openBundle(const QString& path) {
   chooseFiles_->setText(kind == QLatin1String("table") ? tr("Choose CSV Files…") : tr("Choose Images…"));
   predictions_->setVisible(kind != QLatin1String("language_model"));
   predictions_->setRowCount(0);
-  if (language_model) {
-    auto playing = std::make_shared<PlaygroundModel>();
-    playing->model = bundle_->model;
-    playing->tokenizer = bundle_->tokenizer;
-    playing->context_length = bundle_->input.shape.at(0);
-    playing->chat = is_chat_policy(bundle_->experiment);
-    playing->spec = bundle_->experiment.model;
-    playground_->setModel(playing);
-  } else {
-    playground_->setModel(nullptr);
-  }
+  playground_->setModel(language_model ? std::move(playing) : nullptr);
   tryStack_->parentWidget()->setEnabled(true);
   setBusy(false);
-  return true;
 }
 
 void BundlePanel::giveFactsRoom() {
@@ -346,7 +420,7 @@ void BundlePanel::showPredictions(const std::vector<BundlePrediction>& predictio
 }
 
 void BundlePanel::generate(const QString& prompt, int max_tokens, double temperature, int seed) {
-  if (!bundle_ || inputKind() != QLatin1String("language_model")) return;
+  if (inputKind() != QLatin1String("language_model")) return;
   SamplingOptions sampling = playground_->sampling();
   sampling.max_new_tokens = max_tokens;
   sampling.temperature = temperature;

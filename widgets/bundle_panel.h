@@ -3,8 +3,11 @@
 // .cradle file) opened in the studio — what it is (task, input, classes, the
 // ONNX checks), its model card, and a place to try it: image or CSV files for
 // image and table models, texts for text classifiers, a prompt for language
-// models with the continuation streamed in as it is generated. The model runs
-// on a worker thread, so the window never freezes; Stop ends a generation.
+// models with the continuation streamed in as it is generated. A Hugging Face
+// model folder opens here too, so a downloaded model can be tried before it is
+// tuned: its facts, its README as the card, and the playground (answering in
+// the model's own chat template where it has one). The model runs on a worker
+// thread, so the window never freezes; Stop ends a generation.
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -14,6 +17,7 @@
 #include "widgets/background_job.h"
 
 class QFormLayout;
+class QGroupBox;
 class QScrollArea;
 class QSplitter;
 class QLabel;
@@ -39,6 +43,9 @@ class BundlePanel : public QWidget {
   // Opens a bundle folder or .cradle file; false with the reason in errorText(),
   // keeping what was open before.
   bool openBundle(const QString& path);
+  // Opens a Hugging Face model folder (config.json, safetensors, tokenizer.json);
+  // false with the reason in errorText(), keeping what was open before.
+  bool openModelFolder(const QString& folder);
   QString bundlePath() const { return path_; }
   QString errorText() const;
   QString inputKind() const;  // "image", "table", "text", "language_model"; empty when none is open
@@ -63,12 +70,18 @@ class BundlePanel : public QWidget {
  private:
   void chooseFiles();
   void giveFactsRoom();  // after a bundle opens: its facts whole where the card keeps room
+  void showProblem(const QString& text);
+  void clearFacts();
+  void addFact(const QString& label, const QString& value);
+  // The Try box for `kind` ("image", "table", "text", "language_model"), with `playing` in the playground.
+  void showTryPage(const QString& kind, std::shared_ptr<struct PlaygroundModel> playing);
   void showPredictions(const std::vector<BundlePrediction>& predictions, bool images);
   void setBusy(bool busy);
 
   QString path_;
   QString card_;
   std::shared_ptr<ModelBundle> bundle_;
+  bool modelFolder_ = false;  // a Hugging Face model folder is open (bundle_ is null)
   BackgroundJobs jobs_;
 
   QLabel* title_ = nullptr;
@@ -76,6 +89,7 @@ class BundlePanel : public QWidget {
   QLabel* error_ = nullptr;
   static constexpr int kCardMinimumHeight = 150;
   QSplitter* infoSplitter_ = nullptr;
+  QGroupBox* factsBox_ = nullptr;  // "Bundle" or "Model folder"
   QScrollArea* factsScroll_ = nullptr;
   QFormLayout* facts_ = nullptr;
   QTextBrowser* cardView_ = nullptr;

@@ -400,6 +400,13 @@ void MainWindow::createMenus() {
   openBundleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
   openBundleAction->setToolTip(
       tr("Open a model exported with cradle-cli export (a folder's bundle.json or a .cradle file) and try it"));
+  QAction* openFolderAction = file->addAction(tr("Open Hugging Face Model &Folder..."), this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Hugging Face Model Folder"), workspace());
+    if (!folder.isEmpty()) openModelFolder(folder);
+  });
+  openFolderAction->setToolTip(
+      tr("Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json) and "
+         "try it before tuning it"));
   file->addSeparator();
   file->addAction(editAction_);
   file->addAction(saveAsAction_);
@@ -471,6 +478,18 @@ bool MainWindow::openBundle(const QString& path) {
   if (opened) {
     statusBar()->showMessage(tr("Opened model bundle %1").arg(bundle));
     log_->add(LogPanel::Level::Info, tr("Opened model bundle %1").arg(bundle));
+  } else {
+    reportProblem(bundle_->errorText());
+  }
+  return opened;
+}
+
+bool MainWindow::openModelFolder(const QString& folder) {
+  tabs_->setCurrentWidget(bundle_);
+  const bool opened = bundle_->openModelFolder(folder);
+  if (opened) {
+    statusBar()->showMessage(tr("Opened model folder %1").arg(folder));
+    log_->add(LogPanel::Level::Info, tr("Opened model folder %1").arg(folder));
   } else {
     reportProblem(bundle_->errorText());
   }

@@ -70,6 +70,8 @@ class MainWindow : public QMainWindow {
   }
   // Opens a model bundle (a folder, its bundle.json, or a .cradle file) in the Model tab.
   bool openBundle(const QString& path);
+  // A Hugging Face model folder in the Model tab, to try before tuning it.
+  bool openModelFolder(const QString& folder);
   class BundlePanel* bundlePanel() const {
     return bundle_;
   }

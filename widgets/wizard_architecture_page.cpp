@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "core/experiment/experiment_templates.h"
+#include "core/hub/hub_model.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
@@ -31,6 +32,9 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   setSubTitle(tr("The model and its sizes; the table shows what each layer costs."));
   DocumentForm* f = form_;
   f->addSection(tr("Model"));
+  f->addField({"init_from", tr("Start from:"), FieldKind::Folder,
+               tr("A Hugging Face model folder (config.json, model.safetensors, tokenizer.json: e.g. from "
+                  "huggingface-cli download), or a run folder; the experiment keeps its model.")});
   FieldSpec type{"model.type",
                  tr("Template:"),
                  FieldKind::Choice,
@@ -132,6 +136,7 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   warning_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(error_color(palette()).name()));
   warning_->hide();
   sideLayout->addWidget(warning_);
+  sideLayout->addStretch();  // takes the room only while the table is hidden (a model folder's figures stay on top)
 
   placeBesideForm(side, 4, 5);
 
@@ -151,6 +156,8 @@ QString ArchitecturePage::totalsText() const { return totals_->text(); }
 QString ArchitecturePage::memoryWarning() const { return warning_->isHidden() ? QString() : warning_->text(); }
 
 void ArchitecturePage::updateSummary() {
+  if (showModelFolderFigures()) return;
+  table_->show();
   const auto experiment = document_->experiment();
   if (!profile_ || !experiment) return;
   ModelSummary summary;
@@ -192,6 +199,56 @@ void ArchitecturePage::updateSummary() {
                                   .arg(mebibytes(machine))
                             : QString());
   warning_->setVisible(too_big);
+}
+
+bool ArchitecturePage::showModelFolderFigures() {
+  const Json& doc = document_->json();
+  const auto init_from = doc.find("init_from");
+  if (init_from == doc.end() || !init_from->is_string() || init_from->get<std::string>().empty()) return false;
+  const std::filesystem::path folder =
+      document_->resolve(QString::fromStdString(init_from->get<std::string>())).toStdString();
+  if (!is_hub_model_folder(folder)) return false;
+  table_->hide();
+  table_->setRowCount(0);
+  try {
+    const ModelFolderMemory m = model_folder_memory(load_hub_config(folder), doc);
+    totals_->setText(describe_model_folder_memory(m, QString::fromStdString(folder.filename().string())));
+    const bool too_big = m.machine > 0 && m.chosen.total() > m.machine * 8 / 10;
+    warning_->setText(too_big ? tr("This needs more than 80% of this machine's %1 of memory: lower the batch size or "
+                                   "the context, or use LoRA and gradient checkpointing.")
+                                    .arg(mebibytes(m.machine))
+                              : QString());
+    warning_->setVisible(too_big);
+  } catch (const std::exception& error) {
+    totals_->setText(QString::fromStdString(error.what()));
+    warning_->hide();
+  }
+  return true;
+}
+
+QString ArchitecturePage::describe_model_folder_memory(const ModelFolderMemory& m, const QString& name) const {
+  const HubModelConfig& c = m.config;
+  QString text = tr("%1: %2, %3 parameters; %4 layers, width %5, %6 heads (%7 key/value), context up to %8.")
+                     .arg(name, QString::fromStdString(to_string(c.architecture)),
+                          QLocale().toString(static_cast<qlonglong>(c.parameters())))
+                     .arg(c.num_hidden_layers)
+                     .arg(c.hidden_size)
+                     .arg(c.num_attention_heads)
+                     .arg(c.num_key_value_heads)
+                     .arg(QLocale().toString(static_cast<qlonglong>(c.max_position_embeddings)));
+  text +=
+      QStringLiteral("\n\n") +
+      tr("A training step at batch %1, context %2 (estimated tensors):").arg(m.options.batch).arg(m.options.context);
+  const auto line = [](const QString& what, const FineTuningMemory& memory) {
+    return QStringLiteral("\n  ") +
+           tr("%1: %2 (%3 trainable)")
+               .arg(what, mebibytes(memory.total()), QLocale().toString(static_cast<qlonglong>(memory.trainable)));
+  };
+  text += line(tr("this experiment"), m.chosen);
+  text += line(tr("full fine-tuning"), m.full);
+  text += line(tr("LoRA, gradient checkpointing"), m.lora_checkpointed);
+  if (m.machine > 0) text += QStringLiteral("\n\n") + tr("This machine has %1 of memory.").arg(mebibytes(m.machine));
+  return text;
 }
 
 }  // namespace cradle

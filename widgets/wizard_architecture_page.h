@@ -3,10 +3,14 @@
 // form; on the right the layer table (output shape, parameters, FLOPs) and the
 // totals, FLOPs per sample and the memory a training step needs, updated as
 // the sizes change, with a warning when that exceeds this machine's memory.
+// Tuning a Hugging Face model folder (init_from), the form holds the folder
+// and the right side its architecture and the memory of a training step for
+// this experiment, for full fine-tuning and for LoRA (core/hub/fine_tuning_memory.h).
 #include <QTimer>
 #include <optional>
 
 #include "core/run/experiment_profile.h"
+#include "core/run/model_folder_memory.h"
 #include "widgets/wizard_page.h"
 
 class QLabel;
@@ -28,6 +32,9 @@ class ArchitecturePage : public WizardPage {
 
  private:
   void updateSummary();
+  // When init_from names a model folder: its figures in place of the layer table (true).
+  bool showModelFolderFigures();
+  QString describe_model_folder_memory(const ModelFolderMemory& memory, const QString& name) const;
   std::optional<DataProfile> profile_;
   QTableWidget* table_;
   QLabel* totals_;

@@ -108,6 +108,36 @@ void HyperparametersPage::addFields() {
        tr("bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact."),
        {{"float32", QStringLiteral("float32")}, {"bfloat16", QStringLiteral("bfloat16")}}});
 
+  // Tuning a model another stage or the Hub made (init_from): LoRA adapters
+  // instead of every weight, and recomputed activations for long contexts.
+  const auto tunes_a_model = [](const Json& doc) { return doc.is_object() && doc.contains("init_from"); };
+  FieldSpec lora{
+      "train.lora", tr("LoRA:"), FieldKind::Bool,
+      tr("Train small low-rank adapters on the attention and MLP projections and keep the model's own "
+         "weights frozen: a fraction of the memory (a Hugging Face model folder, or a run tuned from one).")};
+  lora.visible = tunes_a_model;
+  lora.derive = [](const Json& doc) { return Json(section_of(doc, "train").contains("lora")); };
+  lora.reshape = [](const Json& doc, const Json& value) {
+    Json out = doc;
+    if (value.get<bool>())
+      out["train"]["lora"] = {{"rank", 8}, {"alpha", 16}, {"dropout", 0.05}};
+    else
+      out["train"].erase("lora");
+    return out;
+  };
+  f->addField(lora);
+  f->addField({"train.lora.rank", tr("LoRA rank:"), FieldKind::Integer,
+               tr("The adapters' inner size: larger learns more and costs more.")});
+  f->addField({"train.lora.alpha", tr("LoRA alpha:"), FieldKind::Number, tr("The adapters' scale is alpha / rank.")});
+  f->addField({"train.lora.dropout", tr("LoRA dropout:"), FieldKind::Number,
+               tr("Share of the adapters' inputs zeroed while training.")});
+  FieldSpec checkpointing{"train.gradient_checkpointing", tr("Gradient checkpointing:"), FieldKind::Bool,
+                          tr("Recompute each layer's activations in the backward pass instead of keeping them: much "
+                             "less memory at long contexts, about a third more time.")};
+  checkpointing.visible = tunes_a_model;
+  checkpointing.fallback = false;
+  f->addField(checkpointing);
+
   f->addSection(tr("Optimizer"));
   FieldSpec optimizer{"train.optimizer",
                       tr("Optimizer:"),

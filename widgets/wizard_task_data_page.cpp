@@ -86,7 +86,8 @@ void TaskDataPage::addFields() {
                   {"table_classification", tr("Table classification")},
                   {"table_regression", tr("Table regression")},
                   {"text_classification", tr("Text classification")},
-                  {"language_model", tr("Language model")}}};
+                  {"language_model", tr("Language model")},
+                  {"chat_fine_tuning", tr("Chat fine-tuning (SFT) of a Hugging Face model or a run")}}};
   task.visible = [](const Json&) { return true; };
   task.derive = [](const Json& doc) { return Json(task_kind_of(doc).id); };
   task.reshape = [](const Json& doc, const Json& value) { return with_task_kind(doc, value.get<std::string>()); };
@@ -103,7 +104,8 @@ void TaskDataPage::addFields() {
                     {"csv", tr("CSV table")},
                     {"text", tr("Text files")},
                     {"jsonl", tr("JSON Lines records")},
-                    {"tokens", tr("Token corpus (cradle-cli data tokenize)")}}};
+                    {"tokens", tr("Token corpus (cradle-cli data tokenize)")},
+                    {"dialogues", tr("Dialogues (JSON Lines conversations)")}}};
   source.reshape = [](const Json& doc, const Json& value) { return with_data_source(doc, value.get<std::string>()); };
   source.offered = [](const Json& doc, const QString& value) {
     const auto& sources = task_kind_of(doc).sources;

@@ -13,6 +13,7 @@
 #include "core/data/seeded_order.h"
 #include "core/data/tensor_dataset.h"
 #include "core/eval/text_generation.h"
+#include "core/models/lora.h"
 #include "core/train/optimizer_factory.h"
 
 namespace cradle {
@@ -54,12 +55,18 @@ PpoTrainer::PpoTrainer(const Experiment& experiment, PolicyValueModel policy, to
           experiment.align.kl_horizon),
       epoch_checkpoints_(experiment.train.keep_checkpoints, setup_.checkpoint_dir) {
   policy_->to(setup_.device);
-  reference_->to(setup_.device);
   // No dropout anywhere: a rollout's log-probabilities must be what the update recomputes.
   policy_->eval();
-  reference_->eval();
-  for (auto& p : reference_->parameters()) p.set_requires_grad(false);
-  optimizer_ = make_optimizer(experiment_.train, policy_->parameters());
+  if (reference_) {
+    reference_->to(setup_.device);
+    reference_->eval();
+    for (auto& p : reference_->parameters()) p.set_requires_grad(false);
+  }
+  // What trains: every weight and the value head, or with LoRA the adapters and the value head.
+  std::vector<torch::Tensor> trained;
+  for (const auto& p : policy_->parameters())
+    if (p.requires_grad()) trained.push_back(p);
+  optimizer_ = make_optimizer(experiment_.train, trained);
   if (!setup_.samples_file.empty() && experiment_.align.logged_samples > 0)
     samples_ = std::make_unique<LineAppender>(setup_.samples_file);
 }
@@ -92,17 +99,19 @@ Rollouts PpoTrainer::roll_out(const std::vector<const ChatPrompt*>& prompts, std
   options.temperature = align.temperature;
   options.top_k = align.top_k;
   options.top_p = align.top_p;
+  options.end_ids = prompts_.format->end_ids();
   Rollouts r;
   r.prompts = prompts;
   std::vector<std::vector<std::int64_t>> prompt_ids, responses;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    auto ids = render_chat_prompt(tokenizer, prompts_.markers, prompts[i]->messages);
+    auto ids = prompts_.format->prompt(prompts[i]->messages);
     // Room for the longest response inside the context: the prompt keeps its end.
     const auto room = context - align.max_new_tokens;
     if (static_cast<std::int64_t>(ids.size()) > room) ids.erase(ids.begin(), ids.end() - room);
     options.seed = mix_seed(seed, i, 0);
     auto response = generate_tokens(policy_->language_model, ids, context, options);
-    r.ended.push_back(!response.empty() && response.back() == prompts_.markers.end_of_turn);
+    r.ended.push_back(!response.empty() && std::find(options.end_ids.begin(), options.end_ids.end(), response.back()) !=
+                                               options.end_ids.end());
     std::string text = continuation_text(tokenizer, ids, response);
     if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
     r.texts.push_back(std::move(text));
@@ -158,8 +167,14 @@ PpoTrainer::ResponseView PpoTrainer::policy_view(const torch::Tensor& tokens, co
 
 torch::Tensor PpoTrainer::reference_logprobs(const Rollouts& r) {
   torch::NoGradGuard no_grad;
-  const auto logits =
-      at_positions(reference_->forward(r.tokens).to(torch::kFloat32), r.positions) / experiment_.align.temperature;
+  torch::Tensor all_logits;
+  if (reference_) {
+    all_logits = reference_->forward(r.tokens);
+  } else {  // LoRA: the policy's base, its adapters switched off (dropout is off throughout)
+    const AdaptersSwitchedOff base_only(*policy_->language_model);
+    all_logits = policy_->language_model->forward(r.tokens);
+  }
+  const auto logits = at_positions(all_logits.to(torch::kFloat32), r.positions) / experiment_.align.temperature;
   return torch::log_softmax(logits, -1).gather(2, r.response.unsqueeze(2)).squeeze(2);
 }
 

@@ -64,6 +64,8 @@ struct Rollouts {
 
 class PpoTrainer {
  public:
+  // `reference` null: the policy with its LoRA adapters switched off is the
+  // reference (core/models/lora.h), so the base is held once.
   PpoTrainer(const Experiment& experiment, PolicyValueModel policy, torch::nn::Sequential reference,
              ResponseScorer& scorer, const PromptData& prompts, PpoSetup setup);
 

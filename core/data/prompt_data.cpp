@@ -27,10 +27,11 @@ std::vector<ChatPrompt> read_prompts(const Experiment& e, std::vector<std::strin
 
 }  // namespace
 
-PromptData load_prompt_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer) {
+PromptData load_prompt_data(const Experiment& e, std::shared_ptr<const Tokenizer> tokenizer,
+                            std::shared_ptr<const ChatFormat> format) {
   PromptData data;
   data.tokenizer = std::move(tokenizer);
-  data.markers = chat_markers(*data.tokenizer);
+  data.format = std::move(format);
   auto splits = split_records(read_prompts(e, data.files, data.skipped), e, "prompts");
   data.train = std::move(splits.train);
   data.validation = std::move(splits.validation);

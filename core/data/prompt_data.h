@@ -3,25 +3,28 @@
 // any dialogue or preference layout, or {"prompt": ...} alone
 // (core/text/conversation_records.h), each the conversation up to its last
 // user turn, split seeded like every conversation source. The policy answers
-// them in rollouts; no token tensors are made here.
+// them in rollouts, in its chat format (core/run/run_chat_format.h); no token
+// tensors are made here.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/experiment/experiment.h"
-#include "core/text/chat_template.h"
+#include "core/text/chat_format.h"
+#include "core/text/tokenizer.h"
 
 namespace cradle {
 
 struct PromptData {
   std::shared_ptr<const Tokenizer> tokenizer;
-  ChatMarkers markers;
+  std::shared_ptr<const ChatFormat> format;  // how the policy reads a prompt and ends its turn
   std::vector<std::string> files;
   std::vector<std::string> skipped;
   std::vector<ChatPrompt> train, validation, test;
 };
 
-PromptData load_prompt_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer);
+PromptData load_prompt_data(const Experiment& experiment, std::shared_ptr<const Tokenizer> tokenizer,
+                            std::shared_ptr<const ChatFormat> format);
 
 // The prompts of a chat experiment's test split (source prompts, dialogues or
 // preferences: each record up to its last user turn, split as the run split

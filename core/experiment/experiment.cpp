@@ -346,13 +346,14 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
   if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent() && !e.model.is_pretrained())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" +
                       e.model.type + "\"");
-  // A model folder's weights are tuned, not trained from nothing: stages sft, reward and dpo read them (init_from).
+  // A model folder's weights are tuned, not trained from nothing: stages sft, reward, dpo and ppo read them (init_from).
   const bool tunes_model_folders =
-      e.task == Task::LanguageModel && (e.stage == Stage::Sft || e.stage == Stage::Reward || e.stage == Stage::Dpo);
+      e.task == Task::LanguageModel &&
+      (e.stage == Stage::Sft || e.stage == Stage::Reward || e.stage == Stage::Dpo || e.stage == Stage::Ppo);
   if (e.model.is_pretrained() && !tunes_model_folders)
     throw ConfigError(
-        "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"sft\", \"reward\" and \"dpo\" of "
-        "task \"language_model\", got stage \"" +
+        "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"sft\", \"reward\", \"dpo\" and "
+        "\"ppo\" of task \"language_model\", got stage \"" +
         to_string(e.stage) + "\" of task \"" + to_string(e.task) + "\"");
   for (const char* field : {"class_names", "stratify"})
     if (e.task != Task::Classification && has_data_field && document["data"].contains(field))
@@ -380,8 +381,8 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
     if (!asked) continue;
     if (!tunes_model_folders)
       throw ConfigError(std::string("train.") + field +
-                        ": stages \"sft\", \"reward\" and \"dpo\" of task \"language_model\" read it (a "
-                        "model from a Hugging Face folder), got stage \"" +
+                        ": stages \"sft\", \"reward\", \"dpo\" and \"ppo\" of task \"language_model\" read it "
+                        "(a model from a Hugging Face folder), got stage \"" +
                         to_string(e.stage) + "\"");
     if (!e.model_inherited && !e.model.is_pretrained())
       throw ConfigError(std::string("train.") + field +

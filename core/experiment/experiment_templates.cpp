@@ -62,6 +62,28 @@ Json canonical(Task task, DataSource source, const std::string& model_type) {
 
 const char* kFashion = "/usr/share/datasets/fashion-mnist/";
 
+// SFT of the model init_from names (left for the user: a Hugging Face model
+// folder or a run), with LoRA as a new user on one machine wants it: the
+// experiment keeps init_from's model, so it has no model section.
+Json chat_fine_tuning_template() {
+  Json doc = canonical(Task::LanguageModel, DataSource::Dialogues, "gpt");
+  doc.erase("model");
+  doc["name"] = "chat-tuning";
+  doc["stage"] = "sft";
+  doc["init_from"] = "";
+  Json& data = doc["data"];
+  data["context_length"] = 512;
+  data["validation_fraction"] = 0.1;
+  Json& train = doc["train"];
+  train = with_train_shape(doc, "adamw", "cosine", false)["train"];
+  train["epochs"] = 1;
+  train["batch_size"] = 4;
+  train["lr"] = 2e-4;
+  train["clip_grad_norm"] = 1.0;
+  train["lora"] = {{"rank", 8}, {"alpha", 16}, {"dropout", 0.05}};
+  return doc;
+}
+
 }  // namespace
 
 const std::vector<TaskKind>& task_kinds() {
@@ -80,6 +102,8 @@ const std::vector<TaskKind>& task_kinds() {
        Task::LanguageModel,
        {DataSource::Text, DataSource::Jsonl, DataSource::Tokens},
        {"gpt", "lstm", "gru", "rnn"}},
+      // The model is init_from's (a Hugging Face model folder, or a run): no model types to choose.
+      {"chat_fine_tuning", Task::LanguageModel, {DataSource::Dialogues}, {}},
   };
   return kinds;
 }
@@ -93,7 +117,7 @@ const TaskKind& task_kind(const std::string& id) {
 const TaskKind& task_kind_of(std::optional<Task> task, std::optional<DataSource> source) {
   switch (task.value_or(Task::Classification)) {
     case Task::Regression: return task_kind("table_regression");
-    case Task::LanguageModel: return task_kind("language_model");
+    case Task::LanguageModel: return task_kind(source == DataSource::Dialogues ? "chat_fine_tuning" : "language_model");
     case Task::Classification: break;
   }
   if (source == DataSource::Csv) return task_kind("table_classification");
@@ -111,6 +135,7 @@ const TaskKind& task_kind_of(const Json& document) {
 
 Json experiment_template(const std::string& kind_id) {
   const TaskKind& kind = task_kind(kind_id);
+  if (kind.id == "chat_fine_tuning") return chat_fine_tuning_template();
   Json doc = canonical(kind.task, kind.sources.front(), kind.model_types.front());
   Json& data = doc["data"];
   Json& model = doc["model"];

@@ -15,6 +15,7 @@ namespace cradle {
 // model types that suit it.
 struct TaskKind {
   // image_classification | table_classification | table_regression | text_classification | language_model
+  // | chat_fine_tuning (SFT of a Hugging Face model folder or a run: the model is init_from's)
   std::string id;
   Task task = Task::Classification;
   std::vector<DataSource> sources;       // the first is the template's
@@ -31,7 +32,8 @@ const TaskKind& task_kind_of(const Json& document);
 
 // A complete, canonical experiment for the kind. Image classification and the
 // language model start from the Fashion-MNIST and fortunes data Debian ships;
-// the others leave the data file empty for the user to choose.
+// the others leave the data file empty for the user to choose (and chat
+// fine-tuning the model folder or run it starts from, init_from).
 Json experiment_template(const std::string& kind_id);
 
 // The document with its task kind changed: the kind's template, keeping the

@@ -53,6 +53,12 @@ class CausalLanguageModelImpl : public torch::nn::Module, public CostedLayer {
   // The final norm's output [B, T, hidden] for token ids [B, T]: what the
   // output layer reads, and what a reward model's head reads (core/hub/hub_reward_model.h).
   torch::Tensor hidden_states(const torch::Tensor& input_ids) { return run_layers(input_ids, nullptr); }
+  // Both from one pass: {logits [B, T, vocab], hidden states [B, T, hidden]}
+  // (PPO's value head reads the hidden states, core/align/policy_value_model.h).
+  std::pair<torch::Tensor, torch::Tensor> logits_and_hidden_states(const torch::Tensor& input_ids) {
+    auto hidden = run_layers(input_ids, nullptr);
+    return {output_logits(hidden), hidden};
+  }
 
   // A forward pass over T tokens (the input shape [T]): its multiply-adds and
   // the activations a training step keeps (core/hub/fine_tuning_memory.h), per sample.

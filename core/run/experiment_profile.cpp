@@ -41,7 +41,9 @@ DataProfile profile_data(const Experiment& experiment) {
   DataProfile profile;
   profile.task = to_string(experiment.task);
   if (is_policy_optimisation(experiment)) {
-    const auto data = load_prompt_data(experiment, load_fine_tuning_base(experiment).tokenizer);
+    const auto base = load_fine_tuning_base(experiment);
+    const auto data =
+        load_prompt_data(experiment, base.tokenizer, run_chat_format(base.pretrained.model, base.tokenizer));
     profile.input_shape = {experiment.data.context_length};
     profile.vocab_size = profile.outputs = data.tokenizer->vocab_size();
     profile.train_samples = static_cast<std::int64_t>(data.train.size());

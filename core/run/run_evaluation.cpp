@@ -28,6 +28,7 @@
 #include "core/models/text_classifier.h"
 #include "core/run/run_chat_format.h"
 #include "core/run/run_folder.h"
+#include "core/run/run_text_generator.h"
 #include "core/run/run_weights.h"
 #include "core/run/stages/base_run.h"
 #include "core/text/chat_template.h"
@@ -311,7 +312,7 @@ void evaluate_direct_preference_policy(const RunUnderEvaluation& e, EvaluationRe
 // prompt of the split, and its stage's reward scores the answers.
 void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) {
   const EvaluationRequest& request = e.request;
-  const auto data = load_prompt_data(e.experiment, e.tokenizer());
+  const auto data = load_prompt_data(e.experiment, e.tokenizer(), run_chat_format(e.experiment.model, e.tokenizer()));
   auto model =
       e.loaded(build_model(e.experiment.model, {e.experiment.data.context_length}, data.tokenizer->vocab_size(), {}));
   const auto scorer = make_response_scorer(e.experiment, e.device);
@@ -319,15 +320,16 @@ void evaluate_ppo_policy(const RunUnderEvaluation& e, EvaluationResult& result) 
                         : request.split == "validation" ? data.validation
                                                         : data.test;
   if (prompts.empty()) throw ConfigError("split " + request.split + ": this run has no " + request.split + " prompts");
-  TextGenerator generator(model, data.tokenizer, e.experiment.data.context_length);
+  TextGenerator generator =
+      model_text_generator(model, data.tokenizer, e.experiment.data.context_length, e.experiment.model);
+  generator.end_at(data.format->end_ids());
   std::vector<std::vector<ChatMessage>> conversations;
   std::vector<std::string> replies;
   PolicyScores policy;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
     SamplingOptions options = request.sampling;
     options.seed += static_cast<std::uint64_t>(i);
-    auto generation =
-        generator.generate_from(render_chat_prompt(*data.tokenizer, data.markers, prompts[i].messages), options);
+    auto generation = generator.generate_from(data.format->prompt(prompts[i].messages), options);
     if (!generation.text.empty() && generation.text.front() == ' ') generation.text.erase(0, 1);  // after the marker
     policy.ended_turn += generation.finish_reason == "end_of_text" ? 1 : 0;
     policy.response_tokens += static_cast<double>(generation.tokens.size());

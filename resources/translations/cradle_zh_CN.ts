@@ -568,6 +568,46 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <source>This needs more than 80% of this machine&apos;s %1 of memory: lower the batch size or the model&apos;s sizes.</source>
         <translation>这需要超过本机 %1 内存的 80%：请减小批大小或模型规模。</translation>
     </message>
+    <message>
+        <source>Start from:</source>
+        <translation>起点：</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder (config.json, model.safetensors, tokenizer.json: e.g. from huggingface-cli download), or a run folder; the experiment keeps its model.</source>
+        <translation>Hugging Face 模型文件夹（config.json、model.safetensors、tokenizer.json：例如用 huggingface-cli download 下载的），或一个运行文件夹；实验沿用其模型。</translation>
+    </message>
+    <message>
+        <source>This needs more than 80% of this machine&apos;s %1 of memory: lower the batch size or the context, or use LoRA and gradient checkpointing.</source>
+        <translation>这需要超过本机 %1 内存的 80%：请减小批大小或上下文长度，或使用 LoRA 和梯度检查点。</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 parameters; %4 layers, width %5, %6 heads (%7 key/value), context up to %8.</source>
+        <translation>%1：%2，%3 个参数；%4 层，宽度 %5，%6 个注意力头（%7 个键/值头），上下文最多 %8。</translation>
+    </message>
+    <message>
+        <source>A training step at batch %1, context %2 (estimated tensors):</source>
+        <translation>批大小 %1、上下文 %2 时一个训练步（估算的张量）：</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3 trainable)</source>
+        <translation>%1：%2（可训练 %3）</translation>
+    </message>
+    <message>
+        <source>this experiment</source>
+        <translation>本实验</translation>
+    </message>
+    <message>
+        <source>full fine-tuning</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <source>LoRA, gradient checkpointing</source>
+        <translation>LoRA + 梯度检查点</translation>
+    </message>
+    <message>
+        <source>This machine has %1 of memory.</source>
+        <translation>本机内存为 %1。</translation>
+    </message>
 </context>
 <context>
     <name>cradle::BundlePanel</name>
@@ -698,6 +738,70 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>%1 — a Hugging Face model folder</source>
+        <translation>%1 — Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>结构</translation>
+    </message>
+    <message>
+        <source>%1 layers, width %2, %3 heads (%4 key/value), intermediate %5</source>
+        <translation>%1 层，宽度 %2，%3 个注意力头（%4 个键/值头），中间层 %5</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表</translation>
+    </message>
+    <message>
+        <source>%L1 tokens (%2)</source>
+        <translation>%L1 个词元（%2）</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>%L1 positions</source>
+        <translation>%L1 个位置</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>%1, computed in float32</source>
+        <translation>%1，以 float32 计算</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>its own chat template: a prompt is the user&apos;s turn</source>
+        <translation>模型自带的对话模板：提示作为用户的一轮</translation>
+    </message>
+    <message>
+        <source>no chat template: a prompt is continued as text</source>
+        <translation>没有对话模板：提示按文本续写</translation>
+    </message>
+    <message>
+        <source>*This folder has no README.md (the Hub&apos;s model card).*</source>
+        <translation>*此文件夹没有 README.md（Hub 的模型卡）。*</translation>
     </message>
 </context>
 <context>
@@ -1893,6 +1997,46 @@ Classes: %1</source>
         <source> Training metrics are logged every %1 steps.</source>
         <translation> 训练指标每 %1 步记录一次。</translation>
     </message>
+    <message>
+        <source>LoRA:</source>
+        <translation>LoRA：</translation>
+    </message>
+    <message>
+        <source>Train small low-rank adapters on the attention and MLP projections and keep the model&apos;s own weights frozen: a fraction of the memory (a Hugging Face model folder, or a run tuned from one).</source>
+        <translation>在注意力和 MLP 投影上训练小的低秩适配器，模型自身的权重保持冻结：只需一小部分内存（Hugging Face 模型文件夹，或由其微调的运行）。</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>LoRA 秩：</translation>
+    </message>
+    <message>
+        <source>The adapters&apos; inner size: larger learns more and costs more.</source>
+        <translation>适配器的内部维度：越大学得越多，开销也越大。</translation>
+    </message>
+    <message>
+        <source>LoRA alpha:</source>
+        <translation>LoRA alpha：</translation>
+    </message>
+    <message>
+        <source>The adapters&apos; scale is alpha / rank.</source>
+        <translation>适配器的缩放为 alpha / 秩。</translation>
+    </message>
+    <message>
+        <source>LoRA dropout:</source>
+        <translation>LoRA 丢弃率：</translation>
+    </message>
+    <message>
+        <source>Share of the adapters&apos; inputs zeroed while training.</source>
+        <translation>训练时适配器输入被置零的比例。</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing:</source>
+        <translation>梯度检查点：</translation>
+    </message>
+    <message>
+        <source>Recompute each layer&apos;s activations in the backward pass instead of keeping them: much less memory at long contexts, about a third more time.</source>
+        <translation>在反向传播中重新计算每层的激活而不是保存它们：长上下文时内存少得多，时间约多三分之一。</translation>
+    </message>
 </context>
 <context>
     <name>cradle::LogPanel</name>
@@ -2356,6 +2500,22 @@ cradle-cli train %1</translation>
     <message>
         <source>1 epoch, batch %1</source>
         <translation>1 轮，批大小 %1</translation>
+    </message>
+    <message>
+        <source>Open Hugging Face Model &amp;Folder...</source>
+        <translation>打开 Hugging Face 模型文件夹(&amp;F)...</translation>
+    </message>
+    <message>
+        <source>Open Hugging Face Model Folder</source>
+        <translation>打开 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json) and try it before tuning it</source>
+        <translation>打开从 Hugging Face Hub 下载的模型（config.json、model.safetensors、tokenizer.json），在微调前先试用</translation>
+    </message>
+    <message>
+        <source>Opened model folder %1</source>
+        <translation>已打开模型文件夹 %1</translation>
     </message>
 </context>
 <context>
@@ -3740,6 +3900,14 @@ cradle-cli train %1</translation>
     <message>
         <source>CIFAR-10: the cifar-10-batches-bin folder. Image folder: one sub-folder of images per class. Token corpus: the folder cradle-cli data tokenize wrote (memory-mapped, never read whole).</source>
         <translation>CIFAR-10：cifar-10-batches-bin 文件夹。图像文件夹：每个类别一个图像子文件夹。词元语料：cradle-cli data tokenize 写出的文件夹（内存映射，从不整体读入）。</translation>
+    </message>
+    <message>
+        <source>Chat fine-tuning (SFT) of a Hugging Face model or a run</source>
+        <translation>对话微调（SFT）：Hugging Face 模型或运行</translation>
+    </message>
+    <message>
+        <source>Dialogues (JSON Lines conversations)</source>
+        <translation>对话（JSON Lines 会话）</translation>
     </message>
 </context>
 <context>

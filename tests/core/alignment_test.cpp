@@ -26,6 +26,7 @@
 #include "core/run/metrics_follower.h"
 #include "core/run/run_evaluation.h"
 #include "core/run/run_weights.h"
+#include "core/text/chat_template.h"
 #include "core/train/prediction_units.h"
 #include "core/train/runtime.h"
 #include "tests/core/tiny_chat_fixture.h"
@@ -485,7 +486,8 @@ class AlignmentTest : public QObject {
     as_prompts["stage"] = "ppo";
     as_prompts["align"] = {{"reward_function", {{"type", "length"}, {"target", 4}}}};
     as_prompts["data"]["source"] = "prompts";
-    const auto ppo_split = load_prompt_data(parse_experiment(as_prompts), letter_tokenizer());
+    const auto tokenizer = letter_tokenizer();
+    const auto ppo_split = load_prompt_data(parse_experiment(as_prompts), tokenizer, cradle_chat_format(tokenizer));
     QCOMPARE(held_out.size(), ppo_split.test.size());
     QVERIFY(!held_out.empty());
     for (std::size_t i = 0; i < held_out.size(); ++i) {

@@ -37,6 +37,18 @@ class ExperimentTemplatesTest : public QObject {
         QVERIFY2(problem.empty(), problem.c_str());
         QCOMPARE(QString::fromStdString(experiment_to_json(parse_experiment(doc)).dump()),
                  QString::fromStdString(doc.dump()));  // canonical as it is
+      } else if (kind.id == "chat_fine_tuning") {
+        // The model it tunes is the user's to name (a model folder or a run), then the dialogues.
+        QVERIFY2(problem.rfind("init_from:", 0) == 0, problem.c_str());
+        Json named = doc;
+        named["init_from"] = "models/SmolLM2-135M-Instruct";
+        QVERIFY2(verdict(named).rfind("data.paths:", 0) == 0, verdict(named).c_str());
+        named["data"]["paths"] = {"chats.jsonl"};
+        QVERIFY2(verdict(named).empty(), verdict(named).c_str());
+        const Experiment tuning = parse_experiment(named);
+        QCOMPARE(tuning.stage, Stage::Sft);
+        QVERIFY(tuning.model_inherited && tuning.train.lora.enabled);
+        QCOMPARE(tuning.train.lora.options.rank, std::int64_t(8));
       } else {
         // Tables and labelled text need the user's files, and the core says which field.
         QVERIFY2(problem.rfind("data.file:", 0) == 0 || problem.rfind("data.paths:", 0) == 0, problem.c_str());

@@ -126,7 +126,8 @@ class PretrainedFineTuningTest : public QObject {
     const fs::path root = dir.path().toStdString();
     Json pretrain = tiny_pretrain_experiment(root);
     pretrain["train"]["lora"] = Json::object();
-    QVERIFY(config_error_of(pretrain).find("train.lora: stages \"sft\", \"reward\" and \"dpo\"") != std::string::npos);
+    QVERIFY(config_error_of(pretrain).find("train.lora: stages \"sft\", \"reward\", \"dpo\" and \"ppo\"") !=
+            std::string::npos);
     Json sft = tiny_sft_experiment(root, root / "base");
     sft["model"] = {{"type", "gpt"}};
     sft["train"]["gradient_checkpointing"] = true;

@@ -210,7 +210,7 @@ class PretrainedPreferenceTest : public QObject {
     SamplingOptions sampling;
     sampling.temperature = 1.0;
     sampling.max_new_tokens = 6;
-    CandidateQueue candidates({ChatPrompt{{{"user", "say cat"}}}}, {run_dir}, sampling, 5);
+    CandidateQueue candidates({ChatPrompt{{{"user", "say cat"}}, "test"}}, {run_dir}, sampling, 5);
     const auto candidate = candidates.next();
     QVERIFY2(candidate && candidates.error().empty(), candidates.error().c_str());
     QCOMPARE(candidate->generation["runs"][0].get<std::string>(), run_dir.string());
@@ -262,23 +262,6 @@ class PretrainedPreferenceTest : public QObject {
     QVERIFY(dpo_error_of([&] {
               ExperimentRun(parse_experiment(doc), root / "too-long").train();
             }).find("max_position_embeddings 128") != std::string::npos);
-  }
-
-  void ppoRefusesAModelFolder() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString(), folder = root / "model";
-    write_tiny_preferences(root, 40);
-    write_tiny_chat_model_folder(folder);
-    Json ppo = tiny_folder_dpo_experiment(root, folder);
-    ppo["stage"] = "ppo";
-    ppo["data"]["source"] = "prompts";
-    ppo["train"].erase("lora");
-    ppo["align"] = {{"reward_function", {{"type", "length"}, {"target", 3}}}};
-    const std::string refused = dpo_error_of([&] { ExperimentRun(parse_experiment(ppo), root / "ppo").train(); });
-    QVERIFY2(refused.find("stages \"sft\", \"reward\" and \"dpo\" tune one") != std::string::npos, refused.c_str());
-    ppo["train"]["lora"] = {{"rank", 4}};
-    const std::string lora = dpo_error_of([&] { parse_experiment(ppo); });
-    QVERIFY2(lora.find("train.lora: stages \"sft\", \"reward\" and \"dpo\"") != std::string::npos, lora.c_str());
   }
 
   // The reward model is the architecture with a one-row output layer read at

@@ -28,6 +28,7 @@
 #include "core/run/experiment_run.h"
 #include "core/train/runtime.h"
 #include "tests/core/tiny_chat_fixture.h"
+#include "tests/core/tiny_hub_folder.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 #include "widgets/bundle_panel.h"
@@ -174,6 +175,44 @@ class BundlePanelTest : public QObject {
     QVERIFY2(panel.generationStatus().startsWith("1 token,") && panel.generationStatus().contains("cancelled"),
              qPrintable(panel.generationStatus()));
     QVERIFY(!panel.busy());
+  }
+
+  // A model downloaded from the Hub opens in the Model tab as it is: its facts,
+  // its README as the card, and the playground answering in its chat template.
+  void opensAHuggingFaceModelFolder() {
+    const fs::path folder = dir_.filePath("hub-model").toStdString();
+    write_tiny_chat_model_folder(folder);
+    write_text_atomically(folder / "README.md", "# Tiny chat\n\nA ChatML model for the tests.\n");
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY2(window.openModelFolder(QString::fromStdString(folder.string())), qPrintable(window.errorText()));
+    BundlePanel* panel = window.bundlePanel();
+    QCOMPARE(panel->inputKind(), QStringLiteral("language_model"));
+    QStringList facts;
+    for (auto* label : panel->findChild<QScrollArea*>(QStringLiteral("bundleFacts"))->widget()->findChildren<QLabel*>())
+      facts << label->text();
+    const QString all = facts.join(QStringLiteral(" | "));
+    QVERIFY2(
+        all.contains("LlamaForCausalLM") && all.contains("its own chat template") && all.contains("byte-level BPE"),
+        qPrintable(all));
+    QVERIFY2(panel->cardMarkdown().contains("A ChatML model for the tests."), qPrintable(panel->cardMarkdown()));
+
+    QSignalSpy finished(panel, &BundlePanel::generationFinished);
+    panel->generate(QStringLiteral("say cat"), 8, /*temperature=*/0);
+    QVERIFY(finished.wait(60000));
+    // The prompt was the user's turn in the folder's template: the reply follows on its own line.
+    QVERIFY2(panel->generatedText().startsWith("say cat\n\n"), qPrintable(panel->generatedText()));
+    QVERIFY2(panel->generationStatus().contains("tokens/s"), qPrintable(panel->generationStatus()));
+    if (!screenshots_.isEmpty()) QVERIFY(window.grab().save(QDir(screenshots_).filePath("model-folder.png")));
+
+    // A folder that is no model is refused by name; the open one stays.
+    const QString empty = dir_.filePath("not-a-model");
+    QDir().mkpath(empty);
+    QVERIFY(!window.openModelFolder(empty));
+    QVERIFY2(panel->errorText().contains("not a Hugging Face model folder"), qPrintable(panel->errorText()));
+    QCOMPARE(panel->bundlePath(), QString::fromStdString(folder.string()));
   }
 };
 

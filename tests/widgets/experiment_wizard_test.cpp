@@ -24,8 +24,14 @@
 
 #include "core/experiment/experiment.h"
 #include "core/experiment/experiment_templates.h"
+#include "core/hub/fine_tuning_memory.h"
+#include "core/hub/hub_model.h"
+#include "core/run/experiment_run.h"
+#include "core/run/model_folder_memory.h"
 #include "core/tune/sweep_runner.h"
 #include "core/tune/sweep_spec.h"
+#include "tests/core/tiny_chat_fixture.h"
+#include "tests/core/tiny_hub_folder.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 #include "widgets/custom_plot.h"
@@ -418,6 +424,77 @@ class ExperimentWizardTest : public QObject {
     QVERIFY(wizard.architecturePage()->memoryWarning().isEmpty());
     QVERIFY2(wizard.hyperparametersPage()->scheduleText().contains("training samples,"),
              qPrintable(wizard.hyperparametersPage()->scheduleText()));
+  }
+
+  // Chat fine-tuning of a downloaded model: the folder on the model page with
+  // its architecture and the memory of a training step (this experiment's
+  // LoRA beside full fine-tuning), a warning past 80% of the machine's memory,
+  // and a saved experiment that trains.
+  void chatFineTuningOfAModelFolderShowsItsMemory() {
+    QTemporaryDir dir;
+    const std::filesystem::path root = dir.path().toStdString(), folder = root / "SmolTiny";
+    write_tiny_chat_files(root);
+    write_tiny_chat_model_folder(folder);
+    ExperimentWizard wizard(dir.filePath("workspace"));
+    wizard.startNew("chat_fine_tuning");
+    type_into(&wizard, "name", "tiny-chat");
+    wizard.findChild<QPlainTextEdit*>("data.paths")->setPlainText(dir.filePath("dialogues.jsonl"));
+    type_into(&wizard, "data.context_length", "48");
+    wizard.show();
+    click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::ArchitectureId));
+    QVERIFY(!wizard.findChild<QComboBox*>("model.type")->isVisible());  // the model is the folder's
+    type_into(&wizard, "init_from", QString::fromStdString(folder.string()));
+    ArchitecturePage* page = wizard.architecturePage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->totalsText().contains("LlamaForCausalLM"), 10000);
+    QVERIFY(!page->layerTable()->isVisible());
+    // The figures are the estimate for this experiment: batch 4, context 48, LoRA r = 8 (the template's).
+    FineTuningMemoryOptions lora;
+    lora.context = 48;
+    lora.batch = 4;
+    lora.lora = LoraOptions();
+    lora.lora->rank = 8;
+    lora.lora->alpha = 16;
+    lora.bfloat16_base = model_folder_memory(load_hub_config(folder), wizard.document()->json()).options.bfloat16_base;
+    const FineTuningMemory chosen = estimate_fine_tuning_memory(load_hub_config(folder), lora);
+    const QString totals = page->totalsText();
+    QVERIFY2(
+        totals.contains(QStringLiteral("this experiment: ")) &&
+            totals.contains(
+                QStringLiteral("(%1 trainable)").arg(QLocale().toString(static_cast<qlonglong>(chosen.trainable)))),
+        qPrintable(totals));
+    QVERIFY2(totals.contains("full fine-tuning") && totals.contains("batch 4, context 48"), qPrintable(totals));
+    QVERIFY(page->memoryWarning().isEmpty());
+    const QString screenshots = qEnvironmentVariable("CRADLE_SCREENSHOT_DIR");
+    if (!screenshots.isEmpty()) {
+      wizard.resize(1280, 800);
+      QTest::qWait(300);
+      QVERIFY(wizard.grab().save(QDir(screenshots).filePath("wizard-model-folder.png")));
+    }
+
+    click(wizard, QWizard::NextButton);
+    QVERIFY(wizard.findChild<QCheckBox*>("train.lora")->isChecked());
+    if (!screenshots.isEmpty()) QVERIFY(wizard.grab().save(QDir(screenshots).filePath("wizard-lora.png")));
+    type_into(&wizard, "train.batch_size", "1048576");  // the most the parser takes: logits of ~190 GiB
+    QTRY_COMPARE_WITH_TIMEOUT(model_folder_memory(load_hub_config(folder), wizard.document()->json()).options.batch,
+                              std::int64_t(1048576), 10000);
+    const ModelFolderMemory huge = model_folder_memory(load_hub_config(folder), wizard.document()->json());
+    QVERIFY2(huge.chosen.total() > huge.machine * 8 / 10, "this machine has more memory than the test assumes");
+    QTRY_VERIFY2_WITH_TIMEOUT(page->memoryWarning().contains("more than 80%"), qPrintable(page->totalsText()), 10000);
+    type_into(&wizard, "train.batch_size", "8");
+    type_into(&wizard, "train.epochs", "1");
+    QTRY_VERIFY_WITH_TIMEOUT(page->memoryWarning().isEmpty(), 10000);
+    click(wizard, QWizard::NextButton);
+    click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::ReviewId));
+    QVERIFY2(wizard.reviewPage()->verdict().startsWith("Valid"), qPrintable(wizard.reviewPage()->verdict()));
+    click(wizard, QWizard::FinishButton);
+    const Experiment saved = load_experiment(wizard.savedPath().toStdString());
+    QCOMPARE(saved.stage, Stage::Sft);
+    QVERIFY(saved.train.lora.enabled);
+    QCOMPARE(saved.train.batch_size, std::int64_t(8));
+    const auto result = ExperimentRun(saved, root / "runs" / "tiny-chat").train();
+    QCOMPARE(result.outcome.epochs_completed, std::int64_t(1));
   }
 };
 
