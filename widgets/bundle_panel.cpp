@@ -26,6 +26,7 @@
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
 #include "core/hub/pretrained_language_model.h"
+#include "core/run/run_weights.h"
 #include "widgets/generation_playground.h"
 #include "widgets/palette_colors.h"
 
@@ -231,23 +232,21 @@ bool BundlePanel::openBundle(const QString& path) {
 bool BundlePanel::openModelFolder(const QString& folder) {
   std::shared_ptr<PlaygroundModel> playing = std::make_shared<PlaygroundModel>();
   HubModelConfig config;
-  std::string stored_dtype;
-  std::shared_ptr<const HubTokenizer> tokenizer;
+  std::string tokenizer_kind;
   try {
     const std::filesystem::path where = folder.toStdString();
     if (!is_hub_model_folder(where))
       throw ConfigError(where.string() + ": not a Hugging Face model folder (config.json and model.safetensors)");
-    HubModel hub = load_hub_model(where);
-    tokenizer = HubTokenizer::load(where);
-    check_tokenizer_fits(*tokenizer, hub.config.vocab_size, where);
-    config = hub.config;
-    stored_dtype = hub.stored_dtype;
-    playing->model = pretrained_sequential(hub);
-    playing->tokenizer = tokenizer;
-    playing->context_length = config.max_position_embeddings;
+    const RunLanguageModel loaded = load_model_folder_language_model(where);
+    const auto architecture = pretrained_language_model(loaded.model);
+    config = architecture->config();
+    const auto tokenizer = std::dynamic_pointer_cast<const HubTokenizer>(loaded.tokenizer);
+    tokenizer_kind = tokenizer->kind();
+    playing->model = loaded.model;
+    playing->tokenizer = loaded.tokenizer;
+    playing->context_length = loaded.experiment.data.context_length;
     playing->chat = !tokenizer->chat_template().empty();
-    playing->spec.type = "pretrained";
-    playing->spec.folder = std::filesystem::absolute(where).lexically_normal().string();
+    playing->spec = loaded.experiment.model;
   } catch (const std::exception& e) {
     showProblem(tr("Could not open %1: %2").arg(folder, QString::fromUtf8(e.what())));
     return false;
@@ -267,11 +266,13 @@ bool BundlePanel::openModelFolder(const QString& folder) {
                            .arg(config.num_attention_heads)
                            .arg(config.num_key_value_heads)
                            .arg(config.intermediate_size));
-  addFact(tr("Vocabulary"), tr("%L1 tokens (%2)")
-                                .arg(static_cast<qlonglong>(config.vocab_size))
-                                .arg(QString::fromStdString(tokenizer->kind())));
+  addFact(
+      tr("Vocabulary"),
+      tr("%L1 tokens (%2)").arg(static_cast<qlonglong>(config.vocab_size)).arg(QString::fromStdString(tokenizer_kind)));
   addFact(tr("Context"), tr("%L1 positions").arg(static_cast<qlonglong>(config.max_position_embeddings)));
-  addFact(tr("Weights"), tr("%1, computed in float32").arg(QString::fromStdString(stored_dtype)));
+  addFact(tr("Weights"), tr("%1, computed in float32")
+                             .arg(config.torch_dtype.empty() ? tr("stored type not stated")
+                                                             : QString::fromStdString(config.torch_dtype)));
   addFact(tr("Chat"), playing->chat ? tr("its own chat template: a prompt is the user's turn")
                                     : tr("no chat template: a prompt is continued as text"));
   QFile readme(QDir(folder).filePath(QStringLiteral("README.md")));

@@ -33,7 +33,8 @@ RatingSetupForm::RatingSetupForm(QWidget* parent) : QWidget(parent) {
 
   prompts_ = pathRow(tr("prompts.jsonl, or a text file with one prompt per line"), false, form, tr("Prompts:"));
   prompts_->setObjectName(QStringLiteral("ratingPrompts"));
-  runA_ = pathRow(tr("a chat run folder (sft, dpo or ppo)"), true, form, tr("Policy run:"));
+  runA_ =
+      pathRow(tr("a chat run folder (sft, dpo or ppo) or a Hugging Face model folder"), true, form, tr("Policy run:"));
   runA_->setObjectName(QStringLiteral("ratingRunA"));
   runB_ = pathRow(tr("optional: a second run, one reply from each"), true, form, tr("Second run:"));
   runB_->setObjectName(QStringLiteral("ratingRunB"));

@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/hub/hub_model.h"
 #include "core/run/run_chat_format.h"
 #include "core/run/run_text_generator.h"
 #include "core/run/run_weights.h"
@@ -69,11 +70,14 @@ CandidateQueue::CandidateQueue(std::vector<ChatPrompt> prompts, const std::vecto
   for (const auto& run : runs) {
     auto policy = std::make_shared<Policy>();
     policy->run = run.string();
-    policy->loaded = load_run_language_model(run);
-    if (!is_chat_policy(policy->loaded.experiment))
+    // A downloaded instruct model answers in its own template before any tuning.
+    const bool model_folder = is_hub_model_folder(run);
+    policy->loaded = model_folder ? load_model_folder_language_model(run) : load_run_language_model(run);
+    if (!model_folder && !is_chat_policy(policy->loaded.experiment))
       throw ConfigError(run.string() + ": a stage \"" + to_string(policy->loaded.experiment.stage) +
-                        "\" run; the rating panel needs a chat model (an sft, ppo or dpo run)");
+                        "\" run; the rating panel needs a chat model (an sft, ppo or dpo run, or a model folder)");
     const auto& experiment = policy->loaded.experiment;
+    // A folder whose tokenizer has no chat template is refused here, naming it.
     policy->format = run_chat_format(experiment.model, policy->loaded.tokenizer);
     policy->generator = std::make_unique<TextGenerator>(model_text_generator(
         policy->loaded.model, policy->loaded.tokenizer, experiment.data.context_length, experiment.model));

@@ -39,7 +39,8 @@ std::vector<CandidatePair> load_candidate_pairs(const std::filesystem::path& fil
 
 class CandidateQueue {
  public:
-  // `runs`: one or two chat-model run folders (sft, ppo, dpo); loaded here, so
+  // `runs`: one or two chat models: run folders (sft, ppo, dpo) or Hugging Face
+  // model folders with a chat template (core/hub); loaded here, so
   // a bad folder fails before anything starts (IoError, ConfigError; so does one
   // run at temperature 0, whose two samples would always be the same). One run's
   // second sample is drawn again (up to 3 times) while it equals the first.

@@ -6,7 +6,9 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/hub/hub_model.h"
 #include "core/run/run_folder.h"
+#include "core/run/run_weights.h"
 #include "core/text/conversation_records.h"
 
 namespace cradle {
@@ -66,8 +68,12 @@ std::string describe_non_chat_run(const Experiment& run) {
 Json labelled_stage_experiment(const LabelledStageRequest& r) {
   if (r.stage != Stage::Reward && r.stage != Stage::Dpo && r.stage != Stage::Ppo)
     throw ConfigError("stage \"" + to_string(r.stage) + "\": the rating panel writes reward, dpo or ppo experiments");
-  const Experiment policy = load_experiment(open_run_folder(r.policy_run).experiment_file());
-  if (!is_chat_policy(policy))
+  // A model folder is tuned as it is (its own chat template), a run as its stage left it.
+  const bool model_folder = is_hub_model_folder(r.policy_run);
+  Experiment policy = model_folder ? model_folder_experiment(r.policy_run)
+                                   : load_experiment(open_run_folder(r.policy_run).experiment_file());
+  if (model_folder) policy.data.context_length = std::min<std::int64_t>(policy.data.context_length, 512);
+  if (!model_folder && !is_chat_policy(policy))
     throw ConfigError(r.policy_run.string() + ": " + describe_non_chat_run(policy) + ", not a chat model; " +
                       to_string(r.stage) + " starts from a chat model (an sft, dpo or ppo run)");
   const std::string policy_run = fs::absolute(r.policy_run).lexically_normal().string();
@@ -119,6 +125,9 @@ Json labelled_stage_experiment(const LabelledStageRequest& r) {
                     {"minibatch_size", 4}};
     doc["eval"] = {{"batch_size", 64}};
   }
+  // A Hugging Face model (the folder, or a run tuned from one) is tuned with LoRA: a
+  // fraction of the memory, and DPO's and PPO's reference is the policy with its adapters off.
+  if (policy.model.is_pretrained()) doc["train"]["lora"] = {{"rank", 8}, {"alpha", 16}, {"dropout", 0.05}};
   return experiment_to_json(parse_experiment(doc));
 }
 

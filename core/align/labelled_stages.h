@@ -18,7 +18,7 @@ struct Experiment;
 
 struct LabelledStageRequest {
   Stage stage = Stage::Reward;       // Reward | Dpo | Ppo
-  std::filesystem::path policy_run;  // the chat model that was labelled (sft, or an earlier dpo or ppo run)
+  std::filesystem::path policy_run;  // the chat model labelled: an sft, dpo or ppo run, or a model folder
   std::filesystem::path labels;   // reward, dpo: a label file (core/align/preference_labels.h) or any preference JSONL
   std::filesystem::path prompts;  // ppo: the prompts the policy answers (JSONL)
   std::filesystem::path reward_run;  // ppo: the reward model

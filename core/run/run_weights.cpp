@@ -4,6 +4,9 @@
 
 #include "core/common/error.h"
 #include "core/compress/int8_weights.h"
+#include "core/hub/hub_model.h"
+#include "core/hub/hub_tokenizer.h"
+#include "core/hub/pretrained_language_model.h"
 #include "core/models/model_factory.h"
 #include "core/run/pretrained_tuning.h"
 #include "core/run/run_folder.h"
@@ -81,6 +84,28 @@ RunLanguageModel load_run_language_model(const fs::path& run_dir, const std::str
   load_weights_file(loaded.weights, *loaded.model);
   if (adapters_apart) merge_adapters(*loaded.model);
   loaded.model->to(resolve_device(e.device));
+  loaded.model->eval();
+  return loaded;
+}
+
+Experiment model_folder_experiment(const fs::path& folder) {
+  Experiment e;
+  e.name = folder.filename().string();
+  e.task = Task::LanguageModel;
+  e.model.type = "pretrained";
+  e.model.folder = fs::absolute(folder).lexically_normal().string();
+  e.data.context_length = load_hub_config(folder).max_position_embeddings;
+  return e;
+}
+
+RunLanguageModel load_model_folder_language_model(const fs::path& folder) {
+  RunLanguageModel loaded;
+  loaded.experiment = model_folder_experiment(folder);
+  HubModel hub = load_hub_model(folder);
+  auto tokenizer = HubTokenizer::load(folder);
+  check_tokenizer_fits(*tokenizer, hub.config.vocab_size, folder);
+  loaded.tokenizer = std::move(tokenizer);
+  loaded.model = pretrained_sequential(hub);
   loaded.model->eval();
   return loaded;
 }

@@ -34,4 +34,14 @@ struct RunLanguageModel {
 // mode) and tokenizer; ConfigError for a run of another task.
 RunLanguageModel load_run_language_model(const std::filesystem::path& run_dir, const std::string& checkpoint = "last");
 
+// What a run tuned from a Hugging Face model folder would say of its model: an
+// experiment of task language_model with model type "pretrained" naming the
+// folder (absolute) and the folder's context (config.json only; ConfigError naming it).
+Experiment model_folder_experiment(const std::filesystem::path& folder);
+// The folder's language model (float32, in evaluation mode) and tokenizer with
+// model_folder_experiment(folder), so generation and the chat format treat it
+// as a run tuned from it would be (no weights file). DataError when the tokenizer
+// has more tokens than the embedding has rows.
+RunLanguageModel load_model_folder_language_model(const std::filesystem::path& folder);
+
 }  // namespace cradle

@@ -803,6 +803,10 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <source>*This folder has no README.md (the Hub&apos;s model card).*</source>
         <translation>*此文件夹没有 README.md（Hub 的模型卡）。*</translation>
     </message>
+    <message>
+        <source>stored type not stated</source>
+        <translation>未注明存储类型</translation>
+    </message>
 </context>
 <context>
     <name>cradle::CompressionPanel</name>
@@ -2933,10 +2937,6 @@ cradle-cli train %1</translation>
         <translation>提示：</translation>
     </message>
     <message>
-        <source>a chat run folder (sft, dpo or ppo)</source>
-        <translation>对话运行文件夹（sft、dpo 或 ppo）</translation>
-    </message>
-    <message>
         <source>Policy run:</source>
         <translation>策略运行：</translation>
     </message>
@@ -3003,6 +3003,10 @@ cradle-cli train %1</translation>
     <message>
         <source>Prompts and pairs (*.jsonl *.txt);;All files (*)</source>
         <translation>提示和回答对 (*.jsonl *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>a chat run folder (sft, dpo or ppo) or a Hugging Face model folder</source>
+        <translation>对话运行文件夹（sft、dpo 或 ppo）或 Hugging Face 模型文件夹</translation>
     </message>
 </context>
 <context>

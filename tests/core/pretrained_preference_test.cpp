@@ -14,6 +14,7 @@
 
 #include "core/align/candidate_pairs.h"
 #include "core/align/direct_preference.h"
+#include "core/align/labelled_stages.h"
 #include "core/align/response_scorer.h"
 #include "core/common/error.h"
 #include "core/common/file_io.h"
@@ -262,6 +263,40 @@ class PretrainedPreferenceTest : public QObject {
     QVERIFY(dpo_error_of([&] {
               ExperimentRun(parse_experiment(doc), root / "too-long").train();
             }).find("max_position_embeddings 128") != std::string::npos);
+  }
+
+  // A downloaded instruct model is labelled before any tuning: the rating
+  // panel draws its candidates from the folder in its own template, and the
+  // stages it writes from the labels start from the folder with LoRA.
+  void theRatingPanelLabelsAModelFolder() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString(), folder = root / "model", plain = root / "no-template";
+    write_tiny_preferences(root, 40);
+    write_tiny_chat_model_folder(folder);
+    SamplingOptions sampling;
+    sampling.temperature = 1.0;
+    sampling.max_new_tokens = 6;
+    CandidateQueue candidates({ChatPrompt{{{"user", "say cat"}}, "test"}}, {folder}, sampling, 5);
+    const auto candidate = candidates.next();
+    QVERIFY2(candidate && candidates.error().empty(), candidates.error().c_str());
+    QCOMPARE(candidate->generation["runs"][0].get<std::string>(), folder.string());
+
+    LabelledStageRequest request;
+    request.stage = Stage::Dpo;
+    request.policy_run = folder;
+    request.labels = root / "preferences.jsonl";
+    request.name = "dpo-of-folder";
+    const Experiment dpo = parse_experiment(labelled_stage_experiment(request));
+    QCOMPARE(dpo.init_from, fs::absolute(folder).lexically_normal().string());
+    QVERIFY(dpo.train.lora.enabled);
+    QCOMPARE(dpo.data.context_length, std::int64_t(128));  // the folder's positions (under 512)
+    ExperimentRun(dpo, root / "dpo").train();              // the written experiment trains as it is
+    QVERIFY(fs::exists(root / "dpo" / "adapter" / "adapter_config.json"));
+
+    // A folder whose tokenizer has no chat template cannot answer a conversation: refused by name.
+    write_tiny_chat_model_folder(plain, "");
+    const std::string refused = dpo_error_of([&] { CandidateQueue({}, {plain}, sampling, 5); });
+    QVERIFY2(refused.find("no chat_template") != std::string::npos, refused.c_str());
   }
 
   // The reward model is the architecture with a one-row output layer read at

@@ -26,7 +26,8 @@ void write_folder(const std::filesystem::path& folder, const Json& config, const
 
 // The logits and greedy tokens of an independent Python reference (Debian's
 // python3-torch) for token ids: /usr/bin/python3 tests/reference/<script>
-// with `arguments`, printing {"logits": [[...]], "greedy": [...]}.
+// with `arguments`, printing {"logits": [[...]], "greedy": [...]} (greedy
+// left empty by a script that prints none, such as gguf_reference.py).
 struct ReferenceOutput {
   torch::Tensor logits;  // [T, vocab]
   std::vector<std::int64_t> greedy;
