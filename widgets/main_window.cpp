@@ -474,22 +474,18 @@ bool MainWindow::openBundle(const QString& path) {
   const QFileInfo info(path);
   const QString bundle = info.fileName() == QLatin1String("bundle.json") ? info.absolutePath() : path;
   tabs_->setCurrentWidget(bundle_);
-  const bool opened = bundle_->openBundle(bundle);
-  if (opened) {
-    statusBar()->showMessage(tr("Opened model bundle %1").arg(bundle));
-    log_->add(LogPanel::Level::Info, tr("Opened model bundle %1").arg(bundle));
-  } else {
-    reportProblem(bundle_->errorText());
-  }
-  return opened;
+  return reportModelOpened(bundle_->openBundle(bundle), tr("Opened model bundle %1").arg(bundle));
 }
 
 bool MainWindow::openModelFolder(const QString& folder) {
   tabs_->setCurrentWidget(bundle_);
-  const bool opened = bundle_->openModelFolder(folder);
+  return reportModelOpened(bundle_->openModelFolder(folder), tr("Opened model folder %1").arg(folder));
+}
+
+bool MainWindow::reportModelOpened(bool opened, const QString& message) {
   if (opened) {
-    statusBar()->showMessage(tr("Opened model folder %1").arg(folder));
-    log_->add(LogPanel::Level::Info, tr("Opened model folder %1").arg(folder));
+    statusBar()->showMessage(message);
+    log_->add(LogPanel::Level::Info, message);
   } else {
     reportProblem(bundle_->errorText());
   }

@@ -103,6 +103,8 @@ class MainWindow : public QMainWindow {
   void trainingFinished(RunStatus status, const QString& summary);
   // A refusal or failure: in the status bar (for 20 s) and the log.
   void reportProblem(const QString& message);
+  // After the Model tab opened a bundle or a model folder: `message` when it did, its refusal when not.
+  bool reportModelOpened(bool opened, const QString& message);
   void updateActions();
   void notify(const QString& message);
   void rememberRecent(const QString& path);

@@ -212,7 +212,7 @@ bool ArchitecturePage::showModelFolderFigures() {
   table_->setRowCount(0);
   try {
     const ModelFolderMemory m = model_folder_memory(load_hub_config(folder), doc);
-    totals_->setText(describe_model_folder_memory(m, QString::fromStdString(folder.filename().string())));
+    totals_->setText(describeModelFolderMemory(m, QString::fromStdString(folder.filename().string())));
     const bool too_big = m.machine > 0 && m.chosen.total() > m.machine * 8 / 10;
     warning_->setText(too_big ? tr("This needs more than 80% of this machine's %1 of memory: lower the batch size or "
                                    "the context, or use LoRA and gradient checkpointing.")
@@ -226,7 +226,7 @@ bool ArchitecturePage::showModelFolderFigures() {
   return true;
 }
 
-QString ArchitecturePage::describe_model_folder_memory(const ModelFolderMemory& m, const QString& name) const {
+QString ArchitecturePage::describeModelFolderMemory(const ModelFolderMemory& m, const QString& name) const {
   const HubModelConfig& c = m.config;
   QString text = tr("%1: %2, %3 parameters; %4 layers, width %5, %6 heads (%7 key/value), context up to %8.")
                      .arg(name, QString::fromStdString(to_string(c.architecture)),

@@ -34,7 +34,7 @@ class ArchitecturePage : public WizardPage {
   void updateSummary();
   // When init_from names a model folder: its figures in place of the layer table (true).
   bool showModelFolderFigures();
-  QString describe_model_folder_memory(const ModelFolderMemory& memory, const QString& name) const;
+  QString describeModelFolderMemory(const ModelFolderMemory& memory, const QString& name) const;
   std::optional<DataProfile> profile_;
   QTableWidget* table_;
   QLabel* totals_;

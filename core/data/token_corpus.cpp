@@ -125,7 +125,9 @@ std::uint64_t fingerprint(std::string_view text, std::uint64_t seed = 0) {
 
 // The streamed path: one file's records at a time through the steps; exact
 // duplicates dropped by fingerprint; each record's split drawn from the hash
-// of its origin and the seed, so it does not depend on the other records.
+// of its place and the seed, so it does not depend on the other records. The
+// place is the file's path under the data path that found it and the line, so
+// the same files split alike wherever their folder is.
 class StreamedRecords {
  public:
   explicit StreamedRecords(const Experiment& e) : e_(e) {
@@ -139,9 +141,8 @@ class StreamedRecords {
       else
         per_record_.push_back(step);
     }
-    std::vector<fs::path> paths;
-    for (const auto& path : e.data.paths) paths.push_back(e.resolve(path));
-    files_ = expand_text_paths(paths, e.data.include, e.data.exclude);
+    for (const auto& path : e.data.paths) paths_.push_back(e.resolve(path));
+    files_ = expand_text_paths(paths_, e.data.include, e.data.exclude);
     options_.include = e.data.include;
     options_.exclude = e.data.exclude;
     options_.skip_bad_records = e.data.on_bad_record == "skip";
@@ -156,6 +157,7 @@ class StreamedRecords {
     std::unordered_set<std::uint64_t> seen;
     records_read_ = duplicates_ = 0;
     for (const auto& file : files_) {
+      const std::string place = place_of(file);
       TextCorpus corpus = e_.data.source == DataSource::Jsonl
                               ? read_jsonl_corpus({file}, e_.data.text_field, options_, "")
                               : read_text_corpus({file}, options_);
@@ -166,7 +168,7 @@ class StreamedRecords {
           ++duplicates_;
           continue;
         }
-        if (!add(split_of(record), record.text)) return;
+        if (!add(split_of(place, file.string(), record), record.text)) return;
       }
     }
   }
@@ -178,12 +180,25 @@ class StreamedRecords {
             {"records_read", records_read_},
             {"duplicates_removed", duplicates_},
             {"streamed", true},
-            {"split", "by a seeded hash of each record's origin"}};
+            {"split", "by a seeded hash of each record's place (its file under the data path, its line)"}};
   }
 
  private:
-  int split_of(const TextRecord& record) const {
-    const double u = static_cast<double>(fingerprint(record.origin, e_.seed) >> 11) * 0x1.0p-53;
+  // `file` relative to the data path it was found under (a file named directly: its name).
+  std::string place_of(const fs::path& file) const {
+    for (const auto& path : paths_) {
+      if (file == path) return file.filename().string();
+      const auto relative = file.lexically_relative(path);
+      if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+    }
+    return file.filename().string();
+  }
+
+  // The record's origin ("FILE:LINE") with the file's place in place of its full path.
+  int split_of(const std::string& place, const std::string& file, const TextRecord& record) const {
+    const std::string key =
+        record.origin.rfind(file, 0) == 0 ? place + record.origin.substr(file.size()) : record.origin;
+    const double u = static_cast<double>(fingerprint(key, e_.seed) >> 11) * 0x1.0p-53;
     if (u < e_.data.test_fraction) return 2;
     const double rest = (u - e_.data.test_fraction) / (1 - e_.data.test_fraction);
     return rest < e_.data.validation_fraction ? 1 : 0;
@@ -192,7 +207,7 @@ class StreamedRecords {
   const Experiment& e_;
   std::vector<TextStep> per_record_;
   bool dedup_ = false;
-  std::vector<fs::path> files_;
+  std::vector<fs::path> paths_, files_;
   TextCorpusOptions options_;
   std::int64_t records_read_ = 0, duplicates_ = 0;
 };

@@ -296,11 +296,20 @@ class TokenCorpusTest : public QObject {
     QCOMPARE(documents, std::uint64_t(64));  // every duplicate dropped, across files
     QCOMPARE(summary["duplicates_removed"].get<std::int64_t>(), read - 64);
     QVERIFY(summary["splits"]["train"]["documents"].get<std::uint64_t>() > 40);
-    // Seeded: the same corpus again, byte for byte.
+    // Seeded: the same corpus again, byte for byte; and the same files in another folder split alike
+    // (each record's place under the data path decides its split, not where the folder is).
     write_token_corpus(e, root / "again", options);
-    for (const char* split : kTokenCorpusSplits)
+    fs::create_directories(root / "moved");
+    fs::copy(root / "texts", root / "moved" / "elsewhere", fs::copy_options::recursive);
+    Json moved = doc;
+    moved["data"]["paths"] = Json::array({(root / "moved" / "elsewhere").string()});
+    write_token_corpus(parse_experiment(moved), root / "from-elsewhere", options);
+    for (const char* split : kTokenCorpusSplits) {
       QVERIFY(read_file(token_split_file(root / "streamed", split)) ==
               read_file(token_split_file(root / "again", split)));
+      QVERIFY(read_file(token_split_file(root / "streamed", split)) ==
+              read_file(token_split_file(root / "from-elsewhere", split)));
+    }
     // It trains like any corpus.
     Json mapped = grammar_experiment(root);
     mapped["data"] = Json{{"source", "tokens"}, {"folder", (root / "streamed").string()}, {"context_length", 16}};
