@@ -12,6 +12,7 @@
 #include "core/common/file_io.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/export/model_folder_bundle.h"
 #include "core/hub/hub_folder_export.h"
 #include "core/hub/hub_gguf_export.h"
 #include "core/hub/hub_model.h"
@@ -144,7 +145,7 @@ int merge_adapter(const MergeRequest& request) {
 }
 
 int predict(const PredictRequest& request) {
-  ModelBundle bundle = open_bundle(request.bundle);
+  ModelBundle bundle = open_bundle_or_model_folder(request.bundle);
   std::vector<BundlePrediction> predictions;
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
   if (language_model) {
@@ -198,7 +199,7 @@ extern "C" void on_serve_interrupt(int) { g_stop_serving = true; }
 }  // namespace
 
 int serve(const ServeRequest& request) {
-  ModelBundle bundle = open_bundle(request.bundle);
+  ModelBundle bundle = open_bundle_or_model_folder(request.bundle);
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
   const std::string kind = bundle.input.kind;
   ServiceOptions options;
@@ -283,8 +284,12 @@ void add_predict_command(CLI::App& app, CommandChoice& choice) {
   auto predict_request = std::make_shared<PredictRequest>();
   SamplingOptions& sampling = predict_request->sampling;
   auto* predict_command = app.add_subcommand(
-      "predict", "Predict with a bundle: image files, CSV files (table models), texts, or prompts to continue");
-  predict_command->add_option("bundle", predict_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")
+      "predict",
+      "Predict with a bundle or a Hugging Face model folder: image files, CSV files (table models), texts, or prompts "
+      "to continue (a chat model's prompts are the user's turn)");
+  predict_command
+      ->add_option("bundle", predict_request->bundle,
+                   "Bundle folder or .cradle file (cradle-cli export), or a Hugging Face model folder")
       ->required();
   predict_command
       ->add_option(
@@ -314,8 +319,12 @@ void add_predict_command(CLI::App& app, CommandChoice& choice) {
 void add_serve_command(CLI::App& app, CommandChoice& choice) {
   auto serve_request = std::make_shared<ServeRequest>();
   auto* serve_command = app.add_subcommand(
-      "serve", "Serve a bundle over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, /v1/model, /metrics");
-  serve_command->add_option("bundle", serve_request->bundle, "Bundle folder or .cradle file (cradle-cli export)")
+      "serve",
+      "Serve a bundle or a Hugging Face model folder over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, "
+      "/v1/model, /metrics");
+  serve_command
+      ->add_option("bundle", serve_request->bundle,
+                   "Bundle folder or .cradle file (cradle-cli export), or a Hugging Face model folder")
       ->required();
   serve_command->add_option("--host", serve_request->host,
                             "Address to listen on (default 127.0.0.1: this machine only)");

@@ -9,7 +9,7 @@
 #include "core/data/csv_table.h"
 #include "core/data/table_encoding.h"
 #include "core/data/text_classification_data.h"
-#include "core/text/chat_template.h"
+#include "core/run/run_text_generator.h"
 #include "core/text/text_pipeline.h"
 #if CRADLE_WITH_OPENCV
 #include "core/data/image_decoding.h"
@@ -189,12 +189,14 @@ BundlePrediction generate_text(ModelBundle& bundle, const std::string& prompt, c
   if (bundle.experiment.task != Task::LanguageModel)
     throw ConfigError(bundle.dir.string() + ": this bundle is not a language model (its task is " +
                       to_string(bundle.experiment.task) + ")");
-  TextGenerator generator(bundle.model, bundle.tokenizer, bundle.input.shape[0]);
+  // A model tuned from (or being) a Hugging Face folder writes in its own tokenizer's and template's terms.
+  TextGenerator generator =
+      model_text_generator(bundle.model, bundle.tokenizer, bundle.input.shape[0], bundle.experiment.model);
   BundlePrediction p;
   p.input = prompt;
-  if (is_chat_policy(bundle.experiment))
-    p.generation = generator.generate_from(
-        render_chat_prompt(*bundle.tokenizer, chat_markers(*bundle.tokenizer), {{"user", prompt}}), options, sink);
+  if (bundle.chat)
+    p.generation =
+        generator.generate_from(user_turn_prompt(bundle.experiment.model, bundle.tokenizer, prompt), options, sink);
   else
     p.generation = generator.generate(prompt, options, sink);
   return p;

@@ -306,6 +306,7 @@ ModelBundle open_bundle(const fs::path& path) {
   b.model = build_bundle_model(b.experiment, b.input, b.outputs, vocabulary);
   load_weights_file(folder.model_file(), *b.model);
   b.model->eval();
+  b.chat = b.experiment.task == Task::LanguageModel && is_chat_policy(b.experiment);
   return b;
 }
 

@@ -43,6 +43,8 @@ struct ModelBundle {
   std::int64_t outputs = 0;              // classes, 1 for regression, the vocabulary for language models
   std::shared_ptr<const Tokenizer> tokenizer;
   torch::nn::Sequential model{nullptr};  // weights loaded, evaluation mode, on the CPU
+  bool chat = false;                     // language models: a prompt is the user's turn in the model's chat format
+  std::filesystem::path card_file = "MODEL_CARD.md";  // in dir
   // A `.cradle` file is unpacked into a temporary folder (`dir`), removed with the last copy of this.
   std::shared_ptr<const std::filesystem::path> unpacked;
 };

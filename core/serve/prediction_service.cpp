@@ -156,7 +156,7 @@ void PredictionService::State::describe_model() {
   const bool images = bundle.input.kind == "image";
   const PredictInputs inputs_kind = this->inputs_kind();
   model_description = Json{{"bundle", bundle.manifest}};
-  const auto card = bundle.dir / "MODEL_CARD.md";
+  const auto card = bundle.dir / bundle.card_file;
   if (std::filesystem::exists(card)) model_description["card"] = read_file(card);
   if (language_model)
     model_description["request"] = Json{{"endpoint", "POST /v1/generate"},

@@ -1074,6 +1074,32 @@ class CliTest : public QObject {
     expect_one_line_error(run_cli(greedy), "generation_config.json: eos_token_id: expected a token id");
   }
 
+  // predict answers a model folder's prompts as generate does: the user's
+  // turn in its chat template, the same greedy reply; JSON lines with --json.
+  void predictAnswersFromAHuggingFaceModelFolder() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny-llama");
+    write_tiny_llama_folder(folder);
+    write_tiny_llama_tokenizer(folder, 0);
+    const auto generated = run_cli({"generate", folder, "--prompt", "the cat", "--max-tokens", "12", "--temperature",
+                                    "0", "--weights", "float32"});
+    QVERIFY2(generated.exit_code == 0, qPrintable(generated.out + generated.err));
+    const QString prefix = "user: the cat\nassistant:";
+    QVERIFY2(generated.out.startsWith(prefix) && generated.out.endsWith("\n"), qPrintable(generated.out));
+    const QString reply = generated.out.mid(prefix.size()).chopped(1);
+    const auto predicted =
+        run_cli({"predict", folder, "the cat", "a dog", "--json", "--max-tokens", "12", "--temperature", "0"});
+    QVERIFY2(predicted.exit_code == 0, qPrintable(predicted.out + predicted.err));
+    const QStringList lines = predicted.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject first = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+    QCOMPARE(first["input"].toString(), QString("the cat"));
+    QCOMPARE(first["text"].toString(), reply);
+    QVERIFY2(first["tokens"].toInt() >= 1, qPrintable(lines[0]));
+    QCOMPARE(QJsonDocument::fromJson(lines[1].toUtf8()).object()["input"].toString(), QString("a dog"));
+    expect_one_line_error(run_cli({"predict", dir.path(), "the cat"}), "no bundle.json");
+  }
+
   // A downloaded model for llama.cpp and Ollama: NAME.gguf and NAME.Modelfile
   // (core.GgufExportTest checks the file itself against independent readers).
   void exportWritesAGgufFileOfAModelFolder() {

@@ -13,14 +13,20 @@
 
 #include <torch/torch.h>
 
+#include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/common/png_encoder.h"
 #include "core/data/classification_data.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/export/model_folder_bundle.h"
+#include "core/hub/hub_tokenizer.h"
+#include "core/hub/pretrained_language_model.h"
 #include "core/run/experiment_run.h"
+#include "core/run/run_weights.h"
 #include "core/serve/prediction_service.h"
 #include "core/serve/service_requests.h"
+#include "tests/core/tiny_hub_folder.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -139,6 +145,51 @@ class ServeTest : public QObject {
         running.client().Post("/v1/generate", std::string("{\"prompt\": \"\xff\xfe\"}"), "application/json");
     QCOMPARE(broken_text->status, 400);
     QVERIFY(Json::parse(broken_text->body).contains("error"));
+  }
+
+  // A Hugging Face model folder served as it is: with a chat template the
+  // prompt is the user's turn (the reply is what greedy generation gives
+  // after ChatML written out by hand), its README.md is the card; without a
+  // template the prompt is continued as text.
+  void servesAHuggingFaceModelFolder() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "tiny-chat";
+    write_tiny_chat_model_folder(folder);
+    write_text_atomically(folder / "README.md", "# tiny chat\n");
+    const RunLanguageModel loaded = load_model_folder_language_model(folder);
+    const auto tokenizer = std::dynamic_pointer_cast<const HubTokenizer>(loaded.tokenizer);
+    TextGenerator by_hand(pretrained_language_model(loaded.model), tokenizer,
+                          [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); },
+                          {kTinyImEnd});
+    SamplingOptions greedy;
+    greedy.temperature = 0;
+    greedy.max_new_tokens = 8;
+    const Json request = {{"prompt", "the cat"}, {"max_tokens", 8}, {"temperature", 0}};
+    {
+      RunningService running(open_bundle_or_model_folder(folder));
+      auto client = running.client();
+      const auto model = client.Get("/v1/model");
+      QCOMPARE(model->status, 200);
+      const Json description = Json::parse(model->body);
+      QCOMPARE(description["bundle"]["model_folder"].get<std::string>(), fs::absolute(folder).string());
+      QCOMPARE(description["bundle"]["architecture"].get<std::string>(), std::string("LlamaForCausalLM"));
+      QVERIFY(description["bundle"]["chat_template"].get<bool>());
+      QCOMPARE(description["card"].get<std::string>(), std::string("# tiny chat\n"));
+      const auto answer = client.Post("/v1/generate", request.dump(), "application/json");
+      QCOMPARE(answer->status, 200);
+      const Generation expected = by_hand.generate_from(
+          tokenizer->encode_with_special_tokens("<|im_start|>user\nthe cat<|im_end|>\n<|im_start|>assistant\n"),
+          greedy);
+      QCOMPARE(Json::parse(answer->body)["text"].get<std::string>(), expected.text);
+      QCOMPARE(Json::parse(answer->body)["tokens"].get<std::size_t>(), expected.tokens.size());
+      QCOMPARE(client.Post("/v1/predict", R"({"inputs": ["x"]})", "application/json")->status, 400);
+    }
+    const fs::path plain = fs::path(dir_.path().toStdString()) / "tiny-plain";
+    write_tiny_chat_model_folder(plain, "");
+    RunningService running(open_bundle_or_model_folder(plain));
+    const auto answer = running.client().Post("/v1/generate", request.dump(), "application/json");
+    QCOMPARE(answer->status, 200);
+    QCOMPARE(Json::parse(answer->body)["text"].get<std::string>(), by_hand.generate("the cat", greedy).text);
+    QVERIFY_THROWS_EXCEPTION(IoError, open_bundle_or_model_folder(fs::path(dir_.path().toStdString()) / "run"));
   }
 
   void answersHealthModelAndPredictions() {
