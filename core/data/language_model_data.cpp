@@ -12,11 +12,20 @@ namespace cradle {
 std::vector<std::int64_t> token_stream(const Tokenizer& tokenizer, const std::vector<TextRecord>& records) {
   std::vector<std::int64_t> stream;
   for (const auto& record : records) {
-    const auto ids = tokenizer.encode(record.text);
+    const auto ids = tokenizer.encode_document(record.text);
     stream.insert(stream.end(), ids.begin(), ids.end());
-    stream.push_back(kEosId);
   }
   return stream;
+}
+
+std::vector<std::int64_t> document_prompt_ids(const Tokenizer& tokenizer, const std::string& text) {
+  const auto end = tokenizer.document_end_id();
+  std::vector<std::int64_t> ids;
+  if (end) ids.push_back(*end);  // the end of the document before
+  auto document = tokenizer.encode_document(text);
+  if (end && !document.empty() && document.back() == *end) document.pop_back();  // without its own end
+  ids.insert(ids.end(), document.begin(), document.end());
+  return ids;
 }
 
 double unigram_cross_entropy(const std::vector<std::int64_t>& fitted, const std::vector<std::int64_t>& evaluated,
@@ -111,7 +120,8 @@ LanguageModelData load_language_model_data(const Experiment& e, std::shared_ptr<
   data.validation_tokens = static_cast<std::int64_t>(validation_stream.size());
   data.test_tokens = static_cast<std::int64_t>(test_stream.size());
   std::int64_t unknown = 0;
-  for (const auto id : validation_stream) unknown += id == kUnkId;
+  if (const auto unknown_id = data.tokenizer->unknown_id())
+    for (const auto id : validation_stream) unknown += id == *unknown_id;
   data.validation_unknown_rate =
       validation_stream.empty() ? 0 : static_cast<double>(unknown) / static_cast<double>(validation_stream.size());
   data.unigram_baseline_loss = unigram_cross_entropy(train_stream, validation_stream, data.tokenizer->vocab_size());

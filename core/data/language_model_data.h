@@ -45,8 +45,11 @@ void check_language_model_splits(const Experiment& experiment, const LanguageMod
 // data.max_train_samples (a seeded subset) and data.max_test_samples (the first N) applied to `splits`.
 void limit_text_samples(const Experiment& experiment, DataSplits& splits);
 
-// Token ids of `records`, each followed by <eos>.
+// Token ids of `records`, each as Tokenizer::encode_document gives it (ending in its end-of-text id).
 std::vector<std::int64_t> token_stream(const Tokenizer& tokenizer, const std::vector<TextRecord>& records);
+// The ids of a document beginning with `text` as a token stream holds it: after
+// the end of the one before (Cradle's <eos> then the text; Llama's </s> <s> then the text).
+std::vector<std::int64_t> document_prompt_ids(const Tokenizer& tokenizer, const std::string& text);
 
 // Mean -log p(token) over `evaluated` under the add-one-smoothed token
 // frequencies of `fitted`.

@@ -92,9 +92,9 @@ PreferenceData load_preference_data(const Experiment& e, std::shared_ptr<const T
   data.test_pairs = std::move(splits.test);
   const auto T = e.data.context_length;
   const auto padding = reward_padding_id(e.model);
-  const auto layout = [&](const std::vector<PreferencePair>& pairs, std::int64_t* truncated) {
-    return is_direct_preference(e) ? preference_sequences_dataset(*data.format, pairs, T, truncated)
-                                   : preference_pairs_dataset(*data.format, pairs, T, padding, truncated);
+  const auto layout = [&](const std::vector<PreferencePair>& split_pairs, std::int64_t* truncated) {
+    return is_direct_preference(e) ? preference_sequences_dataset(*data.format, split_pairs, T, truncated)
+                                   : preference_pairs_dataset(*data.format, split_pairs, T, padding, truncated);
   };
   data.train = layout(data.train_pairs, &data.truncated);
   data.validation = layout(data.validation_pairs, nullptr);

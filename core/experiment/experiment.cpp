@@ -346,15 +346,25 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
   if (e.task == Task::LanguageModel && e.model.type != "gpt" && !e.model.is_recurrent() && !e.model.is_pretrained())
     throw ConfigError("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"" +
                       e.model.type + "\"");
-  // A model folder's weights are tuned, not trained from nothing: stages sft, reward, dpo and ppo read them (init_from).
+  // A model folder's weights are tuned, not trained from nothing: continued pretraining and stages sft, reward,
+  // dpo and ppo read them (init_from).
   const bool tunes_model_folders =
-      e.task == Task::LanguageModel &&
-      (e.stage == Stage::Sft || e.stage == Stage::Reward || e.stage == Stage::Dpo || e.stage == Stage::Ppo);
+      e.task == Task::LanguageModel && (e.stage == Stage::Pretrain || e.stage == Stage::Sft ||
+                                        e.stage == Stage::Reward || e.stage == Stage::Dpo || e.stage == Stage::Ppo);
   if (e.model.is_pretrained() && !tunes_model_folders)
     throw ConfigError(
-        "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"sft\", \"reward\", \"dpo\" and "
-        "\"ppo\" of task \"language_model\", got stage \"" +
+        "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"pretrain\" (continued), "
+        "\"sft\", \"reward\", \"dpo\" and \"ppo\" of task \"language_model\", got stage \"" +
         to_string(e.stage) + "\" of task \"" + to_string(e.task) + "\"");
+  if (e.model.is_pretrained() && e.stage == Stage::Pretrain && e.init_from.empty())
+    throw ConfigError(
+        "init_from: required with model.type \"pretrained\" in stage \"pretrain\": the model folder whose "
+        "pretraining continues");
+  if (e.stage == Stage::Pretrain && e.data.source == DataSource::Tokens &&
+      (e.model_inherited || e.model.is_pretrained()))
+    throw ConfigError(
+        "data.source: \"tokens\": a token corpus keeps the tokenizer it was written with; continued pretraining "
+        "reads \"text\" or \"jsonl\" through the model's own tokenizer");
   for (const char* field : {"class_names", "stratify"})
     if (e.task != Task::Classification && has_data_field && document["data"].contains(field))
       throw ConfigError(std::string("data.") + field + ": task \"" + to_string(e.task) + "\" has no classes" +
@@ -381,8 +391,8 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
     if (!asked) continue;
     if (!tunes_model_folders)
       throw ConfigError(std::string("train.") + field +
-                        ": stages \"sft\", \"reward\", \"dpo\" and \"ppo\" of task \"language_model\" read it "
-                        "(a model from a Hugging Face folder), got stage \"" +
+                        ": stages \"pretrain\" (continued), \"sft\", \"reward\", \"dpo\" and \"ppo\" of task "
+                        "\"language_model\" read it (a model from a Hugging Face folder), got stage \"" +
                         to_string(e.stage) + "\"");
     if (!e.model_inherited && !e.model.is_pretrained())
       throw ConfigError(std::string("train.") + field +
@@ -450,7 +460,10 @@ Experiment parse_experiment(const Json& document) {
   check_task_source(e, text);
   // A later stage takes the model of the run it starts from (core/run/stages/base_run.cpp); without a
   // model section there is nothing of the user's to check.
-  if (starts_from_a_run && !document.contains("model")) {
+  // Continued pretraining: a language model's pretraining that starts from a model folder or another run takes its model.
+  const bool continues_pretraining =
+      e.stage == Stage::Pretrain && e.task == Task::LanguageModel && !e.init_from.empty();
+  if ((starts_from_a_run || continues_pretraining) && !document.contains("model")) {
     e.model_inherited = true;
     // A placeholder until the run it starts from gives its model.
     e.model.type = e.stage == Stage::Prune ? "mlp" : "gpt";

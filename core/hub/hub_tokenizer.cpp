@@ -158,6 +158,12 @@ std::vector<std::int64_t> HubTokenizer::encode_with_special_tokens(std::string_v
   return ids;
 }
 
+std::vector<std::int64_t> HubTokenizer::encode_document(std::string_view text) const {
+  auto ids = encode_with_special_tokens(text);
+  if (special_.eos && (ids.empty() || ids.back() != *special_.eos)) ids.push_back(*special_.eos);
+  return ids;
+}
+
 std::string HubTokenizer::decode_tokens(const std::vector<std::int64_t>& ids, bool skip_special) const {
   std::vector<std::string> tokens;
   tokens.reserve(ids.size());

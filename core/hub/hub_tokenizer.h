@@ -49,6 +49,10 @@ class HubTokenizer : public Tokenizer {
   std::vector<std::int64_t> encode(std::string_view text) const override;
   // With them (`<s>`, `<|begin_of_text|>`), as transformers' tokenizer(text) does.
   std::vector<std::int64_t> encode_with_special_tokens(std::string_view text) const;
+  // With them and the eos_token after (once), as continued pretraining parts documents.
+  std::vector<std::int64_t> encode_document(std::string_view text) const override;
+  std::optional<std::int64_t> unknown_id() const override { return special_.unk; }
+  std::optional<std::int64_t> document_end_id() const override { return special_.eos; }
   // Special tokens are skipped, ids no token has are skipped, and bytes that
   // do not spell UTF-8 become U+FFFD; spaces are not tidied.
   std::string decode(const std::vector<std::int64_t>& ids) const override;

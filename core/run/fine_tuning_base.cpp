@@ -22,10 +22,11 @@ void check_context_fits(const Experiment& e, const std::filesystem::path& folder
 // A Hugging Face model folder: its architecture, weights and tokenizer are the folder's own.
 FineTuningBase model_folder_base(const Experiment& e, const std::filesystem::path& folder) {
   const std::string where = folder.string();
-  if (e.stage != Stage::Sft && e.stage != Stage::Reward && e.stage != Stage::Dpo && e.stage != Stage::Ppo)
+  if (e.stage != Stage::Pretrain && e.stage != Stage::Sft && e.stage != Stage::Reward && e.stage != Stage::Dpo &&
+      e.stage != Stage::Ppo)
     throw ConfigError("init_from: " + where +
-                      " is a Hugging Face model folder; stages \"sft\", \"reward\", \"dpo\" and \"ppo\" tune one, "
-                      "stage \"" +
+                      " is a Hugging Face model folder; stages \"pretrain\" (continued), \"sft\", \"reward\", "
+                      "\"dpo\" and \"ppo\" tune one, stage \"" +
                       to_string(e.stage) + "\" starts from a run (fine-tune the folder's model first)");
   check_context_fits(e, folder);
   const HubModelConfig config = load_hub_config(folder);

@@ -386,14 +386,13 @@ void evaluate_pretrained_language_model(const RunUnderEvaluation& e, EvaluationR
     std::istringstream words(start);
     std::string prompt, word;
     for (int w = 0; w < 4 && words >> word; ++w) prompt += (prompt.empty() ? "" : " ") + word;
-    std::vector<std::int64_t> ids = {kEosId};  // a record starts after <eos>
-    const auto encoded = data.tokenizer->encode(prompt);
-    ids.insert(ids.end(), encoded.begin(), encoded.end());
-    prompts.push_back({prompt, ids});
+    prompts.push_back({prompt, document_prompt_ids(*data.tokenizer, prompt)});
   }
   const TensorDataset& split = chosen_split(data, e.request.split);
   model = e.prepared(model, split);
-  evaluate_language_model(model, data.tokenizer, split, prompts, e.experiment, e.device, e.request, result);
+  const auto document_end = data.tokenizer->document_end_id();
+  evaluate_language_model(model, data.tokenizer, split, prompts, e.experiment, e.device, e.request, result,
+                          document_end ? std::vector{*document_end} : std::vector<std::int64_t>{});
 }
 
 void evaluate_text_classifier(const RunUnderEvaluation& e, EvaluationResult& result) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,17 @@ class Tokenizer {
   virtual std::string decode(const std::vector<std::int64_t>& ids) const = 0;
   virtual std::string token_text(std::int64_t id) const = 0;
   virtual void save(const std::filesystem::path& file) const = 0;
+  // One document of a pretraining text: its ids, then the end-of-text id that
+  // parts it from the next (Cradle's <eos>; a Hugging Face tokenizer's own).
+  virtual std::vector<std::int64_t> encode_document(std::string_view text) const {
+    auto ids = encode(text);
+    ids.push_back(kEosId);
+    return ids;
+  }
+  // The id that ends a document in a pretraining text, where there is one.
+  virtual std::optional<std::int64_t> document_end_id() const { return kEosId; }
+  // The id of text the vocabulary cannot spell, where it has one.
+  virtual std::optional<std::int64_t> unknown_id() const { return kUnkId; }
 };
 
 struct TokenizerSpec {

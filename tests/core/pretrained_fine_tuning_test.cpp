@@ -126,8 +126,14 @@ class PretrainedFineTuningTest : public QObject {
     const fs::path root = dir.path().toStdString();
     Json pretrain = tiny_pretrain_experiment(root);
     pretrain["train"]["lora"] = Json::object();
-    QVERIFY(config_error_of(pretrain).find("train.lora: stages \"sft\", \"reward\", \"dpo\" and \"ppo\"") !=
-            std::string::npos);
+    QVERIFY2(config_error_of(pretrain).find("train.lora: tunes a model read from a Hugging Face folder") !=
+                 std::string::npos,
+             config_error_of(pretrain).c_str());
+    pretrain["stage"] = "distill";
+    pretrain["compress"] = {{"teacher", (root / "teacher").string()}};
+    QVERIFY2(
+        config_error_of(pretrain).find("train.lora: stages \"pretrain\" (continued), \"sft\"") != std::string::npos,
+        config_error_of(pretrain).c_str());
     Json sft = tiny_sft_experiment(root, root / "base");
     sft["model"] = {{"type", "gpt"}};
     sft["train"]["gradient_checkpointing"] = true;

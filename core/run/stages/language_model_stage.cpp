@@ -1,13 +1,29 @@
 #include "core/run/stages/language_model_stage.h"
 
+#include "core/hub/hub_model.h"
 #include "core/models/model_factory.h"
+#include "core/run/run_weights.h"
 #include "core/run/sample_snapshots.h"
 #include "core/run/stages/prepared_text_lines.h"
 #include "core/run/stages/stage_registry.h"
 
 namespace cradle {
 
-void LanguageModelStage::load(StageContext& c) { load_text(c, WeightTransfer::source_tokenizer(c)); }
+namespace {
+
+bool continues_pretraining(const Experiment& e) {
+  return e.stage == Stage::Pretrain && (e.model_inherited || e.model.is_pretrained() ||
+                                        (!e.init_from.empty() && is_hub_model_folder(e.resolve(e.init_from))));
+}
+
+}  // namespace
+
+void LanguageModelStage::load(StageContext& c) {
+  continued_ = continues_pretraining(c.experiment);
+  if (!continued_) return load_text(c, WeightTransfer::source_tokenizer(c));
+  base_ = adopt_base_run(c);  // the model, and the tokenizer its embedding rows are numbered by
+  load_text(c, base_.tokenizer);
+}
 
 void LanguageModelStage::load_text(StageContext& c, std::shared_ptr<const Tokenizer> tokenizer) {
   data_ = load_language_model_data(c.experiment, std::move(tokenizer));
@@ -17,12 +33,25 @@ void LanguageModelStage::load_text(StageContext& c, std::shared_ptr<const Tokeni
 }
 
 void LanguageModelStage::build(StageContext& c) {
-  model_ = build_model(c.experiment.model, input_shape_, outputs_, {});
-  transfer_.apply(c, model_);
+  model_ = build_model(c.experiment.model, input_shape_, outputs_, {});  // a model folder's come with it
+  if (!continued_) return transfer_.apply(c, model_);
+  if (!c.resuming && !base_.weights.empty()) load_weights_file(base_.weights, *model_);  // a checkpoint has its own
+  tuning_ = prepare_pretrained_tuning(model_, c.experiment.model, c.experiment.train, c.device);
+}
+
+// A LoRA run keeps its adapters in peft's layout; model.pt gets them folded in.
+void LanguageModelStage::finish_model(const StageContext& c) {
+  if (!tuning_.lora) return;
+  c.log(save_and_merge_adapters(model_, adapter_base_model(c.experiment), c.folder.adapter_dir()));
 }
 
 void LanguageModelStage::describe(const StageContext& c) const {
   transfer_.describe(c);
+  if (continued_ && !c.resuming)
+    c.log("continued pretraining of " + c.experiment.init_from + " (" +
+          (base_.weights.empty() ? std::string("the model folder's weights") : base_.weights.filename().string()) +
+          ")");
+  if (!tuning_.describe().empty()) c.log(tuning_.describe());
   describe_prepared_text(c, data_.text);
   c.log("data: tokenizer " + tokenizer_->type() + ", " + std::to_string(tokenizer_->vocab_size()) + " tokens; " +
         std::to_string(data_.train_tokens) + " training tokens");
@@ -36,6 +65,8 @@ std::unique_ptr<SampleSnapshots> LanguageModelStage::sample_snapshots(const Stag
 
 void LanguageModelStage::report_setup(const StageContext& c, Json& report) const {
   transfer_.report(c, report);
+  if (continued_) report["init_from"] = c.experiment.init_from;
+  tuning_.report(report);
   report["data"] = language_model_data_summary(data_);
 }
 
