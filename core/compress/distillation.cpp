@@ -42,6 +42,13 @@ torch::Tensor Distiller::loss(const torch::Tensor& inputs, const torch::Tensor& 
     // Flattened with the batch's own targets, so the rows are the student's rows.
     teacher_flat = flatten_predictions(outputs, targets).first;
   }
+  // A Hugging Face model's embedding may have rows past its tokenizer's last id (Qwen2's 151,936 for 151,665
+  // tokens): no text is ever those ids, so the teacher's distribution is taken over the student's ids.
+  const std::int64_t student_width = student_flat_logits.size(-1), teacher_width = teacher_flat.size(-1);
+  if (teacher_width > student_width) teacher_flat = teacher_flat.narrow(-1, 0, student_width);
+  if (teacher_width < student_width)
+    throw ConfigError("distillation: the teacher predicts " + std::to_string(teacher_width) +
+                      " classes, fewer than the student's " + std::to_string(student_width));
   return distillation_loss(student_flat_logits, teacher_flat, flat_targets, alpha_, temperature_, label_smoothing);
 }
 

@@ -51,10 +51,17 @@ double median_ms_per_sample(torch::nn::Sequential& model, const torch::Tensor& b
 
 ModelFootprint measure_footprint(torch::nn::Sequential& model, const std::filesystem::path& weights_file,
                                  const torch::Tensor& inputs, std::int64_t batch, int repeats) {
+  return measure_footprint(model, std::vector<std::filesystem::path>{weights_file}, inputs, batch, repeats);
+}
+
+ModelFootprint measure_footprint(torch::nn::Sequential& model, const std::vector<std::filesystem::path>& weights_files,
+                                 const torch::Tensor& inputs, std::int64_t batch, int repeats) {
   ModelFootprint f;
-  const std::string bytes = read_file(weights_file);
-  f.file_bytes = static_cast<std::int64_t>(bytes.size());
-  f.compressed_bytes = zlib_size(bytes);
+  for (const auto& file : weights_files) {
+    const std::string bytes = read_file(file);
+    f.file_bytes += static_cast<std::int64_t>(bytes.size());
+    f.compressed_bytes += zlib_size(bytes);
+  }
   torch::NoGradGuard no_grad;
   for (const auto& p : model->parameters()) {
     f.parameters += p.numel();

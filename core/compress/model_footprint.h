@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "core/experiment/json_object_reader.h"
 
@@ -25,6 +26,9 @@ struct ModelFootprint {
 
 // `inputs`: real inputs, at least `batch` of them (the first sample is used at batch 1).
 ModelFootprint measure_footprint(torch::nn::Sequential& model, const std::filesystem::path& weights_file,
+                                 const torch::Tensor& inputs, std::int64_t batch, int repeats = 15);
+// The same for weights stored in several files (a Hugging Face model folder's shards): their sizes added.
+ModelFootprint measure_footprint(torch::nn::Sequential& model, const std::vector<std::filesystem::path>& weights_files,
                                  const torch::Tensor& inputs, std::int64_t batch, int repeats = 15);
 
 Json footprint_to_json(const ModelFootprint& footprint);

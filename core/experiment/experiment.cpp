@@ -348,13 +348,14 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
                       e.model.type + "\"");
   // A model folder's weights are tuned, not trained from nothing: continued pretraining and stages sft, reward,
   // dpo and ppo read them (init_from).
-  const bool tunes_model_folders =
-      e.task == Task::LanguageModel && (e.stage == Stage::Pretrain || e.stage == Stage::Sft ||
-                                        e.stage == Stage::Reward || e.stage == Stage::Dpo || e.stage == Stage::Ppo);
+  const bool tunes_model_folders = e.task == Task::LanguageModel &&
+                                   (e.stage == Stage::Pretrain || e.stage == Stage::Sft || e.stage == Stage::Reward ||
+                                    e.stage == Stage::Dpo || e.stage == Stage::Ppo || e.stage == Stage::Distill);
   if (e.model.is_pretrained() && !tunes_model_folders)
     throw ConfigError(
         "model.type: \"pretrained\" (a Hugging Face model folder) is tuned by stages \"pretrain\" (continued), "
-        "\"sft\", \"reward\", \"dpo\" and \"ppo\" of task \"language_model\", got stage \"" +
+        "\"sft\", \"reward\", \"dpo\", \"ppo\" and \"distill\" (a student) of task \"language_model\", got "
+        "stage \"" +
         to_string(e.stage) + "\" of task \"" + to_string(e.task) + "\"");
   if (e.model.is_pretrained() && e.stage == Stage::Pretrain && e.init_from.empty())
     throw ConfigError(
@@ -390,10 +391,11 @@ void check_task_model(const Experiment& e, const Json& document, bool text) {
         std::pair<const char*, bool>{"gradient_checkpointing", e.train.gradient_checkpointing}}) {
     if (!asked) continue;
     if (!tunes_model_folders)
-      throw ConfigError(std::string("train.") + field +
-                        ": stages \"pretrain\" (continued), \"sft\", \"reward\", \"dpo\" and \"ppo\" of task "
-                        "\"language_model\" read it (a model from a Hugging Face folder), got stage \"" +
-                        to_string(e.stage) + "\"");
+      throw ConfigError(
+          std::string("train.") + field +
+          ": stages \"pretrain\" (continued), \"sft\", \"reward\", \"dpo\", \"ppo\" and \"distill\" of task "
+          "\"language_model\" read it (a model from a Hugging Face folder), got stage \"" +
+          to_string(e.stage) + "\"");
     if (!e.model_inherited && !e.model.is_pretrained())
       throw ConfigError(std::string("train.") + field +
                         ": tunes a model read from a Hugging Face folder (init_from the folder), got model type \"" +

@@ -43,6 +43,24 @@ void add_tensors(const fs::path& file, HubWeights& weights, std::set<std::string
 
 }  // namespace
 
+std::vector<fs::path> hub_weight_files(const fs::path& folder) {
+  const fs::path single = folder / "model.safetensors", index = folder / "model.safetensors.index.json";
+  if (!fs::is_regular_file(index)) {
+    if (!fs::is_regular_file(single))
+      throw IoError(folder.string() + ": no model.safetensors or model.safetensors.index.json");
+    return {single};
+  }
+  std::set<std::string> names;
+  for (const auto& [tensor, file] : read_weight_map(index)) names.insert(file);
+  std::vector<fs::path> files;
+  for (const auto& name : names) {
+    if (!fs::is_regular_file(folder / name))
+      throw IoError((folder / name).string() + ": a shard " + index.filename().string() + " names is missing");
+    files.push_back(folder / name);
+  }
+  return files;
+}
+
 HubWeights load_hub_weights(const fs::path& folder) {
   HubWeights weights;
   std::set<std::string> dtypes;

@@ -22,4 +22,8 @@ struct HubWeights {
 // the index names that its shard lacks.
 HubWeights load_hub_weights(const std::filesystem::path& folder);
 
+// The safetensors files that hold a folder's weights (model.safetensors, or
+// every shard the index names), without reading them; IoError as above.
+std::vector<std::filesystem::path> hub_weight_files(const std::filesystem::path& folder);
+
 }  // namespace cradle

@@ -9,6 +9,8 @@
 #include "core/compress/model_footprint.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/eval/regression_evaluation.h"
+#include "core/hub/hub_checkpoint.h"
+#include "core/hub/hub_model.h"
 #include "core/run/run_folder.h"
 #include "core/run/run_weights.h"
 
@@ -33,9 +35,13 @@ double task_metric(const CompressedRun& run, torch::nn::Sequential& model) {
 Json compare_with_original(const CompressedRun& run) {
   if (run.test.size() == 0) throw DataError("compression report: the test split is empty");
   const auto& e = run.experiment;
-  const std::filesystem::path original_weights = resolve_checkpoint(run.original_run, "last");
+  // A Hugging Face model folder (a teacher) comes with its weights; a run's are its last.
+  const bool model_folder = is_hub_model_folder(run.original_run);
+  const std::vector<std::filesystem::path> original_weights =
+      model_folder ? hub_weight_files(run.original_run)
+                   : std::vector<std::filesystem::path>{resolve_checkpoint(run.original_run, "last")};
   torch::nn::Sequential original = run.build_original();
-  load_weights_file(original_weights, *original);
+  if (!model_folder) load_weights_file(original_weights.front(), *original);
   original->to(run.device);
   const auto inputs =
       run.test.slice(0, std::min<std::int64_t>(run.test.size(), e.train.batch_size)).inputs.to(run.device);

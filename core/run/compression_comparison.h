@@ -22,7 +22,7 @@ struct CompressedRun {
   torch::nn::Sequential model;    // the compressed model, trained
   std::filesystem::path weights;  // its saved weights file
   torch::Device device = torch::kCPU;
-  std::filesystem::path original_run;
+  std::filesystem::path original_run;                     // a run folder, or a Hugging Face model folder (a teacher)
   std::function<torch::nn::Sequential()> build_original;  // a fresh model of the original's shape
   double target_std = 1.0;                                // regression: targets were standardised by it
 };

@@ -129,11 +129,6 @@ class PretrainedFineTuningTest : public QObject {
     QVERIFY2(config_error_of(pretrain).find("train.lora: tunes a model read from a Hugging Face folder") !=
                  std::string::npos,
              config_error_of(pretrain).c_str());
-    pretrain["stage"] = "distill";
-    pretrain["compress"] = {{"teacher", (root / "teacher").string()}};
-    QVERIFY2(
-        config_error_of(pretrain).find("train.lora: stages \"pretrain\" (continued), \"sft\"") != std::string::npos,
-        config_error_of(pretrain).c_str());
     Json sft = tiny_sft_experiment(root, root / "base");
     sft["model"] = {{"type", "gpt"}};
     sft["train"]["gradient_checkpointing"] = true;

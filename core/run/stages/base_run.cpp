@@ -30,6 +30,7 @@ BaseRun adopt_base_run(StageContext& c, const BaseModelNeed& need) {
 }
 
 std::string adapter_base_model(const Experiment& e) {
+  if (e.init_from.empty()) return e.model.folder;  // a distilled student folder
   const auto base = e.resolve(e.init_from);
   return is_hub_model_folder(base) ? e.model.folder : std::filesystem::absolute(base).lexically_normal().string();
 }

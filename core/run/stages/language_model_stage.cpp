@@ -34,8 +34,11 @@ void LanguageModelStage::load_text(StageContext& c, std::shared_ptr<const Tokeni
 
 void LanguageModelStage::build(StageContext& c) {
   model_ = build_model(c.experiment.model, input_shape_, outputs_, {});  // a model folder's come with it
-  if (!continued_) return transfer_.apply(c, model_);
-  if (!c.resuming && !base_.weights.empty()) load_weights_file(base_.weights, *model_);  // a checkpoint has its own
+  if (!continued_)
+    transfer_.apply(c, model_);
+  else if (!c.resuming && !base_.weights.empty())
+    load_weights_file(base_.weights, *model_);  // a checkpoint has its own
+  // LoRA and checkpointing of a model from a folder (continued, or a distilled student); nothing for others.
   tuning_ = prepare_pretrained_tuning(model_, c.experiment.model, c.experiment.train, c.device);
 }
 
