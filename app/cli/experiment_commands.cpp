@@ -19,6 +19,7 @@
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
 #include "core/hub/fine_tuning_memory.h"
+#include "core/hub/hub_gguf_import.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
 #include "core/models/model_description.h"
@@ -99,11 +100,8 @@ void print_fine_tuning_memory(const HubModelConfig& config) {
   }
 }
 
-int inspect_hub_folder(const std::filesystem::path& folder) {
-  const HubModel hub = load_hub_model(folder);
-  const HubModelConfig& c = hub.config;
-  std::printf("Hugging Face model %s: %s (model_type %s)\n", folder.string().c_str(), to_string(c.architecture).c_str(),
-              c.model_type.c_str());
+// The shape lines shared by a model folder and a GGUF file.
+void print_hub_architecture(const HubModelConfig& c) {
   std::printf(
       "  %lld layers, width %lld, %lld attention heads of %lld (%lld key/value heads), MLP %lld, "
       "vocabulary %lld, context %lld\n",
@@ -119,6 +117,14 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
     std::printf(", Llama 3 scaling x%g from a context of %lld", c.rope_scaling->factor,
                 static_cast<long long>(c.rope_scaling->original_max_position_embeddings));
   std::printf("; %s\n", c.tie_word_embeddings ? "output tied to the embedding" : "separate output layer");
+}
+
+int inspect_hub_folder(const std::filesystem::path& folder) {
+  const HubModel hub = load_hub_model(folder);
+  const HubModelConfig& c = hub.config;
+  std::printf("Hugging Face model %s: %s (model_type %s)\n", folder.string().c_str(), to_string(c.architecture).c_str(),
+              c.model_type.c_str());
+  print_hub_architecture(c);
   print_hub_tokenizer(folder, c.vocab_size);
   const std::int64_t parameters = c.parameters();
   std::printf("  weights: %s in %lld file%s, %s parameters, every tensor's shape as config.json says\n",
@@ -128,9 +134,24 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
   return 0;
 }
 
+// A GGUF file read back as its architecture (core/hub/hub_gguf_import.h).
+int inspect_gguf_file(const std::filesystem::path& file) {
+  const HubModel model = load_gguf_model(file);
+  const HubModelConfig& c = model.config;
+  std::printf("GGUF file %s: architecture %s\n", file.string().c_str(), c.model_type.c_str());
+  print_hub_architecture(c);
+  std::printf("  weights: %s, %s parameters, every tensor read back in the Hugging Face layout\n",
+              model.stored_dtype.c_str(), with_thousands(c.parameters()).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int inspect(const ExperimentRequest& request) {
+  if (request.experiment_file.extension() == ".gguf") {
+    if (!request.overrides.empty()) throw ConfigError("inspect: --set changes experiment files, not a GGUF file");
+    return inspect_gguf_file(request.experiment_file);
+  }
   if (std::filesystem::is_directory(request.experiment_file)) {
     if (!request.overrides.empty()) throw ConfigError("inspect: --set changes experiment files, not a model folder");
     return inspect_hub_folder(request.experiment_file);
@@ -291,9 +312,11 @@ void add_data_commands(CLI::App& app, CommandChoice& choice) {
 void add_experiment_commands(CLI::App& app, CommandChoice& choice) {
   auto inspect_request = std::make_shared<ExperimentRequest>();
   auto* inspect_command = app.add_subcommand(
-      "inspect", "Validate an experiment and print its model's layer table, or check a Hugging Face model folder");
-  add_experiment_options(*inspect_command, *inspect_request,
-                         "Experiment file (JSON), or a Hugging Face model folder (config.json and safetensors)");
+      "inspect",
+      "Validate an experiment and print its model's layer table, or check a Hugging Face model folder or GGUF file");
+  add_experiment_options(
+      *inspect_command, *inspect_request,
+      "Experiment file (JSON), a Hugging Face model folder (config.json and safetensors), or a GGUF file");
   inspect_command->callback(
       [&choice, inspect_request] { choice.run = [inspect_request] { return inspect(*inspect_request); }; });
 

@@ -45,8 +45,4 @@ GgufExportSummary export_hub_gguf(const HubModel& model, const HubTokenizer& tok
 // token (Ollama takes the chat template from the file's metadata).
 std::string ollama_modelfile(const std::filesystem::path& gguf_file, const GgufExportSummary& summary);
 
-// llama.cpp's permutation of a q or k projection's rows (or bias) for `heads`
-// heads: each head's rotate-half halves interleaved into adjacent pairs.
-torch::Tensor permute_for_ggml_rope(const torch::Tensor& weight, std::int64_t heads);
-
 }  // namespace cradle

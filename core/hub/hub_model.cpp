@@ -26,16 +26,6 @@ bool computed_buffer(const std::string& name, HubArchitecture architecture) {
   return ends_with(name, "rotary_emb.inv_freq");
 }
 
-std::shared_ptr<CausalLanguageModelImpl> build_architecture(const HubModelConfig& config) {
-  switch (config.architecture) {
-    case HubArchitecture::Llama:
-    case HubArchitecture::Mistral:
-    case HubArchitecture::Qwen2: return LlamaForCausalLM(config).ptr();
-    case HubArchitecture::Gpt2: return Gpt2LMHeadModel(config).ptr();
-  }
-  throw ConfigError("unknown architecture");
-}
-
 // GPT2Model's files name tensors without the "transformer." that GPT2LMHeadModel's carry.
 void add_gpt2_prefix(std::map<std::string, torch::Tensor>& tensors) {
   if (tensors.count("transformer.wte.weight") || !tensors.count("wte.weight")) return;
@@ -47,6 +37,16 @@ void add_gpt2_prefix(std::map<std::string, torch::Tensor>& tensors) {
 
 }  // namespace
 
+std::shared_ptr<CausalLanguageModelImpl> build_hub_architecture(const HubModelConfig& config) {
+  switch (config.architecture) {
+    case HubArchitecture::Llama:
+    case HubArchitecture::Mistral:
+    case HubArchitecture::Qwen2: return LlamaForCausalLM(config).ptr();
+    case HubArchitecture::Gpt2: return Gpt2LMHeadModel(config).ptr();
+  }
+  throw ConfigError("unknown architecture");
+}
+
 HubModel load_hub_model(const std::filesystem::path& folder) {
   HubModel hub;
   hub.folder = folder;
@@ -55,7 +55,7 @@ HubModel load_hub_model(const std::filesystem::path& folder) {
   hub.stored_dtype = weights.stored_dtype;
   hub.weight_files = static_cast<std::int64_t>(weights.files.size());
   const std::string where = folder.string() + ": ";
-  hub.model = build_architecture(hub.config);
+  hub.model = build_hub_architecture(hub.config);
   if (hub.config.architecture == HubArchitecture::Gpt2) add_gpt2_prefix(weights.tensors);
   torch::NoGradGuard no_grad;
   for (auto& item : hub.model->named_parameters()) {

@@ -26,6 +26,9 @@ struct HubModel {
 // saved from GPT2Model have none), and its causal-mask buffers are passed over.
 HubModel load_hub_model(const std::filesystem::path& folder);
 
+// The architecture a config describes, with fresh weights (float32, on the CPU).
+std::shared_ptr<CausalLanguageModelImpl> build_hub_architecture(const HubModelConfig& config);
+
 // Whether `folder` looks like a Hub model folder (config.json and safetensors
 // weights), so a command that opens runs can open it instead.
 bool is_hub_model_folder(const std::filesystem::path& folder);

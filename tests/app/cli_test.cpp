@@ -1114,6 +1114,11 @@ class CliTest : public QObject {
     // (rows of 16) fall back to F16, the five norms stay F32.
     QVERIFY2(r.out.contains("architecture llama, 20 tensors (13 F16, 5 F32, 2 Q8_0), 5328 parameters"),
              qPrintable(r.out));
+    // inspect reads the file back as the architecture (core.GgufExportTest compares its logits).
+    const auto inspected = run_cli({"inspect", gguf});
+    QVERIFY2(inspected.exit_code == 0 && inspected.out.contains("GGUF file " + gguf + ": architecture llama") &&
+                 inspected.out.contains("weights: mixed, 5,328 parameters, every tensor read back"),
+             qPrintable(inspected.out + inspected.err));
     QFile file(gguf);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.read(4), QByteArray("GGUF"));

@@ -18,6 +18,7 @@
 #include "core/export/ggml_tensor_codec.h"
 #include "core/export/gguf_writer.h"
 #include "core/hub/hub_gguf_export.h"
+#include "core/hub/hub_gguf_import.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/tokenizer/byte_level_alphabet.h"
 #include "tests/core/tiny_hub_folder.h"
@@ -246,6 +247,26 @@ class GgufExportTest : public QObject {
     // A tensor in the wrong layout or place moves logits by about their spread.
     QVERIFY2(difference <= 1e-4, qPrintable(QString("max |logit difference| %1").arg(difference)));
 
+    // Cradle reads the file back (config from the metadata, tensors in the Hub's layout) with the same logits.
+    if (name == "Llama 3") {
+      try {
+        load_gguf_model(file);
+        QFAIL("read Llama 3's rope_freqs back");
+      } catch (const DataError& error) {
+        QVERIFY2(std::string(error.what()).find("rope_freqs.weight") != std::string::npos, error.what());
+      }
+    } else {
+      const HubModel back = load_gguf_model(file);
+      if (c.architecture != "gpt2")  // GPT-2's file holds its output matrix even when tied: read back untied
+        QCOMPARE(back.config.parameters(), hub.config.parameters());
+      QCOMPARE(back.config.tie_word_embeddings || c.architecture == "gpt2", hub.config.tie_word_embeddings);
+      torch::NoGradGuard no_grad;
+      const auto logits = back.model->forward(torch::tensor(ids).unsqueeze(0))[0];
+      const double read_back = (logits - expected).abs().max().item<double>();
+      QVERIFY2(read_back <= 1e-4, qPrintable(QString("read back: max |logit difference| %1").arg(read_back)));
+      QVERIFY((logits - python.logits).abs().max().item<double>() <= 1e-4);
+    }
+
     const json js = javascript_reference(file);
     const json& meta = js["metadata"];
     QCOMPARE(meta["version"]["value"].get<int>(), 3);
@@ -343,6 +364,57 @@ class GgufExportTest : public QObject {
       QVERIFY2(std::string(type) == "f32" ? difference == 0 : difference <= 0.5 * step + 1e-3 * step,
                qPrintable(QString("%1: %2").arg(type).arg(difference)));
     }
+  }
+
+  // A file Cradle cannot read back as a model is refused naming the file and what is wrong.
+  void readingBackRefusesByName() {
+    const fs::path base = fs::path(dir_.path().toStdString());
+    const auto refusal = [](const fs::path& file) -> std::string {
+      try {
+        load_gguf_model(file);
+      } catch (const DataError& error) {
+        return error.what();
+      }
+      return "read";
+    };
+    GgufWriter falcon;
+    falcon.set("general.architecture", GgufValue::string("falcon"));
+    falcon.add_tensor("token_embd.weight", torch::zeros({8, 4}), GgmlType::F32);
+    falcon.write(base / "falcon.gguf");
+    QVERIFY2(refusal(base / "falcon.gguf").find("general.architecture \"falcon\" is not one Cradle reads back") !=
+                 std::string::npos,
+             refusal(base / "falcon.gguf").c_str());
+    GgufWriter partial;
+    partial.set("general.architecture", GgufValue::string("llama"));
+    for (const char* key : {"llama.embedding_length", "llama.feed_forward_length"}) partial.set(key, GgufValue::u32(4));
+    partial.set("llama.block_count", GgufValue::u32(1));
+    partial.set("llama.attention.head_count", GgufValue::u32(2));
+    partial.set("llama.context_length", GgufValue::u32(16));
+    partial.set("llama.attention.layer_norm_rms_epsilon", GgufValue::f32(1e-6f));
+    partial.add_tensor("token_embd.weight", torch::zeros({8, 4}), GgmlType::F32);
+    partial.write(base / "partial.gguf");
+    QVERIFY2(refusal(base / "partial.gguf")
+                     .find("partial.gguf: the metadata describes a model of at least 144 values; the file's tensors "
+                           "hold 32") != std::string::npos,
+             refusal(base / "partial.gguf").c_str());
+    partial.add_tensor("output_norm.weight", torch::zeros({200}), GgmlType::F32);
+    partial.write(base / "partial.gguf");
+    QVERIFY2(
+        refusal(base / "partial.gguf")
+                .find("partial.gguf: no tensor blk.0.attn_norm.weight [4] (model.layers.0.input_layernorm.weight)") !=
+            std::string::npos,
+        refusal(base / "partial.gguf").c_str());
+    partial.add_tensor("blk.0.attn_norm.weight", torch::ones({5}), GgmlType::F32);
+    partial.write(base / "partial.gguf");
+    QVERIFY2(refusal(base / "partial.gguf").find("tensor blk.0.attn_norm.weight is [5]; the metadata makes it [4]") !=
+                 std::string::npos,
+             refusal(base / "partial.gguf").c_str());
+    GgufWriter mistyped = partial;
+    mistyped.set("llama.block_count", GgufValue::string("two"));
+    mistyped.write(base / "mistyped.gguf");
+    QVERIFY2(refusal(base / "mistyped.gguf").find("metadata llama.block_count is \"two\", not a positive integer") !=
+                 std::string::npos,
+             refusal(base / "mistyped.gguf").c_str());
   }
 
   // Q8_0 by hand: one block of 0..31 has d = 31/127 and q = round(x / d).

@@ -1,12 +1,14 @@
-// libFuzzer target: GGUF files (core/export/gguf_header.h). Bad input must
+// libFuzzer target: GGUF files (core/export/gguf_header.h) and their metadata
+// read as a Hugging Face config (core/hub/gguf_hub_config.h). Bad input must
 // end in a DataError; what is accepted must describe tensors whose bytes lie
-// inside the input.
+// inside the input, and a config no larger than those tensors.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "core/common/error.h"
 #include "core/export/gguf_header.h"
+#include "core/hub/gguf_hub_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
@@ -16,6 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (file.tensor_bytes(info).size() > size) __builtin_trap();
       } catch (const cradle::DataError&) {}  // a ggml type Cradle does not read
     }
+    const auto config = cradle::gguf_hub_config(file);
+    if (config.hidden_size < 1 || config.num_attention_heads < 1 || config.head_dim < 1) __builtin_trap();
   } catch (const cradle::DataError&) {}
   return 0;
 }

@@ -1,0 +1,16 @@
+#pragma once
+// A GGUF file's metadata as a Hugging Face config (core/hub/hub_config.h):
+// the architecture ("llama", "qwen2", "gpt2") and its sizes from the keys
+// llama.cpp's converter writes, biases and a tied output from which tensors
+// exist. No LibTorch, so it is fuzzed with the container's reader.
+#include "core/export/gguf_header.h"
+#include "core/hub/hub_config.h"
+
+namespace cradle {
+
+// DataError naming the file and the key: an architecture not listed, a
+// missing or mistyped key, a size above 2^24, heads that do not divide, or a
+// config describing more values than the file's tensors hold.
+HubModelConfig gguf_hub_config(const GgufFile& file);
+
+}  // namespace cradle
