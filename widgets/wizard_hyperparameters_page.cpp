@@ -108,9 +108,14 @@ void HyperparametersPage::addFields() {
        tr("bfloat16 runs the forward pass in half precision where the processor supports it: faster, slightly less exact."),
        {{"float32", QStringLiteral("float32")}, {"bfloat16", QStringLiteral("bfloat16")}}});
 
-  // Tuning a model another stage or the Hub made (init_from): LoRA adapters
-  // instead of every weight, and recomputed activations for long contexts.
-  const auto tunes_a_model = [](const Json& doc) { return doc.is_object() && doc.contains("init_from"); };
+  // Tuning a language model another stage or the Hub made (init_from; continued
+  // pretraining keeps its model, so has no model section): LoRA adapters instead
+  // of every weight, and recomputed activations for long contexts. A classifier's
+  // transfer learning has neither.
+  const auto tunes_a_model = [](const Json& doc) {
+    return doc.is_object() && doc.contains("init_from") && doc.value("task", "") == "language_model" &&
+           (doc.value("stage", "pretrain") != "pretrain" || !doc.contains("model"));
+  };
   FieldSpec lora{
       "train.lora", tr("LoRA:"), FieldKind::Bool,
       tr("Train small low-rank adapters on the attention and MLP projections and keep the model's own "

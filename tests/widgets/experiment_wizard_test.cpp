@@ -426,6 +426,22 @@ class ExperimentWizardTest : public QObject {
              qPrintable(wizard.hyperparametersPage()->scheduleText()));
   }
 
+  // An image classifier that starts from another run (transfer learning) is
+  // offered no LoRA or gradient checkpointing: those tune language models.
+  void transferLearningOffersNoLora() {
+    QTemporaryDir dir;
+    ExperimentWizard wizard(dir.filePath("workspace"));
+    wizard.startNew("image_classification");
+    wizard.show();
+    click(wizard, QWizard::NextButton);
+    type_into(&wizard, "init_from", dir.filePath("runs/fashion-mnist"));
+    QTRY_VERIFY(wizard.document()->json().contains("init_from"));
+    click(wizard, QWizard::NextButton);
+    QCOMPARE(wizard.currentId(), int(ExperimentWizard::HyperparametersId));
+    QVERIFY(!wizard.findChild<QCheckBox*>("train.lora")->isVisible());
+    QVERIFY(!wizard.findChild<QCheckBox*>("train.gradient_checkpointing")->isVisible());
+  }
+
   // Chat fine-tuning of a downloaded model: the folder on the model page with
   // its architecture and the memory of a training step (this experiment's
   // LoRA beside full fine-tuning), a warning past 80% of the machine's memory,
@@ -473,6 +489,7 @@ class ExperimentWizardTest : public QObject {
     }
 
     click(wizard, QWizard::NextButton);
+    QVERIFY(wizard.findChild<QCheckBox*>("train.lora")->isVisible());
     QVERIFY(wizard.findChild<QCheckBox*>("train.lora")->isChecked());
     if (!screenshots.isEmpty()) QVERIFY(wizard.grab().save(QDir(screenshots).filePath("wizard-lora.png")));
     type_into(&wizard, "train.batch_size", "1048576");  // the most the parser takes: logits of ~190 GiB
