@@ -10,6 +10,7 @@
 // Usage: cradle-bench-hub-fine-tuning MODE [STEPS [CONTEXT]]
 //   MODE: full | full-checkpointed | lora | lora-checkpointed | lora-bf16-checkpointed
 // Prints one JSON line: the median step time (the first step left out) and the peak memory.
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,7 +84,11 @@ int main(int argc, char** argv) {
   const auto seconds_since = [](std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  // CRADLE_BENCH_TRACE=FILE records the last step's operators as a Chrome trace (chrome://tracing).
+  const char* trace_file = std::getenv("CRADLE_BENCH_TRACE");
   for (int step = 0; step < steps; ++step) {
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> trace;
+    if (trace_file && step == steps - 1) trace = std::make_unique<torch::autograd::profiler::RecordProfile>(trace_file);
     const auto start = std::chrono::steady_clock::now();
     optimizer.zero_grad();
     const auto logits = model->forward(inputs).to(torch::kFloat32);

@@ -8,12 +8,15 @@
 // Usage: cradle-bench-hub-generation [NEW_TOKENS [ROUNDS]]   (defaults 64 and 3)
 // The copy rate is a 512 MiB tensor copy's bytes read and written per second
 // (the median of 5). Prints medians.
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "bench/processor.h"
@@ -78,12 +81,18 @@ int main(int argc, char** argv) {
   std::vector<Variant> variants = {{"float32, key/value cache", torch::kFloat32, true},
                                    {"float32, recomputed", torch::kFloat32, false}};
   if (cpu_has_native_bfloat16()) variants.push_back({"bfloat16, key/value cache", torch::kBFloat16, true});
+  // CRADLE_BENCH_TRACE=PREFIX records each variant's last round as a Chrome trace, PREFIX.0.json, PREFIX.1.json, ...
+  const char* trace_prefix = std::getenv("CRADLE_BENCH_TRACE");
   for (const auto& variant : variants) {
     model->to(variant.type);
     options.use_cache = variant.cache;
     std::vector<double> seconds;
     auto& tokens = variant.type != torch::kFloat32 ? scratch : (variant.cache ? cached_tokens : recomputed_tokens);
     for (int round = 0; round < rounds; ++round) {
+      std::unique_ptr<torch::autograd::profiler::RecordProfile> trace;
+      if (trace_prefix && round == rounds - 1)
+        trace = std::make_unique<torch::autograd::profiler::RecordProfile>(
+            std::string(trace_prefix) + "." + std::to_string(&variant - variants.data()) + ".json");
       const auto start = std::chrono::steady_clock::now();
       tokens = generate_tokens(*model, prompt, {}, options);
       seconds.push_back(seconds_since(start));

@@ -45,11 +45,13 @@ torch::Tensor fast_dropout_mask(const torch::Tensor& like, double p) {
 
 FastDropoutImpl::FastDropoutImpl(double p) : p_(p) {}
 
-torch::Tensor FastDropoutImpl::forward(const torch::Tensor& x) {
-  if (!is_training() || p_ == 0) return x;
-  if (!x.device().is_cpu()) return torch::dropout(x, p_, true);
-  if (p_ >= 1) return x * 0;
-  return x * fast_dropout_mask(x, p_);
+torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training) {
+  if (!training || p == 0) return x;
+  if (!x.device().is_cpu()) return torch::dropout(x, p, true);
+  if (p >= 1) return x * 0;
+  return x * fast_dropout_mask(x, p);
 }
+
+torch::Tensor FastDropoutImpl::forward(const torch::Tensor& x) { return fast_dropout(x, p_, is_training()); }
 
 }  // namespace cradle

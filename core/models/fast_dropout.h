@@ -15,6 +15,9 @@ namespace cradle {
 // The mask: 0 with probability p, else 1 / (1 - p), shaped and typed as `like` (CPU).
 torch::Tensor fast_dropout_mask(const torch::Tensor& like, double p);
 
+// Dropout of x with probability p when `training` (x itself otherwise).
+torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training);
+
 class FastDropoutImpl : public torch::nn::Module {
  public:
   explicit FastDropoutImpl(double p);

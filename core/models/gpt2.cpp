@@ -1,8 +1,9 @@
 #include "core/models/gpt2.h"
 
 #include <cmath>
-#include <limits>
 
+#include "core/models/causal_attention.h"
+#include "core/models/threaded_linear.h"
 #include "core/train/activation_checkpoint.h"
 
 namespace cradle {
@@ -32,10 +33,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const torch::Te
   const auto q = heads(qkv[0]);
   auto k = heads(qkv[1]), v = heads(qkv[2]);
   if (cache) std::tie(k, v) = cache->append(layer, k, v);
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
-  scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
-  const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
-  return c_proj(torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, width}));
+  return c_proj(causal_attention(q, k, v, future, !is_training()));
 }
 
 Gpt2MlpImpl::Gpt2MlpImpl(const HubModelConfig& c) : tanh_approximation_(c.activation == "gelu_new") {
@@ -95,7 +93,8 @@ torch::Tensor Gpt2LMHeadModelImpl::run_layers(const torch::Tensor& input_ids, Ke
 }
 
 torch::Tensor Gpt2LMHeadModelImpl::output_logits(const torch::Tensor& hidden) {
-  return lm_head ? lm_head(hidden) : torch::matmul(hidden, transformer->wte->weight.t());
+  const auto& weight = lm_head ? lm_head->weight : transformer->wte->weight;
+  return threaded_linear(hidden, weight, lm_head ? lm_head->bias : torch::Tensor(), false, !is_training());
 }
 
 }  // namespace cradle

@@ -1,9 +1,11 @@
 #include "core/models/llama.h"
 
 #include <cmath>
-#include <limits>
 
 #include "core/common/error.h"
+#include "core/models/causal_attention.h"
+#include "core/models/rms_norm_rows.h"
+#include "core/models/threaded_linear.h"
 #include "core/train/activation_checkpoint.h"
 
 namespace cradle {
@@ -34,6 +36,7 @@ RmsNormImpl::RmsNormImpl(std::int64_t size, double eps) : eps_(eps) {
 }
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
+  if (!is_training() && rms_norm_rows_applies(x, weight)) return rms_norm_rows(x, weight, eps_);  // one pass
   const auto x32 = x.to(torch::kFloat32);
   const auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps_);
   return weight * normed.to(x.scalar_type());
@@ -83,16 +86,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const Position
   auto q = split(q_proj(x), heads_), k = split(k_proj(x), kv_heads_), v = split(v_proj(x), kv_heads_);
   q = q * positions.cos + rotate_half(q) * positions.sin;
   k = k * positions.cos + rotate_half(k) * positions.sin;
-  if (cache) std::tie(k, v) = cache->append(layer, k, v);  // the key/value heads only, before they are shared out
-  if (kv_heads_ != heads_) {  // each key/value head serves heads / kv_heads query heads in a row
-    k = k.repeat_interleave(heads_ / kv_heads_, 1);
-    v = v.repeat_interleave(heads_ / kv_heads_, 1);
-  }
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));
-  scores = scores.masked_fill(positions.future, -std::numeric_limits<float>::infinity());
-  const auto weights = torch::softmax(scores.to(torch::kFloat32), -1).to(q.scalar_type());
-  const auto mixed = torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, heads_ * head_dim_});
-  return o_proj(mixed);
+  if (cache) std::tie(k, v) = cache->append(layer, k, v);  // the key/value heads only, shared out in the attention
+  return o_proj(causal_attention(q, k, v, positions.future, !is_training()));
 }
 
 LlamaMlpImpl::LlamaMlpImpl(const HubModelConfig& c) {
@@ -151,7 +146,9 @@ torch::Tensor LlamaForCausalLMImpl::run_layers(const torch::Tensor& input_ids, K
 }
 
 torch::Tensor LlamaForCausalLMImpl::output_logits(const torch::Tensor& hidden) {
-  return lm_head ? lm_head(hidden) : torch::matmul(hidden, model->embed_tokens->weight.t());
+  // The tied output is the embedding read as a [vocabulary, width] projection.
+  const auto& weight = lm_head ? lm_head->weight : model->embed_tokens->weight;
+  return threaded_linear(hidden, weight, lm_head ? lm_head->bias : torch::Tensor(), false, !is_training());
 }
 
 }  // namespace cradle

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/models/fast_dropout.h"
+#include "core/models/threaded_linear.h"
+
 namespace cradle {
 
 LoraLinearImpl::LoraLinearImpl(std::int64_t in, std::int64_t out, bool has_bias, bool transposed)
@@ -22,18 +25,14 @@ LoraLinearImpl::LoraLinearImpl(std::int64_t in, std::int64_t out, bool has_bias,
 }
 
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y;
-  if (transposed_) {
-    y = torch::matmul(x, weight);
-    if (bias.defined()) y = y + bias;
-  } else {
-    y = torch::nn::functional::linear(x, weight, bias);
-  }
+  const auto y = threaded_linear(x, weight, bias, transposed_, !is_training());
   if (!has_adapter() || !adapter_enabled_) return y;
   // The adapter may be kept in float32 over a bfloat16 base (core/models/lora.h, keep_adapters_in_float32).
   const auto own = x.to(lora_A->weight.scalar_type());
-  const auto dropped = options_.dropout > 0 ? torch::dropout(own, options_.dropout, is_training()) : own;
-  return y + (lora_B(lora_A(dropped)) * options_.scaling()).to(y.scalar_type());
+  const auto dropped = fast_dropout(own, options_.dropout, is_training());
+  const auto down = threaded_linear(dropped, lora_A->weight, {}, false, !is_training());
+  const auto adapter = threaded_linear(down, lora_B->weight, {}, false, !is_training());
+  return y + (adapter * options_.scaling()).to(y.scalar_type());
 }
 
 void LoraLinearImpl::attach_adapter(const LoraOptions& options) {

@@ -5,7 +5,10 @@
 // [out, rank]. The base weight keeps the Hub's name ("weight", "bias"), the
 // adapter peft's ("lora_A.weight", "lora_B.weight"), so a checkpoint and an
 // adapter file both load by name. GPT-2's Conv1D is the same projection with
-// its weight stored transposed, [in, out].
+// its weight stored transposed, [in, out]. The products run on every core
+// (models/threaded_linear.h); the dropout is Cradle's hashed mask
+// (models/fast_dropout.h), which ATen's bernoulli_ took a fifth of a
+// bfloat16 LoRA step to draw.
 #include <torch/torch.h>
 
 #include <cstdint>

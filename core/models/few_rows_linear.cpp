@@ -1,0 +1,199 @@
+#include "core/models/few_rows_linear.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace cradle {
+namespace {
+
+constexpr std::int64_t kMostRows = 4;
+
+float widen(float value) { return value; }
+float widen(std::uint16_t bfloat16_bits) {
+  const std::uint32_t bits = static_cast<std::uint32_t>(bfloat16_bits) << 16;
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// y[o] = Σ w[o, i] x[i] for o in [first, last), one output at a time.
+template <class Weight>
+void dot_rows_plain(const Weight* w, std::int64_t in, const float* x, std::int64_t first, std::int64_t last, float* y) {
+  for (std::int64_t o = first; o < last; ++o) {
+    const Weight* row = w + o * in;
+    float sum = 0;
+    for (std::int64_t i = 0; i < in; ++i) sum += widen(row[i]) * x[i];
+    y[o] = sum;
+  }
+}
+
+#if defined(__x86_64__)
+
+__attribute__((target("avx512f"))) inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
+__attribute__((target("avx512f"))) inline __m512 load16(const std::uint16_t* p) {
+  const __m256i halves = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
+}
+
+// Four weight rows against x per pass: four independent sums hide the
+// multiply-add latency and x is loaded once for the four.
+template <class Weight>
+__attribute__((target("avx512f"))) void dot_rows_avx512(const Weight* w, std::int64_t in, const float* x,
+                                                        std::int64_t first, std::int64_t last, float* y) {
+  const std::int64_t whole = in / 16 * 16;
+  std::int64_t o = first;
+  for (; o + 4 <= last; o += 4) {
+    const Weight* r = w + o * in;
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+    for (std::int64_t i = 0; i < whole; i += 16) {
+      const __m512 xs = _mm512_loadu_ps(x + i);
+      s0 = _mm512_fmadd_ps(load16(r + i), xs, s0);
+      s1 = _mm512_fmadd_ps(load16(r + in + i), xs, s1);
+      s2 = _mm512_fmadd_ps(load16(r + 2 * in + i), xs, s2);
+      s3 = _mm512_fmadd_ps(load16(r + 3 * in + i), xs, s3);
+    }
+    float sums[4] = {_mm512_reduce_add_ps(s0), _mm512_reduce_add_ps(s1), _mm512_reduce_add_ps(s2),
+                     _mm512_reduce_add_ps(s3)};
+    for (int j = 0; j < 4; ++j) {
+      for (std::int64_t i = whole; i < in; ++i) sums[j] += widen(r[j * in + i]) * x[i];
+      y[o + j] = sums[j];
+    }
+  }
+  dot_rows_plain(w, in, x, o, last, y);
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+__attribute__((target("avx2,fma"))) inline __m256 load8(const std::uint16_t* p) {
+  const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(halves), 16));
+}
+
+__attribute__((target("avx2,fma"))) inline float sum8(__m256 v) {
+  const __m128 four = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  const __m128 two = _mm_add_ps(four, _mm_movehl_ps(four, four));
+  return _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps(two, two, 1)));
+}
+
+template <class Weight>
+__attribute__((target("avx2,fma"))) void dot_rows_avx2(const Weight* w, std::int64_t in, const float* x,
+                                                       std::int64_t first, std::int64_t last, float* y) {
+  const std::int64_t whole = in / 8 * 8;
+  std::int64_t o = first;
+  for (; o + 4 <= last; o += 4) {
+    const Weight* r = w + o * in;
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    for (std::int64_t i = 0; i < whole; i += 8) {
+      const __m256 xs = _mm256_loadu_ps(x + i);
+      s0 = _mm256_fmadd_ps(load8(r + i), xs, s0);
+      s1 = _mm256_fmadd_ps(load8(r + in + i), xs, s1);
+      s2 = _mm256_fmadd_ps(load8(r + 2 * in + i), xs, s2);
+      s3 = _mm256_fmadd_ps(load8(r + 3 * in + i), xs, s3);
+    }
+    float sums[4] = {sum8(s0), sum8(s1), sum8(s2), sum8(s3)};
+    for (int j = 0; j < 4; ++j) {
+      for (std::int64_t i = whole; i < in; ++i) sums[j] += widen(r[j * in + i]) * x[i];
+      y[o + j] = sums[j];
+    }
+  }
+  dot_rows_plain(w, in, x, o, last, y);
+}
+
+#endif
+
+RowKernel best_kernel() {
+  static const RowKernel kernel = row_kernel_supported(RowKernel::Avx512) ? RowKernel::Avx512
+                                  : row_kernel_supported(RowKernel::Avx2) ? RowKernel::Avx2
+                                                                          : RowKernel::Plain;
+  return kernel;
+}
+
+template <class Weight>
+void dot_rows(RowKernel kernel, const Weight* w, std::int64_t in, const float* x, std::int64_t first, std::int64_t last,
+              float* y) {
+  switch (kernel) {
+#if defined(__x86_64__)
+    case RowKernel::Avx512: return dot_rows_avx512(w, in, x, first, last, y);
+    case RowKernel::Avx2: return dot_rows_avx2(w, in, x, first, last, y);
+#endif
+    default: return dot_rows_plain(w, in, x, first, last, y);
+  }
+}
+
+template <class Weight>
+void product(RowKernel kernel, const Weight* w, std::int64_t out, std::int64_t in, const float* x, std::int64_t rows,
+             float* y) {
+  // Blocks of at least ~64 KiB of weights per thread; multiples of 4 rows keep the four-row passes whole.
+  const std::int64_t grain =
+      std::max<std::int64_t>(4, (65536 / static_cast<std::int64_t>(sizeof(Weight)) / in) / 4 * 4);
+  at::parallel_for(0, (out + 3) / 4, (grain + 3) / 4, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = 0; r < rows; ++r)
+      dot_rows(kernel, w, in, x + r * in, begin * 4, std::min(end * 4, out), y + r * out);
+  });
+}
+
+}  // namespace
+
+bool row_kernel_supported(RowKernel kernel) {
+  switch (kernel) {
+    case RowKernel::Automatic:
+    case RowKernel::Plain: return true;
+#if defined(__x86_64__)
+    case RowKernel::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case RowKernel::Avx512: return __builtin_cpu_supports("avx512f");
+#endif
+    default: return false;
+  }
+}
+
+bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight) {
+  const auto type = weight.scalar_type();
+  if (!x.device().is_cpu() || !weight.device().is_cpu() || x.scalar_type() != type) return false;
+  if (type != torch::kFloat32 && type != torch::kBFloat16) return false;
+  if (weight.dim() != 2 || !weight.is_contiguous() || x.dim() < 1 || x.size(-1) != weight.size(1)) return false;
+  if (x.numel() == 0 || x.numel() / x.size(-1) > kMostRows || at::autocast::is_cpu_enabled()) return false;
+  return !torch::GradMode::is_enabled() || (!x.requires_grad() && !weight.requires_grad());
+}
+
+torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
+  TORCH_CHECK(few_rows_linear_applies(x, weight), "few_rows_linear: input ", x.sizes(), " of ", x.scalar_type(),
+              " against weight ", weight.sizes(), " of ", weight.scalar_type(), " is not a product it takes");
+  TORCH_CHECK(row_kernel_supported(kernel), "few_rows_linear: kernel ", static_cast<int>(kernel),
+              " does not run on this processor");
+  if (kernel == RowKernel::Automatic) kernel = best_kernel();
+  const std::int64_t in = weight.size(1), out = weight.size(0), rows = x.numel() / in;
+  // The conversions in and out happen here rather than as ATen operators: at one token their
+  // dispatch and allocation cost more than the arithmetic.
+  const bool bfloat16 = weight.scalar_type() == torch::kBFloat16;
+  const auto x_in = x.contiguous();
+  std::vector<float> x32(static_cast<std::size_t>(rows * in));
+  if (bfloat16) {
+    const auto* source = reinterpret_cast<const std::uint16_t*>(x_in.data_ptr<at::BFloat16>());
+    for (std::size_t i = 0; i < x32.size(); ++i) x32[i] = widen(source[i]);
+  } else {
+    std::memcpy(x32.data(), x_in.data_ptr<float>(), x32.size() * sizeof(float));
+  }
+  auto y = torch::empty({rows, out}, weight.options());
+  if (!bfloat16) {
+    product(kernel, weight.data_ptr<float>(), out, in, x32.data(), rows, y.data_ptr<float>());
+  } else {
+    std::vector<float> y32(static_cast<std::size_t>(rows * out));
+    product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), out, in, x32.data(), rows,
+            y32.data());
+    auto* target = y.data_ptr<at::BFloat16>();
+    for (std::size_t i = 0; i < y32.size(); ++i) target[i] = at::BFloat16(y32[i]);  // rounded to nearest even
+  }
+  auto shape = x.sizes().vec();
+  shape.back() = out;
+  return y.view(shape);
+}
+
+}  // namespace cradle

@@ -1,0 +1,34 @@
+#pragma once
+// x·Wᵀ for a few rows of x: generation's new token at batch 1, where a product
+// reads every weight once and does two operations per weight read, so its
+// speed is the memory's. Outputs are split across the intra-op threads, each
+// streaming its block of weight rows against x, four rows at a time.
+//
+// Why Cradle's own kernel: LibTorch 1.13 sends a float32 product with one row
+// to OpenBLAS's gemm, which packs the weights into a buffer before using them
+// (read twice, written once), and a bfloat16 one to a path that reaches about
+// a tenth of the memory's speed. Here bfloat16 weights are widened to float32
+// by a shift (bfloat16 is float32's upper half) and multiplied in float32, so
+// every processor with AVX2 reads half the bytes of float32 at the same
+// arithmetic; the AVX-512 or AVX2 version is chosen at run time, with a plain
+// loop elsewhere.
+#include <torch/types.h>
+
+namespace cradle {
+
+// Whether few_rows_linear takes this product: CPU, no gradient wanted, x
+// [..., in] with at most 4 rows, weight [out, in] contiguous, both float32 or
+// both bfloat16.
+bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight);
+
+// The kernel's versions; Automatic is the best this processor runs.
+enum class RowKernel { Automatic, Plain, Avx2, Avx512 };
+bool row_kernel_supported(RowKernel kernel);
+
+// x [..., in] · weightᵀ -> [..., out] in the weight's type, accumulated in
+// float32. TORCH_CHECK when the product is not one it takes or the kernel
+// asked for does not run here (tests ask for each in turn).
+torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight,
+                              RowKernel kernel = RowKernel::Automatic);
+
+}  // namespace cradle

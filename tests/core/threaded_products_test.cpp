@@ -1,0 +1,210 @@
+// The products Cradle runs on every core itself (core/models/threaded_gemm.h,
+// threaded_linear.h, batched_matmul.h) and the grouped-query attention built
+// on them (causal_attention.h), against ATen's own operators: values and
+// gradients, in every layout and split they take.
+#include <QTest>
+
+#include <torch/torch.h>
+
+#include <limits>
+
+#include "core/models/batched_matmul.h"
+#include "core/models/causal_attention.h"
+#include "core/models/causal_language_model.h"
+#include "core/models/few_rows_linear.h"
+#include "core/models/threaded_gemm.h"
+#include "core/models/threaded_linear.h"
+#include "tests/support/test_registry.h"
+
+namespace cradle::test {
+namespace {
+
+// Float32 sums in another order differ by about √k roundings of the terms; 1e-5 holds for k up to ~100.
+bool threaded_close_to(const torch::Tensor& a, const torch::Tensor& b, double absolute = 1e-5) {
+  return torch::allclose(a, b, 1e-4, absolute);
+}
+
+struct ThreadedGradients {
+  torch::Tensor output, x, weight, bias;
+};
+
+// Output and gradients of f(x, weight, bias) against a fixed upstream gradient.
+template <class Product>
+ThreadedGradients threaded_gradients_of(Product product, const torch::Tensor& x, const torch::Tensor& weight,
+                                        const torch::Tensor& bias, const torch::Tensor& upstream) {
+  const auto xg = x.detach().clone().requires_grad_();
+  const auto wg = weight.detach().clone().requires_grad_(weight.requires_grad());
+  const auto bg = bias.defined() ? bias.detach().clone().requires_grad_() : torch::Tensor();
+  const auto y = product(xg, wg, bg);
+  y.backward(upstream);
+  return {y.detach(), xg.grad(), wg.grad(), bg.defined() ? bg.grad() : torch::Tensor()};
+}
+
+}  // namespace
+
+class ThreadedProductsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(threaded_gemm_available()); }
+
+  void threadedLinearMatchesATenInBothWeightLayouts() {
+    torch::manual_seed(11);
+    // 600 rows x 128 outputs x 96 inputs: enough work to be split across threads.
+    const auto x = torch::randn({2, 300, 96});
+    for (const bool transposed : {false, true}) {
+      for (const bool with_bias : {false, true}) {
+        const auto weight = (transposed ? torch::randn({96, 128}) : torch::randn({128, 96})).requires_grad_();
+        const auto bias = with_bias ? torch::randn({128}) : torch::Tensor();
+        const auto upstream = torch::randn({2, 300, 128});
+        const auto ours =
+            threaded_gradients_of([&](const torch::Tensor& a, const torch::Tensor& w,
+                                      const torch::Tensor& b) { return threaded_linear(a, w, b, transposed); },
+                                  x, weight, bias, upstream);
+        const auto aten = threaded_gradients_of(
+            [&](const torch::Tensor& a, const torch::Tensor& w, const torch::Tensor& b) {
+              const auto y = transposed ? torch::matmul(a, w) : torch::nn::functional::linear(a, w);
+              return b.defined() ? y + b : y;
+            },
+            x, weight, bias, upstream);
+        const QByteArray what = QByteArray(transposed ? "weight [in, out]" : "weight [out, in]") +
+                                (with_bias ? " with bias" : " without bias");
+        QCOMPARE(ours.output.sizes(), aten.output.sizes());
+        QVERIFY2(threaded_close_to(ours.output, aten.output), what);
+        QVERIFY2(threaded_close_to(ours.x, aten.x), what);
+        QVERIFY2(threaded_close_to(ours.weight, aten.weight), what);
+        if (with_bias) QVERIFY2(threaded_close_to(ours.bias, aten.bias), what);
+      }
+    }
+  }
+
+  void frozenWeightGetsNoGradient() {
+    torch::manual_seed(12);
+    const auto x = torch::randn({64, 80}).requires_grad_();
+    const auto weight = torch::randn({200, 80});  // frozen, as a LoRA base
+    threaded_linear(x, weight, {}).sum().backward();
+    QVERIFY(!weight.grad().defined());
+    QVERIFY(threaded_close_to(x.grad(), weight.sum(0).expand({64, 80})));
+  }
+
+  void oneRowSplitsTheOutputs() {
+    // Generation's single token: the split runs along the outputs instead of the rows.
+    torch::manual_seed(13);
+    const auto x = torch::randn({1, 576}), weight = torch::randn({1536, 576});
+    torch::NoGradGuard no_grad;
+    QVERIFY(threaded_close_to(threaded_linear(x, weight, {}), torch::matmul(x, weight.t()), 2e-4));
+    // And the raw product with every transpose combination, blocks of rows and of columns.
+    for (const bool ta : {false, true}) {
+      for (const bool tb : {false, true}) {
+        for (const auto& [m, n] : {std::pair<std::int64_t, std::int64_t>{700, 300}, {300, 700}}) {
+          const std::int64_t k = 70;
+          const auto a = ta ? torch::randn({k, m}) : torch::randn({m, k});
+          const auto b = tb ? torch::randn({n, k}) : torch::randn({k, n});
+          auto c = torch::empty({m, n});
+          threaded_gemm(ta, tb, m, n, k, a.data_ptr<float>(), a.size(1), b.data_ptr<float>(), b.size(1),
+                        c.data_ptr<float>(), n);
+          const auto expected = torch::matmul(ta ? a.t() : a, tb ? b.t() : b);
+          QVERIFY2(threaded_close_to(c, expected),
+                   qPrintable(QString("transpose a %1, b %2, m %3, n %4").arg(ta).arg(tb).arg(m).arg(n)));
+        }
+      }
+    }
+  }
+
+  void fewRowsLinearMatchesATenWithEveryKernel() {
+    // Generation's product: 1 to 4 rows, outputs and widths that are not multiples of the vector
+    // lengths (tails), and SmolLM's MLP shape split across threads; each kernel this processor runs.
+    torch::manual_seed(16);
+    torch::NoGradGuard no_grad;
+    for (const auto kernel : {RowKernel::Plain, RowKernel::Avx2, RowKernel::Avx512}) {
+      if (!row_kernel_supported(kernel)) continue;
+      for (const auto& [out, in] : {std::pair<std::int64_t, std::int64_t>{37, 70}, {1536, 576}, {5, 3}}) {
+        for (const std::int64_t rows : {1, 3, 4}) {
+          const auto x = torch::randn({rows, in}), weight = torch::randn({out, in});
+          const QByteArray what = QByteArray("kernel ") + QByteArray::number(static_cast<int>(kernel)) + ", " +
+                                  QByteArray::number(qint64(rows)) + " x " + QByteArray::number(qint64(in)) + " -> " +
+                                  QByteArray::number(qint64(out));
+          const auto y = few_rows_linear(x, weight, kernel);
+          QVERIFY2(threaded_close_to(y, torch::matmul(x, weight.t()), 2e-4), what + " float32");
+          // bfloat16: the same products of the rounded values, accumulated in float32, rounded once.
+          const auto xb = x.to(torch::kBFloat16), wb = weight.to(torch::kBFloat16);
+          const auto yb = few_rows_linear(xb, wb, kernel);
+          QCOMPARE(yb.scalar_type(), torch::kBFloat16);
+          const auto expected = torch::matmul(xb.to(torch::kFloat32), wb.to(torch::kFloat32).t());
+          QVERIFY2(torch::allclose(yb.to(torch::kFloat32), expected, 8e-3, 1e-2), what + " bfloat16");
+        }
+      }
+    }
+    // Through threaded_linear: one token of a [1, 1, in] input, with a bias.
+    const auto x = torch::randn({1, 1, 96}), weight = torch::randn({40, 96}), bias = torch::randn({40});
+    QVERIFY(few_rows_linear_applies(x, weight));
+    const auto expected = torch::nn::functional::linear(x, weight, bias);
+    QVERIFY(threaded_close_to(threaded_linear(x, weight, bias, false, /*evaluating=*/true), expected));
+  }
+
+  void fewRowsLinearLeavesGradientsToAutograd() {
+    const auto x = torch::randn({1, 8}).requires_grad_(), weight = torch::randn({4, 8});
+    QVERIFY(!few_rows_linear_applies(x, weight));                     // x wants a gradient: the autograd product
+    QVERIFY(!few_rows_linear_applies(torch::randn({5, 8}), weight));  // more rows than it takes
+    QVERIFY(!few_rows_linear_applies(torch::randn({1, 8}).to(torch::kBFloat16), weight));  // mixed types
+    threaded_linear(x, weight, {}).sum().backward();
+    QVERIFY(threaded_close_to(x.grad(), weight.sum(0, true)));
+  }
+
+  void batchedMatmulTransposedMatchesATen() {
+    // Three stacks on two threads are cut into row blocks; both products and their gradients.
+    torch::manual_seed(14);
+    const auto a = torch::randn({3, 33, 16}).requires_grad_(), b = torch::randn({3, 20, 16}).requires_grad_();
+    const auto upstream = torch::randn({3, 33, 20});
+    batched_matmul_transposed(a, b).backward(upstream);
+    const auto ga = a.grad().clone(), gb = b.grad().clone();
+    a.mutable_grad() = torch::Tensor();
+    b.mutable_grad() = torch::Tensor();
+    torch::matmul(a, b.transpose(1, 2)).backward(upstream);
+    QVERIFY(threaded_close_to(batched_matmul_transposed(a, b), torch::matmul(a, b.transpose(1, 2))));
+    QVERIFY(threaded_close_to(ga, a.grad()));
+    QVERIFY(threaded_close_to(gb, b.grad()));
+  }
+
+  void groupedAttentionMatchesRepeatedKeys() {
+    // transformers' form: keys and values repeated per query head, scores / √d, masked, softmax.
+    torch::manual_seed(15);
+    const std::int64_t batch = 2, heads = 6, kv_heads = 2, width = 8;
+    for (const auto& [first, length] : {std::pair<std::int64_t, std::int64_t>{0, 10}, {7, 3}}) {
+      const std::int64_t keys = first + length;
+      const auto q = torch::randn({batch, heads, length, width}).requires_grad_();
+      const auto k = torch::randn({batch, kv_heads, keys, width}).requires_grad_();
+      const auto v = torch::randn({batch, kv_heads, keys, width}).requires_grad_();
+      const auto future = future_positions(first, length, torch::kCPU);
+      const auto upstream = torch::randn({batch, length, heads * width});
+      const auto ours = causal_attention(q, k, v, future);
+      ours.backward(upstream);
+      const auto gq = q.grad().clone(), gk = k.grad().clone(), gv = v.grad().clone();
+      q.mutable_grad() = k.mutable_grad() = v.mutable_grad() = torch::Tensor();
+      const auto kr = k.repeat_interleave(heads / kv_heads, 1), vr = v.repeat_interleave(heads / kv_heads, 1);
+      const auto scores = (torch::matmul(q, kr.transpose(-2, -1)) / std::sqrt(8.0))
+                              .masked_fill(future, -std::numeric_limits<float>::infinity());
+      const auto reference =
+          torch::matmul(torch::softmax(scores, -1), vr).transpose(1, 2).reshape({batch, length, heads * width});
+      reference.backward(upstream);
+      const QByteArray what =
+          QByteArray::number(qint64(length)) + " queries after " + QByteArray::number(qint64(first));
+      QVERIFY2(threaded_close_to(ours, reference), what);
+      QVERIFY2(threaded_close_to(gq, q.grad()), what);
+      QVERIFY2(threaded_close_to(gk, k.grad()), what);
+      QVERIFY2(threaded_close_to(gv, v.grad()), what);
+      // Evaluating in bfloat16 (computed in float32 inside): the reference's values to bfloat16's precision.
+      torch::NoGradGuard no_grad;
+      const auto b = torch::kBFloat16;
+      const auto evaluated = causal_attention(q.to(b), k.to(b), v.to(b), future, /*evaluating=*/true);
+      QCOMPARE(evaluated.scalar_type(), b);
+      QVERIFY2(torch::allclose(evaluated.to(torch::kFloat32), reference, 3e-2, 3e-2), what + " bfloat16");
+    }
+  }
+};
+
+CRADLE_REGISTER_TEST(ThreadedProductsTest);
+
+}  // namespace cradle::test
+
+#include "threaded_products_test.moc"
