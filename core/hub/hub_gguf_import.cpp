@@ -5,21 +5,13 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/shape_text.h"
 #include "core/export/gguf_header.h"
 #include "core/export/gguf_writer.h"
 #include "core/hub/gguf_hub_config.h"
 #include "core/hub/gguf_tensor_names.h"
 
 namespace cradle {
-namespace {
-
-std::string gguf_shape_text(c10::IntArrayRef shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-}  // namespace
 
 HubModel load_gguf_model(const std::filesystem::path& path) {
   const GgufFile file = read_gguf(path);
@@ -35,12 +27,12 @@ HubModel load_gguf_model(const std::filesystem::path& path) {
     const std::string name = ggml_tensor_name(hub.config.architecture, item.key());
     const GgufTensorInfo* info = file.find_tensor(name);
     if (!info)
-      throw DataError(file.origin + ": no tensor " + name + " " + gguf_shape_text(parameter.sizes()) + " (" +
-                      item.key() + "), which " + hub.config.model_type + " with this metadata needs");
+      throw DataError(file.origin + ": no tensor " + name + " " + shape_text(parameter.sizes()) + " (" + item.key() +
+                      "), which " + hub.config.model_type + " with this metadata needs");
     const auto expected = ggml_layout_shape(hub.config.architecture, item.key(), parameter.sizes().vec());
     if (info->torch_shape() != expected)
-      throw DataError(file.origin + ": tensor " + name + " is " + gguf_shape_text(info->torch_shape()) +
-                      "; the metadata makes it " + gguf_shape_text(expected));
+      throw DataError(file.origin + ": tensor " + name + " is " + shape_text(info->torch_shape()) +
+                      "; the metadata makes it " + shape_text(expected));
     // gguf_tensor: DataError for a ggml type Cradle does not decode.
     torch::Tensor values = from_ggml_layout(hub.config, item.key(), gguf_tensor(file, *info));
     parameter.copy_(values);
@@ -49,7 +41,7 @@ HubModel load_gguf_model(const std::filesystem::path& path) {
   }
   for (const auto& info : file.tensors)
     if (!used.count(info.name))
-      throw DataError(file.origin + ": tensor " + info.name + " " + gguf_shape_text(info.torch_shape()) +
+      throw DataError(file.origin + ": tensor " + info.name + " " + shape_text(info.torch_shape()) +
                       " has no place in " + hub.config.model_type + " as its metadata describes it");
   hub.stored_dtype = types.size() == 1 ? *types.begin() : "mixed";
   hub.model->eval();

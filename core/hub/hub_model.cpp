@@ -1,18 +1,13 @@
 #include "core/hub/hub_model.h"
 
 #include "core/common/error.h"
+#include "core/common/shape_text.h"
 #include "core/hub/hub_checkpoint.h"
 #include "core/models/gpt2.h"
 #include "core/models/llama.h"
 
 namespace cradle {
 namespace {
-
-std::string tensor_shape_text(c10::IntArrayRef shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 bool ends_with(const std::string& name, const std::string& suffix) {
   return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -63,11 +58,11 @@ HubModel load_hub_model(const std::filesystem::path& folder) {
     torch::Tensor& parameter = item.value();
     const auto found = weights.tensors.find(name);
     if (found == weights.tensors.end())
-      throw DataError(where + "no tensor " + name + " " + tensor_shape_text(parameter.sizes()) + ", which " +
+      throw DataError(where + "no tensor " + name + " " + shape_text(parameter.sizes()) + ", which " +
                       to_string(hub.config.architecture) + " with this config.json needs");
     if (found->second.sizes() != parameter.sizes())
-      throw DataError(where + "tensor " + name + " is " + tensor_shape_text(found->second.sizes()) +
-                      "; config.json makes it " + tensor_shape_text(parameter.sizes()));
+      throw DataError(where + "tensor " + name + " is " + shape_text(found->second.sizes()) +
+                      "; config.json makes it " + shape_text(parameter.sizes()));
     parameter.copy_(found->second);
     weights.tensors.erase(found);
   }
@@ -75,7 +70,7 @@ HubModel load_hub_model(const std::filesystem::path& folder) {
   if (hub.config.tie_word_embeddings) weights.tensors.erase("lm_head.weight");
   for (const auto& [name, tensor] : weights.tensors)
     if (!computed_buffer(name, hub.config.architecture))
-      throw DataError(where + "tensor " + name + " " + tensor_shape_text(tensor.sizes()) + " has no place in " +
+      throw DataError(where + "tensor " + name + " " + shape_text(tensor.sizes()) + " has no place in " +
                       to_string(hub.config.architecture) + " as config.json describes it");
   hub.model->eval();
   return hub;

@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/common/shape_text.h"
 #include "core/experiment/json_object_reader.h"
 #include "core/export/safetensors.h"
 
@@ -13,12 +14,6 @@ namespace {
 
 constexpr const char* kAdapterWeights = "adapter_model.safetensors";
 constexpr const char* kPeftPrefix = "base_model.model.";
-
-std::string adapter_shape_text(c10::IntArrayRef shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 // peft keeps an adapter's name in memory ("lora_A.default.weight") and drops it in files; accept both.
 std::string without_adapter_name(std::string name) {
@@ -57,21 +52,20 @@ LoadedAdapter load_peft_adapter(HubModel& hub, const std::filesystem::path& fold
       const auto found = tensors.find(name);
       torch::Tensor& weight = (*part)->weight;
       if (found == tensors.end())
-        throw DataError(where + "no tensor " + name + " " + adapter_shape_text(weight.sizes()) +
-                        ", which target_modules " + describe(loaded.config.targets) +
-                        " with r = " + std::to_string(loaded.config.options.rank) + " needs");
+        throw DataError(where + "no tensor " + name + " " + shape_text(weight.sizes()) + ", which target_modules " +
+                        describe(loaded.config.targets) + " with r = " + std::to_string(loaded.config.options.rank) +
+                        " needs");
       if (found->second.sizes() != weight.sizes())
-        throw DataError(where + "tensor " + name + " is " + adapter_shape_text(found->second.sizes()) +
+        throw DataError(where + "tensor " + name + " is " + shape_text(found->second.sizes()) +
                         "; r = " + std::to_string(loaded.config.options.rank) + " and the projection make it " +
-                        adapter_shape_text(weight.sizes()));
+                        shape_text(weight.sizes()));
       weight.copy_(found->second);
       tensors.erase(found);
     }
   }
   if (!tensors.empty())
-    throw DataError(where + "tensor " + tensors.begin()->first + " " +
-                    adapter_shape_text(tensors.begin()->second.sizes()) + " has no place: target_modules " +
-                    describe(loaded.config.targets) + " gives no such adapter in " +
+    throw DataError(where + "tensor " + tensors.begin()->first + " " + shape_text(tensors.begin()->second.sizes()) +
+                    " has no place: target_modules " + describe(loaded.config.targets) + " gives no such adapter in " +
                     to_string(hub.config.architecture));
   return loaded;
 }

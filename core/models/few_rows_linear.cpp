@@ -41,7 +41,19 @@ void dot_rows_plain(const Weight* w, std::int64_t in, const float* x, std::int64
 __attribute__((target("avx512f"))) inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
 __attribute__((target("avx512f"))) inline __m512 load16(const std::uint16_t* p) {
   const __m256i halves = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(halves), 16));
+  // The zero-masked forms: the plain ones start from _mm512_undefined_*, which GCC 12 reports as
+  // maybe-uninitialized once inlined.
+  const __m512i widened = _mm512_maskz_cvtepu16_epi32(0xFFFF, halves);
+  return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, widened, 16));
+}
+
+// The sum of the 16 lanes, halved three times (not _mm512_reduce_add_ps, for the same warning).
+__attribute__((target("avx512f"))) inline float sum16(__m512 v) {
+  v = _mm512_add_ps(v, _mm512_maskz_shuffle_f32x4(0xFFFF, v, v, 0xEE));  // + lanes 8..15
+  v = _mm512_add_ps(v, _mm512_maskz_shuffle_f32x4(0xFFFF, v, v, 0x55));  // + lanes 4..7
+  v = _mm512_add_ps(v, _mm512_maskz_permute_ps(0xFFFF, v, 0x4E));        // + lanes 2..3
+  v = _mm512_add_ps(v, _mm512_maskz_permute_ps(0xFFFF, v, 0xB1));        // + lane 1
+  return _mm512_cvtss_f32(v);
 }
 
 // Four weight rows against x per pass: four independent sums hide the
@@ -61,8 +73,7 @@ __attribute__((target("avx512f"))) void dot_rows_avx512(const Weight* w, std::in
       s2 = _mm512_fmadd_ps(load16(r + 2 * in + i), xs, s2);
       s3 = _mm512_fmadd_ps(load16(r + 3 * in + i), xs, s3);
     }
-    float sums[4] = {_mm512_reduce_add_ps(s0), _mm512_reduce_add_ps(s1), _mm512_reduce_add_ps(s2),
-                     _mm512_reduce_add_ps(s3)};
+    float sums[4] = {sum16(s0), sum16(s1), sum16(s2), sum16(s3)};
     for (int j = 0; j < 4; ++j) {
       for (std::int64_t i = whole; i < in; ++i) sums[j] += widen(r[j * in + i]) * x[i];
       y[o + j] = sums[j];

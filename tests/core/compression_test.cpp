@@ -25,6 +25,7 @@
 #include "core/run/run_weights.h"
 #include "core/train/checkpoint.h"
 #include "tests/core/tiny_chat_fixture.h"
+#include "tests/support/experiment_refusal.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -43,15 +44,6 @@ torch::nn::Sequential numbered_model() {
 }
 
 std::int64_t zeros_of(const torch::Tensor& t) { return t.eq(0).sum().item<std::int64_t>(); }
-
-std::string config_error(const Json& doc) {
-  try {
-    parse_experiment(doc);
-    return "accepted";
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-}
 
 }  // namespace
 
@@ -249,7 +241,7 @@ class CompressionTest : public QObject {
     QVERIFY(std::abs(evaluate_run(request).classification->accuracy - c["compressed"]["test_accuracy"].get<double>()) <
             1e-9);
     doc["compress"]["cycles"] = 2;
-    QVERIFY(config_error(doc).find("compress.cycles") != std::string::npos);
+    QVERIFY(experiment_refusal(doc).contains("compress.cycles"));
   }
 
   void int8PerChannelByHand() {
@@ -435,21 +427,21 @@ class CompressionTest : public QObject {
                 {"data", {{"train_images", "a"}, {"train_labels", "b"}, {"test_images", "c"}, {"test_labels", "d"}}},
                 {"model", {{"type", "mlp"}, {"hidden", {8}}}},
                 {"compress", {{"teacher", "runs/big"}}}};
-    QCOMPARE(config_error(doc), std::string("accepted"));
+    QCOMPARE(experiment_refusal(doc), QString("accepted"));
     QCOMPARE(parse_experiment(doc).compress.alpha, 0.5);
     auto no_model = doc;
     no_model.erase("model");
-    QVERIFY(config_error(no_model).find("model: required for stage \"distill\"") != std::string::npos);
+    QVERIFY(experiment_refusal(no_model).contains("model: required for stage \"distill\""));
     auto no_teacher = doc;
     no_teacher["compress"].erase("teacher");
-    QVERIFY(config_error(no_teacher).find("compress.teacher: required") != std::string::npos);
+    QVERIFY(experiment_refusal(no_teacher).contains("compress.teacher: required"));
     auto with_init = doc;
     with_init["init_from"] = "runs/big";
-    QVERIFY(config_error(with_init).find("init_from: a distilled student starts from scratch") != std::string::npos);
+    QVERIFY(experiment_refusal(with_init).contains("init_from: a distilled student starts from scratch"));
     auto prune_field = doc;
     prune_field["compress"]["sparsity"] = 0.5;
-    QVERIFY2(config_error(prune_field).find("compress.sparsity") != std::string::npos,
-             config_error(prune_field).c_str());
+    QVERIFY2(experiment_refusal(prune_field).contains("compress.sparsity"),
+             qPrintable(experiment_refusal(prune_field)));
   }
 
   void pruneStageChecksItsFile() {
@@ -459,25 +451,24 @@ class CompressionTest : public QObject {
                 {"data", {{"train_images", "a"}, {"train_labels", "b"}, {"test_images", "c"}, {"test_labels", "d"}}},
                 {"train", {{"epochs", 3}}},
                 {"compress", {{"sparsity", 0.8}, {"cycles", 2}}}};
-    QCOMPARE(config_error(doc), std::string("accepted"));
+    QCOMPARE(experiment_refusal(doc), QString("accepted"));
     QVERIFY(parse_experiment(doc).model_inherited);
     auto with_model = doc;  // as the run folder's frozen copy has it; checked against init_from's when the run starts
     with_model["model"] = {{"type", "mlp"}};
     QVERIFY(!parse_experiment(with_model).model_inherited);
     auto too_sparse = doc;
     too_sparse["compress"]["sparsity"] = 1.0;
-    QVERIFY(config_error(too_sparse).find("compress.sparsity") != std::string::npos);
+    QVERIFY(experiment_refusal(too_sparse).contains("compress.sparsity"));
     auto few_epochs = doc;
     few_epochs["train"]["epochs"] = 1;
-    QVERIFY(config_error(few_epochs).find("fewer than compress.cycles 2") != std::string::npos);
+    QVERIFY(experiment_refusal(few_epochs).contains("fewer than compress.cycles 2"));
     auto early = doc;
     early["train"]["early_stopping"] = {{"patience", 2}};
-    QVERIFY(config_error(early).find("train.early_stopping: a pruned run ends at its final sparsity") !=
-            std::string::npos);
+    QVERIFY(experiment_refusal(early).contains("train.early_stopping: a pruned run ends at its final sparsity"));
     auto stray = doc;
     stray.erase("stage");
     stray.erase("init_from");
-    QVERIFY(config_error(stray).find("compress: only the stages prune and distill read it") != std::string::npos);
+    QVERIFY(experiment_refusal(stray).contains("compress: only the stages prune and distill read it"));
     // Round trip: the compress section written back canonically.
     const Json back = experiment_to_json(parse_experiment(doc));
     QCOMPARE(back["compress"]["scope"].get<std::string>(), std::string("global"));

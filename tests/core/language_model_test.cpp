@@ -25,6 +25,7 @@
 #include "core/text/char_tokenizer.h"
 #include "core/text/sentencepiece_tokenizer.h"
 #include "core/train/runtime.h"
+#include "tests/support/experiment_refusal.h"
 #include "tests/support/synthetic_data.h"
 #include "tests/support/test_registry.h"
 
@@ -47,15 +48,6 @@ Json text_experiment(const std::string& corpus) {
     "train": {"epochs": 3, "batch_size": 16, "lr": 0.01, "log_every": 5}})");
   doc["data"]["paths"] = Json::array({corpus});
   return doc;
-}
-
-QString config_error_of(const Json& document) {
-  try {
-    parse_experiment(document);
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  return "accepted";
 }
 
 double unigram_entropy(const std::vector<std::int64_t>& stream) {
@@ -94,28 +86,29 @@ class LanguageModelTest : public QObject {
     Json doc = good;
     doc["task"] = "classification";
     doc["model"] = Json::parse(R"({"type": "gpt"})");
-    QCOMPARE(config_error_of(doc),
+    QCOMPARE(experiment_refusal(doc),
              QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"gpt\""));
     doc = good;
     doc["model"] = Json::parse(R"({"type": "cnn"})");
-    QCOMPARE(config_error_of(doc),
+    QCOMPARE(experiment_refusal(doc),
              QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"cnn\""));
     doc = good;
     doc["data"]["records"] = "line";
     doc["data"]["separator"] = "%";
-    QCOMPARE(config_error_of(doc), QString("data.separator: only used with data.records \"separator\""));
+    QCOMPARE(experiment_refusal(doc), QString("data.separator: only used with data.records \"separator\""));
     doc = good;
     doc["data"]["steps"][0]["keep_newlines"] = "yes";
-    QVERIFY(config_error_of(doc).startsWith("data.steps[0].keep_newlines: "));
+    QVERIFY(experiment_refusal(doc).startsWith("data.steps[0].keep_newlines: "));
     doc = good;
     doc["data"]["class_names"] = Json::array({"a", "b"});
-    QCOMPARE(config_error_of(doc), QString("data.class_names: task \"language_model\" has no classes"));
+    QCOMPARE(experiment_refusal(doc), QString("data.class_names: task \"language_model\" has no classes"));
     doc = good;
     doc["data"]["tokenizer"] = Json::parse(R"({"type": "char", "character_coverage": 0.2})");
-    QCOMPARE(config_error_of(doc), QString("data.tokenizer.character_coverage: must be between 0.5 and 1, got 0.2"));
+    QCOMPARE(experiment_refusal(doc), QString("data.tokenizer.character_coverage: must be between 0.5 and 1, got 0.2"));
     doc = good;
     doc["model"]["hidden"] = Json::array({8});
-    QCOMPARE(config_error_of(doc), QString("model.hidden: only used by model types \"mlp\" and \"cnn\", not \"lstm\""));
+    QCOMPARE(experiment_refusal(doc),
+             QString("model.hidden: only used by model types \"mlp\" and \"cnn\", not \"lstm\""));
   }
 
   void charTokenizerRoundTripsAndSaves() {

@@ -21,6 +21,7 @@
 #include "core/text/jsonl_reader.h"
 #include "core/train/runtime.h"
 #include "core/train/trainer.h"
+#include "tests/support/experiment_refusal.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -59,15 +60,6 @@ Experiment topics_experiment(const QString& dir, const std::string& model_json) 
   auto e = parse_experiment(doc);
   e.base_dir = dir.toStdString();
   return e;
-}
-
-QString config_error(const Json& doc) {
-  try {
-    parse_experiment(doc);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "accepted";
 }
 
 }  // namespace
@@ -142,27 +134,27 @@ class TextClassificationTest : public QObject {
 
     Json lm = base;
     lm["task"] = "language_model";
-    QCOMPARE(config_error(lm),
+    QCOMPARE(experiment_refusal(lm),
              QString("model.bidirectional: only used by task \"classification\" (a text classifier); a "
                      "language_model model reads its input left to right and predicts at every position"));
     lm["model"] = Json{{"type", "encoder"}};
     QCOMPARE(
-        config_error(lm),
+        experiment_refusal(lm),
         QString("model.type: task \"language_model\" needs \"lstm\", \"gru\", \"rnn\" or \"gpt\", got \"encoder\""));
     lm["model"] = Json{{"type", "gru"}};
     lm["data"]["label_field"] = "y";
-    QCOMPARE(config_error(lm), QString("data.label_field: only used by task \"classification\""));
+    QCOMPARE(experiment_refusal(lm), QString("data.label_field: only used by task \"classification\""));
 
     Json cnn = base;
     cnn["model"] = Json{{"type", "cnn"}};
-    QCOMPARE(config_error(cnn),
+    QCOMPARE(experiment_refusal(cnn),
              QString("model.type: text classification needs \"lstm\", \"gru\", \"rnn\" or \"encoder\", got \"cnn\""));
     Json images =
         Json::parse(R"({"name": "t", "data": {"source": "cifar10", "folder": "c"}, "model": {"type": "encoder"}})");
-    QVERIFY(config_error(images).startsWith("model.type: \"encoder\" reads text"));
+    QVERIFY(experiment_refusal(images).startsWith("model.type: \"encoder\" reads text"));
     Json folder = Json::parse(
         R"({"name": "t", "data": {"source": "text", "paths": ["p"], "label_from": "name"}, "model": {"type": "gru"}})");
-    QVERIFY(config_error(folder).startsWith("data.label_from: must be one of"));
+    QVERIFY(experiment_refusal(folder).startsWith("data.label_from: must be one of"));
   }
 
   void splitsAreStratifiedAndTextsPadded() {
