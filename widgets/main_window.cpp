@@ -68,7 +68,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("Cradle"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/cradle.svg")));
   resize(1100, 720);
+  createTabs(experimentPage());
+  workspace_.root = configuredWorkspace().toStdString();
+  rating_->setFolders(path_text(workspace_.labels()), path_text(workspace_.runs()));
+  evaluation_->setRunsFolder(path_text(workspace_.runs()));
+  compression_->setFolders(path_text(workspace_.runs()), path_text(workspace_.compress()));
+  sweep_->setRunsFolder(path_text(workspace_.runs()));
+  training_ = new TrainingSession(this);
+  createDocks();
+  connectPanels();
+  connectTraining();
+  createActions();
+  createMenus();
+  updateActions();
+  statusBar()->showMessage(tr("No experiment open"));
+  QSettings settings;
+  const bool placed = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  firstLayout_ = !restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  if (!placed) resize(1280, 800);  // the first start: room for the explorer, the tabs and the runs
+}
 
+// The Experiment tab: the experiment's title, description, refusal, summary and file.
+QWidget* MainWindow::experimentPage() {
   auto* central = new QWidget(this);
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(24, 20, 24, 20);
@@ -109,10 +130,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   row->addWidget(documentBox, 2);
   layout->addLayout(row, 1);
 
-  // The experiment and the training dashboard share the centre, as tabs.
+  return central;
+}
+
+// The experiment and the training dashboard share the centre, as tabs, with the panels after them.
+void MainWindow::createTabs(QWidget* experiment) {
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("centralTabs"));
-  tabs_->addTab(central, tr("Experiment"));
+  tabs_->addTab(experiment, tr("Experiment"));
   dashboard_ = new TrainingDashboard(tabs_);
   dashboard_->setObjectName(QStringLiteral("trainingDashboard"));
   tabs_->addTab(dashboard_, tr("Training"));
@@ -128,11 +153,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   bundle_ = new BundlePanel(tabs_);
   tabs_->addTab(bundle_, tr("Model"));
   setCentralWidget(tabs_);
-  workspace_.root = configuredWorkspace().toStdString();
-  rating_->setFolders(path_text(workspace_.labels()), path_text(workspace_.runs()));
-  evaluation_->setRunsFolder(path_text(workspace_.runs()));
-  compression_->setFolders(path_text(workspace_.runs()), path_text(workspace_.compress()));
-  sweep_->setRunsFolder(path_text(workspace_.runs()));
+}
+
+// What the panels ask of the window: the dashboard to follow runs, experiments opened and trained.
+void MainWindow::connectPanels() {
   // A sweep's trials on the dashboard: the first followed, the others overlaid.
   connect(sweep_, &SweepPanel::overlayRequested, this, [this](const QStringList& runs) {
     if (runs.isEmpty()) return;
@@ -140,12 +164,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     for (int i = 1; i < runs.size(); ++i) dashboard_->overlayRun(runs[i]);
     tabs_->setCurrentWidget(dashboard_);
   });
-  training_ = new TrainingSession(this);
   // A compression stage the Compress tab wrote trains like any experiment, followed by the dashboard.
   connect(compression_, &CompressionPanel::trainRequested, this, [this](const QString& file) {
     if (openExperiment(file) && startTraining()) tabs_->setCurrentWidget(dashboard_);
   });
-  createDocks();
+  // The rating panel's stage buttons: the experiment it wrote is opened and trained here.
+  connect(rating_, &RatingPanel::stageExperimentWritten, this, [this](const QString& file) {
+    if (!openExperiment(file)) return;
+    if (!startTraining()) statusBar()->showMessage(tr("%1 is open; train it when the current training ends").arg(file));
+  });
+  connect(rating_, &RatingPanel::problem, this, &MainWindow::reportProblem);
+  connect(dashboard_, &TrainingDashboard::problem, this, &MainWindow::reportProblem);
+}
+
+// The training session's news in the log, the status bar, the dashboard and the actions.
+void MainWindow::connectTraining() {
   connect(training_, &TrainingSession::logLine, this,
           [this](const QString& line) { log_->add(LogPanel::Level::Info, line); });
   connect(training_, &TrainingSession::paused, this, [this](qint64 step) {
@@ -167,21 +200,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("Training %1: epoch %2, step %3 of %4").arg(experimentName_).arg(epoch).arg(step).arg(total));
   });
   connect(training_, &TrainingSession::finished, this, &MainWindow::trainingFinished);
-  // The rating panel's stage buttons: the experiment it wrote is opened and trained here.
-  connect(rating_, &RatingPanel::stageExperimentWritten, this, [this](const QString& file) {
-    if (!openExperiment(file)) return;
-    if (!startTraining()) statusBar()->showMessage(tr("%1 is open; train it when the current training ends").arg(file));
-  });
-  connect(rating_, &RatingPanel::problem, this, &MainWindow::reportProblem);
-  connect(dashboard_, &TrainingDashboard::problem, this, &MainWindow::reportProblem);
-  createActions();
-  createMenus();
-  updateActions();
-  statusBar()->showMessage(tr("No experiment open"));
-  QSettings settings;
-  const bool placed = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  firstLayout_ = !restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-  if (!placed) resize(1280, 800);  // the first start: room for the explorer, the tabs and the runs
 }
 
 void MainWindow::createDocks() {

@@ -97,6 +97,10 @@ class MainWindow : public QMainWindow {
   void showAbout();
 
  private:
+  QWidget* experimentPage();
+  void createTabs(QWidget* experiment);
+  void connectPanels();
+  void connectTraining();
   void createActions();
   void createMenus();
   void createDocks();

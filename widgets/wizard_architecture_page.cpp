@@ -30,6 +30,21 @@ QTableWidgetItem* number_item(std::int64_t value) {
 ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent) : WizardPage(document, parent) {
   setTitle(tr("Architecture"));
   setSubTitle(tr("The model and its sizes; the table shows what each layer costs."));
+  addModelFields();
+  addConvolutionFields();
+  addDenseFields();
+  addSequenceFields();
+  placeBesideForm(summaryPanel(), 4, 5);
+
+  delay_.setSingleShot(true);
+  delay_.setInterval(150);
+  connect(&delay_, &QTimer::timeout, this, &ArchitecturePage::updateSummary);
+  connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
+  totals_->setText(tr("The layer table appears once the data has been read (page 1)."));
+}
+
+// Where the model comes from: a folder to start from, or a template.
+void ArchitecturePage::addModelFields() {
   DocumentForm* f = form_;
   f->addSection(tr("Model"));
   f->addField({"init_from", tr("Start from:"), FieldKind::Folder,
@@ -54,6 +69,11 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
     return std::find(types.begin(), types.end(), value.toStdString()) != types.end();
   };
   f->addField(type);
+}
+
+// The CNN stack's and the ResNet's sizes.
+void ArchitecturePage::addConvolutionFields() {
+  DocumentForm* f = form_;
   f->addField({"model.conv_channels", tr("Conv channels:"), FieldKind::IntegerList,
                tr("One convolution block (conv, norm, activation, pool) per number: its output channels.")});
   f->addField(
@@ -73,6 +93,11 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
                tr("Share of whole channels dropped after each block while training.")});
   f->addField({"model.widths", tr("Stage widths:"), FieldKind::IntegerList, tr("Channels of each ResNet stage.")});
   f->addField({"model.blocks", tr("Blocks per stage:"), FieldKind::IntegerList, tr("Residual blocks in each stage.")});
+}
+
+// Fully connected layers: widths, activation, normalisation.
+void ArchitecturePage::addDenseFields() {
+  DocumentForm* f = form_;
   f->addField({"model.hidden", tr("Dense layers:"), FieldKind::IntegerList,
                tr("Width of each fully connected layer before the output.")});
   f->addField({"model.activation",
@@ -87,6 +112,11 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
       {"model.batch_norm", tr("Batch norm:"), FieldKind::Bool, tr("Normalise each layer's outputs over the batch.")});
   f->addField({"model.layer_norm", tr("Layer norm:"), FieldKind::Bool,
                tr("Normalise each sample's dense activations (not with batch norm).")});
+}
+
+// Recurrent and transformer sizes, how a text becomes one vector, and the dropout every model has.
+void ArchitecturePage::addSequenceFields() {
+  DocumentForm* f = form_;
   f->addField(
       {"model.embedding_size", tr("Embedding size:"), FieldKind::Integer, tr("Width of each token's embedding.")});
   f->addField({"model.hidden_size", tr("State size:"), FieldKind::Integer, tr("Width of the recurrent state.")});
@@ -111,7 +141,10 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
                {{"last", tr("last")}, {"mean", tr("mean")}, {"max", tr("max")}}});
   f->addField({"model.dropout", tr("Dropout:"), FieldKind::Number,
                tr("Share of activations zeroed while training, against overfitting.")});
+}
 
+// Beside the form: the layer table, the totals and the memory warning.
+QWidget* ArchitecturePage::summaryPanel() {
   auto* side = new QWidget(this);
   auto* sideLayout = new QVBoxLayout(side);
   sideLayout->setContentsMargins(0, 0, 0, 0);
@@ -138,13 +171,7 @@ ArchitecturePage::ArchitecturePage(ExperimentDocument* document, QWidget* parent
   sideLayout->addWidget(warning_);
   sideLayout->addStretch();  // takes the room only while the table is hidden (a model folder's figures stay on top)
 
-  placeBesideForm(side, 4, 5);
-
-  delay_.setSingleShot(true);
-  delay_.setInterval(150);
-  connect(&delay_, &QTimer::timeout, this, &ArchitecturePage::updateSummary);
-  connect(document_, &ExperimentDocument::changed, this, [this] { delay_.start(); });
-  totals_->setText(tr("The layer table appears once the data has been read (page 1)."));
+  return side;
 }
 
 void ArchitecturePage::setDataProfile(const DataProfile& profile) {

@@ -31,6 +31,12 @@ class ArchitecturePage : public WizardPage {
   QString memoryWarning() const;
 
  private:
+  // The form's sections and the panel beside it, in the constructor's order.
+  void addModelFields();
+  void addConvolutionFields();
+  void addDenseFields();
+  void addSequenceFields();
+  QWidget* summaryPanel();
   void updateSummary();
   // When init_from names a model folder: its figures in place of the layer table (true).
   bool showModelFolderFigures();

@@ -89,6 +89,16 @@ HyperparametersPage::~HyperparametersPage() {
 }
 
 void HyperparametersPage::addFields() {
+  addTrainingFields();
+  addOptimizerFields();
+  addRegularisationFields();
+  addScheduleFields();
+  addEarlyStoppingFields();
+  addRunFields();
+}
+
+// Epochs, batches, loss and precision; LoRA and checkpointing for a language model tuned from another.
+void HyperparametersPage::addTrainingFields() {
   DocumentForm* f = form_;
   f->addSection(tr("Training"));
   f->addField({"train.epochs", tr("Epochs:"), FieldKind::Integer, tr("Passes over the training split.")});
@@ -142,7 +152,11 @@ void HyperparametersPage::addFields() {
   checkpointing.visible = tunes_a_model;
   checkpointing.fallback = false;
   f->addField(checkpointing);
+}
 
+// The update rule and its settings; each optimizer shows its own.
+void HyperparametersPage::addOptimizerFields() {
+  DocumentForm* f = form_;
   f->addSection(tr("Optimizer"));
   FieldSpec optimizer{"train.optimizer",
                       tr("Optimizer:"),
@@ -170,7 +184,10 @@ void HyperparametersPage::addFields() {
   f->addField({"train.alpha", tr("Alpha:"), FieldKind::Number, tr("Decay of RMSprop's squared-gradient average.")});
   f->addField({"train.weight_decay", tr("Weight decay (L2):"), FieldKind::Number,
                tr("Pulls weights towards zero; decoupled from the gradient for AdamW.")});
+}
 
+void HyperparametersPage::addRegularisationFields() {
+  DocumentForm* f = form_;
   f->addSection(tr("Regularisation"));
   f->addField(
       {"train.l1", tr("L1 penalty:"), FieldKind::Number, tr("Pushes weights to exactly zero (sparser models).")});
@@ -178,7 +195,11 @@ void HyperparametersPage::addFields() {
                tr("Share of the target spread over the other classes: less over-confident predictions.")});
   f->addField({"train.clip_grad_norm", tr("Gradient clipping:"), FieldKind::Number,
                tr("The largest gradient norm applied; 0 turns clipping off. Steadies transformers and RNNs.")});
+}
 
+// The schedule and its settings; the plot beside the form shows the result.
+void HyperparametersPage::addScheduleFields() {
+  DocumentForm* f = form_;
   f->addSection(tr("Learning-rate schedule"));
   FieldSpec schedule{"train.schedule.type",
                      tr("Schedule:"),
@@ -215,7 +236,10 @@ void HyperparametersPage::addFields() {
                tr("...after this many epochs without a better validation loss.")});
   f->addField({"train.schedule.min_delta", tr("Improvement:"), FieldKind::Number,
                tr("Plateau: the smallest change that counts as better.")});
+}
 
+void HyperparametersPage::addEarlyStoppingFields() {
+  DocumentForm* f = form_;
   f->addSection(tr("Early stopping"));
   FieldSpec stopping{"train.early_stopping", tr("Stop early:"), FieldKind::Bool,
                      tr("Stop when the validation metric stops improving and keep the best epoch's weights.")};
@@ -240,7 +264,11 @@ void HyperparametersPage::addFields() {
                tr("Smaller changes are not improvements.")});
   f->addField({"train.early_stopping.restore_best", tr("Restore best:"), FieldKind::Bool,
                tr("End with the best epoch's weights.")});
+}
 
+// Seed, threads, device, loading, logging and checkpoints.
+void HyperparametersPage::addRunFields() {
+  DocumentForm* f = form_;
   f->addSection(tr("Run"));
   f->addField(
       {"seed", tr("Seed:"), FieldKind::Integer, tr("Same seed, same threads: the same run, number for number.")});

@@ -44,7 +44,13 @@ class HyperparametersPage : public WizardPage {
   void learningRateNotFound(const QString& reason);
 
  private:
-  void addFields();
+  void addFields();  // one section each:
+  void addTrainingFields();
+  void addOptimizerFields();
+  void addRegularisationFields();
+  void addScheduleFields();
+  void addEarlyStoppingFields();
+  void addRunFields();
   void updatePlot();
   void addFinderPoint(double lr, double loss, double smoothed);
   QCustomPlot* plot_;

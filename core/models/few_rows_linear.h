@@ -10,8 +10,10 @@
 // a tenth of the memory's speed. Here bfloat16 weights are widened to float32
 // by a shift (bfloat16 is float32's upper half) and multiplied in float32, so
 // every processor with AVX2 reads half the bytes of float32 at the same
-// arithmetic; the AVX-512 or AVX2 version is chosen at run time, with a plain
-// loop elsewhere.
+// arithmetic; where the processor has AVX512_BF16 (Zen 4, Cooper Lake,
+// Sapphire Rapids) one instruction multiplies bfloat16 pairs and adds the
+// products in float32 instead, which the memory rather than the widening
+// limits. The best version is chosen at run time, with a plain loop elsewhere.
 #include <torch/types.h>
 
 namespace cradle {
@@ -22,7 +24,8 @@ namespace cradle {
 bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight);
 
 // The kernel's versions; Automatic is the best this processor runs.
-enum class RowKernel { Automatic, Plain, Avx2, Avx512 };
+// Avx512Bf16 is Avx512 for float32 weights.
+enum class RowKernel { Automatic, Plain, Avx2, Avx512, Avx512Bf16 };
 bool row_kernel_supported(RowKernel kernel);
 
 // x [..., in] · weightᵀ -> [..., out] in the weight's type, accumulated in

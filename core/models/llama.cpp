@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/models/causal_attention.h"
 #include "core/models/rms_norm_rows.h"
+#include "core/models/rotary_rows.h"
 #include "core/models/threaded_linear.h"
 #include "core/train/activation_checkpoint.h"
 
@@ -17,6 +18,13 @@ LoraLinear hub_linear(std::int64_t in, std::int64_t out, bool bias) { return Lor
 torch::Tensor rotate_half(const torch::Tensor& x) {
   const auto half = x.size(-1) / 2;
   return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+// q or k [B, heads, T, D] turned by their positions; in one pass when evaluating.
+torch::Tensor rotate(const torch::Tensor& x, const PositionTables& positions, bool evaluating) {
+  if (evaluating && rotary_rows_applies(x, positions.cos, positions.sin))
+    return rotary_rows(x, positions.cos, positions.sin);
+  return x * positions.cos + rotate_half(x) * positions.sin;
 }
 
 // Positions first .. first + length - 1 (first > 0 after a key/value cache's);
@@ -84,8 +92,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const Position
     return t.view({batch, length, heads, head_dim_}).transpose(1, 2);  // [B, heads, T, D]
   };
   auto q = split(q_proj(x), heads_), k = split(k_proj(x), kv_heads_), v = split(v_proj(x), kv_heads_);
-  q = q * positions.cos + rotate_half(q) * positions.sin;
-  k = k * positions.cos + rotate_half(k) * positions.sin;
+  q = rotate(q, positions, !is_training());
+  k = rotate(k, positions, !is_training());
   if (cache) std::tie(k, v) = cache->append(layer, k, v);  // the key/value heads only, shared out in the attention
   return o_proj(causal_attention(q, k, v, positions.future, !is_training()));
 }

@@ -1,7 +1,8 @@
 // The products Cradle runs on every core itself (core/models/threaded_gemm.h,
 // threaded_linear.h, batched_matmul.h) and the grouped-query attention built
-// on them (causal_attention.h), against ATen's own operators: values and
-// gradients, in every layout and split they take.
+// on them (causal_attention.h), and generation's one-pass kernels
+// (few_rows_linear.h, rms_norm_rows.h, rotary_rows.h), against ATen's own
+// operators: values and gradients, in every layout and split they take.
 #include <QTest>
 
 #include <torch/torch.h>
@@ -12,6 +13,8 @@
 #include "core/models/causal_attention.h"
 #include "core/models/causal_language_model.h"
 #include "core/models/few_rows_linear.h"
+#include "core/models/rms_norm_rows.h"
+#include "core/models/rotary_rows.h"
 #include "core/models/threaded_gemm.h"
 #include "core/models/threaded_linear.h"
 #include "tests/support/test_registry.h"
@@ -116,7 +119,7 @@ class ThreadedProductsTest : public QObject {
     // lengths (tails), and SmolLM's MLP shape split across threads; each kernel this processor runs.
     torch::manual_seed(16);
     torch::NoGradGuard no_grad;
-    for (const auto kernel : {RowKernel::Plain, RowKernel::Avx2, RowKernel::Avx512}) {
+    for (const auto kernel : {RowKernel::Plain, RowKernel::Avx2, RowKernel::Avx512, RowKernel::Avx512Bf16}) {
       if (!row_kernel_supported(kernel)) continue;
       for (const auto& [out, in] : {std::pair<std::int64_t, std::int64_t>{37, 70}, {1536, 576}, {5, 3}}) {
         for (const std::int64_t rows : {1, 3, 4}) {
@@ -149,6 +152,48 @@ class ThreadedProductsTest : public QObject {
     QVERIFY(!few_rows_linear_applies(torch::randn({1, 8}).to(torch::kBFloat16), weight));  // mixed types
     threaded_linear(x, weight, {}).sum().backward();
     QVERIFY(threaded_close_to(x.grad(), weight.sum(0, true)));
+  }
+
+  void rotaryRowsEqualTheOperators() {
+    // Bit for bit in float32 and bfloat16: each product and the sum rounded as ATen rounds them. x is
+    // [B, heads, T, D] viewed from [B, T, heads, D] as the attention splits it (not contiguous).
+    torch::manual_seed(17);
+    for (const auto type : {torch::kFloat32, torch::kBFloat16}) {
+      torch::NoGradGuard no_grad;
+      for (const std::int64_t length : {1, 5}) {
+        const auto x = torch::randn({2, length, 3, 8}).to(type).transpose(1, 2);
+        const auto angles = torch::randn({length, 4});
+        const auto cos = torch::cat({angles, angles}, -1).cos().to(type);
+        const auto sin = torch::cat({angles, angles}, -1).sin().to(type);
+        QVERIFY(rotary_rows_applies(x, cos, sin));
+        const auto turned = torch::cat({-x.narrow(-1, 4, 4), x.narrow(-1, 0, 4)}, -1);
+        const auto expected = x * cos + turned * sin;
+        const auto ours = rotary_rows(x, cos, sin);
+        QVERIFY(ours.is_contiguous());
+        QVERIFY2(torch::equal(ours, expected), qPrintable(QString("%1 positions").arg(length)));
+      }
+    }
+    const auto x = torch::randn({1, 2, 3, 8}), tables = torch::randn({3, 8});
+    QVERIFY(!rotary_rows_applies(x.requires_grad_(), tables, tables));  // autograd's operators
+    QVERIFY(!rotary_rows_applies(torch::randn({1, 2, 3, 7}), torch::randn({3, 7}), torch::randn({3, 7})));  // odd D
+    QVERIFY(!rotary_rows_applies(torch::randn({1, 2, 3, 8}), tables.to(torch::kBFloat16), tables));  // mixed types
+  }
+
+  void rmsNormRowsMatchesTheOperators() {
+    // transformers' LlamaRMSNorm: normalised in float32, rounded to x's type, times the weight.
+    torch::manual_seed(18);
+    torch::NoGradGuard no_grad;
+    for (const auto type : {torch::kFloat32, torch::kBFloat16}) {
+      const auto x = torch::randn({2, 3, 40}).to(type), weight = torch::randn({40}).to(type);
+      QVERIFY(rms_norm_rows_applies(x, weight));
+      const auto x32 = x.to(torch::kFloat32);
+      const auto expected = weight * (x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + 1e-5)).to(type);
+      // One pass sums the squares in another order than ATen's mean: a rounding of float32, then of x's type.
+      const double tolerance = type == torch::kFloat32 ? 1e-5 : 1e-2;
+      QVERIFY2(torch::allclose(rms_norm_rows(x, weight, 1e-5).to(torch::kFloat32), expected.to(torch::kFloat32),
+                               tolerance, tolerance),
+               c10::toString(type));
+    }
   }
 
   void batchedMatmulTransposedMatchesATen() {
