@@ -1,8 +1,5 @@
 #include "core/data/token_file.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -180,32 +177,10 @@ TokenFileLayout TokenFileWriter::finish() {
 }
 
 std::shared_ptr<const MappedTokenFile> MappedTokenFile::open(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw IoError(path.string() + ": cannot open: " + system_error_text());
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    ::close(fd);
-    throw IoError(path.string() + ": cannot read its size: " + system_error_text());
-  }
   std::shared_ptr<MappedTokenFile> file(new MappedTokenFile());
-  file->path_ = path;
-  file->size_ = static_cast<std::size_t>(info.st_size);
-  if (file->size_ > 0) {
-    file->base_ = ::mmap(nullptr, file->size_, PROT_READ, MAP_SHARED, fd, 0);
-    if (file->base_ == MAP_FAILED) {
-      file->base_ = nullptr;
-      ::close(fd);
-      throw IoError(path.string() + ": cannot map into memory: " + system_error_text());
-    }
-  }
-  ::close(fd);  // the mapping stays valid without the descriptor
-  file->layout_ = parse_token_file_layout(
-      std::string_view(static_cast<const char*>(file->base_ ? file->base_ : ""), file->size_), path.string());
+  file->mapping_ = MappedFile::open(path);
+  file->layout_ = parse_token_file_layout(file->mapping_->bytes(), path.string());
   return file;
-}
-
-MappedTokenFile::~MappedTokenFile() {
-  if (base_) ::munmap(base_, size_);
 }
 
 std::uint64_t MappedTokenFile::token_at(std::uint64_t position) const {
@@ -223,7 +198,7 @@ std::uint64_t MappedTokenFile::token_at(std::uint64_t position) const {
 std::uint64_t MappedTokenFile::document_start(std::uint64_t document) const {
   if (document >= layout_.documents) return layout_.tokens;
   std::uint64_t start;
-  std::memcpy(&start, static_cast<const char*>(base_) + layout_.index_offset + document * 8, 8);
+  std::memcpy(&start, file_bytes() + layout_.index_offset + document * 8, 8);
   return start;
 }
 

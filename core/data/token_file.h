@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/mapped_file.h"
+
 namespace cradle {
 
 inline constexpr std::string_view kTokenFileMagic = "CRDLTOK1";
@@ -69,13 +71,12 @@ class MappedTokenFile {
  public:
   // IoError for an unreadable file, DataError (naming the file) for a malformed one.
   static std::shared_ptr<const MappedTokenFile> open(const std::filesystem::path& path);
-  ~MappedTokenFile();
   MappedTokenFile(const MappedTokenFile&) = delete;
   MappedTokenFile& operator=(const MappedTokenFile&) = delete;
 
   const TokenFileLayout& layout() const { return layout_; }
-  const std::filesystem::path& path() const { return path_; }
-  const void* token_data() const { return static_cast<const char*>(base_) + kTokenFileHeaderBytes; }
+  const std::filesystem::path& path() const { return mapping_->path(); }
+  const void* token_data() const { return file_bytes() + kTokenFileHeaderBytes; }
   std::uint64_t token_at(std::uint64_t position) const;
   std::uint64_t document_start(std::uint64_t document) const;  // documents() for the end of the last
   // The ids from `begin` to `end` (positions), widened.
@@ -83,9 +84,8 @@ class MappedTokenFile {
 
  private:
   MappedTokenFile() = default;
-  std::filesystem::path path_;
-  void* base_ = nullptr;
-  std::size_t size_ = 0;
+  const char* file_bytes() const { return mapping_->bytes().data(); }
+  std::shared_ptr<const MappedFile> mapping_;
   TokenFileLayout layout_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/common/mapped_file.h"
 #include "core/export/safetensors_header.h"
 
 namespace cradle {
@@ -59,25 +60,52 @@ void write_safetensors(const fs::path& path, const NamedTensors& tensors,
   write_text_atomically(path, out);
 }
 
-SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& origin) {
-  const SafetensorsLayout layout = parse_safetensors_header(bytes, origin);
+namespace {
+
+// The tensors of a checked layout over `bytes`; `tensor_over` gives each
+// tensor for its bytes (copied, or a view of a mapping).
+template <class TensorOver>
+SafetensorsFile tensors_of(const SafetensorsLayout& layout, std::string_view bytes, TensorOver tensor_over) {
   SafetensorsFile file;
   file.metadata = layout.metadata;
   for (const auto& e : layout.entries) {
     const auto found =
         std::find_if(std::begin(kDtypes), std::end(kDtypes), [&](const DtypeName& d) { return e.dtype == d.name; });
-    auto tensor = torch::empty(e.shape, torch::TensorOptions().dtype(found->type));
-    if (e.end > e.begin)
-      std::memcpy(tensor.data_ptr(), bytes.data() + layout.data_start + e.begin,
-                  static_cast<std::size_t>(e.end - e.begin));
-    file.tensors.emplace_back(e.name, tensor);
+    const auto options = torch::TensorOptions().dtype(found->type);
+    const char* data = bytes.data() + layout.data_start + e.begin;
+    file.tensors.emplace_back(e.name,
+                              e.end > e.begin ? tensor_over(data, e.shape, options) : torch::empty(e.shape, options));
   }
   return file;
 }
 
+}  // namespace
+
+SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& origin) {
+  const SafetensorsLayout layout = parse_safetensors_header(bytes, origin);
+  return tensors_of(layout, bytes,
+                    [](const char* data, const std::vector<std::int64_t>& shape, const torch::TensorOptions& options) {
+                      auto tensor = torch::empty(shape, options);
+                      std::memcpy(tensor.data_ptr(), data, tensor.nbytes());
+                      return tensor;
+                    });
+}
+
 SafetensorsFile read_safetensors(const fs::path& path) {
   if (!fs::exists(path)) throw IoError(path.string() + ": no such file");
-  return parse_safetensors(read_file(path), path.string());
+  const auto mapping = MappedFile::open(path);
+  const SafetensorsLayout layout = parse_safetensors_header(mapping->bytes(), path.string());
+  return tensors_of(layout, mapping->bytes(),
+                    [&](const char* data, const std::vector<std::int64_t>& shape, const torch::TensorOptions& options) {
+                      // A view of the mapping, which lives as long as a tensor over it (its pages are read when first
+                      // used; a write copies the page, never the file). A tensor whose bytes do not start at a multiple
+                      // of its element size (safetensors does not pad between tensors) is copied to aligned memory.
+                      const auto offset = static_cast<std::size_t>(data - mapping->bytes().data());
+                      void* start = static_cast<char*>(mapping->writable_data()) + offset;
+                      const auto view = torch::from_blob(
+                          start, shape, [mapping](void*) {}, options);
+                      return reinterpret_cast<std::uintptr_t>(start) % view.element_size() == 0 ? view : view.clone();
+                    });
 }
 
 }  // namespace cradle

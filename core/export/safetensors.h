@@ -29,7 +29,10 @@ struct SafetensorsFile {
 
 // Reads a file; DataError naming the file and what is wrong (a header length
 // past the end, malformed JSON, an unknown dtype, offsets that overlap, leave
-// gaps or run past the end, a shape that does not match its bytes).
+// gaps or run past the end, a shape that does not match its bytes). The file
+// is mapped (core/common/mapped_file.h) and each tensor is a view of its
+// bytes, so a checkpoint of several GB is not copied into memory to be read;
+// the mapping goes when the last tensor over it does.
 SafetensorsFile read_safetensors(const std::filesystem::path& path);
 SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& origin);
 

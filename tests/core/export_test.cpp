@@ -80,6 +80,38 @@ class ExportTest : public QObject {
     QCOMPARE(back.metadata.at("format"), std::string("pt"));
   }
 
+  void safetensorsAreReadFromAMappingThatWritesLeaveAlone() {
+    // Three bfloat16 values put the float32 tensor after them 6 bytes into the data (safetensors
+    // does not pad): read right all the same. A tensor changed in place changes the process's copy
+    // of the page, not the file, and tensors outlive the SafetensorsFile they came in.
+    QTemporaryDir dir;
+    const fs::path file = dir.filePath("model.safetensors").toStdString();
+    const auto odd = torch::tensor({1.5f, -2.0f, 3.25f}).to(torch::kBFloat16);
+    const auto weight = torch::arange(8, torch::kFloat32).reshape({2, 4});
+    write_safetensors(file, {{"odd", odd}, {"weight", weight}});
+    const std::string before = read_file(file);
+    torch::Tensor kept;
+    {
+      const auto back = read_safetensors(file);
+      QVERIFY(torch::equal(back.tensors[0].second, odd));
+      QVERIFY(torch::equal(back.tensors[1].second, weight));
+      kept = back.tensors[1].second;
+      back.tensors[0].second.mul_(2);
+      kept.add_(1);
+    }
+    QVERIFY(torch::equal(kept, weight + 1));
+    QCOMPARE(read_file(file), before);
+    QVERIFY(torch::equal(read_safetensors(file).tensors[1].second, weight));
+    // An empty file is refused by the header's check, not by the mapping.
+    write_text_atomically(file, "");
+    try {
+      read_safetensors(file);
+      QFAIL("an empty file was read");
+    } catch (const DataError& error) {
+      QVERIFY2(std::string(error.what()).find("0 bytes") != std::string::npos, error.what());
+    }
+  }
+
   void malformedSafetensorsAreRefusedNamingTheFault() {
     const std::string f32 = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
     QCOMPARE(data_error(safetensors_bytes(f32, std::string(8, '\0'))), std::string("accepted"));
