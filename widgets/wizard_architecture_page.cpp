@@ -232,14 +232,21 @@ bool ArchitecturePage::showModelFolderFigures() {
   const Json& doc = document_->json();
   const auto init_from = doc.find("init_from");
   if (init_from == doc.end() || !init_from->is_string() || init_from->get<std::string>().empty()) return false;
-  const std::filesystem::path folder =
+  // The folder itself, or the one the run named there was tuned from (SFT, then DPO, ...).
+  const std::filesystem::path start =
       document_->resolve(QString::fromStdString(init_from->get<std::string>())).toStdString();
-  if (!is_hub_model_folder(folder)) return false;
+  const std::filesystem::path folder = hub_folder_behind(start);
+  if (folder.empty()) return false;
+  const QString folderName = QString::fromStdString(folder.filename().string());
+  const QString name = folder == start
+                           ? folderName
+                           : tr("%1, tuned from %2")
+                                 .arg(QString::fromStdString(start.lexically_normal().filename().string()), folderName);
   table_->hide();
   table_->setRowCount(0);
   try {
     const ModelFolderMemory m = model_folder_memory(load_hub_config(folder), doc);
-    totals_->setText(describeModelFolderMemory(m, QString::fromStdString(folder.filename().string())));
+    totals_->setText(describeModelFolderMemory(m, name));
     const bool too_big = m.machine > 0 && m.chosen.total() > m.machine * 8 / 10;
     warning_->setText(too_big ? tr("This needs more than 80% of this machine's %1 of memory: lower the batch size or "
                                    "the context, or use LoRA and gradient checkpointing.")

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "core/experiment/experiment.h"
 #include "core/experiment/train_spec.h"
+#include "core/hub/hub_model.h"
 #include "core/run/experiment_profile.h"
 #include "core/run/pretrained_tuning.h"
 
@@ -44,6 +46,26 @@ ModelFolderMemory model_folder_memory(const HubModelConfig& config, const Json& 
   m.lora_checkpointed = estimate_fine_tuning_memory(config, lora);
   m.machine = physical_memory_bytes();
   return m;
+}
+
+std::filesystem::path hub_folder_behind(const std::filesystem::path& init_from) {
+  std::filesystem::path at = init_from;
+  for (int stage = 0; stage < 16 && !at.empty(); ++stage) {  // a bound, should runs ever name each other
+    if (is_hub_model_folder(at)) return at;
+    const auto experiment_file = at / "experiment.json";
+    if (!std::filesystem::is_regular_file(experiment_file)) return {};
+    try {
+      const Experiment run = load_experiment(experiment_file);
+      if (run.model.is_pretrained() && !run.model_inherited) {
+        const auto folder = run.resolve(run.model.folder);
+        return is_hub_model_folder(folder) ? folder : std::filesystem::path();
+      }
+      at = run.init_from.empty() ? std::filesystem::path() : run.resolve(run.init_from);
+    } catch (const Error&) {
+      return {};
+    }
+  }
+  return {};
 }
 
 }  // namespace cradle

@@ -6,6 +6,7 @@
 // checkpointing for comparison (core/hub/fine_tuning_memory.h), and the
 // machine's memory the wizard warns against.
 #include <cstdint>
+#include <filesystem>
 
 #include "core/experiment/json_object_reader.h"
 #include "core/hub/fine_tuning_memory.h"
@@ -23,5 +24,12 @@ struct ModelFolderMemory {
 // the folder's positions, and its train section). ConfigError naming the
 // field when the train section does not parse.
 ModelFolderMemory model_folder_memory(const HubModelConfig& config, const Json& document);
+
+// The Hugging Face folder an experiment's init_from tunes: the folder itself,
+// or the one a run named there was tuned from (model type "pretrained"),
+// followed through the runs' own init_from over any number of stages (SFT,
+// then DPO, then PPO). Empty when there is none or a run's experiment does
+// not read: the wizard then shows the layer table instead.
+std::filesystem::path hub_folder_behind(const std::filesystem::path& init_from);
 
 }  // namespace cradle

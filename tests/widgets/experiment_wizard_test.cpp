@@ -512,6 +512,21 @@ class ExperimentWizardTest : public QObject {
     QCOMPARE(saved.train.batch_size, std::int64_t(8));
     const auto result = ExperimentRun(saved, root / "runs" / "tiny-chat").train();
     QCOMPARE(result.outcome.epochs_completed, std::int64_t(1));
+
+    // A second stage from that run (its model the folder's, its weights the run's): the same figures,
+    // naming the run and the folder behind it.
+    ExperimentWizard next(dir.filePath("workspace"));
+    next.startNew("chat_fine_tuning");
+    type_into(&next, "name", "tiny-chat-again");
+    next.findChild<QPlainTextEdit*>("data.paths")->setPlainText(dir.filePath("dialogues.jsonl"));
+    type_into(&next, "data.context_length", "48");
+    next.show();
+    click(next, QWizard::NextButton);
+    type_into(&next, "init_from", QString::fromStdString((root / "runs" / "tiny-chat").string()));
+    QTRY_VERIFY2_WITH_TIMEOUT(next.architecturePage()->totalsText().contains("tiny-chat, tuned from SmolTiny: "),
+                              qPrintable(next.architecturePage()->totalsText()), 10000);
+    QVERIFY(next.architecturePage()->totalsText().contains("LlamaForCausalLM"));
+    QVERIFY(!next.architecturePage()->layerTable()->isVisible());
   }
 };
 
