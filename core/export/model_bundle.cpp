@@ -15,6 +15,7 @@
 #include "core/export/model_card.h"
 #include "core/export/onnx_checked_export.h"
 #include "core/export/safetensors.h"
+#include "core/hub/pretrained_language_model.h"
 #include "core/models/model_factory.h"
 #include "core/models/text_classifier.h"
 #include "core/run/run_folder.h"
@@ -24,9 +25,20 @@ namespace cradle {
 namespace fs = std::filesystem;
 namespace {
 
+// Where a bundle keeps the architecture of a run tuned from a Hugging Face folder.
+constexpr const char* kBundleArchitecture = "model/architecture";
+
 torch::nn::Sequential build_bundle_model(const Experiment& e, const BundleInput& input, std::int64_t outputs,
                                          std::int64_t vocabulary) {
   if (is_text_classification(e)) return build_text_classifier(e.model, input.shape.at(0), vocabulary, outputs);
+  if (e.model.is_pretrained()) {
+    // The architecture from config.json alone, with fresh weights: the bundle's own replace them, so
+    // the folder's weights are neither read nor needed.
+    HubModel hub;
+    hub.config = load_hub_config(e.resolve(e.model.folder));
+    hub.model = build_hub_architecture(hub.config);
+    return pretrained_sequential(hub);
+  }
   return build_model(e.model, input.shape, outputs, input.category_sizes);
 }
 
@@ -202,7 +214,18 @@ void write_bundle_model(const RunFolder& run, const RunFolder& bundle, const Exp
       bundle.model_file().parent_path() / "model.safetensors", tensors,
       {{"format", "pt"}, {"producer", "cradle " CRADLE_VERSION}, {"experiment", e.name}, {"model", e.model.type}});
   if (onnx) write_text_atomically(bundle.model_file().parent_path() / "model.onnx", onnx->graph.bytes);
-  write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
+  if (!e.model.is_pretrained()) {
+    write_text_atomically(bundle.experiment_file(), read_file(run.experiment_file()));
+  } else {
+    // The source folder's description travels inside; the experiment names it relative to itself.
+    const fs::path source = e.resolve(e.model.folder), architecture = bundle.root / kBundleArchitecture;
+    fs::create_directories(architecture);
+    for (const char* name : {"config.json", "generation_config.json"})
+      if (fs::is_regular_file(source / name)) fs::copy_file(source / name, architecture / name);
+    Json experiment = parse_json_text(read_file(run.experiment_file()), run.experiment_file().string());
+    experiment["model"]["folder"] = kBundleArchitecture;
+    write_text_atomically(bundle.experiment_file(), experiment.dump(2) + "\n");
+  }
   if (!report.empty()) write_text_atomically(bundle.report_file(), report.dump(2) + "\n");
 }
 
@@ -294,7 +317,7 @@ ModelBundle open_bundle(const fs::path& path) {
   if (b.manifest.contains("class_names"))
     b.class_names = field<std::vector<std::string>>(b.manifest, file, "class_names");
   const RunFolder folder{dir};
-  b.experiment = load_experiment(folder.experiment_file());
+  b.experiment = with_absolute_paths(load_experiment(folder.experiment_file()));  // model/architecture where it is
   std::int64_t vocabulary = 0;
   if (b.input.kind == "text") {
     b.tokenizer = load_tokenizer(folder.tokenizer_file());

@@ -10,6 +10,9 @@
 //   model/model.pt         the weights (LibTorch archive, as the run saved them)
 //   model/model.safetensors the same weights as float tensors for other tools
 //   model/tokenizer.*      text tasks
+//   model/architecture/    a run tuned from a Hugging Face folder: the folder's
+//                          config.json and generation_config.json, which the
+//                          bundle's experiment names as its model.folder
 // It names no file outside itself, so a moved or copied bundle still predicts.
 #include <torch/nn.h>
 

@@ -14,6 +14,7 @@
 #include "core/data/dialogue_data.h"
 #include "core/eval/classifier_evaluation.h"
 #include "core/eval/text_generation.h"
+#include "core/export/model_bundle.h"
 #include "core/export/safetensors.h"
 #include "core/hub/hub_chat_format.h"
 #include "core/hub/hub_chat_template.h"
@@ -242,6 +243,22 @@ class PretrainedFineTuningTest : public QObject {
           (from_checkpoint.model->forward(input) - tuned.model->forward(input)).abs().max().item<double>();
       QVERIFY2(apart < 1e-4, std::to_string(apart).c_str());
     }
+
+    // The run as a bundle carries the folder's config.json: with the folder moved away it opens,
+    // gives model.pt's logits and answers "say cat" as the run does, in the model's template.
+    export_bundle(run_dir, root / "bundle");
+    QVERIFY(fs::exists(root / "bundle" / "model" / "architecture" / "config.json"));
+    fs::rename(folder, root / "moved-away");
+    {
+      ModelBundle bundle = open_bundle(root / "bundle");
+      QVERIFY(bundle.chat);
+      torch::NoGradGuard no_grad;
+      const auto input = torch::tensor(ids).view({1, -1});
+      QVERIFY(torch::equal(bundle.model->forward(input), tuned.model->forward(input)));
+      TextGenerator from_bundle = model_text_generator(bundle.model, bundle.tokenizer, 48, bundle.experiment.model);
+      QVERIFY(from_bundle.generate_from(ids, greedy).tokens == reference.greedy);
+    }
+    fs::rename(root / "moved-away", folder);
 
     // A fifth epoch resumes from the last checkpoint (adapters included) with the run's own tokenizer.
     auto resumed = ExperimentRun::resume(run_dir, 5);
