@@ -227,6 +227,87 @@ torch::Tensor rounded_to_bfloat16(const std::vector<float>& y32, std::int64_t ro
   return y.view(shape);
 }
 
+// x·W for W stored [in, out] (GPT-2's Conv1D): each output column is a sum down
+// the rows, so a tile of columns keeps its sums in registers while W's rows go
+// by, each row's stretch of the tile read once and contiguously.
+template <class Weight>
+void column_tiles_plain(const Weight* w, std::int64_t in, std::int64_t out, const float* x, std::int64_t first,
+                        std::int64_t last, float* y) {
+  for (std::int64_t o = first; o < last; ++o) y[o] = 0;
+  for (std::int64_t i = 0; i < in; ++i)
+    for (std::int64_t o = first; o < last; ++o) y[o] += x[i] * widen(w[i * out + o]);
+}
+
+#if defined(__x86_64__)
+
+// Eight vectors of sums: 128 columns (512 bytes of float32 weights per row).
+template <class Weight>
+__attribute__((target("avx512f"))) void column_tiles_avx512(const Weight* w, std::int64_t in, std::int64_t out,
+                                                            const float* x, std::int64_t first, std::int64_t last,
+                                                            float* y) {
+  std::int64_t o = first;
+  for (; o + 128 <= last; o += 128) {
+    __m512 sums[8];
+    for (auto& sum : sums) sum = _mm512_setzero_ps();
+    for (std::int64_t i = 0; i < in; ++i) {
+      const Weight* row = w + i * out + o;
+      const __m512 xi = _mm512_set1_ps(x[i]);
+      for (int k = 0; k < 8; ++k) sums[k] = _mm512_fmadd_ps(load16(row + 16 * k), xi, sums[k]);
+    }
+    for (int k = 0; k < 8; ++k) _mm512_storeu_ps(y + o + 16 * k, sums[k]);
+  }
+  column_tiles_plain(w, in, out, x, o, last, y);
+}
+
+// Eight vectors of sums: 64 columns.
+template <class Weight>
+__attribute__((target("avx2,fma"))) void column_tiles_avx2(const Weight* w, std::int64_t in, std::int64_t out,
+                                                           const float* x, std::int64_t first, std::int64_t last,
+                                                           float* y) {
+  std::int64_t o = first;
+  for (; o + 64 <= last; o += 64) {
+    __m256 sums[8];
+    for (auto& sum : sums) sum = _mm256_setzero_ps();
+    for (std::int64_t i = 0; i < in; ++i) {
+      const Weight* row = w + i * out + o;
+      const __m256 xi = _mm256_set1_ps(x[i]);
+      for (int k = 0; k < 8; ++k) sums[k] = _mm256_fmadd_ps(load8(row + 8 * k), xi, sums[k]);
+    }
+    for (int k = 0; k < 8; ++k) _mm256_storeu_ps(y + o + 8 * k, sums[k]);
+  }
+  column_tiles_plain(w, in, out, x, o, last, y);
+}
+
+#endif
+
+template <class Weight>
+void column_tiles(RowKernel kernel, const Weight* w, std::int64_t in, std::int64_t out, const float* x,
+                  std::int64_t first, std::int64_t last, float* y) {
+  switch (kernel) {
+#if defined(__x86_64__)
+    case RowKernel::Avx512Bf16:
+    case RowKernel::Avx512: return column_tiles_avx512(w, in, out, x, first, last, y);
+    case RowKernel::Avx2: return column_tiles_avx2(w, in, out, x, first, last, y);
+#endif
+    default: return column_tiles_plain(w, in, out, x, first, last, y);
+  }
+}
+
+constexpr std::int64_t kColumnTile = 128;  // a multiple of both tiles: a thread's block splits into whole ones
+
+template <class Weight>
+void transposed_product(RowKernel kernel, const Weight* w, std::int64_t in, std::int64_t out, const float* x,
+                        std::int64_t rows, float* y) {
+  // Whole tiles per thread, at least ~64 KiB of weights each.
+  const std::int64_t tiles = (out + kColumnTile - 1) / kColumnTile;
+  const std::int64_t grain =
+      std::max<std::int64_t>(1, 65536 / static_cast<std::int64_t>(sizeof(Weight)) / (in * kColumnTile));
+  at::parallel_for(0, tiles, grain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = 0; r < rows; ++r)
+      column_tiles(kernel, w, in, out, x + r * in, begin * kColumnTile, std::min(end * kColumnTile, out), y + r * out);
+  });
+}
+
 }  // namespace
 
 bool row_kernel_supported(RowKernel kernel) {
@@ -242,13 +323,22 @@ bool row_kernel_supported(RowKernel kernel) {
   }
 }
 
-bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight) {
+namespace {
+
+// Both products' conditions; `in_dim` is the weight's dimension that x's last one meets.
+bool few_rows_product_applies(const torch::Tensor& x, const torch::Tensor& weight, std::int64_t in_dim) {
   const auto type = weight.scalar_type();
   if (!x.device().is_cpu() || !weight.device().is_cpu() || x.scalar_type() != type) return false;
   if (type != torch::kFloat32 && type != torch::kBFloat16) return false;
-  if (weight.dim() != 2 || !weight.is_contiguous() || x.dim() < 1 || x.size(-1) != weight.size(1)) return false;
+  if (weight.dim() != 2 || !weight.is_contiguous() || x.dim() < 1 || x.size(-1) != weight.size(in_dim)) return false;
   if (x.numel() == 0 || x.numel() / x.size(-1) > kMostRows || at::autocast::is_cpu_enabled()) return false;
   return !torch::GradMode::is_enabled() || (!x.requires_grad() && !weight.requires_grad());
+}
+
+}  // namespace
+
+bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight) {
+  return few_rows_product_applies(x, weight, 1);
 }
 
 torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
@@ -285,6 +375,31 @@ torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weigh
   product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), out, in, x32.data(), rows,
           y32.data());
   return rounded_to_bfloat16(y32, rows, out, x.sizes());
+}
+
+bool few_rows_linear_transposed_applies(const torch::Tensor& x, const torch::Tensor& weight) {
+  return few_rows_product_applies(x, weight, 0);
+}
+
+torch::Tensor few_rows_linear_transposed(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
+  TORCH_CHECK(few_rows_linear_transposed_applies(x, weight), "few_rows_linear_transposed: input ", x.sizes(), " of ",
+              x.scalar_type(), " against weight ", weight.sizes(), " of ", weight.scalar_type(),
+              " stored [in, out] is not a product it takes");
+  TORCH_CHECK(row_kernel_supported(kernel), "few_rows_linear_transposed: kernel ", static_cast<int>(kernel),
+              " does not run on this processor");
+  if (kernel == RowKernel::Automatic) kernel = best_kernel();
+  const std::int64_t in = weight.size(0), out = weight.size(1), rows = x.numel() / in;
+  const auto x_in = x.contiguous().to(torch::kFloat32);  // a few rows: the conversion costs nothing here
+  std::vector<float> y32(static_cast<std::size_t>(rows * out));
+  if (weight.scalar_type() == torch::kFloat32)
+    transposed_product(kernel, weight.data_ptr<float>(), in, out, x_in.data_ptr<float>(), rows, y32.data());
+  else
+    transposed_product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), in, out,
+                       x_in.data_ptr<float>(), rows, y32.data());
+  if (weight.scalar_type() == torch::kBFloat16) return rounded_to_bfloat16(y32, rows, out, x.sizes());
+  auto shape = x.sizes().vec();
+  shape.back() = out;
+  return torch::from_blob(y32.data(), {rows, out}, torch::kFloat32).clone().view(shape);
 }
 
 }  // namespace cradle

@@ -34,4 +34,12 @@ bool row_kernel_supported(RowKernel kernel);
 torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight,
                               RowKernel kernel = RowKernel::Automatic);
 
+// The same for a weight stored [in, out] (GPT-2's Conv1D): x [..., in] ·
+// weight -> [..., out], each thread summing a block of output columns down the
+// weight's rows, a tile of columns at a time in registers (Avx512Bf16 runs the
+// AVX-512 version).
+bool few_rows_linear_transposed_applies(const torch::Tensor& x, const torch::Tensor& weight);
+torch::Tensor few_rows_linear_transposed(const torch::Tensor& x, const torch::Tensor& weight,
+                                         RowKernel kernel = RowKernel::Automatic);
+
 }  // namespace cradle

@@ -72,9 +72,10 @@ class ThreadedLinearFunction : public torch::autograd::Function<ThreadedLinearFu
 torch::Tensor threaded_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                               bool weight_transposed, bool evaluating) {
   // Generation's single row: a memory-bound product with a kernel of its own (float32 or bfloat16).
-  if (evaluating && !weight_transposed && few_rows_linear_applies(x, weight) &&
-      (!bias.defined() || !bias.requires_grad() || !torch::GradMode::is_enabled())) {
-    auto y = few_rows_linear(x, weight);
+  const bool bias_frozen = !bias.defined() || !bias.requires_grad() || !torch::GradMode::is_enabled();
+  if (evaluating && bias_frozen &&
+      (weight_transposed ? few_rows_linear_transposed_applies(x, weight) : few_rows_linear_applies(x, weight))) {
+    auto y = weight_transposed ? few_rows_linear_transposed(x, weight) : few_rows_linear(x, weight);
     return bias.defined() ? y.add_(bias) : y;
   }
   const auto is_float_cpu = [](const torch::Tensor& t) {

@@ -608,6 +608,10 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <source>This machine has %1 of memory.</source>
         <translation>本机内存为 %1。</translation>
     </message>
+    <message>
+        <source>%1, tuned from %2</source>
+        <translation>%1（由 %2 微调）</translation>
+    </message>
 </context>
 <context>
     <name>cradle::BundlePanel</name>

@@ -145,6 +145,36 @@ class ThreadedProductsTest : public QObject {
     QVERIFY(threaded_close_to(threaded_linear(x, weight, bias, false, /*evaluating=*/true), expected));
   }
 
+  void fewRowsLinearTransposedMatchesATen() {
+    // GPT-2's Conv1D layout, weight [in, out]: column tiles split across threads, a tile's tail.
+    torch::manual_seed(19);
+    torch::NoGradGuard no_grad;
+    for (const auto kernel : {RowKernel::Plain, RowKernel::Avx2, RowKernel::Avx512}) {
+      if (!row_kernel_supported(kernel)) continue;
+      for (const auto& [in, out] : {std::pair<std::int64_t, std::int64_t>{70, 37}, {576, 1536}, {3, 5}, {40, 300}}) {
+        for (const std::int64_t rows : {1, 3, 4}) {
+          const auto x = torch::randn({rows, in}), weight = torch::randn({in, out});
+          const QByteArray what = QByteArray("kernel ") + QByteArray::number(static_cast<int>(kernel)) + ", " +
+                                  QByteArray::number(qint64(rows)) + " x " + QByteArray::number(qint64(in)) + " -> " +
+                                  QByteArray::number(qint64(out));
+          QVERIFY2(few_rows_linear_transposed_applies(x, weight), what);
+          QVERIFY2(threaded_close_to(few_rows_linear_transposed(x, weight, kernel), torch::matmul(x, weight), 2e-4),
+                   what);
+          const auto xb = x.to(torch::kBFloat16), wb = weight.to(torch::kBFloat16);
+          const auto yb = few_rows_linear_transposed(xb, wb, kernel);
+          QCOMPARE(yb.scalar_type(), torch::kBFloat16);
+          const auto expected = torch::matmul(xb.to(torch::kFloat32), wb.to(torch::kFloat32));
+          QVERIFY2(torch::allclose(yb.to(torch::kFloat32), expected, 8e-3, 1e-2), what + " bfloat16");
+        }
+      }
+    }
+    // Through threaded_linear with a bias, one token of [1, 1, in]; the [out, in] layout is not taken.
+    const auto x = torch::randn({1, 1, 96}), weight = torch::randn({96, 40}), bias = torch::randn({40});
+    QVERIFY(!few_rows_linear_transposed_applies(torch::randn({1, 40}), weight));
+    QVERIFY(threaded_close_to(threaded_linear(x, weight, bias, /*weight_transposed=*/true, /*evaluating=*/true),
+                              torch::matmul(x, weight) + bias));
+  }
+
   void fewRowsLinearLeavesGradientsToAutograd() {
     const auto x = torch::randn({1, 8}).requires_grad_(), weight = torch::randn({4, 8});
     QVERIFY(!few_rows_linear_applies(x, weight));                     // x wants a gradient: the autograd product
