@@ -390,16 +390,17 @@ torch::Tensor few_rows_linear_transposed(const torch::Tensor& x, const torch::Te
   if (kernel == RowKernel::Automatic) kernel = best_kernel();
   const std::int64_t in = weight.size(0), out = weight.size(1), rows = x.numel() / in;
   const auto x_in = x.contiguous().to(torch::kFloat32);  // a few rows: the conversion costs nothing here
+  if (weight.scalar_type() == torch::kFloat32) {
+    auto y = torch::empty({rows, out}, weight.options());
+    transposed_product(kernel, weight.data_ptr<float>(), in, out, x_in.data_ptr<float>(), rows, y.data_ptr<float>());
+    auto shape = x.sizes().vec();
+    shape.back() = out;
+    return y.view(shape);
+  }
   std::vector<float> y32(static_cast<std::size_t>(rows * out));
-  if (weight.scalar_type() == torch::kFloat32)
-    transposed_product(kernel, weight.data_ptr<float>(), in, out, x_in.data_ptr<float>(), rows, y32.data());
-  else
-    transposed_product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), in, out,
-                       x_in.data_ptr<float>(), rows, y32.data());
-  if (weight.scalar_type() == torch::kBFloat16) return rounded_to_bfloat16(y32, rows, out, x.sizes());
-  auto shape = x.sizes().vec();
-  shape.back() = out;
-  return torch::from_blob(y32.data(), {rows, out}, torch::kFloat32).clone().view(shape);
+  transposed_product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), in, out,
+                     x_in.data_ptr<float>(), rows, y32.data());
+  return rounded_to_bfloat16(y32, rows, out, x.sizes());
 }
 
 }  // namespace cradle
