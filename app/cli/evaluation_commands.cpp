@@ -13,8 +13,11 @@
 #include "core/eval/evaluation_report.h"
 #include "core/eval/inference_weights.h"
 #include "core/eval/text_generation.h"
+#include "core/export/gguf_header.h"
+#include "core/hub/gguf_tokenizer.h"
 #include "core/hub/hub_chat_template.h"
 #include "core/hub/hub_end_tokens.h"
+#include "core/hub/hub_gguf_import.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
 #include "core/hub/peft_adapter.h"
@@ -134,25 +137,45 @@ int stream_generation(TextGenerator& generator, const GenerateRequest& request,
   return 0;
 }
 
-// A downloaded model as it is: its tokenizer, its chat template (unless
-// plain_text), and its end-of-text ids (core/hub/hub_end_tokens.h).
-int generate_from_model_folder(const GenerateRequest& request) {
-  if (request.checkpoint != "last")
-    throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's");
-  const ChosenWeights weights = choose_inference_weights(parse_inference_weights(request.weights), torch::kCPU);
-  HubModel hub = load_hub_model(request.run_dir);
+// A downloaded model: the architecture, its tokenizer and the ids that end its text.
+struct DownloadedModel {
+  HubModel hub;
+  std::shared_ptr<const HubTokenizer> tokenizer;
+  std::vector<std::int64_t> end_ids;
+};
+
+// A Hub folder, with a peft adapter merged in where the request names one.
+DownloadedModel open_model_folder(const GenerateRequest& request) {
+  DownloadedModel m{load_hub_model(request.run_dir), HubTokenizer::load(request.run_dir), {}};
   if (!request.adapter.empty()) {
-    const LoadedAdapter adapter = merge_peft_adapter(hub, request.adapter);
+    const LoadedAdapter adapter = merge_peft_adapter(m.hub, request.adapter);
     std::fprintf(stderr, "[adapter %s: LoRA r = %lld on %zu projections, merged]\n", request.adapter.string().c_str(),
                  static_cast<long long>(adapter.config.options.rank), adapter.modules.size());
   }
-  const std::shared_ptr<const HubTokenizer> tokenizer = HubTokenizer::load(request.run_dir);
-  check_tokenizer_fits(*tokenizer, hub.config.vocab_size, request.run_dir);
-  hub.model->to(weights.type);
+  check_tokenizer_fits(*m.tokenizer, m.hub.config.vocab_size, request.run_dir);
+  m.end_ids = hub_end_of_text_ids(request.run_dir, m.hub.config, *m.tokenizer);
+  return m;
+}
+
+// A GGUF file: the model, tokenizer and end ids its metadata describes (core/hub/gguf_tokenizer.h).
+DownloadedModel open_gguf_file(const GenerateRequest& request) {
+  if (!request.adapter.empty())
+    throw ConfigError("generate: --adapter merges into a Hugging Face model folder, not into a GGUF file");
+  const GgufFile file = read_gguf(request.run_dir);
+  DownloadedModel m{load_gguf_model(file), gguf_tokenizer(file), gguf_end_of_text_ids(file)};
+  check_tokenizer_fits(*m.tokenizer, m.hub.config.vocab_size, request.run_dir);
+  return m;
+}
+
+// A downloaded model as it is: its tokenizer, its chat template (unless
+// plain_text), and its end-of-text ids.
+int generate_from_downloaded_model(DownloadedModel m, const GenerateRequest& request) {
+  const ChosenWeights weights = choose_inference_weights(parse_inference_weights(request.weights), torch::kCPU);
+  m.hub.model->to(weights.type);
+  const std::shared_ptr<const HubTokenizer> tokenizer = m.tokenizer;
   TextGenerator generator(
-      hub.model, tokenizer,
-      [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); },
-      hub_end_of_text_ids(request.run_dir, hub.config, *tokenizer));
+      m.hub.model, tokenizer,
+      [tokenizer](const std::string& text) { return tokenizer->encode_with_special_tokens(text); }, m.end_ids);
   std::optional<std::vector<std::int64_t>> chat_prompt;
   if (!tokenizer->chat_template().empty() && !request.plain_text) {
     const nlohmann::ordered_json messages = {{{"role", "user"}, {"content", request.prompt}}};
@@ -166,8 +189,14 @@ int generate_from_model_folder(const GenerateRequest& request) {
 }  // namespace
 
 int generate(const GenerateRequest& request) {
-  if (is_hub_model_folder(request.run_dir)) return generate_from_model_folder(request);
-  if (request.weights != "auto") throw ConfigError("generate: --weights belongs to a Hugging Face model folder");
+  const bool gguf_file = request.run_dir.extension() == ".gguf";
+  if (gguf_file || is_hub_model_folder(request.run_dir)) {
+    if (request.checkpoint != "last")
+      throw ConfigError("generate: --checkpoint names a run's weights, not a model folder's or a GGUF file's");
+    return generate_from_downloaded_model(gguf_file ? open_gguf_file(request) : open_model_folder(request), request);
+  }
+  if (request.weights != "auto")
+    throw ConfigError("generate: --weights belongs to a Hugging Face model folder or a GGUF file");
   if (!request.adapter.empty()) throw ConfigError("generate: --adapter belongs to a Hugging Face model folder");
   const auto loaded = load_run_language_model(request.run_dir, request.checkpoint);
   const ModelSpec& spec = loaded.experiment.model;
@@ -283,16 +312,18 @@ void add_evaluation_commands(CLI::App& app, CommandChoice& choice) {
   auto no_cache = std::make_shared<bool>(false);
   SamplingOptions& sampling = generate_request->sampling;
   auto* generate_command = app.add_subcommand("generate",
-                                              "Generate text from a language-model run or a Hugging Face model folder, "
-                                              "streamed, with tokens/s");
-  generate_command->add_option("run", generate_request->run_dir, "Run folder, or a Hugging Face model folder")
+                                              "Generate text from a language-model run, a Hugging Face model folder "
+                                              "or a GGUF file, streamed, with tokens/s");
+  generate_command
+      ->add_option("run", generate_request->run_dir,
+                   "Run folder, a Hugging Face model folder, or a GGUF file (NAME.gguf)")
       ->required();
   generate_command->add_flag("--no-chat-template", generate_request->plain_text,
                              "Continue the prompt as text instead of putting it in the model's chat template");
   generate_command
       ->add_option("--weights", generate_request->weights,
-                   "A model folder: its weights' type while generating, auto (default: bfloat16 where the processor "
-                   "computes it natively, else float32), float32 or bfloat16")
+                   "A model folder or GGUF file: its weights' type while generating, auto (default: bfloat16 where "
+                   "the processor computes it natively, else float32), float32 or bfloat16")
       ->check(CLI::IsMember({"auto", "float32", "bfloat16"}));
   generate_command->add_option("--adapter", generate_request->adapter,
                                "A model folder: a peft LoRA adapter folder for it, merged in before generating");

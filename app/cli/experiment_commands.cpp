@@ -19,6 +19,7 @@
 #include "core/data/token_corpus.h"
 #include "core/experiment/experiment.h"
 #include "core/hub/fine_tuning_memory.h"
+#include "core/hub/gguf_tokenizer.h"
 #include "core/hub/hub_gguf_import.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
@@ -44,6 +45,23 @@ void print_schedule(const TrainSpec& spec, std::int64_t train_samples) {
 
 // A Hugging Face model folder: its architecture and sizes, the weights read and
 // checked against config.json, and what full fine-tuning would hold in memory.
+// One line: the tokenizer's kind, size, special tokens and whether it brings a chat template.
+void print_tokenizer_line(const HubTokenizer& tokenizer) {
+  std::string specials;
+  const auto name = [&](const char* role, std::optional<std::int64_t> id) {
+    if (id)
+      specials += std::string(specials.empty() ? "" : ", ") + role + " " + tokenizer.token_text(*id) + " (" +
+                  std::to_string(*id) + ")";
+  };
+  const auto& ids = tokenizer.special_tokens();
+  name("bos", ids.bos);
+  name("eos", ids.eos);
+  name("pad", ids.pad);
+  std::printf("  tokenizer: %s, %s tokens%s%s; %s\n", tokenizer.kind().c_str(),
+              with_thousands(tokenizer.vocab_size()).c_str(), specials.empty() ? "" : "; ", specials.c_str(),
+              tokenizer.chat_template().empty() ? "no chat template" : "its own chat template");
+}
+
 // The folder's tokenizer.json and tokenizer_config.json, checked against the embedding.
 void print_hub_tokenizer(const std::filesystem::path& folder, std::int64_t embedding_rows) {
   if (!std::filesystem::exists(folder / "tokenizer.json")) {
@@ -52,19 +70,18 @@ void print_hub_tokenizer(const std::filesystem::path& folder, std::int64_t embed
   }
   const auto tokenizer = HubTokenizer::load(folder);
   check_tokenizer_fits(*tokenizer, embedding_rows, folder);
-  std::string specials;
-  const auto name = [&](const char* role, std::optional<std::int64_t> id) {
-    if (id)
-      specials += std::string(specials.empty() ? "" : ", ") + role + " " + tokenizer->token_text(*id) + " (" +
-                  std::to_string(*id) + ")";
-  };
-  const auto& ids = tokenizer->special_tokens();
-  name("bos", ids.bos);
-  name("eos", ids.eos);
-  name("pad", ids.pad);
-  std::printf("  tokenizer: %s, %s tokens%s%s; %s\n", tokenizer->kind().c_str(),
-              with_thousands(tokenizer->vocab_size()).c_str(), specials.empty() ? "" : "; ", specials.c_str(),
-              tokenizer->chat_template().empty() ? "no chat template" : "its own chat template");
+  print_tokenizer_line(*tokenizer);
+}
+
+// A GGUF file's tokenizer (core/hub/gguf_tokenizer.h), where its metadata has one.
+void print_gguf_tokenizer(const GgufFile& file, std::int64_t embedding_rows) {
+  if (!file.find("tokenizer.ggml.model")) {
+    std::printf("  tokenizer: none (the file has no tokenizer.ggml.* metadata)\n");
+    return;
+  }
+  const auto tokenizer = gguf_tokenizer(file);
+  check_tokenizer_fits(*tokenizer, embedding_rows, file.origin);
+  print_tokenizer_line(*tokenizer);
 }
 
 // A training step's memory, estimated (core/hub/fine_tuning_memory.h), for
@@ -116,6 +133,9 @@ void print_hub_architecture(const HubModelConfig& c) {
   if (c.rope_scaling)
     std::printf(", Llama 3 scaling x%g from a context of %lld", c.rope_scaling->factor,
                 static_cast<long long>(c.rope_scaling->original_max_position_embeddings));
+  if (!c.rope_frequency_divisors.empty())
+    std::printf(", frequencies divided as rope_freqs says (Llama 3 scaling, up to x%g)",
+                *std::max_element(c.rope_frequency_divisors.begin(), c.rope_frequency_divisors.end()));
   std::printf("; %s\n", c.tie_word_embeddings ? "output tied to the embedding" : "separate output layer");
 }
 
@@ -135,11 +155,13 @@ int inspect_hub_folder(const std::filesystem::path& folder) {
 }
 
 // A GGUF file read back as its architecture (core/hub/hub_gguf_import.h).
-int inspect_gguf_file(const std::filesystem::path& file) {
+int inspect_gguf_file(const std::filesystem::path& path) {
+  const GgufFile file = read_gguf(path);
   const HubModel model = load_gguf_model(file);
   const HubModelConfig& c = model.config;
-  std::printf("GGUF file %s: architecture %s\n", file.string().c_str(), c.model_type.c_str());
+  std::printf("GGUF file %s: architecture %s\n", path.string().c_str(), c.model_type.c_str());
   print_hub_architecture(c);
+  print_gguf_tokenizer(file, c.vocab_size);
   std::printf("  weights: %s, %s parameters, every tensor read back in the Hugging Face layout\n",
               model.stored_dtype.c_str(), with_thousands(c.parameters()).c_str());
   return 0;

@@ -1,6 +1,8 @@
 #include "core/hub/gguf_hub_config.h"
 
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -44,7 +46,9 @@ class GgufMetadata {
     return *v;
   }
   DataError wrong(const std::string& key, const std::string& kind) const {
-    return DataError(file_.origin + ": metadata " + key + " is " + file_.find(key)->value.dump() + ", not " + kind);
+    return DataError(file_.origin + ": metadata " + key + " is " +
+                     file_.find(key)->value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ", not " +
+                     kind);
   }
   const GgufFile& file_;
 };
@@ -73,6 +77,23 @@ void check_fits_the_file(const GgufFile& file, const HubModelConfig& c) {
                   stored);
     throw DataError(file.origin + ": " + text);
   }
+}
+
+// Llama 3's scaling as llama.cpp stores it: one float32 divisor per rotary frequency.
+std::vector<float> read_rope_frequency_divisors(const GgufFile& file, const GgufTensorInfo& info,
+                                                std::int64_t head_dim) {
+  if (info.type != static_cast<std::uint32_t>(GgmlType::F32) || info.dims.size() != 1 || info.dims[0] * 2 != head_dim)
+    throw DataError(file.origin + ": tensor " + info.name + " should be float32 of shape [" +
+                    std::to_string(head_dim / 2) + "] (a divisor per rotary frequency of a head of " +
+                    std::to_string(head_dim) + ")");
+  const std::string bytes = file.tensor_bytes(info);
+  std::vector<float> divisors(static_cast<std::size_t>(info.dims[0]));
+  std::memcpy(divisors.data(), bytes.data(), divisors.size() * sizeof(float));
+  for (const float divisor : divisors)
+    if (!(divisor > 0) || !std::isfinite(divisor))
+      throw DataError(file.origin + ": tensor " + info.name + " holds " + std::to_string(divisor) +
+                      "; every rotary frequency's divisor must be a positive number");
+  return divisors;
 }
 
 }  // namespace
@@ -110,12 +131,10 @@ HubModelConfig gguf_hub_config(const GgufFile& file) {
     check_fits_the_file(file, c);
     return c;
   }
-  if (file.find_tensor("rope_freqs.weight"))
-    throw DataError(file.origin +
-                    ": tensor rope_freqs.weight (Llama 3's rope scaling) is not read back; open the Hugging Face "
-                    "folder it was made from");
   c.num_key_value_heads = m.count_or(arch + ".attention.head_count_kv", c.num_attention_heads);
   c.head_dim = m.count_or(arch + ".attention.key_length", c.hidden_size / c.num_attention_heads);
+  if (const GgufTensorInfo* divisors = file.find_tensor(kRopeFrequencyDivisors))
+    c.rope_frequency_divisors = read_rope_frequency_divisors(file, *divisors, c.head_dim);
   c.rms_norm_eps = m.number_or(arch + ".attention.layer_norm_rms_epsilon", std::nullopt);
   c.rope_theta = m.number_or(arch + ".rope.freq_base", 10000.0);
   c.tie_word_embeddings = !file.find_tensor("output.weight");

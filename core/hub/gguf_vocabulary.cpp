@@ -3,24 +3,11 @@
 #include <regex>
 
 #include "core/common/error.h"
+#include "core/hub/gguf_tokenizer_names.h"
 
 namespace cradle {
 namespace {
 using nlohmann::json;
-
-// The word patterns of the byte-level families llama.cpp knows by name (its
-// llama-vocab.cpp pre-tokenizer types), as their tokenizer.json's Split holds them.
-struct NamedPattern {
-  const char* pattern;
-  const char* name;
-};
-const NamedPattern kNamedPatterns[] = {
-    {R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)", "gpt2"},
-    {R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)",
-     "llama-bpe"},
-    {R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)",
-     "qwen2"},
-};
 
 std::vector<json> pre_tokenizer_parts(const json& pre) {
   if (pre.is_object() && pre.value("type", "") == "Sequence" && pre.contains("pretokenizers"))
@@ -47,8 +34,7 @@ std::string byte_level_pre_tokenizer(const json& pre) {
     }
   }
   if (!other && !split.empty() && !digits && !byte_level_regex)
-    for (const auto& named : kNamedPatterns)
-      if (split == named.pattern) return named.name;
+    if (const std::string name = gguf_pre_tokenizer_name(split); !name.empty()) return name;
   if (!other && split.empty() && byte_level_regex) return digits ? "smollm" : "gpt2";
   const std::string shown = pre.dump();
   throw ConfigError("tokenizer.json: pre_tokenizer " + shown.substr(0, 160) + (shown.size() > 160 ? "..." : "") +

@@ -12,12 +12,10 @@
 #include <cstdint>
 
 #include "core/export/gguf_writer.h"
+#include "core/hub/gguf_tokenizer_names.h"
 #include "core/hub/hub_tokenizer.h"
 
 namespace cradle {
-
-// llama.cpp's token types (llama_token_type / gguf-py TokenType).
-enum class GgufTokenType : std::int32_t { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 };
 
 // Sets tokenizer.ggml.* and tokenizer.chat_template on `writer`. ConfigError
 // naming tokenizer.json's field for a pre-tokenizer llama.cpp has no name for.

@@ -46,6 +46,10 @@ struct HubModelConfig {
   std::string activation = "silu";           // the MLP's: silu (Llama family); gelu_new or gelu (GPT-2)
   double rope_theta = 10000.0;               // the Llama family's rotary positions
   std::optional<Llama3RopeScaling> rope_scaling;
+  // What each rotary frequency is divided by, as a GGUF file stores Llama 3's
+  // scaling (its rope_freqs.weight tensor, core/hub/gguf_hub_config.h); empty
+  // for a config.json, which says it by rope_scaling.
+  std::vector<float> rope_frequency_divisors;
   bool tie_word_embeddings = false;
   bool attention_bias = false;  // biases on q, k, v and o (Llama's attention_bias)
   bool qkv_bias = false;        // biases on q, k and v only (Qwen2)

@@ -62,6 +62,7 @@ void add_architecture_keys(GgufWriter& w, const HubModelConfig& c, const std::st
 torch::Tensor llama3_rope_factors(const HubModelConfig& c) {
   HubModelConfig unscaled = c;
   unscaled.rope_scaling.reset();
+  unscaled.rope_frequency_divisors.clear();
   return rotary_inverse_frequencies(unscaled) / rotary_inverse_frequencies(c);
 }
 
@@ -91,7 +92,7 @@ GgufExportSummary export_hub_gguf(const HubModel& hub, const HubTokenizer& token
     writer.add_tensor(name, std::move(values), type);
   };
   torch::NoGradGuard no_grad;
-  if (c.rope_scaling) add("rope_freqs.weight", llama3_rope_factors(c));
+  if (c.rope_scaling || !c.rope_frequency_divisors.empty()) add("rope_freqs.weight", llama3_rope_factors(c));
   for (const auto& item : hub.model->named_parameters()) {
     const std::string name = ggml_tensor_name(c.architecture, item.key());
     add(name, to_ggml_layout(c, item.key(), item.value().detach()));

@@ -13,14 +13,15 @@
 
 namespace cradle {
 
-HubModel load_gguf_model(const std::filesystem::path& path) {
-  const GgufFile file = read_gguf(path);
+HubModel load_gguf_model(const std::filesystem::path& path) { return load_gguf_model(read_gguf(path)); }
+
+HubModel load_gguf_model(const GgufFile& file) {
   HubModel hub;
-  hub.folder = path;
+  hub.folder = file.origin;
   hub.config = gguf_hub_config(file);  // refuses a model larger than the file's tensors
   hub.model = build_hub_architecture(hub.config);
   hub.weight_files = 1;
-  std::set<std::string> used, types;
+  std::set<std::string> used = {kRopeFrequencyDivisors}, types;  // the divisors are in the config
   torch::NoGradGuard no_grad;
   for (auto& item : hub.model->named_parameters()) {
     torch::Tensor& parameter = item.value();

@@ -54,6 +54,8 @@ torch::Tensor rotary_inverse_frequencies(const HubModelConfig& config) {
   const auto d = config.head_dim;
   auto inverse = 1.0 / torch::pow(config.rope_theta,
                                   torch::arange(0, d, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(d));
+  if (!config.rope_frequency_divisors.empty())
+    return inverse / torch::tensor(config.rope_frequency_divisors, torch::kFloat32);
   if (!config.rope_scaling) return inverse;
   // Llama 3: long wavelengths slowed by `factor`, short ones kept, those between blended.
   const auto& s = *config.rope_scaling;

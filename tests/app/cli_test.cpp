@@ -1119,6 +1119,21 @@ class CliTest : public QObject {
     QVERIFY2(inspected.exit_code == 0 && inspected.out.contains("GGUF file " + gguf + ": architecture llama") &&
                  inspected.out.contains("weights: mixed, 5,328 parameters, every tensor read back"),
              qPrintable(inspected.out + inspected.err));
+    QVERIFY2(inspected.out.contains("tokenizer: BPE with byte fallback") &&
+                 inspected.out.contains("bos <s> (1), eos </s> (2)"),
+             qPrintable(inspected.out));
+    // generate runs the file with its own tokenizer and chat template: in
+    // float32 it writes the folder's greedy text.
+    const QString f32 = dir.filePath("out/tiny-f32.gguf");
+    QVERIFY(run_cli({"export", folder, "--format", "gguf", "--type", "f32", "--out", f32}).exit_code == 0);
+    const QStringList greedy = {"--prompt",      "the cat", "--max-tokens", "12",
+                                "--temperature", "0",       "--weights",    "float32"};
+    const auto from_folder = run_cli(QStringList{"generate", folder} + greedy);
+    const auto from_file = run_cli(QStringList{"generate", f32} + greedy);
+    QVERIFY2(from_file.exit_code == 0 && from_file.out.size() > QString("the cat").size(),
+             qPrintable(from_file.out + from_file.err));
+    QCOMPARE(from_file.out, from_folder.out);
+    expect_one_line_error(run_cli({"generate", f32, "--adapter", folder}), "not into a GGUF file");
     QFile file(gguf);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.read(4), QByteArray("GGUF"));

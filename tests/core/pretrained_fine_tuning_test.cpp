@@ -33,8 +33,20 @@
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
-namespace {
 namespace fs = std::filesystem;
+
+// A LoRA SFT run of a tiny Hub model folder, with what the checks compare it to.
+struct TunedFolderRun {
+  QTemporaryDir dir;
+  fs::path root, folder, run_dir;
+  DialogueData data;
+  double loss_before = 0;  // the folder's response-only validation loss
+  std::int64_t trainable_parameters = 0, total_parameters = 0;
+  RunLanguageModel tuned;            // the run's model.pt, adapters merged
+  std::vector<std::int64_t> prompt;  // "say cat" as the user's turn in the model's template
+};
+
+namespace {
 
 // The texts of the runs of trained ids, each token as the tokenizer spells it.
 std::vector<std::string> trained_texts(const HubTokenizer& tokenizer, const RenderedChat& chat) {
@@ -57,6 +69,50 @@ Json lora_sft_experiment(const fs::path& dir, const fs::path& model_folder) {
                   {"gradient_checkpointing", true},
                   {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.0}, {"base_dtype", "float32"}}}};
   return doc;
+}
+
+constexpr std::int64_t kGreedyTokens = 8;
+
+SamplingOptions greedy() {
+  SamplingOptions options;
+  options.temperature = 0;
+  options.max_new_tokens = kGreedyTokens;
+  options.stop_at_end_of_text = false;
+  return options;
+}
+
+torch::Tensor logits_of(torch::nn::Module& model, const std::vector<std::int64_t>& ids) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  auto* sequential = dynamic_cast<torch::nn::SequentialImpl*>(&model);
+  const auto input = torch::tensor(ids).view({1, -1});
+  if (sequential) return sequential->forward(input)[0];
+  return dynamic_cast<CausalLanguageModelImpl&>(model).forward(input)[0];
+}
+
+std::unique_ptr<TunedFolderRun> train_tuned_folder_run() {
+  auto t = std::make_unique<TunedFolderRun>();
+  t->root = t->dir.path().toStdString();
+  t->folder = t->root / "model";
+  t->run_dir = t->root / "run";
+  write_tiny_chat_files(t->root);
+  write_tiny_chat_model_folder(t->folder);
+  const auto e = parse_experiment(lora_sft_experiment(t->root, t->folder));
+  std::shared_ptr<const Tokenizer> tokenizer = HubTokenizer::load(t->folder);
+  ModelSpec spec;
+  spec.type = "pretrained";
+  spec.folder = t->folder.string();
+  t->data = load_dialogue_data(e, tokenizer, run_chat_format(spec, tokenizer));
+  auto base = load_pretrained_sequential(t->folder);
+  t->loss_before = evaluate_classifier(base, t->data.validation, 64, torch::kCPU).loss;
+  ExperimentRun run(e, t->run_dir);
+  t->trainable_parameters = run.model_summary().trainable_parameters;
+  t->total_parameters = run.model_summary().total_parameters;
+  run.train();
+  t->tuned = load_run_language_model(t->run_dir);
+  if (!pretrained_language_model(t->tuned.model)) throw std::runtime_error("the run's model is not the folder's");
+  t->prompt = t->data.format->prompt({{"user", "say cat"}});
+  return t;
 }
 
 }  // namespace
@@ -164,107 +220,93 @@ class PretrainedFineTuningTest : public QObject {
     QCOMPARE(lora_base_in_bfloat16(LoraSpec{}, torch::kCPU), cpu_has_native_bfloat16());
   }
 
-  void loraSftOnAModelFolderKeepsPeftAdapters() {
-    QTemporaryDir dir;
-    const fs::path root = dir.path().toStdString(), folder = root / "model", run_dir = root / "run";
-    write_tiny_chat_files(root);
-    write_tiny_chat_model_folder(folder);
-    const auto e = parse_experiment(lora_sft_experiment(root, folder));
-
-    // The folder's response-only loss on the validation dialogues before tuning.
-    auto base = load_pretrained_sequential(folder);
-    std::shared_ptr<const Tokenizer> tokenizer = HubTokenizer::load(folder);
-    ModelSpec spec;
-    spec.type = "pretrained";
-    spec.folder = folder.string();
-    const auto data = load_dialogue_data(e, tokenizer, run_chat_format(spec, tokenizer));
-    const double before = evaluate_classifier(base, data.validation, 64, torch::kCPU).loss;
-
-    ExperimentRun run(e, run_dir);
-    // Only the adapters train: rank 4 on the 7 projections of 2 layers.
-    QVERIFY(run.model_summary().trainable_parameters < run.model_summary().total_parameters / 5);
-    run.train();
-    const std::string log = read_file(run_dir / "train.log");
+  // The run of lora_sft_experiment on a tiny model folder, trained once in
+  // tuned_run() and looked at from each side below (the last resumes it).
+  // Only the adapters train, and the run answers better than the folder.
+  void loraSftTrainsOnlyTheAdapters() {
+    TunedFolderRun& t = tuned_run();
+    QVERIFY(t.trainable_parameters < t.total_parameters / 5);  // rank 4 on the 7 projections of 2 layers
+    const std::string log = read_file(t.run_dir / "train.log");
     QVERIFY2(log.find("LoRA: adapters on 14 projections") != std::string::npos, log.c_str());
     QVERIFY(log.find("gradient checkpointing") != std::string::npos);
     QVERIFY(log.find("the model's chat_template") != std::string::npos);
-
     // The run's model (adapters merged into model.pt) answers better than the folder's.
-    auto tuned = load_run_language_model(run_dir);
-    QVERIFY(pretrained_language_model(tuned.model) != nullptr);
-    const double after = evaluate_classifier(tuned.model, data.validation, 64, torch::kCPU).loss;
-    QVERIFY2(after < 0.8 * before, (std::to_string(before) + " -> " + std::to_string(after)).c_str());
-    const Json report = Json::parse(read_file(run_dir / "report.json"));
+    const double after = evaluate_classifier(t.tuned.model, t.data.validation, 64, torch::kCPU).loss;
+    QVERIFY2(after < 0.8 * t.loss_before, (std::to_string(t.loss_before) + " -> " + std::to_string(after)).c_str());
+    const Json report = Json::parse(read_file(t.run_dir / "report.json"));
     QCOMPARE(report["lora"]["projections"].get<int>(), 14);
     QCOMPARE(report["chat_format"].get<std::string>(), std::string("the model's chat_template"));
-
-    // peft's files: the reference folds them into the folder's weights and gets model.pt's logits.
-    const Json adapter_config = Json::parse(read_file(run_dir / "adapter" / "adapter_config.json"));
-    QCOMPARE(adapter_config["r"].get<int>(), 4);
-    QCOMPARE(adapter_config["base_model_name_or_path"].get<std::string>(), folder.string());
-    const std::vector<std::int64_t> ids = data.format->prompt({{"user", "say cat"}});
-    const auto reference = run_reference_script(
-        "peft_lora_reference.py", {"logits", folder.string(), (run_dir / "adapter").string(), comma_joined(ids), "8"});
-    {
-      torch::NoGradGuard no_grad;
-      tuned.model->eval();
-      const auto logits = tuned.model->forward(torch::tensor(ids).view({1, -1}))[0];
-      const double difference = (logits - reference.logits).abs().max().item<double>();
-      QVERIFY2(difference < 1e-4, std::to_string(difference).c_str());
-    }
-    SamplingOptions greedy;
-    greedy.temperature = 0;
-    greedy.max_new_tokens = 8;
-    greedy.stop_at_end_of_text = false;
-    QVERIFY(generate_tokens(tuned.model, ids, 48, greedy) == reference.greedy);
-    // What the command line and the playground run: the user's turn in the model's template, its cache.
-    TextGenerator generator = model_text_generator(tuned.model, tuned.tokenizer, 48, tuned.experiment.model);
-    QVERIFY(user_turn_prompt(tuned.experiment.model, tuned.tokenizer, "say cat") == ids);
-    const Generation generation = generator.generate_from(ids, greedy);
-    QVERIFY(generation.tokens == reference.greedy && generation.cached);
-
-    // The run as a Hub folder: the folder's model with the run's weights, reloaded with the same logits.
-    const HubModel exported = load_run_hub_model(run_dir);
-    QCOMPARE(exported.folder.string(), folder.string());
-    export_hub_folder(exported, root / "exported", {});
-    const HubModel reloaded = load_hub_model(root / "exported");
-    {
-      torch::NoGradGuard no_grad;
-      const auto input = torch::tensor(ids).view({1, -1});
-      QVERIFY(torch::equal(reloaded.model->forward(input), tuned.model->forward(input)));
-    }
-    QVERIFY(fs::exists(root / "exported" / "tokenizer_config.json"));
-    // A checkpoint holds the adapters apart; loaded, they are folded in as model.pt's are.
-    auto from_checkpoint = load_run_language_model(run_dir, (run_dir / "checkpoints" / "epoch-0004.pt").string());
-    {
-      torch::NoGradGuard no_grad;
-      const auto input = torch::tensor(ids).view({1, -1});
-      const double apart =
-          (from_checkpoint.model->forward(input) - tuned.model->forward(input)).abs().max().item<double>();
-      QVERIFY2(apart < 1e-4, std::to_string(apart).c_str());
-    }
-
-    // The run as a bundle carries the folder's config.json: with the folder moved away it opens,
-    // gives model.pt's logits and answers "say cat" as the run does, in the model's template.
-    export_bundle(run_dir, root / "bundle");
-    QVERIFY(fs::exists(root / "bundle" / "model" / "architecture" / "config.json"));
-    fs::rename(folder, root / "moved-away");
-    {
-      ModelBundle bundle = open_bundle(root / "bundle");
-      QVERIFY(bundle.chat);
-      torch::NoGradGuard no_grad;
-      const auto input = torch::tensor(ids).view({1, -1});
-      QVERIFY(torch::equal(bundle.model->forward(input), tuned.model->forward(input)));
-      TextGenerator from_bundle = model_text_generator(bundle.model, bundle.tokenizer, 48, bundle.experiment.model);
-      QVERIFY(from_bundle.generate_from(ids, greedy).tokens == reference.greedy);
-    }
-    fs::rename(root / "moved-away", folder);
-
-    // A fifth epoch resumes from the last checkpoint (adapters included) with the run's own tokenizer.
-    auto resumed = ExperimentRun::resume(run_dir, 5);
-    QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(5));
-    QVERIFY(fs::exists(run_dir / "adapter" / "adapter_model.safetensors"));
   }
+
+  // peft's files: the reference folds them into the folder's weights and gets
+  // model.pt's logits and greedy tokens, as the command line's generator does.
+  void adaptersAreInPeftsLayout() {
+    TunedFolderRun& t = tuned_run();
+    const Json adapter_config = Json::parse(read_file(t.run_dir / "adapter" / "adapter_config.json"));
+    QCOMPARE(adapter_config["r"].get<int>(), 4);
+    QCOMPARE(adapter_config["base_model_name_or_path"].get<std::string>(), t.folder.string());
+    const auto reference =
+        run_reference_script("peft_lora_reference.py", {"logits", t.folder.string(), (t.run_dir / "adapter").string(),
+                                                        comma_joined(t.prompt), std::to_string(kGreedyTokens)});
+    const double difference = (logits_of(*t.tuned.model, t.prompt) - reference.logits).abs().max().item<double>();
+    QVERIFY2(difference < 1e-4, std::to_string(difference).c_str());
+    QVERIFY(generate_tokens(t.tuned.model, t.prompt, 48, greedy()) == reference.greedy);
+    // What the command line and the playground run: the user's turn in the model's template, its cache.
+    TextGenerator generator = model_text_generator(t.tuned.model, t.tuned.tokenizer, 48, t.tuned.experiment.model);
+    QVERIFY(user_turn_prompt(t.tuned.experiment.model, t.tuned.tokenizer, "say cat") == t.prompt);
+    const Generation generation = generator.generate_from(t.prompt, greedy());
+    QVERIFY(generation.tokens == reference.greedy && generation.cached);
+  }
+
+  // The run as a Hub folder: the folder's model with the run's weights,
+  // reloaded with the same logits; a checkpoint holds the adapters apart and,
+  // loaded, folds them in as model.pt's are.
+  void theRunExportsAsAHubFolder() {
+    TunedFolderRun& t = tuned_run();
+    const HubModel exported = load_run_hub_model(t.run_dir);
+    QCOMPARE(exported.folder.string(), t.folder.string());
+    export_hub_folder(exported, t.root / "exported", {});
+    const HubModel reloaded = load_hub_model(t.root / "exported");
+    QVERIFY(torch::equal(logits_of(*reloaded.model, t.prompt), logits_of(*t.tuned.model, t.prompt)));
+    QVERIFY(fs::exists(t.root / "exported" / "tokenizer_config.json"));
+    auto from_checkpoint = load_run_language_model(t.run_dir, (t.run_dir / "checkpoints" / "epoch-0004.pt").string());
+    const double apart =
+        (logits_of(*from_checkpoint.model, t.prompt) - logits_of(*t.tuned.model, t.prompt)).abs().max().item<double>();
+    QVERIFY2(apart < 1e-4, std::to_string(apart).c_str());
+  }
+
+  // The run as a bundle carries the folder's config.json: with the folder moved away it opens,
+  // gives model.pt's logits and answers "say cat" as the run does, in the model's template.
+  void theBundleOpensWithTheFolderMovedAway() {
+    TunedFolderRun& t = tuned_run();
+    export_bundle(t.run_dir, t.root / "bundle");
+    QVERIFY(fs::exists(t.root / "bundle" / "model" / "architecture" / "config.json"));
+    const auto run_answer = generate_tokens(t.tuned.model, t.prompt, 48, greedy());
+    fs::rename(t.folder, t.root / "moved-away");
+    {
+      ModelBundle bundle = open_bundle(t.root / "bundle");
+      QVERIFY(bundle.chat);
+      QVERIFY(torch::equal(logits_of(*bundle.model, t.prompt), logits_of(*t.tuned.model, t.prompt)));
+      TextGenerator from_bundle = model_text_generator(bundle.model, bundle.tokenizer, 48, bundle.experiment.model);
+      QVERIFY(from_bundle.generate_from(t.prompt, greedy()).tokens == run_answer);
+    }
+    fs::rename(t.root / "moved-away", t.folder);
+  }
+
+  // A fifth epoch resumes from the last checkpoint (adapters included) with the run's own tokenizer.
+  void aFifthEpochResumesWithTheAdapters() {
+    TunedFolderRun& t = tuned_run();
+    auto resumed = ExperimentRun::resume(t.run_dir, 5);
+    QCOMPARE(resumed->train().outcome.epochs_completed, std::int64_t(5));
+    QVERIFY(fs::exists(t.run_dir / "adapter" / "adapter_model.safetensors"));
+  }
+
+ private:
+  TunedFolderRun& tuned_run() {
+    if (!tuned_) tuned_ = train_tuned_folder_run();
+    return *tuned_;
+  }
+  std::unique_ptr<TunedFolderRun> tuned_;
 };
 
 CRADLE_REGISTER_TEST(PretrainedFineTuningTest);

@@ -68,6 +68,19 @@ void choose(QWidget* root, const QString& path, const QString& value) {
 
 void click(ExperimentWizard& wizard, QWizard::WizardButton which) { wizard.button(which)->click(); }
 
+// The chat fine-tuning template on the tiny dialogues of `dir`, shown on its
+// model page with `init_from` (a model folder or a run) typed in.
+void open_chat_model_page(ExperimentWizard& wizard, const QString& name, const QTemporaryDir& dir,
+                          const std::filesystem::path& init_from) {
+  wizard.startNew("chat_fine_tuning");
+  type_into(&wizard, "name", name);
+  wizard.findChild<QPlainTextEdit*>("data.paths")->setPlainText(dir.filePath("dialogues.jsonl"));
+  type_into(&wizard, "data.context_length", "48");
+  wizard.show();
+  click(wizard, QWizard::NextButton);
+  type_into(&wizard, "init_from", QString::fromStdString(init_from.string()));
+}
+
 }  // namespace
 
 class ExperimentWizardTest : public QObject {
@@ -452,15 +465,9 @@ class ExperimentWizardTest : public QObject {
     write_tiny_chat_files(root);
     write_tiny_chat_model_folder(folder);
     ExperimentWizard wizard(dir.filePath("workspace"));
-    wizard.startNew("chat_fine_tuning");
-    type_into(&wizard, "name", "tiny-chat");
-    wizard.findChild<QPlainTextEdit*>("data.paths")->setPlainText(dir.filePath("dialogues.jsonl"));
-    type_into(&wizard, "data.context_length", "48");
-    wizard.show();
-    click(wizard, QWizard::NextButton);
+    open_chat_model_page(wizard, "tiny-chat", dir, folder);
     QCOMPARE(wizard.currentId(), int(ExperimentWizard::ArchitectureId));
     QVERIFY(!wizard.findChild<QComboBox*>("model.type")->isVisible());  // the model is the folder's
-    type_into(&wizard, "init_from", QString::fromStdString(folder.string()));
     ArchitecturePage* page = wizard.architecturePage();
     QTRY_VERIFY_WITH_TIMEOUT(page->totalsText().contains("LlamaForCausalLM"), 10000);
     QVERIFY(!page->layerTable()->isVisible());
@@ -516,13 +523,7 @@ class ExperimentWizardTest : public QObject {
     // A second stage from that run (its model the folder's, its weights the run's): the same figures,
     // naming the run and the folder behind it.
     ExperimentWizard next(dir.filePath("workspace"));
-    next.startNew("chat_fine_tuning");
-    type_into(&next, "name", "tiny-chat-again");
-    next.findChild<QPlainTextEdit*>("data.paths")->setPlainText(dir.filePath("dialogues.jsonl"));
-    type_into(&next, "data.context_length", "48");
-    next.show();
-    click(next, QWizard::NextButton);
-    type_into(&next, "init_from", QString::fromStdString((root / "runs" / "tiny-chat").string()));
+    open_chat_model_page(next, "tiny-chat-again", dir, root / "runs" / "tiny-chat");
     QTRY_VERIFY2_WITH_TIMEOUT(next.architecturePage()->totalsText().contains("tiny-chat, tuned from SmolTiny: "),
                               qPrintable(next.architecturePage()->totalsText()), 10000);
     QVERIFY(next.architecturePage()->totalsText().contains("LlamaForCausalLM"));
