@@ -6,11 +6,14 @@
 #include <limits>
 
 #include "core/models/batched_matmul.h"
+#include "core/models/one_query_attention.h"
 
 namespace cradle {
 
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                const torch::Tensor& future, bool evaluating) {
+  // One query is the newest position: it sees every key, whatever `future` holds for it.
+  if (evaluating && one_query_attention_applies(q, k, v)) return one_query_attention(q, k, v);
   if (evaluating && q.scalar_type() == torch::kBFloat16 && q.device().is_cpu() && !torch::GradMode::is_enabled()) {
     // Generating in bfloat16: LibTorch 1.13's bfloat16 bmm on the CPU costs more than the whole attention in
     // float32 at these sizes (a few keys per query), and the softmax is float32 already.

@@ -1,8 +1,9 @@
 // The products Cradle runs on every core itself (core/models/threaded_gemm.h,
 // threaded_linear.h, batched_matmul.h) and the grouped-query attention built
 // on them (causal_attention.h), and generation's one-pass kernels
-// (few_rows_linear.h, rms_norm_rows.h, rotary_rows.h), against ATen's own
-// operators: values and gradients, in every layout and split they take.
+// (few_rows_linear.h, rms_norm_rows.h, rotary_rows.h, one_query_attention.h),
+// against ATen's own operators: values and gradients, in every layout and
+// split they take.
 #include <QTest>
 
 #include <torch/torch.h>
@@ -13,6 +14,7 @@
 #include "core/models/causal_attention.h"
 #include "core/models/causal_language_model.h"
 #include "core/models/few_rows_linear.h"
+#include "core/models/one_query_attention.h"
 #include "core/models/rms_norm_rows.h"
 #include "core/models/rotary_rows.h"
 #include "core/models/threaded_gemm.h"
@@ -275,6 +277,44 @@ class ThreadedProductsTest : public QObject {
       QCOMPARE(evaluated.scalar_type(), b);
       QVERIFY2(torch::allclose(evaluated.to(torch::kFloat32), reference, 3e-2, 3e-2), what + " bfloat16");
     }
+  }
+
+  // Generation's step: one query against a cache's keys and values (views of
+  // a larger buffer), grouped heads and a width that is no multiple of 8, long
+  // enough to be split over the threads; the operators' values in float32,
+  // bfloat16 rounded once from them.
+  void oneQueryAttentionMatchesTheOperators() {
+    torch::manual_seed(16);
+    torch::NoGradGuard no_grad;
+    const std::int64_t batch = 2, heads = 6, kv_heads = 2;
+    for (const auto& [width, keys] : {std::pair<std::int64_t, std::int64_t>{12, 23}, {64, 700}}) {
+      const auto q = torch::randn({batch, heads, 1, width});
+      const auto k = torch::randn({batch, kv_heads, keys + 40, width}).narrow(2, 0, keys);
+      const auto v = torch::randn({batch, kv_heads, keys + 40, width}).narrow(2, 0, keys);
+      QVERIFY(one_query_attention_applies(q, k, v));
+      const auto future = future_positions(keys - 1, 1, torch::kCPU);
+      const auto reference = causal_attention(q, k.contiguous(), v.contiguous(), future);  // the operators
+      const auto ours = one_query_attention(q, k, v);
+      const QByteArray what = "width " + QByteArray::number(qint64(width)) + ", " + QByteArray::number(qint64(keys));
+      QCOMPARE(ours.sizes(), reference.sizes());
+      QVERIFY2(torch::allclose(ours, reference, 1e-5, 1e-6), what);
+      QVERIFY2(torch::equal(causal_attention(q, k, v, future, /*evaluating=*/true), ours), what);
+      const auto b = torch::kBFloat16;
+      const auto qb = q.to(b), kb = k.to(b), vb = v.to(b);
+      const auto widened =
+          causal_attention(qb.to(torch::kFloat32), kb.to(torch::kFloat32), vb.to(torch::kFloat32), future);
+      const auto rounded = one_query_attention(qb, kb, vb);
+      QCOMPARE(rounded.scalar_type(), b);
+      // Both sum in float32 and round once: at most one bfloat16 step apart.
+      QVERIFY2(torch::allclose(rounded.to(torch::kFloat32), widened, 8e-3, 1e-5), what + " bfloat16");
+    }
+    // What it does not take: a second query, gradients wanted, mixed types.
+    const auto k = torch::randn({1, 2, 5, 8});
+    QVERIFY(!one_query_attention_applies(torch::randn({1, 4, 2, 8}), k, k));
+    QVERIFY(!one_query_attention_applies(torch::randn({1, 4, 1, 8}), k.to(torch::kBFloat16), k));
+    QVERIFY(!one_query_attention_applies(torch::randn({1, 3, 1, 8}), k, k));
+    torch::GradMode::set_enabled(true);
+    QVERIFY(!one_query_attention_applies(torch::randn({1, 4, 1, 8}), k, k));
   }
 };
 
