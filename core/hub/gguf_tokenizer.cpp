@@ -1,6 +1,7 @@
 #include "core/hub/gguf_tokenizer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "core/common/error.h"
@@ -87,7 +88,9 @@ GgufVocabulary read_vocabulary(const GgufFile& file) {
       throw v.wrong("tokenizer.ggml.scores",
                     "does not give one score for each of the " + std::to_string(v.tokens.size()) + " tokens");
     for (const json& score : *scores) {
-      if (!score.is_number()) throw v.wrong("tokenizer.ggml.scores", "holds " + shown(score) + ", not a number");
+      // A NaN would leave the merges' order undefined.
+      if (!score.is_number() || !std::isfinite(score.get<double>()))
+        throw v.wrong("tokenizer.ggml.scores", "holds " + shown(score) + ", not a finite number");
       v.scores.push_back(score.get<float>());
     }
   } else {
@@ -106,7 +109,7 @@ bool in_model_vocabulary(GgufTokenType type) {
 }
 
 // How a byte-level tokenizer cuts words, from llama.cpp's name for it.
-json byte_level_pre_tokenizer(const GgufFile& file, const GgufVocabulary& v) {
+json named_pre_tokenizer(const GgufFile& file, const GgufVocabulary& v) {
   const json* pre = v.find(file, "tokenizer.ggml.pre", false);
   const std::string name = pre && pre->is_string() && !first_invalid_utf8_byte(pre->get_ref<const std::string&>())
                                ? pre->get<std::string>()
@@ -208,7 +211,7 @@ std::unique_ptr<HubTokenizer> gguf_tokenizer(const GgufFile& file) {
   if (unknown) model["unk_token"] = *unknown;
   json doc = {{"version", "1.0"}, {"added_tokens", added}, {"model", model}};
   if (byte_level) {
-    doc["pre_tokenizer"] = byte_level_pre_tokenizer(file, v);
+    doc["pre_tokenizer"] = named_pre_tokenizer(file, v);
     doc["decoder"] = {{"type", "ByteLevel"}};
   } else {
     const bool space_prefix = v.flag(file, "tokenizer.ggml.add_space_prefix", true);

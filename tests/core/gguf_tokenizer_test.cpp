@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/export/gguf_writer.h"
@@ -181,6 +183,14 @@ class GgufTokenizerTest : public QObject {
         refusal(writer, file).c_str());
     writer.set("tokenizer.ggml.merges", GgufValue::array(GgufValueType::String, {"a b"}));
     QCOMPARE(refusal(writer, file), std::string("read"));
+    GgufWriter scored = writer;  // sentencepiece-style: scores order the merges, so each must be a number
+    scored.set("tokenizer.ggml.model", GgufValue::string("llama"));
+    scored.set("tokenizer.ggml.scores",
+               GgufValue::array(GgufValueType::Float32, {0.0, std::numeric_limits<double>::quiet_NaN(), -1.0}));
+    QVERIFY2(refusal(scored, file).find("tokenizer.ggml.scores holds null, not a finite number") != std::string::npos,
+             refusal(scored, file).c_str());
+    scored.set("tokenizer.ggml.scores", GgufValue::array(GgufValueType::Float32, {0.0, 0.0, -1.0}));
+    QCOMPARE(refusal(scored, file), std::string("read"));
   }
 
  private:
