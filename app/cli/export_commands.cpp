@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "core/models/model_description.h"
 #include "core/run/run_hub_model.h"
 #include "core/serve/prediction_service.h"
+#include "core/serve/sample_requests.h"
 
 namespace cradle::cli {
 
@@ -201,29 +203,45 @@ extern "C" void on_serve_interrupt(int) { g_stop_serving = true; }
 int serve(const ServeRequest& request) {
   ModelBundle bundle = open_bundle_or_model_folder(request.bundle);
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
-  const std::string kind = bundle.input.kind;
   ServiceOptions options;
   options.host = request.host;
   options.port = request.port;
   options.threads = request.threads;
   options.guard.max_connections_per_client = request.max_connections_per_client;
-  // Table models: a row of training-typical values for the sample request.
-  const Json example_row = bundle.input.table ? example_table_row(*bundle.input.table) : Json::object();
+  options.max_batch = static_cast<std::size_t>(request.max_batch);
+  options.api_key = request.api_key;
+  if (options.api_key.empty())
+    if (const char* key = std::getenv("CRADLE_API_KEY")) options.api_key = key;
+  // The samples are written before the service takes the bundle, the address filled in once the port is known.
+  const std::string placeholder = "http://ADDRESS";
+  const auto samples = sample_requests(bundle, placeholder, !options.api_key.empty());
+  const std::string model_id = served_model_id(bundle);
   PredictionService service(std::move(bundle), options);
   const int port = service.bind();
   const std::string address = "http://" + request.host + ":" + std::to_string(port);
   std::printf("serving %s on %s (Ctrl+C stops)\n", request.bundle.string().c_str(), address.c_str());
+  const bool loopback = request.host == "127.0.0.1" || request.host == "localhost" || request.host == "::1";
+  if (!options.api_key.empty())
+    std::printf("  requests need \"Authorization: Bearer <key>\" (all but GET /v1/health)\n");
+  else if (!request.host_given)
+    std::printf(
+        "  no API key: listening on this machine only; to serve others give --api-key KEY (or set "
+        "CRADLE_API_KEY) and --host 0.0.0.0\n");
+  else if (!loopback)
+    std::printf(
+        "  warning: no API key: anyone who reaches %s can use the model (give --api-key KEY or set "
+        "CRADLE_API_KEY)\n",
+        address.c_str());
   std::printf("  GET %s/v1/health, GET %s/v1/model, GET %s/metrics\n", address.c_str(), address.c_str(),
               address.c_str());
-  if (language_model)
-    std::printf("  curl -s %s/v1/generate -d '{\"prompt\": \"Hello\", \"max_tokens\": 32}'\n", address.c_str());
-  else if (kind == "image")
-    std::printf("  curl -s %s/v1/predict -d \"{\\\"inputs\\\": [\\\"$(base64 -w0 image.png)\\\"]}\"\n",
-                address.c_str());
-  else if (kind == "table")
-    std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [%s]}'\n", address.c_str(), example_row.dump().c_str());
-  else
-    std::printf("  curl -s %s/v1/predict -d '{\"inputs\": [\"some text\"]}'\n", address.c_str());
+  if (language_model) std::printf("  OpenAI's API: %s/v1 (model \"%s\")\n", address.c_str(), model_id.c_str());
+  for (const auto& sample : samples) {
+    if (sample.language != "sh") continue;  // the clients' code is in the README and the export dialog
+    std::string code = sample.code;
+    for (auto at = code.find(placeholder); at != std::string::npos; at = code.find(placeholder, at + address.size()))
+      code.replace(at, placeholder.size(), address);
+    std::printf("  %s\n", code.c_str());
+  }
   std::fflush(stdout);
   g_stop_serving = false;
   auto previous = std::signal(SIGINT, on_serve_interrupt);
@@ -321,7 +339,7 @@ void add_serve_command(CLI::App& app, CommandChoice& choice) {
   auto* serve_command = app.add_subcommand(
       "serve",
       "Serve a bundle or a Hugging Face model folder over HTTP/JSON: /v1/predict, /v1/generate, /v1/health, "
-      "/v1/model, /metrics");
+      "/v1/model, /metrics, and for language models OpenAI's /v1/models, /v1/chat/completions, /v1/completions");
   serve_command
       ->add_option("bundle", serve_request->bundle,
                    "Bundle folder or .cradle file (cradle-cli export), or a Hugging Face model folder")
@@ -330,16 +348,22 @@ void add_serve_command(CLI::App& app, CommandChoice& choice) {
                             "Address to listen on (default 127.0.0.1: this machine only)");
   serve_command->add_option("--port", serve_request->port, "Port (default 8080; 0: any free one)")
       ->check(CLI::Range(0, 65535));
-  serve_command
-      ->add_option("--threads", serve_request->threads,
-                   "Connections served at once (default 32; the model answers one request at a time)")
+  serve_command->add_option("--threads", serve_request->threads, "Connections served at once (default 32)")
       ->check(CLI::Range(2, 1024));
   serve_command
       ->add_option(
           "--max-connections-per-client", serve_request->max_connections_per_client,
           "Connections one client address may hold at once, the rest refused with 429 (default 16; below --threads)")
       ->check(CLI::Range(1, 1024));
-  serve_command->callback([&choice, serve_request] {
+  serve_command->add_option("--api-key", serve_request->api_key,
+                            "Requests must carry \"Authorization: Bearer KEY\" (default: the CRADLE_API_KEY "
+                            "environment variable; none: this machine only unless --host is given)");
+  serve_command
+      ->add_option("--max-batch", serve_request->max_batch,
+                   "Language models: sequences generated together, step by step (default 32)")
+      ->check(CLI::Range(1, 256));
+  serve_command->callback([&choice, serve_request, serve_command] {
+    serve_request->host_given = serve_command->get_option("--host")->count() > 0;
     choice.run = [serve_request] {
       if (serve_request->max_connections_per_client >= serve_request->threads) {
         std::fprintf(

@@ -102,24 +102,39 @@ CandidatePair CandidateQueue::make_pair(std::size_t item) {
   std::string replies[2];
   Json runs = Json::array();
   const bool one_policy = policies_.size() == 1;
-  for (int side = 0; side < 2; ++side) {
-    Policy& policy = *policies_[one_policy ? 0 : static_cast<std::size_t>(side)];
-    const auto ids = policy.format->prompt(pair.prompt);
+  const auto reply = [](std::string text) {
+    if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
+    return text;
+  };
+  const auto options_for = [&](const Policy& policy, int side, int attempt) {
+    SamplingOptions options = sampling_;
+    options.end_ids = policy.format->end_ids();
     // Two samples of one policy differ by seed; two policies get the same one.
+    options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(one_policy ? side : 0) +
+                   kRetrySeedStride * static_cast<std::uint64_t>(attempt);
+    return options;
+  };
+  if (one_policy) {
+    // Both samples in one batch (core/eval/batched_generation.h): each is what it would be alone.
+    Policy& policy = *policies_[0];
+    const auto ids = policy.format->prompt(pair.prompt);
+    const auto both =
+        policy.generator->generate_batch({ids, ids}, {options_for(policy, 0, 0), options_for(policy, 1, 0)});
+    replies[0] = reply(both[0].text);
+    replies[1] = reply(both[1].text);
     // A second sample equal to the first says nothing to compare, so it is drawn
     // again (a few times, seeds still fixed by the item) before it is shown as it is.
-    const int attempts = one_policy && side == 1 ? kSampleAttempts : 1;
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-      SamplingOptions options = sampling_;
-      options.end_ids = policy.format->end_ids();
-      options.seed = seed_ + 2 * index + static_cast<std::uint64_t>(one_policy ? side : 0) +
-                     kRetrySeedStride * static_cast<std::uint64_t>(attempt);
-      std::string text = policy.generator->generate_from(ids, options).text;
-      if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the word boundary after the marker
-      replies[side] = std::move(text);
-      if (side == 0 || replies[1] != replies[0]) break;
-    }
+    for (int attempt = 1; attempt < kSampleAttempts && replies[1] == replies[0]; ++attempt)
+      replies[1] = reply(policy.generator->generate_from(ids, options_for(policy, 1, attempt)).text);
     runs.push_back(policy.run);
+    runs.push_back(policy.run);
+  } else {
+    for (int side = 0; side < 2; ++side) {
+      Policy& policy = *policies_[static_cast<std::size_t>(side)];
+      replies[side] =
+          reply(policy.generator->generate_from(policy.format->prompt(pair.prompt), options_for(policy, side, 0)).text);
+      runs.push_back(policy.run);
+    }
   }
   pair.first = std::move(replies[0]);
   pair.second = std::move(replies[1]);

@@ -7,14 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <optional>
+#include <map>
 #include <sstream>
 #include <unordered_set>
 
 #include "core/common/error.h"
-#include "core/hub/pretrained_language_model.h"
-#include "core/models/evaluation_mode.h"
-#include "core/models/gpt_decoder.h"
+#include "core/eval/batched_generation.h"
 
 namespace cradle {
 namespace {
@@ -36,6 +34,10 @@ void check_sampling_options(const SamplingOptions& o) {
   if (!(o.top_p > 0 && o.top_p <= 1)) fail("top_p must be in (0, 1] (got " + number(o.top_p) + ")");
   if (!(o.repetition_penalty > 0) || !std::isfinite(o.repetition_penalty))
     fail("repetition_penalty must be more than 0 (got " + number(o.repetition_penalty) + ")");
+  if (!(o.presence_penalty >= -2 && o.presence_penalty <= 2))
+    fail("presence_penalty must be in [-2, 2] (got " + number(o.presence_penalty) + ")");
+  if (!(o.frequency_penalty >= -2 && o.frequency_penalty <= 2))
+    fail("frequency_penalty must be in [-2, 2] (got " + number(o.frequency_penalty) + ")");
   for (const auto& s : o.stop)
     if (s.empty()) fail("a stop string is empty");
 }
@@ -47,9 +49,17 @@ std::int64_t context_window_start(std::int64_t length, std::int64_t context_leng
 }
 
 std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int64_t>& history,
-                               const SamplingOptions& options, at::Generator& generator) {
+                               const SamplingOptions& options, at::Generator& generator,
+                               const std::vector<std::int64_t>& generated) {
   logits = logits.to(torch::kFloat64).contiguous().clone();
   const std::int64_t vocab = logits.size(0);
+  if (options.presence_penalty != 0 || options.frequency_penalty != 0) {
+    auto values = logits.accessor<double, 1>();
+    std::map<std::int64_t, int> counts;
+    for (const auto id : generated)
+      if (id >= 0 && id < vocab) ++counts[id];
+    for (const auto& [id, count] : counts) values[id] -= options.presence_penalty + options.frequency_penalty * count;
+  }
   if (options.repetition_penalty != 1.0) {
     // Divides a positive logit and multiplies a negative one: either way the token becomes less likely.
     auto values = logits.accessor<double, 1>();
@@ -78,58 +88,14 @@ std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int6
 
 namespace {
 
-// The next token's logits [vocab] (float32, CPU) for the window ids[start, end).
-using LogitsAfter = std::function<torch::Tensor(const std::vector<std::int64_t>& ids, std::int64_t start)>;
-
-// The loop every model kind shares: window, logits, choice, until a limit, an end id or the sink says stop.
-std::vector<std::int64_t> generation_loop(const LogitsAfter& logits_after, const std::vector<std::int64_t>& prompt,
-                                          std::int64_t context_length, const std::vector<std::int64_t>& end_ids,
-                                          const SamplingOptions& options, const TokenSink& sink) {
-  // Its own generator: the same draws for the same seed, and the global random stream untouched.
-  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-  std::vector<std::int64_t> ids = prompt, generated;
-  for (std::int64_t step = 0; step < options.max_new_tokens; ++step) {
-    const std::int64_t start = context_window_start(static_cast<std::int64_t>(ids.size()), context_length);
-    const std::int64_t token = choose_next_token(logits_after(ids, start), ids, options, generator);
-    ids.push_back(token);
-    generated.push_back(token);
-    if (sink && !sink(token)) break;
-    if (options.stop_at_end_of_text && std::find(end_ids.begin(), end_ids.end(), token) != end_ids.end()) break;
-  }
-  return generated;
-}
-
-void check_generation_request(const std::vector<std::int64_t>& prompt, std::int64_t context_length,
-                              const SamplingOptions& options) {
-  check_sampling_options(options);
-  if (prompt.empty()) throw ConfigError("generation: the prompt has no tokens");
-  if (context_length < 1) throw ConfigError("generation: the context length must be at least 1");
-}
-
-// A Hugging Face architecture over a window of `context_length` positions, with its key/value cache unless asked not to.
-std::vector<std::int64_t> generate_with_cache(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
-                                              std::int64_t context_length, const std::vector<std::int64_t>& end_ids,
-                                              const SamplingOptions& options, const TokenSink& sink) {
-  check_generation_request(prompt, context_length, options);
-  torch::NoGradGuard no_grad;
-  const EvaluationMode evaluation(model);
-  const torch::Device device = model_device(model);
-  std::optional<KeyValueCache> cache;
-  if (options.use_cache) cache.emplace(model.new_cache(context_length));
-  std::int64_t cache_start = 0;  // the cache holds ids[cache_start, cache_start + cache->length())
-  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
-    if (cache && (start != cache_start || cache->length() == 0)) {  // the window moved: start again from it
-      cache->reset();
-      cache_start = start;
-    }
-    const std::int64_t first = cache ? cache_start + cache->length() : start;
-    const auto fresh = torch::tensor(std::vector<std::int64_t>(ids.begin() + first, ids.end()), torch::kInt64)
-                           .view({1, -1})
-                           .to(device);
-    const auto logits = cache ? model.forward_cached(fresh, *cache) : model.forward(fresh);
-    return logits[0][-1].to(torch::kFloat32).cpu();
-  };
-  return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
+// One job through a decoder of its own: what every single generation does.
+std::vector<std::int64_t> generate_alone(SequenceDecoder& decoder, const std::vector<std::int64_t>& prompt,
+                                         const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
+                                         const TokenSink& sink) {
+  if (decoder.capacity() < 1) throw ConfigError("generation: the context length must be at least 1");
+  std::vector<GenerationJob> jobs(1);
+  jobs[0] = {prompt, options, end_ids, sink};
+  return std::move(generate_batch(decoder, std::move(jobs)).front());
 }
 
 }  // namespace
@@ -139,33 +105,17 @@ std::vector<std::int64_t> generate_tokens(torch::nn::Sequential& model, const st
                                           const TokenSink& sink) {
   const std::vector<std::int64_t> end_ids =
       options.end_ids.empty() ? std::vector<std::int64_t>{kEosId} : options.end_ids;
-  if (const auto pretrained = pretrained_language_model(model))
-    return generate_with_cache(*pretrained, prompt, context_length, end_ids, options, sink);
-  check_generation_request(prompt, context_length, options);
-  torch::NoGradGuard no_grad;
-  const EvaluationMode evaluation(*model);
-  const torch::Device device = model_device(*model);
-  std::optional<GptDecoder> decoder;
-  if (options.use_cache && GptDecoder::supports(model)) decoder.emplace(model, context_length);
-  std::int64_t cache_start = 0;  // the decoder holds ids[cache_start, cache_start + decoder->length())
-  const LogitsAfter logits_after = [&](const std::vector<std::int64_t>& ids, std::int64_t start) {
-    if (decoder) {
-      if (start != cache_start || decoder->length() == 0) {
-        decoder->reset();
-        cache_start = start;
-      }
-      return decoder->feed(std::vector<std::int64_t>(ids.begin() + cache_start + decoder->length(), ids.end()));
-    }
-    const auto window = torch::tensor(std::vector<std::int64_t>(ids.begin() + start, ids.end()), torch::kInt64);
-    return model->forward(window.view({1, -1}).to(device)).select(1, -1).view({-1}).to(torch::kFloat32).cpu();
-  };
-  return generation_loop(logits_after, prompt, context_length, end_ids, options, sink);
+  const auto decoder = make_sequence_decoder(model, context_length, options.use_cache);
+  return generate_alone(*decoder, prompt, end_ids, options, sink);
 }
 
 std::vector<std::int64_t> generate_tokens(CausalLanguageModelImpl& model, const std::vector<std::int64_t>& prompt,
                                           const std::vector<std::int64_t>& end_ids, const SamplingOptions& options,
                                           const TokenSink& sink) {
-  return generate_with_cache(model, prompt, model.config().max_position_embeddings, end_ids, options, sink);
+  // Not owned: the decoder lives only for this call.
+  const std::shared_ptr<CausalLanguageModelImpl> borrowed(&model, [](CausalLanguageModelImpl*) {});
+  const auto decoder = make_sequence_decoder(borrowed, model.config().max_position_embeddings, options.use_cache);
+  return generate_alone(*decoder, prompt, end_ids, options, sink);
 }
 
 std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std::int64_t>& prompt,
@@ -177,14 +127,67 @@ std::string continuation_text(const Tokenizer& tokenizer, const std::vector<std:
   return tokenizer.decode(generated);
 }
 
+GenerationText::GenerationText(std::shared_ptr<const Tokenizer> tokenizer, std::vector<std::int64_t> prompt,
+                               const SamplingOptions& options, TextSink sink, std::function<bool()> cancelled)
+    : tokenizer_(std::move(tokenizer)),
+      prompt_(std::move(prompt)),
+      options_(options),
+      sink_(std::move(sink)),
+      cancelled_(std::move(cancelled)) {
+  for (const auto& s : options_.stop) hold_ = std::max(hold_, s.size() - 1);
+}
+
+void GenerationText::emit_up_to(const std::string& text, std::size_t end) {
+  if (!sink_ || sink_cancelled_ || end <= emitted_.size() || text.compare(0, emitted_.size(), emitted_) != 0) return;
+  while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole characters
+  if (end <= emitted_.size()) return;
+  const std::string piece = text.substr(emitted_.size(), end - emitted_.size());
+  emitted_ += piece;
+  if (!sink_(piece)) sink_cancelled_ = true;
+}
+
+bool GenerationText::add(std::int64_t token) {
+  generated_.push_back(token);
+  if (cancelled_ && cancelled_()) {
+    finish_reason_ = "cancelled";
+    return false;
+  }
+  const auto& end_ids = options_.end_ids;
+  if (options_.stop_at_end_of_text && std::find(end_ids.begin(), end_ids.end(), token) != end_ids.end()) {
+    finish_reason_ = "end_of_text";
+    return false;
+  }
+  text_ = continuation_text(*tokenizer_, prompt_, generated_);
+  std::size_t cut = std::string::npos;
+  for (const auto& s : options_.stop) cut = std::min(cut, text_.find(s));
+  if (cut != std::string::npos) {
+    text_.resize(cut);
+    finish_reason_ = "stop";
+    return false;
+  }
+  emit_up_to(text_, text_.size() > hold_ ? text_.size() - hold_ : 0);
+  if (sink_cancelled_) finish_reason_ = "cancelled";
+  return !sink_cancelled_;
+}
+
+Generation GenerationText::finish(double seconds) {
+  Generation result;
+  result.finish_reason = finish_reason_;
+  result.seconds = seconds;
+  if (finish_reason_ != "stop") text_ = continuation_text(*tokenizer_, prompt_, generated_);
+  emit_up_to(text_, text_.size());
+  result.text = text_;
+  result.tokens = generated_;
+  const auto count = static_cast<double>(result.tokens.size());
+  result.tokens_per_second = seconds > 0 ? count / seconds : 0;
+  return result;
+}
+
 TextGenerator::TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer,
                              std::int64_t context_length)
-    : end_ids_({kEosId}),
-      can_cache_(GptDecoder::supports(model) || pretrained_language_model(model)),
-      tokenizer_(std::move(tokenizer)) {
-  generate_ids_ = [model, context_length](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
-                                          const TokenSink& sink) mutable {
-    return generate_tokens(model, prompt, context_length, options, sink);
+    : end_ids_({kEosId}), can_cache_(has_cached_decoder(model)), tokenizer_(std::move(tokenizer)) {
+  make_decoder_ = [model, context_length](bool use_cache) {
+    return make_sequence_decoder(model, context_length, use_cache);
   };
   prompt_ids_ = [tokenizer = tokenizer_](const std::string& prompt) {
     std::vector<std::int64_t> ids = {kEosId};
@@ -201,13 +204,19 @@ TextGenerator::TextGenerator(std::shared_ptr<CausalLanguageModelImpl> model, std
       end_ids_(std::move(end_ids)),
       can_cache_(true),
       tokenizer_(std::move(tokenizer)) {
-  generate_ids_ = [model](const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
-                          const TokenSink& sink) {
-    return generate_tokens(*model, prompt, options.end_ids, options, sink);
+  make_decoder_ = [model](bool use_cache) {
+    return make_sequence_decoder(model, model->config().max_position_embeddings, use_cache);
   };
 }
 
 bool TextGenerator::uses_cache(const SamplingOptions& options) const { return options.use_cache && can_cache_; }
+
+SamplingOptions TextGenerator::completed(const SamplingOptions& asked) const {
+  check_sampling_options(asked);
+  SamplingOptions options = asked;
+  if (options.end_ids.empty()) options.end_ids = end_ids_;
+  return options;
+}
 
 Generation TextGenerator::generate(const std::string& prompt, const SamplingOptions& options, const TextSink& sink) {
   return generate_from(prompt_ids_(prompt), options, sink);
@@ -215,62 +224,45 @@ Generation TextGenerator::generate(const std::string& prompt, const SamplingOpti
 
 Generation TextGenerator::generate_from(const std::vector<std::int64_t>& ids, const SamplingOptions& asked,
                                         const TextSink& sink) {
-  check_sampling_options(asked);
-  SamplingOptions options = asked;
-  if (options.end_ids.empty()) options.end_ids = end_ids_;
-
-  // A piece that could be the start of a stop string is held back until it is not.
-  std::size_t hold = 0;
-  for (const auto& s : options.stop) hold = std::max(hold, s.size() - 1);
-
-  Generation result;
-  result.finish_reason = "length";
-  result.cached = uses_cache(options);
-  std::string emitted;  // the text handed to the sink so far
-  bool cancelled = false;
-  const auto emit_up_to = [&](const std::string& text, std::size_t end) {
-    if (!sink || cancelled || end <= emitted.size() || text.compare(0, emitted.size(), emitted) != 0) return;
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole characters
-    if (end <= emitted.size()) return;
-    const std::string piece = text.substr(emitted.size(), end - emitted.size());
-    emitted += piece;
-    if (!sink(piece)) cancelled = true;
-  };
-
+  const SamplingOptions options = completed(asked);
   const auto begin = std::chrono::steady_clock::now();
-  std::string text;
-  std::vector<std::int64_t> generated;
-  generate_ids_(ids, options, [&](std::int64_t token) {
-    generated.push_back(token);
-    if (cancelled_ && cancelled_()) {
-      result.finish_reason = "cancelled";
-      return false;
-    }
-    const auto& end_ids = options.end_ids;
-    if (options.stop_at_end_of_text && std::find(end_ids.begin(), end_ids.end(), token) != end_ids.end()) {
-      result.finish_reason = "end_of_text";
-      return false;
-    }
-    text = continuation_text(*tokenizer_, ids, generated);
-    std::size_t cut = std::string::npos;
-    for (const auto& s : options.stop) cut = std::min(cut, text.find(s));
-    if (cut != std::string::npos) {
-      text.resize(cut);
-      result.finish_reason = "stop";
-      return false;
-    }
-    emit_up_to(text, text.size() > hold ? text.size() - hold : 0);
-    if (cancelled) result.finish_reason = "cancelled";
-    return !cancelled;
-  });
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  result.tokens = std::move(generated);
-  if (result.finish_reason != "stop") text = continuation_text(*tokenizer_, ids, result.tokens);
-  emit_up_to(text, text.size());
-  result.text = text;
-  const auto count = static_cast<double>(result.tokens.size());
-  result.tokens_per_second = result.seconds > 0 ? count / result.seconds : 0;
+  GenerationText text(tokenizer_, ids, options, sink, cancelled_);
+  const auto decoder = make_decoder_(options.use_cache);
+  std::vector<GenerationJob> jobs(1);
+  jobs[0] = {ids, options, options.end_ids, [&text](std::int64_t token) { return text.add(token); }};
+  cradle::generate_batch(*decoder, std::move(jobs));
+  Generation result = text.finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+  result.cached = uses_cache(options);
   return result;
+}
+
+std::vector<Generation> TextGenerator::generate_batch(const std::vector<std::vector<std::int64_t>>& prompts,
+                                                      const std::vector<SamplingOptions>& asked) {
+  if (prompts.size() != asked.size())
+    throw std::logic_error("TextGenerator::generate_batch: " + std::to_string(prompts.size()) + " prompts but " +
+                           std::to_string(asked.size()) + " options");
+  if (prompts.empty()) return {};
+  const auto begin = std::chrono::steady_clock::now();
+  std::vector<SamplingOptions> options;
+  for (const auto& o : asked) options.push_back(completed(o));
+  std::vector<std::unique_ptr<GenerationText>> texts;
+  std::vector<GenerationJob> jobs;
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    texts.push_back(std::make_unique<GenerationText>(tokenizer_, prompts[i], options[i], nullptr, cancelled_));
+    auto* text = texts.back().get();
+    jobs.push_back(
+        {prompts[i], options[i], options[i].end_ids, [text](std::int64_t token) { return text->add(token); }});
+  }
+  // One decoder for all: sequences that cannot share a cache (use_cache differing) are not mixed.
+  const auto decoder = make_decoder_(options.front().use_cache);
+  cradle::generate_batch(*decoder, std::move(jobs));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::vector<Generation> results;
+  for (auto& text : texts) {
+    results.push_back(text->finish(seconds));
+    results.back().cached = uses_cache(options.front());
+  }
+  return results;
 }
 
 }  // namespace cradle

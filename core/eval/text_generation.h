@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/eval/sequence_decoder.h"
 #include "core/models/causal_language_model.h"
 #include "core/text/tokenizer.h"
 
@@ -27,7 +28,11 @@ struct SamplingOptions {
   std::int64_t top_k = 0;           // keep the k likeliest tokens; 0: all
   double top_p = 1.0;               // keep the smallest set whose probability reaches p
   double repetition_penalty = 1.0;  // > 1 discourages tokens already in the text (as in CTRL and Hugging Face)
-  std::vector<std::string> stop;    // generation ends before the first of these strings
+  // OpenAI's: a generated token's logit minus presence_penalty once it has been
+  // generated and frequency_penalty for every time it has; -2 to 2.
+  double presence_penalty = 0.0;
+  double frequency_penalty = 0.0;
+  std::vector<std::string> stop;  // generation ends before the first of these strings
   std::uint64_t seed = 0;
   bool stop_at_end_of_text = true;  // <eos> ends the text
   bool use_cache = true;            // GPTs and Hugging Face models; recurrent models recompute
@@ -43,9 +48,11 @@ void check_sampling_options(const SamplingOptions& options);
 std::int64_t context_window_start(std::int64_t length, std::int64_t context_length);
 
 // Chooses the next token from `logits` [vocab] (float32, CPU) given the
-// tokens so far (for the repetition penalty).
+// tokens so far (for the repetition penalty) and those generated among them
+// (for the presence and frequency penalties).
 std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int64_t>& history,
-                               const SamplingOptions& options, at::Generator& generator);
+                               const SamplingOptions& options, at::Generator& generator,
+                               const std::vector<std::int64_t>& generated = {});
 
 // Called with each new token id; returning false stops generation.
 using TokenSink = std::function<bool(std::int64_t token)>;
@@ -79,6 +86,36 @@ struct Generation {
   bool cached = false;  // whether the key/value cache was used
 };
 
+// One sequence's tokens becoming its text: pieces handed to a sink as soon as
+// they are certain (a piece that could begin a stop string waits; characters
+// stay whole), the text cut at a stop string, and the reason it ended.
+// TextGenerator runs one per generation; the HTTP service one per request in a
+// shared batch (core/serve/generation_scheduler.h).
+class GenerationText {
+ public:
+  using TextSink = std::function<bool(const std::string& piece)>;
+  GenerationText(std::shared_ptr<const Tokenizer> tokenizer, std::vector<std::int64_t> prompt,
+                 const SamplingOptions& options, TextSink sink = {}, std::function<bool()> cancelled = {});
+  // The next token; false when the text has ended (an end id, a stop string, a cancelled sink).
+  bool add(std::int64_t token);
+  // The whole generation, the last pieces handed over; `seconds` since it began.
+  Generation finish(double seconds);
+  std::size_t token_count() const { return generated_.size(); }
+
+ private:
+  void emit_up_to(const std::string& text, std::size_t end);
+
+  std::shared_ptr<const Tokenizer> tokenizer_;
+  std::vector<std::int64_t> prompt_, generated_;
+  SamplingOptions options_;
+  TextSink sink_;
+  std::function<bool()> cancelled_;
+  std::size_t hold_ = 0;  // bytes held back: a stop string's length less one
+  std::string text_, emitted_;
+  std::string finish_reason_ = "length";
+  bool sink_cancelled_ = false;
+};
+
 class TextGenerator {
  public:
   TextGenerator(torch::nn::Sequential model, std::shared_ptr<const Tokenizer> tokenizer, std::int64_t context_length);
@@ -99,6 +136,18 @@ class TextGenerator {
   Generation generate_from(const std::vector<std::int64_t>& prompt, const SamplingOptions& options,
                            const TextSink& sink = {});
 
+  // Several prompts at once through one batched decoder (core/eval/batched_generation.h),
+  // each with its own options (its seed): what each would give alone.
+  std::vector<Generation> generate_batch(const std::vector<std::vector<std::int64_t>>& prompts,
+                                         const std::vector<SamplingOptions>& options);
+
+  // The prompt's ids as generate() writes them, and the options as generate_from completes them.
+  std::vector<std::int64_t> prompt_ids(const std::string& prompt) const { return prompt_ids_(prompt); }
+  SamplingOptions completed(const SamplingOptions& options) const;
+  // A decoder for batched generation with this model (core/eval/sequence_decoder.h).
+  std::unique_ptr<SequenceDecoder> new_decoder(bool use_cache = true) const { return make_decoder_(use_cache); }
+  std::shared_ptr<const Tokenizer> tokenizer() const { return tokenizer_; }
+
   bool uses_cache(const SamplingOptions& options) const;
   // The ids that end a text unless options.end_ids names others: a chat
   // model's end of turn (core/text/chat_format.h) instead of <eos>.
@@ -110,10 +159,8 @@ class TextGenerator {
   void cancel_when(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
  private:
-  using IdGeneration = std::function<std::vector<std::int64_t>(const std::vector<std::int64_t>& prompt,
-                                                               const SamplingOptions& options, const TokenSink& sink)>;
   std::function<bool()> cancelled_;
-  IdGeneration generate_ids_;
+  std::function<std::unique_ptr<SequenceDecoder>(bool use_cache)> make_decoder_;
   std::function<std::vector<std::int64_t>(const std::string&)> prompt_ids_;
   std::vector<std::int64_t> end_ids_;
   bool can_cache_ = false;

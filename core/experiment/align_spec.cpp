@@ -20,6 +20,7 @@ AlignSpec parse_align_spec(JsonObjectReader r, Stage stage) {
                                                              {"reward_run", Stage::Ppo},
                                                              {"reward_function", Stage::Ppo},
                                                              {"max_new_tokens", Stage::Ppo},
+                                                             {"generation_batch", Stage::Ppo},
                                                              {"temperature", Stage::Ppo},
                                                              {"top_k", Stage::Ppo},
                                                              {"top_p", Stage::Ppo},
@@ -57,6 +58,7 @@ AlignSpec parse_align_spec(JsonObjectReader r, Stage stage) {
              "the PPO stage needs exactly one of align.reward_run (a reward run's folder) and "
              "align.reward_function (a programmatic reward)");
     a.max_new_tokens = r.integer("max_new_tokens", a.max_new_tokens, Range::between(1, 1 << 16));
+    a.generation_batch = r.integer("generation_batch", a.generation_batch, Range::between(0, 1 << 16));
     a.temperature = r.number("temperature", a.temperature, Range::greater_than(0));
     a.top_k = r.integer("top_k", a.top_k, Range::at_least(0));
     a.top_p = r.number("top_p", a.top_p, {0.0, 1.0, true, false});
@@ -92,6 +94,7 @@ Json align_spec_to_json(const AlignSpec& a, Stage stage) {
     else
       j["reward_function"] = a.reward_function;
     j["max_new_tokens"] = a.max_new_tokens;
+    j["generation_batch"] = a.generation_batch;
     j["temperature"] = a.temperature;
     j["top_k"] = a.top_k;
     j["top_p"] = a.top_p;

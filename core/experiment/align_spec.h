@@ -29,6 +29,10 @@ struct AlignSpec {
   Json reward_function;  // null when absent
   // Rollouts: train.batch_size prompts per iteration, one response each.
   std::int64_t max_new_tokens = 32;
+  // Rollouts generated together, step by step (core/eval/batched_generation.h); 0: the whole
+  // batch at once. Each rollout is the same either way; a smaller number only bounds the memory
+  // of the key/value caches (a large model folder's), and 1 generates them one at a time.
+  std::int64_t generation_batch = 0;
   double temperature = 1.0;
   std::int64_t top_k = 0;  // 0: the whole vocabulary
   double top_p = 1.0;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -326,12 +327,13 @@ bool row_kernel_supported(RowKernel kernel) {
 namespace {
 
 // Both products' conditions; `in_dim` is the weight's dimension that x's last one meets.
-bool few_rows_product_applies(const torch::Tensor& x, const torch::Tensor& weight, std::int64_t in_dim) {
+bool few_rows_product_applies(const torch::Tensor& x, const torch::Tensor& weight, std::int64_t in_dim,
+                              std::int64_t most_rows = kMostRows) {
   const auto type = weight.scalar_type();
   if (!x.device().is_cpu() || !weight.device().is_cpu() || x.scalar_type() != type) return false;
   if (type != torch::kFloat32 && type != torch::kBFloat16) return false;
   if (weight.dim() != 2 || !weight.is_contiguous() || x.dim() < 1 || x.size(-1) != weight.size(in_dim)) return false;
-  if (x.numel() == 0 || x.numel() / x.size(-1) > kMostRows || at::autocast::is_cpu_enabled()) return false;
+  if (x.numel() == 0 || x.numel() / x.size(-1) > most_rows || at::autocast::is_cpu_enabled()) return false;
   return !torch::GradMode::is_enabled() || (!x.requires_grad() && !weight.requires_grad());
 }
 
@@ -341,11 +343,10 @@ bool few_rows_linear_applies(const torch::Tensor& x, const torch::Tensor& weight
   return few_rows_product_applies(x, weight, 1);
 }
 
-torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
-  TORCH_CHECK(few_rows_linear_applies(x, weight), "few_rows_linear: input ", x.sizes(), " of ", x.scalar_type(),
-              " against weight ", weight.sizes(), " of ", weight.scalar_type(), " is not a product it takes");
-  TORCH_CHECK(row_kernel_supported(kernel), "few_rows_linear: kernel ", static_cast<int>(kernel),
-              " does not run on this processor");
+namespace {
+
+// x · weightᵀ row by row, each row's sums in the same order whatever the number of rows.
+torch::Tensor rows_product(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
   if (kernel == RowKernel::Automatic) kernel = best_kernel();
   const std::int64_t in = weight.size(1), out = weight.size(0), rows = x.numel() / in;
   // bfloat16's conversions happen here rather than as ATen operators: at one token their
@@ -375,6 +376,27 @@ torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weigh
   product(kernel, reinterpret_cast<const std::uint16_t*>(weight.data_ptr<at::BFloat16>()), out, in, x32.data(), rows,
           y32.data());
   return rounded_to_bfloat16(y32, rows, out, x.sizes());
+}
+
+}  // namespace
+
+torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight, RowKernel kernel) {
+  TORCH_CHECK(few_rows_linear_applies(x, weight), "few_rows_linear: input ", x.sizes(), " of ", x.scalar_type(),
+              " against weight ", weight.sizes(), " of ", weight.scalar_type(), " is not a product it takes");
+  TORCH_CHECK(row_kernel_supported(kernel), "few_rows_linear: kernel ", static_cast<int>(kernel),
+              " does not run on this processor");
+  return rows_product(x, weight, kernel);
+}
+
+bool row_independent_linear_applies(const torch::Tensor& x, const torch::Tensor& weight) {
+  return few_rows_product_applies(x, weight, 1, std::numeric_limits<std::int64_t>::max());
+}
+
+torch::Tensor row_independent_linear(const torch::Tensor& x, const torch::Tensor& weight) {
+  TORCH_CHECK(row_independent_linear_applies(x, weight), "row_independent_linear: input ", x.sizes(), " of ",
+              x.scalar_type(), " against weight ", weight.sizes(), " of ", weight.scalar_type(),
+              " is not a product it takes");
+  return rows_product(x, weight, RowKernel::Automatic);
 }
 
 bool few_rows_linear_transposed_applies(const torch::Tensor& x, const torch::Tensor& weight) {

@@ -34,6 +34,14 @@ bool row_kernel_supported(RowKernel kernel);
 torch::Tensor few_rows_linear(const torch::Tensor& x, const torch::Tensor& weight,
                               RowKernel kernel = RowKernel::Automatic);
 
+// The same product for any number of rows, each row's sums taken exactly as
+// few_rows_linear takes them for that row alone: a sequence's logits do not
+// depend on which other sequences share a batched generation step
+// (core/eval/packed_gpt_decoder.h). Slower than a blocked matrix product
+// beyond a few dozen rows of a large matrix; generation's steps are not that.
+bool row_independent_linear_applies(const torch::Tensor& x, const torch::Tensor& weight);
+torch::Tensor row_independent_linear(const torch::Tensor& x, const torch::Tensor& weight);
+
 // The same for a weight stored [in, out] (GPT-2's Conv1D): x [..., in] ·
 // weight -> [..., out], each thread summing a block of output columns down the
 // weight's rows, a tile of columns at a time in registers (Avx512Bf16 runs the

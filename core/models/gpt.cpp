@@ -20,20 +20,13 @@ torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, st
   return torch::outer(torch::arange(first_position, first_position + length, options), inverse_frequency);
 }
 
-namespace {
-
-// Rotates pairs (x[i], x[i + D/2]) of every head by position-dependent angles
-// (the GPT-NeoX arrangement of RoPE). x: [B, H, T, D], its first position
-// being `first_position`.
-torch::Tensor rotate_positions(const torch::Tensor& x, std::int64_t first_position = 0) {
+torch::Tensor rotate_positions(const torch::Tensor& x, std::int64_t first_position) {
   const std::int64_t length = x.size(2), dim = x.size(3), half = dim / 2;
   const auto angles = rotary_angles(first_position, length, dim, x.device());  // [T, D/2]
   const auto cos = angles.cos().to(x.scalar_type()), sin = angles.sin().to(x.scalar_type());
   const auto first = x.narrow(3, 0, half), second = x.narrow(3, half, half);
   return torch::cat({first * cos - second * sin, first * sin + second * cos}, 3);
 }
-
-}  // namespace
 
 TokenEmbeddingImpl::TokenEmbeddingImpl(std::int64_t vocab_size, std::int64_t width, std::int64_t context,
                                        bool learned_positions, double dropout_rate) {
@@ -103,37 +96,6 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x) {
   return output_dropout_->forward(projection->forward(mixed));
 }
 
-torch::Tensor SelfAttentionImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity) {
-  const std::int64_t batch = x.size(0), fresh = x.size(1), width = x.size(2), head_width = width / heads_;
-  const std::int64_t seen = cache.length, total = seen + fresh;
-  if (!causal_) throw std::logic_error("SelfAttention::forward_cached: only causal attention can be cached");
-  if (total > capacity) throw std::logic_error("SelfAttention::forward_cached: past the cache's capacity");
-  const auto parts = qkv->forward(x).chunk(3, 2);
-  const auto split = [&](const torch::Tensor& t) { return t.view({batch, fresh, heads_, head_width}).transpose(1, 2); };
-  auto q = split(parts[0]), k = split(parts[1]);
-  const auto v = split(parts[2]);
-  if (rotary_) {
-    q = rotate_positions(q, seen);
-    k = rotate_positions(k, seen);
-  }
-  if (!cache.keys.defined() || cache.keys.size(0) != batch || cache.keys.size(2) < capacity) {
-    cache.keys = torch::empty({batch, heads_, capacity, head_width}, k.options());
-    cache.values = torch::empty({batch, heads_, capacity, head_width}, v.options());
-  }
-  cache.keys.narrow(2, seen, fresh).copy_(k);
-  cache.values.narrow(2, seen, fresh).copy_(v);
-  cache.length = total;
-  const auto keys = cache.keys.narrow(2, 0, total), values = cache.values.narrow(2, 0, total);
-  auto scores = torch::matmul(q, keys.transpose(2, 3)).mul_(1.0 / std::sqrt(static_cast<double>(head_width)));
-  if (fresh > 1)  // new position i (absolute seen + i) sees keys up to seen + i
-    scores.masked_fill_(
-        torch::ones({fresh, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(seen + 1),
-        -std::numeric_limits<float>::infinity());
-  const auto mixed =
-      torch::matmul(torch::softmax(scores, 3), values).transpose(1, 2).contiguous().view({batch, fresh, width});
-  return projection->forward(mixed);
-}
-
 TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout_rate, bool rotary,
                                            bool causal, std::shared_ptr<const PaddingContext> padding)
     : heads_(heads) {
@@ -148,12 +110,6 @@ TransformerBlockImpl::TransformerBlockImpl(std::int64_t width, std::int64_t head
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
   const auto h = x + attention->forward(norm1->forward(x));
-  return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
-}
-
-torch::Tensor TransformerBlockImpl::forward_cached(const torch::Tensor& x, AttentionCache& cache,
-                                                   std::int64_t capacity) {
-  const auto h = x + attention->forward_cached(norm1->forward(x), cache, capacity);
   return h + dropout->forward(contract->forward(torch::gelu(expand->forward(norm2->forward(h)))));
 }
 

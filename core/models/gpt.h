@@ -19,7 +19,7 @@
 namespace cradle {
 
 // Keys and values of the positions one attention layer has already seen, so
-// that generation feeds each new token alone (core/models/gpt_decoder.h).
+// that generation feeds each new token alone (core/eval/packed_gpt_decoder.h).
 // `keys` and `values` are [B, H, capacity, D] buffers; the first `length`
 // positions are filled.
 struct AttentionCache {
@@ -48,9 +48,6 @@ class SelfAttentionImpl : public torch::nn::Module {
   SelfAttentionImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal,
                     std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
-  // Causal only: x [B, n, C] holds the n positions after the cache's; their
-  // keys and values are appended to it (capacity permitting: ConfigError past it).
-  torch::Tensor forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity);
   torch::nn::Linear qkv{nullptr}, projection{nullptr};
   std::int64_t heads() const { return heads_; }
   bool rotary() const { return rotary_; }
@@ -73,7 +70,6 @@ class TransformerBlockImpl : public torch::nn::Module, public CostedLayer {
   TransformerBlockImpl(std::int64_t width, std::int64_t heads, double dropout, bool rotary, bool causal = true,
                        std::shared_ptr<const PaddingContext> padding = nullptr);
   torch::Tensor forward(const torch::Tensor& x);
-  torch::Tensor forward_cached(const torch::Tensor& x, AttentionCache& cache, std::int64_t capacity);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   SelfAttention attention{nullptr};
@@ -104,6 +100,11 @@ TORCH_MODULE(TiedLogits);
 // 10000^(-2i/dim). The ONNX exporter stores them as a table.
 torch::Tensor rotary_angles(std::int64_t first_position, std::int64_t length, std::int64_t dim,
                             const torch::Device& device);
+
+// Rotates pairs (x[i], x[i + D/2]) of every head by position-dependent angles
+// (the GPT-NeoX arrangement of RoPE). x: [B, H, T, D], its first position
+// being `first_position`.
+torch::Tensor rotate_positions(const torch::Tensor& x, std::int64_t first_position = 0);
 
 // GPT-2's initialisation: N(0, 0.02) weights, zero biases, and the layers
 // that write into the residual stream scaled by 1/sqrt(2 * layers).

@@ -6,13 +6,18 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <random>
 #include <set>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/export/bundle_prediction.h"
+#include "core/run/run_chat_format.h"
+#include "core/run/run_text_generator.h"
+#include "core/serve/generation_scheduler.h"
 #include "core/serve/guarded_http_server.h"
+#include "core/serve/openai_endpoints.h"
+#include "core/serve/prediction_batcher.h"
+#include "core/serve/sample_requests.h"
 #include "core/serve/service_metrics.h"
 #include "core/serve/service_requests.h"
 
@@ -23,13 +28,6 @@ namespace {
 // no prompt within the context is refused by it (sentencepiece tokens average
 // about 4 bytes of English and 6 to 9 of Chinese).
 constexpr std::size_t kPromptBytesPerToken = 16;
-
-std::uint64_t fresh_seed() {
-  static std::mutex mutex;
-  static std::mt19937_64 generator{std::random_device{}()};
-  std::lock_guard<std::mutex> lock(mutex);
-  return generator() >> 1;  // below 2^63: a seed a client can send back as a JSON integer
-}
 
 constexpr const char* kJson = "application/json";
 
@@ -58,8 +56,9 @@ struct PredictionService::State {
   ServiceOptions options;
   GuardedHttpServer server;
   ServiceMetrics metrics;
-  std::mutex model;             // one request at a time uses the model
-  std::atomic<int> waiting{0};  // requests holding or waiting for it
+  std::unique_ptr<GenerationScheduler> scheduler;  // language models
+  std::unique_ptr<OpenAiEndpoints> openai;         // language models
+  std::unique_ptr<PredictionBatcher> batcher;      // classifiers and regressors
   Json model_description;
   int port = 0;
 
@@ -79,26 +78,6 @@ struct PredictionService::State {
     metrics.record(endpoint, res.status, seconds_since(start));
   }
 
-  // Holds the model for `work`, or answers 503 when too many requests wait for it.
-  bool with_model(httplib::Response& res, const std::function<void()>& work) {
-    if (waiting.fetch_add(1) >= options.max_waiting) {
-      waiting.fetch_sub(1);
-      refuse(
-          res, 503,
-          "busy: " + std::to_string(options.max_waiting) + " requests are already waiting for the model; retry later");
-      return false;
-    }
-    try {
-      std::lock_guard<std::mutex> lock(model);
-      work();
-    } catch (...) {
-      waiting.fetch_sub(1);
-      throw;
-    }
-    waiting.fetch_sub(1);
-    return true;
-  }
-
   SamplingOptions sampling(const GenerateBody& body) const {
     SamplingOptions s;
     s.max_new_tokens = body.max_tokens;
@@ -106,7 +85,7 @@ struct PredictionService::State {
     s.top_k = body.top_k;
     s.top_p = body.top_p;
     s.repetition_penalty = body.repetition_penalty;
-    s.seed = body.seed ? *body.seed : fresh_seed();
+    s.seed = *body.seed;
     return s;
   }
 
@@ -116,6 +95,10 @@ struct PredictionService::State {
                                           : PredictInputs::Texts;
   }
   void describe_model();
+  void require_api_key();
+  void start_generation();
+  void start_prediction();
+  std::vector<std::vector<BundlePrediction>> predict_together(const std::vector<const PredictBody*>& bodies);
   void route_errors_and_status();
   void route_predict();
   void route_generate();
@@ -145,9 +128,121 @@ PredictionService::PredictionService(ModelBundle bundle, ServiceOptions options)
     throw ConfigError("serve: connections per client (" + std::to_string(options.guard.max_connections_per_client) +
                       ") must be below the connections served at once (" + std::to_string(options.threads) + ")");
   s.describe_model();
+  s.require_api_key();
   s.route_errors_and_status();
+  if (s.bundle.experiment.task == Task::LanguageModel)
+    s.start_generation();
+  else
+    s.start_prediction();
   s.route_predict();
   s.route_generate();
+}
+
+bool same_secret(const std::string& given, const std::string& expected) {
+  // Every byte of the longer is looked at whatever differs, so the time tells nothing but the lengths.
+  const std::size_t n = std::max(given.size(), expected.size());
+  unsigned char difference = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = static_cast<unsigned char>(i < given.size() ? given[i] : 0);
+    const auto b = static_cast<unsigned char>(i < expected.size() ? expected[i] : 0);
+    difference = static_cast<unsigned char>(difference | (a ^ b));
+  }
+  return difference == 0;
+}
+
+// With an API key, every request but the health check must carry it: 401 in OpenAI's shape otherwise.
+void PredictionService::State::require_api_key() {
+  if (options.api_key.empty()) return;
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/v1/health") return httplib::Server::HandlerResponse::Unhandled;
+    const std::string authorization = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    const bool bearer = authorization.compare(0, prefix.size(), prefix) == 0;
+    if (bearer && same_secret(authorization.substr(prefix.size()), options.api_key))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_content(openai_error_body(401,
+                                      bearer ? "Incorrect API key provided"
+                                             : "You didn't provide an API key: send \"Authorization: Bearer KEY\"",
+                                      "", "invalid_api_key"),
+                    kJson);
+    res.set_header("WWW-Authenticate", "Bearer");
+    metrics.record("other", 401, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+}
+
+// Language models: one scheduler batches every generation; OpenAI's endpoints go through it too.
+void PredictionService::State::start_generation() {
+  TextGenerator generator =
+      model_text_generator(bundle.model, bundle.tokenizer, bundle.input.shape.at(0), bundle.experiment.model);
+  SchedulerOptions scheduling;
+  scheduling.max_batch = options.max_batch;
+  scheduling.max_waiting = static_cast<std::size_t>(std::max(1, options.max_waiting));
+  scheduler = std::make_unique<GenerationScheduler>(std::move(generator), scheduling, &metrics);
+  OpenAiModel model;
+  model.id = served_model_id(bundle);
+  model.context = bundle.input.shape.at(0);
+  model.created =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (bundle.chat) model.chat = run_chat_format(bundle.experiment.model, bundle.tokenizer);
+  OpenAiLimits limits;
+  limits.max_tokens = options.max_tokens;
+  limits.default_max_tokens = std::min<std::int64_t>(256, options.max_tokens);
+  openai = std::make_unique<OpenAiEndpoints>(model, *scheduler, metrics, limits);
+  openai->install(server);
+}
+
+void PredictionService::State::start_prediction() {
+  batcher = std::make_unique<PredictionBatcher>(
+      [this](const std::vector<const PredictBody*>& bodies) { return predict_together(bodies); }, options.batch_window,
+      options.max_batch_inputs, options.max_waiting, &metrics);
+}
+
+// Every body's inputs through the model at once, each named by its place in its own request.
+std::vector<std::vector<BundlePrediction>> PredictionService::State::predict_together(
+    const std::vector<const PredictBody*>& bodies) {
+  const PredictInputs kind = inputs_kind();
+  std::int64_t top_k = 1;
+  for (const auto* body : bodies) top_k = std::max(top_k, body->top_k);
+  std::vector<BundlePrediction> all;
+  if (kind == PredictInputs::Images) {
+    std::vector<EncodedImage> encoded;
+    for (const auto* body : bodies)
+      for (std::size_t i = 0; i < body->inputs.size(); ++i)
+        encoded.push_back({"inputs[" + std::to_string(i) + "]", body->inputs[i]});
+    all = predict_image_bytes(bundle, encoded, top_k);
+  } else if (kind == PredictInputs::Rows) {
+    std::vector<CsvTable> rows;
+    std::vector<std::string> names;
+    for (const auto* body : bodies)
+      for (std::size_t i = 0; i < body->rows.size(); ++i) {
+        CsvTable table;  // one row, its header the object's keys
+        table.rows.emplace_back();
+        for (const auto& [column, cell] : body->rows[i]) {
+          table.header.push_back(column);
+          table.rows.back().push_back(cell);
+        }
+        names.push_back("inputs[" + std::to_string(i) + "]");
+        rows.push_back(std::move(table));
+      }
+    all = predict_table_records(bundle, rows, names, top_k);
+  } else {
+    std::vector<std::string> texts;
+    for (const auto* body : bodies) texts.insert(texts.end(), body->inputs.begin(), body->inputs.end());
+    all = classify_texts(bundle, texts, top_k);
+  }
+  std::vector<std::vector<BundlePrediction>> split;
+  std::size_t next = 0;
+  for (const auto* body : bodies) {
+    split.emplace_back();
+    for (std::size_t i = 0; i < body->inputs.size() + body->rows.size(); ++i) {
+      BundlePrediction p = std::move(all.at(next++));
+      if (static_cast<std::int64_t>(p.top.size()) > body->top_k) p.top.resize(static_cast<std::size_t>(body->top_k));
+      split.back().push_back(std::move(p));
+    }
+  }
+  return split;
 }
 
 // GET /v1/model: the bundle's manifest and card, and what a request looks like.
@@ -190,14 +285,18 @@ void PredictionService::State::route_errors_and_status() {
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     const std::string message =
-        res.status == 413   ? "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes"
-        : res.status == 404 ? "no such endpoint: " + req.method + " " + req.path +
-                                  " (GET /v1/health, GET /v1/model, POST /v1/predict, POST /v1/generate, GET /metrics)"
-                            : "the request could not be read (" + std::to_string(res.status) + ")";
+        res.status == 413 ? "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes"
+        : res.status == 404
+            ? "no such endpoint: " + req.method + " " + req.path +
+                  " (GET /v1/health, GET /v1/model, POST /v1/predict, POST /v1/generate, GET /metrics;"
+                  " language models also GET /v1/models, POST /v1/chat/completions, POST /v1/completions)"
+            : "the request could not be read (" + std::to_string(res.status) + ")";
     const int status = res.status;
     refuse(res, status, message);
     // Unknown paths share one label: a client sending random paths must not grow the metrics without bound.
-    static const std::set<std::string> known = {"/v1/health", "/v1/model", "/v1/predict", "/v1/generate", "/metrics"};
+    static const std::set<std::string> known = {
+        "/v1/health",           "/v1/model",       "/v1/predict", "/v1/generate",
+        "/v1/chat/completions", "/v1/completions", "/v1/models",  "/metrics"};
     metrics.record(known.count(req.path) ? req.path : "other", status, 0);
   });
   server.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
@@ -222,7 +321,7 @@ void PredictionService::State::route_errors_and_status() {
     });
 }
 
-// POST /v1/predict: classes (or a number) for images, table rows or texts.
+// POST /v1/predict: classes (or a number) for images, table rows or texts, batched with concurrent requests.
 void PredictionService::State::route_predict() {
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
   const bool images = bundle.input.kind == "image";
@@ -233,31 +332,11 @@ void PredictionService::State::route_predict() {
                   if (language_model) throw RequestError("this bundle is a language model: use POST /v1/generate");
                   const PredictBody body = parse_predict_body(req.body, inputs_kind, options.max_inputs);
                   std::vector<BundlePrediction> predictions;
-                  if (!with_model(res, [&] {
-                        if (images) {
-                          std::vector<EncodedImage> encoded;
-                          for (std::size_t i = 0; i < body.inputs.size(); ++i)
-                            encoded.push_back({"inputs[" + std::to_string(i) + "]", body.inputs[i]});
-                          predictions = predict_image_bytes(bundle, encoded, body.top_k);
-                        } else if (inputs_kind == PredictInputs::Rows) {
-                          std::vector<CsvTable> rows;
-                          std::vector<std::string> names;
-                          for (const auto& record : body.rows) {
-                            CsvTable table;  // one row, its header the object's keys
-                            table.rows.emplace_back();
-                            for (const auto& [column, cell] : record) {
-                              table.header.push_back(column);
-                              table.rows.back().push_back(cell);
-                            }
-                            names.push_back("inputs[" + std::to_string(rows.size()) + "]");
-                            rows.push_back(std::move(table));
-                          }
-                          predictions = predict_table_records(bundle, rows, names, body.top_k);
-                        } else {
-                          predictions = classify_texts(bundle, body.inputs, body.top_k);
-                        }
-                      }))
-                    return;
+                  try {
+                    predictions = batcher->predict(body);
+                  } catch (const SchedulerBusy& busy) {
+                    return refuse(res, 503, busy.what());
+                  }
                   Json out = Json::array();
                   for (const auto& p : predictions) {
                     if (!p.error.empty()) throw RequestError(p.error);
@@ -270,66 +349,96 @@ void PredictionService::State::route_predict() {
               });
 }
 
-// POST /v1/generate: text from a language model, whole or streamed as NDJSON.
+namespace {
+
+// The prompt of a /v1/generate request as the bundle's generation writes it (core/export/bundle_prediction.h).
+std::vector<std::int64_t> generate_prompt_ids(const ModelBundle& bundle, const TextGenerator& generator,
+                                              const std::string& prompt) {
+  return bundle.chat ? user_turn_prompt(bundle.experiment.model, bundle.tokenizer, prompt)
+                     : generator.prompt_ids(prompt);
+}
+
+}  // namespace
+
+// POST /v1/generate: text from a language model, whole or streamed as NDJSON, batched with every other generation.
 void PredictionService::State::route_generate() {
   const bool language_model = bundle.experiment.task == Task::LanguageModel;
   server.Post("/v1/generate", [this, language_model](const httplib::Request& req, httplib::Response& res) {
     GenerateBody body;
-    bool stream = false;
+    auto channel = std::make_shared<GenerationChannel>();
     handle("/v1/generate", res, [&] {
       if (!language_model) throw RequestError("this bundle is not a language model: use POST /v1/predict");
       body = parse_generate_body(req.body, options.max_tokens);
       check_prompt(body.prompt);
-      if (!body.seed) body.seed = fresh_seed();  // told in the answer, so a good text can be had again
-      if (body.stream) {
-        stream = true;
-        return;
+      if (!body.seed) body.seed = fresh_generation_seed();  // told in the answer, so a good text can be had again
+      std::vector<GenerationChoice> choice(1);
+      choice[0].prompt = generate_prompt_ids(bundle, scheduler->generator(), body.prompt);
+      choice[0].options = sampling(body);
+      if (bundle.chat)
+        choice[0].options.end_ids = run_chat_format(bundle.experiment.model, bundle.tokenizer)->end_ids();
+      try {
+        scheduler->submit(channel, std::move(choice), body.stream);
+      } catch (const SchedulerBusy& busy) {
+        return refuse(res, 503, busy.what());
       }
-      BundlePrediction p;
-      if (!with_model(res, [&] { p = generate_text(bundle, body.prompt, sampling(body)); })) return;
-      Json out = prediction_to_json(p);
-      out["seed"] = *body.seed;
-      answer(res, 200, out);
+      if (body.stream) return;  // res.status stays -1: answered below, recorded when the stream ends
+      for (;;) {
+        GenerationEvent e;
+        if (!channel->pop(e, std::chrono::milliseconds(1000))) continue;
+        if (!e.error.empty()) throw std::runtime_error(e.error);
+        if (!e.finished) continue;
+        BundlePrediction p;
+        p.input = body.prompt;
+        p.generation = std::move(e.generation);
+        Json out = prediction_to_json(p);
+        out["seed"] = *body.seed;
+        return answer(res, 200, out);
+      }
     });
-    if (!stream) return;
+    if (!body.stream || res.status != -1) return;
     // Streamed: each piece as a line {"piece": "..."} as soon as it is known, then the summary line with "done".
-    if (waiting.fetch_add(1) >= options.max_waiting) {
-      waiting.fetch_sub(1);
-      refuse(res, 503, "busy: retry later");
-      return;
-    }
     const auto start = GuardedHttpServer::request_arrival();
     res.status = 200;
     res.set_chunked_content_provider(
         "application/x-ndjson",
-        [this, body](std::size_t, httplib::DataSink& sink) {
-          Json last;
-          try {
-            std::lock_guard<std::mutex> lock(model);
-            const BundlePrediction p =
-                generate_text(bundle, body.prompt, sampling(body), [&sink](const std::string& piece) {
-                  const std::string line = json_text(Json{{"piece", piece}}) + "\n";
-                  return sink.write(line.data(), line.size());  // false: the client left; generation stops
-                });
-            last = prediction_to_json(p);
-            last["seed"] = *body.seed;
-            last["done"] = true;
-          } catch (const std::exception& error) {
-            last = Json{{"error", std::string("the model failed on this request: ") + error.what()}, {"done", true}};
+        [body, channel](std::size_t, httplib::DataSink& sink) {
+          for (;;) {
+            GenerationEvent e;
+            if (!channel->pop(e, std::chrono::milliseconds(1000))) continue;
+            Json line;
+            if (!e.error.empty()) {
+              line = Json{{"error", e.error}, {"done", true}};
+            } else if (e.finished) {
+              BundlePrediction p;
+              p.input = body.prompt;
+              p.generation = std::move(e.generation);
+              line = prediction_to_json(p);
+              line["seed"] = *body.seed;
+              line["done"] = true;
+            } else {
+              line = Json{{"piece", e.piece}};
+            }
+            const std::string text = json_text(line) + "\n";
+            if (!sink.write(text.data(), text.size())) {
+              channel->cancel();  // the client left: generation stops
+              return false;
+            }
+            if (line.contains("done")) break;
           }
-          const std::string line = json_text(last) + "\n";
-          sink.write(line.data(), line.size());
           sink.done();
           return true;
         },
-        [this, start](bool) {  // after the stream, finished or cut off
-          waiting.fetch_sub(1);
+        [this, start, channel](bool) {  // after the stream, finished or cut off
+          channel->cancel();
           metrics.record("/v1/generate", 200, seconds_since(start));
         });
   });
 }
 
-PredictionService::~PredictionService() { stop(); }
+PredictionService::~PredictionService() {
+  stop();
+  state_->scheduler.reset();  // its thread ends before the model it runs goes
+}
 
 int PredictionService::bind() {
   State& s = *state_;

@@ -7,25 +7,10 @@
 #include <cstdio>
 #include <set>
 
-#include "core/common/utf8.h"
+#include "core/serve/request_fields.h"
 
 namespace cradle {
 namespace {
-
-using RequestJson = nlohmann::json;  // plain: the order of a request's fields does not matter
-
-RequestJson parse_object(const std::string& body) {
-  if (const auto bad = first_invalid_utf8_byte(body))
-    throw RequestError("the body is not valid UTF-8 at byte " + std::to_string(*bad) + " (JSON text must be UTF-8)");
-  RequestJson doc;
-  try {
-    doc = RequestJson::parse(body);
-  } catch (const RequestJson::exception& error) {  // parse_error, and out_of_range for a number too large
-    throw RequestError(std::string("the body is not valid JSON: ") + error.what());
-  }
-  if (!doc.is_object()) throw RequestError("the body must be a JSON object");
-  return doc;
-}
 
 void only_fields(const RequestJson& doc, const std::set<std::string>& known) {
   for (const auto& [key, value] : doc.items()) {
@@ -34,29 +19,6 @@ void only_fields(const RequestJson& doc, const std::set<std::string>& known) {
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
     throw RequestError("unknown field \"" + key + "\"; expected " + list);
   }
-}
-
-std::int64_t whole(const RequestJson& doc, const char* key, std::int64_t fallback, std::int64_t low,
-                   std::int64_t high) {
-  if (!doc.contains(key)) return fallback;
-  const auto& v = doc[key];
-  if (!v.is_number_integer()) throw RequestError(std::string("\"") + key + "\" must be a whole number");
-  const auto value = v.get<std::int64_t>();
-  if (value < low || value > high)
-    throw RequestError(std::string("\"") + key + "\" must be from " + std::to_string(low) + " to " +
-                       std::to_string(high) + ", got " + std::to_string(value));
-  return value;
-}
-
-double real(const RequestJson& doc, const char* key, double fallback, double low, double high, bool low_open = false) {
-  if (!doc.contains(key)) return fallback;
-  const auto& v = doc[key];
-  if (!v.is_number()) throw RequestError(std::string("\"") + key + "\" must be a number");
-  const double value = v.get<double>();
-  if (value > high || value < low || (low_open && value == low))
-    throw RequestError(std::string("\"") + key + "\" must be " + (low_open ? "above " : "from ") +
-                       RequestJson(low).dump() + " to " + RequestJson(high).dump() + ", got " + v.dump());
-  return value;
 }
 
 std::string lower_case(std::string text) {
@@ -133,7 +95,7 @@ PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std:
   const char* what = images                        ? "base64-encoded image files"
                      : kind == PredictInputs::Rows ? "table rows (objects of column: value)"
                                                    : "texts";
-  const RequestJson doc = parse_object(body);
+  const RequestJson doc = parse_request_object(body);
   only_fields(doc, {"inputs", "top_k"});
   if (!doc.contains("inputs") || !doc["inputs"].is_array())
     throw RequestError(std::string("\"inputs\" must be an array of ") + what);
@@ -143,7 +105,7 @@ PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std:
     throw RequestError("\"inputs\" holds " + std::to_string(inputs.size()) + " items; at most " +
                        std::to_string(max_inputs) + " per request");
   PredictBody parsed;
-  parsed.top_k = whole(doc, "top_k", 3, 1, 1000);
+  parsed.top_k = whole_field(doc, "top_k", 3, 1, 1000);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::string where = "inputs[" + std::to_string(i) + "]";
     if (kind == PredictInputs::Rows) {
@@ -173,21 +135,19 @@ PredictBody parse_predict_body(const std::string& body, PredictInputs kind, std:
 }
 
 GenerateBody parse_generate_body(const std::string& body, std::int64_t max_tokens_limit) {
-  const RequestJson doc = parse_object(body);
+  const RequestJson doc = parse_request_object(body);
   only_fields(doc, {"prompt", "max_tokens", "temperature", "top_k", "top_p", "repetition_penalty", "seed", "stream"});
   GenerateBody parsed;
   if (!doc.contains("prompt") || !doc["prompt"].is_string()) throw RequestError("\"prompt\" must be a string");
   parsed.prompt = doc["prompt"].get<std::string>();
-  parsed.max_tokens = whole(doc, "max_tokens", parsed.max_tokens, 1, max_tokens_limit);
-  parsed.temperature = real(doc, "temperature", parsed.temperature, 0, 100);
-  parsed.top_k = whole(doc, "top_k", 0, 0, 10000000);
-  parsed.top_p = real(doc, "top_p", 1.0, 0, 1, /*low_open=*/true);
-  parsed.repetition_penalty = real(doc, "repetition_penalty", 1.0, 0, 100, /*low_open=*/true);
-  if (doc.contains("seed")) parsed.seed = static_cast<std::uint64_t>(whole(doc, "seed", 0, 0, INT64_MAX));
-  if (doc.contains("stream")) {
-    if (!doc["stream"].is_boolean()) throw RequestError("\"stream\" must be true or false");
-    parsed.stream = doc["stream"].get<bool>();
-  }
+  parsed.max_tokens = whole_field(doc, "max_tokens", parsed.max_tokens, 1, max_tokens_limit);
+  parsed.temperature = real_field(doc, "temperature", parsed.temperature, 0, 100);
+  parsed.top_k = whole_field(doc, "top_k", 0, 0, 10000000);
+  parsed.top_p = real_field(doc, "top_p", 1.0, 0, 1, /*low_open=*/true);
+  parsed.repetition_penalty = real_field(doc, "repetition_penalty", 1.0, 0, 100, /*low_open=*/true);
+  if (doc.contains("seed") && !doc["seed"].is_null())
+    parsed.seed = static_cast<std::uint64_t>(whole_field(doc, "seed", 0, 0, INT64_MAX));
+  parsed.stream = boolean_field(doc, "stream", false);
   return parsed;
 }
 

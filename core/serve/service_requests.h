@@ -14,7 +14,13 @@ namespace cradle {
 
 class RequestError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  // `param`: the request field at fault, where one is (OpenAI's error shape names it).
+  explicit RequestError(const std::string& message, std::string param = "")
+      : std::runtime_error(message), param_(std::move(param)) {}
+  const std::string& param() const { return param_; }
+
+ private:
+  std::string param_;
 };
 
 // What a bundle's /v1/predict reads.

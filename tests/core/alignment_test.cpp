@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "core/align/candidate_pairs.h"
 #include "core/align/direct_preference.h"
@@ -207,6 +208,27 @@ class AlignmentTest : public QObject {
     unpenalised["align"]["kl_control"] = "fixed";
     unpenalised["align"]["kl_coef"] = 0.0;
     const auto without_kl = ExperimentRun(parse_experiment(unpenalised), root / "ppo-beta0").train();
+
+    // Rollouts generated one at a time are the batched ones exactly: the first iteration's scores (before any
+    // update) agree to the last bit.
+    Json one_at_a_time = controlled;
+    one_at_a_time["name"] = "ppo-one-at-a-time";
+    one_at_a_time["train"]["epochs"] = 1;
+    one_at_a_time["align"]["generation_batch"] = 1;
+    ExperimentRun(parse_experiment(one_at_a_time), root / "ppo-one-at-a-time").train();
+    const auto first_step = [](const fs::path& run) {
+      std::istringstream lines(read_file(run / "metrics.jsonl"));
+      for (std::string line; std::getline(lines, line);)
+        if (line.find("\"score\":") != std::string::npos) {
+          const Json step = Json::parse(line);
+          if (step.contains("response_length")) return step;
+        }
+      return Json();
+    };
+    const Json batched_step = first_step(root / "ppo"), alone_step = first_step(root / "ppo-one-at-a-time");
+    QVERIFY2(!batched_step.is_null(), "no iteration in metrics.jsonl");
+    QCOMPARE(alone_step["score"].get<double>(), batched_step["score"].get<double>());
+    QCOMPARE(alone_step["response_length"].get<double>(), batched_step["response_length"].get<double>());
 
     const Json report = Json::parse(read_file(root / "ppo" / "report.json"));
     QCOMPARE(report["stage"].get<std::string>(), std::string("ppo"));

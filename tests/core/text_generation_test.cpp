@@ -10,8 +10,8 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/eval/packed_gpt_decoder.h"
 #include "core/eval/text_generation.h"
-#include "core/models/gpt_decoder.h"
 #include "core/models/model_factory.h"
 #include "tests/support/test_registry.h"
 
@@ -58,23 +58,39 @@ class TextGenerationTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Two slots fed in the same calls — one a prefill of 4 and then one token
+  // at a time, the other a token at a time from the start — each give the
+  // full forward pass's logits at every position.
   void cachedLogitsEqualTheFullForward() {
     for (const std::string position : {"learned", "rotary"}) {
       auto model = tiny_gpt(position);
       model->eval();
       torch::NoGradGuard no_grad;
-      const std::vector<std::int64_t> tokens = {4, 9, 1, 22, 7, 7, 3, 15, 0, 11};
+      const std::vector<std::int64_t> tokens = {4, 9, 1, 22, 7, 7, 3, 15, 0, 11}, other = {8, 2, 2, 19, 5, 6, 1};
       const auto full = model->forward(torch::tensor(tokens).view({1, -1}))[0];  // [T, vocab]
-      GptDecoder decoder(model, kContext);
-      // A prefill of 4 tokens, then one at a time.
-      auto logits = decoder.feed({tokens.begin(), tokens.begin() + 4});
-      QVERIFY2(torch::allclose(logits, full[3], 1e-5, 1e-5), position.c_str());
+      const auto other_full = model->forward(torch::tensor(other).view({1, -1}))[0];
+      PackedGptDecoder decoder(model, kContext);
+      const int a = decoder.open_slot(), b = decoder.open_slot();
+      auto logits = decoder.feed({{a, {tokens.begin(), tokens.begin() + 4}}, {b, {other[0]}}});
+      QCOMPARE(logits.size(0), std::int64_t(2));
+      QVERIFY2(torch::allclose(logits[0], full[3], 1e-5, 1e-5), position.c_str());
+      QVERIFY2(torch::allclose(logits[1], other_full[0], 1e-5, 1e-5), position.c_str());
       for (std::size_t t = 4; t < tokens.size(); ++t) {
-        logits = decoder.feed({tokens[t]});
-        QVERIFY2(torch::allclose(logits, full[static_cast<std::int64_t>(t)], 1e-5, 1e-5), position.c_str());
+        const std::size_t o = t - 3;
+        std::vector<SlotFeed> feeds = {{a, {tokens[t]}}};
+        if (o < other.size()) feeds.push_back({b, {other[o]}});
+        logits = decoder.feed(feeds);
+        QVERIFY2(torch::allclose(logits[0], full[static_cast<std::int64_t>(t)], 1e-5, 1e-5), position.c_str());
+        if (o < other.size())
+          QVERIFY2(torch::allclose(logits[1], other_full[static_cast<std::int64_t>(o)], 1e-5, 1e-5), position.c_str());
       }
-      QCOMPARE(decoder.length(), std::int64_t(tokens.size()));
-      QVERIFY_THROWS_EXCEPTION(std::logic_error, decoder.feed(std::vector<std::int64_t>(7, 1)));  // 17 > 16
+      QCOMPARE(decoder.slot_length(a), std::int64_t(tokens.size()));
+      QCOMPARE(decoder.slot_length(b), std::int64_t(other.size()));
+      QVERIFY_THROWS_EXCEPTION(std::logic_error, decoder.feed({{a, std::vector<std::int64_t>(7, 1)}}));  // 17 > 16
+      decoder.close_slot(b);
+      QVERIFY_THROWS_EXCEPTION(std::logic_error, decoder.feed({{b, {1}}}));  // closed
+      QCOMPARE(decoder.open_slot(), b);                                      // reused, empty
+      QCOMPARE(decoder.slot_length(b), std::int64_t(0));
     }
   }
 
@@ -90,11 +106,11 @@ class TextGenerationTest : public QObject {
       QVERIFY2(cached == recomputed, position.c_str());
       QVERIFY(model->is_training());  // the caller's mode is back
     }
-    QVERIFY(GptDecoder::supports(tiny_gpt("learned")));
+    QVERIFY(PackedGptDecoder::supports(tiny_gpt("learned")));
     ModelSpec lstm;
     lstm.type = "lstm";
     auto recurrent = build_model(lstm, {kContext}, kVocab, {});
-    QVERIFY(!GptDecoder::supports(recurrent));
+    QVERIFY(!PackedGptDecoder::supports(recurrent));
     // Without a cache the window is recomputed: a recurrent model generates too.
     const auto tokens = generate_tokens(recurrent, {5, 6}, kContext, greedy(20, true));
     QCOMPARE(tokens.size(), size_t(20));
