@@ -1,6 +1,7 @@
 #include "core/eval/batched_generation.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -54,12 +55,21 @@ std::vector<std::size_t> BatchedGenerator::step() {
   feeds.reserve(running_.size());
   for (auto& s : running_) feeds.push_back(next_feed(s));
   const auto logits = decoder_.feed(feeds);
+  // The draws over the threads (each sequence has its own generator), the
+  // tokens then taken in order, since sinks may not be called from several threads.
+  std::vector<std::int64_t> tokens(running_.size());
+  at::parallel_for(0, static_cast<std::int64_t>(running_.size()), 4, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      Sequence& s = running_[static_cast<std::size_t>(i)];
+      tokens[static_cast<std::size_t>(i)] =
+          choose_next_token(logits[i], s.ids, s.spec.options, s.generator, s.generated);
+    }
+  });
   std::vector<Sequence> still;
   still.reserve(running_.size());
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Sequence& s = running_[i];
-    const std::int64_t token =
-        choose_next_token(logits[static_cast<std::int64_t>(i)], s.ids, s.spec.options, s.generator, s.generated);
+    const std::int64_t token = tokens[i];
     if (accept(s, token)) {
       still.push_back(std::move(s));
       continue;

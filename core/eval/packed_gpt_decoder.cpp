@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -86,20 +87,89 @@ torch::Tensor PackedGptDecoder::feed(const std::vector<SlotFeed>& feeds) {
 
 torch::Tensor PackedGptDecoder::block(std::size_t index, const torch::Tensor& x, const std::vector<SlotFeed>& feeds) {
   TransformerBlockImpl& b = *blocks_[index];
-  const std::int64_t width = x.size(1);
   const auto qkv = packed_linear(b.norm1->forward(x), b.attention->qkv);  // [N, 3 width]
-  std::vector<torch::Tensor> mixed;
-  std::int64_t row = 0;
-  for (const auto& f : feeds) {
-    const auto n = static_cast<std::int64_t>(f.tokens.size());
-    const auto rows = qkv.narrow(0, row, n);
-    mixed.push_back(attend(index, slots_.at(f.slot), rows.narrow(1, 0, width), rows.narrow(1, width, width),
-                           rows.narrow(1, 2 * width, width)));
-    row += n;
-  }
-  const auto attended = mixed.size() == 1 ? mixed.front() : torch::cat(mixed, 0);
-  const auto h = x + packed_linear(attended, b.attention->projection);
+  const auto h = x + packed_linear(attention_rows(index, qkv, feeds), b.attention->projection);
   return h + packed_linear(torch::gelu(packed_linear(b.norm2->forward(h), b.expand)), b.contract);
+}
+
+bool PackedGptDecoder::one_pass_applies(std::size_t index, const torch::Tensor& qkv) const {
+  const auto type = qkv.scalar_type();
+  return !blocks_[index]->attention->rotary() && qkv.device().is_cpu() && !torch::GradMode::is_enabled() &&
+         (type == torch::kFloat32 || type == torch::kBFloat16);
+}
+
+torch::Tensor PackedGptDecoder::attention_rows(std::size_t index, const torch::Tensor& qkv,
+                                               const std::vector<SlotFeed>& feeds) {
+  const std::int64_t width = qkv.size(1) / 3;
+  std::vector<std::int64_t> first_row(feeds.size()), single_rows;
+  std::vector<int> single_slots;
+  std::int64_t rows = 0;
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    first_row[i] = rows;
+    if (feeds[i].tokens.size() == 1) {
+      single_rows.push_back(rows);
+      single_slots.push_back(feeds[i].slot);
+    }
+    rows += static_cast<std::int64_t>(feeds[i].tokens.size());
+  }
+  const bool one_pass = !single_rows.empty() && one_pass_applies(index, qkv);
+  if (one_pass && single_rows.size() == feeds.size())
+    return attend_one_token_each(index, qkv.contiguous(), single_slots);
+  // A step where some slots take a prompt: those attend one by one, the others still in one pass.
+  auto out = torch::empty({rows, width}, qkv.options());
+  if (one_pass) {
+    const auto which = torch::tensor(single_rows, torch::kInt64);
+    out.index_copy_(0, which, attend_one_token_each(index, qkv.index_select(0, which), single_slots));
+  }
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    const auto n = static_cast<std::int64_t>(feeds[i].tokens.size());
+    if (one_pass && n == 1) continue;
+    const auto part = qkv.narrow(0, first_row[i], n);
+    out.narrow(0, first_row[i], n)
+        .copy_(attend(index, slots_.at(feeds[i].slot), part.narrow(1, 0, width), part.narrow(1, width, width),
+                      part.narrow(1, 2 * width, width)));
+  }
+  return out;
+}
+
+AttentionCache& PackedGptDecoder::cache_of(std::size_t index, Slot& slot, const torch::TensorOptions& options) {
+  if (slot.layers.size() != blocks_.size()) slot.layers.resize(blocks_.size());
+  AttentionCache& cache = slot.layers[index];
+  if (!cache.keys.defined()) {
+    const std::int64_t heads = blocks_[index]->attention->heads();
+    const std::int64_t head_width = blocks_[index]->attention->qkv->weight.size(1) / heads;
+    cache.keys = torch::empty({1, heads, capacity_, head_width}, options);
+    cache.values = torch::empty({1, heads, capacity_, head_width}, options);
+  }
+  return cache;
+}
+
+torch::Tensor PackedGptDecoder::attend_one_token_each(std::size_t index, const torch::Tensor& qkv,
+                                                      const std::vector<int>& slots) {
+  const std::int64_t count = qkv.size(0), width = qkv.size(1) / 3, heads = blocks_[index]->attention->heads();
+  const std::int64_t head_width = width / heads, item = qkv.element_size();
+  std::vector<torch::Tensor> keys, values;
+  std::vector<std::int64_t> lengths;
+  const auto* rows = static_cast<const char*>(qkv.data_ptr());
+  for (std::int64_t i = 0; i < count; ++i) {
+    Slot& slot = slots_.at(slots[static_cast<std::size_t>(i)]);
+    AttentionCache& cache = cache_of(index, slot, qkv.options());
+    // The new key and value, head by head, into the cache's row `slot.length`:
+    // what attend's copies do, without two operators per slot and layer.
+    const char* row = rows + i * 3 * width * item;
+    auto* key_rows = static_cast<char*>(cache.keys.data_ptr());
+    auto* value_rows = static_cast<char*>(cache.values.data_ptr());
+    for (std::int64_t h = 0; h < heads; ++h) {
+      const std::int64_t at = (h * capacity_ + slot.length) * head_width * item;
+      std::memcpy(key_rows + at, row + (width + h * head_width) * item, head_width * item);
+      std::memcpy(value_rows + at, row + (2 * width + h * head_width) * item, head_width * item);
+    }
+    cache.length = slot.length + 1;
+    keys.push_back(cache.keys);
+    values.push_back(cache.values);
+    lengths.push_back(cache.length);
+  }
+  return one_query_attention_each(qkv.narrow(1, 0, width).view({count, heads, head_width}), keys, values, lengths);
 }
 
 torch::Tensor PackedGptDecoder::attend(std::size_t index, Slot& slot, const torch::Tensor& q_rows,
@@ -114,12 +184,7 @@ torch::Tensor PackedGptDecoder::attend(std::size_t index, Slot& slot, const torc
     q = rotate_positions(q, seen);
     k = rotate_positions(k, seen);
   }
-  if (slot.layers.size() != blocks_.size()) slot.layers.resize(blocks_.size());
-  AttentionCache& cache = slot.layers[index];
-  if (!cache.keys.defined()) {
-    cache.keys = torch::empty({1, heads, capacity_, head_width}, k.options());
-    cache.values = torch::empty({1, heads, capacity_, head_width}, v.options());
-  }
+  AttentionCache& cache = cache_of(index, slot, k.options());
   cache.keys.narrow(2, seen, n).copy_(k);
   cache.values.narrow(2, seen, n).copy_(v);
   cache.length = total;

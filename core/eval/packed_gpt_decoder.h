@@ -49,6 +49,17 @@ class PackedGptDecoder final : public SequenceDecoder {
   };
   // One block over the packed rows x [N, width]; `feeds` says which rows are whose.
   torch::Tensor block(std::size_t index, const torch::Tensor& x, const std::vector<SlotFeed>& feeds);
+  // Attention of every slot's new rows in qkv [N, 3 width]: [N, width]. The
+  // slots fed one token (all of them, each step after the prompts) go
+  // through one pass where it applies; a slot taking a prompt attends alone.
+  torch::Tensor attention_rows(std::size_t index, const torch::Tensor& qkv, const std::vector<SlotFeed>& feeds);
+  // Whether layer `index` takes that one pass: no rotary positions, the CPU, inference, float32 or bfloat16.
+  bool one_pass_applies(std::size_t index, const torch::Tensor& qkv) const;
+  // One token for each of `slots` (qkv's rows, contiguous): their keys and values stored and
+  // their attention worked out in one pass, [slots, width].
+  torch::Tensor attend_one_token_each(std::size_t index, const torch::Tensor& qkv, const std::vector<int>& slots);
+  // Layer `index`'s cache of `slot`, its buffers made on first use.
+  AttentionCache& cache_of(std::size_t index, Slot& slot, const torch::TensorOptions& options);
   // Attention of one slot's n new rows (q, k, v each [n, width]) against its cache: [n, width].
   torch::Tensor attend(std::size_t index, Slot& slot, const torch::Tensor& q, const torch::Tensor& k,
                        const torch::Tensor& v);

@@ -15,75 +15,10 @@
 #include "core/eval/batched_generation.h"
 
 namespace cradle {
-namespace {
-
-std::string number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-}  // namespace
-
-void check_sampling_options(const SamplingOptions& o) {
-  const auto fail = [](const std::string& what) { throw ConfigError("sampling: " + what); };
-  if (o.max_new_tokens < 1) fail("max_new_tokens must be at least 1 (got " + std::to_string(o.max_new_tokens) + ")");
-  if (!(o.temperature >= 0) || !std::isfinite(o.temperature))
-    fail("temperature must be 0 (greedy) or more (got " + number(o.temperature) + ")");
-  if (o.top_k < 0) fail("top_k must be 0 (all tokens) or more (got " + std::to_string(o.top_k) + ")");
-  if (!(o.top_p > 0 && o.top_p <= 1)) fail("top_p must be in (0, 1] (got " + number(o.top_p) + ")");
-  if (!(o.repetition_penalty > 0) || !std::isfinite(o.repetition_penalty))
-    fail("repetition_penalty must be more than 0 (got " + number(o.repetition_penalty) + ")");
-  if (!(o.presence_penalty >= -2 && o.presence_penalty <= 2))
-    fail("presence_penalty must be in [-2, 2] (got " + number(o.presence_penalty) + ")");
-  if (!(o.frequency_penalty >= -2 && o.frequency_penalty <= 2))
-    fail("frequency_penalty must be in [-2, 2] (got " + number(o.frequency_penalty) + ")");
-  for (const auto& s : o.stop)
-    if (s.empty()) fail("a stop string is empty");
-}
-
 std::int64_t context_window_start(std::int64_t length, std::int64_t context_length) {
   if (length <= context_length) return 0;
   const std::int64_t shift = std::max<std::int64_t>(1, context_length / 2);
   return (length - context_length + shift - 1) / shift * shift;
-}
-
-std::int64_t choose_next_token(torch::Tensor logits, const std::vector<std::int64_t>& history,
-                               const SamplingOptions& options, at::Generator& generator,
-                               const std::vector<std::int64_t>& generated) {
-  logits = logits.to(torch::kFloat64).contiguous().clone();
-  const std::int64_t vocab = logits.size(0);
-  if (options.presence_penalty != 0 || options.frequency_penalty != 0) {
-    auto values = logits.accessor<double, 1>();
-    std::map<std::int64_t, int> counts;
-    for (const auto id : generated)
-      if (id >= 0 && id < vocab) ++counts[id];
-    for (const auto& [id, count] : counts) values[id] -= options.presence_penalty + options.frequency_penalty * count;
-  }
-  if (options.repetition_penalty != 1.0) {
-    // Divides a positive logit and multiplies a negative one: either way the token becomes less likely.
-    auto values = logits.accessor<double, 1>();
-    std::unordered_set<std::int64_t> seen;
-    for (const auto id : history) {
-      if (id < 0 || id >= vocab || !seen.insert(id).second) continue;
-      values[id] = values[id] > 0 ? values[id] / options.repetition_penalty : values[id] * options.repetition_penalty;
-    }
-  }
-  if (options.temperature == 0) return logits.argmax().item<std::int64_t>();  // the first of equal maxima
-  logits.div_(options.temperature);
-  if (options.top_k > 0 && options.top_k < vocab) {
-    const double kth = std::get<0>(logits.topk(options.top_k)).min().item<double>();
-    logits.masked_fill_(logits < kth, -std::numeric_limits<double>::infinity());
-  }
-  auto probabilities = torch::softmax(logits, 0);
-  if (options.top_p < 1.0) {
-    // Keep the likeliest tokens until their mass reaches p (the one that crosses it included).
-    auto [sorted, order] = probabilities.sort(0, /*descending=*/true);
-    const auto mass_before = sorted.cumsum(0) - sorted;
-    sorted.masked_fill_(mass_before >= options.top_p, 0.0);
-    probabilities = torch::zeros_like(probabilities).scatter_(0, order, sorted);
-  }
-  return torch::multinomial(probabilities, 1, false, generator).item<std::int64_t>();
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -132,6 +133,47 @@ __attribute__((target("avx2,fma"))) void dot_rows_avx2(const Weight* w, std::int
   dot_rows_plain(w, in, x, o, last, y);
 }
 
+// Two rows of x against four weight rows per pass: each weight vector is
+// loaded once for both rows (a batch's products were bound by the loads). Each
+// (row, output) sum is the same chain of multiply-adds, the same reduction and
+// the same tail as dot_rows_avx2's, so a row's outputs are the bits it gets alone.
+template <class Weight>
+__attribute__((target("avx2,fma"))) void dot_two_rows_avx2(const Weight* w, std::int64_t in, const float* xa,
+                                                           const float* xb, std::int64_t first, std::int64_t last,
+                                                           float* ya, float* yb) {
+  const std::int64_t whole = in / 8 * 8;
+  std::int64_t o = first;
+  for (; o + 4 <= last; o += 4) {
+    const Weight* r = w + o * in;
+    const Weight* next = o + 8 <= last ? r + 4 * in : r;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+    for (std::int64_t i = 0; i < whole; i += 8) {
+      const __m256 x0 = _mm256_loadu_ps(xa + i), x1 = _mm256_loadu_ps(xb + i);
+      fetch_next_rows(next, in, i);
+      const __m256 w0 = load8(r + i), w1 = load8(r + in + i), w2 = load8(r + 2 * in + i), w3 = load8(r + 3 * in + i);
+      a0 = _mm256_fmadd_ps(w0, x0, a0);
+      b0 = _mm256_fmadd_ps(w0, x1, b0);
+      a1 = _mm256_fmadd_ps(w1, x0, a1);
+      b1 = _mm256_fmadd_ps(w1, x1, b1);
+      a2 = _mm256_fmadd_ps(w2, x0, a2);
+      b2 = _mm256_fmadd_ps(w2, x1, b2);
+      a3 = _mm256_fmadd_ps(w3, x0, a3);
+      b3 = _mm256_fmadd_ps(w3, x1, b3);
+    }
+    float sa[4] = {sum8(a0), sum8(a1), sum8(a2), sum8(a3)};
+    float sb[4] = {sum8(b0), sum8(b1), sum8(b2), sum8(b3)};
+    for (int j = 0; j < 4; ++j) {
+      for (std::int64_t i = whole; i < in; ++i) sa[j] += widen(r[j * in + i]) * xa[i];
+      for (std::int64_t i = whole; i < in; ++i) sb[j] += widen(r[j * in + i]) * xb[i];
+      ya[o + j] = sa[j];
+      yb[o + j] = sb[j];
+    }
+  }
+  dot_rows_plain(w, in, xa, o, last, ya);
+  dot_rows_plain(w, in, xb, o, last, yb);
+}
+
 // 32 bfloat16 values as the pairs _mm512_dpbf16_ps takes.
 __attribute__((target("avx512f,avx512bf16"))) inline __m512bh pairs(const std::uint16_t* p) {
   return reinterpret_cast<__m512bh>(_mm512_loadu_si512(p));
@@ -211,9 +253,24 @@ void product(RowKernel kernel, const Weight* w, std::int64_t out, std::int64_t i
   // Blocks of at least ~64 KiB of weights per thread; multiples of 4 rows keep the four-row passes whole.
   const std::int64_t grain =
       std::max<std::int64_t>(4, (65536 / static_cast<std::int64_t>(sizeof(Weight)) / in) / 4 * 4);
+  // Within a thread's share, blocks of ~16 KiB of weights (whole four-output passes) go through
+  // every row of x while they sit in the first-level cache. Each (row, output) sum is the same
+  // pass whatever the blocks.
+  const std::int64_t block =
+      std::max<std::int64_t>(4, (16384 / static_cast<std::int64_t>(sizeof(Weight)) / in) / 4 * 4);
   at::parallel_for(0, (out + 3) / 4, (grain + 3) / 4, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t r = 0; r < rows; ++r)
-      dot_rows(kernel, w, in, x + r * in, begin * 4, std::min(end * 4, out), y + r * out);
+    const std::int64_t last = std::min(end * 4, out);
+    for (std::int64_t first = begin * 4; first < last; first += block) {
+      const std::int64_t block_end = std::min(first + block, last);
+      std::int64_t r = 0;
+#if defined(__x86_64__)
+      if constexpr (std::is_same_v<X, float>)
+        if (kernel == RowKernel::Avx2)
+          for (; r + 2 <= rows; r += 2)
+            dot_two_rows_avx2(w, in, x + r * in, x + (r + 1) * in, first, block_end, y + r * out, y + (r + 1) * out);
+#endif
+      for (; r < rows; ++r) dot_rows(kernel, w, in, x + r * in, first, block_end, y + r * out);
+    }
   });
 }
 

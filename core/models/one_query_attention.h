@@ -8,6 +8,9 @@
 // attention reads each key/value head for its group of query heads.
 #include <torch/types.h>
 
+#include <cstdint>
+#include <vector>
+
 namespace cradle {
 
 // Whether one_query_attention takes them: CPU, no gradient wanted, q
@@ -17,5 +20,21 @@ bool one_query_attention_applies(const torch::Tensor& q, const torch::Tensor& k,
 
 // softmax(q·kᵀ/√D)·v as [B, 1, H·D] in q's type (bfloat16 rounded once, at the end).
 torch::Tensor one_query_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v);
+
+// Several sequences' newest positions at once, each against its own cache, as
+// batched generation steps them: queries [S, H, D] (a view of the packed qkv
+// rows: each row's heads contiguous), keys[s] and values[s] [1, KVH, ≥ T_s, D]
+// (a cache's whole buffers) of which the first lengths[s] positions are read.
+// Every (sequence, head) is worked out by the code one_query_attention runs
+// for it alone, all of them in one parallel pass, so a sequence's result is
+// the same bits whatever else is in the batch.
+bool one_query_attention_each_applies(const torch::Tensor& queries, const std::vector<torch::Tensor>& keys,
+                                      const std::vector<torch::Tensor>& values,
+                                      const std::vector<std::int64_t>& lengths);
+
+// [S, H·D] in the queries' type (bfloat16 rounded once, at the end).
+torch::Tensor one_query_attention_each(const torch::Tensor& queries, const std::vector<torch::Tensor>& keys,
+                                       const std::vector<torch::Tensor>& values,
+                                       const std::vector<std::int64_t>& lengths);
 
 }  // namespace cradle

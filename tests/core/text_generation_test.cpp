@@ -165,6 +165,52 @@ class TextGenerationTest : public QObject {
     QCOMPARE(seen.size(), size_t(3));
   }
 
+  // 40,000 draws of five tokens at temperature 0.7 with top-k 4 and top-p
+  // 0.95: each token's frequency within five standard deviations of the
+  // probability torch's softmax gives it after the same cuts, never a cut one.
+  void samplesFollowTheProbabilities() {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(11);
+    const std::vector<double> logits = {1.0, 2.5, -0.5, 2.0, 0.3};
+    SamplingOptions o;
+    o.temperature = 0.7;
+    o.top_k = 4;  // drops token 2
+    o.top_p = 0.95;
+    auto expected = torch::softmax(torch::tensor(logits, torch::kFloat64) / 0.7, 0);
+    expected[2] = 0;
+    expected = expected / expected.sum();
+    // Top-p over what top-k kept, likeliest first: 1 (0.61), 3 (0.30), 0 (0.07) reach 0.95 without 4.
+    auto [sorted, order] = expected.sort(0, /*descending=*/true);
+    const auto before = sorted.cumsum(0) - sorted;
+    sorted.masked_fill_(before >= 0.95, 0.0);
+    expected = torch::zeros_like(expected).scatter_(0, order, sorted);
+    expected = expected / expected.sum();
+    const int draws = 40000;
+    std::vector<int> counts(logits.size());
+    for (int i = 0; i < draws; ++i) ++counts[static_cast<std::size_t>(draw(logits, o, generator))];
+    for (std::size_t t = 0; t < logits.size(); ++t) {
+      const double p = expected[static_cast<std::int64_t>(t)].item<double>();
+      const double sigma = std::sqrt(draws * p * (1 - p));
+      if (p == 0) {
+        QCOMPARE(counts[t], 0);
+        continue;
+      }
+      QVERIFY2(std::abs(counts[t] - draws * p) <= 5 * sigma,
+               qPrintable(QString("token %1: %2 draws, %3 expected").arg(t).arg(counts[t]).arg(draws * p)));
+    }
+    QVERIFY(counts[2] == 0 && counts[4] == 0);  // cut by top-k and by top-p
+  }
+
+  // A logit that is not a number is refused by name, not drawn from.
+  void notANumberIsRefused() {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(1);
+    try {
+      draw({0.5, std::nan(""), 1.0}, SamplingOptions{}, generator);
+      QFAIL("a NaN logit was sampled from");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("token 1") != std::string::npos, e.what());
+    }
+  }
+
   void samplingIsSeeded() {
     auto model = tiny_gpt("learned");
     SamplingOptions o;

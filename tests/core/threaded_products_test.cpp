@@ -147,6 +147,30 @@ class ThreadedProductsTest : public QObject {
     QVERIFY(threaded_close_to(threaded_linear(x, weight, bias, false, /*evaluating=*/true), expected));
   }
 
+  // Batched generation's product: any number of rows (pairs go through the
+  // two-row pass where the processor has AVX2, an odd one alone), each row's
+  // outputs the bits that row gets alone, and close to ATen's.
+  void rowIndependentLinearGivesEachRowItsAloneBits() {
+    torch::manual_seed(18);
+    torch::NoGradGuard no_grad;
+    for (const auto& [out, in] : {std::pair<std::int64_t, std::int64_t>{37, 70}, {1536, 576}, {5, 3}, {384, 128}}) {
+      for (const auto type : {torch::kFloat32, torch::kBFloat16}) {
+        const auto x = torch::randn({9, in}).to(type), weight = torch::randn({out, in}).to(type);
+        QVERIFY(row_independent_linear_applies(x, weight));
+        const auto together = row_independent_linear(x, weight);
+        const QByteArray what = QByteArray::number(qint64(in)) + " -> " + QByteArray::number(qint64(out)) + " " +
+                                QByteArray(c10::toString(type));
+        for (std::int64_t r = 0; r < x.size(0); ++r)
+          QVERIFY2(torch::equal(together[r], row_independent_linear(x.narrow(0, r, 1), weight)[0]),
+                   what + ", row " + QByteArray::number(qint64(r)));
+        const auto reference = torch::matmul(x.to(torch::kFloat32), weight.to(torch::kFloat32).t());
+        QVERIFY2(type == torch::kFloat32 ? threaded_close_to(together, reference, 2e-4)
+                                         : torch::allclose(together.to(torch::kFloat32), reference, 8e-3, 1e-2),
+                 what);
+      }
+    }
+  }
+
   void fewRowsLinearTransposedMatchesATen() {
     // GPT-2's Conv1D layout, weight [in, out]: column tiles split across threads, a tile's tail.
     torch::manual_seed(19);
@@ -315,6 +339,50 @@ class ThreadedProductsTest : public QObject {
     QVERIFY(!one_query_attention_applies(torch::randn({1, 3, 1, 8}), k, k));
     torch::GradMode::set_enabled(true);
     QVERIFY(!one_query_attention_applies(torch::randn({1, 4, 1, 8}), k, k));
+  }
+
+  // Batched generation's step: several sequences' queries, each against its
+  // own cache of its own length, in one call: every sequence's result is the
+  // bits one_query_attention gives it alone, whatever else is in the batch.
+  void oneQueryAttentionEachEqualsEachAlone() {
+    torch::manual_seed(17);
+    torch::NoGradGuard no_grad;
+    const std::int64_t heads = 4, kv_heads = 2, width = 12, capacity = 300;
+    const std::vector<std::int64_t> lengths = {1, 7, 300, 40, 129};
+    for (const auto type : {torch::kFloat32, torch::kBFloat16}) {
+      const auto count = static_cast<std::int64_t>(lengths.size());
+      // Packed qkv rows [S, 3 · H · D]: the queries are their first third.
+      const auto qkv = torch::randn({count, 3 * heads * width}).to(type);
+      const auto queries = qkv.narrow(1, 0, heads * width).view({count, heads, width});
+      std::vector<torch::Tensor> keys, values;
+      for (std::size_t s = 0; s < lengths.size(); ++s) {
+        keys.push_back(torch::randn({1, kv_heads, capacity, width}).to(type));
+        values.push_back(torch::randn({1, kv_heads, capacity, width}).to(type));
+      }
+      QVERIFY(one_query_attention_each_applies(queries, keys, values, lengths));
+      const auto together = one_query_attention_each(queries, keys, values, lengths);
+      QCOMPARE(together.sizes(), (torch::IntArrayRef{count, heads * width}));
+      QCOMPARE(together.scalar_type(), type);
+      for (std::int64_t s = 0; s < count; ++s) {
+        const auto i = static_cast<std::size_t>(s);
+        const auto alone = one_query_attention(queries[s].reshape({1, heads, 1, width}),
+                                               keys[i].narrow(2, 0, lengths[i]), values[i].narrow(2, 0, lengths[i]));
+        QVERIFY2(torch::equal(together[s], alone.view({heads * width})),
+                 qPrintable(QString("sequence %1 of %2 keys").arg(s).arg(lengths[i])));
+      }
+      // Refused: a length past the buffer or of 0, caches of another type, one cache short.
+      auto longer = lengths;
+      longer[2] = capacity + 1;
+      QVERIFY(!one_query_attention_each_applies(queries, keys, values, longer));
+      auto empty = lengths;
+      empty[0] = 0;
+      QVERIFY(!one_query_attention_each_applies(queries, keys, values, empty));
+      auto other = keys;
+      other[1] = other[1].to(type == torch::kFloat32 ? torch::kBFloat16 : torch::kFloat32);
+      QVERIFY(!one_query_attention_each_applies(queries, other, values, lengths));
+      QVERIFY(!one_query_attention_each_applies(queries, std::vector<torch::Tensor>(keys.begin(), keys.end() - 1),
+                                                values, lengths));
+    }
   }
 };
 
