@@ -116,6 +116,79 @@ void OpenAiEndpoints::install(GuardedHttpServer& server) {
     });
 }
 
+namespace {
+
+// A request refused before anything is queued: its status and OpenAI's message, param and code.
+struct OpenAiRefusal {
+  int status;
+  std::string message, param, code;
+};
+
+}  // namespace
+
+std::vector<std::int64_t> OpenAiEndpoints::read_prompt(const httplib::Request& req, bool chat,
+                                                       OpenAiSampling& sampling) const {
+  std::vector<std::int64_t> prompt;
+  if (chat) {
+    const ChatCompletionBody body = parse_chat_completion_body(req.body, limits_);
+    sampling = body;
+    if (!model_.chat)
+      throw OpenAiRefusal{400,
+                          "the model '" + model_.id +
+                              "' has no chat format (it was not tuned to chat and has no chat template): use "
+                              "POST /v1/completions with a prompt to continue",
+                          "messages", ""};
+    prompt = model_.chat->prompt(body.messages);
+  } else {
+    const CompletionBody body = parse_completion_body(req.body, limits_);
+    sampling = body;
+    const auto bytes = static_cast<std::size_t>(model_.context) * 16;  // see PredictionService's prompt check
+    if (body.prompt.size() > bytes)
+      throw OpenAiRefusal{400,
+                          "the prompt is " + std::to_string(body.prompt.size()) + " bytes; this model reads at most " +
+                              std::to_string(model_.context) + " tokens, so prompts are limited to " +
+                              std::to_string(bytes) + " bytes",
+                          "prompt", "context_length_exceeded"};
+    prompt = scheduler_.generator().prompt_ids(body.prompt);
+  }
+  if (sampling.model != model_.id)
+    throw OpenAiRefusal{
+        404,
+        "The model '" + sampling.model + "' does not exist; this server serves '" + model_.id + "' (GET /v1/models)",
+        "model", "model_not_found"};
+  if (static_cast<std::int64_t>(prompt.size()) > model_.context)
+    throw OpenAiRefusal{400,
+                        std::string(chat ? "the messages are " : "the prompt is ") + std::to_string(prompt.size()) +
+                            " tokens; this model reads at most " + std::to_string(model_.context) +
+                            " tokens of context",
+                        chat ? "messages" : "prompt", "context_length_exceeded"};
+  if (prompt.empty()) throw OpenAiRefusal{400, "the prompt has no tokens", chat ? "messages" : "prompt", ""};
+  return prompt;
+}
+
+std::vector<GenerationChoice> OpenAiEndpoints::choices_for(const std::vector<std::int64_t>& prompt,
+                                                           const OpenAiSampling& sampling) const {
+  const std::uint64_t seed = sampling.seed ? *sampling.seed : fresh_generation_seed();
+  std::vector<GenerationChoice> choices;
+  for (std::int64_t i = 0; i < sampling.n; ++i) {
+    GenerationChoice choice;
+    choice.prompt = prompt;
+    SamplingOptions& o = choice.options;
+    o.max_new_tokens = sampling.max_tokens;
+    o.temperature = sampling.temperature;
+    o.top_p = sampling.top_p;
+    o.top_k = sampling.top_k;
+    o.repetition_penalty = sampling.repetition_penalty;
+    o.presence_penalty = sampling.presence_penalty;
+    o.frequency_penalty = sampling.frequency_penalty;
+    o.stop = sampling.stop;
+    o.seed = seed + static_cast<std::uint64_t>(i);  // n choices differ; each is had again from the seed
+    if (model_.chat) o.end_ids = model_.chat->end_ids();
+    choices.push_back(std::move(choice));
+  }
+  return choices;
+}
+
 void OpenAiEndpoints::complete(const httplib::Request& req, httplib::Response& res, bool chat) {
   const std::string endpoint = chat ? "/v1/chat/completions" : "/v1/completions";
   auto c = std::make_shared<Completion>();
@@ -130,67 +203,18 @@ void OpenAiEndpoints::complete(const httplib::Request& req, httplib::Response& r
   };
   try {
     OpenAiSampling sampling;
-    std::vector<std::int64_t> prompt;
-    if (chat) {
-      const ChatCompletionBody body = parse_chat_completion_body(req.body, limits_);
-      sampling = body;
-      if (!model_.chat)
-        return refuse(400,
-                      "the model '" + model_.id +
-                          "' has no chat format (it was not tuned to chat and has no chat template): use "
-                          "POST /v1/completions with a prompt to continue",
-                      "messages");
-      prompt = model_.chat->prompt(body.messages);
-    } else {
-      const CompletionBody body = parse_completion_body(req.body, limits_);
-      sampling = body;
-      const auto bytes = static_cast<std::size_t>(model_.context) * 16;  // see PredictionService's prompt check
-      if (body.prompt.size() > bytes)
-        return refuse(400,
-                      "the prompt is " + std::to_string(body.prompt.size()) + " bytes; this model reads at most " +
-                          std::to_string(model_.context) + " tokens, so prompts are limited to " +
-                          std::to_string(bytes) + " bytes",
-                      "prompt", "context_length_exceeded");
-      prompt = scheduler_.generator().prompt_ids(body.prompt);
-    }
-    if (sampling.model != model_.id)
-      return refuse(
-          404,
-          "The model '" + sampling.model + "' does not exist; this server serves '" + model_.id + "' (GET /v1/models)",
-          "model", "model_not_found");
-    if (static_cast<std::int64_t>(prompt.size()) > model_.context)
-      return refuse(400,
-                    std::string(chat ? "the messages are " : "the prompt is ") + std::to_string(prompt.size()) +
-                        " tokens; this model reads at most " + std::to_string(model_.context) + " tokens of context",
-                    chat ? "messages" : "prompt", "context_length_exceeded");
-    if (prompt.empty()) return refuse(400, "the prompt has no tokens", chat ? "messages" : "prompt");
+    const auto prompt = read_prompt(req, chat, sampling);
     c->prompt_tokens = prompt.size();
     c->choices = static_cast<std::size_t>(sampling.n);
     c->include_usage = sampling.include_usage;
     c->started.assign(c->choices, false);
-    const std::uint64_t seed = sampling.seed ? *sampling.seed : fresh_generation_seed();
-    std::vector<GenerationChoice> choices;
-    for (std::int64_t i = 0; i < sampling.n; ++i) {
-      GenerationChoice choice;
-      choice.prompt = prompt;
-      SamplingOptions& o = choice.options;
-      o.max_new_tokens = sampling.max_tokens;
-      o.temperature = sampling.temperature;
-      o.top_p = sampling.top_p;
-      o.top_k = sampling.top_k;
-      o.repetition_penalty = sampling.repetition_penalty;
-      o.presence_penalty = sampling.presence_penalty;
-      o.frequency_penalty = sampling.frequency_penalty;
-      o.stop = sampling.stop;
-      o.seed = seed + static_cast<std::uint64_t>(i);  // n choices differ; each is had again from the seed
-      if (model_.chat) o.end_ids = model_.chat->end_ids();
-      choices.push_back(std::move(choice));
-    }
-    scheduler_.submit(c->channel, std::move(choices), sampling.stream);
+    scheduler_.submit(c->channel, choices_for(prompt, sampling), sampling.stream);
     if (sampling.stream)
       answer_stream(c, res);
     else
       answer_whole(c, res);
+  } catch (const OpenAiRefusal& refusal) {
+    refuse(refusal.status, refusal.message, refusal.param, refusal.code);
   } catch (const RequestError& error) {
     refuse(400, error.what(), error.param());
   } catch (const ConfigError& error) {

@@ -11,6 +11,7 @@
 // "stop" or "length". Errors take OpenAI's shape,
 // {"error": {"message", "type", "param", "code"}}, with its status codes.
 // Generation goes through the service's GenerationScheduler (continuous batching).
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +46,12 @@ class OpenAiEndpoints {
  private:
   struct Completion;  // one request on its way: choices, channel, how to write its chunks
   void complete(const httplib::Request& req, httplib::Response& res, bool chat);
+  // The body parsed into `sampling` and the prompt's ids, the model and the length checked;
+  // a refusal (OpenAiRefusal, RequestError) otherwise.
+  std::vector<std::int64_t> read_prompt(const httplib::Request& req, bool chat, OpenAiSampling& sampling) const;
+  // One sequence per choice (`n`), each with its own seed.
+  std::vector<GenerationChoice> choices_for(const std::vector<std::int64_t>& prompt,
+                                            const OpenAiSampling& sampling) const;
   void answer_whole(const std::shared_ptr<Completion>& c, httplib::Response& res);
   void answer_stream(const std::shared_ptr<Completion>& c, httplib::Response& res);
 

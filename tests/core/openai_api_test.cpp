@@ -196,6 +196,14 @@ class OpenAiApiTest : public QObject {
       QVERIFY2(refused->status == 400, (body + " -> " + refused->body).c_str());
       QCOMPARE(Json::parse(refused->body)["error"]["param"].get<std::string>(), param);
     }
+    // A prompt longer than the model reads: OpenAI's code for it.
+    std::string long_prompt;
+    for (int i = 0; i < 600; ++i) long_prompt += "the ";
+    const auto too_long = client.Post("/v1/completions", Json{{"model", "tiny-plain"}, {"prompt", long_prompt}}.dump(),
+                                      "application/json");
+    QCOMPARE(too_long->status, 400);
+    QCOMPARE(Json::parse(too_long->body)["error"]["code"].get<std::string>(), std::string("context_length_exceeded"));
+    QCOMPARE(Json::parse(too_long->body)["error"]["param"].get<std::string>(), std::string("prompt"));
     const auto image = client.Post(
         "/v1/chat/completions",
         R"({"model": "tiny-plain", "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]})",
