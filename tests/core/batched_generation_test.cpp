@@ -19,6 +19,7 @@
 #include "core/run/run_weights.h"
 #include "core/text/tokenizer.h"
 #include "tests/core/tiny_hub_folder.h"
+#include "tests/core/tiny_language_model.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -27,15 +28,7 @@ namespace {
 constexpr std::int64_t kBatchContext = 16, kBatchVocab = 23;
 
 torch::nn::Sequential batch_test_model(const std::string& type, const std::string& position = "learned") {
-  torch::manual_seed(11);
-  ModelSpec spec;
-  spec.type = type;
-  spec.layers = 2;
-  spec.width = 32;
-  spec.heads = 4;
-  spec.position = position;
-  spec.dropout = 0.1;  // generation must switch it off
-  return build_model(spec, {kBatchContext}, kBatchVocab, {});
+  return tiny_language_model(type, kBatchContext, kBatchVocab, 11, position);
 }
 
 // Ten jobs: prompts of 1 to 10 tokens, greedy and sampled in turn, 3 to 30 new

@@ -13,6 +13,7 @@
 #include "core/eval/packed_gpt_decoder.h"
 #include "core/eval/text_generation.h"
 #include "core/models/model_factory.h"
+#include "tests/core/tiny_language_model.h"
 #include "tests/support/test_registry.h"
 
 namespace cradle::test {
@@ -21,15 +22,7 @@ namespace {
 constexpr std::int64_t kContext = 16, kVocab = 23;
 
 torch::nn::Sequential tiny_gpt(const std::string& position, std::uint64_t seed = 3) {
-  torch::manual_seed(seed);
-  ModelSpec spec;
-  spec.type = "gpt";
-  spec.layers = 2;
-  spec.width = 32;
-  spec.heads = 4;
-  spec.position = position;
-  spec.dropout = 0.1;  // generation must switch it off
-  return build_model(spec, {kContext}, kVocab, {});
+  return tiny_language_model("gpt", kContext, kVocab, seed, position);
 }
 
 SamplingOptions greedy(std::int64_t tokens, bool cache) {
