@@ -264,7 +264,12 @@ void PredictionService::State::describe_model() {
                                           {"repetition_penalty", "> 0"},
                                           {"seed", ">= 0"},
                                           {"stream", "boolean"}}}};
-  else
+  if (language_model) {  // OpenAI's API beside it, for the clients that speak it (core/serve/openai_endpoints.h)
+    Json openai = {
+        {"model", served_model_id(bundle)}, {"models", "GET /v1/models"}, {"completions", "POST /v1/completions"}};
+    if (bundle.chat) openai["chat"] = "POST /v1/chat/completions";
+    model_description["openai"] = openai;
+  } else
     model_description["request"] = Json{
         {"endpoint", "POST /v1/predict"},
         {"body",

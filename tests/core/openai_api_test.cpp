@@ -174,6 +174,11 @@ class OpenAiApiTest : public QObject {
     QVERIFY(same_secret(kApiKey, kApiKey));
 
     auto client = running.client();
+    // The service's own description points at OpenAI's endpoints; this model has no chat format.
+    const Json described = Json::parse(client.Get("/v1/model")->body)["openai"];
+    QCOMPARE(described["model"].get<std::string>(), std::string("tiny-plain"));
+    QCOMPARE(described["completions"].get<std::string>(), std::string("POST /v1/completions"));
+    QVERIFY(!described.contains("chat"));
     const auto stream = client.Post(
         "/v1/completions",
         R"({"model": "tiny-plain", "prompt": "the", "max_tokens": 5, "stream": true, "stream_options": {"include_usage": true}})",
