@@ -31,8 +31,9 @@ packages=(
   clang-format-14
   # the Debian package's checks (tests/package/check_package.sh)
   lintian desktop-file-utils appstream
-  # benchmarks: the PyTorch reference of bench/train_vs_pytorch.sh
-  python3-torch
+  # the PyTorch references: bench/train_vs_pytorch.sh, the Hub architectures'
+  # tests, and torchvision's ImageNet backbones (tests/reference/torchvision_backbone_reference.py)
+  python3-torch python3-torchvision
   # Node.js runs ONNX Runtime, which checks exported ONNX graphs (below)
   nodejs
 )

@@ -12,6 +12,8 @@ QString family_text(ModelFamily family) {
     case ModelFamily::Cnn: return QCoreApplication::translate("ModelDescription", "CNN");
     case ModelFamily::LeNet5: return QCoreApplication::translate("ModelDescription", "LeNet-5");
     case ModelFamily::ResNet: return QCoreApplication::translate("ModelDescription", "ResNet");
+    case ModelFamily::ImageNetResNet: return QCoreApplication::translate("ModelDescription", "ImageNet ResNet");
+    case ModelFamily::MobileNetV2: return QCoreApplication::translate("ModelDescription", "MobileNetV2");
     case ModelFamily::Lstm: return QCoreApplication::translate("ModelDescription", "LSTM");
     case ModelFamily::Gru: return QCoreApplication::translate("ModelDescription", "GRU");
     case ModelFamily::Rnn: return QCoreApplication::translate("ModelDescription", "RNN");
@@ -34,6 +36,7 @@ QString size_text(const ModelDescription::Size& size) {
     case ModelSize::Hidden: return QCoreApplication::translate("ModelDescription", "hidden %1").arg(list);
     case ModelSize::StageWidths: return QCoreApplication::translate("ModelDescription", "widths %1").arg(list);
     case ModelSize::StageBlocks: return QCoreApplication::translate("ModelDescription", "blocks %1").arg(list);
+    case ModelSize::Depth: return QCoreApplication::translate("ModelDescription", "depth %1").arg(list);
     case ModelSize::RecurrentLayers:
       return (one ? QCoreApplication::translate("ModelDescription", "%1 layer")
                   : QCoreApplication::translate("ModelDescription", "%1 layers"))

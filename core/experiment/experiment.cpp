@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
+#include "core/experiment/imagenet_preprocessing.h"
 #include "core/experiment/overrides.h"
 
 namespace cradle {
@@ -228,6 +229,24 @@ DataSpec parse_data(JsonObjectReader r, Task task) {
   return d;
 }
 
+// An ImageNet backbone sees pictures as it was trained on them: decoded at
+// 256, the centre 224 cut out, normalised by ImageNet's channel statistics —
+// each only where the experiment does not say otherwise.
+void fill_in_imagenet_preprocessing(Experiment& e, const Json& document) {
+  if (!e.model.is_imagenet_backbone() || !is_image_source(e.data.source)) return;
+  const Json& data = document.at("data");
+  const bool colour = e.data.channels == 3 || (e.data.channels == 0 && e.data.source == DataSource::Cifar10);
+  if (colour && !data.contains("normalize")) {
+    e.data.normalize_mean = kImageNetMean;
+    e.data.normalize_std = kImageNetStd;
+  }
+  if (e.data.source == DataSource::ImageFolder && !data.contains("image_size") && !data.contains("center_crop")) {
+    const std::int64_t side = imagenet_resize_for(kImageNetInputSize, kImageNetCropFraction);
+    e.data.image_size = {side, side};
+    e.data.center_crop = {kImageNetInputSize, kImageNetInputSize};
+  }
+}
+
 EvalSpec parse_eval(JsonObjectReader r) {
   EvalSpec e;
   e.batch_size = r.integer("batch_size", e.batch_size, Range::between(1, 1 << 20));
@@ -442,6 +461,7 @@ Experiment parse_experiment(const Json& document) {
   if (!r.has("data")) r.fail("data", "required");
   e.data = parse_data(r.object("data"), e.task);
   e.model = parse_model_spec(r.object("model"), e.task);
+  fill_in_imagenet_preprocessing(e, document);
   e.train = parse_train_spec(r.object("train"), e.task);
   if (stage_has_align_section(e.stage))
     e.align = parse_align_spec(r.object("align"), e.stage);

@@ -48,7 +48,8 @@ bool reads(const std::string& type, const std::string& field, Task task) {
 ModelSpec parse_model_spec(JsonObjectReader r, Task task) {
   ModelSpec m;
   m.type = r.choice("type", m.type,
-                    {"mlp", "cnn", "lenet5", "resnet", "lstm", "gru", "rnn", "gpt", "encoder", "pretrained"});
+                    {"mlp", "cnn", "lenet5", "resnet", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+                     "mobilenet_v2", "lstm", "gru", "rnn", "gpt", "encoder", "pretrained"});
   for (const auto& [key, types] : field_owners()) {
     if (!r.has(key) || reads(m.type, key, task)) continue;
     if (is_classifier_field(key) && std::find(types.begin(), types.end(), m.type) != types.end())

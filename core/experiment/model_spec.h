@@ -12,7 +12,9 @@
 namespace cradle {
 
 struct ModelSpec {
-  // Images and tables: mlp | cnn | lenet5 | resnet. Language models: lstm | gru | rnn | gpt.
+  // Images and tables: mlp | cnn | lenet5 | resnet. Images at ImageNet's scale, in torchvision's layout
+  // (core/models/imagenet_resnet.h, mobilenet_v2.h): resnet18 | resnet34 | resnet50 | resnet101 | resnet152 |
+  // mobilenet_v2. Language models: lstm | gru | rnn | gpt.
   // Text classification: lstm | gru | rnn | encoder (a transformer encoder).
   // A language model read from a Hugging Face model folder: pretrained.
   std::string type = "cnn";
@@ -47,6 +49,11 @@ struct ModelSpec {
 
   bool is_recurrent() const { return type == "lstm" || type == "gru" || type == "rnn"; }
   bool is_pretrained() const { return type == "pretrained"; }
+  bool is_imagenet_backbone() const { return is_imagenet_backbone_type(type); }
+  static bool is_imagenet_backbone_type(const std::string& type) {
+    return type == "resnet18" || type == "resnet34" || type == "resnet50" || type == "resnet101" ||
+           type == "resnet152" || type == "mobilenet_v2";
+  }
   bool reads_tokens() const { return is_recurrent() || type == "gpt" || type == "encoder" || is_pretrained(); }
 };
 

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/common/shape_text.h"
 #include "core/hub/hub_checkpoint.h"
+#include "core/hub/image_backbone.h"
 #include "core/models/gpt2.h"
 #include "core/models/llama.h"
 
@@ -77,7 +78,7 @@ HubModel load_hub_model(const std::filesystem::path& folder) {
 }
 
 bool is_hub_model_folder(const std::filesystem::path& folder) {
-  return std::filesystem::is_regular_file(folder / "config.json") &&
+  return std::filesystem::is_regular_file(folder / "config.json") && !is_image_backbone_folder(folder) &&
          (std::filesystem::is_regular_file(folder / "model.safetensors") ||
           std::filesystem::is_regular_file(folder / "model.safetensors.index.json"));
 }

@@ -30,7 +30,8 @@ HubModel load_hub_model(const std::filesystem::path& folder);
 std::shared_ptr<CausalLanguageModelImpl> build_hub_architecture(const HubModelConfig& config);
 
 // Whether `folder` looks like a Hub model folder (config.json and safetensors
-// weights), so a command that opens runs can open it instead.
+// weights, not an image backbone's: core/hub/image_backbone.h), so a command
+// that opens runs can open it instead.
 bool is_hub_model_folder(const std::filesystem::path& folder);
 
 }  // namespace cradle

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/common/error.h"
+#include "core/models/imagenet_resnet.h"
 
 namespace cradle {
 namespace {
@@ -27,6 +28,7 @@ std::string size_text(const ModelDescription::Size& size) {
     case ModelSize::Hidden: return "hidden " + values;
     case ModelSize::StageWidths: return "widths " + values;
     case ModelSize::StageBlocks: return "blocks " + values;
+    case ModelSize::Depth: return "depth " + values;
     case ModelSize::RecurrentLayers: return count_text(size.values, "layer");
     case ModelSize::HiddenSize: return "hidden size " + values;
     case ModelSize::TransformerBlocks: return count_text(size.values, "block");
@@ -56,6 +58,12 @@ ModelDescription describe_model(const ModelSpec& m) {
   } else if (m.type == "resnet") {
     d.family = ModelFamily::ResNet;
     d.sizes = {{ModelSize::StageWidths, m.widths}, {ModelSize::StageBlocks, m.blocks}};
+  } else if (m.type == "mobilenet_v2") {
+    d.family = ModelFamily::MobileNetV2;
+  } else if (m.is_imagenet_backbone()) {
+    d.family = ModelFamily::ImageNetResNet;
+    d.sizes = {{ModelSize::Depth, {std::stoll(m.type.substr(6))}},
+               {ModelSize::StageBlocks, imagenet_resnet_shape(m.type).blocks}};
   } else if (m.is_recurrent()) {
     d.family = m.type == "lstm" ? ModelFamily::Lstm : m.type == "gru" ? ModelFamily::Gru : ModelFamily::Rnn;
     d.sizes = {{ModelSize::RecurrentLayers, {m.layers}}, {ModelSize::HiddenSize, {m.hidden_size}}};
@@ -79,6 +87,8 @@ std::string to_string(ModelFamily family) {
     case ModelFamily::Cnn: return "CNN";
     case ModelFamily::LeNet5: return "LeNet-5";
     case ModelFamily::ResNet: return "ResNet";
+    case ModelFamily::ImageNetResNet: return "ImageNet ResNet";
+    case ModelFamily::MobileNetV2: return "MobileNetV2";
     case ModelFamily::Lstm: return "LSTM";
     case ModelFamily::Gru: return "GRU";
     case ModelFamily::Rnn: return "RNN";

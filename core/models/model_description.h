@@ -12,7 +12,20 @@
 
 namespace cradle {
 
-enum class ModelFamily { Mlp, Cnn, LeNet5, ResNet, Lstm, Gru, Rnn, Gpt, TransformerEncoder, Pretrained };
+enum class ModelFamily {
+  Mlp,
+  Cnn,
+  LeNet5,
+  ResNet,
+  ImageNetResNet,  // resnet18 ... resnet152, torchvision's layout
+  MobileNetV2,
+  Lstm,
+  Gru,
+  Rnn,
+  Gpt,
+  TransformerEncoder,
+  Pretrained
+};
 
 // A size and how it reads: a list after its name ("conv channels 32, 64") or
 // a count before it ("2 layers").
@@ -22,6 +35,7 @@ enum class ModelSize {
   Hidden,             // mlp: the hidden layers
   StageWidths,        // resnet: channels of each stage
   StageBlocks,        // resnet: basic blocks per stage
+  Depth,              // resnet18 ... resnet152: the layers with weights (18, ..., 152)
   RecurrentLayers,    // lstm, gru, rnn: stacked layers (a count)
   HiddenSize,         // lstm, gru, rnn: the state's width
   TransformerBlocks,  // gpt, encoder: blocks (a count)

@@ -7,6 +7,7 @@
 #include "core/models/gpt.h"
 #include "core/models/layer_cost.h"
 #include "core/models/layers.h"
+#include "core/models/numbered_layers.h"
 #include "core/models/padding_mask.h"
 #include "core/text/tokenizer.h"
 
@@ -28,6 +29,22 @@ LayerCost layer_cost(const torch::nn::Module& module, const Shape& input_shape, 
   if (module.as<torch::nn::Flatten>() || module.as<TrimPadding>() || module.as<ChannelsLast>()) return {0, 0};
   // Embeddings, norms, activations, pooling, dropout: element-wise, their outputs kept.
   return {0, outputs};
+}
+
+// Runs one layer on x, adding its cost to `total`; a stack of numbered layers
+// (torchvision's nesting) costs what its layers do, each at the shape it sees.
+torch::Tensor forward_costed(torch::nn::AnyModule& layer, const torch::Tensor& x, LayerCost& total) {
+  if (auto* stack = layer.ptr()->as<NumberedLayers>()) {
+    torch::Tensor y = x;
+    for (auto& inner : stack->layers()) y = forward_costed(inner, y, total);
+    return y;
+  }
+  const Shape input(x.sizes().begin() + 1, x.sizes().end());
+  torch::Tensor y = layer.forward(x);
+  const LayerCost cost = layer_cost(*layer.ptr(), input, Shape(y.sizes().begin() + 1, y.sizes().end()));
+  total.flops += cost.flops;
+  total.activations += cost.activations;
+  return y;
 }
 
 std::string module_kind(const torch::nn::Module& module) {
@@ -61,14 +78,13 @@ ModelSummary summarize_model(torch::nn::Sequential& model, const std::vector<std
   const auto children = model->named_children();
   size_t i = 0;
   for (auto it = model->begin(); it != model->end(); ++it, ++i) {
-    const Shape input(x.sizes().begin() + 1, x.sizes().end());
-    x = it->forward(x);
+    LayerCost cost;
+    x = forward_costed(*it, x, cost);
     LayerRow row;
     row.name = children[i].key();
     row.kind = module_kind(*children[i].value());
     row.output_shape.assign(x.sizes().begin() + 1, x.sizes().end());
     for (const auto& p : children[i].value()->parameters()) row.parameters += p.numel();
-    const LayerCost cost = layer_cost(*children[i].value(), input, row.output_shape);
     row.flops = cost.flops;
     row.activations = cost.activations;
     summary.flops += cost.flops;

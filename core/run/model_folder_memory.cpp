@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/common/error.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/train_spec.h"
 #include "core/hub/hub_model.h"

@@ -431,6 +431,17 @@ void Trainer::apply_freeze(std::int64_t epoch) {
   const bool frozen = freeze.until_epoch == 0 || epoch <= freeze.until_epoch;
   for (auto& p : model_->named_parameters())
     if (layer_selected(freeze.layers, p.key())) p.value().set_requires_grad(!frozen);
+  // A frozen batch norm keeps the statistics it came with: in evaluation mode it normalises by its running
+  // statistics and leaves them as they are (as Keras does for a layer with trainable=False). Left in training
+  // mode it would normalise by each small batch's own statistics, which its frozen scale and shift were not
+  // learnt for, and overwrite the backbone's statistics with the new data's.
+  for (const auto& module : model_->modules(false)) {
+    if (!module->as<torch::nn::BatchNorm1d>() && !module->as<torch::nn::BatchNorm2d>()) continue;
+    const auto parameters = module->parameters();
+    if (!parameters.empty() &&
+        std::none_of(parameters.begin(), parameters.end(), [](const torch::Tensor& p) { return p.requires_grad(); }))
+      module->eval();
+  }
 }
 
 void Trainer::restore_best_weights() {

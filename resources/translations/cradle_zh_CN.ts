@@ -163,6 +163,18 @@
         <source>Hugging Face model</source>
         <translation>Hugging Face 模型</translation>
     </message>
+    <message>
+        <source>ImageNet ResNet</source>
+        <translation>ImageNet ResNet</translation>
+    </message>
+    <message>
+        <source>MobileNetV2</source>
+        <translation>MobileNetV2</translation>
+    </message>
+    <message>
+        <source>depth %1</source>
+        <translation>深度 %1</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>

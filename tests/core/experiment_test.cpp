@@ -161,7 +161,7 @@ class ExperimentTest : public QObject {
   void reportsInvalidChoices() {
     expect_config_error(
         with("model.type=transformer"),
-        "model.type: must be one of mlp, cnn, lenet5, resnet, lstm, gru, rnn, gpt, encoder, pretrained; got \"transformer\"");
+        "model.type: must be one of mlp, cnn, lenet5, resnet, resnet18, resnet34, resnet50, resnet101, resnet152, mobilenet_v2, lstm, gru, rnn, gpt, encoder, pretrained; got \"transformer\"");
     expect_config_error(with("device=tpu"), "device: must be one of cpu, cuda, auto; got \"tpu\"");
   }
 

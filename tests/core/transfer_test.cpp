@@ -10,10 +10,14 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/experiment/experiment.h"
+#include "core/export/safetensors.h"
+#include "core/models/imagenet_resnet.h"
 #include "core/run/experiment_run.h"
 #include "core/train/layer_selection.h"
 #include "core/train/optimizer_factory.h"
@@ -24,14 +28,21 @@ namespace cradle::test {
 namespace fs = std::filesystem;
 namespace {
 
-// A layer's tensor in a weights file (model.pt, or a checkpoint's model).
+// A layer's tensor in a weights file (model.pt, or a checkpoint's model); `layer` may be a
+// nested module's dotted path ("layer4.1.bn2").
 torch::Tensor tensor_in(const fs::path& file, const std::string& layer, const std::string& name) {
-  torch::serialize::InputArchive archive, model, module;
-  archive.load_from(file.string());
-  torch::serialize::InputArchive* root = archive.try_read("model", model) ? &model : &archive;
-  if (!root->try_read(layer, module)) return {};
+  auto archive = std::make_unique<torch::serialize::InputArchive>();
+  archive->load_from(file.string());
+  auto model = std::make_unique<torch::serialize::InputArchive>();
+  if (archive->try_read("model", *model)) archive = std::move(model);
+  std::stringstream path(layer);
+  for (std::string part; std::getline(path, part, '.');) {
+    auto inner = std::make_unique<torch::serialize::InputArchive>();
+    if (!archive->try_read(part, *inner)) return {};
+    archive = std::move(inner);
+  }
   torch::Tensor value;
-  module.try_read(name, value);
+  archive->try_read(name, value);
   return value;
 }
 
@@ -89,6 +100,80 @@ class TransferTest : public QObject {
     const auto original = tensor_in(source / "model/model.pt", "fc1", "weight");
     QVERIFY(torch::equal(tensor_in(thawed / "checkpoints/epoch-0001.pt", "fc1", "weight"), original));
     QVERIFY(!torch::equal(tensor_in(thawed / "model/model.pt", "fc1", "weight"), original));
+  }
+
+  // An ImageNet backbone folder (torchvision's names, timm's config.json) as
+  // init_from: every tensor but the 1000-class head loads; the new 10-class head
+  // starts fresh; ImageNet's normalisation is the data's default; frozen batch
+  // norms keep the backbone's statistics while the trained ones move.
+  void startsFromAnImageNetBackboneWithANewHead() {
+    QTemporaryDir dir;
+    write_cifar10_folder(dir.filePath("cifar-10-batches-bin"), 48, 1, 16);
+    const fs::path backbone = dir.filePath("resnet18.a1_in1k").toStdString();
+    fs::create_directories(backbone);
+    torch::manual_seed(3);
+    auto imagenet = build_imagenet_resnet(imagenet_resnet_shape("resnet18"), 3, 1000);
+    {  // batch-norm statistics as a trained backbone has them (not 0 and 1), from a few batches
+      torch::NoGradGuard no_grad;
+      for (int batch = 0; batch < 3; ++batch) imagenet->forward(torch::randn({8, 3, 32, 32}) * 0.5 + 0.2);
+    }
+    NamedTensors tensors;
+    for (const auto& p : imagenet->named_parameters()) tensors.emplace_back(p.key(), p.value());
+    for (const auto& b : imagenet->named_buffers()) tensors.emplace_back(b.key(), b.value());
+    write_safetensors(backbone / "model.safetensors", tensors);
+    std::ofstream(backbone / "config.json") << Json{{"architecture", "resnet18"}, {"num_classes", 1000}}.dump();
+
+    const Json experiment = {
+        {"name", "backbone"},
+        {"seed", 1},
+        {"threads", 1},
+        {"init_from", backbone.string()},
+        {"data", {{"source", "cifar10"}, {"folder", "cifar-10-batches-bin"}, {"validation_fraction", 0.25}}},
+        {"model", {{"type", "resnet18"}}},
+        {"train",
+         {{"epochs", 1},
+          {"batch_size", 12},
+          {"lr", 0.01},
+          {"freeze", {{"layers", {"conv1", "bn1", "layer1", "layer2", "layer3"}}}}}}};
+    const QString path = dir.filePath("experiment.json");
+    std::ofstream(path.toStdString()) << experiment.dump(2);
+    const Experiment e = load_experiment(path.toStdString());
+    QVERIFY(e.data.normalize_mean == (std::vector<double>{0.485, 0.456, 0.406}));  // ImageNet's, by default
+    const fs::path run = dir.filePath("runs/backbone").toStdString();
+    ExperimentRun(e, run).train();
+
+    const Json report = Json::parse(read_file(run / "report.json"));
+    const auto not_loaded = report["transfer"]["not_loaded"].dump();
+    QCOMPARE(report["transfer"]["not_loaded"].size(), std::size_t{2});
+    QVERIFY2(not_loaded.find("fc.weight [1000, 512] (the backbone's 1000-class head; this model's is [10, 512])") !=
+                 std::string::npos,
+             not_loaded.c_str());
+    QCOMPARE(report["transfer"]["tensors_loaded"].get<std::size_t>(), tensors.size() - 2);
+    const auto loaded = [&](const std::string& layer, const std::string& name) {
+      return tensor_in(run / "model/model.pt", layer, name);
+    };
+    const auto original = [&](const std::string& name) {
+      for (const auto& [n, t] : tensors)
+        if (n == name) return t;
+      return torch::Tensor();
+    };
+    QVERIFY(torch::equal(loaded("conv1", "weight"), original("conv1.weight")));
+    // Frozen batch norms kept the backbone's statistics; a trained one's moved with the new data.
+    QVERIFY(torch::equal(loaded("bn1", "running_mean"), original("bn1.running_mean")));
+    QVERIFY(torch::equal(loaded("layer3.1.bn2", "running_var"), original("layer3.1.bn2.running_var")));
+    QVERIFY(!torch::equal(loaded("layer4.1.bn2", "running_mean"), original("layer4.1.bn2.running_mean")));
+    QVERIFY(!torch::equal(loaded("layer4.1.conv2", "weight"), original("layer4.1.conv2.weight")));
+
+    // A backbone of another architecture than model.type: refused naming both, before the run folder exists.
+    Experiment other = e;
+    other.model.type = "resnet34";
+    try {
+      ExperimentRun(other, dir.filePath("runs/other").toStdString()).train();
+      QFAIL("a resnet18 backbone was accepted for model.type resnet34");
+    } catch (const ConfigError& error) {
+      QVERIFY2(std::string(error.what()).find("holds a resnet18") != std::string::npos, error.what());
+    }
+    QVERIFY(!fs::exists(dir.filePath("runs/other").toStdString()));
   }
 
   void layerRatesBecomeOptimizerGroups() {

@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/compress/int8_weights.h"
+#include "core/hub/image_backbone.h"
 #include "core/run/run_weights.h"
 
 namespace cradle {
@@ -36,13 +37,29 @@ std::shared_ptr<const Tokenizer> WeightTransfer::source_tokenizer(const StageCon
 
 void WeightTransfer::apply(const StageContext& c, torch::nn::Sequential& model) {
   if (!transfers_weights(c)) return;
+  const auto total = static_cast<std::int64_t>(model->named_parameters().size() + model->named_buffers().size());
+  if (is_image_backbone_folder(c.experiment.init_from)) {
+    apply_image_backbone(c, model);
+    transferred_ = total - static_cast<std::int64_t>(not_transferred_.size());
+    return;
+  }
   weights_ = transfer_weights_file(c.experiment.init_from);
   not_transferred_ = load_matching_weights(weights_, *model);
-  const auto total = static_cast<std::int64_t>(model->named_parameters().size() + model->named_buffers().size());
   transferred_ = total - static_cast<std::int64_t>(not_transferred_.size());
   if (transferred_ == 0)
     throw ConfigError("init_from: no tensor of " + weights_.string() + " fits this model by name and shape (e.g. " +
                       not_transferred_.front() + "); is it the same kind of model?");
+}
+
+// Every tensor of the backbone but a classifier of another class count; anything else that does not fit is an error.
+void WeightTransfer::apply_image_backbone(const StageContext& c, torch::nn::Sequential& model) {
+  const ImageBackbone backbone = read_image_backbone(c.experiment.init_from);
+  if (c.experiment.model.type != backbone.type)
+    throw ConfigError("init_from: " + c.experiment.init_from + " holds a " + backbone.type +
+                      " (read from its tensors); model.type is \"" + c.experiment.model.type + "\": set it to \"" +
+                      backbone.type + "\"");
+  weights_ = backbone.weights_file;
+  not_transferred_ = load_image_backbone_into(backbone, *model);
 }
 
 void WeightTransfer::describe(const StageContext& c) const {

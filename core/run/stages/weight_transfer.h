@@ -1,8 +1,9 @@
 #pragma once
 // Transfer learning for the stages that train from scratch (stage "pretrain"
 // with init_from): the model starts from another run's or an unpacked
-// bundle's weights, matched by name and shape; the rest is trained from
-// scratch. Text stages also take the source's tokenizer, so that its token ids
+// bundle's weights, matched by name and shape, or from an ImageNet backbone
+// folder (core/hub/image_backbone.h) of its model.type, whose classifier is
+// dropped when the class count differs; the rest is trained from scratch. Text stages also take the source's tokenizer, so that its token ids
 // mean what its weights learnt.
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,8 @@ class WeightTransfer {
   void report(const StageContext& context, Json& report) const;
 
  private:
+  void apply_image_backbone(const StageContext& context, torch::nn::Sequential& model);
+
   std::filesystem::path weights_;  // the file read
   std::int64_t transferred_ = 0;
   std::vector<std::string> not_transferred_;
