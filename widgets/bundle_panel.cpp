@@ -22,9 +22,11 @@
 
 #include "core/common/error.h"
 #include "core/export/bundle_prediction.h"
+#include "core/export/image_backbone_bundle.h"
 #include "core/export/model_bundle.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
+#include "core/hub/image_backbone.h"
 #include "core/hub/pretrained_language_model.h"
 #include "core/run/run_weights.h"
 #include "widgets/generation_playground.h"
@@ -170,14 +172,34 @@ bool BundlePanel::openBundle(const QString& path) {
     showProblem(tr("Could not open %1: %2").arg(path, QString::fromUtf8(e.what())));
     return false;
   }
+  showBundle(opened, path);
+  title_->setText(tr("%1 — %2").arg(QString::fromStdString(opened->experiment.name), QFileInfo(path).fileName()));
+  factsBox_->setTitle(tr("Bundle"));
+  return true;
+}
+
+// An ImageNet backbone folder opens as a bundle of its own (core/export/image_backbone_bundle.h).
+bool BundlePanel::openImageBackbone(const QString& folder) {
+  std::shared_ptr<ModelBundle> opened;
+  try {
+    opened = std::make_shared<ModelBundle>(open_image_backbone_bundle(folder.toStdString()));
+  } catch (const std::exception& e) {
+    showProblem(tr("Could not open %1: %2").arg(folder, QString::fromUtf8(e.what())));
+    return false;
+  }
+  showBundle(opened, folder);
+  title_->setText(tr("%1 — an ImageNet backbone folder").arg(QFileInfo(folder).fileName()));
+  factsBox_->setTitle(tr("Model folder"));
+  return true;
+}
+
+void BundlePanel::showBundle(const std::shared_ptr<ModelBundle>& opened, const QString& path) {
   jobs_.invalidate();  // an answer from the previous bundle is dropped
   bundle_ = opened;
   modelFolder_ = false;
   path_ = path;
   const ModelBundle& b = *bundle_;
   const Json& m = b.manifest;
-  title_->setText(tr("%1 — %2").arg(QString::fromStdString(b.experiment.name), QFileInfo(path).fileName()));
-  factsBox_->setTitle(tr("Bundle"));
   clearFacts();
   const auto add = [this](const QString& label, const QString& value) { addFact(label, value); };
   add(tr("Task"), QString::fromStdString(
@@ -210,10 +232,11 @@ bool BundlePanel::openBundle(const QString& path) {
     add(tr("ONNX"),
         tr("opset %1, checked — %2").arg(m["onnx"].value("opset", 0)).arg(checks.join(QStringLiteral("; "))));
   }
-  add(tr("Exported"), QString::fromStdString(m.value("created_at", "") + " from " + m.value("source_run", "")));
-  QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QStringLiteral("MODEL_CARD.md")));
+  if (m.contains("created_at"))
+    add(tr("Exported"), QString::fromStdString(m.value("created_at", "") + " from " + m.value("source_run", "")));
+  QFile card(QDir(QString::fromStdString(b.dir.string())).filePath(QString::fromStdString(b.card_file.string())));
   card_ = card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString();
-  cardView_->setMarkdown(card_.isEmpty() ? tr("*This bundle has no model card.*") : card_);
+  cardView_->setMarkdown(card_.isEmpty() ? tr("*This model has no model card.*") : card_);
   giveFactsRoom();
 
   std::shared_ptr<PlaygroundModel> playing;
@@ -226,10 +249,10 @@ bool BundlePanel::openBundle(const QString& path) {
     playing->spec = bundle_->experiment.model;
   }
   showTryPage(inputKind(), playing);
-  return true;
 }
 
 bool BundlePanel::openModelFolder(const QString& folder) {
+  if (is_image_backbone_folder(folder.toStdString())) return openImageBackbone(folder);
   std::shared_ptr<PlaygroundModel> playing = std::make_shared<PlaygroundModel>();
   HubModelConfig config;
   std::string tokenizer_kind;

@@ -43,7 +43,8 @@ class BundlePanel : public QWidget {
   // Opens a bundle folder or .cradle file; false with the reason in errorText(),
   // keeping what was open before.
   bool openBundle(const QString& path);
-  // Opens a Hugging Face model folder (config.json, safetensors, tokenizer.json);
+  // Opens a Hugging Face model folder (config.json, safetensors, tokenizer.json)
+  // or an ImageNet backbone folder (model.safetensors in torchvision's names);
   // false with the reason in errorText(), keeping what was open before.
   bool openModelFolder(const QString& folder);
   QString bundlePath() const { return path_; }
@@ -68,6 +69,9 @@ class BundlePanel : public QWidget {
   void generationFinished();
 
  private:
+  bool openImageBackbone(const QString& folder);
+  // Lays out an opened bundle's facts, card and try page; the caller sets the title.
+  void showBundle(const std::shared_ptr<ModelBundle>& opened, const QString& path);
   void chooseFiles();
   void giveFactsRoom();  // after a bundle opens: its facts whole where the card keeps room
   void showProblem(const QString& text);

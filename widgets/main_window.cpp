@@ -423,8 +423,8 @@ void MainWindow::createMenus() {
     if (!folder.isEmpty()) openModelFolder(folder);
   });
   openFolderAction->setToolTip(
-      tr("Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json) and "
-         "try it before tuning it"));
+      tr("Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json), or an "
+         "ImageNet backbone (model.safetensors in torchvision's names), and try it before tuning it"));
   file->addSeparator();
   file->addAction(editAction_);
   file->addAction(saveAsAction_);

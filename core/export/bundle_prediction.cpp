@@ -53,7 +53,10 @@ std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std
     throw ConfigError(bundle.dir.string() + ": this bundle reads " + bundle.input.kind + " inputs, not images");
 #if CRADLE_WITH_OPENCV
   const auto& shape = bundle.input.shape;
-  const ImageDecoding how{shape[1], shape[2], shape[0], bundle.input.keep_aspect};
+  const auto& decoded =
+      bundle.input.decoded_size.empty() ? std::vector<std::int64_t>{shape[1], shape[2]} : bundle.input.decoded_size;
+  const ImageDecoding how{decoded[0], decoded[1], shape[0], bundle.input.keep_aspect};
+  const std::int64_t top = (decoded[0] - shape[1]) / 2, left = (decoded[1] - shape[2]) / 2;
   std::vector<BundlePrediction> predictions(encoded.size());
   std::vector<torch::Tensor> images;
   std::vector<BundlePrediction*> rows;
@@ -64,7 +67,7 @@ std::vector<BundlePrediction> predict_image_bytes(ModelBundle& bundle, const std
       predictions[i].error = encoded[i].name + ": not a readable image (PNG, JPEG or BMP)";
       continue;
     }
-    images.push_back(pixels);
+    images.push_back(pixels.slice(1, top, top + shape[1]).slice(2, left, left + shape[2]));  // the centre, as trained
     rows.push_back(&predictions[i]);
   }
   if (!images.empty()) {

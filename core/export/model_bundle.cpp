@@ -49,6 +49,7 @@ Json input_to_json(const BundleInput& input) {
               {"normalize_mean", input.normalize_mean},
               {"normalize_std", input.normalize_std},
               {"pixel_scale", "value / 255, then (value - mean) / std per channel"}});
+  if (!input.decoded_size.empty()) j["decoded_size"] = input.decoded_size;
   if (!input.category_sizes.empty()) j["category_sizes"] = input.category_sizes;
   if (input.table) j["table"] = table_encoding_to_json(*input.table);
   return j;
@@ -83,6 +84,14 @@ BundleInput input_from_json(const Json& j, const fs::path& file) {
         input.normalize_std.size() != input.normalize_mean.size())
       throw DataError(file.string() + ": input.normalize_mean and normalize_std need one value per channel (" +
                       std::to_string(input.shape[0]) + ")");
+    if (j.contains("decoded_size")) {
+      input.decoded_size = field<std::vector<std::int64_t>>(j, file, "decoded_size");
+      if (input.decoded_size.size() != 2 || input.decoded_size[0] < input.shape[1] ||
+          input.decoded_size[1] < input.shape[2] || input.decoded_size[0] > (1 << 15) ||
+          input.decoded_size[1] > (1 << 15))
+        throw DataError(file.string() + ": input.decoded_size " + Json(input.decoded_size).dump() +
+                        " must be [height, width] no smaller than input.shape's");
+    }
   }
   if (j.contains("category_sizes")) input.category_sizes = field<std::vector<std::int64_t>>(j, file, "category_sizes");
   if (input.kind == "table" && j.contains("table")) {
@@ -127,6 +136,9 @@ BundleSource read_bundle_source(const RunFolder& run, const Experiment& e, const
   input.shape = data.input_shape;
   input.kind = data.input_shape.size() == 3 ? "image" : "table";
   input.keep_aspect = e.data.resize == "pad";
+  // An image folder's pictures are decoded at data.image_size before the centre crop; a prediction does the same.
+  if (input.kind == "image" && e.data.source == DataSource::ImageFolder && !e.data.center_crop.empty())
+    input.decoded_size = e.data.image_size;
   input.normalize_mean = data.normalize_mean;
   input.normalize_std = data.normalize_std;
   input.category_sizes = data.category_sizes;

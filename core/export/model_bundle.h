@@ -29,9 +29,12 @@
 namespace cradle {
 
 struct BundleInput {
-  std::string kind;                                   // "image", "table" or "text"
-  std::vector<std::int64_t> shape;                    // per sample: channels, height, width; features; context length
-  bool keep_aspect = false;                           // images: scaled to fit and padded, else stretched
+  std::string kind;                 // "image", "table" or "text"
+  std::vector<std::int64_t> shape;  // per sample: channels, height, width; features; context length
+  bool keep_aspect = false;         // images: scaled to fit and padded, else stretched
+  // Images trained on a centre crop (data.center_crop): decoded at this [height, width], then the centre `shape`
+  // cut out, as in training; empty: decoded at `shape` itself.
+  std::vector<std::int64_t> decoded_size;
   std::vector<double> normalize_mean, normalize_std;  // images, per channel
   std::vector<std::int64_t> category_sizes;           // tables with embedded categories
   std::optional<TableEncoding> table;                 // tables: how CSV cells become the input row

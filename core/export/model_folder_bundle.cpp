@@ -1,7 +1,9 @@
 #include "core/export/model_folder_bundle.h"
 
+#include "core/export/image_backbone_bundle.h"
 #include "core/hub/hub_model.h"
 #include "core/hub/hub_tokenizer.h"
+#include "core/hub/image_backbone.h"
 #include "core/hub/pretrained_language_model.h"
 #include "core/run/run_weights.h"
 
@@ -34,6 +36,7 @@ ModelBundle open_model_folder_bundle(const fs::path& folder) {
 }
 
 ModelBundle open_bundle_or_model_folder(const fs::path& path) {
+  if (is_image_backbone_folder(path)) return open_image_backbone_bundle(path);
   // A folder with config.json and no bundle.json is meant as a model folder: its loader names what is missing.
   const bool model_folder =
       is_hub_model_folder(path) || (fs::is_regular_file(path / "config.json") && !fs::exists(path / "bundle.json"));

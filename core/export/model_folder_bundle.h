@@ -16,8 +16,9 @@ namespace cradle {
 // is wrong (core/hub).
 ModelBundle open_model_folder_bundle(const std::filesystem::path& folder);
 
-// A bundle folder, a .cradle file or a Hugging Face model folder (a folder
-// with config.json and no bundle.json, so a missing weights file is named).
+// A bundle folder, a .cradle file, an ImageNet backbone folder
+// (core/export/image_backbone_bundle.h) or a Hugging Face model folder (a
+// folder with config.json and no bundle.json, so a missing weights file is named).
 ModelBundle open_bundle_or_model_folder(const std::filesystem::path& path);
 
 }  // namespace cradle

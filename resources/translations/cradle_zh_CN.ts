@@ -724,10 +724,6 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
         <translation>导出于</translation>
     </message>
     <message>
-        <source>*This bundle has no model card.*</source>
-        <translation>*此模型包没有模型卡。*</translation>
-    </message>
-    <message>
         <source>Choose CSV Files…</source>
         <translation>选择 CSV 文件…</translation>
     </message>
@@ -822,6 +818,14 @@ Training memory for a batch of %4: %5 (weights %6, gradients %7, optimizer state
     <message>
         <source>stored type not stated</source>
         <translation>未注明存储类型</translation>
+    </message>
+    <message>
+        <source>%1 — an ImageNet backbone folder</source>
+        <translation>%1 — ImageNet 骨干网络文件夹</translation>
+    </message>
+    <message>
+        <source>*This model has no model card.*</source>
+        <translation>*此模型没有模型卡。*</translation>
     </message>
 </context>
 <context>
@@ -2530,12 +2534,12 @@ cradle-cli train %1</translation>
         <translation>打开 Hugging Face 模型文件夹</translation>
     </message>
     <message>
-        <source>Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json) and try it before tuning it</source>
-        <translation>打开从 Hugging Face Hub 下载的模型（config.json、model.safetensors、tokenizer.json），在微调前先试用</translation>
-    </message>
-    <message>
         <source>Opened model folder %1</source>
         <translation>已打开模型文件夹 %1</translation>
+    </message>
+    <message>
+        <source>Open a model downloaded from the Hugging Face Hub (config.json, model.safetensors, tokenizer.json), or an ImageNet backbone (model.safetensors in torchvision&apos;s names), and try it before tuning it</source>
+        <translation>打开从 Hugging Face Hub 下载的模型（config.json、model.safetensors、tokenizer.json），或 ImageNet 骨干网络（按 torchvision 命名的 model.safetensors），在调优前先试用</translation>
     </message>
 </context>
 <context>

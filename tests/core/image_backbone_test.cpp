@@ -16,6 +16,8 @@
 #include <fstream>
 
 #include "core/common/error.h"
+#include "core/export/bundle_prediction.h"
+#include "core/export/model_folder_bundle.h"
 #include "core/export/safetensors.h"
 #include "core/hub/image_backbone.h"
 #include "core/models/mobilenet_v2.h"
@@ -125,6 +127,32 @@ class ImageBackboneTest : public QObject {
     QVERIFY(backbone.mean == kImageNetMean);
     QVERIFY(is_image_backbone_folder(fs::path(dir_.path().toStdString()) / "resnet18"));
     QVERIFY(is_image_backbone_folder(fs::path(dir_.path().toStdString()) / "mobilenet_v2"));  // no config.json
+  }
+
+  // The folder opened where a bundle is (cradle-cli predict and serve, the Model tab): a photo decoded at its
+  // config's input size / crop_pct, the centre cut out and normalised, gets torchvision's probabilities.
+  void opensAsABundleAndPredictsAPhoto() {
+    const fs::path root = dir_.path().toStdString();
+    ModelBundle bundle = open_bundle_or_model_folder(root / "resnet18");
+    QCOMPARE(QString::fromStdString(bundle.input.kind), QString("image"));
+    QVERIFY(bundle.input.shape == (std::vector<std::int64_t>{3, kPictureSize, kPictureSize}));
+    QVERIFY(bundle.input.decoded_size == (std::vector<std::int64_t>{118, 118}));  // 112 / 0.95
+    QCOMPARE(QString::fromStdString(bundle.manifest["architecture"].get<std::string>()), QString("resnet18"));
+    const auto expected = read_named(root / "resnet18-logits.safetensors").at("photo_probabilities");
+    const auto predictions = predict_images(bundle, {root / "photo.png"}, 3);
+    QCOMPARE(predictions.size(), std::size_t{1});
+    QVERIFY2(predictions[0].error.empty(), predictions[0].error.c_str());
+    const auto [values, indices] = expected.topk(3);
+    for (std::int64_t k = 0; k < 3; ++k) {
+      const auto& got = predictions[0].top.at(static_cast<std::size_t>(k));
+      QCOMPARE(QString::fromStdString(got.label), QString("class %1").arg(indices[k].item<std::int64_t>()));
+      QVERIFY2(std::abs(got.probability - values[k].item<double>()) <= 1e-4, qPrintable(QString::number(k)));
+    }
+    // Without a config.json the classes are their indices, the input ImageNet's 224 of 256.
+    ModelBundle plain = open_bundle_or_model_folder(root / "mobilenet_v2");
+    QCOMPARE(QString::fromStdString(plain.class_names.at(7)), QString("7"));
+    QVERIFY(plain.input.decoded_size == (std::vector<std::int64_t>{256, 256}));
+    QVERIFY(plain.input.shape == (std::vector<std::int64_t>{3, 224, 224}));
   }
 
   // torchvision's documented sizes: parameters of the 1000-class models, and

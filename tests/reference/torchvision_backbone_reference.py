@@ -15,7 +15,9 @@ writes, for each architecture A:
                                    Cradle lays images out), in evaluation and training mode (batch statistics; the classifier's
                                    dropout off); after_train_7.NAME: NAME's batch-norm
                                    statistics after the training-mode batch of seven
-and OUT_FOLDER/pictures.safetensors: "pictures", [7, 3, SIZE, SIZE], ImageNet-normalised.
+and OUT_FOLDER/pictures.safetensors: "pictures", [7, 3, SIZE, SIZE], ImageNet-normalised;
+OUT_FOLDER/photo.png, a picture at SIZE / 0.95 (resnet18's crop_pct), whose centre
+resnet18 classifies as photo_probabilities in its logits file.
 
 The pictures are drawn with PIL (shapes, gradients, text) so that activations
 have an image's statistics rather than noise's. Batch-norm statistics are
@@ -58,24 +60,29 @@ def write_safetensors(path, tensors):
 
 def pictures(size):
     rng = np.random.default_rng(7)
-    batch = []
-    for i in range(7):
-        y, x = np.mgrid[0:size, 0:size] / size
-        base = np.stack([x * rng.uniform(0.2, 1), y * rng.uniform(0.2, 1), (x + y) / 2 * rng.uniform(0.2, 1)], -1)
-        picture = Image.fromarray((base * 255).astype(np.uint8))
-        draw = ImageDraw.Draw(picture)
-        for _ in range(4):
-            x0, y0 = rng.integers(0, size // 2, 2)
-            x1, y1 = x0 + rng.integers(size // 8, size // 2, 2)
-            colour = tuple(int(c) for c in rng.integers(0, 256, 3))
-            if rng.uniform() < 0.5:
-                draw.ellipse([x0, y0, x1, y1], fill=colour)
-            else:
-                draw.rectangle([x0, y0, x1, y1], outline=colour, width=3)
-        draw.text((size // 8, size // 2), "cradle %d" % i, fill=(255, 255, 255))
-        pixels = torch.from_numpy(np.asarray(picture, dtype=np.float32) / 255).permute(2, 0, 1)
-        batch.append((pixels - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None])
-    return torch.stack(batch)
+    return torch.stack([normalised(drawn(size, rng, i)) for i in range(7)])
+
+
+def normalised(picture):
+    pixels = torch.from_numpy(np.asarray(picture, dtype=np.float32) / 255).permute(2, 0, 1)
+    return (pixels - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
+
+
+def drawn(size, rng, i):
+    y, x = np.mgrid[0:size, 0:size] / size
+    base = np.stack([x * rng.uniform(0.2, 1), y * rng.uniform(0.2, 1), (x + y) / 2 * rng.uniform(0.2, 1)], -1)
+    picture = Image.fromarray((base * 255).astype(np.uint8))
+    draw = ImageDraw.Draw(picture)
+    for _ in range(4):
+        x0, y0 = rng.integers(0, size // 2, 2)
+        x1, y1 = x0 + rng.integers(size // 8, size // 2, 2)
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        if rng.uniform() < 0.5:
+            draw.ellipse([x0, y0, x1, y1], fill=colour)
+        else:
+            draw.rectangle([x0, y0, x1, y1], outline=colour, width=3)
+    draw.text((size // 8, size // 2), "cradle %d" % i, fill=(255, 255, 255))
+    return picture
 
 
 def norms(model):
@@ -145,6 +152,13 @@ def main():
             for name, norm in norms(trained)[:2] + norms(trained)[-1:]:
                 results["after_train_7." + name + ".running_mean"] = norm.running_mean
                 results["after_train_7." + name + ".running_var"] = norm.running_var
+            if arch == "resnet18":  # a photo as a user has it: decoded at size / crop_pct, the centre cut out
+                decoded = round(size / 0.95)
+                photo = drawn(decoded, np.random.default_rng(11), 0)
+                photo.save(os.path.join(out, "photo.png"))
+                top = (decoded - size) // 2
+                centre = normalised(photo)[:, top:top + size, top:top + size]
+                results["photo_probabilities"] = torch.softmax(model(centre[None]), 1)[0]
         write_safetensors(os.path.join(out, arch + "-logits.safetensors"), results)
 
 

@@ -25,6 +25,9 @@
 #include "core/experiment/experiment.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_bundle.h"
+#include "core/export/model_folder_bundle.h"
+#include "core/export/safetensors.h"
+#include "core/models/mobilenet_v2.h"
 #include "core/run/experiment_run.h"
 #include "core/train/runtime.h"
 #include "tests/core/tiny_chat_fixture.h"
@@ -213,6 +216,54 @@ class BundlePanelTest : public QObject {
     QVERIFY(!window.openModelFolder(empty));
     QVERIFY2(panel->errorText().contains("not a Hugging Face model folder"), qPrintable(panel->errorText()));
     QCOMPARE(panel->bundlePath(), QString::fromStdString(folder.string()));
+  }
+
+  // An ImageNet backbone folder (torchvision's names, timm's config.json) opens in the Model tab as it is: its
+  // architecture, classes and README, and photos classified by it as cradle-cli predict classifies them.
+  void opensAnImageBackboneFolder() {
+    const fs::path folder = dir_.filePath("mobilenet-backbone").toStdString();
+    fs::create_directories(folder);
+    torch::manual_seed(5);
+    auto model = build_mobilenet_v2(3, 3);
+    NamedTensors tensors;
+    for (const auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value());
+    for (const auto& b : model->named_buffers()) tensors.emplace_back(b.key(), b.value());
+    write_safetensors(folder / "model.safetensors", tensors);
+    write_text_atomically(folder / "config.json",
+                          Json{{"architecture", "mobilenet_v2"},
+                               {"num_classes", 3},
+                               {"label_names", {"cat", "dog", "fox"}},
+                               {"pretrained_cfg", {{"input_size", {3, 64, 64}}, {"crop_pct", 0.875}}}}
+                              .dump());
+    write_text_atomically(folder / "README.md", "# A tiny backbone\n\nThree classes.\n");
+    std::vector<std::uint8_t> pixels(80 * 80 * 3);
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint8_t>((i * 7) % 251);
+    const fs::path photo = dir_.filePath("photo.png").toStdString();
+    write_text_atomically(photo, encode_png(pixels.data(), 80, 80, 3));
+    ModelBundle reference = open_bundle_or_model_folder(folder);
+    const auto expected = predict_images(reference, {photo}, 3);
+
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY2(window.openModelFolder(QString::fromStdString(folder.string())), qPrintable(window.errorText()));
+    BundlePanel* panel = window.bundlePanel();
+    QCOMPARE(panel->inputKind(), QStringLiteral("image"));
+    QVERIFY(window.findChild<QLabel*>(QStringLiteral("bundleTitle"))->text().contains("ImageNet backbone folder"));
+    QStringList facts;
+    for (auto* label : panel->findChild<QScrollArea*>(QStringLiteral("bundleFacts"))->widget()->findChildren<QLabel*>())
+      facts << label->text();
+    const QString all = facts.join(QStringLiteral(" | "));
+    QVERIFY2(all.contains("mobilenet_v2") && all.contains("cat, dog, fox") && all.contains("[3,64,64]"),
+             qPrintable(all));
+    QVERIFY2(panel->cardMarkdown().contains("Three classes."), qPrintable(panel->cardMarkdown()));
+
+    QSignalSpy ready(panel, &BundlePanel::predictionsReady);
+    panel->predictFiles({QString::fromStdString(photo.string())});
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(panel->predictionsTable()->item(0, 1)->text().toStdString(), expected.at(0).top.at(0).label);
+    if (!screenshots_.isEmpty()) QVERIFY(window.grab().save(QDir(screenshots_).filePath("image-backbone.png")));
   }
 };
 
