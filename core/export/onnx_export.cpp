@@ -13,7 +13,10 @@
 #include "core/export/onnx_sequence_layers.h"
 #include "core/models/fast_dropout.h"
 #include "core/models/gpt.h"
+#include "core/models/imagenet_resnet.h"
 #include "core/models/layers.h"
+#include "core/models/mobilenet_v2.h"
+#include "core/models/numbered_layers.h"
 #include "core/models/resnet.h"
 
 namespace cradle {
@@ -124,6 +127,42 @@ std::string basic_block_to_onnx(OnnxGraphBuilder& g, const std::string& x, const
   return g.node("Relu", {g.node("Add", {out, skip}, name)}, name);
 }
 
+// torchvision's nesting (core/models/numbered_layers.h): the layers in order, named as PyTorch names them.
+std::string numbered_layers_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                                    NumberedLayersImpl& stack, std::int64_t& rank) {
+  std::string out = x;
+  for (std::size_t i = 0; i < stack.layers().size(); ++i) {
+    const auto layer = stack.layers()[i].ptr();
+    if (layer->as<FastDropoutImpl>()) continue;  // the identity in evaluation
+    const std::string part = name + "." + std::to_string(i);
+    out = vision_layer_to_onnx(g, out, part, layer, rank);
+    if (out.empty())
+      throw ConfigError("ONNX export: layer \"" + part + "\" (" + layer_kind(*layer) +
+                        ") cannot be expressed in ONNX by this exporter yet; nothing was written");
+  }
+  return out;
+}
+
+// An ImageNet ResNet's basic or bottleneck block: conv, norm (and relu) per stage, the projection or the identity
+// added, relu.
+std::string imagenet_block_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
+                                   torch::nn::Module& block, std::int64_t& rank) {
+  std::map<std::string, std::shared_ptr<torch::nn::Module>> parts;
+  for (const auto& part : block.named_children()) parts[part.key()] = part.value();
+  const int stages = parts.count("conv3") ? 3 : 2;
+  std::string out = x;
+  for (int stage = 1; stage <= stages; ++stage) {
+    const std::string s = std::to_string(stage);
+    out = vision_layer_to_onnx(g, out, name + ".conv" + s, parts.at("conv" + s), rank);
+    out = vision_layer_to_onnx(g, out, name + ".bn" + s, parts.at("bn" + s), rank);
+    if (stage < stages) out = g.node("Relu", {out}, name);
+  }
+  const auto projection = parts.find("downsample");
+  const std::string skip =
+      projection == parts.end() ? x : vision_layer_to_onnx(g, x, name + ".downsample", projection->second, rank);
+  return g.node("Relu", {g.node("Add", {out, skip}, name)}, name);
+}
+
 // The layers of image and table models; an empty string for any other layer.
 std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, const std::string& name,
                                  const std::shared_ptr<torch::nn::Module>& layer, std::int64_t& rank) {
@@ -144,6 +183,16 @@ std::string vision_layer_to_onnx(OnnxGraphBuilder& g, const std::string& x, cons
   }
   if (auto pooled = pooling_to_onnx(g, x, name, layer); !pooled.empty()) return pooled;
   if (const auto block = layer->as<BasicBlockImpl>()) return basic_block_to_onnx(g, x, name, *block, rank);
+  if (const auto stack = layer->as<NumberedLayersImpl>()) return numbered_layers_to_onnx(g, x, name, *stack, rank);
+  if (layer->as<ResNetBasicBlockImpl>() || layer->as<ResNetBottleneckImpl>())
+    return imagenet_block_to_onnx(g, x, name, *layer, rank);
+  if (const auto block = layer->as<InvertedResidualImpl>()) {
+    const auto out = vision_layer_to_onnx(g, x, name + ".conv", block->named_children()["conv"], rank);
+    return block->adds_input() ? g.node("Add", {out, x}, name) : out;
+  }
+  if (layer->as<torch::nn::ReLU6Impl>())  // Clip's bounds are inputs since opset 11
+    return g.node(
+        "Clip", {x, g.weight(name + ".min", torch::tensor(0.0f)), g.weight(name + ".max", torch::tensor(6.0f))}, name);
   if (const auto flatten = layer->as<torch::nn::FlattenImpl>()) {
     if (flatten->options.start_dim() != 1 || flatten->options.end_dim() != -1)
       throw ConfigError("ONNX export: layer \"" + name + "\" (Flatten of other dimensions): not expressed yet");

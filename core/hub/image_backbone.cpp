@@ -157,7 +157,8 @@ bool is_image_backbone_folder(const fs::path& folder) {
   if (!fs::is_regular_file(folder / "config.json")) return true;
   try {
     const Json config = parse_json_text(read_file(folder / "config.json"), (folder / "config.json").string());
-    return config.is_object() && !config.contains("model_type") && !config.contains("architectures");
+    return config.is_object() && (config.contains("architecture") || config.contains("pretrained_cfg")) &&
+           !config.contains("model_type") && !config.contains("architectures");
   } catch (const Error&) {
     return false;  // a transformers loader names the broken file
   }

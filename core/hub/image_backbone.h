@@ -33,7 +33,8 @@ struct ImageBackbone {
 };
 
 // Whether `folder` holds an image backbone: model.safetensors and, if it has a
-// config.json, a timm one (no "model_type"/"architectures" of a transformers model).
+// config.json, a timm one ("architecture" or "pretrained_cfg", and no
+// "model_type"/"architectures" of a transformers model).
 bool is_image_backbone_folder(const std::filesystem::path& folder);
 
 // Reads the config and works the architecture out of the tensors' names and

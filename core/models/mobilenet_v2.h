@@ -22,6 +22,7 @@ class InvertedResidualImpl : public torch::nn::Module, public CostedLayer {
                        std::int64_t expansion);
   torch::Tensor forward(const torch::Tensor& x);
   LayerCost cost(const Shape& input_shape, const Shape& output_shape) const override;
+  bool adds_input() const { return adds_input_; }  // the skip connection (stride 1, same width)
 
  private:
   std::int64_t hidden_;

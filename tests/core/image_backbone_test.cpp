@@ -18,6 +18,8 @@
 #include "core/common/error.h"
 #include "core/export/bundle_prediction.h"
 #include "core/export/model_folder_bundle.h"
+#include "core/export/onnx_export.h"
+#include "core/export/onnx_runtime_check.h"
 #include "core/export/safetensors.h"
 #include "core/hub/image_backbone.h"
 #include "core/models/mobilenet_v2.h"
@@ -153,6 +155,32 @@ class ImageBackboneTest : public QObject {
     QCOMPARE(QString::fromStdString(plain.class_names.at(7)), QString("7"));
     QVERIFY(plain.input.decoded_size == (std::vector<std::int64_t>{256, 256}));
     QVERIFY(plain.input.shape == (std::vector<std::int64_t>{3, 224, 224}));
+  }
+
+  // Exported to ONNX, each architecture computes in ONNX Runtime (and the ResNets in OpenCV's DNN module) what it
+  // computes in LibTorch, within 1e-4, on the pictures.
+  void exportsToOnnx_data() {
+    QTest::addColumn<QString>("architecture");
+    for (const char* a : {"resnet18", "resnet50", "mobilenet_v2"}) QTest::newRow(a) << a;
+  }
+
+  void exportsToOnnx() {
+    QFETCH(QString, architecture);
+    const fs::path root = dir_.path().toStdString();
+    auto model = load_image_backbone(read_image_backbone(root / architecture.toStdString()));
+    const auto pictures = read_named(root / "pictures.safetensors").at("pictures").slice(0, 0, 3);
+    const auto graph = export_onnx(model, {3, kPictureSize, kPictureSize}, architecture.toStdString());
+    std::vector<OnnxRuntimeCheck> checks = {check_onnx_with_onnxruntime(graph, model, {pictures})};
+    if (architecture == "mobilenet_v2")  // OpenCV 4.6 reads Clip's bounds only as attributes (before opset 11)
+      QVERIFY_THROWS_EXCEPTION(OnnxRuntimeUnable, check_onnx_with_opencv(graph, model, pictures));
+    else
+      checks.push_back(check_onnx_with_opencv(graph, model, pictures));
+    for (const auto& check : checks) {
+      qInfo("%s in %s: largest difference %.2g", qPrintable(architecture), check.runtime.c_str(),
+            check.max_abs_difference);
+      QVERIFY2(check.passed && check.max_abs_difference < 1e-4, check.runtime.c_str());
+      QCOMPARE(check.samples, std::int64_t{3});
+    }
   }
 
   // torchvision's documented sizes: parameters of the 1000-class models, and
