@@ -1,5 +1,6 @@
 #include "core/serve/openai_requests.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -61,7 +62,8 @@ std::string text_field(const RequestJson& doc, const char* key, bool required) {
 void parse_sampling(const RequestJson& doc, const OpenAiLimits& limits, std::int64_t default_max_tokens,
                     OpenAiSampling& s) {
   s.model = text_field(doc, "model", true);
-  s.max_tokens = whole_field(doc, "max_tokens", default_max_tokens, 1, limits.max_tokens);
+  // The endpoint's default never asks for more than the server allows (a server may cap max_tokens below it).
+  s.max_tokens = whole_field(doc, "max_tokens", std::min(default_max_tokens, limits.max_tokens), 1, limits.max_tokens);
   s.max_tokens = whole_field(doc, "max_completion_tokens", s.max_tokens, 1, limits.max_tokens);
   s.temperature = real_field(doc, "temperature", 1.0, 0, 2);
   s.top_p = real_field(doc, "top_p", 1.0, 0, 1, /*low_open=*/true);
